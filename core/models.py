@@ -1,0 +1,95 @@
+"""Pydantic records that core returns (read from database rows)."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from core.enums import AssetType, MarketMakerType, Role, TransactionType
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+
+class User(Record):
+    id: int
+    username: str
+    role: Role
+    entity_id: int | None
+    is_active: bool
+    created_at: datetime
+    last_login_at: datetime | None = None
+
+
+class Entity(Record):
+    id: int
+    name: str
+    created_at: datetime
+
+
+class AssetBalance(Record):
+    asset: AssetType
+    available: Decimal
+    locked: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.available + self.locked
+
+
+class MarketMaker(Record):
+    id: int
+    name: str
+    mm_type: MarketMakerType
+    eur_balance: Decimal
+    is_active: bool
+    created_by: int
+    created_at: datetime
+    updated_at: datetime
+    eur_available: Decimal = Decimal(0)
+    eur_locked: Decimal = Decimal(0)
+    cea_available: Decimal = Decimal(0)
+    cea_locked: Decimal = Decimal(0)
+    eua_available: Decimal = Decimal(0)
+    eua_locked: Decimal = Decimal(0)
+    open_orders: int = 0
+
+    def available(self, asset: AssetType | str) -> Decimal:
+        return getattr(self, f"{str(asset).lower()}_available")
+
+    def locked(self, asset: AssetType | str) -> Decimal:
+        return getattr(self, f"{str(asset).lower()}_locked")
+
+    @property
+    def balances(self) -> dict[AssetType, AssetBalance]:
+        return {a: AssetBalance(asset=a, available=self.available(a), locked=self.locked(a)) for a in AssetType}
+
+
+class LedgerEntry(Record):
+    id: int
+    balance_id: int
+    market_maker_id: int | None
+    entity_id: int | None
+    asset: AssetType
+    transaction_type: TransactionType
+    amount: Decimal
+    available_before: Decimal
+    available_after: Decimal
+    locked_before: Decimal
+    locked_after: Decimal
+    balance_before: Decimal
+    balance_after: Decimal
+    reference_type: str | None
+    reference_id: int | None
+    ticket_id: str | None
+    created_by: int | None
+    created_at: datetime
+
+
+class LedgerProblem(Record):
+    balance_id: int
+    transaction_id: int | None
+    problem: str
+    expected: Decimal
+    actual: Decimal

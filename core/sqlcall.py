@@ -1,0 +1,99 @@
+"""Running SQL for core: one place that commits, rolls back and turns database refusals into typed errors."""
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from core.errors import (
+    SQLSTATE_ERRORS,
+    Conflict,
+    CoreError,
+    DatabaseUnavailable,
+    NotFound,
+    ValidationError,
+)
+
+T = TypeVar("T")
+
+# What a person should read when PostgreSQL itself refuses a row (constraint name → message).
+CONSTRAINT_MESSAGES = {
+    "balances_non_negative": "This would leave a balance below zero",
+    "balances_whole_certificates": "Certificates are whole units",
+    "market_maker_clients_name_key": "A market maker with this name already exists",
+    "entities_name_key": "An entity with this name already exists",
+    "users_username_key": "This username is taken",
+    "users_username_check": "Usernames are 3 to 50 letters, digits, '.', '_' or '-'",
+    "users_trader_has_entity": "Traders belong to exactly one entity; admins and analysts to none",
+    "liquidity_operations_idempotency_key_key": "An operation with this idempotency key already exists",
+}
+
+UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"}
+
+
+def translate_db_error(exc: DBAPIError) -> CoreError:
+    """The typed error a person can act on for one database refusal."""
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    diag = getattr(orig, "diag", None)
+    message = (getattr(diag, "message_primary", None) or str(orig)).strip()
+    constraint = getattr(diag, "constraint_name", None)
+    if sqlstate in SQLSTATE_ERRORS:
+        return SQLSTATE_ERRORS[sqlstate](message)
+    if isinstance(exc, OperationalError) or sqlstate in UNAVAILABLE_SQLSTATES or exc.connection_invalidated:
+        return DatabaseUnavailable("The database is unavailable right now; nothing was changed. Try again shortly.")
+    friendly = CONSTRAINT_MESSAGES.get(constraint or "")
+    if sqlstate == "23505":
+        return Conflict(friendly or "This already exists")
+    if sqlstate == "23503":
+        return NotFound(friendly or "It refers to something that does not exist")
+    if sqlstate.startswith("23"):
+        return ValidationError(friendly or f"The database refused the change ({constraint or message})")
+    if sqlstate == "22003":
+        return ValidationError("A number is too large")
+    if sqlstate.startswith("22"):
+        return ValidationError(f"Invalid value: {message}")
+    if sqlstate in ("40001", "40P01"):
+        return Conflict("Another operation changed the same data at the same time; nothing was changed. Retry.")
+    if sqlstate == "57014":
+        return Conflict("The operation took too long and was cancelled; nothing was changed")
+    return CoreError(f"The database refused the operation: {message}")
+
+
+@contextmanager
+def unit_of_work(db: Session) -> Iterator[Session]:
+    """Commit when the block succeeds; otherwise roll back and raise a typed error."""
+    try:
+        yield db
+        db.commit()
+    except DBAPIError as exc:
+        _safe_rollback(db)
+        raise translate_db_error(exc) from None
+    except BaseException:
+        _safe_rollback(db)
+        raise
+
+
+def _safe_rollback(db: Session) -> None:
+    try:
+        db.rollback()
+    except DBAPIError:  # the connection itself is gone; the server discards the transaction
+        db.invalidate()
+
+
+def read(db: Session, fn: Callable[[Session], T]) -> T:
+    """Run a read; end its transaction; translate database failures."""
+    with unit_of_work(db):
+        return fn(db)
+
+
+def fetch_all(db: Session, sql: str, params: Mapping[str, Any] | None = None) -> list[RowMapping]:
+    return read(db, lambda s: list(s.execute(text(sql), params or {}).mappings()))
+
+
+def fetch_one(db: Session, sql: str, params: Mapping[str, Any] | None = None) -> RowMapping | None:
+    return read(db, lambda s: s.execute(text(sql), params or {}).mappings().first())

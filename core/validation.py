@@ -1,0 +1,117 @@
+"""Input parsing shared by every core function: turn what a caller passes into exact, checked values.
+
+Each parser raises ``ValidationError`` with a message naming the field and the rule it broke.
+Money arrives as Decimal, int or str (floats are accepted only through their shortest repr, so
+``0.1`` means 0.1, never 0.1000000000000000055...).
+"""
+
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
+
+from core.config import get_settings
+from core.enums import AssetType
+from core.errors import ValidationError
+
+E = TypeVar("E", bound=StrEnum)
+
+EUR_QUANTUM = Decimal("0.01")
+
+
+def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
+    """Accept a member or its plain string value (``"EUR"``), case-insensitively."""
+    if isinstance(value, enum_cls):
+        return value
+    if isinstance(value, str):
+        try:
+            return enum_cls(value.strip().upper())
+        except ValueError:
+            pass
+    allowed = ", ".join(m.value for m in enum_cls)
+    raise ValidationError(f"Unknown {what} {value!r}: expected one of {allowed}")
+
+
+def parse_decimal(value: object, what: str) -> Decimal:
+    """A finite Decimal from Decimal, int, str or float; anything else is refused."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationError(f"{what} is required and must be a number")
+    try:
+        if isinstance(value, float):
+            number = Decimal(repr(value))
+        elif isinstance(value, Decimal | int):
+            number = Decimal(value)
+        elif isinstance(value, str):
+            number = Decimal(value.strip().replace(",", "").replace("_", ""))
+        else:
+            raise ValidationError(f"{what} must be a number, got {type(value).__name__}")
+    except InvalidOperation:
+        raise ValidationError(f"{what} must be a number, got {value!r}") from None
+    if not number.is_finite():
+        raise ValidationError(f"{what} must be a finite number, got {value}")
+    return number
+
+
+def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_zero: bool = False) -> Decimal:
+    """A positive (or, if allowed, zero) amount of ``asset``: EUR with at most 2 decimals,
+    certificates in whole units; never above the configured maximum."""
+    number = parse_decimal(value, what)
+    if number < 0 or (number == 0 and not allow_zero):
+        raise ValidationError(f"{what} must be {'zero or more' if allow_zero else 'greater than zero'}, got {number}")
+    limit = get_settings().max_amount
+    if number > limit:
+        raise ValidationError(f"{what} {number} is above the maximum of {limit:,} accepted in one operation")
+    if asset is AssetType.EUR:
+        if number != number.quantize(EUR_QUANTUM):
+            raise ValidationError(f"{what} in EUR has at most 2 decimals (cents), got {number}")
+        return number.quantize(EUR_QUANTUM)
+    if number != number.to_integral_value():
+        raise ValidationError(f"{what} in {asset} certificates must be whole units, got {number}")
+    return number.quantize(Decimal(1))
+
+
+def parse_eur(value: object, what: str = "Amount", allow_zero: bool = False) -> Decimal:
+    return parse_amount(value, AssetType.EUR, what, allow_zero)
+
+
+def parse_quantity(value: object, what: str = "Quantity") -> int:
+    """A whole number of certificates, at least 1."""
+    return int(parse_amount(value, AssetType.CEA, what))
+
+
+def parse_id(value: object, what: str) -> int:
+    """A database id: a positive integer (ints or digit strings only)."""
+    if isinstance(value, bool):
+        raise ValidationError(f"{what} must be a positive integer id, got {value!r}")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        raise ValidationError(f"{what} must be a positive integer id, got {value!r}")
+    if not 0 < number < 2**63:
+        raise ValidationError(f"{what} must be a positive integer id, got {value!r}")
+    return number
+
+
+def parse_name(value: object, what: str, max_length: int = 200) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{what} is required")
+    name = value.strip()
+    if len(name) > max_length:
+        raise ValidationError(f"{what} is at most {max_length} characters, got {len(name)}")
+    if any(ord(c) < 32 for c in name):
+        raise ValidationError(f"{what} cannot contain control characters")
+    return name
+
+
+def parse_notes(value: object, what: str = "Notes") -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} must be text")
+    limit = get_settings().max_notes_length
+    if len(value) > limit:
+        raise ValidationError(f"{what} are at most {limit} characters, got {len(value)}")
+    if "\x00" in value:
+        raise ValidationError(f"{what} cannot contain NUL characters")
+    return value.strip() or None

@@ -1,0 +1,55 @@
+-- fund_account: an admin deposit into a market maker or a trader's entity, with ledger row and ticket.
+-- Asset rules: liquidity providers hold EUR only, asset holders certificates only, entities anything.
+CREATE OR REPLACE FUNCTION fund_account(
+    p_market_maker_id  bigint,
+    p_entity_id        bigint,
+    p_asset            asset_type,
+    p_amount           numeric,
+    p_created_by       bigint
+)
+RETURNS asset_transactions
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    mm          market_maker_clients;
+    v_balance   balances;
+    v_ticket    ticket_logs;
+BEGIN
+    IF (p_market_maker_id IS NULL) = (p_entity_id IS NULL) THEN
+        PERFORM raise_error('CB400', 'Fund exactly one account: a market maker or an entity');
+    END IF;
+    IF p_market_maker_id IS NOT NULL THEN
+        SELECT * INTO mm FROM market_maker_clients WHERE id = p_market_maker_id;
+        IF NOT FOUND THEN
+            PERFORM raise_error('CB404', format('Market maker %s does not exist', p_market_maker_id));
+        END IF;
+        IF NOT mm.is_active THEN
+            PERFORM raise_error('CB409', format('Market maker "%s" is deactivated and cannot be funded', mm.name));
+        END IF;
+        IF mm.mm_type = 'LIQUIDITY_PROVIDER' AND p_asset <> 'EUR' THEN
+            PERFORM raise_error('CB400', format(
+                'Liquidity provider "%s" holds EUR only; %s goes to an asset holder', mm.name, p_asset));
+        END IF;
+        IF mm.mm_type = 'ASSET_HOLDER' AND p_asset = 'EUR' THEN
+            PERFORM raise_error('CB400', format(
+                'Asset holder "%s" holds CEA/EUA only; EUR goes to a liquidity provider', mm.name));
+        END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM entities WHERE id = p_entity_id) THEN
+        PERFORM raise_error('CB404', format('Entity %s does not exist', p_entity_id));
+    END IF;
+
+    -- one balance row: lock it before reading what the ticket records
+    SELECT * INTO v_balance FROM balances
+     WHERE id = balance_id_for(p_market_maker_id, p_entity_id, p_asset) FOR UPDATE;
+
+    v_ticket := create_ticket(
+        'FUND_ACCOUNT', p_created_by,
+        CASE WHEN p_market_maker_id IS NULL THEN 'entity' ELSE 'market_maker' END,
+        coalesce(p_market_maker_id, p_entity_id),
+        jsonb_build_object('asset', p_asset, 'available', v_balance.available, 'locked', v_balance.locked),
+        jsonb_build_object('asset', p_asset, 'available', v_balance.available + p_amount,
+                           'locked', v_balance.locked, 'deposited', p_amount));
+    RETURN apply_balance_change(v_balance.id, 'DEPOSIT', p_amount, 'ticket', v_ticket.id,
+                                v_ticket.ticket_id, p_created_by);
+END;
+$$;

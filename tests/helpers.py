@@ -1,0 +1,38 @@
+"""Shared test helpers: actors, and a snapshot of every table to prove a refusal changed nothing."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.entities import create_entity
+from core.models import Entity, User
+from core.users import create_user
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class Actors:
+    admin: User
+    analyst: User
+    trader: User
+    entity: Entity
+
+
+def make_actors(db: Session) -> Actors:
+    admin = create_user(db, "admin", PASSWORD, "ADMIN")
+    analyst = create_user(db, "analyst", PASSWORD, "ANALYST")
+    entity = create_entity(db, "Trader Firm", admin.id)
+    trader = create_user(db, "trader", PASSWORD, "TRADER", entity_id=entity.id)
+    return Actors(admin=admin, analyst=analyst, trader=trader, entity=entity)
+
+
+def snapshot(db: Session) -> dict[str, list[tuple]]:
+    """Every row of every table (ordered), to compare before and after a refused call."""
+    tables = db.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+    ).scalars()
+    result = {t: [tuple(r) for r in db.execute(text(f'SELECT * FROM "{t}" ORDER BY 1'))] for t in sorted(tables)}
+    db.rollback()
+    return result

@@ -1,0 +1,158 @@
+"""Market makers: creation, funding, listing, deactivation, and every refusal leaving the database unchanged."""
+
+from decimal import Decimal
+
+import pytest
+
+from core.enums import AssetType, MarketMakerType
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from core.ledger import verify_ledger
+from core.market_makers import (
+    create_market_maker,
+    deactivate_market_maker,
+    fund_market_maker,
+    get_market_maker,
+    get_market_maker_ledger,
+    get_market_makers,
+)
+from tests.helpers import snapshot
+
+
+def test_liquidity_provider_is_created_with_its_initial_eur(db, actors):
+    mm = create_market_maker(
+        db, "LP One", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance=Decimal("1000.50")
+    )
+
+    assert mm.id > 0
+    assert mm.mm_type is MarketMakerType.LIQUIDITY_PROVIDER
+    assert mm.eur_available == Decimal("1000.50")
+    assert mm.eur_balance == Decimal("1000.50")
+    assert verify_ledger(db) == []
+
+
+def test_asset_holder_is_created_with_certificates(db, actors):
+    mm = create_market_maker(
+        db, "AH One", MarketMakerType.ASSET_HOLDER, actors.admin.id, initial_balances={"CEA": 500, "EUA": "20"}
+    )
+
+    assert (mm.cea_available, mm.eua_available, mm.eur_available) == (500, 20, 0)
+    ledger = get_market_maker_ledger(db, mm.id)
+    assert sorted(e.asset for e in ledger) == [AssetType.CEA, AssetType.EUA]
+    assert all(e.ticket_id and e.ticket_id.startswith("TKT-") for e in ledger)
+
+
+def test_funding_adds_to_available_and_writes_one_ledger_row_with_a_ticket(db, actors):
+    mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance=100)
+
+    entry = fund_market_maker(db, mm.id, "EUR", Decimal("0.01"), actors.admin.id)
+
+    assert (entry.balance_before, entry.balance_after) == (Decimal("100.00"), Decimal("100.01"))
+    assert entry.ticket_id.startswith("TKT-")
+    assert get_market_maker(db, mm.id).eur_balance == Decimal("100.01")
+    assert verify_ledger(db) == []
+
+
+def test_listing_filters_by_type(db, actors):
+    create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id)
+    create_market_maker(db, "AH", "ASSET_HOLDER", actors.admin.id)
+
+    assert [m.name for m in get_market_makers(db, "LIQUIDITY_PROVIDER")] == ["LP"]
+    assert [m.name for m in get_market_makers(db, MarketMakerType.ASSET_HOLDER)] == ["AH"]
+    assert len(get_market_makers(db)) == 2
+
+
+def test_deactivation_retires_a_market_maker_without_open_orders(db, actors):
+    mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id)
+
+    assert deactivate_market_maker(db, mm.id, actors.admin.id).is_active is False
+    assert get_market_makers(db, include_inactive=False) == []
+
+
+@pytest.mark.parametrize(
+    ("mm_type", "asset", "amount", "error", "fragment"),
+    [
+        ("LIQUIDITY_PROVIDER", "CEA", 10, ValidationError, "holds EUR only"),
+        ("ASSET_HOLDER", "EUR", 10, ValidationError, "CEA/EUA only"),
+        ("LIQUIDITY_PROVIDER", "EUR", 0, ValidationError, "greater than zero"),
+        ("LIQUIDITY_PROVIDER", "EUR", -5, ValidationError, "greater than zero"),
+        ("LIQUIDITY_PROVIDER", "EUR", "NaN", ValidationError, "finite"),
+        ("LIQUIDITY_PROVIDER", "EUR", float("inf"), ValidationError, "finite"),
+        ("LIQUIDITY_PROVIDER", "EUR", "1e30", ValidationError, "maximum"),
+        ("LIQUIDITY_PROVIDER", "EUR", "10.001", ValidationError, "2 decimals"),
+        ("ASSET_HOLDER", "CEA", "1.5", ValidationError, "whole units"),
+        ("ASSET_HOLDER", "GOLD", 1, ValidationError, "Unknown asset type"),
+        ("ASSET_HOLDER", "CEA", "ten", ValidationError, "must be a number"),
+    ],
+)
+def test_bad_funding_is_refused_and_changes_nothing(db, actors, mm_type, asset, amount, error, fragment):
+    mm = create_market_maker(db, "MM", mm_type, actors.admin.id)
+    before = snapshot(db)
+
+    with pytest.raises(error, match=fragment):
+        fund_market_maker(db, mm.id, asset, amount, actors.admin.id)
+
+    assert snapshot(db) == before
+
+
+def test_funding_an_unknown_market_maker_is_not_found(db, actors):
+    before = snapshot(db)
+
+    with pytest.raises(NotFound, match="does not exist"):
+        fund_market_maker(db, 999_999, "EUR", 10, actors.admin.id)
+
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("who", ["analyst", "trader"])
+def test_only_admins_manage_market_makers(db, actors, who):
+    user = getattr(actors, who)
+    mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id)
+    before = snapshot(db)
+
+    with pytest.raises(PermissionDenied, match="Only admins"):
+        create_market_maker(db, "Other", "LIQUIDITY_PROVIDER", user.id)
+    with pytest.raises(PermissionDenied):
+        fund_market_maker(db, mm.id, "EUR", 10, user.id)
+    with pytest.raises(PermissionDenied):
+        deactivate_market_maker(db, mm.id, user.id)
+
+    assert snapshot(db) == before
+
+
+def test_duplicate_names_are_refused_case_insensitively(db, actors):
+    create_market_maker(db, "Alpha", "LIQUIDITY_PROVIDER", actors.admin.id)
+    before = snapshot(db)
+
+    with pytest.raises(Conflict, match="already exists"):
+        create_market_maker(db, "  alpha ", "ASSET_HOLDER", actors.admin.id)
+
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    ("mm_type", "kwargs", "fragment"),
+    [
+        ("LIQUIDITY_PROVIDER", {"initial_balances": {"CEA": 5}}, "holds EUR only"),
+        ("ASSET_HOLDER", {"initial_eur_balance": 5}, "holds CEA/EUA only"),
+        ("ASSET_HOLDER", {"initial_balances": {"CEA": 1.5}}, "whole units"),
+        ("LIQUIDITY_PROVIDER", {"initial_eur_balance": -1}, "zero or more"),
+        ("WHALE", {}, "Unknown market maker type"),
+    ],
+)
+def test_bad_market_maker_creation_is_refused_and_changes_nothing(db, actors, mm_type, kwargs, fragment):
+    before = snapshot(db)
+
+    with pytest.raises(ValidationError, match=fragment):
+        create_market_maker(db, "New", mm_type, actors.admin.id, **kwargs)
+
+    assert snapshot(db) == before
+
+
+def test_deactivating_twice_is_a_conflict(db, actors):
+    mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id)
+    deactivate_market_maker(db, mm.id, actors.admin.id)
+
+    with pytest.raises(Conflict, match="already deactivated"):
+        deactivate_market_maker(db, mm.id, actors.admin.id)
+    with pytest.raises(Conflict, match="deactivated and cannot be funded"):
+        fund_market_maker(db, mm.id, "EUR", 10, actors.admin.id)

@@ -1,0 +1,27 @@
+"""Which pages each role sees, in menu order. A page is listed here only once it works."""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.enums import Role
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    roles: tuple[Role, ...]
+    url_path: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "pages/market_makers.py", "Market Makers", ":material/groups:", (Role.ADMIN, Role.ANALYST), "market-makers"
+    ),
+)
+
+
+def pages_for(role: Role) -> list[st.Page]:
+    return [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES if role in p.roles]

@@ -1,0 +1,52 @@
+"""The database behind the UI: started, migrated and (embedded only) seeded once per process."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.db import (
+    embedded_url,
+    is_embedded,
+    make_engine,
+    make_session_factory,
+    migrate,
+    normalize_url,
+    schema_is_current,
+)
+from core.errors import DatabaseUnavailable
+from core.seed import database_is_empty, seed_demo_data
+
+
+@st.cache_resource(show_spinner="Starting the database…")
+def _session_factory(database_url: str | None) -> sessionmaker[Session]:
+    if database_url is None:
+        engine = make_engine(embedded_url())
+        migrate(engine)
+        factory = make_session_factory(engine)
+        with factory() as db:
+            if database_is_empty(db):
+                passwords = seed_demo_data(db)
+                lines = "\n".join(f"    {user:8} {password}" for user, password in passwords.items())
+                print(f"\nDemo data loaded. Sign in with (shown once, not stored):\n{lines}\n", flush=True)
+        return factory
+    engine = make_engine(normalize_url(database_url))
+    if not schema_is_current(engine):
+        raise DatabaseUnavailable("The database schema is not up to date: run `alembic upgrade head` first.")
+    return make_session_factory(engine)
+
+
+def session_factory() -> sessionmaker[Session]:
+    return _session_factory(None if is_embedded() else os.environ["DATABASE_URL"])
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    """A session for one script run; closed (and rolled back if need be) afterwards."""
+    session = session_factory()()
+    try:
+        yield session
+    finally:
+        session.close()
