@@ -1,0 +1,92 @@
+"""Input parsing: exact money, whole certificates, clear refusals."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.enums import AssetType, MarketMakerType
+from core.errors import ValidationError
+from core.validation import parse_amount, parse_enum, parse_eur, parse_id, parse_name, parse_notes, parse_quantity
+
+
+def test_enums_accept_members_and_plain_strings():
+    assert parse_enum(MarketMakerType, "liquidity_provider", "type") is MarketMakerType.LIQUIDITY_PROVIDER
+    assert parse_enum(AssetType, AssetType.EUA, "asset") is AssetType.EUA
+
+
+def test_unknown_enum_values_name_the_allowed_ones():
+    with pytest.raises(ValidationError, match="expected one of EUR, CEA, EUA"):
+        parse_enum(AssetType, "BTC", "asset type")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("10", Decimal("10.00")),
+        (Decimal("0.01"), Decimal("0.01")),
+        (0.1, Decimal("0.10")),
+        ("1,000.50", Decimal("1000.50")),
+    ],
+)
+def test_eur_amounts_are_exact_cents(value, expected):
+    assert parse_eur(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("0", "greater than zero"),
+        (-1, "greater than zero"),
+        ("NaN", "finite"),
+        (float("inf"), "finite"),
+        ("1e30", "maximum"),
+        ("1.001", "2 decimals"),
+        ("abc", "must be a number"),
+        (None, "required"),
+        (True, "required"),
+        ([1], "must be a number"),
+    ],
+)
+def test_bad_eur_amounts_are_refused_with_the_reason(value, fragment):
+    with pytest.raises(ValidationError, match=fragment):
+        parse_eur(value)
+
+
+def test_zero_is_accepted_only_where_allowed():
+    assert parse_eur("0", allow_zero=True) == Decimal("0.00")
+
+
+def test_certificates_are_whole_units():
+    assert parse_amount("7", AssetType.CEA) == Decimal(7)
+    assert parse_quantity(Decimal("3.0")) == 3
+    with pytest.raises(ValidationError, match="whole units"):
+        parse_amount("7.5", AssetType.EUA)
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000000"), places=2))
+def test_every_two_decimal_amount_round_trips_exactly(value):
+    assert parse_eur(str(value)) == value
+
+
+@pytest.mark.parametrize("value", [0, -3, "x", 1.0, True, 2**63, "1; DROP TABLE users"])
+def test_ids_are_positive_integers(value):
+    with pytest.raises(ValidationError, match="positive integer id"):
+        parse_id(value, "Market maker id")
+
+
+def test_names_are_trimmed_and_bounded():
+    assert parse_name("  Ωmega 🚀 ", "Name") == "Ωmega 🚀"
+    with pytest.raises(ValidationError, match="at most 200"):
+        parse_name("x" * 201, "Name")
+    with pytest.raises(ValidationError, match="required"):
+        parse_name("   ", "Name")
+    with pytest.raises(ValidationError, match="control characters"):
+        parse_name("a\x00b", "Name")
+
+
+def test_notes_are_bounded():
+    assert parse_notes("  ") is None
+    with pytest.raises(ValidationError, match="at most 2000"):
+        parse_notes("n" * 2001)
