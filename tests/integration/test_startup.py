@@ -1,0 +1,75 @@
+"""Starting up: demo data only into an empty database, the admin CLI, and `alembic upgrade head` from the shell."""
+
+import os
+import subprocess
+import sys
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from core import cli
+from core.db import PROJECT_ROOT
+from core.market_makers import get_market_makers
+from core.seed import database_is_empty, seed_demo_data
+from core.users import authenticate
+from tests.helpers import PASSWORD
+
+
+def test_demo_data_gives_each_role_a_generated_password_and_funds_the_market(db):
+    assert database_is_empty(db)
+
+    passwords = seed_demo_data(db)
+
+    assert set(passwords) == {"admin", "analyst", "trader"}
+    assert len(set(passwords.values())) == 3
+    assert authenticate(db, "trader", passwords["trader"]).entity_id is not None
+    kinds = [m.mm_type.value for m in get_market_makers(db)]
+    assert kinds.count("LIQUIDITY_PROVIDER") == 2 and kinds.count("ASSET_HOLDER") == 2
+    assert not database_is_empty(db)
+
+
+def test_create_admin_prompts_for_the_password_twice(db, database_url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": PASSWORD)
+
+    assert cli.main(["create-admin", "root.admin"]) == 0
+
+    assert authenticate(db, "root.admin", PASSWORD).role.value == "ADMIN"
+    assert "created" in capsys.readouterr().out
+
+
+def test_create_admin_refuses_mismatched_passwords(db, database_url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    answers = iter([PASSWORD, PASSWORD + "x"])
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": next(answers))
+
+    assert cli.main(["create-admin", "root.admin"]) == 1
+
+    assert "do not match" in capsys.readouterr().err
+    assert database_is_empty(db)
+
+
+def test_alembic_upgrade_head_from_the_shell_migrates_the_database_url(pg_admin_url):
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql('DROP DATABASE IF EXISTS "shell_migrate" WITH (FORCE)')
+        conn.exec_driver_sql('CREATE DATABASE "shell_migrate"')
+    url = make_url(pg_admin_url).set(database="shell_migrate").render_as_string(hide_password=False)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "alembic", "upgrade", "head"],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM markets")).scalar_one() == 2
+        engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql('DROP DATABASE IF EXISTS "shell_migrate" WITH (FORCE)')
+        admin.dispose()
