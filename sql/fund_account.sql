@@ -18,6 +18,11 @@ BEGIN
     IF (p_market_maker_id IS NULL) = (p_entity_id IS NULL) THEN
         PERFORM raise_error('CB400', 'Fund exactly one account: a market maker or an entity');
     END IF;
+    -- the one balance row first: deactivate_market_maker holds it while it flips is_active, so the
+    -- checks below see the market maker as it is once we hold the lock
+    SELECT * INTO v_balance FROM balances
+     WHERE id = balance_id_for(p_market_maker_id, p_entity_id, p_asset) FOR UPDATE;
+
     IF p_market_maker_id IS NOT NULL THEN
         SELECT * INTO mm FROM market_maker_clients WHERE id = p_market_maker_id;
         IF NOT FOUND THEN
@@ -34,13 +39,9 @@ BEGIN
             PERFORM raise_error('CB400', format(
                 'Asset holder "%s" holds CEA/EUA only; EUR goes to a liquidity provider', mm.name));
         END IF;
-    ELSIF NOT EXISTS (SELECT 1 FROM entities WHERE id = p_entity_id) THEN
+    ELSIF v_balance.id IS NULL THEN
         PERFORM raise_error('CB404', format('Entity %s does not exist', p_entity_id));
     END IF;
-
-    -- one balance row: lock it before reading what the ticket records
-    SELECT * INTO v_balance FROM balances
-     WHERE id = balance_id_for(p_market_maker_id, p_entity_id, p_asset) FOR UPDATE;
 
     v_ticket := create_ticket(
         'FUND_ACCOUNT', p_created_by,

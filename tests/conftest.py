@@ -51,9 +51,12 @@ def template_name(pg_admin_url: str) -> str:
         try:
             exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
             if not exists:
-                stale = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE 'tmpl\\_%'")).scalars()
+                # keep the newest few: a concurrent run on the same server may still be cloning an older one
+                stale = conn.execute(
+                    text("SELECT datname FROM pg_database WHERE datname LIKE 'tmpl\\_%' ORDER BY oid DESC OFFSET 4")
+                ).scalars()
                 for old in list(stale):
-                    conn.exec_driver_sql(f'DROP DATABASE "{old}" WITH (FORCE)')
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
                 conn.exec_driver_sql(f'CREATE DATABASE "{name}_build"')
                 build = create_engine(_with_database(pg_admin_url, f"{name}_build"))
                 migrate(build)
