@@ -1,0 +1,194 @@
+"""Records of the liquidity service: the plan (per side, per market maker, per level), the preview with its
+shortfalls, the executed operation, withdrawal and provisioning results. Pure data, no I/O."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
+from core.models import Record
+
+PriceSource = Literal["mid", "last_trade", "default"]
+
+
+class FundedMarketMaker(Record):
+    """A market maker as the planner sees it: what it may commit right now (available, never total)."""
+
+    id: int
+    name: str
+    mm_type: MarketMakerType
+    available: Decimal
+
+
+class PlannedOrder(Record):
+    level: int
+    price: Decimal
+    quantity: int
+    value_eur: Decimal
+
+
+class MarketMakerAllocation(Record):
+    """One market maker's share of a side: its EUR budget, what it holds, and the orders it will rest."""
+
+    id: int
+    name: str
+    mm_type: MarketMakerType
+    amount: Decimal  # EUR budget; the budgets of a side add up to its target to the cent
+    available: Decimal  # EUR for a liquidity provider, certificates for an asset holder
+    orders: tuple[PlannedOrder, ...]
+
+    @property
+    def total_value(self) -> Decimal:
+        return sum((o.value_eur for o in self.orders), Decimal("0.00"))
+
+    @property
+    def total_quantity(self) -> int:
+        return sum(o.quantity for o in self.orders)
+
+    @property
+    def required(self) -> Decimal:
+        """What the orders lock: EUR for BUYs, certificates for SELLs."""
+        if self.mm_type is MarketMakerType.LIQUIDITY_PROVIDER:
+            return self.total_value
+        return Decimal(self.total_quantity)
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(self.required - self.available, Decimal(0))
+
+
+class SidePlan(Record):
+    side: OrderSide
+    asset: AssetType  # what the side's market makers lock
+    target_eur: Decimal
+    level_prices: tuple[Decimal, ...]
+    split: tuple[Decimal, ...]
+    market_makers: tuple[MarketMakerAllocation, ...]
+
+    @property
+    def total_eur(self) -> Decimal:
+        return sum((m.total_value for m in self.market_makers), Decimal("0.00"))
+
+    @property
+    def total_quantity(self) -> int:
+        return sum(m.total_quantity for m in self.market_makers)
+
+    @property
+    def orders_count(self) -> int:
+        return sum(len(m.orders) for m in self.market_makers)
+
+
+class MarketMakerShortfall(Record):
+    id: int
+    name: str
+    required: Decimal
+    available: Decimal
+    shortfall: Decimal
+
+
+class AssetShortfall(Record):
+    """One asset the plan lacks: totals over the short market makers, and each of them."""
+
+    asset: AssetType
+    side: OrderSide
+    mm_type: MarketMakerType
+    required: Decimal
+    available: Decimal
+    shortfall: Decimal
+    market_makers: tuple[MarketMakerShortfall, ...] = ()
+    no_market_makers: bool = False  # nobody of the right type is active: create some
+
+    @property
+    def even_top_up(self) -> Decimal:
+        """Funding split evenly over the short market makers that covers each of them."""
+        if not self.market_makers:
+            return self.shortfall
+        return max(m.shortfall for m in self.market_makers) * len(self.market_makers)
+
+
+class LiquidityPreview(Record):
+    certificate_type: CertificateType
+    bid_amount_eur: Decimal
+    ask_amount_eur: Decimal
+    reference_price: Decimal
+    price_source: PriceSource
+    best_bid: Decimal | None
+    best_ask: Decimal | None
+    last_price: Decimal | None
+    bid_plan: SidePlan | None
+    ask_plan: SidePlan | None
+    missing_assets: list[AssetShortfall] = Field(default_factory=list)
+    suggested_actions: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)  # why it cannot execute, other than shortfalls
+
+    @property
+    def can_execute(self) -> bool:
+        return not self.missing_assets and not self.problems
+
+    @property
+    def total_orders_count(self) -> int:
+        return sum(p.orders_count for p in (self.bid_plan, self.ask_plan) if p is not None)
+
+    @property
+    def estimated_spread_pct(self) -> Decimal | None:
+        """Distance between the innermost planned bid and ask, in % of the reference price."""
+        if self.bid_plan is None or self.ask_plan is None:
+            return None
+        spread = self.ask_plan.level_prices[0] - self.bid_plan.level_prices[0]
+        return (spread / self.reference_price * 100).quantize(Decimal("0.001"))
+
+
+class MarketMakerUsed(Record):
+    id: int
+    name: str
+    mm_type: MarketMakerType
+    amount: Decimal  # EUR value of the orders it rests
+    quantity: int
+    orders: int
+
+
+class LiquidityOperation(Record):
+    id: int
+    ticket_id: str
+    certificate_type: CertificateType
+    target_bid_liquidity_eur: Decimal
+    target_ask_liquidity_eur: Decimal
+    actual_bid_liquidity_eur: Decimal
+    actual_ask_liquidity_eur: Decimal
+    market_makers_used: list[MarketMakerUsed]
+    orders_created: list[int]
+    reference_price: Decimal
+    price_source: PriceSource
+    idempotency_key: str | None
+    created_by: int
+    created_at: datetime
+    notes: str | None
+
+    @property
+    def orders_count(self) -> int:
+        return len(self.orders_created)
+
+
+class WithdrawalResult(Record):
+    operation_id: int
+    ticket_id: str
+    orders_cancelled: int
+    eur_unlocked: Decimal
+    certificates_unlocked: int
+
+
+class ProvisionedMarketMaker(Record):
+    id: int
+    name: str
+    amount: Decimal
+
+
+class ProvisioningResult(Record):
+    action: Literal["create_new", "fund_existing"]
+    mm_type: MarketMakerType
+    asset: AssetType
+    ticket_id: str
+    total_amount: Decimal
+    market_makers: list[ProvisionedMarketMaker]

@@ -1,0 +1,210 @@
+"""The liquidity planner: pure functions (no I/O) from (book prices, market makers, targets, config) to a plan.
+
+Money stays Decimal throughout. Rules, each property-tested in tests/unit/test_planning.py:
+- reference price: mid of best bid and ask when both exist, else the last trade, else the configured default;
+- level prices: rounded to the tick away from the reference, strictly away from it, always distinct;
+- a side's EUR is split evenly (to the cent) over its market makers, then by the configured volume split;
+- quantities are whole certificates, at least 1, and every market maker of a side gets the same orders, so
+  the side is even and its value never exceeds the target.
+"""
+
+from collections.abc import Sequence
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
+
+from core.config import LiquidityLevels
+from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
+from core.errors import ValidationError
+from core.liquidity_models import (
+    AssetShortfall,
+    FundedMarketMaker,
+    MarketMakerAllocation,
+    MarketMakerShortfall,
+    PlannedOrder,
+    PriceSource,
+    SidePlan,
+)
+
+CENT = Decimal("0.01")
+REFERENCE_QUANTUM = Decimal("0.0001")  # liquidity_operations.reference_price is NUMERIC(18,4)
+
+# which market makers serve which side, and what their orders lock
+SIDE_MM_TYPE = {OrderSide.BUY: MarketMakerType.LIQUIDITY_PROVIDER, OrderSide.SELL: MarketMakerType.ASSET_HOLDER}
+SIDE_LABEL = {OrderSide.BUY: "BID", OrderSide.SELL: "ASK"}
+MM_LABEL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity provider", MarketMakerType.ASSET_HOLDER: "asset holder"}
+
+
+def side_asset(side: OrderSide, certificate_type: CertificateType) -> AssetType:
+    return AssetType.EUR if side is OrderSide.BUY else AssetType(certificate_type.value)
+
+
+def choose_reference_price(
+    best_bid: Decimal | None, best_ask: Decimal | None, last_price: Decimal | None, default: Decimal
+) -> tuple[Decimal, PriceSource]:
+    """Mid when both sides of the book exist; else the last trade, however old; else the configured default."""
+    if best_bid is not None and best_ask is not None:
+        return ((best_bid + best_ask) / 2).quantize(REFERENCE_QUANTUM), "mid"
+    if last_price is not None:
+        return Decimal(last_price).quantize(REFERENCE_QUANTUM), "last_trade"
+    return Decimal(default).quantize(REFERENCE_QUANTUM), "default"
+
+
+def level_prices(reference: Decimal, side: OrderSide, levels: LiquidityLevels, tick: Decimal) -> tuple[Decimal, ...]:
+    """One price per level, rounded to the tick away from the reference; a level that would collide with
+    the one inside it is pushed one tick further out, so the levels are distinct and ordered outward."""
+    prices: list[Decimal] = []
+    for offset in levels.offsets:
+        if side is OrderSide.BUY:
+            price = (reference * (1 - offset) / tick).to_integral_value(ROUND_FLOOR) * tick
+            if prices and price >= prices[-1]:
+                price = prices[-1] - tick
+        else:
+            price = (reference * (1 + offset) / tick).to_integral_value(ROUND_CEILING) * tick
+            if prices and price <= prices[-1]:
+                price = prices[-1] + tick
+        prices.append(price.quantize(tick))
+    if prices[-1] <= 0:
+        raise ValidationError(
+            f"The reference price €{reference} is too low for {len(prices)} distinct bid levels on a €{tick} tick"
+        )
+    return tuple(prices)
+
+
+def split_evenly(amount: Decimal, parts: int, quantum: Decimal = CENT) -> list[Decimal]:
+    """``amount`` in ``parts`` shares that add up exactly and differ by at most one ``quantum``;
+    the remainder goes to the first shares."""
+    if parts < 1:
+        raise ValueError("split_evenly needs at least one part")
+    units = int((amount / quantum).to_integral_value(ROUND_DOWN))
+    if Decimal(units) * quantum != amount:
+        raise ValueError(f"{amount} is not a whole number of {quantum}")
+    base, remainder = divmod(units, parts)
+    return [(Decimal(base + (1 if i < remainder else 0)) * quantum).quantize(quantum) for i in range(parts)]
+
+
+def minimum_per_market_maker(prices: Sequence[Decimal], levels: LiquidityLevels) -> Decimal:
+    """The smallest EUR share that still buys one whole certificate at every level."""
+    need = max(price / share for price, share in zip(prices, levels.split, strict=True))
+    return need.quantize(CENT, ROUND_CEILING)
+
+
+def level_orders(share: Decimal, prices: Sequence[Decimal], split: Sequence[Decimal]) -> tuple[PlannedOrder, ...]:
+    """The orders one EUR share buys: per level, the whole certificates its slice of the share pays for."""
+    orders = []
+    for level, (price, fraction) in enumerate(zip(prices, split, strict=True), start=1):
+        quantity = int((share * fraction / price).to_integral_value(ROUND_DOWN))
+        orders.append(PlannedOrder(level=level, price=price, quantity=quantity, value_eur=price * quantity))
+    return tuple(orders)
+
+
+def plan_side(
+    side: OrderSide,
+    certificate_type: CertificateType,
+    reference: Decimal,
+    target_eur: Decimal,
+    market_makers: Sequence[FundedMarketMaker],
+    levels: LiquidityLevels,
+    tick: Decimal,
+) -> SidePlan:
+    """Spread ``target_eur`` over ``market_makers`` (all of the side's type, sorted by id).
+
+    Every market maker gets the orders of the smallest EUR share, so the side is exactly even and its
+    total never exceeds the target. Raises ``ValidationError`` when a share cannot buy one certificate
+    at every level.
+    """
+    prices = level_prices(reference, side, levels, tick)
+    mms = sorted(market_makers, key=lambda m: m.id)
+    shares = split_evenly(target_eur, max(len(mms), 1))
+    minimum = minimum_per_market_maker(prices, levels)
+    if min(shares) < minimum:
+        who = MM_LABEL[SIDE_MM_TYPE[side]]
+        raise ValidationError(
+            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {max(len(mms), 1)} {who}(s) gives "
+            f"€{min(shares):,} each; each needs at least €{minimum:,} to rest one whole certificate at every "
+            f"level (€{minimum * max(len(mms), 1):,} in total)"
+        )
+    orders = level_orders(min(shares), prices, levels.split)
+    allocations = tuple(
+        MarketMakerAllocation(
+            id=mm.id, name=mm.name, mm_type=mm.mm_type, amount=share, available=mm.available, orders=orders
+        )
+        for mm, share in zip(mms, shares, strict=False)
+    )
+    return SidePlan(
+        side=side,
+        asset=side_asset(side, certificate_type),
+        target_eur=target_eur,
+        level_prices=prices,
+        split=levels.split,
+        market_makers=allocations,
+    )
+
+
+def shortfall_of(plan: SidePlan) -> AssetShortfall | None:
+    """What the side lacks, market maker by market maker (available balances, never totals).
+
+    When nobody of the right type is active, all of it is short: as much as one market maker would need.
+    """
+    mm_type = SIDE_MM_TYPE[plan.side]
+    if not plan.market_makers:
+        orders = level_orders(plan.target_eur, plan.level_prices, plan.split)
+        if plan.side is OrderSide.BUY:
+            required = sum((o.value_eur for o in orders), Decimal("0.00"))
+        else:
+            required = Decimal(sum(o.quantity for o in orders))
+        return AssetShortfall(
+            asset=plan.asset,
+            side=plan.side,
+            mm_type=mm_type,
+            required=required,
+            available=Decimal(0),
+            shortfall=required,
+            no_market_makers=True,
+        )
+    short = [
+        MarketMakerShortfall(id=m.id, name=m.name, required=m.required, available=m.available, shortfall=m.shortfall)
+        for m in plan.market_makers
+        if m.shortfall > 0
+    ]
+    if not short:
+        return None
+    return AssetShortfall(
+        asset=plan.asset,
+        side=plan.side,
+        mm_type=mm_type,
+        required=sum((m.required for m in short), Decimal(0)),
+        available=sum((m.available for m in short), Decimal(0)),
+        shortfall=sum((m.shortfall for m in short), Decimal(0)),
+        market_makers=tuple(short),
+    )
+
+
+def suggested_actions(shortfalls: Sequence[AssetShortfall]) -> list[str]:
+    """Provisioning actions that would cover the shortfalls (names the page maps onto its buttons)."""
+    actions: list[str] = []
+    for s in shortfalls:
+        kind = "lp" if s.mm_type is MarketMakerType.LIQUIDITY_PROVIDER else "ah"
+        actions.append(f"create_{kind}_mms")
+        if not s.no_market_makers:
+            actions.append(f"fund_existing_{kind}s")
+    return actions
+
+
+def crossing_problems(
+    bid_prices: Sequence[Decimal], ask_prices: Sequence[Decimal], best_bid: Decimal | None, best_ask: Decimal | None
+) -> list[str]:
+    """Post-only: liquidity must rest. A bid at or above the best ask (or an ask at or below the best bid)
+    would trade at once, so the plan is refused with the reason."""
+    problems = []
+    if bid_prices and best_ask is not None and max(bid_prices) >= best_ask:
+        problems.append(
+            f"The planned bid at €{max(bid_prices)} would trade immediately against the best ask at €{best_ask}: "
+            "liquidity orders are post-only and must rest in the book. Place only the ASK side, or wait until "
+            "the book has both sides so the reference price is their mid."
+        )
+    if ask_prices and best_bid is not None and min(ask_prices) <= best_bid:
+        problems.append(
+            f"The planned ask at €{min(ask_prices)} would trade immediately against the best bid at €{best_bid}: "
+            "liquidity orders are post-only and must rest in the book. Place only the BID side, or wait until "
+            "the book has both sides so the reference price is their mid."
+        )
+    return problems

@@ -1,0 +1,190 @@
+"""The liquidity planner: reference price, level prices, even split, whole units — properties and examples."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.config import LiquidityLevels
+from core.enums import CertificateType, MarketMakerType, OrderSide
+from core.errors import ValidationError
+from core.liquidity_models import FundedMarketMaker
+from core.planning import (
+    choose_reference_price,
+    crossing_problems,
+    level_prices,
+    minimum_per_market_maker,
+    plan_side,
+    shortfall_of,
+    split_evenly,
+    suggested_actions,
+)
+
+LEVELS = LiquidityLevels()
+TICK = Decimal("0.01")
+
+prices = st.decimals(min_value=Decimal("0.05"), max_value=Decimal("5000"), places=4)
+cents = st.integers(min_value=1, max_value=10**11).map(lambda c: Decimal(c) / 100)
+
+
+def _mms(count: int, mm_type: MarketMakerType, available: Decimal = Decimal(10**9)) -> list[FundedMarketMaker]:
+    return [FundedMarketMaker(id=i + 1, name=f"MM {i + 1}", mm_type=mm_type, available=available) for i in range(count)]
+
+
+def test_reference_price_is_the_mid_when_both_sides_exist():
+    assert choose_reference_price(Decimal("9.99"), Decimal("10.02"), Decimal("50"), Decimal("14")) == (
+        Decimal("10.005"),
+        "mid",
+    )
+
+
+def test_reference_price_falls_back_to_the_last_trade_then_to_the_default():
+    assert choose_reference_price(Decimal("9.99"), None, Decimal("11.50"), Decimal("14")) == (
+        Decimal("11.50"),
+        "last_trade",
+    )
+    assert choose_reference_price(None, None, None, Decimal("81.00")) == (Decimal("81.00"), "default")
+
+
+def test_levels_at_a_mid_of_ten_euros_are_the_documented_prices():
+    assert level_prices(Decimal("10.00"), OrderSide.BUY, LEVELS, TICK) == (
+        Decimal("9.98"),
+        Decimal("9.96"),
+        Decimal("9.95"),
+    )
+    assert level_prices(Decimal("10.00"), OrderSide.SELL, LEVELS, TICK) == (
+        Decimal("10.02"),
+        Decimal("10.04"),
+        Decimal("10.05"),
+    )
+
+
+def test_colliding_levels_at_a_low_price_are_pushed_one_tick_apart():
+    assert level_prices(Decimal("0.50"), OrderSide.BUY, LEVELS, TICK) == (
+        Decimal("0.49"),
+        Decimal("0.48"),
+        Decimal("0.47"),
+    )
+
+
+def test_a_reference_too_low_for_three_bid_levels_is_refused():
+    with pytest.raises(ValidationError, match="too low"):
+        level_prices(Decimal("0.02"), OrderSide.BUY, LEVELS, TICK)
+
+
+@given(reference=prices)
+def test_levels_are_on_the_tick_distinct_and_strictly_away_from_the_reference(reference):
+    bids = level_prices(reference, OrderSide.BUY, LEVELS, TICK)
+    asks = level_prices(reference, OrderSide.SELL, LEVELS, TICK)
+
+    for price in (*bids, *asks):
+        assert price == price.quantize(TICK)
+    assert list(bids) == sorted(set(bids), reverse=True)
+    assert list(asks) == sorted(set(asks))
+    assert bids[0] < reference < asks[0]
+    assert bids[-1] > 0
+    # rounded away from the reference: never closer than the configured offset
+    for price, offset in zip(bids, LEVELS.offsets, strict=True):
+        assert price <= reference * (1 - offset)
+    for price, offset in zip(asks, LEVELS.offsets, strict=True):
+        assert price >= reference * (1 + offset)
+
+
+@given(amount=cents, parts=st.integers(min_value=1, max_value=300))
+def test_an_even_split_adds_up_to_the_cent_and_differs_by_at_most_a_cent(amount, parts):
+    shares = split_evenly(amount, parts)
+
+    assert sum(shares) == amount
+    assert max(shares) - min(shares) <= Decimal("0.01")
+    assert all(s == s.quantize(Decimal("0.01")) for s in shares)
+    assert shares == sorted(shares, reverse=True)
+
+
+@settings(max_examples=200)
+@given(
+    reference=st.decimals(min_value=Decimal("1"), max_value=Decimal("500"), places=2),
+    target=cents,
+    count=st.integers(min_value=1, max_value=120),
+    side=st.sampled_from([OrderSide.BUY, OrderSide.SELL]),
+)
+def test_a_planned_side_is_even_whole_and_never_above_its_target(reference, target, count, side):
+    mm_type = MarketMakerType.LIQUIDITY_PROVIDER if side is OrderSide.BUY else MarketMakerType.ASSET_HOLDER
+    prices_ = level_prices(reference, side, LEVELS, TICK)
+    if min(split_evenly(target, count)) < minimum_per_market_maker(prices_, LEVELS):
+        with pytest.raises(ValidationError, match="at least"):
+            plan_side(side, CertificateType.EUA, reference, target, _mms(count, mm_type), LEVELS, TICK)
+        return
+
+    plan = plan_side(side, CertificateType.EUA, reference, target, _mms(count, mm_type), LEVELS, TICK)
+
+    assert sum(m.amount for m in plan.market_makers) == target
+    assert plan.total_eur <= target
+    assert plan.total_eur == sum(o.price * o.quantity for m in plan.market_makers for o in m.orders)
+    values = [m.total_value for m in plan.market_makers]
+    assert max(values) <= min(values) * Decimal("1.05")
+    for mm in plan.market_makers:
+        assert mm.total_value <= mm.amount
+        assert [o.level for o in mm.orders] == [1, 2, 3]
+        assert all(isinstance(o.quantity, int) and o.quantity >= 1 for o in mm.orders)
+        assert tuple(o.price for o in mm.orders) == prices_
+
+
+def test_a_share_too_small_for_one_certificate_per_level_is_refused_with_the_minimum():
+    with pytest.raises(ValidationError, match=r"at least €49\.75"):
+        plan_side(
+            OrderSide.BUY,
+            CertificateType.CEA,
+            Decimal("10.00"),
+            Decimal("60.00"),
+            _mms(2, MarketMakerType.LIQUIDITY_PROVIDER),
+            LEVELS,
+            TICK,
+        )
+
+
+def test_the_volume_split_follows_the_configured_fifty_thirty_twenty():
+    plan = plan_side(
+        OrderSide.SELL,
+        CertificateType.CEA,
+        Decimal("10.00"),
+        Decimal("10000.00"),
+        _mms(1, MarketMakerType.ASSET_HOLDER),
+        LEVELS,
+        TICK,
+    )
+
+    assert [o.quantity for o in plan.market_makers[0].orders] == [499, 298, 199]
+
+
+def test_shortfalls_are_per_market_maker_against_available_balance():
+    mms = [
+        FundedMarketMaker(id=1, name="Rich", mm_type=MarketMakerType.LIQUIDITY_PROVIDER, available=Decimal("900")),
+        FundedMarketMaker(id=2, name="Poor", mm_type=MarketMakerType.LIQUIDITY_PROVIDER, available=Decimal("100")),
+    ]
+    plan = plan_side(OrderSide.BUY, CertificateType.CEA, Decimal("10"), Decimal("1000.00"), mms, LEVELS, TICK)
+
+    short = shortfall_of(plan)
+
+    assert short is not None
+    assert [m.name for m in short.market_makers] == ["Poor"]
+    required = plan.market_makers[1].required
+    assert (short.required, short.available, short.shortfall) == (required, Decimal(100), required - 100)
+    assert suggested_actions([short]) == ["create_lp_mms", "fund_existing_lps"]
+
+
+def test_a_side_without_market_makers_is_entirely_short():
+    plan = plan_side(OrderSide.SELL, CertificateType.EUA, Decimal("80"), Decimal("8000.00"), [], LEVELS, TICK)
+
+    short = shortfall_of(plan)
+
+    assert short is not None and short.no_market_makers
+    assert short.shortfall == short.required > 0
+    assert suggested_actions([short]) == ["create_ah_mms"]
+
+
+def test_a_bid_that_would_cross_the_best_ask_is_explained():
+    problems = crossing_problems([Decimal("9.98")], [], None, Decimal("9.50"))
+
+    assert len(problems) == 1 and "post-only" in problems[0] and "€9.50" in problems[0]
+    assert crossing_problems([Decimal("9.98")], [Decimal("10.02")], Decimal("9.99"), Decimal("10.01")) == []
