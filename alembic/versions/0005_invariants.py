@@ -5,7 +5,6 @@ Revises: 0004
 """
 
 from alembic import op
-
 from core.sql_files import install_sql
 
 revision = "0005"
@@ -13,7 +12,9 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-SQL_PINS: dict[str, str] = {}
+SQL_PINS: dict[str, str] = {
+    "check_invariants.sql": "45cac2c1e0f948de",
+}
 
 
 def upgrade() -> None:

@@ -1,0 +1,177 @@
+"""check_invariants(): silent on healthy books, and each invariant speaks up when its rule is broken.
+
+The test database is ours, so each "can fail" test tampers with it directly as the superuser (dropping a
+CHECK where the schema would otherwise refuse the damage) and asserts the matching violation appears.
+"""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.entities import fund_entity
+from core.invariants import check_invariants
+from core.ledger import verify_ledger
+from core.market_makers import create_market_maker, deactivate_market_maker, fund_market_maker
+from tests.helpers import Actors
+
+
+def tamper(db: Session, *statements: str) -> None:
+    for statement in statements:
+        db.execute(text(statement))
+    db.commit()
+
+
+def broken(db: Session) -> set[str]:
+    return {v.invariant for v in check_invariants(db)}
+
+
+@pytest.fixture
+def funded(db: Session, actors: Actors) -> dict[str, int]:
+    """A liquidity provider, an asset holder and the trader's firm, each funded."""
+    lp = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance=Decimal("1000"))
+    ah = create_market_maker(db, "AH", "ASSET_HOLDER", actors.admin.id, initial_balances={"CEA": 100, "EUA": 50})
+    fund_entity(db, actors.entity.id, "EUR", Decimal("500.25"), actors.admin.id)
+    return {"lp": lp.id, "ah": ah.id, "entity": actors.entity.id, "trader": actors.trader.id}
+
+
+def test_healthy_books_report_no_violation(db, actors, funded):
+    fund_market_maker(db, funded["lp"], "EUR", Decimal("0.01"), actors.admin.id)
+    deactivate_market_maker(db, funded["ah"], actors.admin.id)
+
+    assert check_invariants(db) == []
+    assert verify_ledger(db) == []
+
+
+def test_an_empty_database_is_healthy(db):
+    assert check_invariants(db) == []
+
+
+def test_value_appearing_from_nowhere_breaks_conservation(db, funded):
+    tamper(db, f"UPDATE balances SET available = available + 1 WHERE entity_id = {funded['entity']} AND asset = 'EUR'")
+
+    violations = [v for v in check_invariants(db) if v.invariant == "balances add up to deposits minus withdrawals"]
+
+    assert [(v.subject, v.detail) for v in violations] == [
+        ("EUR", "balances hold 1501.25, deposits minus withdrawals are 1500.25")
+    ]
+
+
+def test_a_negative_balance_is_reported(db, funded):
+    tamper(
+        db,
+        "ALTER TABLE balances DROP CONSTRAINT balances_non_negative",
+        f"UPDATE balances SET locked = -1 WHERE entity_id = {funded['entity']} AND asset = 'CEA'",
+    )
+
+    assert "no balance below zero" in broken(db)
+
+
+def test_a_fractional_certificate_balance_is_reported(db, funded):
+    tamper(
+        db,
+        "ALTER TABLE balances DROP CONSTRAINT balances_whole_certificates",
+        f"UPDATE balances SET available = available + 0.5 WHERE market_maker_id = {funded['ah']} AND asset = 'CEA'",
+    )
+
+    assert "certificates are whole units" in broken(db)
+
+
+def test_locked_funds_without_an_open_order_are_reported(db, funded):
+    tamper(
+        db,
+        "UPDATE balances SET available = available - 3, locked = locked + 3 "
+        f"WHERE entity_id = {funded['entity']} AND asset = 'EUR'",
+    )
+
+    assert broken(db) >= {"locked equals what open orders hold"}
+    assert "balances add up to deposits minus withdrawals" not in broken(db)
+
+
+def test_an_eur_balance_out_of_step_with_its_balance_rows_is_reported(db, funded):
+    tamper(db, f"UPDATE market_maker_clients SET eur_balance = eur_balance + 1 WHERE id = {funded['lp']}")
+
+    assert broken(db) == {"eur_balance equals EUR available plus locked"}
+
+
+def _insert_order(db: Session, funded: dict[str, int], side: str, price: str, quantity: int, **extra: object) -> None:
+    columns = {
+        "certificate_type": "'EUA'",
+        "side": f"'{side}'",
+        "order_type": "'LIMIT'",
+        "entity_id": str(funded["entity"]),
+        "placed_by": str(funded["trader"]),
+        "price": price,
+        "quantity": str(quantity),
+        "locked_amount": "0",
+        **{k: str(v) for k, v in extra.items()},
+    }
+    tamper(db, f"INSERT INTO orders ({', '.join(columns)}) VALUES ({', '.join(columns.values())})")
+
+
+def test_an_open_order_with_nothing_left_is_reported(db, funded):
+    tamper(db, "ALTER TABLE orders DROP CONSTRAINT orders_status_matches_fill")
+
+    _insert_order(db, funded, "BUY", "10", 5, filled_quantity=5)
+
+    assert "open orders have whole units left" in broken(db)
+
+
+def test_a_fill_without_trades_is_reported(db, funded):
+    _insert_order(db, funded, "BUY", "10", 5, filled_quantity=2, status="'PARTIALLY_FILLED'")
+
+    assert "filled quantity equals the sum of its trades" in broken(db)
+
+
+def test_a_crossed_book_is_reported(db, funded):
+    _insert_order(db, funded, "BUY", "80.00", 1)
+    _insert_order(db, funded, "SELL", "79.99", 1, locked_amount=1)
+
+    crossed = [v for v in check_invariants(db) if v.invariant == "the book is not crossed"]
+
+    assert [(v.subject, v.detail) for v in crossed] == [("EUA", "best bid 80.00 >= best ask 79.99")]
+
+
+def test_liquidity_actuals_that_differ_from_their_orders_are_reported(db, actors, funded):
+    tamper(
+        db,
+        "INSERT INTO liquidity_operations (ticket_id, certificate_type, target_bid_liquidity_eur, "
+        "target_ask_liquidity_eur, actual_bid_liquidity_eur, actual_ask_liquidity_eur, market_makers_used, "
+        "orders_created, reference_price, price_source, created_by) "
+        f"SELECT ticket_id, 'EUA', 100, 0, 100, 0, '[]', '{{999}}', 80, 'default', {actors.admin.id} "
+        f"FROM create_ticket('CREATE_LIQUIDITY', {actors.admin.id}, 'liquidity_operation', NULL, NULL, NULL)",
+    )
+
+    assert broken(db) == {"liquidity actuals equal their orders", "liquidity orders_created lists its orders"}
+
+
+def test_a_deposit_without_a_ticket_is_reported(db, funded):
+    tamper(
+        db,
+        "SELECT apply_balance_change(id, 'DEPOSIT', 10, NULL, NULL, NULL, NULL) FROM balances "
+        f"WHERE entity_id = {funded['entity']} AND asset = 'EUR'",
+    )
+
+    subjects = [v.subject for v in check_invariants(db) if v.invariant == "every admin write has a ticket"]
+
+    assert len(subjects) == 1
+    assert subjects[0].startswith("ledger row ")
+
+
+def test_market_makers_and_entities_created_behind_the_audit_trail_are_reported(db, actors):
+    tamper(
+        db,
+        f"INSERT INTO market_maker_clients (name, created_by) VALUES ('Ghost MM', {actors.admin.id})",
+        f"INSERT INTO entities (name, created_by) VALUES ('Ghost Firm', {actors.admin.id})",
+    )
+
+    details = sorted(v.detail for v in check_invariants(db) if v.invariant == "every admin write has a ticket")
+
+    assert details == ["no CREATE_ENTITY ticket", "no CREATE_MARKET_MAKER ticket"]
+
+
+def test_a_deactivation_without_a_ticket_is_reported(db, funded):
+    tamper(db, f"UPDATE market_maker_clients SET is_active = false WHERE id = {funded['lp']}")
+
+    assert [v.detail for v in check_invariants(db)] == ["deactivated without a ticket"]
