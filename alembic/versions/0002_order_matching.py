@@ -13,7 +13,16 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-SQL_PINS: dict[str, str] = {}
+# stored functions of the matching engine (sql/), pinned to the text this revision installs
+SQL_PINS = {
+    "order_balance_id.sql": "a2e9f7f1062f909b",
+    "release_order.sql": "a20d59b69e85534c",
+    "settle_trade.sql": "fe81946feaf11d40",
+    "place_order.sql": "e21bff528b44855f",
+    "cancel_order.sql": "81ccbb7cff1ac940",
+    "order_book.sql": "24057777e3df3d31",
+    "market_stats.sql": "0df62c82f590ef25",
+}
 
 
 def upgrade() -> None:
@@ -21,4 +30,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass
+    op.execute(
+        "DROP FUNCTION IF EXISTS place_order, cancel_order, settle_trade, release_order, order_balance_id, "
+        "order_book, market_stats"
+    )

@@ -1,0 +1,188 @@
+"""Orders on the cash market: place (matched at once in SQL, see sql/place_order.sql), cancel, list.
+
+Who may trade for whom is decided here: a trader places and cancels for its own entity only; an admin
+places and cancels for market makers (liquidity providers buy with EUR, asset holders sell certificates);
+analysts only read.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import Field
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.auth import require_role
+from core.config import get_settings
+from core.enums import CertificateType, OrderSide, OrderStatus, OrderType, Role
+from core.errors import NotFound, PermissionDenied, ValidationError
+from core.market import Trade
+from core.models import Record
+from core.sqlcall import fetch_all, unit_of_work
+from core.validation import parse_enum, parse_eur, parse_id, parse_quantity
+
+TRADERS = (Role.ADMIN, Role.TRADER)
+OPEN_STATUSES = (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
+MY_ORDERS_LIMIT = 500
+
+
+class Order(Record):
+    id: int
+    seq: int
+    certificate_type: CertificateType
+    side: OrderSide
+    order_type: OrderType
+    market_maker_id: int | None
+    entity_id: int | None
+    placed_by: int
+    price: Decimal | None
+    quantity: int
+    filled_quantity: int
+    remaining_quantity: int
+    locked_amount: Decimal  # what it still holds: EUR for a BUY, certificates for a SELL
+    status: OrderStatus
+    post_only: bool
+    cancel_reason: str | None
+    liquidity_operation_id: int | None = None
+    liquidity_level: int | None = None
+    created_at: datetime
+    updated_at: datetime
+    fills: list[Trade] = Field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def average_fill_price(self) -> Decimal | None:
+        if not self.fills:
+            return None
+        amount = sum((f.amount for f in self.fills), Decimal(0))
+        return (amount / sum(f.quantity for f in self.fills)).quantize(Decimal("0.0001"))
+
+
+def place_order(
+    db: Session,
+    placed_by_id: int,
+    certificate_type: CertificateType | str,
+    side: OrderSide | str,
+    order_type: OrderType | str,
+    quantity: object,
+    price: object = None,
+    market_maker_id: int | None = None,
+    post_only: bool = False,
+) -> Order:
+    """Place an order and match it at once; returns it with the fills it made.
+
+    Without ``market_maker_id`` a trader trades for its own entity; an admin must name the market maker.
+    """
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    order_side = parse_enum(OrderSide, side, "order side")
+    kind = parse_enum(OrderType, order_type, "order type")
+    qty = parse_quantity(quantity)
+    limit: Decimal | None = None
+    if kind is OrderType.LIMIT:
+        if price is None:
+            raise ValidationError("A limit order needs a price")
+        limit = parse_eur(price, "Price")
+        if limit * qty > get_settings().max_amount:
+            raise ValidationError(f"Order value €{limit * qty:,} is above the maximum accepted in one order")
+    elif price is not None:
+        raise ValidationError("A market order takes no price: it trades at the best prices in the book")
+    if not isinstance(post_only, bool):
+        raise ValidationError("post_only must be true or false")
+    mm_id = parse_id(market_maker_id, "Market maker id") if market_maker_id is not None else None
+
+    with unit_of_work(db):
+        user = require_role(db, placed_by_id, TRADERS, "place orders")
+        if user.role is Role.TRADER and mm_id is not None:
+            raise PermissionDenied("Traders place orders for their own entity only, not for a market maker")
+        if user.role is Role.ADMIN and mm_id is None:
+            raise ValidationError("Admins place orders for a market maker: choose which one")
+        row = (
+            db.execute(
+                text(
+                    "SELECT * FROM place_order(:c, :s, :t, :q, :p, :mm, :e, :by, :po)",
+                ),
+                {
+                    "c": cert.value,
+                    "s": order_side.value,
+                    "t": kind.value,
+                    "q": qty,
+                    "p": limit,
+                    "mm": mm_id,
+                    "e": user.entity_id if mm_id is None else None,
+                    "by": user.id,
+                    "po": post_only,
+                },
+            )
+            .mappings()
+            .one()
+        )
+        fills = _fills(db, row["id"])
+    return Order.model_validate({**row, "fills": fills})
+
+
+def cancel_order(db: Session, order_id: int, by_id: int) -> Order:
+    """Cancel an open order and unlock what it still holds. Traders cancel their entity's orders,
+    admins market makers' orders."""
+    oid = parse_id(order_id, "Order id")
+    with unit_of_work(db):
+        user = require_role(db, by_id, TRADERS, "cancel orders")
+        owner = db.execute(text("SELECT market_maker_id, entity_id FROM orders WHERE id = :id"), {"id": oid}).first()
+        if owner is None:
+            raise NotFound(f"Order {oid} does not exist")
+        if user.role is Role.TRADER and owner.entity_id != user.entity_id:
+            raise PermissionDenied(f"Order {oid} is not an order of your entity: you can cancel only your own")
+        if user.role is Role.ADMIN and owner.market_maker_id is None:
+            raise PermissionDenied(f"Order {oid} belongs to a trader's entity: only its traders can cancel it")
+        row = db.execute(text("SELECT * FROM cancel_order(:id, :by)"), {"id": oid, "by": user.id}).mappings().one()
+        fills = _fills(db, oid)
+    return Order.model_validate({**row, "fills": fills})
+
+
+def get_order(db: Session, order_id: int) -> Order:
+    oid = parse_id(order_id, "Order id")
+    rows = fetch_all(db, "SELECT * FROM orders WHERE id = :id", {"id": oid})
+    if not rows:
+        raise NotFound(f"Order {oid} does not exist")
+    with unit_of_work(db):
+        fills = _fills(db, oid)
+    return Order.model_validate({**rows[0], "fills": fills})
+
+
+def get_my_orders(
+    db: Session, user_id: int, status: OrderStatus | str | Iterable[OrderStatus | str] | None = None
+) -> list[Order]:
+    """A trader's entity orders, or the orders an admin placed; newest first, optionally of some statuses."""
+    if status is None:
+        statuses = list(OrderStatus)
+    elif isinstance(status, str):
+        statuses = [parse_enum(OrderStatus, status, "order status")]
+    else:
+        statuses = [parse_enum(OrderStatus, s, "order status") for s in status]
+    with unit_of_work(db):
+        user = require_role(db, user_id, TRADERS, "list their orders")
+        mine = "entity_id = :who" if user.role is Role.TRADER else "placed_by = :who"
+        rows = list(
+            db.execute(
+                text(
+                    f"SELECT * FROM orders WHERE {mine} AND status = ANY (CAST(:st AS order_status[])) "
+                    "ORDER BY created_at DESC, id DESC LIMIT :n"
+                ),
+                {
+                    "who": user.entity_id if user.role is Role.TRADER else user.id,
+                    "st": [s.value for s in statuses],
+                    "n": MY_ORDERS_LIMIT,
+                },
+            ).mappings()
+        )
+    return [Order.model_validate(r) for r in rows]
+
+
+def _fills(db: Session, order_id: int) -> list[Trade]:
+    rows = db.execute(
+        text("SELECT * FROM trades WHERE buy_order_id = :id OR sell_order_id = :id ORDER BY id"), {"id": order_id}
+    ).mappings()
+    return [Trade.model_validate(r) for r in rows]
