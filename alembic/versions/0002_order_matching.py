@@ -5,7 +5,6 @@ Revises: 0001
 """
 
 from alembic import op
-
 from core.sql_files import install_sql
 
 revision = "0002"
