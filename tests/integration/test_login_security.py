@@ -1,0 +1,159 @@
+"""Sign-in under attack: salted argon2 hashes only, a lockout that counts every failure (also concurrent ones),
+follows the configured limits and lifts by itself, and answers that leak nothing about which part was wrong."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import text
+
+from core.config import get_settings
+from core.errors import AuthenticationFailed
+from core.users import authenticate, create_user
+from tests.helpers import PASSWORD, snapshot
+
+WRONG = "not the password"
+
+
+@pytest.fixture
+def login_limits(monkeypatch):
+    """Override the lockout settings through the environment, as an operator would."""
+
+    def apply(max_failures: int, lockout_seconds: int) -> None:
+        monkeypatch.setenv("CARBON_LOGIN_MAX_FAILURES", str(max_failures))
+        monkeypatch.setenv("CARBON_LOGIN_LOCKOUT_SECONDS", str(lockout_seconds))
+        get_settings.cache_clear()
+
+    yield apply
+    monkeypatch.delenv("CARBON_LOGIN_MAX_FAILURES", raising=False)
+    monkeypatch.delenv("CARBON_LOGIN_LOCKOUT_SECONDS", raising=False)
+    get_settings.cache_clear()
+
+
+def test_the_password_appears_nowhere_in_the_database(db):
+    create_user(db, "alice", PASSWORD, "ADMIN")
+    authenticate(db, "alice", PASSWORD)
+
+    everything = repr(snapshot(db))
+
+    assert PASSWORD not in everything
+    assert "$argon2id$" in everything
+
+
+def test_two_users_with_the_same_password_get_different_salted_hashes(db):
+    create_user(db, "alice", PASSWORD, "ADMIN")
+    create_user(db, "bob", PASSWORD, "ANALYST")
+
+    hashes = db.execute(text("SELECT password_hash FROM users ORDER BY id")).scalars().all()
+
+    assert len(set(hashes)) == 2
+    assert all(h.startswith("$argon2id$") for h in hashes)
+
+
+def test_the_lockout_follows_the_configured_number_of_failures(db, login_limits):
+    login_limits(max_failures=2, lockout_seconds=600)
+    create_user(db, "alice", PASSWORD, "ADMIN")
+
+    with pytest.raises(AuthenticationFailed, match="Wrong username or password"):
+        authenticate(db, "alice", WRONG)
+    with pytest.raises(AuthenticationFailed, match="locked for 10 minute"):
+        authenticate(db, "alice", WRONG)
+    with pytest.raises(AuthenticationFailed, match="Too many failed sign-in attempts"):
+        authenticate(db, "alice", PASSWORD)
+
+
+def test_the_lock_lifts_by_itself_after_the_configured_lockout(db, login_limits):
+    login_limits(max_failures=1, lockout_seconds=1)
+    create_user(db, "alice", PASSWORD, "ADMIN")
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        authenticate(db, "alice", WRONG)
+
+    deadline = time.monotonic() + 10
+    while True:  # polling: a refusal while locked does not extend the lock
+        try:
+            user = authenticate(db, "alice", PASSWORD)
+            break
+        except AuthenticationFailed as refused:
+            assert "Too many failed" in refused.message
+            assert time.monotonic() < deadline, "the lock never lifted"
+            time.sleep(0.1)
+
+    assert user.username == "alice"
+
+
+def test_a_successful_sign_in_resets_the_failure_count(db, login_limits):
+    login_limits(max_failures=3, lockout_seconds=600)
+    create_user(db, "alice", PASSWORD, "ADMIN")
+    for _ in range(2):
+        with pytest.raises(AuthenticationFailed):
+            authenticate(db, "alice", WRONG)
+
+    authenticate(db, "alice", PASSWORD)
+    for _ in range(2):
+        with pytest.raises(AuthenticationFailed, match="Wrong username or password"):
+            authenticate(db, "alice", WRONG)
+
+    assert authenticate(db, "alice", PASSWORD).username == "alice"
+
+
+def test_concurrent_guesses_are_all_counted_and_lock_the_account(db, session_factory, login_limits):
+    login_limits(max_failures=5, lockout_seconds=600)
+    create_user(db, "alice", PASSWORD, "ADMIN")
+
+    def guess(_: int) -> str:
+        with session_factory() as session:
+            try:
+                authenticate(session, "alice", WRONG)
+            except AuthenticationFailed as refused:
+                return refused.message
+        return "signed in"
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(guess, range(8)))
+
+    assert "signed in" not in answers
+    assert any("locked" in a for a in answers)
+    with pytest.raises(AuthenticationFailed, match="Too many failed"):
+        authenticate(db, "alice", PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("", PASSWORD),
+        ("   ", PASSWORD),
+        (None, PASSWORD),
+        ("alice", None),
+        ("alice", ""),
+        ("alice' OR '1'='1", PASSWORD),
+        ("alice", "' OR '1'='1"),
+        ("Ωmega 🚀", PASSWORD),
+        ("a" * 100_000, PASSWORD),
+        ("alice", "x" * 1_000_000),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "none",
+        "no-password",
+        "empty-password",
+        "sql-name",
+        "sql-password",
+        "unicode",
+        "huge-name",
+        "huge-password",
+    ],
+)
+def test_hostile_credentials_get_the_plain_refusal_and_change_nothing(db, username, password):
+    create_user(db, "alice", PASSWORD, "ADMIN")
+    before = snapshot(db)
+
+    with pytest.raises(AuthenticationFailed, match="Wrong username or password"):
+        authenticate(db, username, password)
+
+    after = snapshot(db)
+    if isinstance(password, str) and username == "alice":
+        # a wrong password for a real account is counted; nothing else moves
+        assert {k: v for k, v in after.items() if k != "users"} == {k: v for k, v in before.items() if k != "users"}
+    else:
+        assert after == before
