@@ -1,0 +1,161 @@
+"""The Market Makers page's pure helpers: filtering, totals, table rows, ledger rows, create arguments."""
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from core.enums import AssetType, MarketMakerType, TransactionType
+from core.models import LedgerEntry, MarketMaker
+from ui.market_makers_view import (
+    amount_text,
+    filter_market_makers,
+    initial_funding,
+    ledger_frame,
+    market_makers_frame,
+    option_label,
+    summarize,
+    type_for_filter,
+)
+
+LP = MarketMakerType.LIQUIDITY_PROVIDER
+AH = MarketMakerType.ASSET_HOLDER
+NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+
+
+def mm(mm_id: int, name: str, kind: MarketMakerType, active: bool = True, **balances: object) -> MarketMaker:
+    return MarketMaker(
+        id=mm_id,
+        name=name,
+        mm_type=kind,
+        eur_balance=Decimal(0),
+        is_active=active,
+        created_by=1,
+        created_at=NOW,
+        updated_at=NOW,
+        **balances,
+    )
+
+
+ATLAS = mm(1, "Atlas", LP, eur_available=Decimal("1000.50"), eur_locked=Decimal("200.00"))
+BOREAL = mm(2, "Boreal", LP, active=False, eur_available=Decimal("99.99"))
+CEDAR = mm(3, "Cedar", AH, cea_available=Decimal("400"), cea_locked=Decimal("100"), eua_available=Decimal("20"))
+EVERYONE = [ATLAS, BOREAL, CEDAR]
+
+
+@pytest.mark.parametrize(
+    ("choice", "show_inactive", "names"),
+    [
+        ("All", False, ["Atlas", "Cedar"]),
+        ("All", True, ["Atlas", "Boreal", "Cedar"]),
+        ("LP", False, ["Atlas"]),
+        ("LP", True, ["Atlas", "Boreal"]),
+        ("AH", True, ["Cedar"]),
+        (None, False, ["Atlas", "Cedar"]),
+    ],
+)
+def test_filter_keeps_the_chosen_type_and_inactive_ones_only_on_request(choice, show_inactive, names):
+    shown = filter_market_makers(EVERYONE, choice, show_inactive)
+
+    assert [m.name for m in shown] == names
+
+
+def test_filter_choices_map_to_types():
+    assert (type_for_filter("LP"), type_for_filter("AH"), type_for_filter("All")) == (LP, AH, None)
+
+
+def test_summary_counts_only_active_market_makers_of_the_holding_type():
+    summary = summarize(EVERYONE)
+
+    assert summary.lp_eur_available == Decimal("1000.50")
+    assert (summary.cea_available, summary.eua_available) == (Decimal(400), Decimal(20))
+    assert (summary.active_lp, summary.active_ah) == (1, 1)
+
+
+def test_summary_of_nothing_is_zero():
+    summary = summarize([])
+
+    assert (summary.lp_eur_available, summary.cea_available, summary.active_lp) == (0, 0, 0)
+
+
+def test_table_rows_carry_badges_exact_euros_and_whole_certificates():
+    frame = market_makers_frame([ATLAS, CEDAR])
+
+    atlas, cedar = frame.to_dict("records")
+    assert (atlas["type"], atlas["status"]) == (["LP"], ["Active"])
+    assert atlas["eur_available"] == Decimal("1000.50") and isinstance(atlas["eur_available"], Decimal)
+    assert atlas["eur_locked"] == Decimal("200.00")
+    assert cedar["type"] == ["AH"]
+    assert (cedar["cea_available"], cedar["cea_locked"], cedar["eua_available"]) == (400, 100, 20)
+
+
+def test_table_leaves_assets_a_type_never_holds_blank():
+    frame = market_makers_frame([ATLAS, CEDAR])
+
+    assert frame["cea_available"].isna().tolist() == [True, False]
+    assert frame["eur_available"].isna().tolist() == [False, True]
+
+
+def test_table_of_nothing_has_the_columns_and_no_rows():
+    frame = market_makers_frame([])
+
+    assert frame.empty
+    assert "eur_available" in frame.columns
+
+
+def test_inactive_market_makers_say_so_in_their_label():
+    assert option_label(ATLAS) == "Atlas · LP"
+    assert option_label(BOREAL) == "Boreal · LP (inactive)"
+
+
+@pytest.mark.parametrize(
+    ("asset", "value", "text"),
+    [("EUR", Decimal("1234.5"), "€1,234.50"), ("CEA", Decimal("5000"), "5,000 CEA"), ("EUA", Decimal(0), "0 EUA")],
+)
+def test_amounts_read_with_their_unit(asset, value, text):
+    assert amount_text(asset, value) == text
+
+
+def test_ledger_rows_show_before_and_after_in_utc_with_the_ticket():
+    entry = LedgerEntry(
+        id=7,
+        balance_id=3,
+        market_maker_id=1,
+        entity_id=None,
+        asset=AssetType.EUR,
+        transaction_type=TransactionType.TRADE_CREDIT,
+        amount=Decimal("0.01"),
+        available_before=Decimal("100"),
+        available_after=Decimal("100.01"),
+        locked_before=Decimal(0),
+        locked_after=Decimal(0),
+        balance_before=Decimal("100"),
+        balance_after=Decimal("100.01"),
+        reference_type="market_maker",
+        reference_id=1,
+        ticket_id="TKT-2026-000007",
+        created_by=1,
+        created_at=datetime(2026, 11, 26, 10, 30, tzinfo=timezone(timedelta(hours=1))),
+    )
+
+    (row,) = ledger_frame([entry]).to_dict("records")
+
+    assert row["time"] == datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+    assert (row["type"], row["asset"], row["amount"]) == ("Trade credit", "EUR", "€0.01")
+    assert row["available"] == "€100.00 → €100.01"
+    assert row["ticket"] == "TKT-2026-000007"
+
+
+def test_a_liquidity_provider_is_created_with_the_eur_text_as_typed():
+    assert initial_funding(LP, {AssetType.EUR: " 250000.00 "}) == {"initial_eur_balance": "250000.00"}
+
+
+def test_an_asset_holder_is_created_with_the_certificates_filled_in():
+    kwargs = initial_funding(AH, {AssetType.CEA: "5000", AssetType.EUA: ""})
+
+    assert kwargs == {"initial_balances": {"CEA": "5000"}}
+
+
+@pytest.mark.parametrize("kind", [LP, AH])
+def test_blank_funding_fields_start_the_market_maker_at_zero(kind):
+    assert initial_funding(kind, {AssetType.EUR: "", AssetType.CEA: "  ", AssetType.EUA: None}) == {}

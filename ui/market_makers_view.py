@@ -1,0 +1,195 @@
+"""Rendering helpers for the Market Makers page: records in, tables and labels out (display only)."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.enums import AssetType, MarketMakerType
+from core.market_makers import assets_held_by
+from core.models import LedgerEntry, MarketMaker
+from ui.format import eur, units
+
+LP = MarketMakerType.LIQUIDITY_PROVIDER
+AH = MarketMakerType.ASSET_HOLDER
+
+TYPE_BADGE: dict[MarketMakerType, str] = {LP: "LP", AH: "AH"}
+TYPE_LABEL: dict[MarketMakerType, str] = {LP: "Liquidity provider (EUR)", AH: "Asset holder (CEA/EUA)"}
+# The design's badge colours: LP blue, AH green.
+TYPE_COLOR: dict[MarketMakerType, str] = {LP: "blue", AH: "green"}
+TYPE_FILTERS: tuple[str, ...] = ("All", "LP", "AH")
+STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
+
+
+def type_label(mm_type: MarketMakerType | str) -> str:
+    return TYPE_LABEL[MarketMakerType(mm_type)]
+
+
+def type_for_filter(choice: str | None) -> MarketMakerType | None:
+    """The type a filter choice ("All", "LP", "AH") keeps; None keeps every type."""
+    return next((t for t, badge in TYPE_BADGE.items() if badge == choice), None)
+
+
+def filter_market_makers(
+    market_makers: Iterable[MarketMaker], type_choice: str | None, show_inactive: bool
+) -> list[MarketMaker]:
+    """The market makers the table shows: of the chosen type, inactive ones only when asked for."""
+    kind = type_for_filter(type_choice)
+    return [m for m in market_makers if (kind is None or m.mm_type is kind) and (show_inactive or m.is_active)]
+
+
+def option_label(mm: MarketMaker) -> str:
+    """How a market maker reads in a selectbox: name, type badge and, if retired, its status."""
+    suffix = "" if mm.is_active else " (inactive)"
+    return f"{mm.name} · {TYPE_BADGE[mm.mm_type]}{suffix}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Totals over active market makers: what liquidity could be placed right now."""
+
+    lp_eur_available: Decimal
+    cea_available: Decimal
+    eua_available: Decimal
+    active_lp: int
+    active_ah: int
+
+
+def summarize(market_makers: Iterable[MarketMaker]) -> Summary:
+    active = [m for m in market_makers if m.is_active]
+    lps = [m for m in active if m.mm_type is LP]
+    ahs = [m for m in active if m.mm_type is AH]
+    return Summary(
+        lp_eur_available=sum((m.eur_available for m in lps), Decimal(0)),
+        cea_available=sum((m.cea_available for m in ahs), Decimal(0)),
+        eua_available=sum((m.eua_available for m in ahs), Decimal(0)),
+        active_lp=len(lps),
+        active_ah=len(ahs),
+    )
+
+
+def _held(mm: MarketMaker, asset: AssetType, value: Decimal) -> Decimal | int | None:
+    """A balance cell: blank for an asset this type never holds, whole units for certificates."""
+    if asset not in assets_held_by(mm.mm_type):
+        return None
+    return int(value) if asset.is_certificate else value
+
+
+def market_makers_frame(market_makers: Sequence[MarketMaker]) -> pd.DataFrame:
+    """One row per market maker, in the given order. EUR stays Decimal (exact cents) for display."""
+    rows = []
+    for m in market_makers:
+        row: dict[str, Any] = {
+            "id": m.id,
+            "name": m.name,
+            "type": [TYPE_BADGE[m.mm_type]],
+            "status": [STATUS_ACTIVE if m.is_active else STATUS_INACTIVE],
+        }
+        for asset in AssetType:
+            key = asset.value.lower()
+            row[f"{key}_available"] = _held(m, asset, m.available(asset))
+            row[f"{key}_locked"] = _held(m, asset, m.locked(asset))
+        row["open_orders"] = m.open_orders
+        row["created_at"] = m.created_at
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(MARKET_MAKER_COLUMNS))
+    for asset in (AssetType.CEA, AssetType.EUA):
+        for side in ("available", "locked"):
+            column = f"{asset.value.lower()}_{side}"
+            frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+MARKET_MAKER_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "type",
+    "status",
+    "eur_available",
+    "eur_locked",
+    "cea_available",
+    "cea_locked",
+    "eua_available",
+    "eua_locked",
+    "open_orders",
+    "created_at",
+)
+
+
+def market_makers_column_config() -> dict[str, Any]:
+    cert = "%,d"
+    return {
+        "id": None,
+        "name": st.column_config.TextColumn("Name", pinned=True),
+        "type": st.column_config.MultiselectColumn(
+            "Type",
+            options=list(TYPE_BADGE.values()),
+            color=[TYPE_COLOR[t] for t in TYPE_BADGE],
+            help="LP: liquidity provider, holds EUR and places BUY orders. "
+            "AH: asset holder, holds CEA/EUA and places SELL orders.",
+            width="small",
+        ),
+        "status": st.column_config.MultiselectColumn(
+            "Status", options=[STATUS_ACTIVE, STATUS_INACTIVE], color=["green", "gray"], width="small"
+        ),
+        "eur_available": st.column_config.NumberColumn("EUR available", format="euro", step=0.01),
+        "eur_locked": st.column_config.NumberColumn("EUR locked", format="euro", step=0.01, help="Held by open orders"),
+        "cea_available": st.column_config.NumberColumn("CEA available", format=cert),
+        "cea_locked": st.column_config.NumberColumn("CEA locked", format=cert, help="Held by open orders"),
+        "eua_available": st.column_config.NumberColumn("EUA available", format=cert),
+        "eua_locked": st.column_config.NumberColumn("EUA locked", format=cert, help="Held by open orders"),
+        "open_orders": st.column_config.NumberColumn("Open orders", format="%d", width="small"),
+        "created_at": st.column_config.DatetimeColumn("Created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+    }
+
+
+def amount_text(asset: AssetType | str, value: Decimal) -> str:
+    """An amount with its unit: €1,000.50 or 500 CEA."""
+    kind = AssetType(asset)
+    return eur(value) if kind is AssetType.EUR else f"{units(value)} {kind.value}"
+
+
+def ledger_frame(entries: Sequence[LedgerEntry]) -> pd.DataFrame:
+    """The ledger rows as the page shows them, newest first as given."""
+    rows = [
+        {
+            "time": e.created_at.astimezone(UTC),
+            "type": e.transaction_type.value.replace("_", " ").capitalize(),
+            "asset": e.asset.value,
+            "amount": amount_text(e.asset, e.amount),
+            "available": f"{amount_text(e.asset, e.available_before)} → {amount_text(e.asset, e.available_after)}",
+            "locked": f"{amount_text(e.asset, e.locked_before)} → {amount_text(e.asset, e.locked_after)}",
+            "ticket": e.ticket_id or "",
+        }
+        for e in entries
+    ]
+    return pd.DataFrame(rows, columns=["time", "type", "asset", "amount", "available", "locked", "ticket"])
+
+
+def ledger_column_config() -> dict[str, Any]:
+    return {
+        "time": st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
+        "type": st.column_config.TextColumn("Type"),
+        "asset": st.column_config.TextColumn("Asset", width="small"),
+        "amount": st.column_config.TextColumn("Amount", alignment="right"),
+        "available": st.column_config.TextColumn("Available before → after"),
+        "locked": st.column_config.TextColumn("Locked before → after"),
+        "ticket": st.column_config.TextColumn("Ticket"),
+    }
+
+
+def initial_funding(mm_type: MarketMakerType | str, amounts: Mapping[AssetType, str | None]) -> dict[str, Any]:
+    """Keyword arguments of ``create_market_maker`` for what the form holds; blank fields mean "start at zero".
+
+    Amounts stay the text the user typed: core parses them exactly and names the field it refuses.
+    """
+    kind = MarketMakerType(mm_type)
+    filled = {asset: text.strip() for asset, text in amounts.items() if text is not None and text.strip()}
+    if kind is LP:
+        return {"initial_eur_balance": filled[AssetType.EUR]} if AssetType.EUR in filled else {}
+    balances = {asset.value: text for asset, text in filled.items()}
+    return {"initial_balances": balances} if balances else {}
