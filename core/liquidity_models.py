@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.models import Record
@@ -123,6 +123,7 @@ class LiquidityPreview(Record):
     suggested_actions: list[str] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)  # why it cannot execute, other than shortfalls
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def can_execute(self) -> bool:
         return not self.missing_assets and not self.problems

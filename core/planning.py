@@ -17,6 +17,7 @@ from core.errors import ValidationError
 from core.liquidity_models import (
     AssetShortfall,
     FundedMarketMaker,
+    LiquidityPreview,
     MarketMakerAllocation,
     MarketMakerShortfall,
     PlannedOrder,
@@ -208,3 +209,44 @@ def crossing_problems(
             "the book has both sides so the reference price is their mid."
         )
     return problems
+
+
+def plan_liquidity(
+    certificate_type: CertificateType,
+    bid_eur: Decimal,
+    ask_eur: Decimal,
+    best_bid: Decimal | None,
+    best_ask: Decimal | None,
+    last_price: Decimal | None,
+    providers: Sequence[FundedMarketMaker],
+    holders: Sequence[FundedMarketMaker],
+    default_price: Decimal,
+    levels: LiquidityLevels,
+    tick: Decimal,
+) -> LiquidityPreview:
+    """The whole preview: reference price, both sides' plans, shortfalls, suggested actions and any reason
+    (post-only) why the plan cannot execute. A side with a zero target is not planned."""
+    reference, source = choose_reference_price(best_bid, best_ask, last_price, default_price)
+    plans = {
+        side: plan_side(side, certificate_type, reference, target, mms, levels, tick) if target > 0 else None
+        for side, target, mms in ((OrderSide.BUY, bid_eur, providers), (OrderSide.SELL, ask_eur, holders))
+    }
+    bid_plan, ask_plan = plans[OrderSide.BUY], plans[OrderSide.SELL]
+    shortfalls = [s for p in (bid_plan, ask_plan) if p is not None and (s := shortfall_of(p)) is not None]
+    return LiquidityPreview(
+        certificate_type=certificate_type,
+        bid_amount_eur=bid_eur,
+        ask_amount_eur=ask_eur,
+        reference_price=reference,
+        price_source=source,
+        best_bid=best_bid,
+        best_ask=best_ask,
+        last_price=last_price,
+        bid_plan=bid_plan,
+        ask_plan=ask_plan,
+        missing_assets=shortfalls,
+        suggested_actions=suggested_actions(shortfalls),
+        problems=crossing_problems(
+            bid_plan.level_prices if bid_plan else (), ask_plan.level_prices if ask_plan else (), best_bid, best_ask
+        ),
+    )

@@ -13,7 +13,12 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-SQL_PINS: dict[str, str] = {}
+SQL_PINS: dict[str, str] = {
+    "apply_balance_changes.sql": "a0c1de45c463c9b6",
+    "create_liquidity_operation.sql": "2fdb43ef17250c61",
+    "withdraw_liquidity.sql": "da8a3fb192884ad6",
+    "provision_market_makers.sql": "2ef94f28f0ec70ad",
+}
 
 
 def upgrade() -> None:
