@@ -19,8 +19,9 @@ AH = MarketMakerType.ASSET_HOLDER
 
 TYPE_BADGE: dict[MarketMakerType, str] = {LP: "LP", AH: "AH"}
 TYPE_LABEL: dict[MarketMakerType, str] = {LP: "Liquidity provider (EUR)", AH: "Asset holder (CEA/EUA)"}
-# The design's badge colours: LP blue, AH green.
+# The design's badge colours: LP blue, AH green (st.badge names; the table takes hex, the named ones are too pale).
 TYPE_COLOR: dict[MarketMakerType, str] = {LP: "blue", AH: "green"}
+TYPE_CELL_COLOR: dict[MarketMakerType, str] = {LP: "#bfdbfe", AH: "#bbf7d0"}
 TYPE_FILTERS: tuple[str, ...] = ("All", "LP", "AH")
 STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
 
@@ -124,17 +125,17 @@ def market_makers_column_config() -> dict[str, Any]:
     cert = "%,d"
     return {
         "id": None,
-        "name": st.column_config.TextColumn("Name", pinned=True),
+        "name": st.column_config.TextColumn("Name"),
         "type": st.column_config.MultiselectColumn(
             "Type",
             options=list(TYPE_BADGE.values()),
-            color=[TYPE_COLOR[t] for t in TYPE_BADGE],
+            color=[TYPE_CELL_COLOR[t] for t in TYPE_BADGE],
             help="LP: liquidity provider, holds EUR and places BUY orders. "
             "AH: asset holder, holds CEA/EUA and places SELL orders.",
             width="small",
         ),
         "status": st.column_config.MultiselectColumn(
-            "Status", options=[STATUS_ACTIVE, STATUS_INACTIVE], color=["green", "gray"], width="small"
+            "Status", options=[STATUS_ACTIVE, STATUS_INACTIVE], color=["#e2e8f0", "#fde68a"], width="small"
         ),
         "eur_available": st.column_config.NumberColumn("EUR available", format="euro", step=0.01),
         "eur_locked": st.column_config.NumberColumn("EUR locked", format="euro", step=0.01, help="Held by open orders"),
@@ -142,8 +143,8 @@ def market_makers_column_config() -> dict[str, Any]:
         "cea_locked": st.column_config.NumberColumn("CEA locked", format=cert, help="Held by open orders"),
         "eua_available": st.column_config.NumberColumn("EUA available", format=cert),
         "eua_locked": st.column_config.NumberColumn("EUA locked", format=cert, help="Held by open orders"),
-        "open_orders": st.column_config.NumberColumn("Open orders", format="%d", width="small"),
-        "created_at": st.column_config.DatetimeColumn("Created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+        "open_orders": st.column_config.NumberColumn("Open orders", format="%d"),
+        "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),
     }
 
 

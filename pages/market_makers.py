@@ -1,0 +1,262 @@
+"""Market makers: balances by type, each one's ledger; admins create, fund and deactivate them."""
+
+from functools import partial
+
+import streamlit as st
+
+from core.enums import AssetType, MarketMakerType, Role
+from core.market_makers import (
+    assets_held_by,
+    create_market_maker,
+    deactivate_market_maker,
+    fund_market_maker,
+    get_market_maker_ledger,
+    get_market_makers,
+)
+from core.models import MarketMaker
+from ui.feedback import attempt, flash
+from ui.format import eur, units
+from ui.market_makers_view import (
+    TYPE_BADGE,
+    TYPE_COLOR,
+    TYPE_FILTERS,
+    amount_text,
+    filter_market_makers,
+    initial_funding,
+    ledger_column_config,
+    ledger_frame,
+    market_makers_column_config,
+    market_makers_frame,
+    option_label,
+    summarize,
+    type_label,
+)
+from ui.runtime import db_session
+from ui.session import require_user
+
+user = require_user()
+is_admin = user.role is Role.ADMIN
+
+# Which dialog is open lives in session state (not in the opener's click), so it survives the reruns
+# its own widgets cause and a refused action keeps it open with the message.
+DIALOG_KEY = "mm_dialog"
+# Set by a dialog, applied before the selectbox exists (a widget's state cannot change after it is drawn).
+SELECT_NEXT_KEY = "mm_select_next"
+DIALOG_FIELDS = {
+    "create": ("mm_new_name", "mm_new_type", *(f"mm_new_{a.value.lower()}" for a in AssetType)),
+    "fund": ("mm_fund_asset", "mm_fund_amount"),
+    "deactivate": (),
+}
+
+
+def open_dialog(kind: str, mm_id: int | None = None) -> None:
+    """Opens with empty fields: nothing typed for one market maker carries over to the next."""
+    for key in DIALOG_FIELDS[kind]:
+        st.session_state.pop(key, None)
+    st.session_state[DIALOG_KEY] = (kind, mm_id)
+
+
+def close_dialog() -> None:
+    st.session_state.pop(DIALOG_KEY, None)
+
+
+def finish(message: str, selected: int) -> None:
+    """After a successful write: close the dialog, toast on the next run, show the affected market maker."""
+    close_dialog()
+    flash(message)
+    st.session_state[SELECT_NEXT_KEY] = selected
+    st.rerun()
+
+
+def amount_placeholder(asset: AssetType) -> str:
+    return "e.g. 250000.00" if asset is AssetType.EUR else "e.g. 5000 (whole units)"
+
+
+@st.dialog("Create market maker", icon=":material/add_business:", on_dismiss=close_dialog)
+def create_dialog() -> None:
+    name = st.text_input("Name", key="mm_new_name", max_chars=200)
+    kind = st.segmented_control(
+        "Type",
+        options=list(TYPE_BADGE),
+        format_func=type_label,
+        default=MarketMakerType.LIQUIDITY_PROVIDER,
+        required=True,
+        key="mm_new_type",
+    )
+    st.caption(
+        "Places BUY orders with its EUR."
+        if kind is MarketMakerType.LIQUIDITY_PROVIDER
+        else "Places SELL orders with its CEA and EUA certificates."
+    )
+    amounts = {
+        asset: st.text_input(
+            f"Initial {asset.value} balance",
+            key=f"mm_new_{asset.value.lower()}",
+            placeholder=amount_placeholder(asset),
+            help="Optional; leave empty to start at zero.",
+        )
+        for asset in assets_held_by(kind)
+    }
+    if st.button("Create", type="primary", icon=":material/add:", key="mm_new_submit", width="stretch"):
+        with db_session() as db:
+            mm = attempt(lambda: create_market_maker(db, name, kind, user.id, **initial_funding(kind, amounts)))
+        if mm is not None:
+            funded = ", ".join(amount_text(a, mm.available(a)) for a in assets_held_by(mm.mm_type) if mm.available(a))
+            finish(f"Created {TYPE_BADGE[mm.mm_type]} {mm.name}" + (f" with {funded}" if funded else ""), mm.id)
+
+
+@st.dialog("Fund market maker", icon=":material/account_balance_wallet:", on_dismiss=close_dialog)
+def fund_dialog(mm: MarketMaker) -> None:
+    st.markdown(f"**{mm.name}** · {type_label(mm.mm_type)}")
+    held = assets_held_by(mm.mm_type)
+    asset = st.segmented_control(
+        "Asset", options=list(held), default=held[0], required=True, key="mm_fund_asset", disabled=len(held) == 1
+    )
+    st.caption(f"Available now: {amount_text(asset, mm.available(asset))}")
+    amount = st.text_input("Amount", key="mm_fund_amount", placeholder=amount_placeholder(asset))
+    if st.button("Fund", type="primary", icon=":material/savings:", key="mm_fund_submit", width="stretch"):
+        with db_session() as db:
+            entry = attempt(lambda: fund_market_maker(db, mm.id, asset, amount, user.id))
+        if entry is not None:
+            finish(f"Funded {mm.name} with {amount_text(entry.asset, entry.amount)} ({entry.ticket_id})", mm.id)
+
+
+@st.dialog("Deactivate market maker", icon=":material/block:", on_dismiss=close_dialog)
+def deactivate_dialog(mm: MarketMaker) -> None:
+    st.markdown(
+        f"Deactivate **{mm.name}**? It keeps its balances and ledger but takes no part in new liquidity. "
+        "This cannot be undone here."
+    )
+    confirm, cancel = st.columns(2)
+    if cancel.button("Cancel", key="mm_deactivate_cancel", width="stretch"):
+        close_dialog()
+        st.rerun()
+    if confirm.button("Deactivate", type="primary", key="mm_deactivate_confirm", width="stretch"):
+        with db_session() as db:
+            done = attempt(lambda: deactivate_market_maker(db, mm.id, user.id))
+        if done is not None:
+            finish(f"Deactivated {mm.name}", mm.id)
+
+
+def select_row(ids: list[int]) -> None:
+    """A click on a table row shows that market maker's details below."""
+    rows = st.session_state["mm_table"].selection.rows
+    if rows:
+        st.session_state["mm_selected"] = ids[rows[0]]
+
+
+with db_session() as db:
+    everyone = get_market_makers(db)
+by_id = {m.id: m for m in everyone}
+
+st.title("Market makers")
+st.caption(
+    "Liquidity providers (LP) hold EUR and place BUY orders; asset holders (AH) hold CEA/EUA and place SELL orders."
+)
+
+summary = summarize(everyone)
+with st.container(horizontal=True):
+    st.metric("LP EUR available", eur(summary.lp_eur_available), border=True)
+    st.metric("AH CEA available", units(summary.cea_available), border=True)
+    st.metric("AH EUA available", units(summary.eua_available), border=True)
+    st.metric("Active market makers", f"{summary.active_lp} LP · {summary.active_ah} AH", border=True)
+
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    type_choice = st.segmented_control("Type", TYPE_FILTERS, default="All", required=True, key="mm_type_filter")
+    show_inactive = st.toggle("Show inactive", key="mm_show_inactive")
+    st.space("stretch")
+    if is_admin:
+        st.button(
+            "Create market maker",
+            type="primary",
+            icon=":material/add:",
+            key="mm_create_open",
+            on_click=open_dialog,
+            args=("create",),
+        )
+
+shown = filter_market_makers(everyone, type_choice, show_inactive)
+shown_ids = [m.id for m in shown]
+if not everyone:
+    st.info("No market makers yet." + (" Create the first one." if is_admin else ""))
+elif not shown:
+    st.info("No market makers match this filter.")
+else:
+    st.dataframe(
+        market_makers_frame(shown),
+        column_config=market_makers_column_config(),
+        hide_index=True,
+        key="mm_table",
+        on_select=partial(select_row, shown_ids),
+        selection_mode="single-row",
+        placeholder="",
+        alt="Market makers with available and locked balances per asset",
+    )
+
+    st.subheader("Details and ledger")
+    if (chosen := st.session_state.pop(SELECT_NEXT_KEY, None)) in shown_ids:
+        st.session_state["mm_selected"] = chosen
+    if st.session_state.get("mm_selected") not in shown_ids:
+        st.session_state["mm_selected"] = shown_ids[0]
+    selected_id = st.selectbox(
+        "Market maker", shown_ids, format_func=lambda i: option_label(by_id[i]), key="mm_selected"
+    )
+    mm = by_id[selected_id]
+    with st.container(border=True):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{mm.name}**")
+            st.badge(TYPE_BADGE[mm.mm_type], color=TYPE_COLOR[mm.mm_type], help=type_label(mm.mm_type))
+            if mm.is_active:
+                st.badge("Active", color="gray")
+            else:
+                st.badge("Inactive", color="orange")
+            st.space("stretch")
+            if is_admin:
+                st.button(
+                    "Fund",
+                    icon=":material/savings:",
+                    key="mm_fund_open",
+                    on_click=open_dialog,
+                    args=("fund", mm.id),
+                    disabled=not mm.is_active,
+                    help=None if mm.is_active else "A deactivated market maker cannot be funded",
+                )
+                st.button(
+                    "Deactivate",
+                    icon=":material/block:",
+                    key="mm_deactivate_open",
+                    on_click=open_dialog,
+                    args=("deactivate", mm.id),
+                    disabled=not mm.is_active,
+                )
+        with st.container(horizontal=True):
+            for asset in assets_held_by(mm.mm_type):
+                st.metric(f"{asset.value} available", amount_text(asset, mm.available(asset)))
+                st.metric(f"{asset.value} locked", amount_text(asset, mm.locked(asset)))
+            st.metric("Open orders", str(mm.open_orders))
+        with db_session() as db:
+            entries = get_market_maker_ledger(db, mm.id)
+        if entries:
+            st.dataframe(
+                ledger_frame(entries),
+                column_config=ledger_column_config(),
+                hide_index=True,
+                key="mm_ledger",
+                alt=f"Ledger of {mm.name}, newest first",
+            )
+        else:
+            st.caption("No ledger entries yet.")
+
+# Analysts never get here without the buttons; core refuses them anyway.
+pending = st.session_state.get(DIALOG_KEY) if is_admin else None
+if pending is not None:
+    kind, target_id = pending
+    target = by_id.get(target_id) if target_id is not None else None
+    if kind == "create":
+        create_dialog()
+    elif kind == "fund" and target is not None:
+        fund_dialog(target)
+    elif kind == "deactivate" and target is not None:
+        deactivate_dialog(target)
+    else:
+        close_dialog()
