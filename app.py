@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core.errors import AuthenticationFailed, CoreError, DatabaseUnavailable
 from core.users import authenticate
+from ui.feedback import show_flashed
 from ui.navigation import pages_for
 from ui.runtime import db_session
 from ui.session import NOTICE_KEY, current_user, sign_in, sign_out
@@ -27,7 +28,7 @@ def login_page() -> None:
         with st.form("login_form"):
             username = st.text_input("Username", key="login_username")
             password = st.text_input("Password", type="password", key="login_password")
-            submitted = st.form_submit_button("Sign in", type="primary", use_container_width=True)
+            submitted = st.form_submit_button("Sign in", type="primary", width="stretch")
         if submitted:
             try:
                 with db_session() as db:
@@ -37,6 +38,15 @@ def login_page() -> None:
                 return
             sign_in(user)
             st.rerun()
+
+
+def no_pages() -> None:
+    user = current_user()
+    role = user.role.value.lower() if user else "signed-out"
+    st.info(
+        f"No pages are open to the {role} role yet. Ask an administrator if you need access.",
+        icon=":material/info:",
+    )
 
 
 def database_unavailable(message: str) -> None:
@@ -65,10 +75,11 @@ def main() -> None:
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out(notice="You are signed out.")
             st.rerun()
+    show_flashed()
     pages = pages_for(user.role)
     if not pages:
-        st.info(f"No pages are open to the {user.role.value.lower()} role yet.")
-        return
+        # Still routed through st.navigation: without it Streamlit would list the pages/ folder itself.
+        pages = [st.Page(no_pages, title="Welcome", icon=":material/info:")]
     st.navigation(pages).run()
 
 
