@@ -33,15 +33,17 @@ DEADLOCK_STATES = {"40P01": "deadlock", "40001": "serialization failure"}
 
 @dataclass(frozen=True)
 class World:
-    admin_id: int
+    admin_ids: tuple[int, ...]  # several, so liquidity creation is not all held back by one admin's rate limit
     trader_ids: tuple[int, ...]
     entity_ids: tuple[int, ...]
     provider_ids: tuple[int, ...]  # liquidity providers: EUR, BUY
     holder_ids: tuple[int, ...]  # asset holders: certificates, SELL
 
 
-def seed_world(db: Session, firms: int = 4, makers_per_type: int = 2, prefix: str = "w") -> World:
-    """An admin, ``firms`` funded trader firms with one trader each, funded market makers of both types."""
+def seed_world(
+    db: Session, firms: int = 4, makers_per_type: int = 2, prefix: str = "w", admins_count: int = 3
+) -> World:
+    """Admins, ``firms`` funded trader firms with one trader each, funded market makers of both types."""
     admin = create_user(db, f"{prefix}-admin", PASSWORD, "ADMIN")
     traders, entities = [], []
     for i in range(firms):
@@ -61,7 +63,8 @@ def seed_world(db: Session, firms: int = 4, makers_per_type: int = 2, prefix: st
         ).id
         for i in range(makers_per_type)
     ]
-    return World(admin.id, tuple(traders), tuple(entities), tuple(providers), tuple(holders))
+    admins = [admin.id] + [create_user(db, f"{prefix}-admin-{i}", PASSWORD, "ADMIN").id for i in range(1, admins_count)]
+    return World(tuple(admins), tuple(traders), tuple(entities), tuple(providers), tuple(holders))
 
 
 @dataclass
@@ -185,7 +188,7 @@ class Worker:
             mm, side = self.rng.choice(self.world.holder_ids), "SELL"
         place_order(
             self.db,
-            self.world.admin_id,
+            self.rng.choice(self.world.admin_ids),
             cert,
             side,
             "LIMIT",
@@ -196,15 +199,15 @@ class Worker:
         return "market maker order"
 
     def market_maker_cancel(self) -> str:
-        mine = get_my_orders(self.db, self.world.admin_id, ("OPEN", "PARTIALLY_FILLED"))
+        mine = get_my_orders(self.db, self.rng.choice(self.world.admin_ids), ("OPEN", "PARTIALLY_FILLED"))
         mine = [o for o in mine if o.market_maker_id is not None]
         if not mine:
             return "market maker cancel (nothing open)"
-        cancel_order(self.db, self.rng.choice(mine).id, self.world.admin_id)
+        cancel_order(self.db, self.rng.choice(mine).id, self.rng.choice(self.world.admin_ids))
         return "market maker cancel"
 
     def fund(self) -> str:
-        admin = self.world.admin_id
+        admin = self.rng.choice(self.world.admin_ids)
         if self.rng.random() < 0.5:
             fund_entity(
                 self.db,
@@ -226,7 +229,9 @@ class Worker:
         self.created += 1
         kind = self.rng.choice(("LIQUIDITY_PROVIDER", "ASSET_HOLDER"))
         initial = {"initial_eur_balance": 1000} if kind == "LIQUIDITY_PROVIDER" else {"initial_balances": {"EUA": 10}}
-        create_market_maker(self.db, f"{self.prefix} new {self.created}", kind, self.world.admin_id, **initial)
+        create_market_maker(
+            self.db, f"{self.prefix} new {self.created}", kind, self.rng.choice(self.world.admin_ids), **initial
+        )
         return "create market maker"
 
     def liquidity_create(self) -> str:
@@ -234,18 +239,33 @@ class Worker:
         liquidity_service.create_liquidity(
             self.db,
             cert,
-            Decimal(self.rng.randint(50, 400) * 10),
-            Decimal(self.rng.randint(50, 400) * 10),
-            self.world.admin_id,
+            Decimal(self.rng.randint(0, 40) * 100),
+            Decimal(self.rng.randint(1, 40) * 100),
+            self.rng.choice(self.world.admin_ids),
         )
         return "create liquidity"
 
     def liquidity_withdraw(self) -> str:
-        liquidity_service.withdraw_liquidity(self.db, self.rng.choice(CERTIFICATES), self.world.admin_id)
+        admin = self.rng.choice(self.world.admin_ids)
+        operations = liquidity_service.get_liquidity_operations(self.db, limit=20, user_id=admin)
+        if not operations:
+            return "withdraw liquidity (none yet)"
+        liquidity_service.withdraw_liquidity(self.db, self.rng.choice(operations).id, admin)
         return "withdraw liquidity"
 
     def provision(self) -> str:
+        admin = self.rng.choice(self.world.admin_ids)
+        if self.rng.random() < 0.5:
+            liquidity_service.provision_market_makers(
+                self.db,
+                "fund_existing",
+                "LIQUIDITY_PROVIDER",
+                Decimal("20000.01"),
+                admin,
+                mm_ids=list(self.world.provider_ids),
+            )
+            return "provision (fund existing)"
         liquidity_service.provision_market_makers(
-            self.db, self.rng.choice(CERTIFICATES), Decimal(20_000), Decimal(20_000), self.world.admin_id
+            self.db, "create_new", "ASSET_HOLDER", 500, admin, count=2, certificate_type=self.rng.choice(CERTIFICATES)
         )
-        return "provision market makers"
+        return "provision (create new)"

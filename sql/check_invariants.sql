@@ -10,7 +10,9 @@
 --   * every liquidity operation's actuals equal the totals (price × quantity) of the orders it created, and
 --     its orders_created lists exactly those orders;
 --   * every admin write has a ticket: deposits and withdrawals carry one, every market maker and entity has
---     its creation ticket, every deactivated market maker its deactivation ticket.
+--     its creation ticket, every deactivated market maker its deactivation ticket, every liquidity operation
+--     its CREATE_LIQUIDITY ticket, each of its orders a PLACE_LIQUIDITY_ORDER ticket, and every order it
+--     had withdrawn a WITHDRAW_LIQUIDITY ticket of that operation.
 CREATE OR REPLACE FUNCTION check_invariants()
 RETURNS TABLE (invariant text, subject text, detail text)
 LANGUAGE sql
@@ -108,7 +110,8 @@ AS $$
            format('%s of %s %s without a ticket', transaction_type, amount, asset)
       FROM asset_transactions
      WHERE transaction_type IN ('DEPOSIT', 'WITHDRAWAL')
-       AND (ticket_id IS NULL OR NOT EXISTS (SELECT 1 FROM ticket_logs k WHERE k.ticket_id = asset_transactions.ticket_id))
+       AND (ticket_id IS NULL
+            OR NOT EXISTS (SELECT 1 FROM ticket_logs k WHERE k.ticket_id = asset_transactions.ticket_id))
     UNION ALL
     SELECT 'every admin write has a ticket', format('market maker %s', m.id), 'no CREATE_MARKET_MAKER ticket'
       FROM market_maker_clients m
@@ -126,5 +129,26 @@ AS $$
     SELECT 'every admin write has a ticket', format('entity %s', e.id), 'no CREATE_ENTITY ticket'
       FROM entities e
      WHERE NOT EXISTS (SELECT 1 FROM ticket_logs k
-                        WHERE k.action = 'CREATE_ENTITY' AND k.entity_type = 'entity' AND k.entity_id = e.id);
+                        WHERE k.action = 'CREATE_ENTITY' AND k.entity_type = 'entity' AND k.entity_id = e.id)
+    UNION ALL
+    SELECT 'every admin write has a ticket', format('liquidity operation %s', l.id), 'no CREATE_LIQUIDITY ticket'
+      FROM liquidity_operations l
+     WHERE NOT EXISTS (SELECT 1 FROM ticket_logs k
+                        WHERE k.ticket_id = l.ticket_id AND k.action = 'CREATE_LIQUIDITY'
+                          AND k.entity_type = 'liquidity_operation' AND k.entity_id = l.id)
+    UNION ALL
+    SELECT 'every admin write has a ticket', format('order %s', o.id),
+           'liquidity order without a PLACE_LIQUIDITY_ORDER ticket'
+      FROM orders o
+     WHERE o.liquidity_operation_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM ticket_logs k
+                        WHERE k.action = 'PLACE_LIQUIDITY_ORDER' AND k.entity_type = 'order' AND k.entity_id = o.id)
+    UNION ALL
+    SELECT 'every admin write has a ticket', format('order %s', o.id),
+           'withdrawn without a WITHDRAW_LIQUIDITY ticket'
+      FROM orders o
+     WHERE o.cancel_reason = 'WITHDRAWAL'
+       AND NOT EXISTS (SELECT 1 FROM ticket_logs k
+                        WHERE k.action = 'WITHDRAW_LIQUIDITY' AND k.entity_type = 'liquidity_operation'
+                          AND k.entity_id = o.liquidity_operation_id);
 $$;

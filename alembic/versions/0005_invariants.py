@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 SQL_PINS: dict[str, str] = {
-    "check_invariants.sql": "45cac2c1e0f948de",
+    "check_invariants.sql": "d3dc5666dac4b884",
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.entities import fund_entity
 from core.invariants import check_invariants
 from core.ledger import verify_ledger
+from core.liquidity_service import create_liquidity, provision_market_makers, withdraw_liquidity
 from core.market_makers import create_market_maker, deactivate_market_maker, fund_market_maker
 from tests.helpers import Actors
 
@@ -143,7 +144,43 @@ def test_liquidity_actuals_that_differ_from_their_orders_are_reported(db, actors
         f"FROM create_ticket('CREATE_LIQUIDITY', {actors.admin.id}, 'liquidity_operation', NULL, NULL, NULL)",
     )
 
-    assert broken(db) == {"liquidity actuals equal their orders", "liquidity orders_created lists its orders"}
+    assert broken(db) == {
+        "liquidity actuals equal their orders",
+        "liquidity orders_created lists its orders",
+        "every admin write has a ticket",  # the ticket above names no operation
+    }
+
+
+def test_liquidity_created_withdrawn_and_provisioned_through_core_is_healthy(db, actors, funded):
+    operation = create_liquidity(db, "EUA", Decimal("800"), Decimal("800"), actors.admin.id)
+    provision_market_makers(db, "create_new", "ASSET_HOLDER", 10, actors.admin.id, count=2, certificate_type="EUA")
+    provision_market_makers(db, "fund_existing", "LIQUIDITY_PROVIDER", "99.99", actors.admin.id, mm_ids=[funded["lp"]])
+
+    withdraw_liquidity(db, operation.id, actors.admin.id)
+
+    assert check_invariants(db) == []
+    assert verify_ledger(db) == []
+
+
+def test_a_liquidity_order_without_its_ticket_is_reported(db, actors, funded):
+    operation = create_liquidity(db, "EUA", Decimal("800"), Decimal("0"), actors.admin.id)
+
+    _insert_order(db, funded, "BUY", "1.00", 1, liquidity_operation_id=operation.id)
+
+    tickets = [v.detail for v in check_invariants(db) if v.invariant == "every admin write has a ticket"]
+    assert tickets == ["liquidity order without a PLACE_LIQUIDITY_ORDER ticket"]
+
+
+def test_an_order_withdrawn_behind_the_audit_trail_is_reported(db, actors, funded):
+    operation = create_liquidity(db, "EUA", Decimal("800"), Decimal("0"), actors.admin.id)
+
+    tamper(
+        db,
+        "UPDATE orders SET status = 'CANCELLED', cancel_reason = 'WITHDRAWAL', locked_amount = 0 "
+        f"WHERE id = {operation.orders_created[0]}",
+    )
+
+    assert broken(db) == {"every admin write has a ticket", "locked equals what open orders hold"}
 
 
 def test_a_deposit_without_a_ticket_is_reported(db, funded):
