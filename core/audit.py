@@ -1,0 +1,147 @@
+"""The audit trail: ticket_logs filtered by action, actor, object and time, newest first.
+
+Counting a million tickets exactly would cost more than showing them, so totals are counted up to
+``COUNT_CAP`` and paging stops there; narrower filters reach anything older.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.filters import check_date_range, day_bounds, parse_filters
+from core.models import Record
+from core.sqlcall import fetch_all, read
+
+COUNT_CAP = 10_000
+EXPORT_LIMIT = COUNT_CAP
+
+
+class TicketFilters(BaseModel):
+    """Which tickets to show. ``entity_type``/``entity_id`` name the object a ticket is about."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: str | None = Field(default=None, max_length=100)
+    actor_id: int | None = Field(default=None, gt=0)
+    entity_type: str | None = Field(default=None, max_length=100)
+    entity_id: int | None = Field(default=None, gt=0)
+    date_from: date | None = None
+    date_to: date | None = None
+    ticket_id: str | None = Field(default=None, max_length=30)
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=50, ge=1, le=500)
+
+    @field_validator("action", "entity_type", "ticket_id", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> "TicketFilters":
+        check_date_range(self.date_from, self.date_to)
+        if (self.page - 1) * self.page_size >= COUNT_CAP:
+            raise ValueError(f"only the newest {COUNT_CAP:,} matching tickets can be paged; narrow the filters")
+        return self
+
+    def sql_params(self) -> dict[str, object]:
+        start, end = day_bounds(self.date_from, self.date_to)
+        return {
+            "action": self.action,
+            "actor": self.actor_id,
+            "etype": self.entity_type,
+            "eid": self.entity_id,
+            "from": start,
+            "to": end,
+            "ticket": self.ticket_id,
+        }
+
+
+FILTER_ARGS = (
+    "CAST(:action AS text), CAST(:actor AS bigint), CAST(:etype AS text), CAST(:eid AS bigint), "
+    "CAST(:from AS timestamptz), CAST(:to AS timestamptz), CAST(:ticket AS text)"
+)
+
+
+class TicketLog(Record):
+    id: int
+    ticket_id: str
+    action: str
+    actor_id: int | None
+    actor_username: str | None
+    entity_type: str
+    entity_id: int | None
+    before_state: Any
+    after_state: Any
+    created_at: datetime
+
+
+class TicketPage(Record):
+    rows: list[TicketLog]
+    total: int
+    total_is_exact: bool
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+class Actor(Record):
+    id: int
+    username: str
+
+
+def _filters(value: TicketFilters | Mapping[str, object] | None) -> TicketFilters:
+    return parse_filters(TicketFilters, value, "Audit filters")
+
+
+def list_tickets(db: Session, filters: TicketFilters | Mapping[str, object] | None = None) -> TicketPage:
+    """One page of matching tickets, newest first, with how many match (exact below ``COUNT_CAP``)."""
+    f = _filters(filters)
+
+    def load(session: Session) -> TicketPage:
+        params = f.sql_params()
+        rows = session.execute(
+            text(f"SELECT * FROM search_ticket_logs({FILTER_ARGS}, :lim, :off)"),
+            {**params, "lim": f.page_size, "off": (f.page - 1) * f.page_size},
+        ).mappings()
+        tickets = [TicketLog.model_validate(r) for r in rows]
+        total = session.execute(
+            text(f"SELECT count_ticket_logs({FILTER_ARGS}, :cap)"), {**params, "cap": COUNT_CAP}
+        ).scalar_one()
+        return TicketPage(
+            rows=tickets, total=total, total_is_exact=total < COUNT_CAP, page=f.page, page_size=f.page_size
+        )
+
+    return read(db, load)
+
+
+def export_tickets(db: Session, filters: TicketFilters | Mapping[str, object] | None = None) -> list[TicketLog]:
+    """The newest ``EXPORT_LIMIT`` matching tickets (paging ignored), for the CSV download."""
+    f = _filters(filters)
+    rows = fetch_all(
+        db, f"SELECT * FROM search_ticket_logs({FILTER_ARGS}, :lim, 0)", {**f.sql_params(), "lim": EXPORT_LIMIT}
+    )
+    return [TicketLog.model_validate(r) for r in rows]
+
+
+def list_ticket_actions(db: Session) -> list[str]:
+    """Every action that appears in the audit trail."""
+    return [r["a"] for r in fetch_all(db, "SELECT a FROM ticket_log_actions() a")]
+
+
+def list_ticket_entity_types(db: Session) -> list[str]:
+    """Every kind of object tickets are about (entity_type)."""
+    return [r["t"] for r in fetch_all(db, "SELECT t FROM ticket_log_entity_types() t")]
+
+
+def list_actors(db: Session) -> list[Actor]:
+    """Users who may appear as actors, by name."""
+    return [Actor.model_validate(r) for r in fetch_all(db, "SELECT id, username FROM users ORDER BY lower(username)")]
