@@ -21,6 +21,7 @@ from core.entities import fund_entity
 from core.errors import CoreError, DatabaseUnavailable
 from core.invariants import check_invariants
 from core.ledger import verify_ledger
+from core.liquidity_service import create_liquidity, provision_market_makers, withdraw_liquidity
 from core.market_makers import create_market_maker, fund_market_maker, get_market_maker
 from core.orders import cancel_order, place_order
 from tests.helpers import Actors, snapshot
@@ -193,6 +194,57 @@ def test_a_cancel_killed_after_its_unlock_leaves_the_order_open(db, actors, mark
     before = snapshot(db)
 
     error = mid_flight.kill_during(lambda s: cancel_order(s, market["ask"], actors.admin.id))
+
+    assert_killed_cleanly(error)
+    assert snapshot(db) == before
+
+
+def test_a_liquidity_creation_killed_after_its_orders_and_locks_leaves_nothing(db, actors, market, mid_flight):
+    # the 2nd ticket is the first PLACE_LIQUIDITY_ORDER one: operation row, orders and LOCK rows exist by then
+    fund_market_maker(db, market["ah"], "CEA", 1000, actors.admin.id)
+    mid_flight.install("ticket_logs", nth=2)
+    before = snapshot(db)
+
+    error = mid_flight.kill_during(lambda s: create_liquidity(s, "CEA", "2000", "2000", actors.admin.id))
+
+    assert_killed_cleanly(error)
+    assert snapshot(db) == before
+
+
+def test_a_liquidity_withdrawal_killed_after_its_unlocks_leaves_the_orders_resting(db, actors, market, mid_flight):
+    fund_market_maker(db, market["ah"], "CEA", 1000, actors.admin.id)
+    operation = create_liquidity(db, "CEA", "2000", "2000", actors.admin.id)
+    mid_flight.install("asset_transactions")
+    before = snapshot(db)
+
+    error = mid_flight.kill_during(lambda s: withdraw_liquidity(s, operation.id, actors.admin.id))
+
+    assert_killed_cleanly(error)
+    assert snapshot(db) == before
+
+
+def test_provisioning_new_market_makers_killed_after_the_first_leaves_none(db, actors, mid_flight):
+    mid_flight.install("asset_transactions", nth=2)
+    before = snapshot(db)
+
+    error = mid_flight.kill_during(
+        lambda s: provision_market_makers(s, "create_new", "LIQUIDITY_PROVIDER", "3000.00", actors.admin.id, count=3)
+    )
+
+    assert_killed_cleanly(error)
+    assert snapshot(db) == before
+
+
+def test_provisioning_existing_market_makers_killed_between_deposits_leaves_none(db, actors, market, mid_flight):
+    other = create_market_maker(db, "LP 2", "LIQUIDITY_PROVIDER", actors.admin.id)
+    mid_flight.install("asset_transactions", nth=2)
+    before = snapshot(db)
+
+    error = mid_flight.kill_during(
+        lambda s: provision_market_makers(
+            s, "fund_existing", "LIQUIDITY_PROVIDER", "500.01", actors.admin.id, mm_ids=[market["lp"], other.id]
+        )
+    )
 
     assert_killed_cleanly(error)
     assert snapshot(db) == before
