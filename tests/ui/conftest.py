@@ -1,0 +1,60 @@
+"""AppTest fixtures: the real app.py on this test's database, signed out or already signed in.
+
+Reuse ``open_app`` for page tests::
+
+    def test_x(open_app, actors):
+        at = open_app(actors.admin, "pages/market_makers.py")
+"""
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core.db import PROJECT_ROOT
+from core.models import User
+from ui.session import SEEN_KEY, USER_KEY
+
+APP = str(PROJECT_ROOT / "app.py")
+TIMEOUT = 30  # seconds per run: the first run of a test builds an engine and imports pandas/plotly
+
+
+@pytest.fixture
+def app_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point the app at this test's database; forget its engine afterwards (the database is dropped)."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def app(app_env: None) -> AppTest:
+    """The app, signed out and not run yet."""
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+@pytest.fixture
+def open_app(app_env: None) -> Callable[..., AppTest]:
+    """A factory: the app run once as ``user`` (signed in as ui.session does), on ``page`` if given.
+
+    ``page`` is the page's file path relative to app.py, e.g. ``"pages/market_makers.py"``.
+    """
+
+    def _open(user: User, page: str | None = None) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.session_state[USER_KEY] = user
+        at.session_state[SEEN_KEY] = time.monotonic()
+        at.run()
+        if page is not None:
+            at.switch_page(page).run()
+        return at
+
+    return _open
+
+
+def texts(elements: object) -> list[str]:
+    """The text of every element in an AppTest element list (errors, infos, toasts, markdown...)."""
+    return [str(e.value) for e in elements]

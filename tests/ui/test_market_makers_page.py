@@ -1,0 +1,246 @@
+"""The Market Makers page through AppTest: what each role sees, filters, and the create/fund/deactivate dialogs."""
+
+from decimal import Decimal
+
+import pytest
+
+from core.market_makers import create_market_maker, deactivate_market_maker, get_market_makers
+from core.orders import place_order
+from tests.helpers import snapshot
+from tests.ui.conftest import texts
+
+PAGE = "pages/market_makers.py"
+WRITE_BUTTONS = {"mm_create_open", "mm_fund_open", "mm_deactivate_open"}
+
+
+@pytest.fixture
+def market_makers(db, actors):
+    """An LP with EUR, an AH with certificates, and a deactivated LP."""
+    atlas = create_market_maker(db, "Atlas", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="1000.50")
+    cedar = create_market_maker(db, "Cedar", "ASSET_HOLDER", actors.admin.id, initial_balances={"CEA": 400, "EUA": 20})
+    old = create_market_maker(db, "Old LP", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="5")
+    deactivate_market_maker(db, old.id, actors.admin.id)
+    return {"atlas": atlas, "cedar": cedar, "old": old}
+
+
+def button_keys(at) -> set[str]:
+    return {b.key for b in at.button}
+
+
+def table(at):
+    return at.dataframe[0].value
+
+
+def open_dialog(at, opener: str):
+    at.button(key=opener).click().run()
+    assert not at.exception
+    return at
+
+
+def test_admin_sees_totals_the_table_and_every_write_action(open_app, actors, market_makers):
+    at = open_app(actors.admin, PAGE)
+
+    assert not at.exception
+    assert [m.value for m in at.metric[:4]] == ["€1,000.50", "400", "20", "1 LP · 1 AH"]
+    assert table(at)["name"].tolist() == ["Atlas", "Cedar"]
+    assert table(at)["type"].tolist() == [["LP"], ["AH"]]
+    assert table(at).loc[0, "eur_available"] == Decimal("1000.50")
+    assert WRITE_BUTTONS.issubset(button_keys(at))
+
+
+def test_analyst_sees_the_same_data_and_ledger_but_no_write_action(open_app, actors, market_makers):
+    at = open_app(actors.analyst, PAGE)
+
+    assert not at.exception
+    assert table(at)["name"].tolist() == ["Atlas", "Cedar"]
+    assert at.dataframe[1].value["ticket"].str.startswith("TKT-").all()
+    assert not WRITE_BUTTONS & button_keys(at)
+
+
+def test_analyst_gets_no_dialog_even_if_one_is_requested_in_the_session(open_app, actors, market_makers):
+    at = open_app(actors.analyst, PAGE)
+    at.session_state["mm_dialog"] = ("create", None)
+
+    at.run()
+
+    assert not at.exception
+    assert "mm_new_submit" not in button_keys(at)
+
+
+@pytest.mark.parametrize(
+    ("choice", "show_inactive", "names"),
+    [("LP", False, ["Atlas"]), ("AH", False, ["Cedar"]), ("All", True, ["Atlas", "Cedar", "Old LP"])],
+)
+def test_the_table_filters_by_type_and_shows_inactive_on_request(
+    open_app, actors, market_makers, choice, show_inactive, names
+):
+    at = open_app(actors.admin, PAGE)
+
+    at.button_group(key="mm_type_filter").set_value(choice)
+    at.toggle(key="mm_show_inactive").set_value(show_inactive)
+    at.run()
+
+    assert not at.exception
+    assert table(at)["name"].tolist() == names
+
+
+def test_an_empty_list_says_so(open_app, actors):
+    at = open_app(actors.admin, PAGE)
+
+    assert not at.exception
+    assert texts(at.info) == ["No market makers yet. Create the first one."]
+
+
+def test_the_ledger_shows_the_selected_market_maker(open_app, actors, market_makers):
+    at = open_app(actors.admin, PAGE)
+
+    at.selectbox(key="mm_selected").set_value(market_makers["cedar"].id).run()
+
+    ledger = at.dataframe[1].value
+    assert sorted(ledger["amount"]) == ["20 EUA", "400 CEA"]
+    assert sorted(ledger["available"]) == ["0 CEA → 400 CEA", "0 EUA → 20 EUA"]
+
+
+def test_the_create_dialog_asks_for_the_funding_of_the_chosen_type(open_app, actors):
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
+    lp_fields = [t.label for t in at.text_input]
+
+    at.button_group(key="mm_new_type").set_value("ASSET_HOLDER").run()
+
+    assert lp_fields == ["Name", "Initial EUR balance"]
+    assert [t.label for t in at.text_input] == ["Name", "Initial CEA balance", "Initial EUA balance"]
+
+
+def test_creating_a_liquidity_provider_closes_the_dialog_and_shows_it(open_app, actors, db):
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
+
+    at.text_input(key="mm_new_name").set_value("Boreal")
+    at.text_input(key="mm_new_eur").set_value("250000.00")
+    at.button(key="mm_new_submit").click().run()
+
+    assert not at.exception
+    assert texts(at.toast) == ["Created LP Boreal with €250,000.00"]
+    assert "mm_new_submit" not in button_keys(at)
+    assert table(at)["name"].tolist() == ["Boreal"]
+    (boreal,) = get_market_makers(db)
+    assert boreal.eur_available == Decimal("250000.00")
+    assert at.selectbox(key="mm_selected").value == boreal.id
+
+
+def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
+
+    at.text_input(key="mm_new_name").set_value("Delta")
+    at.button_group(key="mm_new_type").set_value("ASSET_HOLDER").run()
+    at.text_input(key="mm_new_cea").set_value("5000")
+    at.text_input(key="mm_new_eua").set_value("")
+    at.button(key="mm_new_submit").click().run()
+
+    assert texts(at.toast) == ["Created AH Delta with 5,000 CEA"]
+    (delta,) = get_market_makers(db)
+    assert (delta.cea_available, delta.eua_available) == (5000, 0)
+
+
+@pytest.mark.parametrize(
+    ("name", "eur", "message"),
+    [
+        ("Boreal", "12.345", "Initial EUR balance in EUR has at most 2 decimals (cents), got 12.345"),
+        ("Boreal", "lots", "Initial EUR balance must be a number, got 'lots'"),
+        ("Boreal", "-1", "Initial EUR balance must be zero or more, got -1"),
+        ("   ", "10", "Market maker name is required"),
+        ("Atlas", "10", 'A market maker named "Atlas" already exists'),
+    ],
+)
+def test_a_refused_creation_keeps_the_dialog_open_with_core_s_message(
+    open_app, actors, db, market_makers, name, eur, message
+):
+    before = snapshot(db)
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
+
+    at.text_input(key="mm_new_name").set_value(name)
+    at.text_input(key="mm_new_eur").set_value(eur)
+    at.button(key="mm_new_submit").click().run()
+
+    assert not at.exception
+    assert texts(at.error) == [message]
+    assert "mm_new_submit" in button_keys(at)
+    assert snapshot(db) == before
+
+
+def test_funding_adds_to_the_balance_and_writes_a_ledger_row(open_app, actors, db, market_makers):
+    at = open_app(actors.admin, PAGE)
+    at.selectbox(key="mm_selected").set_value(market_makers["cedar"].id).run()
+    open_dialog(at, "mm_fund_open")
+
+    at.button_group(key="mm_fund_asset").set_value("EUA")
+    at.text_input(key="mm_fund_amount").set_value("30")
+    at.button(key="mm_fund_submit").click().run()
+
+    assert not at.exception
+    assert texts(at.toast)[0].startswith("Funded Cedar with 30 EUA (TKT-")
+    assert "mm_fund_submit" not in button_keys(at)
+    assert at.dataframe[1].value.loc[0, "available"] == "20 EUA → 50 EUA"
+
+
+def test_funding_offers_only_the_assets_the_type_holds(open_app, actors, market_makers):
+    at = open_app(actors.admin, PAGE)
+    at.selectbox(key="mm_selected").set_value(market_makers["cedar"].id).run()
+
+    open_dialog(at, "mm_fund_open")
+
+    assert at.button_group(key="mm_fund_asset").options == ["CEA", "EUA"]
+
+
+def test_a_refused_funding_shows_the_message_and_changes_nothing(open_app, actors, db, market_makers):
+    before = snapshot(db)
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_fund_open")
+
+    at.text_input(key="mm_fund_amount").set_value("0")
+    at.button(key="mm_fund_submit").click().run()
+
+    assert texts(at.error) == ["Amount must be greater than zero, got 0"]
+    assert snapshot(db) == before
+
+
+def test_deactivating_after_confirmation_retires_the_market_maker(open_app, actors, db, market_makers):
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_deactivate_open")
+
+    at.button(key="mm_deactivate_confirm").click().run()
+
+    assert not at.exception
+    assert texts(at.toast) == ["Deactivated Atlas"]
+    assert table(at)["name"].tolist() == ["Cedar"]
+    assert [m.name for m in get_market_makers(db, include_inactive=False)] == ["Cedar"]
+
+
+def test_cancelling_the_deactivation_changes_nothing(open_app, actors, db, market_makers):
+    before = snapshot(db)
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_deactivate_open")
+
+    at.button(key="mm_deactivate_cancel").click().run()
+
+    assert "mm_deactivate_confirm" not in button_keys(at)
+    assert snapshot(db) == before
+
+
+def test_deactivation_is_refused_while_the_market_maker_has_open_orders(open_app, actors, db, market_makers):
+    place_order(db, actors.admin.id, "CEA", "BUY", "LIMIT", 10, "10.00", market_maker_id=market_makers["atlas"].id)
+    before = snapshot(db)
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_deactivate_open")
+
+    at.button(key="mm_deactivate_confirm").click().run()
+
+    assert not at.exception
+    assert texts(at.error) == ['Market maker "Atlas" has 1 open order(s): cancel or withdraw them before deactivating']
+    assert "mm_deactivate_confirm" in button_keys(at)
+    assert snapshot(db) == before
+
+
+def test_a_deactivated_market_maker_cannot_be_funded_or_deactivated_again(open_app, actors, market_makers):
+    at = open_app(actors.admin, PAGE)
+    at.toggle(key="mm_show_inactive").set_value(True).run()
+
+    at.selectbox(key="mm_selected").set_value(market_makers["old"].id).run()
+
+    assert at.button(key="mm_fund_open").disabled
+    assert at.button(key="mm_deactivate_open").disabled
