@@ -1,0 +1,127 @@
+"""Audit trail reads: ticket_logs filtered by action, actor, object and time, newest first, counted up to a cap."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core import audit
+from core.audit import (
+    TicketFilters,
+    export_tickets,
+    list_actors,
+    list_ticket_actions,
+    list_ticket_entity_types,
+    list_tickets,
+)
+from core.entities import fund_entity
+from core.errors import ValidationError
+from core.market_makers import create_market_maker, deactivate_market_maker
+from tests.helpers import snapshot
+
+
+@pytest.fixture
+def history(db, actors):
+    """Tickets by the admin: the actors' entity, a market maker created, funded and deactivated, a deposit."""
+    mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="100.00")
+    deactivate_market_maker(db, mm.id, actors.admin.id)
+    fund_entity(db, actors.entity.id, "EUR", "50.00", actors.admin.id)
+    return mm
+
+
+def actions(page) -> list[str]:
+    return [t.action for t in page.rows]
+
+
+def test_tickets_are_listed_newest_first_with_the_actor_and_both_states(db, actors, history):
+    page = list_tickets(db)
+
+    assert actions(page) == ["FUND_ACCOUNT", "DEACTIVATE_MARKET_MAKER", "CREATE_MARKET_MAKER", "CREATE_ENTITY"]
+    assert (page.total, page.total_is_exact) == (4, True)
+    deactivation = page.rows[1]
+    assert (deactivation.actor_username, deactivation.entity_type, deactivation.entity_id) == (
+        "admin",
+        "market_maker",
+        history.id,
+    )
+    assert (deactivation.before_state, deactivation.after_state) == ({"is_active": True}, {"is_active": False})
+
+
+def test_filters_by_action_actor_and_object(db, actors, history):
+    assert actions(list_tickets(db, {"action": "FUND_ACCOUNT"})) == ["FUND_ACCOUNT"]
+    assert list_tickets(db, {"actor_id": actors.admin.id}).total == 4
+    assert list_tickets(db, {"actor_id": actors.analyst.id}).total == 0
+    by_object = list_tickets(db, TicketFilters(entity_type="market_maker", entity_id=history.id))
+    assert actions(by_object) == ["DEACTIVATE_MARKET_MAKER", "CREATE_MARKET_MAKER"]
+    assert list_tickets(db, {"entity_type": "entity"}).total == 2
+
+
+def test_filters_by_time_in_inclusive_utc_days_and_by_ticket_id(db, history):
+    today = datetime.now(UTC).date()
+    newest = list_tickets(db).rows[0]
+
+    assert list_tickets(db, {"date_from": today, "date_to": today}).total == 4
+    assert list_tickets(db, {"date_to": today - timedelta(days=1)}).total == 0
+    assert list_tickets(db, {"date_from": today + timedelta(days=1)}).total == 0
+    assert [t.id for t in list_tickets(db, {"ticket_id": newest.ticket_id}).rows] == [newest.id]
+
+
+def test_pages_follow_each_other_without_overlap(db, history):
+    first = list_tickets(db, {"page_size": 3})
+    second = list_tickets(db, {"page_size": 3, "page": 2})
+
+    assert actions(first) + actions(second) == actions(list_tickets(db))
+    assert (first.pages, second.rows[-1].action) == (2, "CREATE_ENTITY")
+
+
+def test_the_total_is_counted_up_to_the_cap_and_says_so(db, history, monkeypatch):
+    monkeypatch.setattr(audit, "COUNT_CAP", 3)
+
+    page = list_tickets(db, {"page_size": 2})
+
+    assert (page.total, page.total_is_exact, len(page.rows)) == (3, False, 2)
+
+
+def test_paging_stops_at_the_cap(db):
+    with pytest.raises(ValidationError, match="only the newest 10,000 matching tickets can be paged"):
+        list_tickets(db, {"page": 201, "page_size": 50})
+
+
+def test_the_export_ignores_paging(db, history):
+    assert [t.action for t in export_tickets(db, {"page_size": 1, "page": 3})] == actions(list_tickets(db))
+
+
+def test_filter_options_list_each_action_object_type_and_user_once(db, actors, history):
+    assert list_ticket_actions(db) == [
+        "CREATE_ENTITY",
+        "CREATE_MARKET_MAKER",
+        "DEACTIVATE_MARKET_MAKER",
+        "FUND_ACCOUNT",
+    ]
+    assert list_ticket_entity_types(db) == ["entity", "market_maker"]
+    assert [a.username for a in list_actors(db)] == ["admin", "analyst", "trader"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "fragment"),
+    [
+        ({"actor_id": 0}, "actor id: Input should be greater than 0"),
+        ({"date_from": "2026-03-01", "date_to": "2026-02-01"}, "after it ends"),
+        ({"page_size": 0}, "page size: Input should be greater than or equal to 1"),
+        ({"entity_id": "x"}, "entity id: Input should be a valid integer"),
+        ({"who": "me"}, "who: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_audit_filters_are_refused_with_a_clear_message(db, filters, fragment):
+    with pytest.raises(ValidationError, match="Invalid audit filters") as refused:
+        list_tickets(db, filters)
+
+    assert fragment in refused.value.message
+
+
+def test_reading_the_audit_trail_changes_nothing(db, history):
+    before = snapshot(db)
+
+    list_tickets(db, {"action": "FUND_ACCOUNT"})
+    export_tickets(db)
+
+    assert snapshot(db) == before
