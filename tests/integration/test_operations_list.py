@@ -80,7 +80,7 @@ def test_the_creator_filter_keeps_one_admins_operations(db, actors, three_operat
 
 
 def test_ticket_search_matches_part_of_the_ticket_id_in_any_case(db, three_operations):
-    eua, cea, old = three_operations
+    _eua, cea, _old = three_operations
     number = cea.ticket_id.rsplit("-", 1)[1]
 
     assert ids(list_operations(db, {"ticket_search": cea.ticket_id.lower()})) == [cea.id]
@@ -113,7 +113,7 @@ def test_pages_do_not_overlap_and_a_page_past_the_end_is_empty_with_the_total(db
 
 
 def test_the_export_holds_every_matching_operation_whatever_the_page(db, three_operations):
-    eua, cea, old = three_operations
+    _eua, cea, old = three_operations
 
     rows = export_operations(db, {"certificate_type": "CEA", "page_size": 1, "page": 2})
 
@@ -121,7 +121,7 @@ def test_the_export_holds_every_matching_operation_whatever_the_page(db, three_o
 
 
 def test_daily_stats_sum_what_each_day_deployed_and_filled(db, actors, three_operations):
-    eua, cea, old = three_operations
+    eua, cea, _old = three_operations
     sale = trader_sells(db, actors, "EUA", 3)
 
     stats = {s.day: s for s in operation_daily_stats(db)}
