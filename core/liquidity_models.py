@@ -22,6 +22,21 @@ class FundedMarketMaker(Record):
     available: Decimal
 
 
+class MarketReference(Record):
+    """Top of one book and the price liquidity would be centred on now."""
+
+    certificate_type: CertificateType
+    best_bid: Decimal | None
+    best_ask: Decimal | None
+    last_price: Decimal | None
+    reference_price: Decimal
+    price_source: PriceSource
+
+    @property
+    def mid(self) -> Decimal | None:
+        return self.reference_price if self.price_source == "mid" else None
+
+
 class PlannedOrder(Record):
     level: int
     price: Decimal

@@ -20,12 +20,13 @@ from core.liquidity_models import (
     FundedMarketMaker,
     LiquidityOperation,
     LiquidityPreview,
+    MarketReference,
     ProvisionedMarketMaker,
     ProvisioningResult,
     WithdrawalResult,
 )
 from core.models import MarketMaker
-from core.planning import plan_liquidity, split_evenly
+from core.planning import choose_reference_price, plan_liquidity, split_evenly
 from core.sqlcall import unit_of_work
 from core.validation import parse_amount, parse_enum, parse_eur, parse_id, parse_notes
 
@@ -66,10 +67,33 @@ def _funded(db: Session, mm_type: MarketMakerType, asset: AssetType) -> list[Fun
     return [FundedMarketMaker.model_validate(r) for r in rows]
 
 
+def _best_prices(db: Session, cert: CertificateType) -> dict:
+    return dict(db.execute(text("SELECT * FROM best_prices(:c)"), {"c": cert.value}).mappings().one())
+
+
+def get_market_reference(db: Session, certificate_type: object, *, user_id: int) -> MarketReference:
+    """Best bid and ask, last trade, and the reference price a liquidity plan would use now (and why)."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    with unit_of_work(db):
+        require_role(db, user_id, ADMIN, "view the liquidity reference price")
+        best = _best_prices(db, cert)
+    reference, source = choose_reference_price(
+        best["best_bid"], best["best_ask"], best["last_price"], get_settings().default_prices[cert]
+    )
+    return MarketReference(
+        certificate_type=cert,
+        best_bid=best["best_bid"],
+        best_ask=best["best_ask"],
+        last_price=best["last_price"],
+        reference_price=reference,
+        price_source=source,
+    )
+
+
 def _plan(db: Session, cert: CertificateType, bid: Decimal, ask: Decimal) -> LiquidityPreview:
     """Read the book and the market makers (inside the caller's unit of work) and plan."""
     settings = get_settings()
-    best = db.execute(text("SELECT * FROM best_prices(:c)"), {"c": cert.value}).mappings().one()
+    best = _best_prices(db, cert)
     return plan_liquidity(
         cert,
         bid,

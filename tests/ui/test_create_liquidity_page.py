@@ -1,0 +1,105 @@
+"""The Create Liquidity page (AppTest): market, inputs, preview dialog with its plan and shortfalls,
+provisioning from the dialog, execution and its result."""
+
+from decimal import Decimal
+
+from core.enums import Role
+from core.liquidity_service import get_liquidity_operations
+from core.market_makers import get_market_makers
+from tests.liquidity_helpers import count_rows, make_holders, make_providers
+from tests.ui.conftest import texts
+from ui.navigation import PAGES
+
+PAGE = "pages/create_liquidity.py"
+
+
+def _preview(at, bid: str, ask: str, cert: str = "EUA"):
+    at.segmented_control(key="liq_cert").set_value(cert).run()
+    at.text_input(key="liq_bid").set_value(bid)
+    at.text_input(key="liq_ask").set_value(ask)
+    return at.button(key="liq_preview").click().run()
+
+
+def test_the_page_shows_the_market_and_what_the_market_makers_hold(open_app, db, actors):
+    make_providers(db, actors.admin, 2, eur="1000.00")
+    make_holders(db, actors.admin, 1, certificates=70, cert="EUA")
+
+    at = open_app(actors.admin, PAGE)
+
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Reference price"] == "€81.00"
+    assert metrics["Best bid"] == "—" and metrics["Mid"] == "—"
+    assert metrics["LP EUR available"] == "€2,000.00"
+    assert metrics["AH EUA available"] == "70"
+    assert any("Configured default" in c for c in texts(at.caption))
+
+
+def test_preview_opens_a_dialog_with_the_plan_per_side_and_per_market_maker(open_app, db, actors):
+    make_providers(db, actors.admin, 2)
+    make_holders(db, actors.admin, 2, cert="EUA")
+    at = open_app(actors.admin, PAGE)
+
+    at = _preview(at, "10000", "8000")
+
+    assert not at.exception
+    assert not at.error
+    headline = {m.label: m.value for m in at.metric}
+    assert headline["Orders"] == "12"
+    frames = [f.value for f in at.dataframe]
+    levels = [f for f in frames if "level" in f.columns]
+    assert [list(f["level"]) for f in levels] == [[1, 2, 3], [1, 2, 3]]
+    per_mm = [f for f in frames if "budget" in f.columns]
+    assert [list(f["name"]) for f in per_mm] == [["LP 1", "LP 2"], ["AH 1", "AH 2"]]
+    assert sum(per_mm[0]["budget"]) == Decimal("10000.00")
+    assert at.button(key="liq_execute").disabled is False
+
+
+def test_a_shortfall_is_explained_and_provisioning_from_the_dialog_fixes_it(open_app, db, actors):
+    make_providers(db, actors.admin, 1)
+    at = open_app(actors.admin, PAGE)
+    at = _preview(at, "1000", "8000")
+
+    assert any("No active asset holders" in t for t in texts(at.error))
+    assert at.button(key="liq_execute").disabled is True
+    assert at.text_input(key="liq_prov_amount_SELL_create_new").value != ""
+
+    at.button(key="liq_prov_submit_SELL").click().run()
+
+    assert not at.exception
+    assert [m.mm_type.value for m in get_market_makers(db)].count("ASSET_HOLDER") == 1
+    assert at.button(key="liq_execute").disabled is False
+
+
+def test_execute_places_the_orders_and_shows_the_ticket_and_amounts(open_app, db, actors):
+    make_providers(db, actors.admin, 2)
+    make_holders(db, actors.admin, 1, cert="EUA")
+    at = open_app(actors.admin, PAGE)
+    at = _preview(at, "5000", "5000")
+
+    at.button(key="liq_execute").click().run()
+
+    assert not at.exception
+    (op,) = get_liquidity_operations(db, user_id=actors.admin.id)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Ticket"] == op.ticket_id
+    assert shown["Orders created"] == str(len(op.orders_created)) == "9"
+    assert shown["BID placed"].startswith(f"€{op.actual_bid_liquidity_eur:,.2f}")
+    assert count_rows(db, "orders") == 9
+
+
+def test_a_refused_amount_shows_the_reason_inside_the_dialog(open_app, db, actors):
+    make_providers(db, actors.admin, 1)
+    at = open_app(actors.admin, PAGE)
+
+    at = _preview(at, "12.345", "0")
+
+    assert not at.exception
+    assert any("2 decimals" in t for t in texts(at.error))
+    assert count_rows(db, "orders") == 0
+
+
+def test_only_admins_have_the_page_in_their_menu():
+    (spec,) = [p for p in PAGES if p.path == PAGE]
+
+    assert spec.roles == (Role.ADMIN,)

@@ -1,0 +1,181 @@
+"""Rendering helpers for the Create Liquidity page: plans, shortfalls and operations in, tables and words out.
+
+Display only: amounts stay Decimal (exact cents) and are never fed back into a calculation; what the admin
+types goes to core as text, which parses it exactly.
+"""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.enums import MarketMakerType, OrderSide
+from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketReference, SidePlan
+from ui.format import eur
+from ui.market_makers_view import amount_text
+
+PRICE_SOURCE_LABEL = {
+    "mid": "Mid of best bid and best ask",
+    "last_trade": "Last trade (one side of the book is empty)",
+    "default": "Configured default price (no book, no trade yet)",
+}
+SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
+MM_PLURAL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity providers", MarketMakerType.ASSET_HOLDER: "asset holders"}
+ACTION_LABEL = {"create_new": "Create new market makers", "fund_existing": "Fund existing market makers"}
+
+
+def price_text(value: Decimal | None) -> str:
+    return "—" if value is None else eur(value) if value == value.quantize(Decimal("0.01")) else f"€{value:,.4f}"
+
+
+def reference_caption(reference: MarketReference | LiquidityPreview) -> str:
+    return f"Reference {price_text(reference.reference_price)} · {PRICE_SOURCE_LABEL[reference.price_source]}"
+
+
+def levels_frame(plan: SidePlan) -> pd.DataFrame:
+    """One row per level: price, distance from the reference, share of volume, totals over the side."""
+    rows = []
+    for index, (price, split) in enumerate(zip(plan.level_prices, plan.split, strict=True)):
+        orders = [m.orders[index] for m in plan.market_makers]
+        rows.append(
+            {
+                "level": index + 1,
+                "price": price,
+                "share": float(split * 100),  # a percentage label, not money
+                "orders": len(orders),
+                "quantity": sum(o.quantity for o in orders),
+                "value": sum((o.value_eur for o in orders), Decimal("0.00")),
+            }
+        )
+    return pd.DataFrame(rows, columns=["level", "price", "share", "orders", "quantity", "value"])
+
+
+def levels_column_config() -> dict[str, Any]:
+    return {
+        "level": st.column_config.NumberColumn("Level", format="%d", width="small"),
+        "price": st.column_config.NumberColumn("Price", format="euro", step=0.01),
+        "share": st.column_config.NumberColumn("Volume", format="%.0f%%", width="small"),
+        "orders": st.column_config.NumberColumn("Orders", format="%d", width="small"),
+        "quantity": st.column_config.NumberColumn("Certificates", format="%,d"),
+        "value": st.column_config.NumberColumn("Value", format="euro", step=0.01),
+    }
+
+
+def allocations_frame(plan: SidePlan) -> pd.DataFrame:
+    """One row per market maker: its EUR budget, what its orders hold, what it has available."""
+    rows = [
+        {
+            "name": m.name,
+            "budget": m.amount,
+            "orders": len(m.orders),
+            "quantity": m.total_quantity,
+            "value": m.total_value,
+            "available": amount_text(plan.asset, m.available),
+            "status": "Short" if m.shortfall > 0 else "OK",
+        }
+        for m in plan.market_makers
+    ]
+    return pd.DataFrame(rows, columns=["name", "budget", "orders", "quantity", "value", "available", "status"])
+
+
+def allocations_column_config() -> dict[str, Any]:
+    return {
+        "name": st.column_config.TextColumn("Market maker"),
+        "budget": st.column_config.NumberColumn("Budget", format="euro", step=0.01, help="Even share of the target"),
+        "orders": st.column_config.NumberColumn("Orders", format="%d", width="small"),
+        "quantity": st.column_config.NumberColumn("Certificates", format="%,d"),
+        "value": st.column_config.NumberColumn("Order value", format="euro", step=0.01),
+        "available": st.column_config.TextColumn("Available", alignment="right"),
+        "status": st.column_config.TextColumn("Funds", width="small"),
+    }
+
+
+def side_summary(plan: SidePlan) -> str:
+    who = MM_PLURAL[plan.market_makers[0].mm_type] if plan.market_makers else "market makers"
+    return (
+        f"{len(plan.market_makers)} {who} · {plan.orders_count} orders · "
+        f"{plan.total_quantity:,} certificates · {eur(plan.total_eur)} of {eur(plan.target_eur)}"
+    )
+
+
+def shortfall_text(shortfall: AssetShortfall) -> str:
+    who = MM_PLURAL[shortfall.mm_type]
+    if shortfall.no_market_makers:
+        return (
+            f"No active {who} can serve this side: {amount_text(shortfall.asset, shortfall.shortfall)} "
+            "is needed. Create new ones below."
+        )
+    return (
+        f"Missing {amount_text(shortfall.asset, shortfall.shortfall)} across {len(shortfall.market_makers)} "
+        f"{who}: {amount_text(shortfall.asset, shortfall.required)} required, "
+        f"{amount_text(shortfall.asset, shortfall.available)} available."
+    )
+
+
+def shortfall_frame(shortfall: AssetShortfall) -> pd.DataFrame:
+    rows = [
+        {
+            "name": m.name,
+            "required": amount_text(shortfall.asset, m.required),
+            "available": amount_text(shortfall.asset, m.available),
+            "shortfall": amount_text(shortfall.asset, m.shortfall),
+        }
+        for m in shortfall.market_makers
+    ]
+    return pd.DataFrame(rows, columns=["name", "required", "available", "shortfall"])
+
+
+def provision_amount(shortfall: AssetShortfall, action: str) -> str:
+    """The amount a provisioning form starts with: enough to cover the shortfall (as text, for core to parse)."""
+    amount = shortfall.shortfall if action == "create_new" else shortfall.even_top_up
+    return f"{amount:.2f}" if shortfall.asset.value == "EUR" else f"{int(amount)}"
+
+
+def preview_headline(preview: LiquidityPreview) -> list[tuple[str, str]]:
+    spread = preview.estimated_spread_pct
+    return [
+        ("Reference price", price_text(preview.reference_price)),
+        ("Orders", f"{preview.total_orders_count:,}"),
+        ("Spread", "—" if spread is None else f"{spread}%"),
+    ]
+
+
+def result_lines(op: LiquidityOperation) -> list[tuple[str, str]]:
+    return [
+        ("Ticket", op.ticket_id),
+        ("Orders created", f"{op.orders_count:,}"),
+        ("BID placed", f"{eur(op.actual_bid_liquidity_eur)} of {eur(op.target_bid_liquidity_eur)}"),
+        ("ASK placed", f"{eur(op.actual_ask_liquidity_eur)} of {eur(op.target_ask_liquidity_eur)}"),
+    ]
+
+
+def operations_frame(operations: Sequence[LiquidityOperation]) -> pd.DataFrame:
+    rows = [
+        {
+            "time": op.created_at,
+            "ticket": op.ticket_id,
+            "certificate": op.certificate_type.value,
+            "bid": op.actual_bid_liquidity_eur,
+            "ask": op.actual_ask_liquidity_eur,
+            "orders": op.orders_count,
+            "reference": op.reference_price,
+            "source": op.price_source.replace("_", " "),
+        }
+        for op in operations
+    ]
+    return pd.DataFrame(rows, columns=["time", "ticket", "certificate", "bid", "ask", "orders", "reference", "source"])
+
+
+def operations_column_config() -> dict[str, Any]:
+    return {
+        "time": st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
+        "ticket": st.column_config.TextColumn("Ticket"),
+        "certificate": st.column_config.TextColumn("Certificate", width="small"),
+        "bid": st.column_config.NumberColumn("BID placed", format="euro", step=0.01),
+        "ask": st.column_config.NumberColumn("ASK placed", format="euro", step=0.01),
+        "orders": st.column_config.NumberColumn("Orders", format="%d", width="small"),
+        "reference": st.column_config.NumberColumn("Reference", format="euro", step=0.0001),
+        "source": st.column_config.TextColumn("Price source"),
+    }
