@@ -157,3 +157,15 @@ def test_hostile_credentials_get_the_plain_refusal_and_change_nothing(db, userna
         assert {k: v for k, v in after.items() if k != "users"} == {k: v for k, v in before.items() if k != "users"}
     else:
         assert after == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core.users.authenticate sends a NUL byte to the database: a bare CoreError ('The database refused "
+    "the operation') instead of AuthenticationFailed, so the sign-in form shows 'Something went wrong'",
+)
+def test_a_username_with_a_nul_byte_gets_the_plain_refusal(db):
+    create_user(db, "alice", PASSWORD, "ADMIN")
+
+    with pytest.raises(AuthenticationFailed, match="Wrong username or password"):
+        authenticate(db, "ali\x00ce", PASSWORD)
