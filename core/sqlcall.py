@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import text
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -44,6 +45,8 @@ def translate_db_error(exc: DBAPIError) -> CoreError:
     constraint = getattr(diag, "constraint_name", None)
     if sqlstate in SQLSTATE_ERRORS:
         return SQLSTATE_ERRORS[sqlstate](message)
+    if not sqlstate and isinstance(orig, psycopg.DataError):  # refused by the driver before sending, e.g. NUL
+        return ValidationError(f"Invalid value: {message}")
     if isinstance(exc, OperationalError) or sqlstate in UNAVAILABLE_SQLSTATES or exc.connection_invalidated:
         return DatabaseUnavailable("The database is unavailable right now; nothing was changed. Try again shortly.")
     friendly = CONSTRAINT_MESSAGES.get(constraint or "")

@@ -1,5 +1,6 @@
 """Users: creation with argon2 password hashes, and authentication with a lockout after repeated failures."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -16,6 +17,7 @@ from core.sqlcall import fetch_one, unit_of_work
 from core.validation import parse_enum, parse_id
 
 MIN_PASSWORD_LENGTH = 8
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,50}")  # the same rule as the users_username_check constraint
 _hasher = PasswordHasher()
 # verified against when the username is unknown, so a wrong name costs the same time as a wrong password
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -26,10 +28,12 @@ def create_user(db: Session, username: str, password: str, role: Role | str, ent
     role = parse_enum(Role, role, "role")
     if not isinstance(username, str) or not username.strip():
         raise ValidationError("Username is required")
+    if not USERNAME_PATTERN.fullmatch(username.strip()):
+        raise ValidationError("Usernames are 3 to 50 letters, digits, '.', '_' or '-'")
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > 1000:
-        raise ValidationError("Password is at most 1000 characters")
+    if len(password) > 1000 or "\x00" in password:
+        raise ValidationError("Password is at most 1000 characters and cannot contain NUL characters")
     if role is Role.TRADER and entity_id is None:
         raise ValidationError("A trader must belong to an entity (trader firm)")
     if role is not Role.TRADER and entity_id is not None:
@@ -60,7 +64,12 @@ def authenticate(db: Session, username: str, password: str) -> User:
     an inactive account, or an account locked after too many failures (the lock lifts by itself)."""
     settings = get_settings()
     wrong = AuthenticationFailed("Wrong username or password")
-    if not isinstance(username, str) or not isinstance(password, str) or not username.strip():
+    if (
+        not isinstance(password, str)
+        or not isinstance(username, str)
+        or not USERNAME_PATTERN.fullmatch(username.strip())
+    ):
+        _verify(_DUMMY_HASH, password if isinstance(password, str) else "")
         raise wrong
     with unit_of_work(db):
         # the row lock makes the failure count exact under concurrent attempts
