@@ -1,0 +1,57 @@
+"""Create Liquidity in a real browser: preview the plan, execute it, find the orders on the Cash Market."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import SCREENSHOTS, RunningApp
+from tests.helpers import PASSWORD
+from tests.liquidity_helpers import make_holders, make_providers
+
+
+def sign_in(page, app: RunningApp, username: str, password: str) -> None:
+    """conftest's sign_in, with the exact label: "Password" also names the "Show password" button."""
+    page.goto(app.url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Sign out").wait_for()
+
+
+def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_market(db, actors, app_server, page):
+    make_providers(db, actors.admin, 2, eur="250000.00", prefix="Atlas Liquidity")
+    make_holders(db, actors.admin, 2, certificates=3000, cert="EUA", prefix="Cedar Carbon")
+    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    page.get_by_role("link", name="Create Liquidity").click()
+    page.get_by_role("heading", name="Create liquidity").wait_for()
+    expect(page.get_by_text("Configured default price")).to_be_visible()
+
+    page.get_by_role("textbox", name="BID liquidity (EUR)").fill("100000")
+    page.get_by_role("textbox", name="ASK liquidity (EUR)").fill("80000")
+    page.get_by_role("button", name="Preview").click()
+
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("BID side · buy orders")).to_be_visible()
+    expect(dialog.get_by_text(re.compile(r"2 liquidity providers · 6 orders"))).to_be_visible()
+    expect(dialog.get_by_text(re.compile(r"2 asset holders · 6 orders"))).to_be_visible()
+    # EUA on an empty market: the default €81.00; the innermost bid floors to €80.83, the ask ceils to €81.17
+    expect(dialog.get_by_text("€81.00").first).to_be_visible()
+    # the grids are canvases: wait until their accessible copies hold the rows before the screenshot
+    for name in ("Atlas Liquidity 2", "Cedar Carbon 2", "80.83", "81.17"):
+        expect(dialog.get_by_text(name, exact=True).first).to_be_attached()
+    page.wait_for_timeout(500)  # one paint of the canvases (not an assertion)
+    page.set_viewport_size({"width": 1440, "height": 1100})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "create-liquidity.png"), full_page=True)
+
+    dialog.get_by_role("button", name="Confirm & execute").click()
+
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text("Liquidity created on the EUA book.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^TKT-\d{4}-\d{6}$")).first).to_be_visible()
+
+    page.get_by_role("link", name="See the orders on the Cash Market").click()
+    page.get_by_role("heading", name="Cash market").wait_for()  # it opens on EUA
+    # the order book grid is a canvas; its accessible copy carries the prices
+    expect(page.get_by_text(re.compile(r"^80\.83$")).first).to_be_attached()
+    expect(page.get_by_text(re.compile(r"^81\.17$")).first).to_be_attached()
