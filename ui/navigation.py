@@ -18,6 +18,9 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
+        "pages/cash_market.py", "Cash Market", ":material/candlestick_chart:", (Role.ADMIN, Role.TRADER), "cash-market"
+    ),
+    PageSpec(
         "pages/create_liquidity.py", "Create Liquidity", ":material/water_drop:", (Role.ADMIN,), "create-liquidity"
     ),
     PageSpec(

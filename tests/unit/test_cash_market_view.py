@@ -1,0 +1,98 @@
+"""Data shaping of the cash market page: book frames, start price, estimates, order sentences, depth chart."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from core.enums import OrderSide, OrderType
+from core.market import BookLevel, MarketStats, OrderBook, Trade
+from core.orders import Order
+from ui.charts import depth_figure
+from ui.order_book import book_frame, book_height, deepest, default_price, describe_order, estimate
+
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
+
+
+def level(price: str, quantity: int, cumulative: int, orders: int = 1) -> BookLevel:
+    return BookLevel(price=Decimal(price), quantity=quantity, orders=orders, cumulative=cumulative)
+
+
+BOOK = OrderBook(
+    certificate_type="EUA",
+    bids=[level("80.50", 10, 10), level("80.40", 5, 15)],
+    asks=[level("81.00", 3, 3), level("81.20", 7, 10)],
+)
+EMPTY = OrderBook(certificate_type="EUA", bids=[], asks=[])
+STATS = MarketStats(
+    certificate_type="EUA", best_bid=None, best_ask=None, spread=None, mid=None, last_price=None,
+    last_trade_at=None, change_24h=None, change_pct_24h=None, volume_24h=0, turnover_24h=Decimal(0),
+    high_24h=None, low_24h=None, trades_24h=0,
+)  # fmt: skip
+
+
+def test_a_buy_starts_at_the_best_ask_and_a_sell_at_the_best_bid():
+    assert default_price(OrderSide.BUY, BOOK, STATS, Decimal("81")) == Decimal("81.00")
+    assert default_price(OrderSide.SELL, BOOK, STATS, Decimal("81")) == Decimal("80.50")
+
+
+def test_an_empty_book_starts_at_the_last_trade_then_at_the_configured_default():
+    assert default_price(OrderSide.BUY, EMPTY, STATS, Decimal("81")) == Decimal("81")
+    traded = STATS.model_copy(update={"last_price": Decimal("79.99")})
+    assert default_price(OrderSide.BUY, EMPTY, traded, Decimal("81")) == Decimal("79.99")
+
+
+def test_a_limit_order_is_valued_at_its_price():
+    assert estimate(OrderSide.BUY, OrderType.LIMIT, 4, Decimal("80.25"), BOOK) == (4, Decimal("321.00"))
+
+
+def test_a_market_order_is_valued_by_walking_the_opposite_side_and_may_find_too_little():
+    assert estimate(OrderSide.BUY, OrderType.MARKET, 5, None, BOOK) == (5, Decimal("405.40"))
+    assert estimate(OrderSide.SELL, OrderType.MARKET, 20, None, BOOK) == (15, Decimal("1207.00"))
+
+
+def test_the_book_frame_keeps_one_row_per_level_and_the_depth_bar_scale_is_the_deepest_side():
+    frame = book_frame(BOOK.asks)
+
+    assert list(frame.columns) == ["price", "quantity", "orders", "cumulative", "value"]
+    assert list(frame["value"]) == [243.0, 568.4]
+    assert deepest(BOOK) == 15
+    assert book_height(BOOK) == "content"
+    many = OrderBook(certificate_type="EUA", bids=[level("1.00", 1, i) for i in range(1, 40)], asks=[])
+    assert book_height(many) == 600
+
+
+def order(**changes) -> Order:
+    base = {
+        "id": 7, "seq": 7, "certificate_type": "EUA", "side": "BUY", "order_type": "LIMIT",
+        "market_maker_id": None, "entity_id": 1, "placed_by": 1, "price": Decimal("81.00"), "quantity": 10,
+        "filled_quantity": 4, "remaining_quantity": 6, "locked_amount": Decimal("486.00"),
+        "status": "PARTIALLY_FILLED", "post_only": False, "cancel_reason": None, "created_at": NOW, "updated_at": NOW,
+        "fills": [Trade(id=1, certificate_type="EUA", price=Decimal("80.75"), quantity=4, buy_order_id=7,
+                        sell_order_id=3, aggressor_side="BUY", created_at=NOW)],
+    }  # fmt: skip
+    return Order.model_validate({**base, **changes})
+
+
+def test_an_order_is_described_by_what_traded_and_what_rests():
+    assert describe_order(order()) == "Order 7: Bought 4 EUA at an average €80.75; 6 rest in the book at €81.00."
+
+
+def test_a_market_remainder_is_described_as_cancelled():
+    sentence = describe_order(order(order_type="MARKET", price=None, status="CANCELLED",
+                                    cancel_reason="MARKET_REMAINDER", locked_amount=0))  # fmt: skip
+
+    assert sentence == "Order 7: Bought 4 EUA at an average €80.75; 6 could not fill and were cancelled."
+
+
+def test_the_depth_chart_draws_cumulative_bids_and_asks_around_mid():
+    fig = depth_figure(BOOK)
+
+    bids, asks = fig.data
+    assert (list(bids.x), list(bids.y)) == ([80.5, 80.4], [10, 15])
+    assert (list(asks.x), list(asks.y)) == ([81.0, 81.2], [3, 10])
+    assert fig.layout.shapes[0].x0 == 80.75  # mid
+
+
+def test_the_depth_chart_leaves_out_levels_far_from_mid():
+    far = BOOK.model_copy(update={"asks": [*BOOK.asks, level("200.00", 1, 11)]})
+
+    assert list(depth_figure(far).data[1].x) == [81.0, 81.2]

@@ -1,0 +1,134 @@
+"""The order book on the cash market page: table frames with depth bars, the pinned order entry's CSS,
+the price an entry starts from, and the estimated total of an order. Data shaping only (nothing is drawn),
+so it is unit-tested without a browser."""
+
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from core.enums import OrderSide, OrderStatus, OrderType
+from core.market import BookLevel, MarketStats, OrderBook
+from core.orders import Order
+
+ROW_HEIGHT = 38  # px: larger rows than a plain table, the book is the page's centrepiece
+BOOK_HEIGHT = 600  # px: the book scrolls inside this
+ENTRY_KEY = "cm_order_entry"
+
+STATS_KEY = "cm_stats"
+PAGE_BACKGROUND = "#f8fafc"  # theme.backgroundColor in .streamlit/config.toml
+
+# st.container(key=ENTRY_KEY) renders with class st-key-<key>; position: sticky only takes effect on the
+# block that wraps it (its direct parent), so the rule targets that parent. The app header is transparent:
+# painting it keeps scrolled book rows from showing through above the pinned entry. Metric values are
+# smaller than Streamlit's default so six of them fit one row without truncation.
+STICKY_CSS = f"""
+<style>
+div:has(> .st-key-{ENTRY_KEY}) {{
+    position: sticky;
+    top: 3.75rem;
+    z-index: 999;
+    background: {PAGE_BACKGROUND};
+    padding-bottom: 0.25rem;
+}}
+.st-key-{ENTRY_KEY} {{
+    background: #ffffff;
+    box-shadow: 0 6px 12px -10px rgba(15, 23, 42, 0.45);
+}}
+.stAppHeader {{
+    background: {PAGE_BACKGROUND};
+}}
+.st-key-{STATS_KEY} [data-testid="stMetricValue"] {{
+    font-size: 1.6rem;
+}}
+</style>
+"""
+
+
+def book_frame(levels: list[BookLevel]) -> pd.DataFrame:
+    """One side of the book for display (floats are display only; a clicked row maps back to ``levels``)."""
+    return pd.DataFrame(
+        {
+            "price": [float(lv.price) for lv in levels],
+            "quantity": [lv.quantity for lv in levels],
+            "orders": [lv.orders for lv in levels],
+            "cumulative": [lv.cumulative for lv in levels],
+            "value": [float(lv.price * lv.quantity) for lv in levels],
+        }
+    )
+
+
+def book_column_config(side: OrderSide, deepest: int) -> dict:
+    """Bids read right to left towards the spread, asks left to right: price sits next to the middle."""
+    color = "green" if side is OrderSide.BUY else "red"
+    label = "Bid" if side is OrderSide.BUY else "Ask"
+    return {
+        "price": st.column_config.NumberColumn(f"{label} €", format="%.2f", width="small"),
+        "quantity": st.column_config.NumberColumn("Quantity", format="%,d", width="small"),
+        "orders": st.column_config.NumberColumn("Orders", format="%d", width="small"),
+        "cumulative": st.column_config.ProgressColumn(
+            "Depth", format="%,d", min_value=0, max_value=max(deepest, 1), color=color
+        ),
+        "value": st.column_config.NumberColumn("Value €", format="%,.2f", width="small"),
+    }
+
+
+def book_column_order(side: OrderSide) -> list[str]:
+    if side is OrderSide.BUY:
+        return ["orders", "cumulative", "value", "quantity", "price"]
+    return ["price", "quantity", "value", "cumulative", "orders"]
+
+
+def book_height(book: OrderBook) -> int | str:
+    """Fixed (and scrolling) once the longer side outgrows it; otherwise just the rows there are."""
+    rows = max(len(book.bids), len(book.asks), 1) + 1
+    return BOOK_HEIGHT if rows * ROW_HEIGHT + 4 > BOOK_HEIGHT else "content"
+
+
+def deepest(book: OrderBook) -> int:
+    return max([lv.cumulative for lv in (*book.bids[-1:], *book.asks[-1:])], default=0)
+
+
+def default_price(side: OrderSide, book: OrderBook, stats: MarketStats, fallback: Decimal) -> Decimal:
+    """Where a new order's price starts: the best opposite price (what trades now), else the best price
+    of its own side, else the last trade, else the configured default."""
+    opposite, same = (book.best_ask, book.best_bid) if side is OrderSide.BUY else (book.best_bid, book.best_ask)
+    for candidate in (opposite, same, stats.last_price):
+        if candidate is not None:
+            return candidate
+    return fallback
+
+
+def estimate(
+    side: OrderSide, order_type: OrderType, quantity: int, price: Decimal | None, book: OrderBook
+) -> tuple[int, Decimal]:
+    """(certificates that would trade or rest, their EUR value) before submitting.
+
+    A LIMIT order is valued at its price. A MARKET order walks the opposite side of the book as the
+    engine will, so it may show fewer certificates than asked when the book is thin.
+    """
+    if order_type is OrderType.LIMIT:
+        return quantity, (price or Decimal(0)) * quantity
+    levels = book.asks if side is OrderSide.BUY else book.bids
+    left, total = quantity, Decimal(0)
+    for lv in levels:
+        take = min(left, lv.quantity)
+        total += take * lv.price
+        left -= take
+        if left == 0:
+            break
+    return quantity - left, total
+
+
+def describe_order(order: Order) -> str:
+    """One sentence after placing: what traded, at what average price, and what rests or was cancelled."""
+    verb = "Bought" if order.side is OrderSide.BUY else "Sold"
+    cert = order.certificate_type.value
+    parts = []
+    if order.filled_quantity:
+        parts.append(f"{verb} {order.filled_quantity:,} {cert} at an average €{order.average_fill_price:,.2f}")
+    if order.status in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED):
+        parts.append(f"{order.remaining_quantity:,} rest in the book at €{order.price:,.2f}")
+    elif order.status is OrderStatus.CANCELLED and order.cancel_reason == "MARKET_REMAINDER":
+        parts.append(f"{order.remaining_quantity:,} could not fill and were cancelled")
+    return f"Order {order.id}: " + "; ".join(parts) + "."
