@@ -1,0 +1,136 @@
+"""Create Liquidity at scale: ``create_liquidity`` with 2, 10 and 100 market makers per side, timed next to one
+plain SQL transaction that inserts the same number of order rows and ledger rows, in the same run.
+
+    python bench/liquidity.py            # own embedded PostgreSQL in a temp dir (about half a minute)
+    BENCH_DATABASE_URL=postgresql://… python bench/liquidity.py   # an empty database you can throw away
+
+Goal: at 100 market makers per side within 3x of the baseline, and far under the design's 5 s.
+Each figure is the median of several runs; between runs the operation is withdrawn (not timed), so every
+run meets the same book and balances. The baseline's rows are written to the other book (EUA) and to a
+scratch entity: it throws away ledger consistency there, which is why it wants a throwaway database.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# every run is a creation by the same admin: lift the per-minute limit for the bench only
+os.environ.setdefault("CARBON_LIQUIDITY_RATE_LIMIT_PER_MINUTE", "100000")
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from core.db import make_session_factory, migrate, normalize_url, start_embedded_server
+from core.liquidity_service import create_liquidity, provision_market_makers, withdraw_liquidity
+from core.market_makers import deactivate_market_maker
+
+SIZES = (2, 10, 100)
+RUNS = 5
+LEVELS = 3
+EUR_PER_MM = Decimal("10000.00")  # each market maker's share of a side
+
+BASELINE = """
+INSERT INTO orders (certificate_type, side, order_type, entity_id, placed_by, price, quantity, locked_amount,
+                    status, post_only, liquidity_level)
+SELECT 'EUA', CASE WHEN i % 2 = 0 THEN 'BUY' ELSE 'SELL' END::order_side, 'LIMIT', :entity, :admin,
+       CASE WHEN i % 2 = 0 THEN 10.00 ELSE 90.00 END, 10, CASE WHEN i % 2 = 0 THEN 100.00 ELSE 10 END,
+       'OPEN', true, i % 3 + 1
+FROM generate_series(1, :orders) i;
+"""
+BASELINE_LEDGER = """
+INSERT INTO asset_transactions (balance_id, entity_id, asset, transaction_type, amount, available_before,
+                                available_after, locked_before, locked_after, reference_type, created_by)
+SELECT :balance, :entity, 'EUR', 'LOCK', 100.00, 1000000.00, 999900.00, 0, 100.00, 'bench', :admin
+FROM generate_series(1, :rows) i;
+"""
+
+
+def median_ms(fn: Callable[[], object], after: Callable[[object], object] | None = None) -> float:
+    """Median wall time of ``fn`` over RUNS runs after one warm-up; ``after`` (untimed) resets between runs."""
+    samples = []
+    for run in range(RUNS + 1):
+        start = time.perf_counter()
+        result = fn()
+        elapsed = (time.perf_counter() - start) * 1000
+        if run:
+            samples.append(elapsed)
+        if after is not None:
+            after(result)
+    return statistics.median(samples)
+
+
+def database_url() -> tuple[str, object | None]:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        return normalize_url(url), None
+    server = start_embedded_server(Path(tempfile.mkdtemp(prefix="carbon-bench-")) / "pg", cleanup_mode="stop")
+    return server.get_uri("postgres", driver="psycopg"), server
+
+
+def setup(db: Session) -> tuple[int, int, int]:
+    """An admin, and a scratch entity with a balance row for the baseline's rows."""
+    admin = db.execute(
+        text(
+            "INSERT INTO users (username, password_hash, role) "
+            "VALUES ('bench', '$argon2id$bench', 'ADMIN') RETURNING id"
+        )
+    ).scalar_one()
+    entity = db.execute(text("SELECT id FROM create_entity('Bench scratch', :a)"), {"a": admin}).scalar_one()
+    balance = db.execute(text("SELECT balance_id_for(NULL, :e, 'EUR')"), {"e": entity}).scalar_one()
+    db.commit()
+    return admin, entity, balance
+
+
+def bench_size(db: Session, admin: int, entity: int, balance: int, per_side: int) -> tuple[float, float, int]:
+    side_eur = EUR_PER_MM * per_side
+    lps = provision_market_makers(db, "create_new", "LIQUIDITY_PROVIDER", side_eur * 2, admin, count=per_side)
+    ahs = provision_market_makers(
+        db, "create_new", "ASSET_HOLDER", per_side * 10_000, admin, count=per_side, certificate_type="CEA"
+    )
+
+    created = median_ms(
+        lambda: create_liquidity(db, "CEA", side_eur, side_eur, admin),
+        after=lambda op: withdraw_liquidity(db, op.id, admin),
+    )
+    orders = per_side * 2 * LEVELS
+    ledger_rows = per_side * 2  # one LOCK row per balance row
+
+    def baseline() -> None:
+        params = {"entity": entity, "admin": admin, "balance": balance}
+        db.execute(text(BASELINE), {**params, "orders": orders})
+        db.execute(text(BASELINE_LEDGER), {**params, "rows": ledger_rows})
+        db.commit()
+
+    plain = median_ms(baseline)
+    for mm in [*lps.market_makers, *ahs.market_makers]:  # out of the way of the next size
+        deactivate_market_maker(db, mm.id, admin)
+    return created, plain, orders
+
+
+def main() -> None:
+    url, _server = database_url()
+    engine = create_engine(url)
+    migrate(engine)
+    db = make_session_factory(engine)()
+    admin, entity, balance = setup(db)
+    print(f"create_liquidity vs one plain SQL transaction with the same rows; median of {RUNS} runs\n")
+    print(f"{'MMs/side':>8} {'orders':>7} {'ledger':>7} {'create ms':>10} {'baseline ms':>12} {'ratio':>7}")
+    results = []
+    for per_side in SIZES:
+        created, plain, orders = bench_size(db, admin, entity, balance, per_side)
+        results.append((per_side, created, plain))
+        print(f"{per_side:8d} {orders:7d} {per_side * 2:7d} {created:10.1f} {plain:12.1f} {created / plain:6.1f}x")
+    per_side, created, plain = results[-1]
+    verdict = "met" if created / plain <= 3 and created < 5000 else "NOT met"
+    print(f"\ngoal at {per_side} MMs/side: within 3x of the baseline and under 5 s: {verdict}")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
