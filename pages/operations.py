@@ -1,0 +1,322 @@
+"""Operations: the liquidity created, how much of it traded, and who did what (admins and analysts).
+
+Read-only for analysts. Admins may withdraw an operation's remaining liquidity (core refuses anyone else).
+"""
+
+from datetime import date
+
+import streamlit as st
+
+from core.audit import COUNT_CAP, TicketFilters
+from core.enums import Role
+from core.errors import CoreError
+from core.filters import parse_filters
+from core.liquidity_service import withdraw_liquidity
+from core.operations import OperationFilters, OperationSort, OperationSummary
+from ui import operations_data as data
+from ui.format import eur, units
+from ui.operations_view import (
+    OPERATION_MONEY,
+    ORDER_MONEY,
+    SORT_LABELS,
+    csv_bytes,
+    deployed_per_day_figure,
+    fill_ratio_figure,
+    for_display,
+    levels_figure,
+    operation_label,
+    operations_frame,
+    orders_frame,
+    resting_depth_figure,
+    tickets_frame,
+)
+from ui.runtime import db_session
+from ui.session import require_user
+
+user = require_user()
+is_admin = user.role is Role.ADMIN
+# what the withdrawal callback reports to the run that follows it (an error, or the success message)
+WITHDRAW_OUTCOME_KEY = "ops_withdraw_outcome"
+MONEY = st.column_config.NumberColumn(format="€%.2f")
+PRICE = st.column_config.NumberColumn(format="%.2f")
+RATIO = st.column_config.ProgressColumn("Fill ratio", min_value=0.0, max_value=1.0, format="percent")
+
+
+def date_range(key: str) -> tuple[date | None, date | None]:
+    chosen = st.date_input("Created between", value=(), key=key, format="YYYY-MM-DD")
+    days = list(chosen) if isinstance(chosen, tuple | list) else [chosen]
+    return (days[0] if days else None), (days[1] if len(days) > 1 else days[0] if days else None)
+
+
+def checked(build: object) -> object:
+    """Filters from the widgets, or a clear message and nothing else when they do not make sense."""
+    try:
+        return build()
+    except CoreError as exc:
+        st.error(exc.message, icon=":material/error:")
+        st.stop()
+
+
+def page_number(key: str, signature: str, pages: int) -> int:
+    """The page to show; back to the first whenever the filters change."""
+    if st.session_state.get(f"{key}_signature") != signature:
+        st.session_state[f"{key}_signature"] = signature
+        st.session_state[key] = 1
+    st.session_state[key] = min(max(1, st.session_state.get(key, 1)), pages)
+    return st.session_state[key]
+
+
+def withdraw(operation_id: int, ticket_id: str) -> None:
+    """Confirmed in the popover: core checks the role and refuses anything but an admin."""
+    try:
+        with db_session() as db:
+            result = withdraw_liquidity(db, operation_id, user.id)
+    except CoreError as exc:
+        st.session_state[WITHDRAW_OUTCOME_KEY] = ("error", exc.message)
+        return
+    data.clear()
+    st.session_state[WITHDRAW_OUTCOME_KEY] = (
+        "success",
+        f"Withdrew {result.orders_cancelled} order(s) of {ticket_id}: {eur(result.eur_unlocked)} and "
+        f"{units(result.certificates_unlocked)} certificates unlocked ({result.ticket_id})",
+    )
+
+
+def operation_filters() -> dict[str, object]:
+    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="ops_filters"):
+        cert = st.segmented_control("Certificate", ["All", "CEA", "EUA"], default="All", key="ops_cert")
+        date_from, date_to = date_range("ops_dates")
+        people = data.creators()
+        names = {c.id: c.username for c in people}
+        creator = st.selectbox(
+            "Created by", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="ops_creator"
+        )
+        ticket = st.text_input("Ticket id", placeholder="TKT-2026-000123 or part of it", key="ops_ticket")
+    return {
+        "certificate_type": None if cert in (None, "All") else cert,
+        "date_from": date_from,
+        "date_to": date_to,
+        "created_by": creator,
+        "ticket_search": ticket,
+    }
+
+
+def operations_view(base: dict[str, object]) -> None:
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        sort = st.selectbox(
+            "Sort by", list(SORT_LABELS), format_func=SORT_LABELS.__getitem__, key="ops_sort", width=220
+        )
+        descending = st.toggle("Largest / newest first", value=True, key="ops_desc")
+        page_size = st.selectbox("Rows per page", [25, 50, 100, 200], index=1, key="ops_page_size", width=140)
+    listing = {**base, "sort": sort or OperationSort.CREATED_AT, "descending": descending, "page_size": page_size}
+    signature = checked(lambda: parse_filters(OperationFilters, listing, "Operation filters")).model_dump_json()
+    first = data.operations_page(signature)
+    page = page_number("ops_page", signature, first.pages)
+    result = first if page == 1 else data.operations_page(OperationFilters(**listing, page=page).model_dump_json())
+
+    stats = data.daily_stats(signature)
+    deployed = sum((s.deployed_bid_eur + s.deployed_ask_eur for s in stats), start=0)
+    filled = sum((s.filled_eur for s in stats), start=0)
+    with st.container(horizontal=True):
+        st.metric("Operations", f"{result.total:,}", border=True)
+        st.metric("EUR deployed", eur(deployed), border=True)
+        st.metric("EUR traded", eur(filled), border=True)
+        st.metric("Fill ratio", f"{filled / deployed:.1%}" if deployed else "—", border=True)
+
+    frame = operations_frame(result.rows)
+    st.dataframe(
+        for_display(frame, OPERATION_MONEY),
+        hide_index=True,
+        column_config={
+            **{c: MONEY for c in OPERATION_MONEY},
+            "Reference price": PRICE,
+            "Fill ratio": RATIO,
+            "Operation id": None,
+        },
+        key="ops_table",
+        alt="Liquidity operations matching the filters, with their live fill state",
+    )
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.number_input("Page", min_value=1, max_value=result.pages, step=1, key="ops_page", width=130)
+        st.caption(f"Page {page} of {result.pages} · {result.total:,} operations")
+        st.download_button(
+            "Download filtered operations (CSV)",
+            data=lambda: csv_bytes(operations_frame(data.all_operations(signature))),
+            file_name="liquidity-operations.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="ops_csv",
+        )
+    if result.rows:
+        operation_detail(result.rows)
+
+
+def operation_detail(rows: list[OperationSummary]) -> None:
+    labels = {r.id: operation_label(r) for r in rows}
+    chosen = st.selectbox(
+        "Operation details",
+        list(labels),
+        index=None,
+        format_func=labels.__getitem__,
+        placeholder="Choose an operation of this page to see its orders and tickets",
+        key="ops_detail",
+    )
+    if chosen is None:
+        return
+    detail = data.operation_detail(chosen)
+    s = detail.summary
+    st.subheader(f"{s.ticket_id} · {s.certificate_type}", anchor=False)
+    st.caption(
+        f"Created {s.created_at:%Y-%m-%d %H:%M} UTC by {s.created_by_username} · reference price "
+        f"{s.reference_price:.4f} ({s.price_source}) · {s.orders_created} orders · {', '.join(s.market_maker_names)}"
+    )
+    with st.container(horizontal=True):
+        st.metric("Deployed", eur(s.actual_total_eur), border=True)
+        st.metric("Traded", f"{eur(s.filled_eur)} · {units(s.filled_quantity)} certs", border=True)
+        st.metric("Resting", f"{eur(s.resting_eur)} · {units(s.resting_quantity)} certs", border=True)
+        st.metric("Withdrawn", f"{eur(s.withdrawn_eur)} · {units(s.withdrawn_quantity)} certs", border=True)
+        st.metric("Fill ratio", "—" if s.fill_ratio is None else f"{s.fill_ratio:.1%}", border=True)
+    outcome = st.session_state.pop(WITHDRAW_OUTCOME_KEY, None)
+    if outcome and outcome[0] == "error":
+        st.error(outcome[1], icon=":material/error:")
+    elif outcome:
+        st.success(outcome[1], icon=":material/check_circle:")
+        st.toast(outcome[1], icon=":material/check_circle:")
+    if is_admin:
+        with st.popover(
+            "Withdraw remaining liquidity",
+            icon=":material/remove_shopping_cart:",
+            disabled=s.open_orders == 0,
+            help=None if s.open_orders else "Nothing of this operation rests on the book any more",
+        ):
+            st.markdown(
+                f"Cancel the **{s.open_orders} open order(s)** of {s.ticket_id} and unlock what they hold "
+                f"({eur(s.resting_eur)} of resting liquidity). Fills stay as they are."
+            )
+            st.button(
+                "Confirm withdrawal",
+                type="primary",
+                icon=":material/check:",
+                key="ops_withdraw_confirm",
+                on_click=withdraw,
+                args=(s.id, s.ticket_id),
+            )
+    else:
+        st.caption(":material/visibility: Read-only: withdrawing liquidity is for admins.")
+
+    orders = orders_frame(detail.orders)
+    left, right = st.columns([3, 2])
+    with left:
+        st.dataframe(
+            for_display(orders, ORDER_MONEY),
+            hide_index=True,
+            column_config={"Price": PRICE, "Filled EUR": MONEY},
+            alt="Orders of the selected operation",
+        )
+        st.download_button(
+            "Download its orders (CSV)",
+            data=csv_bytes(orders),
+            file_name=f"{s.ticket_id}-orders.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="ops_orders_csv",
+        )
+    with right:
+        book = data.order_book(s.certificate_type)
+        st.plotly_chart(levels_figure(detail.orders, book, s.reference_price), key="ops_levels_chart")
+    st.dataframe(tickets_frame(detail.tickets), hide_index=True, alt="Tickets of the selected operation")
+
+
+def charts_view(base: dict[str, object]) -> None:
+    signature = checked(lambda: parse_filters(OperationFilters, base, "Operation filters")).model_dump_json()
+    stats = data.daily_stats(signature)
+    if not stats:
+        st.info("No liquidity operation matches these filters.", icon=":material/info:")
+        return
+    left, right = st.columns(2)
+    left.plotly_chart(deployed_per_day_figure(stats), key="ops_deployed_chart")
+    right.plotly_chart(fill_ratio_figure(stats), key="ops_fill_chart")
+    depth = data.resting_depth(signature)
+    if depth:
+        st.plotly_chart(resting_depth_figure(depth), key="ops_depth_chart")
+    else:
+        st.caption("Nothing of these operations rests on the book any more.")
+
+
+def audit_view() -> None:
+    actions, object_types, actors = data.audit_options()
+    names = {a.id: a.username for a in actors}
+    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="audit_filters"):
+        action = st.selectbox("Action", [None, *actions], format_func=lambda a: a or "Any", key="audit_action")
+        actor = st.selectbox(
+            "Actor", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="audit_actor"
+        )
+        object_type = st.selectbox(
+            "Object",
+            [None, *object_types],
+            format_func=lambda t: "Any" if t is None else t.replace("_", " "),
+            key="audit_object_type",
+        )
+        object_id = st.number_input("Object id", min_value=1, value=None, step=1, key="audit_object_id")
+        date_from, date_to = date_range("audit_dates")
+        ticket = st.text_input("Ticket id", placeholder="TKT-2026-000123", key="audit_ticket")
+    base = {
+        "action": action,
+        "actor_id": actor,
+        "entity_type": object_type,
+        "entity_id": object_id,
+        "date_from": date_from,
+        "date_to": date_to,
+        "ticket_id": ticket,
+    }
+    signature = checked(lambda: parse_filters(TicketFilters, base, "Audit filters")).model_dump_json()
+    first = data.tickets_page(signature)
+    page = page_number("audit_page", signature, first.pages)
+    result = first if page == 1 else data.tickets_page(TicketFilters(**base, page=page).model_dump_json())
+    st.dataframe(
+        tickets_frame(result.rows),
+        hide_index=True,
+        column_config={
+            "Change": st.column_config.TextColumn(width="large"),
+            "Before": st.column_config.JsonColumn(),
+            "After": st.column_config.JsonColumn(),
+        },
+        key="audit_table",
+        alt="Audit trail: tickets matching the filters, newest first",
+    )
+    count = f"{result.total:,}" if result.total_is_exact else f"{COUNT_CAP:,}+"
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.number_input("Page", min_value=1, max_value=result.pages, step=1, key="audit_page", width=130)
+        st.caption(f"Page {page} of {result.pages} · {count} tickets, newest first")
+        st.download_button(
+            "Download filtered audit log (CSV)",
+            data=lambda: csv_bytes(tickets_frame(data.all_tickets(signature))),
+            file_name="audit-log.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="audit_csv",
+        )
+    if not result.total_is_exact:
+        st.caption(f"Only the newest {COUNT_CAP:,} matching tickets are paged and exported: narrow the filters.")
+
+
+st.title("Operations", anchor=False)
+st.caption("The liquidity created, how much of it traded since, and who did what.")
+view = st.segmented_control(
+    "View",
+    ["Operations", "Charts", "Audit log"],
+    default="Operations",
+    key="ops_view",
+    label_visibility="collapsed",
+)
+if view == "Audit log":
+    audit_view()
+else:
+    filters = operation_filters()
+    if view == "Charts":
+        charts_view(filters)
+    else:
+        operations_view(filters)

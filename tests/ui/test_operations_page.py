@@ -1,0 +1,143 @@
+"""The Operations page (AppTest): table, filters, detail, charts and audit log; read-only for analysts,
+withdrawal with confirmation for admins."""
+
+import pytest
+
+from core.enums import Role
+from core.liquidity_service import withdraw_liquidity
+from core.operations import get_operation_detail
+from tests.helpers import snapshot
+from tests.operations_helpers import create_operation, fund_market_makers, trader_sells
+from tests.ui.conftest import texts
+from ui.navigation import PAGES
+
+PAGE = "pages/operations.py"
+
+
+@pytest.fixture
+def operations(db, actors):
+    """A CEA operation with a fill, then an EUA one (newest first: [eua, cea])."""
+    fund_market_makers(db, actors)
+    cea = create_operation(db, actors, "CEA")
+    trader_sells(db, actors, "CEA", 20)
+    eua = create_operation(db, actors, "EUA", bid="8000.00", ask="4000.00")
+    return eua, cea
+
+
+def table(at, key: str = "ops_table"):
+    return next(f.value for f in at.dataframe if f.key == key) if any(f.key for f in at.dataframe) else None
+
+
+def test_the_page_is_for_admins_and_analysts_only():
+    titles = {role: [p.title for p in PAGES if role in p.roles] for role in Role}
+
+    assert "Operations" in titles[Role.ADMIN]
+    assert "Operations" in titles[Role.ANALYST]
+    assert "Operations" not in titles[Role.TRADER]
+
+
+def test_an_analyst_sees_every_operation_with_its_live_state(open_app, actors, operations):
+    eua, cea = operations
+
+    at = open_app(actors.analyst, PAGE)
+
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert list(frame["Ticket"]) == [eua.ticket_id, cea.ticket_id]
+    assert frame["Filled certificates"].tolist() == [0, 20]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Operations"] == "2"
+    assert any("Page 1 of 1 · 2 operations" in c for c in texts(at.caption))
+
+
+def test_an_analyst_sees_the_detail_but_no_withdraw_button(open_app, db, actors, operations):
+    _, cea = operations
+    at = open_app(actors.analyst, PAGE)
+
+    at.selectbox(key="ops_detail").select(cea.id).run()
+
+    assert not at.exception
+    assert "ops_withdraw_confirm" not in [b.key for b in at.button]
+    assert any("Read-only" in c for c in texts(at.caption))
+    orders = at.dataframe[1].value
+    assert len(orders) == len(cea.orders_created)
+    assert int(orders["Filled"].sum()) == 20
+    tickets = at.dataframe[2].value
+    assert tickets["Action"].iloc[0] == "CREATE_LIQUIDITY"
+    assert at.get("plotly_chart")
+
+
+def test_an_admin_withdraws_after_confirming_and_the_page_shows_the_new_state(open_app, db, actors, operations):
+    _, cea = operations
+    at = open_app(actors.admin, PAGE)
+    at.selectbox(key="ops_detail").select(cea.id).run()
+
+    at.button(key="ops_withdraw_confirm").click().run()
+
+    assert not at.exception
+    assert not at.error
+    summary = get_operation_detail(db, cea.id).summary
+    assert (summary.open_orders, summary.resting_eur) == (0, 0)
+    assert any(t.startswith(f"Withdrew 12 order(s) of {cea.ticket_id}") for t in texts(at.success))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Resting"].startswith("€0.00")
+
+
+def test_a_refused_withdrawal_is_explained_and_changes_nothing(open_app, db, actors, operations):
+    _, cea = operations
+    at = open_app(actors.admin, PAGE)
+    at.selectbox(key="ops_detail").select(cea.id).run()
+    withdraw_liquidity(db, cea.id, actors.admin.id)  # someone else was quicker
+    before = snapshot(db)
+
+    at.button(key="ops_withdraw_confirm").click().run()
+
+    assert not at.exception
+    assert any("no open orders left to withdraw" in e for e in texts(at.error))
+    assert snapshot(db) == before
+
+
+def test_the_certificate_filter_and_the_ticket_search_narrow_the_table(open_app, actors, operations):
+    eua, cea = operations
+    at = open_app(actors.analyst, PAGE)
+
+    at.segmented_control(key="ops_cert").set_value("EUA").run()
+    assert list(at.dataframe[0].value["Ticket"]) == [eua.ticket_id]
+
+    at.segmented_control(key="ops_cert").set_value("All").run()
+    at.text_input(key="ops_ticket").set_value(cea.ticket_id).run()
+    assert list(at.dataframe[0].value["Ticket"]) == [cea.ticket_id]
+
+
+def test_a_nonsensical_search_is_refused_with_a_message_instead_of_a_table(open_app, actors, operations):
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="ops_ticket").set_value("TKT%'; --").run()
+
+    assert not at.exception
+    assert any("a ticket id has only letters, digits and '-'" in e for e in texts(at.error))
+    assert not at.dataframe
+
+
+def test_the_charts_view_draws_deployment_fill_ratio_and_resting_depth(open_app, actors, operations):
+    at = open_app(actors.analyst, PAGE)
+
+    at.segmented_control(key="ops_view").set_value("Charts").run()
+
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_the_audit_log_filters_by_action_and_shows_changes_readably(open_app, actors, operations):
+    eua, _ = operations
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="ops_view").set_value("Audit log").run()
+
+    at.selectbox(key="audit_action").select("CREATE_LIQUIDITY").run()
+
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert set(frame["Action"]) == {"CREATE_LIQUIDITY"}
+    assert frame["Ticket"].iloc[0] == eua.ticket_id
+    assert frame["Actor"].iloc[0] == "admin"
+    assert any("2 tickets, newest first" in c for c in texts(at.caption))

@@ -1,0 +1,118 @@
+"""Cached reads of the Operations page. Filters travel as JSON (hashable cache keys); results are core records.
+
+Entries live ``TTL``: trades and other pages' writes show up within that time; the page's own write
+(withdrawal) clears them at once with ``clear()``.
+"""
+
+import streamlit as st
+
+from core.audit import (
+    Actor,
+    TicketFilters,
+    TicketLog,
+    TicketPage,
+    export_tickets,
+    list_actors,
+    list_ticket_actions,
+    list_ticket_entity_types,
+    list_tickets,
+)
+from core.enums import CertificateType
+from core.market import OrderBook, get_order_book
+from core.operations import (
+    Creator,
+    DailyStat,
+    OperationDetail,
+    OperationFilters,
+    OperationPage,
+    OperationSummary,
+    RestingDepth,
+    export_operations,
+    get_operation_detail,
+    list_operation_creators,
+    list_operations,
+    operation_daily_stats,
+    operation_resting_depth,
+)
+from ui.runtime import db_session
+
+TTL = "30s"
+OPTIONS_TTL = "5m"  # filter choices (users, actions) change rarely
+
+
+@st.cache_data(ttl=TTL, max_entries=200, show_spinner=False)
+def operations_page(filters_json: str) -> OperationPage:
+    with db_session() as db:
+        return list_operations(db, OperationFilters.model_validate_json(filters_json))
+
+
+@st.cache_data(ttl=TTL, max_entries=20, show_spinner=False)
+def all_operations(filters_json: str) -> list[OperationSummary]:
+    with db_session() as db:
+        return export_operations(db, OperationFilters.model_validate_json(filters_json))
+
+
+@st.cache_data(ttl=TTL, max_entries=200, show_spinner=False)
+def operation_detail(operation_id: int) -> OperationDetail:
+    with db_session() as db:
+        return get_operation_detail(db, operation_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=4, show_spinner=False)
+def order_book(certificate_type: CertificateType) -> OrderBook:
+    with db_session() as db:
+        return get_order_book(db, certificate_type, depth=50)
+
+
+@st.cache_data(ttl=TTL, max_entries=100, show_spinner=False)
+def daily_stats(filters_json: str) -> list[DailyStat]:
+    with db_session() as db:
+        return operation_daily_stats(db, OperationFilters.model_validate_json(filters_json))
+
+
+@st.cache_data(ttl=TTL, max_entries=100, show_spinner=False)
+def resting_depth(filters_json: str) -> list[RestingDepth]:
+    with db_session() as db:
+        return operation_resting_depth(db, OperationFilters.model_validate_json(filters_json))
+
+
+@st.cache_data(ttl=OPTIONS_TTL, show_spinner=False)
+def creators() -> list[Creator]:
+    with db_session() as db:
+        return list_operation_creators(db)
+
+
+@st.cache_data(ttl=TTL, max_entries=200, show_spinner=False)
+def tickets_page(filters_json: str) -> TicketPage:
+    with db_session() as db:
+        return list_tickets(db, TicketFilters.model_validate_json(filters_json))
+
+
+@st.cache_data(ttl=TTL, max_entries=20, show_spinner=False)
+def all_tickets(filters_json: str) -> list[TicketLog]:
+    with db_session() as db:
+        return export_tickets(db, TicketFilters.model_validate_json(filters_json))
+
+
+@st.cache_data(ttl=OPTIONS_TTL, show_spinner=False)
+def audit_options() -> tuple[list[str], list[str], list[Actor]]:
+    """Actions, object types and users the audit filters offer."""
+    with db_session() as db:
+        return list_ticket_actions(db), list_ticket_entity_types(db), list_actors(db)
+
+
+def clear() -> None:
+    """Forget every cached read of this page: called after a write so the next run reads fresh state."""
+    for cached in (
+        operations_page,
+        all_operations,
+        operation_detail,
+        order_book,
+        daily_stats,
+        resting_depth,
+        creators,
+        tickets_page,
+        all_tickets,
+        audit_options,
+    ):
+        cached.clear()

@@ -1,0 +1,301 @@
+"""Rendering helpers for the Operations page: core records in, DataFrames, CSV bytes and plotly figures out.
+
+Pure functions (no Streamlit, no database), so the page stays thin and these are unit-tested. DataFrames
+keep the exact Decimal values (the CSV downloads carry them unchanged); ``for_display`` turns money into
+floats for the grid and the charts only.
+"""
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.audit import TicketLog
+from core.enums import OrderSide
+from core.market import OrderBook
+from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
+
+BID_COLOR, ASK_COLOR = "#0f766e", "#b91c1c"
+BID_LIGHT, ASK_LIGHT = "#99f6e4", "#fecaca"
+SIDE_COLOR = {OrderSide.BUY: BID_COLOR, OrderSide.SELL: ASK_COLOR}
+SIDE_LABEL = {OrderSide.BUY: "BID", OrderSide.SELL: "ASK"}
+
+SORT_LABELS: dict[OperationSort, str] = {
+    OperationSort.CREATED_AT: "Time",
+    OperationSort.TICKET_ID: "Ticket",
+    OperationSort.CERTIFICATE_TYPE: "Certificate",
+    OperationSort.REFERENCE_PRICE: "Reference price",
+    OperationSort.ACTUAL_BID: "Actual BID EUR",
+    OperationSort.ACTUAL_ASK: "Actual ASK EUR",
+    OperationSort.ACTUAL_TOTAL: "Actual total EUR",
+    OperationSort.FILLED: "Filled EUR",
+    OperationSort.RESTING: "Resting EUR",
+    OperationSort.WITHDRAWN: "Withdrawn EUR",
+    OperationSort.FILL_RATIO: "Fill ratio",
+}
+
+OPERATION_COLUMNS: dict[str, str] = {
+    "created_at": "Time (UTC)",
+    "ticket_id": "Ticket",
+    "certificate_type": "Certificate",
+    "reference_price": "Reference price",
+    "price_source": "Price source",
+    "target_bid_liquidity_eur": "Target BID EUR",
+    "actual_bid_liquidity_eur": "Actual BID EUR",
+    "target_ask_liquidity_eur": "Target ASK EUR",
+    "actual_ask_liquidity_eur": "Actual ASK EUR",
+    "market_makers": "Market makers",
+    "orders_created": "Orders",
+    "filled_eur": "Filled EUR",
+    "filled_quantity": "Filled certificates",
+    "resting_eur": "Resting EUR",
+    "resting_quantity": "Resting certificates",
+    "withdrawn_eur": "Withdrawn EUR",
+    "withdrawn_quantity": "Withdrawn certificates",
+    "fill_ratio": "Fill ratio",
+    "created_by_username": "Created by",
+    "id": "Operation id",
+}
+OPERATION_MONEY = [
+    "Reference price",
+    "Target BID EUR",
+    "Actual BID EUR",
+    "Target ASK EUR",
+    "Actual ASK EUR",
+    "Filled EUR",
+    "Resting EUR",
+    "Withdrawn EUR",
+    "Fill ratio",
+]
+
+ORDER_COLUMNS: dict[str, str] = {
+    "id": "Order id",
+    "market_maker_name": "Market maker",
+    "side": "Side",
+    "liquidity_level": "Level",
+    "price": "Price",
+    "quantity": "Quantity",
+    "filled_quantity": "Filled",
+    "filled_eur": "Filled EUR",
+    "resting_quantity": "Resting",
+    "withdrawn_quantity": "Withdrawn",
+    "status": "Status",
+    "cancel_reason": "Cancel reason",
+}
+ORDER_MONEY = ["Price", "Filled EUR"]
+
+TICKET_COLUMNS = ["Time (UTC)", "Ticket", "Action", "Actor", "Object", "Change", "Before", "After"]
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def operations_frame(rows: Sequence[OperationSummary]) -> pd.DataFrame:
+    """One row per operation, in the given order, with exact values."""
+    records = [
+        {**r.model_dump(), "market_makers": ", ".join(r.market_maker_names), "created_at": _utc(r.created_at)}
+        for r in rows
+    ]
+    frame = pd.DataFrame.from_records(records, columns=list(OPERATION_COLUMNS))
+    frame["certificate_type"] = frame["certificate_type"].map(str)
+    return frame.rename(columns=OPERATION_COLUMNS)
+
+
+def orders_frame(orders: Sequence[OperationOrder]) -> pd.DataFrame:
+    records = [o.model_dump() for o in orders]
+    frame = pd.DataFrame.from_records(records, columns=list(ORDER_COLUMNS))
+    frame["side"] = [SIDE_LABEL[o.side] for o in orders]
+    frame["status"] = [o.status.value.replace("_", " ").capitalize() for o in orders]
+    return frame.rename(columns=ORDER_COLUMNS)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, list) and len(value) > 6:
+        return f"{len(value)} items"
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(", ", ": "), default=str)
+    return "—" if value is None else str(value)
+
+
+def describe_change(before: Any, after: Any) -> str:
+    """A ticket's before/after as one readable line: ``field: old → new`` for what changed, ``field = value``
+    for what was only recorded on one side; unchanged fields are left out."""
+    if not isinstance(before, Mapping) or not isinstance(after, Mapping):
+        if before is None and after is None:
+            return ""
+        if before is None:
+            return _short(after)
+        return f"{_short(before)} → {_short(after)}"
+    parts = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        if key in before and key in after:
+            if before[key] != after[key]:
+                parts.append(f"{key}: {_short(before[key])} → {_short(after[key])}")
+        elif key in after:
+            parts.append(f"{key} = {_short(after[key])}")
+        else:
+            parts.append(f"{key}: {_short(before[key])} → —")
+    return "; ".join(parts)
+
+
+def object_label(entity_type: str, entity_id: int | None) -> str:
+    name = entity_type.replace("_", " ")
+    return name if entity_id is None else f"{name} #{entity_id}"
+
+
+def _json(value: Any) -> str:
+    return "" if value is None else json.dumps(value, sort_keys=True, default=str)
+
+
+def tickets_frame(tickets: Iterable[TicketLog]) -> pd.DataFrame:
+    records = [
+        {
+            "Time (UTC)": _utc(t.created_at),
+            "Ticket": t.ticket_id,
+            "Action": t.action,
+            "Actor": t.actor_username or "—",
+            "Object": object_label(t.entity_type, t.entity_id),
+            "Change": describe_change(t.before_state, t.after_state),
+            "Before": _json(t.before_state),
+            "After": _json(t.after_state),
+        }
+        for t in tickets
+    ]
+    return pd.DataFrame.from_records(records, columns=TICKET_COLUMNS)
+
+
+def for_display(frame: pd.DataFrame, money_columns: Iterable[str]) -> pd.DataFrame:
+    """A copy whose Decimal columns are floats: what the grid formats and plotly draws (display only)."""
+    shown = frame.copy()
+    for column in money_columns:
+        if column in shown:
+            shown[column] = pd.to_numeric(shown[column].map(lambda v: None if v is None else float(v)))
+    return shown
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with exact values (Decimals written as they are)."""
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def operation_label(row: OperationSummary) -> str:
+    return f"{row.ticket_id} · {row.certificate_type} · {row.created_at:%Y-%m-%d %H:%M}"
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, height: int = 320) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 15}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        plot_bgcolor="white",
+        yaxis_title=y_title,
+    )
+    fig.update_yaxes(gridcolor="#e2e8f0")
+    return fig
+
+
+def deployed_per_day_figure(stats: Sequence[DailyStat]) -> go.Figure:
+    days = [s.day for s in stats]
+    fig = go.Figure(
+        [
+            go.Bar(x=days, y=[float(s.deployed_bid_eur) for s in stats], name="BID", marker_color=BID_COLOR),
+            go.Bar(x=days, y=[float(s.deployed_ask_eur) for s in stats], name="ASK", marker_color=ASK_COLOR),
+        ]
+    )
+    fig.update_layout(barmode="group")
+    return _layout(fig, "EUR deployed per day", "EUR")
+
+
+def fill_ratio_figure(stats: Sequence[DailyStat]) -> go.Figure:
+    fig = go.Figure(
+        go.Scatter(
+            x=[s.day for s in stats],
+            y=[None if s.fill_ratio is None else float(s.fill_ratio) for s in stats],
+            mode="lines+markers",
+            name="Fill ratio",
+            line={"color": BID_COLOR},
+            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    return _layout(fig, "Fill ratio by day of creation", "traded / deployed")
+
+
+def resting_depth_figure(depth: Sequence[RestingDepth]) -> go.Figure:
+    fig = go.Figure(
+        [
+            go.Bar(
+                y=[d.market_maker_name for d in depth if d.side is side],
+                x=[float(d.resting_eur) for d in depth if d.side is side],
+                name=SIDE_LABEL[side],
+                orientation="h",
+                marker_color=SIDE_COLOR[side],
+            )
+            for side in OrderSide
+        ]
+    )
+    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"})
+    fig = _layout(
+        fig, "Resting depth by market maker", "", height=max(240, 60 + 40 * len({d.market_maker_name for d in depth}))
+    )
+    fig.update_xaxes(title="EUR resting", gridcolor="#e2e8f0")
+    return fig
+
+
+def levels_figure(orders: Sequence[OperationOrder], book: OrderBook, reference_price: Decimal) -> go.Figure:
+    """The operation's resting quantity per price level against the whole current book at those prices."""
+    book_bids, book_asks = book.bids, book.asks
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=[float(b.price) for b in book_bids],
+                y=[b.quantity for b in book_bids],
+                name="Book BID",
+                marker_color=BID_LIGHT,
+            ),
+            go.Bar(
+                x=[float(a.price) for a in book_asks],
+                y=[a.quantity for a in book_asks],
+                name="Book ASK",
+                marker_color=ASK_LIGHT,
+            ),
+        ]
+    )
+    for side in OrderSide:
+        per_price: dict[Decimal, int] = {}
+        for o in orders:
+            if o.side is side and o.resting_quantity:
+                per_price[o.price] = per_price.get(o.price, 0) + o.resting_quantity
+        fig.add_bar(
+            x=[float(p) for p in per_price],
+            y=list(per_price.values()),
+            name=f"This operation {SIDE_LABEL[side]}",
+            marker_color=SIDE_COLOR[side],
+            width=_bar_width(orders),
+        )
+    fig.add_vline(
+        x=float(reference_price),
+        line_dash="dot",
+        line_color="#475569",
+        annotation_text=f"reference {reference_price:.2f}",
+        annotation_position="top",
+    )
+    fig.update_layout(barmode="overlay", bargap=0.1)
+    fig.update_xaxes(title="Price (EUR)")
+    return _layout(fig, "Its levels against the current book", "Certificates", height=360)
+
+
+def _bar_width(orders: Sequence[OperationOrder]) -> float | None:
+    """Narrower bars for the operation than for the book, so both stay visible where they overlap."""
+    prices = sorted({o.price for o in orders})
+    if len(prices) < 2:
+        return None
+    step = min(b - a for a, b in pairwise(prices))
+    return float(step) * 0.5
