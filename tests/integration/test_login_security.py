@@ -159,11 +159,6 @@ def test_hostile_credentials_get_the_plain_refusal_and_change_nothing(db, userna
         assert after == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core.users.authenticate sends a NUL byte to the database: a bare CoreError ('The database refused "
-    "the operation') instead of AuthenticationFailed, so the sign-in form shows 'Something went wrong'",
-)
 def test_a_username_with_a_nul_byte_gets_the_plain_refusal(db):
     create_user(db, "alice", PASSWORD, "ADMIN")
 
