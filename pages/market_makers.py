@@ -1,7 +1,5 @@
 """Market makers: balances by type, each one's ledger; admins create, fund and deactivate them."""
 
-from functools import partial
-
 import streamlit as st
 
 from core.enums import AssetType, MarketMakerType, Role
@@ -127,7 +125,7 @@ def deactivate_dialog(mm: MarketMaker) -> None:
         f"Deactivate **{mm.name}**? It keeps its balances and ledger but takes no part in new liquidity. "
         "This cannot be undone here."
     )
-    confirm, cancel = st.columns(2)
+    cancel, confirm = st.columns(2)
     if cancel.button("Cancel", key="mm_deactivate_cancel", width="stretch"):
         close_dialog()
         st.rerun()
@@ -136,13 +134,6 @@ def deactivate_dialog(mm: MarketMaker) -> None:
             done = attempt(lambda: deactivate_market_maker(db, mm.id, user.id))
         if done is not None:
             finish(f"Deactivated {mm.name}", mm.id)
-
-
-def select_row(ids: list[int]) -> None:
-    """A click on a table row shows that market maker's details below."""
-    rows = st.session_state["mm_table"].selection.rows
-    if rows:
-        st.session_state["mm_selected"] = ids[rows[0]]
 
 
 with db_session() as db:
@@ -180,15 +171,17 @@ shown_ids = [m.id for m in shown]
 if not everyone:
     st.info("No market makers yet." + (" Create the first one." if is_admin else ""))
 elif not shown:
-    st.info("No market makers match this filter.")
+    hidden = len(filter_market_makers(everyone, type_choice, show_inactive=True))
+    st.info(
+        "No market makers match this filter."
+        + (f" {hidden} deactivated one(s) are hidden: turn on “Show inactive” to see them." if hidden else "")
+    )
 else:
     st.dataframe(
         market_makers_frame(shown),
         column_config=market_makers_column_config(),
         hide_index=True,
         key="mm_table",
-        on_select=partial(select_row, shown_ids),
-        selection_mode="single-row",
         placeholder="",
         alt="Market makers with available and locked balances per asset",
     )

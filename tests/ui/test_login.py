@@ -2,10 +2,14 @@
 
 import time
 
+import pytest
+
 from core.config import get_settings
 from tests.helpers import PASSWORD
 from tests.ui.conftest import texts
 from ui.session import SEEN_KEY, USER_KEY
+
+MARKET_MAKERS = "pages/market_makers.py"
 
 
 def submit(at, username: str, password: str):
@@ -34,15 +38,23 @@ def test_a_wrong_password_shows_the_core_message_and_signs_nobody_in(app, actors
     assert [b.label for b in at.form_submit_button] == ["Sign in"]
 
 
-def test_an_admin_signs_in_and_lands_on_market_makers(app, actors):
+def test_an_admin_signs_in_and_may_open_market_makers(app, actors):
     at = app.run()
 
     submit(at, "admin", PASSWORD)
+    at.switch_page(MARKET_MAKERS).run()
 
     assert not at.exception
     assert at.session_state[USER_KEY].id == actors.admin.id
-    assert [t.value for t in at.title] == ["Market makers"]
     assert "Sign out" in [b.label for b in at.sidebar.button]
+    assert [t.value for t in at.title] == ["Market makers"]
+
+
+def test_an_analyst_may_open_market_makers(open_app, actors):
+    at = open_app(actors.analyst, MARKET_MAKERS)
+
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Market makers"]
 
 
 def test_repeated_failures_lock_the_account_even_against_the_right_password(app, actors):
@@ -89,8 +101,10 @@ def test_a_role_without_pages_is_told_so_instead_of_seeing_an_empty_app(open_app
     assert texts(at.info) == ["No pages are open to the trader role yet. Ask an administrator if you need access."]
 
 
-def test_a_trader_does_not_see_the_market_makers_page(open_app, actors):
+def test_a_trader_is_not_routed_to_the_market_makers_page(open_app, actors):
     at = open_app(actors.trader)
 
-    assert not at.exception
+    # st.navigation only registers the pages of the trader's role
+    with pytest.raises(ValueError):
+        at.switch_page(MARKET_MAKERS)
     assert "Market makers" not in [t.value for t in at.title]

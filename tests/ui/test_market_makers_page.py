@@ -244,3 +244,14 @@ def test_a_deactivated_market_maker_cannot_be_funded_or_deactivated_again(open_a
 
     assert at.button(key="mm_fund_open").disabled
     assert at.button(key="mm_deactivate_open").disabled
+
+
+def test_a_filter_hiding_only_deactivated_ones_says_how_to_see_them(open_app, actors, db):
+    old = create_market_maker(db, "Old LP", "LIQUIDITY_PROVIDER", actors.admin.id)
+    deactivate_market_maker(db, old.id, actors.admin.id)
+
+    at = open_app(actors.analyst, PAGE)
+
+    assert texts(at.info) == [
+        "No market makers match this filter. 1 deactivated one(s) are hidden: turn on “Show inactive” to see them."
+    ]
