@@ -126,6 +126,10 @@ def _short(value: Any) -> str:
 def describe_change(before: Any, after: Any) -> str:
     """A ticket's before/after as one readable line: ``field: old → new`` for what changed, ``field = value``
     for what was only recorded on one side; unchanged fields are left out."""
+    if before is None and isinstance(after, Mapping):
+        before = {}
+    if after is None and isinstance(before, Mapping):
+        after = {}
     if not isinstance(before, Mapping) or not isinstance(after, Mapping):
         if before is None and after is None:
             return ""

@@ -1,0 +1,65 @@
+"""Filters of the Operations page: what they accept, how they normalise, and the messages they refuse with."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from core.audit import TicketFilters
+from core.enums import CertificateType
+from core.errors import ValidationError
+from core.filters import day_bounds, parse_filters
+from core.operations import OperationFilters, OperationSort
+
+
+def test_defaults_are_the_newest_fifty_of_everything():
+    f = parse_filters(OperationFilters, None, "Operation filters")
+
+    assert (f.sort, f.descending, f.page, f.page_size) == (OperationSort.CREATED_AT, True, 1, 50)
+    assert f.sql_params() == {"cert": None, "df": None, "dt": None, "by": None, "ticket": None}
+
+
+def test_values_are_normalised_from_what_widgets_give():
+    f = parse_filters(
+        OperationFilters,
+        {"certificate_type": " eua ", "sort": "FILL_RATIO", "ticket_search": "  tkt-2026-00  ", "created_by": "3"},
+        "Operation filters",
+    )
+
+    assert (f.certificate_type, f.sort, f.ticket_search, f.created_by) == (
+        CertificateType.EUA,
+        OperationSort.FILL_RATIO,
+        "tkt-2026-00",
+        3,
+    )
+    assert parse_filters(OperationFilters, {"certificate_type": "", "ticket_search": " "}, "x").ticket_search is None
+
+
+def test_an_instance_is_taken_as_it_is():
+    f = OperationFilters(page=3)
+
+    assert parse_filters(OperationFilters, f, "Operation filters") is f
+
+
+def test_every_problem_is_named_in_one_message():
+    with pytest.raises(ValidationError) as refused:
+        parse_filters(OperationFilters, {"page": 0, "sort": "price"}, "Operation filters")
+
+    assert refused.value.message.startswith("Invalid operation filters: ")
+    assert "page: Input should be greater than or equal to 1" in refused.value.message
+    assert "sort: unknown value 'price': expected one of created_at, ticket_id" in refused.value.message
+
+
+def test_audit_paging_stops_at_the_count_cap():
+    assert TicketFilters(page=200, page_size=50).page == 200
+    with pytest.raises(ValidationError, match="only the newest 10,000 matching tickets can be paged"):
+        parse_filters(TicketFilters, {"page": 201, "page_size": 50}, "Audit filters")
+
+
+def test_audit_days_become_a_half_open_utc_range():
+    assert day_bounds(date(2026, 1, 31), date(2026, 1, 31)) == (
+        datetime(2026, 1, 31, tzinfo=UTC),
+        datetime(2026, 2, 1, tzinfo=UTC),
+    )
+    assert day_bounds(None, None) == (None, None)
+    f = TicketFilters(date_to=date(2026, 12, 31), action=" ", ticket_id=" TKT-1 ")
+    assert (f.action, f.ticket_id, f.sql_params()["to"]) == (None, "TKT-1", datetime(2027, 1, 1, tzinfo=UTC))

@@ -1,0 +1,226 @@
+"""Operations page helpers: exact CSVs, readable audit changes, the figures' series (no database)."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from core.audit import TicketLog
+from core.enums import CertificateType, OrderSide, OrderStatus
+from core.market import BookLevel, OrderBook
+from core.operations import DailyStat, OperationOrder, OperationSummary, RestingDepth
+from ui.operations_view import (
+    csv_bytes,
+    deployed_per_day_figure,
+    describe_change,
+    fill_ratio_figure,
+    for_display,
+    levels_figure,
+    object_label,
+    operation_label,
+    operations_frame,
+    orders_frame,
+    resting_depth_figure,
+    tickets_frame,
+)
+
+NOW = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+
+
+def summary(**overrides) -> OperationSummary:
+    values = {
+        "id": 7,
+        "created_at": NOW,
+        "ticket_id": "TKT-2026-000007",
+        "certificate_type": CertificateType.CEA,
+        "reference_price": Decimal("14.0000"),
+        "price_source": "default",
+        "target_bid_liquidity_eur": Decimal("1000.00"),
+        "target_ask_liquidity_eur": Decimal("500.00"),
+        "actual_bid_liquidity_eur": Decimal("999.97"),
+        "actual_ask_liquidity_eur": Decimal("499.91"),
+        "actual_total_eur": Decimal("1499.88"),
+        "market_makers_used": [],
+        "orders_created": 12,
+        "created_by": 1,
+        "created_by_username": "admin",
+        "notes": None,
+        "market_maker_names": ["AH 1", "LP 1"],
+        "open_orders": 11,
+        "filled_eur": Decimal("0.10"),
+        "filled_bid_eur": Decimal("0.10"),
+        "filled_ask_eur": Decimal("0"),
+        "filled_quantity": 1,
+        "resting_eur": Decimal("1499.78"),
+        "resting_quantity": 106,
+        "withdrawn_eur": Decimal("0"),
+        "withdrawn_quantity": 0,
+        "fill_ratio": Decimal("0.0001"),
+    }
+    return OperationSummary(**{**values, **overrides})
+
+
+def order(side: OrderSide, price: str, resting: int, **overrides) -> OperationOrder:
+    values = {
+        "id": 1,
+        "liquidity_level": 1,
+        "market_maker_id": 3,
+        "market_maker_name": "LP 1",
+        "side": side,
+        "price": Decimal(price),
+        "quantity": resting,
+        "filled_quantity": 0,
+        "remaining_quantity": resting,
+        "status": OrderStatus.OPEN,
+        "cancel_reason": None,
+        "filled_eur": Decimal(0),
+        "resting_quantity": resting,
+        "resting_eur": Decimal(price) * resting,
+        "withdrawn_quantity": 0,
+        "withdrawn_eur": Decimal(0),
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    return OperationOrder(**{**values, **overrides})
+
+
+def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
+    frame = operations_frame([summary()])
+
+    text = csv_bytes(frame).decode()
+
+    header, row = text.splitlines()
+    assert header.startswith("Time (UTC),Ticket,Certificate,Reference price,Price source,Target BID EUR")
+    assert "2026-03-04 05:06:07,TKT-2026-000007,CEA,14.0000,default,1000.00,999.97,500.00,499.91" in row
+    assert '"AH 1, LP 1"' in row
+    assert row.endswith(",0.0001,admin,7")
+
+
+def test_display_turns_money_into_floats_and_leaves_the_exact_frame_alone():
+    frame = operations_frame([summary()])
+
+    shown = for_display(frame, ["Filled EUR", "Fill ratio"])
+
+    assert shown["Filled EUR"].iloc[0] == pytest.approx(0.10)
+    assert frame["Filled EUR"].iloc[0] == Decimal("0.10")
+
+
+def test_an_empty_page_still_has_every_column():
+    assert list(operations_frame([]).columns)[:3] == ["Time (UTC)", "Ticket", "Certificate"]
+    assert tickets_frame([]).empty
+
+
+def test_orders_read_as_bid_and_ask_with_a_plain_status():
+    frame = orders_frame([order(OrderSide.BUY, "13.97", 10, status=OrderStatus.PARTIALLY_FILLED)])
+
+    assert frame.loc[0, "Side"] == "BID"
+    assert frame.loc[0, "Status"] == "Partially filled"
+    assert frame.loc[0, "Price"] == Decimal("13.97")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ({"is_active": True}, {"is_active": False}, "is_active: True → False"),
+        (
+            {"asset": "EUR", "available": "10.00"},
+            {"asset": "EUR", "available": "15.00", "deposited": "5.00"},
+            "available: 10.00 → 15.00; deposited = 5.00",
+        ),
+        (None, {"name": "LP 1"}, "name = LP 1"),
+        ({"open_orders": [1, 2, 3, 4, 5, 6, 7]}, {}, "open_orders: 7 items → —"),
+        (None, None, ""),
+        ("x", "y", "x → y"),
+    ],
+)
+def test_a_ticket_change_reads_as_one_line(before, after, expected):
+    assert describe_change(before, after) == expected
+
+
+def test_a_ticket_row_names_its_actor_object_and_both_states_as_json():
+    ticket = TicketLog(
+        id=1,
+        ticket_id="TKT-2026-000001",
+        action="DEACTIVATE_MARKET_MAKER",
+        actor_id=1,
+        actor_username=None,
+        entity_type="market_maker",
+        entity_id=4,
+        before_state={"is_active": True},
+        after_state={"is_active": False},
+        created_at=NOW,
+    )
+
+    row = tickets_frame([ticket]).iloc[0]
+
+    assert (row["Actor"], row["Object"], row["After"]) == ("—", "market maker #4", '{"is_active": false}')
+    assert object_label("liquidity_operation", None) == "liquidity operation"
+
+
+def test_an_operation_is_labelled_by_ticket_certificate_and_time():
+    assert operation_label(summary()) == "TKT-2026-000007 · CEA · 2026-03-04 05:06"
+
+
+def test_the_daily_charts_plot_each_side_and_the_ratio():
+    stats = [
+        DailyStat(
+            day=date(2026, 3, 4),
+            operations=2,
+            deployed_bid_eur=Decimal("100.00"),
+            deployed_ask_eur=Decimal("50.00"),
+            filled_eur=Decimal("15.00"),
+            fill_ratio=Decimal("0.1000"),
+        )
+    ]
+
+    deployed = deployed_per_day_figure(stats)
+    ratio = fill_ratio_figure(stats)
+
+    assert [(t.name, list(t.y)) for t in deployed.data] == [("BID", [100.0]), ("ASK", [50.0])]
+    assert list(ratio.data[0].y) == [0.1]
+
+
+def test_resting_depth_stacks_each_market_maker_by_side():
+    depth = [
+        RestingDepth(
+            market_maker_id=1,
+            market_maker_name="LP 1",
+            side=OrderSide.BUY,
+            resting_eur=Decimal("10.00"),
+            resting_quantity=1,
+            open_orders=1,
+        ),
+        RestingDepth(
+            market_maker_id=2,
+            market_maker_name="AH 1",
+            side=OrderSide.SELL,
+            resting_eur=Decimal("20.00"),
+            resting_quantity=2,
+            open_orders=1,
+        ),
+    ]
+
+    fig = resting_depth_figure(depth)
+
+    assert [(t.name, list(t.y), list(t.x)) for t in fig.data] == [("BID", ["LP 1"], [10.0]), ("ASK", ["AH 1"], [20.0])]
+
+
+def test_the_levels_chart_adds_up_the_operations_resting_quantity_per_price_over_the_book():
+    orders = [
+        order(OrderSide.BUY, "13.97", 10),
+        order(OrderSide.BUY, "13.97", 5, id=2, market_maker_name="LP 2"),
+        order(OrderSide.SELL, "14.03", 7, id=3),
+        order(OrderSide.SELL, "14.06", 0, id=4),  # filled: nothing rests
+    ]
+    book = OrderBook(
+        certificate_type=CertificateType.CEA,
+        bids=[BookLevel(price=Decimal("13.97"), quantity=20, orders=3, cumulative=20)],
+        asks=[BookLevel(price=Decimal("14.03"), quantity=7, orders=1, cumulative=7)],
+    )
+
+    fig = levels_figure(orders, book, Decimal("14.0000"))
+
+    series = {t.name: (list(t.x), list(t.y)) for t in fig.data}
+    assert series["Book BID"] == ([13.97], [20])
+    assert series["This operation BID"] == ([13.97], [15])
+    assert series["This operation ASK"] == ([14.03], [7])
