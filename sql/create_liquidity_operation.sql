@@ -41,8 +41,15 @@ DECLARE
     v_lock_amounts numeric[];
     v_short        text;
 BEGIN
+    -- core checks the role first; the database refuses anyone else too (defence in depth)
+    IF NOT EXISTS (SELECT 1 FROM users WHERE id = p_created_by AND role = 'ADMIN' AND is_active) THEN
+        PERFORM raise_error('CB403', 'Only active admins may create liquidity');
+    END IF;
     IF p_plan IS NULL OR jsonb_typeof(p_plan) <> 'array' OR jsonb_array_length(p_plan) = 0 THEN
         PERFORM raise_error('CB400', 'A liquidity plan needs at least one order');
+    END IF;
+    IF p_rate_limit IS NULL OR p_rate_limit < 1 THEN
+        PERFORM raise_error('CB400', 'The liquidity rate limit must be at least one creation per minute');
     END IF;
 
     -- 1. the acting admin's lock, before the book lock (the only function taking both, always in this order):

@@ -17,6 +17,10 @@ DECLARE
     v_eur          numeric;
     v_certs        numeric;
 BEGIN
+    -- core checks the role first; the database refuses anyone else too (defence in depth)
+    IF NOT EXISTS (SELECT 1 FROM users WHERE id = p_created_by AND role = 'ADMIN' AND is_active) THEN
+        PERFORM raise_error('CB403', 'Only active admins may withdraw liquidity');
+    END IF;
     SELECT * INTO v_op FROM liquidity_operations WHERE id = p_operation_id;
     IF NOT FOUND THEN
         PERFORM raise_error('CB404', format('Liquidity operation %s does not exist', p_operation_id));

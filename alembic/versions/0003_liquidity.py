@@ -15,9 +15,9 @@ depends_on = None
 
 SQL_PINS: dict[str, str] = {
     "apply_balance_changes.sql": "a0c1de45c463c9b6",
-    "create_liquidity_operation.sql": "2fdb43ef17250c61",
-    "withdraw_liquidity.sql": "da8a3fb192884ad6",
-    "provision_market_makers.sql": "2ef94f28f0ec70ad",
+    "create_liquidity_operation.sql": "acbfe4af10bb1feb",
+    "withdraw_liquidity.sql": "0602ed4af2653b56",
+    "provision_market_makers.sql": "7d992a0cb654cb9d",
 }
 
 

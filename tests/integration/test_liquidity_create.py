@@ -383,3 +383,23 @@ def test_the_book_side_a_plan_uses_matches_each_market_maker_type(db, actors):
 
     assert preview.bid_plan.side is OrderSide.BUY and preview.bid_plan.asset is AssetType.EUR
     assert preview.ask_plan.side is OrderSide.SELL and preview.ask_plan.asset is AssetType.CEA
+
+
+def test_the_stored_functions_refuse_a_non_admin_even_when_called_directly(db, actors):
+    from core.errors import PermissionDenied as Denied
+    from core.sqlcall import unit_of_work
+
+    (lp,) = make_providers(db, actors.admin, 1)
+    before = snapshot(db)
+    calls = [
+        "SELECT create_liquidity_operation('CEA', CAST(:p AS jsonb), 200, 0, 10, 'default', :by, NULL, NULL, 10)",
+        "SELECT withdraw_liquidity(1, :by)",
+        "SELECT provision_market_makers('create_new', 'LIQUIDITY_PROVIDER', 'EUR', '{100}', :by)",
+    ]
+    plan = f'[{{"mm_id": {lp.id}, "level": 1, "price": "10.00", "quantity": 1}}]'
+
+    for sql in calls:
+        with pytest.raises(Denied, match="Only active admins"), unit_of_work(db):
+            db.execute(text(sql), {"p": plan, "by": actors.analyst.id})
+
+    assert snapshot(db) == before
