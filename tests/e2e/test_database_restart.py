@@ -1,0 +1,137 @@
+"""The database goes away while the app runs: the page says so plainly, and comes back by itself once the
+database is back, without anyone reloading it.
+
+This test owns its PostgreSQL (not the suite's shared server): it stops it with a fast shutdown (SIGINT to
+the postmaster, which disconnects every client) and starts it again on the same data directory.
+"""
+
+import contextlib
+import os
+import shutil
+import signal
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine
+
+from core.db import ensure_database, make_session_factory, migrate, start_embedded_server
+from core.market_makers import create_market_maker
+from core.users import create_user
+from tests.e2e.conftest import SCREENSHOTS, RunningApp
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page, app: RunningApp, username: str, password: str) -> None:
+    """conftest's sign_in, with the exact label: "Password" also names the "Show password" button."""
+    page.goto(app.url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Sign out").wait_for()
+
+
+@dataclass
+class RestartableDatabase:
+    pgdata: Path
+    server: object
+
+    def stop(self) -> None:
+        pid = int((self.pgdata / "postmaster.pid").read_text().splitlines()[0])
+        os.kill(pid, signal.SIGINT)  # fast shutdown: clients are disconnected, nothing waits for them
+        deadline = time.monotonic() + 30
+        while True:  # polling until the postmaster is gone
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            assert time.monotonic() < deadline, "PostgreSQL did not stop"
+            time.sleep(0.1)
+
+    def start(self) -> None:
+        self.server.start()  # the same data directory and socket: the app's URL stays valid
+
+
+@pytest.fixture
+def restartable() -> Iterator[RestartableDatabase]:
+    # under /tmp with default permissions: the server runs as its own system user when we are root
+    pgdata = Path("/tmp") / f"carbon-restart-{uuid.uuid4().hex[:8]}"
+    database = RestartableDatabase(pgdata, start_embedded_server(pgdata, cleanup_mode=None))
+    yield database
+    with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+        database.stop()
+    shutil.rmtree(pgdata, ignore_errors=True)
+
+
+@pytest.fixture
+def database_url(restartable: RestartableDatabase) -> str:
+    """Overrides the suite's database for app_server: a migrated, seeded database on the restartable server."""
+    server = restartable.server
+    ensure_database(server.get_uri("postgres", driver="psycopg"), "carbon")
+    url = server.get_uri("carbon", driver="psycopg")
+    engine = create_engine(url)
+    migrate(engine)
+    with make_session_factory(engine)() as db:
+        admin = create_user(db, "admin", PASSWORD, "ADMIN")
+        create_market_maker(db, "Atlas Liquidity", "LIQUIDITY_PROVIDER", admin.id, initial_eur_balance=1000)
+    engine.dispose()
+    return url
+
+
+def open_page(page, title: str) -> None:
+    """Navigate inside the app (the sidebar link keeps the signed-in session; a browser reload would not)."""
+    page.get_by_role("link", name=title).click()
+
+
+def test_the_page_reports_the_database_down_and_recovers_by_itself(page, app_server, restartable):
+    sign_in(page, app_server, "admin", PASSWORD)
+    open_page(page, "Market Makers")
+    expect(page.get_by_text("Atlas Liquidity").first).to_be_visible()
+    open_page(page, "Operations")
+
+    restartable.stop()
+    open_page(page, "Market Makers")
+
+    unavailable = page.get_by_text("Database unavailable")
+    expect(unavailable).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(SCREENSHOTS / "database-unavailable.png"))
+
+    restartable.start()
+
+    expect(unavailable).to_be_hidden(timeout=30_000)
+    expect(page.get_by_text("Atlas Liquidity").first).to_be_visible(timeout=30_000)
+
+
+def test_a_live_page_reports_the_database_down_without_any_click_and_recovers(page, app_server, restartable):
+    sign_in(page, app_server, "admin", PASSWORD)
+    open_page(page, "Cash Market")
+    expect(page.get_by_text("Sign out")).to_be_visible()
+
+    restartable.stop()
+
+    unavailable = page.get_by_text("Database unavailable")
+    expect(unavailable.first).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(SCREENSHOTS / "database-unavailable-live.png"))
+    restartable.start()
+    expect(unavailable).to_have_count(0, timeout=30_000)
+
+
+def test_signing_in_while_the_database_is_down_says_so_and_the_form_comes_back(page, app_server, restartable):
+    page.goto(app_server.url)
+    restartable.stop()
+
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    unavailable = page.get_by_text("Database unavailable")
+    expect(unavailable).to_be_visible(timeout=30_000)
+    restartable.start()
+    expect(unavailable).to_be_hidden(timeout=30_000)
+    sign_in(page, app_server, "admin", PASSWORD)
