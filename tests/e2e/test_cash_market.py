@@ -1,0 +1,110 @@
+"""The cash market in real Chromium: the order entry stays pinned while the page and the book scroll,
+and a price clicked in the book lands in the entry."""
+
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from core.orders import place_order
+from tests.e2e.conftest import SCREENSHOTS, RunningApp
+from tests.helpers import PASSWORD
+from tests.trading import fund_trader, make_desk
+
+ENTRY = ".st-key-cm_order_entry"
+MAIN_SCROLL = "document.querySelector('.stMain').scrollTop"
+STICKY_TOP = 60  # px: top: 3.75rem in ui.order_book.STICKY_CSS, just under the app header
+
+
+def sign_in(page, app: RunningApp, username: str, password: str) -> None:
+    """conftest's sign_in, with the exact label: "Password" also names the "Show password" button."""
+    page.goto(app.url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Sign out").wait_for()
+
+
+def deep_book(db, actors) -> None:
+    """60 price levels a side on EUA, a few trades, and a funded trader."""
+    desk = make_desk(db, actors)
+    fund_trader(db, actors, eur="250000.00", eua=100)
+    for i in range(6):
+        place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 5 + i, "80.95", market_maker_id=desk.ah2.id)
+        place_order(db, actors.admin.id, "EUA", "BUY", "MARKET", 5 + i, market_maker_id=desk.lp2.id)
+    for i in range(60):
+        step = Decimal(i) / 100
+        place_order(db, actors.admin.id, "EUA", "BUY", "LIMIT", 10 + 3 * i, Decimal("80.90") - step,
+                    market_maker_id=desk.lp.id)  # fmt: skip
+        place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 12 + 2 * i, Decimal("81.00") + step,
+                    market_maker_id=desk.ah.id)  # fmt: skip
+
+
+def settled_box(page, locator) -> dict:
+    """The element's box once the page has stopped moving: unchanged over three polls (smooth scrolling
+    animates in steps and ends on its own)."""
+    seen: list = []
+    while len(seen) < 3 or len({str(s) for s in seen[-3:]}) > 1:
+        seen.append((locator.bounding_box(), page.evaluate(MAIN_SCROLL)))
+        page.wait_for_timeout(200)  # polling for the scroll to settle
+    return seen[-1][0]
+
+
+def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, actors, app_server, page):
+    deep_book(db, actors)
+    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    entry = page.locator(ENTRY)
+    bids = page.locator(".st-key-cm_book_buy_EUA")
+    entry.wait_for()  # the page's default timeout: the first run of the app imports pandas and plotly
+    bids.wait_for()
+    expect(page.get_by_text("Estimated total")).to_be_visible()
+    settled_box(page, entry)
+    page.screenshot(path=str(SCREENSHOTS / "cash-market.png"))
+
+    # scroll the page until the entry sticks under the app header
+    page.mouse.move(800, 250)
+    page.mouse.wheel(0, 600)
+    pinned = settled_box(page, entry)
+    page_scroll = page.evaluate(MAIN_SCROLL)
+    assert page_scroll > 0
+    assert pinned["y"] == STICKY_TOP
+
+    # in the page margin the wheel scrolls the page (over the book it would scroll the book)
+    page.mouse.move(pinned["x"] - 30, 700)
+    page.mouse.wheel(0, 600)
+    assert settled_box(page, entry) == pinned
+    print(
+        page.evaluate(
+            "[document.querySelector('.stMain').scrollHeight, document.querySelector('.stMain').clientHeight]"
+        )
+    )
+    page.screenshot(path="/tmp/e2e-dbg.png")
+    assert page.evaluate(MAIN_SCROLL) > page_scroll
+
+    grid = bids.bounding_box()
+    page.mouse.move(grid["x"] + grid["width"] / 2, max(grid["y"], pinned["y"] + pinned["height"]) + 120)
+    page.mouse.wheel(0, 400)
+    assert settled_box(page, entry) == pinned
+    assert pinned["y"] < 100 and entry.is_visible()
+
+
+def test_a_price_clicked_in_the_book_fills_the_order_entry(db, actors, app_server, page):
+    deep_book(db, actors)
+    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    asks = page.locator(".st-key-cm_book_sell_EUA")
+    asks.wait_for()  # the page's default timeout: the first run of the app imports pandas and plotly
+    price = page.get_by_label("Price (€)")
+    price.wait_for()
+    expect(price).to_have_value("81.00")
+
+    row_height, header = 38, 38
+    # the canvas grid takes clicks once it has drawn and the page stopped moving; retry until it shows
+    for _ in range(5):
+        grid = settled_box(page, asks)
+        page.mouse.click(grid["x"] + 30, grid["y"] + header + 2 * row_height + row_height / 2)  # third ask
+        try:
+            expect(price).to_have_value("81.02", timeout=4000)
+            break
+        except AssertionError:
+            continue
+    expect(price).to_have_value("81.02")
+    expect(page.get_by_text("Estimated total €810.20")).to_be_visible()
