@@ -13,7 +13,7 @@ from core.market_makers import (
 )
 from core.models import MarketMaker
 from ui.feedback import attempt, flash
-from ui.format import eur, units
+from ui.format import eur, md_escape, units
 from ui.market_makers_view import (
     TYPE_BADGE,
     TYPE_COLOR,
@@ -100,12 +100,13 @@ def create_dialog() -> None:
             mm = attempt(lambda: create_market_maker(db, name, kind, user.id, **initial_funding(kind, amounts)))
         if mm is not None:
             funded = ", ".join(amount_text(a, mm.available(a)) for a in assets_held_by(mm.mm_type) if mm.available(a))
-            finish(f"Created {TYPE_BADGE[mm.mm_type]} {mm.name}" + (f" with {funded}" if funded else ""), mm.id)
+            created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}"
+            finish(created + (f" with {funded}" if funded else ""), mm.id)
 
 
 @st.dialog("Fund market maker", icon=":material/account_balance_wallet:", on_dismiss=close_dialog)
 def fund_dialog(mm: MarketMaker) -> None:
-    st.markdown(f"**{mm.name}** · {type_label(mm.mm_type)}")
+    st.markdown(f"**{md_escape(mm.name)}** · {type_label(mm.mm_type)}")
     held = assets_held_by(mm.mm_type)
     asset = st.segmented_control(
         "Asset", options=list(held), default=held[0], required=True, key="mm_fund_asset", disabled=len(held) == 1
@@ -116,13 +117,14 @@ def fund_dialog(mm: MarketMaker) -> None:
         with db_session() as db:
             entry = attempt(lambda: fund_market_maker(db, mm.id, asset, amount, user.id))
         if entry is not None:
-            finish(f"Funded {mm.name} with {amount_text(entry.asset, entry.amount)} ({entry.ticket_id})", mm.id)
+            funded = amount_text(entry.asset, entry.amount)
+            finish(f"Funded {md_escape(mm.name)} with {funded} ({entry.ticket_id})", mm.id)
 
 
 @st.dialog("Deactivate market maker", icon=":material/block:", on_dismiss=close_dialog)
 def deactivate_dialog(mm: MarketMaker) -> None:
     st.markdown(
-        f"Deactivate **{mm.name}**? It keeps its balances and ledger but takes no part in new liquidity. "
+        f"Deactivate **{md_escape(mm.name)}**? It keeps its balances and ledger but takes no part in new liquidity. "
         "This cannot be undone here."
     )
     cancel, confirm = st.columns(2)
@@ -133,7 +135,7 @@ def deactivate_dialog(mm: MarketMaker) -> None:
         with db_session() as db:
             done = attempt(lambda: deactivate_market_maker(db, mm.id, user.id))
         if done is not None:
-            finish(f"Deactivated {mm.name}", mm.id)
+            finish(f"Deactivated {md_escape(mm.name)}", mm.id)
 
 
 with db_session() as db:
@@ -197,7 +199,7 @@ else:
     mm = by_id[selected_id]
     with st.container(border=True):
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(f"**{mm.name}**")
+            st.markdown(f"**{md_escape(mm.name)}**")
             st.badge(TYPE_BADGE[mm.mm_type], color=TYPE_COLOR[mm.mm_type], help=type_label(mm.mm_type))
             if mm.is_active:
                 st.badge("Active", color="gray")
