@@ -49,7 +49,8 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
     dialog.get_by_role("textbox", name="Initial EUR balance").fill("250000.00")
     dialog.get_by_role("button", name="Create").click()
 
-    expect(page.get_by_text("Created LP Atlas Liquidity with €250,000.00")).to_be_visible()
+    # the toast shows for a few seconds only: the long timeout covers a slow rerun, polling catches it meanwhile
+    expect(page.get_by_text("Created LP Atlas Liquidity with €250,000.00")).to_be_visible(timeout=20_000)
     expect(dialog).to_be_hidden()
     expect(eur_available_cell(page, "Atlas Liquidity")).to_have_text(re.compile(r"^250000(\.00?)?$"))
 
@@ -58,7 +59,7 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
     dialog.get_by_role("textbox", name="Amount").fill("1000.50")
     dialog.get_by_role("button", name="Fund").click()
 
-    expect(page.get_by_text(re.compile(r"Funded Atlas Liquidity with €1,000\.50 \(TKT-"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Funded Atlas Liquidity with €1,000\.50 \(TKT-"))).to_be_visible(timeout=20_000)
     expect(dialog).to_be_hidden()
     expect(eur_available_cell(page, "Atlas Liquidity")).to_have_text(re.compile(r"^251000\.50?$"))
     # the ledger grid's accessible copy is in the DOM but not "visible" (the grid itself is a canvas)
