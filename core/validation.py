@@ -62,10 +62,10 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
         raise ValidationError(f"{what} {number} is above the maximum of {limit:,} accepted in one operation")
     if asset is AssetType.EUR:
         if number != number.quantize(EUR_QUANTUM):
-            raise ValidationError(f"{what} in EUR has at most 2 decimals (cents), got {number}")
+            raise ValidationError(f"{what}: EUR amounts have at most 2 decimals (cents), got {number}")
         return number.quantize(EUR_QUANTUM)
     if number != number.to_integral_value():
-        raise ValidationError(f"{what} in {asset} certificates must be whole units, got {number}")
+        raise ValidationError(f"{what}: {asset} certificates are whole units, got {number}")
     return number.quantize(Decimal(1))
 
 

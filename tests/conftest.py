@@ -57,6 +57,8 @@ def template_name(pg_admin_url: str) -> str:
                 ).scalars()
                 for old in list(stale):
                     conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+                # a build that failed half-way (a broken migration) must not block the next attempt
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}_build" WITH (FORCE)')
                 conn.exec_driver_sql(f'CREATE DATABASE "{name}_build"')
                 build = create_engine(_with_database(pg_admin_url, f"{name}_build"))
                 migrate(build)

@@ -108,6 +108,6 @@ def sign_in(page, app: RunningApp, username: str, password: str) -> None:
     """Open the app and sign in through the login form."""
     page.goto(app.url)
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Sign out").wait_for()
