@@ -144,7 +144,7 @@ def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
 @pytest.mark.parametrize(
     ("name", "eur", "message"),
     [
-        ("Boreal", "12.345", "Initial EUR balance in EUR has at most 2 decimals (cents), got 12.345"),
+        ("Boreal", "12.345", "Initial EUR balance: EUR amounts have at most 2 decimals (cents), got 12.345"),
         ("Boreal", "lots", "Initial EUR balance must be a number, got 'lots'"),
         ("Boreal", "-1", "Initial EUR balance must be zero or more, got -1"),
         ("   ", "10", "Market maker name is required"),
