@@ -37,7 +37,7 @@ user = require_user()
 is_admin = user.role is Role.ADMIN
 # what the withdrawal callback reports to the run that follows it (an error, or the success message)
 WITHDRAW_OUTCOME_KEY = "ops_withdraw_outcome"
-MONEY = st.column_config.NumberColumn(format="€%.2f")
+MONEY = st.column_config.NumberColumn(format="euro")
 PRICE = st.column_config.NumberColumn(format="%.2f")
 RATIO = st.column_config.ProgressColumn("Fill ratio", min_value=0.0, max_value=1.0, format="percent")
 
@@ -131,6 +131,7 @@ def operations_view(base: dict[str, object]) -> None:
             **{c: MONEY for c in OPERATION_MONEY},
             "Reference price": PRICE,
             "Fill ratio": RATIO,
+            "Ticket": st.column_config.TextColumn(pinned=True),
             "Operation id": None,
         },
         key="ops_table",
@@ -173,9 +174,9 @@ def operation_detail(rows: list[OperationSummary]) -> None:
     )
     with st.container(horizontal=True):
         st.metric("Deployed", eur(s.actual_total_eur), border=True)
-        st.metric("Traded", f"{eur(s.filled_eur)} · {units(s.filled_quantity)} certs", border=True)
-        st.metric("Resting", f"{eur(s.resting_eur)} · {units(s.resting_quantity)} certs", border=True)
-        st.metric("Withdrawn", f"{eur(s.withdrawn_eur)} · {units(s.withdrawn_quantity)} certs", border=True)
+        st.metric(f"Traded · {units(s.filled_quantity)} certificates", eur(s.filled_eur), border=True)
+        st.metric(f"Resting · {units(s.resting_quantity)} certificates", eur(s.resting_eur), border=True)
+        st.metric(f"Withdrawn · {units(s.withdrawn_quantity)} certificates", eur(s.withdrawn_eur), border=True)
         st.metric("Fill ratio", "—" if s.fill_ratio is None else f"{s.fill_ratio:.1%}", border=True)
     outcome = st.session_state.pop(WITHDRAW_OUTCOME_KEY, None)
     if outcome and outcome[0] == "error":
@@ -206,26 +207,23 @@ def operation_detail(rows: list[OperationSummary]) -> None:
         st.caption(":material/visibility: Read-only: withdrawing liquidity is for admins.")
 
     orders = orders_frame(detail.orders)
-    left, right = st.columns([3, 2])
-    with left:
-        st.dataframe(
-            for_display(orders, ORDER_MONEY),
-            hide_index=True,
-            column_config={"Price": PRICE, "Filled EUR": MONEY},
-            alt="Orders of the selected operation",
-        )
-        st.download_button(
-            "Download its orders (CSV)",
-            data=csv_bytes(orders),
-            file_name=f"{s.ticket_id}-orders.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="ops_orders_csv",
-        )
-    with right:
-        book = data.order_book(s.certificate_type)
-        st.plotly_chart(levels_figure(detail.orders, book, s.reference_price), key="ops_levels_chart")
+    st.dataframe(
+        for_display(orders, ORDER_MONEY),
+        hide_index=True,
+        column_config={"Price": PRICE, "Filled EUR": MONEY},
+        alt="Orders of the selected operation",
+    )
+    st.download_button(
+        "Download its orders (CSV)",
+        data=csv_bytes(orders),
+        file_name=f"{s.ticket_id}-orders.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="ops_orders_csv",
+    )
+    book = data.order_book(s.certificate_type)
+    st.plotly_chart(levels_figure(detail.orders, book, s.reference_price), key="ops_levels_chart")
     st.dataframe(tickets_frame(detail.tickets), hide_index=True, alt="Tickets of the selected operation")
 
 

@@ -196,8 +196,8 @@ def _layout(fig: go.Figure, title: str, y_title: str, height: int = 320) -> go.F
     fig.update_layout(
         title={"text": title, "font": {"size": 15}},
         height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        margin={"l": 10, "r": 10, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0, "xanchor": "left"},
         plot_bgcolor="white",
         yaxis_title=y_title,
     )
@@ -205,8 +205,13 @@ def _layout(fig: go.Figure, title: str, y_title: str, height: int = 320) -> go.F
     return fig
 
 
+def _day_axis(fig: go.Figure) -> None:
+    """Days as labelled categories: a single day stays a readable bar (a date axis would zoom into its hours)."""
+    fig.update_xaxes(type="category")
+
+
 def deployed_per_day_figure(stats: Sequence[DailyStat]) -> go.Figure:
-    days = [s.day for s in stats]
+    days = [s.day.isoformat() for s in stats]
     fig = go.Figure(
         [
             go.Bar(x=days, y=[float(s.deployed_bid_eur) for s in stats], name="BID", marker_color=BID_COLOR),
@@ -214,13 +219,14 @@ def deployed_per_day_figure(stats: Sequence[DailyStat]) -> go.Figure:
         ]
     )
     fig.update_layout(barmode="group")
+    _day_axis(fig)
     return _layout(fig, "EUR deployed per day", "EUR")
 
 
 def fill_ratio_figure(stats: Sequence[DailyStat]) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
-            x=[s.day for s in stats],
+            x=[s.day.isoformat() for s in stats],
             y=[None if s.fill_ratio is None else float(s.fill_ratio) for s in stats],
             mode="lines+markers",
             name="Fill ratio",
@@ -229,6 +235,7 @@ def fill_ratio_figure(stats: Sequence[DailyStat]) -> go.Figure:
         )
     )
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    _day_axis(fig)
     return _layout(fig, "Fill ratio by day of creation", "traded / deployed")
 
 
@@ -245,7 +252,7 @@ def resting_depth_figure(depth: Sequence[RestingDepth]) -> go.Figure:
             for side in OrderSide
         ]
     )
-    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"})
+    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"}, legend={"traceorder": "normal"})
     fig = _layout(
         fig, "Resting depth by market maker", "", height=max(240, 60 + 40 * len({d.market_maker_name for d in depth}))
     )

@@ -1,0 +1,68 @@
+"""Operations in a real browser: an admin reads the operations table, opens one operation's detail with its
+chart, and the page is captured as docs/screenshots/operations.png."""
+
+from playwright.sync_api import expect
+
+from core.liquidity_service import withdraw_liquidity
+from tests.e2e.conftest import SCREENSHOTS, RunningApp
+from tests.helpers import PASSWORD
+from tests.operations_helpers import create_operation, fund_market_makers, trader_buys, trader_sells
+
+
+def sign_in(page, app: RunningApp, username: str, password: str) -> None:
+    """conftest's sign_in, with the exact label: "Password" also names the "Show password" button."""
+    page.goto(app.url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Sign out").wait_for()
+
+
+def settle(page) -> None:
+    """Wait until the script run triggered by the last interaction has finished."""
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick a selectbox option by typing part of it (a rerun landing meanwhile can close an open list)."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(option)
+    box.press("Enter")
+
+
+def test_admin_reads_the_operations_and_opens_one_with_its_levels_against_the_book(db, actors, app_server, page):
+    fund_market_makers(db, actors)
+    withdrawn = create_operation(db, actors, "EUA", bid="6000.00", ask="3000.00")
+    trader_buys(db, actors, "EUA", 20)
+    withdraw_liquidity(db, withdrawn.id, actors.admin.id)
+    traded = create_operation(db, actors, "CEA", bid="12000.00", ask="8000.00")
+    trader_sells(db, actors, "CEA", 150)
+    trader_buys(db, actors, "CEA", 60)
+    create_operation(db, actors, "CEA", bid="5000.00", ask="5000.00")
+
+    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    page.get_by_role("link", name="Operations").click()
+    page.get_by_role("heading", name="Operations").wait_for()
+    expect(page.get_by_text("Page 1 of 1 · 3 operations")).to_be_visible()
+    settle(page)
+
+    choose(page, "Operation details", traded.ticket_id)
+
+    expect(page.get_by_role("heading", name=f"{traded.ticket_id} · CEA")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("button", name="Withdraw remaining liquidity")).to_be_enabled()
+    expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(1, timeout=20_000)
+    settle(page)
+
+    page.set_viewport_size({"width": 1440, "height": 2300})
+    page.mouse.move(700, 400)
+    page.wait_for_timeout(500)  # plotly draws after the element appears
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "operations.png"), full_page=True)
+
+    page.get_by_text("Charts", exact=True).click()
+    expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(3, timeout=20_000)
+    settle(page)
+    page.get_by_text("Audit log", exact=True).click()
+    expect(page.get_by_text("tickets, newest first")).to_be_visible(timeout=20_000)
