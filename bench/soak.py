@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"typed refusals      {sum(total.refused.values()):>8}")
     for kind, count in total.refused.most_common():
         print(f"  {kind:<34}{count:>8}")
+    print("  most frequent reasons:")
+    for reason, count in total.reasons.most_common(8):
+        print(f"    {count:>6}  {reason}")
     print(f"deadlocks           {total.deadlocks:>8}   (goal 0)")
     print(f"serialization fails {total.serialization_failures:>8}   (read committed + locks first: none retried)")
     print(f"raw errors          {len(total.broken):>8}   (goal 0)")

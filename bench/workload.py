@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.entities import create_entity, fund_entity
 from core.errors import Conflict, CoreError
-from core.market_makers import create_market_maker, fund_market_maker
+from core.market_makers import create_market_maker, deactivate_market_maker, fund_market_maker
 from core.orders import cancel_order, get_my_orders, place_order
 from core.users import create_user
 
@@ -73,6 +73,7 @@ class Tally:
 
     done: Counter = field(default_factory=Counter)
     refused: Counter = field(default_factory=Counter)  # typed refusals, by error class
+    reasons: Counter = field(default_factory=Counter)  # typed refusals, by the start of their message
     deadlocks: int = 0
     serialization_failures: int = 0
     broken: list[str] = field(default_factory=list)  # anything that is not a typed refusal
@@ -80,6 +81,7 @@ class Tally:
     def merge(self, other: "Tally") -> None:
         self.done.update(other.done)
         self.refused.update(other.refused)
+        self.reasons.update(other.reasons)
         self.deadlocks += other.deadlocks
         self.serialization_failures += other.serialization_failures
         self.broken.extend(other.broken)
@@ -96,6 +98,12 @@ def _sqlstate(exc: BaseException) -> str | None:
     return getattr(orig, "sqlstate", None)
 
 
+def _reason(message: str) -> str:
+    """A refusal's message without its numbers and names, so alike refusals count together."""
+    words = [w for w in message.split() if not any(c.isdigit() for c in w) and '"' not in w]
+    return " ".join(words)[:70]
+
+
 class Worker:
     """One thread's share of the mix: its own session and random stream."""
 
@@ -105,6 +113,7 @@ class Worker:
         self.rng = random.Random(seed)
         self.prefix = name_prefix
         self.created = 0
+        self.retiring: list[int] = []  # market makers this worker created, deactivated later
         self.tally = Tally()
         self.operations: list[tuple[int, Callable[[], str]]] = [
             (30, self.trader_limit_order),
@@ -114,6 +123,7 @@ class Worker:
             (6, self.market_maker_cancel),
             (5, self.fund),
             (1, self.new_market_maker),
+            (1, self.deactivate_market_maker),
         ]
         if liquidity_service is not None:
             self.operations += [(3, self.liquidity_create), (2, self.liquidity_withdraw), (1, self.provision)]
@@ -130,9 +140,9 @@ class Worker:
             elif state == "40001":
                 self.tally.serialization_failures += 1
             else:
-                self.tally.refused[type(exc).__name__] += 1
+                self._refused(exc)
         except CoreError as exc:
-            self.tally.refused[type(exc).__name__] += 1
+            self._refused(exc)
             if not exc.message:
                 self.tally.broken.append(f"{operation.__name__}: {type(exc).__name__} without a message")
         except Exception as exc:  # a raw error: the point of the mix is that none ever happens
@@ -140,6 +150,10 @@ class Worker:
             self.db.rollback()
         else:
             self.tally.done[kind] += 1
+
+    def _refused(self, exc: CoreError) -> None:
+        self.tally.refused[type(exc).__name__] += 1
+        self.tally.reasons[_reason(exc.message)] += 1
 
     # --- operations: each returns the name it is counted under ---------------------------------------------
 
@@ -227,12 +241,21 @@ class Worker:
 
     def new_market_maker(self) -> str:
         self.created += 1
-        kind = self.rng.choice(("LIQUIDITY_PROVIDER", "ASSET_HOLDER"))
-        initial = {"initial_eur_balance": 1000} if kind == "LIQUIDITY_PROVIDER" else {"initial_balances": {"EUA": 10}}
-        create_market_maker(
+        # mostly empty asset holders: liquidity is split evenly over every active provider and every holder with
+        # stock, so a crowd of small new ones would starve each share
+        kind = "LIQUIDITY_PROVIDER" if self.rng.random() < 0.2 else "ASSET_HOLDER"
+        initial = {"initial_eur_balance": 1000} if kind == "LIQUIDITY_PROVIDER" else {}
+        mm = create_market_maker(
             self.db, f"{self.prefix} new {self.created}", kind, self.rng.choice(self.world.admin_ids), **initial
         )
+        self.retiring.append(mm.id)
         return "create market maker"
+
+    def deactivate_market_maker(self) -> str:
+        if not self.retiring:
+            return "deactivate market maker (none to retire)"
+        deactivate_market_maker(self.db, self.retiring.pop(0), self.rng.choice(self.world.admin_ids))
+        return "deactivate market maker"
 
     def liquidity_create(self) -> str:
         cert = self.rng.choice(CERTIFICATES)
@@ -247,7 +270,7 @@ class Worker:
 
     def liquidity_withdraw(self) -> str:
         admin = self.rng.choice(self.world.admin_ids)
-        operations = liquidity_service.get_liquidity_operations(self.db, limit=20, user_id=admin)
+        operations = liquidity_service.get_liquidity_operations(self.db, limit=3, user_id=admin)
         if not operations:
             return "withdraw liquidity (none yet)"
         liquidity_service.withdraw_liquidity(self.db, self.rng.choice(operations).id, admin)
@@ -255,7 +278,7 @@ class Worker:
 
     def provision(self) -> str:
         admin = self.rng.choice(self.world.admin_ids)
-        if self.rng.random() < 0.5:
+        if self.rng.random() < 0.8:
             liquidity_service.provision_market_makers(
                 self.db,
                 "fund_existing",
@@ -265,7 +288,8 @@ class Worker:
                 mm_ids=list(self.world.provider_ids),
             )
             return "provision (fund existing)"
-        liquidity_service.provision_market_makers(
+        result = liquidity_service.provision_market_makers(
             self.db, "create_new", "ASSET_HOLDER", 500, admin, count=2, certificate_type=self.rng.choice(CERTIFICATES)
         )
+        self.retiring.extend(m.id for m in result.market_makers)
         return "provision (create new)"
