@@ -53,7 +53,9 @@ SELECT m.id, m.name, m.mm_type, b.available
 """
 
 
-def _parse_targets(certificate_type: object, bid_amount_eur: object, ask_amount_eur: object) -> tuple:
+def _parse_targets(
+    certificate_type: object, bid_amount_eur: object, ask_amount_eur: object
+) -> tuple[CertificateType, Decimal, Decimal]:
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     bid = parse_eur(bid_amount_eur, "BID liquidity", allow_zero=True)
     ask = parse_eur(ask_amount_eur, "ASK liquidity", allow_zero=True)
@@ -252,32 +254,26 @@ def withdraw_liquidity(db: Session, operation_id: int, created_by_id: int) -> Wi
     return WithdrawalResult.model_validate(row)
 
 
-def _market_makers(db: Session, mm_type: MarketMakerType, user_id: int, what: str) -> list[MarketMaker]:
+def _market_makers(
+    db: Session, mm_type: MarketMakerType, asset: AssetType, user_id: int, what: str
+) -> list[MarketMaker]:
+    """The market makers that would serve a side (the planner's own rule, ``_FUNDED_SQL``), with balances."""
     with unit_of_work(db):
         require_role(db, user_id, ADMIN, what)
-        rows = db.execute(
-            text(
-                "SELECT * FROM market_maker_balances "
-                "WHERE is_active AND mm_type = CAST(:t AS market_maker_type) ORDER BY id"
-            ),
-            {"t": mm_type.value},
-        ).mappings()
-        return [MarketMaker.model_validate(r) for r in rows]
+        ids = [m.id for m in _funded(db, mm_type, asset)]
+        rows = db.execute(text("SELECT * FROM market_maker_balances WHERE id = ANY(:ids) ORDER BY id"), {"ids": ids})
+        return [MarketMaker.model_validate(r) for r in rows.mappings()]
 
 
 def get_liquidity_providers(db: Session, *, user_id: int) -> list[MarketMaker]:
     """Active EUR-holding market makers with their balances (the BID side)."""
-    return _market_makers(db, MarketMakerType.LIQUIDITY_PROVIDER, user_id, "list liquidity providers")
+    return _market_makers(db, MarketMakerType.LIQUIDITY_PROVIDER, AssetType.EUR, user_id, "list liquidity providers")
 
 
 def get_asset_holders(db: Session, certificate_type: object, *, user_id: int) -> list[MarketMaker]:
     """Active asset holders holding some ``certificate_type`` available (the ASK side of that book)."""
     asset = AssetType(parse_enum(CertificateType, certificate_type, "certificate type").value)
-    return [
-        m
-        for m in _market_makers(db, MarketMakerType.ASSET_HOLDER, user_id, "list asset holders")
-        if m.available(asset) > 0
-    ]
+    return _market_makers(db, MarketMakerType.ASSET_HOLDER, asset, user_id, "list asset holders")
 
 
 def _provision_targets(action: str, mm_ids: Sequence[object] | None, count: object) -> tuple[list[int] | None, int]:

@@ -53,5 +53,5 @@ def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_
     page.get_by_role("link", name="See the orders on the Cash Market").click()
     page.get_by_role("heading", name="Cash market").wait_for()  # it opens on EUA
     # the order book grid is a canvas; its accessible copy carries the prices
-    expect(page.get_by_text(re.compile(r"^80\.83$")).first).to_be_attached()
-    expect(page.get_by_text(re.compile(r"^81\.17$")).first).to_be_attached()
+    expect(page.get_by_text(re.compile(r"^80\.83$")).first).to_be_attached(timeout=20_000)
+    expect(page.get_by_text(re.compile(r"^81\.17$")).first).to_be_attached(timeout=20_000)
