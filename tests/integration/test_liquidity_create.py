@@ -7,7 +7,14 @@ from sqlalchemy import text
 
 from core.config import get_settings
 from core.enums import AssetType, MarketMakerType, OrderSide
-from core.errors import InsufficientAssetsError, PermissionDenied, RateLimited, ValidationError
+from core.errors import (
+    Conflict,
+    InsufficientAssetsError,
+    InsufficientFunds,
+    PermissionDenied,
+    RateLimited,
+    ValidationError,
+)
 from core.invariants import check_invariants
 from core.ledger import verify_ledger
 from core.liquidity_service import (
@@ -18,6 +25,7 @@ from core.liquidity_service import (
     preview_liquidity_creation,
 )
 from core.market_makers import get_market_maker
+from core.sqlcall import unit_of_work
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers, make_trade, rest_order
 
@@ -362,7 +370,7 @@ def test_the_stored_function_refuses_a_plan_beyond_available_balances(db, actors
     before = snapshot(db)
     plan = f'[{{"mm_id": {lp.id}, "level": 1, "price": "10.00", "quantity": 11}}]'
 
-    with pytest.raises(Exception, match="Insufficient available balance"):
+    with pytest.raises(InsufficientFunds, match="Insufficient available balance"), unit_of_work(db):
         db.execute(
             text(
                 "SELECT create_liquidity_operation("
@@ -370,7 +378,6 @@ def test_the_stored_function_refuses_a_plan_beyond_available_balances(db, actors
             ),
             {"p": plan, "by": actors.admin.id},
         )
-    db.rollback()
 
     assert snapshot(db) == before
 
@@ -386,9 +393,6 @@ def test_the_book_side_a_plan_uses_matches_each_market_maker_type(db, actors):
 
 
 def test_the_stored_functions_refuse_a_non_admin_even_when_called_directly(db, actors):
-    from core.errors import PermissionDenied as Denied
-    from core.sqlcall import unit_of_work
-
     (lp,) = make_providers(db, actors.admin, 1)
     before = snapshot(db)
     calls = [
@@ -399,7 +403,27 @@ def test_the_stored_functions_refuse_a_non_admin_even_when_called_directly(db, a
     plan = f'[{{"mm_id": {lp.id}, "level": 1, "price": "10.00", "quantity": 1}}]'
 
     for sql in calls:
-        with pytest.raises(Denied, match="Only active admins"), unit_of_work(db):
+        with pytest.raises(PermissionDenied, match="Only active admins"), unit_of_work(db):
             db.execute(text(sql), {"p": plan, "by": actors.analyst.id})
+
+    assert snapshot(db) == before
+
+
+def test_the_stored_function_refuses_a_plan_the_book_has_moved_against(db, actors):
+    (lp,) = make_providers(db, actors.admin, 1)
+    rest_order(db, actors, "CEA", "SELL", "9.99")  # arrived after the plan priced its bid at €10.00
+    before = snapshot(db)
+    plan = f'[{{"mm_id": {lp.id}, "level": 1, "price": "10.00", "quantity": 1}}]'
+
+    with (
+        pytest.raises(Conflict, match=r"would now trade immediately against the best ask at €9\.99"),
+        unit_of_work(db),
+    ):
+        db.execute(
+            text(
+                "SELECT create_liquidity_operation('CEA', CAST(:p AS jsonb), 10, 0, 10, 'default', :by, NULL, NULL, 10)"
+            ),
+            {"p": plan, "by": actors.admin.id},
+        )
 
     assert snapshot(db) == before

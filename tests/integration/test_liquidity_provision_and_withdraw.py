@@ -185,3 +185,18 @@ def test_withdrawing_twice_or_an_unknown_operation_is_refused_and_changes_nothin
         withdraw_liquidity(db, op.id, actors.trader.id)
 
     assert snapshot(db) == before
+
+
+def test_a_provisioning_that_fails_midway_leaves_no_deposit_behind(db, actors):
+    from core.market_makers import deactivate_market_maker
+
+    active, retired = make_providers(db, actors.admin, 2)
+    deactivate_market_maker(db, retired.id, actors.admin.id)
+    before = snapshot(db)
+
+    with pytest.raises(Conflict, match="deactivated"):
+        provision_market_makers(
+            db, "fund_existing", "LIQUIDITY_PROVIDER", "500", actors.admin.id, mm_ids=[active.id, retired.id]
+        )
+
+    assert snapshot(db) == before

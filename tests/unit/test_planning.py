@@ -188,3 +188,20 @@ def test_a_bid_that_would_cross_the_best_ask_is_explained():
 
     assert len(problems) == 1 and "post-only" in problems[0] and "€9.50" in problems[0]
     assert crossing_problems([Decimal("9.98")], [Decimal("10.02")], Decimal("9.99"), Decimal("10.01")) == []
+
+
+def test_the_configured_levels_and_split_drive_the_plan():
+    two_levels = LiquidityLevels(offsets=(Decimal("0.001"), Decimal("0.003")), split=(Decimal("0.6"), Decimal("0.4")))
+
+    plan = plan_side(
+        OrderSide.BUY,
+        CertificateType.CEA,
+        Decimal("100.00"),
+        Decimal("10000.00"),
+        _mms(1, MarketMakerType.LIQUIDITY_PROVIDER),
+        two_levels,
+        TICK,
+    )
+
+    assert plan.level_prices == (Decimal("99.90"), Decimal("99.70"))
+    assert [o.quantity for o in plan.market_makers[0].orders] == [60, 40]
