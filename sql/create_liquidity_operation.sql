@@ -41,10 +41,7 @@ DECLARE
     v_lock_amounts numeric[];
     v_short        text;
 BEGIN
-    -- core checks the role first; the database refuses anyone else too (defence in depth)
-    IF NOT EXISTS (SELECT 1 FROM users WHERE id = p_created_by AND role = 'ADMIN' AND is_active) THEN
-        PERFORM raise_error('CB403', 'Only active admins may create liquidity');
-    END IF;
+    PERFORM require_admin(p_created_by, 'create liquidity');
     IF p_plan IS NULL OR jsonb_typeof(p_plan) <> 'array' OR jsonb_array_length(p_plan) = 0 THEN
         PERFORM raise_error('CB400', 'A liquidity plan needs at least one order');
     END IF;
@@ -192,12 +189,9 @@ BEGIN
     -- the locks: one LOCK ledger row per balance row, for what that row's new orders hold
     SELECT array_agg(balance_id ORDER BY balance_id), array_agg(amount ORDER BY balance_id)
       INTO v_lock_ids, v_lock_amounts
-      FROM (SELECT b.id AS balance_id, sum(o.locked_amount) AS amount
-              FROM orders o
-              JOIN balances b ON b.market_maker_id = o.market_maker_id
-                             AND b.asset = CASE o.side WHEN 'BUY' THEN 'EUR' ELSE v_cert END
-             WHERE o.liquidity_operation_id = v_op_id
-             GROUP BY b.id) per_balance;
+      FROM (SELECT order_balance_id(o) AS balance_id, sum(o.locked_amount) AS amount
+              FROM orders o WHERE o.liquidity_operation_id = v_op_id
+             GROUP BY 1) per_balance;
     PERFORM apply_balance_changes(v_lock_ids, v_lock_amounts, 'LOCK', 'liquidity_operation', v_op_id,
                                   v_ticket.ticket_id, p_created_by);
 

@@ -25,10 +25,7 @@ DECLARE
     v_bad      record;
     i          integer;
 BEGIN
-    -- core checks the role first; the database refuses anyone else too (defence in depth)
-    IF NOT EXISTS (SELECT 1 FROM users WHERE id = p_created_by AND role = 'ADMIN' AND is_active) THEN
-        PERFORM raise_error('CB403', 'Only active admins may provision market makers');
-    END IF;
+    PERFORM require_admin(p_created_by, 'provision market makers');
     IF p_action NOT IN ('create_new', 'fund_existing') THEN
         PERFORM raise_error('CB400', format('Unknown provisioning action "%s": create_new or fund_existing', p_action));
     END IF;

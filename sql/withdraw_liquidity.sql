@@ -9,7 +9,6 @@ AS $$
 #variable_conflict use_column
 DECLARE
     v_op           liquidity_operations;
-    v_cert         asset_type;
     v_ticket       ticket_logs;
     v_order_ids    bigint[];
     v_unlock_ids   bigint[];
@@ -17,22 +16,16 @@ DECLARE
     v_eur          numeric;
     v_certs        numeric;
 BEGIN
-    -- core checks the role first; the database refuses anyone else too (defence in depth)
-    IF NOT EXISTS (SELECT 1 FROM users WHERE id = p_created_by AND role = 'ADMIN' AND is_active) THEN
-        PERFORM raise_error('CB403', 'Only active admins may withdraw liquidity');
-    END IF;
+    PERFORM require_admin(p_created_by, 'withdraw liquidity');
     SELECT * INTO v_op FROM liquidity_operations WHERE id = p_operation_id;
     IF NOT FOUND THEN
         PERFORM raise_error('CB404', format('Liquidity operation %s does not exist', p_operation_id));
     END IF;
-    v_cert := v_op.certificate_type::text::asset_type;
 
     -- the book lock first (orders change only under it), then the balance rows the open orders hold, in id order
     PERFORM 1 FROM markets WHERE certificate_type = v_op.certificate_type FOR UPDATE;
     PERFORM lock_balances(ARRAY(
-        SELECT DISTINCT b.id FROM orders o
-          JOIN balances b ON b.market_maker_id = o.market_maker_id
-                         AND b.asset = CASE o.side WHEN 'BUY' THEN 'EUR' ELSE v_cert END
+        SELECT DISTINCT order_balance_id(o) FROM orders o
          WHERE o.liquidity_operation_id = v_op.id AND o.status IN ('OPEN', 'PARTIALLY_FILLED')));
 
     -- what the open orders still hold, read under the locks, per balance row
@@ -49,12 +42,9 @@ BEGIN
     END IF;
     SELECT array_agg(balance_id ORDER BY balance_id), array_agg(amount ORDER BY balance_id)
       INTO v_unlock_ids, v_unlock_sums
-      FROM (SELECT b.id AS balance_id, sum(o.locked_amount) AS amount
-              FROM orders o
-              JOIN balances b ON b.market_maker_id = o.market_maker_id
-                             AND b.asset = CASE o.side WHEN 'BUY' THEN 'EUR' ELSE v_cert END
-             WHERE o.id = ANY (v_order_ids)
-             GROUP BY b.id
+      FROM (SELECT order_balance_id(o) AS balance_id, sum(o.locked_amount) AS amount
+              FROM orders o WHERE o.id = ANY (v_order_ids)
+             GROUP BY 1
             HAVING sum(o.locked_amount) > 0) per_balance;
 
     v_ticket := create_ticket('WITHDRAW_LIQUIDITY', p_created_by, 'liquidity_operation', v_op.id,

@@ -5,7 +5,6 @@ Revises: 0002
 """
 
 from alembic import op
-
 from core.sql_files import install_sql
 
 revision = "0003"
@@ -13,11 +12,13 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
+# stored functions of Create Liquidity (sql/), in dependency order, pinned to the text this revision installs
 SQL_PINS: dict[str, str] = {
+    "require_admin.sql": "bb750804baa2f0f5",
     "apply_balance_changes.sql": "a0c1de45c463c9b6",
-    "create_liquidity_operation.sql": "acbfe4af10bb1feb",
-    "withdraw_liquidity.sql": "0602ed4af2653b56",
-    "provision_market_makers.sql": "7d992a0cb654cb9d",
+    "create_liquidity_operation.sql": "1c7545b47e9e7eef",
+    "withdraw_liquidity.sql": "d02bfc3639b346eb",
+    "provision_market_makers.sql": "bc614fe29b751875",
 }
 
 
