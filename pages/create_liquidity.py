@@ -32,6 +32,7 @@ from ui.liquidity_view import (
     provision_amount,
     reference_caption,
     result_lines,
+    shortfall_column_config,
     shortfall_frame,
     shortfall_text,
     side_summary,
@@ -76,6 +77,8 @@ def show_side(preview: LiquidityPreview, side: OrderSide) -> None:
         st.caption("Not requested.")
         return
     st.caption(side_summary(plan))
+    if not plan.market_makers:
+        return
     st.dataframe(
         levels_frame(plan),
         column_config=levels_column_config(),
@@ -83,14 +86,13 @@ def show_side(preview: LiquidityPreview, side: OrderSide) -> None:
         key=f"liq_levels_{side.value}",
         alt=f"{SIDE_TITLE[side]}: price levels",
     )
-    if plan.market_makers:
-        st.dataframe(
-            allocations_frame(plan),
-            column_config=allocations_column_config(),
-            hide_index=True,
-            key=f"liq_mms_{side.value}",
-            alt=f"{SIDE_TITLE[side]}: plan per market maker",
-        )
+    st.dataframe(
+        allocations_frame(plan),
+        column_config=allocations_column_config(),
+        hide_index=True,
+        key=f"liq_mms_{side.value}",
+        alt=f"{SIDE_TITLE[side]}: plan per market maker",
+    )
 
 
 def provision_form(request: dict, shortfall: AssetShortfall) -> None:
@@ -187,6 +189,7 @@ def preview_dialog(request: dict) -> None:
         if shortfall.market_makers:
             st.dataframe(
                 shortfall_frame(shortfall),
+                column_config=shortfall_column_config(),
                 hide_index=True,
                 key=f"liq_short_{shortfall.side.value}",
                 alt="Shortfall per market maker",

@@ -93,7 +93,10 @@ def allocations_column_config() -> dict[str, Any]:
 
 
 def side_summary(plan: SidePlan) -> str:
-    who = MM_PLURAL[plan.market_makers[0].mm_type] if plan.market_makers else "market makers"
+    if not plan.market_makers:
+        prices = " / ".join(eur(p) for p in plan.level_prices)
+        return f"No active market makers can serve this side yet (levels at {prices}): see below."
+    who = MM_PLURAL[plan.market_makers[0].mm_type]
     return (
         f"{len(plan.market_makers)} {who} · {plan.orders_count} orders · "
         f"{plan.total_quantity:,} certificates · {eur(plan.total_eur)} of {eur(plan.target_eur)}"
@@ -125,6 +128,15 @@ def shortfall_frame(shortfall: AssetShortfall) -> pd.DataFrame:
         for m in shortfall.market_makers
     ]
     return pd.DataFrame(rows, columns=["name", "required", "available", "shortfall"])
+
+
+def shortfall_column_config() -> dict[str, Any]:
+    return {
+        "name": st.column_config.TextColumn("Market maker"),
+        "required": st.column_config.TextColumn("Required", alignment="right"),
+        "available": st.column_config.TextColumn("Available", alignment="right"),
+        "shortfall": st.column_config.TextColumn("Short by", alignment="right"),
+    }
 
 
 def provision_amount(shortfall: AssetShortfall, action: str) -> str:
