@@ -80,7 +80,8 @@ def test_an_admin_withdraws_after_confirming_and_the_page_shows_the_new_state(op
     assert (summary.open_orders, summary.resting_eur) == (0, 0)
     assert any(t.startswith(f"Withdrew 12 order(s) of {cea.ticket_id}") for t in texts(at.success))
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Resting"].startswith("€0.00")
+    assert metrics["Resting · 0 certificates"] == "€0.00"
+    assert metrics[f"Withdrawn · {summary.withdrawn_quantity:,} certificates"] == f"€{summary.withdrawn_eur:,.2f}"
 
 
 def test_a_refused_withdrawal_is_explained_and_changes_nothing(open_app, db, actors, operations):
