@@ -15,6 +15,7 @@ from core.invariants import check_invariants
 from core.ledger import verify_ledger
 from core.liquidity_service import create_liquidity, provision_market_makers, withdraw_liquidity
 from core.market_makers import create_market_maker, deactivate_market_maker, fund_market_maker
+from core.orders import cancel_order, place_order
 from tests.helpers import Actors
 
 
@@ -212,3 +213,35 @@ def test_a_deactivation_without_a_ticket_is_reported(db, funded):
     tamper(db, f"UPDATE market_maker_clients SET is_active = false WHERE id = {funded['lp']}")
 
     assert [v.detail for v in check_invariants(db)] == ["deactivated without a ticket"]
+
+
+ADMIN_ORDER_TICKET_GAP = (
+    "place_order/cancel_order write no ticket when an admin trades for a market maker, so this admin write "
+    "leaves no audit row (liquidity orders do get PLACE_LIQUIDITY_ORDER tickets)"
+)
+
+
+def _tickets_of_order(db: Session, order_id: int) -> list[str]:
+    rows = db.execute(
+        text("SELECT action FROM ticket_logs WHERE entity_type = 'order' AND entity_id = :id"), {"id": order_id}
+    )
+    actions = list(rows.scalars())
+    db.rollback()
+    return actions
+
+
+@pytest.mark.xfail(strict=True, reason=ADMIN_ORDER_TICKET_GAP)
+def test_an_admin_order_for_a_market_maker_leaves_a_ticket(db, actors, funded):
+    order = place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 1, "90.00", market_maker_id=funded["ah"])
+
+    assert _tickets_of_order(db, order.id) != []
+
+
+@pytest.mark.xfail(strict=True, reason=ADMIN_ORDER_TICKET_GAP)
+def test_an_admin_cancel_of_a_market_maker_order_leaves_a_ticket(db, actors, funded):
+    order = place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 1, "90.00", market_maker_id=funded["ah"])
+    before = _tickets_of_order(db, order.id)
+
+    cancel_order(db, order.id, actors.admin.id)
+
+    assert len(_tickets_of_order(db, order.id)) > len(before)
