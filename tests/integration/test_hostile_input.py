@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.audit import list_tickets
 from core.entities import create_entity, fund_entity, get_entity
 from core.errors import CoreError
 from core.liquidity_service import (
@@ -21,8 +22,10 @@ from core.liquidity_service import (
     provision_market_makers,
     withdraw_liquidity,
 )
+from core.market import get_market_stats, get_order_book, get_recent_trades
 from core.market_makers import create_market_maker, deactivate_market_maker, fund_market_maker, get_market_maker
-from core.orders import cancel_order, place_order
+from core.operations import get_operation_detail, list_operations
+from core.orders import cancel_order, get_order, place_order
 from core.users import create_user
 from tests.helpers import PASSWORD, snapshot
 from tests.module_database import cloned_database
@@ -372,3 +375,53 @@ def test_names_that_look_hostile_but_are_legitimate_round_trip_exactly(db, world
 
     assert get_entity(db, entity.id).name == name
     assert get_market_maker(db, market_maker.id).name == name
+
+
+READS: dict[str, tuple[Callable[[Session, object], object], list]] = {
+    "order book depth": (lambda db, v: get_order_book(db, "EUA", depth=v), [0, -1, 10**9, "abc", None, True, 1.5]),
+    "recent trades limit": (lambda db, v: get_recent_trades(db, "EUA", limit=v), [0, -1, 10**9, SQL_ISH, None]),
+    "market stats certificate": (lambda db, v: get_market_stats(db, v), ENUMS),
+    "order by id": (lambda db, v: get_order(db, v), IDS),
+    "operation detail by id": (lambda db, v: get_operation_detail(db, v), IDS),
+    "operations filters": (
+        lambda db, v: list_operations(db, v),
+        [
+            {"ticket_search": SQL_ISH},
+            {"ticket_search": "x" * 31},
+            {"page": 0},
+            {"page_size": 10**6},
+            {"date_from": "2026-02-30"},
+            {"date_from": "2026-03-02", "date_to": "2026-03-01"},
+            {"bogus": 1},
+            {"created_by": -1},
+            {"certificate_type": "GOLD"},
+            {"sort": SQL_ISH},
+            "not a mapping",
+            42,
+        ],
+    ),
+    "ticket filters": (
+        lambda db, v: list_tickets(db, v),
+        [
+            {"action": "a\x00b"},
+            {"ticket_id": "x" * 31},
+            {"entity_id": 0},
+            {"actor_id": -5},
+            {"page": 10**9},
+            {"bogus": 1},
+            {"date_to": "yesterday"},
+            42,
+        ],
+    ),
+}
+
+READ_CASES = [
+    pytest.param(name, value, id=f"{name}-{_label(value)}") for name, (_, values) in READS.items() for value in values
+]
+
+
+@pytest.mark.parametrize(("read", "value"), READ_CASES)
+def test_a_hostile_read_parameter_is_refused_with_a_typed_error(db, world, read, value):
+    call, _ = READS[read]
+
+    assert_refused_cleanly(db, lambda: call(db, value))
