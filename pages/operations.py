@@ -4,8 +4,10 @@ Read-only for analysts. Admins may withdraw an operation's remaining liquidity (
 """
 
 from datetime import date
+from typing import TypeVar
 
 import streamlit as st
+from pydantic import BaseModel
 
 from core.audit import COUNT_CAP, TicketFilters
 from core.enums import Role
@@ -37,21 +39,23 @@ user = require_user()
 is_admin = user.role is Role.ADMIN
 # what the withdrawal callback reports to the run that follows it (an error, or the success message)
 WITHDRAW_OUTCOME_KEY = "ops_withdraw_outcome"
+M = TypeVar("M", bound=BaseModel)
 MONEY = st.column_config.NumberColumn(format="euro")
 PRICE = st.column_config.NumberColumn(format="%.2f")
 RATIO = st.column_config.ProgressColumn("Fill ratio", min_value=0.0, max_value=1.0, format="percent")
 
 
 def date_range(key: str) -> tuple[date | None, date | None]:
-    chosen = st.date_input("Created between", value=(), key=key, format="YYYY-MM-DD")
-    days = list(chosen) if isinstance(chosen, tuple | list) else [chosen]
-    return (days[0] if days else None), (days[1] if len(days) > 1 else days[0] if days else None)
+    """Inclusive days; a single picked day is a one-day range."""
+    days = st.date_input("Created between", value=(), key=key, format="YYYY-MM-DD")
+    first, *rest = days or (None,)
+    return first, rest[0] if rest else first
 
 
-def checked(build: object) -> object:
+def parsed(model: type[M], values: dict[str, object], what: str) -> M:
     """Filters from the widgets, or a clear message and nothing else when they do not make sense."""
     try:
-        return build()
+        return parse_filters(model, values, what)
     except CoreError as exc:
         st.error(exc.message, icon=":material/error:")
         st.stop()
@@ -109,7 +113,7 @@ def operations_view(base: dict[str, object]) -> None:
         descending = st.toggle("Largest / newest first", value=True, key="ops_desc")
         page_size = st.selectbox("Rows per page", [25, 50, 100, 200], index=1, key="ops_page_size", width=140)
     listing = {**base, "sort": sort or OperationSort.CREATED_AT, "descending": descending, "page_size": page_size}
-    signature = checked(lambda: parse_filters(OperationFilters, listing, "Operation filters")).model_dump_json()
+    signature = parsed(OperationFilters, listing, "Operation filters").model_dump_json()
     first = data.operations_page(signature)
     page = page_number("ops_page", signature, first.pages)
     result = first if page == 1 else data.operations_page(OperationFilters(**listing, page=page).model_dump_json())
@@ -228,7 +232,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
 
 
 def charts_view(base: dict[str, object]) -> None:
-    signature = checked(lambda: parse_filters(OperationFilters, base, "Operation filters")).model_dump_json()
+    signature = parsed(OperationFilters, base, "Operation filters").model_dump_json()
     stats = data.daily_stats(signature)
     if not stats:
         st.info("No liquidity operation matches these filters.", icon=":material/info:")
@@ -269,7 +273,7 @@ def audit_view() -> None:
         "date_to": date_to,
         "ticket_id": ticket,
     }
-    signature = checked(lambda: parse_filters(TicketFilters, base, "Audit filters")).model_dump_json()
+    signature = parsed(TicketFilters, base, "Audit filters").model_dump_json()
     first = data.tickets_page(signature)
     page = page_number("audit_page", signature, first.pages)
     result = first if page == 1 else data.tickets_page(TicketFilters(**base, page=page).model_dump_json())

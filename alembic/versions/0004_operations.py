@@ -25,7 +25,7 @@ SQL_PINS: dict[str, str] = {
     "liquidity_order_state.sql": "634c3862f954ee70",
     "liquidity_operation_summary.sql": "467190c8ed9d5f22",
     "filtered_operations.sql": "37656eb83f549ea9",
-    "list_operations.sql": "3974c87bc8f5a291",
+    "list_operations.sql": "3734d5237cef9bc6",
     "operation_daily_stats.sql": "4d28cd6c8e71e17d",
     "operation_resting_depth.sql": "b1a490f2ec41ce6d",
     "ticket_log_search.sql": "05270feed8350b13",

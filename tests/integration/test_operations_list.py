@@ -93,9 +93,11 @@ def test_sorting_by_a_column_of_the_plan_or_of_the_live_state(db, actors, three_
     trader_sells(db, actors, "CEA", 30)  # into the best CEA bids, of whichever operation rests them
 
     by_bid = list_operations(db, {"sort": "actual_bid_liquidity_eur", "descending": False})
+    by_total = list_operations(db, {"sort": "actual_total_eur", "descending": True})
     by_fill = list_operations(db, {"sort": "fill_ratio", "descending": True})
 
     assert ids(by_bid) == [old.id, cea.id, eua.id]
+    assert ids(by_total) == [eua.id, cea.id, old.id]
     ratios = [r.fill_ratio for r in by_fill.rows]
     assert ratios == sorted(ratios, reverse=True)
     assert ratios[0] > 0 and ratios[-1] == 0
