@@ -40,6 +40,8 @@ DECLARE
     v_lock_ids     bigint[];
     v_lock_amounts numeric[];
     v_short        text;
+    v_order_ids    bigint[];
+    v_locked       numeric[];
 BEGIN
     PERFORM require_admin(p_created_by, 'create liquidity');
     IF p_plan IS NULL OR jsonb_typeof(p_plan) <> 'array' OR jsonb_array_length(p_plan) = 0 THEN
@@ -175,52 +177,65 @@ BEGIN
         id, ticket_id, certificate_type, target_bid_liquidity_eur, target_ask_liquidity_eur,
         actual_bid_liquidity_eur, actual_ask_liquidity_eur, market_makers_used, orders_created,
         reference_price, price_source, idempotency_key, created_by, notes)
-    OVERRIDING SYSTEM VALUE VALUES (v_op_id, v_ticket.ticket_id, p_certificate_type, p_target_bid, p_target_ask, 0, 0, '[]', '{}',
+    OVERRIDING SYSTEM VALUE
+    VALUES (v_op_id, v_ticket.ticket_id, p_certificate_type, p_target_bid, p_target_ask, 0, 0, '[]', '{}',
             p_reference_price, p_price_source, p_idempotency_key, p_created_by, p_notes);
 
-    -- seq (time priority) follows the level, then the market maker: level 1 of everybody queues first
-    INSERT INTO orders (certificate_type, side, order_type, market_maker_id, placed_by, price, quantity,
-                        locked_amount, status, post_only, liquidity_operation_id, liquidity_level)
-    SELECT p_certificate_type, u.side, 'LIMIT', u.mm_id, p_created_by, u.price, u.quantity,
-           CASE u.side WHEN 'BUY' THEN u.price * u.quantity ELSE u.quantity END, 'OPEN', true, v_op_id, u.level
-      FROM unnest(v_mm_ids, v_sides, v_levels, v_prices, v_quantities) AS u(mm_id, side, level, price, quantity)
-     ORDER BY u.side, u.level, u.mm_id;
+    -- seq (time priority) follows the level, then the market maker: level 1 of everybody queues first.
+    -- What was inserted comes back (RETURNING) into arrays: the locks, tickets and actuals below are
+    -- computed from those rows, never from the plan or the targets.
+    WITH inserted AS (
+        INSERT INTO orders (certificate_type, side, order_type, market_maker_id, placed_by, price, quantity,
+                            locked_amount, status, post_only, liquidity_operation_id, liquidity_level)
+        SELECT p_certificate_type, u.side, 'LIMIT', u.mm_id, p_created_by, u.price, u.quantity,
+               CASE u.side WHEN 'BUY' THEN u.price * u.quantity ELSE u.quantity END, 'OPEN', true, v_op_id,
+               u.level
+          FROM unnest(v_mm_ids, v_sides, v_levels, v_prices, v_quantities) AS u(mm_id, side, level, price, quantity)
+         ORDER BY u.side, u.level, u.mm_id
+        RETURNING id, market_maker_id, side, liquidity_level, price, quantity, locked_amount
+    )
+    SELECT array_agg(id ORDER BY id), array_agg(market_maker_id ORDER BY id), array_agg(side ORDER BY id),
+           array_agg(liquidity_level ORDER BY id), array_agg(price ORDER BY id), array_agg(quantity ORDER BY id),
+           array_agg(locked_amount ORDER BY id)
+      INTO v_order_ids, v_mm_ids, v_sides, v_levels, v_prices, v_quantities, v_locked
+      FROM inserted;
 
     -- the locks: one LOCK ledger row per balance row, for what that row's new orders hold
     SELECT array_agg(balance_id ORDER BY balance_id), array_agg(amount ORDER BY balance_id)
       INTO v_lock_ids, v_lock_amounts
-      FROM (SELECT order_balance_id(o) AS balance_id, sum(o.locked_amount) AS amount
-              FROM orders o WHERE o.liquidity_operation_id = v_op_id
-             GROUP BY 1) per_balance;
+      FROM (SELECT balance_id_for(o.mm_id, NULL, CASE o.side WHEN 'BUY' THEN 'EUR' ELSE v_cert END) AS balance_id,
+                   o.amount
+              FROM (SELECT mm_id, side, sum(locked) AS amount
+                      FROM unnest(v_mm_ids, v_sides, v_locked) AS u(mm_id, side, locked)
+                     GROUP BY mm_id, side) o) per_balance;
     PERFORM apply_balance_changes(v_lock_ids, v_lock_amounts, 'LOCK', 'liquidity_operation', v_op_id,
                                   v_ticket.ticket_id, p_created_by);
 
     INSERT INTO ticket_logs (action, actor_id, entity_type, entity_id, before_state, after_state)
     SELECT 'PLACE_LIQUIDITY_ORDER', p_created_by, 'order', o.id, NULL,
            jsonb_build_object('liquidity_operation_id', v_op_id, 'operation_ticket_id', v_ticket.ticket_id,
-                              'market_maker_id', o.market_maker_id, 'certificate_type', o.certificate_type,
-                              'side', o.side, 'level', o.liquidity_level, 'price', o.price,
-                              'quantity', o.quantity, 'locked_amount', o.locked_amount)
-      FROM orders o WHERE o.liquidity_operation_id = v_op_id ORDER BY o.id;
+                              'market_maker_id', o.mm_id, 'certificate_type', p_certificate_type,
+                              'side', o.side, 'level', o.level, 'price', o.price,
+                              'quantity', o.quantity, 'locked_amount', o.locked)
+      FROM unnest(v_order_ids, v_mm_ids, v_sides, v_levels, v_prices, v_quantities, v_locked)
+           AS o(id, mm_id, side, level, price, quantity, locked)
+     ORDER BY o.id;
 
     -- the actuals: summed from the orders as inserted, never copied from the targets
     UPDATE liquidity_operations lo
        SET actual_bid_liquidity_eur = s.bid_eur,
            actual_ask_liquidity_eur = s.ask_eur,
-           orders_created = s.order_ids,
+           orders_created = v_order_ids,
            market_makers_used = s.used
-      FROM (SELECT coalesce(sum(o.price * o.quantity) FILTER (WHERE o.side = 'BUY'), 0) AS bid_eur,
-                   coalesce(sum(o.price * o.quantity) FILTER (WHERE o.side = 'SELL'), 0) AS ask_eur,
-                   array_agg(o.id ORDER BY o.id) AS order_ids,
-                   (SELECT jsonb_agg(jsonb_build_object('id', m.id, 'name', m.name, 'mm_type', m.mm_type,
-                                                        'amount', per_mm.amount, 'quantity', per_mm.quantity,
-                                                        'orders', per_mm.orders) ORDER BY m.mm_type, m.id)
-                      FROM (SELECT market_maker_id, sum(price * quantity) AS amount, sum(quantity) AS quantity,
-                                   count(*) AS orders
-                              FROM orders WHERE liquidity_operation_id = v_op_id
-                             GROUP BY market_maker_id) per_mm
-                      JOIN market_maker_clients m ON m.id = per_mm.market_maker_id) AS used
-              FROM orders o WHERE o.liquidity_operation_id = v_op_id) s
+      FROM (SELECT coalesce(sum(amount) FILTER (WHERE mm_type = 'LIQUIDITY_PROVIDER'), 0) AS bid_eur,
+                   coalesce(sum(amount) FILTER (WHERE mm_type = 'ASSET_HOLDER'), 0) AS ask_eur,
+                   jsonb_agg(jsonb_build_object('id', id, 'name', name, 'mm_type', mm_type, 'amount', amount,
+                                                'quantity', quantity, 'orders', orders) ORDER BY mm_type, id) AS used
+              FROM (SELECT m.id, m.name, m.mm_type, sum(o.price * o.quantity) AS amount,
+                           sum(o.quantity) AS quantity, count(*) AS orders
+                      FROM unnest(v_mm_ids, v_prices, v_quantities) AS o(mm_id, price, quantity)
+                      JOIN market_maker_clients m ON m.id = o.mm_id
+                     GROUP BY m.id) per_mm) s
      WHERE lo.id = v_op_id
     RETURNING lo.* INTO v_op;
     RETURN v_op;

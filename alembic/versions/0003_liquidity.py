@@ -16,7 +16,7 @@ depends_on = None
 SQL_PINS: dict[str, str] = {
     "require_admin.sql": "bb750804baa2f0f5",
     "apply_balance_changes.sql": "a0c1de45c463c9b6",
-    "create_liquidity_operation.sql": "1c7545b47e9e7eef",
+    "create_liquidity_operation.sql": "47f6cc6fd7ce5b20",
     "withdraw_liquidity.sql": "d02bfc3639b346eb",
     "provision_market_makers.sql": "bc614fe29b751875",
 }
