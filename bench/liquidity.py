@@ -5,9 +5,10 @@ plain SQL transaction that inserts the same number of order rows and ledger rows
     BENCH_DATABASE_URL=postgresql://… python bench/liquidity.py   # an empty database you can throw away
 
 Goal: at 100 market makers per side within 3x of the baseline, and far under the design's 5 s.
-Each figure is the median of several runs; between runs the operation is withdrawn (not timed), so every
-run meets the same book and balances. The baseline's rows are written to the other book (EUA) and to a
-scratch entity: it throws away ledger consistency there, which is why it wants a throwaway database.
+Each figure is the median of several runs, creation and baseline interleaved; between runs the operation is
+withdrawn (not timed), so every run meets the same book and balances. The baseline's rows are written to the
+other book (EUA) and to a scratch entity: it throws away ledger consistency there, which is why it wants a
+throwaway database.
 """
 
 import os
@@ -31,7 +32,7 @@ from core.liquidity_service import create_liquidity, provision_market_makers, wi
 from core.market_makers import deactivate_market_maker
 
 SIZES = (2, 10, 100)
-RUNS = 5
+RUNS = 9
 LEVELS = 3
 EUR_PER_MM = Decimal("10000.00")  # each market maker's share of a side
 
@@ -51,18 +52,10 @@ FROM generate_series(1, :rows) i;
 """
 
 
-def median_ms(fn: Callable[[], object], after: Callable[[object], object] | None = None) -> float:
-    """Median wall time of ``fn`` over RUNS runs after one warm-up; ``after`` (untimed) resets between runs."""
-    samples = []
-    for run in range(RUNS + 1):
-        start = time.perf_counter()
-        result = fn()
-        elapsed = (time.perf_counter() - start) * 1000
-        if run:
-            samples.append(elapsed)
-        if after is not None:
-            after(result)
-    return statistics.median(samples)
+def timed_ms(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - start) * 1000, result
 
 
 def database_url() -> tuple[str, object | None]:
@@ -94,12 +87,11 @@ def bench_size(db: Session, admin: int, entity: int, balance: int, per_side: int
         db, "create_new", "ASSET_HOLDER", per_side * 10_000, admin, count=per_side, certificate_type="CEA"
     )
 
-    created = median_ms(
-        lambda: create_liquidity(db, "CEA", side_eur, side_eur, admin),
-        after=lambda op: withdraw_liquidity(db, op.id, admin),
-    )
     orders = per_side * 2 * LEVELS
     ledger_rows = per_side * 2  # one LOCK row per balance row
+
+    def create() -> object:
+        return create_liquidity(db, "CEA", side_eur, side_eur, admin)
 
     def baseline() -> None:
         params = {"entity": entity, "admin": admin, "balance": balance}
@@ -107,10 +99,18 @@ def bench_size(db: Session, admin: int, entity: int, balance: int, per_side: int
         db.execute(text(BASELINE_LEDGER), {**params, "rows": ledger_rows})
         db.commit()
 
-    plain = median_ms(baseline)
+    # interleaved, one warm-up each: a burst of load elsewhere on the machine hits both sides alike
+    created, plain = [], []
+    for run in range(RUNS + 1):
+        ms, op = timed_ms(create)
+        withdraw_liquidity(db, op.id, admin)  # untimed: every run meets the same book and balances
+        base_ms, _ = timed_ms(baseline)
+        if run:
+            created.append(ms)
+            plain.append(base_ms)
     for mm in [*lps.market_makers, *ahs.market_makers]:  # out of the way of the next size
         deactivate_market_maker(db, mm.id, admin)
-    return created, plain, orders
+    return statistics.median(created), statistics.median(plain), orders
 
 
 def main() -> None:
