@@ -276,3 +276,15 @@ def list_operation_creators(db: Session) -> list[Creator]:
         "WHERE EXISTS (SELECT 1 FROM liquidity_operations lo WHERE lo.created_by = u.id) ORDER BY lower(u.username)",
     )
     return [Creator.model_validate(r) for r in rows]
+
+
+def read_version(db: Session) -> str:
+    """A token that changes with every write the Operations page can show: each balance movement (orders
+    placed, filled, cancelled, withdrawn) writes a ledger row and each audited action a ticket. Two primary-key
+    lookups, so a page can check it on every run and cache its reads under it."""
+    row = fetch_one(
+        db,
+        "SELECT coalesce((SELECT max(id) FROM asset_transactions), 0) AS ledger, "
+        "coalesce((SELECT max(id) FROM ticket_logs), 0) AS tickets",
+    )
+    return f"{row['ledger']}-{row['tickets']}" if row else "0-0"

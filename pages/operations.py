@@ -90,7 +90,7 @@ def operation_filters() -> dict[str, object]:
     with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="ops_filters"):
         cert = st.segmented_control("Certificate", ["All", "CEA", "EUA"], default="All", key="ops_cert")
         date_from, date_to = date_range("ops_dates")
-        people = data.creators()
+        people = data.creators(version)
         names = {c.id: c.username for c in people}
         creator = st.selectbox(
             "Created by", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="ops_creator"
@@ -114,11 +114,13 @@ def operations_view(base: dict[str, object]) -> None:
         page_size = st.selectbox("Rows per page", [25, 50, 100, 200], index=1, key="ops_page_size", width=140)
     listing = {**base, "sort": sort or OperationSort.CREATED_AT, "descending": descending, "page_size": page_size}
     signature = parsed(OperationFilters, listing, "Operation filters").model_dump_json()
-    first = data.operations_page(signature)
+    first = data.operations_page(signature, version)
     page = page_number("ops_page", signature, first.pages)
-    result = first if page == 1 else data.operations_page(OperationFilters(**listing, page=page).model_dump_json())
+    result = (
+        first if page == 1 else data.operations_page(OperationFilters(**listing, page=page).model_dump_json(), version)
+    )
 
-    stats = data.daily_stats(signature)
+    stats = data.daily_stats(signature, version)
     deployed = sum((s.deployed_bid_eur + s.deployed_ask_eur for s in stats), start=0)
     filled = sum((s.filled_eur for s in stats), start=0)
     with st.container(horizontal=True):
@@ -146,7 +148,7 @@ def operations_view(base: dict[str, object]) -> None:
         st.caption(f"Page {page} of {result.pages} · {result.total:,} operations")
         st.download_button(
             "Download filtered operations (CSV)",
-            data=lambda: csv_bytes(operations_frame(data.all_operations(signature))),
+            data=lambda: csv_bytes(operations_frame(data.all_operations(signature, version))),
             file_name="liquidity-operations.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -169,7 +171,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
     )
     if chosen is None:
         return
-    detail = data.operation_detail(chosen)
+    detail = data.operation_detail(chosen, version)
     s = detail.summary
     st.subheader(f"{s.ticket_id} · {s.certificate_type}", anchor=False)
     st.caption(
@@ -226,21 +228,21 @@ def operation_detail(rows: list[OperationSummary]) -> None:
         on_click="ignore",
         key="ops_orders_csv",
     )
-    book = data.order_book(s.certificate_type)
+    book = data.order_book(s.certificate_type, version)
     st.plotly_chart(levels_figure(detail.orders, book, s.reference_price), key="ops_levels_chart")
     st.dataframe(tickets_frame(detail.tickets), hide_index=True, alt="Tickets of the selected operation")
 
 
 def charts_view(base: dict[str, object]) -> None:
     signature = parsed(OperationFilters, base, "Operation filters").model_dump_json()
-    stats = data.daily_stats(signature)
+    stats = data.daily_stats(signature, version)
     if not stats:
         st.info("No liquidity operation matches these filters.", icon=":material/info:")
         return
     left, right = st.columns(2)
     left.plotly_chart(deployed_per_day_figure(stats), key="ops_deployed_chart")
     right.plotly_chart(fill_ratio_figure(stats), key="ops_fill_chart")
-    depth = data.resting_depth(signature)
+    depth = data.resting_depth(signature, version)
     if depth:
         st.plotly_chart(resting_depth_figure(depth), key="ops_depth_chart")
     else:
@@ -248,7 +250,7 @@ def charts_view(base: dict[str, object]) -> None:
 
 
 def audit_view() -> None:
-    actions, object_types, actors = data.audit_options()
+    actions, object_types, actors = data.audit_options(version)
     names = {a.id: a.username for a in actors}
     with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="audit_filters"):
         action = st.selectbox("Action", [None, *actions], format_func=lambda a: a or "Any", key="audit_action")
@@ -274,9 +276,9 @@ def audit_view() -> None:
         "ticket_id": ticket,
     }
     signature = parsed(TicketFilters, base, "Audit filters").model_dump_json()
-    first = data.tickets_page(signature)
+    first = data.tickets_page(signature, version)
     page = page_number("audit_page", signature, first.pages)
-    result = first if page == 1 else data.tickets_page(TicketFilters(**base, page=page).model_dump_json())
+    result = first if page == 1 else data.tickets_page(TicketFilters(**base, page=page).model_dump_json(), version)
     st.dataframe(
         tickets_frame(result.rows),
         hide_index=True,
@@ -294,7 +296,7 @@ def audit_view() -> None:
         st.caption(f"Page {page} of {result.pages} · {count} tickets, newest first")
         st.download_button(
             "Download filtered audit log (CSV)",
-            data=lambda: csv_bytes(tickets_frame(data.all_tickets(signature))),
+            data=lambda: csv_bytes(tickets_frame(data.all_tickets(signature, version))),
             file_name="audit-log.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -305,6 +307,8 @@ def audit_view() -> None:
         st.caption(f"Only the newest {COUNT_CAP:,} matching tickets are paged and exported: narrow the filters.")
 
 
+# every cached read below is keyed by this token, so a write anywhere (a trade, another page) shows at once
+version = data.version()
 st.title("Operations", anchor=False)
 st.caption("The liquidity created, how much of it traded since, and who did what.")
 view = st.segmented_control(

@@ -7,7 +7,7 @@ import pytest
 from core.enums import OrderSide, OrderStatus
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from core.liquidity_service import withdraw_liquidity
-from core.operations import get_operation_detail, list_operations, operation_resting_depth
+from core.operations import get_operation_detail, list_operations, operation_resting_depth, read_version
 from tests.helpers import snapshot
 from tests.operations_helpers import (
     create_operation,
@@ -181,3 +181,18 @@ def test_fill_state_is_identical_in_the_list_and_in_the_detail(db, actors):
 
     assert row == summary_of(db, op.id)
     assert row.fill_ratio == Decimal(row.filled_eur / row.actual_total_eur).quantize(Decimal("0.0001"))
+
+
+def test_the_read_version_moves_with_trades_withdrawals_and_audited_actions(db, actors):
+    fund_market_makers(db, actors)
+    versions = [read_version(db)]
+
+    op = create_operation(db, actors)
+    versions.append(read_version(db))
+    trader_sells(db, actors, "CEA", 1)
+    versions.append(read_version(db))
+    withdraw_liquidity(db, op.id, actors.admin.id)
+    versions.append(read_version(db))
+
+    assert len(set(versions)) == 4
+    assert read_version(db) == versions[-1]  # reading changes nothing

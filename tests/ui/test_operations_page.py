@@ -50,6 +50,16 @@ def test_an_analyst_sees_every_operation_with_its_live_state(open_app, actors, o
     assert any("Page 1 of 1 · 2 operations" in c for c in texts(at.caption))
 
 
+def test_a_trade_made_elsewhere_shows_on_the_next_run_despite_the_cache(open_app, db, actors, operations):
+    at = open_app(actors.analyst, PAGE)
+    assert at.dataframe[0].value["Filled certificates"].tolist() == [0, 20]
+
+    trader_sells(db, actors, "EUA", 4)
+    at.run()
+
+    assert at.dataframe[0].value["Filled certificates"].tolist() == [4, 20]
+
+
 def test_an_analyst_sees_the_detail_but_no_withdraw_button(open_app, db, actors, operations):
     _, cea = operations
     at = open_app(actors.analyst, PAGE)
