@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -60,7 +60,7 @@ class OperationFilters(BaseModel):
 
     @field_validator("certificate_type", "sort", mode="before")
     @classmethod
-    def _enum_any_case(cls, value: object, info: Any) -> object:
+    def _enum_any_case(cls, value: object, info: ValidationInfo) -> object:
         enum_cls = CertificateType if info.field_name == "certificate_type" else OperationSort
         if isinstance(value, str) and value.strip():
             try:
@@ -95,6 +95,8 @@ class OperationFilters(BaseModel):
         }
 
 
+# what the read functions accept as filters: the model, a mapping of its fields, or None for the defaults
+FilterInput = OperationFilters | Mapping[str, object] | None
 FILTER_ARGS = "CAST(:cert AS certificate_type), CAST(:df AS date), CAST(:dt AS date), CAST(:by AS bigint), :ticket"
 
 
@@ -189,7 +191,7 @@ class Creator(Record):
     username: str
 
 
-def _filters(value: OperationFilters | Mapping[str, object] | None) -> OperationFilters:
+def _filters(value: FilterInput) -> OperationFilters:
     return parse_filters(OperationFilters, value, "Operation filters")
 
 
@@ -206,16 +208,14 @@ def _page(db: Session, filters: OperationFilters, limit: int, offset: int) -> tu
     return [], int(total["n"]) if total else 0
 
 
-def list_operations(db: Session, filters: OperationFilters | Mapping[str, object] | None = None) -> OperationPage:
+def list_operations(db: Session, filters: FilterInput = None) -> OperationPage:
     """One page of operations with their live state, and how many match the filters in all."""
     f = _filters(filters)
     rows, total = _page(db, f, f.page_size, (f.page - 1) * f.page_size)
     return OperationPage(rows=rows, total=total, page=f.page, page_size=f.page_size)
 
 
-def export_operations(
-    db: Session, filters: OperationFilters | Mapping[str, object] | None = None
-) -> list[OperationSummary]:
+def export_operations(db: Session, filters: FilterInput = None) -> list[OperationSummary]:
     """Every operation matching the filters (sorted as asked, paging ignored), for the CSV download."""
     f = _filters(filters)
     return _page(db, f, EXPORT_LIMIT, 0)[0]
@@ -250,18 +250,14 @@ def get_operation_detail(db: Session, operation_id: int) -> OperationDetail:
     return read(db, load)
 
 
-def operation_daily_stats(
-    db: Session, filters: OperationFilters | Mapping[str, object] | None = None
-) -> list[DailyStat]:
+def operation_daily_stats(db: Session, filters: FilterInput = None) -> list[DailyStat]:
     """EUR deployed per day and side by the matching operations, and how much of it has traded."""
     f = _filters(filters)
     rows = fetch_all(db, f"SELECT * FROM operation_daily_stats({FILTER_ARGS})", f.sql_params())
     return [DailyStat.model_validate(r) for r in rows]
 
 
-def operation_resting_depth(
-    db: Session, filters: OperationFilters | Mapping[str, object] | None = None
-) -> list[RestingDepth]:
+def operation_resting_depth(db: Session, filters: FilterInput = None) -> list[RestingDepth]:
     """What the matching operations still have resting on the book, per market maker and side."""
     f = _filters(filters)
     rows = fetch_all(db, f"SELECT * FROM operation_resting_depth({FILTER_ARGS})", f.sql_params())
