@@ -14,7 +14,6 @@ from core.liquidity_service import (
     get_market_reference,
     preview_liquidity_creation,
     provision_market_makers,
-    withdraw_liquidity,
 )
 from ui.feedback import attempt, flash
 from ui.format import eur, units
@@ -51,6 +50,7 @@ if user.role is not Role.ADMIN:  # the menu hides the page from others; core ref
 DIALOG_KEY = "liq_dialog"
 RESULT_KEY = "liq_result"
 CASH_MARKET = next((p for p in PAGES if p.url_path == "cash-market" and user.role in p.roles), None)
+OPERATIONS = next((p for p in PAGES if p.url_path == "operations" and user.role in p.roles), None)
 
 
 def open_preview() -> None:
@@ -290,22 +290,8 @@ else:
         key="liq_operations",
         alt=f"Recent liquidity operations on {cert}",
     )
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        chosen = st.selectbox(
-            "Operation",
-            operations,
-            format_func=lambda op: f"{op.ticket_id} · {op.orders_count} orders",
-            key="liq_withdraw_op",
-        )
-        if st.button("Withdraw its open orders", icon=":material/undo:", key="liq_withdraw"):
-            with db_session() as db:
-                withdrawn = attempt(lambda: withdraw_liquidity(db, chosen.id, user.id))
-            if withdrawn is not None:
-                flash(
-                    f"Withdrew {withdrawn.orders_cancelled} orders: {eur(withdrawn.eur_unlocked)} and "
-                    f"{units(withdrawn.certificates_unlocked)} {cert} unlocked ({withdrawn.ticket_id})"
-                )
-                st.rerun()
+if OPERATIONS is not None:
+    st.page_link(OPERATIONS.path, label="Fills, details and withdrawal on the Operations page", icon=OPERATIONS.icon)
 
 if (request := st.session_state.get(DIALOG_KEY)) is not None:
     preview_dialog(request)
