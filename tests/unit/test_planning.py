@@ -205,3 +205,18 @@ def test_the_configured_levels_and_split_drive_the_plan():
 
     assert plan.level_prices == (Decimal("99.90"), Decimal("99.70"))
     assert [o.quantity for o in plan.market_makers[0].orders] == [60, 40]
+
+
+@given(
+    best_bid=st.decimals(min_value=Decimal("0.50"), max_value=Decimal("500"), places=2),
+    gap=st.integers(min_value=1, max_value=500).map(lambda c: Decimal(c) / 100),
+)
+def test_a_plan_around_the_mid_of_an_uncrossed_book_never_trades_at_once(best_bid, gap):
+    best_ask = best_bid + gap
+    reference, source = choose_reference_price(best_bid, best_ask, None, Decimal("14"))
+
+    bids = level_prices(reference, OrderSide.BUY, LEVELS, TICK)
+    asks = level_prices(reference, OrderSide.SELL, LEVELS, TICK)
+
+    assert source == "mid"
+    assert crossing_problems(bids, asks, best_bid, best_ask) == []
