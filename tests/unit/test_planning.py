@@ -101,7 +101,7 @@ def test_an_even_split_adds_up_to_the_cent_and_differs_by_at_most_a_cent(amount,
     assert shares == sorted(shares, reverse=True)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)  # a loaded CI machine must not turn slowness into failure
 @given(
     reference=st.decimals(min_value=Decimal("1"), max_value=Decimal("500"), places=2),
     target=cents,
