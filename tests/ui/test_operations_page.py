@@ -4,6 +4,7 @@ withdrawal with confirmation for admins."""
 import pytest
 
 from core.enums import Role
+from core.errors import PermissionDenied
 from core.liquidity_service import withdraw_liquidity
 from core.operations import get_operation_detail
 from tests.helpers import snapshot
@@ -75,6 +76,17 @@ def test_an_analyst_sees_the_detail_but_no_withdraw_button(open_app, db, actors,
     tickets = at.dataframe[2].value
     assert tickets["Action"].iloc[0] == "CREATE_LIQUIDITY"
     assert at.get("plotly_chart")
+    assert len(at.get("download_button")) == 2  # the filtered operations, this operation's orders
+
+
+def test_an_analyst_cannot_withdraw_through_core_either(db, actors, operations):
+    _, cea = operations
+    before = snapshot(db)
+
+    with pytest.raises(PermissionDenied, match="Only admins may withdraw liquidity"):
+        withdraw_liquidity(db, cea.id, actors.analyst.id)
+
+    assert snapshot(db) == before
 
 
 def test_an_admin_withdraws_after_confirming_and_the_page_shows_the_new_state(open_app, db, actors, operations):
