@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.db import PROJECT_ROOT, make_session_factory, migrate, normalize_url, start_embedded_server
 from tests.helpers import Actors, make_actors
 
-TEMPLATE_LOCK = 7_300_001  # advisory lock id: one xdist worker builds the template, the others wait
+TEMPLATE_LOCK = 7_300_001
+E2E_DIR = Path(__file__).parent / "e2e"  # advisory lock id: one xdist worker builds the template, the others wait
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests carry the ``e2e`` marker (``pytest -m "not e2e"`` skips them)."""
+    for item in items:
+        if E2E_DIR in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 def _schema_digest() -> str:
