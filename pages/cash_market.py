@@ -82,8 +82,11 @@ def stats_header(certificate: CertificateType) -> None:
     s = market_data.market_stats(certificate.value)
     change = None if s.change_24h is None else f"{s.change_24h:+.2f} ({s.change_pct_24h:+.2f}%) 24h"
     cols = st.container(key=STATS_KEY).columns([1.3, 1, 1, 1, 1.1, 1.5])
-    flat = "off" if not s.change_24h else "normal"  # no green arrow for "unchanged"
-    cols[0].metric("Last price", eur(s.last_price), delta=change, delta_color=flat, border=True, height="stretch")
+    flat = "off" if not s.change_24h else "auto"  # no coloured arrow for "unchanged"
+    cols[0].metric(
+        "Last price", eur(s.last_price), delta=change, delta_color="off" if flat == "off" else "normal",
+        delta_arrow=flat, border=True, height="stretch",
+    )  # fmt: skip
     cols[1].metric("Best bid", eur(s.best_bid), border=True, height="stretch")
     cols[2].metric("Best ask", eur(s.best_ask), border=True, height="stretch")
     cols[3].metric("Spread", eur(s.spread), border=True, height="stretch")

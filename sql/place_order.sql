@@ -95,12 +95,11 @@ BEGIN
     -- then every balance row this call may touch (EUR and certificates of the owner and of each
     -- counterparty), sorted by id, so concurrent calls queue instead of deadlocking
     PERFORM lock_balances(ARRAY(
-        SELECT b.id FROM balances b
-         WHERE b.asset IN ('EUR', v_cert)
-           AND (b.market_maker_id = p_market_maker_id OR b.entity_id = p_entity_id
-                OR EXISTS (SELECT 1 FROM orders c
-                            WHERE c.id = ANY (v_candidates)
-                              AND (c.market_maker_id = b.market_maker_id OR c.entity_id = b.entity_id)))));
+        SELECT balance_id_for(owner.market_maker_id, owner.entity_id, asset.a)
+          FROM (SELECT p_market_maker_id AS market_maker_id, p_entity_id AS entity_id
+                UNION
+                SELECT market_maker_id, entity_id FROM orders WHERE id = ANY (v_candidates)) owner
+         CROSS JOIN (VALUES ('EUR'::asset_type), (v_cert)) AS asset(a)));
 
     IF p_market_maker_id IS NOT NULL THEN
         SELECT * INTO mm FROM market_maker_clients WHERE id = p_market_maker_id;

@@ -17,7 +17,7 @@ SQL_PINS = {
     "order_balance_id.sql": "a2e9f7f1062f909b",
     "release_order.sql": "a20d59b69e85534c",
     "settle_trade.sql": "fe81946feaf11d40",
-    "place_order.sql": "e21bff528b44855f",
+    "place_order.sql": "2f71932f9bfcd0ef",
     "cancel_order.sql": "81ccbb7cff1ac940",
     "order_book.sql": "24057777e3df3d31",
     "market_stats.sql": "0df62c82f590ef25",

@@ -56,7 +56,9 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, act
     bids = page.locator(".st-key-cm_book_buy_EUA")
     entry.wait_for()  # the page's default timeout: the first run of the app imports pandas and plotly
     bids.wait_for()
-    expect(page.get_by_text("Estimated total")).to_be_visible()
+    page.get_by_role("heading", name="My orders").wait_for()  # the last section: the whole page has run
+    expect(page.get_by_role("button", name="Sign in")).to_have_count(0)  # the login form has faded out
+    expect(bids.locator("canvas").first).to_be_visible()
     settled_box(page, entry)
     page.screenshot(path=str(SCREENSHOTS / "cash-market.png"))
 
