@@ -6,22 +6,13 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from core.orders import place_order
-from tests.e2e.conftest import SCREENSHOTS, RunningApp
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.helpers import PASSWORD
 from tests.trading import fund_trader, make_desk
 
 ENTRY = ".st-key-cm_order_entry"
 MAIN_SCROLL = "document.querySelector('.stMain').scrollTop"
 STICKY_TOP = 60  # px: top: 3.75rem in ui.order_book.STICKY_CSS, just under the app header
-
-
-def sign_in(page, app: RunningApp, username: str, password: str) -> None:
-    """conftest's sign_in, with the exact label: "Password" also names the "Show password" button."""
-    page.goto(app.url)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Sign out").wait_for()
 
 
 def deep_book(db, actors) -> None:
