@@ -1,21 +1,15 @@
 """Operations in a real browser: an admin reads the operations table, opens one operation's detail with its
 chart, and the page is captured as docs/screenshots/operations.png."""
 
+import pytest
 from playwright.sync_api import expect
 
 from core.liquidity_service import withdraw_liquidity
-from tests.e2e.conftest import SCREENSHOTS, RunningApp
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.helpers import PASSWORD
 from tests.operations_helpers import create_operation, fund_market_makers, trader_buys, trader_sells
 
-
-def sign_in(page, app: RunningApp, username: str, password: str) -> None:
-    """conftest's sign_in, with the exact label: "Password" also names the "Show password" button."""
-    page.goto(app.url)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Sign out").wait_for()
+pytestmark = pytest.mark.e2e  # conftest's pytestmark marks only conftest itself
 
 
 def settle(page) -> None:
