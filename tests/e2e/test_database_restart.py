@@ -22,19 +22,10 @@ from sqlalchemy import create_engine
 from core.db import ensure_database, make_session_factory, migrate, start_embedded_server
 from core.market_makers import create_market_maker
 from core.users import create_user
-from tests.e2e.conftest import SCREENSHOTS, RunningApp
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, app: RunningApp, username: str, password: str) -> None:
-    """conftest's sign_in, with the exact label: "Password" also names the "Show password" button."""
-    page.goto(app.url)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Sign out").wait_for()
 
 
 @dataclass
