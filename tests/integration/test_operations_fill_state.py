@@ -9,10 +9,10 @@ from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from core.liquidity_service import withdraw_liquidity
 from core.operations import get_operation_detail, list_operations, operation_resting_depth, read_version
 from tests.helpers import snapshot
+from tests.liquidity_helpers import make_trade
 from tests.operations_helpers import (
     create_operation,
     fund_market_makers,
-    trade_between_traders,
     traded_value,
     trader_buys,
     trader_sells,
@@ -71,7 +71,7 @@ def test_trades_between_traders_do_not_count_for_any_operation(db, actors):
     fund_market_makers(db, actors)
     op = create_operation(db, actors, cert="CEA")
 
-    trade_between_traders(db, actors, "EUA", "80.00")
+    make_trade(db, actors, "EUA", "80.00")
 
     assert summary_of(db, op.id).filled_eur == 0
 
