@@ -254,7 +254,12 @@ class Worker:
     def deactivate_market_maker(self) -> str:
         if not self.retiring:
             return "deactivate market maker (none to retire)"
-        deactivate_market_maker(self.db, self.retiring.pop(0), self.rng.choice(self.world.admin_ids))
+        mm = self.retiring.pop(0)
+        try:
+            deactivate_market_maker(self.db, mm, self.rng.choice(self.world.admin_ids))
+        except CoreError:
+            self.retiring.append(mm)  # e.g. it still has open orders: retire it later
+            raise
         return "deactivate market maker"
 
     def liquidity_create(self) -> str:
