@@ -25,7 +25,7 @@ from core.liquidity_service import (
 from core.market import get_market_stats, get_order_book, get_recent_trades
 from core.market_makers import create_market_maker, deactivate_market_maker, fund_market_maker, get_market_maker
 from core.operations import get_operation_detail, list_operations
-from core.orders import cancel_order, get_order, place_order
+from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.users import create_user
 from tests.helpers import PASSWORD, snapshot
 from tests.module_database import cloned_database
@@ -425,3 +425,38 @@ def test_a_hostile_read_parameter_is_refused_with_a_typed_error(db, world, read,
     call, _ = READS[read]
 
     assert_refused_cleanly(db, lambda: call(db, value))
+
+
+ID_TAKERS: dict[str, Callable[[Session, World, object], object]] = {
+    "cancel_order order id": lambda db, w, v: cancel_order(db, v, w.trader),
+    "cancel_order acting user": lambda db, w, v: cancel_order(db, w.trader_order, v),
+    "withdraw_liquidity operation id": lambda db, w, v: withdraw_liquidity(db, v, w.admin),
+    "withdraw_liquidity acting user": lambda db, w, v: withdraw_liquidity(db, w.operation, v),
+    "deactivate_market_maker id": lambda db, w, v: deactivate_market_maker(db, v, w.admin),
+    "deactivate_market_maker acting user": lambda db, w, v: deactivate_market_maker(db, w.lp, v),
+    "get_my_orders user": lambda db, w, v: get_my_orders(db, v),
+}
+
+ID_CASES = [pytest.param(name, value, id=f"{name}-{_label(value)}") for name in ID_TAKERS for value in IDS]
+
+
+@pytest.mark.parametrize(("call", "value"), ID_CASES)
+def test_a_hostile_id_is_refused_by_every_function_taking_one(db, world, call, value):
+    assert_refused_cleanly(db, lambda: ID_TAKERS[call](db, world, value))
+
+
+STATUS_BUG = "core.orders.get_my_orders iterates a status that is neither text nor a list: raw TypeError"
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        *[s for s in ENUMS if isinstance(s, str)],
+        ["OPEN", "GOLD"],
+        pytest.param(1, marks=pytest.mark.xfail(strict=True, reason=STATUS_BUG)),
+        pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=STATUS_BUG)),
+    ],
+    ids=_label,
+)
+def test_a_hostile_status_filter_is_refused(db, world, status):
+    assert_refused_cleanly(db, lambda: get_my_orders(db, world.trader, status))
