@@ -8,17 +8,16 @@ changed migration rebuilds it; cloning it takes ~0.15 s.
 import hashlib
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import PROJECT_ROOT, make_session_factory, migrate, normalize_url, start_embedded_server
-from tests.helpers import Actors, make_actors
+from tests.helpers import Actors, cloned_database, make_actors, with_database
 
 TEMPLATE_LOCK = 7_300_001
 E2E_DIR = Path(__file__).parent / "e2e"  # advisory lock id: one xdist worker builds the template, the others wait
@@ -68,7 +67,7 @@ def template_name(pg_admin_url: str) -> str:
                 # a build that failed half-way (a broken migration) must not block the next attempt
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}_build" WITH (FORCE)')
                 conn.exec_driver_sql(f'CREATE DATABASE "{name}_build"')
-                build = create_engine(_with_database(pg_admin_url, f"{name}_build"))
+                build = create_engine(with_database(pg_admin_url, f"{name}_build"))
                 migrate(build)
                 build.dispose()
                 # renamed only once complete, so a half-built template is never cloned
@@ -79,21 +78,11 @@ def template_name(pg_admin_url: str) -> str:
     return name
 
 
-def _with_database(url: str, database: str) -> str:
-    return make_url(url).set(database=database).render_as_string(hide_password=False)
-
-
 @pytest.fixture
 def database_url(pg_admin_url: str, template_name: str) -> Iterator[str]:
     """A fresh, migrated database for one test."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
-    yield _with_database(pg_admin_url, name)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with cloned_database(pg_admin_url, template_name) as url:
+        yield url
 
 
 @pytest.fixture

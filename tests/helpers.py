@@ -1,8 +1,12 @@
 """Shared test helpers: actors, and a snapshot of every table to prove a refusal changed nothing."""
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from core.entities import create_entity
@@ -26,6 +30,26 @@ def make_actors(db: Session) -> Actors:
     entity = create_entity(db, "Trader Firm", admin.id)
     trader = create_user(db, "trader", PASSWORD, "TRADER", entity_id=entity.id)
     return Actors(admin=admin, analyst=analyst, trader=trader, entity=entity)
+
+
+@contextmanager
+def cloned_database(pg_admin_url: str, template: str, prefix: str = "t") -> Iterator[str]:
+    """A new database cloned from ``template`` (~0.15 s), yielded as a URL and dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        yield with_database(pg_admin_url, name)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL, pointing at another database."""
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
 
 
 def snapshot(db: Session) -> dict[str, list[tuple]]:

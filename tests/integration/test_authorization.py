@@ -24,7 +24,7 @@ from core.market_makers import create_market_maker, deactivate_market_maker, fun
 from core.orders import cancel_order, get_my_orders, place_order
 from core.users import create_user
 from tests.helpers import PASSWORD, Actors, make_actors, snapshot
-from tests.module_database import cloned_database
+from tests.module_database import cloned_session_factory
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Scene:
 @pytest.fixture(scope="module")
 def factory(pg_admin_url: str, template_name: str) -> Iterator[sessionmaker[Session]]:
     """One database for the module: every test here either is refused (changes nothing) or adds its own rows."""
-    with cloned_database(pg_admin_url, template_name) as session_factory:
+    with cloned_session_factory(pg_admin_url, template_name) as session_factory:
         yield session_factory
 
 

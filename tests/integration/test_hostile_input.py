@@ -28,7 +28,7 @@ from core.operations import get_operation_detail, list_operations
 from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.users import create_user
 from tests.helpers import PASSWORD, snapshot
-from tests.module_database import cloned_database
+from tests.module_database import cloned_session_factory
 
 SQL_ISH = "1; DROP TABLE users; --"
 HUGE = "x" * 1_000_000
@@ -73,7 +73,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def factory(pg_admin_url: str, template_name: str) -> Iterator[sessionmaker[Session]]:
-    with cloned_database(pg_admin_url, template_name) as session_factory:
+    with cloned_session_factory(pg_admin_url, template_name) as session_factory:
         yield session_factory
 
 

@@ -5,14 +5,13 @@ import subprocess
 import sys
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from core import cli
 from core.db import PROJECT_ROOT
 from core.market_makers import get_market_makers
 from core.seed import database_is_empty, seed_demo_data
 from core.users import authenticate
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, with_database
 
 
 def test_demo_data_gives_each_role_a_generated_password_and_funds_the_market(db):
@@ -54,7 +53,7 @@ def test_alembic_upgrade_head_from_the_shell_migrates_the_database_url(pg_admin_
     with admin.connect() as conn:
         conn.exec_driver_sql('DROP DATABASE IF EXISTS "shell_migrate" WITH (FORCE)')
         conn.exec_driver_sql('CREATE DATABASE "shell_migrate"')
-    url = make_url(pg_admin_url).set(database="shell_migrate").render_as_string(hide_password=False)
+    url = with_database(pg_admin_url, "shell_migrate")
     try:
         result = subprocess.run(
             [sys.executable, "-m", "alembic", "upgrade", "head"],

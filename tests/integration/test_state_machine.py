@@ -5,27 +5,31 @@ wrong person), preview, create and withdraw liquidity, and provision market make
 each account's holdings (available + locked, per asset), moved only by what core returns: deposits, provisioned
 amounts and the fills of each order. After every step the model must equal the database, and
 ``check_invariants`` (which pins locked to the open orders, hence available too) and ``verify_ledger`` must be
-empty. One database serves every example: each example starts its model from what the database holds.
+empty. Each example runs on its own clone of one seeded database, so a replayed example meets the same state
+and hypothesis draws the same steps (a shared database would make preconditions depend on earlier examples).
 """
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import ExitStack
 from decimal import Decimal
 
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
-    initialize,
     invariant,
     precondition,
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
 
 from bench.workload import World, seed_world
+from core.db import make_session_factory
 from core.entities import fund_entity
 from core.errors import CoreError, PermissionDenied
 from core.invariants import check_invariants
@@ -38,10 +42,11 @@ from core.liquidity_service import (
 )
 from core.market_makers import create_market_maker, fund_market_maker
 from core.orders import Order, cancel_order, get_order, place_order
+from tests.helpers import cloned_database
 
 Account = tuple[str, int]  # ("mm", id) or ("entity", id)
 MID = {"EUA": Decimal("80.00"), "CEA": Decimal("14.00")}
-MAX_MAKERS = 6  # per type: liquidity is split evenly over all of them, so more would starve each share
+MAX_NEW_MAKERS = 2  # per type and example: liquidity is split evenly over all, so more would starve each share
 
 certificates = st.sampled_from(["EUA", "CEA"])
 offsets = st.integers(min_value=-40, max_value=40).map(lambda cents: Decimal(cents) / 100)
@@ -64,35 +69,30 @@ def owner(order: Order) -> Account:
 
 
 class BooksMachine(RuleBasedStateMachine):
-    """Set by the test before running: the session factory and the seeded world."""
+    """Set by the test before running: how to clone the seeded database, and the seeded world."""
 
-    factory: sessionmaker[Session]
+    clone_database: Callable[[], tuple[Engine, Callable[[], None]]]
     world: World
 
     def __init__(self) -> None:
         super().__init__()
-        self.db = self.factory()
-        self.model: dict[tuple[Account, str], Decimal] = defaultdict(Decimal)
+        self.engine, self.drop_database = self.clone_database()
+        self.db = make_session_factory(self.engine)()
+        self.model: dict[tuple[Account, str], Decimal] = defaultdict(Decimal, database_holdings(self.db))
         self.owners: dict[int, Account] = {}
         self.orders: list[int] = []
         self.operations: list[int] = []
         self.providers = list(self.world.provider_ids)
         self.holders = list(self.world.holder_ids)
+        self.new_providers = 0
+        self.new_holders = 0
         self.admin = self.world.admin_ids[0]
         self.trader_entities = dict(zip(self.world.trader_ids, self.world.entity_ids, strict=True))
 
     def teardown(self) -> None:
         self.db.close()
-
-    @initialize()
-    def start_from_the_database(self) -> None:
-        self.model.update(database_holdings(self.db))
-        # market makers of earlier examples: the liquidity tools use them all
-        rows = self.db.execute(text("SELECT id, mm_type::text FROM market_maker_clients WHERE is_active ORDER BY id"))
-        makers = list(rows)
-        self.db.rollback()
-        self.providers = [mm for mm, kind in makers if kind == "LIQUIDITY_PROVIDER"]
-        self.holders = [mm for mm, kind in makers if kind == "ASSET_HOLDER"]
+        self.engine.dispose()
+        self.drop_database()
 
     # --- helpers ---------------------------------------------------------------------------------------------
 
@@ -128,7 +128,7 @@ class BooksMachine(RuleBasedStateMachine):
 
     # --- rules -----------------------------------------------------------------------------------------------
 
-    @precondition(lambda self: len(self.providers) < MAX_MAKERS)
+    @precondition(lambda self: self.new_providers < MAX_NEW_MAKERS)
     @rule(amount=eur_amounts)
     def create_a_liquidity_provider(self, amount: Decimal) -> None:
         mm = self.attempt(
@@ -137,10 +137,11 @@ class BooksMachine(RuleBasedStateMachine):
             )
         )
         if mm is not None:
+            self.new_providers += 1
             self.providers.append(mm.id)
             self.model[("mm", mm.id), "EUR"] += amount
 
-    @precondition(lambda self: len(self.holders) < MAX_MAKERS)
+    @precondition(lambda self: self.new_holders < MAX_NEW_MAKERS)
     @rule(cea=st.integers(0, 5000), eua=st.integers(0, 500))
     def create_an_asset_holder(self, cea: int, eua: int) -> None:
         mm = self.attempt(
@@ -153,6 +154,7 @@ class BooksMachine(RuleBasedStateMachine):
             )
         )
         if mm is not None:
+            self.new_holders += 1
             self.holders.append(mm.id)
             self.model[("mm", mm.id), "CEA"] += cea
             self.model[("mm", mm.id), "EUA"] += eua
@@ -268,7 +270,7 @@ class BooksMachine(RuleBasedStateMachine):
             for funded in result.market_makers:
                 self.model[("mm", funded.id), "EUR"] += funded.amount
 
-    @precondition(lambda self: len(self.holders) < MAX_MAKERS)
+    @precondition(lambda self: self.new_holders < MAX_NEW_MAKERS)
     @rule(cert=certificates, units=st.integers(1, 3000), count=st.integers(1, 3))
     def an_admin_provisions_new_asset_holders(self, cert: str, units: int, count: int) -> None:
         result = self.attempt(
@@ -278,6 +280,7 @@ class BooksMachine(RuleBasedStateMachine):
         )
         if result is not None:
             assert sum(m.amount for m in result.market_makers) == units
+            self.new_holders += len(result.market_makers)
             for created in result.market_makers:
                 self.holders.append(created.id)
                 self.model[("mm", created.id), cert] += created.amount
@@ -296,17 +299,26 @@ class BooksMachine(RuleBasedStateMachine):
         assert verify_ledger(self.db) == []
 
 
-def test_random_sequences_of_every_write_keep_the_model_and_the_invariants(db, session_factory):
-    world = seed_world(db, firms=3, makers_per_type=2, prefix="sm", admins_count=4)
-    BooksMachine.factory = session_factory
-    BooksMachine.world = world
+def test_random_sequences_of_every_write_keep_the_model_and_the_invariants(pg_admin_url, template_name):
+    with cloned_database(pg_admin_url, template_name, prefix="sm_seed") as seeded_url:
+        seed_engine = create_engine(seeded_url)
+        with make_session_factory(seed_engine)() as db:
+            BooksMachine.world = seed_world(db, firms=3, makers_per_type=2, prefix="sm", admins_count=4)
+        seed_engine.dispose()  # a template database must have no connections while it is cloned
+        seeded = make_url(seeded_url).database
 
-    run_state_machine_as_test(
-        BooksMachine,
-        settings=settings(
-            max_examples=20,
-            stateful_step_count=20,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-        ),
-    )
+        def clone_database() -> tuple[Engine, Callable[[], None]]:
+            clone = ExitStack()
+            url = clone.enter_context(cloned_database(pg_admin_url, seeded, prefix="sm"))
+            return create_engine(url), clone.close
+
+        BooksMachine.clone_database = staticmethod(clone_database)
+        run_state_machine_as_test(
+            BooksMachine,
+            settings=settings(
+                max_examples=20,
+                stateful_step_count=20,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            ),
+        )
