@@ -17,6 +17,7 @@ from ui import market_data
 from ui.charts import depth_figure
 from ui.feedback import attempt, flash
 from ui.format import eur, units
+from ui.live import live_fragment
 from ui.order_book import (
     ENTRY_KEY,
     ROW_HEIGHT,
@@ -77,7 +78,7 @@ with db_session() as db:
         balances = get_entity_balances(db, user.entity_id)
 
 
-@st.fragment(run_every=REFRESH)
+@live_fragment(REFRESH)
 def stats_header(certificate: CertificateType) -> None:
     s = market_data.market_stats(certificate.value)
     change = None if s.change_24h is None else f"{s.change_24h:+.2f} ({s.change_pct_24h:+.2f}%) 24h"
@@ -140,7 +141,7 @@ def pick_price(key: str, prices: tuple[float, ...]) -> None:
         st.session_state[PICK_KEY] = prices[cells[0][0]]
 
 
-@st.fragment(run_every=REFRESH)
+@live_fragment(REFRESH)
 def market_panel(certificate: CertificateType) -> None:
     book = market_data.order_book(certificate.value)
     st.subheader("Order book", help="Click a price to use it in the order entry.")
@@ -200,7 +201,7 @@ def market_panel(certificate: CertificateType) -> None:
 market_panel(cert)
 
 
-@st.fragment(run_every=REFRESH)
+@live_fragment(REFRESH)
 def my_orders() -> None:
     st.subheader("My orders" if not is_admin else "Orders you placed for this market maker")
     with db_session() as db:
