@@ -286,6 +286,8 @@ def _provision_targets(action: str, mm_ids: Sequence[object] | None, count: obje
         return None, number
     if not mm_ids:
         raise ValidationError("Choose the market makers to fund")
+    if isinstance(mm_ids, str | bytes) or not isinstance(mm_ids, Sequence | set | frozenset):
+        raise ValidationError(f"Market maker ids must be a list of ids, got {mm_ids!r}")
     ids = [parse_id(i, "Market maker id") for i in mm_ids]
     if len(set(ids)) != len(ids):
         raise ValidationError("Each market maker may be funded once per provisioning")

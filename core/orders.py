@@ -160,8 +160,10 @@ def get_my_orders(
         statuses = list(OrderStatus)
     elif isinstance(status, str):
         statuses = [parse_enum(OrderStatus, status, "order status")]
-    else:
+    elif isinstance(status, Iterable):
         statuses = [parse_enum(OrderStatus, s, "order status") for s in status]
+    else:
+        statuses = [parse_enum(OrderStatus, status, "order status")]  # refuses anything else, clearly
     with unit_of_work(db):
         user = require_role(db, user_id, TRADERS, "list their orders")
         mine = "entity_id = :who" if user.role is Role.TRADER else "placed_by = :who"

@@ -19,6 +19,14 @@ BEGIN
         PERFORM raise_error('CB409', format('Order %s is already %s: there is nothing left to cancel',
                                             o.id, lower(o.status::text)));
     END IF;
+    -- an admin cancelling for a market maker is an admin write (withdrawals ticket themselves)
+    IF o.market_maker_id IS NOT NULL AND p_reason = 'USER' THEN
+        PERFORM create_ticket('CANCEL_ORDER', p_cancelled_by, 'order', o.id,
+            jsonb_build_object('status', o.status, 'remaining_quantity', o.remaining_quantity,
+                               'locked_amount', o.locked_amount),
+            jsonb_build_object('status', 'CANCELLED', 'remaining_quantity', o.remaining_quantity,
+                               'locked_amount', 0));
+    END IF;
     RETURN release_order(o.id, p_reason, p_cancelled_by);
 END;
 $$;

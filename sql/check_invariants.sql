@@ -11,8 +11,9 @@
 --     its orders_created lists exactly those orders;
 --   * every admin write has a ticket: deposits and withdrawals carry one, every market maker and entity has
 --     its creation ticket, every deactivated market maker its deactivation ticket, every liquidity operation
---     its CREATE_LIQUIDITY ticket, each of its orders a PLACE_LIQUIDITY_ORDER ticket, and every order it
---     had withdrawn a WITHDRAW_LIQUIDITY ticket of that operation.
+--     its CREATE_LIQUIDITY ticket, each of its orders a PLACE_LIQUIDITY_ORDER ticket, every order it
+--     had withdrawn a WITHDRAW_LIQUIDITY ticket of that operation, and every other market maker order
+--     (placed by an admin) a PLACE_ORDER ticket.
 CREATE OR REPLACE FUNCTION check_invariants()
 RETURNS TABLE (invariant text, subject text, detail text)
 LANGUAGE sql
@@ -143,6 +144,13 @@ AS $$
      WHERE o.liquidity_operation_id IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM ticket_logs k
                         WHERE k.action = 'PLACE_LIQUIDITY_ORDER' AND k.entity_type = 'order' AND k.entity_id = o.id)
+    UNION ALL
+    SELECT 'every admin write has a ticket', format('order %s', o.id),
+           'market maker order without a PLACE_ORDER ticket'
+      FROM orders o
+     WHERE o.market_maker_id IS NOT NULL AND o.liquidity_operation_id IS NULL
+       AND NOT EXISTS (SELECT 1 FROM ticket_logs k
+                        WHERE k.action = 'PLACE_ORDER' AND k.entity_type = 'order' AND k.entity_id = o.id)
     UNION ALL
     SELECT 'every admin write has a ticket', format('order %s', o.id),
            'withdrawn without a WITHDRAW_LIQUIDITY ticket'

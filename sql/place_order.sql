@@ -178,6 +178,15 @@ BEGIN
     IF o.order_type = 'MARKET' AND o.remaining_quantity > 0 THEN
         o := release_order(o.id, 'MARKET_REMAINDER', p_placed_by);
     END IF;
+
+    -- only admins trade for market makers: an admin write, so it leaves a ticket (liquidity orders get
+    -- theirs from create_liquidity_operation)
+    IF p_market_maker_id IS NOT NULL AND p_liquidity_operation_id IS NULL THEN
+        PERFORM create_ticket('PLACE_ORDER', p_placed_by, 'order', o.id, NULL, jsonb_build_object(
+            'market_maker_id', o.market_maker_id, 'certificate_type', o.certificate_type, 'side', o.side,
+            'order_type', o.order_type, 'price', o.price, 'quantity', o.quantity,
+            'filled_quantity', o.filled_quantity, 'status', o.status));
+    END IF;
     RETURN o;
 END;
 $$;

@@ -259,17 +259,8 @@ def _label(value: object) -> str:
     return text if len(text) <= 30 else f"{text[:20]}…({len(text)} chars)"
 
 
-# bugs found here and reported to their owners; strict: the mark fails once the bug is fixed
-KNOWN_BUGS = {
-    ("provision_market_makers", "mm_ids", 5): "core.liquidity_service._provision_targets iterates mm_ids "
-    "without checking it is a list: raw TypeError",
-}
-
-
 def _case(entry: str, param: str, value: object) -> object:
-    bug = next((reason for key, reason in KNOWN_BUGS.items() if key == (entry, param, value)), None)
-    marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-    return pytest.param(entry, param, value, id=f"{entry}-{param}-{_label(value)}", marks=marks)
+    return pytest.param(entry, param, value, id=f"{entry}-{param}-{_label(value)}")
 
 
 CASES = [

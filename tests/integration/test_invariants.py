@@ -215,12 +215,6 @@ def test_a_deactivation_without_a_ticket_is_reported(db, funded):
     assert [v.detail for v in check_invariants(db)] == ["deactivated without a ticket"]
 
 
-ADMIN_ORDER_TICKET_GAP = (
-    "place_order/cancel_order write no ticket when an admin trades for a market maker, so this admin write "
-    "leaves no audit row (liquidity orders do get PLACE_LIQUIDITY_ORDER tickets)"
-)
-
-
 def _tickets_of_order(db: Session, order_id: int) -> list[str]:
     rows = db.execute(
         text("SELECT action FROM ticket_logs WHERE entity_type = 'order' AND entity_id = :id"), {"id": order_id}
@@ -230,18 +224,27 @@ def _tickets_of_order(db: Session, order_id: int) -> list[str]:
     return actions
 
 
-@pytest.mark.xfail(strict=True, reason=ADMIN_ORDER_TICKET_GAP)
 def test_an_admin_order_for_a_market_maker_leaves_a_ticket(db, actors, funded):
     order = place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 1, "90.00", market_maker_id=funded["ah"])
 
-    assert _tickets_of_order(db, order.id) != []
+    assert _tickets_of_order(db, order.id) == ["PLACE_ORDER"]
+    assert check_invariants(db) == []
 
 
-@pytest.mark.xfail(strict=True, reason=ADMIN_ORDER_TICKET_GAP)
 def test_an_admin_cancel_of_a_market_maker_order_leaves_a_ticket(db, actors, funded):
     order = place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 1, "90.00", market_maker_id=funded["ah"])
-    before = _tickets_of_order(db, order.id)
 
     cancel_order(db, order.id, actors.admin.id)
 
-    assert len(_tickets_of_order(db, order.id)) > len(before)
+    assert _tickets_of_order(db, order.id) == ["PLACE_ORDER", "CANCEL_ORDER"]
+
+
+def test_a_market_maker_order_placed_behind_the_audit_trail_is_reported(db, funded):
+    _insert_order(db, funded, "SELL", "95.00", 1, locked_amount=1, market_maker_id=funded["ah"], entity_id="NULL")
+    tamper(
+        db,
+        f"UPDATE balances SET available = available - 1, locked = locked + 1 "
+        f"WHERE market_maker_id = {funded['ah']} AND asset = 'EUA'",
+    )
+
+    assert "market maker order without a PLACE_ORDER ticket" in [v.detail for v in check_invariants(db)]
