@@ -241,7 +241,7 @@ SQL_PINS = {
     "balance_id_for.sql": "a97a850cdd199178",
     "apply_balance_change.sql": "958f04fd340da343",
     "create_account_balances.sql": "f77bd644156582a4",
-"fund_account.sql": "d3a0156f826d4d3f",
+    "fund_account.sql": "d3a0156f826d4d3f",
     "create_market_maker.sql": "6e46425d8e3a7ccd",
     "create_entity.sql": "523bf08164a0cea4",
     "deactivate_market_maker.sql": "155bb48b7b6eeebf",

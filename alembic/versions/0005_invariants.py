@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 SQL_PINS: dict[str, str] = {
-"check_invariants.sql": "00f9b9b217ec1606",
+    "check_invariants.sql": "00f9b9b217ec1606",
 }
 
 

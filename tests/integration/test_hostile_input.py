@@ -436,8 +436,6 @@ def test_a_hostile_id_is_refused_by_every_function_taking_one(db, world, call, v
     assert_refused_cleanly(db, lambda: ID_TAKERS[call](db, world, value))
 
 
-
-
 @pytest.mark.parametrize(
     "status",
     [
