@@ -24,13 +24,7 @@ BEGIN
      WHERE id = balance_id_for(p_market_maker_id, p_entity_id, p_asset) FOR UPDATE;
 
     IF p_market_maker_id IS NOT NULL THEN
-        SELECT * INTO mm FROM market_maker_clients WHERE id = p_market_maker_id;
-        IF NOT FOUND THEN
-            PERFORM raise_error('CB404', format('Market maker %s does not exist', p_market_maker_id));
-        END IF;
-        IF NOT mm.is_active THEN
-            PERFORM raise_error('CB409', format('Market maker "%s" is deactivated and cannot be funded', mm.name));
-        END IF;
+        mm := active_market_maker(p_market_maker_id, 'be funded');
         IF mm.mm_type = 'LIQUIDITY_PROVIDER' AND p_asset <> 'EUR' THEN
             PERFORM raise_error('CB400', format(
                 'Liquidity provider "%s" holds EUR only; %s goes to an asset holder', mm.name, p_asset));

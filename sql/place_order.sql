@@ -24,7 +24,6 @@ AS $$
 DECLARE
     o             orders;
     r             orders;
-    mm            market_maker_clients;
     v_opposite    order_side := CASE p_side WHEN 'BUY' THEN 'SELL' ELSE 'BUY' END::order_side;
     v_cert        asset_type := p_certificate_type::text::asset_type;
     v_candidates  bigint[];
@@ -102,13 +101,7 @@ BEGIN
          CROSS JOIN (VALUES ('EUR'::asset_type), (v_cert)) AS asset(a)));
 
     IF p_market_maker_id IS NOT NULL THEN
-        SELECT * INTO mm FROM market_maker_clients WHERE id = p_market_maker_id;
-        IF NOT FOUND THEN
-            PERFORM raise_error('CB404', format('Market maker %s does not exist', p_market_maker_id));
-        END IF;
-        IF NOT mm.is_active THEN
-            PERFORM raise_error('CB409', format('Market maker "%s" is deactivated and cannot place orders', mm.name));
-        END IF;
+        PERFORM active_market_maker(p_market_maker_id, 'place orders');
     ELSIF NOT EXISTS (SELECT 1 FROM entities WHERE id = p_entity_id) THEN
         PERFORM raise_error('CB404', format('Entity %s does not exist', p_entity_id));
     END IF;

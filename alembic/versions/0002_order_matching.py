@@ -17,7 +17,7 @@ SQL_PINS = {
     "order_balance_id.sql": "a2e9f7f1062f909b",
     "release_order.sql": "a20d59b69e85534c",
     "settle_trade.sql": "fe81946feaf11d40",
-    "place_order.sql": "38294ebc875cd5bb",
+    "place_order.sql": "cdd084f63e896503",
     "cancel_order.sql": "8e26ec62642bca1d",
     "order_book.sql": "24057777e3df3d31",
     "market_stats.sql": "0df62c82f590ef25",

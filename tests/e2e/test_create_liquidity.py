@@ -4,18 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, RunningApp
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.helpers import PASSWORD
 from tests.liquidity_helpers import make_holders, make_providers
-
-
-def sign_in(page, app: RunningApp, username: str, password: str) -> None:
-    """conftest's sign_in, with the exact label: "Password" also names the "Show password" button."""
-    page.goto(app.url)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Sign out").wait_for()
 
 
 def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_market(db, actors, app_server, page):

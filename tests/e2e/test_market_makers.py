@@ -5,17 +5,8 @@ import re
 from playwright.sync_api import expect
 
 from core.market_makers import create_market_maker
-from tests.e2e.conftest import SCREENSHOTS, RunningApp
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.helpers import PASSWORD
-
-
-def sign_in(page, app: RunningApp, username: str, password: str) -> None:
-    """conftest's sign_in, with the exact label: "Password" also names the "Show password" button."""
-    page.goto(app.url)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Sign out").wait_for()
 
 
 def open_market_makers(page) -> None:
