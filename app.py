@@ -10,7 +10,7 @@ from core.errors import AuthenticationFailed, CoreError, DatabaseUnavailable
 from core.users import authenticate
 from ui.feedback import show_flashed
 from ui.navigation import pages_for
-from ui.runtime import db_session
+from ui.runtime import db_session, session_factory
 from ui.session import NOTICE_KEY, current_user, sign_in, sign_out
 
 log = logging.getLogger("carbon.app")
@@ -66,6 +66,9 @@ def database_unavailable(message: str) -> None:
 
 
 def main() -> None:
+    # the database first, even before sign-in: the embedded server starts, migrates and (on first start)
+    # prints the demo passwords on the first page view, and an unreachable database is reported at once
+    session_factory()
     user = current_user()
     if user is None:
         st.navigation([st.Page(login_page, title="Sign in", icon=":material/login:")], position="hidden").run()

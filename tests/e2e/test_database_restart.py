@@ -117,6 +117,7 @@ def test_a_live_page_reports_the_database_down_without_any_click_and_recovers(pa
 
 def test_signing_in_while_the_database_is_down_says_so_and_the_form_comes_back(page, app_server, restartable):
     page.goto(app_server.url)
+    page.get_by_label("Username").wait_for()  # the app has reached the database once: the form is up
     restartable.stop()
 
     page.get_by_label("Username").fill("admin")
