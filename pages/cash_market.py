@@ -109,9 +109,10 @@ with st.container(key=ENTRY_KEY, border=True):
             cols[1].segmented_control("Type", ["LIMIT", "MARKET"], required=True, key="cm_type", format_func=str.title)
         )
         book = market_data.order_book(cert.value)
-        # start from the best opposite price whenever the market, side or account changes; keep what was typed
+        # start from the best opposite price whenever the market, side or account changes; keep what was typed.
+        # Streamlit forgets a widget's value while its page is not shown, so a missing price starts afresh too.
         context = f"{cert}/{side}/{mm_id}"
-        if st.session_state.get("cm_price_ctx") not in (context, "picked"):
+        if st.session_state.get("cm_price_ctx") not in (context, "picked") or "cm_price" not in st.session_state:
             start = default_price(side, book, market_data.market_stats(cert.value), get_settings().default_prices[cert])
             st.session_state["cm_price"] = float(start)
         st.session_state["cm_price_ctx"] = context

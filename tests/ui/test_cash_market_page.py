@@ -128,3 +128,13 @@ def test_a_price_clicked_in_the_book_goes_into_the_order_entry(open_page, actors
 
     assert at.number_input(key="cm_price").value == pytest.approx(81.20)
     assert "Estimated total **€812.00**" in markdown(at)
+
+
+def test_the_price_is_prefilled_again_after_visiting_another_page(open_page, actors, market):
+    at = open_page(actors.admin)
+
+    at.switch_page("pages/market_makers.py").run()
+    at.switch_page("pages/cash_market.py").run()
+
+    assert not at.exception
+    assert at.number_input(key="cm_price").value == pytest.approx(81.00)
