@@ -6,9 +6,10 @@ from sqlalchemy.orm import Session
 from core.auth import require_role
 from core.enums import AssetType, Role
 from core.errors import NotFound
+from core.funding import deposit
 from core.models import AssetBalance, Entity, LedgerEntry
 from core.sqlcall import fetch_all, fetch_one, unit_of_work
-from core.validation import parse_amount, parse_enum, parse_id, parse_name
+from core.validation import parse_id, parse_name
 
 
 def create_entity(db: Session, name: str, created_by_id: int) -> Entity:
@@ -29,20 +30,7 @@ def fund_entity(
     db: Session, entity_id: int, asset_type: AssetType | str, amount: object, created_by_id: int
 ) -> LedgerEntry:
     """Admin deposit of EUR or certificates into a trader firm; returns the ledger row (with its ticket)."""
-    asset = parse_enum(AssetType, asset_type, "asset type")
-    value = parse_amount(amount, asset)
-    eid = parse_id(entity_id, "Entity id")
-    with unit_of_work(db):
-        require_role(db, created_by_id, Role.ADMIN, "fund entities")
-        row = (
-            db.execute(
-                text("SELECT * FROM fund_account(NULL, :e, :a, :v, :by)"),
-                {"e": eid, "a": asset.value, "v": value, "by": created_by_id},
-            )
-            .mappings()
-            .one()
-        )
-    return LedgerEntry.model_validate(row)
+    return deposit(db, asset_type, amount, created_by_id, entity_id=entity_id)
 
 
 def get_entity(db: Session, entity_id: int) -> Entity:

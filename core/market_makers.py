@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from core.auth import require_role
 from core.enums import AssetType, MarketMakerType, Role
 from core.errors import NotFound, ValidationError
+from core.funding import deposit
 from core.models import LedgerEntry, MarketMaker
 from core.sqlcall import fetch_all, fetch_one, unit_of_work
 from core.validation import parse_amount, parse_enum, parse_id, parse_name
@@ -82,20 +83,7 @@ def fund_market_maker(
     db: Session, mm_id: int, asset_type: AssetType | str, amount: object, created_by_id: int
 ) -> LedgerEntry:
     """Admin deposit: EUR into a liquidity provider, CEA/EUA into an asset holder. Returns the ledger row."""
-    asset = parse_enum(AssetType, asset_type, "asset type")
-    value = parse_amount(amount, asset)
-    mid = parse_id(mm_id, "Market maker id")
-    with unit_of_work(db):
-        require_role(db, created_by_id, ADMIN, "fund market makers")
-        row = (
-            db.execute(
-                text("SELECT * FROM fund_account(:m, NULL, :a, :v, :by)"),
-                {"m": mid, "a": asset.value, "v": value, "by": created_by_id},
-            )
-            .mappings()
-            .one()
-        )
-    return LedgerEntry.model_validate(row)
+    return deposit(db, asset_type, amount, created_by_id, market_maker_id=mm_id)
 
 
 def deactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> MarketMaker:
