@@ -46,6 +46,8 @@ if (picked := st.session_state.pop(PICK_KEY, None)) is not None:
     st.session_state["cm_type"] = OrderType.LIMIT.value
     st.session_state["cm_price"] = picked
     st.session_state["cm_price_ctx"] = "picked"
+if (requested := st.session_state.pop(market_data.OPEN_ON_KEY, None)) is not None:  # another page sent us to this book
+    st.session_state["cm_cert"] = requested
 st.session_state.setdefault("cm_cert", CertificateType.EUA.value)
 st.session_state.setdefault("cm_side", OrderSide.BUY.value)
 st.session_state.setdefault("cm_type", OrderType.LIMIT.value)

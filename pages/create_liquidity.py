@@ -15,6 +15,7 @@ from core.liquidity_service import (
     preview_liquidity_creation,
     provision_market_makers,
 )
+from ui import market_data
 from ui.feedback import attempt, flash
 from ui.format import eur, units
 from ui.liquidity_view import (
@@ -217,6 +218,7 @@ def show_result(op: LiquidityOperation) -> None:
             for label, value in result_lines(op):
                 st.metric(label, value)
         if CASH_MARKET is not None:
+            st.session_state[market_data.OPEN_ON_KEY] = op.certificate_type.value  # the Cash Market opens on this book
             st.page_link(
                 CASH_MARKET.path, label="See the orders on the Cash Market", icon=":material/candlestick_chart:"
             )

@@ -8,6 +8,7 @@ from ui.runtime import db_session
 
 TTL_SECONDS = 2
 BOOK_DEPTH = 50
+OPEN_ON_KEY = "cm_open_on"  # set by another page to open the cash market on that certificate's book
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -88,6 +88,19 @@ def test_execute_places_the_orders_and_shows_the_ticket_and_amounts(open_app, db
     assert count_rows(db, "orders") == 9
 
 
+def test_after_executing_the_cash_market_opens_on_the_same_certificate(open_app, db, actors):
+    make_providers(db, actors.admin, 1)
+    make_holders(db, actors.admin, 1, cert="CEA")
+    at = _preview(open_app(actors.admin, PAGE), "2000", "2000", cert="CEA")
+    at.button(key="liq_execute").click().run()
+
+    at.switch_page("pages/cash_market.py").run()
+
+    assert not at.exception
+    assert at.segmented_control(key="cm_cert").value == "CEA"
+    assert len(at.dataframe[0].value) == 3  # the three bid levels just placed
+
+
 def test_a_refused_amount_shows_the_reason_inside_the_dialog(open_app, db, actors):
     make_providers(db, actors.admin, 1)
     at = open_app(actors.admin, PAGE)
