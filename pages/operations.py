@@ -3,6 +3,7 @@
 Read-only for analysts. Admins may withdraw an operation's remaining liquidity (core refuses anyone else).
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
@@ -68,6 +69,24 @@ def page_number(key: str, signature: str, pages: int) -> int:
         st.session_state[key] = 1
     st.session_state[key] = min(max(1, st.session_state.get(key, 1)), pages)
     return st.session_state[key]
+
+
+def pager_with_export(
+    prefix: str, pages: int, caption: str, label: str, csv: Callable[[], bytes], file_name: str
+) -> None:
+    """Under a paged table: the page number (key ``{prefix}_page``), where we are, and a CSV of every match."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.number_input("Page", min_value=1, max_value=pages, step=1, key=f"{prefix}_page", width=130)
+        st.caption(caption)
+        st.download_button(
+            label,
+            data=csv,
+            file_name=file_name,
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"{prefix}_csv",
+        )
 
 
 def withdraw(operation_id: int, ticket_id: str) -> None:
@@ -143,18 +162,14 @@ def operations_view(base: dict[str, object]) -> None:
         key="ops_table",
         alt="Liquidity operations matching the filters, with their live fill state",
     )
-    with st.container(horizontal=True, vertical_alignment="center"):
-        st.number_input("Page", min_value=1, max_value=result.pages, step=1, key="ops_page", width=130)
-        st.caption(f"Page {page} of {result.pages} · {result.total:,} operations")
-        st.download_button(
-            "Download filtered operations (CSV)",
-            data=lambda: csv_bytes(operations_frame(data.all_operations(signature, version))),
-            file_name="liquidity-operations.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="ops_csv",
-        )
+    pager_with_export(
+        "ops",
+        result.pages,
+        f"Page {page} of {result.pages} · {result.total:,} operations",
+        "Download filtered operations (CSV)",
+        lambda: csv_bytes(operations_frame(data.all_operations(signature, version))),
+        "liquidity-operations.csv",
+    )
     if result.rows:
         operation_detail(result.rows)
 
@@ -291,18 +306,14 @@ def audit_view() -> None:
         alt="Audit trail: tickets matching the filters, newest first",
     )
     count = f"{result.total:,}" if result.total_is_exact else f"{COUNT_CAP:,}+"
-    with st.container(horizontal=True, vertical_alignment="center"):
-        st.number_input("Page", min_value=1, max_value=result.pages, step=1, key="audit_page", width=130)
-        st.caption(f"Page {page} of {result.pages} · {count} tickets, newest first")
-        st.download_button(
-            "Download filtered audit log (CSV)",
-            data=lambda: csv_bytes(tickets_frame(data.all_tickets(signature, version))),
-            file_name="audit-log.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="audit_csv",
-        )
+    pager_with_export(
+        "audit",
+        result.pages,
+        f"Page {page} of {result.pages} · {count} tickets, newest first",
+        "Download filtered audit log (CSV)",
+        lambda: csv_bytes(tickets_frame(data.all_tickets(signature, version))),
+        "audit-log.csv",
+    )
     if not result.total_is_exact:
         st.caption(f"Only the newest {COUNT_CAP:,} matching tickets are paged and exported: narrow the filters.")
 
