@@ -14,7 +14,6 @@ throwaway database.
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -27,7 +26,8 @@ os.environ.setdefault("CARBON_LIQUIDITY_RATE_LIMIT_PER_MINUTE", "100000")
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from core.db import make_session_factory, migrate, normalize_url, start_embedded_server
+from bench.server import bench_database
+from core.db import make_session_factory, migrate
 from core.liquidity_service import create_liquidity, provision_market_makers, withdraw_liquidity
 from core.market_makers import deactivate_market_maker
 
@@ -56,14 +56,6 @@ def timed_ms(fn: Callable[[], object]) -> tuple[float, object]:
     start = time.perf_counter()
     result = fn()
     return (time.perf_counter() - start) * 1000, result
-
-
-def database_url() -> tuple[str, object | None]:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        return normalize_url(url), None
-    server = start_embedded_server(Path(tempfile.mkdtemp(prefix="carbon-bench-")) / "pg", cleanup_mode="stop")
-    return server.get_uri("postgres", driver="psycopg"), server
 
 
 def setup(db: Session) -> tuple[int, int, int]:
@@ -114,7 +106,7 @@ def bench_size(db: Session, admin: int, entity: int, balance: int, per_side: int
 
 
 def main() -> None:
-    url, _server = database_url()
+    url, _server = bench_database()
     engine = create_engine(url)
     migrate(engine)
     db = make_session_factory(engine)()

@@ -8,10 +8,8 @@ The data is written set-based (INSERT … SELECT generate_series), not through c
 reads. Each figure is the median of several calls through the same core functions the page uses.
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+from bench.server import bench_database
 from core.audit import list_ticket_actions, list_tickets
-from core.db import make_session_factory, migrate, normalize_url, start_embedded_server
+from core.db import make_session_factory, migrate
 from core.operations import (
     get_operation_detail,
     list_operations,
@@ -123,14 +122,6 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(samples)
 
 
-def database_url() -> tuple[str, object | None]:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        return normalize_url(url), None
-    server = start_embedded_server(Path(tempfile.mkdtemp(prefix="carbon-bench-")) / "pg", cleanup_mode="stop")
-    return server.get_uri("postgres", driver="psycopg"), server
-
-
 def load(db: Session) -> float:
     start = time.perf_counter()
     # raw driver call: the script holds % operators and several statements, and no bind parameters
@@ -140,7 +131,7 @@ def load(db: Session) -> float:
 
 
 def main() -> None:
-    url, server = database_url()
+    url, server = bench_database()
     engine = create_engine(url)
     migrate(engine)
     db = make_session_factory(engine)()

@@ -18,7 +18,6 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from core.db import make_session_factory, migrate, normalize_url, start_embedded_server
+from bench.server import bench_database
+from core.db import make_session_factory, migrate, with_database
 from core.entities import create_entity, fund_entity
 from core.ledger import verify_ledger
 from core.market import get_order_book
@@ -44,19 +44,6 @@ CLIENTS = (1, 8)
 BOOK_SIZES = (10_000, 100_000)
 PRICE = Decimal("80.00")
 LOT = 5
-
-
-def servers() -> tuple[str, object | None]:
-    """An admin URL (database ``postgres``) of the server to use."""
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        return normalize_url(url), None
-    server = start_embedded_server(Path(tempfile.mkdtemp(prefix="carbon-bench-")) / "pg", cleanup_mode="stop")
-    return server.get_uri("postgres", driver="psycopg"), server
-
-
-def with_database(url: str, name: str) -> str:
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 def create_database(admin_url: str, name: str) -> str:
@@ -184,7 +171,7 @@ def median_ms(fn, before=None) -> float:
 
 
 def main() -> None:
-    admin_url, _server = servers()
+    admin_url, _server = bench_database()
     url = create_database(admin_url, "bench_orders")
     pgbench_url = create_database(admin_url, "bench_pgbench")
     engine = create_engine(url)

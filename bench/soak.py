@@ -9,7 +9,6 @@ breaks (goal: 0 deadlocks, 0 breaks). Exits 1 if any break, deadlock or raw erro
 """
 
 import argparse
-import os
 import sys
 import tempfile
 import threading
@@ -21,18 +20,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
+from bench.server import bench_database
 from bench.workload import Tally, Worker, seed_world
-from core.db import ensure_database, make_session_factory, migrate, normalize_url, start_embedded_server
+from core.db import ensure_database, make_session_factory, migrate
 from core.invariants import check_invariants
 from core.ledger import verify_ledger
 
 
 def database_url(workdir: Path) -> tuple[str, object | None]:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        return normalize_url(url), None
-    server = start_embedded_server(workdir / "pg", cleanup_mode="stop")
-    ensure_database(server.get_uri("postgres", driver="psycopg"), "soak")
+    url, server = bench_database(workdir)
+    if server is None:
+        return url, None
+    ensure_database(url, "soak")
     return server.get_uri("soak", driver="psycopg"), server
 
 

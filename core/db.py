@@ -70,6 +70,11 @@ def ensure_database(admin_url: str, name: str, template: str | None = None) -> N
         engine.dispose()
 
 
+def with_database(url: str, database: str) -> str:
+    """The same server URL, pointing at another database."""
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
 def resolve_database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     return normalize_url(url) if url else embedded_url()

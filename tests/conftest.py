@@ -16,8 +16,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db import PROJECT_ROOT, make_session_factory, migrate, normalize_url, start_embedded_server
-from tests.helpers import Actors, cloned_database, make_actors, with_database
+from core.db import PROJECT_ROOT, make_session_factory, migrate, normalize_url, start_embedded_server, with_database
+from tests.helpers import Actors, cloned_database, make_actors
 
 TEMPLATE_LOCK = 7_300_001
 E2E_DIR = Path(__file__).parent / "e2e"  # advisory lock id: one xdist worker builds the template, the others wait

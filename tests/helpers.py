@@ -6,9 +6,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from core.db import with_database
 from core.entities import create_entity
 from core.models import Entity, User
 from core.users import create_user
@@ -45,11 +45,6 @@ def cloned_database(pg_admin_url: str, template: str, prefix: str = "t") -> Iter
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
-
-
-def with_database(url: str, database: str) -> str:
-    """The same server URL, pointing at another database."""
-    return make_url(url).set(database=database).render_as_string(hide_password=False)
 
 
 def snapshot(db: Session) -> dict[str, list[tuple]]:

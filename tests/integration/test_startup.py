@@ -7,11 +7,11 @@ import sys
 from sqlalchemy import create_engine, text
 
 from core import cli
-from core.db import PROJECT_ROOT
+from core.db import PROJECT_ROOT, with_database
 from core.market_makers import get_market_makers
 from core.seed import database_is_empty, seed_demo_data
 from core.users import authenticate
-from tests.helpers import PASSWORD, with_database
+from tests.helpers import PASSWORD
 
 
 def test_demo_data_gives_each_role_a_generated_password_and_funds_the_market(db):
