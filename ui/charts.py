@@ -21,28 +21,18 @@ def depth_figure(book: OrderBook, mid: Decimal | None = None, window: Decimal = 
     asks = [lv for lv in book.asks if high is None or lv.price <= high]
 
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=[float(lv.price) for lv in bids],
-            y=[lv.cumulative for lv in bids],
-            name="Bids",
-            mode="lines",
-            line={"shape": "hv", "color": BID_COLOR, "width": 2},
-            fill="tozeroy",
-            hovertemplate="€%{x:.2f}<br>%{y:,} cumulative<extra>Bids</extra>",
+    for name, levels, color in (("Bids", bids, BID_COLOR), ("Asks", asks, ASK_COLOR)):
+        fig.add_trace(
+            go.Scatter(
+                x=[float(lv.price) for lv in levels],
+                y=[lv.cumulative for lv in levels],
+                name=name,
+                mode="lines",
+                line={"shape": "hv", "color": color, "width": 2},
+                fill="tozeroy",
+                hovertemplate=f"€%{{x:.2f}}<br>%{{y:,}} cumulative<extra>{name}</extra>",
+            )
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[float(lv.price) for lv in asks],
-            y=[lv.cumulative for lv in asks],
-            name="Asks",
-            mode="lines",
-            line={"shape": "hv", "color": ASK_COLOR, "width": 2},
-            fill="tozeroy",
-            hovertemplate="€%{x:.2f}<br>%{y:,} cumulative<extra>Asks</extra>",
-        )
-    )
     if mid is not None:
         fig.add_vline(x=float(mid), line={"dash": "dot", "color": "#64748b"}, annotation_text=f"mid €{mid:,.3f}")
     fig.update_layout(
