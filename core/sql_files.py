@@ -1,9 +1,13 @@
-"""The sql/ folder: readable source of every stored function and view, installed by migrations.
+"""The sql/ folder and the frozen copies the migrations install.
 
-A revision pins each file it installs to the digest the file had when the revision was written.
-Editing a file therefore needs a new revision pinning the new digest (a test enforces this), so an
-applied revision never changes meaning: on a fresh database an old revision skips a file whose text
-has moved on, and the newer revision that pins the current text installs it.
+``sql/`` is the readable source of every stored function and view as it is at head. A revision never reads it:
+it pins each file it installs to a digest, and installs the frozen copy of exactly that text
+(``alembic/sql/<name>.<digest>.sql``). So an applied revision means the same thing forever, and a fresh install
+and an upgrade from any earlier revision run the very same SQL (pgmq's way: each version carries its own SQL).
+
+Changing a function: edit ``sql/x.sql``, then ``python -m core.sql_files pin x.sql`` freezes the new text and
+prints the pin to paste into a new revision. Tests fail while a pin has no frozen copy, a frozen copy does not
+match its digest, or the newest pin of a file is not its current text.
 """
 
 import hashlib
@@ -12,27 +16,56 @@ from pathlib import Path
 from sqlalchemy.engine import Connection
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+FROZEN_DIR = SQL_DIR.parent / "alembic" / "sql"
+
+
+def digest_of(text: bytes) -> str:
+    """Short sha256, as pinned in revisions."""
+    return hashlib.sha256(text).hexdigest()[:16]
 
 
 def sql_digest(name: str) -> str:
-    """Short sha256 of one sql/ file, as pinned in revisions."""
-    return hashlib.sha256((SQL_DIR / name).read_bytes()).hexdigest()[:16]
+    """Digest of the current text of one sql/ file."""
+    return digest_of((SQL_DIR / name).read_bytes())
+
+
+def frozen_path(name: str, digest: str) -> Path:
+    return FROZEN_DIR / f"{Path(name).stem}.{digest}.sql"
+
+
+def frozen_text(name: str, digest: str) -> str:
+    """The text a revision pinned; refuses a missing or altered copy rather than install something else."""
+    path = frozen_path(name, digest)
+    if not path.exists():
+        raise FileNotFoundError(f"{name} pinned at {digest} has no frozen copy at {path}")
+    data = path.read_bytes()
+    if digest_of(data) != digest:
+        raise ValueError(f"The frozen copy {path} no longer matches its digest {digest}: restore it from git")
+    return data.decode()
 
 
 def install_sql(connection: Connection, pins: dict[str, str]) -> list[str]:
-    """Run the pinned sql/ files whose text still matches their pin; return the names installed."""
-    installed = []
+    """Run the frozen text of every pinned file, in the order given; return the names installed."""
     for name, digest in pins.items():
-        if sql_digest(name) != digest:
-            continue  # a later revision pins the current text of this file
         # raw driver call: the files hold %, :=, and several statements, none of them bind parameters
-        connection.connection.driver_connection.execute((SQL_DIR / name).read_text())
-        installed.append(name)
-    return installed
+        connection.connection.driver_connection.execute(frozen_text(name, digest))
+    return list(pins)
 
 
-if __name__ == "__main__":  # python -m core.sql_files a.sql b.sql  → the pins to paste into a revision
+def freeze(name: str) -> str:
+    """Copy the current text of ``sql/<name>`` into the frozen store; return its digest."""
+    digest = sql_digest(name)
+    target = frozen_path(name, digest)
+    if not target.exists():
+        FROZEN_DIR.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((SQL_DIR / name).read_bytes())
+    return digest
+
+
+if __name__ == "__main__":  # python -m core.sql_files pin a.sql b.sql  → freeze them, print the pins
     import sys
 
-    for file_name in sys.argv[1:]:
-        print(f'    "{file_name}": "{sql_digest(file_name)}",')
+    if len(sys.argv) < 3 or sys.argv[1] != "pin":
+        sys.exit("usage: python -m core.sql_files pin a.sql [b.sql ...]")
+    for file_name in sys.argv[2:]:
+        print(f'    "{file_name}": "{freeze(file_name)}",')
