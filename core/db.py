@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic.config import Config
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -99,31 +100,27 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-def migrate(connection_or_engine: Engine | Connection) -> None:
-    """``alembic upgrade head`` on the given database."""
-    from alembic.config import Config
-
-    from alembic import command
-
+def alembic_config() -> Config:
     cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
-    if isinstance(connection_or_engine, Engine):
-        with connection_or_engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-    else:
-        cfg.attributes["connection"] = connection_or_engine
-        command.upgrade(cfg, "head")
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """``alembic upgrade <revision>`` on the given database (alembic/env.py manages the transactions)."""
+    from alembic import command
+
+    cfg = alembic_config()
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
 
 
 def schema_is_current(engine: Engine) -> bool:
     """True when the database is migrated to the newest revision."""
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
-    heads = set(ScriptDirectory.from_config(cfg).get_heads())
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     with engine.connect() as conn:
         has_table = conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar()
         current = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()) if has_table else set()

@@ -14,9 +14,9 @@ from core.db import (
     make_session_factory,
     migrate,
     normalize_url,
-    schema_is_current,
 )
 from core.errors import DatabaseUnavailable
+from core.schema import SchemaDriftError, head_problems
 from core.seed import database_is_empty, seed_demo_data
 
 
@@ -24,7 +24,10 @@ from core.seed import database_is_empty, seed_demo_data
 def _session_factory(database_url: str | None) -> sessionmaker[Session]:
     if database_url is None:
         engine = make_engine(embedded_url())
-        migrate(engine)
+        try:
+            migrate(engine)
+        except SchemaDriftError as exc:
+            raise DatabaseUnavailable(str(exc)) from None
         factory = make_session_factory(engine)
         with factory() as db:
             if database_is_empty(db):
@@ -33,8 +36,9 @@ def _session_factory(database_url: str | None) -> sessionmaker[Session]:
                 print(f"\nDemo data loaded. Sign in with (shown once, not stored):\n{lines}\n", flush=True)
         return factory
     engine = make_engine(normalize_url(database_url))
-    if not schema_is_current(engine):
-        raise DatabaseUnavailable("The database schema is not up to date: run `alembic upgrade head` first.")
+    if (problem := head_problems(engine)) is not None:
+        engine.dispose()
+        raise DatabaseUnavailable(problem)
     return make_session_factory(engine)
 
 
