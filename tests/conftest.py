@@ -1,8 +1,10 @@
-"""Real PostgreSQL for the suite: one server, one migrated template, a fresh database per test.
+"""Real PostgreSQL for the suite: one server, two migrated templates, a fresh database per test.
 
 The server is ``TEST_DATABASE_URL`` (a role that may CREATE DATABASE) or an embedded one whose data
-stays under the temp dir between runs. The template's name carries a digest of alembic/ and sql/, so a
-changed migration rebuilds it; cloning it takes ~0.15 s.
+stays under the temp dir between runs. The templates' names carry a digest of alembic/ and sql/, so a
+changed migration rebuilds them; cloning one takes ~0.15 s. A test that asks for ``actors`` gets a clone of
+the second template, where the admin, the analyst and the trader already exist (three argon2 hashes once per
+build, not once per test).
 """
 
 import hashlib
@@ -17,10 +19,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import PROJECT_ROOT, make_session_factory, migrate, normalize_url, start_embedded_server, with_database
-from tests.helpers import Actors, cloned_database, make_actors
+from tests.helpers import Actors, cloned_database, load_actors, make_actors
 
 TEMPLATE_LOCK = 7_300_001
 E2E_DIR = Path(__file__).parent / "e2e"  # advisory lock id: one xdist worker builds the template, the others wait
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots", action="store_true", help="browser tests write their screenshots into docs/screenshots/"
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -32,7 +40,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def _schema_digest() -> str:
     h = hashlib.sha256()
-    for path in sorted([*PROJECT_ROOT.glob("alembic/versions/*.py"), *PROJECT_ROOT.glob("sql/*.sql")]):
+    sources = [
+        *PROJECT_ROOT.glob("alembic/versions/*.py"),
+        *PROJECT_ROOT.glob("alembic/sql/*.sql"),
+        PROJECT_ROOT / "alembic" / "env.py",
+        PROJECT_ROOT / "core" / "schema.py",
+        PROJECT_ROOT / "tests" / "helpers.py",  # make_actors fills the actors template
+    ]
+    for path in sorted(sources):
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()[:12]
 
@@ -51,7 +66,17 @@ def pg_admin_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def template_name(pg_admin_url: str) -> str:
-    name = f"tmpl_{_schema_digest()}"
+    """The migrated, empty template."""
+    return _template(pg_admin_url, f"tmpl_{_schema_digest()}", with_actors=False)
+
+
+@pytest.fixture(scope="session")
+def actors_template_name(pg_admin_url: str) -> str:
+    """The migrated template with the standard actors (``tests.helpers.make_actors``)."""
+    return _template(pg_admin_url, f"tmpl_{_schema_digest()}_actors", with_actors=True)
+
+
+def _template(pg_admin_url: str, name: str, with_actors: bool) -> str:
     admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": TEMPLATE_LOCK})
@@ -60,7 +85,7 @@ def template_name(pg_admin_url: str) -> str:
             if not exists:
                 # keep the newest few: a concurrent run on the same server may still be cloning an older one
                 stale = conn.execute(
-                    text("SELECT datname FROM pg_database WHERE datname LIKE 'tmpl\\_%' ORDER BY oid DESC OFFSET 4")
+                    text("SELECT datname FROM pg_database WHERE datname LIKE 'tmpl\\_%' ORDER BY oid DESC OFFSET 8")
                 ).scalars()
                 for old in list(stale):
                     conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
@@ -69,6 +94,9 @@ def template_name(pg_admin_url: str) -> str:
                 conn.exec_driver_sql(f'CREATE DATABASE "{name}_build"')
                 build = create_engine(with_database(pg_admin_url, f"{name}_build"))
                 migrate(build)
+                if with_actors:
+                    with make_session_factory(build)() as db:
+                        make_actors(db)
                 build.dispose()
                 # renamed only once complete, so a half-built template is never cloned
                 conn.exec_driver_sql(f'ALTER DATABASE "{name}_build" RENAME TO "{name}"')
@@ -79,9 +107,10 @@ def template_name(pg_admin_url: str) -> str:
 
 
 @pytest.fixture
-def database_url(pg_admin_url: str, template_name: str) -> Iterator[str]:
-    """A fresh, migrated database for one test."""
-    with cloned_database(pg_admin_url, template_name) as url:
+def database_url(request: pytest.FixtureRequest, pg_admin_url: str, template_name: str) -> Iterator[str]:
+    """A fresh, migrated database for one test; with the standard actors in it when the test uses ``actors``."""
+    template = request.getfixturevalue("actors_template_name") if "actors" in request.fixturenames else template_name
+    with cloned_database(pg_admin_url, template) as url:
         yield url
 
 
@@ -106,5 +135,5 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 @pytest.fixture
 def actors(db: Session) -> Actors:
-    """An admin, an analyst, and a trader with their firm."""
-    return make_actors(db)
+    """An admin, an analyst, and a trader with their firm (already in the cloned database)."""
+    return load_actors(db)

@@ -9,9 +9,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from core.db import with_database
-from core.entities import create_entity
+from core.entities import create_entity, get_entity
 from core.models import Entity, User
-from core.users import create_user
+from core.users import create_user, get_user
 
 PASSWORD = "correct horse battery"
 
@@ -30,6 +30,21 @@ def make_actors(db: Session) -> Actors:
     entity = create_entity(db, "Trader Firm", admin.id)
     trader = create_user(db, "trader", PASSWORD, "TRADER", entity_id=entity.id)
     return Actors(admin=admin, analyst=analyst, trader=trader, entity=entity)
+
+
+def load_actors(db: Session) -> Actors:
+    """The actors ``make_actors`` created in a database (the actors template holds them)."""
+    users = {u.username: u for u in (get_user(db, uid) for uid in _user_ids(db))}
+    trader = users["trader"]
+    return Actors(
+        admin=users["admin"], analyst=users["analyst"], trader=trader, entity=get_entity(db, trader.entity_id)
+    )
+
+
+def _user_ids(db: Session) -> list[int]:
+    ids = list(db.execute(text("SELECT id FROM users WHERE username IN ('admin', 'analyst', 'trader')")).scalars())
+    db.rollback()
+    return ids
 
 
 @contextmanager
