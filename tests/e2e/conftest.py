@@ -102,6 +102,22 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest, tmp_path: Path):
+    """``screenshot(page, "name.png", **playwright_options)``: into ``docs/screenshots/`` only on request
+    (``pytest --screenshots``), otherwise into the test's temporary directory, so a plain test run never
+    rewrites tracked files."""
+    target = SCREENSHOTS if request.config.getoption("--screenshots") else tmp_path
+
+    def take(page, name: str, **options: object) -> Path:
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / name
+        page.screenshot(path=str(path), **options)
+        return path
+
+    return take
+
+
 def sign_in(page, app: RunningApp, username: str, password: str) -> None:
     """Open the app and sign in through the login form."""
     page.goto(app.url)

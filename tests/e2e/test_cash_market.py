@@ -6,7 +6,7 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from core.orders import place_order
-from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
 from tests.trading import fund_trader, make_desk
 
@@ -40,7 +40,7 @@ def settled_box(page, locator) -> dict:
     return seen[-1][0]
 
 
-def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, actors, app_server, page):
+def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, actors, app_server, page, screenshot):
     deep_book(db, actors)
     sign_in(page, app_server, actors.trader.username, PASSWORD)
     entry = page.locator(ENTRY)
@@ -51,7 +51,7 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, act
     expect(page.get_by_role("button", name="Sign in")).to_have_count(0)  # the login form has faded out
     expect(bids.locator("canvas").first).to_be_visible()
     settled_box(page, entry)
-    page.screenshot(path=str(SCREENSHOTS / "cash-market.png"))
+    screenshot(page, "cash-market.png")
 
     # scroll the page until the entry sticks under the app header
     page.mouse.move(800, 250)
@@ -65,12 +65,6 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, act
     page.mouse.move(pinned["x"] - 30, 700)
     page.mouse.wheel(0, 600)
     assert settled_box(page, entry) == pinned
-    print(
-        page.evaluate(
-            "[document.querySelector('.stMain').scrollHeight, document.querySelector('.stMain').clientHeight]"
-        )
-    )
-    page.screenshot(path="/tmp/e2e-dbg.png")
     assert page.evaluate(MAIN_SCROLL) > page_scroll
 
     grid = bids.bounding_box()

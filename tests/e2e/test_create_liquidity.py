@@ -4,12 +4,14 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
 from tests.liquidity_helpers import make_holders, make_providers
 
 
-def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_market(db, actors, app_server, page):
+def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_market(
+    db, actors, app_server, page, screenshot
+):
     make_providers(db, actors.admin, 2, eur="250000.00", prefix="Atlas Liquidity")
     make_holders(db, actors.admin, 2, certificates=3000, cert="EUA", prefix="Cedar Carbon")
     sign_in(page, app_server, actors.admin.username, PASSWORD)
@@ -32,8 +34,7 @@ def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_
         expect(dialog.get_by_text(name, exact=True).first).to_be_attached()
     page.wait_for_timeout(500)  # one paint of the canvases (not an assertion)
     page.set_viewport_size({"width": 1440, "height": 1100})
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "create-liquidity.png"), full_page=True)
+    screenshot(page, "create-liquidity.png", full_page=True)
 
     dialog.get_by_role("button", name="Confirm & execute").click()
 

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine
 from core.db import ensure_database, make_session_factory, migrate, start_embedded_server
 from core.market_makers import create_market_maker
 from core.users import create_user
-from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -80,7 +80,7 @@ def open_page(page, title: str) -> None:
     page.get_by_role("link", name=title).click()
 
 
-def test_the_page_reports_the_database_down_and_recovers_by_itself(page, app_server, restartable):
+def test_the_page_reports_the_database_down_and_recovers_by_itself(page, app_server, restartable, screenshot):
     sign_in(page, app_server, "admin", PASSWORD)
     open_page(page, "Market Makers")
     market_makers = page.get_by_role("heading", name="Market makers")
@@ -92,7 +92,7 @@ def test_the_page_reports_the_database_down_and_recovers_by_itself(page, app_ser
 
     unavailable = page.get_by_text("Database unavailable")
     expect(unavailable).to_be_visible(timeout=30_000)
-    page.screenshot(path=str(SCREENSHOTS / "database-unavailable.png"))
+    screenshot(page, "database-unavailable.png")
 
     restartable.start()
 
@@ -101,7 +101,9 @@ def test_the_page_reports_the_database_down_and_recovers_by_itself(page, app_ser
     expect(market_makers).to_be_visible(timeout=30_000)
 
 
-def test_a_live_page_reports_the_database_down_without_any_click_and_recovers(page, app_server, restartable):
+def test_a_live_page_reports_the_database_down_without_any_click_and_recovers(
+    page, app_server, restartable, screenshot
+):
     sign_in(page, app_server, "admin", PASSWORD)
     open_page(page, "Cash Market")
     expect(page.get_by_text("Sign out")).to_be_visible()
@@ -110,7 +112,7 @@ def test_a_live_page_reports_the_database_down_without_any_click_and_recovers(pa
 
     unavailable = page.get_by_text("Database unavailable")
     expect(unavailable.first).to_be_visible(timeout=30_000)
-    page.screenshot(path=str(SCREENSHOTS / "database-unavailable-live.png"))
+    screenshot(page, "database-unavailable-live.png")
     restartable.start()
     expect(unavailable).to_have_count(0, timeout=30_000)
 

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from core.market_makers import create_market_maker
-from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
 
 
@@ -23,7 +23,7 @@ def eur_available_cell(page, name: str):
     return table.locator("tr", has_text=name).locator("td[aria-colindex='4']")
 
 
-def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, app_server, page):
+def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, app_server, page, screenshot):
     # An asset holder already exists, so the table shows both badges.
     create_market_maker(
         db, "Cedar Carbon", "ASSET_HOLDER", actors.admin.id, initial_balances={"CEA": 40000, "EUA": 6000}
@@ -58,5 +58,4 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
 
     # Streamlit scrolls inside its own container: a whole-page shot needs a viewport tall enough for it.
     page.set_viewport_size({"width": 1440, "height": 1100})
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "market-makers.png"), full_page=True)
+    screenshot(page, "market-makers.png", full_page=True)

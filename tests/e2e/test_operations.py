@@ -1,11 +1,11 @@
 """Operations in a real browser: an admin reads the operations table, opens one operation's detail with its
-chart, and the page is captured as docs/screenshots/operations.png."""
+chart, and the page is captured (into docs/screenshots/operations.png with --screenshots)."""
 
 import pytest
 from playwright.sync_api import expect
 
 from core.liquidity_service import withdraw_liquidity
-from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
 from tests.operations_helpers import create_operation, fund_market_makers, trader_buys, trader_sells
 
@@ -26,7 +26,9 @@ def choose(page, label: str, option: str) -> None:
     box.press("Enter")
 
 
-def test_admin_reads_the_operations_and_opens_one_with_its_levels_against_the_book(db, actors, app_server, page):
+def test_admin_reads_the_operations_and_opens_one_with_its_levels_against_the_book(
+    db, actors, app_server, page, screenshot
+):
     fund_market_makers(db, actors)
     withdrawn = create_operation(db, actors, "EUA", bid="6000.00", ask="3000.00")
     trader_buys(db, actors, "EUA", 20)
@@ -52,8 +54,7 @@ def test_admin_reads_the_operations_and_opens_one_with_its_levels_against_the_bo
     page.set_viewport_size({"width": 1440, "height": 2300})
     page.mouse.move(700, 400)
     page.wait_for_timeout(500)  # plotly draws after the element appears
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "operations.png"), full_page=True)
+    screenshot(page, "operations.png", full_page=True)
 
     page.get_by_text("Charts", exact=True).click()
     expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(3, timeout=20_000)
