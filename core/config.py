@@ -42,7 +42,6 @@ class Settings(BaseSettings):
     )
     liquidity_levels: LiquidityLevels = Field(default_factory=LiquidityLevels)
     liquidity_rate_limit_per_minute: int = Field(default=10, ge=1)
-    price_tick: Decimal = Decimal("0.01")
     # Largest single amount accepted anywhere (EUR or certificates): far above any real ticket,
     # far below NUMERIC(18,2) overflow.
     max_amount: Decimal = Decimal("1000000000000")

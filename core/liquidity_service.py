@@ -107,7 +107,7 @@ def _plan(db: Session, cert: CertificateType, bid: Decimal, ask: Decimal) -> Liq
         _funded(db, MarketMakerType.ASSET_HOLDER, AssetType(cert.value)),
         settings.default_prices[cert],
         settings.liquidity_levels,
-        settings.price_tick,
+        db.execute(text("SELECT price_tick(:c)"), {"c": cert.value}).scalar_one(),
     )
 
 

@@ -84,6 +84,13 @@ def _bounded(value: object, what: str, upper: int) -> int:
     return value
 
 
+def price_tick(db: Session, certificate_type: CertificateType | str) -> Decimal:
+    """The price step of one book (``markets.price_tick``): the engine, the planner and the order entry all
+    read it from there."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    return fetch_one(db, "SELECT price_tick(:c) AS tick", {"c": cert.value})["tick"]
+
+
 def get_order_book(db: Session, certificate_type: CertificateType | str, depth: int = 50) -> OrderBook:
     """Up to ``depth`` price levels a side, best first."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")

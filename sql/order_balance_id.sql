@@ -5,6 +5,5 @@ RETURNS bigint
 LANGUAGE sql
 STABLE
 AS $$
-    SELECT balance_id_for(o.market_maker_id, o.entity_id,
-                          CASE o.side WHEN 'BUY' THEN 'EUR'::asset_type ELSE o.certificate_type::text::asset_type END);
+    SELECT balance_id_for(o.market_maker_id, o.entity_id, order_asset(o.side, o.certificate_type));
 $$;

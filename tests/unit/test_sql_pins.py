@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.db import PROJECT_ROOT
-from core.sql_files import SQL_DIR, digest_of, frozen_path, frozen_text, install_sql, sql_digest
+from core.sql_files import FROZEN_DIR, SQL_DIR, digest_of, frozen_path, frozen_text, install_sql, sql_digest
 
 VERSIONS = PROJECT_ROOT / "alembic" / "versions"
 
@@ -85,3 +85,11 @@ def test_a_frozen_copy_that_was_edited_is_refused_rather_than_installed(tmp_path
 
     with pytest.raises(ValueError, match="no longer matches its digest"):
         frozen_text("x.sql", "0123456789abcdef")
+
+
+def test_every_frozen_copy_is_pinned_by_some_revision():
+    pinned = {frozen_path(name, digest).name for _, pins in _pins_by_revision() for name, digest in pins.items()}
+
+    orphans = sorted(p.name for p in FROZEN_DIR.glob("*.sql") if p.name not in pinned)
+
+    assert orphans == [], "a frozen copy no revision pins: delete it (it was frozen, then edited before pinning)"

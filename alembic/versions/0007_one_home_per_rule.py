@@ -1,0 +1,55 @@
+"""One home per rule: what each kind of market maker trades and holds, the price tick of each book, and the
+longest note, each written once in SQL and read by everything else.
+
+Revision ID: 0007
+Revises: 0006
+"""
+
+from alembic import op
+from core.sql_files import install_sql
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+# the tick is a property of the book, as on every exchange: €0.01 unless a later revision changes it
+MARKETS = """
+ALTER TABLE markets ADD COLUMN price_tick numeric(18, 2) NOT NULL DEFAULT 0.01
+    CONSTRAINT markets_price_tick_positive CHECK (price_tick > 0);
+"""
+
+SQL_PINS: dict[str, str] = {
+    "market_maker_side.sql": "a81c1f906ce3e1db",
+    "order_asset.sql": "c33b9be08607760c",
+    "market_maker_assets.sql": "97991663ebf69099",
+    "order_balance_id.sql": "a81025115207b19e",
+    "price_tick.sql": "31b911cbc5341a82",
+    "notes_max_length.sql": "4f093c777ca609fd",
+}
+
+# the notes CHECK reads the same function core reads
+NOTES = """
+ALTER TABLE liquidity_operations DROP CONSTRAINT liquidity_operations_notes_check,
+    ADD CONSTRAINT liquidity_operations_notes_check CHECK (length(notes) <= notes_max_length());
+"""
+
+
+def upgrade() -> None:
+    op.execute(MARKETS)
+    install_sql(op.get_bind(), SQL_PINS)
+    op.execute(NOTES)
+
+
+def downgrade() -> None:
+    op.execute(
+        "ALTER TABLE liquidity_operations DROP CONSTRAINT liquidity_operations_notes_check, "
+        "ADD CONSTRAINT liquidity_operations_notes_check CHECK (length(notes) <= 2000)"
+    )
+    install_sql(op.get_bind(), {"order_balance_id.sql": "a2e9f7f1062f909b"})  # as 0002 installed it
+    op.execute(
+        "DROP FUNCTION notes_max_length(), price_on_tick(certificate_type, numeric), price_tick(certificate_type), "
+        "market_maker_assets(market_maker_type), order_asset(order_side, certificate_type), "
+        "market_maker_side(market_maker_type)"
+    )
+    op.execute("ALTER TABLE markets DROP COLUMN price_tick")
