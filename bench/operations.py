@@ -155,34 +155,40 @@ def main() -> None:
     middle_op = OPERATIONS // 2
     last_page = -(-OPERATIONS // 50)
     cases: list[tuple[str, Callable[[], object]]] = [
-        ("operations: first page (newest 50)", lambda: list_operations(db)),
+        ("operations: first page (newest 50)", lambda: list_operations(db, user_id=creator)),
         (
             "operations: filtered (EUA, 3 months, creator)",
             lambda: list_operations(
                 db,
                 {"certificate_type": "EUA", "date_from": "2025-03-01", "date_to": "2025-05-31", "created_by": creator},
+                user_id=creator,
             ),
         ),
-        ("operations: ticket search", lambda: list_operations(db, {"ticket_search": "0500"})),
-        ("operations: deep page (last of 200)", lambda: list_operations(db, {"page": last_page})),
-        ("operations: sorted by fill ratio (live)", lambda: list_operations(db, {"sort": "fill_ratio"})),
-        ("operation detail (orders, tickets)", lambda: get_operation_detail(db, middle_op)),
-        ("charts: daily stats, all operations", lambda: operation_daily_stats(db)),
-        ("charts: resting depth by market maker", lambda: operation_resting_depth(db)),
-        ("audit: first page of 1M", lambda: list_tickets(db)),
-        ("audit: one action (1% of rows)", lambda: list_tickets(db, {"action": "WITHDRAW_LIQUIDITY"})),
+        ("operations: ticket search", lambda: list_operations(db, {"ticket_search": "0500"}, user_id=creator)),
+        ("operations: deep page (last of 200)", lambda: list_operations(db, {"page": last_page}, user_id=creator)),
+        (
+            "operations: sorted by fill ratio (live)",
+            lambda: list_operations(db, {"sort": "fill_ratio"}, user_id=creator),
+        ),
+        ("operation detail (orders, tickets)", lambda: get_operation_detail(db, middle_op, user_id=creator)),
+        ("charts: daily stats, all operations", lambda: operation_daily_stats(db, user_id=creator)),
+        ("charts: resting depth by market maker", lambda: operation_resting_depth(db, user_id=creator)),
+        ("audit: first page of 1M", lambda: list_tickets(db, user_id=creator)),
+        ("audit: one action (1% of rows)", lambda: list_tickets(db, {"action": "WITHDRAW_LIQUIDITY"}, user_id=creator)),
         (
             "audit: actor + object type + a week",
             lambda: list_tickets(
-                db, {"actor_id": creator, "entity_type": "order", "date_from": "2025-06-01", "date_to": "2025-06-07"}
+                db,
+                {"actor_id": creator, "entity_type": "order", "date_from": "2025-06-01", "date_to": "2025-06-07"},
+                user_id=creator,
             ),
         ),
         (
             "audit: one object's tickets",
-            lambda: list_tickets(db, {"entity_type": "liquidity_operation", "entity_id": middle_op}),
+            lambda: list_tickets(db, {"entity_type": "liquidity_operation", "entity_id": middle_op}, user_id=creator),
         ),
-        ("audit: deep page (200 of the capped 10k)", lambda: list_tickets(db, {"page": 200})),
-        ("audit: distinct actions (filter options)", lambda: list_ticket_actions(db)),
+        ("audit: deep page (200 of the capped 10k)", lambda: list_tickets(db, {"page": 200}, user_id=creator)),
+        ("audit: distinct actions (filter options)", lambda: list_ticket_actions(db, user_id=creator)),
     ]
     baseline = median_ms(lambda: fetch_one(db, "SELECT 1"), 200)
     print(f"{'query':48} {'median ms':>10} {'x SELECT 1':>11}")

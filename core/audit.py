@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.auth import READERS, read_as, rows_as
 from core.filters import check_date_range, day_bounds, parse_filters
 from core.models import Record
-from core.sqlcall import fetch_all, read
 
 COUNT_CAP = 10_000
 EXPORT_LIMIT = COUNT_CAP
@@ -102,8 +102,14 @@ def _filters(value: TicketFilters | Mapping[str, object] | None) -> TicketFilter
     return parse_filters(TicketFilters, value, "Audit filters")
 
 
-def list_tickets(db: Session, filters: TicketFilters | Mapping[str, object] | None = None) -> TicketPage:
-    """One page of matching tickets, newest first, with how many match (exact below ``COUNT_CAP``)."""
+AUDIT_ACTION = "read the audit trail"
+
+
+def list_tickets(
+    db: Session, filters: TicketFilters | Mapping[str, object] | None = None, *, user_id: int
+) -> TicketPage:
+    """One page of matching tickets, newest first, with how many match (exact below ``COUNT_CAP``); admins and
+    analysts only."""
     f = _filters(filters)
 
     def load(session: Session) -> TicketPage:
@@ -120,28 +126,30 @@ def list_tickets(db: Session, filters: TicketFilters | Mapping[str, object] | No
             rows=tickets, total=total, total_is_exact=total < COUNT_CAP, page=f.page, page_size=f.page_size
         )
 
-    return read(db, load)
+    return read_as(db, user_id, READERS, AUDIT_ACTION, load)
 
 
-def export_tickets(db: Session, filters: TicketFilters | Mapping[str, object] | None = None) -> list[TicketLog]:
+def export_tickets(
+    db: Session, filters: TicketFilters | Mapping[str, object] | None = None, *, user_id: int
+) -> list[TicketLog]:
     """The newest ``EXPORT_LIMIT`` matching tickets (paging ignored), for the CSV download."""
     f = _filters(filters)
-    rows = fetch_all(
-        db, f"SELECT * FROM search_ticket_logs({FILTER_ARGS}, :lim, 0)", {**f.sql_params(), "lim": EXPORT_LIMIT}
-    )
+    sql = f"SELECT * FROM search_ticket_logs({FILTER_ARGS}, :lim, 0)"
+    rows = rows_as(db, user_id, READERS, AUDIT_ACTION, sql, {**f.sql_params(), "lim": EXPORT_LIMIT})
     return [TicketLog.model_validate(r) for r in rows]
 
 
-def list_ticket_actions(db: Session) -> list[str]:
+def list_ticket_actions(db: Session, *, user_id: int) -> list[str]:
     """Every action that appears in the audit trail."""
-    return [r["a"] for r in fetch_all(db, "SELECT a FROM ticket_log_actions() a")]
+    return [r["a"] for r in rows_as(db, user_id, READERS, AUDIT_ACTION, "SELECT a FROM ticket_log_actions() a")]
 
 
-def list_ticket_entity_types(db: Session) -> list[str]:
+def list_ticket_entity_types(db: Session, *, user_id: int) -> list[str]:
     """Every kind of object tickets are about (entity_type)."""
-    return [r["t"] for r in fetch_all(db, "SELECT t FROM ticket_log_entity_types() t")]
+    return [r["t"] for r in rows_as(db, user_id, READERS, AUDIT_ACTION, "SELECT t FROM ticket_log_entity_types() t")]
 
 
-def list_actors(db: Session) -> list[Actor]:
+def list_actors(db: Session, *, user_id: int) -> list[Actor]:
     """Users who may appear as actors, by name."""
-    return [Actor.model_validate(r) for r in fetch_all(db, "SELECT id, username FROM users ORDER BY lower(username)")]
+    sql = "SELECT id, username FROM users ORDER BY lower(username)"
+    return [Actor.model_validate(r) for r in rows_as(db, user_id, READERS, AUDIT_ACTION, sql)]

@@ -1,12 +1,19 @@
 """Authorization: who may call what. Checked in core, whatever the UI shows."""
 
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
 from sqlalchemy import text
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from core.enums import Role
 from core.errors import PermissionDenied, ValidationError
 from core.models import User
+from core.sqlcall import read
 from core.validation import parse_id
+
+T = TypeVar("T")
 
 USER_COLUMNS = "id, username, role, entity_id, is_active, created_at, last_login_at"
 
@@ -29,3 +36,30 @@ def require_role(db: Session, user_id: object, roles: Role | tuple[Role, ...], a
         who = " or ".join(r.value.lower() + "s" for r in allowed)
         raise PermissionDenied(f"Only {who} may {action}; you are signed in as {user.role.value.lower()}")
     return user
+
+
+# who may read beyond their own data: the liquidity history, the audit trail, market makers and their ledgers
+READERS = (Role.ADMIN, Role.ANALYST)
+
+
+def read_as(db: Session, user_id: object, roles: Role | tuple[Role, ...], action: str, fn: Callable[[Session], T]) -> T:
+    """Run a read on behalf of ``user_id``: refused with ``PermissionDenied`` unless they are active and hold one
+    of ``roles``; the check and the read share one transaction."""
+
+    def load(session: Session) -> T:
+        require_role(session, user_id, roles, action)
+        return fn(session)
+
+    return read(db, load)
+
+
+def rows_as(
+    db: Session,
+    user_id: object,
+    roles: Role | tuple[Role, ...],
+    action: str,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+) -> list[RowMapping]:
+    """``read_as`` for one query: its rows as mappings."""
+    return read_as(db, user_id, roles, action, lambda s: list(s.execute(text(sql), params or {}).mappings()))

@@ -3,12 +3,12 @@
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core.auth import require_role
+from core.auth import READERS, require_role, rows_as
 from core.enums import AssetType, Role
-from core.errors import NotFound
+from core.errors import NotFound, PermissionDenied
 from core.funding import deposit
 from core.models import AssetBalance, Entity, LedgerEntry
-from core.sqlcall import fetch_all, fetch_one, unit_of_work
+from core.sqlcall import read, unit_of_work
 from core.validation import parse_id, parse_name
 
 
@@ -33,26 +33,45 @@ def fund_entity(
     return deposit(db, asset_type, amount, created_by_id, entity_id=entity_id)
 
 
-def get_entity(db: Session, entity_id: int) -> Entity:
-    row = fetch_one(
-        db, "SELECT id, name, created_at FROM entities WHERE id = :id", {"id": parse_id(entity_id, "Entity id")}
-    )
-    if row is None:
-        raise NotFound(f"Entity {entity_id} does not exist")
-    return Entity.model_validate(row)
+def _require_entity_reader(db: Session, user_id: object, entity_id: int) -> None:
+    """Admins and analysts read any firm; a trader only its own (inside the caller's unit of work)."""
+    user = require_role(db, user_id, (Role.ADMIN, Role.ANALYST, Role.TRADER), "see trader firms")
+    if user.role is Role.TRADER and user.entity_id != entity_id:
+        raise PermissionDenied("Traders see their own firm only")
 
 
-def list_entities(db: Session) -> list[Entity]:
-    return [Entity.model_validate(r) for r in fetch_all(db, "SELECT id, name, created_at FROM entities ORDER BY name")]
+def get_entity(db: Session, entity_id: int, *, user_id: int) -> Entity:
+    eid = parse_id(entity_id, "Entity id")
+
+    def load(session: Session) -> Entity:
+        _require_entity_reader(session, user_id, eid)
+        row = session.execute(text("SELECT id, name, created_at FROM entities WHERE id = :id"), {"id": eid})
+        found = row.mappings().first()
+        if found is None:
+            raise NotFound(f"Entity {eid} does not exist")
+        return Entity.model_validate(found)
+
+    return read(db, load)
 
 
-def get_entity_balances(db: Session, entity_id: int) -> dict[AssetType, AssetBalance]:
-    """Available and locked amounts per asset of one entity."""
-    rows = fetch_all(
-        db,
-        "SELECT asset, available, locked FROM balances WHERE entity_id = :id",
-        {"id": parse_id(entity_id, "Entity id")},
-    )
-    if not rows:
-        raise NotFound(f"Entity {entity_id} does not exist")
-    return {AssetType(r["asset"]): AssetBalance.model_validate(r) for r in rows}
+def list_entities(db: Session, *, user_id: int) -> list[Entity]:
+    """Every trader firm, by name (admins and analysts)."""
+    rows = rows_as(db, user_id, READERS, "list trader firms", "SELECT id, name, created_at FROM entities ORDER BY name")
+    return [Entity.model_validate(r) for r in rows]
+
+
+def get_entity_balances(db: Session, entity_id: int, *, user_id: int) -> dict[AssetType, AssetBalance]:
+    """Available and locked amounts per asset of one firm (its traders, admins and analysts)."""
+    eid = parse_id(entity_id, "Entity id")
+
+    def load(session: Session) -> dict[AssetType, AssetBalance]:
+        _require_entity_reader(session, user_id, eid)
+        rows = session.execute(
+            text("SELECT asset, available, locked FROM balances WHERE entity_id = :id"), {"id": eid}
+        ).mappings()
+        balances = {AssetType(r["asset"]): AssetBalance.model_validate(r) for r in rows}
+        if not balances:
+            raise NotFound(f"Entity {eid} does not exist")
+        return balances
+
+    return read(db, load)

@@ -1,4 +1,8 @@
-"""Market makers: liquidity providers (EUR, BUY side) and asset holders (CEA/EUA, SELL side)."""
+"""Market makers: liquidity providers (EUR, BUY side) and asset holders (CEA/EUA, SELL side).
+
+What each kind trades and is funded with is decided in SQL (``market_maker_side``, ``market_maker_assets``);
+this module asks, it never spells the rule again. Writes are for admins; reads for admins and analysts.
+"""
 
 import json
 from decimal import Decimal
@@ -6,28 +10,28 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core.auth import require_role
+from core.auth import READERS, read_as, require_role, rows_as
 from core.enums import AssetType, MarketMakerType, Role
 from core.errors import NotFound, ValidationError
 from core.funding import deposit
 from core.models import LedgerEntry, MarketMaker
-from core.sqlcall import fetch_all, fetch_one, unit_of_work
+from core.sqlcall import fetch_all, unit_of_work
 from core.validation import parse_amount, parse_enum, parse_id, parse_name
 
 ADMIN = Role.ADMIN
-READERS = (Role.ADMIN, Role.ANALYST)
+MAX_LEDGER_ROWS = 10_000
 
 
-def assets_held_by(mm_type: MarketMakerType) -> tuple[AssetType, ...]:
-    """What a market maker of this type may hold and be funded with."""
-    if mm_type is MarketMakerType.LIQUIDITY_PROVIDER:
-        return (AssetType.EUR,)
-    return (AssetType.CEA, AssetType.EUA)
+def held_assets_by_type(db: Session) -> dict[MarketMakerType, tuple[AssetType, ...]]:
+    """What each kind of market maker is funded with and trades, as SQL defines it (``market_maker_assets``)."""
+    rows = fetch_all(
+        db, "SELECT t, market_maker_assets(t)::text[] AS assets FROM unnest(enum_range(NULL::market_maker_type)) t"
+    )
+    return {MarketMakerType(r["t"]): tuple(AssetType(a) for a in r["assets"]) for r in rows}
 
 
-def _initial_balances(
-    mm_type: MarketMakerType, initial_eur_balance: object, initial_balances: dict | None
-) -> dict[str, Decimal]:
+def _initial_balances(initial_eur_balance: object, initial_balances: dict | None) -> dict[str, Decimal]:
+    """The initial deposits, parsed exactly; which assets a type may start with is checked in SQL."""
     requested: dict[AssetType, object] = {}
     if initial_eur_balance is not None:
         requested[AssetType.EUR] = initial_eur_balance
@@ -36,18 +40,16 @@ def _initial_balances(
         if asset in requested:
             raise ValidationError(f"Initial {asset} balance is given twice")
         requested[asset] = amount
-    allowed = assets_held_by(mm_type)
-    parsed: dict[str, Decimal] = {}
-    for asset, amount in requested.items():
-        if asset not in allowed:
-            held = "/".join(allowed)
-            raise ValidationError(
-                f"A {mm_type.value.replace('_', ' ').lower()} holds {held} only; it cannot start with {asset}"
-            )
-        value = parse_amount(amount, asset, f"Initial {asset} balance", allow_zero=True)
-        if value > 0:
-            parsed[asset.value] = value
-    return parsed
+    parsed = {a: parse_amount(amount, a, f"Initial {a} balance", allow_zero=True) for a, amount in requested.items()}
+    return {asset.value: value for asset, value in parsed.items() if value > 0}
+
+
+def _market_maker(db: Session, mm_id: int) -> MarketMaker:
+    """One market maker with its balances, read inside the caller's unit of work."""
+    row = db.execute(text("SELECT * FROM market_maker_balances WHERE id = :id"), {"id": mm_id}).mappings().first()
+    if row is None:
+        raise NotFound(f"Market maker {mm_id} does not exist")
+    return MarketMaker.model_validate(row)
 
 
 def create_market_maker(
@@ -58,13 +60,13 @@ def create_market_maker(
     initial_eur_balance: object = None,
     initial_balances: dict | None = None,
 ) -> MarketMaker:
-    """A new active market maker. Liquidity providers accept ``initial_eur_balance`` only; asset holders
-    accept ``initial_balances={"CEA": n, "EUA": n}`` only."""
+    """A new active market maker, funded at birth with what its type trades (a liquidity provider with
+    ``initial_eur_balance``, an asset holder with ``initial_balances={"CEA": n, "EUA": n}``)."""
     kind = parse_enum(MarketMakerType, mm_type, "market maker type")
     clean_name = parse_name(name, "Market maker name")
     if initial_balances is not None and not isinstance(initial_balances, dict):
         raise ValidationError("Initial balances must be a mapping of asset to amount")
-    initial = _initial_balances(kind, initial_eur_balance, initial_balances)
+    initial = _initial_balances(initial_eur_balance, initial_balances)
     with unit_of_work(db):
         require_role(db, created_by_id, ADMIN, "create market makers")
         mm_id = db.execute(
@@ -76,13 +78,16 @@ def create_market_maker(
                 "init": json.dumps({k: str(v) for k, v in initial.items()}),
             },
         ).scalar_one()
-    return get_market_maker(db, mm_id)
+        # read back in the same transaction: if this fails, the creation is rolled back with it, so an error
+        # that says "nothing was changed" is true
+        return _market_maker(db, mm_id)
 
 
 def fund_market_maker(
     db: Session, mm_id: int, asset_type: AssetType | str, amount: object, created_by_id: int
 ) -> LedgerEntry:
-    """Admin deposit: EUR into a liquidity provider, CEA/EUA into an asset holder. Returns the ledger row."""
+    """Admin deposit of what the market maker trades (EUR into a liquidity provider, CEA/EUA into an asset
+    holder). Returns the ledger row."""
     return deposit(db, asset_type, amount, created_by_id, market_maker_id=mm_id)
 
 
@@ -92,40 +97,45 @@ def deactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> Mark
     with unit_of_work(db):
         require_role(db, created_by_id, ADMIN, "deactivate market makers")
         db.execute(text("SELECT deactivate_market_maker(:m, :by)"), {"m": mid, "by": created_by_id})
-    return get_market_maker(db, mid)
+        return _market_maker(db, mid)  # in the same transaction, as in create_market_maker
 
 
 def get_market_makers(
-    db: Session, mm_type: MarketMakerType | str | None = None, include_inactive: bool = True
+    db: Session, mm_type: MarketMakerType | str | None = None, *, user_id: int, include_inactive: bool = True
 ) -> list[MarketMaker]:
-    """Market makers with available/locked per asset, optionally of one type, by name."""
+    """Market makers with available/locked per asset, optionally of one type, by name (admins and analysts)."""
     kind = parse_enum(MarketMakerType, mm_type, "market maker type") if mm_type is not None else None
-    rows = fetch_all(
+    rows = rows_as(
         db,
+        user_id,
+        READERS,
+        "see market makers",
         "SELECT * FROM market_maker_balances "
         "WHERE (CAST(:t AS market_maker_type) IS NULL OR mm_type = CAST(:t AS market_maker_type)) "
         "AND (:all OR is_active) ORDER BY lower(name)",
-        {"t": kind.value if kind else None, "all": include_inactive},
+        {"t": kind.value if kind else None, "all": bool(include_inactive)},
     )
     return [MarketMaker.model_validate(r) for r in rows]
 
 
-def get_market_maker(db: Session, mm_id: int) -> MarketMaker:
-    row = fetch_one(
-        db, "SELECT * FROM market_maker_balances WHERE id = :id", {"id": parse_id(mm_id, "Market maker id")}
-    )
-    if row is None:
-        raise NotFound(f"Market maker {mm_id} does not exist")
-    return MarketMaker.model_validate(row)
-
-
-def get_market_maker_ledger(db: Session, mm_id: int, limit: int = 500) -> list[LedgerEntry]:
-    """The newest ledger rows of one market maker, newest first."""
+def get_market_maker(db: Session, mm_id: int, *, user_id: int) -> MarketMaker:
+    """One market maker with its balances (admins and analysts)."""
     mid = parse_id(mm_id, "Market maker id")
-    get_market_maker(db, mid)
-    rows = fetch_all(
-        db,
-        "SELECT * FROM asset_transactions WHERE market_maker_id = :m ORDER BY id DESC LIMIT :lim",
-        {"m": mid, "lim": max(1, min(int(limit), 10_000))},
-    )
-    return [LedgerEntry.model_validate(r) for r in rows]
+    return read_as(db, user_id, READERS, "see market makers", lambda s: _market_maker(s, mid))
+
+
+def get_market_maker_ledger(db: Session, mm_id: int, limit: int = 500, *, user_id: int) -> list[LedgerEntry]:
+    """The newest ledger rows of one market maker, newest first (admins and analysts)."""
+    mid = parse_id(mm_id, "Market maker id")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LEDGER_ROWS:
+        raise ValidationError(f"Limit must be a whole number from 1 to {MAX_LEDGER_ROWS:,}, got {limit!r}")
+
+    def load(session: Session) -> list[LedgerEntry]:
+        _market_maker(session, mid)
+        rows = session.execute(
+            text("SELECT * FROM asset_transactions WHERE market_maker_id = :m ORDER BY id DESC LIMIT :lim"),
+            {"m": mid, "lim": limit},
+        ).mappings()
+        return [LedgerEntry.model_validate(r) for r in rows]
+
+    return read_as(db, user_id, READERS, "see market maker ledgers", load)

@@ -54,6 +54,7 @@ class MarketMaker(Record):
     eua_available: Decimal = Decimal(0)
     eua_locked: Decimal = Decimal(0)
     open_orders: int = 0
+    held_assets: tuple[AssetType, ...] = ()  # what it is funded with and trades (SQL: market_maker_assets)
 
     def available(self, asset: AssetType | str) -> Decimal:
         return getattr(self, f"{str(asset).lower()}_available")
@@ -64,6 +65,12 @@ class MarketMaker(Record):
     @property
     def balances(self) -> dict[AssetType, AssetBalance]:
         return {a: AssetBalance(asset=a, available=self.available(a), locked=self.locked(a)) for a in AssetType}
+
+    @property
+    def shown_balances(self) -> list[AssetBalance]:
+        """What a person should see: what it trades, and every other asset it holds (an asset holder's EUR
+        from selling, a liquidity provider's certificates from buying)."""
+        return [b for a, b in self.balances.items() if a in self.held_assets or b.available or b.locked]
 
 
 class LedgerEntry(Record):

@@ -1,8 +1,9 @@
 """Liquidity history for analysts: what each operation deployed and what became of its orders since.
 
-Reads only. They run the views and functions of sql/ (liquidity_operation_summary, list_operations, …) and
-return pydantic records; the page decides who may see them (admins and analysts). The one write on the
-Operations page, withdrawing an operation's remaining liquidity, belongs to ``core.liquidity_service``.
+Reads only, for admins and analysts (each takes the acting user as ``user_id`` and refuses anyone else). They
+run the views and functions of sql/ (liquidity_operation_summary, list_operations, …) and return pydantic
+records. The one write on the Operations page, withdrawing an operation's remaining liquidity,
+belongs to ``core.liquidity_service``.
 """
 
 from collections.abc import Mapping
@@ -16,11 +17,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.audit import TicketLog
+from core.auth import READERS, read_as, rows_as
 from core.enums import CertificateType, OrderSide, OrderStatus
 from core.errors import NotFound
 from core.filters import check_date_range, parse_filters
 from core.models import Record
-from core.sqlcall import fetch_all, fetch_one, read
+from core.sqlcall import fetch_one
 from core.validation import parse_id
 
 # Largest CSV export of operations: every operation of a busy year, still one query.
@@ -195,33 +197,50 @@ def _filters(value: FilterInput) -> OperationFilters:
     return parse_filters(OperationFilters, value, "Operation filters")
 
 
-def _page(db: Session, filters: OperationFilters, limit: int, offset: int) -> tuple[list[OperationSummary], int]:
-    rows = fetch_all(
-        db,
-        f"SELECT (p.operation).*, p.total_count FROM list_operations({FILTER_ARGS}, :sort, :desc, :lim, :off) p",
-        {**filters.sql_params(), "sort": filters.sort.value, "desc": filters.descending, "lim": limit, "off": offset},
-    )
-    if rows:
-        return [OperationSummary.model_validate(r) for r in rows], int(rows[0]["total_count"])
-    # past the last page: the page is empty, the total still matters to the caller
-    total = fetch_one(db, f"SELECT count(*) AS n FROM filtered_operations({FILTER_ARGS})", filters.sql_params())
-    return [], int(total["n"]) if total else 0
+OPERATIONS_ACTION = "read the liquidity operations"
 
 
-def list_operations(db: Session, filters: FilterInput = None) -> OperationPage:
-    """One page of operations with their live state, and how many match the filters in all."""
+def _page(
+    db: Session, filters: OperationFilters, limit: int, offset: int, user_id: object
+) -> tuple[list[OperationSummary], int]:
+    params = {**filters.sql_params(), "sort": filters.sort.value, "desc": filters.descending}
+
+    def load(session: Session) -> tuple[list[OperationSummary], int]:
+        rows = list(
+            session.execute(
+                text(
+                    "SELECT (p.operation).*, p.total_count "
+                    f"FROM list_operations({FILTER_ARGS}, :sort, :desc, :lim, :off) p"
+                ),
+                {**params, "lim": limit, "off": offset},
+            ).mappings()
+        )
+        if rows:
+            return [OperationSummary.model_validate(r) for r in rows], int(rows[0]["total_count"])
+        # past the last page: the page is empty, the total still matters to the caller
+        total = session.execute(
+            text(f"SELECT count(*) FROM filtered_operations({FILTER_ARGS})"), filters.sql_params()
+        ).scalar_one()
+        return [], int(total)
+
+    return read_as(db, user_id, READERS, OPERATIONS_ACTION, load)
+
+
+def list_operations(db: Session, filters: FilterInput = None, *, user_id: int) -> OperationPage:
+    """One page of operations with their live state, and how many match the filters in all (admins and
+    analysts)."""
     f = _filters(filters)
-    rows, total = _page(db, f, f.page_size, (f.page - 1) * f.page_size)
+    rows, total = _page(db, f, f.page_size, (f.page - 1) * f.page_size, user_id)
     return OperationPage(rows=rows, total=total, page=f.page, page_size=f.page_size)
 
 
-def export_operations(db: Session, filters: FilterInput = None) -> list[OperationSummary]:
+def export_operations(db: Session, filters: FilterInput = None, *, user_id: int) -> list[OperationSummary]:
     """Every operation matching the filters (sorted as asked, paging ignored), for the CSV download."""
     f = _filters(filters)
-    return _page(db, f, EXPORT_LIMIT, 0)[0]
+    return _page(db, f, EXPORT_LIMIT, 0, user_id)[0]
 
 
-def get_operation_detail(db: Session, operation_id: int) -> OperationDetail:
+def get_operation_detail(db: Session, operation_id: int, *, user_id: int) -> OperationDetail:
     """One operation with its orders (by side, level, market maker) and the tickets that record it."""
     op_id = parse_id(operation_id, "Operation id")
 
@@ -247,27 +266,31 @@ def get_operation_detail(db: Session, operation_id: int) -> OperationDetail:
             tickets=[TicketLog.model_validate(t) for t in tickets],
         )
 
-    return read(db, load)
+    return read_as(db, user_id, READERS, OPERATIONS_ACTION, load)
 
 
-def operation_daily_stats(db: Session, filters: FilterInput = None) -> list[DailyStat]:
+def operation_daily_stats(db: Session, filters: FilterInput = None, *, user_id: int) -> list[DailyStat]:
     """EUR deployed per day and side by the matching operations, and how much of it has traded."""
     f = _filters(filters)
-    rows = fetch_all(db, f"SELECT * FROM operation_daily_stats({FILTER_ARGS})", f.sql_params())
-    return [DailyStat.model_validate(r) for r in rows]
+    sql = f"SELECT * FROM operation_daily_stats({FILTER_ARGS})"
+    return [DailyStat.model_validate(r) for r in rows_as(db, user_id, READERS, OPERATIONS_ACTION, sql, f.sql_params())]
 
 
-def operation_resting_depth(db: Session, filters: FilterInput = None) -> list[RestingDepth]:
+def operation_resting_depth(db: Session, filters: FilterInput = None, *, user_id: int) -> list[RestingDepth]:
     """What the matching operations still have resting on the book, per market maker and side."""
     f = _filters(filters)
-    rows = fetch_all(db, f"SELECT * FROM operation_resting_depth({FILTER_ARGS})", f.sql_params())
+    sql = f"SELECT * FROM operation_resting_depth({FILTER_ARGS})"
+    rows = rows_as(db, user_id, READERS, OPERATIONS_ACTION, sql, f.sql_params())
     return [RestingDepth.model_validate(r) for r in rows]
 
 
-def list_operation_creators(db: Session) -> list[Creator]:
+def list_operation_creators(db: Session, *, user_id: int) -> list[Creator]:
     """The users who have created liquidity operations, for the creator filter."""
-    rows = fetch_all(
+    rows = rows_as(
         db,
+        user_id,
+        READERS,
+        OPERATIONS_ACTION,
         "SELECT u.id, u.username FROM users u "
         "WHERE EXISTS (SELECT 1 FROM liquidity_operations lo WHERE lo.created_by = u.id) ORDER BY lower(u.username)",
     )
@@ -277,7 +300,8 @@ def list_operation_creators(db: Session) -> list[Creator]:
 def read_version(db: Session) -> str:
     """A token that changes with every write the Operations page can show: each balance movement (orders
     placed, filled, cancelled, withdrawn) writes a ledger row and each audited action a ticket. Two primary-key
-    lookups, so a page can check it on every run and cache its reads under it."""
+    lookups, so a page can check it on every run and cache its reads under it. It reveals nothing but two
+    counters, so it needs no acting user."""
     row = fetch_one(
         db,
         "SELECT coalesce((SELECT max(id) FROM asset_transactions), 0) AS ledger, "

@@ -16,7 +16,7 @@ from core.validation import parse_eur
 from ui import market_data
 from ui.charts import depth_figure
 from ui.feedback import attempt, flash
-from ui.format import eur, units
+from ui.format import eur, md_escape, units
 from ui.live import live_fragment
 from ui.order_book import (
     ENTRY_KEY,
@@ -63,7 +63,7 @@ cert = CertificateType(
 mm_id: int | None = None
 with db_session() as db:
     if is_admin:
-        makers = get_market_makers(db, include_inactive=False)
+        makers = get_market_makers(db, include_inactive=False, user_id=user.id)
         if makers:
             names = {m.id: m.name for m in makers}
             kinds = {
@@ -74,10 +74,10 @@ with db_session() as db:
             )
         else:
             account_box.info("Create a market maker first: admins trade for market makers.", icon=":material/info:")
-        balances = get_market_maker(db, mm_id).balances if mm_id is not None else None
+        balances = get_market_maker(db, mm_id, user_id=user.id).balances if mm_id is not None else None
     else:
-        account_box.markdown(f"Trading for **{get_entity(db, user.entity_id).name}**")
-        balances = get_entity_balances(db, user.entity_id)
+        account_box.markdown(f"Trading for **{md_escape(get_entity(db, user.entity_id, user_id=user.id).name)}**")
+        balances = get_entity_balances(db, user.entity_id, user_id=user.id)
 
 
 @live_fragment(REFRESH)

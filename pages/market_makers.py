@@ -4,21 +4,22 @@ import streamlit as st
 
 from core.enums import AssetType, MarketMakerType, Role
 from core.market_makers import (
-    assets_held_by,
     create_market_maker,
     deactivate_market_maker,
     fund_market_maker,
     get_market_maker_ledger,
     get_market_makers,
+    held_assets_by_type,
 )
 from core.models import MarketMaker
 from ui.feedback import attempt, flash
-from ui.format import eur, md_escape, units
+from ui.format import md_escape
 from ui.market_makers_view import (
     TYPE_BADGE,
     TYPE_COLOR,
     TYPE_FILTERS,
     amount_text,
+    balance_metrics,
     filter_market_makers,
     initial_funding,
     ledger_column_config,
@@ -27,8 +28,10 @@ from ui.market_makers_view import (
     market_makers_frame,
     option_label,
     summarize,
+    summary_metrics,
     type_label,
 )
+from ui.metrics import metric_row
 from ui.runtime import db_session
 from ui.session import require_user
 
@@ -93,13 +96,13 @@ def create_dialog() -> None:
             placeholder=amount_placeholder(asset),
             help="Optional; leave empty to start at zero.",
         )
-        for asset in assets_held_by(kind)
+        for asset in held_by_type[kind]
     }
     if st.button("Create", type="primary", icon=":material/add:", key="mm_new_submit", width="stretch"):
         with db_session() as db:
             mm = attempt(lambda: create_market_maker(db, name, kind, user.id, **initial_funding(kind, amounts)))
         if mm is not None:
-            funded = ", ".join(amount_text(a, mm.available(a)) for a in assets_held_by(mm.mm_type) if mm.available(a))
+            funded = ", ".join(amount_text(a, mm.available(a)) for a in mm.held_assets if mm.available(a))
             created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}"
             finish(created + (f" with {funded}" if funded else ""), mm.id)
 
@@ -107,7 +110,7 @@ def create_dialog() -> None:
 @st.dialog("Fund market maker", icon=":material/account_balance_wallet:", on_dismiss=close_dialog)
 def fund_dialog(mm: MarketMaker) -> None:
     st.markdown(f"**{md_escape(mm.name)}** · {type_label(mm.mm_type)}")
-    held = assets_held_by(mm.mm_type)
+    held = mm.held_assets
     asset = st.segmented_control(
         "Asset", options=list(held), default=held[0], required=True, key="mm_fund_asset", disabled=len(held) == 1
     )
@@ -139,7 +142,8 @@ def deactivate_dialog(mm: MarketMaker) -> None:
 
 
 with db_session() as db:
-    everyone = get_market_makers(db)
+    everyone = get_market_makers(db, user_id=user.id)
+    held_by_type = held_assets_by_type(db)
 by_id = {m.id: m for m in everyone}
 
 st.title("Market makers")
@@ -147,12 +151,7 @@ st.caption(
     "Liquidity providers (LP) hold EUR and place BUY orders; asset holders (AH) hold CEA/EUA and place SELL orders."
 )
 
-summary = summarize(everyone)
-with st.container(horizontal=True):
-    st.metric("LP EUR available", eur(summary.lp_eur_available), border=True)
-    st.metric("AH CEA available", units(summary.cea_available), border=True)
-    st.metric("AH EUA available", units(summary.eua_available), border=True)
-    st.metric("Active market makers", f"{summary.active_lp} LP · {summary.active_ah} AH", border=True)
+metric_row(summary_metrics(summarize(everyone)))
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
     type_choice = st.segmented_control("Type", TYPE_FILTERS, default="All", required=True, key="mm_type_filter")
@@ -224,13 +223,9 @@ else:
                     args=("deactivate", mm.id),
                     disabled=not mm.is_active,
                 )
-        with st.container(horizontal=True):
-            for asset in assets_held_by(mm.mm_type):
-                st.metric(f"{asset.value} available", amount_text(asset, mm.available(asset)))
-                st.metric(f"{asset.value} locked", amount_text(asset, mm.locked(asset)))
-            st.metric("Open orders", str(mm.open_orders))
+        metric_row(balance_metrics(mm), border=False)
         with db_session() as db:
-            entries = get_market_maker_ledger(db, mm.id)
+            entries = get_market_maker_ledger(db, mm.id, user_id=user.id)
         if entries:
             st.dataframe(
                 ledger_frame(entries),

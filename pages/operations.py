@@ -109,7 +109,7 @@ def operation_filters() -> dict[str, object]:
     with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="ops_filters"):
         cert = st.segmented_control("Certificate", ["All", "CEA", "EUA"], default="All", key="ops_cert")
         date_from, date_to = date_range("ops_dates")
-        people = data.creators(version)
+        people = data.creators(version, user.id)
         names = {c.id: c.username for c in people}
         creator = st.selectbox(
             "Created by", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="ops_creator"
@@ -133,13 +133,15 @@ def operations_view(base: dict[str, object]) -> None:
         page_size = st.selectbox("Rows per page", [25, 50, 100, 200], index=1, key="ops_page_size", width=140)
     listing = {**base, "sort": sort or OperationSort.CREATED_AT, "descending": descending, "page_size": page_size}
     signature = parsed(OperationFilters, listing, "Operation filters").model_dump_json()
-    first = data.operations_page(signature, version)
+    first = data.operations_page(signature, version, user.id)
     page = page_number("ops_page", signature, first.pages)
     result = (
-        first if page == 1 else data.operations_page(OperationFilters(**listing, page=page).model_dump_json(), version)
+        first
+        if page == 1
+        else data.operations_page(OperationFilters(**listing, page=page).model_dump_json(), version, user.id)
     )
 
-    stats = data.daily_stats(signature, version)
+    stats = data.daily_stats(signature, version, user.id)
     deployed = sum((s.deployed_bid_eur + s.deployed_ask_eur for s in stats), start=0)
     filled = sum((s.filled_eur for s in stats), start=0)
     with st.container(horizontal=True):
@@ -167,7 +169,7 @@ def operations_view(base: dict[str, object]) -> None:
         result.pages,
         f"Page {page} of {result.pages} · {result.total:,} operations",
         "Download filtered operations (CSV)",
-        lambda: csv_bytes(operations_frame(data.all_operations(signature, version))),
+        lambda: csv_bytes(operations_frame(data.all_operations(signature, version, user.id))),
         "liquidity-operations.csv",
     )
     if result.rows:
@@ -186,7 +188,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
     )
     if chosen is None:
         return
-    detail = data.operation_detail(chosen, version)
+    detail = data.operation_detail(chosen, version, user.id)
     s = detail.summary
     st.subheader(f"{s.ticket_id} · {s.certificate_type}", anchor=False)
     st.caption(
@@ -250,14 +252,14 @@ def operation_detail(rows: list[OperationSummary]) -> None:
 
 def charts_view(base: dict[str, object]) -> None:
     signature = parsed(OperationFilters, base, "Operation filters").model_dump_json()
-    stats = data.daily_stats(signature, version)
+    stats = data.daily_stats(signature, version, user.id)
     if not stats:
         st.info("No liquidity operation matches these filters.", icon=":material/info:")
         return
     left, right = st.columns(2)
     left.plotly_chart(deployed_per_day_figure(stats), key="ops_deployed_chart")
     right.plotly_chart(fill_ratio_figure(stats), key="ops_fill_chart")
-    depth = data.resting_depth(signature, version)
+    depth = data.resting_depth(signature, version, user.id)
     if depth:
         st.plotly_chart(resting_depth_figure(depth), key="ops_depth_chart")
     else:
@@ -265,7 +267,7 @@ def charts_view(base: dict[str, object]) -> None:
 
 
 def audit_view() -> None:
-    actions, object_types, actors = data.audit_options(version)
+    actions, object_types, actors = data.audit_options(version, user.id)
     names = {a.id: a.username for a in actors}
     with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="audit_filters"):
         action = st.selectbox("Action", [None, *actions], format_func=lambda a: a or "Any", key="audit_action")
@@ -291,9 +293,11 @@ def audit_view() -> None:
         "ticket_id": ticket,
     }
     signature = parsed(TicketFilters, base, "Audit filters").model_dump_json()
-    first = data.tickets_page(signature, version)
+    first = data.tickets_page(signature, version, user.id)
     page = page_number("audit_page", signature, first.pages)
-    result = first if page == 1 else data.tickets_page(TicketFilters(**base, page=page).model_dump_json(), version)
+    result = (
+        first if page == 1 else data.tickets_page(TicketFilters(**base, page=page).model_dump_json(), version, user.id)
+    )
     st.dataframe(
         tickets_frame(result.rows),
         hide_index=True,
@@ -311,7 +315,7 @@ def audit_view() -> None:
         result.pages,
         f"Page {page} of {result.pages} · {count} tickets, newest first",
         "Download filtered audit log (CSV)",
-        lambda: csv_bytes(tickets_frame(data.all_tickets(signature, version))),
+        lambda: csv_bytes(tickets_frame(data.all_tickets(signature, version, user.id))),
         "audit-log.csv",
     )
     if not result.total_is_exact:

@@ -6,6 +6,7 @@ AS $$
 DECLARE
     e entities;
 BEGIN
+    PERFORM require_admin(p_created_by, 'create entities');
     IF p_name IS NULL OR length(btrim(p_name)) NOT BETWEEN 1 AND 200 THEN
         PERFORM raise_error('CB400', 'An entity needs a name of 1 to 200 characters');
     END IF;

@@ -1,5 +1,5 @@
 -- create_market_maker: a new market maker with its balance rows, optional initial deposits and a ticket.
--- p_initial is {"EUR": amount} for a liquidity provider, {"CEA": n, "EUA": n} for an asset holder.
+-- p_initial maps assets it is funded with (market_maker_assets) to amounts, e.g. {"CEA": n, "EUA": n}.
 CREATE OR REPLACE FUNCTION create_market_maker(
     p_name        text,
     p_mm_type     market_maker_type,
@@ -15,6 +15,7 @@ DECLARE
     v_asset     text;
     v_amount    numeric;
 BEGIN
+    PERFORM require_admin(p_created_by, 'create market makers');
     IF p_name IS NULL OR length(btrim(p_name)) NOT BETWEEN 1 AND 200 THEN
         PERFORM raise_error('CB400', 'A market maker needs a name of 1 to 200 characters');
     END IF;
@@ -25,12 +26,7 @@ BEGIN
         IF v_asset NOT IN ('EUR', 'CEA', 'EUA') THEN
             PERFORM raise_error('CB400', format('Unknown asset "%s" in initial balances', v_asset));
         END IF;
-        IF (p_mm_type = 'LIQUIDITY_PROVIDER') <> (v_asset = 'EUR') THEN
-            PERFORM raise_error('CB400', format('A %s cannot be funded with %s: %s',
-                lower(replace(p_mm_type::text, '_', ' ')), v_asset,
-                CASE p_mm_type WHEN 'LIQUIDITY_PROVIDER' THEN 'liquidity providers hold EUR only'
-                               ELSE 'asset holders hold CEA/EUA only' END));
-        END IF;
+        PERFORM refuse_funding_outside_trade(p_mm_type, v_asset::asset_type, 'The new market maker');
     END LOOP;
 
     INSERT INTO market_maker_clients (name, mm_type, created_by)

@@ -7,6 +7,7 @@ DECLARE
     mm        market_maker_clients;
     v_open    bigint;
 BEGIN
+    PERFORM require_admin(p_created_by, 'deactivate market makers');
     -- its balance rows first, in id order: place_order takes them too, so no order can slip in meanwhile
     PERFORM lock_balances(ARRAY(SELECT id FROM balances WHERE market_maker_id = p_market_maker_id));
     SELECT * INTO mm FROM market_maker_clients WHERE id = p_market_maker_id FOR UPDATE;

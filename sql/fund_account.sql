@@ -1,5 +1,5 @@
 -- fund_account: an admin deposit into a market maker or a trader's entity, with ledger row and ticket.
--- Asset rules: liquidity providers hold EUR only, asset holders certificates only, entities anything.
+-- A market maker is funded only with what it trades (market_maker_assets); an entity with anything.
 CREATE OR REPLACE FUNCTION fund_account(
     p_market_maker_id  bigint,
     p_entity_id        bigint,
@@ -15,6 +15,7 @@ DECLARE
     v_balance   balances;
     v_ticket    ticket_logs;
 BEGIN
+    PERFORM require_admin(p_created_by, 'fund accounts');
     IF (p_market_maker_id IS NULL) = (p_entity_id IS NULL) THEN
         PERFORM raise_error('CB400', 'Fund exactly one account: a market maker or an entity');
     END IF;
@@ -25,14 +26,7 @@ BEGIN
 
     IF p_market_maker_id IS NOT NULL THEN
         mm := active_market_maker(p_market_maker_id, 'be funded');
-        IF mm.mm_type = 'LIQUIDITY_PROVIDER' AND p_asset <> 'EUR' THEN
-            PERFORM raise_error('CB400', format(
-                'Liquidity provider "%s" holds EUR only; %s goes to an asset holder', mm.name, p_asset));
-        END IF;
-        IF mm.mm_type = 'ASSET_HOLDER' AND p_asset = 'EUR' THEN
-            PERFORM raise_error('CB400', format(
-                'Asset holder "%s" holds CEA/EUA only; EUR goes to a liquidity provider', mm.name));
-        END IF;
+        PERFORM refuse_funding_outside_trade(mm.mm_type, p_asset, format('Market maker "%s"', mm.name));
     ELSIF v_balance.id IS NULL THEN
         PERFORM raise_error('CB404', format('Entity %s does not exist', p_entity_id));
     END IF;

@@ -32,9 +32,7 @@ BEGIN
     IF coalesce(cardinality(p_amounts), 0) = 0 THEN
         PERFORM raise_error('CB400', 'Provisioning needs at least one amount');
     END IF;
-    IF (p_mm_type = 'LIQUIDITY_PROVIDER') <> (p_asset = 'EUR') THEN
-        PERFORM raise_error('CB400', 'Liquidity providers are provisioned with EUR, asset holders with CEA or EUA');
-    END IF;
+    PERFORM refuse_funding_outside_trade(p_mm_type, p_asset, 'Provisioning');
     IF EXISTS (SELECT 1 FROM unnest(p_amounts) a WHERE a IS NULL OR a <= 0) THEN
         PERFORM raise_error('CB400', 'Every provisioned amount must be greater than zero');
     END IF;

@@ -37,7 +37,10 @@ def load_actors(db: Session) -> Actors:
     users = {u.username: u for u in (get_user(db, uid) for uid in _user_ids(db))}
     trader = users["trader"]
     return Actors(
-        admin=users["admin"], analyst=users["analyst"], trader=trader, entity=get_entity(db, trader.entity_id)
+        admin=users["admin"],
+        analyst=users["analyst"],
+        trader=trader,
+        entity=get_entity(db, trader.entity_id, user_id=users["admin"].id),
     )
 
 

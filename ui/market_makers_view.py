@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from core.enums import AssetType, MarketMakerType
-from core.market_makers import assets_held_by
 from core.models import LedgerEntry, MarketMaker
 from ui.format import eur, units
+from ui.metrics import Metric
 
 LP = MarketMakerType.LIQUIDITY_PROVIDER
 AH = MarketMakerType.ASSET_HOLDER
@@ -50,32 +50,75 @@ def option_label(mm: MarketMaker) -> str:
 
 
 @dataclass(frozen=True)
-class Summary:
-    """Totals over active market makers: what liquidity could be placed right now."""
+class AssetTotal:
+    """One asset summed over the active market makers, with how much of it each type holds."""
 
-    lp_eur_available: Decimal
-    cea_available: Decimal
-    eua_available: Decimal
+    asset: AssetType
+    available: Decimal
+    locked: Decimal
+    available_by_type: dict[MarketMakerType, Decimal]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Totals over active market makers: every asset any of them holds, and how many of each type there are."""
+
+    assets: tuple[AssetTotal, ...]  # only the assets somebody holds, in EUR, CEA, EUA order
     active_lp: int
     active_ah: int
+
+    def total(self, asset: AssetType | str) -> AssetTotal | None:
+        return next((t for t in self.assets if t.asset == asset), None)
 
 
 def summarize(market_makers: Iterable[MarketMaker]) -> Summary:
     active = [m for m in market_makers if m.is_active]
-    lps = [m for m in active if m.mm_type is LP]
-    ahs = [m for m in active if m.mm_type is AH]
+    totals = []
+    for asset in AssetType:
+        by_type = {
+            kind: sum((m.available(asset) for m in active if m.mm_type is kind), Decimal(0)) for kind in TYPE_BADGE
+        }
+        locked = sum((m.locked(asset) for m in active), Decimal(0))
+        if any(by_type.values()) or locked:
+            totals.append(AssetTotal(asset, sum(by_type.values(), Decimal(0)), locked, by_type))
     return Summary(
-        lp_eur_available=sum((m.eur_available for m in lps), Decimal(0)),
-        cea_available=sum((m.cea_available for m in ahs), Decimal(0)),
-        eua_available=sum((m.eua_available for m in ahs), Decimal(0)),
-        active_lp=len(lps),
-        active_ah=len(ahs),
+        assets=tuple(totals),
+        active_lp=sum(1 for m in active if m.mm_type is LP),
+        active_ah=sum(1 for m in active if m.mm_type is AH),
     )
 
 
+def total_help(total: AssetTotal) -> str:
+    """Where an asset's total sits, per type: e.g. EUR is mostly the LPs' but also what AHs earned selling."""
+    parts = [f"{TYPE_BADGE[kind]} {amount_text(total.asset, value)}" for kind, value in total.available_by_type.items()]
+    return "Available: " + " · ".join(parts) + f". Locked in open orders: {amount_text(total.asset, total.locked)}."
+
+
+def summary_metrics(summary: Summary) -> list[Metric]:
+    """Every asset the active market makers hold (available, and locked where some is), then the head count."""
+    metrics = []
+    for t in summary.assets:
+        metrics.append(Metric(f"{t.asset} available", amount_text(t.asset, t.available), total_help(t)))
+        if t.locked:
+            metrics.append(Metric(f"{t.asset} locked", amount_text(t.asset, t.locked)))
+    return [*metrics, Metric("Active market makers", f"{summary.active_lp} LP · {summary.active_ah} AH")]
+
+
+def balance_metrics(mm: MarketMaker) -> list[Metric]:
+    """One market maker's balances as the detail shows them: available and locked of everything it holds."""
+    metrics = [
+        Metric(f"{b.asset} {part}", amount_text(b.asset, getattr(b, part)))
+        for b in mm.shown_balances
+        for part in ("available", "locked")
+    ]
+    return [*metrics, Metric("Open orders", str(mm.open_orders))]
+
+
 def _held(mm: MarketMaker, asset: AssetType, value: Decimal) -> Decimal | int | None:
-    """A balance cell: blank for an asset this type never holds, whole units for certificates."""
-    if asset not in assets_held_by(mm.mm_type):
+    """A balance cell: blank only for an asset the market maker neither trades nor holds any of; whole units
+    for certificates. An asset holder's EUR from selling and a liquidity provider's certificates from buying
+    show like everything else."""
+    if asset not in mm.held_assets and not (mm.available(asset) or mm.locked(asset)):
         return None
     return int(value) if asset.is_certificate else value
 

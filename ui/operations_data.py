@@ -1,4 +1,5 @@
 """Cached reads of the Operations page. Filters travel as JSON (hashable cache keys); results are core records.
+Every read names the acting user (part of the cache key): core refuses anyone who may not see it.
 
 Every read is keyed by ``version()`` as well, which changes with every write anywhere (a trade, an order, another
 page's liquidity operation), so a cached answer is never older than the data; ``TTL`` only bounds memory. The
@@ -42,21 +43,21 @@ TTL = "5m"
 
 
 @st.cache_data(ttl=TTL, max_entries=200, show_spinner=False)
-def operations_page(filters_json: str, data_version: str) -> OperationPage:
+def operations_page(filters_json: str, data_version: str, user_id: int) -> OperationPage:
     with db_session() as db:
-        return list_operations(db, OperationFilters.model_validate_json(filters_json))
+        return list_operations(db, OperationFilters.model_validate_json(filters_json), user_id=user_id)
 
 
 @st.cache_data(ttl=TTL, max_entries=20, show_spinner=False)
-def all_operations(filters_json: str, data_version: str) -> list[OperationSummary]:
+def all_operations(filters_json: str, data_version: str, user_id: int) -> list[OperationSummary]:
     with db_session() as db:
-        return export_operations(db, OperationFilters.model_validate_json(filters_json))
+        return export_operations(db, OperationFilters.model_validate_json(filters_json), user_id=user_id)
 
 
 @st.cache_data(ttl=TTL, max_entries=200, show_spinner=False)
-def operation_detail(operation_id: int, data_version: str) -> OperationDetail:
+def operation_detail(operation_id: int, data_version: str, user_id: int) -> OperationDetail:
     with db_session() as db:
-        return get_operation_detail(db, operation_id)
+        return get_operation_detail(db, operation_id, user_id=user_id)
 
 
 @st.cache_data(ttl=TTL, max_entries=4, show_spinner=False)
@@ -66,40 +67,44 @@ def order_book(certificate_type: CertificateType, data_version: str) -> OrderBoo
 
 
 @st.cache_data(ttl=TTL, max_entries=100, show_spinner=False)
-def daily_stats(filters_json: str, data_version: str) -> list[DailyStat]:
+def daily_stats(filters_json: str, data_version: str, user_id: int) -> list[DailyStat]:
     with db_session() as db:
-        return operation_daily_stats(db, OperationFilters.model_validate_json(filters_json))
+        return operation_daily_stats(db, OperationFilters.model_validate_json(filters_json), user_id=user_id)
 
 
 @st.cache_data(ttl=TTL, max_entries=100, show_spinner=False)
-def resting_depth(filters_json: str, data_version: str) -> list[RestingDepth]:
+def resting_depth(filters_json: str, data_version: str, user_id: int) -> list[RestingDepth]:
     with db_session() as db:
-        return operation_resting_depth(db, OperationFilters.model_validate_json(filters_json))
+        return operation_resting_depth(db, OperationFilters.model_validate_json(filters_json), user_id=user_id)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def creators(data_version: str) -> list[Creator]:
+def creators(data_version: str, user_id: int) -> list[Creator]:
     with db_session() as db:
-        return list_operation_creators(db)
+        return list_operation_creators(db, user_id=user_id)
 
 
 @st.cache_data(ttl=TTL, max_entries=200, show_spinner=False)
-def tickets_page(filters_json: str, data_version: str) -> TicketPage:
+def tickets_page(filters_json: str, data_version: str, user_id: int) -> TicketPage:
     with db_session() as db:
-        return list_tickets(db, TicketFilters.model_validate_json(filters_json))
+        return list_tickets(db, TicketFilters.model_validate_json(filters_json), user_id=user_id)
 
 
 @st.cache_data(ttl=TTL, max_entries=20, show_spinner=False)
-def all_tickets(filters_json: str, data_version: str) -> list[TicketLog]:
+def all_tickets(filters_json: str, data_version: str, user_id: int) -> list[TicketLog]:
     with db_session() as db:
-        return export_tickets(db, TicketFilters.model_validate_json(filters_json))
+        return export_tickets(db, TicketFilters.model_validate_json(filters_json), user_id=user_id)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def audit_options(data_version: str) -> tuple[list[str], list[str], list[Actor]]:
+def audit_options(data_version: str, user_id: int) -> tuple[list[str], list[str], list[Actor]]:
     """Actions, object types and users the audit filters offer."""
     with db_session() as db:
-        return list_ticket_actions(db), list_ticket_entity_types(db), list_actors(db)
+        return (
+            list_ticket_actions(db, user_id=user_id),
+            list_ticket_entity_types(db, user_id=user_id),
+            list_actors(db, user_id=user_id),
+        )
 
 
 def version() -> str:

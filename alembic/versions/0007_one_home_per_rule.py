@@ -1,5 +1,5 @@
 """One home per rule: what each kind of market maker trades and holds, the price tick of each book, and the
-longest note, each written once in SQL and read by everything else.
+longest note, each written once in SQL and read by everything else; admin-only writes check the admin.
 
 Revision ID: 0007
 Revises: 0006
@@ -26,6 +26,14 @@ SQL_PINS: dict[str, str] = {
     "order_balance_id.sql": "a81025115207b19e",
     "price_tick.sql": "31b911cbc5341a82",
     "notes_max_length.sql": "4f093c777ca609fd",
+    "refuse_funding_outside_trade.sql": "d3b7464fcecd5a78",
+    "market_maker_balances.sql": "f6c024160a4b04e0",
+    # admin-only writes check the admin themselves (require_admin), and ask the rule instead of spelling it
+    "fund_account.sql": "c7bf25e82c0d5ab6",
+    "create_market_maker.sql": "76f4a79575c84f4e",
+    "provision_market_makers.sql": "3246d2cfbaadfbff",
+    "create_entity.sql": "93ecab96620678ae",
+    "deactivate_market_maker.sql": "1fa02f28252a8e7e",
 }
 
 # the notes CHECK reads the same function core reads

@@ -33,7 +33,7 @@ def actions(page) -> list[str]:
 
 
 def test_tickets_are_listed_newest_first_with_the_actor_and_both_states(db, actors, history):
-    page = list_tickets(db)
+    page = list_tickets(db, user_id=actors.admin.id)
 
     assert actions(page) == ["FUND_ACCOUNT", "DEACTIVATE_MARKET_MAKER", "CREATE_MARKET_MAKER", "CREATE_ENTITY"]
     assert (page.total, page.total_is_exact) == (4, True)
@@ -47,58 +47,64 @@ def test_tickets_are_listed_newest_first_with_the_actor_and_both_states(db, acto
 
 
 def test_filters_by_action_actor_and_object(db, actors, history):
-    assert actions(list_tickets(db, {"action": "FUND_ACCOUNT"})) == ["FUND_ACCOUNT"]
-    assert list_tickets(db, {"actor_id": actors.admin.id}).total == 4
-    assert list_tickets(db, {"actor_id": actors.analyst.id}).total == 0
-    by_object = list_tickets(db, TicketFilters(entity_type="market_maker", entity_id=history.id))
+    assert actions(list_tickets(db, {"action": "FUND_ACCOUNT"}, user_id=actors.admin.id)) == ["FUND_ACCOUNT"]
+    assert list_tickets(db, {"actor_id": actors.admin.id}, user_id=actors.admin.id).total == 4
+    assert list_tickets(db, {"actor_id": actors.analyst.id}, user_id=actors.admin.id).total == 0
+    by_object = list_tickets(
+        db, TicketFilters(entity_type="market_maker", entity_id=history.id), user_id=actors.admin.id
+    )
     assert actions(by_object) == ["DEACTIVATE_MARKET_MAKER", "CREATE_MARKET_MAKER"]
-    assert list_tickets(db, {"entity_type": "entity"}).total == 2
+    assert list_tickets(db, {"entity_type": "entity"}, user_id=actors.admin.id).total == 2
 
 
-def test_filters_by_time_in_inclusive_utc_days_and_by_ticket_id(db, history):
+def test_filters_by_time_in_inclusive_utc_days_and_by_ticket_id(db, actors, history):
     today = datetime.now(UTC).date()
-    newest = list_tickets(db).rows[0]
+    newest = list_tickets(db, user_id=actors.admin.id).rows[0]
 
-    assert list_tickets(db, {"date_from": today, "date_to": today}).total == 4
-    assert list_tickets(db, {"date_to": today - timedelta(days=1)}).total == 0
-    assert list_tickets(db, {"date_from": today + timedelta(days=1)}).total == 0
-    assert [t.id for t in list_tickets(db, {"ticket_id": newest.ticket_id}).rows] == [newest.id]
+    assert list_tickets(db, {"date_from": today, "date_to": today}, user_id=actors.admin.id).total == 4
+    assert list_tickets(db, {"date_to": today - timedelta(days=1)}, user_id=actors.admin.id).total == 0
+    assert list_tickets(db, {"date_from": today + timedelta(days=1)}, user_id=actors.admin.id).total == 0
+    assert [t.id for t in list_tickets(db, {"ticket_id": newest.ticket_id}, user_id=actors.admin.id).rows] == [
+        newest.id
+    ]
 
 
-def test_pages_follow_each_other_without_overlap(db, history):
-    first = list_tickets(db, {"page_size": 3})
-    second = list_tickets(db, {"page_size": 3, "page": 2})
+def test_pages_follow_each_other_without_overlap(db, actors, history):
+    first = list_tickets(db, {"page_size": 3}, user_id=actors.admin.id)
+    second = list_tickets(db, {"page_size": 3, "page": 2}, user_id=actors.admin.id)
 
-    assert actions(first) + actions(second) == actions(list_tickets(db))
+    assert actions(first) + actions(second) == actions(list_tickets(db, user_id=actors.admin.id))
     assert (first.pages, second.rows[-1].action) == (2, "CREATE_ENTITY")
 
 
-def test_the_total_is_counted_up_to_the_cap_and_says_so(db, history, monkeypatch):
+def test_the_total_is_counted_up_to_the_cap_and_says_so(db, actors, history, monkeypatch):
     monkeypatch.setattr(audit, "COUNT_CAP", 3)
 
-    page = list_tickets(db, {"page_size": 2})
+    page = list_tickets(db, {"page_size": 2}, user_id=actors.admin.id)
 
     assert (page.total, page.total_is_exact, len(page.rows)) == (3, False, 2)
 
 
-def test_paging_stops_at_the_cap(db):
+def test_paging_stops_at_the_cap(db, actors):
     with pytest.raises(ValidationError, match="only the newest 10,000 matching tickets can be paged"):
-        list_tickets(db, {"page": 201, "page_size": 50})
+        list_tickets(db, {"page": 201, "page_size": 50}, user_id=actors.admin.id)
 
 
-def test_the_export_ignores_paging(db, history):
-    assert [t.action for t in export_tickets(db, {"page_size": 1, "page": 3})] == actions(list_tickets(db))
+def test_the_export_ignores_paging(db, actors, history):
+    assert [t.action for t in export_tickets(db, {"page_size": 1, "page": 3}, user_id=actors.admin.id)] == actions(
+        list_tickets(db, user_id=actors.admin.id)
+    )
 
 
 def test_filter_options_list_each_action_object_type_and_user_once(db, actors, history):
-    assert list_ticket_actions(db) == [
+    assert list_ticket_actions(db, user_id=actors.admin.id) == [
         "CREATE_ENTITY",
         "CREATE_MARKET_MAKER",
         "DEACTIVATE_MARKET_MAKER",
         "FUND_ACCOUNT",
     ]
-    assert list_ticket_entity_types(db) == ["entity", "market_maker"]
-    assert [a.username for a in list_actors(db)] == ["admin", "analyst", "trader"]
+    assert list_ticket_entity_types(db, user_id=actors.admin.id) == ["entity", "market_maker"]
+    assert [a.username for a in list_actors(db, user_id=actors.admin.id)] == ["admin", "analyst", "trader"]
 
 
 @pytest.mark.parametrize(
@@ -111,17 +117,17 @@ def test_filter_options_list_each_action_object_type_and_user_once(db, actors, h
         ({"who": "me"}, "who: Extra inputs are not permitted"),
     ],
 )
-def test_bad_audit_filters_are_refused_with_a_clear_message(db, filters, fragment):
+def test_bad_audit_filters_are_refused_with_a_clear_message(db, actors, filters, fragment):
     with pytest.raises(ValidationError, match="Invalid audit filters") as refused:
-        list_tickets(db, filters)
+        list_tickets(db, filters, user_id=actors.admin.id)
 
     assert fragment in refused.value.message
 
 
-def test_reading_the_audit_trail_changes_nothing(db, history):
+def test_reading_the_audit_trail_changes_nothing(db, actors, history):
     before = snapshot(db)
 
-    list_tickets(db, {"action": "FUND_ACCOUNT"})
-    export_tickets(db)
+    list_tickets(db, {"action": "FUND_ACCOUNT"}, user_id=actors.admin.id)
+    export_tickets(db, user_id=actors.admin.id)
 
     assert snapshot(db) == before

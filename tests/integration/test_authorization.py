@@ -1,5 +1,6 @@
-"""Authorization lives in core: every admin function refuses traders and analysts (whatever the UI shows), a
-trader never touches or sees another firm's orders, and a deactivated or unknown user can do nothing."""
+"""Authorization lives in core: every admin function refuses traders and analysts (whatever the UI shows), every
+read beyond one's own data refuses traders, a trader never touches or sees another firm's orders, a deactivated
+or unknown user can do nothing, and the admin-only stored functions check the admin themselves."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -7,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.entities import create_entity, fund_entity
+from core.audit import export_tickets, list_actors, list_ticket_actions, list_ticket_entity_types, list_tickets
+from core.entities import create_entity, fund_entity, get_entity, get_entity_balances, list_entities
 from core.errors import PermissionDenied
 from core.liquidity_service import (
     create_liquidity,
@@ -20,7 +23,22 @@ from core.liquidity_service import (
     provision_market_makers,
     withdraw_liquidity,
 )
-from core.market_makers import create_market_maker, deactivate_market_maker, fund_market_maker
+from core.market_makers import (
+    create_market_maker,
+    deactivate_market_maker,
+    fund_market_maker,
+    get_market_maker,
+    get_market_maker_ledger,
+    get_market_makers,
+)
+from core.operations import (
+    export_operations,
+    get_operation_detail,
+    list_operation_creators,
+    list_operations,
+    operation_daily_stats,
+    operation_resting_depth,
+)
 from core.orders import cancel_order, get_my_orders, place_order
 from core.users import create_user
 from tests.helpers import PASSWORD, Actors, make_actors, snapshot
@@ -38,6 +56,7 @@ class Scene:
     trader_order: int
     other_trader: int
     other_order: int
+    other_entity: int
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +93,9 @@ def _stage(db: Session, actors: Actors) -> Scene:
     fund_entity(db, other_firm.id, "EUR", "10000", admin)
     other_trader = create_user(db, "other", PASSWORD, "TRADER", entity_id=other_firm.id).id
     other_order = place_order(db, other_trader, "EUA", "BUY", "LIMIT", 3, "71.00").id
-    return Scene(actors, retired_admin, lp, ah, operation, mm_order, trader_order, other_trader, other_order)
+    return Scene(
+        actors, retired_admin, lp, ah, operation, mm_order, trader_order, other_trader, other_order, other_firm.id
+    )
 
 
 ADMIN_FUNCTIONS: dict[str, Callable[[Session, Scene, int], object]] = {
@@ -185,3 +206,72 @@ def test_traders_of_the_same_firm_see_and_cancel_each_others_orders(db, scene):
 
     assert order in {o.id for o in get_my_orders(db, scene.actors.trader.id)}
     assert cancel_order(db, order, scene.actors.trader.id).status == "CANCELLED"
+
+
+# Reads that show more than the caller's own data: admins and analysts only, enforced in core.
+READER_FUNCTIONS: dict[str, Callable[[Session, Scene, object], object]] = {
+    "list operations": lambda db, s, who: list_operations(db, user_id=who),
+    "export operations": lambda db, s, who: export_operations(db, user_id=who),
+    "an operation's detail": lambda db, s, who: get_operation_detail(db, s.operation, user_id=who),
+    "operation daily stats": lambda db, s, who: operation_daily_stats(db, user_id=who),
+    "operation resting depth": lambda db, s, who: operation_resting_depth(db, user_id=who),
+    "operation creators": lambda db, s, who: list_operation_creators(db, user_id=who),
+    "list tickets": lambda db, s, who: list_tickets(db, user_id=who),
+    "export tickets": lambda db, s, who: export_tickets(db, user_id=who),
+    "ticket actions": lambda db, s, who: list_ticket_actions(db, user_id=who),
+    "ticket object types": lambda db, s, who: list_ticket_entity_types(db, user_id=who),
+    "ticket actors": lambda db, s, who: list_actors(db, user_id=who),
+    "list market makers": lambda db, s, who: get_market_makers(db, user_id=who),
+    "one market maker": lambda db, s, who: get_market_maker(db, s.lp, user_id=who),
+    "a market maker's ledger": lambda db, s, who: get_market_maker_ledger(db, s.lp, user_id=who),
+    "list trader firms": lambda db, s, who: list_entities(db, user_id=who),
+}
+
+
+@pytest.mark.parametrize("action", READER_FUNCTIONS)
+def test_admins_and_analysts_may_read_beyond_their_own_data(db, scene, action):
+    for who in (scene.actors.admin.id, scene.actors.analyst.id):
+        READER_FUNCTIONS[action](db, scene, who)
+
+
+@pytest.mark.parametrize("action", READER_FUNCTIONS)
+def test_traders_unknown_and_deactivated_users_may_not_read_beyond_their_own_data(db, scene, action):
+    for who in (scene.actors.trader.id, scene.retired_admin, 10**12, None, "admin"):
+        with pytest.raises(PermissionDenied):
+            READER_FUNCTIONS[action](db, scene, who)
+            pytest.fail(f"{action} answered acting user {who!r}")
+
+
+def test_a_trader_reads_its_own_firm_and_its_balances_but_no_other(db, scene):
+    trader, firm = scene.actors.trader.id, scene.actors.entity.id
+    other_firm = scene.other_entity
+
+    assert get_entity(db, firm, user_id=trader).id == firm
+    assert get_entity_balances(db, firm, user_id=trader)
+    with pytest.raises(PermissionDenied, match="own firm"):
+        get_entity(db, other_firm, user_id=trader)
+    with pytest.raises(PermissionDenied, match="own firm"):
+        get_entity_balances(db, other_firm, user_id=trader)
+
+
+# Admin-only stored functions check the admin themselves: calling them directly grants nothing more.
+ADMIN_SQL: dict[str, Callable[[Scene], tuple[str, dict]]] = {
+    "fund_account": lambda s: ("SELECT fund_account(:mm, NULL, 'EUR', 10, :who)", {"mm": s.lp}),
+    "create_market_maker": lambda s: ("SELECT create_market_maker('Direct MM', 'LIQUIDITY_PROVIDER', :who)", {}),
+    "create_entity": lambda s: ("SELECT create_entity('Direct Firm', :who)", {}),
+    "deactivate_market_maker": lambda s: ("SELECT deactivate_market_maker(:mm, :who)", {"mm": s.lp}),
+}
+
+
+@pytest.mark.parametrize("function", ADMIN_SQL)
+def test_admin_only_stored_functions_refuse_anyone_but_an_active_admin(db, scene, function):
+    sql, params = ADMIN_SQL[function](scene)
+    before = snapshot(db)
+
+    for who in (scene.actors.trader.id, scene.actors.analyst.id, scene.retired_admin, 10**12, None):
+        with pytest.raises(DBAPIError) as refused:
+            db.execute(text(sql), {**params, "who": who})
+        db.rollback()
+        assert refused.value.orig.sqlstate == "CB403", f"{function} let {who!r} through"
+
+    assert snapshot(db) == before

@@ -15,7 +15,7 @@ def test_an_entity_is_funded_with_any_asset(db, actors):
     fund_entity(db, actors.entity.id, "EUR", "2500.25", actors.admin.id)
     fund_entity(db, actors.entity.id, AssetType.EUA, 40, actors.admin.id)
 
-    balances = get_entity_balances(db, actors.entity.id)
+    balances = get_entity_balances(db, actors.entity.id, user_id=actors.admin.id)
 
     assert balances[AssetType.EUR].available == Decimal("2500.25")
     assert balances[AssetType.EUA].available == 40

@@ -259,7 +259,7 @@ def test_after_a_killed_write_the_same_write_succeeds_and_the_books_are_healthy(
     with session_factory() as session:
         fund_market_maker(session, market["lp"], "EUR", "250.00", actors.admin.id)
 
-    assert get_market_maker(db, market["lp"]).eur_balance == Decimal("10250.00")
+    assert get_market_maker(db, market["lp"], user_id=actors.admin.id).eur_balance == Decimal("10250.00")
     assert check_invariants(db) == []
     assert verify_ledger(db) == []
 

@@ -24,8 +24,8 @@ def test_concurrent_deposits_on_one_market_maker_all_land_exactly(db, actors, se
     expected = Decimal("0.01") + sum(
         Decimal(f"{t + 1}.{i:02d}") for t in range(THREADS) for i in range(DEPOSITS_PER_THREAD)
     )
-    after = get_market_maker(db, mm.id)
+    after = get_market_maker(db, mm.id, user_id=actors.admin.id)
     assert after.eur_available == expected
     assert after.eur_balance == expected
-    assert len(get_market_maker_ledger(db, mm.id)) == 1 + THREADS * DEPOSITS_PER_THREAD
+    assert len(get_market_maker_ledger(db, mm.id, user_id=actors.admin.id)) == 1 + THREADS * DEPOSITS_PER_THREAD
     assert verify_ledger(db) == []

@@ -364,18 +364,19 @@ def test_names_that_look_hostile_but_are_legitimate_round_trip_exactly(db, world
     entity = create_entity(db, name, world.admin)
     market_maker = create_market_maker(db, name, "ASSET_HOLDER", world.admin)
 
-    assert get_entity(db, entity.id).name == name
-    assert get_market_maker(db, market_maker.id).name == name
+    assert get_entity(db, entity.id, user_id=world.admin).name == name
+    assert get_market_maker(db, market_maker.id, user_id=world.admin).name == name
 
 
-READS: dict[str, tuple[Callable[[Session, object], object], list]] = {
-    "order book depth": (lambda db, v: get_order_book(db, "EUA", depth=v), [0, -1, 10**9, "abc", None, True, 1.5]),
-    "recent trades limit": (lambda db, v: get_recent_trades(db, "EUA", limit=v), [0, -1, 10**9, SQL_ISH, None]),
-    "market stats certificate": (lambda db, v: get_market_stats(db, v), ENUMS),
-    "order by id": (lambda db, v: get_order(db, v), IDS),
-    "operation detail by id": (lambda db, v: get_operation_detail(db, v), IDS),
+# each read is called as the world's admin: (db, value, admin id)
+READS: dict[str, tuple[Callable[[Session, object, int], object], list]] = {
+    "order book depth": (lambda db, v, _: get_order_book(db, "EUA", depth=v), [0, -1, 10**9, "abc", None, True, 1.5]),
+    "recent trades limit": (lambda db, v, _: get_recent_trades(db, "EUA", limit=v), [0, -1, 10**9, SQL_ISH, None]),
+    "market stats certificate": (lambda db, v, _: get_market_stats(db, v), ENUMS),
+    "order by id": (lambda db, v, _: get_order(db, v), IDS),
+    "operation detail by id": (lambda db, v, admin: get_operation_detail(db, v, user_id=admin), IDS),
     "operations filters": (
-        lambda db, v: list_operations(db, v),
+        lambda db, v, admin: list_operations(db, v, user_id=admin),
         [
             {"ticket_search": SQL_ISH},
             {"ticket_search": "x" * 31},
@@ -392,7 +393,7 @@ READS: dict[str, tuple[Callable[[Session, object], object], list]] = {
         ],
     ),
     "ticket filters": (
-        lambda db, v: list_tickets(db, v),
+        lambda db, v, admin: list_tickets(db, v, user_id=admin),
         [
             {"action": "a\x00b"},
             {"ticket_id": "x" * 31},
@@ -415,7 +416,7 @@ READ_CASES = [
 def test_a_hostile_read_parameter_is_refused_with_a_typed_error(db, world, read, value):
     call, _ = READS[read]
 
-    assert_refused_cleanly(db, lambda: call(db, value))
+    assert_refused_cleanly(db, lambda: call(db, value, world.admin))
 
 
 ID_TAKERS: dict[str, Callable[[Session, World, object], object]] = {

@@ -44,7 +44,7 @@ def test_two_admins_at_once_on_market_makers_that_can_serve_both_both_succeed(db
 
     assert all(not isinstance(r, Exception) for r in results), results
     assert count_rows(db, "liquidity_operations") == 2
-    locked = sum(get_market_maker(db, m.id).eur_locked for m in lps)
+    locked = sum(get_market_maker(db, m.id, user_id=actors.admin.id).eur_locked for m in lps)
     assert locked == sum(r.actual_bid_liquidity_eur for r in results)
     assert verify_ledger(db) == [] and check_invariants(db) == []
 
@@ -62,7 +62,7 @@ def test_two_admins_at_once_on_market_makers_that_can_serve_one_one_succeeds_and
     assert len(succeeded) == 1 and len(refused) == 1
     assert isinstance(refused[0], InsufficientAssetsError) and refused[0].asset_type == "EUR"
     for mm in lps:
-        current = get_market_maker(db, mm.id)
+        current = get_market_maker(db, mm.id, user_id=actors.admin.id)
         assert current.eur_available >= 0 and current.eur_available + current.eur_locked == Decimal("6000.00")
     assert count_rows(db, "orders") == len(succeeded[0].orders_created)
     assert verify_ledger(db) == [] and check_invariants(db) == []

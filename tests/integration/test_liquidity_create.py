@@ -158,10 +158,10 @@ def test_creation_places_post_only_orders_locks_funds_and_records_actual_amounts
     )
     assert all(o["post_only"] and o["status"] == "OPEN" and o["order_type"] == "LIMIT" for o in orders)
     assert sum(o["price"] * o["quantity"] for o in orders if o["side"] == "BUY") == op.actual_bid_liquidity_eur
-    lp = get_market_maker(db, lps[0].id)
+    lp = get_market_maker(db, lps[0].id, user_id=actors.admin.id)
     assert lp.eur_locked == preview.bid_plan.market_makers[0].total_value
     assert lp.eur_available + lp.eur_locked == Decimal("50000.00") == lp.eur_balance
-    ah = get_market_maker(db, ahs[0].id)
+    ah = get_market_maker(db, ahs[0].id, user_id=actors.admin.id)
     assert ah.cea_locked == preview.ask_plan.market_makers[0].total_quantity
     used = {m.id: m for m in op.market_makers_used}
     assert used[lps[0].id].amount == preview.bid_plan.market_makers[0].total_value
@@ -243,8 +243,12 @@ def test_availability_not_total_balance_decides_sufficiency(db, actors):
 
     preview = preview_liquidity_creation(db, "CEA", "4000", "0", user_id=actors.admin.id)
 
-    assert get_market_maker(db, lp.id).eur_balance == Decimal("5000.00")
-    assert preview.missing_assets[0].available == get_market_maker(db, lp.id).eur_available < Decimal("4000")
+    assert get_market_maker(db, lp.id, user_id=actors.admin.id).eur_balance == Decimal("5000.00")
+    assert (
+        preview.missing_assets[0].available
+        == get_market_maker(db, lp.id, user_id=actors.admin.id).eur_available
+        < Decimal("4000")
+    )
 
 
 def test_a_plan_that_would_trade_immediately_is_refused_with_the_reason(db, actors):

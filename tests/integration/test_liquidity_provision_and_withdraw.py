@@ -78,7 +78,7 @@ def test_an_uneven_amount_is_split_exactly_with_the_remainder_to_the_first(db, a
     assert len(set(names)) == 3 and all(n.startswith("LP ") for n in names)
     again = provision_market_makers(db, "create_new", "LIQUIDITY_PROVIDER", "1", actors.admin.id)
     assert again.market_makers[0].name not in names
-    assert get_market_maker(db, result.market_makers[0].id).eur_balance == Decimal("33.34")
+    assert get_market_maker(db, result.market_makers[0].id, user_id=actors.admin.id).eur_balance == Decimal("33.34")
 
 
 @pytest.mark.parametrize(
@@ -132,7 +132,7 @@ def test_only_admins_provision(db, actors):
     with pytest.raises(PermissionDenied):
         provision_market_makers(db, "create_new", "LIQUIDITY_PROVIDER", "100", actors.analyst.id)
 
-    assert snapshot(db) == before and get_market_makers(db) == []
+    assert snapshot(db) == before and get_market_makers(db, user_id=actors.admin.id) == []
 
 
 # --- withdrawal ------------------------------------------------------------------------------------------
@@ -148,9 +148,9 @@ def test_withdrawal_cancels_the_open_orders_and_returns_exactly_their_locked_fun
     assert result.orders_cancelled == len(op.orders_created)
     assert result.eur_unlocked == op.actual_bid_liquidity_eur
     for mm in lps:
-        assert get_market_maker(db, mm.id).eur_available == Decimal("10000.00")
+        assert get_market_maker(db, mm.id, user_id=actors.admin.id).eur_available == Decimal("10000.00")
     for mm in ahs:
-        assert get_market_maker(db, mm.id).cea_available == 1000
+        assert get_market_maker(db, mm.id, user_id=actors.admin.id).cea_available == 1000
     assert count_rows(db, "orders", "status = 'CANCELLED' AND cancel_reason = 'WITHDRAWAL'") == len(op.orders_created)
     assert count_rows(db, "ticket_logs", "action = 'WITHDRAW_LIQUIDITY'") == 1
     assert healthy(db)
@@ -167,7 +167,7 @@ def test_withdrawal_leaves_filled_orders_and_unlocks_only_what_is_still_held(db,
 
     assert result.orders_cancelled == 3
     assert result.certificates_unlocked == op.market_makers_used[0].quantity - 5
-    assert get_market_maker(db, ah.id).cea_available == 1000 - 5
+    assert get_market_maker(db, ah.id, user_id=actors.admin.id).cea_available == 1000 - 5
     assert healthy(db)
 
 

@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
+from core import market_makers
 from core.enums import AssetType, MarketMakerType
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from core.errors import Conflict, DatabaseUnavailable, NotFound, PermissionDenied, ValidationError
 from core.ledger import verify_ledger
 from core.market_makers import (
     create_market_maker,
@@ -36,7 +38,7 @@ def test_asset_holder_is_created_with_certificates(db, actors):
     )
 
     assert (mm.cea_available, mm.eua_available, mm.eur_available) == (500, 20, 0)
-    ledger = get_market_maker_ledger(db, mm.id)
+    ledger = get_market_maker_ledger(db, mm.id, user_id=actors.admin.id)
     assert sorted(e.asset for e in ledger) == [AssetType.CEA, AssetType.EUA]
     assert all(e.ticket_id and e.ticket_id.startswith("TKT-") for e in ledger)
 
@@ -48,7 +50,7 @@ def test_funding_adds_to_available_and_writes_one_ledger_row_with_a_ticket(db, a
 
     assert (entry.balance_before, entry.balance_after) == (Decimal("100.00"), Decimal("100.01"))
     assert entry.ticket_id.startswith("TKT-")
-    assert get_market_maker(db, mm.id).eur_balance == Decimal("100.01")
+    assert get_market_maker(db, mm.id, user_id=actors.admin.id).eur_balance == Decimal("100.01")
     assert verify_ledger(db) == []
 
 
@@ -56,23 +58,23 @@ def test_listing_filters_by_type(db, actors):
     create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id)
     create_market_maker(db, "AH", "ASSET_HOLDER", actors.admin.id)
 
-    assert [m.name for m in get_market_makers(db, "LIQUIDITY_PROVIDER")] == ["LP"]
-    assert [m.name for m in get_market_makers(db, MarketMakerType.ASSET_HOLDER)] == ["AH"]
-    assert len(get_market_makers(db)) == 2
+    assert [m.name for m in get_market_makers(db, "LIQUIDITY_PROVIDER", user_id=actors.admin.id)] == ["LP"]
+    assert [m.name for m in get_market_makers(db, MarketMakerType.ASSET_HOLDER, user_id=actors.admin.id)] == ["AH"]
+    assert len(get_market_makers(db, user_id=actors.admin.id)) == 2
 
 
 def test_deactivation_retires_a_market_maker_without_open_orders(db, actors):
     mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id)
 
     assert deactivate_market_maker(db, mm.id, actors.admin.id).is_active is False
-    assert get_market_makers(db, include_inactive=False) == []
+    assert get_market_makers(db, include_inactive=False, user_id=actors.admin.id) == []
 
 
 @pytest.mark.parametrize(
     ("mm_type", "asset", "amount", "error", "fragment"),
     [
-        ("LIQUIDITY_PROVIDER", "CEA", 10, ValidationError, "holds EUR only"),
-        ("ASSET_HOLDER", "EUR", 10, ValidationError, "CEA/EUA only"),
+        ("LIQUIDITY_PROVIDER", "CEA", 10, ValidationError, "funded with EUR only, not CEA"),
+        ("ASSET_HOLDER", "EUR", 10, ValidationError, "funded with CEA/EUA only, not EUR"),
         ("LIQUIDITY_PROVIDER", "EUR", 0, ValidationError, "greater than zero"),
         ("LIQUIDITY_PROVIDER", "EUR", -5, ValidationError, "greater than zero"),
         ("LIQUIDITY_PROVIDER", "EUR", "NaN", ValidationError, "finite"),
@@ -132,8 +134,8 @@ def test_duplicate_names_are_refused_case_insensitively(db, actors):
 @pytest.mark.parametrize(
     ("mm_type", "kwargs", "fragment"),
     [
-        ("LIQUIDITY_PROVIDER", {"initial_balances": {"CEA": 5}}, "holds EUR only"),
-        ("ASSET_HOLDER", {"initial_eur_balance": 5}, "holds CEA/EUA only"),
+        ("LIQUIDITY_PROVIDER", {"initial_balances": {"CEA": 5}}, "funded with EUR only, not CEA"),
+        ("ASSET_HOLDER", {"initial_eur_balance": 5}, "funded with CEA/EUA only, not EUR"),
         ("ASSET_HOLDER", {"initial_balances": {"CEA": 1.5}}, "whole units"),
         ("LIQUIDITY_PROVIDER", {"initial_eur_balance": -1}, "zero or more"),
         ("WHALE", {}, "Unknown market maker type"),
@@ -156,3 +158,35 @@ def test_deactivating_twice_is_a_conflict(db, actors):
         deactivate_market_maker(db, mm.id, actors.admin.id)
     with pytest.raises(Conflict, match="deactivated and cannot be funded"):
         fund_market_maker(db, mm.id, "EUR", 10, actors.admin.id)
+
+
+def _connection_lost_before_the_read_back(monkeypatch):
+    """The connection dies right after the write, as the market maker is read back for the answer."""
+    original = market_makers._market_maker
+
+    def dying(db, mm_id):
+        db.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        return original(db, mm_id)
+
+    monkeypatch.setattr(market_makers, "_market_maker", dying)
+
+
+def test_a_creation_that_says_nothing_was_changed_changed_nothing(db, actors, monkeypatch):
+    _connection_lost_before_the_read_back(monkeypatch)
+
+    with pytest.raises(DatabaseUnavailable, match="nothing was changed"):
+        create_market_maker(db, "Ghost", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="10.00")
+
+    monkeypatch.undo()
+    assert [m.name for m in get_market_makers(db, user_id=actors.admin.id)] == []
+
+
+def test_a_deactivation_that_says_nothing_was_changed_changed_nothing(db, actors, monkeypatch):
+    mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id)
+    _connection_lost_before_the_read_back(monkeypatch)
+
+    with pytest.raises(DatabaseUnavailable, match="nothing was changed"):
+        deactivate_market_maker(db, mm.id, actors.admin.id)
+
+    monkeypatch.undo()
+    assert get_market_maker(db, mm.id, user_id=actors.admin.id).is_active is True

@@ -19,15 +19,15 @@ from tests.operations_helpers import (
 )
 
 
-def summary_of(db, operation_id):
-    return get_operation_detail(db, operation_id).summary
+def summary_of(db, actors, operation_id):
+    return get_operation_detail(db, operation_id, user_id=actors.admin.id).summary
 
 
 def test_a_new_operation_rests_everything_it_deployed_and_has_filled_nothing(db, actors):
     fund_market_makers(db, actors)
     op = create_operation(db, actors)
 
-    s = summary_of(db, op.id)
+    s = summary_of(db, actors, op.id)
 
     assert s.actual_total_eur == op.actual_bid_liquidity_eur + op.actual_ask_liquidity_eur
     assert s.resting_eur == s.actual_total_eur
@@ -41,11 +41,11 @@ def test_a_new_operation_rests_everything_it_deployed_and_has_filled_nothing(db,
 def test_a_sale_into_the_liquidity_bids_counts_as_filled_bid_eur_and_leaves_less_resting(db, actors):
     fund_market_makers(db, actors)
     op = create_operation(db, actors)
-    before = summary_of(db, op.id)
+    before = summary_of(db, actors, op.id)
 
     sale = trader_sells(db, actors, "CEA", 25)
 
-    after = summary_of(db, op.id)
+    after = summary_of(db, actors, op.id)
     assert after.filled_eur == after.filled_bid_eur == traded_value(sale) > 0
     assert (after.filled_ask_eur, after.filled_quantity) == (0, 25)
     assert after.resting_eur == before.resting_eur - traded_value(sale)
@@ -59,7 +59,7 @@ def test_a_purchase_from_the_liquidity_asks_counts_as_filled_ask_eur_per_order(d
 
     purchase = trader_buys(db, actors, "CEA", 40)
 
-    detail = get_operation_detail(db, op.id)
+    detail = get_operation_detail(db, op.id, user_id=actors.admin.id)
     sold = [o for o in detail.orders if o.side is OrderSide.SELL and o.filled_quantity > 0]
     assert detail.summary.filled_ask_eur == traded_value(purchase) == sum(o.filled_eur for o in sold)
     assert sum(o.filled_quantity for o in sold) == 40
@@ -73,18 +73,18 @@ def test_trades_between_traders_do_not_count_for_any_operation(db, actors):
 
     make_trade(db, actors, "EUA", "80.00")
 
-    assert summary_of(db, op.id).filled_eur == 0
+    assert summary_of(db, actors, op.id).filled_eur == 0
 
 
 def test_a_withdrawal_moves_what_still_rested_to_withdrawn_and_keeps_the_fills(db, actors):
     fund_market_makers(db, actors)
     op = create_operation(db, actors)
     sale = trader_sells(db, actors, "CEA", 25)
-    before = summary_of(db, op.id)
+    before = summary_of(db, actors, op.id)
 
     result = withdraw_liquidity(db, op.id, actors.admin.id)
 
-    detail = get_operation_detail(db, op.id)
+    detail = get_operation_detail(db, op.id, user_id=actors.admin.id)
     after = detail.summary
     assert (after.resting_eur, after.resting_quantity, after.open_orders) == (0, 0, 0)
     assert (after.withdrawn_eur, after.withdrawn_quantity) == (before.resting_eur, before.resting_quantity)
@@ -100,7 +100,7 @@ def test_the_detail_lists_the_operation_ticket_first_then_one_per_order(db, acto
     fund_market_makers(db, actors)
     op = create_operation(db, actors)
 
-    tickets = get_operation_detail(db, op.id).tickets
+    tickets = get_operation_detail(db, op.id, user_id=actors.admin.id).tickets
 
     assert tickets[0].ticket_id == op.ticket_id
     assert tickets[0].action == "CREATE_LIQUIDITY"
@@ -112,7 +112,7 @@ def test_the_orders_of_the_detail_are_grouped_by_side_then_level(db, actors):
     fund_market_makers(db, actors)
     op = create_operation(db, actors)
 
-    orders = get_operation_detail(db, op.id).orders
+    orders = get_operation_detail(db, op.id, user_id=actors.admin.id).orders
 
     keys = [(o.side.value, o.liquidity_level) for o in orders]
     assert keys == sorted(keys, key=lambda k: (k[0] != "BUY", k[1]))
@@ -125,10 +125,10 @@ def test_resting_depth_per_market_maker_adds_up_to_the_operations_resting_eur(db
     second = create_operation(db, actors, bid="2000.00", ask="0")
     trader_sells(db, actors, "CEA", 10)
 
-    depth = operation_resting_depth(db)
+    depth = operation_resting_depth(db, user_id=actors.admin.id)
 
     total = sum(d.resting_eur for d in depth)
-    assert total == summary_of(db, first.id).resting_eur + summary_of(db, second.id).resting_eur
+    assert total == summary_of(db, actors, first.id).resting_eur + summary_of(db, actors, second.id).resting_eur
     assert {(d.market_maker_name, d.side) for d in depth} == {
         ("LP 1", OrderSide.BUY),
         ("LP 2", OrderSide.BUY),
@@ -146,7 +146,7 @@ def test_an_analyst_cannot_withdraw_and_nothing_changes(db, actors):
         withdraw_liquidity(db, op.id, actors.analyst.id)
 
     assert snapshot(db) == before
-    assert summary_of(db, op.id).open_orders == len(op.orders_created)
+    assert summary_of(db, actors, op.id).open_orders == len(op.orders_created)
 
 
 def test_withdrawing_twice_is_refused_and_changes_nothing(db, actors):
@@ -163,13 +163,13 @@ def test_withdrawing_twice_is_refused_and_changes_nothing(db, actors):
 
 def test_the_detail_of_an_unknown_operation_is_not_found(db, actors):
     with pytest.raises(NotFound, match="Liquidity operation 999 does not exist"):
-        get_operation_detail(db, 999)
+        get_operation_detail(db, 999, user_id=actors.admin.id)
 
 
 @pytest.mark.parametrize("bad_id", [0, -1, "abc", None, 1.5, True])
-def test_the_detail_needs_a_positive_integer_id(db, bad_id):
+def test_the_detail_needs_a_positive_integer_id(db, actors, bad_id):
     with pytest.raises(ValidationError, match="Operation id must be a positive integer"):
-        get_operation_detail(db, bad_id)
+        get_operation_detail(db, bad_id, user_id=actors.admin.id)
 
 
 def test_fill_state_is_identical_in_the_list_and_in_the_detail(db, actors):
@@ -177,9 +177,9 @@ def test_fill_state_is_identical_in_the_list_and_in_the_detail(db, actors):
     op = create_operation(db, actors)
     trader_sells(db, actors, "CEA", 7)
 
-    [row] = list_operations(db).rows
+    [row] = list_operations(db, user_id=actors.admin.id).rows
 
-    assert row == summary_of(db, op.id)
+    assert row == summary_of(db, actors, op.id)
     assert row.fill_ratio == Decimal(row.filled_eur / row.actual_total_eur).quantize(Decimal("0.0001"))
 
 

@@ -40,61 +40,63 @@ def ids(page) -> list[int]:
     return [r.id for r in page.rows]
 
 
-def test_operations_are_listed_newest_first_with_the_total(db, three_operations):
+def test_operations_are_listed_newest_first_with_the_total(db, actors, three_operations):
     eua, cea, old = three_operations
 
-    page = list_operations(db)
+    page = list_operations(db, user_id=actors.admin.id)
 
     assert ids(page) == [eua.id, cea.id, old.id]
     assert (page.total, page.pages) == (3, 1)
 
 
-def test_the_certificate_filter_keeps_one_book(db, three_operations):
+def test_the_certificate_filter_keeps_one_book(db, actors, three_operations):
     eua, cea, old = three_operations
 
-    assert ids(list_operations(db, {"certificate_type": "cea"})) == [cea.id, old.id]
-    assert ids(list_operations(db, OperationFilters(certificate_type="EUA"))) == [eua.id]
+    assert ids(list_operations(db, {"certificate_type": "cea"}, user_id=actors.admin.id)) == [cea.id, old.id]
+    assert ids(list_operations(db, OperationFilters(certificate_type="EUA"), user_id=actors.admin.id)) == [eua.id]
 
 
-def test_the_date_range_is_inclusive_calendar_days(db, three_operations):
+def test_the_date_range_is_inclusive_calendar_days(db, actors, three_operations):
     eua, cea, old = three_operations
     today = datetime.now(UTC).date()
 
-    assert ids(list_operations(db, {"date_from": today})) == [eua.id, cea.id]
-    assert ids(list_operations(db, {"date_to": today - timedelta(days=10)})) == [old.id]
-    assert ids(list_operations(db, {"date_from": today - timedelta(days=10), "date_to": today})) == [
+    assert ids(list_operations(db, {"date_from": today}, user_id=actors.admin.id)) == [eua.id, cea.id]
+    assert ids(list_operations(db, {"date_to": today - timedelta(days=10)}, user_id=actors.admin.id)) == [old.id]
+    assert ids(
+        list_operations(db, {"date_from": today - timedelta(days=10), "date_to": today}, user_id=actors.admin.id)
+    ) == [
         eua.id,
         cea.id,
         old.id,
     ]
-    assert list_operations(db, {"date_from": today + timedelta(days=1)}).total == 0
+    assert list_operations(db, {"date_from": today + timedelta(days=1)}, user_id=actors.admin.id).total == 0
 
 
 def test_the_creator_filter_keeps_one_admins_operations(db, actors, three_operations):
     other = create_user(db, "admin2", PASSWORD, "ADMIN")
-    mine = list_operations(db, {"created_by": actors.admin.id})
+    mine = list_operations(db, {"created_by": actors.admin.id}, user_id=actors.admin.id)
 
     assert mine.total == 3
-    assert list_operations(db, {"created_by": other.id}).total == 0
-    assert [c.username for c in list_operation_creators(db)] == ["admin"]
+    assert list_operations(db, {"created_by": other.id}, user_id=actors.admin.id).total == 0
+    assert [c.username for c in list_operation_creators(db, user_id=actors.admin.id)] == ["admin"]
 
 
-def test_ticket_search_matches_part_of_the_ticket_id_in_any_case(db, three_operations):
+def test_ticket_search_matches_part_of_the_ticket_id_in_any_case(db, actors, three_operations):
     _eua, cea, _old = three_operations
     number = cea.ticket_id.rsplit("-", 1)[1]
 
-    assert ids(list_operations(db, {"ticket_search": cea.ticket_id.lower()})) == [cea.id]
-    assert cea.id in ids(list_operations(db, {"ticket_search": number}))
-    assert list_operations(db, {"ticket_search": "TKT-1999"}).total == 0
+    assert ids(list_operations(db, {"ticket_search": cea.ticket_id.lower()}, user_id=actors.admin.id)) == [cea.id]
+    assert cea.id in ids(list_operations(db, {"ticket_search": number}, user_id=actors.admin.id))
+    assert list_operations(db, {"ticket_search": "TKT-1999"}, user_id=actors.admin.id).total == 0
 
 
 def test_sorting_by_a_column_of_the_plan_or_of_the_live_state(db, actors, three_operations):
     eua, cea, old = three_operations
     trader_sells(db, actors, "CEA", 30)  # into the best CEA bids, of whichever operation rests them
 
-    by_bid = list_operations(db, {"sort": "actual_bid_liquidity_eur", "descending": False})
-    by_total = list_operations(db, {"sort": "actual_total_eur", "descending": True})
-    by_fill = list_operations(db, {"sort": "fill_ratio", "descending": True})
+    by_bid = list_operations(db, {"sort": "actual_bid_liquidity_eur", "descending": False}, user_id=actors.admin.id)
+    by_total = list_operations(db, {"sort": "actual_total_eur", "descending": True}, user_id=actors.admin.id)
+    by_fill = list_operations(db, {"sort": "fill_ratio", "descending": True}, user_id=actors.admin.id)
 
     assert ids(by_bid) == [old.id, cea.id, eua.id]
     assert ids(by_total) == [eua.id, cea.id, old.id]
@@ -103,21 +105,21 @@ def test_sorting_by_a_column_of_the_plan_or_of_the_live_state(db, actors, three_
     assert ratios[0] > 0 and ratios[-1] == 0
 
 
-def test_pages_do_not_overlap_and_a_page_past_the_end_is_empty_with_the_total(db, three_operations):
+def test_pages_do_not_overlap_and_a_page_past_the_end_is_empty_with_the_total(db, actors, three_operations):
     eua, cea, old = three_operations
 
-    first = list_operations(db, {"page_size": 2})
-    second = list_operations(db, {"page_size": 2, "page": 2})
-    beyond = list_operations(db, {"page_size": 2, "page": 5})
+    first = list_operations(db, {"page_size": 2}, user_id=actors.admin.id)
+    second = list_operations(db, {"page_size": 2, "page": 2}, user_id=actors.admin.id)
+    beyond = list_operations(db, {"page_size": 2, "page": 5}, user_id=actors.admin.id)
 
     assert (ids(first), ids(second), first.pages) == ([eua.id, cea.id], [old.id], 2)
     assert (beyond.rows, beyond.total) == ([], 3)
 
 
-def test_the_export_holds_every_matching_operation_whatever_the_page(db, three_operations):
+def test_the_export_holds_every_matching_operation_whatever_the_page(db, actors, three_operations):
     _eua, cea, old = three_operations
 
-    rows = export_operations(db, {"certificate_type": "CEA", "page_size": 1, "page": 2})
+    rows = export_operations(db, {"certificate_type": "CEA", "page_size": 1, "page": 2}, user_id=actors.admin.id)
 
     assert [r.id for r in rows] == [cea.id, old.id]
 
@@ -126,7 +128,7 @@ def test_daily_stats_sum_what_each_day_deployed_and_filled(db, actors, three_ope
     eua, cea, _old = three_operations
     sale = trader_sells(db, actors, "EUA", 3)
 
-    stats = {s.day: s for s in operation_daily_stats(db)}
+    stats = {s.day: s for s in operation_daily_stats(db, user_id=actors.admin.id)}
 
     today = datetime.now(UTC).date()
     assert stats[today].operations == 2
@@ -151,16 +153,16 @@ def test_daily_stats_sum_what_each_day_deployed_and_filled(db, actors, three_ope
         ({"colour": "red"}, "colour: Extra inputs are not permitted"),
     ],
 )
-def test_bad_filters_are_refused_with_a_clear_message(db, filters, fragment):
+def test_bad_filters_are_refused_with_a_clear_message(db, actors, filters, fragment):
     with pytest.raises(ValidationError, match="Invalid operation filters") as refused:
-        list_operations(db, filters)
+        list_operations(db, filters, user_id=actors.admin.id)
 
     assert fragment in refused.value.message
 
 
-def test_filters_must_be_a_mapping_or_the_model(db):
+def test_filters_must_be_a_mapping_or_the_model(db, actors):
     with pytest.raises(ValidationError, match="Operation filters must be given as OperationFilters or a mapping"):
-        list_operations(db, ["CEA"])
+        list_operations(db, ["CEA"], user_id=actors.admin.id)
 
 
 def test_the_stored_function_refuses_an_unknown_sort_key_itself(db):

@@ -26,10 +26,10 @@ order_steps = st.tuples(
 @given(steps=st.lists(order_steps, min_size=5, max_size=25))
 def test_random_order_flow_keeps_every_invariant(db, actors, steps):
     # hypothesis reuses the test database across examples: set up once, then every state must be sound
-    if not get_market_makers(db):
+    if not get_market_makers(db, user_id=actors.admin.id):
         make_desk(db, actors, eur="20000.00", certificates=400)
         fund_trader(db, actors, eur="3000.00", cea=100)
-    makers = {m.name: m.id for m in get_market_makers(db)}
+    makers = {m.name: m.id for m in get_market_makers(db, user_id=actors.admin.id)}
     who = {
         "trader": (actors.trader.id, None),
         "lp": (actors.admin.id, makers["LP One"]),

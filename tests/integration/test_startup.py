@@ -22,7 +22,8 @@ def test_demo_data_gives_each_role_a_generated_password_and_funds_the_market(db)
     assert set(passwords) == {"admin", "analyst", "trader"}
     assert len(set(passwords.values())) == 3
     assert authenticate(db, "trader", passwords["trader"]).entity_id is not None
-    kinds = [m.mm_type.value for m in get_market_makers(db)]
+    admin = authenticate(db, "admin", passwords["admin"])
+    kinds = [m.mm_type.value for m in get_market_makers(db, user_id=admin.id)]
     assert kinds.count("LIQUIDITY_PROVIDER") == 2 and kinds.count("ASSET_HOLDER") == 2
     assert not database_is_empty(db)
 

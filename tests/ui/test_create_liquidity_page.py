@@ -67,7 +67,7 @@ def test_a_shortfall_is_explained_and_provisioning_from_the_dialog_fixes_it(open
     at.button(key="liq_prov_submit_SELL").click().run()
 
     assert not at.exception
-    assert [m.mm_type.value for m in get_market_makers(db)].count("ASSET_HOLDER") == 1
+    assert [m.mm_type.value for m in get_market_makers(db, user_id=actors.admin.id)].count("ASSET_HOLDER") == 1
     assert at.button(key="liq_execute").disabled is False
 
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from core.market_makers import create_market_maker, deactivate_market_maker, get_market_makers
@@ -41,11 +42,43 @@ def test_admin_sees_totals_the_table_and_every_write_action(open_app, actors, ma
     at = open_app(actors.admin, PAGE)
 
     assert not at.exception
-    assert [m.value for m in at.metric[:4]] == ["€1,000.50", "400", "20", "1 LP · 1 AH"]
+    assert [(m.label, m.value) for m in at.metric[:4]] == [
+        ("EUR available", "€1,000.50"),
+        ("CEA available", "400 CEA"),
+        ("EUA available", "20 EUA"),
+        ("Active market makers", "1 LP · 1 AH"),
+    ]
     assert table(at)["name"].tolist() == ["Atlas", "Cedar"]
     assert table(at)["type"].tolist() == [["LP"], ["AH"]]
     assert table(at).loc[0, "eur_available"] == Decimal("1000.50")
     assert WRITE_BUTTONS.issubset(button_keys(at))
+
+
+def test_what_a_market_maker_earned_or_bought_shows_in_the_totals_the_table_and_its_detail(
+    db, open_app, actors, market_makers
+):
+    atlas, cedar = market_makers["atlas"], market_makers["cedar"]
+    place_order(db, actors.admin.id, "CEA", "SELL", "LIMIT", 10, "14.00", market_maker_id=cedar.id)
+    place_order(db, actors.admin.id, "CEA", "BUY", "LIMIT", 4, "14.00", market_maker_id=atlas.id)
+
+    at = open_app(actors.admin, PAGE)
+
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    metrics = {m.label: m.value for m in at.metric[: labels.index("Active market makers")]}  # the totals
+    assert metrics["EUR available"] == "€1,000.50"  # €944.50 left with Atlas + €56.00 Cedar earned
+    assert metrics["CEA available"] == "394 CEA"  # 390 with Cedar + 4 Atlas bought
+    assert metrics["CEA locked"] == "6 CEA"  # Cedar's unfilled sell
+    rows = table(at).set_index("name")
+    assert rows.loc["Cedar", "eur_available"] == Decimal("56.00")
+    assert rows.loc["Atlas", "cea_available"] == 4
+    assert pd.isna(rows.loc["Atlas", "eua_available"])  # never traded, never held: blank
+
+    at.selectbox(key="mm_selected").select(cedar.id).run()
+
+    detail = {m.label: m.value for m in at.metric[labels.index("Active market makers") + 1 :]}
+    assert (detail["EUR available"], detail["EUR locked"]) == ("€56.00", "€0.00")
+    assert (detail["CEA available"], detail["CEA locked"]) == ("390 CEA", "6 CEA")
 
 
 def test_analyst_sees_the_same_data_and_ledger_but_no_write_action(open_app, actors, market_makers):
@@ -122,7 +155,7 @@ def test_creating_a_liquidity_provider_closes_the_dialog_and_shows_it(open_app, 
     assert texts(at.toast) == ["Created LP Boreal with €250,000.00"]
     assert "mm_new_submit" not in button_keys(at)
     assert table(at)["name"].tolist() == ["Boreal"]
-    (boreal,) = get_market_makers(db)
+    (boreal,) = get_market_makers(db, user_id=actors.admin.id)
     assert boreal.eur_available == Decimal("250000.00")
     assert at.selectbox(key="mm_selected").value == boreal.id
 
@@ -137,7 +170,7 @@ def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
     at.button(key="mm_new_submit").click().run()
 
     assert texts(at.toast) == ["Created AH Delta with 5,000 CEA"]
-    (delta,) = get_market_makers(db)
+    (delta,) = get_market_makers(db, user_id=actors.admin.id)
     assert (delta.cea_available, delta.eua_available) == (5000, 0)
 
 
@@ -210,7 +243,7 @@ def test_deactivating_after_confirmation_retires_the_market_maker(open_app, acto
     assert not at.exception
     assert texts(at.toast) == ["Deactivated Atlas"]
     assert table(at)["name"].tolist() == ["Cedar"]
-    assert [m.name for m in get_market_makers(db, include_inactive=False)] == ["Cedar"]
+    assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == ["Cedar"]
 
 
 def test_cancelling_the_deactivation_changes_nothing(open_app, actors, db, market_makers):

@@ -98,7 +98,7 @@ def test_an_admin_withdraws_after_confirming_and_the_page_shows_the_new_state(op
 
     assert not at.exception
     assert not at.error
-    summary = get_operation_detail(db, cea.id).summary
+    summary = get_operation_detail(db, cea.id, user_id=actors.admin.id).summary
     assert (summary.open_orders, summary.resting_eur) == (0, 0)
     assert any(t.startswith(f"Withdrew 12 order(s) of {cea.ticket_id}") for t in texts(at.success))
     metrics = {m.label: m.value for m in at.metric}

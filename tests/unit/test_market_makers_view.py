@@ -9,18 +9,23 @@ from core.enums import AssetType, MarketMakerType, TransactionType
 from core.models import LedgerEntry, MarketMaker
 from ui.market_makers_view import (
     amount_text,
+    balance_metrics,
     filter_market_makers,
     initial_funding,
     ledger_frame,
     market_makers_frame,
     option_label,
     summarize,
+    summary_metrics,
     type_for_filter,
 )
 
 LP = MarketMakerType.LIQUIDITY_PROVIDER
 AH = MarketMakerType.ASSET_HOLDER
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+
+
+HELD = {LP: (AssetType.EUR,), AH: (AssetType.CEA, AssetType.EUA)}  # as SQL's market_maker_assets says
 
 
 def mm(mm_id: int, name: str, kind: MarketMakerType, active: bool = True, **balances: object) -> MarketMaker:
@@ -33,6 +38,7 @@ def mm(mm_id: int, name: str, kind: MarketMakerType, active: bool = True, **bala
         created_by=1,
         created_at=NOW,
         updated_at=NOW,
+        held_assets=HELD[kind],
         **balances,
     )
 
@@ -64,18 +70,48 @@ def test_filter_choices_map_to_types():
     assert (type_for_filter("LP"), type_for_filter("AH"), type_for_filter("All")) == (LP, AH, None)
 
 
-def test_summary_counts_only_active_market_makers_of_the_holding_type():
+def test_summary_totals_every_asset_of_active_market_makers_with_where_it_sits():
     summary = summarize(EVERYONE)
 
-    assert summary.lp_eur_available == Decimal("1000.50")
-    assert (summary.cea_available, summary.eua_available) == (Decimal(400), Decimal(20))
+    eur, cea, eua = summary.assets
+    assert (eur.asset, eur.available, eur.locked) == (AssetType.EUR, Decimal("1000.50"), Decimal("200.00"))
+    assert eur.available_by_type == {LP: Decimal("1000.50"), AH: Decimal(0)}
+    assert (cea.available, cea.locked, eua.available) == (Decimal(400), Decimal(100), Decimal(20))
     assert (summary.active_lp, summary.active_ah) == (1, 1)
 
 
-def test_summary_of_nothing_is_zero():
+def test_summary_counts_what_an_asset_holder_earned_and_a_liquidity_provider_bought():
+    seller = mm(4, "Seller", AH, eur_available=Decimal("56.00"), cea_available=Decimal("390"))
+    buyer = mm(5, "Buyer", LP, eur_available=Decimal("944.50"), cea_available=Decimal("4"))
+
+    summary = summarize([seller, buyer])
+
+    assert summary.total("EUR").available_by_type == {LP: Decimal("944.50"), AH: Decimal("56.00")}
+    assert summary.total("CEA").available_by_type == {LP: Decimal(4), AH: Decimal(390)}
+    assert summary.total("EUA") is None  # nobody holds any
+    assert [m.label for m in summary_metrics(summary)] == ["EUR available", "CEA available", "Active market makers"]
+
+
+def test_summary_of_nothing_has_no_assets():
     summary = summarize([])
 
-    assert (summary.lp_eur_available, summary.cea_available, summary.active_lp) == (0, 0, 0)
+    assert (summary.assets, summary.active_lp, summary.active_ah) == ((), 0, 0)
+
+
+def test_the_detail_shows_available_and_locked_of_everything_held():
+    seller = mm(4, "Seller", AH, eur_available=Decimal("56.00"), cea_available=Decimal("390"), cea_locked=Decimal(6))
+
+    labels = [m.label for m in balance_metrics(seller)]
+
+    assert labels == [
+        "EUR available",
+        "EUR locked",
+        "CEA available",
+        "CEA locked",
+        "EUA available",
+        "EUA locked",
+        "Open orders",
+    ]
 
 
 def test_table_rows_carry_badges_exact_euros_and_whole_certificates():
@@ -89,11 +125,13 @@ def test_table_rows_carry_badges_exact_euros_and_whole_certificates():
     assert (cedar["cea_available"], cedar["cea_locked"], cedar["eua_available"]) == (400, 100, 20)
 
 
-def test_table_leaves_assets_a_type_never_holds_blank():
-    frame = market_makers_frame([ATLAS, CEDAR])
+def test_table_leaves_blank_only_assets_a_market_maker_neither_trades_nor_holds():
+    buyer = mm(5, "Buyer", LP, eur_available=Decimal("944.50"), cea_available=Decimal("4"))
+    frame = market_makers_frame([ATLAS, CEDAR, buyer])
 
-    assert frame["cea_available"].isna().tolist() == [True, False]
-    assert frame["eur_available"].isna().tolist() == [False, True]
+    assert frame["cea_available"].isna().tolist() == [True, False, False]
+    assert frame["eur_available"].isna().tolist() == [False, True, False]
+    assert frame["eua_available"].isna().tolist() == [True, False, True]
 
 
 def test_table_of_nothing_has_the_columns_and_no_rows():
