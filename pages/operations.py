@@ -16,8 +16,10 @@ from core.errors import CoreError
 from core.filters import parse_filters
 from core.liquidity_service import withdraw_liquidity
 from core.operations import OperationFilters, OperationSort, OperationSummary
+from ui import labels
 from ui import operations_data as data
-from ui.format import eur, units
+from ui.format import eur, md_escape, price, units
+from ui.metrics import Metric, metric_row
 from ui.operations_view import (
     OPERATION_MONEY,
     ORDER_MONEY,
@@ -58,7 +60,7 @@ def parsed(model: type[M], values: dict[str, object], what: str) -> M:
     try:
         return parse_filters(model, values, what)
     except CoreError as exc:
-        st.error(exc.message, icon=":material/error:")
+        st.error(md_escape(exc.message), icon=":material/error:")
         st.stop()
 
 
@@ -144,11 +146,17 @@ def operations_view(base: dict[str, object]) -> None:
     stats = data.daily_stats(signature, version, user.id)
     deployed = sum((s.deployed_bid_eur + s.deployed_ask_eur for s in stats), start=0)
     filled = sum((s.filled_eur for s in stats), start=0)
-    with st.container(horizontal=True):
-        st.metric("Operations", f"{result.total:,}", border=True)
-        st.metric("EUR deployed", eur(deployed), border=True)
-        st.metric("EUR traded", eur(filled), border=True)
-        st.metric("Fill ratio", f"{filled / deployed:.1%}" if deployed else "—", border=True)
+    metric_row(
+        [
+            Metric("Operations", f"{result.total:,}"),
+            Metric("EUR deployed", eur(deployed)),
+            Metric("EUR traded", eur(filled)),
+            Metric("Fill ratio", f"{filled / deployed:.1%}" if deployed else "—"),
+        ]
+    )
+    if result.total == 0:
+        st.info("No liquidity operation matches these filters.", icon=":material/filter_alt_off:")
+        return
 
     frame = operations_frame(result.rows)
     st.dataframe(
@@ -177,12 +185,12 @@ def operations_view(base: dict[str, object]) -> None:
 
 
 def operation_detail(rows: list[OperationSummary]) -> None:
-    labels = {r.id: operation_label(r) for r in rows}
+    choices = {r.id: operation_label(r) for r in rows}
     chosen = st.selectbox(
         "Operation details",
-        list(labels),
+        list(choices),
         index=None,
-        format_func=labels.__getitem__,
+        format_func=choices.__getitem__,
         placeholder="Choose an operation of this page to see its orders and tickets",
         key="ops_detail",
     )
@@ -192,18 +200,22 @@ def operation_detail(rows: list[OperationSummary]) -> None:
     s = detail.summary
     st.subheader(f"{s.ticket_id} · {s.certificate_type}", anchor=False)
     st.caption(
-        f"Created {s.created_at:%Y-%m-%d %H:%M} UTC by {s.created_by_username} · reference price "
-        f"{s.reference_price:.4f} ({s.price_source}) · {s.orders_created} orders · {', '.join(s.market_maker_names)}"
+        f"Created {s.created_at:%Y-%m-%d %H:%M} UTC by {md_escape(s.created_by_username)} · reference price "
+        f"{price(s.reference_price)} ({labels.price_source(s.price_source).lower()}) · {s.orders_created} orders · "
+        f"{md_escape(', '.join(s.market_maker_names))}"
     )
-    with st.container(horizontal=True):
-        st.metric("Deployed", eur(s.actual_total_eur), border=True)
-        st.metric(f"Traded · {units(s.filled_quantity)} certificates", eur(s.filled_eur), border=True)
-        st.metric(f"Resting · {units(s.resting_quantity)} certificates", eur(s.resting_eur), border=True)
-        st.metric(f"Withdrawn · {units(s.withdrawn_quantity)} certificates", eur(s.withdrawn_eur), border=True)
-        st.metric("Fill ratio", "—" if s.fill_ratio is None else f"{s.fill_ratio:.1%}", border=True)
+    metric_row(
+        [
+            Metric("Deployed", eur(s.actual_total_eur)),
+            Metric(f"Traded · {units(s.filled_quantity)} certificates", eur(s.filled_eur)),
+            Metric(f"Resting · {units(s.resting_quantity)} certificates", eur(s.resting_eur)),
+            Metric(f"Withdrawn · {units(s.withdrawn_quantity)} certificates", eur(s.withdrawn_eur)),
+            Metric("Fill ratio", "—" if s.fill_ratio is None else f"{s.fill_ratio:.1%}"),
+        ]
+    )
     outcome = st.session_state.pop(WITHDRAW_OUTCOME_KEY, None)
     if outcome and outcome[0] == "error":
-        st.error(outcome[1], icon=":material/error:")
+        st.error(md_escape(outcome[1]), icon=":material/error:")
     elif outcome:
         st.success(outcome[1], icon=":material/check_circle:")
         st.toast(outcome[1], icon=":material/check_circle:")
@@ -270,14 +282,16 @@ def audit_view() -> None:
     actions, object_types, actors = data.audit_options(version, user.id)
     names = {a.id: a.username for a in actors}
     with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="audit_filters"):
-        action = st.selectbox("Action", [None, *actions], format_func=lambda a: a or "Any", key="audit_action")
+        action = st.selectbox(
+            "Action", [None, *actions], format_func=lambda a: labels.action(a) or "Any", key="audit_action"
+        )
         actor = st.selectbox(
             "Actor", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="audit_actor"
         )
         object_type = st.selectbox(
             "Object",
             [None, *object_types],
-            format_func=lambda t: "Any" if t is None else t.replace("_", " "),
+            format_func=lambda t: "Any" if t is None else labels.humanize(t),
             key="audit_object_type",
         )
         object_id = st.number_input("Object id", min_value=1, value=None, step=1, key="audit_object_id")
@@ -298,6 +312,9 @@ def audit_view() -> None:
     result = (
         first if page == 1 else data.tickets_page(TicketFilters(**base, page=page).model_dump_json(), version, user.id)
     )
+    if result.total == 0:
+        st.info("No ticket matches these filters.", icon=":material/filter_alt_off:")
+        return
     st.dataframe(
         tickets_frame(result.rows),
         hide_index=True,

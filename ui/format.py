@@ -12,6 +12,16 @@ def eur(value: Decimal | int | None) -> str:
     return "—" if value is None else f"€{Decimal(value):,.2f}"
 
 
+def price(value: Decimal | int | None) -> str:
+    """A price: cents as usual (€81.00), more decimals only where the value has them (a mid of €80.005),
+    never padding zeros (no €81.0000)."""
+    if value is None:
+        return "—"
+    exact = Decimal(value).normalize()
+    places = max(2, -exact.as_tuple().exponent) if isinstance(exact.as_tuple().exponent, int) else 2
+    return f"€{Decimal(value):,.{places}f}"
+
+
 def units(value: Decimal | int | None) -> str:
     return "—" if value is None else f"{int(value):,}"
 

@@ -19,6 +19,7 @@ from core.audit import TicketLog
 from core.enums import OrderSide
 from core.market import OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
+from ui import labels
 
 BID_COLOR, ASK_COLOR = "#0f766e", "#b91c1c"
 BID_LIGHT, ASK_LIGHT = "#99f6e4", "#fecaca"
@@ -104,6 +105,7 @@ def operations_frame(rows: Sequence[OperationSummary]) -> pd.DataFrame:
     ]
     frame = pd.DataFrame.from_records(records, columns=list(OPERATION_COLUMNS))
     frame["certificate_type"] = frame["certificate_type"].map(str)
+    frame["price_source"] = frame["price_source"].map(labels.price_source)
     return frame.rename(columns=OPERATION_COLUMNS)
 
 
@@ -111,7 +113,8 @@ def orders_frame(orders: Sequence[OperationOrder]) -> pd.DataFrame:
     records = [o.model_dump() for o in orders]
     frame = pd.DataFrame.from_records(records, columns=list(ORDER_COLUMNS))
     frame["side"] = [SIDE_LABEL[o.side] for o in orders]
-    frame["status"] = [o.status.value.replace("_", " ").capitalize() for o in orders]
+    frame["status"] = [labels.humanize(o.status) for o in orders]
+    frame["cancel_reason"] = [labels.cancel_reason(o.cancel_reason) for o in orders]
     return frame.rename(columns=ORDER_COLUMNS)
 
 
@@ -149,7 +152,7 @@ def describe_change(before: Any, after: Any) -> str:
 
 
 def object_label(entity_type: str, entity_id: int | None) -> str:
-    name = entity_type.replace("_", " ")
+    name = labels.humanize(entity_type)
     return name if entity_id is None else f"{name} #{entity_id}"
 
 
@@ -162,7 +165,7 @@ def tickets_frame(tickets: Iterable[TicketLog]) -> pd.DataFrame:
         {
             "Time (UTC)": _utc(t.created_at),
             "Ticket": t.ticket_id,
-            "Action": t.action,
+            "Action": labels.action(t.action),
             "Actor": t.actor_username or "—",
             "Object": object_label(t.entity_type, t.entity_id),
             "Change": describe_change(t.before_state, t.after_state),
@@ -234,7 +237,7 @@ def fill_ratio_figure(stats: Sequence[DailyStat]) -> go.Figure:
             hovertemplate="%{x}: %{y:.1%}<extra></extra>",
         )
     )
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(tickformat=".1%", rangemode="tozero")
     _day_axis(fig)
     return _layout(fig, "Fill ratio by day of creation", "traded / deployed")
 

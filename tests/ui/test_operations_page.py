@@ -1,6 +1,8 @@
 """The Operations page (AppTest): table, filters, detail, charts and audit log; read-only for analysts,
 withdrawal with confirmation for admins."""
 
+from datetime import date
+
 import pytest
 
 from core.enums import Role
@@ -74,7 +76,7 @@ def test_an_analyst_sees_the_detail_but_no_withdraw_button(open_app, db, actors,
     assert len(orders) == len(cea.orders_created)
     assert int(orders["Filled"].sum()) == 20
     tickets = at.dataframe[2].value
-    assert tickets["Action"].iloc[0] == "CREATE_LIQUIDITY"
+    assert tickets["Action"].iloc[0] == "Create liquidity"
     assert at.get("plotly_chart")
     assert len(at.get("download_button")) == 2  # the filtered operations, this operation's orders
 
@@ -160,7 +162,52 @@ def test_the_audit_log_filters_by_action_and_shows_changes_readably(open_app, ac
 
     assert not at.exception
     frame = at.dataframe[0].value
-    assert set(frame["Action"]) == {"CREATE_LIQUIDITY"}
+    assert set(frame["Action"]) == {"Create liquidity"}
     assert frame["Ticket"].iloc[0] == eua.ticket_id
     assert frame["Actor"].iloc[0] == "admin"
     assert any("2 tickets, newest first" in c for c in texts(at.caption))
+
+
+def test_filters_that_match_no_operation_say_so_instead_of_an_empty_grid(open_app, actors, operations):
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="ops_ticket").set_value("TKT-1999").run()
+
+    assert not at.exception
+    assert "No liquidity operation matches these filters." in texts(at.info)
+    assert not at.dataframe
+
+
+def test_filters_that_match_no_ticket_say_so_instead_of_an_empty_grid(open_app, actors, operations):
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="ops_view").set_value("Audit log").run()
+
+    at.text_input(key="audit_ticket").set_value("TKT-1999-000001").run()
+
+    assert not at.exception
+    assert "No ticket matches these filters." in texts(at.info)
+    assert not at.dataframe
+
+
+@pytest.mark.parametrize("view", ["Operations", "Audit log"])
+def test_a_reversed_date_range_is_refused_with_a_message_and_shows_nothing(open_app, actors, operations, view):
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="ops_view").set_value(view).run()
+    key = "ops_dates" if view == "Operations" else "audit_dates"
+
+    at.date_input(key=key).set_value((date(2026, 3, 5), date(2026, 3, 1))).run()
+
+    assert not at.exception
+    assert any("starts (2026-03-05) after it ends (2026-03-01)" in e for e in texts(at.error))
+    assert not at.dataframe
+
+
+def test_the_detail_shows_the_reference_price_and_its_source_in_words(open_app, db, actors, operations):
+    _, cea = operations
+    at = open_app(actors.admin, PAGE)
+
+    at.selectbox(key="ops_detail").select(cea.id).run()
+
+    caption = next(c for c in texts(at.caption) if c.startswith("Created"))
+    assert "reference price €14.00 (configured default)" in caption
+    assert "14.0000" not in caption

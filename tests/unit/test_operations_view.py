@@ -91,7 +91,7 @@ def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
 
     header, row = text.splitlines()
     assert header.startswith("Time (UTC),Ticket,Certificate,Reference price,Price source,Target BID EUR")
-    assert "2026-03-04 05:06:07,TKT-2026-000007,CEA,14.0000,default,1000.00,999.97,500.00,499.91" in row
+    assert "2026-03-04 05:06:07,TKT-2026-000007,CEA,14.0000,Configured default,1000.00,999.97,500.00,499.91" in row
     assert '"AH 1, LP 1"' in row
     assert row.endswith(",0.0001,admin,7")
 
@@ -116,6 +116,17 @@ def test_orders_read_as_bid_and_ask_with_a_plain_status():
     assert frame.loc[0, "Side"] == "BID"
     assert frame.loc[0, "Status"] == "Partially filled"
     assert frame.loc[0, "Price"] == Decimal("13.97")
+    assert frame.loc[0, "Cancel reason"] == ""
+
+
+def test_no_raw_code_reaches_the_orders_table():
+    withdrawn = order(OrderSide.SELL, "14.03", 5, status=OrderStatus.CANCELLED, cancel_reason="WITHDRAWAL")
+    remainder = order(OrderSide.BUY, "13.97", 5, status=OrderStatus.CANCELLED, cancel_reason="MARKET_REMAINDER")
+
+    frame = orders_frame([withdrawn, remainder])
+
+    assert frame["Cancel reason"].tolist() == ["Liquidity withdrawn", "Market order: nothing left to fill"]
+    assert frame["Status"].tolist() == ["Cancelled", "Cancelled"]
 
 
 @pytest.mark.parametrize(
@@ -153,8 +164,9 @@ def test_a_ticket_row_names_its_actor_object_and_both_states_as_json():
 
     row = tickets_frame([ticket]).iloc[0]
 
-    assert (row["Actor"], row["Object"], row["After"]) == ("—", "market maker #4", '{"is_active": false}')
-    assert object_label("liquidity_operation", None) == "liquidity operation"
+    assert (row["Actor"], row["Object"], row["After"]) == ("—", "Market maker #4", '{"is_active": false}')
+    assert row["Action"] == "Deactivate market maker"
+    assert object_label("liquidity_operation", None) == "Liquidity operation"
 
 
 def test_an_operation_is_labelled_by_ticket_certificate_and_time():
@@ -178,6 +190,7 @@ def test_the_daily_charts_plot_each_side_and_the_ratio():
 
     assert [(t.name, list(t.y)) for t in deployed.data] == [("BID", [100.0]), ("ASK", [50.0])]
     assert list(ratio.data[0].y) == [0.1]
+    assert ratio.layout.yaxis.tickformat == ".1%"  # 12.5 % reads as 12.5 %, not 13 %
 
 
 def test_resting_depth_stacks_each_market_maker_by_side():

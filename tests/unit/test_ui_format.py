@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from ui.format import eur, md_escape, units
+from ui import labels
+from ui.format import eur, md_escape, price, units
 
 
 @pytest.mark.parametrize(("value", "text"), [(Decimal("1234.5"), "€1,234.50"), (0, "€0.00"), (None, "—")])
@@ -27,3 +28,27 @@ def test_units_are_whole_with_thousands():
 )
 def test_typed_names_cannot_format_the_page(name, escaped):
     assert md_escape(name) == escaped
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(Decimal("81.0000"), "€81.00"), (Decimal("80.0050"), "€80.005"), (Decimal("14"), "€14.00"), (None, "—")],
+)
+def test_prices_show_cents_and_more_decimals_only_where_they_are(value, text):
+    assert price(value) == text
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        (labels.cancel_reason("USER"), "Cancelled by its owner"),
+        (labels.cancel_reason("MARKET_REMAINDER"), "Market order: nothing left to fill"),
+        (labels.cancel_reason(None), ""),
+        (labels.price_source("last_trade"), "Last trade"),
+        (labels.action("CREATE_LIQUIDITY"), "Create liquidity"),
+        (labels.humanize("PARTIALLY_FILLED"), "Partially filled"),
+        (labels.humanize(None), ""),
+    ],
+)
+def test_codes_read_as_words(code, text):
+    assert code == text

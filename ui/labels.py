@@ -1,0 +1,38 @@
+"""Words for the codes the database stores: what a person reads instead of USER, MARKET_REMAINDER or None.
+
+One home for every label, so the Cash Market, Operations and Market Makers pages say the same thing.
+"""
+
+from enum import StrEnum
+
+CANCEL_REASONS = {
+    "USER": "Cancelled by its owner",
+    "WITHDRAWAL": "Liquidity withdrawn",
+    "SELF_TRADE": "Self-trade prevented",
+    "MARKET_REMAINDER": "Market order: nothing left to fill",
+    "DEACTIVATION": "Market maker deactivated",
+}
+PRICE_SOURCES = {"mid": "Mid of bid and ask", "last_trade": "Last trade", "default": "Configured default"}
+ACTIONS = {"PLACE_LIQUIDITY_ORDER": "Place liquidity order", "WITHDRAW_LIQUIDITY": "Withdraw liquidity"}
+
+
+def humanize(code: str | StrEnum | None) -> str:
+    """A code as words: PARTIALLY_FILLED → "Partially filled", liquidity_operation → "Liquidity operation"."""
+    if code is None or str(code) == "":
+        return ""
+    words = str(code).replace("_", " ").strip().lower()
+    return words[:1].upper() + words[1:]
+
+
+def cancel_reason(code: str | None) -> str:
+    """Why an order was cancelled; empty for an order that was not."""
+    return "" if code is None else CANCEL_REASONS.get(code, humanize(code))
+
+
+def price_source(code: str | None) -> str:
+    return "" if code is None else PRICE_SOURCES.get(code, humanize(code))
+
+
+def action(code: str | None) -> str:
+    """An audit action: CREATE_MARKET_MAKER → "Create market maker"."""
+    return "" if code is None else ACTIONS.get(code, humanize(code))
