@@ -45,7 +45,6 @@ class Settings(BaseSettings):
     # Largest single amount accepted anywhere (EUR or certificates): far above any real ticket,
     # far below NUMERIC(18,2) overflow.
     max_amount: Decimal = Decimal("1000000000000")
-    max_notes_length: int = 2000
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
     session_idle_minutes: int = Field(default=30, ge=1)

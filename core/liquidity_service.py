@@ -16,6 +16,7 @@ from core.auth import require_role
 from core.config import get_settings
 from core.enums import AssetType, CertificateType, MarketMakerType, Role
 from core.errors import Conflict, InsufficientAssetsError, InsufficientFunds, ValidationError
+from core.limits import notes_max_length
 from core.liquidity_models import (
     FundedMarketMaker,
     LiquidityOperation,
@@ -191,7 +192,7 @@ def create_liquidity(
     plan is made once more against the new state. A repeated ``idempotency_key`` returns the first operation.
     """
     cert, bid, ask = _parse_targets(certificate_type, bid_amount_eur, ask_amount_eur)
-    clean_notes = parse_notes(notes)
+    clean_notes = parse_notes(notes, notes_max_length(db))
     key = _parse_key(idempotency_key)
     settings = get_settings()
     for attempt in (1, 2):

@@ -104,14 +104,15 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
     return name
 
 
-def parse_notes(value: object, what: str = "Notes") -> str | None:
+def parse_notes(value: object, max_length: int, what: str = "Notes") -> str | None:
+    """Free text a person attaches to an action, at most ``max_length`` characters (the caller reads the limit
+    from SQL's ``notes_max_length()``, the one the table CHECKs use); blank is None."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise ValidationError(f"{what} must be text")
-    limit = get_settings().max_notes_length
-    if len(value) > limit:
-        raise ValidationError(f"{what} are at most {limit} characters, got {len(value)}")
+    if len(value) > max_length:
+        raise ValidationError(f"{what} are at most {max_length:,} characters, got {len(value):,}")
     if "\x00" in value:
         raise ValidationError(f"{what} cannot contain NUL characters")
     return value.strip() or None

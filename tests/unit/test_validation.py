@@ -87,6 +87,6 @@ def test_names_are_trimmed_and_bounded():
 
 
 def test_notes_are_bounded():
-    assert parse_notes("  ") is None
-    with pytest.raises(ValidationError, match="at most 2000"):
-        parse_notes("n" * 2001)
+    assert parse_notes("  ", 2000) is None
+    with pytest.raises(ValidationError, match="at most 2,000"):
+        parse_notes("n" * 2001, 2000)
