@@ -10,14 +10,12 @@ from streamlit.delta_generator import DeltaGenerator
 
 from core.config import get_settings
 from core.enums import AssetType, CertificateType, OrderSide, OrderType, Role
-from core.errors import CoreError
 from core.market_makers import get_market_makers
-from core.orders import cancel_order
-from core.trading_account import get_fills, get_open_orders, get_order_history, get_trading_account
+from core.trading_account import get_trading_account
 from ui import market_data
+from ui.account_panel import account_sections
 from ui.charts import depth_figure
-from ui.feedback import flash
-from ui.format import eur, md_escape, units
+from ui.format import eur, units
 from ui.live import live_fragment
 from ui.order_book import (
     ENTRY_KEY,
@@ -30,27 +28,15 @@ from ui.order_book import (
     book_height,
     deepest,
     default_price,
+    markdown_text,
 )
-from ui.order_entry import PENDING_KEY, PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, confirmation_dialog, read_entry, submit
+from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
+from ui.order_entry import PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, read_entry
 from ui.runtime import db_session
 from ui.session import require_user
-from ui.trading_account_view import (
-    FILL_COLUMNS,
-    HISTORY_COLUMNS,
-    OPEN_COLUMNS,
-    balances_frame,
-    fills_frame,
-    history_frame,
-    open_orders_frame,
-    open_orders_key,
-    page_number,
-    pager,
-)
 
 REFRESH = "3s"
 PICK_KEY = "cm_pick"  # a price clicked in the book, applied before the entry's widgets exist
-HISTORY_PAGE_KEY, FILLS_PAGE_KEY = "cm_history_page", "cm_fills_page"
-PAGE_SIZE = 20
 NO_SELECTION = {"selection": {"rows": [], "columns": [], "cells": []}}
 
 user = require_user()
@@ -93,7 +79,7 @@ with db_session() as db:
     if not is_admin or mm_id is not None:
         account = get_trading_account(db, user.id, market_maker_id=mm_id)
 if account is not None and not is_admin:
-    account_box.markdown(f"Trading for **{md_escape(account.name)}**")
+    account_box.text(f"Trading for {account.name}")  # plain text: a typed name is never markup
 
 
 @live_fragment(REFRESH)
@@ -119,7 +105,7 @@ stats_header(cert)
 def field_error(column: DeltaGenerator, message: str | None) -> None:
     """A refusal under the field it is about (typed text in it stays text, never markup)."""
     if message:
-        column.caption(f":red[:material/error: {md_escape(message)}]")
+        column.caption(f":red[:material/error: {markdown_text(message)}]")
 
 
 ENTRY_WIDTHS = [1.2, 1.4, 1.3, 1.2, 3.9]
@@ -143,8 +129,8 @@ with st.container(key=ENTRY_KEY, border=True):
             st.session_state[PRICE_KEY] = str(default_price(side, book, stats, get_settings().default_prices[cert]))
         st.session_state["cm_price_ctx"] = context
         is_market = kind is OrderType.MARKET
-        price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market, live=True)
-        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY, live=True)
+        price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market)
+        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY)
         with db_session() as db:
             entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id)
         label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"
@@ -236,75 +222,9 @@ def market_panel(certificate: CertificateType) -> None:
 market_panel(cert)
 
 
-def cancel_selected(orders: list) -> None:
-    """Cancel each chosen order (each on its own: one refused does not stop the others)."""
-    refused = []
-    for order in orders:
-        try:
-            with db_session() as db:
-                done = cancel_order(db, order.id, user.id)
-        except CoreError as exc:
-            refused.append(exc.message)
-            continue
-        flash(f"Order {done.id} cancelled; {units(done.remaining_quantity)} unfilled released.")
-    market_data.forget()
-    if not refused:
-        st.rerun(scope="app")
-    for message in refused:
-        st.error(md_escape(message), icon=":material/error:")
-
-
 @live_fragment(REFRESH)
 def account_panel(market_maker_id: int | None) -> None:
-    with db_session() as db:
-        acct = get_trading_account(db, user.id, market_maker_id=market_maker_id)
-        open_orders = get_open_orders(db, user.id, market_maker_id=market_maker_id)
-        fills = get_fills(db, user.id, market_maker_id=market_maker_id, page=page_number(FILLS_PAGE_KEY),
-                          page_size=PAGE_SIZE)  # fmt: skip
-        history = get_order_history(db, user.id, market_maker_id=market_maker_id,
-                                    page=page_number(HISTORY_PAGE_KEY), page_size=PAGE_SIZE)  # fmt: skip
-
-    st.subheader(f"Open orders of {md_escape(acct.name)}" if is_admin else "My open orders")
-    if not open_orders:
-        st.caption("No open orders")
-    else:
-        event = st.dataframe(
-            open_orders_frame(open_orders),
-            hide_index=True,
-            column_config=OPEN_COLUMNS,
-            on_select="rerun",
-            selection_mode="multi-row",
-            key=open_orders_key(open_orders),
-            height="content" if len(open_orders) <= 10 else 400,
-        )
-        chosen = [open_orders[i] for i in event.selection.rows]
-        label = f"Cancel {len(chosen)} selected order{'s' if len(chosen) != 1 else ''}"
-        if st.button(
-            label if chosen else "Select orders above to cancel them",
-            key="cm_cancel_selected",
-            disabled=not chosen,
-            icon=":material/close:",
-        ):
-            cancel_selected(chosen)
-
-    balances_col, fills_col = st.columns([1, 2])
-    with balances_col:
-        st.subheader("Balances")
-        st.dataframe(balances_frame(acct), hide_index=True)
-    with fills_col:
-        st.subheader("Fills")
-        if not fills.total:
-            st.caption("No fills yet")
-        else:
-            st.dataframe(fills_frame(fills.items), hide_index=True, column_config=FILL_COLUMNS)
-            pager(FILLS_PAGE_KEY, fills.page, fills.pages, fills.total, "fills")
-
-    st.subheader("Closed orders")
-    if not history.total:
-        st.caption("No closed orders yet")
-    else:
-        st.dataframe(history_frame(history.items), hide_index=True, column_config=HISTORY_COLUMNS)
-        pager(HISTORY_PAGE_KEY, history.page, history.pages, history.total, "closed orders")
+    account_sections(user.id, market_maker_id)
 
 
 if account is not None:

@@ -3,6 +3,7 @@ the price an entry starts from, and the sentences that describe orders and price
 is drawn), so it is unit-tested without a browser. (What a MARKET order would fill is the engine's own walk,
 ``core.orders.estimate_market_order``, never a walk of this page's copy of the book.)"""
 
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -11,6 +12,12 @@ import streamlit as st
 from core.enums import OrderSide, OrderStatus
 from core.market import BookLevel, MarketStats, OrderBook
 from core.orders import Order
+from ui.format import md_escape
+
+# where GitHub-flavoured Markdown starts a link of its own (escaping does not stop it): after a scheme's colon,
+# after "www" and after the @ of an e-mail address
+_AUTOLINK_START = re.compile(r"(?<=:)|(?<=\bwww)(?=\\?\.)|(?<=@)", re.IGNORECASE)
+ZERO_WIDTH_SPACE = "\u200b"
 
 ROW_HEIGHT = 38  # px: larger rows than a plain table, the book is the page's centrepiece
 BOOK_HEIGHT = 600  # px: the book scrolls inside this
@@ -98,6 +105,13 @@ def default_price(side: OrderSide, book: OrderBook, stats: MarketStats, fallback
         if candidate is not None:
             return candidate
     return fallback
+
+
+def markdown_text(text: str) -> str:
+    """Text a person typed (a firm's name in a refusal, a typed price), for a Markdown element: shown exactly as
+    typed, never as markup. Escaping stops emphasis, links and colours; bare URLs and e-mail addresses would
+    still become links, so an invisible zero-width space breaks each one where a link would start."""
+    return _AUTOLINK_START.sub(ZERO_WIDTH_SPACE, md_escape(text))
 
 
 def average_price(value: Decimal | None) -> str:

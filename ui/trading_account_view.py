@@ -161,9 +161,9 @@ def _turn(key: str, to: int) -> None:
 
 def pager(key: str, page: int, pages: int, total: int, noun: str) -> None:
     """Previous / next under a paged table; the page number lives in ``st.session_state[key]``."""
-    left, middle, right = st.columns([1, 4, 1], vertical_alignment="center")
-    left.button("Previous", key=f"{key}_prev", disabled=page <= 1, icon=":material/chevron_left:",
-                on_click=_turn, args=(key, page - 1), width="stretch")  # fmt: skip
-    middle.caption(f"Page {page:,} of {pages:,} · {total:,} {noun}")
-    right.button("Next", key=f"{key}_next", disabled=page >= pages, icon=":material/chevron_right:",
-                 on_click=_turn, args=(key, page + 1), width="stretch")  # fmt: skip
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button("Previous", key=f"{key}_prev", disabled=page <= 1, icon=":material/chevron_left:",
+                  on_click=_turn, args=(key, page - 1))  # fmt: skip
+        st.caption(f"Page {page:,} of {pages:,} · {total:,} {noun}")
+        st.button("Next", key=f"{key}_next", disabled=page >= pages, icon=":material/chevron_right:",
+                  on_click=_turn, args=(key, page + 1))  # fmt: skip

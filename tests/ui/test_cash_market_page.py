@@ -17,7 +17,7 @@ from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.trading_account import get_open_orders
 from tests.helpers import snapshot
 from tests.trading import balance, fund_trader, make_desk
-from ui.format import md_escape
+from ui.order_book import ZERO_WIDTH_SPACE
 from ui.session import SEEN_KEY, USER_KEY
 from ui.trading_account_view import open_orders_key
 
@@ -59,9 +59,15 @@ def markdown(at) -> str:
 
 def shown(markup: str) -> str:
     """Markdown source as a reader sees it: escapes dropped, Streamlit colour and icon directives unwrapped."""
-    plain = re.sub(r":material/[a-z_]+: ", "", markup)
+    plain = re.sub(r":material/[a-z_]+: ", "", markup.replace(ZERO_WIDTH_SPACE, ""))
     plain = re.sub(r"^:[a-z]+\[(.*)\]$", r"\1", plain, flags=re.S)
     return re.sub(r"\\(.)", r"\1", plain)
+
+
+def linkable(markup: str) -> bool:
+    """Would Markdown make a link of it: [text](url), or a bare URL or e-mail address left unbroken?"""
+    unbroken = f"(?!{ZERO_WIDTH_SPACE})"
+    return re.search(rf"\]\(|:{unbroken}//|www{unbroken}|@{unbroken}", markup) is not None
 
 
 def field_errors(at) -> list[str]:
@@ -93,7 +99,7 @@ def test_a_trader_sees_stats_book_balance_and_a_price_prefilled_from_the_best_as
     assert at.text_input(key="cm_price").value == "81.00"
     assert "Available **€10,000.00** · **20 EUA**" in markdown(at)
     assert submit(at).label == "Buy 10 EUA at €81.00 limit, total €810.00"
-    assert "Trading for **Trader Firm**" in markdown(at)
+    assert "Trading for Trader Firm" in [t.value for t in at.text]
     bids, asks = at.dataframe[0].value, at.dataframe[1].value
     assert list(bids["price"]) == [80.50] and list(asks["price"]) == [81.00, 81.20]
     assert list(asks["cumulative"]) == [30, 50]
@@ -205,6 +211,33 @@ def test_a_market_order_beyond_the_band_asks_first_with_its_average_price_and_sl
     assert (order.filled_quantity, sum(f.amount for f in order.fills)) == (60, Decimal("4894.00"))
 
 
+def test_a_market_order_whose_book_moved_during_its_confirmation_shows_the_new_estimate_before_sending(
+    open_page, db, actors, market
+):
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 50, "84.00", market_maker_id=market.ah.id)
+    at = open_page(actors.trader, cm_type="MARKET")
+    at.text_input(key="cm_qty").set_value("40").run()
+    submit(at).click().run()  # 30 x 81.00 + 10 x 81.20: no confirmation needed, but...
+    assert len(get_my_orders(db, actors.trader.id)) == 1
+    at.text_input(key="cm_qty").set_value("30").run()
+    submit(at).click().run()  # ...now 10 x 81.20 + 20 x 84.00: 3.45 % from the best ask, so it asks first
+    shown_first = at.button(key="cm_confirm").label
+    place_order(db, actors.admin.id, "EUA", "BUY", "MARKET", 5, market_maker_id=market.lp.id)  # someone else buys
+    before = snapshot(db)
+
+    at.button(key="cm_confirm").click().run()
+
+    assert snapshot(db) == before  # not sent: it would no longer fill as shown
+    assert any("The book moved while you were confirming" in str(w.value) for w in at.warning)
+    assert shown_first == "Buy 30 EUA at market, est. total €2,492.00 (avg €83.0667)"
+    assert at.button(key="cm_confirm").label == "Buy 30 EUA at market, est. total €2,506.00 (avg €83.5333)"
+
+    at.button(key="cm_confirm").click().run()
+
+    assert len(get_my_orders(db, actors.trader.id)) == 2
+    assert sum(f.amount for f in get_order(db, get_my_orders(db, actors.trader.id)[0].id).fills) == Decimal("2506.00")
+
+
 def test_a_market_order_within_the_band_is_sent_at_once(open_page, db, actors, market):
     at = open_page(actors.trader, cm_type="MARKET")
 
@@ -310,14 +343,22 @@ def test_a_trader_sees_its_locked_amounts_and_its_fills_with_their_average_price
 def test_names_people_typed_are_shown_as_text_never_as_markup(open_page, db, actors, market):
     db.execute(text("UPDATE entities SET name = :n WHERE id = :e"), {"n": HOSTILE, "e": actors.entity.id})
     db.commit()
-    hostile_mm = create_market_maker(db, "*MM* [x](http://example.invalid/y) :red[z]", "ASSET_HOLDER", actors.admin.id)
+    mm_name = "*MM* [x](https://example.invalid/y) :red[z] www.example.invalid ops@example.invalid"
+    hostile_mm = create_market_maker(db, mm_name, "ASSET_HOLDER", actors.admin.id)
 
-    trader_view = open_page(actors.trader)
-    admin_view = open_page(actors.admin, cm_mm=hostile_mm.id)
+    trader = open_page(actors.trader, cm_side="SELL")
+    trader.text_input(key="cm_qty").set_value("21").run()
+    submit(trader).click().run()  # refused, naming the firm
+    admin = open_page(actors.admin, cm_mm=hostile_mm.id, cm_side="SELL")
+    submit(admin).click().run()  # refused, naming the market maker
 
-    assert f"Trading for **{md_escape(HOSTILE)}**" in markdown(trader_view)
-    headings = [shown(str(h.value)) for h in admin_view.subheader]
-    assert "Open orders of *MM* [x](http://example.invalid/y) :red[z]" in headings
-    for at in (trader_view, admin_view):
-        every = [str(e.value) for e in (*at.markdown, *at.subheader, *at.caption)]
-        assert not [m for m in every if "](http" in m], "a link was rendered from a typed name"
+    assert f"Trading for {HOSTILE}" in [t.value for t in trader.text]
+    assert [shown(str(e.value)) for e in trader.error] == [
+        f'Insufficient EUA on entity "{HOSTILE}": this sell needs 21 certificates, 20 available'
+    ]
+    assert [shown(str(e.value)) for e in admin.error] == [
+        f'Insufficient EUA on market maker "{mm_name}": this sell needs 10 certificates, 0 available'
+    ]
+    for at in (trader, admin):
+        markup = [str(e.value) for e in (*at.markdown, *at.subheader, *at.caption, *at.error, *at.warning)]
+        assert [m for m in markup if linkable(m)] == []
