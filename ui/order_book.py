@@ -1,7 +1,7 @@
 """The order book on the cash market page: table frames with depth bars, the pinned order entry's CSS,
 the price an entry starts from, and the sentences that describe orders and prices. Data shaping only (nothing
 is drawn), so it is unit-tested without a browser. (What a MARKET order would fill is the engine's own walk,
-``core.orders.estimate_market_order``, never a walk of this page's copy of the book.)"""
+``core.order_entry.estimate_market_order``, never a walk of this page's copy of the book.)"""
 
 import re
 from decimal import Decimal

@@ -9,7 +9,8 @@ import streamlit as st
 
 from core.enums import OrderSide
 from core.errors import CoreError
-from core.orders import MarketOrderEstimate, place_order
+from core.order_entry import MarketOrderEstimate
+from core.orders import place_order
 from ui import market_data
 from ui.feedback import flash
 from ui.format import eur

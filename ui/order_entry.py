@@ -16,13 +16,8 @@ from sqlalchemy.orm import Session
 
 from core.enums import CertificateType, OrderSide, OrderType
 from core.errors import CoreError
-from core.orders import (
-    MarketOrderEstimate,
-    check_limit_price,
-    estimate_market_order,
-    limit_order_value,
-    parse_order_quantity,
-)
+from core.order_entry import MarketOrderEstimate, check_limit_price, estimate_market_order, parse_order_quantity
+from core.orders import limit_order_value
 from ui.format import eur
 from ui.order_book import average_price
 

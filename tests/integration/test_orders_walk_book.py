@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from core.errors import PermissionDenied, ValidationError
 from core.market import walk_book
-from core.orders import check_limit_price, estimate_market_order, place_order
+from core.order_entry import check_limit_price, estimate_market_order
+from core.orders import place_order
 from tests.helpers import snapshot
 from tests.trading import assert_consistent, fund_trader, make_desk
 

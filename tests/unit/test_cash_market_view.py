@@ -9,7 +9,8 @@ import pytest
 from core.config import Settings
 from core.enums import CertificateType, OrderSide, OrderType
 from core.market import BookFill, BookLevel, MarketStats, OrderBook, Trade
-from core.orders import MarketOrderEstimate, Order
+from core.order_entry import MarketOrderEstimate
+from core.orders import Order
 from ui.charts import depth_figure
 from ui.order_book import average_price, book_frame, book_height, deepest, default_price, describe_order
 from ui.order_entry import Ticket
