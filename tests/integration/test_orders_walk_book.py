@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from core.errors import PermissionDenied, ValidationError
 from core.market import walk_book
-from core.order_entry import check_limit_price, estimate_market_order
+from core.order_entry import estimate_market_order
 from core.orders import place_order
 from tests.helpers import snapshot
 from tests.trading import assert_consistent, fund_trader, make_desk
@@ -189,33 +189,3 @@ def test_a_limit_price_off_the_books_tick_is_refused_naming_the_tick(db, actors)
     assert snapshot(db) == before
     assert place_order(db, actors.trader.id, "CEA", "BUY", "LIMIT", 1, "14.05").price == Decimal("14.05")
     assert place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 1, "14.03").price == Decimal("14.03")
-
-
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("14.005", "Prices move in steps of €0.01: the nearest are €14.00 and €14.01"),
-        ("0.001", "Prices move in steps of €0.01: the lowest is €0.01"),
-        ("", "Enter a price"),
-        ("   ", "Enter a price"),
-        ("abc", "Price must be a number, got 'abc'"),
-        ("0", "Price must be greater than zero, got 0"),
-        ("-1", "Price must be greater than zero, got -1"),
-        ("14,03", "Price: use a point for decimals, like 14.03 (a comma only groups thousands)"),
-        ("1e13", "Price 1E+13 is above the maximum of 1,000,000,000,000 accepted in one operation"),
-    ],
-)
-def test_a_typed_price_that_is_no_price_of_the_book_is_refused_with_its_reason(db, typed, message):
-    with pytest.raises(ValidationError) as refused:
-        check_limit_price(db, "CEA", typed)
-
-    assert refused.value.message == message
-
-
-def test_a_typed_price_on_the_tick_is_read_exactly(db):
-    set_tick(db, "CEA", "0.05")
-
-    assert check_limit_price(db, "CEA", " €14.05 ") == Decimal("14.05")
-    assert check_limit_price(db, "EUA", "1,250.5") == Decimal("1250.50")
-    with pytest.raises(ValidationError, match=r"steps of €0\.05: the nearest are €14\.00 and €14\.05"):
-        check_limit_price(db, "CEA", "14.03")
