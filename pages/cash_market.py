@@ -147,7 +147,7 @@ with st.container(key=ENTRY_KEY, border=True):
         field_error(under[3], entry.order_error)
         if entry.note:
             under[3].caption(f":orange[:material/warning: {entry.note}]")
-        submit(user.id, entry, clicked, label)
+        submit(user.id, entry, clicked, label, mm_id)
 
 if st.session_state.get(PENDING_KEY) is not None:
     confirmation_dialog(user.id)

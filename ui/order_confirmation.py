@@ -20,7 +20,7 @@ from ui.runtime import db_session
 
 CONFIRM_KEY = "cm_confirm"
 BACK_KEY = "cm_back"
-SHOWN_KEY = "cm_shown"  # the sentence the submit button showed at the end of the last full run
+SHOWN_KEY = "cm_shown"  # (sentence, account) the submit button showed at the end of the last full run
 PENDING_KEY = "cm_pending"  # a Confirmation waiting in the dialog
 
 CHANGED = (
@@ -45,15 +45,16 @@ def band_reason(est: MarketOrderEstimate, side: OrderSide) -> str:
     )
 
 
-def submit(user_id: int, entry: Entry, clicked: bool, label: str) -> None:
-    """After the submit button: send the ticket if it is what the button showed and within the band; otherwise
-    ask for a confirmation of exactly what would be sent. Call once per full run, after the button."""
+def submit(user_id: int, entry: Entry, clicked: bool, label: str, market_maker_id: int | None) -> None:
+    """After the submit button: send the ticket if it is what the button showed (for the account shown) and within
+    the band; otherwise ask for a confirmation of exactly what would be sent. Call once per full run, after the
+    button."""
     shown = st.session_state.get(SHOWN_KEY)
-    st.session_state[SHOWN_KEY] = label
+    st.session_state[SHOWN_KEY] = (label, market_maker_id)
     ticket = entry.ticket
     if not clicked or ticket is None:  # a click on a button that is no longer valid sends nothing
         return
-    if label != shown:
+    if (label, market_maker_id) != shown:
         st.session_state[PENDING_KEY] = Confirmation(ticket, CHANGED)
     elif ticket.estimate is not None and ticket.estimate.beyond_band:
         st.session_state[PENDING_KEY] = Confirmation(ticket, band_reason(ticket.estimate, ticket.side))
