@@ -4,8 +4,11 @@ import re
 from decimal import Decimal
 
 # Markdown and Streamlit directives (:red[...], :material/x:, $math$) that typed text must not trigger.
-# Bare URLs still render as links to themselves (GFM autolinks ignore escapes), which hides nothing.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
+# GFM autolinks (http://…, www.…, a@b.c) ignore escapes: an invisible zero-width space breaks each one where the
+# link would start, so a typed "http://evil" reads as typed and links nowhere
+_AUTOLINK_START = re.compile(r"(?<=:)|(?<=\bwww)(?=\\?\.)|(?<=@)", re.IGNORECASE)
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def eur(value: Decimal | int | None) -> str:
@@ -13,13 +16,14 @@ def eur(value: Decimal | int | None) -> str:
 
 
 def price(value: Decimal | int | None) -> str:
-    """A price: cents as usual (€81.00), more decimals only where the value has them (a mid of €80.005),
-    never padding zeros (no €81.0000)."""
+    """A price: cents as usual (€81.00), more decimals only where the value has them, up to four (a mid of
+    €80.005, an average of €81.0333), never padding zeros (no €81.0000)."""
     if value is None:
         return "—"
-    exact = Decimal(value).normalize()
-    places = max(2, -exact.as_tuple().exponent) if isinstance(exact.as_tuple().exponent, int) else 2
-    return f"€{Decimal(value):,.{places}f}"
+    shown = Decimal(value).quantize(Decimal("0.0001"))
+    exponent = shown.normalize().as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    return f"€{shown:,.{places}f}"
 
 
 def units(value: Decimal | int | None) -> str:
@@ -27,5 +31,6 @@ def units(value: Decimal | int | None) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text a user typed (a name), shown through Markdown exactly as typed: no emphasis, links or colours."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Text a person typed (a name, a note, a refusal quoting one), shown through Markdown exactly as typed:
+    no emphasis, links, autolinks or colours."""
+    return _AUTOLINK_START.sub(ZERO_WIDTH_SPACE, _MARKDOWN_SPECIAL.sub(r"\\\1", text))

@@ -39,7 +39,7 @@ from core.operations import (
     operation_daily_stats,
     operation_resting_depth,
 )
-from core.orders import cancel_order, get_my_orders, place_order
+from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.users import create_user
 from tests.helpers import PASSWORD, Actors, make_actors, snapshot
 from tests.module_database import cloned_session_factory
@@ -275,3 +275,13 @@ def test_admin_only_stored_functions_refuse_anyone_but_an_active_admin(db, scene
         assert refused.value.orig.sqlstate == "CB403", f"{function} let {who!r} through"
 
     assert snapshot(db) == before
+
+
+def test_an_order_is_read_by_its_firm_admins_and_analysts_but_no_other_trader(db, scene):
+    for who in (scene.actors.trader.id, scene.actors.admin.id, scene.actors.analyst.id):
+        assert get_order(db, scene.trader_order, user_id=who).id == scene.trader_order
+
+    with pytest.raises(PermissionDenied, match="not an order of your entity"):
+        get_order(db, scene.other_order, user_id=scene.actors.trader.id)
+    with pytest.raises(PermissionDenied):
+        get_order(db, scene.trader_order, user_id=scene.retired_admin)

@@ -373,7 +373,7 @@ READS: dict[str, tuple[Callable[[Session, object, int], object], list]] = {
     "order book depth": (lambda db, v, _: get_order_book(db, "EUA", depth=v), [0, -1, 10**9, "abc", None, True, 1.5]),
     "recent trades limit": (lambda db, v, _: get_recent_trades(db, "EUA", limit=v), [0, -1, 10**9, SQL_ISH, None]),
     "market stats certificate": (lambda db, v, _: get_market_stats(db, v), ENUMS),
-    "order by id": (lambda db, v, _: get_order(db, v), IDS),
+    "order by id": (lambda db, v, admin: get_order(db, v, user_id=admin), IDS),
     "operation detail by id": (lambda db, v, admin: get_operation_detail(db, v, user_id=admin), IDS),
     "operations filters": (
         lambda db, v, admin: list_operations(db, v, user_id=admin),

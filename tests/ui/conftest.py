@@ -6,6 +6,7 @@ Reuse ``open_app`` for page tests::
         at = open_app(actors.admin, "pages/market_makers.py")
 """
 
+import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -15,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.db import PROJECT_ROOT
 from core.models import User
+from ui.format import ZERO_WIDTH_SPACE
 from ui.session import SEEN_KEY, USER_KEY
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -55,6 +57,19 @@ def open_app(app_env: None) -> Callable[..., AppTest]:
     return _open
 
 
+def shown(markup: str) -> str:
+    """Markdown source as a reader sees it: escapes dropped, Streamlit colour and icon directives unwrapped."""
+    plain = re.sub(r":material/[a-z_]+: ", "", markup.replace(ZERO_WIDTH_SPACE, ""))
+    plain = re.sub(r"^:[a-z]+\[(.*)\]$", r"\1", plain, flags=re.S)
+    return re.sub(r"\\(.)", r"\1", plain)
+
+
+def linkable(markup: str) -> bool:
+    """Would Markdown make a link of it: [text](url), or a bare URL or e-mail address left unbroken?"""
+    unbroken = f"(?!{ZERO_WIDTH_SPACE})"
+    return re.search(rf"\]\(|:{unbroken}//|www{unbroken}|@{unbroken}", markup) is not None
+
+
 def texts(elements: object) -> list[str]:
-    """The text of every element in an AppTest element list (errors, infos, toasts, markdown...)."""
-    return [str(e.value) for e in elements]
+    """What a person reads in every element of an AppTest element list (errors, infos, toasts, markdown...)."""
+    return [shown(str(e.value)) for e in elements]
