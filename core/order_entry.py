@@ -3,7 +3,6 @@ what a MARKET order would fill if sent now: the engine's own walk of the book (`
 account the user trades for (``core.orders.acting_account``).
 """
 
-import re
 from decimal import ROUND_FLOOR, Decimal
 
 from sqlalchemy import text
@@ -19,8 +18,6 @@ from core.sqlcall import fetch_one, unit_of_work
 from core.validation import parse_amount, parse_decimal, parse_enum, parse_eur
 
 PERCENT = Decimal("0.01")  # percentages are shown to two decimals
-# thousands grouped with commas ("1,250" or "1,250.50"); any other comma is a decimal comma
-_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 class MarketOrderEstimate(Record):
@@ -73,15 +70,13 @@ class MarketOrderEstimate(Record):
 
 
 def _typed(value: object, what: str) -> object:
-    """A number as a person typed it: blanks and a leading € go; an empty field and a decimal comma are refused
-    (a comma is read as a thousands separator, so "14,03" would otherwise mean 1403)."""
+    """A number as a person typed it: blanks and a leading € go; an empty field is refused (a decimal comma is
+    refused by ``core.validation.parse_decimal``, for every typed amount)."""
     if not isinstance(value, str):
         return value
     typed = value.strip().removeprefix("€").strip()
     if not typed:
         raise ValidationError(f"Enter a {what.lower()}")
-    if "," in typed and not _GROUPED_NUMBER.fullmatch(typed):
-        raise ValidationError(f"{what}: use a point for decimals, like 14.03 (a comma only groups thousands)")
     return typed
 
 

@@ -5,6 +5,7 @@ Money arrives as Decimal, int or str (floats are accepted only through their sho
 ``0.1`` means 0.1, never 0.1000000000000000055...).
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TypeVar
@@ -16,6 +17,8 @@ from core.errors import ValidationError
 E = TypeVar("E", bound=StrEnum)
 
 EUR_QUANTUM = Decimal("0.01")
+# thousands grouped with commas ("1,250" or "1,250.50"); any other comma is a decimal comma, refused
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
@@ -41,7 +44,11 @@ def parse_decimal(value: object, what: str) -> Decimal:
         elif isinstance(value, Decimal | int):
             number = Decimal(value)
         elif isinstance(value, str):
-            number = Decimal(value.strip().replace(",", "").replace("_", ""))
+            typed = value.strip()
+            if "," in typed and not _GROUPED_NUMBER.fullmatch(typed):
+                # "14,03" must never become 1403: a comma only groups thousands ("1,250.50")
+                raise ValidationError(f"{what}: use a point for decimals, like 14.03 (a comma only groups thousands)")
+            number = Decimal(typed.replace(",", "").replace("_", ""))
         else:
             raise ValidationError(f"{what} must be a number, got {type(value).__name__}")
     except InvalidOperation:

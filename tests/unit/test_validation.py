@@ -90,3 +90,14 @@ def test_notes_are_bounded():
     assert parse_notes("  ", 2000) is None
     with pytest.raises(ValidationError, match="at most 2,000"):
         parse_notes("n" * 2001, 2000)
+
+
+@pytest.mark.parametrize("typed", ["14,03", "1,5", "1,25,0", "0,01"])
+def test_a_decimal_comma_is_refused_rather_than_read_as_a_thousands_separator(typed):
+    with pytest.raises(ValidationError, match="use a point for decimals"):
+        parse_eur(typed, "Amount")
+
+
+@pytest.mark.parametrize(("typed", "value"), [("1,250", Decimal("1250")), ("1,250,000.50", Decimal("1250000.50"))])
+def test_commas_grouping_thousands_are_read_as_such(typed, value):
+    assert parse_eur(typed, "Amount") == value
