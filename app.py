@@ -10,6 +10,7 @@ import logging
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
+from streamlit.runtime.pages_manager import PagesManager
 
 from core.errors import AuthenticationFailed, CoreError, DatabaseUnavailable
 from core.users import authenticate
@@ -85,6 +86,7 @@ def main() -> None:
     session_factory()
     user = session.current_user()
     if user is None:
+        st.set_page_config(initial_sidebar_state="collapsed")  # a page signed out in place keeps no empty sidebar
         st.navigation(signed_out_pages(login_page), position="hidden").run()
         return
     page = st.navigation(signed_in_pages(user.role, refused=refused_page, welcome=no_pages))
@@ -118,4 +120,8 @@ def run() -> None:
 if __name__ == "__main__":
     run()
 else:
+    # Streamlit takes a folder named pages/ for an old-style (v1) page list until st.navigation first runs, so
+    # the first page view after a start would answer a deep link with "Page not found". Our pages/ is routed by
+    # st.navigation only; Streamlit's own advice is to name it app_pages/, which would make this line unneeded.
+    PagesManager.uses_pages_directory = False
     app = st.App(__file__, routes=session.ROUTES, on_script_error=on_script_error)

@@ -32,7 +32,7 @@ TOKEN_KEY = "auth_token"  # this tab's session token
 SEEN_KEY = "auth_last_seen"  # time.monotonic() when this tab last slid the session's expiry
 NOTICE_KEY = "auth_notice"  # a sentence for the sign-in form, shown once
 SPENT_KEY = "auth_spent_cookie"  # a cookie token this tab already found dead: not looked up again
-WATCH_EVERY = "30s"  # how soon an open page notices that its session ended
+WATCH_EVERY = "15s"  # how soon an open page notices that its session ended
 
 SIGNED_OUT = "You are signed out."
 ENDED = {

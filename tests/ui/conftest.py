@@ -18,6 +18,7 @@ import streamlit as st
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from core import sessions
 from core.db import PROJECT_ROOT, make_session_factory
@@ -90,6 +91,16 @@ def sign_in_as(at: AppTest, user: User, token: str) -> None:
     at.session_state[TOKEN_KEY] = token
     at.session_state[USER_KEY] = user
     at.session_state[SEEN_KEY] = time.monotonic()
+
+
+def open_url(at: AppTest, url_path: str) -> AppTest:
+    """Run the app as a browser that opens ``/<url_path>`` does.
+
+    ``AppTest.switch_page`` only reaches page files; a URL selects the page whose identity is the hash of that URL
+    path (how ``st.Page`` names its pages), which also reaches the sign-in form and refusals a URL can show.
+    """
+    at._page_hash = calc_hash(url_path)
+    return at.run()
 
 
 def new_session(database_url: str, user: User) -> str:
