@@ -37,6 +37,10 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+# URL paths of the pages this module adds around PAGES; no page in PAGES may use them
+START, WELCOME, SIGN_IN = "start", "welcome", "sign-in"
+
+
 def pages_for(role: Role) -> list[st.Page]:
     return [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES if role in p.roles]
 
@@ -53,9 +57,9 @@ def signed_in_pages(role: Role, *, refused: Callable[[PageSpec], None], welcome:
     page may be the default, or its deep link would be "Page not found". ``welcome`` is the start of a role that
     has no page yet.
     """
-    own = pages_for(role) or [st.Page(welcome, title="Welcome", icon=":material/info:", url_path="welcome")]
+    own = pages_for(role) or [st.Page(welcome, title="Welcome", icon=":material/info:", url_path=WELCOME)]
     start = st.Page(
-        partial(st.switch_page, own[0]), title=own[0].title, url_path="start", default=True, visibility="hidden"
+        partial(st.switch_page, own[0]), title=own[0].title, url_path=START, default=True, visibility="hidden"
     )
     others = [
         st.Page(partial(refused, p), title=p.title, icon=p.icon, url_path=p.url_path, visibility="hidden")
@@ -67,7 +71,7 @@ def signed_in_pages(role: Role, *, refused: Callable[[PageSpec], None], welcome:
 
 def signed_out_pages(sign_in: Callable[[PageSpec | None], None]) -> list[st.Page]:
     """The sign-in form at ``/`` and at every page's URL: signing in at a page's URL lands on that page."""
-    start = st.Page(partial(sign_in, None), title="Sign in", icon=":material/login:", url_path="sign-in", default=True)
+    start = st.Page(partial(sign_in, None), title="Sign in", icon=":material/login:", url_path=SIGN_IN, default=True)
     return [start] + [
         st.Page(partial(sign_in, p), title="Sign in", icon=":material/login:", url_path=p.url_path, visibility="hidden")
         for p in PAGES

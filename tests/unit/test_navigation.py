@@ -3,7 +3,7 @@
 import pytest
 
 from core.enums import Role
-from ui.navigation import PAGES, PageSpec, home_page, refusal
+from ui.navigation import PAGES, SIGN_IN, START, WELCOME, PageSpec, home_page, refusal
 
 ADMIN, ANALYST, TRADER = Role.ADMIN, Role.ANALYST, Role.TRADER
 
@@ -25,8 +25,11 @@ def test_the_refusal_names_the_page_who_may_use_it_and_the_signed_in_role(title,
 
 
 def test_every_page_has_its_own_url_and_title():
-    assert len({p.url_path for p in PAGES}) == len({p.title for p in PAGES}) == len(PAGES)
-    assert all(p.url_path and "/" not in p.url_path for p in PAGES)
+    urls = {p.url_path for p in PAGES}
+
+    assert len(urls) == len({p.title for p in PAGES}) == len(PAGES)
+    assert all(url and "/" not in url for url in urls)
+    assert not urls & {START, WELCOME, SIGN_IN}  # the URLs ui.navigation adds around the pages
 
 
 @pytest.mark.parametrize(("role", "home"), [(ADMIN, "Cash Market"), (ANALYST, "Operations"), (TRADER, "Cash Market")])
