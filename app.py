@@ -1,30 +1,37 @@
-"""Entry point and router: sign-in, then the pages the signed-in role may see (st.navigation)."""
+"""Entry point and router: sign-in, then the pages the signed-in role may see (st.navigation).
+
+Streamlit runs this file as the script of every page view (``__main__``; AppTest too). ``streamlit run app.py``
+also finds ``app`` below and serves the file through it: Streamlit's own server plus the route that puts a
+session's token into the browser's cookie (ui/session.py). Work that starts and stops with the server process,
+not with a page view, goes in ``st.App(lifespan=...)``.
+"""
 
 import logging
-import uuid
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
+from streamlit.runtime.pages_manager import PagesManager
 
 from core.errors import AuthenticationFailed, CoreError, DatabaseUnavailable
 from core.users import authenticate
-from ui.feedback import show_flashed
-from ui.navigation import pages_for
+from ui import session
+from ui.feedback import on_script_error, show_flashed, show_refusal, show_unexpected
+from ui.format import md_escape
+from ui.navigation import PageSpec, home_page, refusal, signed_in_pages, signed_out_pages
 from ui.runtime import db_session, session_factory
-from ui.session import NOTICE_KEY, current_user, sign_in, sign_out
 
 log = logging.getLogger("carbon.app")
 
-st.set_page_config(page_title="Carbon Backoffice", page_icon=":material/eco:", layout="wide")
 
-
-def login_page() -> None:
+def login_page(target: PageSpec | None) -> None:
     _, middle, _ = st.columns([1, 1.2, 1])
     with middle:
         st.title("Carbon Backoffice")
         st.caption("EUA and CEA allowances against EUR")
-        if notice := st.session_state.pop(NOTICE_KEY, None):
+        if notice := st.session_state.pop(session.NOTICE_KEY, None):
             st.info(notice)
+        if target is not None:
+            st.markdown(f"Sign in to open **{target.title}**.")
         with st.form("login_form"):
             username = st.text_input("Username", key="login_username")
             password = st.text_input("Password", type="password", key="login_password")
@@ -36,15 +43,23 @@ def login_page() -> None:
             except AuthenticationFailed as exc:
                 st.error(exc.message, icon=":material/lock:")
                 return
-            sign_in(user)
-            st.rerun()
+            session.sign_in(user)
+
+
+def refused_page(page: PageSpec) -> None:
+    """What a page's URL shows to a role that may not use the page."""
+    user = session.require_user()
+    st.title(page.title)
+    st.warning(refusal(page, user.role), icon=":material/block:")
+    if (home := home_page(user.role)) is not None:
+        st.page_link(home.path, label=f"Go to {home.title}", icon=home.icon)
+    st.caption("Ask an administrator if you need access.")
 
 
 def no_pages() -> None:
-    user = current_user()
-    role = user.role.value.lower() if user else "signed-out"
+    user = session.require_user()
     st.info(
-        f"No pages are open to the {role} role yet. Ask an administrator if you need access.",
+        f"No pages are open to the {user.role.value.lower()} role yet. Ask an administrator if you need access.",
         icon=":material/info:",
     )
 
@@ -69,31 +84,44 @@ def main() -> None:
     # the database first, even before sign-in: the embedded server starts, migrates and (on first start)
     # prints the demo passwords on the first page view, and an unreachable database is reported at once
     session_factory()
-    user = current_user()
+    user = session.current_user()
     if user is None:
-        st.navigation([st.Page(login_page, title="Sign in", icon=":material/login:")], position="hidden").run()
+        st.set_page_config(initial_sidebar_state="collapsed")  # a page signed out in place keeps no empty sidebar
+        st.navigation(signed_out_pages(login_page), position="hidden").run()
         return
-    with st.sidebar:
-        st.markdown(f"**{user.username}** · {user.role.value.title()}")
-        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
-            sign_out(notice="You are signed out.")
-            st.rerun()
-    show_flashed()
-    pages = pages_for(user.role)
-    if not pages:
-        # Still routed through st.navigation: without it Streamlit would list the pages/ folder itself.
-        pages = [st.Page(no_pages, title="Welcome", icon=":material/info:")]
-    st.navigation(pages).run()
+    page = st.navigation(signed_in_pages(user.role, refused=refused_page, welcome=no_pages))
+    if page.url_path:  # "/" only forwards to the role's first page (ui.navigation): nothing to draw around it
+        with st.sidebar:
+            st.markdown(f"**{md_escape(user.username)}** · {user.role.value.title()}")
+            if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+                session.sign_out()
+                st.rerun()
+            session.watch()
+        show_flashed()
+    page.run()
 
 
-try:
-    main()
-except DatabaseUnavailable as exc:
-    database_unavailable(exc.message)
-except DBAPIError:
-    log.exception("database error")
-    database_unavailable("The connection to the database failed. Nothing was changed.")
-except Exception:
-    ref = uuid.uuid4().hex[:8]
-    log.exception("unexpected error %s", ref)
-    st.error(f"Something went wrong and nothing was changed. The error was logged with reference {ref}.")
+def run() -> None:
+    """One page view; whatever escapes it is shown as a sentence, never as a trace."""
+    st.set_page_config(page_title="Carbon Backoffice", page_icon=":material/eco:", layout="wide")
+    try:
+        main()
+    except DatabaseUnavailable as exc:
+        database_unavailable(exc.message)
+    except CoreError as exc:  # a refusal from core while a page rendered: its own words, the page stays usable
+        show_refusal(exc)
+    except DBAPIError:
+        log.exception("database error")
+        database_unavailable("The connection to the database failed. Nothing was changed.")
+    except Exception as exc:
+        show_unexpected(exc)
+
+
+if __name__ == "__main__":
+    run()
+else:
+    # Streamlit takes a folder named pages/ for an old-style (v1) page list until st.navigation first runs, so
+    # the first page view after a start would answer a deep link with "Page not found". Our pages/ is routed by
+    # st.navigation only; Streamlit's own advice is to name it app_pages/, which would make this line unneeded.
+    PagesManager.uses_pages_directory = False
+    app = st.App(__file__, routes=session.ROUTES, on_script_error=on_script_error)

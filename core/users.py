@@ -1,7 +1,6 @@
 """Users: creation with argon2 password hashes, and authentication with a lockout after repeated failures."""
 
 import re
-from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -60,8 +59,12 @@ def create_user(db: Session, username: str, password: str, role: Role | str, ent
 
 
 def authenticate(db: Session, username: str, password: str) -> User:
-    """The user whose password matches. Raises ``AuthenticationFailed`` for a wrong name or password,
-    an inactive account, or an account locked after too many failures (the lock lifts by itself)."""
+    """The user whose password matches. Raises ``AuthenticationFailed`` for a wrong name or password, an inactive
+    account, or a name locked after too many failures (the lock lifts by itself).
+
+    Failures are counted per name tried, whether or not a user has it, and a lock is computed by the database's
+    clock: an unknown name is answered, locked and timed exactly like a real one, so no answer tells which exist.
+    """
     settings = get_settings()
     wrong = AuthenticationFailed("Wrong username or password")
     if (
@@ -71,50 +74,51 @@ def authenticate(db: Session, username: str, password: str) -> User:
     ):
         _verify(_DUMMY_HASH, password if isinstance(password, str) else "")
         raise wrong
+    key = {"k": username.strip().lower()}
     with unit_of_work(db):
-        # the row lock makes the failure count exact under concurrent attempts
-        row = (
-            db.execute(
-                text(
-                    f"SELECT {USER_COLUMNS}, password_hash, failed_login_count, locked_until, now() AS now "
-                    "FROM users WHERE lower(username) = lower(:u) FOR UPDATE"
-                ),
-                {"u": username.strip()},
+        # the counter row stays locked for the whole attempt, so concurrent guesses are counted one by one;
+        # clock_timestamp(), not now(): a guess that waited for the lock must not see the lock as longer
+        locked_seconds = db.execute(
+            text(
+                "INSERT INTO login_failures AS f (username_key) VALUES (:k) "
+                "ON CONFLICT (username_key) DO UPDATE SET failures = f.failures "
+                "RETURNING ceil(extract(epoch FROM f.locked_until - clock_timestamp()))::integer"
+            ),
+            key,
+        ).scalar_one()
+        if locked_seconds is not None and locked_seconds > 0:
+            raise AuthenticationFailed(
+                f"Too many failed sign-in attempts: try again in about {_minutes(locked_seconds)} minute(s)"
             )
+        row = (
+            db.execute(text(f"SELECT {USER_COLUMNS}, password_hash FROM users WHERE lower(username) = :k"), key)
             .mappings()
             .first()
         )
-        if row is None:
-            _verify(_DUMMY_HASH, password)
-            raise wrong
-        if row["locked_until"] is not None and row["locked_until"] > row["now"]:
-            minutes = max(1, round((row["locked_until"] - row["now"]).total_seconds() / 60))
-            raise AuthenticationFailed(f"Too many failed sign-in attempts: try again in about {minutes} minute(s)")
-        if not _verify(row["password_hash"], password):
-            failures = row["failed_login_count"] + 1
-            locked_until = None
-            if failures >= settings.login_max_failures:
-                locked_until = datetime.now(UTC) + timedelta(seconds=settings.login_lockout_seconds)
-                failures = 0
-            db.execute(
-                text("UPDATE users SET failed_login_count = :f, locked_until = :l WHERE id = :id"),
-                {"f": failures, "l": locked_until, "id": row["id"]},
-            )
+        if not _verify(row["password_hash"] if row is not None else _DUMMY_HASH, password):
+            locked = db.execute(
+                text(
+                    "UPDATE login_failures SET "
+                    "failures = CASE WHEN failures + 1 >= :max THEN 0 ELSE failures + 1 END, "
+                    "locked_until = CASE WHEN failures + 1 >= :max "
+                    "THEN clock_timestamp() + make_interval(secs => :lockout) END "
+                    "WHERE username_key = :k RETURNING locked_until IS NOT NULL"
+                ),
+                {**key, "max": settings.login_max_failures, "lockout": settings.login_lockout_seconds},
+            ).scalar_one()
             db.commit()  # the failure must count even though we raise
-            if locked_until is not None:
+            if locked:
                 raise AuthenticationFailed(
-                    f"Too many failed sign-in attempts: the account is locked for "
-                    f"{settings.login_lockout_seconds // 60} minute(s)"
+                    "Too many failed sign-in attempts: the account is locked for "
+                    f"{_minutes(settings.login_lockout_seconds)} minute(s)"
                 )
             raise wrong
         if not row["is_active"]:
             raise AuthenticationFailed("This account is deactivated")
+        db.execute(text("DELETE FROM login_failures WHERE username_key = :k"), key)
         user_row = (
             db.execute(
-                text(
-                    "UPDATE users SET failed_login_count = 0, locked_until = NULL, last_login_at = now() "
-                    f"WHERE id = :id RETURNING {USER_COLUMNS}"
-                ),
+                text(f"UPDATE users SET last_login_at = now() WHERE id = :id RETURNING {USER_COLUMNS}"),
                 {"id": row["id"]},
             )
             .mappings()
@@ -128,6 +132,10 @@ def get_user(db: Session, user_id: int) -> User:
     if row is None:
         raise NotFound(f"User {user_id} does not exist")
     return User.model_validate(row)
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, -(-seconds // 60))  # rounded up: "about 0 minutes" is never true while locked
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -1,5 +1,7 @@
 """Turning core outcomes into messages: a refusal is a clear sentence, never a traceback."""
 
+import logging
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -11,6 +13,7 @@ T = TypeVar("T")
 
 FLASH_KEY = "ui_flash"
 SUCCESS_ICON = ":material/check_circle:"
+log = logging.getLogger("carbon.app")
 
 
 def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
@@ -18,7 +21,7 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
     try:
         result = action()
     except CoreError as exc:
-        st.error(exc.message, icon=":material/error:")
+        show_refusal(exc)
         return None
     if success:
         st.toast(success, icon=SUCCESS_ICON)
@@ -34,3 +37,25 @@ def show_flashed() -> None:
     """Show (once) the toasts queued by ``flash``; app.py calls it on every run."""
     for message in st.session_state.pop(FLASH_KEY, []):
         st.toast(message, icon=SUCCESS_ICON)
+
+
+def show_refusal(exc: CoreError) -> None:
+    """Core's own sentence for why it refused, where the page got to; the rest of the app stays usable."""
+    st.error(exc.message, icon=":material/error:")
+
+
+def show_unexpected(exc: BaseException) -> None:
+    """A failure nobody planned for: logged with a short reference a person can quote, never shown as a trace."""
+    ref = uuid.uuid4().hex[:8]
+    log.error("unexpected error %s", ref, exc_info=exc)
+    st.error(f"Something went wrong and nothing was changed. The error was logged with reference {ref}.")
+
+
+def on_script_error(exc: Exception) -> bool:
+    """st.App's handler for what escapes a fragment rerun or a widget callback (app.py catches a full run's own):
+    core's refusal in its own words, anything else with a logged reference. True: no traceback on the page."""
+    if isinstance(exc, CoreError):
+        show_refusal(exc)
+    else:
+        show_unexpected(exc)
+    return True

@@ -1,6 +1,13 @@
-"""Which pages each role sees, in menu order. A page is listed here only once it works."""
+"""Which pages each role sees, in menu order, and what every page's URL answers to anyone else.
 
+Every page in ``PAGES`` has a stable URL (``/<url_path>``) that works as a deep link: signed out, it shows the
+sign-in form and, once signed in, the page itself; signed in with a role that may not use it, a refusal naming the
+page and who may. Adding a page here is all it takes. A page is listed here only once it works.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import streamlit as st
 
@@ -30,5 +37,51 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+# URL paths of the pages this module adds around PAGES; no page in PAGES may use them
+START, WELCOME, SIGN_IN = "start", "welcome", "sign-in"
+
+
 def pages_for(role: Role) -> list[st.Page]:
     return [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES if role in p.roles]
+
+
+def home_page(role: Role) -> PageSpec | None:
+    """The page a role starts on: its first in menu order."""
+    return next((p for p in PAGES if role in p.roles), None)
+
+
+def signed_in_pages(role: Role, *, refused: Callable[[PageSpec], None], welcome: Callable[[], None]) -> list[st.Page]:
+    """The role's pages (the menu), then every other page's URL, hidden from the menu, answered by ``refused``.
+
+    ``/`` opens the role's first page at its own URL: Streamlit serves its default page only at ``/``, so no real
+    page may be the default, or its deep link would be "Page not found". ``welcome`` is the start of a role that
+    has no page yet.
+    """
+    own = pages_for(role) or [st.Page(welcome, title="Welcome", icon=":material/info:", url_path=WELCOME)]
+    start = st.Page(
+        partial(st.switch_page, own[0]), title=own[0].title, url_path=START, default=True, visibility="hidden"
+    )
+    others = [
+        st.Page(partial(refused, p), title=p.title, icon=p.icon, url_path=p.url_path, visibility="hidden")
+        for p in PAGES
+        if role not in p.roles
+    ]
+    return [start, *own, *others]
+
+
+def signed_out_pages(sign_in: Callable[[PageSpec | None], None]) -> list[st.Page]:
+    """The sign-in form at ``/`` and at every page's URL: signing in at a page's URL lands on that page."""
+    start = st.Page(partial(sign_in, None), title="Sign in", icon=":material/login:", url_path=SIGN_IN, default=True)
+    return [start] + [
+        st.Page(partial(sign_in, p), title="Sign in", icon=":material/login:", url_path=p.url_path, visibility="hidden")
+        for p in PAGES
+    ]
+
+
+def refusal(page: PageSpec, role: Role) -> str:
+    """E.g. "Create Liquidity is for admins; you are signed in as an analyst." """
+    allowed = [r.value.lower() + "s" for r in page.roles]
+    who = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " and " + allowed[-1]
+    mine = role.value.lower()
+    article = "an" if mine[0] in "aeiou" else "a"
+    return f"{page.title} is for {who}; you are signed in as {article} {mine}."

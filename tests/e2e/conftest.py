@@ -118,10 +118,18 @@ def screenshot(request: pytest.FixtureRequest, tmp_path: Path):
     return take
 
 
-def sign_in(page, app: RunningApp, username: str, password: str) -> None:
-    """Open the app and sign in through the login form."""
-    page.goto(app.url)
+def sign_in(page, app: RunningApp, username: str, password: str, path: str = "/") -> None:
+    """Open the app at ``path`` and sign in through the login form.
+
+    Returns once the browser is back from putting the session into its cookie and the page shows signed in.
+    """
+    page.goto(app.url + path)
+    submit_sign_in(page, username, password)
+
+
+def submit_sign_in(page, username: str, password: str) -> None:
+    """Fill and send the sign-in form already on the page; wait until the page shows signed in."""
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Sign out").wait_for()
+    page.get_by_role("button", name="Sign out").wait_for()

@@ -1,8 +1,10 @@
 """Sign-in under attack: salted argon2 hashes only, a lockout that counts every failure (also concurrent ones),
-follows the configured limits and lifts by itself, and answers that leak nothing about which part was wrong."""
+follows the configured limits on the database's clock and lifts by itself, and answers that leak nothing about
+which part was wrong, nor, even after the lockout threshold, whether a username exists."""
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -153,8 +155,10 @@ def test_hostile_credentials_get_the_plain_refusal_and_change_nothing(db, userna
 
     after = snapshot(db)
     if isinstance(password, str) and username == "alice":
-        # a wrong password for a real account is counted; nothing else moves
-        assert {k: v for k, v in after.items() if k != "users"} == {k: v for k, v in before.items() if k != "users"}
+        # a wrong password for a well-formed name is counted; nothing else moves
+        assert {k: v for k, v in after.items() if k != "login_failures"} == {
+            k: v for k, v in before.items() if k != "login_failures"
+        }
     else:
         assert after == before
 
@@ -164,3 +168,92 @@ def test_a_username_with_a_nul_byte_gets_the_plain_refusal(db):
 
     with pytest.raises(AuthenticationFailed, match="Wrong username or password"):
         authenticate(db, "ali\x00ce", PASSWORD)
+
+
+def attempts(db, username: str, password: str, times: int) -> list[str]:
+    """The answer to each of ``times`` sign-ins in a row."""
+    answers = []
+    for _ in range(times):
+        try:
+            authenticate(db, username, password)
+            answers.append("signed in")
+        except AuthenticationFailed as refused:
+            answers.append(refused.message)
+    return answers
+
+
+def test_an_unknown_username_locks_exactly_like_a_real_one(db, login_limits):
+    login_limits(max_failures=3, lockout_seconds=600)
+    create_user(db, "alice", PASSWORD, "ADMIN")
+
+    real = attempts(db, "alice", WRONG, 5)
+    unknown = attempts(db, "mallory", WRONG, 5)
+
+    assert (
+        real
+        == unknown
+        == [
+            "Wrong username or password",
+            "Wrong username or password",
+            "Too many failed sign-in attempts: the account is locked for 10 minute(s)",
+            "Too many failed sign-in attempts: try again in about 10 minute(s)",
+            "Too many failed sign-in attempts: try again in about 10 minute(s)",
+        ]
+    )
+
+
+def test_an_unknown_username_is_counted_whatever_its_case(db, login_limits):
+    login_limits(max_failures=2, lockout_seconds=600)
+
+    answers = attempts(db, "Mallory", WRONG, 1) + attempts(db, "MALLORY", WRONG, 1) + attempts(db, "mallory", WRONG, 1)
+
+    assert answers[1].startswith("Too many failed sign-in attempts: the account is locked")
+    assert answers[2].startswith("Too many failed sign-in attempts: try again")
+
+
+@pytest.mark.parametrize("username", ["alice", "mallory"], ids=["real", "unknown"])
+def test_concurrent_guesses_on_any_name_are_counted_one_by_one(db, session_factory, login_limits, username):
+    login_limits(max_failures=5, lockout_seconds=600)
+    create_user(db, "alice", PASSWORD, "ADMIN")
+
+    def guess(_: int) -> str:
+        with session_factory() as session:
+            return attempts(session, username, WRONG, 1)[0]
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = sorted(pool.map(guess, range(8)))
+
+    # exactly five guesses are weighed, the fifth locks; the other three are refused without being weighed
+    assert answers == sorted(
+        ["Wrong username or password"] * 4
+        + ["Too many failed sign-in attempts: the account is locked for 10 minute(s)"]
+        + ["Too many failed sign-in attempts: try again in about 10 minute(s)"] * 3
+    )
+
+
+def test_the_lock_runs_on_the_database_clock_not_the_app_servers(db, login_limits, monkeypatch):
+    class HourBehind(datetime):  # the app server's clock lags the database's by an hour
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz or UTC) - timedelta(hours=1)
+
+    monkeypatch.setattr("core.users.datetime", HourBehind, raising=False)
+    login_limits(max_failures=1, lockout_seconds=600)
+    create_user(db, "alice", PASSWORD, "ADMIN")
+
+    attempts(db, "alice", WRONG, 1)
+    right_password = attempts(db, "alice", PASSWORD, 1)
+
+    assert right_password == ["Too many failed sign-in attempts: try again in about 10 minute(s)"]
+    left = db.execute(text("SELECT locked_until - now() FROM login_failures WHERE username_key = 'alice'")).scalar_one()
+    assert timedelta(seconds=595) < left <= timedelta(seconds=600)
+
+
+def test_a_successful_sign_in_leaves_no_failure_record_behind(db, login_limits):
+    login_limits(max_failures=5, lockout_seconds=600)
+    create_user(db, "alice", PASSWORD, "ADMIN")
+    attempts(db, "alice", WRONG, 2)
+
+    authenticate(db, "alice", PASSWORD)
+
+    assert db.execute(text("SELECT count(*) FROM login_failures")).scalar_one() == 0

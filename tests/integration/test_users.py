@@ -52,7 +52,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(db):
 
 def test_the_lock_lifts_by_itself_once_it_expires(db):
     create_user(db, "alice", PASSWORD, "ADMIN")
-    db.execute(text("UPDATE users SET locked_until = now() - interval '1 second' WHERE username = 'alice'"))
+    db.execute(text("INSERT INTO login_failures VALUES ('alice', 0, now() - interval '1 second')"))
     db.commit()
 
     assert authenticate(db, "alice", PASSWORD).username == "alice"

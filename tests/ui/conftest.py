@@ -4,6 +4,10 @@ Reuse ``open_app`` for page tests::
 
     def test_x(open_app, actors):
         at = open_app(actors.admin, "pages/market_makers.py")
+
+A signed-in AppTest holds a real server-side session (core.sessions), as a browser would after signing in. The
+standard actors' sessions are made before the test body runs, so a test's own ``snapshot(db)`` already holds them,
+and opening the app changes nothing in the database.
 """
 
 import re
@@ -12,12 +16,16 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import streamlit as st
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
-from core.db import PROJECT_ROOT
+from core import sessions
+from core.db import PROJECT_ROOT, make_session_factory
 from core.models import User
 from ui.format import ZERO_WIDTH_SPACE
-from ui.session import SEEN_KEY, USER_KEY
+from ui.session import SEEN_KEY, TOKEN_KEY, USER_KEY
 
 APP = str(PROJECT_ROOT / "app.py")
 TIMEOUT = 30  # seconds per run: the first run of a test builds an engine and imports pandas/plotly
@@ -32,6 +40,30 @@ def app_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None
     st.cache_resource.clear()
 
 
+@pytest.fixture(autouse=True)
+def actor_sessions(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> dict[int, str]:
+    """A live session token per standard actor (user id → token) when the test uses ``actors``, else none.
+
+    An AppTest given a user under ``USER_KEY`` but no token (the way tests signed in before sessions lived in the
+    database) gets that user's token on its first run.
+    """
+    if "actors" not in request.fixturenames:
+        return {}
+    db: Session = request.getfixturevalue("db")
+    actors = request.getfixturevalue("actors")
+    tokens = {user.id: sessions.create(db, user.id) for user in (actors.admin, actors.analyst, actors.trader)}
+    run = AppTest.run
+
+    def run_with_session(self: AppTest, *args: object, **kwargs: object) -> AppTest:
+        user = self.session_state[USER_KEY] if USER_KEY in self.session_state else None  # noqa: SIM401 (no .get)
+        if user is not None and TOKEN_KEY not in self.session_state and user.id in tokens:
+            self.session_state[TOKEN_KEY] = tokens[user.id]
+        return run(self, *args, **kwargs)
+
+    monkeypatch.setattr(AppTest, "run", run_with_session)
+    return tokens
+
+
 @pytest.fixture
 def app(app_env: None) -> AppTest:
     """The app, signed out and not run yet."""
@@ -39,7 +71,7 @@ def app(app_env: None) -> AppTest:
 
 
 @pytest.fixture
-def open_app(app_env: None) -> Callable[..., AppTest]:
+def open_app(app_env: None, database_url: str, actor_sessions: dict[int, str]) -> Callable[..., AppTest]:
     """A factory: the app run once as ``user`` (signed in as ui.session does), on ``page`` if given.
 
     ``page`` is the page's file path relative to app.py, e.g. ``"pages/market_makers.py"``.
@@ -47,8 +79,7 @@ def open_app(app_env: None) -> Callable[..., AppTest]:
 
     def _open(user: User, page: str | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        at.session_state[USER_KEY] = user
-        at.session_state[SEEN_KEY] = time.monotonic()
+        sign_in_as(at, user, actor_sessions.get(user.id) or new_session(database_url, user))
         at.run()
         if page is not None:
             at.switch_page(page).run()
@@ -68,6 +99,33 @@ def linkable(markup: str) -> bool:
     """Would Markdown make a link of it: [text](url), or a bare URL or e-mail address left unbroken?"""
     unbroken = f"(?!{ZERO_WIDTH_SPACE})"
     return re.search(rf"\]\(|:{unbroken}//|www{unbroken}|@{unbroken}", markup) is not None
+
+
+def sign_in_as(at: AppTest, user: User, token: str) -> None:
+    """Put a signed-in session into an AppTest not run yet, as ui.session.sign_in leaves it."""
+    at.session_state[TOKEN_KEY] = token
+    at.session_state[USER_KEY] = user
+    at.session_state[SEEN_KEY] = time.monotonic()
+
+
+def open_url(at: AppTest, url_path: str) -> AppTest:
+    """Run the app as a browser that opens ``/<url_path>`` does.
+
+    ``AppTest.switch_page`` only reaches page files; a URL selects the page whose identity is the hash of that URL
+    path (how ``st.Page`` names its pages), which also reaches the sign-in form and refusals a URL can show.
+    """
+    at._page_hash = calc_hash(url_path)
+    return at.run()
+
+
+def new_session(database_url: str, user: User) -> str:
+    """A live session for a user other than the standard actors."""
+    engine = create_engine(database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            return sessions.create(db, user.id)
+    finally:
+        engine.dispose()
 
 
 def texts(elements: object) -> list[str]:
