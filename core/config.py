@@ -49,6 +49,19 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
     session_idle_minutes: int = Field(default=30, ge=1)
+    # the worker (core.worker): a periodic tick every few seconds (a divisor of 60, procrastinate's seconds
+    # field), a heartbeat, and how long without one before a worker counts as gone and its jobs as stalled
+    worker_tick_seconds: int = Field(default=5, ge=1, le=30)
+    worker_heartbeat_seconds: float = Field(default=5, gt=0)
+    worker_stalled_seconds: float = Field(default=30, gt=0)
+
+    @model_validator(mode="after")
+    def _worker_timing(self) -> "Settings":
+        if 60 % self.worker_tick_seconds:
+            raise ValueError("worker_tick_seconds must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30)")
+        if self.worker_stalled_seconds <= 2 * self.worker_heartbeat_seconds:
+            raise ValueError("worker_stalled_seconds must exceed two heartbeats, or live workers count as stalled")
+        return self
 
 
 @lru_cache(maxsize=1)
