@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     )
     liquidity_levels: LiquidityLevels = Field(default_factory=LiquidityLevels)
     liquidity_rate_limit_per_minute: int = Field(default=10, ge=1)
+    # dynamic spread (core.volatility): the per-trade σ at which the design's spreads apply (in %), the widest
+    # the levels may be pushed (× the offsets), and how many recent trades σ is measured over
+    volatility_reference_pct: Decimal = Field(default=Decimal("0.5"), gt=0, le=100)
+    max_spread_multiplier: Decimal = Field(default=Decimal(3), ge=1, le=10)
+    volatility_window_trades: int = Field(default=50, ge=10, le=10_000)
     # Largest single amount accepted anywhere (EUR or certificates): far above any real ticket,
     # far below NUMERIC(18,2) overflow.
     max_amount: Decimal = Decimal("1000000000000")
