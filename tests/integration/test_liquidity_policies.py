@@ -36,6 +36,10 @@ def test_a_first_run_places_the_full_plan_as_an_operation_linked_to_the_policy(d
     assert (run.reference_price, run.price_source) == (Decimal("14.0000"), "default")
     operation = _operation(db, run.operation_id)
     assert operation["policy_id"] == cea.id and operation["created_by"] == actors.admin.id
+    on_operations_page = db.execute(
+        text("SELECT policy_id FROM liquidity_operation_summary WHERE id = :i"), {"i": run.operation_id}
+    ).scalar_one()
+    assert on_operations_page == cea.id
     bid_levels = sorted({r["price"] for r in resting(db, cea.id, "BUY")}, reverse=True)
     assert bid_levels == [Decimal("13.97"), Decimal("13.94"), Decimal("13.93")]
     assert run.bid_resting_eur == Decimal("9934.54") and run.ask_resting_eur == Decimal("9973.34")
