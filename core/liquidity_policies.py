@@ -43,7 +43,8 @@ SELECT p.*, u.username AS updated_by_username
  ORDER BY p.certificate_type
 """
 _KILL_SWITCH_SQL = """
-SELECT k.paused, k.reason, k.changed_by, u.username AS changed_by_username, k.changed_at
+SELECT k.paused, k.reason, k.changed_by, u.username AS changed_by_username, k.changed_at,
+       (SELECT count(*) FROM liquidity_policies WHERE enabled) AS policies_running
   FROM liquidity_kill_switch k LEFT JOIN users u ON u.id = k.changed_by
 """
 _RUNS_SQL = """
@@ -309,7 +310,7 @@ def _carry_out(db: Session, inputs: RunInputs, decision: Decision, user_id: int)
         db.execute(
             text(
                 "SELECT * FROM record_policy_run(:p, :action, :reason, :op, :placed, :withdrawn, :ref, :source, "
-                ":multiplier, :volatility, :by)"
+                ":multiplier, :volatility, :by, :bid_before, :ask_before)"
             ),
             {
                 "p": policy.id,
@@ -323,6 +324,8 @@ def _carry_out(db: Session, inputs: RunInputs, decision: Decision, user_id: int)
                 "multiplier": decision.spread_multiplier,
                 "volatility": inputs.volatility,
                 "by": user_id,
+                "bid_before": sum((o.resting_eur for o in inputs.own if o.side is OrderSide.BUY), Decimal(0)),
+                "ask_before": sum((o.resting_eur for o in inputs.own if o.side is OrderSide.SELL), Decimal(0)),
             },
         )
         .mappings()
@@ -339,7 +342,7 @@ def _kill_switch(db: Session) -> KillSwitch:
 
 
 def get_kill_switch(db: Session, *, user_id: int) -> KillSwitch:
-    """Whether liquidity is paused, since when, by whom and why (admins and analysts)."""
+    """Whether liquidity is paused, since when, by whom and why, and how many policies run (admins, analysts)."""
     with unit_of_work(db):
         require_role(db, user_id, READERS, "view the liquidity kill switch")
         return _kill_switch(db)
@@ -418,7 +421,10 @@ def run_due_policy(db: Session, certificate_type: object) -> PolicyRun:
         )
         with unit_of_work(db):
             row = db.execute(
-                text("SELECT * FROM record_policy_run(:p, 'skipped', :why, NULL, 0, 0, NULL, NULL, 1, NULL, NULL)"),
+                text(
+                    "SELECT * FROM record_policy_run(:p, 'skipped', :why, NULL, 0, 0, NULL, NULL, 1, NULL, NULL, NULL, "
+                    "NULL)"
+                ),
                 {"p": policy.id, "why": reason},
             ).mappings()
             return PolicyRun.model_validate(row.one())

@@ -57,7 +57,9 @@ class PolicyRun(Record):
     volatility: Decimal | None
     bid_target_eur: Decimal
     ask_target_eur: Decimal
-    bid_resting_eur: Decimal  # after the run
+    bid_resting_before_eur: Decimal  # when the run began
+    ask_resting_before_eur: Decimal
+    bid_resting_eur: Decimal  # once it was done
     ask_resting_eur: Decimal
     acted_by: int | None
     created_at: datetime
@@ -65,10 +67,11 @@ class PolicyRun(Record):
 
 class KillSwitch(Record):
     paused: bool
-    reason: str | None
+    reason: str | None  # typed by the admin who paused
     changed_by: int | None
     changed_by_username: str | None
     changed_at: datetime | None
+    policies_running: int = 0  # enabled policies (none while paused)
 
 
 class PauseResult(Record):

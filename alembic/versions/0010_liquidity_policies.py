@@ -81,6 +81,9 @@ CREATE TABLE liquidity_policy_runs (
     volatility         numeric(12, 8) CHECK (volatility >= 0),
     bid_target_eur     numeric(18, 2) NOT NULL,
     ask_target_eur     numeric(18, 2) NOT NULL,
+    -- what the policy had resting per side when the run began, and once it was done
+    bid_resting_before_eur  numeric(18, 2) NOT NULL,
+    ask_resting_before_eur  numeric(18, 2) NOT NULL,
     bid_resting_eur    numeric(18, 2) NOT NULL,
     ask_resting_eur    numeric(18, 2) NOT NULL,
     acted_by           bigint REFERENCES users (id),
@@ -110,7 +113,7 @@ SQL_PINS: dict[str, str] = {
     "liquidity_operation_summary.sql": "1975978a630bd29e",
     "save_liquidity_policy.sql": "a6041bc8de369dc5",
     "begin_policy_run.sql": "0f8af70cb60d6ff2",
-    "record_policy_run.sql": "85ef6dd385f286c7",
+    "record_policy_run.sql": "5abaf7d3a6c6334c",
     "pause_liquidity.sql": "4bfebbed67cc6820",
     "resume_liquidity.sql": "f4eda0936b25a166",
 }
@@ -151,7 +154,8 @@ def downgrade() -> None:
         "integer, bigint, numeric, numeric), withdraw_liquidity_orders(bigint[], bigint, text), "
         "save_liquidity_policy(certificate_type, numeric, numeric, numeric, numeric, integer, numeric, numeric, "
         "boolean, integer, text, boolean, text, bigint), begin_policy_run(certificate_type, bigint), "
-        "record_policy_run(bigint, text, text, bigint, integer, integer, numeric, text, numeric, numeric, bigint), "
+        "record_policy_run(bigint, text, text, bigint, integer, integer, numeric, text, numeric, numeric, bigint, "
+        "numeric, numeric), "
         "pause_liquidity(bigint, text), resume_liquidity(bigint), lock_acting_admin(bigint)"
     )
     op.execute("DROP VIEW liquidity_policy_orders")
