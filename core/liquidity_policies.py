@@ -53,21 +53,25 @@ SELECT * FROM liquidity_policy_runs
  ORDER BY created_at DESC, id DESC
  LIMIT :lim OFFSET :off
 """
-# the book as others made it: the best prices without the policy's own resting orders
+# the book as others made it: the best prices without the policy's own resting orders (walking the book's
+# price index from the top, skipping the policy's own)
 _OTHERS_BEST_SQL = """
 SELECT (SELECT price FROM orders o
          WHERE o.certificate_type = :c AND o.side = 'BUY' AND o.status IN ('OPEN', 'PARTIALLY_FILLED')
-           AND o.id NOT IN (SELECT id FROM liquidity_policy_orders WHERE policy_id = :p)
-         ORDER BY o.price DESC LIMIT 1) AS best_bid,
+           AND NOT EXISTS (SELECT 1 FROM liquidity_operations lo
+                            WHERE lo.id = o.liquidity_operation_id AND lo.policy_id = :p)
+         ORDER BY o.price DESC, o.seq LIMIT 1) AS best_bid,
        (SELECT price FROM orders o
          WHERE o.certificate_type = :c AND o.side = 'SELL' AND o.status IN ('OPEN', 'PARTIALLY_FILLED')
-           AND o.id NOT IN (SELECT id FROM liquidity_policy_orders WHERE policy_id = :p)
-         ORDER BY o.price ASC LIMIT 1) AS best_ask,
+           AND NOT EXISTS (SELECT 1 FROM liquidity_operations lo
+                            WHERE lo.id = o.liquidity_operation_id AND lo.policy_id = :p)
+         ORDER BY o.price ASC, o.seq LIMIT 1) AS best_ask,
        (SELECT last_price FROM best_prices(:c)) AS last_price,
        (SELECT reference_price FROM liquidity_policy_runs
          WHERE policy_id = :p AND reference_price IS NOT NULL ORDER BY id DESC LIMIT 1) AS previous_reference,
        clock_timestamp() AS now
 """
+_OWN_COLUMNS = ", ".join(OwnOrder.__dataclass_fields__)  # in the dataclass's order
 # the market makers whose balance rows the run locked, as the planner sees them
 _LOCKED_MARKET_MAKERS_SQL = """
 SELECT m.id, m.name, m.mm_type, b.available
@@ -244,14 +248,14 @@ def _read_inputs(db: Session, cert: CertificateType, locked_balance_ids: list[in
     settings = get_settings()
     policy = _policies(db, cert)[0]
     book = db.execute(text(_OTHERS_BEST_SQL), {"c": cert.value, "p": policy.id}).mappings().one()
-    own = db.execute(text("SELECT * FROM liquidity_policy_orders WHERE policy_id = :p"), {"p": policy.id}).mappings()
+    own = db.execute(text(f"SELECT {_OWN_COLUMNS} FROM liquidity_policy_orders WHERE policy_id = :p"), {"p": policy.id})
     makers = db.execute(text(_LOCKED_MARKET_MAKERS_SQL), {"ids": locked_balance_ids, "c": cert.value}).mappings()
     sigma, multiplier = market_volatility(db, cert)
     return RunInputs(
         policy=policy,
         kill_switch=_kill_switch(db),
         now=book["now"],
-        own=[_own_order(r) for r in own],
+        own=[OwnOrder(r[0], OrderSide(r[1]), *r[2:]) for r in own],
         others_best_bid=book["best_bid"],
         others_best_ask=book["best_ask"],
         last_price=book["last_price"],
@@ -263,11 +267,6 @@ def _read_inputs(db: Session, cert: CertificateType, locked_balance_ids: list[in
         levels=settings.liquidity_levels,
         tick=price_tick_of(db, cert),
     )
-
-
-def _own_order(row: object) -> OwnOrder:
-    values = {k: v for k, v in dict(row).items() if k in OwnOrder.__dataclass_fields__}  # type: ignore[call-overload]
-    return OwnOrder(**{**values, "side": OrderSide(values["side"])})
 
 
 def _carry_out(db: Session, inputs: RunInputs, decision: Decision, user_id: int) -> PolicyRun:
