@@ -57,9 +57,13 @@ SELECT :balance, :entity, 'EUR', CAST(:kind AS transaction_type), 100.00, 100000
        100.00 + CASE :kind WHEN 'LOCK' THEN 100.00 ELSE -100.00 END, 'bench', :admin
   FROM generate_series(1, :n) i
 """
+# the same ticket rows: one per order with the same keys as PLACE_LIQUIDITY_ORDER's (and the operation's own)
 BASELINE_TICKETS = """
 INSERT INTO ticket_logs (action, actor_id, entity_type, entity_id, after_state)
-SELECT 'BENCH', :admin, 'order', i, jsonb_build_object('side', 'BUY', 'price', 13.97, 'quantity', 178)
+SELECT 'BENCH', :admin, 'order', i,
+       jsonb_build_object('liquidity_operation_id', i, 'operation_ticket_id', 'TKT-2026-000001',
+                          'market_maker_id', i, 'certificate_type', 'CEA', 'side', 'BUY', 'level', 1,
+                          'price', 13.97, 'quantity', 178, 'locked_amount', 2486.66)
   FROM generate_series(1, :n) i
 RETURNING ticket_id
 """
