@@ -4,10 +4,10 @@ A run (``run_policy``) is one transaction: ``begin_policy_run`` takes the locks 
 acting admin's, the book's, the policy row's, the balance rows' in id order), everything is read under them,
 ``core.policy_rules.decide`` says what to do, and the orders go through the same stored function as Create
 Liquidity (``create_liquidity_operation``), linked to the policy. Every run is recorded, skipped ones included.
-The kill switch (``pause_liquidity``) withdraws every policy order of both books and pauses every policy at once.
+The kill switch (``pause_liquidity``, in core.kill_switch) withdraws every policy order of both books and pauses
+every policy at once; schedules and each book at a glance are in core.policy_schedule.
 """
 
-from datetime import datetime, timedelta
 from decimal import Decimal
 
 from croniter import croniter
@@ -17,16 +17,13 @@ from sqlalchemy.orm import Session
 from core.auth import require_role
 from core.config import get_settings
 from core.enums import CertificateType, OrderSide, Role
-from core.errors import NotFound, PermissionDenied, ValidationError
+from core.errors import ValidationError
+from core.kill_switch import get_kill_switch, kill_switch_state, pause_liquidity, resume_liquidity
 from core.liquidity_models import FundedMarketMaker, LiquidityPreview
 from core.liquidity_service import market_volatility, place_operation, price_tick_of
 from core.policy_models import (
-    KillSwitch,
     LiquidityPolicy,
-    PauseResult,
     PolicyRun,
-    PolicyStatus,
-    ResumeResult,
 )
 from core.policy_rules import Decision, OwnOrder, RunInputs, decide
 from core.sqlcall import unit_of_work
@@ -41,11 +38,6 @@ SELECT p.*, u.username AS updated_by_username
   FROM liquidity_policies p JOIN users u ON u.id = p.updated_by
  WHERE CAST(:c AS certificate_type) IS NULL OR p.certificate_type = CAST(:c AS certificate_type)
  ORDER BY p.certificate_type
-"""
-_KILL_SWITCH_SQL = """
-SELECT k.paused, k.reason, k.changed_by, u.username AS changed_by_username, k.changed_at,
-       (SELECT count(*) FROM liquidity_policies WHERE enabled) AS policies_running
-  FROM liquidity_kill_switch k LEFT JOIN users u ON u.id = k.changed_by
 """
 _RUNS_SQL = """
 SELECT * FROM liquidity_policy_runs
@@ -184,10 +176,11 @@ def save_policy(
             ),
             params,
         )
-        return _policies(db, cert)[0]
+        return policies_now(db, cert)[0]
 
 
-def _policies(db: Session, cert: CertificateType | None = None) -> list[LiquidityPolicy]:
+def policies_now(db: Session, cert: CertificateType | None = None) -> list[LiquidityPolicy]:
+    """The policies as they are (inside the caller's unit of work, no role check: for core's own use)."""
     rows = db.execute(text(_POLICY_SQL), {"c": cert.value if cert else None}).mappings()
     return [LiquidityPolicy.model_validate(r) for r in rows]
 
@@ -196,7 +189,7 @@ def get_policies(db: Session, *, user_id: int) -> list[LiquidityPolicy]:
     """Every book's policy (admins and analysts)."""
     with unit_of_work(db):
         require_role(db, user_id, READERS, "view liquidity policies")
-        return _policies(db)
+        return policies_now(db)
 
 
 def get_policy_runs(
@@ -246,14 +239,14 @@ def run_policy(db: Session, certificate_type: object, *, user_id: int) -> Policy
 def _read_inputs(db: Session, cert: CertificateType, locked_balance_ids: list[int]) -> RunInputs:
     """What the run decides from, read under its locks."""
     settings = get_settings()
-    policy = _policies(db, cert)[0]
+    policy = policies_now(db, cert)[0]
     book = db.execute(text(_OTHERS_BEST_SQL), {"c": cert.value, "p": policy.id}).mappings().one()
     own = db.execute(text(f"SELECT {_OWN_COLUMNS} FROM liquidity_policy_orders WHERE policy_id = :p"), {"p": policy.id})
     makers = db.execute(text(_LOCKED_MARKET_MAKERS_SQL), {"ids": locked_balance_ids, "c": cert.value}).mappings()
     sigma, multiplier = market_volatility(db, cert)
     return RunInputs(
         policy=policy,
-        kill_switch=_kill_switch(db),
+        kill_switch=kill_switch_state(db),
         now=book["now"],
         own=[OwnOrder(r[0], OrderSide(r[1]), *r[2:]) for r in own],
         others_best_bid=book["best_bid"],
@@ -333,133 +326,16 @@ def _carry_out(db: Session, inputs: RunInputs, decision: Decision, user_id: int)
     return PolicyRun.model_validate(row)
 
 
-# ---- the kill switch --------------------------------------------------------------------------------------------
-
-
-def _kill_switch(db: Session) -> KillSwitch:
-    return KillSwitch.model_validate(db.execute(text(_KILL_SWITCH_SQL)).mappings().one())
-
-
-def get_kill_switch(db: Session, *, user_id: int) -> KillSwitch:
-    """Whether liquidity is paused, since when, by whom and why, and how many policies run (admins, analysts)."""
-    with unit_of_work(db):
-        require_role(db, user_id, READERS, "view the liquidity kill switch")
-        return _kill_switch(db)
-
-
-def pause_liquidity(db: Session, *, user_id: int, reason: object) -> PauseResult:
-    """The kill switch: in one transaction, withdraw every resting order any policy placed (both books), unlock
-    exactly what they held, and pause every policy. Admins only; audited; ``reason`` is required."""
-    why = parse_notes(reason, "The reason")
-    if why is None:
-        raise ValidationError("Say why liquidity is paused: the reason is shown to everyone until it resumes")
-    with unit_of_work(db):
-        require_role(db, user_id, ADMIN, "pause liquidity")
-        row = db.execute(text("SELECT * FROM pause_liquidity(:by, :why)"), {"by": user_id, "why": why}).mappings()
-        return PauseResult.model_validate(row.one())
-
-
-def resume_liquidity(db: Session, *, user_id: int) -> ResumeResult:
-    """Lift the pause and re-enable exactly the policies it disabled (admins only; audited)."""
-    with unit_of_work(db):
-        require_role(db, user_id, ADMIN, "resume liquidity")
-        row = db.execute(text("SELECT * FROM resume_liquidity(:by)"), {"by": user_id}).mappings()
-        return ResumeResult.model_validate(row.one())
-
-
-# ---- schedules: what is due, and each book at a glance -----------------------------------------------------------
-
-
-def next_due_at(policy: LiquidityPolicy, last_run_at: datetime | None) -> datetime:
-    """When the policy's next run is due: the next cron time (UTC) after its last run (or its last save), else
-    ``interval_seconds`` after its last run (at once if it never ran)."""
-    if policy.cron:
-        return croniter(policy.cron, last_run_at or policy.updated_at).get_next(datetime)
-    return last_run_at + timedelta(seconds=policy.interval_seconds) if last_run_at else policy.updated_at
-
-
-def _last_runs(db: Session) -> dict[int, PolicyRun]:
-    rows = db.execute(
-        text(
-            "SELECT r.* FROM liquidity_policies p CROSS JOIN LATERAL (SELECT * FROM liquidity_policy_runs r "
-            "WHERE r.policy_id = p.id ORDER BY r.id DESC LIMIT 1) r"
-        )
-    ).mappings()
-    return {r["policy_id"]: PolicyRun.model_validate(r) for r in rows}
-
-
-def due_policies(db: Session) -> list[CertificateType]:
-    """The books whose enabled policy is due now (none while liquidity is paused): for the worker's tick."""
-    with unit_of_work(db):
-        if _kill_switch(db).paused:
-            return []
-        now = db.execute(text("SELECT clock_timestamp()")).scalar_one()
-        last = _last_runs(db)
-        return [
-            p.certificate_type
-            for p in _policies(db)
-            if p.enabled and next_due_at(p, last[p.id].created_at if p.id in last else None) <= now
-        ]
-
-
-def run_due_policy(db: Session, certificate_type: object) -> PolicyRun:
-    """The worker's run: acting as the admin who saved the policy last. If they can no longer act (deactivated,
-    no longer an admin), the run is recorded as skipped with that reason."""
-    cert = parse_enum(CertificateType, certificate_type, "certificate type")
-    with unit_of_work(db):
-        policies = _policies(db, cert)
-    if not policies:
-        raise NotFound(f"There is no {cert} liquidity policy")
-    policy = policies[0]
-    try:
-        return run_policy(db, cert, user_id=policy.updated_by)
-    except PermissionDenied as exc:
-        reason = (
-            f"Not run: {policy.updated_by_username}, who saved this policy, can no longer act ({exc.message}). "
-            "An active admin must save it again."
-        )
-        with unit_of_work(db):
-            row = db.execute(
-                text(
-                    "SELECT * FROM record_policy_run(:p, 'skipped', :why, NULL, 0, 0, NULL, NULL, 1, NULL, NULL, NULL, "
-                    "NULL)"
-                ),
-                {"p": policy.id, "why": reason},
-            ).mappings()
-            return PolicyRun.model_validate(row.one())
-
-
-def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
-    """Each book's policy at a glance (admins and analysts): targets, what rests now, the last run and its reason,
-    when the next run is due, and the volatility and spread multiplier the next placement would use."""
-    with unit_of_work(db):
-        require_role(db, user_id, READERS, "view liquidity policies")
-        paused = _kill_switch(db).paused
-        last = _last_runs(db)
-        resting = {
-            (r["policy_id"], r["side"]): r
-            for r in db.execute(
-                text(
-                    "SELECT policy_id, side, sum(resting_eur) AS eur, count(*) AS orders "
-                    "FROM liquidity_policy_orders GROUP BY policy_id, side"
-                )
-            ).mappings()
-        }
-        statuses = []
-        for p in _policies(db):
-            sigma, multiplier = market_volatility(db, p.certificate_type)
-            bid, ask = resting.get((p.id, "BUY")), resting.get((p.id, "SELL"))
-            run = last.get(p.id)
-            statuses.append(
-                PolicyStatus(
-                    policy=p,
-                    bid_resting_eur=bid["eur"] if bid else Decimal(0),
-                    ask_resting_eur=ask["eur"] if ask else Decimal(0),
-                    resting_orders=(bid["orders"] if bid else 0) + (ask["orders"] if ask else 0),
-                    last_run=run,
-                    next_due_at=None if paused or not p.enabled else next_due_at(p, run.created_at if run else None),
-                    volatility=sigma,
-                    spread_multiplier=multiplier if p.dynamic_spread else Decimal(1),
-                )
-            )
-        return statuses
+# the kill switch lives in core.kill_switch; its calls are part of this module's API too
+__all__ = [
+    "count_policy_runs",
+    "get_kill_switch",
+    "get_policies",
+    "get_policy_runs",
+    "parse_cron",
+    "pause_liquidity",
+    "policies_now",
+    "resume_liquidity",
+    "run_policy",
+    "save_policy",
+]

@@ -12,7 +12,7 @@ from procrastinate.utils import sync_to_async
 
 from core.errors import CoreError
 from core.jobs import app, sessions, tick_cron
-from core.liquidity_policies import due_policies, run_due_policy
+from core.policy_schedule import due_policies, run_due_policy
 
 log = logging.getLogger("carbon.policies")
 

@@ -10,11 +10,11 @@ from core.liquidity_policies import (
     get_kill_switch,
     get_policies,
     get_policy_runs,
-    get_policy_statuses,
     run_policy,
     save_policy,
 )
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyStatus
+from core.policy_schedule import get_policy_statuses
 from ui.feedback import attempt, flash
 from ui.format import eur, md_escape
 from ui.kill_switch import render_kill_switch

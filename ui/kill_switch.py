@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.enums import Role
 from core.errors import CoreError
-from core.liquidity_policies import get_kill_switch, pause_liquidity, resume_liquidity
+from core.kill_switch import get_kill_switch, pause_liquidity, resume_liquidity
 from core.models import User
 from ui.feedback import attempt, flash
 from ui.format import md_escape

@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from core.liquidity_policies import due_policies, next_due_at, pause_liquidity, run_policy
+from core.liquidity_policies import pause_liquidity, run_policy
+from core.policy_schedule import due_policies, next_due_at
 from tests.policy_helpers import fund_market, policy
 
 
