@@ -175,7 +175,8 @@ def steady_state_runs_per_second(url: str) -> float:
         async with app.open_async():
             for i in range(DRAIN_JOBS):
                 cert = ("CEA", "EUA")[i % 2]
-                await run_liquidity_policy.configure(lock=policy_lock(cert)).defer_async(certificate_type=cert)
+                job = run_liquidity_policy.configure(lock=policy_lock(cert))
+                await job.defer_async(certificate_type=cert, only_if_due=False)
             start = time.perf_counter()
             await app.run_worker_async(concurrency=2, wait=False, install_signal_handlers=False, listen_notify=False)
             return time.perf_counter() - start

@@ -22,14 +22,16 @@ def policy_lock(certificate_type: str) -> str:
 
 
 @app.task(name="run_liquidity_policy")
-def run_liquidity_policy(certificate_type: str) -> str:
-    """One run of the book's policy, acting as the admin who saved it; returns what it did."""
+def run_liquidity_policy(certificate_type: str, only_if_due: bool = True) -> str:
+    """One run of the book's policy, acting as the admin who saved it, if it is (still) due; what it did."""
     with sessions()() as db:
         try:
-            run = run_due_policy(db, certificate_type)
+            run = run_due_policy(db, certificate_type, only_if_due)
         except CoreError as exc:  # the database is down, the policy was removed: the next tick tries again
             log.warning("%s policy run refused: %s", certificate_type, exc.message)
             return f"refused: {exc.message}"
+    if run is None:
+        return "not due"
     log.info("%s policy run: %s — %s", certificate_type, run.action, run.reason)
     return run.action
 

@@ -53,10 +53,15 @@ def due_policies(db: Session) -> list[CertificateType]:
         ]
 
 
-def run_due_policy(db: Session, certificate_type: object) -> PolicyRun:
+def run_due_policy(db: Session, certificate_type: object, only_if_due: bool = True) -> PolicyRun | None:
     """The worker's run: acting as the admin who saved the policy last. If they can no longer act (deactivated,
-    no longer an admin), the run is recorded as skipped with that reason."""
+    no longer an admin), the run is recorded as skipped with that reason.
+
+    ``only_if_due``: None, and nothing recorded, when the policy is no longer due (a run queued by one worker's
+    tick while another's was running: the lock let it start only once that run was recorded)."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    if only_if_due and cert not in due_policies(db):
+        return None
     with unit_of_work(db):
         policies = policies_now(db, cert)
     if not policies:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from core.liquidity_policies import pause_liquidity, run_policy
-from core.policy_schedule import due_policies, next_due_at
+from core.policy_schedule import due_policies, next_due_at, run_due_policy
 from tests.policy_helpers import fund_market, policy
 
 
@@ -50,3 +50,27 @@ def test_disabled_and_paused_policies_are_never_due(db, actors):
     pause_liquidity(db, user_id=actors.admin.id, reason="Drill")
 
     assert due_policies(db) == []
+
+
+def test_a_run_queued_behind_another_does_nothing_once_the_policy_is_no_longer_due(db, actors):
+    fund_market(db, actors)
+    policy(db, actors, interval_seconds=60)
+
+    first = run_due_policy(db, "CEA")
+    queued_behind_it = run_due_policy(db, "CEA")
+    forced = run_due_policy(db, "CEA", only_if_due=False)
+
+    assert first.action == "placed" and queued_behind_it is None and forced.action == "none"
+    assert db.execute(text("SELECT count(*) FROM liquidity_policy_runs")).scalar_one() == 2
+
+
+def test_the_worker_acts_as_the_admin_who_saved_the_policy_and_records_why_when_they_no_longer_can(db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    db.execute(text("UPDATE users SET is_active = false WHERE id = :a"), {"a": actors.admin.id})
+    db.commit()
+
+    run = run_due_policy(db, "CEA")
+
+    assert run.action == "skipped" and "admin, who saved this policy, can no longer act" in run.reason
+    assert db.execute(text("SELECT count(*) FROM orders")).scalar_one() == 0
