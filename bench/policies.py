@@ -11,8 +11,9 @@
     python bench/policies.py            # own embedded PostgreSQL in a temp dir (about a minute)
     BENCH_DATABASE_URL=postgresql://… python bench/policies.py   # an empty database you can throw away
 
-The baseline rows go to a scratch entity's balance and are inserted already cancelled, so they never touch the
-book the runs read; they throw away ledger consistency there, which is why the bench wants a throwaway database.
+The baseline rows go to a scratch entity: its orders rest on the other book (EUA) at €1 and €1,000, far from
+any quote, and are withdrawn (untimed) before the next round; its ledger rows throw away ledger consistency
+there, which is why the bench wants a throwaway database.
 """
 
 import asyncio
@@ -41,13 +42,19 @@ EUR_PER_MM = Decimal("10000.00")
 DRAIN_JOBS = 200
 REFRESH_SECONDS = 6
 
+# resting orders of an operation, as a run's are, but far from any quote on the other book (EUA, €1 and €1,000)
 BASELINE_ORDERS = """
 INSERT INTO orders (certificate_type, side, order_type, entity_id, placed_by, price, quantity, locked_amount,
-                    status, post_only, cancel_reason, liquidity_level)
-SELECT 'CEA', CASE WHEN i % 2 = 0 THEN 'BUY' ELSE 'SELL' END::order_side, 'LIMIT', :entity, :admin,
-       CASE WHEN i % 2 = 0 THEN 13.97 ELSE 14.03 END, 178, 0, 'CANCELLED', true, 'USER', i % 3 + 1
+                    status, post_only, liquidity_operation_id, liquidity_level)
+SELECT 'EUA', CASE WHEN i % 2 = 0 THEN 'BUY' ELSE 'SELL' END::order_side, 'LIMIT', :entity, :admin,
+       CASE WHEN i % 2 = 0 THEN 1.00 ELSE 1000.00 END, 178, CASE WHEN i % 2 = 0 THEN 178.00 ELSE 178 END, 'OPEN',
+       true, :op, i % 3 + 1
   FROM generate_series(1, :n) i
 RETURNING id
+"""
+BASELINE_WITHDRAWAL = """
+UPDATE orders SET status = 'CANCELLED', cancel_reason = 'WITHDRAWAL', locked_amount = 0, updated_at = now()
+ WHERE id = ANY(:ids)
 """
 BASELINE_LEDGER = """
 INSERT INTO asset_transactions (balance_id, entity_id, asset, transaction_type, amount, available_before,
@@ -71,7 +78,7 @@ BASELINE_OPERATION = """
 INSERT INTO liquidity_operations (ticket_id, certificate_type, target_bid_liquidity_eur, target_ask_liquidity_eur,
     actual_bid_liquidity_eur, actual_ask_liquidity_eur, market_makers_used, orders_created, reference_price,
     price_source, created_by, policy_id)
-VALUES (:ticket, 'CEA', 1000000, 1000000, 0, 0, '[]', '{}', 14, 'default', :admin, NULL)
+VALUES (:ticket, 'EUA', 1000000, 1000000, 0, 0, '[]', '{}', 14, 'default', :admin, NULL)
 RETURNING id
 """
 BASELINE_RUN = """
@@ -122,16 +129,13 @@ def baseline(
     """One transaction writing the rows a placing run writes (and, for a refresh, what its withdrawal writes)."""
     params = {"admin": admin, "entity": entity, "balance": balance}
     if refresh:
-        db.execute(
-            text("UPDATE orders SET updated_at = now(), cancel_reason = 'WITHDRAWAL' WHERE id = ANY(:i)"),
-            {"i": refresh},
-        )
+        db.execute(text(BASELINE_WITHDRAWAL), {"ids": refresh})
         db.execute(text(BASELINE_LEDGER), {**params, "kind": "UNLOCK", "n": PER_SIDE * 2})
         db.execute(text(BASELINE_TICKETS), {**params, "n": 1})
-    ids = list(db.execute(text(BASELINE_ORDERS), {**params, "n": PER_SIDE * 6}).scalars())
-    db.execute(text(BASELINE_LEDGER), {**params, "kind": "LOCK", "n": PER_SIDE * 2})
     tickets = list(db.execute(text(BASELINE_TICKETS), {**params, "n": PER_SIDE * 6 + 1}).scalars())
     op = db.execute(text(BASELINE_OPERATION), {**params, "ticket": tickets[0]}).scalar_one()
+    ids = list(db.execute(text(BASELINE_ORDERS), {**params, "op": op, "n": PER_SIDE * 6}).scalars())
+    db.execute(text(BASELINE_LEDGER), {**params, "kind": "LOCK", "n": PER_SIDE * 2})
     db.execute(text(BASELINE_RUN), {**params, "policy": policy_id, "op": op})
     db.commit()
     return ids
@@ -154,8 +158,12 @@ def one_run(db: Session, admin: int, entity: int, balance: int) -> dict[str, tup
         age(db)  # untimed: the next run finds every order too old
         r_ms, again = timed_ms(lambda: run_policy(db, "CEA", user_id=admin))
         assert again.action == "refreshed" and again.placed_orders == PER_SIDE * 6, again.reason
-        r_base_ms, _ = timed_ms(lambda rows=placed_rows: baseline(db, admin, entity, balance, policy_id, rows))
+        r_base_ms, refreshed_rows = timed_ms(
+            lambda rows=placed_rows: baseline(db, admin, entity, balance, policy_id, rows)
+        )
         withdraw_liquidity(db, again.operation_id, admin)  # untimed: the next placing run meets an empty book
+        db.execute(text(BASELINE_WITHDRAWAL), {"ids": refreshed_rows})  # and the baseline's orders rest no more
+        db.commit()
         if attempt:  # the first round warms caches
             placed.append(ms)
             placed_base.append(base_ms)

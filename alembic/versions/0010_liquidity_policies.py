@@ -106,7 +106,7 @@ SQL_PINS: dict[str, str] = {
     "procrastinate_schema.sql": "e8e5f73a0c2a8b44",
     "lock_acting_admin.sql": "1928bf1bacf897b2",
     "liquidity_policy_orders.sql": "374962b77fc0b89d",
-    "withdraw_liquidity_orders.sql": "0d9f76de54f8268d",
+    "withdraw_liquidity_orders.sql": "294d075aca20a3c6",
     "withdraw_liquidity.sql": "c3b16ef10477337d",
     "create_liquidity_operation.sql": "8723afd735306af2",
     "create_liquidity_operations.sql": "310ccdba6cdaf88e",

@@ -13,6 +13,11 @@ AS $$
 DECLARE
     v_op           record;
     v_ticket       ticket_logs;
+    v_order_ids    bigint[];
+    v_operations   bigint[];
+    v_balance_ids  bigint[];
+    v_sides        order_side[];
+    v_locked       numeric[];
     v_unlock_ids   bigint[];
     v_unlock_sums  numeric[];
 BEGIN
@@ -26,26 +31,34 @@ BEGIN
      WHERE certificate_type IN (SELECT o.certificate_type FROM orders o WHERE o.id = ANY (p_order_ids))
      ORDER BY certificate_type
        FOR UPDATE;
-    PERFORM lock_balances(ARRAY(
-        SELECT DISTINCT order_balance_id(o) FROM orders o
-         WHERE o.id = ANY (p_order_ids) AND o.status IN ('OPEN', 'PARTIALLY_FILLED')));
+    -- the open orders, read once under the book locks, each with the balance row its lock lives on
+    SELECT array_agg(o.id ORDER BY o.id), array_agg(o.liquidity_operation_id ORDER BY o.id),
+           array_agg(order_balance_id(o) ORDER BY o.id), array_agg(o.side ORDER BY o.id),
+           array_agg(o.locked_amount ORDER BY o.id)
+      INTO v_order_ids, v_operations, v_balance_ids, v_sides, v_locked
+      FROM orders o
+     WHERE o.id = ANY (p_order_ids) AND o.status IN ('OPEN', 'PARTIALLY_FILLED');
+    IF v_order_ids IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM lock_balances(v_balance_ids);
 
-    -- what the open orders still hold, read under the locks, per operation
+    -- per operation, what its open orders still hold
     FOR v_op IN
-        SELECT o.liquidity_operation_id AS id, array_agg(o.id ORDER BY o.id) AS order_ids,
-               coalesce(sum(o.locked_amount) FILTER (WHERE o.side = 'BUY'), 0) AS eur,
-               coalesce(sum(o.locked_amount) FILTER (WHERE o.side = 'SELL'), 0) AS certificates
-          FROM orders o
-         WHERE o.id = ANY (p_order_ids) AND o.status IN ('OPEN', 'PARTIALLY_FILLED')
-         GROUP BY o.liquidity_operation_id
-         ORDER BY o.liquidity_operation_id
+        SELECT u.operation AS id, array_agg(u.order_id ORDER BY u.order_id) AS order_ids,
+               coalesce(sum(u.locked) FILTER (WHERE u.side = 'BUY'), 0) AS eur,
+               coalesce(sum(u.locked) FILTER (WHERE u.side = 'SELL'), 0) AS certificates
+          FROM unnest(v_order_ids, v_operations, v_sides, v_locked) AS u(order_id, operation, side, locked)
+         GROUP BY u.operation
+         ORDER BY u.operation
     LOOP
         SELECT array_agg(balance_id ORDER BY balance_id), array_agg(amount ORDER BY balance_id)
           INTO v_unlock_ids, v_unlock_sums
-          FROM (SELECT order_balance_id(o) AS balance_id, sum(o.locked_amount) AS amount
-                  FROM orders o WHERE o.id = ANY (v_op.order_ids)
-                 GROUP BY 1
-                HAVING sum(o.locked_amount) > 0) per_balance;
+          FROM (SELECT u.balance_id, sum(u.locked) AS amount
+                  FROM unnest(v_balance_ids, v_operations, v_locked) AS u(balance_id, operation, locked)
+                 WHERE u.operation = v_op.id
+                 GROUP BY u.balance_id
+                HAVING sum(u.locked) > 0) per_balance;
 
         v_ticket := create_ticket('WITHDRAW_LIQUIDITY', p_created_by, 'liquidity_operation', v_op.id,
             jsonb_build_object('open_orders', v_op.order_ids, 'eur_locked', v_op.eur,
