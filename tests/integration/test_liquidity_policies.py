@@ -251,6 +251,16 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
         ({"cron": "61 * * * *"}, "is not a cron schedule"),
         ({"dynamic_spread": "yes"}, "True or False"),
         ({"notes": "x" * 2001}, "at most 2000 characters"),
+        ({"notes": "a\x00b"}, "NUL"),
+        ({"bid_depth_eur": "NaN"}, "finite number"),
+        ({"ask_depth_eur": "1e30"}, "above the maximum"),
+        ({"bid_depth_eur": "10.001"}, "2 decimals"),
+        ({"interval_seconds": 10**30}, "whole number of seconds"),
+        ({"max_order_age_minutes": "abc"}, "must be a number"),
+        ({"max_order_age_minutes": True}, "must be a number"),
+        ({"cron": 5}, "text like"),
+        ({"enabled": None}, "True or False"),
+        ({"price_floor": "-1"}, "greater than zero"),
     ],
 )
 def test_an_invalid_policy_is_refused_with_a_specific_message_and_changes_nothing(db, actors, changes, message):
@@ -275,6 +285,12 @@ def test_only_admins_save_and_run_policies_while_analysts_read_them(db, actors):
         get_policies(db, user_id=actors.trader.id)
     with pytest.raises(NotFound, match="no EUA liquidity policy"):
         run_policy(db, "EUA", user_id=actors.admin.id)
+    with pytest.raises(ValidationError, match="Unknown certificate type"):
+        run_policy(db, "CEA'; DROP TABLE orders; --", user_id=actors.admin.id)
+    with pytest.raises(PermissionDenied):
+        run_policy(db, "CEA", user_id="1 OR 1=1")
+    with pytest.raises(ValidationError, match="Number of runs"):
+        get_policy_runs(db, user_id=actors.admin.id, limit=10**6)
 
     assert snapshot(db) == before
     assert [p.certificate_type for p in get_policies(db, user_id=actors.analyst.id)] == ["CEA"]
