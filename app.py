@@ -17,8 +17,10 @@ from core.users import authenticate
 from ui import session
 from ui.feedback import on_script_error, show_flashed, show_refusal, show_unexpected
 from ui.format import md_escape
+from ui.kill_switch import render_kill_switch
 from ui.navigation import PageSpec, home_page, refusal, signed_in_pages, signed_out_pages
 from ui.runtime import db_session, session_factory
+from ui.serving import serving
 
 log = logging.getLogger("carbon.app")
 
@@ -97,6 +99,7 @@ def main() -> None:
                 session.sign_out()
                 st.rerun()
             session.watch()
+            render_kill_switch(user)  # on every admin page while policies run
         show_flashed()
     page.run()
 
@@ -124,4 +127,4 @@ else:
     # the first page view after a start would answer a deep link with "Page not found". Our pages/ is routed by
     # st.navigation only; Streamlit's own advice is to name it app_pages/, which would make this line unneeded.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=session.ROUTES, on_script_error=on_script_error)
+    app = st.App(__file__, routes=session.ROUTES, on_script_error=on_script_error, lifespan=serving)

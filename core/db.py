@@ -59,6 +59,15 @@ def embedded_url() -> str:
     return _embedded_server.get_uri(EMBEDDED_DATABASE, driver="psycopg")
 
 
+def stop_embedded_server() -> None:
+    """Stop the embedded server this process started, if any (the app's shutdown; a signal that ends the
+    process skips the exit handlers that would otherwise stop it)."""
+    global _embedded_server
+    if _embedded_server is not None:
+        _embedded_server.cleanup()
+        _embedded_server = None
+
+
 def ensure_database(admin_url: str, name: str, template: str | None = None) -> None:
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:

@@ -6,12 +6,13 @@ Reads only; every write to a book goes through core.orders.
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.enums import CertificateType, OrderSide
 from core.errors import ValidationError
 from core.models import Record
-from core.sqlcall import fetch_all, fetch_one
+from core.sqlcall import fetch_all, fetch_one, read
 from core.validation import parse_enum, parse_eur, parse_id, parse_quantity
 
 MAX_DEPTH = 1000
@@ -93,11 +94,16 @@ def _bounded(value: object, what: str, upper: int) -> int:
     return value
 
 
+def book_tick(db: Session, certificate_type: CertificateType) -> Decimal:
+    """The price step of one book (``markets.price_tick``), read inside the caller's unit of work: the engine,
+    the planner and the order entry all read it from there."""
+    return db.execute(text("SELECT price_tick(:c)"), {"c": certificate_type.value}).scalar_one()
+
+
 def price_tick(db: Session, certificate_type: CertificateType | str) -> Decimal:
-    """The price step of one book (``markets.price_tick``): the engine, the planner and the order entry all
-    read it from there."""
+    """The price step of one book, as a read of its own."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
-    return fetch_one(db, "SELECT price_tick(:c) AS tick", {"c": cert.value})["tick"]
+    return read(db, lambda session: book_tick(session, cert))
 
 
 def get_order_book(db: Session, certificate_type: CertificateType | str, depth: int = 50) -> OrderBook:

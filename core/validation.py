@@ -119,7 +119,7 @@ def parse_notes(value: object, max_length: int, what: str = "Notes") -> str | No
     if not isinstance(value, str):
         raise ValidationError(f"{what} must be text")
     if len(value) > max_length:
-        raise ValidationError(f"{what} are at most {max_length:,} characters, got {len(value):,}")
+        raise ValidationError(f"{what}: at most {max_length:,} characters, got {len(value):,}")
     if "\x00" in value:
         raise ValidationError(f"{what} cannot contain NUL characters")
     return value.strip() or None

@@ -32,6 +32,13 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("pages/operations.py", "Operations", ":material/monitoring:", (Role.ADMIN, Role.ANALYST), "operations"),
     PageSpec(
+        "pages/liquidity_policies.py",
+        "Liquidity Policies",
+        ":material/autorenew:",
+        (Role.ADMIN, Role.ANALYST),
+        "liquidity-policies",
+    ),
+    PageSpec(
         "pages/market_makers.py", "Market Makers", ":material/groups:", (Role.ADMIN, Role.ANALYST), "market-makers"
     ),
 )
