@@ -43,7 +43,7 @@ def login_page(target: PageSpec | None) -> None:
                 with db_session() as db:
                     user = authenticate(db, username, password)
             except AuthenticationFailed as exc:
-                st.error(exc.message, icon=":material/lock:")
+                st.error(md_escape(exc.message), icon=":material/lock:")
                 return
             session.sign_in(user)
 

@@ -8,6 +8,7 @@ from typing import TypeVar
 import streamlit as st
 
 from core.errors import CoreError
+from ui.format import md_escape
 
 T = TypeVar("T")
 
@@ -40,8 +41,9 @@ def show_flashed() -> None:
 
 
 def show_refusal(exc: CoreError) -> None:
-    """Core's own sentence for why it refused, where the page got to; the rest of the app stays usable."""
-    st.error(exc.message, icon=":material/error:")
+    """Core's own sentence for why it refused, where the page got to; the rest of the app stays usable. It may
+    quote what a person typed (a market maker's name), so it is shown as text, never as markup."""
+    st.error(md_escape(exc.message), icon=":material/error:")
 
 
 def show_unexpected(exc: BaseException) -> None:

@@ -5,7 +5,7 @@ import pytest
 
 from core.market_makers import create_market_maker
 from tests.helpers import PASSWORD, snapshot
-from tests.ui.conftest import texts
+from tests.ui.conftest import linkable, texts
 
 SQL_ISH = "1; DROP TABLE users; --"
 HUGE = "9" * 100_000
@@ -123,3 +123,20 @@ def test_the_sign_in_form_answers_hostile_credentials_plainly(app, actors, db, u
     assert not at.exception, at.exception
     assert texts(at.error) == ["Wrong username or password"]
     assert "auth_user" not in at.session_state
+
+
+MARKUP_NAME = "Firm [pwn](http://example.invalid/x) *bold* :red[alert] www.example.invalid ceo@example.invalid"
+
+
+def test_a_refusal_quoting_a_typed_name_shows_the_name_as_typed_never_as_markup(open_app, actors, db):
+    create_market_maker(db, MARKUP_NAME, "LIQUIDITY_PROVIDER", actors.admin.id)
+    before = snapshot(db)
+    at = open_app(actors.admin, "pages/market_makers.py")
+    at.button(key="mm_create_open").click().run()
+
+    at.text_input(key="mm_new_name").set_value(MARKUP_NAME.upper())  # taken, whatever the case
+    at.button(key="mm_new_submit").click().run()
+
+    assert_refused_on_the_page(at, db, before)
+    assert texts(at.error) == [f'A market maker named "{MARKUP_NAME.upper()}" already exists']
+    assert not [e for e in at.error if linkable(str(e.value))]
