@@ -14,6 +14,15 @@ from core.models import Record
 PriceSource = Literal["mid", "last_trade", "previous_run", "default"]
 
 
+class SideRole(Record):
+    """Who serves one side of a book and what their orders lock, as SQL defines it (``market_maker_side``,
+    ``order_asset``): core reads it (``core.liquidity_service.side_roles``) and never spells the rule itself."""
+
+    side: OrderSide
+    mm_type: MarketMakerType
+    asset: AssetType
+
+
 class FundedMarketMaker(Record):
     """A market maker as the planner sees it: what it may commit right now (available, never total)."""
 
@@ -52,7 +61,8 @@ class MarketMakerAllocation(Record):
     name: str
     mm_type: MarketMakerType
     amount: Decimal  # EUR budget; the budgets of a side add up to its target to the cent
-    available: Decimal  # EUR for a liquidity provider, certificates for an asset holder
+    available: Decimal  # of ``asset``
+    asset: AssetType  # what its orders lock (the side's SideRole.asset)
     orders: tuple[PlannedOrder, ...]
 
     @property
@@ -65,8 +75,8 @@ class MarketMakerAllocation(Record):
 
     @property
     def required(self) -> Decimal:
-        """What the orders lock: EUR for BUYs, certificates for SELLs."""
-        if self.mm_type is MarketMakerType.LIQUIDITY_PROVIDER:
+        """What the orders lock, in ``asset``: their value when that is EUR, else their certificates."""
+        if self.asset is AssetType.EUR:
             return self.total_value
         return Decimal(self.total_quantity)
 
@@ -77,6 +87,7 @@ class MarketMakerAllocation(Record):
 
 class SidePlan(Record):
     side: OrderSide
+    mm_type: MarketMakerType  # who serves the side
     asset: AssetType  # what the side's market makers lock
     target_eur: Decimal
     level_prices: tuple[Decimal, ...]

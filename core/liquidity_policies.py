@@ -21,7 +21,7 @@ from core.errors import ValidationError
 from core.kill_switch import get_kill_switch, kill_switch_state, pause_liquidity, resume_liquidity
 from core.limits import notes_max_length
 from core.liquidity_models import FundedMarketMaker, LiquidityPreview
-from core.liquidity_service import market_volatility, place_operation
+from core.liquidity_service import market_volatility, place_operation, side_roles
 from core.market import book_tick
 from core.policy_models import (
     LiquidityPolicy,
@@ -257,6 +257,7 @@ def _read_inputs(db: Session, cert: CertificateType, locked_balance_ids: list[in
         previous_reference=book["previous_reference"],
         default_price=settings.default_prices[cert],
         market_makers=[FundedMarketMaker.model_validate(m) for m in makers],
+        roles=side_roles(db, cert),
         volatility=sigma,
         spread_multiplier=multiplier if policy.dynamic_spread else Decimal(1),
         levels=settings.liquidity_levels,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.auth import require_role
 from core.config import get_settings
-from core.enums import AssetType, CertificateType, MarketMakerType, Role
+from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide, Role
 from core.errors import Conflict, InsufficientAssetsError, InsufficientFunds, ValidationError
 from core.limits import notes_max_length
 from core.liquidity_models import (
@@ -26,9 +26,11 @@ from core.liquidity_models import (
     ProvisionedMarketMaker,
     ProvisioningResult,
     SidePlan,
+    SideRole,
     WithdrawalResult,
 )
 from core.market import book_tick
+from core.market_makers import held_assets_by_type
 from core.models import MarketMaker
 from core.planning import choose_reference_price, plan_liquidity, split_evenly
 from core.sqlcall import unit_of_work
@@ -52,16 +54,30 @@ SELECT price FROM (SELECT price, created_at, id FROM trades WHERE certificate_ty
  ORDER BY created_at, id
 """
 
-# the market makers a side may use: every active liquidity provider (EUR), and the active asset holders
-# that hold some of the certificate available (an asset holder of EUA only is no holder of CEA)
+# the market makers that serve one side of a book: those SQL says trade that side (market_maker_side), with their
+# balance of what the side locks (order_asset); a side locking certificates is served only by market makers
+# holding some of that certificate (an asset holder of EUA only is no holder of CEA), one locking EUR by all
 _FUNDED_SQL = """
 SELECT m.id, m.name, m.mm_type, b.available
   FROM market_maker_clients m
-  JOIN balances b ON b.market_maker_id = m.id AND b.asset = CAST(:asset AS asset_type)
- WHERE m.is_active AND m.mm_type = CAST(:mm_type AS market_maker_type)
-   AND (m.mm_type = 'LIQUIDITY_PROVIDER' OR b.available > 0)
+  JOIN balances b ON b.market_maker_id = m.id
+                 AND b.asset = order_asset(CAST(:side AS order_side), CAST(:c AS certificate_type))
+ WHERE m.is_active AND market_maker_side(m.mm_type) = CAST(:side AS order_side)
+   AND (b.asset = 'EUR' OR b.available > 0)
  ORDER BY m.id
 """
+_SIDE_ROLES_SQL = """
+SELECT market_maker_side(t) AS side, t AS mm_type,
+       order_asset(market_maker_side(t), CAST(:c AS certificate_type)) AS asset
+  FROM unnest(enum_range(NULL::market_maker_type)) t
+"""
+
+
+def side_roles(db: Session, cert: CertificateType) -> dict[OrderSide, SideRole]:
+    """Who serves each side of ``cert``'s book and what they lock, as SQL defines it (inside the caller's unit
+    of work): the one home of the rule is SQL, the planner is handed it."""
+    rows = db.execute(text(_SIDE_ROLES_SQL), {"c": cert.value}).mappings()
+    return {OrderSide(r["side"]): SideRole.model_validate(r) for r in rows}
 
 
 def _parse_targets(
@@ -75,8 +91,8 @@ def _parse_targets(
     return cert, bid, ask
 
 
-def _funded(db: Session, mm_type: MarketMakerType, asset: AssetType) -> list[FundedMarketMaker]:
-    rows = db.execute(text(_FUNDED_SQL), {"asset": asset.value, "mm_type": mm_type.value}).mappings()
+def _funded(db: Session, side: OrderSide, cert: CertificateType) -> list[FundedMarketMaker]:
+    rows = db.execute(text(_FUNDED_SQL), {"side": side.value, "c": cert.value}).mappings()
     return [FundedMarketMaker.model_validate(r) for r in rows]
 
 
@@ -127,21 +143,22 @@ def _plan(
     sigma, multiplier = market_volatility(db, cert)
     taken = committed or {}
 
-    def funded(mm_type: MarketMakerType, asset: AssetType) -> list[FundedMarketMaker]:
+    def funded(side: OrderSide) -> list[FundedMarketMaker]:
         return [
             m.model_copy(update={"available": m.available - taken.get(m.id, Decimal(0))})
-            for m in _funded(db, mm_type, asset)
+            for m in _funded(db, side, cert)
         ]
 
     return plan_liquidity(
         cert,
+        side_roles(db, cert),
         bid,
         ask,
         best["best_bid"],
         best["best_ask"],
         best["last_price"],
-        funded(MarketMakerType.LIQUIDITY_PROVIDER, AssetType.EUR),
-        funded(MarketMakerType.ASSET_HOLDER, AssetType(cert.value)),
+        funded(OrderSide.BUY),
+        funded(OrderSide.SELL),
         settings.default_prices[cert],
         settings.liquidity_levels,
         book_tick(db, cert),
@@ -462,26 +479,25 @@ def withdraw_liquidity(db: Session, operation_id: int, created_by_id: int) -> Wi
     return WithdrawalResult.model_validate(row)
 
 
-def _market_makers(
-    db: Session, mm_type: MarketMakerType, asset: AssetType, user_id: int, what: str
-) -> list[MarketMaker]:
+def _market_makers(db: Session, side: OrderSide, cert: CertificateType, user_id: int, what: str) -> list[MarketMaker]:
     """The market makers that would serve a side (the planner's own rule, ``_FUNDED_SQL``), with balances."""
     with unit_of_work(db):
         require_role(db, user_id, ADMIN, what)
-        ids = [m.id for m in _funded(db, mm_type, asset)]
+        ids = [m.id for m in _funded(db, side, cert)]
         rows = db.execute(text("SELECT * FROM market_maker_balances WHERE id = ANY(:ids) ORDER BY id"), {"ids": ids})
         return [MarketMaker.model_validate(r) for r in rows.mappings()]
 
 
 def get_liquidity_providers(db: Session, *, user_id: int) -> list[MarketMaker]:
-    """Active EUR-holding market makers with their balances (the BID side)."""
-    return _market_makers(db, MarketMakerType.LIQUIDITY_PROVIDER, AssetType.EUR, user_id, "list liquidity providers")
+    """The active market makers of the BID side, with their balances (the bid side locks EUR on every book, so
+    any book names it)."""
+    return _market_makers(db, OrderSide.BUY, CertificateType.CEA, user_id, "list liquidity providers")
 
 
 def get_asset_holders(db: Session, certificate_type: object, *, user_id: int) -> list[MarketMaker]:
-    """Active asset holders holding some ``certificate_type`` available (the ASK side of that book)."""
-    asset = AssetType(parse_enum(CertificateType, certificate_type, "certificate type").value)
-    return _market_makers(db, MarketMakerType.ASSET_HOLDER, asset, user_id, "list asset holders")
+    """The active market makers of the ASK side of ``certificate_type``'s book (holding some of it)."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    return _market_makers(db, OrderSide.SELL, cert, user_id, "list asset holders")
 
 
 def _provision_targets(action: str, mm_ids: Sequence[object] | None, count: object) -> tuple[list[int] | None, int]:
@@ -504,6 +520,19 @@ def _provision_targets(action: str, mm_ids: Sequence[object] | None, count: obje
     return ids, len(ids)
 
 
+def _provisioned_asset(held: Sequence[AssetType], certificate_type: object) -> AssetType:
+    """What provisioning funds a market maker with: the one asset it trades, or the certificate asked for among
+    those it trades (SQL's ``market_maker_assets``)."""
+    if len(held) == 1:
+        return held[0]
+    if certificate_type is None:
+        raise ValidationError(f"Say which certificate ({' or '.join(held)}) the market makers receive")
+    asset = AssetType(parse_enum(CertificateType, certificate_type, "certificate type").value)
+    if asset not in held:
+        raise ValidationError(f"These market makers are funded with {'/'.join(held)} only, not {asset}")
+    return asset
+
+
 def provision_market_makers(
     db: Session,
     action: str,
@@ -516,16 +545,12 @@ def provision_market_makers(
 ) -> ProvisioningResult:
     """Cover a shortfall: ``create_new`` splits ``amount`` over ``count`` new market makers, ``fund_existing``
     over ``mm_ids``; evenly, exact to the cent (EUR) or the certificate, the remainder to the first ones.
-    Liquidity providers get EUR; asset holders get ``certificate_type``. One transaction, with tickets."""
+    Each gets what its type trades (liquidity providers EUR; asset holders ``certificate_type``). One transaction,
+    with tickets."""
     if action not in PROVISION_ACTIONS:
         raise ValidationError(f"Unknown provisioning action {action!r}: expected create_new or fund_existing")
     kind = parse_enum(MarketMakerType, mm_type, "market maker type")
-    if kind is MarketMakerType.LIQUIDITY_PROVIDER:
-        asset = AssetType.EUR
-    elif certificate_type is None:
-        raise ValidationError("Say which certificate (CEA or EUA) the asset holders receive")
-    else:
-        asset = AssetType(parse_enum(CertificateType, certificate_type, "certificate type").value)
+    asset = _provisioned_asset(held_assets_by_type(db)[kind], certificate_type)
     value = parse_amount(amount, asset, f"Amount of {asset}")
     ids, parts = _provision_targets(action, mm_ids, count)
     quantum = Decimal("0.01") if asset is AssetType.EUR else Decimal(1)

@@ -9,7 +9,7 @@ Money stays Decimal throughout. Rules, each property-tested in tests/unit/test_p
   the side is even and its value never exceeds the target.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 
 from core.config import LiquidityLevels
@@ -24,19 +24,15 @@ from core.liquidity_models import (
     PlannedOrder,
     PriceSource,
     SidePlan,
+    SideRole,
 )
 
 CENT = Decimal("0.01")
 REFERENCE_QUANTUM = Decimal("0.0001")  # liquidity_operations.reference_price is NUMERIC(18,4)
 
-# which market makers serve which side, and what their orders lock
-SIDE_MM_TYPE = {OrderSide.BUY: MarketMakerType.LIQUIDITY_PROVIDER, OrderSide.SELL: MarketMakerType.ASSET_HOLDER}
+# which market makers serve which side and what they lock is SQL's rule, handed in as a SideRole per side
 SIDE_LABEL = {OrderSide.BUY: "BID", OrderSide.SELL: "ASK"}
 MM_LABEL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity provider", MarketMakerType.ASSET_HOLDER: "asset holder"}
-
-
-def side_asset(side: OrderSide, certificate_type: CertificateType) -> AssetType:
-    return AssetType.EUR if side is OrderSide.BUY else AssetType(certificate_type.value)
 
 
 def choose_reference_price(
@@ -108,8 +104,7 @@ def level_orders(share: Decimal, prices: Sequence[Decimal], split: Sequence[Deci
 
 
 def plan_side(
-    side: OrderSide,
-    certificate_type: CertificateType,
+    role: SideRole,
     reference: Decimal,
     target_eur: Decimal,
     market_makers: Sequence[FundedMarketMaker],
@@ -117,18 +112,19 @@ def plan_side(
     tick: Decimal,
     spread_multiplier: Decimal = Decimal(1),
 ) -> SidePlan:
-    """Spread ``target_eur`` over ``market_makers`` (all of the side's type, sorted by id).
+    """Spread ``target_eur`` over ``market_makers`` (all of the role's type, sorted by id).
 
     Every market maker gets the orders of the smallest EUR share, so the side is exactly even and its
     total never exceeds the target. Raises ``ValidationError`` when a share cannot buy one certificate
     at every level.
     """
+    side = role.side
     prices = level_prices(reference, side, levels, tick, spread_multiplier)
     mms = sorted(market_makers, key=lambda m: m.id)
     shares = split_evenly(target_eur, max(len(mms), 1))
     minimum = minimum_per_market_maker(prices, levels)
     if min(shares) < minimum:
-        who = MM_LABEL[SIDE_MM_TYPE[side]]
+        who = MM_LABEL[role.mm_type]
         raise ValidationError(
             f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {max(len(mms), 1)} {who}(s) gives "
             f"€{min(shares):,} each; each needs at least €{minimum:,} to rest one whole certificate at every "
@@ -137,13 +133,20 @@ def plan_side(
     orders = level_orders(min(shares), prices, levels.split)
     allocations = tuple(
         MarketMakerAllocation(
-            id=mm.id, name=mm.name, mm_type=mm.mm_type, amount=share, available=mm.available, orders=orders
+            id=mm.id,
+            name=mm.name,
+            mm_type=mm.mm_type,
+            amount=share,
+            available=mm.available,
+            asset=role.asset,
+            orders=orders,
         )
         for mm, share in zip(mms, shares, strict=False)
     )
     return SidePlan(
         side=side,
-        asset=side_asset(side, certificate_type),
+        mm_type=role.mm_type,
+        asset=role.asset,
         target_eur=target_eur,
         level_prices=prices,
         split=levels.split,
@@ -156,10 +159,10 @@ def shortfall_of(plan: SidePlan) -> AssetShortfall | None:
 
     When nobody of the right type is active, all of it is short: as much as one market maker would need.
     """
-    mm_type = SIDE_MM_TYPE[plan.side]
+    mm_type = plan.mm_type
     if not plan.market_makers:
         orders = level_orders(plan.target_eur, plan.level_prices, plan.split)
-        if plan.side is OrderSide.BUY:
+        if plan.asset is AssetType.EUR:
             required = sum((o.value_eur for o in orders), Decimal("0.00"))
         else:
             required = Decimal(sum(o.quantity for o in orders))
@@ -224,13 +227,14 @@ def crossing_problems(
 
 def plan_liquidity(
     certificate_type: CertificateType,
+    roles: Mapping[OrderSide, SideRole],
     bid_eur: Decimal,
     ask_eur: Decimal,
     best_bid: Decimal | None,
     best_ask: Decimal | None,
     last_price: Decimal | None,
-    providers: Sequence[FundedMarketMaker],
-    holders: Sequence[FundedMarketMaker],
+    bidders: Sequence[FundedMarketMaker],
+    askers: Sequence[FundedMarketMaker],
     default_price: Decimal,
     levels: LiquidityLevels,
     tick: Decimal,
@@ -238,14 +242,13 @@ def plan_liquidity(
     volatility: Decimal | None = None,
 ) -> LiquidityPreview:
     """The whole preview: reference price, both sides' plans, shortfalls, suggested actions and any reason
-    (post-only) why the plan cannot execute. A side with a zero target is not planned. The levels are widened by
+    (post-only) why the plan cannot execute. ``roles`` say who serves each side (``bidders`` and ``askers`` are
+    those market makers). A side with a zero target is not planned. The levels are widened by
     ``spread_multiplier`` (from ``volatility``, see core.volatility), which the preview reports."""
     reference, source = choose_reference_price(best_bid, best_ask, last_price, default_price)
     plans = {
-        side: plan_side(side, certificate_type, reference, target, mms, levels, tick, spread_multiplier)
-        if target > 0
-        else None
-        for side, target, mms in ((OrderSide.BUY, bid_eur, providers), (OrderSide.SELL, ask_eur, holders))
+        side: plan_side(roles[side], reference, target, mms, levels, tick, spread_multiplier) if target > 0 else None
+        for side, target, mms in ((OrderSide.BUY, bid_eur, bidders), (OrderSide.SELL, ask_eur, askers))
     }
     bid_plan, ask_plan = plans[OrderSide.BUY], plans[OrderSide.SELL]
     shortfalls = [s for p in (bid_plan, ask_plan) if p is not None and (s := shortfall_of(p)) is not None]

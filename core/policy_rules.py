@@ -17,16 +17,16 @@ reason with its shortfall; the other side is still maintained. Planning counts w
 give back, so replacing a side never needs more than the market makers hold.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from core.config import LiquidityLevels
-from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
+from core.enums import AssetType, OrderSide
 from core.errors import ValidationError
-from core.liquidity_models import FundedMarketMaker, PriceSource, SidePlan
-from core.planning import REFERENCE_QUANTUM, SIDE_LABEL, SIDE_MM_TYPE, crossing_problems, plan_side, shortfall_of
+from core.liquidity_models import FundedMarketMaker, PriceSource, SidePlan, SideRole
+from core.planning import REFERENCE_QUANTUM, SIDE_LABEL, crossing_problems, plan_side, shortfall_of
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyAction
 
 SIDES = (OrderSide.BUY, OrderSide.SELL)
@@ -63,6 +63,7 @@ class RunInputs:
     previous_reference: Decimal | None
     default_price: Decimal
     market_makers: Sequence[FundedMarketMaker]  # active, of both sides, available as it is now
+    roles: Mapping[OrderSide, SideRole]  # who serves each side and what they lock (SQL's rule)
     volatility: Decimal | None
     spread_multiplier: Decimal  # for a full placement (1 unless the policy's spread is dynamic)
     levels: LiquidityLevels
@@ -121,17 +122,16 @@ def plan_for_side(
     """The side's plan at ``reference`` with the market makers' holdings after the run's withdrawals (``freed``
     per market maker), or why it cannot be placed."""
     policy = inputs.policy
-    mm_type = SIDE_MM_TYPE[side]
+    role = inputs.roles[side]
     mms = [
         m.model_copy(update={"available": m.available + freed.get(m.id, Decimal(0))})
         for m in inputs.market_makers
-        if m.mm_type is mm_type
+        if m.mm_type is role.mm_type
     ]
-    if mm_type is MarketMakerType.ASSET_HOLDER:
-        mms = [m for m in mms if m.available > 0]  # an asset holder with none of this certificate serves no book
-    cert: CertificateType = policy.certificate_type
+    if role.asset is not AssetType.EUR:
+        mms = [m for m in mms if m.available > 0]  # one with none of this certificate serves no book of it
     try:
-        plan = plan_side(side, cert, reference, side_target(policy, side), mms, inputs.levels, inputs.tick, multiplier)
+        plan = plan_side(role, reference, side_target(policy, side), mms, inputs.levels, inputs.tick, multiplier)
     except ValidationError as exc:
         return SideOutcome(None, f"{SIDE_LABEL[side]} not placed: {exc.message}", None)
     if (short := shortfall_of(plan)) is not None:

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from core.enums import AssetType, MarketMakerType
+from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.errors import ValidationError
 from core.limits import notes_max_length
-from core.liquidity_service import create_liquidity, preview_liquidity_creation
+from core.liquidity_service import create_liquidity, preview_liquidity_creation, side_roles
 from core.market import price_tick
 from core.market_makers import held_assets_by_type
 from tests.helpers import snapshot
@@ -67,3 +67,13 @@ def test_what_each_kind_of_market_maker_trades_comes_from_sql(db):
     )
     assert sides == {"ASSET_HOLDER": "SELL", "LIQUIDITY_PROVIDER": "BUY"}
     db.rollback()
+
+
+def test_the_planner_is_handed_who_serves_each_side_by_sql(db):
+    roles = side_roles(db, CertificateType.EUA)
+    db.rollback()
+
+    assert {side: (r.mm_type, r.asset) for side, r in roles.items()} == {
+        OrderSide.BUY: (MarketMakerType.LIQUIDITY_PROVIDER, AssetType.EUR),
+        OrderSide.SELL: (MarketMakerType.ASSET_HOLDER, AssetType.EUA),
+    }

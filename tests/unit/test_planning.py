@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.config import LiquidityLevels
-from core.enums import CertificateType, MarketMakerType, OrderSide
+from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.errors import ValidationError
-from core.liquidity_models import FundedMarketMaker
+from core.liquidity_models import FundedMarketMaker, SideRole
 from core.planning import (
     choose_reference_price,
     crossing_problems,
@@ -26,6 +26,13 @@ TICK = Decimal("0.01")
 
 prices = st.decimals(min_value=Decimal("0.05"), max_value=Decimal("5000"), places=4)
 cents = st.integers(min_value=1, max_value=10**11).map(lambda c: Decimal(c) / 100)
+
+
+def role(side: OrderSide, cert: CertificateType) -> SideRole:
+    """Who serves a side, as SQL's market_maker_side/order_asset say (tests hand it in as the service does)."""
+    if side is OrderSide.BUY:
+        return SideRole(side=side, mm_type=MarketMakerType.LIQUIDITY_PROVIDER, asset=AssetType.EUR)
+    return SideRole(side=side, mm_type=MarketMakerType.ASSET_HOLDER, asset=AssetType(cert.value))
 
 
 def _mms(count: int, mm_type: MarketMakerType, available: Decimal = Decimal(10**9)) -> list[FundedMarketMaker]:
@@ -113,10 +120,10 @@ def test_a_planned_side_is_even_whole_and_never_above_its_target(reference, targ
     prices_ = level_prices(reference, side, LEVELS, TICK)
     if min(split_evenly(target, count)) < minimum_per_market_maker(prices_, LEVELS):
         with pytest.raises(ValidationError, match="at least"):
-            plan_side(side, CertificateType.EUA, reference, target, _mms(count, mm_type), LEVELS, TICK)
+            plan_side(role(side, CertificateType.EUA), reference, target, _mms(count, mm_type), LEVELS, TICK)
         return
 
-    plan = plan_side(side, CertificateType.EUA, reference, target, _mms(count, mm_type), LEVELS, TICK)
+    plan = plan_side(role(side, CertificateType.EUA), reference, target, _mms(count, mm_type), LEVELS, TICK)
 
     assert sum(m.amount for m in plan.market_makers) == target
     assert plan.total_eur <= target
@@ -133,8 +140,7 @@ def test_a_planned_side_is_even_whole_and_never_above_its_target(reference, targ
 def test_a_share_too_small_for_one_certificate_per_level_is_refused_with_the_minimum():
     with pytest.raises(ValidationError, match=r"at least €49\.75"):
         plan_side(
-            OrderSide.BUY,
-            CertificateType.CEA,
+            role(OrderSide.BUY, CertificateType.CEA),
             Decimal("10.00"),
             Decimal("60.00"),
             _mms(2, MarketMakerType.LIQUIDITY_PROVIDER),
@@ -145,8 +151,7 @@ def test_a_share_too_small_for_one_certificate_per_level_is_refused_with_the_min
 
 def test_the_volume_split_follows_the_configured_fifty_thirty_twenty():
     plan = plan_side(
-        OrderSide.SELL,
-        CertificateType.CEA,
+        role(OrderSide.SELL, CertificateType.CEA),
         Decimal("10.00"),
         Decimal("10000.00"),
         _mms(1, MarketMakerType.ASSET_HOLDER),
@@ -162,7 +167,7 @@ def test_shortfalls_are_per_market_maker_against_available_balance():
         FundedMarketMaker(id=1, name="Rich", mm_type=MarketMakerType.LIQUIDITY_PROVIDER, available=Decimal("900")),
         FundedMarketMaker(id=2, name="Poor", mm_type=MarketMakerType.LIQUIDITY_PROVIDER, available=Decimal("100")),
     ]
-    plan = plan_side(OrderSide.BUY, CertificateType.CEA, Decimal("10"), Decimal("1000.00"), mms, LEVELS, TICK)
+    plan = plan_side(role(OrderSide.BUY, CertificateType.CEA), Decimal("10"), Decimal("1000.00"), mms, LEVELS, TICK)
 
     short = shortfall_of(plan)
 
@@ -174,7 +179,7 @@ def test_shortfalls_are_per_market_maker_against_available_balance():
 
 
 def test_a_side_without_market_makers_is_entirely_short():
-    plan = plan_side(OrderSide.SELL, CertificateType.EUA, Decimal("80"), Decimal("8000.00"), [], LEVELS, TICK)
+    plan = plan_side(role(OrderSide.SELL, CertificateType.EUA), Decimal("80"), Decimal("8000.00"), [], LEVELS, TICK)
 
     short = shortfall_of(plan)
 
@@ -194,8 +199,7 @@ def test_the_configured_levels_and_split_drive_the_plan():
     two_levels = LiquidityLevels(offsets=(Decimal("0.001"), Decimal("0.003")), split=(Decimal("0.6"), Decimal("0.4")))
 
     plan = plan_side(
-        OrderSide.BUY,
-        CertificateType.CEA,
+        role(OrderSide.BUY, CertificateType.CEA),
         Decimal("100.00"),
         Decimal("10000.00"),
         _mms(1, MarketMakerType.LIQUIDITY_PROVIDER),
