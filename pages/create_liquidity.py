@@ -19,7 +19,7 @@ from core.liquidity_service import (
 )
 from ui import market_data
 from ui.feedback import attempt, flash
-from ui.format import eur, units
+from ui.format import eur, price, units
 from ui.liquidity_view import (
     ACTION_LABEL,
     SIDE_TITLE,
@@ -30,7 +30,6 @@ from ui.liquidity_view import (
     operations_column_config,
     operations_frame,
     preview_headline,
-    price_text,
     provision_amount,
     provision_note,
     reference_caption,
@@ -311,10 +310,10 @@ for reference in references:
     with st.container(horizontal=True):
         if choice == BOTH:
             st.metric("Book", cert, border=True)
-        st.metric("Best bid", price_text(reference.best_bid), border=True)
-        st.metric("Best ask", price_text(reference.best_ask), border=True)
-        st.metric("Mid", price_text(reference.mid), border=True)
-        st.metric("Reference price", price_text(reference.reference_price), border=True)
+        st.metric("Best bid", price(reference.best_bid), border=True)
+        st.metric("Best ask", price(reference.best_ask), border=True)
+        st.metric("Mid", price(reference.mid), border=True)
+        st.metric("Reference price", price(reference.reference_price), border=True)
     st.caption(reference_caption(reference))
 with st.container(horizontal=True):
     st.metric(

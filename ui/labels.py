@@ -8,11 +8,23 @@ from enum import StrEnum
 CANCEL_REASONS = {
     "USER": "Cancelled by its owner",
     "WITHDRAWAL": "Liquidity withdrawn",
-    "SELF_TRADE": "Self-trade prevented",
-    "MARKET_REMAINDER": "Market order: nothing left to fill",
+    "SELF_TRADE": "Met an own order (self-trade prevention)",
+    "MARKET_REMAINDER": "Market order: unfilled rest cancelled",
     "DEACTIVATION": "Market maker deactivated",
 }
-PRICE_SOURCES = {"mid": "Mid of bid and ask", "last_trade": "Last trade", "default": "Configured default"}
+PRICE_SOURCES = {
+    "mid": "Mid of bid and ask",
+    "last_trade": "Last trade",
+    "previous_run": "Previous run",
+    "default": "Configured default",
+}
+# the same, with why that source was chosen (where a reference price is explained)
+PRICE_SOURCES_EXPLAINED = {
+    "mid": "Mid of best bid and best ask",
+    "last_trade": "Last trade (one side of the book is empty)",
+    "previous_run": "The policy's previous reference (no book but its own, no trade yet)",
+    "default": "Configured default price (no book, no trade yet)",
+}
 ACTIONS = {"PLACE_LIQUIDITY_ORDER": "Place liquidity order", "WITHDRAW_LIQUIDITY": "Withdraw liquidity"}
 
 
@@ -29,8 +41,10 @@ def cancel_reason(code: str | None) -> str:
     return "" if code is None else CANCEL_REASONS.get(code, humanize(code))
 
 
-def price_source(code: str | None) -> str:
-    return "" if code is None else PRICE_SOURCES.get(code, humanize(code))
+def price_source(code: str | None, *, explained: bool = False) -> str:
+    """Where a reference price came from; ``explained`` adds why that source was the one."""
+    words = PRICE_SOURCES_EXPLAINED if explained else PRICE_SOURCES
+    return "" if code is None else words.get(code, humanize(code))
 
 
 def action(code: str | None) -> str:

@@ -13,37 +13,29 @@ import streamlit as st
 
 from core.enums import MarketMakerType, OrderSide
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketReference, SidePlan
-from ui.format import eur, md_escape
+from ui import labels
+from ui.format import eur, md_escape, price
 from ui.market_makers_view import amount_text
 
-PRICE_SOURCE_LABEL = {
-    "mid": "Mid of best bid and best ask",
-    "last_trade": "Last trade (one side of the book is empty)",
-    "previous_run": "The policy's previous reference (no book but its own, no trade yet)",
-    "default": "Configured default price (no book, no trade yet)",
-}
 SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
 MM_PLURAL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity providers", MarketMakerType.ASSET_HOLDER: "asset holders"}
 ACTION_LABEL = {"create_new": "Create new market makers", "fund_existing": "Fund existing market makers"}
 
 
-def price_text(value: Decimal | None) -> str:
-    return "—" if value is None else eur(value) if value == value.quantize(Decimal("0.01")) else f"€{value:,.4f}"
-
-
 def reference_caption(reference: MarketReference | LiquidityPreview) -> str:
-    return f"Reference {price_text(reference.reference_price)} · {PRICE_SOURCE_LABEL[reference.price_source]}"
+    source = labels.price_source(reference.price_source, explained=True)
+    return f"Reference {price(reference.reference_price)} · {source}"
 
 
 def levels_frame(plan: SidePlan) -> pd.DataFrame:
     """One row per level: price, distance from the reference, share of volume, totals over the side."""
     rows = []
-    for index, (price, split) in enumerate(zip(plan.level_prices, plan.split, strict=True)):
+    for index, (level_price, split) in enumerate(zip(plan.level_prices, plan.split, strict=True)):
         orders = [m.orders[index] for m in plan.market_makers]
         rows.append(
             {
                 "level": index + 1,
-                "price": price,
+                "price": level_price,
                 "share": float(split * 100),  # a percentage label, not money
                 "orders": len(orders),
                 "quantity": sum(o.quantity for o in orders),
@@ -180,7 +172,7 @@ def spread_caption(preview: LiquidityPreview) -> str:
 def preview_headline(preview: LiquidityPreview) -> list[tuple[str, str]]:
     spread = preview.estimated_spread_pct
     return [
-        ("Reference price", price_text(preview.reference_price)),
+        ("Reference price", price(preview.reference_price)),
         ("Orders", f"{preview.total_orders_count:,}"),
         ("Spread", "—" if spread is None else f"{spread}%"),
         ("Spread ×", f"{preview.spread_multiplier.normalize():f}"),
@@ -206,7 +198,7 @@ def operations_frame(operations: Sequence[LiquidityOperation]) -> pd.DataFrame:
             "ask": op.actual_ask_liquidity_eur,
             "orders": op.orders_count,
             "reference": op.reference_price,
-            "source": op.price_source.replace("_", " "),
+            "source": labels.price_source(op.price_source),
         }
         for op in operations
     ]

@@ -14,8 +14,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
+from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
-from ui.format import eur
+from ui.format import eur, price
 
 ACTION_LABEL = {
     "placed": "Placed",
@@ -25,7 +26,6 @@ ACTION_LABEL = {
     "skipped": "Skipped",
 }
 ACTION_COLOR = {"placed": "green", "refreshed": "blue", "topped_up": "violet", "none": "gray", "skipped": "orange"}
-SOURCE_LABEL = {"mid": "mid", "last_trade": "last trade", "previous_run": "previous run", "default": "default"}
 
 
 def state_badge(policy: LiquidityPolicy | None, switch: KillSwitch) -> tuple[str, str]:
@@ -48,16 +48,11 @@ def sigma_text(sigma: Decimal | None, dynamic: bool) -> str:
     return measured if dynamic else f"{measured} · not applied"
 
 
-def price_text(value: Decimal) -> str:
-    """A price with its cents, and the 4 decimals of a mid only when it has them."""
-    return f"€{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"€{value:,.4f}"
-
-
 def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
     """The last run's reference price, and where it came from."""
     if run is None or run.reference_price is None:
         return "—", None
-    return price_text(run.reference_price), SOURCE_LABEL[run.price_source or "mid"]
+    return price(run.reference_price), labels.price_source(run.price_source or "mid").lower()
 
 
 def due_text(status: PolicyStatus, now: datetime) -> str:
@@ -98,7 +93,7 @@ def runs_frame(runs: Sequence[PolicyRun]) -> pd.DataFrame:
             "placed": r.placed_orders,
             "withdrawn": r.withdrawn_orders,
             "reference": r.reference_price,
-            "source": SOURCE_LABEL.get(r.price_source or "", ""),
+            "source": labels.price_source(r.price_source),
             "multiplier": r.spread_multiplier,
             "sigma_pct": None if r.volatility is None else r.volatility * 100,
             "bid_resting": r.bid_resting_eur,

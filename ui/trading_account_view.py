@@ -9,20 +9,12 @@ from datetime import UTC
 import pandas as pd
 import streamlit as st
 
-from core.enums import AssetType, OrderSide, OrderStatus, OrderType
+from core.enums import AssetType, OrderSide, OrderType
 from core.orders import Order
 from core.trading_account import Fill, TradingAccount
+from ui import labels
 from ui.format import eur, price, units
 
-CANCEL_REASONS = {
-    "USER": "Cancelled",
-    "WITHDRAWAL": "Liquidity withdrawn",
-    "SELF_TRADE": "Met an own order (self-trade prevention)",
-    "MARKET_REMAINDER": "Market order: unfilled rest cancelled",
-    "DEACTIVATION": "Market maker deactivated",
-}
-STATUS = {OrderStatus.OPEN: "Open", OrderStatus.PARTIALLY_FILLED: "Partly filled", OrderStatus.FILLED: "Filled",
-          OrderStatus.CANCELLED: "Cancelled"}  # fmt: skip
 TIME = st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC")
 
 
@@ -103,8 +95,8 @@ def history_frame(orders: Sequence[Order]) -> pd.DataFrame:
             "price": [_price(o) for o in orders],
             "filled": [f"{o.filled_quantity:,} of {o.quantity:,}" for o in orders],
             "average": [price(o.average_fill_price) if o.fills else "" for o in orders],
-            "status": [STATUS[o.status] for o in orders],
-            "why": [CANCEL_REASONS.get(o.cancel_reason or "", "") for o in orders],
+            "status": [labels.humanize(o.status) for o in orders],
+            "why": [labels.cancel_reason(o.cancel_reason) for o in orders],
         }
     )
 

@@ -304,7 +304,7 @@ def test_closed_orders_come_a_page_at_a_time(open_page, db, actors, market):
 
     history = table(at, "why")
     assert len(history.value) == 20 and history.value["order"].iloc[0] == closed[-1].id
-    assert "Why closed" in headers(history) and set(history.value["why"]) == {"Cancelled"}
+    assert "Why closed" in headers(history) and set(history.value["why"]) == {"Cancelled by its owner"}
     assert "Page 1 of 2 · 22 closed orders" in [str(c.value) for c in at.caption]
 
     at.button(key="cm_history_page_next").click().run()

@@ -125,7 +125,7 @@ def test_no_raw_code_reaches_the_orders_table():
 
     frame = orders_frame([withdrawn, remainder])
 
-    assert frame["Cancel reason"].tolist() == ["Liquidity withdrawn", "Market order: nothing left to fill"]
+    assert frame["Cancel reason"].tolist() == ["Liquidity withdrawn", "Market order: unfilled rest cancelled"]
     assert frame["Status"].tolist() == ["Cancelled", "Cancelled"]
 
 

@@ -47,7 +47,7 @@ def test_prices_show_cents_and_more_decimals_only_where_they_are(value, text):
     ("code", "text"),
     [
         (labels.cancel_reason("USER"), "Cancelled by its owner"),
-        (labels.cancel_reason("MARKET_REMAINDER"), "Market order: nothing left to fill"),
+        (labels.cancel_reason("MARKET_REMAINDER"), "Market order: unfilled rest cancelled"),
         (labels.cancel_reason(None), ""),
         (labels.price_source("last_trade"), "Last trade"),
         (labels.action("CREATE_LIQUIDITY"), "Create liquidity"),
