@@ -40,6 +40,7 @@ from ui.liquidity_view import (
     side_summary,
     spread_caption,
 )
+from ui.metrics import Metric, metric_row
 from ui.navigation import PAGES
 from ui.runtime import db_session, notes_limit
 from ui.session import require_user
@@ -197,9 +198,7 @@ def execute(request: dict) -> None:
 
 
 def show_preview(preview: LiquidityPreview, tag: str) -> None:
-    with st.container(horizontal=True):
-        for label, value in preview_headline(preview):
-            st.metric(label, value, border=True)
+    metric_row(Metric(label, value) for label, value in preview_headline(preview))
     st.caption(reference_caption(preview))
     st.caption(spread_caption(preview))
     bid_col, ask_col = st.columns(2)
@@ -272,9 +271,7 @@ def show_result(ops: list[LiquidityOperation]) -> None:
             icon=":material/check:",
         )
         for op in ops:
-            with st.container(horizontal=True):
-                for label, value in result_lines(op):
-                    st.metric(label, value)
+            metric_row((Metric(label, value) for label, value in result_lines(op)), border=False)
         if CASH_MARKET is not None:
             st.session_state[market_data.OPEN_ON_KEY] = ops[0].certificate_type.value  # the Cash Market opens on it
             st.page_link(
@@ -307,28 +304,33 @@ if any(r is None for r in references):
 st.subheader("Current market")
 for reference in references:
     cert = reference.certificate_type.value
-    with st.container(horizontal=True):
-        if choice == BOTH:
-            st.metric("Book", cert, border=True)
-        st.metric("Best bid", price(reference.best_bid), border=True)
-        st.metric("Best ask", price(reference.best_ask), border=True)
-        st.metric("Mid", price(reference.mid), border=True)
-        st.metric("Reference price", price(reference.reference_price), border=True)
-    st.caption(reference_caption(reference))
-with st.container(horizontal=True):
-    st.metric(
-        "LP EUR available",
-        eur(sum((m.eur_available for m in providers), 0)),
-        help=f"{len(providers)} active liquidity provider(s)" + (", shared by both books" if choice == BOTH else ""),
-        border=True,
+    metric_row(
+        [
+            *([Metric("Book", cert)] if choice == BOTH else []),
+            Metric("Best bid", price(reference.best_bid)),
+            Metric("Best ask", price(reference.best_ask)),
+            Metric("Mid", price(reference.mid)),
+            Metric("Reference price", price(reference.reference_price)),
+        ]
     )
-    for cert in shown:
-        st.metric(
-            f"AH {cert} available",
-            units(sum((m.available(cert) for m in holders[cert]), 0)),
-            help=f"{len(holders[cert])} active asset holder(s) holding {cert}",
-            border=True,
-        )
+    st.caption(reference_caption(reference))
+metric_row(
+    [
+        Metric(
+            "LP EUR available",
+            eur(sum((m.eur_available for m in providers), 0)),
+            f"{len(providers)} active liquidity provider(s)" + (", shared by both books" if choice == BOTH else ""),
+        ),
+        *(
+            Metric(
+                f"AH {cert} available",
+                units(sum((m.available(cert) for m in holders[cert]), 0)),
+                f"{len(holders[cert])} active asset holder(s) holding {cert}",
+            )
+            for cert in shown
+        ),
+    ]
+)
 
 st.subheader("Target liquidity")
 for cert in shown:

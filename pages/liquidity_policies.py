@@ -18,6 +18,7 @@ from core.policy_schedule import get_policy_statuses
 from ui.feedback import attempt, flash
 from ui.format import eur, md_escape
 from ui.kill_switch import render_kill_switch
+from ui.metrics import Metric, metric_row
 from ui.policies_view import (
     ACTION_COLOR,
     ACTION_LABEL,
@@ -133,24 +134,23 @@ def run_now(cert: str) -> None:
 def show_status(cert: str, status: PolicyStatus, switch: KillSwitch) -> None:
     p = status.policy
     reference, source = reference_text(status.last_run)
-    with st.container(horizontal=True):
-        for label, resting, target in (
-            ("BID resting", status.bid_resting_eur, p.bid_depth_eur),
-            ("ASK resting", status.ask_resting_eur, p.ask_depth_eur),
-        ):
-            off = {"delta_color": "off", "delta_arrow": "off", "border": True}
-            st.metric(label, eur(resting), share_text(resting, target), **off)
-    with st.container(horizontal=True):
-        st.metric("Reference", reference, source, delta_color="off", delta_arrow="off", border=True)
-        st.metric(
-            "Spread",
-            f"×{status.spread_multiplier.normalize():f}",
-            sigma_text(status.volatility, p.dynamic_spread),
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
-            help="The level offsets (0.2/0.4/0.5 %) times clamp(σ / σ_ref, 1, max), when dynamic spread is on",
-        )
+    metric_row(
+        [
+            Metric(
+                "BID resting", eur(status.bid_resting_eur), note=share_text(status.bid_resting_eur, p.bid_depth_eur)
+            ),
+            Metric(
+                "ASK resting", eur(status.ask_resting_eur), note=share_text(status.ask_resting_eur, p.ask_depth_eur)
+            ),
+            Metric("Reference", reference, note=source),
+            Metric(
+                "Spread",
+                f"×{status.spread_multiplier.normalize():f}",
+                "The level offsets (0.2/0.4/0.5 %) times clamp(σ / σ_ref, 1, max), when dynamic spread is on",
+                note=sigma_text(status.volatility, p.dynamic_spread),
+            ),
+        ]
+    )
     st.caption(f"Next run: {due_text(status, datetime.now(UTC))}")
     st.caption(md_escape(schedule_text(p)))
     if p.notes:

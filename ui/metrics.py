@@ -15,9 +15,19 @@ class Metric:
     label: str
     value: str
     help: str | None = None
+    note: str | None = None  # a line under the figure (grey, no arrow): a share, a source, a σ
 
 
 def metric_row(metrics: Iterable[Metric], *, border: bool = True) -> None:
     with st.container(horizontal=True):
         for m in metrics:
-            st.metric(m.label, m.value, help=m.help, border=border, width="content")
+            st.metric(
+                m.label,
+                m.value,
+                m.note,
+                help=m.help,
+                border=border,
+                width="content",
+                delta_color="off",
+                delta_arrow="off",
+            )
