@@ -5,6 +5,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 
 from core.market import OrderBook
+from ui.format import price
 
 BID_COLOR = "#16a34a"
 ASK_COLOR = "#dc2626"
@@ -34,7 +35,7 @@ def depth_figure(book: OrderBook, mid: Decimal | None = None, window: Decimal = 
             )
         )
     if mid is not None:
-        fig.add_vline(x=float(mid), line={"dash": "dot", "color": "#64748b"}, annotation_text=f"mid €{mid:,.3f}")
+        fig.add_vline(x=float(mid), line={"dash": "dot", "color": "#64748b"}, annotation_text=f"mid {price(mid)}")
     fig.update_layout(
         height=320,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},

@@ -20,6 +20,7 @@ from core.enums import OrderSide
 from core.market import OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
 from ui import labels
+from ui.format import price
 
 BID_COLOR, ASK_COLOR = "#0f766e", "#b91c1c"
 BID_LIGHT, ASK_LIGHT = "#99f6e4", "#fecaca"
@@ -304,7 +305,7 @@ def levels_figure(orders: Sequence[OperationOrder], book: OrderBook, reference_p
         x=float(reference_price),
         line_dash="dot",
         line_color="#475569",
-        annotation_text=f"reference {reference_price:.2f}",
+        annotation_text=f"reference {price(reference_price)}",
         annotation_position="top",
     )
     fig.update_layout(barmode="overlay", bargap=0.1)
