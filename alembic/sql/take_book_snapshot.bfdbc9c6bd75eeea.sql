@@ -1,0 +1,85 @@
+-- take_book_snapshot: record one book as it is now, stamped p_at (now, or earlier to back-date it): its best bid
+-- and ask, the resting EUR per side within ±0.5/1/2 % of mid (bounds inclusive), and for every market maker with
+-- resting orders its side, best price and EUR within each band. A one-sided or empty book is recorded too, with
+-- the bands NULL (no mid). Each snapshot is also counted into its day, hour and five-minute rollups, which the
+-- health summary and the scorecard read. A system write: no acting user, no ticket, no lock on the book.
+CREATE OR REPLACE FUNCTION take_book_snapshot(p_certificate_type certificate_type, p_at timestamptz)
+RETURNS book_snapshots
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_read  record;
+    s       book_snapshots;
+    v_mms   market_maker_snapshots[];
+BEGIN
+    IF p_at IS NULL OR p_at > now() THEN
+        PERFORM raise_error('CB400', format(
+            'A snapshot records the book as it is now: stamp it now or earlier, not at %s', coalesce(p_at::text, 'no time')));
+    END IF;
+
+    -- one statement reads the book, so the top, every band and every market maker describe the same state of it
+    -- (no book lock: matching goes on while snapshots are taken)
+    WITH top AS (
+        SELECT bid, ask, mid_price(bid, ask) AS mid
+          FROM (SELECT max(price) FILTER (WHERE side = 'BUY') AS bid, min(price) FILTER (WHERE side = 'SELL') AS ask
+                  FROM orders
+                 WHERE certificate_type = p_certificate_type AND status IN ('OPEN', 'PARTIALLY_FILLED')) best
+    ), owners AS (
+        -- each owner's resting orders on one side; |price − mid| ≤ mid × b % reads |price − mid| × 100 / b ≤ mid,
+        -- multiplications only, so a bound is met exactly
+        SELECT o.market_maker_id, o.side,
+               CASE o.side WHEN 'BUY' THEN max(o.price) ELSE min(o.price) END AS best_price,
+               CASE WHEN top.mid IS NOT NULL THEN coalesce(sum(o.price * o.remaining_quantity)
+                    FILTER (WHERE abs(o.price - top.mid) * 200 <= top.mid), 0) END AS v05,
+               CASE WHEN top.mid IS NOT NULL THEN coalesce(sum(o.price * o.remaining_quantity)
+                    FILTER (WHERE abs(o.price - top.mid) * 100 <= top.mid), 0) END AS v1,
+               CASE WHEN top.mid IS NOT NULL THEN coalesce(sum(o.price * o.remaining_quantity)
+                    FILTER (WHERE abs(o.price - top.mid) * 50 <= top.mid), 0) END AS v2
+          FROM orders o CROSS JOIN top
+         WHERE o.certificate_type = p_certificate_type AND o.status IN ('OPEN', 'PARTIALLY_FILLED')
+         GROUP BY o.market_maker_id, o.entity_id, o.side, top.mid
+    )
+    SELECT ROW(p_at, p_certificate_type, top.bid, top.ask,
+               d.bid05, d.ask05, d.bid1, d.ask1, d.bid2, d.ask2)::book_snapshots AS book,
+           d.mms
+      INTO v_read
+      FROM top
+     CROSS JOIN (
+        SELECT sum(v05) FILTER (WHERE side = 'BUY') AS bid05, sum(v05) FILTER (WHERE side = 'SELL') AS ask05,
+               sum(v1) FILTER (WHERE side = 'BUY') AS bid1, sum(v1) FILTER (WHERE side = 'SELL') AS ask1,
+               sum(v2) FILTER (WHERE side = 'BUY') AS bid2, sum(v2) FILTER (WHERE side = 'SELL') AS ask2,
+               array_agg(ROW(p_at, market_maker_id, p_certificate_type, side, best_price, v05, v1, v2)
+                             ::market_maker_snapshots ORDER BY market_maker_id, side)
+                   FILTER (WHERE market_maker_id IS NOT NULL) AS mms
+          FROM owners) d;
+    s := v_read.book;
+    v_mms := v_read.mms;
+
+    INSERT INTO book_snapshots SELECT (s).*;
+    INSERT INTO market_maker_snapshots SELECT * FROM unnest(v_mms);
+
+    -- the rollups: per bucket, how many snapshots had each spread (NULL: one side or none) and their ±1 % depth
+    INSERT INTO book_snapshot_rollups AS r
+        (bucket_start, grain, certificate_type, spread_bps, snapshots, bid_depth_1pct_eur, ask_depth_1pct_eur)
+    SELECT snapshot_bucket(g, p_at), g, p_certificate_type, spread_bps(s.best_bid, s.best_ask), 1,
+           s.bid_depth_1pct_eur, s.ask_depth_1pct_eur
+      FROM unnest(snapshot_grains()) g
+    ON CONFLICT (certificate_type, grain, bucket_start, spread_bps) DO UPDATE
+       SET snapshots = r.snapshots + 1,
+           bid_depth_1pct_eur = r.bid_depth_1pct_eur + excluded.bid_depth_1pct_eur,
+           ask_depth_1pct_eur = r.ask_depth_1pct_eur + excluded.ask_depth_1pct_eur;
+
+    -- per bucket and market maker, how many snapshots quoted each combination of band values
+    INSERT INTO market_maker_snapshot_rollups AS r
+        (bucket_start, grain, market_maker_id, certificate_type, side, value_0_5pct_eur, value_1pct_eur,
+         value_2pct_eur, snapshots)
+    SELECT snapshot_bucket(g, p_at), g, m.market_maker_id, m.certificate_type, m.side, m.value_0_5pct_eur,
+           m.value_1pct_eur, m.value_2pct_eur, 1
+      FROM unnest(v_mms) m CROSS JOIN unnest(snapshot_grains()) g
+    ON CONFLICT (certificate_type, grain, bucket_start, market_maker_id, side, value_0_5pct_eur, value_1pct_eur,
+                 value_2pct_eur) DO UPDATE
+       SET snapshots = r.snapshots + 1;
+
+    RETURN s;
+END;
+$$;
