@@ -1,8 +1,9 @@
 """Market quality: snapshots of each book, how liquid a book was over a period, and how each market maker met
 its obligations (as exchanges judge designated sponsors).
 
-Snapshots are system writes (no acting user); everything else is a read for admins and analysts. The figures are computed in SQL (sql/take_book_snapshot.sql, book_health.sql,
-market_maker_scorecard.sql …); this module parses, authorizes and returns records.
+Snapshots are system writes (no acting user); everything else is a read for admins and analysts. The figures are
+computed in SQL (sql/take_book_snapshot.sql, book_health.sql, market_maker_scorecard.sql …) from the snapshots and
+their rollups; this module parses, authorizes and returns records.
 """
 
 from collections import defaultdict

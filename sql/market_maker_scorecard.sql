@@ -1,10 +1,13 @@
 -- market_maker_scorecard: how each market maker met its obligations over [p_start, p_end] (both inclusive), per
 -- book (p_certificate_type, or every book when NULL), as designated-sponsor programmes judge them: in how many of
 -- the book's snapshots its resting EUR on its own side (market_maker_side) within ±p_max_spread_pct of mid was at
--- least p_min_quote_eur, and that EUR summed over the snapshots (the caller divides by `snapshots`, so absence
--- counts as 0); then the orders it placed in the period with all their fills, whenever they came.
--- Rows: every market maker and book with a snapshot or an order in the period. Snapshot counts come from the
--- rollups and the two ends of the period (snapshot_spans), as in book_health.
+-- least p_min_quote_eur (`present`), and that EUR summed over the snapshots (`quoted_eur`; the caller divides by
+-- `snapshots`, so absence counts as 0); then the orders it placed in the period with all their fills, whenever
+-- they came. Rows: every market maker and book with a snapshot or an order in the period.
+--
+-- Whole buckets come from market_maker_rollups (snapshot_spans), which count the snapshots meeting each step of
+-- quote_ladder_eur() and hold what was placed and filled; a minimum off that ladder is counted from the snapshots
+-- themselves, as exactly but more slowly over long periods.
 CREATE OR REPLACE FUNCTION market_maker_scorecard(
     p_start             timestamptz,
     p_end               timestamptz,
@@ -22,6 +25,7 @@ AS $$
 DECLARE
     v_books certificate_type[] := CASE WHEN p_certificate_type IS NULL THEN enum_range(NULL::certificate_type)
                                        ELSE ARRAY[p_certificate_type] END;
+    v_step  integer := array_position(quote_ladder_eur(), p_min_quote_eur);
 BEGIN
     IF p_max_spread_pct IS NULL OR p_max_spread_pct NOT IN (0.5, 1, 2) THEN
         PERFORM raise_error('CB400', format(
@@ -34,67 +38,92 @@ BEGIN
     END IF;
 
     RETURN QUERY
+    -- every piece of the period is looked up by index on its own (LATERAL, OFFSET 0: a plain join would scan every
+    -- bucket of a grain)
     WITH spans AS (
         SELECT * FROM snapshot_spans(p_start, p_end)
-    ), books AS (
-        SELECT r.certificate_type, sum(r.snapshots) AS n
-          FROM spans s
-          JOIN book_snapshot_rollups r ON r.certificate_type = ANY (v_books) AND r.grain = s.grain
-                                      AND r.bucket_start >= s.lo AND r.bucket_start < s.hi
-         GROUP BY r.certificate_type
+    ), quote_spans AS (
+        -- the snapshots read one by one: the two ends, or for a minimum off the ladder the whole period
+        SELECT lo, hi FROM spans WHERE grain IS NULL AND v_step IS NOT NULL
         UNION ALL
-        SELECT b.certificate_type, count(*)
+        SELECT p_start, p_end + interval '1 microsecond' WHERE v_step IS NULL AND p_start <= p_end
+    ), makers AS MATERIALIZED (
+        -- the side each market maker quotes: a liquidity provider bids, an asset holder offers
+        SELECT id, name, market_maker_side(mm_type) AS side FROM market_maker_clients
+    ), books AS MATERIALIZED (
+        -- the period's snapshots per book
+        SELECT u.certificate_type, sum(u.n) AS n
+          FROM (SELECT r.certificate_type, r.snapshots AS n
+                  FROM spans s
+                 CROSS JOIN LATERAL (
+                    SELECT * FROM book_snapshot_rollups r
+                     WHERE r.certificate_type = ANY (v_books) AND r.grain = s.grain
+                       AND r.bucket_start >= s.lo AND r.bucket_start < s.hi OFFSET 0) r
+                UNION ALL
+                SELECT b.certificate_type, 1
+                  FROM spans s
+                 CROSS JOIN LATERAL (
+                    SELECT * FROM book_snapshots b
+                     WHERE s.grain IS NULL AND b.certificate_type = ANY (v_books)
+                       AND b.taken_at >= s.lo AND b.taken_at < s.hi OFFSET 0) b) u
+         GROUP BY u.certificate_type
+    ), rolled AS (
+        -- whole buckets: quotes (on the ladder only) and orders
+        SELECT r.certificate_type, r.market_maker_id,
+               CASE WHEN v_step IS NOT NULL THEN r.snapshots ELSE 0 END AS snapshots,
+               CASE WHEN v_step IS NULL THEN 0
+                    WHEN p_max_spread_pct = 0.5 THEN r.quoting_0_5pct[v_step]
+                    WHEN p_max_spread_pct = 1 THEN r.quoting_1pct[v_step]
+                    ELSE r.quoting_2pct[v_step] END AS present,
+               CASE WHEN v_step IS NULL THEN 0
+                    WHEN p_max_spread_pct = 0.5 THEN r.sum_0_5pct_eur
+                    WHEN p_max_spread_pct = 1 THEN r.sum_1pct_eur
+                    ELSE r.sum_2pct_eur END AS eur,
+               r.placed_quantity AS placed, r.filled_quantity AS filled, r.traded_value_eur AS traded
           FROM spans s
-          JOIN book_snapshots b ON s.grain IS NULL AND b.certificate_type = ANY (v_books)
-                               AND b.taken_at >= s.lo AND b.taken_at < s.hi
-         GROUP BY b.certificate_type
-    ), quotes AS (
-        SELECT r.certificate_type, r.market_maker_id, r.side, r.snapshots AS n,
-               CASE p_max_spread_pct WHEN 0.5 THEN r.value_0_5pct_eur WHEN 1 THEN r.value_1pct_eur
-                                     ELSE r.value_2pct_eur END AS v
+         CROSS JOIN LATERAL (
+            SELECT * FROM market_maker_rollups r
+             WHERE r.certificate_type = ANY (v_books) AND r.grain = s.grain
+               AND r.bucket_start >= s.lo AND r.bucket_start < s.hi OFFSET 0) r
+    ), single_quotes AS (
+        -- snapshot by snapshot: only a market maker's own side counts toward its obligation (a row of the other
+        -- side still shows it rested orders then)
+        SELECT q.certificate_type, q.market_maker_id, 1 AS snapshots,
+               coalesce((q.side = m.side AND v.eur >= p_min_quote_eur)::integer, 0) AS present,
+               CASE WHEN q.side = m.side THEN coalesce(v.eur, 0) ELSE 0 END AS eur,
+               0 AS placed, 0 AS filled, 0 AS traded
+          FROM quote_spans s
+         CROSS JOIN LATERAL (
+            SELECT * FROM market_maker_snapshots q
+             WHERE q.certificate_type = ANY (v_books) AND q.taken_at >= s.lo AND q.taken_at < s.hi OFFSET 0) q
+          JOIN makers m ON m.id = q.market_maker_id
+         CROSS JOIN LATERAL (SELECT CASE p_max_spread_pct WHEN 0.5 THEN q.value_0_5pct_eur
+                                                          WHEN 1 THEN q.value_1pct_eur
+                                                          ELSE q.value_2pct_eur END AS eur) v
+    ), single_orders AS (
+        -- the orders placed at the two ends, each with all its fills
+        SELECT o.certificate_type, o.market_maker_id, 0 AS snapshots, 0 AS present, 0 AS eur,
+               o.quantity AS placed, o.filled_quantity AS filled,
+               CASE WHEN o.filled_quantity = 0 THEN 0
+                    WHEN o.side = 'BUY' THEN (SELECT sum(t.price * t.quantity) FROM trades t WHERE t.buy_order_id = o.id)
+                    ELSE (SELECT sum(t.price * t.quantity) FROM trades t WHERE t.sell_order_id = o.id) END AS traded
           FROM spans s
-          JOIN market_maker_snapshot_rollups r ON r.certificate_type = ANY (v_books) AND r.grain = s.grain
-                                              AND r.bucket_start >= s.lo AND r.bucket_start < s.hi
-        UNION ALL
-        SELECT q.certificate_type, q.market_maker_id, q.side, 1,
-               CASE p_max_spread_pct WHEN 0.5 THEN q.value_0_5pct_eur WHEN 1 THEN q.value_1pct_eur
-                                     ELSE q.value_2pct_eur END
-          FROM spans s
-          JOIN market_maker_snapshots q ON s.grain IS NULL AND q.certificate_type = ANY (v_books)
-                                       AND q.taken_at >= s.lo AND q.taken_at < s.hi
-    ), quoting AS (
-        -- only its own side counts: a liquidity provider's obligation is to bid, an asset holder's to offer
-        SELECT q.certificate_type, q.market_maker_id,
-               coalesce(sum(q.n) FILTER (WHERE q.v >= p_min_quote_eur AND own.side), 0) AS present,
-               coalesce(sum(q.v * q.n) FILTER (WHERE own.side), 0) AS quoted
-          FROM quotes q
-          JOIN market_maker_clients m ON m.id = q.market_maker_id
-         CROSS JOIN LATERAL (SELECT q.side = market_maker_side(m.mm_type) AS side) own
-         GROUP BY q.certificate_type, q.market_maker_id
-    ), placed AS (
-        SELECT o.certificate_type, o.market_maker_id, sum(o.quantity) AS placed, sum(o.filled_quantity) AS filled,
-               coalesce(sum(CASE WHEN o.filled_quantity = 0 THEN 0
-                                 WHEN o.side = 'BUY' THEN (SELECT sum(t.price * t.quantity) FROM trades t
-                                                            WHERE t.buy_order_id = o.id)
-                                 ELSE (SELECT sum(t.price * t.quantity) FROM trades t WHERE t.sell_order_id = o.id)
-                            END), 0) AS traded
-          FROM orders o
-         WHERE o.market_maker_id IS NOT NULL AND o.created_at >= p_start AND o.created_at <= p_end
-           AND o.certificate_type = ANY (v_books)
-         GROUP BY o.certificate_type, o.market_maker_id
-    ), present_in AS (
-        SELECT certificate_type, market_maker_id FROM quoting
-        UNION
-        SELECT certificate_type, market_maker_id FROM placed
+         CROSS JOIN LATERAL (
+            SELECT * FROM orders o
+             WHERE s.grain IS NULL AND o.market_maker_id IS NOT NULL AND o.certificate_type = ANY (v_books)
+               AND o.created_at >= s.lo AND o.created_at < s.hi OFFSET 0) o
+    ), per_maker AS (
+        SELECT certificate_type, market_maker_id, sum(snapshots) AS snapshots, sum(present) AS present,
+               sum(eur) AS eur, sum(placed) AS placed, sum(filled) AS filled, sum(traded) AS traded
+          FROM (SELECT * FROM rolled UNION ALL SELECT * FROM single_quotes UNION ALL SELECT * FROM single_orders) u
+         GROUP BY certificate_type, market_maker_id
     )
-    SELECT m.id, m.name, k.certificate_type,
-           coalesce((SELECT sum(b.n) FROM books b WHERE b.certificate_type = k.certificate_type), 0)::bigint,
-           coalesce(q.present, 0)::bigint, coalesce(q.quoted, 0), coalesce(p.placed, 0)::bigint,
-           coalesce(p.filled, 0)::bigint, coalesce(p.traded, 0)
-      FROM present_in k
-      JOIN market_maker_clients m ON m.id = k.market_maker_id
-      LEFT JOIN quoting q ON q.certificate_type = k.certificate_type AND q.market_maker_id = k.market_maker_id
-      LEFT JOIN placed p ON p.certificate_type = k.certificate_type AND p.market_maker_id = k.market_maker_id
+    SELECT m.id, m.name, k.certificate_type, coalesce(b.n, 0)::bigint, k.present::bigint, k.eur,
+           k.placed::bigint, k.filled::bigint, k.traded
+      FROM per_maker k
+      JOIN makers m ON m.id = k.market_maker_id
+      LEFT JOIN books b ON b.certificate_type = k.certificate_type
+     WHERE k.snapshots > 0 OR k.placed > 0  -- it rested orders at some snapshot, or placed some, in the period
      ORDER BY k.certificate_type, lower(m.name), m.id;
 END;
 $$;

@@ -27,9 +27,9 @@ def test_health_averages_spread_and_depth_over_the_two_sided_snapshots(db, actor
     health = market_health(db, "CEA", user_id=actors.analyst.id, start=s.start, end=s.end)
 
     assert (health.snapshots, health.two_sided_pct) == (4, D("100.00"))
-    assert [p.spread_bps for p in health.points] == [D("71.17"), D("141.84"), D("7.04"), D("7.04")]
-    assert health.avg_spread_bps == D("56.77")  # 227.09 / 4
-    assert health.median_spread_bps == D("39.11")  # (7.04 + 71.17) / 2, an even count
+    assert [p.spread_bps for p in health.points] == [D("71.2"), D("141.8"), D("7.0"), D("7.0")]
+    assert health.avg_spread_bps == D("56.75")  # 227.0 / 4
+    assert health.median_spread_bps == D("39.10")  # (7.0 + 71.2) / 2, an even count
     assert health.avg_bid_depth_1pct_eur == D("707.10")  # (1,400 + 1,400 + 14.19 + 14.19) / 4
     assert health.avg_ask_depth_1pct_eur == D("540.65")  # (1,410 + 14.20 + 14.20 + 724.20) / 4
 
@@ -53,7 +53,7 @@ def test_one_sided_snapshots_count_against_two_sided_presence_and_stay_out_of_th
     quote(db, actors, lp, "EUA", "80.00", 10)
     take_snapshot(db, "EUA", at=utc("2026-01-05 10:00:00"))  # bids only
     ask = quote(db, actors, ah, "EUA", "80.40", 10)
-    take_snapshot(db, "EUA", at=utc("2026-01-05 10:00:10"))  # 0.40 / 80.20 → 49.88 bps
+    take_snapshot(db, "EUA", at=utc("2026-01-05 10:00:10"))  # 0.40 / 80.20 → 49.9 bps
     take_snapshot(db, "EUA", at=utc("2026-01-05 10:00:20"))
     assert ask.id
 
@@ -62,7 +62,7 @@ def test_one_sided_snapshots_count_against_two_sided_presence_and_stay_out_of_th
     )
 
     assert (health.snapshots, health.two_sided_snapshots, health.two_sided_pct) == (3, 2, D("66.67"))
-    assert (health.avg_spread_bps, health.median_spread_bps) == (D("49.88"), D("49.88"))
+    assert (health.avg_spread_bps, health.median_spread_bps) == (D("49.90"), D("49.90"))
     assert (health.avg_bid_depth_1pct_eur, health.avg_ask_depth_1pct_eur) == (D("800.00"), D("804.00"))
 
 

@@ -141,6 +141,7 @@ def test_pieces_of_a_period_cover_it_exactly_once(history):
     assert [(p.grain, p.lo) for p in pieces] == [
         (None, start),
         (timedelta(minutes=5), utc("2026-01-04 22:10:00")),
+        (timedelta(minutes=15), utc("2026-01-04 22:15:00")),
         (timedelta(hours=1), utc("2026-01-04 23:00:00")),
         (timedelta(days=1), utc("2026-01-05 00:00:00")),
         (timedelta(hours=1), utc("2026-01-06 00:00:00")),

@@ -2,12 +2,16 @@
 quoted EUR averaged over every snapshot, orders with all their fills, pass/fail, and its refusals.
 Expectations by hand (tests/quality_helpers.leaving_and_moving explains the book)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from core.db import migrate
 from core.errors import PermissionDenied, ValidationError
 from core.market_quality import mm_scorecard, take_snapshot
+from tests.helpers import cloned_database
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote, utc
 
 D = Decimal
@@ -135,3 +139,61 @@ def test_thresholds_that_make_no_sense_are_refused_clearly(db, actors, threshold
             end=utc("2026-01-06 00:00:00"),
             **thresholds,
         )
+
+
+def test_orders_read_from_whole_days_of_rollups_match_the_orders_themselves(db, actors):
+    s = leaving_and_moving(db, actors)
+    midnight = s.start.replace(hour=0, minute=0, second=0, microsecond=0)
+
+    rows = {
+        r.name: r
+        for r in mm_scorecard(
+            db,
+            user_id=actors.analyst.id,
+            start=midnight - timedelta(days=1),
+            end=midnight + timedelta(days=2) - timedelta(microseconds=1),  # three whole days: rollups only
+            max_spread_pct="1",
+            min_quote_eur="1000",
+        )
+    }
+
+    alpha, beta = rows["Alpha"], rows["Beta"]
+    assert (alpha.snapshots, alpha.presence_pct, alpha.avg_quoted_eur) == (4, D("50.00"), D("700.00"))
+    assert (alpha.placed_quantity, alpha.filled_quantity, alpha.traded_value_eur) == (100, 20, D("280.00"))
+    assert (beta.placed_quantity, beta.filled_quantity, beta.traded_value_eur) == (150, 10, D("142.00"))
+
+
+def test_orders_and_fills_from_before_the_upgrade_are_counted(pg_admin_url):
+    with cloned_database(pg_admin_url, "template0", prefix="t_backfill") as url:
+        engine = create_engine(url)
+        migrate(engine, "0007")
+        with engine.begin() as conn:  # plain SQL: the code of that revision is gone
+            conn.execute(text(BEFORE_UPGRADE))
+        migrate(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT grain, placed_quantity, filled_quantity, traded_value_eur FROM market_maker_rollups "
+                    "ORDER BY grain DESC"
+                )
+            ).all()
+        engine.dispose()
+
+    # 10 + 20 placed; 5 + 7 filled at 14.00; in the bucket of every grain they were placed in
+    grains = [timedelta(days=1), timedelta(hours=4), timedelta(hours=1), timedelta(minutes=15), timedelta(minutes=5)]
+    assert [tuple(r) for r in rows] == [(grain, 30, 12, D("168.00")) for grain in grains]
+
+
+BEFORE_UPGRADE = """
+INSERT INTO users (username, password_hash, role) VALUES ('old_admin', '$argon2id$old', 'ADMIN');
+INSERT INTO entities (name) VALUES ('Old firm');
+INSERT INTO market_maker_clients (name, mm_type, created_by) VALUES ('Old LP', 'LIQUIDITY_PROVIDER', 1);
+INSERT INTO orders (certificate_type, side, order_type, market_maker_id, placed_by, price, quantity, filled_quantity,
+                    status, cancel_reason, created_at)
+VALUES ('CEA', 'BUY', 'LIMIT', 1, 1, 14.00, 10, 5, 'CANCELLED', 'USER', '2026-01-05 10:00:01+00'),
+       ('CEA', 'BUY', 'LIMIT', 1, 1, 14.00, 20, 7, 'CANCELLED', 'USER', '2026-01-05 10:00:02+00');
+INSERT INTO orders (certificate_type, side, order_type, entity_id, placed_by, quantity, filled_quantity, status)
+VALUES ('CEA', 'SELL', 'MARKET', 1, 1, 12, 12, 'FILLED');
+INSERT INTO trades (certificate_type, price, quantity, buy_order_id, sell_order_id, aggressor_side)
+VALUES ('CEA', 14.00, 5, 1, 3, 'SELL'), ('CEA', 14.00, 7, 2, 3, 'SELL');
+"""

@@ -39,7 +39,7 @@ def test_a_snapshot_records_the_top_the_spread_and_each_band_with_its_bounds_inc
     snap = take_snapshot(db, "EUA")
 
     assert (snap.best_bid, snap.best_ask, snap.mid) == (D("99.90"), D("100.10"), D("100.000"))
-    assert snap.spread_bps == D("20.00")  # 0.20 / 100 x 10,000
+    assert snap.spread_bps == D("20.0")  # 0.20 / 100 x 10,000, kept to a tenth of a basis point
     assert (snap.bid_depth_0_5pct_eur, snap.bid_depth_1pct_eur, snap.bid_depth_2pct_eur) == (
         D("2989.00"),  # 999 + 1,990
         D("3484.00"),  # + 495
@@ -78,7 +78,7 @@ def test_a_mid_between_two_cents_is_exact_and_bounds_are_measured_from_it(db, ac
     snap = take_snapshot(db, "CEA")
 
     assert snap.mid == D("13.995")
-    assert snap.spread_bps == D("7.15")  # 0.01 / 13.995 x 10,000 = 7.1454…
+    assert snap.spread_bps == D("7.1")  # 0.01 / 13.995 x 10,000 = 7.145…
     assert snap.ask_depth_0_5pct_eur == D("1400.00")
     assert snap.ask_depth_1pct_eur == D("1540.70")  # + 140.70: 0.075 ≤ 0.13995
 
@@ -177,7 +177,8 @@ def test_pruning_forgets_whole_days_older_than_the_retention_with_their_rollups(
     oldest_bucket = db.execute(
         text(
             "SELECT min(bucket_start) FROM (SELECT bucket_start FROM book_snapshot_rollups "
-            "UNION ALL SELECT bucket_start FROM market_maker_snapshot_rollups) b"
+            "UNION ALL SELECT bucket_start FROM book_spread_rollups "
+            "UNION ALL SELECT bucket_start FROM market_maker_rollups WHERE snapshots > 0) b"
         )
     ).scalar_one()
     assert oldest_bucket == utc("2026-01-03 00:00:00")

@@ -1,16 +1,17 @@
 -- take_book_snapshot: record one book as it is now, stamped p_at (now, or earlier to back-date it): its best bid
 -- and ask, the resting EUR per side within ±0.5/1/2 % of mid (bounds inclusive), and for every market maker with
 -- resting orders its side, best price and EUR within each band. A one-sided or empty book is recorded too, with
--- the bands NULL (no mid). Each snapshot is also counted into its day, hour and five-minute rollups, which the
--- health summary and the scorecard read. A system write: no acting user, no ticket, no lock on the book.
+-- the bands NULL (no mid). Each snapshot is also counted into the rollups of every grain (snapshot_grains), which
+-- the health summary and the scorecard read. A system write: no acting user, no ticket, no lock on the book.
 CREATE OR REPLACE FUNCTION take_book_snapshot(p_certificate_type certificate_type, p_at timestamptz)
 RETURNS book_snapshots
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_read  record;
-    s       book_snapshots;
-    v_mms   market_maker_snapshots[];
+    v_read    record;
+    s         book_snapshots;
+    v_mms     market_maker_snapshots[];
+    v_spread  numeric;
 BEGIN
     IF p_at IS NULL OR p_at > now() THEN
         PERFORM raise_error('CB400', format(
@@ -54,31 +55,54 @@ BEGIN
           FROM owners) d;
     s := v_read.book;
     v_mms := v_read.mms;
+    v_spread := spread_bps(s.best_bid, s.best_ask);
 
     INSERT INTO book_snapshots SELECT (s).*;
     INSERT INTO market_maker_snapshots SELECT * FROM unnest(v_mms);
 
-    -- the rollups: per bucket, how many snapshots had each spread (NULL: one side or none) and their ±1 % depth
+    -- the rollups: per bucket, snapshots, two-sided ones and their summed spread and ±1 % depth; and per bucket
+    -- how many two-sided snapshots had this spread
     INSERT INTO book_snapshot_rollups AS r
-        (bucket_start, grain, certificate_type, spread_bps, snapshots, bid_depth_1pct_eur, ask_depth_1pct_eur)
-    SELECT snapshot_bucket(g, p_at), g, p_certificate_type, spread_bps(s.best_bid, s.best_ask), 1,
-           s.bid_depth_1pct_eur, s.ask_depth_1pct_eur
+        (bucket_start, grain, certificate_type, snapshots, two_sided, spread_bps, bid_depth_1pct_eur, ask_depth_1pct_eur)
+    SELECT snapshot_bucket(g, p_at), g, p_certificate_type, 1, (v_spread IS NOT NULL)::integer,
+           coalesce(v_spread, 0), coalesce(s.bid_depth_1pct_eur, 0), coalesce(s.ask_depth_1pct_eur, 0)
       FROM unnest(snapshot_grains()) g
-    ON CONFLICT (certificate_type, grain, bucket_start, spread_bps) DO UPDATE
+    ON CONFLICT (certificate_type, grain, bucket_start) DO UPDATE
        SET snapshots = r.snapshots + 1,
+           two_sided = r.two_sided + excluded.two_sided,
+           spread_bps = r.spread_bps + excluded.spread_bps,
            bid_depth_1pct_eur = r.bid_depth_1pct_eur + excluded.bid_depth_1pct_eur,
            ask_depth_1pct_eur = r.ask_depth_1pct_eur + excluded.ask_depth_1pct_eur;
+    INSERT INTO book_spread_rollups AS r (bucket_start, grain, certificate_type, spread_bps, snapshots)
+    SELECT snapshot_bucket(g, p_at), g, p_certificate_type, v_spread, 1
+      FROM unnest(snapshot_grains()) g
+     WHERE v_spread IS NOT NULL
+    ON CONFLICT (certificate_type, grain, bucket_start, spread_bps) DO UPDATE SET snapshots = r.snapshots + 1;
 
-    -- per bucket and market maker, how many snapshots quoted each combination of band values
-    INSERT INTO market_maker_snapshot_rollups AS r
-        (bucket_start, grain, market_maker_id, certificate_type, side, value_0_5pct_eur, value_1pct_eur,
-         value_2pct_eur, snapshots)
-    SELECT snapshot_bucket(g, p_at), g, m.market_maker_id, m.certificate_type, m.side, m.value_0_5pct_eur,
-           m.value_1pct_eur, m.value_2pct_eur, 1
-      FROM unnest(v_mms) m CROSS JOIN unnest(snapshot_grains()) g
-    ON CONFLICT (certificate_type, grain, bucket_start, market_maker_id, side, value_0_5pct_eur, value_1pct_eur,
-                 value_2pct_eur) DO UPDATE
-       SET snapshots = r.snapshots + 1;
+    -- per bucket and market maker: one more snapshot, and its quote on its own side per band (summed, and counted
+    -- against each ladder step)
+    INSERT INTO market_maker_rollups AS r
+        (bucket_start, grain, market_maker_id, certificate_type, snapshots, sum_0_5pct_eur, sum_1pct_eur,
+         sum_2pct_eur, quoting_0_5pct, quoting_1pct, quoting_2pct)
+    SELECT snapshot_bucket(g, p_at), g, q.market_maker_id, p_certificate_type, 1,
+           coalesce(q.v05, 0), coalesce(q.v1, 0), coalesce(q.v2, 0),
+           quote_ladder_counts(q.v05), quote_ladder_counts(q.v1), quote_ladder_counts(q.v2)
+      FROM (SELECT m.market_maker_id,
+                   max(m.value_0_5pct_eur) FILTER (WHERE m.side = market_maker_side(c.mm_type)) AS v05,
+                   max(m.value_1pct_eur) FILTER (WHERE m.side = market_maker_side(c.mm_type)) AS v1,
+                   max(m.value_2pct_eur) FILTER (WHERE m.side = market_maker_side(c.mm_type)) AS v2
+              FROM unnest(v_mms) m
+              JOIN market_maker_clients c ON c.id = m.market_maker_id
+             GROUP BY m.market_maker_id) q
+     CROSS JOIN unnest(snapshot_grains()) g
+    ON CONFLICT (certificate_type, grain, bucket_start, market_maker_id) DO UPDATE
+       SET snapshots = r.snapshots + 1,
+           sum_0_5pct_eur = r.sum_0_5pct_eur + excluded.sum_0_5pct_eur,
+           sum_1pct_eur = r.sum_1pct_eur + excluded.sum_1pct_eur,
+           sum_2pct_eur = r.sum_2pct_eur + excluded.sum_2pct_eur,
+           quoting_0_5pct = add_counts(r.quoting_0_5pct, excluded.quoting_0_5pct),
+           quoting_1pct = add_counts(r.quoting_1pct, excluded.quoting_1pct),
+           quoting_2pct = add_counts(r.quoting_2pct, excluded.quoting_2pct);
 
     RETURN s;
 END;
