@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     )
     liquidity_levels: LiquidityLevels = Field(default_factory=LiquidityLevels)
     liquidity_rate_limit_per_minute: int = Field(default=10, ge=1)
+    # dynamic spread (core.volatility): the per-trade σ at which the design's spreads apply (in %), the widest
+    # the levels may be pushed (× the offsets), and how many recent trades σ is measured over
+    volatility_reference_pct: Decimal = Field(default=Decimal("0.5"), gt=0, le=100)
+    max_spread_multiplier: Decimal = Field(default=Decimal(3), ge=1, le=10)
+    volatility_window_trades: int = Field(default=50, ge=10, le=10_000)
     # Largest single amount accepted anywhere (EUR or certificates): far above any real ticket,
     # far below NUMERIC(18,2) overflow.
     max_amount: Decimal = Decimal("1000000000000")
@@ -54,6 +59,12 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
     session_idle_minutes: int = Field(default=30, ge=1)
+    # the worker (core.worker): a periodic tick every few seconds (a divisor of 60, procrastinate's seconds
+    # field), a heartbeat, and how long without one before a worker counts as gone and its jobs as stalled
+    worker_tick_seconds: int = Field(default=5, ge=1, le=30)
+    worker_heartbeat_seconds: float = Field(default=5, gt=0)
+    worker_stalled_seconds: float = Field(default=30, gt=0)
+
     # market quality: how often the worker snapshots every book, how long snapshots are kept, and the
     # market-maker scorecard's obligations (maximum spread band, minimum quote, required presence)
     snapshot_seconds: int = Field(default=10, ge=1)
@@ -80,6 +91,14 @@ class Settings(BaseSettings):
         if pct not in QUOTE_BANDS_PCT:
             raise ValueError(f"the scorecard's maximum spread must be a recorded band ({BANDS_TEXT}), got {pct}")
         return pct
+
+    @model_validator(mode="after")
+    def _worker_timing(self) -> "Settings":
+        if 60 % self.worker_tick_seconds:
+            raise ValueError("worker_tick_seconds must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30)")
+        if self.worker_stalled_seconds <= 2 * self.worker_heartbeat_seconds:
+            raise ValueError("worker_stalled_seconds must exceed two heartbeats, or live workers count as stalled")
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,8 @@ from pydantic import Field, computed_field
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.models import Record
 
-PriceSource = Literal["mid", "last_trade", "default"]
+# where a reference price came from; "previous_run" only for a policy run (its previous run's reference)
+PriceSource = Literal["mid", "last_trade", "previous_run", "default"]
 
 
 class FundedMarketMaker(Record):
@@ -114,6 +115,7 @@ class AssetShortfall(Record):
     shortfall: Decimal
     market_makers: tuple[MarketMakerShortfall, ...] = ()
     no_market_makers: bool = False  # nobody of the right type is active: create some
+    certificate_type: CertificateType | None = None  # the book, when liquidity for several books is refused
 
     @property
     def even_top_up(self) -> Decimal:
@@ -137,6 +139,8 @@ class LiquidityPreview(Record):
     missing_assets: list[AssetShortfall] = Field(default_factory=list)
     suggested_actions: list[str] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)  # why it cannot execute, other than shortfalls
+    spread_multiplier: Decimal = Decimal(1)  # the level offsets times this (core.volatility)
+    volatility: Decimal | None = None  # σ of recent trades behind it (None: too few trades, or not asked)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -181,6 +185,9 @@ class LiquidityOperation(Record):
     created_by: int
     created_at: datetime
     notes: str | None
+    policy_id: int | None = None  # the liquidity policy whose run placed it
+    spread_multiplier: Decimal = Decimal(1)
+    volatility: Decimal | None = None
 
     @property
     def orders_count(self) -> int:

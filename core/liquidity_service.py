@@ -6,7 +6,7 @@ Every function is for admins only, checked here whatever the UI shows.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -17,18 +17,21 @@ from core.config import get_settings
 from core.enums import AssetType, CertificateType, MarketMakerType, Role
 from core.errors import Conflict, InsufficientAssetsError, InsufficientFunds, ValidationError
 from core.liquidity_models import (
+    AssetShortfall,
     FundedMarketMaker,
     LiquidityOperation,
     LiquidityPreview,
     MarketReference,
     ProvisionedMarketMaker,
     ProvisioningResult,
+    SidePlan,
     WithdrawalResult,
 )
 from core.models import MarketMaker
 from core.planning import choose_reference_price, plan_liquidity, split_evenly
 from core.sqlcall import unit_of_work
 from core.validation import parse_amount, parse_enum, parse_eur, parse_id, parse_notes
+from core.volatility import ewma_volatility, spread_multiplier
 
 ADMIN = Role.ADMIN
 PROVISION_ACTIONS = ("create_new", "fund_existing")
@@ -38,8 +41,14 @@ MAX_FUNDED_MARKET_MAKERS = 1000
 OPERATION_COLUMNS = (
     "id, ticket_id, certificate_type, target_bid_liquidity_eur, target_ask_liquidity_eur, "
     "actual_bid_liquidity_eur, actual_ask_liquidity_eur, market_makers_used::text AS market_makers_used, "
-    "orders_created, reference_price, price_source, idempotency_key, created_by, created_at, notes"
+    "orders_created, reference_price, price_source, idempotency_key, created_by, created_at, notes, policy_id, "
+    "spread_multiplier, volatility"
 )
+_RECENT_PRICES_SQL = """
+SELECT price FROM (SELECT price, created_at, id FROM trades WHERE certificate_type = :c
+                    ORDER BY created_at DESC, id DESC LIMIT :n) recent
+ ORDER BY created_at, id
+"""
 
 # the market makers a side may use: every active liquidity provider (EUR), and the active asset holders
 # that hold some of the certificate available (an asset holder of EUA only is no holder of CEA)
@@ -92,10 +101,40 @@ def get_market_reference(db: Session, certificate_type: object, *, user_id: int)
     )
 
 
-def _plan(db: Session, cert: CertificateType, bid: Decimal, ask: Decimal) -> LiquidityPreview:
-    """Read the book and the market makers (inside the caller's unit of work) and plan."""
+def market_volatility(db: Session, cert: CertificateType) -> tuple[Decimal | None, Decimal]:
+    """σ of the book's recent trades and the spread multiplier it asks for (inside the caller's unit of work)."""
+    settings = get_settings()
+    prices = list(db.execute(text(_RECENT_PRICES_SQL), {"c": cert.value, "n": settings.volatility_window_trades}))
+    sigma = ewma_volatility([p for (p,) in prices])
+    return sigma, spread_multiplier(sigma, settings.volatility_reference_pct / 100, settings.max_spread_multiplier)
+
+
+def price_tick_of(db: Session, cert: CertificateType) -> Decimal:
+    return db.execute(text("SELECT price_tick(:c)"), {"c": cert.value}).scalar_one()
+
+
+def _plan(
+    db: Session,
+    cert: CertificateType,
+    bid: Decimal,
+    ask: Decimal,
+    dynamic_spread: bool = False,
+    committed: Mapping[int, Decimal] | None = None,
+) -> LiquidityPreview:
+    """Read the book and the market makers (inside the caller's unit of work) and plan. With ``dynamic_spread``
+    the levels are widened by the multiplier the book's recent volatility asks for (σ is reported either way).
+    ``committed`` is what other books' plans of the same request already take from each market maker."""
     settings = get_settings()
     best = _best_prices(db, cert)
+    sigma, multiplier = market_volatility(db, cert)
+    taken = committed or {}
+
+    def funded(mm_type: MarketMakerType, asset: AssetType) -> list[FundedMarketMaker]:
+        return [
+            m.model_copy(update={"available": m.available - taken.get(m.id, Decimal(0))})
+            for m in _funded(db, mm_type, asset)
+        ]
+
     return plan_liquidity(
         cert,
         bid,
@@ -103,53 +142,135 @@ def _plan(db: Session, cert: CertificateType, bid: Decimal, ask: Decimal) -> Liq
         best["best_bid"],
         best["best_ask"],
         best["last_price"],
-        _funded(db, MarketMakerType.LIQUIDITY_PROVIDER, AssetType.EUR),
-        _funded(db, MarketMakerType.ASSET_HOLDER, AssetType(cert.value)),
+        funded(MarketMakerType.LIQUIDITY_PROVIDER, AssetType.EUR),
+        funded(MarketMakerType.ASSET_HOLDER, AssetType(cert.value)),
         settings.default_prices[cert],
         settings.liquidity_levels,
-        db.execute(text("SELECT price_tick(:c)"), {"c": cert.value}).scalar_one(),
+        price_tick_of(db, cert),
+        multiplier if dynamic_spread else Decimal(1),
+        sigma,
     )
 
 
+def _plan_books(
+    db: Session, books: Sequence[tuple[CertificateType, Decimal, Decimal]], dynamic_spread: bool
+) -> list[LiquidityPreview]:
+    """One plan per book, in book order; a liquidity provider's EUR serves every book's bids, so each book is
+    planned with what the books before it leave (their shortfalls then add up to the request's)."""
+    committed: dict[int, Decimal] = {}
+    previews = []
+    for cert, bid, ask in books:
+        preview = _plan(db, cert, bid, ask, dynamic_spread, committed)
+        for mm in preview.bid_plan.market_makers if preview.bid_plan else ():
+            committed[mm.id] = committed.get(mm.id, Decimal(0)) + mm.required
+        previews.append(preview)
+    return previews
+
+
 def preview_liquidity_creation(
-    db: Session, certificate_type: object, bid_amount_eur: object, ask_amount_eur: object, *, user_id: int
+    db: Session,
+    certificate_type: object,
+    bid_amount_eur: object,
+    ask_amount_eur: object,
+    *,
+    user_id: int,
+    dynamic_spread: bool = False,
 ) -> LiquidityPreview:
     """What ``create_liquidity`` would do now, and whether it can: read-only."""
     cert, bid, ask = _parse_targets(certificate_type, bid_amount_eur, ask_amount_eur)
     with unit_of_work(db):
         require_role(db, user_id, ADMIN, "preview liquidity")
-        return _plan(db, cert, bid, ask)
+        return _plan(db, cert, bid, ask, _parse_flag(dynamic_spread, "dynamic spread"))
 
 
-def _refuse_unless_executable(preview: LiquidityPreview) -> None:
-    if preview.missing_assets:
-        first = preview.missing_assets[0]
-        described = "; ".join(
-            f"{s.asset}: {s.required} required, {s.available} available, short by {s.shortfall}"
-            + (f" (no active {s.mm_type.value.replace('_', ' ').lower()}s)" if s.no_market_makers else "")
-            for s in preview.missing_assets
-        )
+def _parse_flag(value: object, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"The {what} choice is yes or no (True or False), got {value!r}")
+    return value
+
+
+def _describe_shortfall(s: AssetShortfall) -> str:
+    book = f"{s.certificate_type.value} book, " if s.certificate_type is not None else ""
+    return f"{book}{s.asset}: {s.required} required, {s.available} available, short by {s.shortfall}" + (
+        f" (no active {s.mm_type.value.replace('_', ' ').lower()}s)" if s.no_market_makers else ""
+    )
+
+
+def _refuse_unless_executable(previews: Sequence[LiquidityPreview]) -> None:
+    """All or nothing: every shortfall of every book in one error, else every problem in one; else nothing."""
+    shortfalls = [
+        s.model_copy(update={"certificate_type": p.certificate_type}) if len(previews) > 1 else s
+        for p in previews
+        for s in p.missing_assets
+    ]
+    if shortfalls:
+        first = shortfalls[0]
         raise InsufficientAssetsError(
             asset_type=first.asset.value,
             required=first.required,
             available=first.available,
             shortfall=first.shortfall,
-            shortfalls=list(preview.missing_assets),
-            message=f"Insufficient assets, nothing was placed. {described}.",
+            shortfalls=shortfalls,
+            message=f"Insufficient assets, nothing was placed. {'; '.join(map(_describe_shortfall, shortfalls))}.",
         )
-    if preview.problems:
-        raise ValidationError(" ".join(preview.problems))
+    problems = [f"{p.certificate_type}: {x}" if len(previews) > 1 else x for p in previews for x in p.problems]
+    if problems:
+        raise ValidationError(" ".join(problems))
 
 
-def _plan_json(preview: LiquidityPreview) -> str:
-    orders = [
+def plan_orders(*plans: SidePlan | None) -> list[dict]:
+    """The orders of side plans, as create_liquidity_operation takes them."""
+    return [
         {"mm_id": mm.id, "level": o.level, "price": str(o.price), "quantity": o.quantity}
-        for plan in (preview.bid_plan, preview.ask_plan)
+        for plan in plans
         if plan is not None
         for mm in plan.market_makers
         for o in mm.orders
     ]
-    return json.dumps(orders)
+
+
+def _plan_json(preview: LiquidityPreview) -> str:
+    return json.dumps(plan_orders(preview.bid_plan, preview.ask_plan))
+
+
+def place_operation(
+    db: Session,
+    preview: LiquidityPreview,
+    created_by: int,
+    *,
+    notes: str | None = None,
+    idempotency_key: str | None = None,
+    policy_id: int | None = None,
+) -> LiquidityOperation:
+    """Place a plan through create_liquidity_operation (inside the caller's unit of work): the one way liquidity
+    reaches a book, for Create Liquidity and for policy runs alike."""
+    row = (
+        db.execute(
+            text(
+                f"SELECT {OPERATION_COLUMNS} FROM create_liquidity_operation("
+                ":cert, CAST(:plan AS jsonb), :bid, :ask, :ref, :source, :by, :notes, :key, :limit, :policy, "
+                ":multiplier, :volatility)"
+            ),
+            {
+                "cert": preview.certificate_type.value,
+                "plan": _plan_json(preview),
+                "bid": preview.bid_amount_eur,
+                "ask": preview.ask_amount_eur,
+                "ref": preview.reference_price,
+                "source": preview.price_source,
+                "by": created_by,
+                "notes": notes,
+                "key": idempotency_key,
+                "limit": get_settings().liquidity_rate_limit_per_minute,
+                "policy": policy_id,
+                "multiplier": preview.spread_multiplier,
+                "volatility": preview.volatility,
+            },
+        )
+        .mappings()
+        .one()
+    )
+    return _operation(row)
 
 
 def _operation(row: object) -> LiquidityOperation:
@@ -183,17 +304,19 @@ def create_liquidity(
     created_by_id: int,
     notes: str | None = None,
     idempotency_key: str | None = None,
+    dynamic_spread: bool = False,
 ) -> LiquidityOperation:
     """Plan, then place every order of the plan in one transaction; returns the operation.
 
     Raises ``InsufficientAssetsError`` (every shortfall listed) and places nothing when a side is short.
     If the book or the balances move between planning and execution, the stored function refuses and the
     plan is made once more against the new state. A repeated ``idempotency_key`` returns the first operation.
+    With ``dynamic_spread`` the levels are widened as the book's recent volatility asks (core.volatility).
     """
     cert, bid, ask = _parse_targets(certificate_type, bid_amount_eur, ask_amount_eur)
     clean_notes = parse_notes(notes)
     key = _parse_key(idempotency_key)
-    settings = get_settings()
+    dynamic = _parse_flag(dynamic_spread, "dynamic spread")
     for attempt in (1, 2):
         try:
             with unit_of_work(db):
@@ -208,37 +331,124 @@ def create_liquidity(
                             "different amounts: use a new key for a new operation"
                         )
                     return existing
-                preview = _plan(db, cert, bid, ask)
-                _refuse_unless_executable(preview)
-                row = (
-                    db.execute(
-                        text(
-                            f"SELECT {OPERATION_COLUMNS} FROM create_liquidity_operation("
-                            ":cert, CAST(:plan AS jsonb), :bid, :ask, :ref, :source, :by, :notes, :key, :limit)"
-                        ),
-                        {
-                            "cert": cert.value,
-                            "plan": _plan_json(preview),
-                            "bid": bid,
-                            "ask": ask,
-                            "ref": preview.reference_price,
-                            "source": preview.price_source,
-                            "by": created_by_id,
-                            "notes": clean_notes,
-                            "key": key,
-                            "limit": settings.liquidity_rate_limit_per_minute,
-                        },
-                    )
-                    .mappings()
-                    .one()
-                )
-            return _operation(row)
+                preview = _plan(db, cert, bid, ask, dynamic)
+                _refuse_unless_executable([preview])
+                return place_operation(db, preview, created_by_id, notes=clean_notes, idempotency_key=key)
         except (InsufficientFunds, Conflict):
             # something moved since planning (balances, the book, a market maker, a concurrent request with
             # the same key): plan once more against what is there now
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+# ---- both certificates at once ------------------------------------------------------------------------------------
+
+Targets = Mapping[object, tuple[object, object]]
+
+
+def _parse_all_targets(targets: object) -> list[tuple[CertificateType, Decimal, Decimal]]:
+    """``{"CEA": (bid_eur, ask_eur), "EUA": (bid_eur, ask_eur)}`` → parsed, each book once, in book order."""
+    if not isinstance(targets, Mapping) or not targets:
+        raise ValidationError('Liquidity for several books takes targets like {"CEA": (bid_eur, ask_eur), ...}')
+    parsed: dict[CertificateType, tuple[CertificateType, Decimal, Decimal]] = {}
+    for certificate_type, amounts in targets.items():
+        if not isinstance(amounts, tuple | list) or len(amounts) != 2:
+            raise ValidationError(f"The targets of {certificate_type} are a pair (BID EUR, ASK EUR), got {amounts!r}")
+        cert, bid, ask = _parse_targets(certificate_type, amounts[0], amounts[1])
+        if cert in parsed:
+            raise ValidationError(f"The {cert} book appears twice in the targets")
+        parsed[cert] = (cert, bid, ask)
+    return [parsed[c] for c in sorted(parsed)]
+
+
+def preview_liquidity_for_all(
+    db: Session, targets: Targets, *, user_id: int, dynamic_spread: bool = False
+) -> list[LiquidityPreview]:
+    """One preview per book of ``targets`` (read-only), in book order; ``create_liquidity_for_all`` places them
+    all or none."""
+    books = _parse_all_targets(targets)
+    dynamic = _parse_flag(dynamic_spread, "dynamic spread")
+    with unit_of_work(db):
+        require_role(db, user_id, ADMIN, "preview liquidity")
+        return _plan_books(db, books, dynamic)
+
+
+def create_liquidity_for_all(
+    db: Session,
+    targets: Targets,
+    created_by_id: int,
+    notes: str | None = None,
+    idempotency_key: str | None = None,
+    dynamic_spread: bool = False,
+) -> list[LiquidityOperation]:
+    """Liquidity on several books in one transaction, all or nothing: if any book is short, nothing is placed in
+    any, and the ``InsufficientAssetsError`` lists every shortfall of every book. One operation per book (book
+    order); an ``idempotency_key`` k is kept as "k:CEA", "k:EUA", and a retry returns the same operations."""
+    books = _parse_all_targets(targets)
+    clean_notes = parse_notes(notes)
+    key = _parse_key(idempotency_key)
+    dynamic = _parse_flag(dynamic_spread, "dynamic spread")
+    for attempt in (1, 2):
+        try:
+            with unit_of_work(db):
+                require_role(db, created_by_id, ADMIN, "create liquidity")
+                if key is not None and (done := _operations_by_keys(db, key, books)) is not None:
+                    return done
+                previews = _plan_books(db, books, dynamic)
+                _refuse_unless_executable(previews)
+                rows = db.execute(
+                    text(
+                        f"SELECT {OPERATION_COLUMNS} FROM create_liquidity_operations("
+                        "CAST(:requests AS jsonb), :by, :notes, :key, :limit)"
+                    ),
+                    {
+                        "requests": json.dumps([_request(p) for p in previews]),
+                        "by": created_by_id,
+                        "notes": clean_notes,
+                        "key": key,
+                        "limit": get_settings().liquidity_rate_limit_per_minute,
+                    },
+                ).mappings()
+                return [_operation(r) for r in rows]
+        except (InsufficientFunds, Conflict):
+            # something moved since planning: plan every book once more against what is there now
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _request(preview: LiquidityPreview) -> dict:
+    return {
+        "certificate_type": preview.certificate_type.value,
+        "plan": plan_orders(preview.bid_plan, preview.ask_plan),
+        "target_bid": str(preview.bid_amount_eur),
+        "target_ask": str(preview.ask_amount_eur),
+        "reference_price": str(preview.reference_price),
+        "price_source": preview.price_source,
+        "spread_multiplier": str(preview.spread_multiplier),
+        "volatility": None if preview.volatility is None else str(preview.volatility),
+    }
+
+
+def _operations_by_keys(
+    db: Session, key: str, books: list[tuple[CertificateType, Decimal, Decimal]]
+) -> list[LiquidityOperation] | None:
+    """The operations a request with this key already placed (a retry), or None if it placed nothing yet."""
+    found = [_operation_by_key(db, f"{key}:{cert.value}") for cert, _, _ in books]
+    if all(op is None for op in found):
+        return None
+    for op, (cert, bid, ask) in zip(found, books, strict=True):
+        if op is None or (op.certificate_type, op.target_bid_liquidity_eur, op.target_ask_liquidity_eur) != (
+            cert,
+            bid,
+            ask,
+        ):
+            raise Conflict(
+                f'Idempotency key "{key}" was already used for other books or amounts: use a new key for a new '
+                "operation"
+            )
+    return [op for op in found if op is not None]
 
 
 def withdraw_liquidity(db: Session, operation_id: int, created_by_id: int) -> WithdrawalResult:

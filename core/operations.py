@@ -128,6 +128,7 @@ class OperationSummary(Record):
     withdrawn_eur: Decimal
     withdrawn_quantity: int
     fill_ratio: Decimal | None
+    policy_id: int | None = None  # placed by a run of this liquidity policy (None: a manual Create Liquidity)
 
 
 class OperationPage(Record):

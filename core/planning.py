@@ -2,7 +2,8 @@
 
 Money stays Decimal throughout. Rules, each property-tested in tests/unit/test_planning.py:
 - reference price: mid of best bid and ask when both exist, else the last trade, else the configured default;
-- level prices: rounded to the tick away from the reference, strictly away from it, always distinct;
+- level prices: the configured offsets times the spread multiplier (1 or more: volatility widens, never
+  narrows), rounded to the tick away from the reference, strictly away from it, always distinct;
 - a side's EUR is split evenly (to the cent) over its market makers, then by the configured volume split;
 - quantities are whole certificates, at least 1, and every market maker of a side gets the same orders, so
   the side is even and its value never exceeds the target.
@@ -49,11 +50,20 @@ def choose_reference_price(
     return Decimal(default).quantize(REFERENCE_QUANTUM), "default"
 
 
-def level_prices(reference: Decimal, side: OrderSide, levels: LiquidityLevels, tick: Decimal) -> tuple[Decimal, ...]:
-    """One price per level, rounded to the tick away from the reference; a level that would collide with
-    the one inside it is pushed one tick further out, so the levels are distinct and ordered outward."""
+def level_prices(
+    reference: Decimal,
+    side: OrderSide,
+    levels: LiquidityLevels,
+    tick: Decimal,
+    spread_multiplier: Decimal = Decimal(1),
+) -> tuple[Decimal, ...]:
+    """One price per level, ``offset × spread_multiplier`` away from the reference and rounded to the tick away
+    from it; a level that would collide with the one inside it is pushed one tick further out, so the levels are
+    distinct and ordered outward."""
+    if spread_multiplier < 1:
+        raise ValueError("a spread multiplier below 1 would narrow the design's spreads")
     prices: list[Decimal] = []
-    for offset in levels.offsets:
+    for offset in (o * spread_multiplier for o in levels.offsets):
         if side is OrderSide.BUY:
             price = (reference * (1 - offset) / tick).to_integral_value(ROUND_FLOOR) * tick
             if prices and price >= prices[-1]:
@@ -105,6 +115,7 @@ def plan_side(
     market_makers: Sequence[FundedMarketMaker],
     levels: LiquidityLevels,
     tick: Decimal,
+    spread_multiplier: Decimal = Decimal(1),
 ) -> SidePlan:
     """Spread ``target_eur`` over ``market_makers`` (all of the side's type, sorted by id).
 
@@ -112,7 +123,7 @@ def plan_side(
     total never exceeds the target. Raises ``ValidationError`` when a share cannot buy one certificate
     at every level.
     """
-    prices = level_prices(reference, side, levels, tick)
+    prices = level_prices(reference, side, levels, tick, spread_multiplier)
     mms = sorted(market_makers, key=lambda m: m.id)
     shares = split_evenly(target_eur, max(len(mms), 1))
     minimum = minimum_per_market_maker(prices, levels)
@@ -223,12 +234,17 @@ def plan_liquidity(
     default_price: Decimal,
     levels: LiquidityLevels,
     tick: Decimal,
+    spread_multiplier: Decimal = Decimal(1),
+    volatility: Decimal | None = None,
 ) -> LiquidityPreview:
     """The whole preview: reference price, both sides' plans, shortfalls, suggested actions and any reason
-    (post-only) why the plan cannot execute. A side with a zero target is not planned."""
+    (post-only) why the plan cannot execute. A side with a zero target is not planned. The levels are widened by
+    ``spread_multiplier`` (from ``volatility``, see core.volatility), which the preview reports."""
     reference, source = choose_reference_price(best_bid, best_ask, last_price, default_price)
     plans = {
-        side: plan_side(side, certificate_type, reference, target, mms, levels, tick) if target > 0 else None
+        side: plan_side(side, certificate_type, reference, target, mms, levels, tick, spread_multiplier)
+        if target > 0
+        else None
         for side, target, mms in ((OrderSide.BUY, bid_eur, providers), (OrderSide.SELL, ask_eur, holders))
     }
     bid_plan, ask_plan = plans[OrderSide.BUY], plans[OrderSide.SELL]
@@ -249,4 +265,6 @@ def plan_liquidity(
         problems=crossing_problems(
             bid_plan.level_prices if bid_plan else (), ask_plan.level_prices if ask_plan else (), best_bid, best_ask
         ),
+        spread_multiplier=spread_multiplier,
+        volatility=volatility,
     )

@@ -8,11 +8,13 @@ from core.enums import OrderSide, Role
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview
 from core.liquidity_service import (
     create_liquidity,
+    create_liquidity_for_all,
     get_asset_holders,
     get_liquidity_operations,
     get_liquidity_providers,
     get_market_reference,
     preview_liquidity_creation,
+    preview_liquidity_for_all,
     provision_market_makers,
 )
 from ui import market_data
@@ -30,12 +32,14 @@ from ui.liquidity_view import (
     preview_headline,
     price_text,
     provision_amount,
+    provision_note,
     reference_caption,
     result_lines,
     shortfall_column_config,
     shortfall_frame,
     shortfall_text,
     side_summary,
+    spread_caption,
 )
 from ui.navigation import PAGES
 from ui.runtime import db_session
@@ -46,20 +50,30 @@ if user.role is not Role.ADMIN:  # the menu hides the page from others; core ref
     st.error("Only admins create liquidity.")
     st.stop()
 
-# The open preview (certificate, amounts, notes, idempotency key) lives in session state, so the dialog
-# survives the reruns its own widgets cause; the key makes a double click place the orders once.
+# The open preview (books and amounts, notes, spread choice, idempotency key) lives in session state, so the
+# dialog survives the reruns its own widgets cause; the key makes a double click place the orders once.
 DIALOG_KEY = "liq_dialog"
 RESULT_KEY = "liq_result"
+BOTH = "Both"
+CERTS = ("CEA", "EUA")
 CASH_MARKET = next((p for p in PAGES if p.url_path == "cash-market" and user.role in p.roles), None)
 OPERATIONS = next((p for p in PAGES if p.url_path == "operations" and user.role in p.roles), None)
 
 
+def _amount(key: str) -> str:
+    return st.session_state.get(key) or "0"
+
+
 def open_preview() -> None:
+    choice = st.session_state["liq_cert"]
+    if choice == BOTH:
+        books = {c: (_amount(f"liq_bid_{c}"), _amount(f"liq_ask_{c}")) for c in CERTS}
+    else:
+        books = {choice: (_amount("liq_bid"), _amount("liq_ask"))}
     st.session_state[DIALOG_KEY] = {
-        "cert": st.session_state["liq_cert"],
-        "bid": st.session_state.get("liq_bid") or "0",
-        "ask": st.session_state.get("liq_ask") or "0",
+        "books": books,
         "notes": st.session_state.get("liq_notes") or None,
+        "dynamic": bool(st.session_state.get("liq_dynamic")),
         "key": uuid.uuid4().hex,
     }
     st.session_state.pop(RESULT_KEY, None)
@@ -71,7 +85,7 @@ def close_preview() -> None:
         del st.session_state[key]
 
 
-def show_side(preview: LiquidityPreview, side: OrderSide) -> None:
+def show_side(preview: LiquidityPreview, side: OrderSide, tag: str) -> None:
     plan = preview.bid_plan if side is OrderSide.BUY else preview.ask_plan
     st.markdown(f"**{SIDE_TITLE[side]}**")
     if plan is None:
@@ -84,21 +98,21 @@ def show_side(preview: LiquidityPreview, side: OrderSide) -> None:
         levels_frame(plan),
         column_config=levels_column_config(),
         hide_index=True,
-        key=f"liq_levels_{side.value}",
+        key=f"liq_levels_{side.value}{tag}",
         alt=f"{SIDE_TITLE[side]}: price levels",
     )
     st.dataframe(
         allocations_frame(plan),
         column_config=allocations_column_config(),
         hide_index=True,
-        key=f"liq_mms_{side.value}",
+        key=f"liq_mms_{side.value}{tag}",
         alt=f"{SIDE_TITLE[side]}: plan per market maker",
     )
 
 
-def provision_form(request: dict, shortfall: AssetShortfall) -> None:
-    """Create new market makers or fund the short ones, prefilled with what covers the shortfall."""
-    side = shortfall.side.value
+def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
+    """Create new market makers or fund the short ones, prefilled with what covers the shortfall (and why)."""
+    side = f"{shortfall.side.value}"
     actions = ["create_new"] if shortfall.no_market_makers else ["fund_existing", "create_new"]
     with st.container(horizontal=True, vertical_alignment="bottom"):
         action = st.segmented_control(
@@ -107,20 +121,20 @@ def provision_form(request: dict, shortfall: AssetShortfall) -> None:
             default=actions[0],
             required=True,
             format_func=ACTION_LABEL.get,
-            key=f"liq_prov_action_{side}",
+            key=f"liq_prov_action_{side}{tag}",
         )
         amount = st.text_input(
             f"Amount ({shortfall.asset.value})",
             value=provision_amount(shortfall, action),
-            key=f"liq_prov_amount_{side}_{action}",
+            key=f"liq_prov_amount_{side}_{action}{tag}",
         )
         count = 1
         if action == "create_new":
-            count = int(st.number_input("How many", min_value=1, max_value=100, value=1, key=f"liq_prov_count_{side}"))
-        submitted = st.button("Provision", icon=":material/add_card:", key=f"liq_prov_submit_{side}")
-    if action == "fund_existing":
-        names = ", ".join(m.name for m in shortfall.market_makers)
-        st.caption(f"Split evenly over the short market makers: {names}.")
+            count = int(
+                st.number_input("How many", min_value=1, max_value=100, value=1, key=f"liq_prov_count_{side}{tag}")
+            )
+        submitted = st.button("Provision", icon=":material/add_card:", key=f"liq_prov_submit_{side}{tag}")
+    st.caption(provision_note(shortfall, action))
     if submitted:
         with db_session() as db:
             done = attempt(
@@ -132,7 +146,7 @@ def provision_form(request: dict, shortfall: AssetShortfall) -> None:
                     user.id,
                     mm_ids=[m.id for m in shortfall.market_makers] if action == "fund_existing" else None,
                     count=count if action == "create_new" else None,
-                    certificate_type=request["cert"],
+                    certificate_type=cert,
                 )
             )
         if done is not None:
@@ -143,46 +157,57 @@ def provision_form(request: dict, shortfall: AssetShortfall) -> None:
 
 
 def execute(request: dict) -> None:
+    books = request["books"]
     with st.status("Placing the liquidity orders…", expanded=False) as status:
         with db_session() as db:
-            op = attempt(
-                lambda: create_liquidity(
-                    db,
-                    request["cert"],
-                    request["bid"],
-                    request["ask"],
-                    user.id,
-                    notes=request["notes"],
-                    idempotency_key=request["key"],
+            if len(books) == 1:
+                ((cert, (bid, ask)),) = books.items()
+                one = attempt(
+                    lambda: create_liquidity(
+                        db,
+                        cert,
+                        bid,
+                        ask,
+                        user.id,
+                        notes=request["notes"],
+                        idempotency_key=request["key"],
+                        dynamic_spread=request["dynamic"],
+                    )
                 )
-            )
-        if op is None:
+                ops = None if one is None else [one]
+            else:
+                ops = attempt(
+                    lambda: create_liquidity_for_all(
+                        db,
+                        books,
+                        user.id,
+                        notes=request["notes"],
+                        idempotency_key=request["key"],
+                        dynamic_spread=request["dynamic"],
+                    )
+                )
+        if ops is None:
             status.update(label="Nothing was placed", state="error")
             return
-        status.update(label=f"Placed {op.orders_count} orders", state="complete")
-    st.session_state[RESULT_KEY] = op
+        placed = sum(op.orders_count for op in ops)
+        status.update(label=f"Placed {placed} orders", state="complete")
+    st.session_state[RESULT_KEY] = ops
     close_preview()
-    flash(f"Liquidity created: {op.orders_count} orders ({op.ticket_id})")
+    flash(f"Liquidity created: {placed} orders ({', '.join(op.ticket_id for op in ops)})")
     st.rerun()
 
 
-@st.dialog("Liquidity preview", icon=":material/water_drop:", width="large", on_dismiss=close_preview)
-def preview_dialog(request: dict) -> None:
-    with db_session() as db:
-        preview = attempt(
-            lambda: preview_liquidity_creation(db, request["cert"], request["bid"], request["ask"], user_id=user.id)
-        )
-    if preview is None:
-        return
+def show_preview(preview: LiquidityPreview, tag: str) -> None:
     with st.container(horizontal=True):
         for label, value in preview_headline(preview):
             st.metric(label, value, border=True)
     st.caption(reference_caption(preview))
+    st.caption(spread_caption(preview))
     bid_col, ask_col = st.columns(2)
     with bid_col:
-        show_side(preview, OrderSide.BUY)
+        show_side(preview, OrderSide.BUY, tag)
     with ask_col:
-        show_side(preview, OrderSide.SELL)
+        show_side(preview, OrderSide.SELL, tag)
     for problem in preview.problems:
         st.warning(problem, icon=":material/warning:")
     for shortfall in preview.missing_assets:
@@ -192,10 +217,38 @@ def preview_dialog(request: dict) -> None:
                 shortfall_frame(shortfall),
                 column_config=shortfall_column_config(),
                 hide_index=True,
-                key=f"liq_short_{shortfall.side.value}",
+                key=f"liq_short_{shortfall.side.value}{tag}",
                 alt="Shortfall per market maker",
             )
-        provision_form(request, shortfall)
+        provision_form(preview.certificate_type.value, shortfall, tag)
+
+
+@st.dialog("Liquidity preview", icon=":material/water_drop:", width="large", on_dismiss=close_preview)
+def preview_dialog(request: dict) -> None:
+    books = request["books"]
+    with db_session() as db:
+        if len(books) == 1:
+            ((cert, (bid, ask)),) = books.items()
+            one = attempt(
+                lambda: preview_liquidity_creation(
+                    db, cert, bid, ask, user_id=user.id, dynamic_spread=request["dynamic"]
+                )
+            )
+            previews = None if one is None else [one]
+        else:
+            previews = attempt(
+                lambda: preview_liquidity_for_all(db, books, user_id=user.id, dynamic_spread=request["dynamic"])
+            )
+    if previews is None:
+        return
+    if len(previews) == 1:
+        show_preview(previews[0], "")
+    else:
+        st.caption("Both books are placed in one step, or neither: any shortfall below stops both.")
+        for preview in previews:
+            st.subheader(f"{preview.certificate_type} book", anchor=False)
+            show_preview(preview, f"_{preview.certificate_type}")
+    can_execute = all(p.can_execute for p in previews)
     cancel, confirm = st.columns(2)
     if cancel.button("Cancel", key="liq_cancel", width="stretch"):
         close_preview()
@@ -205,20 +258,26 @@ def preview_dialog(request: dict) -> None:
         type="primary",
         icon=":material/play_arrow:",
         key="liq_execute",
-        disabled=not preview.can_execute,
+        disabled=not can_execute,
         width="stretch",
     ):
         execute(request)
 
 
-def show_result(op: LiquidityOperation) -> None:
+def show_result(ops: list[LiquidityOperation]) -> None:
     with st.container(border=True, key="liq_result_box"):
-        st.success(f"Liquidity created on the {op.certificate_type.value} book.", title="Done", icon=":material/check:")
-        with st.container(horizontal=True):
-            for label, value in result_lines(op):
-                st.metric(label, value)
+        books = " and ".join(f"{op.certificate_type.value}" for op in ops)
+        st.success(
+            f"Liquidity created on the {books} book{'s' if len(ops) > 1 else ''}.",
+            title="Done",
+            icon=":material/check:",
+        )
+        for op in ops:
+            with st.container(horizontal=True):
+                for label, value in result_lines(op):
+                    st.metric(label, value)
         if CASH_MARKET is not None:
-            st.session_state[market_data.OPEN_ON_KEY] = op.certificate_type.value  # the Cash Market opens on this book
+            st.session_state[market_data.OPEN_ON_KEY] = ops[0].certificate_type.value  # the Cash Market opens on it
             st.page_link(
                 CASH_MARKET.path, label="See the orders on the Cash Market", icon=":material/candlestick_chart:"
             )
@@ -230,49 +289,70 @@ st.caption(
     "levels around the reference price. Preview first: nothing is placed until you confirm."
 )
 
-cert = st.segmented_control("Certificate", ["EUA", "CEA"], default="EUA", required=True, key="liq_cert")
+choice = st.segmented_control(
+    "Certificate",
+    ["EUA", "CEA", BOTH],
+    default="EUA",
+    required=True,
+    format_func=lambda c: "Both certificates" if c == BOTH else c,
+    key="liq_cert",
+)
+shown = list(CERTS) if choice == BOTH else [choice]
 with db_session() as db:
-    reference = attempt(lambda: get_market_reference(db, cert, user_id=user.id))
+    references = [attempt(lambda c=c: get_market_reference(db, c, user_id=user.id)) for c in shown]
     providers = get_liquidity_providers(db, user_id=user.id)
-    holders = get_asset_holders(db, cert, user_id=user.id)
-if reference is None:
+    holders = {c: get_asset_holders(db, c, user_id=user.id) for c in shown}
+if any(r is None for r in references):
     st.stop()
 
 st.subheader("Current market")
-with st.container(horizontal=True):
-    st.metric("Best bid", price_text(reference.best_bid), border=True)
-    st.metric("Best ask", price_text(reference.best_ask), border=True)
-    st.metric("Mid", price_text(reference.mid), border=True)
-    st.metric("Reference price", price_text(reference.reference_price), border=True)
-st.caption(reference_caption(reference))
+for reference in references:
+    cert = reference.certificate_type.value
+    with st.container(horizontal=True):
+        if choice == BOTH:
+            st.metric("Book", cert, border=True)
+        st.metric("Best bid", price_text(reference.best_bid), border=True)
+        st.metric("Best ask", price_text(reference.best_ask), border=True)
+        st.metric("Mid", price_text(reference.mid), border=True)
+        st.metric("Reference price", price_text(reference.reference_price), border=True)
+    st.caption(reference_caption(reference))
 with st.container(horizontal=True):
     st.metric(
         "LP EUR available",
         eur(sum((m.eur_available for m in providers), 0)),
-        help=f"{len(providers)} active liquidity provider(s)",
+        help=f"{len(providers)} active liquidity provider(s)" + (", shared by both books" if choice == BOTH else ""),
         border=True,
     )
-    st.metric(
-        f"AH {cert} available",
-        units(sum((m.available(cert) for m in holders), 0)),
-        help=f"{len(holders)} active asset holder(s) holding {cert}",
-        border=True,
-    )
+    for cert in shown:
+        st.metric(
+            f"AH {cert} available",
+            units(sum((m.available(cert) for m in holders[cert]), 0)),
+            help=f"{len(holders[cert])} active asset holder(s) holding {cert}",
+            border=True,
+        )
 
 st.subheader("Target liquidity")
-with st.container(horizontal=True, vertical_alignment="bottom"):
-    st.text_input(
-        "BID liquidity (EUR)",
-        key="liq_bid",
-        placeholder="e.g. 100000",
-        help="EUR the liquidity providers commit to buy orders; 0 for ASK only.",
-    )
-    st.text_input(
-        "ASK liquidity (EUR)",
-        key="liq_ask",
-        placeholder="e.g. 50000",
-        help="EUR value of the certificates the asset holders offer; 0 for BID only.",
-    )
+for cert in shown:
+    suffix = f"_{cert}" if choice == BOTH else ""
+    label = f"{cert} " if choice == BOTH else ""
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input(
+            f"{label}BID liquidity (EUR)",
+            key=f"liq_bid{suffix}",
+            placeholder="e.g. 100000",
+            help="EUR the liquidity providers commit to buy orders; 0 for ASK only.",
+        )
+        st.text_input(
+            f"{label}ASK liquidity (EUR)",
+            key=f"liq_ask{suffix}",
+            placeholder="e.g. 50000",
+            help="EUR value of the certificates the asset holders offer; 0 for BID only.",
+        )
+st.toggle(
+    "Widen spreads when the market is volatile",
+    key="liq_dynamic",
+    help="The levels' offsets times clamp(σ / σ_ref, 1, max), σ from the book's recent trades (never narrower)",
+)
 st.text_input("Notes (optional)", key="liq_notes", max_chars=2000)
 st.button("Preview", type="primary", icon=":material/preview:", key="liq_preview", on_click=open_preview)
 
@@ -281,16 +361,16 @@ if (result := st.session_state.get(RESULT_KEY)) is not None:
 
 st.subheader("Recent operations")
 with db_session() as db:
-    operations = get_liquidity_operations(db, cert, limit=10, user_id=user.id)
+    operations = get_liquidity_operations(db, None if choice == BOTH else choice, limit=10, user_id=user.id)
 if not operations:
-    st.caption(f"No liquidity operations on {cert} yet.")
+    st.caption(f"No liquidity operations on {' or '.join(shown)} yet.")
 else:
     st.dataframe(
         operations_frame(operations),
         column_config=operations_column_config(),
         hide_index=True,
         key="liq_operations",
-        alt=f"Recent liquidity operations on {cert}",
+        alt=f"Recent liquidity operations on {' and '.join(shown)}",
     )
 if OPERATIONS is not None:
     st.page_link(OPERATIONS.path, label="Fills, details and withdrawal on the Operations page", icon=OPERATIONS.icon)

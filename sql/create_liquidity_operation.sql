@@ -7,6 +7,9 @@
 --   never match, so one INSERT serves), one LOCK ledger row per balance row, the operation row with the actual
 --   amounts summed from the inserted orders, a ticket for the operation and one per order.
 --   An idempotency key already used returns that operation and places nothing.
+--   p_policy_id links the operation to the liquidity policy whose run placed it: such operations are not counted
+--   by, nor held to, the admin's manual rate limit. p_spread_multiplier (≥ 1) and p_volatility are what the plan's
+--   level offsets were widened by, and the volatility that asked for it; both are stored on the operation.
 CREATE OR REPLACE FUNCTION create_liquidity_operation(
     p_certificate_type  certificate_type,
     p_plan              jsonb,
@@ -17,13 +20,15 @@ CREATE OR REPLACE FUNCTION create_liquidity_operation(
     p_created_by        bigint,
     p_notes             text,
     p_idempotency_key   text,
-    p_rate_limit        integer
+    p_rate_limit        integer,
+    p_policy_id         bigint DEFAULT NULL,
+    p_spread_multiplier numeric DEFAULT 1,
+    p_volatility        numeric DEFAULT NULL
 )
 RETURNS liquidity_operations
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_cert         asset_type := p_certificate_type::text::asset_type;
     v_op           liquidity_operations;
     v_op_id        bigint;
     v_ticket       ticket_logs;
@@ -51,10 +56,13 @@ BEGIN
         PERFORM raise_error('CB400', 'The liquidity rate limit must be at least one creation per minute');
     END IF;
 
-    -- 1. the acting admin's lock, before the book lock (the only function taking both, always in this order):
-    --    it serialises one admin's creations across both books, so the rate-limit count and the
-    --    idempotency check below are exact
-    PERFORM pg_advisory_xact_lock(7301, (p_created_by % 2147483647)::integer);
+    IF p_policy_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM liquidity_policies WHERE id = p_policy_id AND certificate_type = p_certificate_type) THEN
+        PERFORM raise_error('CB404', format('There is no %s liquidity policy %s', p_certificate_type, p_policy_id));
+    END IF;
+
+    -- 1. the acting admin's lock, before the book lock: the rate-limit count and the idempotency check are exact
+    PERFORM lock_acting_admin(p_created_by);
 
     IF p_idempotency_key IS NOT NULL THEN
         SELECT * INTO v_op FROM liquidity_operations WHERE idempotency_key = p_idempotency_key;
@@ -69,10 +77,11 @@ BEGIN
         END IF;
     END IF;
 
+    -- the manual rate limit: a policy's runs keep the book quoted on their own schedule and neither count nor wait
     SELECT count(*), min(created_at) INTO v_recent, v_oldest
       FROM liquidity_operations
-     WHERE created_by = p_created_by AND created_at > clock_timestamp() - interval '1 minute';
-    IF v_recent >= p_rate_limit THEN
+     WHERE created_by = p_created_by AND policy_id IS NULL AND created_at > clock_timestamp() - interval '1 minute';
+    IF p_policy_id IS NULL AND v_recent >= p_rate_limit THEN
         PERFORM raise_error('CB429', format(
             'Rate limit reached: at most %s liquidity creations per minute per admin. Try again in %s seconds.',
             p_rate_limit,
@@ -85,25 +94,29 @@ BEGIN
     -- the plan as arrays (read once), each order with its side and the balance row its lock lives on
     SELECT array_agg(x.mm_id ORDER BY x.mm_id, x.level), array_agg(x.level ORDER BY x.mm_id, x.level),
            array_agg(x.price ORDER BY x.mm_id, x.level), array_agg(x.quantity ORDER BY x.mm_id, x.level),
-           array_agg(CASE m.mm_type WHEN 'LIQUIDITY_PROVIDER' THEN 'BUY' ELSE 'SELL' END::order_side
-                     ORDER BY x.mm_id, x.level),
+           array_agg(market_maker_side(m.mm_type) ORDER BY x.mm_id, x.level),
            array_agg(b.id ORDER BY x.mm_id, x.level)
       INTO v_mm_ids, v_levels, v_prices, v_quantities, v_sides, v_balance_ids
       FROM jsonb_to_recordset(p_plan) AS x(mm_id bigint, level smallint, price numeric, quantity bigint)
       LEFT JOIN market_maker_clients m ON m.id = x.mm_id
       LEFT JOIN balances b ON b.market_maker_id = m.id
-                          AND b.asset = CASE m.mm_type WHEN 'LIQUIDITY_PROVIDER' THEN 'EUR' ELSE v_cert END;
+                          AND b.asset = order_asset(market_maker_side(m.mm_type), p_certificate_type);
 
     SELECT o.* INTO v_bad
       FROM unnest(v_mm_ids, v_levels, v_prices, v_quantities) AS o(mm_id, level, price, quantity)
      WHERE o.mm_id IS NULL OR o.level IS NULL OR o.level < 1 OR o.quantity IS NULL OR o.quantity < 1
-        OR o.price IS NULL OR o.price <= 0 OR o.price <> round(o.price, 2)
+        OR NOT price_on_tick(p_certificate_type, o.price)
      LIMIT 1;
     IF FOUND THEN
         PERFORM raise_error('CB400', format(
-            'Every planned order needs a market maker, a level from 1, a price above zero in steps of €0.01 '
+            'Every planned order needs a market maker, a level from 1, a price above zero in steps of €%s '
             'and a whole quantity from 1; got market maker %s, level %s, price %s, quantity %s',
-            v_bad.mm_id, v_bad.level, v_bad.price, v_bad.quantity));
+            price_tick(p_certificate_type), v_bad.mm_id, v_bad.level, v_bad.price, v_bad.quantity));
+    END IF;
+    IF p_spread_multiplier IS NULL OR p_spread_multiplier < 1 OR p_volatility < 0 THEN
+        PERFORM raise_error('CB400', format(
+            'A spread multiplier is 1 or more (spreads are never narrowed) and a volatility 0 or more; got %s and %s',
+            p_spread_multiplier, p_volatility));
     END IF;
     IF (SELECT count(*) FROM (SELECT DISTINCT a, l FROM unnest(v_mm_ids, v_levels) AS u(a, l)) d)
        <> cardinality(v_mm_ids) THEN
@@ -171,15 +184,17 @@ BEGIN
             'target_bid_liquidity_eur', p_target_bid, 'target_ask_liquidity_eur', p_target_ask,
             'reference_price', p_reference_price, 'price_source', p_price_source,
             'orders', cardinality(v_mm_ids), 'market_makers', (SELECT count(DISTINCT a) FROM unnest(v_mm_ids) a),
+            'spread_multiplier', p_spread_multiplier, 'volatility', p_volatility, 'policy_id', p_policy_id,
             'notes', p_notes));
 
     INSERT INTO liquidity_operations (
         id, ticket_id, certificate_type, target_bid_liquidity_eur, target_ask_liquidity_eur,
         actual_bid_liquidity_eur, actual_ask_liquidity_eur, market_makers_used, orders_created,
-        reference_price, price_source, idempotency_key, created_by, notes)
+        reference_price, price_source, idempotency_key, created_by, notes, policy_id, spread_multiplier, volatility)
     OVERRIDING SYSTEM VALUE
     VALUES (v_op_id, v_ticket.ticket_id, p_certificate_type, p_target_bid, p_target_ask, 0, 0, '[]', '{}',
-            p_reference_price, p_price_source, p_idempotency_key, p_created_by, p_notes);
+            p_reference_price, p_price_source, p_idempotency_key, p_created_by, p_notes, p_policy_id,
+            p_spread_multiplier, p_volatility);
 
     -- seq (time priority) follows the level, then the market maker: level 1 of everybody queues first.
     -- What was inserted comes back (RETURNING) into arrays: the locks, tickets and actuals below are
@@ -203,7 +218,7 @@ BEGIN
     -- the locks: one LOCK ledger row per balance row, for what that row's new orders hold
     SELECT array_agg(balance_id ORDER BY balance_id), array_agg(amount ORDER BY balance_id)
       INTO v_lock_ids, v_lock_amounts
-      FROM (SELECT balance_id_for(o.mm_id, NULL, CASE o.side WHEN 'BUY' THEN 'EUR' ELSE v_cert END) AS balance_id,
+      FROM (SELECT balance_id_for(o.mm_id, NULL, order_asset(o.side, p_certificate_type)) AS balance_id,
                    o.amount
               FROM (SELECT mm_id, side, sum(locked) AS amount
                       FROM unnest(v_mm_ids, v_sides, v_locked) AS u(mm_id, side, locked)
@@ -227,8 +242,8 @@ BEGIN
            actual_ask_liquidity_eur = s.ask_eur,
            orders_created = v_order_ids,
            market_makers_used = s.used
-      FROM (SELECT coalesce(sum(amount) FILTER (WHERE mm_type = 'LIQUIDITY_PROVIDER'), 0) AS bid_eur,
-                   coalesce(sum(amount) FILTER (WHERE mm_type = 'ASSET_HOLDER'), 0) AS ask_eur,
+      FROM (SELECT coalesce(sum(amount) FILTER (WHERE market_maker_side(mm_type) = 'BUY'), 0) AS bid_eur,
+                   coalesce(sum(amount) FILTER (WHERE market_maker_side(mm_type) = 'SELL'), 0) AS ask_eur,
                    jsonb_agg(jsonb_build_object('id', id, 'name', name, 'mm_type', mm_type, 'amount', amount,
                                                 'quantity', quantity, 'orders', orders) ORDER BY mm_type, id) AS used
               FROM (SELECT m.id, m.name, m.mm_type, sum(o.price * o.quantity) AS amount,

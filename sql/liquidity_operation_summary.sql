@@ -1,7 +1,8 @@
 -- liquidity_operation_summary: one row per liquidity operation, its plan (targets, actuals, reference price)
 -- next to the live state of its orders. The live part is a LATERAL aggregate over the operation's own orders
 -- (index on orders.liquidity_operation_id), so reading one page of operations touches only that page's orders.
--- fill_ratio = filled EUR / actual EUR deployed (NULL when nothing was deployed).
+-- fill_ratio = filled EUR / actual EUR deployed (NULL when nothing was deployed). policy_id names the liquidity
+-- policy whose run placed the operation (NULL for a manual Create Liquidity).
 CREATE OR REPLACE VIEW liquidity_operation_summary AS
 SELECT lo.id,
        lo.created_at,
@@ -30,7 +31,8 @@ SELECT lo.id,
        live.withdrawn_eur,
        live.withdrawn_quantity,
        round(live.filled_eur / nullif(lo.actual_bid_liquidity_eur + lo.actual_ask_liquidity_eur, 0), 4)
-           AS fill_ratio
+           AS fill_ratio,
+       lo.policy_id
 FROM liquidity_operations lo
 JOIN users u ON u.id = lo.created_by
 CROSS JOIN LATERAL (

@@ -13,12 +13,13 @@ import streamlit as st
 
 from core.enums import MarketMakerType, OrderSide
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketReference, SidePlan
-from ui.format import eur
+from ui.format import eur, md_escape
 from ui.market_makers_view import amount_text
 
 PRICE_SOURCE_LABEL = {
     "mid": "Mid of best bid and best ask",
     "last_trade": "Last trade (one side of the book is empty)",
+    "previous_run": "The policy's previous reference (no book but its own, no trade yet)",
     "default": "Configured default price (no book, no trade yet)",
 }
 SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
@@ -145,12 +146,44 @@ def provision_amount(shortfall: AssetShortfall, action: str) -> str:
     return f"{amount:.2f}" if shortfall.asset.value == "EUR" else f"{int(amount)}"
 
 
+def provision_note(shortfall: AssetShortfall, action: str) -> str:
+    """Why the suggested amount is what it is: funding is split evenly, so covering the market maker short by the
+    most can take more than the total shortfall. Markdown-safe (market maker names are escaped)."""
+    asset = shortfall.asset
+    total = amount_text(asset, shortfall.shortfall)
+    if action == "create_new":
+        return (
+            f"Suggested: the shortfall, {total}, split over the new market maker(s). More market makers also "
+            "share the target more thinly, so preview again afterwards."
+        )
+    short = shortfall.market_makers
+    names = ", ".join(md_escape(m.name) for m in short)
+    if shortfall.even_top_up == shortfall.shortfall:
+        return f"Suggested: exactly the shortfall, {total}, split evenly over the short market makers: {names}."
+    worst = max(short, key=lambda m: m.shortfall)
+    return (
+        f"Suggested: {amount_text(asset, shortfall.even_top_up)}, more than the {total} shortfall, because "
+        f"funding is split evenly over the {len(short)} short market makers and {md_escape(worst.name)} is short "
+        f"by {amount_text(asset, worst.shortfall)}: each gets that much, so every one of them is covered "
+        f"({names})."
+    )
+
+
+def spread_caption(preview: LiquidityPreview) -> str:
+    """The spread the levels use, and the volatility behind it."""
+    sigma = "σ n/a (under 10 trades)" if preview.volatility is None else f"σ {preview.volatility * 100:.3f} %"
+    if preview.spread_multiplier == 1:
+        return f"Design spreads (0.2/0.4/0.5 %) · recent trade volatility {sigma}"
+    return f"Spreads widened ×{preview.spread_multiplier.normalize():f} for volatility · {sigma}"
+
+
 def preview_headline(preview: LiquidityPreview) -> list[tuple[str, str]]:
     spread = preview.estimated_spread_pct
     return [
         ("Reference price", price_text(preview.reference_price)),
         ("Orders", f"{preview.total_orders_count:,}"),
         ("Spread", "—" if spread is None else f"{spread}%"),
+        ("Spread ×", f"{preview.spread_multiplier.normalize():f}"),
     ]
 
 

@@ -23,6 +23,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "pages/create_liquidity.py", "Create Liquidity", ":material/water_drop:", (Role.ADMIN,), "create-liquidity"
     ),
+    PageSpec(
+        "pages/liquidity_policies.py",
+        "Liquidity Policies",
+        ":material/autorenew:",
+        (Role.ADMIN, Role.ANALYST),
+        "liquidity-policies",
+    ),
     PageSpec("pages/operations.py", "Operations", ":material/monitoring:", (Role.ADMIN, Role.ANALYST), "operations"),
     PageSpec(
         "pages/market_makers.py", "Market Makers", ":material/groups:", (Role.ADMIN, Role.ANALYST), "market-makers"

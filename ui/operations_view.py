@@ -43,6 +43,7 @@ OPERATION_COLUMNS: dict[str, str] = {
     "created_at": "Time (UTC)",
     "ticket_id": "Ticket",
     "certificate_type": "Certificate",
+    "source": "Source",
     "reference_price": "Reference price",
     "price_source": "Price source",
     "target_bid_liquidity_eur": "Target BID EUR",
@@ -99,7 +100,12 @@ def _utc(moment: datetime) -> str:
 def operations_frame(rows: Sequence[OperationSummary]) -> pd.DataFrame:
     """One row per operation, in the given order, with exact values."""
     records = [
-        {**r.model_dump(), "market_makers": ", ".join(r.market_maker_names), "created_at": _utc(r.created_at)}
+        {
+            **r.model_dump(),
+            "market_makers": ", ".join(r.market_maker_names),
+            "created_at": _utc(r.created_at),
+            "source": "Manual" if r.policy_id is None else "Policy",
+        }
         for r in rows
     ]
     frame = pd.DataFrame.from_records(records, columns=list(OPERATION_COLUMNS))

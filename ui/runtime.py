@@ -18,12 +18,14 @@ from core.db import (
 from core.errors import DatabaseUnavailable
 from core.schema import SchemaDriftError, head_problems
 from core.seed import database_is_empty, seed_demo_data
+from core.worker import spawn_beside_app
 
 
 @st.cache_resource(show_spinner="Starting the database…")
 def _session_factory(database_url: str | None) -> sessionmaker[Session]:
     if database_url is None:
-        engine = make_engine(embedded_url())
+        url = embedded_url()
+        engine = make_engine(url)
         try:
             migrate(engine)
         except SchemaDriftError as exc:
@@ -34,6 +36,9 @@ def _session_factory(database_url: str | None) -> sessionmaker[Session]:
                 passwords = seed_demo_data(db)
                 lines = "\n".join(f"    {user:8} {password}" for user, password in passwords.items())
                 print(f"\nDemo data loaded. Sign in with (shown once, not stored):\n{lines}\n", flush=True)
+        # the embedded default runs its own job worker (liquidity policies), stopped with this process;
+        # with DATABASE_URL, operators run `python -m core.worker` themselves, as many as they like
+        spawn_beside_app(url)
         return factory
     engine = make_engine(normalize_url(database_url))
     if (problem := head_problems(engine)) is not None:

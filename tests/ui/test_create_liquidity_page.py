@@ -8,6 +8,7 @@ from core.liquidity_service import get_liquidity_operations
 from core.market_makers import get_market_makers
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
 from tests.ui.conftest import texts
+from ui.format import md_escape
 from ui.navigation import PAGES
 
 PAGE = "pages/create_liquidity.py"
@@ -116,3 +117,52 @@ def test_only_admins_have_the_page_in_their_menu():
     (spec,) = [p for p in PAGES if p.path == PAGE]
 
     assert spec.roles == (Role.ADMIN,)
+
+
+def test_both_certificates_are_previewed_and_placed_together(open_app, db, actors):
+    make_providers(db, actors.admin, 2)
+    make_holders(db, actors.admin, 2, cert="CEA")
+    make_holders(db, actors.admin, 2, cert="EUA", prefix="AH EUA")
+    at = open_app(actors.admin, PAGE)
+    at.segmented_control(key="liq_cert").set_value("Both").run()
+    for key, value in (("liq_bid_CEA", "4000"), ("liq_ask_CEA", "3000"), ("liq_bid_EUA", "6000"), ("liq_ask_EUA", "0")):
+        at.text_input(key=key).set_value(value)
+    at = at.button(key="liq_preview").click().run()
+
+    assert not at.exception and not at.error
+    assert [s.value for s in at.subheader if s.value.endswith("book")] == ["CEA book", "EUA book"]
+    at.button(key="liq_execute").click().run()
+
+    assert not at.exception
+    operations = get_liquidity_operations(db, user_id=actors.admin.id)
+    assert sorted(op.certificate_type.value for op in operations) == ["CEA", "EUA"]
+    assert any("CEA and EUA books" in s for s in texts(at.success))
+
+
+def test_a_shortfall_on_either_book_holds_back_both_and_names_the_short_market_makers_as_typed(open_app, db, actors):
+    hostile = "Firm [pwn](http://example.invalid/x)"
+    make_providers(db, actors.admin, 1)
+    make_holders(db, actors.admin, 1, certificates=5, cert="EUA", prefix=hostile)
+    make_holders(db, actors.admin, 1, cert="CEA")
+    at = open_app(actors.admin, PAGE)
+    at.segmented_control(key="liq_cert").set_value("Both").run()
+    for key, value in (("liq_bid_CEA", "1000"), ("liq_ask_CEA", "1000"), ("liq_bid_EUA", "0"), ("liq_ask_EUA", "8000")):
+        at.text_input(key=key).set_value(value)
+    at = at.button(key="liq_preview").click().run()
+
+    assert at.button(key="liq_execute").disabled is True
+    assert any(md_escape(hostile) in c for c in texts(at.caption))
+    assert at.text_input(key="liq_prov_amount_SELL_fund_existing_EUA").value != ""
+    assert count_rows(db, "orders") == 0
+
+
+def test_widening_spreads_is_offered_and_shown_in_the_preview(open_app, db, actors):
+    make_providers(db, actors.admin, 1)
+    at = open_app(actors.admin, PAGE)
+    at.toggle(key="liq_dynamic").set_value(True)
+
+    at = _preview(at, "1000", "0")
+
+    assert not at.exception
+    assert any(c.startswith("Design spreads") and "σ n/a" in c for c in texts(at.caption))  # no trades: ×1
+    assert {m.label: m.value for m in at.metric}["Spread ×"] == "1"

@@ -90,8 +90,8 @@ def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
     text = csv_bytes(frame).decode()
 
     header, row = text.splitlines()
-    assert header.startswith("Time (UTC),Ticket,Certificate,Reference price,Price source,Target BID EUR")
-    assert "2026-03-04 05:06:07,TKT-2026-000007,CEA,14.0000,default,1000.00,999.97,500.00,499.91" in row
+    assert header.startswith("Time (UTC),Ticket,Certificate,Source,Reference price,Price source,Target BID EUR")
+    assert "2026-03-04 05:06:07,TKT-2026-000007,CEA,Manual,14.0000,default,1000.00,999.97,500.00,499.91" in row
     assert '"AH 1, LP 1"' in row
     assert row.endswith(",0.0001,admin,7")
 
@@ -224,3 +224,9 @@ def test_the_levels_chart_adds_up_the_operations_resting_quantity_per_price_over
     assert series["Book BID"] == ([13.97], [20])
     assert series["This operation BID"] == ([13.97], [15])
     assert series["This operation ASK"] == ([14.03], [7])
+
+
+def test_operations_placed_by_a_liquidity_policy_are_labelled_as_such():
+    frame = operations_frame([summary(), summary(id=8, policy_id=3)])
+
+    assert list(frame["Source"]) == ["Manual", "Policy"]

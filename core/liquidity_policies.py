@@ -1,0 +1,341 @@
+"""Liquidity policies: standing targets that keep each book quoted, run by the worker (core.policy_jobs) or now.
+
+A run (``run_policy``) is one transaction: ``begin_policy_run`` takes the locks every liquidity write takes (the
+acting admin's, the book's, the policy row's, the balance rows' in id order), everything is read under them,
+``core.policy_rules.decide`` says what to do, and the orders go through the same stored function as Create
+Liquidity (``create_liquidity_operation``), linked to the policy. Every run is recorded, skipped ones included.
+The kill switch (``pause_liquidity``, in core.kill_switch) withdraws every policy order of both books and pauses
+every policy at once; schedules and each book at a glance are in core.policy_schedule.
+"""
+
+from decimal import Decimal
+
+from croniter import croniter
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.auth import require_role
+from core.config import get_settings
+from core.enums import CertificateType, OrderSide, Role
+from core.errors import ValidationError
+from core.kill_switch import get_kill_switch, kill_switch_state, pause_liquidity, resume_liquidity
+from core.liquidity_models import FundedMarketMaker, LiquidityPreview
+from core.liquidity_service import market_volatility, place_operation, price_tick_of
+from core.policy_models import (
+    LiquidityPolicy,
+    PolicyRun,
+)
+from core.policy_rules import Decision, OwnOrder, RunInputs, decide
+from core.sqlcall import unit_of_work
+from core.validation import parse_decimal, parse_enum, parse_eur, parse_notes
+
+ADMIN = Role.ADMIN
+READERS = (Role.ADMIN, Role.ANALYST)
+MAX_RUNS_PAGE = 1000
+
+_POLICY_SQL = """
+SELECT p.*, u.username AS updated_by_username
+  FROM liquidity_policies p JOIN users u ON u.id = p.updated_by
+ WHERE CAST(:c AS certificate_type) IS NULL OR p.certificate_type = CAST(:c AS certificate_type)
+ ORDER BY p.certificate_type
+"""
+_RUNS_SQL = """
+SELECT * FROM liquidity_policy_runs
+ WHERE CAST(:c AS certificate_type) IS NULL OR certificate_type = CAST(:c AS certificate_type)
+ ORDER BY created_at DESC, id DESC
+ LIMIT :lim OFFSET :off
+"""
+# the book as others made it: the best prices without the policy's own resting orders (walking the book's
+# price index from the top, skipping the policy's own)
+_OTHERS_BEST_SQL = """
+SELECT (SELECT price FROM orders o
+         WHERE o.certificate_type = :c AND o.side = 'BUY' AND o.status IN ('OPEN', 'PARTIALLY_FILLED')
+           AND NOT EXISTS (SELECT 1 FROM liquidity_operations lo
+                            WHERE lo.id = o.liquidity_operation_id AND lo.policy_id = :p)
+         ORDER BY o.price DESC, o.seq LIMIT 1) AS best_bid,
+       (SELECT price FROM orders o
+         WHERE o.certificate_type = :c AND o.side = 'SELL' AND o.status IN ('OPEN', 'PARTIALLY_FILLED')
+           AND NOT EXISTS (SELECT 1 FROM liquidity_operations lo
+                            WHERE lo.id = o.liquidity_operation_id AND lo.policy_id = :p)
+         ORDER BY o.price ASC, o.seq LIMIT 1) AS best_ask,
+       (SELECT last_price FROM best_prices(:c)) AS last_price,
+       (SELECT reference_price FROM liquidity_policy_runs
+         WHERE policy_id = :p AND reference_price IS NOT NULL ORDER BY id DESC LIMIT 1) AS previous_reference,
+       clock_timestamp() AS now
+"""
+_OWN_COLUMNS = ", ".join(OwnOrder.__dataclass_fields__)  # in the dataclass's order
+# the market makers whose balance rows the run locked, as the planner sees them
+_LOCKED_MARKET_MAKERS_SQL = """
+SELECT m.id, m.name, m.mm_type, b.available
+  FROM balances b JOIN market_maker_clients m ON m.id = b.market_maker_id
+ WHERE b.id = ANY (:ids) AND m.is_active AND b.asset = order_asset(market_maker_side(m.mm_type), :c)
+ ORDER BY m.id
+"""
+
+
+# ---- saving and reading policies -------------------------------------------------------------------------------
+
+
+def _parse_pct(value: object, what: str) -> Decimal:
+    number = parse_decimal(value, what)
+    if not Decimal(0) < number <= 100:
+        raise ValidationError(f"{what} is a percentage above 0 and at most 100, got {number}")
+    if number != number.quantize(Decimal("0.001")):
+        raise ValidationError(f"{what} has at most 3 decimals, got {number}")
+    return number
+
+
+def _parse_int(value: object, what: str, low: int, high: int, unit: str) -> int:
+    number = parse_decimal(value, what)
+    if number != number.to_integral_value() or not low <= number <= high:
+        raise ValidationError(f"{what} is a whole number of {unit} from {low:,} to {high:,}, got {number}")
+    return int(number)
+
+
+def _parse_price_bound(value: object, what: str) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_eur(value, what)
+
+
+def parse_cron(value: object) -> str | None:
+    """A standard 5-field cron expression (minute hour day month weekday, in UTC), or None for none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"The cron schedule is text like '*/5 * * * *', got {value!r}")
+    fields = value.split()
+    if len(fields) != 5 or not croniter.is_valid(" ".join(fields)):
+        raise ValidationError(
+            f"'{value.strip()}' is not a cron schedule: 5 fields (minute hour day-of-month month day-of-week), "
+            "e.g. '*/5 * * * *' for every five minutes or '0 7-18 * * 1-5' hourly on weekdays"
+        )
+    return " ".join(fields)
+
+
+def _parse_bool(value: object, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"{what} is yes or no (True or False), got {value!r}")
+    return value
+
+
+def save_policy(
+    db: Session,
+    certificate_type: object,
+    *,
+    user_id: int,
+    bid_depth_eur: object,
+    ask_depth_eur: object,
+    refresh_tolerance_pct: object = Decimal("0.5"),
+    top_up_below_pct: object = Decimal("80"),
+    max_order_age_minutes: object = 60,
+    price_floor: object = None,
+    price_ceiling: object = None,
+    dynamic_spread: object = False,
+    interval_seconds: object = 60,
+    cron: object = None,
+    enabled: object = True,
+    notes: object = None,
+) -> LiquidityPolicy:
+    """Create or update the one policy of a book (admins only; audited with the policy before and after).
+
+    Its runs act as the admin who saved it last. ``cron`` (5 fields, UTC), when given, schedules the runs
+    instead of ``interval_seconds``.
+    """
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    bid = parse_eur(bid_depth_eur, "BID depth", allow_zero=True)
+    ask = parse_eur(ask_depth_eur, "ASK depth", allow_zero=True)
+    if bid == 0 and ask == 0:
+        raise ValidationError("Set a BID or an ASK depth above zero (one side alone is fine)")
+    floor = _parse_price_bound(price_floor, "Price floor")
+    ceiling = _parse_price_bound(price_ceiling, "Price ceiling")
+    if floor is not None and ceiling is not None and floor >= ceiling:
+        raise ValidationError(f"The price floor €{floor} must be below the price ceiling €{ceiling}")
+    params = {
+        "c": cert.value,
+        "bid": bid,
+        "ask": ask,
+        "tolerance": _parse_pct(refresh_tolerance_pct, "Refresh tolerance (%)"),
+        "top_up": _parse_pct(top_up_below_pct, "Top up below (%)"),
+        "age": _parse_int(max_order_age_minutes, "Maximum order age", 1, 10_080, "minutes"),
+        "floor": floor,
+        "ceiling": ceiling,
+        "dynamic": _parse_bool(dynamic_spread, "Dynamic spread"),
+        "interval": _parse_int(interval_seconds, "Run interval", 5, 86_400, "seconds"),
+        "cron": parse_cron(cron),
+        "enabled": _parse_bool(enabled, "Enabled"),
+        "notes": parse_notes(notes),
+        "by": user_id,
+    }
+    with unit_of_work(db):
+        require_role(db, user_id, ADMIN, "save a liquidity policy")
+        db.execute(
+            text(
+                "SELECT save_liquidity_policy(:c, :bid, :ask, :tolerance, :top_up, :age, :floor, :ceiling, :dynamic, "
+                ":interval, :cron, :enabled, :notes, :by)"
+            ),
+            params,
+        )
+        return policies_now(db, cert)[0]
+
+
+def policies_now(db: Session, cert: CertificateType | None = None) -> list[LiquidityPolicy]:
+    """The policies as they are (inside the caller's unit of work, no role check: for core's own use)."""
+    rows = db.execute(text(_POLICY_SQL), {"c": cert.value if cert else None}).mappings()
+    return [LiquidityPolicy.model_validate(r) for r in rows]
+
+
+def get_policies(db: Session, *, user_id: int) -> list[LiquidityPolicy]:
+    """Every book's policy (admins and analysts)."""
+    with unit_of_work(db):
+        require_role(db, user_id, READERS, "view liquidity policies")
+        return policies_now(db)
+
+
+def get_policy_runs(
+    db: Session, *, user_id: int, certificate_type: object = None, limit: int = 100, offset: int = 0
+) -> list[PolicyRun]:
+    """Runs, newest first (admins and analysts); ``offset`` pages further back."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type") if certificate_type is not None else None
+    lim = _parse_int(limit, "Number of runs", 1, MAX_RUNS_PAGE, "runs")
+    off = _parse_int(offset, "Offset", 0, 10**9, "runs")
+    with unit_of_work(db):
+        require_role(db, user_id, READERS, "view liquidity policy runs")
+        rows = db.execute(text(_RUNS_SQL), {"c": cert.value if cert else None, "lim": lim, "off": off}).mappings()
+        return [PolicyRun.model_validate(r) for r in rows]
+
+
+def count_policy_runs(db: Session, *, user_id: int, certificate_type: object = None) -> int:
+    cert = parse_enum(CertificateType, certificate_type, "certificate type") if certificate_type is not None else None
+    with unit_of_work(db):
+        require_role(db, user_id, READERS, "view liquidity policy runs")
+        return db.execute(
+            text(
+                "SELECT count(*) FROM liquidity_policy_runs "
+                "WHERE CAST(:c AS certificate_type) IS NULL OR certificate_type = CAST(:c AS certificate_type)"
+            ),
+            {"c": cert.value if cert else None},
+        ).scalar_one()
+
+
+# ---- one run ----------------------------------------------------------------------------------------------------
+
+
+def run_policy(db: Session, certificate_type: object, *, user_id: int) -> PolicyRun:
+    """One maintenance cycle of the book's policy, now, in one transaction, acting as ``user_id`` (an admin).
+
+    What it does and why is in the returned run (``core.policy_rules`` has the rules); it is recorded whatever
+    it did. Two runs at the same moment queue on the locks: the second sees what the first placed.
+    """
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    with unit_of_work(db):
+        require_role(db, user_id, ADMIN, "run a liquidity policy")
+        locked = db.execute(text("SELECT begin_policy_run(:c, :by)"), {"c": cert.value, "by": user_id}).scalar_one()
+        inputs = _read_inputs(db, cert, locked)
+        decision = decide(inputs)
+        return _carry_out(db, inputs, decision, user_id)
+
+
+def _read_inputs(db: Session, cert: CertificateType, locked_balance_ids: list[int]) -> RunInputs:
+    """What the run decides from, read under its locks."""
+    settings = get_settings()
+    policy = policies_now(db, cert)[0]
+    book = db.execute(text(_OTHERS_BEST_SQL), {"c": cert.value, "p": policy.id}).mappings().one()
+    own = db.execute(text(f"SELECT {_OWN_COLUMNS} FROM liquidity_policy_orders WHERE policy_id = :p"), {"p": policy.id})
+    makers = db.execute(text(_LOCKED_MARKET_MAKERS_SQL), {"ids": locked_balance_ids, "c": cert.value}).mappings()
+    sigma, multiplier = market_volatility(db, cert)
+    return RunInputs(
+        policy=policy,
+        kill_switch=kill_switch_state(db),
+        now=book["now"],
+        own=[OwnOrder(r[0], OrderSide(r[1]), *r[2:]) for r in own],
+        others_best_bid=book["best_bid"],
+        others_best_ask=book["best_ask"],
+        last_price=book["last_price"],
+        previous_reference=book["previous_reference"],
+        default_price=settings.default_prices[cert],
+        market_makers=[FundedMarketMaker.model_validate(m) for m in makers],
+        volatility=sigma,
+        spread_multiplier=multiplier if policy.dynamic_spread else Decimal(1),
+        levels=settings.liquidity_levels,
+        tick=price_tick_of(db, cert),
+    )
+
+
+def _carry_out(db: Session, inputs: RunInputs, decision: Decision, user_id: int) -> PolicyRun:
+    """Withdraw, place, record: the decision's writes, in the run's transaction."""
+    policy = inputs.policy
+    withdrawn = 0
+    if decision.withdraw:
+        withdrawn = db.execute(
+            text(
+                "SELECT coalesce(sum(orders_cancelled), 0) "
+                "FROM withdraw_liquidity_orders(CAST(:ids AS bigint[]), :by, :why)"
+            ),
+            {
+                "ids": decision.withdraw,
+                "by": user_id,
+                "why": f"{policy.certificate_type} policy run: {decision.action}",
+            },
+        ).scalar_one()
+    operation = None
+    if decision.plans:
+        bid_plan, ask_plan = decision.plans.get(OrderSide.BUY), decision.plans.get(OrderSide.SELL)
+        reference, source = decision.placed_around or (decision.reference, decision.price_source)
+        preview = LiquidityPreview(
+            certificate_type=policy.certificate_type,
+            bid_amount_eur=policy.bid_depth_eur if bid_plan else Decimal(0),
+            ask_amount_eur=policy.ask_depth_eur if ask_plan else Decimal(0),
+            reference_price=reference,
+            price_source=source,
+            best_bid=inputs.others_best_bid,
+            best_ask=inputs.others_best_ask,
+            last_price=inputs.last_price,
+            bid_plan=bid_plan,
+            ask_plan=ask_plan,
+            spread_multiplier=decision.spread_multiplier,
+            volatility=inputs.volatility,
+        )
+        note = f"Liquidity policy run ({decision.action.replace('_', ' ')})"
+        operation = place_operation(db, preview, user_id, notes=note, policy_id=policy.id)
+    row = (
+        db.execute(
+            text(
+                "SELECT * FROM record_policy_run(:p, :action, :reason, :op, :placed, :withdrawn, :ref, :source, "
+                ":multiplier, :volatility, :by, :bid_before, :ask_before)"
+            ),
+            {
+                "p": policy.id,
+                "action": decision.action,
+                "reason": decision.reason,
+                "op": operation.id if operation else None,
+                "placed": operation.orders_count if operation else 0,
+                "withdrawn": withdrawn,
+                "ref": decision.reference,
+                "source": decision.price_source,
+                "multiplier": decision.spread_multiplier,
+                "volatility": inputs.volatility,
+                "by": user_id,
+                "bid_before": sum((o.resting_eur for o in inputs.own if o.side is OrderSide.BUY), Decimal(0)),
+                "ask_before": sum((o.resting_eur for o in inputs.own if o.side is OrderSide.SELL), Decimal(0)),
+            },
+        )
+        .mappings()
+        .one()
+    )
+    return PolicyRun.model_validate(row)
+
+
+# the kill switch lives in core.kill_switch; its calls are part of this module's API too
+__all__ = [
+    "count_policy_runs",
+    "get_kill_switch",
+    "get_policies",
+    "get_policy_runs",
+    "parse_cron",
+    "pause_liquidity",
+    "policies_now",
+    "resume_liquidity",
+    "run_policy",
+    "save_policy",
+]

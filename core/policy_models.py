@@ -1,0 +1,101 @@
+"""Records of liquidity policies: the policy, one run of it, the kill switch, and a book's policy at a glance."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from core.enums import CertificateType
+from core.liquidity_models import PriceSource
+from core.models import Record
+
+PolicyAction = Literal["placed", "refreshed", "topped_up", "none", "skipped"]
+
+
+class LiquidityPolicy(Record):
+    """The standing liquidity of one book: targets per side, when to refresh or top up, the price band, the
+    schedule (``cron`` when set, else every ``interval_seconds``), and who its runs act as (``updated_by``)."""
+
+    id: int
+    certificate_type: CertificateType
+    bid_depth_eur: Decimal
+    ask_depth_eur: Decimal
+    refresh_tolerance_pct: Decimal
+    top_up_below_pct: Decimal
+    max_order_age_minutes: int
+    price_floor: Decimal | None
+    price_ceiling: Decimal | None
+    dynamic_spread: bool
+    interval_seconds: int
+    cron: str | None
+    enabled: bool
+    paused: bool  # disabled by the kill switch (resume re-enables it)
+    notes: str | None
+    updated_by: int
+    updated_by_username: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def schedule(self) -> str:
+        return f"cron {self.cron}" if self.cron else f"every {self.interval_seconds} s"
+
+
+class PolicyRun(Record):
+    """One maintenance cycle of a policy: what it did and why, and how the book stood afterwards."""
+
+    id: int
+    policy_id: int
+    certificate_type: CertificateType
+    action: PolicyAction
+    reason: str
+    operation_id: int | None
+    placed_orders: int
+    withdrawn_orders: int
+    reference_price: Decimal | None
+    price_source: PriceSource | None
+    spread_multiplier: Decimal
+    volatility: Decimal | None
+    bid_target_eur: Decimal
+    ask_target_eur: Decimal
+    bid_resting_before_eur: Decimal  # when the run began
+    ask_resting_before_eur: Decimal
+    bid_resting_eur: Decimal  # once it was done
+    ask_resting_eur: Decimal
+    acted_by: int | None
+    created_at: datetime
+
+
+class KillSwitch(Record):
+    paused: bool
+    reason: str | None  # typed by the admin who paused
+    changed_by: int | None
+    changed_by_username: str | None
+    changed_at: datetime | None
+    policies_running: int = 0  # enabled policies (none while paused)
+
+
+class PauseResult(Record):
+    ticket_id: str
+    orders_withdrawn: int
+    eur_unlocked: Decimal
+    certificates_unlocked: int
+    policies_paused: int
+
+
+class ResumeResult(Record):
+    ticket_id: str
+    policies_resumed: int
+
+
+class PolicyStatus(Record):
+    """A book's policy at a glance, for its card: the policy, what rests now per side, the last run, when the
+    next one is due, and the volatility the next run would see."""
+
+    policy: LiquidityPolicy
+    bid_resting_eur: Decimal
+    ask_resting_eur: Decimal
+    resting_orders: int
+    last_run: PolicyRun | None
+    next_due_at: datetime | None  # None while disabled or paused
+    volatility: Decimal | None
+    spread_multiplier: Decimal  # what the next full placement would use

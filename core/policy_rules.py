@@ -1,0 +1,333 @@
+"""What one run of a liquidity policy does: a pure decision from what the run read under its locks.
+
+The rules, in order (each tested in tests/integration/test_liquidity_policies.py):
+1. skip while liquidity is paused or the policy is disabled;
+2. the reference is the mid of the book without the policy's own orders, else the last trade, else the previous
+   run's reference, else the configured default (the policy never chases its own quotes);
+3. outside the price band: withdraw what rests and skip;
+4. nothing resting: place the full plan;
+5. refresh (withdraw all, place afresh around the new reference) when the reference moved more than the
+   tolerance from the one the resting orders were placed around, an order is older than the maximum age, or the
+   policy was saved since they were placed;
+6. top up a side whose resting value fell below ``top_up_below_pct`` % of its target (what a full plan of that
+   side rests, at the reference and spread its orders were placed with), by replacing that side;
+7. otherwise nothing.
+A side its market makers cannot fund, or that would trade at once (post-only), is left out and named in the
+reason with its shortfall; the other side is still maintained. Planning counts what the run's own withdrawals
+give back, so replacing a side never needs more than the market makers hold.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from core.config import LiquidityLevels
+from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
+from core.errors import ValidationError
+from core.liquidity_models import FundedMarketMaker, PriceSource, SidePlan
+from core.planning import REFERENCE_QUANTUM, SIDE_LABEL, SIDE_MM_TYPE, crossing_problems, plan_side, shortfall_of
+from core.policy_models import KillSwitch, LiquidityPolicy, PolicyAction
+
+SIDES = (OrderSide.BUY, OrderSide.SELL)
+
+
+@dataclass(frozen=True)
+class OwnOrder:
+    """One of the policy's resting orders (liquidity_policy_orders)."""
+
+    id: int
+    side: OrderSide
+    price: Decimal
+    resting_eur: Decimal
+    locked_amount: Decimal
+    market_maker_id: int
+    created_at: datetime
+    placed_reference: Decimal
+    placed_price_source: PriceSource
+    placed_spread_multiplier: Decimal
+    placed_at: datetime
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """Everything a run decides from, read under its locks."""
+
+    policy: LiquidityPolicy
+    kill_switch: KillSwitch
+    now: datetime
+    own: Sequence[OwnOrder]
+    others_best_bid: Decimal | None  # the book without the policy's own orders
+    others_best_ask: Decimal | None
+    last_price: Decimal | None
+    previous_reference: Decimal | None
+    default_price: Decimal
+    market_makers: Sequence[FundedMarketMaker]  # active, of both sides, available as it is now
+    volatility: Decimal | None
+    spread_multiplier: Decimal  # for a full placement (1 unless the policy's spread is dynamic)
+    levels: LiquidityLevels
+    tick: Decimal
+
+
+@dataclass
+class Decision:
+    action: PolicyAction
+    reason: str
+    reference: Decimal | None = None  # the run's reference (rule 2)
+    price_source: PriceSource | None = None
+    spread_multiplier: Decimal = Decimal(1)  # what the plans' offsets were widened by
+    withdraw: list[int] = field(default_factory=list)
+    plans: dict[OrderSide, SidePlan] = field(default_factory=dict)
+    # what the plans are centred on, when not the run's reference (a top-up keeps the resting quote's)
+    placed_around: tuple[Decimal, PriceSource] | None = None
+
+
+def choose_policy_reference(inputs: RunInputs) -> tuple[Decimal, PriceSource]:
+    if inputs.others_best_bid is not None and inputs.others_best_ask is not None:
+        return ((inputs.others_best_bid + inputs.others_best_ask) / 2).quantize(REFERENCE_QUANTUM), "mid"
+    if inputs.last_price is not None:
+        return inputs.last_price.quantize(REFERENCE_QUANTUM), "last_trade"
+    if inputs.previous_reference is not None:
+        return inputs.previous_reference.quantize(REFERENCE_QUANTUM), "previous_run"
+    return inputs.default_price.quantize(REFERENCE_QUANTUM), "default"
+
+
+def side_target(policy: LiquidityPolicy, side: OrderSide) -> Decimal:
+    return policy.bid_depth_eur if side is OrderSide.BUY else policy.ask_depth_eur
+
+
+def eur_text(value: Decimal) -> str:
+    return f"€{value:,.2f}"
+
+
+def amount_text(asset: AssetType, value: Decimal) -> str:
+    return f"{value:,.2f} EUR" if asset is AssetType.EUR else f"{int(value):,} {asset.value}"
+
+
+def _pct(value: Decimal) -> str:
+    return f"{value.normalize():f} %"
+
+
+@dataclass(frozen=True)
+class SideOutcome:
+    plan: SidePlan | None  # None: it cannot be placed
+    problem: str | None  # why not, as a sentence part ("ASK short by 701 CEA …")
+    target_value: Decimal | None  # what a full plan of the side rests (None when it cannot be planned)
+
+
+def plan_for_side(
+    inputs: RunInputs, side: OrderSide, reference: Decimal, multiplier: Decimal, freed: dict[int, Decimal]
+) -> SideOutcome:
+    """The side's plan at ``reference`` with the market makers' holdings after the run's withdrawals (``freed``
+    per market maker), or why it cannot be placed."""
+    policy = inputs.policy
+    mm_type = SIDE_MM_TYPE[side]
+    mms = [
+        m.model_copy(update={"available": m.available + freed.get(m.id, Decimal(0))})
+        for m in inputs.market_makers
+        if m.mm_type is mm_type
+    ]
+    if mm_type is MarketMakerType.ASSET_HOLDER:
+        mms = [m for m in mms if m.available > 0]  # an asset holder with none of this certificate serves no book
+    cert: CertificateType = policy.certificate_type
+    try:
+        plan = plan_side(side, cert, reference, side_target(policy, side), mms, inputs.levels, inputs.tick, multiplier)
+    except ValidationError as exc:
+        return SideOutcome(None, f"{SIDE_LABEL[side]} not placed: {exc.message}", None)
+    if (short := shortfall_of(plan)) is not None:
+        who = (
+            "no active market maker can serve it"
+            if short.no_market_makers
+            else (
+                f"{len(short.market_makers)} market maker(s) hold {amount_text(short.asset, short.available)} "
+                f"of the {amount_text(short.asset, short.required)} they need"
+            )
+        )
+        return SideOutcome(
+            None, f"{SIDE_LABEL[side]} short by {amount_text(short.asset, short.shortfall)} ({who})", plan.total_eur
+        )
+    return SideOutcome(plan, None, plan.total_eur)
+
+
+def _post_only(plan: SidePlan, best_bid: Decimal | None, best_ask: Decimal | None) -> str | None:
+    bids, asks = (plan.level_prices, ()) if plan.side is OrderSide.BUY else ((), plan.level_prices)
+    problems = crossing_problems(bids, asks, best_bid, best_ask)
+    return f"{SIDE_LABEL[plan.side]} not placed: {problems[0]}" if problems else None
+
+
+def _freed(orders: Sequence[OwnOrder]) -> dict[int, Decimal]:
+    freed: dict[int, Decimal] = {}
+    for o in orders:
+        freed[o.market_maker_id] = freed.get(o.market_maker_id, Decimal(0)) + o.locked_amount
+    return freed
+
+
+def _best(own_left: Sequence[OwnOrder], inputs: RunInputs) -> tuple[Decimal | None, Decimal | None]:
+    """The book's best bid and ask once the run's withdrawals are gone: others' orders and what stays of its own."""
+    bids = [p for p in (inputs.others_best_bid, *(o.price for o in own_left if o.side is OrderSide.BUY)) if p]
+    asks = [p for p in (inputs.others_best_ask, *(o.price for o in own_left if o.side is OrderSide.SELL)) if p]
+    return max(bids, default=None), min(asks, default=None)
+
+
+def _place(
+    inputs: RunInputs, sides: Sequence[OrderSide], reference: Decimal, multiplier: Decimal, withdrawn: set[int]
+) -> tuple[dict[OrderSide, SidePlan], list[str]]:
+    """Plans for ``sides`` once the ``withdrawn`` orders are gone, and why any of them cannot be placed."""
+    best_bid, best_ask = _best([o for o in inputs.own if o.id not in withdrawn], inputs)
+    plans: dict[OrderSide, SidePlan] = {}
+    problems: list[str] = []
+    for side in sides:
+        freed = _freed([o for o in inputs.own if o.id in withdrawn and o.side is side])
+        outcome = plan_for_side(inputs, side, reference, multiplier, freed)
+        problem = outcome.problem or (_post_only(outcome.plan, best_bid, best_ask) if outcome.plan else None)
+        if problem is not None:
+            problems.append(problem)
+        elif outcome.plan is not None:
+            plans[side] = outcome.plan
+    return plans, problems
+
+
+def _maintained(policy: LiquidityPolicy) -> list[OrderSide]:
+    return [side for side in SIDES if side_target(policy, side) > 0]
+
+
+def _placed_text(plans: dict[OrderSide, SidePlan], reference: Decimal, source: PriceSource) -> str:
+    sides = " and ".join(f"{SIDE_LABEL[s]} {eur_text(p.total_eur)}" for s, p in sorted(plans.items()))
+    return f"placed {sides} around {eur_text(reference)} ({source.replace('_', ' ')})"
+
+
+def _outcome(
+    inputs: RunInputs,
+    action: PolicyAction,
+    why: str,
+    reference: Decimal,
+    source: PriceSource,
+    multiplier: Decimal,
+    withdraw: list[int],
+    sides: Sequence[OrderSide],
+) -> Decision:
+    """Place ``sides`` (after withdrawing ``withdraw``); ``action`` if anything is placed, else "skipped"."""
+    plans, problems = _place(inputs, sides, reference, multiplier, set(withdraw))
+    withdrew = f"withdrew {len(withdraw)} order(s) and " if withdraw else ""
+    if plans:
+        reason = f"{why}: {withdrew}{_placed_text(plans, reference, source)}"
+    else:
+        action = "skipped"
+        reason = f"{why}: {withdrew}placed nothing"
+    if problems:
+        reason += ". " + "; ".join(problems)
+    return Decision(action, reason + ".", reference, source, multiplier, withdraw, plans)
+
+
+def refresh_reasons(inputs: RunInputs, reference: Decimal) -> list[str]:
+    """Why the resting orders must be replaced as a whole, if they must."""
+    policy, own = inputs.policy, inputs.own
+    newest = max(own, key=lambda o: o.placed_at)
+    reasons = []
+    moved = abs(reference - newest.placed_reference) / newest.placed_reference * 100
+    if moved > policy.refresh_tolerance_pct:
+        reasons.append(
+            f"the reference moved {moved:.2f} % (from {eur_text(newest.placed_reference)} to {eur_text(reference)}), "
+            f"more than the {_pct(policy.refresh_tolerance_pct)} tolerance"
+        )
+    oldest = min(o.created_at for o in own)
+    if inputs.now - oldest > timedelta(minutes=policy.max_order_age_minutes):
+        reasons.append(f"an order rested longer than {policy.max_order_age_minutes} minutes")
+    if policy.updated_at > min(o.placed_at for o in own):
+        reasons.append("the policy was saved after its orders were placed")
+    return reasons
+
+
+def decide(inputs: RunInputs) -> Decision:
+    policy, own = inputs.policy, inputs.own
+    if inputs.kill_switch.paused:
+        return Decision("skipped", f"Liquidity is paused: {inputs.kill_switch.reason}".rstrip(".") + ".")
+    if not policy.enabled:
+        return Decision("skipped", "The policy is disabled.")
+    reference, source = choose_policy_reference(inputs)
+    all_own = [o.id for o in own]
+    multiplier = inputs.spread_multiplier
+
+    floor, ceiling = policy.price_floor, policy.price_ceiling
+    if (floor is not None and reference < floor) or (ceiling is not None and reference > ceiling):
+        if floor is not None and ceiling is not None:
+            band = f"{eur_text(floor)} to {eur_text(ceiling)}"
+        else:
+            band = f"from {eur_text(floor)}" if floor is not None else f"up to {eur_text(ceiling)}"  # type: ignore[arg-type]
+        withdrew = f"withdrew {len(all_own)} resting order(s)" if all_own else "nothing was resting"
+        reason = f"The reference {eur_text(reference)} ({source.replace('_', ' ')}) is outside the price band {band}"
+        return Decision("skipped", f"{reason}: {withdrew}.", reference, source, multiplier, all_own)
+
+    if not own:
+        return _outcome(inputs, "placed", "Nothing was resting", reference, source, multiplier, [], _maintained(policy))
+    if reasons := refresh_reasons(inputs, reference):
+        why = "Refreshed: " + "; ".join(reasons)
+        return _outcome(inputs, "refreshed", why, reference, source, multiplier, all_own, _maintained(policy))
+
+    # top up around the reference and spread the resting orders were placed with, so both sides stay one quote
+    newest = max(own, key=lambda o: o.placed_at)
+    placed = (newest.placed_reference, newest.placed_price_source, newest.placed_spread_multiplier)
+    low, notes = _low_sides(inputs, newest)
+    if low:
+        return _top_up(inputs, low, notes, placed, (reference, source))
+    placed_reference = newest.placed_reference
+    moved = abs(reference - placed_reference) / placed_reference * 100
+    return Decision(
+        "none",
+        f"Within tolerance: the reference moved {moved:.2f} % (tolerance {_pct(policy.refresh_tolerance_pct)}); "
+        + "; ".join(notes)
+        + ".",
+        reference,
+        source,
+        multiplier,
+    )
+
+
+def _low_sides(inputs: RunInputs, newest: OwnOrder) -> tuple[list[OrderSide], list[str]]:
+    """The maintained sides resting below ``top_up_below_pct`` % of their target, and how each side stands."""
+    policy, own = inputs.policy, inputs.own
+    low: list[OrderSide] = []
+    notes: list[str] = []
+    for side in _maintained(policy):
+        resting = sum((o.resting_eur for o in own if o.side is side), Decimal(0))
+        mine = _freed([o for o in own if o.side is side])
+        target = plan_for_side(inputs, side, newest.placed_reference, newest.placed_spread_multiplier, mine)
+        if not target.target_value:
+            notes.append(f"{SIDE_LABEL[side]} resting {eur_text(resting)}, its target cannot be planned")
+            continue
+        share = resting / target.target_value * 100
+        notes.append(f"{SIDE_LABEL[side]} at {share:.0f} % of its {eur_text(target.target_value)} target")
+        if share < policy.top_up_below_pct:
+            low.append(side)
+    return low, notes
+
+
+def _top_up(
+    inputs: RunInputs,
+    low: list[OrderSide],
+    notes: list[str],
+    placed: tuple[Decimal, PriceSource, Decimal],
+    current: tuple[Decimal, PriceSource],
+) -> Decision:
+    """Replace the low sides that can be placed again, around the reference and spread the resting quote was
+    placed with (``placed``); a side that cannot be placed again keeps what rests on it."""
+    reference, source, multiplier = placed
+    own = inputs.own
+    why = f"Below {_pct(inputs.policy.top_up_below_pct)} of target ({'; '.join(notes)})"
+
+    def replacing(sides: Sequence[OrderSide]) -> list[int]:
+        return [o.id for o in own if o.side in sides]
+
+    plans, problems = _place(inputs, low, reference, multiplier, set(replacing(low)))
+    if plans and set(plans) != set(low):  # re-check the placeable sides against the book as it will then be
+        plans, more = _place(inputs, list(plans), reference, multiplier, set(replacing(list(plans))))
+        problems += more
+    withdraw = replacing(list(plans))
+    if not plans:  # nothing changes: what rests stays, and the reason names each side left out
+        reason = f"{why}: nothing could be placed again, so what rests stays. {'; '.join(problems)}."
+        return Decision("none", reason, *current, inputs.spread_multiplier)
+    replaced = " and ".join(SIDE_LABEL[s] for s in sorted(plans))
+    reason = f"{why}: replaced {replaced} (withdrew {len(withdraw)} order(s), {_placed_text(plans, reference, source)})"
+    if problems:
+        reason += ". " + "; ".join(problems)
+    return Decision("topped_up", reason + ".", *current, multiplier, withdraw, plans, (reference, source))

@@ -1,0 +1,116 @@
+"""Schedules of the liquidity policies: when each is due (its interval, or its cron in UTC), which are due now for
+the worker's tick, the worker's run (acting as the admin who saved the policy), and each book at a glance."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from croniter import croniter
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.auth import require_role
+from core.enums import CertificateType, Role
+from core.errors import NotFound, PermissionDenied
+from core.kill_switch import kill_switch_state
+from core.liquidity_policies import policies_now, run_policy
+from core.liquidity_service import market_volatility
+from core.policy_models import LiquidityPolicy, PolicyRun, PolicyStatus
+from core.sqlcall import unit_of_work
+from core.validation import parse_enum
+
+READERS = (Role.ADMIN, Role.ANALYST)
+
+
+def next_due_at(policy: LiquidityPolicy, last_run_at: datetime | None) -> datetime:
+    """When the policy's next run is due: the next cron time (UTC) after its last run (or its last save), else
+    ``interval_seconds`` after its last run (at once if it never ran)."""
+    if policy.cron:
+        return croniter(policy.cron, last_run_at or policy.updated_at).get_next(datetime)
+    return last_run_at + timedelta(seconds=policy.interval_seconds) if last_run_at else policy.updated_at
+
+
+def _last_runs(db: Session) -> dict[int, PolicyRun]:
+    rows = db.execute(
+        text(
+            "SELECT r.* FROM liquidity_policies p CROSS JOIN LATERAL (SELECT * FROM liquidity_policy_runs r "
+            "WHERE r.policy_id = p.id ORDER BY r.id DESC LIMIT 1) r"
+        )
+    ).mappings()
+    return {r["policy_id"]: PolicyRun.model_validate(r) for r in rows}
+
+
+def due_policies(db: Session) -> list[CertificateType]:
+    """The books whose enabled policy is due now (none while liquidity is paused): for the worker's tick."""
+    with unit_of_work(db):
+        if kill_switch_state(db).paused:
+            return []
+        now = db.execute(text("SELECT clock_timestamp()")).scalar_one()
+        last = _last_runs(db)
+        return [
+            p.certificate_type
+            for p in policies_now(db)
+            if p.enabled and next_due_at(p, last[p.id].created_at if p.id in last else None) <= now
+        ]
+
+
+def run_due_policy(db: Session, certificate_type: object) -> PolicyRun:
+    """The worker's run: acting as the admin who saved the policy last. If they can no longer act (deactivated,
+    no longer an admin), the run is recorded as skipped with that reason."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    with unit_of_work(db):
+        policies = policies_now(db, cert)
+    if not policies:
+        raise NotFound(f"There is no {cert} liquidity policy")
+    policy = policies[0]
+    try:
+        return run_policy(db, cert, user_id=policy.updated_by)
+    except PermissionDenied as exc:
+        reason = (
+            f"Not run: {policy.updated_by_username}, who saved this policy, can no longer act ({exc.message}). "
+            "An active admin must save it again."
+        )
+        with unit_of_work(db):
+            row = db.execute(
+                text(
+                    "SELECT * FROM record_policy_run(:p, 'skipped', :why, NULL, 0, 0, NULL, NULL, 1, NULL, NULL, NULL, "
+                    "NULL)"
+                ),
+                {"p": policy.id, "why": reason},
+            ).mappings()
+            return PolicyRun.model_validate(row.one())
+
+
+def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
+    """Each book's policy at a glance (admins and analysts): targets, what rests now, the last run and its reason,
+    when the next run is due, and the volatility and spread multiplier the next placement would use."""
+    with unit_of_work(db):
+        require_role(db, user_id, READERS, "view liquidity policies")
+        paused = kill_switch_state(db).paused
+        last = _last_runs(db)
+        resting = {
+            (r["policy_id"], r["side"]): r
+            for r in db.execute(
+                text(
+                    "SELECT policy_id, side, sum(resting_eur) AS eur, count(*) AS orders "
+                    "FROM liquidity_policy_orders GROUP BY policy_id, side"
+                )
+            ).mappings()
+        }
+        statuses = []
+        for p in policies_now(db):
+            sigma, multiplier = market_volatility(db, p.certificate_type)
+            bid, ask = resting.get((p.id, "BUY")), resting.get((p.id, "SELL"))
+            run = last.get(p.id)
+            statuses.append(
+                PolicyStatus(
+                    policy=p,
+                    bid_resting_eur=bid["eur"] if bid else Decimal(0),
+                    ask_resting_eur=ask["eur"] if ask else Decimal(0),
+                    resting_orders=(bid["orders"] if bid else 0) + (ask["orders"] if ask else 0),
+                    last_run=run,
+                    next_due_at=None if paused or not p.enabled else next_due_at(p, run.created_at if run else None),
+                    volatility=sigma,
+                    spread_multiplier=multiplier if p.dynamic_spread else Decimal(1),
+                )
+            )
+        return statuses

@@ -1,0 +1,258 @@
+"""Liquidity Policies (admins edit, analysts read): one card per book, the runs, the kill switch."""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from core.enums import CertificateType, Role
+from core.liquidity_policies import (
+    count_policy_runs,
+    get_kill_switch,
+    get_policies,
+    get_policy_runs,
+    run_policy,
+    save_policy,
+)
+from core.policy_models import KillSwitch, LiquidityPolicy, PolicyStatus
+from core.policy_schedule import get_policy_statuses
+from ui.feedback import attempt, flash
+from ui.format import eur, md_escape
+from ui.kill_switch import render_kill_switch
+from ui.policies_view import (
+    ACTION_COLOR,
+    ACTION_LABEL,
+    depth_history_figure,
+    due_text,
+    reference_text,
+    runs_column_config,
+    runs_csv,
+    runs_frame,
+    schedule_text,
+    share_text,
+    sigma_text,
+    state_badge,
+)
+from ui.runtime import db_session
+from ui.session import require_user
+
+user = require_user()
+if user.role not in (Role.ADMIN, Role.ANALYST):  # the menu hides the page from others; core refuses them anyway
+    st.error("Only admins and analysts see liquidity policies.")
+    st.stop()
+ADMIN = user.role is Role.ADMIN
+RUNS_PAGE = 25
+CSV_LIMIT = 10_000
+
+
+def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
+    """Create or change the book's policy; a refusal is shown under the form, and nothing changes."""
+    p = policy
+    with st.form(f"pol_form_{cert}", border=False):
+        with st.container(horizontal=True):
+            bid = st.text_input("BID depth (EUR)", value=str(p.bid_depth_eur) if p else "", key=f"pol_{cert}_bid")
+            ask = st.text_input("ASK depth (EUR)", value=str(p.ask_depth_eur) if p else "", key=f"pol_{cert}_ask")
+        with st.container(horizontal=True):
+            tolerance = st.text_input(
+                "Refresh beyond (%)",
+                value=f"{p.refresh_tolerance_pct.normalize():f}" if p else "0.5",
+                key=f"pol_{cert}_tolerance",
+                help="Replace every order when the reference moves more than this from the one they were placed at",
+            )
+            top_up = st.text_input(
+                "Top up below (%)",
+                value=f"{p.top_up_below_pct.normalize():f}" if p else "80",
+                key=f"pol_{cert}_top_up",
+                help="Replace a side once what rests of it falls below this share of its target",
+            )
+            age = st.number_input(
+                "Max order age (min)", 1, 10_080, p.max_order_age_minutes if p else 60, key=f"pol_{cert}_age"
+            )
+        with st.container(horizontal=True):
+            floor = st.text_input(
+                "Price floor (EUR, optional)", value=str(p.price_floor or "") if p else "", key=f"pol_{cert}_floor"
+            )
+            ceiling = st.text_input(
+                "Price ceiling (EUR, optional)",
+                value=str(p.price_ceiling or "") if p else "",
+                key=f"pol_{cert}_ceiling",
+            )
+        with st.container(horizontal=True):
+            interval = st.number_input(
+                "Every (seconds)", 5, 86_400, p.interval_seconds if p else 60, key=f"pol_{cert}_interval"
+            )
+            cron = st.text_input(
+                "or cron (UTC, optional)",
+                value=p.cron or "" if p else "",
+                placeholder="*/5 7-18 * * 1-5",
+                key=f"pol_{cert}_cron",
+                help="Five fields: minute hour day-of-month month day-of-week. When set, it replaces the interval.",
+            )
+        with st.container(horizontal=True):
+            dynamic = st.toggle(
+                "Widen spreads when volatile", value=p.dynamic_spread if p else False, key=f"pol_{cert}_dynamic"
+            )
+            enabled = st.toggle("Enabled", value=p.enabled or p.paused if p else True, key=f"pol_{cert}_enabled")
+        notes = st.text_area(
+            "Notes (optional)", value=p.notes or "" if p else "", max_chars=2000, key=f"pol_{cert}_notes"
+        )
+        submitted = st.form_submit_button("Save policy", type="primary", icon=":material/save:")
+    if submitted:
+        with db_session() as db:
+            saved = attempt(
+                lambda: save_policy(
+                    db,
+                    cert,
+                    user_id=user.id,
+                    bid_depth_eur=bid,
+                    ask_depth_eur=ask,
+                    refresh_tolerance_pct=tolerance,
+                    top_up_below_pct=top_up,
+                    max_order_age_minutes=int(age),
+                    price_floor=floor,
+                    price_ceiling=ceiling,
+                    dynamic_spread=dynamic,
+                    interval_seconds=int(interval),
+                    cron=cron,
+                    enabled=enabled,
+                    notes=notes,
+                )
+            )
+        if saved is not None:
+            flash(f"{cert} policy saved: its runs act as you from now on")
+            st.rerun()
+
+
+def run_now(cert: str) -> None:
+    with db_session() as db:
+        run = attempt(lambda: run_policy(db, cert, user_id=user.id))
+    if run is not None:
+        flash(f"{cert} policy run: {ACTION_LABEL[run.action].lower()}")
+        st.rerun()
+
+
+def show_status(cert: str, status: PolicyStatus, switch: KillSwitch) -> None:
+    p = status.policy
+    reference, source = reference_text(status.last_run)
+    with st.container(horizontal=True):
+        for label, resting, target in (
+            ("BID resting", status.bid_resting_eur, p.bid_depth_eur),
+            ("ASK resting", status.ask_resting_eur, p.ask_depth_eur),
+        ):
+            off = {"delta_color": "off", "delta_arrow": "off", "border": True}
+            st.metric(label, eur(resting), share_text(resting, target), **off)
+    with st.container(horizontal=True):
+        st.metric("Reference", reference, source, delta_color="off", delta_arrow="off", border=True)
+        st.metric(
+            "Spread",
+            f"×{status.spread_multiplier.normalize():f}",
+            sigma_text(status.volatility, p.dynamic_spread),
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+            help="The level offsets (0.2/0.4/0.5 %) times clamp(σ / σ_ref, 1, max), when dynamic spread is on",
+        )
+    st.caption(f"Next run: {due_text(status, datetime.now(UTC))}")
+    st.caption(md_escape(schedule_text(p)))
+    if p.notes:
+        st.caption(f"Notes: {md_escape(p.notes)}")
+    run = status.last_run
+    if run is None:
+        st.caption("No run yet.")
+    else:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.badge(ACTION_LABEL[run.action], color=ACTION_COLOR[run.action])
+            st.caption(f"Last run {run.created_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
+        st.markdown(md_escape(run.reason))
+    with db_session() as db:
+        history = get_policy_runs(db, user_id=user.id, certificate_type=cert, limit=500)
+    if history:
+        st.plotly_chart(depth_history_figure(history), key=f"pol_chart_{cert}", config={"displayModeBar": False})
+
+
+@st.fragment(run_every="10s")
+def book_card(cert: str) -> None:
+    """One book: its state, what rests against the target, the last run and why, when the next is due."""
+    with db_session() as db:
+        statuses = attempt(lambda: get_policy_statuses(db, user_id=user.id))
+        switch = get_kill_switch(db, user_id=user.id)
+    if statuses is None:
+        return
+    status = next((s for s in statuses if s.policy.certificate_type == cert), None)
+    label, color = state_badge(status.policy if status else None, switch)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.subheader(f"{cert} book", anchor=False)
+        st.badge(label, color=color)
+    if status is None:
+        st.caption(
+            "No policy yet: this book is quoted only by manual Create Liquidity."
+            + (" Create one below." if ADMIN else "")
+        )
+        return
+    show_status(cert, status, switch)
+
+
+def runs_section() -> None:
+    st.subheader("Runs", anchor=False)
+    book = st.segmented_control("Book", ["All", "CEA", "EUA"], default="All", required=True, key="pol_runs_book")
+    cert = None if book == "All" else book
+    with db_session() as db:
+        total = count_policy_runs(db, user_id=user.id, certificate_type=cert)
+    pages = max(1, -(-total // RUNS_PAGE))
+    page = min(int(st.session_state.get("pol_runs_page", 1)), pages)
+    with db_session() as db:
+        runs = get_policy_runs(
+            db, user_id=user.id, certificate_type=cert, limit=RUNS_PAGE, offset=(page - 1) * RUNS_PAGE
+        )
+    if not runs:
+        st.caption("No runs yet.")
+        return
+    st.dataframe(
+        runs_frame(runs),
+        column_config=runs_column_config(),
+        hide_index=True,
+        key="pol_runs",
+        alt="Liquidity policy runs, newest first",
+    )
+
+    def every_run() -> bytes:  # newest first, up to CSV_LIMIT, read when the button is clicked
+        with db_session() as db:
+            chunks = [
+                get_policy_runs(db, user_id=user.id, certificate_type=cert, limit=1000, offset=offset)
+                for offset in range(0, min(total, CSV_LIMIT), 1000)
+            ]
+        return runs_csv([run for chunk in chunks for run in chunk])
+
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.number_input("Page", min_value=1, max_value=pages, step=1, key="pol_runs_page", width=130)
+        st.caption(f"Page {page} of {pages} · {total:,} runs")
+        st.download_button(
+            "Download runs (CSV)",
+            data=every_run,
+            file_name="liquidity-policy-runs.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="pol_runs_csv",
+        )
+
+
+st.title("Liquidity policies")
+st.caption(
+    "Standing targets that keep each book quoted: every run refreshes quotes that drifted off-price or grew old, "
+    "tops up a side traders took, and stays out of the book outside its price band. Runs happen on each "
+    "policy's schedule in the background worker, or now with Run now. Every run is recorded below."
+)
+render_kill_switch(user, key="page")
+
+for cert, column in zip(CertificateType, st.columns(2), strict=True):
+    with column, st.container(border=True, key=f"pol_card_{cert.value}"):
+        book_card(cert.value)
+        if ADMIN:
+            with db_session() as db:
+                current = next((p for p in get_policies(db, user_id=user.id) if p.certificate_type == cert), None)
+            if current is not None and st.button("Run now", icon=":material/play_arrow:", key=f"pol_run_{cert.value}"):
+                run_now(cert.value)
+            with st.expander("Edit policy" if current else "Create policy", icon=":material/tune:"):
+                edit_form(cert.value, current)
+
+runs_section()

@@ -1,0 +1,84 @@
+"""Liquidity Policies in a real browser: the cards with their depth against target, a refused edit, Run now, and
+the kill switch confirmed with a reason (captured into docs/screenshots/liquidity-policies.png with
+--screenshots)."""
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from core.liquidity_policies import run_policy
+from core.orders import place_order
+from tests.e2e.conftest import sign_in
+from tests.helpers import PASSWORD
+from tests.policy_helpers import fund_market, policy, quote, resting, trader
+
+pytestmark = pytest.mark.e2e
+
+
+def settle(page) -> None:
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
+
+
+def _history(db, actors) -> None:
+    """An hour of runs on both books: placed, taken and topped up, the market moved and refreshed."""
+    fund_market(db, actors, certs=("CEA", "EUA"))
+    policy(
+        db, actors, "CEA", bid_depth_eur="40000", ask_depth_eur="30000", notes="Firm [pwn](http://example.invalid/x)"
+    )
+    policy(db, actors, "EUA", bid_depth_eur="60000", ask_depth_eur="60000", dynamic_spread=True, price_floor="60")
+    taker = trader(db, actors)
+    for cert in ("CEA", "EUA"):
+        run_policy(db, cert, user_id=actors.admin.id)
+    cea_ask = resting(db, policy_id=1, side="SELL")[0]
+    place_order(db, taker, "CEA", "BUY", "LIMIT", 3 * cea_ask["remaining_quantity"], "14.06")
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    quote(db, taker, "EUA", "BUY", "80.00")
+    quote(db, taker, "EUA", "SELL", "84.00")
+    for cert in ("EUA", "CEA", "EUA"):
+        run_policy(db, cert, user_id=actors.admin.id)
+    db.execute(
+        text("UPDATE liquidity_policy_runs SET created_at = now() - make_interval(mins => (70 - 10 * id)::integer)")
+    )
+    db.commit()
+
+
+def test_admin_reads_the_cards_edits_runs_and_pauses_everything_with_a_reason(db, actors, app_server, page, screenshot):
+    _history(db, actors)
+    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    page.get_by_role("link", name="Liquidity Policies").click()
+    page.get_by_role("heading", name="Liquidity policies").wait_for()
+    cea = page.locator(".st-key-pol_card_CEA")
+    expect(cea.get_by_text("Running")).to_be_visible()
+    expect(cea.get_by_text("Notes: Firm [pwn](http://example.invalid/x)")).to_be_visible()  # as typed, no link
+    expect(cea.get_by_role("link", name="pwn")).to_have_count(0)  # a bare URL may show as itself, nothing hidden
+    expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(2, timeout=20_000)
+    settle(page)
+
+    cea.get_by_text("Edit policy").click()
+    cea.get_by_role("textbox", name="or cron (UTC, optional)").fill("every minute")
+    cea.get_by_role("button", name="Save policy").click()
+    expect(cea.get_by_text("is not a cron schedule")).to_be_visible()
+    cea.get_by_text("Edit policy").click()  # fold the form away again
+    settle(page)
+
+    page.set_viewport_size({"width": 1440, "height": 2000})
+    page.mouse.move(700, 400)
+    page.wait_for_timeout(800)  # plotly draws after the element appears
+    screenshot(page, "liquidity-policies.png", full_page=True)
+
+    cea.get_by_role("button", name="Run now").click()
+    expect(page.get_by_text("CEA policy run:")).to_be_visible()
+    settle(page)
+
+    page.get_by_role("button", name="Pause all liquidity (2 running)").first.click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Pause now").click()
+    expect(dialog.get_by_text("Say why liquidity is paused")).to_be_visible()
+    dialog.get_by_role("textbox", name="Reason").fill("EUA feed frozen")
+    dialog.get_by_role("button", name="Pause now").click()
+
+    expect(page.get_by_text("EUA feed frozen").first).to_be_visible()
+    expect(page.get_by_text("Paused").first).to_be_visible()
+    resting_now = db.execute(text("SELECT count(*) FROM liquidity_policy_orders")).scalar_one()
+    assert resting_now == 0

@@ -1,0 +1,313 @@
+"""Liquidity policies on real PostgreSQL: every rule of one run (core.policy_rules), each ending healthy."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+
+from core.errors import NotFound, PermissionDenied, ValidationError
+from core.liquidity_policies import get_policies, get_policy_runs, run_policy, save_policy
+from core.orders import place_order
+from tests.helpers import snapshot
+from tests.liquidity_helpers import count_rows, make_holders, make_providers
+from tests.policy_helpers import age_orders, fund_market, healthy, policy, quote, resting, resting_eur, trader
+
+PLAN_ORDERS = 12  # 2 market makers × 3 levels × 2 sides
+
+
+def _operation(db, operation_id: int) -> dict:
+    row = dict(
+        db.execute(text("SELECT * FROM liquidity_operations WHERE id = :i"), {"i": operation_id}).mappings().one()
+    )
+    db.rollback()
+    return dict(row)
+
+
+# --- placing, and nothing more ---------------------------------------------------------------------------------
+
+
+def test_a_first_run_places_the_full_plan_as_an_operation_linked_to_the_policy(db, actors):
+    fund_market(db, actors)
+    cea = policy(db, actors)
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert run.action == "placed" and run.placed_orders == PLAN_ORDERS and run.withdrawn_orders == 0
+    assert (run.reference_price, run.price_source) == (Decimal("14.0000"), "default")
+    operation = _operation(db, run.operation_id)
+    assert operation["policy_id"] == cea.id and operation["created_by"] == actors.admin.id
+    on_operations_page = db.execute(
+        text("SELECT policy_id FROM liquidity_operation_summary WHERE id = :i"), {"i": run.operation_id}
+    ).scalar_one()
+    assert on_operations_page == cea.id
+    bid_levels = sorted({r["price"] for r in resting(db, cea.id, "BUY")}, reverse=True)
+    assert bid_levels == [Decimal("13.97"), Decimal("13.94"), Decimal("13.93")]
+    assert run.bid_resting_eur == Decimal("9934.54") and run.ask_resting_eur == Decimal("9973.34")
+    assert "Nothing was resting" in run.reason
+    assert healthy(db)
+
+
+def test_running_twice_in_a_row_places_nothing_the_second_time(db, actors):
+    fund_market(db, actors)
+    cea = policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    before = [r["id"] for r in resting(db, cea.id)]
+
+    again = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert again.action == "none" and again.operation_id is None and again.placed_orders == 0
+    assert [r["id"] for r in resting(db, cea.id)] == before
+    assert again.price_source == "previous_run"  # its own quotes are not a market to centre on
+    assert "100 %" in again.reason
+    assert healthy(db)
+
+
+def test_every_run_is_recorded_newest_first_skipped_ones_included(db, actors):
+    fund_market(db, actors)
+    policy(db, actors, enabled=False)
+    skipped = run_policy(db, "CEA", user_id=actors.admin.id)
+    policy(db, actors)
+    placed = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    runs = get_policy_runs(db, user_id=actors.analyst.id, certificate_type="CEA")
+
+    assert [(r.id, r.action) for r in runs] == [(placed.id, "placed"), (skipped.id, "skipped")]
+    assert skipped.reason == "The policy is disabled." and skipped.placed_orders == 0
+    assert healthy(db)
+
+
+# --- the reference ---------------------------------------------------------------------------------------------
+
+
+def test_the_reference_is_the_mid_of_the_book_without_the_policys_own_orders(db, actors):
+    fund_market(db, actors)
+    taker = trader(db, actors)
+    quote(db, taker, "CEA", "BUY", "13.80")
+    quote(db, taker, "CEA", "SELL", "14.30")  # others' mid: 14.05
+    cea = policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    level_one_ask = resting(db, cea.id, "SELL")[0]
+    place_order(db, taker, "CEA", "BUY", "LIMIT", 2 * level_one_ask["remaining_quantity"], str(level_one_ask["price"]))
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)  # the whole book's mid is now (14.02 + 14.11) / 2
+
+    assert (run.reference_price, run.price_source) == (Decimal("14.0500"), "mid")
+    assert healthy(db)
+
+
+# --- refresh ---------------------------------------------------------------------------------------------------
+
+
+def test_a_reference_that_moved_beyond_the_tolerance_refreshes_around_the_new_one(db, actors):
+    fund_market(db, actors)
+    cea = policy(db, actors, refresh_tolerance_pct="1")
+    first = run_policy(db, "CEA", user_id=actors.admin.id)
+    old = {r["id"] for r in resting(db, cea.id)}
+    taker = trader(db, actors)
+    quote(db, taker, "CEA", "BUY", "13.50")
+    quote(db, taker, "CEA", "SELL", "15.50")  # mid 14.50: 3.57 % from 14.00
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert run.action == "refreshed" and run.withdrawn_orders == PLAN_ORDERS and run.placed_orders == PLAN_ORDERS
+    assert run.reference_price == Decimal("14.5000") and run.operation_id != first.operation_id
+    assert "moved 3.57 %" in run.reason and "1 % tolerance" in run.reason
+    assert old.isdisjoint(r["id"] for r in resting(db, cea.id))
+    assert resting(db, cea.id, "BUY")[0]["price"] == Decimal("14.47")
+    cancelled = db.execute(
+        text("SELECT count(*) FROM orders WHERE id = ANY(:ids) AND cancel_reason = 'WITHDRAWAL'"), {"ids": list(old)}
+    ).scalar_one()
+    assert cancelled == PLAN_ORDERS
+    assert healthy(db)
+
+
+def test_a_move_within_the_tolerance_changes_nothing(db, actors):
+    fund_market(db, actors)
+    cea = policy(db, actors, refresh_tolerance_pct="5")
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    taker = trader(db, actors)
+    quote(db, taker, "CEA", "BUY", "13.50")
+    quote(db, taker, "CEA", "SELL", "15.50")
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert run.action == "none" and "moved 3.57 %" in run.reason
+    assert len(resting(db, cea.id)) == PLAN_ORDERS
+    assert healthy(db)
+
+
+def test_an_order_older_than_the_maximum_age_refreshes_them_all(db, actors):
+    fund_market(db, actors)
+    cea = policy(db, actors, max_order_age_minutes=30)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    age_orders(db, cea.id, minutes=31)
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert run.action == "refreshed" and run.withdrawn_orders == PLAN_ORDERS and run.placed_orders == PLAN_ORDERS
+    assert "rested longer than 30 minutes" in run.reason
+    assert healthy(db)
+
+
+def test_saving_the_policy_again_refreshes_its_orders_on_the_next_run(db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    cea = policy(db, actors, bid_depth_eur="20000")
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert run.action == "refreshed" and "saved after its orders were placed" in run.reason
+    assert resting_eur(db, cea.id, "BUY") > Decimal("19000")
+    assert healthy(db)
+
+
+# --- top up ----------------------------------------------------------------------------------------------------
+
+
+def test_a_side_taken_below_the_top_up_threshold_is_replaced_and_the_other_side_left_alone(db, actors):
+    fund_market(db, actors)
+    cea = policy(db, actors, top_up_below_pct="80")
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    bids = [r["id"] for r in resting(db, cea.id, "BUY")]
+    taker = trader(db, actors)
+    place_order(db, taker, "CEA", "BUY", "LIMIT", 400, "14.06")  # takes levels 1 and 2 of both asks, in part
+    asks_left = resting(db, cea.id, "SELL")
+    assert sum(r["resting_eur"] for r in asks_left) < Decimal("0.8") * Decimal("9973.34")
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert run.action == "topped_up" and "replaced ASK" in run.reason
+    assert run.placed_orders == 6 and run.withdrawn_orders == len(asks_left)
+    assert [r["id"] for r in resting(db, cea.id, "BUY")] == bids  # untouched
+    assert resting_eur(db, cea.id, "SELL") == Decimal("9973.34")  # back at its target, at the same prices
+    assert _operation(db, run.operation_id)["target_bid_liquidity_eur"] == 0
+    assert healthy(db)
+
+
+# --- price band ------------------------------------------------------------------------------------------------
+
+
+def test_a_reference_outside_the_price_band_withdraws_what_rests_and_skips(db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    cea = policy(db, actors, price_floor="12.00", price_ceiling="13.50")
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert run.action == "skipped" and run.withdrawn_orders == PLAN_ORDERS and run.operation_id is None
+    assert "outside the price band €12.00 to €13.50" in run.reason
+    assert resting(db, cea.id) == []
+    assert run_policy(db, "CEA", user_id=actors.admin.id).action == "skipped"  # and stays out while outside
+    assert healthy(db)
+
+
+# --- short side ------------------------------------------------------------------------------------------------
+
+
+def test_a_side_its_market_makers_cannot_fund_is_named_with_its_shortfall_and_the_other_side_placed(db, actors):
+    make_providers(db, actors.admin, 2)
+    make_holders(db, actors.admin, 1, certificates=10)
+    cea = policy(db, actors)
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert run.action == "placed" and run.placed_orders == 6
+    assert "ASK short by 701 CEA" in run.reason  # 711 certificates for €10,000, 10 held
+    assert resting(db, cea.id, "SELL") == [] and len(resting(db, cea.id, "BUY")) == 6
+    again = run_policy(db, "CEA", user_id=actors.admin.id)
+    assert again.action == "none" and "ASK short by 701 CEA" in again.reason  # the bid side still stands
+    assert healthy(db)
+
+
+def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors):
+    make_providers(db, actors.admin, 1, eur="100.00")
+    make_holders(db, actors.admin, 1, certificates=10)
+    policy(db, actors)
+    before = count_rows(db, "orders")
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert run.action == "skipped" and "BID short by" in run.reason and "ASK short by" in run.reason
+    assert count_rows(db, "orders") == before
+    assert healthy(db)
+
+
+# --- refusals --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"bid_depth_eur": "0", "ask_depth_eur": "0"}, "BID or an ASK depth above zero"),
+        ({"bid_depth_eur": "-1"}, "BID depth must be zero or more"),
+        ({"refresh_tolerance_pct": "0"}, "above 0 and at most 100"),
+        ({"top_up_below_pct": "101"}, "above 0 and at most 100"),
+        ({"max_order_age_minutes": "0"}, "whole number of minutes from 1"),
+        ({"price_floor": "15", "price_ceiling": "14"}, "must be below the price ceiling"),
+        ({"interval_seconds": 4}, "whole number of seconds from 5"),
+        ({"cron": "*/5 * * *"}, "5 fields"),
+        ({"cron": "61 * * * *"}, "is not a cron schedule"),
+        ({"dynamic_spread": "yes"}, "True or False"),
+        ({"notes": "x" * 2001}, "at most 2000 characters"),
+    ],
+)
+def test_an_invalid_policy_is_refused_with_a_specific_message_and_changes_nothing(db, actors, changes, message):
+    before = snapshot(db)
+
+    with pytest.raises(ValidationError, match=message):
+        policy(db, actors, **changes)
+
+    assert snapshot(db) == before
+
+
+def test_only_admins_save_and_run_policies_while_analysts_read_them(db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    before = snapshot(db)
+
+    with pytest.raises(PermissionDenied):
+        save_policy(db, "CEA", user_id=actors.analyst.id, bid_depth_eur="1", ask_depth_eur="1")
+    with pytest.raises(PermissionDenied):
+        run_policy(db, "CEA", user_id=actors.analyst.id)
+    with pytest.raises(PermissionDenied):
+        get_policies(db, user_id=actors.trader.id)
+    with pytest.raises(NotFound, match="no EUA liquidity policy"):
+        run_policy(db, "EUA", user_id=actors.admin.id)
+
+    assert snapshot(db) == before
+    assert [p.certificate_type for p in get_policies(db, user_id=actors.analyst.id)] == ["CEA"]
+
+
+def test_saving_a_policy_is_audited_with_before_and_after(db, actors):
+    first = policy(db, actors)
+    policy(db, actors, bid_depth_eur="5000")
+
+    tickets = db.execute(
+        text(
+            "SELECT before_state, after_state FROM ticket_logs WHERE action = 'SAVE_LIQUIDITY_POLICY' "
+            "AND entity_id = :p ORDER BY id"
+        ),
+        {"p": first.id},
+    ).all()
+
+    assert tickets[0].before_state is None and tickets[0].after_state["bid_depth_eur"] == 10000
+    assert tickets[1].before_state["bid_depth_eur"] == 10000 and tickets[1].after_state["bid_depth_eur"] == 5000
+
+
+def test_policy_runs_do_not_count_toward_the_admins_manual_rate_limit(db, actors, monkeypatch):
+    from core.config import get_settings
+    from core.liquidity_service import create_liquidity
+
+    monkeypatch.setattr(get_settings(), "liquidity_rate_limit_per_minute", 1)
+    fund_market(db, actors, certs=("CEA", "EUA"))
+    cea = policy(db, actors, max_order_age_minutes=1)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    age_orders(db, cea.id, minutes=2)
+    assert run_policy(db, "CEA", user_id=actors.admin.id).action == "refreshed"
+
+    manual = create_liquidity(db, "EUA", "1000", "0", actors.admin.id)  # the one manual creation this minute
+
+    assert manual.policy_id is None
+    assert healthy(db)

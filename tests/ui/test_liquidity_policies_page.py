@@ -1,0 +1,107 @@
+"""The Liquidity Policies page (AppTest): a card per book, the edit form and its refusals, Run now, the runs, the
+kill switch; analysts read; typed text is shown exactly as typed."""
+
+from core.enums import Role
+from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidity, run_policy
+from tests.policy_helpers import fund_market, policy
+from tests.ui.conftest import texts
+from ui.format import md_escape
+from ui.navigation import PAGES
+
+PAGE = "pages/liquidity_policies.py"
+HOSTILE = "Firm [pwn](http://example.invalid/x)"
+
+
+def _runs_table(at):
+    return next(f.value for f in at.dataframe if "reason" in f.value.columns)
+
+
+def _save(at, cert: str, **fields):
+    for name, value in fields.items():
+        widget = at.text_area(key=f"pol_{cert}_{name}") if name == "notes" else at.text_input(key=f"pol_{cert}_{name}")
+        widget.set_value(value)
+    return at.button(key=f"FormSubmitter:pol_form_{cert}-Save policy").click().run()
+
+
+def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, actors):
+    fund_market(db, actors)
+    at = open_app(actors.admin, PAGE)
+    assert not at.exception
+    assert any("No policy yet" in c for c in texts(at.caption))
+
+    at = _save(at, "CEA", bid="10000", ask="8000", notes=HOSTILE)
+
+    assert not at.exception and not at.error
+    (saved,) = get_policies(db, user_id=actors.admin.id)
+    assert (saved.bid_depth_eur, saved.ask_depth_eur, saved.notes) == (10000, 8000, HOSTILE)
+    at.button(key="pol_run_CEA").click().run()
+    assert not at.exception
+    markdown = " ".join(texts(at.markdown))
+    assert "Nothing was resting" in markdown
+    assert f"Notes: {md_escape(HOSTILE)}" in texts(at.caption)  # escaped: rendered as typed, never a link
+    runs = _runs_table(at)
+    assert list(runs["action"]) == ["Placed"]
+
+
+def test_a_refused_policy_says_why_under_its_form_and_saves_nothing(open_app, db, actors):
+    at = open_app(actors.admin, PAGE)
+
+    at = _save(at, "EUA", bid="1000", ask="1000", cron="every five minutes")
+
+    assert any("is not a cron schedule" in e for e in texts(at.error))
+    assert not at.exception
+    assert get_policies(db, user_id=actors.admin.id) == []
+
+
+def test_analysts_read_the_cards_and_runs_but_cannot_edit_or_run(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+
+    at = open_app(actors.analyst, PAGE)
+
+    assert not at.exception
+    assert not [b for b in at.button if b.key and b.key.startswith(("pol_run_", "ks_pause"))]
+    assert not at.expander
+    assert list(_runs_table(at)["action"]) == ["Placed"]
+
+
+def test_the_kill_switch_asks_for_a_reason_then_pauses_and_shows_it_exactly_as_typed(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    at = open_app(actors.admin, PAGE)
+
+    at.button(key="ks_pause_page").click().run()
+    at.button(key="ks_confirm").click().run()
+    assert any("Say why" in e for e in texts(at.error))
+    assert not get_kill_switch(db, user_id=actors.admin.id).paused
+
+    at.text_input(key="ks_reason").set_value(HOSTILE)
+    at.button(key="ks_confirm").click().run()
+
+    assert not at.exception
+    switch = get_kill_switch(db, user_id=actors.admin.id)
+    assert switch.paused and switch.reason == HOSTILE
+    paused = [e for e in texts(at.error) if "Liquidity paused" in e]
+    assert paused and md_escape(HOSTILE) in paused[0]
+    assert at.button(key="ks_resume_page")
+
+
+def test_a_paused_book_says_so_and_resume_brings_the_policies_back(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")
+    at = open_app(actors.admin, PAGE)
+
+    at.button(key="ks_resume_page").click().run()
+
+    assert not at.exception
+    assert not get_kill_switch(db, user_id=actors.admin.id).paused
+    assert get_policies(db, user_id=actors.admin.id)[0].enabled
+
+
+def test_admins_and_analysts_have_the_page_in_their_menu():
+    spec = next(p for p in PAGES if p.url_path == "liquidity-policies")
+
+    assert spec.title == "Liquidity Policies" and set(spec.roles) == {Role.ADMIN, Role.ANALYST}

@@ -1,0 +1,75 @@
+"""Create Liquidity's words: why a provisioning suggestion is what it is, the spread caption (no database)."""
+
+from decimal import Decimal
+
+from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
+from core.liquidity_models import AssetShortfall, LiquidityPreview, MarketMakerShortfall
+from ui.format import md_escape
+from ui.liquidity_view import provision_amount, provision_note, spread_caption
+
+HOSTILE = "Firm [pwn](http://example.invalid/x)"
+
+
+def shortfall(*short: tuple[str, str]) -> AssetShortfall:
+    makers = tuple(
+        MarketMakerShortfall(
+            id=i, name=name, required=Decimal(100), available=Decimal(100) - Decimal(by), shortfall=Decimal(by)
+        )
+        for i, (name, by) in enumerate(short, start=1)
+    )
+    return AssetShortfall(
+        asset=AssetType.CEA,
+        side=OrderSide.SELL,
+        mm_type=MarketMakerType.ASSET_HOLDER,
+        required=sum(m.required for m in makers),
+        available=sum(m.available for m in makers),
+        shortfall=sum(m.shortfall for m in makers),
+        market_makers=makers,
+    )
+
+
+def test_funding_uneven_shortfalls_suggests_more_than_the_total_and_says_why():
+    short = shortfall(("AH 1", "10"), ("AH 2", "40"))
+
+    assert provision_amount(short, "fund_existing") == "80"
+    note = provision_note(short, "fund_existing")
+    assert "80 CEA, more than the 50 CEA shortfall" in note
+    assert "split evenly over the 2 short market makers and AH 2 is short by 40 CEA" in note
+
+
+def test_funding_even_shortfalls_suggests_exactly_the_shortfall_and_says_so():
+    short = shortfall(("AH 1", "30"), ("AH 2", "30"))
+
+    assert provision_amount(short, "fund_existing") == "60"
+    assert provision_note(short, "fund_existing").startswith("Suggested: exactly the shortfall, 60 CEA")
+
+
+def test_new_market_makers_get_the_shortfall_and_the_admin_is_told_to_preview_again():
+    note = provision_note(shortfall(("AH 1", "10"), ("AH 2", "40")), "create_new")
+
+    assert note.startswith("Suggested: the shortfall, 50 CEA") and "preview again" in note
+
+
+def test_market_maker_names_in_the_suggestion_are_shown_exactly_as_typed():
+    note = provision_note(shortfall((HOSTILE, "10"), ("AH 2", "40")), "fund_existing")
+
+    assert md_escape(HOSTILE) in note and "[pwn](" not in note
+
+
+def test_the_spread_caption_says_whether_volatility_widened_the_levels():
+    preview = LiquidityPreview(
+        certificate_type=CertificateType.EUA,
+        bid_amount_eur=Decimal(1),
+        ask_amount_eur=Decimal(0),
+        reference_price=Decimal(81),
+        price_source="default",
+        best_bid=None,
+        best_ask=None,
+        last_price=None,
+        bid_plan=None,
+        ask_plan=None,
+    )
+
+    assert spread_caption(preview).startswith("Design spreads (0.2/0.4/0.5 %)")
+    wide = preview.model_copy(update={"spread_multiplier": Decimal("2.5"), "volatility": Decimal("0.0125")})
+    assert spread_caption(wide) == "Spreads widened ×2.5 for volatility · σ 1.250 %"

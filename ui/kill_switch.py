@@ -1,0 +1,100 @@
+"""The liquidity kill switch as every admin page shows it: while policies run, one red button that, once confirmed
+with a reason, withdraws every policy order of both books and pauses every policy (core.pause_liquidity); while
+paused, who paused, when and why, and the way back.
+
+app.py calls ``render_kill_switch(user)`` in its sidebar on every page; the Liquidity Policies page also shows it
+in its body (``key="page"``). Each place passes its own ``key`` so their widgets never collide.
+"""
+
+import streamlit as st
+
+from core.enums import Role
+from core.errors import CoreError
+from core.kill_switch import get_kill_switch, pause_liquidity, resume_liquidity
+from core.models import User
+from ui.feedback import attempt, flash
+from ui.format import md_escape
+from ui.runtime import db_session
+
+RED = "#dc2626"
+# the open confirmation lives in session state, so the dialog survives the reruns its own widgets cause
+DIALOG_KEY = "ks_dialog_open"
+
+
+def render_kill_switch(user: User, *, key: str = "sidebar") -> None:
+    """The kill switch for ``user``: admins pause and resume; analysts see whether liquidity is paused."""
+    if user.role not in (Role.ADMIN, Role.ANALYST):
+        return
+    try:
+        with db_session() as db:
+            switch = get_kill_switch(db, user_id=user.id)
+    except CoreError:
+        return  # the page itself says the database is unavailable
+    if switch.paused:
+        when = f"{switch.changed_at:%Y-%m-%d %H:%M} UTC" if switch.changed_at else ""
+        st.error(
+            f"**Liquidity paused** by {md_escape(switch.changed_by_username or '?')} {when}: "
+            f"{md_escape(switch.reason or '')}",
+            icon=":material/pan_tool:",
+        )
+        if user.role is Role.ADMIN and st.button(
+            "Resume liquidity", icon=":material/play_arrow:", key=f"ks_resume_{key}", width="stretch"
+        ):
+            with db_session() as db:
+                done = attempt(lambda: resume_liquidity(db, user_id=user.id))
+            if done is not None:
+                flash(f"Liquidity resumed: {done.policies_resumed} policy(ies) re-enabled ({done.ticket_id})")
+                st.rerun()
+        return
+    if switch.policies_running == 0 or user.role is not Role.ADMIN:
+        return
+    st.html(f"<style>.st-key-ks_pause_{key} button {{background:{RED};border-color:{RED};color:#fff}}</style>")
+    st.button(
+        f"Pause all liquidity ({switch.policies_running} running)",
+        icon=":material/emergency_home:",
+        key=f"ks_pause_{key}",
+        width="stretch",
+        help="Withdraws every order placed by any liquidity policy, on both books, and pauses every policy.",
+        on_click=_open,
+        args=(key,),
+    )
+    if st.session_state.get(DIALOG_KEY) == key:
+        confirm_pause(user)
+
+
+def _open(key: str) -> None:
+    st.session_state[DIALOG_KEY] = key
+
+
+def _close() -> None:
+    st.session_state.pop(DIALOG_KEY, None)
+    st.session_state.pop("ks_reason", None)
+
+
+@st.dialog("Pause all liquidity?", icon=":material/emergency_home:", on_dismiss=_close)
+def confirm_pause(user: User) -> None:
+    st.warning(
+        "In one step: every resting order placed by any liquidity policy, on both books, is withdrawn and what it "
+        "held unlocked, and every policy is paused until an admin resumes liquidity. Manual Create Liquidity "
+        "operations stay as they are.",
+        icon=":material/warning:",
+    )
+    reason = st.text_input(
+        "Reason", key="ks_reason", max_chars=2000, placeholder="e.g. EUA price feed looks wrong, investigating"
+    )
+    st.caption("Shown to every admin and analyst until liquidity resumes.")
+    st.html(f"<style>.st-key-ks_confirm button {{background:{RED};border-color:{RED};color:#fff}}</style>")
+    cancel, confirm = st.columns(2)
+    if cancel.button("Cancel", key="ks_cancel", width="stretch"):
+        _close()
+        st.rerun()
+    if confirm.button("Pause now", key="ks_confirm", icon=":material/pan_tool:", width="stretch"):
+        with db_session() as db:
+            done = attempt(lambda: pause_liquidity(db, user_id=user.id, reason=reason))
+        if done is not None:
+            _close()
+            flash(
+                f"Liquidity paused: {done.orders_withdrawn} order(s) withdrawn, {done.policies_paused} policy(ies) "
+                f"paused ({done.ticket_id})"
+            )
+            st.rerun()

@@ -1,0 +1,208 @@
+"""Rendering helpers for the Liquidity Policies page: statuses and runs in, words, tables and figures out.
+
+Display only: amounts stay Decimal and are never fed back into a calculation. A run's reason can carry text a
+person typed (a pause reason), so markdown callers escape it (``ui.format.md_escape``).
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
+from ui.charts import ASK_COLOR, BID_COLOR
+from ui.format import eur
+
+ACTION_LABEL = {
+    "placed": "Placed",
+    "refreshed": "Refreshed",
+    "topped_up": "Topped up",
+    "none": "No change",
+    "skipped": "Skipped",
+}
+ACTION_COLOR = {"placed": "green", "refreshed": "blue", "topped_up": "violet", "none": "gray", "skipped": "orange"}
+SOURCE_LABEL = {"mid": "mid", "last_trade": "last trade", "previous_run": "previous run", "default": "default"}
+
+
+def state_badge(policy: LiquidityPolicy | None, switch: KillSwitch) -> tuple[str, str]:
+    """(label, colour) of a book's policy: running, disabled, paused by the kill switch, or none yet."""
+    if policy is None:
+        return "No policy", "gray"
+    if switch.paused:
+        return "Paused", "red"
+    return ("Running", "green") if policy.enabled else ("Disabled", "gray")
+
+
+def share_text(resting: Decimal, target: Decimal) -> str:
+    """Resting value as a share of the side's target."""
+    return "not maintained" if target == 0 else f"{resting / target * 100:.0f} % of {eur(target)}"
+
+
+def sigma_text(sigma: Decimal | None, dynamic: bool) -> str:
+    """σ of recent trades, and whether it widens this policy's spreads."""
+    measured = "σ n/a: under 10 trades" if sigma is None else f"σ {sigma * 100:.3f} %"
+    return measured if dynamic else f"{measured} · not applied"
+
+
+def price_text(value: Decimal) -> str:
+    """A price with its cents, and the 4 decimals of a mid only when it has them."""
+    return f"€{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"€{value:,.4f}"
+
+
+def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
+    """The last run's reference price, and where it came from."""
+    if run is None or run.reference_price is None:
+        return "—", None
+    return price_text(run.reference_price), SOURCE_LABEL[run.price_source or "mid"]
+
+
+def due_text(status: PolicyStatus, now: datetime) -> str:
+    if status.next_due_at is None:
+        return "not scheduled (paused or disabled)"
+    seconds = (status.next_due_at - now).total_seconds()
+    when = f"{status.next_due_at.astimezone(UTC):%H:%M:%S} UTC"
+    return f"{when} (due now)" if seconds <= 0 else f"{when} (in {int(seconds)} s)"
+
+
+def schedule_text(policy: LiquidityPolicy) -> str:
+    schedule = f"cron '{policy.cron}' (UTC)" if policy.cron else f"every {policy.interval_seconds} s"
+    floor, ceiling = policy.price_floor, policy.price_ceiling
+    band = (
+        f" · quotes only between {eur(floor)} and {eur(ceiling)}"
+        if floor and ceiling
+        else f" · quotes only from {eur(floor)}"
+        if floor
+        else f" · quotes only up to {eur(ceiling)}"
+        if ceiling
+        else ""
+    )
+    return (
+        f"Runs {schedule} · refresh beyond {policy.refresh_tolerance_pct.normalize():f} % or after "
+        f"{policy.max_order_age_minutes} min · top up below {policy.top_up_below_pct.normalize():f} %{band} · "
+        f"acts as {policy.updated_by_username}"
+    )
+
+
+def runs_frame(runs: Sequence[PolicyRun]) -> pd.DataFrame:
+    """One row per run, newest first, with exact values (the CSV) and readable words."""
+    rows = [
+        {
+            "time": r.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            "book": r.certificate_type.value,
+            "action": ACTION_LABEL[r.action],
+            "reason": r.reason,
+            "placed": r.placed_orders,
+            "withdrawn": r.withdrawn_orders,
+            "reference": r.reference_price,
+            "source": SOURCE_LABEL.get(r.price_source or "", ""),
+            "multiplier": r.spread_multiplier,
+            "sigma_pct": None if r.volatility is None else r.volatility * 100,
+            "bid_resting": r.bid_resting_eur,
+            "bid_target": r.bid_target_eur,
+            "ask_resting": r.ask_resting_eur,
+            "ask_target": r.ask_target_eur,
+            "operation": r.operation_id,
+        }
+        for r in runs
+    ]
+    columns = list(RUN_COLUMNS)
+    return pd.DataFrame(rows, columns=columns)
+
+
+RUN_COLUMNS = {
+    "time": "Time (UTC)",
+    "book": "Book",
+    "action": "Action",
+    "reason": "Reason",
+    "placed": "Orders placed",
+    "withdrawn": "Orders withdrawn",
+    "reference": "Reference",
+    "source": "Reference from",
+    "multiplier": "Spread ×",
+    "sigma_pct": "σ %",
+    "bid_resting": "BID resting",
+    "bid_target": "BID target",
+    "ask_resting": "ASK resting",
+    "ask_target": "ASK target",
+    "operation": "Operation id",
+}
+
+
+def runs_column_config() -> dict[str, Any]:
+    money = {"format": "euro", "step": 0.01}
+    return {
+        "time": st.column_config.TextColumn(RUN_COLUMNS["time"], pinned=True),
+        "book": st.column_config.TextColumn(RUN_COLUMNS["book"], width="small"),
+        "action": st.column_config.TextColumn(RUN_COLUMNS["action"], width="small"),
+        "reason": st.column_config.TextColumn(RUN_COLUMNS["reason"], width="large"),
+        "placed": st.column_config.NumberColumn(RUN_COLUMNS["placed"], format="%d"),
+        "withdrawn": st.column_config.NumberColumn(RUN_COLUMNS["withdrawn"], format="%d"),
+        "reference": st.column_config.NumberColumn(RUN_COLUMNS["reference"], format="euro", step=0.0001),
+        "source": st.column_config.TextColumn(RUN_COLUMNS["source"]),
+        "multiplier": st.column_config.NumberColumn(RUN_COLUMNS["multiplier"], format="%.2f"),
+        "sigma_pct": st.column_config.NumberColumn(RUN_COLUMNS["sigma_pct"], format="%.3f"),
+        "bid_resting": st.column_config.NumberColumn(RUN_COLUMNS["bid_resting"], **money),
+        "bid_target": st.column_config.NumberColumn(RUN_COLUMNS["bid_target"], **money),
+        "ask_resting": st.column_config.NumberColumn(RUN_COLUMNS["ask_resting"], **money),
+        "ask_target": st.column_config.NumberColumn(RUN_COLUMNS["ask_target"], **money),
+        "operation": None,
+    }
+
+
+def runs_csv(runs: Sequence[PolicyRun]) -> bytes:
+    return runs_frame(runs).rename(columns=RUN_COLUMNS).to_csv(index=False).encode()
+
+
+def depth_history_figure(runs: Sequence[PolicyRun], height: int = 260) -> go.Figure:
+    """Resting depth per side against its target (dashed), oldest to newest. Each run adds two points at its time,
+    what rested when it began and once it was done, so a side traders took and the run refilled shows as a dip
+    and a jump."""
+    ordered = sorted(runs, key=lambda r: (r.created_at, r.id))
+    times = [t for r in ordered for t in (r.created_at, r.created_at)]
+    fig = go.Figure()
+    for side, color, before_after, target in (
+        (
+            "BID",
+            BID_COLOR,
+            [v for r in ordered for v in (r.bid_resting_before_eur, r.bid_resting_eur)],
+            [r.bid_target_eur for r in ordered],
+        ),
+        (
+            "ASK",
+            ASK_COLOR,
+            [v for r in ordered for v in (r.ask_resting_before_eur, r.ask_resting_eur)],
+            [r.ask_target_eur for r in ordered],
+        ),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=times,
+                y=[float(v) for v in before_after],
+                name=f"{side} resting",
+                mode="lines",
+                line={"color": color, "width": 2},
+                hovertemplate=f"%{{x|%H:%M:%S}}<br>€%{{y:,.2f}}<extra>{side} resting</extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[r.created_at for r in ordered],
+                y=[float(v) for v in target],
+                name=f"{side} target",
+                mode="lines",
+                line={"shape": "hv", "color": color, "width": 1, "dash": "dash"},
+                hovertemplate=f"€%{{y:,.2f}}<extra>{side} target</extra>",
+            )
+        )
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
+        yaxis={"title": "EUR", "rangemode": "tozero"},
+        xaxis={"title": None},
+    )
+    return fig
