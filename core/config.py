@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
     session_idle_minutes: int = Field(default=30, ge=1)
+    # a MARKET order that would move the price further than this (percent of the best price) asks for a
+    # confirmation showing its estimated average price and slippage first
+    market_order_band_pct: Decimal = Field(default=Decimal("2"), gt=0, le=100)
     # the worker (core.worker): a periodic tick every few seconds (a divisor of 60, procrastinate's seconds
     # field), a heartbeat, and how long without one before a worker counts as gone and its jobs as stalled
     worker_tick_seconds: int = Field(default=5, ge=1, le=30)

@@ -12,7 +12,7 @@ from core.enums import CertificateType, OrderSide
 from core.errors import ValidationError
 from core.models import Record
 from core.sqlcall import fetch_all, fetch_one
-from core.validation import parse_enum
+from core.validation import parse_enum, parse_eur, parse_id, parse_quantity
 
 MAX_DEPTH = 1000
 MAX_TRADES = 1000
@@ -61,6 +61,15 @@ class MarketStats(Record):
     high_24h: Decimal | None
     low_24h: Decimal | None
     trades_24h: int
+
+
+class BookFill(Record):
+    """One resting order a walk of the book reaches: what it would fill there, and for how much EUR."""
+
+    order_id: int
+    price: Decimal
+    quantity: int
+    amount: Decimal
 
 
 class Trade(Record):
@@ -123,3 +132,31 @@ def get_recent_trades(db: Session, certificate_type: CertificateType | str, limi
         {"c": cert.value, "n": _bounded(limit, "Limit", MAX_TRADES)},
     )
     return [Trade.model_validate(r) for r in rows]
+
+
+def walk_book(
+    db: Session,
+    certificate_type: CertificateType | str,
+    side: OrderSide | str,
+    quantity: int | None = None,
+    eur: Decimal | None = None,
+    *,
+    market_maker_id: int | None = None,
+    entity_id: int | None = None,
+) -> list[BookFill]:
+    """The resting orders an aggressor of ``side`` would fill now, in price-time priority (``sql/walk_book.sql``,
+    the walk ``place_order`` itself runs): up to ``quantity`` certificates; a BUY spends at most ``eur``, a SELL
+    stops once its proceeds reach ``eur``; the orders of the given owner are skipped (they would be cancelled
+    by self-trade prevention, never filled)."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    order_side = parse_enum(OrderSide, side, "order side")
+    qty = parse_quantity(quantity) if quantity is not None else None
+    budget = parse_eur(eur, "EUR amount", allow_zero=True) if eur is not None else None
+    mm_id = parse_id(market_maker_id, "Market maker id") if market_maker_id is not None else None
+    owner_entity = parse_id(entity_id, "Entity id") if entity_id is not None else None
+    rows = fetch_all(
+        db,
+        "SELECT * FROM walk_book(:c, :s, :q, :e, :mm, :en)",
+        {"c": cert.value, "s": order_side.value, "q": qty, "e": budget, "mm": mm_id, "en": owner_entity},
+    )
+    return [BookFill.model_validate(r) for r in rows]

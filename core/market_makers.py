@@ -96,7 +96,10 @@ def deactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> Mark
 
 
 def get_market_makers(
-    db: Session, mm_type: MarketMakerType | str | None = None, include_inactive: bool = True
+    db: Session,
+    mm_type: MarketMakerType | str | None = None,
+    include_inactive: bool = True,
+    user_id: int | None = None,  # required and checked once core enforces who reads market makers (issue 10)
 ) -> list[MarketMaker]:
     """Market makers with available/locked per asset, optionally of one type, by name."""
     kind = parse_enum(MarketMakerType, mm_type, "market maker type") if mm_type is not None else None

@@ -1,8 +1,9 @@
-"""Orders on the cash market: place (matched at once in SQL, see sql/place_order.sql), cancel, list.
+"""Orders on the cash market: place (matched at once in SQL, see sql/place_order.sql), cancel, list. (What a
+person types into an order entry, and the estimate of a MARKET order, are core.order_entry's.)
 
-Who may trade for whom is decided here: a trader places and cancels for its own entity only; an admin
-places and cancels for market makers (liquidity providers buy with EUR, asset holders sell certificates);
-analysts only read.
+Who may trade for whom is decided here (``acting_account``): a trader places and cancels for its own entity
+only; an admin places and cancels for market makers (liquidity providers buy with EUR, asset holders sell
+certificates); analysts only read.
 """
 
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from core.config import get_settings
 from core.enums import CertificateType, OrderSide, OrderStatus, OrderType, Role
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.market import Trade
-from core.models import Record
+from core.models import Record, User
 from core.sqlcall import fetch_all, unit_of_work
 from core.validation import parse_enum, parse_eur, parse_id, parse_quantity
 
@@ -62,6 +63,28 @@ class Order(Record):
         return (amount / sum(f.quantity for f in self.fills)).quantize(Decimal("0.0001"))
 
 
+def acting_account(
+    db: Session, user_id: int, market_maker_id: int | None, action: str
+) -> tuple[User, int | None, int | None]:
+    """(user, market maker id, entity id) of the account ``user_id`` acts for: a trader its own entity, an admin
+    the market maker it names. Runs inside the caller's unit of work."""
+    mm_id = parse_id(market_maker_id, "Market maker id") if market_maker_id is not None else None
+    user = require_role(db, user_id, TRADERS, action)
+    if user.role is Role.TRADER and mm_id is not None:
+        raise PermissionDenied(f"Traders {action} for their own entity only, not for a market maker")
+    if user.role is Role.ADMIN and mm_id is None:
+        raise ValidationError(f"Admins {action} for a market maker: choose which one")
+    return user, mm_id, (user.entity_id if mm_id is None else None)
+
+
+def limit_order_value(price: Decimal, quantity: int) -> Decimal:
+    """What a limit order is worth (and a BUY locks): refused above the maximum accepted in one order."""
+    value = price * quantity
+    if value > get_settings().max_amount:
+        raise ValidationError(f"Order value €{value:,} is above the maximum accepted in one order")
+    return value
+
+
 def place_order(
     db: Session,
     placed_by_id: int,
@@ -86,20 +109,14 @@ def place_order(
         if price is None:
             raise ValidationError("A limit order needs a price")
         limit = parse_eur(price, "Price")
-        if limit * qty > get_settings().max_amount:
-            raise ValidationError(f"Order value €{limit * qty:,} is above the maximum accepted in one order")
+        limit_order_value(limit, qty)
     elif price is not None:
         raise ValidationError("A market order takes no price: it trades at the best prices in the book")
     if not isinstance(post_only, bool):
         raise ValidationError("post_only must be true or false")
-    mm_id = parse_id(market_maker_id, "Market maker id") if market_maker_id is not None else None
 
     with unit_of_work(db):
-        user = require_role(db, placed_by_id, TRADERS, "place orders")
-        if user.role is Role.TRADER and mm_id is not None:
-            raise PermissionDenied("Traders place orders for their own entity only, not for a market maker")
-        if user.role is Role.ADMIN and mm_id is None:
-            raise ValidationError("Admins place orders for a market maker: choose which one")
+        user, mm_id, entity_id = acting_account(db, placed_by_id, market_maker_id, "place orders")
         row = (
             db.execute(
                 text(
@@ -112,7 +129,7 @@ def place_order(
                     "q": qty,
                     "p": limit,
                     "mm": mm_id,
-                    "e": user.entity_id if mm_id is None else None,
+                    "e": entity_id,
                     "by": user.id,
                     "po": post_only,
                 },

@@ -1,21 +1,20 @@
-"""Cash market: EUA and CEA against EUR. Stats; the order entry pinned above a full-width book; depth
-chart and recent trades; my orders. Book, trades and orders refresh on their own (fragments), and the
-entry is outside them, so what is typed there survives every refresh."""
+"""Cash market: EUA and CEA against EUR. Stats; the order entry pinned above a full-width book; depth chart and
+recent trades; the account traded for (balances, open orders, fills, closed orders). Book, trades and account
+refresh on their own (fragments), and the entry is outside them, so what is typed there survives every refresh."""
 
 from functools import partial
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.config import get_settings
-from core.entities import get_entity, get_entity_balances
 from core.enums import AssetType, CertificateType, OrderSide, OrderType, Role
-from core.market_makers import get_market_maker, get_market_makers
-from core.orders import cancel_order, get_my_orders, place_order
-from core.validation import parse_eur
+from core.market_makers import get_market_makers
+from core.trading_account import get_trading_account
 from ui import market_data
+from ui.account_panel import account_sections
 from ui.charts import depth_figure
-from ui.feedback import attempt, flash
 from ui.format import eur, units
 from ui.live import live_fragment
 from ui.order_book import (
@@ -29,14 +28,16 @@ from ui.order_book import (
     book_height,
     deepest,
     default_price,
-    describe_order,
-    estimate,
+    markdown_text,
 )
+from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
+from ui.order_entry import PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, read_entry
 from ui.runtime import db_session
 from ui.session import require_user
 
 REFRESH = "3s"
 PICK_KEY = "cm_pick"  # a price clicked in the book, applied before the entry's widgets exist
+NO_SELECTION = {"selection": {"rows": [], "columns": [], "cells": []}}
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
@@ -44,14 +45,14 @@ st.html(STICKY_CSS)
 
 if (picked := st.session_state.pop(PICK_KEY, None)) is not None:
     st.session_state["cm_type"] = OrderType.LIMIT.value
-    st.session_state["cm_price"] = picked
+    st.session_state[PRICE_KEY] = picked
     st.session_state["cm_price_ctx"] = "picked"
 if (requested := st.session_state.pop(market_data.OPEN_ON_KEY, None)) is not None:  # another page sent us to this book
     st.session_state["cm_cert"] = requested
 st.session_state.setdefault("cm_cert", CertificateType.EUA.value)
 st.session_state.setdefault("cm_side", OrderSide.BUY.value)
 st.session_state.setdefault("cm_type", OrderType.LIMIT.value)
-st.session_state.setdefault("cm_qty", 10)
+st.session_state.setdefault(QUANTITY_KEY, "10")
 
 title, switch, account_box = st.columns([2.2, 1.4, 3], vertical_alignment="bottom")
 title.title("Cash market")
@@ -61,9 +62,10 @@ cert = CertificateType(
 
 # whose account trades: a trader's own entity; an admin picks a market maker
 mm_id: int | None = None
+account = None
 with db_session() as db:
     if is_admin:
-        makers = get_market_makers(db, include_inactive=False)
+        makers = get_market_makers(db, include_inactive=False, user_id=user.id)
         if makers:
             names = {m.id: m.name for m in makers}
             kinds = {
@@ -74,10 +76,10 @@ with db_session() as db:
             )
         else:
             account_box.info("Create a market maker first: admins trade for market makers.", icon=":material/info:")
-        balances = get_market_maker(db, mm_id).balances if mm_id is not None else None
-    else:
-        account_box.markdown(f"Trading for **{get_entity(db, user.entity_id).name}**")
-        balances = get_entity_balances(db, user.entity_id)
+    if not is_admin or mm_id is not None:
+        account = get_trading_account(db, user.id, market_maker_id=mm_id)
+if account is not None and not is_admin:
+    account_box.text(f"Trading for {account.name}")  # plain text: a typed name is never markup
 
 
 @live_fragment(REFRESH)
@@ -99,49 +101,65 @@ def stats_header(certificate: CertificateType) -> None:
 
 stats_header(cert)
 
+
+def field_error(column: DeltaGenerator, message: str | None) -> None:
+    """A refusal under the field it is about (typed text in it stays text, never markup)."""
+    if message:
+        column.caption(f":red[:material/error: {markdown_text(message)}]")
+
+
+ENTRY_WIDTHS = [1.2, 1.4, 1.3, 1.2, 3.9]
 with st.container(key=ENTRY_KEY, border=True):
-    if balances is None:
+    if account is None:
         st.caption("No account to trade for.")
     else:
-        cols = st.columns([1.3, 1.5, 1.3, 1.1, 2.2, 1.3], vertical_alignment="bottom")
+        cols = st.columns(ENTRY_WIDTHS, vertical_alignment="bottom")
         side = OrderSide(
             cols[0].segmented_control("Side", ["BUY", "SELL"], required=True, key="cm_side", format_func=str.title)
         )
         kind = OrderType(
             cols[1].segmented_control("Type", ["LIMIT", "MARKET"], required=True, key="cm_type", format_func=str.title)
         )
-        book = market_data.order_book(cert.value)
         # start from the best opposite price whenever the market, side or account changes; keep what was typed.
         # Streamlit forgets a widget's value while its page is not shown, so a missing price starts afresh too.
         context = f"{cert}/{side}/{mm_id}"
-        if st.session_state.get("cm_price_ctx") not in (context, "picked") or "cm_price" not in st.session_state:
-            start = default_price(side, book, market_data.market_stats(cert.value), get_settings().default_prices[cert])
-            st.session_state["cm_price"] = float(start)
+        if st.session_state.get("cm_price_ctx") not in (context, "picked") or PRICE_KEY not in st.session_state:
+            book = market_data.order_book(cert.value)
+            stats = market_data.market_stats(cert.value)
+            st.session_state[PRICE_KEY] = str(default_price(side, book, stats, get_settings().default_prices[cert]))
         st.session_state["cm_price_ctx"] = context
-        price_in = cols[2].number_input(
-            "Price (€)", min_value=0.01, step=0.01, format="%.2f", key="cm_price", disabled=kind is OrderType.MARKET
-        )
-        qty = int(cols[3].number_input("Quantity", min_value=1, max_value=10**9, step=1, key="cm_qty"))
-        price = None if kind is OrderType.MARKET else parse_eur(price_in, "Price")
-        fills, total = estimate(side, kind, qty, price, book)
-        eur_bal, cert_bal = balances[AssetType.EUR], balances[AssetType(cert.value)]
-        cols[4].markdown(
+        is_market = kind is OrderType.MARKET
+        price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market)
+        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY)
+        with db_session() as db:
+            entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id)
+        label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"
+        clicked = cols[4].button(label, type="primary", width="stretch", key=SUBMIT_KEY, disabled=entry.ticket is None)
+
+        under = st.columns([ENTRY_WIDTHS[0] + ENTRY_WIDTHS[1], *ENTRY_WIDTHS[2:]])
+        eur_bal, cert_bal = account.balances[AssetType.EUR], account.balances[AssetType(cert.value)]
+        under[0].markdown(
             f"Available **{eur(eur_bal.available)}** · **{units(cert_bal.available)} {cert}**  \n"
-            f"Estimated total **{eur(total)}**" + ("" if fills == qty else f" for {units(fills)} in the book now")
+            f":gray[Locked in orders {eur(eur_bal.locked)} · {units(cert_bal.locked)} {cert}]"
         )
-        if cols[5].button(f"{side.value.title()} {cert}", type="primary", width="stretch", key="cm_submit"):
-            with db_session() as db:
-                order = attempt(lambda: place_order(db, user.id, cert, side, kind, qty, price, market_maker_id=mm_id))
-            if order is not None:
-                flash(describe_order(order))
-                market_data.forget()
-                st.rerun()
+        field_error(under[1], None if is_market else entry.price_error)
+        field_error(under[2], entry.quantity_error)
+        field_error(under[3], entry.order_error)
+        if entry.note:
+            under[3].caption(f":orange[:material/warning: {entry.note}]")
+        submit(user.id, entry, clicked, label, mm_id)
+
+if st.session_state.get(PENDING_KEY) is not None:
+    confirmation_dialog(user.id)
 
 
-def pick_price(key: str, prices: tuple[float, ...]) -> None:
+def pick_price(key: str, prices: tuple[str, ...]) -> None:
+    """A price clicked in the book goes into the entry; the selection is cleared at once, so clicking the same
+    price again (after typing another one) applies it again."""
     cells = st.session_state[key].selection.cells
     if cells:
         st.session_state[PICK_KEY] = prices[cells[0][0]]
+    st.session_state[key] = NO_SELECTION
 
 
 @live_fragment(REFRESH)
@@ -162,7 +180,7 @@ def market_panel(certificate: CertificateType) -> None:
                 row_height=ROW_HEIGHT,
                 column_config=book_column_config(side_, deepest(book)),
                 column_order=book_column_order(side_),
-                on_select=partial(pick_price, key, tuple(float(lv.price) for lv in levels)),
+                on_select=partial(pick_price, key, tuple(str(lv.price) for lv in levels)),
                 selection_mode="single-cell",
                 key=key,
             )
@@ -205,50 +223,9 @@ market_panel(cert)
 
 
 @live_fragment(REFRESH)
-def my_orders() -> None:
-    st.subheader("My orders" if not is_admin else "Orders you placed for this market maker")
-    with db_session() as db:
-        orders = get_my_orders(db, user.id)
-    if is_admin:  # an admin sees the orders of the market maker it trades for
-        orders = [o for o in orders if o.market_maker_id == mm_id]
-    open_orders = [o for o in orders if o.is_open]
-    if not open_orders:
-        st.caption("No open orders")
-    for o in open_orders[:30]:
-        row = st.columns([1, 1, 1.2, 1.4, 1.6, 1.6, 1], vertical_alignment="center")
-        row[0].markdown(f"**#{o.id}**")
-        row[1].markdown(f"{o.certificate_type}")
-        row[2].markdown(f":{'green' if o.side is OrderSide.BUY else 'red'}[{o.side.value.title()}]")
-        row[3].markdown(eur(o.price))
-        row[4].markdown(f"{units(o.filled_quantity)} / {units(o.quantity)} filled")
-        held = eur(o.locked_amount) if o.side is OrderSide.BUY else f"{units(o.locked_amount)} {o.certificate_type}"
-        row[5].markdown(f"holds {held}")
-        if row[6].button("Cancel", key=f"cm_cancel_{o.id}", icon=":material/close:"):
-            with db_session() as db:
-                done = attempt(lambda o=o: cancel_order(db, o.id, user.id))
-            if done is not None:
-                flash(f"Order {o.id} cancelled; {units(done.remaining_quantity)} unfilled released.")
-                market_data.forget()
-                st.rerun()
-    closed = [o for o in orders if not o.is_open][:50]
-    if closed:
-        with st.expander(f"Closed orders ({len(closed)})"):
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        "id": [o.id for o in closed],
-                        "market": [o.certificate_type.value for o in closed],
-                        "side": [o.side.value.title() for o in closed],
-                        "type": [o.order_type.value.title() for o in closed],
-                        "price": [float(o.price) if o.price is not None else None for o in closed],
-                        "filled": [f"{o.filled_quantity:,} / {o.quantity:,}" for o in closed],
-                        "status": [o.status.value.replace("_", " ").title() for o in closed],
-                        "reason": [o.cancel_reason or "" for o in closed],
-                    }
-                ),
-                hide_index=True,
-                column_config={"price": st.column_config.NumberColumn("Price €", format="%.2f")},
-            )
+def account_panel(market_maker_id: int | None) -> None:
+    account_sections(user.id, market_maker_id)
 
 
-my_orders()
+if account is not None:
+    account_panel(mm_id)

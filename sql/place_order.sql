@@ -3,8 +3,9 @@
 --   A LIMIT remainder rests; a MARKET remainder is cancelled and unlocked, so the book is never crossed.
 --   Self-trade prevention: a resting order of the same owner is cancelled (SELF_TRADE), matching goes on.
 --   post_only refuses an order that would meet any resting order.
---   A MARKET BUY locks the cost of what it can buy now: the asks in priority order, up to its quantity
---   and its available EUR; refused if that is nothing.
+--   A MARKET BUY locks the cost of what it can buy now: walk_book over the asks, up to its quantity and its
+--   available EUR (the very walk the order entry estimates with); refused if that is nothing.
+--   Limit prices are whole ticks of their book (price_on_tick).
 CREATE OR REPLACE FUNCTION place_order(
     p_certificate_type        certificate_type,
     p_side                    order_side,
@@ -31,8 +32,6 @@ DECLARE
     v_eur         balances;
     v_certs       balances;
     v_lock        numeric;
-    v_budget      numeric;
-    v_left        bigint;
     v_qty         bigint;
 BEGIN
     IF (p_market_maker_id IS NULL) = (p_entity_id IS NULL) THEN
@@ -42,9 +41,9 @@ BEGIN
         PERFORM raise_error('CB400', format('Quantity must be a whole number of certificates, at least 1, got %s',
                                             p_quantity));
     END IF;
-    IF p_order_type = 'LIMIT' AND (p_price IS NULL OR p_price <= 0 OR p_price <> round(p_price, 2)) THEN
-        PERFORM raise_error('CB400', format('A limit order needs a price above zero in steps of €0.01, got %s',
-                                            coalesce(p_price::text, 'none')));
+    IF p_order_type = 'LIMIT' AND NOT price_on_tick(p_certificate_type, p_price) THEN
+        PERFORM raise_error('CB400', format('A limit order needs a price above zero in steps of €%s, got %s',
+                                            price_tick(p_certificate_type), coalesce(p_price::text, 'none')));
     END IF;
     IF p_order_type = 'MARKET' AND p_price IS NOT NULL THEN
         PERFORM raise_error('CB400', 'A market order takes no price: it trades at the best prices in the book');
@@ -124,17 +123,9 @@ BEGIN
                 account_label(v_eur.id), v_lock, p_quantity, p_price, v_eur.available));
         END IF;
     ELSE
-        v_lock := 0;
-        v_left := p_quantity;
-        v_budget := v_eur.available;
-        FOR r IN SELECT c.* FROM unnest(v_others) WITH ORDINALITY AS u(id, n) JOIN orders c ON c.id = u.id
-                  ORDER BY u.n LOOP
-            v_qty := least(v_left, r.remaining_quantity, floor(v_budget / r.price));
-            EXIT WHEN v_qty = 0;  -- later asks cost more: the budget cannot buy there either
-            v_lock := v_lock + v_qty * r.price;
-            v_budget := v_budget - v_qty * r.price;
-            v_left := v_left - v_qty;
-        END LOOP;
+        -- a MARKET BUY: the cost of what its quantity and its available EUR buy now, skipping its own asks
+        SELECT coalesce(sum(amount), 0) INTO v_lock
+          FROM walk_book(p_certificate_type, p_side, p_quantity, v_eur.available, p_market_maker_id, p_entity_id);
         IF v_lock = 0 THEN
             PERFORM raise_error('CB402', format(
                 'Insufficient EUR on %s to buy even one certificate at the best ask €%s: €%s available',

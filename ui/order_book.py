@@ -1,15 +1,23 @@
 """The order book on the cash market page: table frames with depth bars, the pinned order entry's CSS,
-the price an entry starts from, and the estimated total of an order. Data shaping only (nothing is drawn),
-so it is unit-tested without a browser."""
+the price an entry starts from, and the sentences that describe orders and prices. Data shaping only (nothing
+is drawn), so it is unit-tested without a browser. (What a MARKET order would fill is the engine's own walk,
+``core.order_entry.estimate_market_order``, never a walk of this page's copy of the book.)"""
 
+import re
 from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
-from core.enums import OrderSide, OrderStatus, OrderType
+from core.enums import OrderSide, OrderStatus
 from core.market import BookLevel, MarketStats, OrderBook
 from core.orders import Order
+from ui.format import md_escape
+
+# where GitHub-flavoured Markdown starts a link of its own (escaping does not stop it): after a scheme's colon,
+# after "www" and after the @ of an e-mail address
+_AUTOLINK_START = re.compile(r"(?<=:)|(?<=\bwww)(?=\\?\.)|(?<=@)", re.IGNORECASE)
+ZERO_WIDTH_SPACE = "\u200b"
 
 ROW_HEIGHT = 38  # px: larger rows than a plain table, the book is the page's centrepiece
 BOOK_HEIGHT = 600  # px: the book scrolls inside this
@@ -99,25 +107,21 @@ def default_price(side: OrderSide, book: OrderBook, stats: MarketStats, fallback
     return fallback
 
 
-def estimate(
-    side: OrderSide, order_type: OrderType, quantity: int, price: Decimal | None, book: OrderBook
-) -> tuple[int, Decimal]:
-    """(certificates that would trade or rest, their EUR value) before submitting.
+def markdown_text(text: str) -> str:
+    """Text a person typed (a firm's name in a refusal, a typed price), for a Markdown element: shown exactly as
+    typed, never as markup. Escaping stops emphasis, links and colours; bare URLs and e-mail addresses would
+    still become links, so an invisible zero-width space breaks each one where a link would start."""
+    return _AUTOLINK_START.sub(ZERO_WIDTH_SPACE, md_escape(text))
 
-    A LIMIT order is valued at its price. A MARKET order walks the opposite side of the book as the
-    engine will, so it may show fewer certificates than asked when the book is thin.
-    """
-    if order_type is OrderType.LIMIT:
-        return quantity, (price or Decimal(0)) * quantity
-    levels = book.asks if side is OrderSide.BUY else book.bids
-    left, total = quantity, Decimal(0)
-    for lv in levels:
-        take = min(left, lv.quantity)
-        total += take * lv.price
-        left -= take
-        if left == 0:
-            break
-    return quantity - left, total
+
+def average_price(value: Decimal | None) -> str:
+    """An average price: cents when it is a whole number of cents, otherwise up to four decimals (never
+    "€81.0000", never a rounding that hides what was paid)."""
+    if value is None:
+        return "—"
+    if value == value.quantize(Decimal("0.01")):
+        return f"€{value:,.2f}"
+    return f"€{value.quantize(Decimal('0.0001')).normalize():,f}"
 
 
 def describe_order(order: Order) -> str:
@@ -126,7 +130,7 @@ def describe_order(order: Order) -> str:
     cert = order.certificate_type.value
     parts = []
     if order.filled_quantity:
-        parts.append(f"{verb} {order.filled_quantity:,} {cert} at an average €{order.average_fill_price:,.2f}")
+        parts.append(f"{verb} {order.filled_quantity:,} {cert} at an average {average_price(order.average_fill_price)}")
     if order.status in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED):
         parts.append(f"{order.remaining_quantity:,} rest in the book at €{order.price:,.2f}")
     elif order.status is OrderStatus.CANCELLED and order.cancel_reason == "MARKET_REMAINDER":

@@ -1,13 +1,14 @@
-"""The cash market in real Chromium: the order entry stays pinned while the page and the book scroll,
-and a price clicked in the book lands in the entry."""
+"""The cash market in real Chromium: the order entry stays pinned while the page and the book scroll, a price
+clicked in the book lands in the entry (every time it is clicked), and bad input is refused next to its field."""
 
 from decimal import Decimal
 
 from playwright.sync_api import expect
+from sqlalchemy import text
 
 from core.orders import place_order
 from tests.e2e.conftest import sign_in
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, snapshot
 from tests.trading import fund_trader, make_desk
 
 ENTRY = ".st-key-cm_order_entry"
@@ -47,7 +48,7 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, act
     bids = page.locator(".st-key-cm_book_buy_EUA")
     entry.wait_for()  # the page's default timeout: the first run of the app imports pandas and plotly
     bids.wait_for()
-    page.get_by_role("heading", name="My orders").wait_for()  # the last section: the whole page has run
+    page.get_by_role("heading", name="Closed orders").wait_for()  # the last section: the whole page has run
     expect(page.get_by_role("button", name="Sign in")).to_have_count(0)  # the login form has faded out
     expect(bids.locator("canvas").first).to_be_visible()
     settled_box(page, entry)
@@ -74,7 +75,22 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, act
     assert pinned["y"] < 100 and entry.is_visible()
 
 
-def test_a_price_clicked_in_the_book_fills_the_order_entry(db, actors, app_server, page):
+def click_ask(page, asks, row: int, price, expected: str) -> None:
+    """Click one ask's price cell; the canvas grid takes clicks once it has drawn and the page stopped moving,
+    so retry until the entry shows it."""
+    row_height, header = 38, 38
+    for _ in range(5):
+        grid = settled_box(page, asks)
+        page.mouse.click(grid["x"] + 30, grid["y"] + header + row * row_height + row_height / 2)
+        try:
+            expect(price).to_have_value(expected, timeout=4000)
+            return
+        except AssertionError:
+            continue
+    expect(price).to_have_value(expected)
+
+
+def test_a_price_clicked_in_the_book_fills_the_order_entry_every_time_it_is_clicked(db, actors, app_server, page):
     deep_book(db, actors)
     sign_in(page, app_server, actors.trader.username, PASSWORD)
     asks = page.locator(".st-key-cm_book_sell_EUA")
@@ -83,15 +99,55 @@ def test_a_price_clicked_in_the_book_fills_the_order_entry(db, actors, app_serve
     price.wait_for()
     expect(price).to_have_value("81.00")
 
-    row_height, header = 38, 38
-    # the canvas grid takes clicks once it has drawn and the page stopped moving; retry until it shows
-    for _ in range(5):
-        grid = settled_box(page, asks)
-        page.mouse.click(grid["x"] + 30, grid["y"] + header + 2 * row_height + row_height / 2)  # third ask
-        try:
-            expect(price).to_have_value("81.02", timeout=4000)
-            break
-        except AssertionError:
-            continue
-    expect(price).to_have_value("81.02")
-    expect(page.get_by_text("Estimated total €810.20")).to_be_visible()
+    click_ask(page, asks, 2, price, "81.02")  # the third ask
+    expect(page.get_by_role("button", name="Buy 10 EUA at €81.02 limit, total €810.20")).to_be_visible()
+    price.fill("80.00")
+    price.press("Tab")
+    expect(page.get_by_role("button", name="Buy 10 EUA at €80.00 limit, total €800.00")).to_be_visible()
+
+    click_ask(page, asks, 2, price, "81.02")  # the same cell again: applied again
+
+    expect(page.get_by_role("button", name="Buy 10 EUA at €81.02 limit, total €810.20")).to_be_visible()
+
+
+HOSTILE = "Firm [pwn](http://example.invalid/x)"
+MONEY_TABLES = ("orders", "trades", "balances", "asset_transactions")
+
+
+def test_bad_input_in_the_order_entry_is_refused_next_to_its_field_and_sends_nothing(
+    db, actors, app_server, page, screenshot
+):
+    desk = make_desk(db, actors)
+    fund_trader(db, actors, eur="10000.00", eua=20)
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 30, "81.00", market_maker_id=desk.ah.id)
+    db.execute(text("UPDATE entities SET name = :n WHERE id = :e"), {"n": HOSTILE, "e": actors.entity.id})
+    db.commit()
+    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    price, quantity = page.get_by_label("Price (€)"), page.get_by_label("Quantity")
+    entry = page.locator(".st-key-cm_order_entry")
+    expect(entry.get_by_role("button", name="Buy 10 EUA at €81.00 limit, total €810.00")).to_be_enabled()
+    before = {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES}
+
+    for field, typed, message in [
+        (quantity, "-5", "Quantity must be greater than zero, got -5"),
+        (quantity, "1.5", "Quantity: EUA certificates are whole units, got 1.5"),
+        (quantity, "abc", "Quantity must be a number, got 'abc'"),
+        (quantity, "", "Enter a quantity"),
+        (price, "81.005", "Prices move in steps of €0.01: the nearest are €81.00 and €81.01"),
+        (price, "", "Enter a price"),
+        (price, "0", "Price must be greater than zero, got 0"),
+    ]:
+        field.fill(typed)
+        field.press("Tab")
+        expect(entry.get_by_text(message)).to_be_visible()
+        expect(entry.get_by_role("button", name="Buy EUA", exact=True)).to_be_disabled()
+        if typed == "81.005":
+            screenshot(page, "cash-market-bad-price.png")
+        field.fill("10" if field is quantity else "81.00")
+        field.press("Tab")
+        expect(entry.get_by_role("button", name="Buy 10 EUA at €81.00 limit, total €810.00")).to_be_enabled()
+
+    expect(page.get_by_text("Something went wrong")).to_have_count(0)
+    assert {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES} == before
+    expect(page.get_by_text(f"Trading for {HOSTILE}", exact=True)).to_be_visible()  # the name as typed
+    expect(page.locator("a[href*='example.invalid']")).to_have_count(0)  # and never a link

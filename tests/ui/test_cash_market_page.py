@@ -1,20 +1,28 @@
 """The cash market page in AppTest: the real app.py on this test's database, signed in through ui.session."""
 
+import json
+import re
 import time
 from decimal import Decimal
 
 import pytest
 import streamlit as st
+from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from core.db import PROJECT_ROOT
 from core.enums import OrderStatus
-from core.orders import get_my_orders, place_order
+from core.market_makers import create_market_maker
+from core.orders import cancel_order, get_my_orders, get_order, place_order
+from core.trading_account import get_open_orders
 from tests.helpers import snapshot
 from tests.trading import balance, fund_trader, make_desk
+from ui.order_book import ZERO_WIDTH_SPACE
 from ui.session import SEEN_KEY, USER_KEY
+from ui.trading_account_view import open_orders_key
 
 APP = str(PROJECT_ROOT / "app.py")
+HOSTILE = "Firm [pwn](http://example.invalid/x)"
 
 
 @pytest.fixture
@@ -49,6 +57,38 @@ def markdown(at) -> str:
     return "\n".join(str(m.value) for m in at.markdown)
 
 
+def shown(markup: str) -> str:
+    """Markdown source as a reader sees it: escapes dropped, Streamlit colour and icon directives unwrapped."""
+    plain = re.sub(r":material/[a-z_]+: ", "", markup.replace(ZERO_WIDTH_SPACE, ""))
+    plain = re.sub(r"^:[a-z]+\[(.*)\]$", r"\1", plain, flags=re.S)
+    return re.sub(r"\\(.)", r"\1", plain)
+
+
+def linkable(markup: str) -> bool:
+    """Would Markdown make a link of it: [text](url), or a bare URL or e-mail address left unbroken?"""
+    unbroken = f"(?!{ZERO_WIDTH_SPACE})"
+    return re.search(rf"\]\(|:{unbroken}//|www{unbroken}|@{unbroken}", markup) is not None
+
+
+def field_errors(at) -> list[str]:
+    return [shown(str(c.value)) for c in at.caption if str(c.value).startswith(":red[")]
+
+
+def submit(at):
+    return at.button(key="cm_submit")
+
+
+def table(at, column: str):
+    """The table that has ``column`` (read-only tables carry no key in AppTest)."""
+    (frame,) = [d for d in at.dataframe if column in d.value.columns]
+    return frame
+
+
+def headers(frame) -> list[str]:
+    config = json.loads(frame.proto.columns)
+    return [config[c]["label"] for c in frame.value.columns if c in config]
+
+
 def test_a_trader_sees_stats_book_balance_and_a_price_prefilled_from_the_best_ask(open_page, actors, market):
     at = open_page(actors.trader)
 
@@ -56,27 +96,28 @@ def test_a_trader_sees_stats_book_balance_and_a_price_prefilled_from_the_best_as
     assert at.title[0].value == "Cash market"
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Best bid"], metrics["Best ask"], metrics["Spread"]) == ("€80.50", "€81.00", "€0.50")
-    assert at.number_input(key="cm_price").value == pytest.approx(81.00)
+    assert at.text_input(key="cm_price").value == "81.00"
     assert "Available **€10,000.00** · **20 EUA**" in markdown(at)
-    assert "Estimated total **€810.00**" in markdown(at)
-    assert "Trading for **Trader Firm**" in markdown(at)
+    assert submit(at).label == "Buy 10 EUA at €81.00 limit, total €810.00"
+    assert "Trading for Trader Firm" in [t.value for t in at.text]
     bids, asks = at.dataframe[0].value, at.dataframe[1].value
     assert list(bids["price"]) == [80.50] and list(asks["price"]) == [81.00, 81.20]
     assert list(asks["cumulative"]) == [30, 50]
 
 
-def test_the_estimate_of_a_market_buy_walks_the_book(open_page, actors, market):
-    at = open_page(actors.trader, cm_type="MARKET", cm_qty=40)
+def test_the_button_of_a_market_buy_shows_the_engines_estimate(open_page, actors, market):
+    at = open_page(actors.trader, cm_type="MARKET", cm_qty="40")
 
-    assert "Estimated total **€3,242.00**" in markdown(at)  # 30 x 81.00 + 10 x 81.20
-    assert at.number_input(key="cm_price").disabled
+    assert submit(at).label == "Buy 40 EUA at market, est. total €3,242.00 (avg €81.05)"  # 30 x 81.00 + 10 x 81.20
+    assert at.text_input(key="cm_price").disabled
 
 
 def test_a_trader_places_a_limit_buy_that_trades_and_sees_it_confirmed(open_page, db, actors, market):
     at = open_page(actors.trader)
 
-    at.number_input(key="cm_qty").set_value(12)
-    at.button(key="cm_submit").click().run()
+    at.text_input(key="cm_qty").set_value("12").run()
+    assert submit(at).label == "Buy 12 EUA at €81.00 limit, total €972.00"
+    submit(at).click().run()
 
     assert not at.exception and not at.error
     assert any("Bought 12 EUA at an average €81.00" in str(t.value) for t in at.toast)
@@ -84,14 +125,148 @@ def test_a_trader_places_a_limit_buy_that_trades_and_sees_it_confirmed(open_page
     assert balance(db, "EUR", entity_id=actors.entity.id) == (Decimal("9028.00"), Decimal("0.00"))
 
 
-def test_a_refused_order_shows_why_and_changes_nothing(open_page, db, actors, market):
-    at = open_page(actors.trader, cm_side="SELL")
+def test_a_price_with_more_decimals_than_the_tick_shows_why_next_to_the_field_and_sends_nothing(
+    open_page, db, actors, market
+):
+    at = open_page(actors.trader)
     before = snapshot(db)
 
-    at.number_input(key="cm_qty").set_value(21)
-    at.button(key="cm_submit").click().run()
+    at.text_input(key="cm_price").set_value("81.005")
+    submit(at).click().run()  # typed and clicked at once, as a careless user does
 
-    assert [e.value for e in at.error] == [
+    assert not at.exception and not at.error  # no "Something went wrong", the page stays usable
+    assert field_errors(at) == ["Prices move in steps of €0.01: the nearest are €81.00 and €81.01"]
+    assert submit(at).disabled
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("cm_qty", "-5", "Quantity must be greater than zero, got -5"),
+        ("cm_qty", "0", "Quantity must be greater than zero, got 0"),
+        ("cm_qty", "1.5", "Quantity: EUA certificates are whole units, got 1.5"),
+        ("cm_qty", "abc", "Quantity must be a number, got 'abc'"),
+        ("cm_qty", "", "Enter a quantity"),
+        ("cm_price", "", "Enter a price"),
+        ("cm_price", "0", "Price must be greater than zero, got 0"),
+        ("cm_price", "-1", "Price must be greater than zero, got -1"),
+        ("cm_price", "abc", "Price must be a number, got 'abc'"),
+        ("cm_price", "81,5", "Price: use a point for decimals, like 14.03 (a comma only groups thousands)"),
+    ],
+)
+def test_an_invalid_field_disables_the_button_says_why_and_a_click_sends_nothing(
+    open_page, db, actors, market, field, typed, message
+):
+    at = open_page(actors.trader)
+    at.text_input(key="cm_qty").set_value("5").run()  # a valid order first: Streamlit kept it, the page must not
+    before = snapshot(db)
+
+    at.text_input(key=field).set_value(typed)
+    submit(at).click().run()  # typed and clicked at once: the click of the button still showing the valid order
+
+    assert not at.exception and not at.error
+    assert field_errors(at) == [message]
+    assert submit(at).disabled and submit(at).label == "Buy EUA"
+    assert snapshot(db) == before
+
+
+def test_an_order_that_changed_as_the_button_was_clicked_is_only_sent_once_confirmed(open_page, db, actors, market):
+    at = open_page(actors.trader)
+    before = snapshot(db)
+
+    at.text_input(key="cm_qty").set_value("7")
+    submit(at).click().run()  # the button still said 10 when it was clicked
+
+    assert snapshot(db) == before
+    assert any("not the order the button showed" in str(w.value) for w in at.warning)
+    assert at.button(key="cm_confirm").label == "Buy 7 EUA at €81.00 limit, total €567.00"
+
+    at.button(key="cm_confirm").click().run()
+
+    assert not at.exception and not at.error
+    (order,) = get_my_orders(db, actors.trader.id)
+    assert (order.quantity, order.price, order.status) == (7, Decimal("81.00"), OrderStatus.FILLED)
+
+
+def test_a_market_order_beyond_the_band_asks_first_with_its_average_price_and_slippage(open_page, db, actors, market):
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 50, "84.00", market_maker_id=market.ah.id)
+    at = open_page(actors.trader, cm_type="MARKET")
+    at.text_input(key="cm_qty").set_value("60").run()
+    before = snapshot(db)
+
+    submit(at).click().run()
+
+    # 30 x 81.00 + 20 x 81.20 + 10 x 84.00 = €4,894.00, the last at 3.70 % above the best ask
+    assert snapshot(db) == before
+    assert any("moves the price 3.70% from the best ask, more than the 2% band" in str(w.value) for w in at.warning)
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Est. average price"], metrics["Slippage vs best ask"]) == ("€81.5667", "0.70%")
+    assert metrics["Last price reached"] == "€84.00"
+    assert at.button(key="cm_confirm").label == "Buy 60 EUA at market, est. total €4,894.00 (avg €81.5667)"
+
+    at.button(key="cm_confirm").click().run()
+
+    (order,) = [get_order(db, o.id) for o in get_my_orders(db, actors.trader.id)]
+    assert (order.filled_quantity, sum(f.amount for f in order.fills)) == (60, Decimal("4894.00"))
+
+
+def test_a_market_order_whose_book_moved_during_its_confirmation_shows_the_new_estimate_before_sending(
+    open_page, db, actors, market
+):
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 50, "84.00", market_maker_id=market.ah.id)
+    at = open_page(actors.trader, cm_type="MARKET")
+    at.text_input(key="cm_qty").set_value("40").run()
+    submit(at).click().run()  # 30 x 81.00 + 10 x 81.20: no confirmation needed, but...
+    assert len(get_my_orders(db, actors.trader.id)) == 1
+    at.text_input(key="cm_qty").set_value("30").run()
+    submit(at).click().run()  # ...now 10 x 81.20 + 20 x 84.00: 3.45 % from the best ask, so it asks first
+    shown_first = at.button(key="cm_confirm").label
+    place_order(db, actors.admin.id, "EUA", "BUY", "MARKET", 5, market_maker_id=market.lp.id)  # someone else buys
+    before = snapshot(db)
+
+    at.button(key="cm_confirm").click().run()
+
+    assert snapshot(db) == before  # not sent: it would no longer fill as shown
+    assert any("The book moved while you were confirming" in str(w.value) for w in at.warning)
+    assert shown_first == "Buy 30 EUA at market, est. total €2,492.00 (avg €83.0667)"
+    assert at.button(key="cm_confirm").label == "Buy 30 EUA at market, est. total €2,506.00 (avg €83.5333)"
+
+    at.button(key="cm_confirm").click().run()
+
+    assert len(get_my_orders(db, actors.trader.id)) == 2
+    assert sum(f.amount for f in get_order(db, get_my_orders(db, actors.trader.id)[0].id).fills) == Decimal("2506.00")
+
+
+def test_a_market_order_within_the_band_is_sent_at_once(open_page, db, actors, market):
+    at = open_page(actors.trader, cm_type="MARKET")
+
+    submit(at).click().run()
+
+    (order,) = [get_order(db, o.id) for o in get_my_orders(db, actors.trader.id)]
+    assert (order.filled_quantity, order.fills[0].price) == (10, Decimal("81.00"))
+
+
+def test_a_market_order_the_book_cannot_fill_is_refused_before_it_is_sent(open_page, db, actors, market):
+    at = open_page(actors.trader, cm_type="MARKET", cm_side="SELL", cm_qty="30")
+
+    assert [shown(str(c.value)) for c in at.caption if "warning" in str(c.value)] == [
+        "Only 25 can fill now (that is all the book offers): the other 5 will be cancelled."
+    ]
+    at.session_state["cm_cert"] = "CEA"
+    at.run()
+    assert field_errors(at) == ["No bids from others in the CEA book: a market sell cannot fill now"]
+    assert submit(at).disabled
+
+
+def test_a_refused_order_shows_why_and_changes_nothing(open_page, db, actors, market):
+    at = open_page(actors.trader, cm_side="SELL")
+    at.text_input(key="cm_qty").set_value("21").run()
+    before = snapshot(db)
+
+    submit(at).click().run()
+
+    assert [shown(str(e.value)) for e in at.error] == [
         'Insufficient EUA on entity "Trader Firm": this sell needs 21 certificates, 20 available'
     ]
     assert snapshot(db) == before
@@ -103,38 +278,87 @@ def test_an_admin_trades_for_the_market_maker_it_picks(open_page, db, actors, ma
     at.session_state["cm_side"] = "SELL"
     at.run()
 
-    at.number_input(key="cm_price").set_value(82.00)
-    at.number_input(key="cm_qty").set_value(5)
-    at.button(key="cm_submit").click().run()
+    at.text_input(key="cm_price").set_value("82.00").run()
+    at.text_input(key="cm_qty").set_value("5").run()
+    submit(at).click().run()
 
     assert not at.exception and not at.error
     (order,) = [o for o in get_my_orders(db, actors.admin.id, status="OPEN") if o.price == Decimal("82.00")]
     assert (order.market_maker_id, order.side, order.quantity) == (market.ah.id, "SELL", 5)
 
 
-def test_a_trader_cancels_an_open_order_from_my_orders(open_page, db, actors, market):
-    resting = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 10, "80.00")
+def test_every_open_order_is_listed_with_headers_and_cancelled_from_its_row(open_page, db, actors, market, monkeypatch):
+    oldest = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 10, "80.00")
+    for _ in range(3):
+        cancel_order(db, place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 1, "79.00").id, actors.trader.id)
+    monkeypatch.setattr("core.orders.MY_ORDERS_LIMIT", 2)  # the window the page once filtered open orders from
     at = open_page(actors.trader)
 
-    at.button(key=f"cm_cancel_{resting.id}").click().run()
+    (frame,) = [d for d in at.dataframe if (d.key or "").startswith("cm_open_")]
+    assert list(frame.value["order"]) == [oldest.id]
+    assert headers(frame) == [
+        "Order", "Time (UTC)", "Market", "Side", "Limit price", "Quantity", "Filled", "Avg fill price", "Locked",
+    ]  # fmt: skip
+    at.session_state[open_orders_key(get_open_orders(db, actors.trader.id))] = {"selection": {"rows": [0]}}
+    at.run()
+    at.button(key="cm_cancel_selected").click().run()
 
     assert not at.exception and not at.error
-    assert get_my_orders(db, actors.trader.id)[0].status is OrderStatus.CANCELLED
+    assert get_open_orders(db, actors.trader.id) == []
     assert balance(db, "EUR", entity_id=actors.entity.id) == (Decimal("10000.00"), Decimal("0.00"))
 
 
-def test_a_price_clicked_in_the_book_goes_into_the_order_entry(open_page, actors, market):
-    at = open_page(actors.trader, cm_pick=81.20)
+def test_closed_orders_come_a_page_at_a_time(open_page, db, actors, market):
+    closed = [place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 1, "70.00") for _ in range(22)]
+    for order in closed:
+        cancel_order(db, order.id, actors.trader.id)
+    at = open_page(actors.trader)
 
-    assert at.number_input(key="cm_price").value == pytest.approx(81.20)
-    assert "Estimated total **€812.00**" in markdown(at)
+    history = table(at, "why")
+    assert len(history.value) == 20 and history.value["order"].iloc[0] == closed[-1].id
+    assert "Why closed" in headers(history) and set(history.value["why"]) == {"Cancelled"}
+    assert "Page 1 of 2 · 22 closed orders" in [str(c.value) for c in at.caption]
+
+    at.button(key="cm_history_page_next").click().run()
+
+    assert list(table(at, "why").value["order"]) == [closed[1].id, closed[0].id]
 
 
-def test_the_price_is_prefilled_again_after_visiting_another_page(open_page, actors, market):
-    at = open_page(actors.admin)
+def test_a_trader_sees_its_locked_amounts_and_its_fills_with_their_average_price(open_page, db, actors, market):
+    place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 35, "81.20")  # 30 at 81.00, 5 at 81.20
+    place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 4, "80.00")  # rests, locks €320.00
 
-    at.switch_page("pages/market_makers.py").run()
-    at.switch_page("pages/cash_market.py").run()
+    at = open_page(actors.trader)
 
-    assert not at.exception
-    assert at.number_input(key="cm_price").value == pytest.approx(81.00)
+    balances = table(at, "Asset").value
+    eur = balances[balances["Asset"] == "EUR"].iloc[0]
+    assert (eur["Available"], eur["Locked in orders"]) == ("€6,844.00", "€320.00")
+    fills = table(at, "amount").value
+    assert list(zip(fills["price"], fills["quantity"], fills["average"], strict=True)) == [
+        ("€81.20", 5, "€81.0286"),
+        ("€81.00", 30, "€81.0286"),
+    ]  # (2,430.00 + 406.00) / 35
+
+
+def test_names_people_typed_are_shown_as_text_never_as_markup(open_page, db, actors, market):
+    db.execute(text("UPDATE entities SET name = :n WHERE id = :e"), {"n": HOSTILE, "e": actors.entity.id})
+    db.commit()
+    mm_name = "*MM* [x](https://example.invalid/y) :red[z] www.example.invalid ops@example.invalid"
+    hostile_mm = create_market_maker(db, mm_name, "ASSET_HOLDER", actors.admin.id)
+
+    trader = open_page(actors.trader, cm_side="SELL")
+    trader.text_input(key="cm_qty").set_value("21").run()
+    submit(trader).click().run()  # refused, naming the firm
+    admin = open_page(actors.admin, cm_mm=hostile_mm.id, cm_side="SELL")
+    submit(admin).click().run()  # refused, naming the market maker
+
+    assert f"Trading for {HOSTILE}" in [t.value for t in trader.text]
+    assert [shown(str(e.value)) for e in trader.error] == [
+        f'Insufficient EUA on entity "{HOSTILE}": this sell needs 21 certificates, 20 available'
+    ]
+    assert [shown(str(e.value)) for e in admin.error] == [
+        f'Insufficient EUA on market maker "{mm_name}": this sell needs 10 certificates, 0 available'
+    ]
+    for at in (trader, admin):
+        markup = [str(e.value) for e in (*at.markdown, *at.subheader, *at.caption, *at.error, *at.warning)]
+        assert [m for m in markup if linkable(m)] == []

@@ -1,13 +1,19 @@
-"""Data shaping of the cash market page: book frames, start price, estimates, order sentences, depth chart."""
+"""Data shaping of the cash market page: book frames, start price, order and price sentences, the confirmation
+band setting, depth chart."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from core.enums import OrderSide, OrderType
-from core.market import BookLevel, MarketStats, OrderBook, Trade
+import pytest
+
+from core.config import Settings
+from core.enums import CertificateType, OrderSide, OrderType
+from core.market import BookFill, BookLevel, MarketStats, OrderBook, Trade
+from core.order_entry import MarketOrderEstimate
 from core.orders import Order
 from ui.charts import depth_figure
-from ui.order_book import book_frame, book_height, deepest, default_price, describe_order, estimate
+from ui.order_book import average_price, book_frame, book_height, deepest, default_price, describe_order
+from ui.order_entry import Ticket
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
@@ -40,13 +46,36 @@ def test_an_empty_book_starts_at_the_last_trade_then_at_the_configured_default()
     assert default_price(OrderSide.BUY, EMPTY, traded, Decimal("81")) == Decimal("79.99")
 
 
-def test_a_limit_order_is_valued_at_its_price():
-    assert estimate(OrderSide.BUY, OrderType.LIMIT, 4, Decimal("80.25"), BOOK) == (4, Decimal("321.00"))
+def test_the_button_says_exactly_which_limit_order_it_sends():
+    ticket = Ticket(CertificateType.CEA, OrderSide.BUY, OrderType.LIMIT, 10, Decimal("14.03"), None)
+
+    assert ticket.sentence == "Buy 10 CEA at €14.03 limit, total €140.30"
 
 
-def test_a_market_order_is_valued_by_walking_the_opposite_side_and_may_find_too_little():
-    assert estimate(OrderSide.BUY, OrderType.MARKET, 5, None, BOOK) == (5, Decimal("405.40"))
-    assert estimate(OrderSide.SELL, OrderType.MARKET, 20, None, BOOK) == (15, Decimal("1207.00"))
+def test_the_button_of_a_market_order_shows_its_estimated_total_and_average_price():
+    fills = [BookFill(order_id=1, price=Decimal("80.50"), quantity=1000, amount=Decimal("80500.00")),
+             BookFill(order_id=2, price=Decimal("80.40"), quantity=500, amount=Decimal("40200.00"))]  # fmt: skip
+    est = MarketOrderEstimate(certificate_type="EUA", side="SELL", quantity=1500, fills=fills, in_book=1500,
+                              best_price=Decimal("80.50"), band_pct=Decimal("2"))  # fmt: skip
+    ticket = Ticket(CertificateType.EUA, OrderSide.SELL, OrderType.MARKET, 1500, None, 3, est)
+
+    assert ticket.sentence == "Sell 1,500 EUA at market, est. total €120,700.00 (avg €80.4667)"
+    assert (est.slippage_pct, est.price_move_pct, est.beyond_band) == (Decimal("0.04"), Decimal("0.12"), False)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("81.0000", "€81.00"), ("81.0333", "€81.0333"), ("1234.5", "€1,234.50"), ("14.0050", "€14.005"), (None, "—")],
+)
+def test_an_average_price_shows_cents_or_the_decimals_it_really_has(value, text):
+    assert average_price(None if value is None else Decimal(value)) == text
+
+
+def test_the_market_order_band_is_two_percent_unless_configured(monkeypatch):
+    assert Settings().market_order_band_pct == Decimal("2")
+    monkeypatch.setenv("CARBON_MARKET_ORDER_BAND_PCT", "0.5")
+
+    assert Settings().market_order_band_pct == Decimal("0.5")
 
 
 def test_the_book_frame_keeps_one_row_per_level_and_the_depth_bar_scale_is_the_deepest_side():

@@ -1,0 +1,150 @@
+"""What a person types into an order entry, read exactly (a limit price on its book's tick, a whole quantity), and
+what a MARKET order would fill if sent now: the engine's own walk of the book (``sql/walk_book.sql``) for the
+account the user trades for (``core.orders.acting_account``).
+"""
+
+import re
+from decimal import ROUND_FLOOR, Decimal
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.config import get_settings
+from core.enums import AssetType, CertificateType, OrderSide
+from core.errors import ValidationError
+from core.market import BookFill
+from core.models import Record
+from core.orders import acting_account
+from core.sqlcall import fetch_one, unit_of_work
+from core.validation import parse_amount, parse_decimal, parse_enum, parse_eur
+
+PERCENT = Decimal("0.01")  # percentages are shown to two decimals
+# thousands grouped with commas ("1,250" or "1,250.50"); any other comma is a decimal comma
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+class MarketOrderEstimate(Record):
+    """What a MARKET order would fill now: the engine's own walk of the book (``sql/walk_book.sql``) for this
+    account (its own resting orders skipped, a BUY limited by its available EUR, as ``place_order`` locks)."""
+
+    certificate_type: CertificateType
+    side: OrderSide
+    quantity: int  # asked for
+    fills: list[BookFill]  # the resting orders it would fill, in priority order
+    in_book: int  # certificates the other side offers now, up to ``quantity`` (whatever the funds)
+    best_price: Decimal | None  # the best price of the other side (others' orders only)
+    band_pct: Decimal  # how far from the best price a market order may move the price without a confirmation
+
+    @property
+    def filled(self) -> int:
+        return sum(f.quantity for f in self.fills)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((f.amount for f in self.fills), Decimal("0.00"))
+
+    @property
+    def average_price(self) -> Decimal | None:
+        return (self.total / self.filled).quantize(Decimal("0.0001")) if self.filled else None
+
+    @property
+    def worst_price(self) -> Decimal | None:
+        """The last price it trades at: where it leaves the market."""
+        return self.fills[-1].price if self.fills else None
+
+    @property
+    def slippage_pct(self) -> Decimal | None:
+        """How much worse than the best price the average is, in percent (never negative)."""
+        if self.average_price is None or self.best_price is None:
+            return None
+        return (abs(self.average_price - self.best_price) / self.best_price * 100).quantize(PERCENT)
+
+    @property
+    def price_move_pct(self) -> Decimal | None:
+        """How far from the best price the order moves the price (its last fill), in percent."""
+        if self.worst_price is None or self.best_price is None:
+            return None
+        return (abs(self.worst_price - self.best_price) / self.best_price * 100).quantize(PERCENT)
+
+    @property
+    def beyond_band(self) -> bool:
+        """Moves the price further from the best price than the configured band: ask before sending it."""
+        return self.price_move_pct is not None and self.price_move_pct > self.band_pct
+
+
+def _typed(value: object, what: str) -> object:
+    """A number as a person typed it: blanks and a leading € go; an empty field and a decimal comma are refused
+    (a comma is read as a thousands separator, so "14,03" would otherwise mean 1403)."""
+    if not isinstance(value, str):
+        return value
+    typed = value.strip().removeprefix("€").strip()
+    if not typed:
+        raise ValidationError(f"Enter a {what.lower()}")
+    if "," in typed and not _GROUPED_NUMBER.fullmatch(typed):
+        raise ValidationError(f"{what}: use a point for decimals, like 14.03 (a comma only groups thousands)")
+    return typed
+
+
+def parse_order_quantity(value: object, certificate_type: CertificateType | str) -> int:
+    """An order quantity as typed: whole certificates of its book, at least 1."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    return int(parse_amount(_typed(value, "Quantity"), AssetType(cert.value), "Quantity"))
+
+
+def check_limit_price(db: Session, certificate_type: CertificateType | str, value: object) -> Decimal:
+    """A limit price as typed: above zero, within the maximum, and a whole number of the book's ticks (asked of
+    ``price_on_tick``, the rule ``place_order`` enforces)."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    number = parse_decimal(_typed(value, "Price"), "Price")
+    if 0 < number <= get_settings().max_amount:
+        row = fetch_one(
+            db, "SELECT price_tick(:c) AS tick, price_on_tick(:c, :p) AS ok", {"c": cert.value, "p": number}
+        )
+        if not row["ok"]:
+            tick = row["tick"]
+            below = (number / tick).to_integral_value(ROUND_FLOOR) * tick
+            nearest = f"the nearest are €{below:,.2f} and €{below + tick:,.2f}" if below else f"the lowest is €{tick}"
+            raise ValidationError(f"Prices move in steps of €{tick}: {nearest}")
+    return parse_eur(number, "Price")  # above zero and within the maximum
+
+
+def estimate_market_order(
+    db: Session,
+    user_id: int,
+    certificate_type: CertificateType | str,
+    side: OrderSide | str,
+    quantity: object,
+    *,
+    market_maker_id: int | None = None,
+) -> MarketOrderEstimate:
+    """What a MARKET order of the acting account would fill if sent now, by the engine's own walk."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    order_side = parse_enum(OrderSide, side, "order side")
+    qty = parse_order_quantity(quantity, cert)
+    with unit_of_work(db):
+        _, mm_id, entity_id = acting_account(db, user_id, market_maker_id, "place orders")
+        # one statement, one snapshot: what it fills with its funds, and what the book offers whatever the funds
+        rows = db.execute(
+            text(
+                """
+                SELECT true AS funded, w.* FROM walk_book(:c, CAST(:s AS order_side), :q,
+                    CASE CAST(:s AS order_side) WHEN 'BUY' THEN (SELECT available FROM balances
+                                              WHERE id = balance_id_for(:mm, :e, 'EUR')) END, :mm, :e) w
+                UNION ALL
+                SELECT false, b.* FROM walk_book(:c, CAST(:s AS order_side), :q, NULL, :mm, :e) b
+                """
+            ),
+            {"c": cert.value, "s": order_side.value, "q": qty, "mm": mm_id, "e": entity_id},
+        ).mappings()
+        fills, book = [], []
+        for r in rows:
+            (fills if r["funded"] else book).append(BookFill.model_validate(r))
+    return MarketOrderEstimate(
+        certificate_type=cert,
+        side=order_side,
+        quantity=qty,
+        fills=fills,
+        in_book=sum(f.quantity for f in book),
+        best_price=book[0].price if book else None,
+        band_pct=get_settings().market_order_band_pct,
+    )

@@ -1,0 +1,99 @@
+"""The account part of the cash market: open orders (select rows to cancel them), balances with what open orders
+lock, fills and closed orders a page at a time, for the account the user trades for (core decides whose)."""
+
+import streamlit as st
+
+from core.errors import CoreError
+from core.orders import Order, cancel_order
+from core.trading_account import get_fills, get_open_orders, get_order_history, get_trading_account
+from ui import market_data
+from ui.feedback import flash
+from ui.format import units
+from ui.order_book import markdown_text
+from ui.runtime import db_session
+from ui.trading_account_view import (
+    FILL_COLUMNS,
+    HISTORY_COLUMNS,
+    OPEN_COLUMNS,
+    balances_frame,
+    fills_frame,
+    history_frame,
+    open_orders_frame,
+    open_orders_key,
+    page_number,
+    pager,
+)
+
+HISTORY_PAGE_KEY, FILLS_PAGE_KEY = "cm_history_page", "cm_fills_page"
+PAGE_SIZE = 20
+
+
+def cancel_selected(user_id: int, orders: list[Order]) -> None:
+    """Cancel each chosen order (each on its own: one refused does not stop the others)."""
+    refused = []
+    for order in orders:
+        try:
+            with db_session() as db:
+                done = cancel_order(db, order.id, user_id)
+        except CoreError as exc:
+            refused.append(exc.message)
+            continue
+        flash(f"Order {done.id} cancelled; {units(done.remaining_quantity)} unfilled released.")
+    market_data.forget()
+    if not refused:
+        st.rerun(scope="app")
+    for message in refused:
+        st.error(markdown_text(message), icon=":material/error:")
+
+
+def account_sections(user_id: int, market_maker_id: int | None) -> None:
+    """Open orders (select rows, then cancel them), balances, fills and closed orders of the account traded for."""
+    with db_session() as db:
+        acct = get_trading_account(db, user_id, market_maker_id=market_maker_id)
+        open_orders = get_open_orders(db, user_id, market_maker_id=market_maker_id)
+        fills = get_fills(db, user_id, market_maker_id=market_maker_id, page=page_number(FILLS_PAGE_KEY),
+                          page_size=PAGE_SIZE)  # fmt: skip
+        history = get_order_history(db, user_id, market_maker_id=market_maker_id,
+                                    page=page_number(HISTORY_PAGE_KEY), page_size=PAGE_SIZE)  # fmt: skip
+
+    st.subheader("Open orders")
+    if not open_orders:
+        st.caption("No open orders")
+    else:
+        event = st.dataframe(
+            open_orders_frame(open_orders),
+            hide_index=True,
+            column_config=OPEN_COLUMNS,
+            on_select="rerun",
+            selection_mode="multi-row",
+            key=open_orders_key(open_orders),
+            height="content" if len(open_orders) <= 10 else 400,
+        )
+        chosen = [open_orders[i] for i in event.selection.rows]
+        label = f"Cancel {len(chosen)} selected order{'s' if len(chosen) != 1 else ''}"
+        if st.button(
+            label if chosen else "Select orders above to cancel them",
+            key="cm_cancel_selected",
+            disabled=not chosen,
+            icon=":material/close:",
+        ):
+            cancel_selected(user_id, chosen)
+
+    balances_col, fills_col = st.columns([1, 2])
+    with balances_col:
+        st.subheader("Balances")
+        st.dataframe(balances_frame(acct), hide_index=True)
+    with fills_col:
+        st.subheader("Fills")
+        if not fills.total:
+            st.caption("No fills yet")
+        else:
+            st.dataframe(fills_frame(fills.items), hide_index=True, column_config=FILL_COLUMNS)
+            pager(FILLS_PAGE_KEY, fills.page, fills.pages, fills.total, "fills")
+
+    st.subheader("Closed orders")
+    if not history.total:
+        st.caption("No closed orders yet")
+    else:
+        st.dataframe(history_frame(history.items), hide_index=True, column_config=HISTORY_COLUMNS)
+        pager(HISTORY_PAGE_KEY, history.page, history.pages, history.total, "closed orders")

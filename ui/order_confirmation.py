@@ -1,0 +1,132 @@
+"""Sending the order entry's ticket: at once when it is what the submit button showed and within the band;
+otherwise only after a confirmation (a dialog) of exactly what would be sent, with a MARKET order's estimated
+average price and slippage. A MARKET order is estimated again when confirmed and sent only if it still fills
+as shown."""
+
+from dataclasses import dataclass, replace
+
+import streamlit as st
+
+from core.enums import OrderSide
+from core.errors import CoreError
+from core.order_entry import MarketOrderEstimate
+from core.orders import place_order
+from ui import market_data
+from ui.feedback import flash
+from ui.format import eur
+from ui.order_book import average_price, describe_order, markdown_text
+from ui.order_entry import Entry, Ticket, estimated
+from ui.runtime import db_session
+
+CONFIRM_KEY = "cm_confirm"
+BACK_KEY = "cm_back"
+SHOWN_KEY = "cm_shown"  # (sentence, account) the submit button showed at the end of the last full run
+PENDING_KEY = "cm_pending"  # a Confirmation waiting in the dialog
+
+CHANGED = (
+    "This is not the order the button showed when you clicked: a field changed as you clicked, or the book "
+    "moved. Check it before it is sent."
+)
+BOOK_MOVED = "The book moved while you were confirming: this is the order as it would fill now."
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    ticket: Ticket
+    reason: str
+    refusal: str | None = None  # why the engine refused it, once tried
+
+
+def band_reason(est: MarketOrderEstimate, side: OrderSide) -> str:
+    best = "best ask" if side is OrderSide.BUY else "best bid"
+    return (
+        f"This market order moves the price {est.price_move_pct}% from the {best}, more than the "
+        f"{est.band_pct.normalize():f}% band."
+    )
+
+
+def submit(user_id: int, entry: Entry, clicked: bool, label: str, market_maker_id: int | None) -> None:
+    """After the submit button: send the ticket if it is what the button showed (for the account shown) and within
+    the band; otherwise ask for a confirmation of exactly what would be sent. Call once per full run, after the
+    button."""
+    shown = st.session_state.get(SHOWN_KEY)
+    st.session_state[SHOWN_KEY] = (label, market_maker_id)
+    ticket = entry.ticket
+    if not clicked or ticket is None:  # a click on a button that is no longer valid sends nothing
+        return
+    if (label, market_maker_id) != shown:
+        st.session_state[PENDING_KEY] = Confirmation(ticket, CHANGED)
+    elif ticket.estimate is not None and ticket.estimate.beyond_band:
+        st.session_state[PENDING_KEY] = Confirmation(ticket, band_reason(ticket.estimate, ticket.side))
+    elif (refused := send(user_id, ticket)) is None:
+        st.rerun()
+    else:
+        st.error(markdown_text(refused), icon=":material/error:")
+
+
+def send(user_id: int, ticket: Ticket) -> str | None:
+    """Place the ticket; on success queue its description for the next run. Returns the refusal, if any."""
+    try:
+        with db_session() as db:
+            order = place_order(
+                db, user_id, ticket.certificate_type, ticket.side, ticket.order_type, ticket.quantity,
+                ticket.price, market_maker_id=ticket.market_maker_id,
+            )  # fmt: skip
+    except CoreError as exc:
+        return exc.message
+    flash(describe_order(order))
+    market_data.forget()
+    st.session_state.pop(PENDING_KEY, None)
+    st.session_state[SHOWN_KEY] = None  # a second click on the old button asks again rather than sends twice
+    return None
+
+
+def drop_pending() -> None:
+    st.session_state.pop(PENDING_KEY, None)
+
+
+def confirm_pending(user_id: int) -> None:
+    """The dialog's send button (a callback, before the dialog reruns): a MARKET order is estimated again and
+    sent only if it would still fill as shown; otherwise the dialog shows the new estimate."""
+    pending: Confirmation | None = st.session_state.get(PENDING_KEY)
+    if pending is None:
+        return
+    ticket = pending.ticket
+    if ticket.estimate is not None:
+        with db_session() as db:
+            fresh = estimated(db, user_id, ticket)
+        if fresh.ticket is None:
+            st.session_state[PENDING_KEY] = replace(pending, refusal=fresh.order_error)
+            return
+        if fresh.ticket.sentence != ticket.sentence:
+            st.session_state[PENDING_KEY] = Confirmation(fresh.ticket, BOOK_MOVED)
+            return
+    if (refused := send(user_id, ticket)) is not None:
+        st.session_state[PENDING_KEY] = replace(pending, refusal=refused)
+
+
+@st.dialog("Confirm your order", width="medium", on_dismiss=drop_pending)
+def confirmation_dialog(user_id: int) -> None:
+    pending: Confirmation | None = st.session_state.get(PENDING_KEY)
+    if pending is None:  # sent or dropped by a button of this dialog: close it and show the page as it is now
+        st.rerun()
+        return
+    ticket = pending.ticket
+    st.warning(pending.reason, icon=":material/warning:")
+    est = ticket.estimate
+    if est is not None:
+        best = "Best ask" if ticket.side is OrderSide.BUY else "Best bid"
+        cols = st.columns(4)
+        cols[0].metric("Est. average price", average_price(est.average_price))
+        cols[1].metric(f"Slippage vs {best.lower()}", f"{est.slippage_pct}%")
+        cols[2].metric("Last price reached", eur(est.worst_price), f"{est.price_move_pct}% from best", "off")
+        cols[3].metric(best, eur(est.best_price))
+        if est.filled < ticket.quantity:
+            st.caption(f"Only {est.filled:,} of {ticket.quantity:,} can fill now; the rest will be cancelled.")
+    if pending.refusal:
+        st.error(markdown_text(pending.refusal), icon=":material/error:")
+    send_col, back_col = st.columns([4, 1])
+    send_col.button(
+        ticket.sentence, type="primary", width="stretch", key=CONFIRM_KEY, on_click=confirm_pending, args=(user_id,)
+    )
+    back_col.button("Back", width="stretch", key=BACK_KEY, on_click=drop_pending)

@@ -1,0 +1,118 @@
+"""The cash market's order entry: the typed price and quantity read into the exact order they send (or the reason
+they are no order, shown next to the field) and the sentence on the submit button (ui.order_confirmation sends it,
+or asks first).
+
+Nothing a person types raises: every refusal is a message, and the button is disabled until every field holds
+a valid value. Prices and quantities are text inputs parsed by core, because a number input silently keeps
+its last valid value when the typed one is not.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from core.enums import CertificateType, OrderSide, OrderType
+from core.errors import CoreError
+from core.order_entry import MarketOrderEstimate, check_limit_price, estimate_market_order, parse_order_quantity
+from core.orders import limit_order_value
+from ui.format import eur
+from ui.order_book import average_price
+
+PRICE_KEY = "cm_price"
+QUANTITY_KEY = "cm_qty"
+SUBMIT_KEY = "cm_submit"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """An order exactly as it will be sent (and, for a MARKET order, the engine's estimate of its fills)."""
+
+    certificate_type: CertificateType
+    side: OrderSide
+    order_type: OrderType
+    quantity: int
+    price: Decimal | None
+    market_maker_id: int | None
+    estimate: MarketOrderEstimate | None = None
+
+    @property
+    def sentence(self) -> str:
+        """What the button says: "Buy 10 CEA at €14.03 limit, total €140.30"."""
+        head = f"{self.side.value.title()} {self.quantity:,} {self.certificate_type}"
+        if self.estimate is None:
+            return f"{head} at {eur(self.price)} limit, total {eur(self.price * self.quantity)}"
+        est = self.estimate
+        return f"{head} at market, est. total {eur(est.total)} (avg {average_price(est.average_price)})"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the typed fields amount to: a ticket, or the reason each field (or the order) is not valid."""
+
+    ticket: Ticket | None
+    price_error: str | None = None
+    quantity_error: str | None = None
+    order_error: str | None = None
+    note: str | None = None  # a valid order that will not do all it asks (a MARKET order the book cannot fill)
+
+
+def _checked(parse: Callable[[], T]) -> tuple[T | None, str | None]:
+    """(value, None) or (None, the refusal a person reads)."""
+    try:
+        return parse(), None
+    except CoreError as exc:
+        return None, exc.message
+
+
+def read_entry(
+    db: Session,
+    user_id: int,
+    certificate_type: CertificateType,
+    side: OrderSide,
+    order_type: OrderType,
+    price_text: str | None,
+    quantity_text: str | None,
+    market_maker_id: int | None,
+) -> Entry:
+    """The order the typed fields describe, checked as the engine will check it (tick, whole certificates,
+    maximum value; for a MARKET order what the book fills now)."""
+    quantity, quantity_error = _checked(lambda: parse_order_quantity(quantity_text, certificate_type))
+    price, price_error = None, None
+    if order_type is OrderType.LIMIT:
+        price, price_error = _checked(lambda: check_limit_price(db, certificate_type, price_text))
+    if quantity is None or price_error:
+        return Entry(None, price_error=price_error, quantity_error=quantity_error)
+    ticket = Ticket(certificate_type, side, order_type, quantity, price, market_maker_id)
+    if price is None:
+        return estimated(db, user_id, ticket)
+    _, value_error = _checked(lambda: limit_order_value(price, quantity))
+    return Entry(None, order_error=value_error) if value_error else Entry(ticket)
+
+
+def estimated(db: Session, user_id: int, ticket: Ticket) -> Entry:
+    """A MARKET ticket with the engine's estimate of what it fills now, or why it cannot fill at all."""
+    try:
+        est = estimate_market_order(
+            db, user_id, ticket.certificate_type, ticket.side, ticket.quantity, market_maker_id=ticket.market_maker_id
+        )
+    except CoreError as exc:
+        return Entry(None, order_error=exc.message)
+    other_side = "asks" if ticket.side is OrderSide.BUY else "bids"
+    verb = ticket.side.value.lower()
+    if est.in_book == 0:
+        return Entry(None, order_error=f"No {other_side} from others in the {ticket.certificate_type} book: "
+                                       f"a market {verb} cannot fill now")  # fmt: skip
+    if est.filled == 0:
+        return Entry(None, order_error=f"Your available EUR does not buy one {ticket.certificate_type} "
+                                       f"at the best ask {eur(est.best_price)}")  # fmt: skip
+    note = None
+    if est.filled < ticket.quantity:
+        rest = ticket.quantity - est.filled
+        cause = "that is all the book offers" if est.filled == est.in_book else "that is what your EUR buys"
+        note = f"Only {est.filled:,} can fill now ({cause}): the other {rest:,} will be cancelled."
+    return Entry(replace(ticket, estimate=est), note=note)

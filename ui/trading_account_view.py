@@ -1,0 +1,169 @@
+"""The trading account on the cash market, as tables: balances with what open orders lock, every open order
+(select rows to cancel them), fills, and the closed history; with a pager. Records in, frames and column
+headers out; the page draws them."""
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC
+
+import pandas as pd
+import streamlit as st
+
+from core.enums import AssetType, OrderSide, OrderStatus, OrderType
+from core.orders import Order
+from core.trading_account import Fill, TradingAccount
+from ui.format import eur, units
+from ui.order_book import average_price
+
+CANCEL_REASONS = {
+    "USER": "Cancelled",
+    "WITHDRAWAL": "Liquidity withdrawn",
+    "SELF_TRADE": "Met an own order (self-trade prevention)",
+    "MARKET_REMAINDER": "Market order: unfilled rest cancelled",
+    "DEACTIVATION": "Market maker deactivated",
+}
+STATUS = {OrderStatus.OPEN: "Open", OrderStatus.PARTIALLY_FILLED: "Partly filled", OrderStatus.FILLED: "Filled",
+          OrderStatus.CANCELLED: "Cancelled"}  # fmt: skip
+TIME = st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC")
+
+
+def _amount(asset: AssetType, value: object) -> str:
+    return eur(value) if asset is AssetType.EUR else units(value)
+
+
+def balances_frame(account: TradingAccount) -> pd.DataFrame:
+    """One row per asset: available, locked by open orders, total."""
+    rows = account.balances.values()
+    return pd.DataFrame(
+        {
+            "Asset": [b.asset.value for b in rows],
+            "Available": [_amount(b.asset, b.available) for b in rows],
+            "Locked in orders": [_amount(b.asset, b.locked) for b in rows],
+            "Total": [_amount(b.asset, b.total) for b in rows],
+        }
+    )
+
+
+def _side(side: OrderSide) -> str:
+    return side.value.title()
+
+
+def _price(order: Order) -> str:
+    return "Market" if order.order_type is OrderType.MARKET else eur(order.price)
+
+
+def _holds(order: Order) -> str:
+    if order.side is OrderSide.BUY:
+        return eur(order.locked_amount)
+    return f"{units(order.locked_amount)} {order.certificate_type}"
+
+
+def open_orders_frame(orders: Sequence[Order]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "order": [o.id for o in orders],
+            "time": [o.created_at.astimezone(UTC) for o in orders],
+            "market": [o.certificate_type.value for o in orders],
+            "side": [_side(o.side) for o in orders],
+            "price": [_price(o) for o in orders],
+            "quantity": [o.quantity for o in orders],
+            "filled": [o.filled_quantity for o in orders],
+            "average": [average_price(o.average_fill_price) if o.fills else "" for o in orders],
+            "holds": [_holds(o) for o in orders],
+        }
+    )
+
+
+OPEN_COLUMNS = {
+    "order": st.column_config.NumberColumn("Order", format="%d", width="small"),
+    "time": TIME,
+    "market": st.column_config.TextColumn("Market", width="small"),
+    "side": st.column_config.TextColumn("Side", width="small"),
+    "price": st.column_config.TextColumn("Limit price"),
+    "quantity": st.column_config.NumberColumn("Quantity", format="%,d"),
+    "filled": st.column_config.NumberColumn("Filled", format="%,d"),
+    "average": st.column_config.TextColumn("Avg fill price"),
+    "holds": st.column_config.TextColumn("Locked"),
+}
+
+
+def open_orders_key(orders: Sequence[Order]) -> str:
+    """The open-orders table's widget key, new whenever the list changes: a selection always refers to the
+    rows it was made on, never to whatever order moved into its position since."""
+    digest = hashlib.sha256(",".join(str(o.id) for o in orders).encode()).hexdigest()[:12]
+    return f"cm_open_{digest}"
+
+
+def history_frame(orders: Sequence[Order]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "order": [o.id for o in orders],
+            "time": [o.updated_at.astimezone(UTC) for o in orders],
+            "market": [o.certificate_type.value for o in orders],
+            "side": [_side(o.side) for o in orders],
+            "price": [_price(o) for o in orders],
+            "filled": [f"{o.filled_quantity:,} of {o.quantity:,}" for o in orders],
+            "average": [average_price(o.average_fill_price) if o.fills else "" for o in orders],
+            "status": [STATUS[o.status] for o in orders],
+            "why": [CANCEL_REASONS.get(o.cancel_reason or "", "") for o in orders],
+        }
+    )
+
+
+HISTORY_COLUMNS = {
+    "order": st.column_config.NumberColumn("Order", format="%d", width="small"),
+    "time": st.column_config.DatetimeColumn("Closed (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
+    "market": st.column_config.TextColumn("Market", width="small"),
+    "side": st.column_config.TextColumn("Side", width="small"),
+    "price": st.column_config.TextColumn("Limit price"),
+    "filled": st.column_config.TextColumn("Filled"),
+    "average": st.column_config.TextColumn("Avg fill price"),
+    "status": st.column_config.TextColumn("Status"),
+    "why": st.column_config.TextColumn("Why closed"),
+}
+
+
+def fills_frame(fills: Sequence[Fill]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "time": [f.created_at.astimezone(UTC) for f in fills],
+            "market": [f.certificate_type.value for f in fills],
+            "side": [_side(f.side) for f in fills],
+            "price": [eur(f.price) for f in fills],
+            "quantity": [f.quantity for f in fills],
+            "amount": [eur(f.amount) for f in fills],
+            "order": [f.order_id for f in fills],
+            "average": [average_price(f.order_average_price) for f in fills],
+        }
+    )
+
+
+FILL_COLUMNS = {
+    "time": TIME,
+    "market": st.column_config.TextColumn("Market", width="small"),
+    "side": st.column_config.TextColumn("Side", width="small"),
+    "price": st.column_config.TextColumn("Price"),
+    "quantity": st.column_config.NumberColumn("Quantity", format="%,d"),
+    "amount": st.column_config.TextColumn("Amount"),
+    "order": st.column_config.NumberColumn("Order", format="%d", width="small"),
+    "average": st.column_config.TextColumn("Order avg price"),
+}
+
+
+def page_number(key: str) -> int:
+    """The page a pager shows (1 until turned)."""
+    return st.session_state.get(key, 1)
+
+
+def _turn(key: str, to: int) -> None:
+    st.session_state[key] = to
+
+
+def pager(key: str, page: int, pages: int, total: int, noun: str) -> None:
+    """Previous / next under a paged table; the page number lives in ``st.session_state[key]``."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button("Previous", key=f"{key}_prev", disabled=page <= 1, icon=":material/chevron_left:",
+                  on_click=_turn, args=(key, page - 1))  # fmt: skip
+        st.caption(f"Page {page:,} of {pages:,} · {total:,} {noun}")
+        st.button("Next", key=f"{key}_next", disabled=page >= pages, icon=":material/chevron_right:",
+                  on_click=_turn, args=(key, page + 1))  # fmt: skip
