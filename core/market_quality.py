@@ -1,5 +1,5 @@
-"""Market quality: snapshots of each book, how liquid a book was over a period, and how each market maker met
-its obligations (as exchanges judge designated sponsors).
+"""Market quality: snapshots of each book, how liquid a book was over a period, what a market order of a given
+size would cost now, and how each market maker met its obligations (as exchanges judge designated sponsors).
 
 Snapshots are system writes (no acting user); everything else is a read for admins and analysts. The figures are
 computed in SQL (sql/take_book_snapshot.sql, book_health.sql, market_maker_scorecard.sql …) from the snapshots and
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.auth import require_role
 from core.config import get_settings
-from core.enums import CertificateType, Role
+from core.enums import CertificateType, OrderSide, Role
 from core.errors import ValidationError
 from core.quality_models import (
     BookSnapshot,
@@ -27,6 +27,7 @@ from core.quality_models import (
     MarketHealth,
     MarketMakerQuote,
     MarketMakerScore,
+    Slippage,
 )
 from core.sqlcall import unit_of_work
 from core.validation import parse_decimal, parse_enum, parse_eur, parse_moment, parse_period
@@ -179,6 +180,24 @@ def depth_heatmap(
         require_role(db, user_id, READERS, READ_ACTION)
         rows = db.execute(text("SELECT * FROM depth_heatmap(:c, :s, :e)"), {"c": cert.value, "s": first, "e": last})
         return [DepthCell.model_validate(r) for r in rows.mappings()]
+
+
+def slippage(
+    db: Session, certificate_type: CertificateType | str, side: OrderSide | str, amount_eur: object, *, user_id: int
+) -> Slippage:
+    """What a market order for ``amount_eur`` would get from the live book, walked as the engine walks it
+    (sql/walk_book.sql): a BUY spends at most the amount, a SELL sells until its proceeds reach it."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    order_side = parse_enum(OrderSide, side, "order side")
+    amount = parse_eur(amount_eur, "Amount")
+    with unit_of_work(db):
+        require_role(db, user_id, READERS, READ_ACTION)
+        row = db.execute(
+            text("SELECT * FROM book_slippage(:c, :s, :a)"), {"c": cert.value, "s": order_side.value, "a": amount}
+        )
+        return Slippage.model_validate(
+            {**row.mappings().one(), "certificate_type": cert, "side": order_side, "amount_eur": amount}
+        )
 
 
 def _score(row: RowMapping, required_pct: Decimal) -> MarketMakerScore:

@@ -100,6 +100,22 @@ class DepthCell(Record):
     avg_ask_depth_2pct_eur: Decimal
 
 
+class Slippage(Record):
+    """What a market order for ``amount_eur`` would get from the live book, in whole certificates: a BUY spends at
+    most the amount, a SELL sells until its proceeds reach it. ``fillable`` is False when the book cannot absorb
+    the amount; ``slippage_bps`` is None without a mid (one-sided book) or without a fill."""
+
+    certificate_type: CertificateType
+    side: OrderSide
+    amount_eur: Decimal
+    quantity: int
+    filled_eur: Decimal
+    average_price: Decimal | None
+    mid: Decimal | None
+    slippage_bps: Decimal | None
+    fillable: bool
+
+
 class MarketMakerScore(Record):
     """One market maker on one book over a period, judged as designated-sponsor programmes judge it."""
 

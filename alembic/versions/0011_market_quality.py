@@ -6,14 +6,16 @@ stored. The rollups hold one row per bucket and distinct spread (book) or per bu
 over a month touches a couple of thousand rows instead of 260,000 snapshots.
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0008, 0010
 """
 
 from alembic import op
 from core.sql_files import install_sql
 
 revision = "0011"
-down_revision = "0007"
+# written on 0007; this branch merged the order-entry (0008) and liquidity-policies (0010) branches, so it joins
+# both heads until the integrator chains the revisions in a line
+down_revision = ("0008", "0010")
 branch_labels = None
 depends_on = None
 
@@ -144,6 +146,7 @@ CREATE TRIGGER trades_count_market_maker_fill AFTER INSERT ON trades
 """
 
 SQL_PINS: dict[str, str] = {
+    "book_slippage.sql": "e257edadea9bac2a",
     "quote_ladder_eur.sql": "77f9a10b184c1796",
     "count_market_maker_order.sql": "9e904a5563cbc268",
     "count_market_maker_fill.sql": "2a8b13471d134e2e",
@@ -180,7 +183,9 @@ def downgrade() -> None:
         "book_health_series(certificate_type, timestamptz, timestamptz, interval), "
         "depth_heatmap(certificate_type, timestamptz, timestamptz), "
         "market_maker_scorecard(timestamptz, timestamptz, certificate_type, numeric, numeric), "
-        "prune_book_snapshots(timestamptz), count_market_maker_fill(), count_market_maker_order()"
+        "prune_book_snapshots(timestamptz), count_market_maker_fill(), count_market_maker_order(), "
+        "book_slippage(certificate_type, order_side, numeric), quote_ladder_counts(numeric), "
+        "add_counts(integer[], integer[])"
     )
     op.execute("DROP VIEW book_snapshot_points")
     op.execute(
