@@ -8,6 +8,7 @@ from pydantic import ValidationError as SettingsError
 
 from core.config import Settings
 from core.errors import ValidationError
+from core.quality_jobs import snapshot_cron
 from core.validation import parse_period
 
 
@@ -56,3 +57,8 @@ def test_a_period_running_backwards_names_both_ends_in_utc():
 def test_a_period_without_a_time_zone_is_refused():
     with pytest.raises(ValidationError, match="needs a time zone"):
         parse_period(datetime(2026, 1, 6), datetime(2026, 1, 7, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(("seconds", "cron"), [(10, "* * * * * */10"), (1, "* * * * * */1"), (120, "*/2 * * * *")])
+def test_the_snapshot_period_becomes_a_cron_of_seconds_or_of_minutes(seconds, cron):
+    assert snapshot_cron(seconds) == cron
