@@ -120,6 +120,8 @@ def parse_notes(value: object, what: str = "Notes") -> str | None:
 
 def parse_moment(value: object, what: str) -> datetime:
     """A point in time with its time zone (a naive datetime could mean any zone, so it is refused)."""
+    if value is None:
+        raise ValidationError(f"{what} is required: choose a date and time")
     if not isinstance(value, datetime):
         raise ValidationError(f"{what} must be a date and time, got {value!r}")
     if value.tzinfo is None or value.utcoffset() is None:

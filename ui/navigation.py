@@ -32,6 +32,13 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("pages/operations.py", "Operations", ":material/monitoring:", (Role.ADMIN, Role.ANALYST), "operations"),
     PageSpec(
+        "pages/market_quality.py",
+        "Market Quality",
+        ":material/query_stats:",
+        (Role.ADMIN, Role.ANALYST),
+        "market-quality",
+    ),
+    PageSpec(
         "pages/market_makers.py", "Market Makers", ":material/groups:", (Role.ADMIN, Role.ANALYST), "market-makers"
     ),
 )
