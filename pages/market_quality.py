@@ -12,7 +12,7 @@ from core.enums import CertificateType, OrderSide
 from core.errors import CoreError, DatabaseUnavailable
 from core.validation import parse_decimal, parse_eur, parse_period
 from ui import quality_data as data
-from ui.format import eur, md_escape
+from ui.format import md_escape
 from ui.operations_view import csv_bytes, for_display
 from ui.quality_view import (
     PERIODS,
@@ -37,6 +37,13 @@ user = require_user()
 settings = get_settings()
 MONEY = st.column_config.NumberColumn(format="euro")
 PERCENT = st.column_config.NumberColumn(format="%.2f %%")
+
+
+DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
+
+
+def whole_eur(value: Decimal | None) -> str:
+    return "—" if value is None else f"€{value:,.0f}"
 
 
 def stop_with(message: str) -> None:
@@ -69,16 +76,16 @@ def period() -> tuple[CertificateType, datetime, datetime]:
 
 def health(cert: CertificateType, start: datetime, end: datetime) -> None:
     summary = data.summary(cert, start, end, user.id)
-    spread = "—" if summary.avg_spread_bps is None else f"{summary.avg_spread_bps:,.1f} bps"
-    median = "—" if summary.median_spread_bps is None else f"{summary.median_spread_bps:,.1f} bps"
-    with st.container(horizontal=True, key="mq_summary"):
-        st.metric("Snapshots", f"{summary.snapshots:,}", border=True)
-        two_sided = "—" if summary.two_sided_pct is None else f"{summary.two_sided_pct:.1f} %"
-        st.metric("Two-sided", two_sided, border=True, help="Share of snapshots with both a bid and an ask")
-        st.metric("Mean spread", spread, border=True, help="Over the two-sided snapshots, in bps of mid")
-        st.metric("Median spread", median, border=True)
-        st.metric("Mean bid depth ±1 %", eur(summary.avg_bid_depth_1pct_eur), border=True)
-        st.metric("Mean ask depth ±1 %", eur(summary.avg_ask_depth_1pct_eur), border=True)
+    spread = "—" if summary.avg_spread_bps is None else f"{summary.avg_spread_bps:,.1f}"
+    median = "—" if summary.median_spread_bps is None else f"{summary.median_spread_bps:,.1f}"
+    two_sided = "—" if summary.two_sided_pct is None else f"{summary.two_sided_pct:.1f} %"
+    cells = st.columns(6)
+    cells[0].metric("Snapshots", f"{summary.snapshots:,}", border=True)
+    cells[1].metric("Two-sided", two_sided, border=True, help="Share of snapshots with both a bid and an ask")
+    cells[2].metric("Mean spread (bps)", spread, border=True, help="Over the two-sided snapshots, in bps of mid")
+    cells[3].metric("Median spread (bps)", median, border=True, help="Over the two-sided snapshots, in bps of mid")
+    cells[4].metric("Bid depth ±1 %", whole_eur(summary.avg_bid_depth_1pct_eur), border=True, help=DEPTH_HELP)
+    cells[5].metric("Ask depth ±1 %", whole_eur(summary.avg_ask_depth_1pct_eur), border=True, help=DEPTH_HELP)
     if summary.snapshots == 0:
         st.info(
             f"No snapshot of the {cert} book in this period. The worker takes one every "

@@ -1,7 +1,7 @@
 """Arrangements shared by the market-quality tests: market makers and a trader resting orders at chosen prices."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -88,3 +88,32 @@ def leaving_and_moving(db: Session, actors: Actors) -> Scenario:
     trader_order(db, actors, "CEA", "SELL", "14.00", 20)
     trader_order(db, actors, "CEA", "BUY", "14.20", 10)
     return Scenario(alpha=alpha, beta=beta, start=start, end=datetime.now(UTC))
+
+
+def a_day_of_quotes(db: Session, actors: Actors, names: tuple[str, ...] = ("Nordic LP", "Baltic LP")) -> None:
+    """The last 24 hours of both books, snapshotted every 15 minutes while market makers requote: two providers
+    (named ``names``) and two holders keep quotes around a drifting price; the second provider goes quiet at night
+    and the asks of CEA vanish for an hour (one-sided snapshots)."""
+    lps = [provider(db, actors, name) for name in names]
+    ahs = [holder(db, actors, name) for name in ("Alpine AH", "Danube AH")]
+    books = {"EUA": Decimal("81.00"), "CEA": Decimal("14.00")}
+    resting: dict[tuple[str, int], Order] = {}
+    end = datetime.now(UTC).replace(second=0, microsecond=0)
+    for step in range(96):
+        at = end - timedelta(minutes=15 * (96 - step))
+        for cert, base in books.items():
+            tick = base / 1000
+            mid = base + tick * ((step * 7) % 5 - 2)  # drifts 2 ticks at most: resting quotes never cross
+            for i, mm in enumerate([*lps, *ahs]):
+                key = (cert, mm.id)
+                if key in resting and (step + i) % 3 == 0:
+                    cancel_order(db, resting.pop(key).id, actors.admin.id)
+                quiet = mm is lps[-1] and at.hour < 6
+                gone = cert == "CEA" and mm in ahs and 12 <= at.hour < 13
+                if key not in resting and not quiet and not gone:
+                    away = (3 + i % 2 + step % 3) * tick * (-1 if mm in lps else 1)
+                    size = 150 + 40 * ((step + 3 * i) % 7)
+                    resting[key] = quote(db, actors, mm, cert, f"{(mid + away).quantize(Decimal('0.01'))}", size)
+                elif key in resting and (quiet or gone):
+                    cancel_order(db, resting.pop(key).id, actors.admin.id)
+            take_snapshot(db, cert, at=at)
