@@ -71,7 +71,8 @@ class Settings(BaseSettings):
     # market quality: how often the worker snapshots every book, how long snapshots are kept, and the
     # market-maker scorecard's obligations (maximum spread band, minimum quote, required presence)
     snapshot_seconds: int = Field(default=10, ge=1)
-    snapshot_retention_days: int = Field(default=90, ge=1, le=3650)
+    # at least a week: pruning then only ever rebuilds a week's rollups once that week is over
+    snapshot_retention_days: int = Field(default=90, ge=7, le=3650)
     scorecard_max_spread_pct: Decimal = Decimal("1.0")
     scorecard_min_quote_eur: Decimal = Field(default=Decimal("10000"), gt=0)
     scorecard_required_presence_pct: Decimal = Field(default=Decimal("70"), ge=0, le=100)

@@ -7,6 +7,9 @@ RETURNS TABLE (snapshots bigint, two_sided bigint, avg_spread_bps numeric, media
                avg_bid_depth_1pct_eur numeric, avg_ask_depth_1pct_eur numeric)
 LANGUAGE sql
 STABLE
+-- one plan for every call: its shape is fixed (each piece looked up by index), and planning it anew each time
+-- would cost as much as running it
+SET plan_cache_mode = force_generic_plan
 AS $$
     -- every piece is looked up by index on its own (LATERAL, OFFSET 0: a plain join scans every bucket of a grain)
     WITH spans AS (

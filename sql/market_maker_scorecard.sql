@@ -20,6 +20,9 @@ RETURNS TABLE (market_maker_id bigint, name text, certificate_type certificate_t
                traded_value_eur numeric)
 LANGUAGE plpgsql
 STABLE
+-- one plan for every call: its shape is fixed (each piece looked up by index), and planning it anew each time
+-- would cost as much as running it
+SET plan_cache_mode = force_generic_plan
 AS $$
 #variable_conflict use_column
 DECLARE

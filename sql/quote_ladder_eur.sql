@@ -10,7 +10,8 @@ AS $$
 $$;
 
 -- quote_ladder_counts: for one quote (EUR), 1 for each ladder step it meets and 0 for the others (all 0 without a
--- quote); add_counts: two such count arrays added step by step, as the rollups accumulate them.
+-- quote); add_counts: two such count arrays added step by step, as the rollups accumulate them; sum_counts: the
+-- same over many rows (a rollup rebuilt from the finer buckets it covers).
 CREATE OR REPLACE FUNCTION quote_ladder_counts(p_eur numeric)
 RETURNS integer[]
 LANGUAGE sql
@@ -28,3 +29,5 @@ STRICT
 AS $$
     SELECT ARRAY(SELECT a + b FROM unnest(p_a, p_b) WITH ORDINALITY AS c(a, b, i) ORDER BY c.i);
 $$;
+
+CREATE OR REPLACE AGGREGATE sum_counts(integer[]) (SFUNC = add_counts, STYPE = integer[]);

@@ -66,6 +66,9 @@ CREATE TABLE market_maker_snapshots (
         AND 0 <= value_0_5pct_eur AND value_0_5pct_eur <= value_1pct_eur AND value_1pct_eur <= value_2pct_eur)
 );
 
+-- The rollups' open buckets are updated at every snapshot: pages keep room (fillfactor) so an update stays on its
+-- page (HOT), and a bucket's rows stay together with the others written at the same time.
+
 -- per bucket of each grain: how many snapshots, how many two-sided, and over those the summed spread and ±1 %
 -- depth (the health summary's means, and the scorecard's snapshot counts)
 CREATE TABLE book_snapshot_rollups (
@@ -79,7 +82,7 @@ CREATE TABLE book_snapshot_rollups (
     ask_depth_1pct_eur  numeric(24, 2) NOT NULL,
     CONSTRAINT book_snapshot_rollups_pkey PRIMARY KEY (certificate_type, grain, bucket_start),
     CONSTRAINT book_snapshot_rollups_bucket_aligned CHECK (bucket_start = snapshot_bucket(grain, bucket_start))
-);
+) WITH (fillfactor = 70);
 
 -- per bucket and spread seen: how many two-sided snapshots had it (the median spread). The count rides in the
 -- index, so old buckets are read from the index alone.
@@ -92,7 +95,7 @@ CREATE TABLE book_spread_rollups (
     CONSTRAINT book_spread_rollups_pkey PRIMARY KEY (certificate_type, grain, bucket_start, spread_bps)
         INCLUDE (snapshots),
     CONSTRAINT book_spread_rollups_bucket_aligned CHECK (bucket_start = snapshot_bucket(grain, bucket_start))
-);
+) WITH (fillfactor = 70);
 
 -- per bucket and market maker: in how many snapshots it rested orders; on its own side (market_maker_side) its EUR
 -- per band summed over them (the mean quote) and per band how many of them quoted at least each step of
@@ -119,7 +122,7 @@ CREATE TABLE market_maker_rollups (
         cardinality(quoting_0_5pct) = cardinality(quote_ladder_eur())
         AND cardinality(quoting_1pct) = cardinality(quote_ladder_eur())
         AND cardinality(quoting_2pct) = cardinality(quote_ladder_eur()))
-);
+) WITH (fillfactor = 70);
 
 -- the scorecard reads the orders market makers placed at the two ends of a period one by one
 CREATE INDEX orders_market_maker_created_idx ON orders (created_at) WHERE market_maker_id IS NOT NULL;
@@ -147,19 +150,19 @@ CREATE TRIGGER trades_count_market_maker_fill AFTER INSERT ON trades
 
 SQL_PINS: dict[str, str] = {
     "book_slippage.sql": "e257edadea9bac2a",
-    "quote_ladder_eur.sql": "77f9a10b184c1796",
+    "quote_ladder_eur.sql": "75d9dd05f9a09c77",
     "count_market_maker_order.sql": "9e904a5563cbc268",
     "count_market_maker_fill.sql": "2a8b13471d134e2e",
-    "snapshot_grains.sql": "48acd52b0e351d39",
+    "snapshot_grains.sql": "51a063f42b76d511",
     "spread_bps.sql": "4b067f9cb90c1d4d",
     "take_book_snapshot.sql": "60ffda1bdf8198d2",
     "book_snapshot_points.sql": "e04c8cd8a16134d7",
     "snapshot_spans.sql": "38f5a1a05aafeb01",
-    "book_health.sql": "44af298ee8b246cf",
+    "book_health.sql": "b030c0044b639353",
     "book_health_series.sql": "d28d4303bae6e6a7",
     "depth_heatmap.sql": "da1f47527e641a1e",
-    "market_maker_scorecard.sql": "5e482a528ff0ac93",
-    "prune_book_snapshots.sql": "a168b56f624ceae3",
+    "market_maker_scorecard.sql": "7f95ee9166e0d5f3",
+    "prune_book_snapshots.sql": "faedbf44c7c9970c",
 }
 
 # the functions the tables' constraints call are installed before the tables, the rest after them
@@ -176,6 +179,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP TRIGGER trades_count_market_maker_fill ON trades")
     op.execute("DROP TRIGGER orders_count_market_maker_order ON orders")
+    op.execute("DROP AGGREGATE sum_counts(integer[])")
     op.execute(
         "DROP FUNCTION take_book_snapshot(certificate_type, timestamptz), "
         "snapshot_spans(timestamptz, timestamptz), "

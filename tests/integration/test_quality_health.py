@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.enums import CertificateType, OrderSide
 from core.errors import PermissionDenied, ValidationError
 from core.market_quality import (
     chart_bucket,
@@ -46,6 +47,17 @@ def test_points_carry_each_snapshots_market_makers(db, actors):
         {s.alpha.id: D("0.00")},
         {s.alpha.id: D("0.00"), s.beta.id: D("710.00")},
     ]
+
+
+def test_points_are_typed_records_with_exact_values(db, actors):
+    s = leaving_and_moving(db, actors)
+
+    first = market_health(db, "CEA", user_id=actors.analyst.id, start=s.start, end=s.end).points[0]
+
+    assert first.certificate_type is CertificateType.CEA and first.at.tzinfo is not None
+    assert isinstance(first.mid, Decimal) and isinstance(first.bid_depth_1pct_eur, Decimal)
+    assert {type(q.side) for q in first.market_makers} == {OrderSide}
+    assert first.model_dump()["market_makers"][0]["best_price"] == D("14.00")
 
 
 def test_one_sided_snapshots_count_against_two_sided_presence_and_stay_out_of_the_averages(db, actors):

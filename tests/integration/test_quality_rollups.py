@@ -18,15 +18,19 @@ from tests.helpers import load_actors
 from tests.module_database import cloned_session_factory
 from tests.quality_helpers import holder, provider, quote, trader_order, utc
 
-FIRST = utc("2026-01-04 22:50:00")
-LAST = utc("2026-01-07 01:20:00")
+FIRST = utc("2026-01-04 22:50:00")  # a Sunday night: the history spans a whole week and more
+LAST = utc("2026-01-14 01:20:00")
+STEP_SECONDS = 2593  # 43 min 13 s: off every bucket boundary
 CENT = Decimal("0.01")
 
 
 def _times() -> list[datetime]:
-    """Snapshots every 7 min 13 s across three days, plus some exactly on day, hour and 5-minute boundaries."""
-    times = {FIRST + timedelta(seconds=433 * i) for i in range(int((LAST - FIRST).total_seconds()) // 433)}
-    times |= {utc(t) for t in ("2026-01-05 00:00:00", "2026-01-05 13:00:00", "2026-01-06 07:35:00")}
+    """Snapshots every 43 min 13 s across nine days, plus bursts around bucket boundaries (a Monday midnight, an
+    hour, five minutes) and some exactly on them."""
+    steps = int((LAST - FIRST).total_seconds()) // STEP_SECONDS
+    times = {FIRST + timedelta(seconds=STEP_SECONDS * i) for i in range(steps)}
+    for edge in ("2026-01-05 00:00:00", "2026-01-12 00:00:00", "2026-01-05 13:00:00", "2026-01-06 07:35:00"):
+        times |= {utc(edge) + timedelta(seconds=10 * k) for k in range(-6, 7)}
     return sorted(times)
 
 
@@ -46,7 +50,7 @@ def history(pg_admin_url, actors_template_name):
                 resting.append(quote(db, actors, ahs[i % 2], "CEA", f"{14.25 + (i % 5) * 0.04:.2f}", 30 + i % 60))
             if i % 5 == 2 and len(resting) > 3:
                 cancel_order(db, resting.pop(0).id, actors.admin.id)
-            if i % 60 == 30:  # the asks go for a while: one-sided snapshots
+            if i % 40 == 20:  # the asks go for a while: one-sided snapshots
                 for order in [o for o in resting if o.side == "SELL"]:
                     cancel_order(db, order.id, actors.admin.id)
                     resting.remove(order)
@@ -75,7 +79,7 @@ def _expected_health(points: list) -> tuple:
     )
 
 
-boundaries = st.sampled_from([*_times(), utc("2026-01-05 00:00:00"), utc("2026-01-06 00:00:00")]).flatmap(
+boundaries = st.sampled_from([*_times(), utc("2026-01-05 00:00:00"), utc("2026-01-12 00:00:00")]).flatmap(
     lambda t: st.sampled_from([t, t - timedelta(microseconds=1), t + timedelta(microseconds=1)])
 )
 anywhere = st.integers(0, int((LAST - FIRST).total_seconds()) + 3600).map(lambda s: FIRST + timedelta(seconds=s))
@@ -130,7 +134,7 @@ def test_the_scorecard_presence_equals_the_snapshots_of_any_period(history, a, b
 
 def test_pieces_of_a_period_cover_it_exactly_once(history):
     factory, _ = history
-    start, end = utc("2026-01-04 22:07:03.5"), utc("2026-01-06 01:12:00")
+    start, end = utc("2026-01-04 22:07:03.5"), utc("2026-01-13 01:12:00")  # Sunday night to Tuesday week
     with factory() as db:
         pieces = db.execute(
             text("SELECT grain, lo, hi FROM snapshot_spans(:s, :e) ORDER BY lo"), {"s": start, "e": end}
@@ -143,10 +147,11 @@ def test_pieces_of_a_period_cover_it_exactly_once(history):
         (timedelta(minutes=5), utc("2026-01-04 22:10:00")),
         (timedelta(minutes=15), utc("2026-01-04 22:15:00")),
         (timedelta(hours=1), utc("2026-01-04 23:00:00")),
-        (timedelta(days=1), utc("2026-01-05 00:00:00")),
-        (timedelta(hours=1), utc("2026-01-06 00:00:00")),
-        (timedelta(minutes=5), utc("2026-01-06 01:00:00")),
-        (None, utc("2026-01-06 01:10:00")),
+        (timedelta(days=7), utc("2026-01-05 00:00:00")),  # Monday to Monday
+        (timedelta(days=1), utc("2026-01-12 00:00:00")),
+        (timedelta(hours=1), utc("2026-01-13 00:00:00")),
+        (timedelta(minutes=5), utc("2026-01-13 01:00:00")),
+        (None, utc("2026-01-13 01:10:00")),
     ]
 
 

@@ -180,7 +180,14 @@ def test_orders_and_fills_from_before_the_upgrade_are_counted(pg_admin_url):
         engine.dispose()
 
     # 10 + 20 placed; 5 + 7 filled at 14.00; in the bucket of every grain they were placed in
-    grains = [timedelta(days=1), timedelta(hours=4), timedelta(hours=1), timedelta(minutes=15), timedelta(minutes=5)]
+    grains = [
+        timedelta(days=7),
+        timedelta(days=1),
+        timedelta(hours=4),
+        timedelta(hours=1),
+        timedelta(minutes=15),
+        timedelta(minutes=5),
+    ]
     assert [tuple(r) for r in rows] == [(grain, 30, 12, D("168.00")) for grain in grains]
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from core.errors import Conflict, ValidationError
-from core.market_quality import prune_snapshots, snapshot_all_books, take_snapshot
+from core.market_quality import market_health, prune_snapshots, snapshot_all_books, take_snapshot
 from tests.helpers import snapshot as table_snapshot
 from tests.quality_helpers import holder, provider, quote, trader_order, utc
 
@@ -154,33 +154,55 @@ def test_a_second_snapshot_of_a_book_at_the_same_moment_is_refused(db):
     assert table_snapshot(db) == before
 
 
-def test_pruning_forgets_whole_days_older_than_the_retention_with_their_rollups(db, actors, monkeypatch):
-    monkeypatch.setenv("CARBON_SNAPSHOT_RETENTION_DAYS", "2")
+def test_pruning_forgets_whole_days_older_than_the_retention_and_rebuilds_the_week_it_cuts(db, actors, monkeypatch):
+    monkeypatch.setenv("CARBON_SNAPSHOT_RETENTION_DAYS", "7")
     from core.config import get_settings
 
     get_settings.cache_clear()
     lp = provider(db, actors, "LP")
     quote(db, actors, lp, "CEA", "14.00", 100)
-    for at in ("2026-01-02 23:59:50", "2026-01-03 00:00:00", "2026-01-04 12:00:00"):
+    for at in ("2026-01-02 23:59:50", "2026-01-03 00:00:00", "2026-01-06 12:00:00", "2026-01-09 08:00:00"):
         take_snapshot(db, "CEA", at=utc(at))
 
     try:
-        # two days before 2026-01-05 06:00 is 2026-01-03 06:00: whole days before its midnight go
-        deleted = prune_snapshots(db, now=utc("2026-01-05 06:00:00"))
+        # seven days before Saturday 2026-01-10 06:00 is Saturday 2026-01-03 06:00: the days before its midnight
+        # go, inside the week of Monday 2025-12-29
+        deleted = prune_snapshots(db, now=utc("2026-01-10 06:00:00"))
     finally:
         get_settings.cache_clear()
 
     assert deleted == 1
     kept = db.execute(text("SELECT taken_at FROM book_snapshots ORDER BY 1")).scalars().all()
-    assert kept == [utc("2026-01-03 00:00:00"), utc("2026-01-04 12:00:00")]
-    assert db.execute(text("SELECT count(*) FROM market_maker_snapshots")).scalar_one() == 2
-    oldest_bucket = db.execute(
+    assert kept == [utc("2026-01-03 00:00:00"), utc("2026-01-06 12:00:00"), utc("2026-01-09 08:00:00")]
+    assert db.execute(text("SELECT count(*) FROM market_maker_snapshots")).scalar_one() == 3
+    weeks = db.execute(
         text(
-            "SELECT min(bucket_start) FROM (SELECT bucket_start FROM book_snapshot_rollups "
-            "UNION ALL SELECT bucket_start FROM book_spread_rollups "
-            "UNION ALL SELECT bucket_start FROM market_maker_rollups WHERE snapshots > 0) b"
+            "SELECT b.bucket_start, b.snapshots, m.snapshots FROM book_snapshot_rollups b "
+            "JOIN market_maker_rollups m USING (certificate_type, grain, bucket_start) "
+            "WHERE b.grain = '7 days' ORDER BY 1"
+        )
+    ).all()
+    assert [tuple(w) for w in weeks] == [(utc("2025-12-29 00:00:00"), 1, 1), (utc("2026-01-05 00:00:00"), 2, 2)]
+    oldest = db.execute(
+        text(
+            "SELECT min(bucket_start) FROM (SELECT bucket_start FROM book_snapshot_rollups WHERE grain < '7 days' "
+            "UNION ALL SELECT bucket_start FROM book_spread_rollups WHERE grain < '7 days' "
+            "UNION ALL SELECT bucket_start FROM market_maker_rollups WHERE grain < '7 days' AND snapshots > 0) b"
         )
     ).scalar_one()
-    assert oldest_bucket == utc("2026-01-03 00:00:00")
-    days = db.execute(text("SELECT sum(snapshots) FROM book_snapshot_rollups WHERE grain = '1 day'")).scalar_one()
-    assert days == 2
+    assert oldest == utc("2026-01-03 00:00:00")
+    health = market_health(
+        db, "CEA", user_id=actors.analyst.id, start=utc("2025-12-01 00:00:00"), end=utc("2026-02-01 00:00:00")
+    )
+    assert health.snapshots == len(health.points) == 3
+
+
+def test_a_retention_shorter_than_a_week_is_refused_at_start_up(monkeypatch):
+    from pydantic import ValidationError as SettingsError
+
+    from core.config import Settings
+
+    monkeypatch.setenv("CARBON_SNAPSHOT_RETENTION_DAYS", "3")
+
+    with pytest.raises(SettingsError, match="snapshot_retention_days"):
+        Settings()
