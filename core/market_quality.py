@@ -206,18 +206,22 @@ def slippage(
 
 
 def _score(row: RowMapping, required_pct: Decimal) -> MarketMakerScore:
+    """One scorecard row from the SQL's counts (typed already: built without re-validation)."""
     snapshots, present = int(row["snapshots"]), int(row["present"])
     placed, filled = int(row["placed_quantity"]), int(row["filled_quantity"])
-    return MarketMakerScore.model_validate(
-        {
-            **row,
-            "snapshots": snapshots,
-            "presence_pct": _ratio(100 * present, snapshots) if snapshots else Decimal(0),
-            "avg_quoted_eur": _ratio(row["quoted_eur"], snapshots) if snapshots else Decimal(0),
-            "fill_ratio": _ratio(filled, placed, Decimal("0.0001")) if placed else None,
-            # exact, not on the rounded percentage: 69.996 % does not meet 70 %; no snapshot is no evidence
-            "passes": snapshots > 0 and present * 100 >= required_pct * snapshots,
-        }
+    return MarketMakerScore.model_construct(
+        market_maker_id=int(row["market_maker_id"]),
+        name=row["name"],
+        certificate_type=CertificateType(row["certificate_type"]),
+        snapshots=snapshots,
+        presence_pct=_ratio(100 * present, snapshots) if snapshots else Decimal(0),
+        avg_quoted_eur=_ratio(row["quoted_eur"], snapshots) if snapshots else Decimal(0),
+        placed_quantity=placed,
+        filled_quantity=filled,
+        fill_ratio=_ratio(filled, placed, Decimal("0.0001")) if placed else None,
+        traded_value_eur=Decimal(row["traded_value_eur"]),
+        # exact, not on the rounded percentage: 69.996 % does not meet 70 %; no snapshot is no evidence
+        passes=snapshots > 0 and present * 100 >= required_pct * snapshots,
     )
 
 

@@ -161,7 +161,7 @@ SQL_PINS: dict[str, str] = {
     "book_health.sql": "b030c0044b639353",
     "book_health_series.sql": "d28d4303bae6e6a7",
     "depth_heatmap.sql": "da1f47527e641a1e",
-    "market_maker_scorecard.sql": "7f95ee9166e0d5f3",
+    "market_maker_scorecard.sql": "4383afaddddad45f",
     "prune_book_snapshots.sql": "faedbf44c7c9970c",
 }
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from core.db import migrate
+from core.enums import CertificateType
 from core.errors import PermissionDenied, ValidationError
 from core.market_quality import mm_scorecard, take_snapshot
 from tests.helpers import cloned_database
@@ -55,6 +56,7 @@ def test_orders_placed_in_the_period_count_with_all_their_fills(db, actors):
     assert alpha.traded_value_eur == D("280.00")  # 20 x 14.00
     assert (beta.placed_quantity, beta.filled_quantity, beta.fill_ratio) == (150, 10, D("0.0667"))
     assert beta.traded_value_eur == D("142.00")  # 10 x 14.20; its cancelled first ask traded nothing
+    assert {type(r.certificate_type) for r in rows.values()} == {CertificateType}
     assert {(r.certificate_type, r.market_maker_id) for r in rows.values()} == {
         ("CEA", s.alpha.id),
         ("CEA", s.beta.id),

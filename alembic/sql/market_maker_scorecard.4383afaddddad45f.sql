@@ -91,9 +91,9 @@ BEGIN
     ), single_quotes AS (
         -- snapshot by snapshot: only a market maker's own side counts toward its obligation (a row of the other
         -- side still shows it rested orders then)
-        SELECT q.certificate_type, q.market_maker_id, 1 AS snapshots,
-               coalesce((q.side = m.side AND v.eur >= p_min_quote_eur)::integer, 0) AS present,
-               CASE WHEN q.side = m.side THEN coalesce(v.eur, 0) ELSE 0 END AS eur,
+        SELECT q.certificate_type, q.market_maker_id, count(*) AS snapshots,
+               count(*) FILTER (WHERE q.side = m.side AND v.eur >= p_min_quote_eur) AS present,
+               coalesce(sum(v.eur) FILTER (WHERE q.side = m.side), 0) AS eur,
                0 AS placed, 0 AS filled, 0 AS traded
           FROM quote_spans s
          CROSS JOIN LATERAL (
@@ -103,6 +103,7 @@ BEGIN
          CROSS JOIN LATERAL (SELECT CASE p_max_spread_pct WHEN 0.5 THEN q.value_0_5pct_eur
                                                           WHEN 1 THEN q.value_1pct_eur
                                                           ELSE q.value_2pct_eur END AS eur) v
+         GROUP BY q.certificate_type, q.market_maker_id
     ), single_orders AS (
         -- the orders placed at the two ends, each with all its fills
         SELECT o.certificate_type, o.market_maker_id, 0 AS snapshots, 0 AS present, 0 AS eur,
