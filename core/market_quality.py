@@ -86,7 +86,6 @@ def take_snapshot(db: Session, certificate_type: CertificateType | str, *, at: d
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     stamp = None if at is None else parse_moment(at, "The snapshot time")
     with unit_of_work(db):
-        _repeatable_read(db)
         taken_at = db.execute(
             text("SELECT taken_at FROM take_book_snapshot(:c, coalesce(CAST(:at AS timestamptz), now()))"),
             {"c": cert.value, "at": stamp},

@@ -2,6 +2,7 @@
 -- market maker, adds the fill (quantity, and EUR at the trade's price) to the order rollups of the buckets the
 -- order was placed in, so a fill long after counts with the period its order was placed in. Self-trade prevention
 -- means a market maker is never on both sides of one trade.
+-- Runs inside place_order and settle_trade, under the book lock they hold (snapshots and pruning take it too).
 CREATE OR REPLACE FUNCTION count_market_maker_fill()
 RETURNS trigger
 LANGUAGE plpgsql

@@ -2,6 +2,7 @@
 -- quantity to the order rollups of the day, hour and five minutes it was placed in. With count_market_maker_fill
 -- it keeps market_maker_rollups equal to what the orders and trades say, so the scorecard's placed, filled
 -- and traded figures over a month read a few dozen rows instead of every order and its trades.
+-- Runs inside place_order and settle_trade, under the book lock they hold (snapshots and pruning take it too).
 CREATE OR REPLACE FUNCTION count_market_maker_order()
 RETURNS trigger
 LANGUAGE plpgsql

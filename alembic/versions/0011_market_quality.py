@@ -151,18 +151,18 @@ CREATE TRIGGER trades_count_market_maker_fill AFTER INSERT ON trades
 SQL_PINS: dict[str, str] = {
     "book_slippage.sql": "e257edadea9bac2a",
     "quote_ladder_eur.sql": "75d9dd05f9a09c77",
-    "count_market_maker_order.sql": "9e904a5563cbc268",
-    "count_market_maker_fill.sql": "2a8b13471d134e2e",
+    "count_market_maker_order.sql": "73bc6be8cbba597b",
+    "count_market_maker_fill.sql": "21dd1cbf69920165",
     "snapshot_grains.sql": "51a063f42b76d511",
     "spread_bps.sql": "4b067f9cb90c1d4d",
-    "take_book_snapshot.sql": "60ffda1bdf8198d2",
+    "take_book_snapshot.sql": "f731208e617b724c",
     "book_snapshot_points.sql": "e04c8cd8a16134d7",
     "snapshot_spans.sql": "38f5a1a05aafeb01",
     "book_health.sql": "b030c0044b639353",
     "book_health_series.sql": "d28d4303bae6e6a7",
     "depth_heatmap.sql": "da1f47527e641a1e",
     "market_maker_scorecard.sql": "4383afaddddad45f",
-    "prune_book_snapshots.sql": "faedbf44c7c9970c",
+    "prune_book_snapshots.sql": "26d10228228fec96",
 }
 
 # the functions the tables' constraints call are installed before the tables, the rest after them

@@ -12,6 +12,10 @@ DECLARE
     v_week     timestamptz := snapshot_bucket(interval '7 days', v_cutoff);
     v_deleted  bigint;
 BEGIN
+    -- every book lock first, shared and in order: a fill of an old order updates the rollups of the buckets it was
+    -- placed in, which this may rewrite, so matching and pruning take turns
+    PERFORM 1 FROM markets ORDER BY certificate_type FOR SHARE;
+
     DELETE FROM market_maker_snapshots WHERE taken_at < v_cutoff;
     DELETE FROM book_snapshots WHERE taken_at < v_cutoff;
     GET DIAGNOSTICS v_deleted = ROW_COUNT;

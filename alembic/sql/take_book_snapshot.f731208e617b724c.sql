@@ -2,7 +2,7 @@
 -- and ask, the resting EUR per side within ±0.5/1/2 % of mid (bounds inclusive), and for every market maker with
 -- resting orders its side, best price and EUR within each band. A one-sided or empty book is recorded too, with
 -- the bands NULL (no mid). Each snapshot is also counted into the rollups of every grain (snapshot_grains), which
--- the health summary and the scorecard read. A system write: no acting user, no ticket, no lock on the book.
+-- the health summary and the scorecard read. A system write: no acting user, no ticket.
 CREATE OR REPLACE FUNCTION take_book_snapshot(p_certificate_type certificate_type, p_at timestamptz)
 RETURNS book_snapshots
 LANGUAGE plpgsql
@@ -18,8 +18,12 @@ BEGIN
             'A snapshot records the book as it is now: stamp it now or earlier, not at %s', coalesce(p_at::text, 'no time')));
     END IF;
 
+    -- the book lock first, shared (snapshots of one book may run together): matching writes the same market-maker
+    -- rollup rows through its triggers, so the two take turns instead of deadlocking, and no order changes while
+    -- the book is read
+    PERFORM 1 FROM markets WHERE certificate_type = p_certificate_type FOR SHARE;
+
     -- one statement reads the book, so the top, every band and every market maker describe the same state of it
-    -- (no book lock: matching goes on while snapshots are taken)
     WITH top AS (
         SELECT bid, ask, mid_price(bid, ask) AS mid
           FROM (SELECT max(price) FILTER (WHERE side = 'BUY') AS bid, min(price) FILTER (WHERE side = 'SELL') AS ask
