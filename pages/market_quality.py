@@ -37,8 +37,6 @@ user = require_user()
 settings = get_settings()
 MONEY = st.column_config.NumberColumn(format="euro")
 PERCENT = st.column_config.NumberColumn(format="%.2f %%")
-
-
 DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
 
 

@@ -2,6 +2,7 @@
 calculator and the scorecard with pass/fail, each refusing bad input next to where it was typed; names shown
 exactly as typed."""
 
+import time
 from datetime import datetime
 
 from core.enums import Role
@@ -112,3 +113,21 @@ def test_a_minimum_quote_that_is_not_an_amount_is_refused_and_no_scorecard_is_sh
 
     assert any("The minimum quote must be greater than zero, got -5" in e for e in texts(at.error))
     assert len(at.dataframe) == 1  # the slippage table only
+
+
+def test_a_typed_period_stays_as_typed_while_time_goes_by(open_app, actors, monkeypatch):
+    from core.config import get_settings
+
+    monkeypatch.setenv("CARBON_SNAPSHOT_SECONDS", "1")  # the default period moves every second
+    get_settings.cache_clear()
+    try:
+        at = open_app(actors.analyst, PAGE)
+        at.segmented_control(key="mq_period").set_value("Custom").run()
+        at.datetime_input(key="mq_from").set_value(datetime(2026, 3, 1, 9, 30)).run()
+        time.sleep(1.2)
+
+        at.run()
+    finally:
+        get_settings.cache_clear()
+
+    assert at.datetime_input(key="mq_from").value == datetime(2026, 3, 1, 9, 30)
