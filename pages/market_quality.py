@@ -77,11 +77,12 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
     spread = "—" if summary.avg_spread_bps is None else f"{summary.avg_spread_bps:,.1f}"
     median = "—" if summary.median_spread_bps is None else f"{summary.median_spread_bps:,.1f}"
     two_sided = "—" if summary.two_sided_pct is None else f"{summary.two_sided_pct:.1f} %"
+    st.caption("Spreads in bps of mid. Spreads and depths are averaged over the two-sided snapshots only.")
     cells = st.columns(6)
     cells[0].metric("Snapshots", f"{summary.snapshots:,}", border=True)
     cells[1].metric("Two-sided", two_sided, border=True, help="Share of snapshots with both a bid and an ask")
-    cells[2].metric("Mean spread (bps)", spread, border=True, help="Over the two-sided snapshots, in bps of mid")
-    cells[3].metric("Median spread (bps)", median, border=True, help="Over the two-sided snapshots, in bps of mid")
+    cells[2].metric("Mean spread", spread, border=True, help="In bps of mid")
+    cells[3].metric("Median spread", median, border=True, help="In bps of mid")
     cells[4].metric("Bid depth ±1 %", whole_eur(summary.avg_bid_depth_1pct_eur), border=True, help=DEPTH_HELP)
     cells[5].metric("Ask depth ±1 %", whole_eur(summary.avg_ask_depth_1pct_eur), border=True, help=DEPTH_HELP)
     if summary.snapshots == 0:

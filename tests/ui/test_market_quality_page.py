@@ -38,7 +38,7 @@ def test_an_analyst_sees_the_last_24_hours_of_the_book_with_charts_and_the_score
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Snapshots"] == "4"
     assert metrics["Two-sided"] == "100.0 %"
-    assert (metrics["Mean spread (bps)"], metrics["Median spread (bps)"]) == ("56.8", "39.1")
+    assert (metrics["Mean spread"], metrics["Median spread"]) == ("56.8", "39.1")  # bps
     assert len(at.get("plotly_chart")) == 4  # spread, two-sided presence, depth, weekday x hour
     assert len(at.get("download_button")) == 2  # every snapshot, the scorecard
 
