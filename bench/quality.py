@@ -228,6 +228,9 @@ SELECT o.certificate_type, o.price, o.filled_quantity,
        CASE o.side WHEN 'SELL' THEN o.id ELSE (SELECT id FROM orders WHERE entity_id IS NOT NULL AND side = 'SELL') END,
        CASE o.side WHEN 'BUY' THEN 'SELL' ELSE 'BUY' END::order_side, o.created_at + interval '20 minutes'
   FROM orders o WHERE o.market_maker_id IS NOT NULL AND o.filled_quantity > 0;
+
+-- their triggers noted every order and fill as an event: folded into the rollups, as the next snapshots would
+SELECT fold_market_maker_orders(c) FROM unnest(enum_range(NULL::certificate_type)) c;
 """
 
 

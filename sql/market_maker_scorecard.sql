@@ -116,10 +116,19 @@ BEGIN
             SELECT * FROM orders o
              WHERE s.grain IS NULL AND o.market_maker_id IS NOT NULL AND o.certificate_type = ANY (v_books)
                AND o.created_at >= s.lo AND o.created_at < s.hi OFFSET 0) o
+    ), unfolded AS (
+        -- what the whole buckets do not hold yet: orders and fills since the book's last snapshot
+        SELECT e.certificate_type, e.market_maker_id, 0 AS snapshots, 0 AS present, 0 AS eur,
+               e.placed_quantity AS placed, e.filled_quantity AS filled, e.traded_value_eur AS traded
+          FROM spans s
+          JOIN market_maker_order_events e
+            ON s.grain IS NOT NULL AND e.certificate_type = ANY (v_books) AND e.placed_at >= s.lo
+           AND e.placed_at < s.hi
     ), per_maker AS (
         SELECT certificate_type, market_maker_id, sum(snapshots) AS snapshots, sum(present) AS present,
                sum(eur) AS eur, sum(placed) AS placed, sum(filled) AS filled, sum(traded) AS traded
-          FROM (SELECT * FROM rolled UNION ALL SELECT * FROM single_quotes UNION ALL SELECT * FROM single_orders) u
+          FROM (SELECT * FROM rolled UNION ALL SELECT * FROM single_quotes UNION ALL SELECT * FROM single_orders
+                UNION ALL SELECT * FROM unfolded) u
          GROUP BY certificate_type, market_maker_id
     )
     SELECT m.id, m.name, k.certificate_type, coalesce(b.n, 0)::bigint, k.present::bigint, k.eur,

@@ -99,8 +99,8 @@ CREATE TABLE book_spread_rollups (
 
 -- per bucket and market maker: in how many snapshots it rested orders; on its own side (market_maker_side) its EUR
 -- per band summed over them (the mean quote) and per band how many of them quoted at least each step of
--- quote_ladder_eur() (presence); and the orders it placed in the bucket with every fill they got since (kept by
--- the triggers below). One scan of this table answers the scorecard.
+-- quote_ladder_eur() (presence); and the orders it placed in the bucket with every fill they got since (folded in
+-- from market_maker_order_events). One scan of this table answers the scorecard.
 CREATE TABLE market_maker_rollups (
     bucket_start      timestamptz NOT NULL,
     grain             interval NOT NULL CHECK (grain = ANY (snapshot_grains())),
@@ -124,11 +124,23 @@ CREATE TABLE market_maker_rollups (
         AND cardinality(quoting_2pct) = cardinality(quote_ladder_eur()))
 ) WITH (fillfactor = 70);
 
+-- what market makers placed and filled since the last snapshot of each book (count_market_maker_order/_fill write,
+-- fold_market_maker_orders moves them into market_maker_rollups)
+CREATE TABLE market_maker_order_events (
+    placed_at         timestamptz NOT NULL,
+    market_maker_id   bigint NOT NULL REFERENCES market_maker_clients (id),
+    certificate_type  certificate_type NOT NULL,
+    placed_quantity   bigint NOT NULL DEFAULT 0 CHECK (placed_quantity >= 0),
+    filled_quantity   bigint NOT NULL DEFAULT 0 CHECK (filled_quantity >= 0),
+    traded_value_eur  numeric(24, 2) NOT NULL DEFAULT 0 CHECK (traded_value_eur >= 0)
+);
+CREATE INDEX market_maker_order_events_idx ON market_maker_order_events (certificate_type, placed_at);
+
 -- the scorecard reads the orders market makers placed at the two ends of a period one by one
 CREATE INDEX orders_market_maker_created_idx ON orders (created_at) WHERE market_maker_id IS NOT NULL;
 """
 
-# the orders and fills of market makers already in the database, then every new one by trigger
+# the orders and fills of market makers already in the database; every new one arrives by trigger as an event
 ORDER_ROLLUPS = """
 INSERT INTO market_maker_rollups
     (bucket_start, grain, market_maker_id, certificate_type, placed_quantity, filled_quantity, traded_value_eur)
@@ -150,18 +162,19 @@ CREATE TRIGGER trades_count_market_maker_fill AFTER INSERT ON trades
 
 SQL_PINS: dict[str, str] = {
     "book_slippage.sql": "e257edadea9bac2a",
+    "fold_market_maker_orders.sql": "5d466477af8737e9",
     "quote_ladder_eur.sql": "75d9dd05f9a09c77",
-    "count_market_maker_order.sql": "73bc6be8cbba597b",
-    "count_market_maker_fill.sql": "21dd1cbf69920165",
+    "count_market_maker_order.sql": "d3b5177ce0046453",
+    "count_market_maker_fill.sql": "3b6271d02a12c5de",
     "snapshot_grains.sql": "51a063f42b76d511",
     "spread_bps.sql": "4b067f9cb90c1d4d",
-    "take_book_snapshot.sql": "f731208e617b724c",
+    "take_book_snapshot.sql": "73883e3f3087a689",
     "book_snapshot_points.sql": "e04c8cd8a16134d7",
     "snapshot_spans.sql": "38f5a1a05aafeb01",
     "book_health.sql": "b030c0044b639353",
     "book_health_series.sql": "d28d4303bae6e6a7",
     "depth_heatmap.sql": "da1f47527e641a1e",
-    "market_maker_scorecard.sql": "4383afaddddad45f",
+    "market_maker_scorecard.sql": "fe27bfff6b3e7ed3",
     "prune_book_snapshots.sql": "26d10228228fec96",
 }
 
@@ -189,11 +202,12 @@ def downgrade() -> None:
         "market_maker_scorecard(timestamptz, timestamptz, certificate_type, numeric, numeric), "
         "prune_book_snapshots(timestamptz), count_market_maker_fill(), count_market_maker_order(), "
         "book_slippage(certificate_type, order_side, numeric), quote_ladder_counts(numeric), "
+        "fold_market_maker_orders(certificate_type), "
         "add_counts(integer[], integer[])"
     )
     op.execute("DROP VIEW book_snapshot_points")
     op.execute(
-        "DROP TABLE market_maker_rollups, book_spread_rollups, book_snapshot_rollups, "
+        "DROP TABLE market_maker_order_events, market_maker_rollups, book_spread_rollups, book_snapshot_rollups, "
         "market_maker_snapshots, book_snapshots"
     )
     op.execute("DROP INDEX orders_market_maker_created_idx")

@@ -206,3 +206,22 @@ VALUES ('CEA', 'SELL', 'MARKET', 1, 1, 12, 12, 'FILLED');
 INSERT INTO trades (certificate_type, price, quantity, buy_order_id, sell_order_id, aggressor_side)
 VALUES ('CEA', 14.00, 5, 1, 3, 'SELL'), ('CEA', 14.00, 7, 2, 3, 'SELL');
 """
+
+
+def test_orders_not_yet_folded_by_a_snapshot_count_once_before_and_after_the_fold(db, actors):
+    s = leaving_and_moving(db, actors)  # its last fills came after its last snapshot: still events
+    midnight = s.start.replace(hour=0, minute=0, second=0, microsecond=0)
+    whole_days = {"start": midnight - timedelta(days=1), "end": midnight + timedelta(days=2)}
+    pending = db.execute(text("SELECT count(*) FROM market_maker_order_events")).scalar_one()
+    db.rollback()
+
+    before = {r.name: r for r in mm_scorecard(db, user_id=actors.analyst.id, **whole_days)}
+    take_snapshot(db, "CEA")  # folds them
+    after = {r.name: r for r in mm_scorecard(db, user_id=actors.analyst.id, **whole_days)}
+
+    assert pending == 2  # Alpha's fill and Beta's
+    assert db.execute(text("SELECT count(*) FROM market_maker_order_events")).scalar_one() == 0
+    for name in ("Alpha", "Beta"):
+        got = [(r.placed_quantity, r.filled_quantity, r.traded_value_eur) for r in (before[name], after[name])]
+        assert got[0] == got[1]
+    assert (after["Alpha"].filled_quantity, after["Beta"].filled_quantity) == (20, 10)

@@ -2,7 +2,8 @@
 -- and ask, the resting EUR per side within ±0.5/1/2 % of mid (bounds inclusive), and for every market maker with
 -- resting orders its side, best price and EUR within each band. A one-sided or empty book is recorded too, with
 -- the bands NULL (no mid). Each snapshot is also counted into the rollups of every grain (snapshot_grains), which
--- the health summary and the scorecard read. A system write: no acting user, no ticket.
+-- the health summary and the scorecard read, and folds in the book's market-maker order events. A system write:
+-- no acting user, no ticket.
 CREATE OR REPLACE FUNCTION take_book_snapshot(p_certificate_type certificate_type, p_at timestamptz)
 RETURNS book_snapshots
 LANGUAGE plpgsql
@@ -108,6 +109,8 @@ BEGIN
            quoting_1pct = add_counts(r.quoting_1pct, excluded.quoting_1pct),
            quoting_2pct = add_counts(r.quoting_2pct, excluded.quoting_2pct);
 
+    -- and the orders and fills of its market makers since the last snapshot
+    PERFORM fold_market_maker_orders(p_certificate_type);
     RETURN s;
 END;
 $$;
