@@ -7,10 +7,15 @@ start-up, not in the middle of placing orders.
 from decimal import Decimal
 from functools import lru_cache
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.enums import CertificateType
+
+# The bands around mid that book snapshots record depth in (% of mid): the columns of book_snapshots and
+# market_maker_snapshots, so a scorecard can only ask about one of these.
+QUOTE_BANDS_PCT = (Decimal("0.5"), Decimal("1"), Decimal("2"))
+BANDS_TEXT = "0.5 %, 1 % or 2 %"
 
 
 class LiquidityLevels(BaseModel):
@@ -61,6 +66,34 @@ class Settings(BaseSettings):
     worker_tick_seconds: int = Field(default=5, ge=1, le=30)
     worker_heartbeat_seconds: float = Field(default=5, gt=0)
     worker_stalled_seconds: float = Field(default=30, gt=0)
+
+    # market quality: how often the worker snapshots every book, how long snapshots are kept, and the
+    # market-maker scorecard's obligations (maximum spread band, minimum quote, required presence)
+    snapshot_seconds: int = Field(default=10, ge=1)
+    # at least a week: pruning then only ever rebuilds a week's rollups once that week is over
+    snapshot_retention_days: int = Field(default=90, ge=7, le=3650)
+    scorecard_max_spread_pct: Decimal = Decimal("1.0")
+    scorecard_min_quote_eur: Decimal = Field(default=Decimal("10000"), gt=0)
+    scorecard_required_presence_pct: Decimal = Field(default=Decimal("70"), ge=0, le=100)
+
+    @field_validator("snapshot_seconds")
+    @classmethod
+    def _snapshot_period_fits_the_clock(cls, seconds: int) -> int:
+        # the worker schedules snapshots with a cron: a period that divides the minute (or whole minutes that
+        # divide the hour) keeps them evenly spaced
+        if not (0 < seconds < 60 and 60 % seconds == 0) and not (seconds % 60 == 0 and 60 % (seconds // 60) == 0):
+            raise ValueError(
+                "the snapshot period must divide a minute (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 s) "
+                f"or be whole minutes that divide an hour, got {seconds} s"
+            )
+        return seconds
+
+    @field_validator("scorecard_max_spread_pct")
+    @classmethod
+    def _spread_is_a_recorded_band(cls, pct: Decimal) -> Decimal:
+        if pct not in QUOTE_BANDS_PCT:
+            raise ValueError(f"the scorecard's maximum spread must be a recorded band ({BANDS_TEXT}), got {pct}")
+        return pct
 
     @model_validator(mode="after")
     def _worker_timing(self) -> "Settings":

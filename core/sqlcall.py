@@ -31,6 +31,7 @@ CONSTRAINT_MESSAGES = {
     "users_username_check": "Usernames are 3 to 50 letters, digits, '.', '_' or '-'",
     "users_trader_has_entity": "Traders belong to exactly one entity; admins and analysts to none",
     "liquidity_operations_idempotency_key_key": "An operation with this idempotency key already exists",
+    "book_snapshots_pkey": "A snapshot of this book stamped at this moment already exists",
 }
 
 UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"}

@@ -6,6 +6,7 @@ Money arrives as Decimal, int or str (floats are accepted only through their sho
 """
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TypeVar
@@ -123,3 +124,25 @@ def parse_notes(value: object, max_length: int, what: str = "Notes") -> str | No
     if "\x00" in value:
         raise ValidationError(f"{what} cannot contain NUL characters")
     return value.strip() or None
+
+
+def parse_moment(value: object, what: str) -> datetime:
+    """A point in time with its time zone (a naive datetime could mean any zone, so it is refused)."""
+    if value is None:
+        raise ValidationError(f"{what} is required: choose a date and time")
+    if not isinstance(value, datetime):
+        raise ValidationError(f"{what} must be a date and time, got {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(f"{what} needs a time zone (e.g. UTC), got {value.isoformat()}")
+    return value
+
+
+def parse_period(start: object, end: object) -> tuple[datetime, datetime]:
+    """A period [start, end], both inclusive, that does not run backwards."""
+    first, last = parse_moment(start, "The period's start"), parse_moment(end, "The period's end")
+    if first > last:
+        raise ValidationError(
+            f"The period starts ({first.astimezone(UTC):%Y-%m-%d %H:%M} UTC) after it ends "
+            f"({last.astimezone(UTC):%Y-%m-%d %H:%M} UTC): choose an end after the start"
+        )
+    return first, last

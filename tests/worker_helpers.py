@@ -10,6 +10,13 @@ from pathlib import Path
 
 from core.db import PROJECT_ROOT
 
+# what workers write all the time on their own, whatever else happens: procrastinate's tables (prefix) and the
+# market-quality snapshots with their rollups (core.quality_jobs)
+WORKER_TABLE_PREFIX = "procrastinate_"
+SNAPSHOT_TABLES = frozenset(
+    {"book_snapshots", "market_maker_snapshots", "book_snapshot_rollups", "book_spread_rollups", "market_maker_rollups"}
+)
+
 # a tick every second, a heartbeat every second, a worker silent for 3 s counts as gone
 FAST_WORKER_ENV = {
     "CARBON_WORKER_TICK_SECONDS": "1",

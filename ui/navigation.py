@@ -39,6 +39,13 @@ PAGES: tuple[PageSpec, ...] = (
         "liquidity-policies",
     ),
     PageSpec(
+        "pages/market_quality.py",
+        "Market Quality",
+        ":material/query_stats:",
+        (Role.ADMIN, Role.ANALYST),
+        "market-quality",
+    ),
+    PageSpec(
         "pages/market_makers.py", "Market Makers", ":material/groups:", (Role.ADMIN, Role.ANALYST), "market-makers"
     ),
 )

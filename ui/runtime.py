@@ -1,4 +1,9 @@
-"""The database behind the UI: started, migrated and (embedded only) seeded once per process."""
+"""The database behind the UI: started, migrated and (embedded only) seeded once per process; and, with
+``DATABASE_READ_URL`` set, the read replica that the analysts' pages (Operations, Market Quality) read through.
+
+``db_session()`` is for everything that writes (and for every page that does not read through the replica);
+``read_session()`` is for reads only, and is the primary database itself when no replica is configured.
+"""
 
 import os
 from collections.abc import Iterator
@@ -63,6 +68,39 @@ def session_factory() -> sessionmaker[Session]:
 def db_session() -> Iterator[Session]:
     """A session for one script run; closed (and rolled back if need be) afterwards."""
     session = session_factory()()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+READ_URL_VARIABLE = "DATABASE_READ_URL"
+
+
+@st.cache_resource(show_spinner="Connecting to the read replica…")
+def _read_session_factory(read_url: str) -> sessionmaker[Session]:
+    """Sessions on the replica: its schema must be at head like the primary's (a replica that lags behind a
+    migration is refused, not misread); every transaction is read-only, so no write can ever land there."""
+    engine = make_engine(normalize_url(read_url))
+    if (problem := head_problems(engine)) is not None:
+        engine.dispose()
+        raise DatabaseUnavailable(f"The read replica is not usable: {problem}")
+    return make_session_factory(engine.execution_options(postgresql_readonly=True))
+
+
+def read_session_factory() -> sessionmaker[Session]:
+    """The replica's sessions when ``DATABASE_READ_URL`` is set, otherwise the primary's."""
+    read_url = os.environ.get(READ_URL_VARIABLE)
+    if not read_url:
+        return session_factory()
+    session_factory()  # the primary first: migrated (embedded) and checked before anything reads
+    return _read_session_factory(read_url)
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A read-only session for one script run, on the replica when one is configured."""
+    session = read_session_factory()()
     try:
         yield session
     finally:

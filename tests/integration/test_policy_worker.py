@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from tests.helpers import snapshot
 from tests.policy_helpers import fund_market, healthy, policy, resting
-from tests.worker_helpers import start_worker, stop, wait_until
+from tests.worker_helpers import SNAPSHOT_TABLES, WORKER_TABLE_PREFIX, start_worker, stop, wait_until
 
 HOOK_LOCK = 7_300_778
 
@@ -44,8 +44,12 @@ def _backend_alive(engine, pid: int) -> bool:
 
 
 def _business(db) -> dict:
-    """Every table but procrastinate's own (the workers write those all the time)."""
-    return {table: rows for table, rows in snapshot(db).items() if not table.startswith("procrastinate_")}
+    """Every table but those the workers write all the time (procrastinate's, the market-quality snapshots)."""
+    return {
+        table: rows
+        for table, rows in snapshot(db).items()
+        if not table.startswith(WORKER_TABLE_PREFIX) and table not in SNAPSHOT_TABLES
+    }
 
 
 def test_two_workers_keep_a_policy_quoted_once_and_never_run_it_twice_at_once(db, actors, database_url, tmp_path):

@@ -1,0 +1,242 @@
+"""Market Quality: how liquid each book is over time, what a market order would cost now, and whether the market
+makers meet their obligations (admins and analysts; core refuses anyone else). Reads only, through the read
+replica when one is configured."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import streamlit as st
+
+from core.config import QUOTE_BANDS_PCT, get_settings
+from core.enums import CertificateType, OrderSide
+from core.errors import CoreError, DatabaseUnavailable
+from core.validation import parse_decimal, parse_eur, parse_period
+from ui import quality_data as data
+from ui.format import md_escape
+from ui.operations_view import csv_bytes, for_display
+from ui.quality_view import (
+    PERIODS,
+    SCORE_MONEY,
+    SCORE_RATIOS,
+    SLIPPAGE_AMOUNTS,
+    as_utc,
+    depth_figure,
+    heatmap_figure,
+    period_ending,
+    points_frame,
+    presence_figure,
+    scorecard_frame,
+    scorecard_style,
+    series_frame,
+    slippage_frame,
+    spread_figure,
+)
+from ui.session import require_user
+
+user = require_user()
+settings = get_settings()
+MONEY = st.column_config.NumberColumn(format="euro")
+PERCENT = st.column_config.NumberColumn(format="%.2f %%")
+DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
+
+
+def whole_eur(value: Decimal | None) -> str:
+    return "—" if value is None else f"€{value:,.0f}"
+
+
+def stop_with(message: str) -> None:
+    st.error(message, icon=":material/error:")
+    st.stop()
+
+
+def period() -> tuple[CertificateType, datetime, datetime]:
+    """The book and the period the page is about; a period that makes no sense is refused under the picker."""
+    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="mq_filters"):
+        cert = st.segmented_control("Certificate", [c.value for c in CertificateType], default="EUA", key="mq_cert")
+        choice = st.segmented_control("Period", list(PERIODS), default="Last 24 h", key="mq_period") or "Last 24 h"
+        last_day = period_ending(datetime.now(UTC), PERIODS["Last 24 h"], settings.snapshot_seconds)
+        if PERIODS[choice] is None:
+            start = st.datetime_input(
+                "From (UTC)", value=last_day[0].replace(tzinfo=None), step=timedelta(minutes=5), key="mq_from"
+            )
+            end = st.datetime_input(
+                "To (UTC)", value=last_day[1].replace(tzinfo=None), step=timedelta(minutes=5), key="mq_to"
+            )
+            start, end = as_utc(start), as_utc(end)
+        else:
+            start, end = period_ending(datetime.now(UTC), PERIODS[choice], settings.snapshot_seconds)
+    try:
+        start, end = parse_period(start, end)
+    except CoreError as exc:
+        stop_with(exc.message)
+    return CertificateType(cert or "EUA"), start, end
+
+
+def health(cert: CertificateType, start: datetime, end: datetime) -> None:
+    summary = data.summary(cert, start, end, user.id)
+    spread = "—" if summary.avg_spread_bps is None else f"{summary.avg_spread_bps:,.1f}"
+    median = "—" if summary.median_spread_bps is None else f"{summary.median_spread_bps:,.1f}"
+    two_sided = "—" if summary.two_sided_pct is None else f"{summary.two_sided_pct:.1f} %"
+    st.caption("Spreads in bps of mid. Spreads and depths are averaged over the two-sided snapshots only.")
+    cells = st.columns(6)
+    cells[0].metric("Snapshots", f"{summary.snapshots:,}", border=True)
+    cells[1].metric("Two-sided", two_sided, border=True, help="Share of snapshots with both a bid and an ask")
+    cells[2].metric("Mean spread", spread, border=True, help="In bps of mid")
+    cells[3].metric("Median spread", median, border=True, help="In bps of mid")
+    cells[4].metric("Bid depth ±1 %", whole_eur(summary.avg_bid_depth_1pct_eur), border=True, help=DEPTH_HELP)
+    cells[5].metric("Ask depth ±1 %", whole_eur(summary.avg_ask_depth_1pct_eur), border=True, help=DEPTH_HELP)
+    if summary.snapshots == 0:
+        st.info(
+            f"No snapshot of the {cert} book in this period. The worker takes one every "
+            f"{settings.snapshot_seconds} s while it runs.",
+            icon=":material/info:",
+        )
+        return
+    series = data.series(cert, start, end, user.id)
+    frame = series_frame(series)
+    bucket = f"{int(series.bucket.total_seconds()) // 60} min" if series.bucket >= timedelta(minutes=1) else "snapshot"
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.markdown(f"**Spread** · mean per {bucket}")
+        st.plotly_chart(spread_figure(frame), key="mq_spread_chart")
+    with right.container(border=True):
+        st.markdown(f"**Two-sided presence** · per {bucket}")
+        st.plotly_chart(presence_figure(frame), key="mq_presence_chart")
+    with st.container(border=True):
+        st.markdown(f"**Depth within ±0.5 / 1 / 2 % of mid** · mean per {bucket}, two-sided snapshots")
+        st.plotly_chart(depth_figure(frame), key="mq_depth_chart")
+    with st.container(border=True):
+        st.markdown("**When the book is deep** · mean depth within ±1 % of mid (bid + ask) by weekday and hour, UTC")
+        st.plotly_chart(heatmap_figure(data.heatmap(cert, start, end, user.id)), key="mq_heatmap")
+    st.download_button(
+        "Download every snapshot of the period (CSV)",
+        data=lambda: csv_bytes(points_frame(data.points(cert, start, end, user.id).points)),
+        file_name=f"{cert}-snapshots-{start:%Y%m%d%H%M}-{end:%Y%m%d%H%M}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="mq_points_csv",
+    )
+
+
+def slippage_calculator(cert: CertificateType) -> None:
+    st.subheader("Slippage now", anchor=False)
+    st.caption(
+        "What a market order would get from the live book, walked exactly as the engine walks it: a buy spends at "
+        "most the amount, a sell sells until its proceeds reach it, in whole certificates."
+    )
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        side = st.segmented_control("Side", ["Buy", "Sell"], default="Buy", key="mq_side") or "Buy"
+        typed = st.text_input("Your amount (€)", placeholder="e.g. 250,000", key="mq_amount", width=220)
+    order_side = OrderSide.BUY if side == "Buy" else OrderSide.SELL
+    amounts: list[object] = list(SLIPPAGE_AMOUNTS)
+    if typed.strip():
+        try:
+            amounts.append(parse_eur(typed, "Your amount"))
+        except CoreError as exc:
+            st.error(exc.message, icon=":material/error:")
+    results = [data.live_slippage(cert, order_side, amount, user.id) for amount in amounts]
+    st.dataframe(
+        for_display(slippage_frame(results), ["Amount (€)", "Filled (€)", "Average price (€)", "Slippage (bps)"]),
+        hide_index=True,
+        column_config={
+            "Amount (€)": MONEY,
+            "Filled (€)": MONEY,
+            "Average price (€)": st.column_config.NumberColumn(format="€%.4f"),
+            "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
+        },
+        key="mq_slippage",
+        alt=f"Slippage of market {side.lower()} orders of fixed EUR amounts on the live {cert} book",
+    )
+
+
+def obligations() -> tuple[Decimal, Decimal, Decimal] | None:
+    """The scorecard's thresholds from the widgets (defaults from the settings), or None with a message."""
+    labels = {pct: f"±{pct.normalize()} %" for pct in QUOTE_BANDS_PCT}
+    with st.container(horizontal=True, vertical_alignment="bottom", key="mq_obligations"):
+        band = st.segmented_control(
+            "Maximum spread",
+            list(labels),
+            default=next(p for p in labels if p == settings.scorecard_max_spread_pct),
+            format_func=labels.__getitem__,
+            key="mq_band",
+        )
+        quote = st.text_input(
+            "Minimum quote (€)", value=f"{settings.scorecard_min_quote_eur:,.0f}", key="mq_min_quote", width=180
+        )
+        presence = st.number_input(
+            "Required presence (%)",
+            min_value=0.0,
+            max_value=100.0,
+            value=float(settings.scorecard_required_presence_pct),
+            step=5.0,
+            key="mq_presence",
+            width=180,
+        )
+    try:
+        minimum = parse_eur(quote, "The minimum quote")
+    except CoreError as exc:
+        st.error(exc.message, icon=":material/error:")
+        return None
+    return band or settings.scorecard_max_spread_pct, minimum, parse_decimal(presence, "The required presence")
+
+
+def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
+    st.subheader("Market-maker scorecard", anchor=False)
+    st.caption(
+        "Presence: the share of the period's snapshots in which a market maker's resting EUR on its own side, within "
+        "the maximum spread of mid, met the minimum quote. Orders placed in the period count with all their fills."
+    )
+    thresholds = obligations()
+    if thresholds is None:
+        return
+    band, quote, presence = thresholds
+    scores = data.scorecard(cert, start, end, band, quote, presence, user.id)
+    if not scores:
+        st.info("No market maker rested or placed orders on this book in the period.", icon=":material/info:")
+        return
+    frame = scorecard_frame(scores)
+    failing = [s.name for s in scores if not s.passes]
+    passing = len(scores) - len(failing)
+    required = f"{presence:,.2f}".rstrip("0").rstrip(".")
+    st.markdown(f"**{passing} of {len(scores)}** market makers meet the obligation of {required} % presence.")
+    if failing:
+        st.caption("Below it: " + ", ".join(md_escape(name) for name in failing))
+    st.dataframe(
+        scorecard_style(for_display(frame, [*SCORE_MONEY, *SCORE_RATIOS])),
+        hide_index=True,
+        column_config={
+            **{c: MONEY for c in SCORE_MONEY},
+            "Presence %": PERCENT,
+            "Fill ratio": st.column_config.NumberColumn(format="percent"),
+            "Market maker": st.column_config.TextColumn(pinned=True),
+        },
+        key="mq_scorecard",
+        alt="Market-maker scorecard: presence, quoted EUR, orders and fills; green rows pass, red rows fail",
+    )
+    st.download_button(
+        "Download the scorecard (CSV)",
+        data=csv_bytes(frame),
+        file_name=f"{cert}-scorecard-{start:%Y%m%d%H%M}-{end:%Y%m%d%H%M}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="mq_scorecard_csv",
+    )
+
+
+st.title("Market Quality", anchor=False)
+st.caption(
+    f"Spread, depth and two-sided presence of each book from snapshots taken every {settings.snapshot_seconds} s, the "
+    "cost of a market order now, and the market makers' obligations, measured as exchanges and data vendors "
+    "measure them. Times in UTC."
+)
+try:
+    book, first, last = period()
+    health(book, first, last)
+    slippage_calculator(book)
+    scorecard(book, first, last)
+except DatabaseUnavailable:
+    raise  # the app shows the outage and recovers by itself
+except CoreError as exc:  # e.g. the account was deactivated meanwhile
+    stop_with(exc.message)

@@ -1,0 +1,63 @@
+"""Market Quality in a real browser: an analyst reads a day of both books (charts, depth map), measures slippage
+after a careless amount is refused next to its field, tightens the scorecard until a market maker with a hostile
+name fails (shown exactly as typed, no link), and the page is captured (docs/screenshots/market-quality.png with
+--screenshots)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+from tests.helpers import PASSWORD
+from tests.quality_helpers import a_day_of_quotes
+
+pytestmark = pytest.mark.e2e
+HOSTILE = "MM [pwn](http://example.invalid/x)"
+
+
+def settle(page) -> None:
+    """Wait until the script run triggered by the last interaction has finished."""
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
+
+
+def test_an_analyst_reads_the_books_health_slippage_and_scorecard(db, actors, app_server, page, screenshot):
+    a_day_of_quotes(db, actors, names=("Nordic LP", HOSTILE))
+
+    sign_in(page, app_server, actors.analyst.username, PASSWORD)
+    page.get_by_role("link", name="Market Quality").click()
+    page.get_by_role("heading", name="Market Quality").wait_for()
+    expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(4, timeout=20_000)
+    expect(page.get_by_text("Two-sided", exact=True)).to_be_visible()
+    settle(page)
+
+    filters = page.locator(".st-key-mq_filters")
+    filters.get_by_text("CEA", exact=True).click()
+    settle(page)
+    expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(4, timeout=20_000)
+    filters.get_by_text("EUA", exact=True).click()
+    settle(page)
+
+    amount = page.get_by_label("Your amount (€)")
+    amount.fill("ten grand")
+    amount.press("Enter")
+    expect(page.get_by_text("Your amount must be a number, got 'ten grand'")).to_be_visible(timeout=20_000)
+    amount.fill("250,000")
+    amount.press("Enter")
+    settle(page)
+    expect(page.get_by_text("Your amount must be a number")).to_have_count(0)
+
+    presence = page.get_by_label("Required presence (%)")
+    presence.fill("80")
+    presence.press("Enter")
+    settle(page)
+    expect(page.get_by_text(f"Below it: {HOSTILE}", exact=True)).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("link", name="pwn")).to_have_count(0)  # no hidden link (a bare URL shows as itself)
+    expect(page.get_by_text("3 of 4", exact=True)).to_be_visible()
+
+    page.set_viewport_size({"width": 1440, "height": 2600})
+    page.get_by_text("Market-maker scorecard").scroll_into_view_if_needed()
+    page.mouse.move(700, 400)
+    page.wait_for_timeout(1500)  # the grids and plotly draw after their elements appear
+    page.evaluate("document.querySelector('.stMain').scrollTop = 0")
+    page.wait_for_timeout(500)
+    screenshot(page, "market-quality.png", full_page=True)

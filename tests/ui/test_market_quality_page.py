@@ -1,0 +1,133 @@
+"""The Market Quality page (AppTest): health of the book over the last 24 h by default, charts, the slippage
+calculator and the scorecard with pass/fail, each refusing bad input next to where it was typed; names shown
+exactly as typed."""
+
+import time
+from datetime import datetime
+
+from core.enums import Role
+from tests.quality_helpers import holder, leaving_and_moving, provider, quote
+from tests.ui.conftest import linkable, texts
+from ui.navigation import PAGES
+
+PAGE = "pages/market_quality.py"
+HOSTILE = "MM [pwn](http://example.invalid/x)"
+
+
+def frame(at, key: str):
+    """The slippage table comes first, the scorecard second (AppTest does not expose a grid's key)."""
+    return at.dataframe[{"mq_slippage": 0, "mq_scorecard": 1}[key]].value
+
+
+def test_the_page_is_for_admins_and_analysts_only():
+    roles = next(p.roles for p in PAGES if p.title == "Market Quality")
+
+    assert set(roles) == {Role.ADMIN, Role.ANALYST}
+    assert next(p.url_path for p in PAGES if p.title == "Market Quality") == "market-quality"
+
+
+def test_an_analyst_sees_the_last_24_hours_of_the_book_with_charts_and_the_scorecard(open_app, db, actors):
+    leaving_and_moving(db, actors)  # four CEA snapshots just now
+
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="mq_cert").set_value("CEA").run()
+
+    assert not at.exception
+    assert at.segmented_control(key="mq_period").value == "Last 24 h"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Snapshots"] == "4"
+    assert metrics["Two-sided"] == "100.0 %"
+    assert (metrics["Mean spread"], metrics["Median spread"]) == ("56.8", "39.1")  # bps
+    assert len(at.get("plotly_chart")) == 4  # spread, two-sided presence, depth, weekday x hour
+    assert len(at.get("download_button")) == 2  # every snapshot, the scorecard
+
+
+def test_the_scorecard_uses_the_thresholds_typed_on_the_page(open_app, db, actors):
+    leaving_and_moving(db, actors)
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="mq_cert").set_value("CEA").run()
+
+    at.text_input(key="mq_min_quote").input("1,000").run()
+    at.number_input(key="mq_presence").set_value(50.0).run()
+
+    scores = frame(at, "mq_scorecard")
+    assert dict(zip(scores["Market maker"], scores["Result"], strict=True)) == {"Alpha": "Pass", "Beta": "Fail"}
+    assert dict(zip(scores["Market maker"], scores["Presence %"], strict=True)) == {"Alpha": 50.0, "Beta": 25.0}
+    assert "**1 of 2** market makers meet the obligation of 50 % presence." in texts(at.markdown)
+
+
+def test_a_market_makers_name_is_shown_exactly_as_typed(open_app, db, actors):
+    hostile = provider(db, actors, HOSTILE)
+    quote(db, actors, hostile, "EUA", "80.00", 10)  # placed in the period, never snapshotted: it fails
+
+    at = open_app(actors.analyst, PAGE)
+
+    assert list(frame(at, "mq_scorecard")["Market maker"]) == [HOSTILE]
+    caption = next(c for c in texts(at.caption) if c.startswith("Below it:"))
+    assert caption == f"Below it: {HOSTILE}"  # read exactly as typed
+    assert not [c for c in at.caption if linkable(str(c.value))]  # never a link
+
+
+def test_the_slippage_calculator_shows_ten_and_a_hundred_thousand_and_a_typed_amount(open_app, db, actors):
+    ah = holder(db, actors, "AH")
+    quote(db, actors, ah, "EUA", "80.00", 2000)  # €160,000 of asks
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="mq_amount").input("250,000").run()
+
+    table = frame(at, "mq_slippage")
+    assert list(table["Amount (€)"]) == [10000.0, 100000.0, 250000.0]
+    assert list(table["Certificates"]) == [125, 1250, 2000]
+    assert list(table["Book absorbs it"]) == ["yes", "yes", "no: the book is too thin"]
+
+
+def test_a_careless_amount_is_refused_next_to_the_field_and_the_fixed_sizes_still_show(open_app, db, actors):
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="mq_amount").input("ten grand").run()
+
+    assert not at.exception
+    assert any("Your amount must be a number, got 'ten grand'" in e for e in texts(at.error))
+    assert len(frame(at, "mq_slippage")) == 2
+
+
+def test_a_period_that_ends_before_it_starts_is_refused_with_both_ends_named(open_app, actors):
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="mq_period").set_value("Custom").run()
+
+    at.datetime_input(key="mq_from").set_value(datetime(2026, 3, 2, 12, 0)).run()
+    at.datetime_input(key="mq_to").set_value(datetime(2026, 3, 1, 9, 30)).run()
+
+    assert not at.exception
+    assert texts(at.error) == [
+        "The period starts (2026-03-02 12:00 UTC) after it ends (2026-03-01 09:30 UTC): choose an end after the start"
+    ]
+    assert not at.metric  # nothing is read for a period that makes no sense
+
+
+def test_a_minimum_quote_that_is_not_an_amount_is_refused_and_no_scorecard_is_shown(open_app, db, actors):
+    leaving_and_moving(db, actors)
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="mq_min_quote").input("-5").run()
+
+    assert any("The minimum quote must be greater than zero, got -5" in e for e in texts(at.error))
+    assert len(at.dataframe) == 1  # the slippage table only
+
+
+def test_a_typed_period_stays_as_typed_while_time_goes_by(open_app, actors, monkeypatch):
+    from core.config import get_settings
+
+    monkeypatch.setenv("CARBON_SNAPSHOT_SECONDS", "1")  # the default period moves every second
+    get_settings.cache_clear()
+    try:
+        at = open_app(actors.analyst, PAGE)
+        at.segmented_control(key="mq_period").set_value("Custom").run()
+        at.datetime_input(key="mq_from").set_value(datetime(2026, 3, 1, 9, 30)).run()
+        time.sleep(1.2)
+
+        at.run()
+    finally:
+        get_settings.cache_clear()
+
+    assert at.datetime_input(key="mq_from").value == datetime(2026, 3, 1, 9, 30)

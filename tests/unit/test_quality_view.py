@@ -1,0 +1,82 @@
+"""Market Quality page builders: the default period, exact CSV values, pass/fail colours and the heatmap grid."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from core.quality_models import BookSnapshot, DepthCell, MarketMakerQuote, MarketMakerScore
+from ui.quality_view import (
+    FAIL_COLOR,
+    PASS_COLOR,
+    heatmap_figure,
+    period_ending,
+    points_frame,
+    scorecard_frame,
+    scorecard_style,
+)
+
+D = Decimal
+
+
+def test_the_default_period_is_the_last_24_hours_up_to_the_next_snapshot_due():
+    now = datetime(2026, 3, 2, 12, 0, 7, 500_000, tzinfo=UTC)
+
+    start, end = period_ending(now, timedelta(hours=24), 10)
+
+    assert end == datetime(2026, 3, 2, 12, 0, 10, tzinfo=UTC)
+    assert end - start == timedelta(hours=24)
+    assert period_ending(now + timedelta(seconds=2), timedelta(hours=24), 10) == (start, end)  # same cache key
+
+
+def test_a_moment_on_the_grid_is_its_own_end():
+    now = datetime(2026, 3, 2, 12, 0, 10, tzinfo=UTC)
+
+    assert period_ending(now, timedelta(hours=1), 10)[1] == now
+
+
+def _score(name: str, passes: bool) -> MarketMakerScore:
+    return MarketMakerScore(
+        market_maker_id=1, name=name, certificate_type="EUA", snapshots=4, presence_pct=D("75.00"),
+        avg_quoted_eur=D("1234.56"), placed_quantity=10, filled_quantity=5, fill_ratio=D("0.5000"),
+        traded_value_eur=D("700.00"), passes=passes,
+    )  # fmt: skip
+
+
+def test_each_scorecard_row_is_tinted_by_its_result():
+    frame = scorecard_frame([_score("A", True), _score("B", False)])
+
+    html = scorecard_style(frame).to_html()
+
+    assert list(frame["Result"]) == ["Pass", "Fail"]
+    assert f"background-color: {PASS_COLOR}" in html and f"background-color: {FAIL_COLOR}" in html
+
+
+def test_the_points_csv_keeps_exact_values_and_the_market_makers_of_each_snapshot():
+    point = BookSnapshot(
+        certificate_type="EUA", at=datetime(2026, 3, 2, tzinfo=UTC), best_bid=D("99.90"), best_ask=D("100.10"),
+        mid=D("100.000"), spread_bps=D("20.0"), bid_depth_0_5pct_eur=D("0.10"), ask_depth_0_5pct_eur=D("1"),
+        bid_depth_1pct_eur=D("1"), ask_depth_1pct_eur=D("1"), bid_depth_2pct_eur=D("1"), ask_depth_2pct_eur=D("1"),
+        market_makers=[MarketMakerQuote(market_maker_id=7, side="BUY", best_price=D("99.90"),
+                                        value_0_5pct_eur=D("0.10"), value_1pct_eur=D("0.10"), value_2pct_eur=None)],
+    )  # fmt: skip
+
+    frame = points_frame([point])
+
+    assert frame.loc[0, "bid_depth_0_5pct_eur"] == D("0.10")
+    assert frame.loc[0, "market_makers"] == (
+        '[{"market_maker_id":7,"side":"BUY","best_price":"99.90","value_0_5pct_eur":"0.10",'
+        '"value_1pct_eur":"0.10","value_2pct_eur":null}]'
+    )
+
+
+def test_the_heatmap_has_a_row_per_weekday_and_a_column_per_hour_blank_where_never_two_sided():
+    cell = DepthCell(
+        weekday=2, hour=15, two_sided=3, avg_bid_depth_0_5pct_eur=D(1), avg_ask_depth_0_5pct_eur=D(1),
+        avg_bid_depth_1pct_eur=D("100.50"), avg_ask_depth_1pct_eur=D("200.25"), avg_bid_depth_2pct_eur=D(1),
+        avg_ask_depth_2pct_eur=D(1),
+    )  # fmt: skip
+
+    z = heatmap_figure([cell]).data[0].z
+
+    assert len(z) == 7 and all(len(row) == 24 for row in z)
+    assert z[1][15] == 300.75
+    assert sum(value is not None for row in z for value in row) == 1

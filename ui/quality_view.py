@@ -1,0 +1,196 @@
+"""Market Quality page builders: periods, tables and plotly figures from core records (no Streamlit, unit-tested).
+
+Tables keep exact Decimals (the CSV downloads write them as they are); ``for_display`` turns money into floats
+for the grid and the charts only.
+"""
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
+from ui.charts import ASK_COLOR, BID_COLOR
+
+PERIODS: dict[str, timedelta | None] = {
+    "Last 24 h": timedelta(hours=24),
+    "Last 7 days": timedelta(days=7),
+    "Last 30 days": timedelta(days=30),
+    "Custom": None,
+}
+SLIPPAGE_AMOUNTS = (Decimal("10000"), Decimal("100000"))
+BANDS = (("0.5", "0_5pct", "solid"), ("1", "1pct", "dash"), ("2", "2pct", "dot"))
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PASS_COLOR, FAIL_COLOR = "#dcfce7", "#fee2e2"
+SCORE_MONEY = ["Avg quoted (€)", "Traded (€)"]
+SCORE_RATIOS = ["Presence %", "Fill ratio"]
+
+
+def period_ending(now: datetime, span: timedelta, step_seconds: int) -> tuple[datetime, datetime]:
+    """``span`` up to the next point of the snapshot grid at or after ``now``: it holds every snapshot taken so
+    far, and stays the same (so reruns reuse cached reads) until the next snapshot is due."""
+    seconds = -(-now.timestamp() // step_seconds) * step_seconds
+    end = datetime.fromtimestamp(seconds, UTC)
+    return end - span, end
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A moment typed in the page (shown and meant as UTC) with its time zone."""
+    return None if moment is None else moment.replace(tzinfo=UTC)
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def series_frame(series: HealthSeries) -> pd.DataFrame:
+    """One row per bucket: spread, two-sided share and the six depths (floats: for charts only)."""
+    return pd.DataFrame(
+        {
+            "Time (UTC)": [b.bucket_start for b in series.buckets],
+            "Spread (bps)": [_num(b.avg_spread_bps) for b in series.buckets],
+            "Two-sided %": [float(b.two_sided_pct) for b in series.buckets],
+            **{
+                f"{side.title()} ±{pct} %": [_num(getattr(b, f"avg_{side}_depth_{suffix}_eur")) for b in series.buckets]
+                for pct, suffix, _ in BANDS
+                for side in ("bid", "ask")
+            },
+        }
+    )
+
+
+def _layout(fig: go.Figure, y_title: str, height: int = 280) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis_title=y_title,
+        xaxis_title="UTC",
+        legend={"orientation": "h", "y": 1.15, "x": 0},
+        hovermode="x unified",
+    )
+    return fig
+
+
+def spread_figure(frame: pd.DataFrame) -> go.Figure:
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["Time (UTC)"],
+            y=frame["Spread (bps)"],
+            name="Spread",
+            mode="lines",
+            line={"color": "#334155", "width": 1.5},
+            hovertemplate="%{y:.1f} bps<extra>mean spread</extra>",
+        )
+    )
+    return _layout(fig, "Spread (bps of mid)")
+
+
+def depth_figure(frame: pd.DataFrame) -> go.Figure:
+    """Resting EUR per side within each band of mid: bids green, asks red, one dash style per band."""
+    fig = go.Figure()
+    for pct, _, dash in BANDS:
+        for side, color in (("Bid", BID_COLOR), ("Ask", ASK_COLOR)):
+            column = f"{side} ±{pct} %"
+            fig.add_trace(
+                go.Scatter(
+                    x=frame["Time (UTC)"],
+                    y=frame[column],
+                    name=column,
+                    mode="lines",
+                    line={"color": color, "dash": dash, "width": 1.5},
+                    hovertemplate=f"€%{{y:,.0f}}<extra>{column}</extra>",
+                )
+            )
+    return _layout(fig, "Resting EUR", height=320)
+
+
+def presence_figure(frame: pd.DataFrame) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=frame["Time (UTC)"],
+            y=frame["Two-sided %"],
+            marker_color="#0ea5e9",
+            hovertemplate="%{y:.1f} % two-sided<extra></extra>",
+        )
+    )
+    fig.update_yaxes(range=[0, 100])
+    return _layout(fig, "Two-sided (% of snapshots)", height=220)
+
+
+def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
+    """Mean resting EUR within ±1 % of mid (bid + ask) by UTC weekday and hour; blank where never two-sided."""
+    total = [[None] * 24 for _ in WEEKDAYS]
+    detail = [[""] * 24 for _ in WEEKDAYS]
+    for c in cells:
+        bid, ask = c.avg_bid_depth_1pct_eur, c.avg_ask_depth_1pct_eur
+        total[c.weekday - 1][c.hour] = float(bid + ask)
+        detail[c.weekday - 1][c.hour] = f"bid €{bid:,.0f} · ask €{ask:,.0f} · {c.two_sided:,} snapshots"
+    fig = go.Figure(
+        go.Heatmap(
+            z=total,
+            x=[f"{h:02d}:00" for h in range(24)],
+            y=list(WEEKDAYS),
+            customdata=detail,
+            colorscale="Blues",
+            colorbar={"title": "€ ±1 %"},
+            hovertemplate="%{y} %{x} UTC<br>€%{z:,.0f} within ±1 %<br>%{customdata}<extra></extra>",
+            hoverongaps=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title="Hour (UTC)")
+    return fig
+
+
+def slippage_frame(results: Sequence[Slippage]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Amount (€)": [r.amount_eur for r in results],
+            "Certificates": [r.quantity for r in results],
+            "Filled (€)": [r.filled_eur for r in results],
+            "Average price (€)": [r.average_price for r in results],
+            "Slippage (bps)": [r.slippage_bps for r in results],
+            "Book absorbs it": ["yes" if r.fillable else "no: the book is too thin" for r in results],
+        }
+    )
+
+
+def scorecard_frame(scores: Sequence[MarketMakerScore]) -> pd.DataFrame:
+    """The scorecard as the page shows and exports it; names exactly as typed."""
+    return pd.DataFrame(
+        {
+            "Market maker": [s.name for s in scores],
+            "Certificate": [s.certificate_type.value for s in scores],
+            "Result": ["Pass" if s.passes else "Fail" for s in scores],
+            "Presence %": [s.presence_pct for s in scores],
+            "Avg quoted (€)": [s.avg_quoted_eur for s in scores],
+            "Placed": [s.placed_quantity for s in scores],
+            "Filled": [s.filled_quantity for s in scores],
+            "Fill ratio": [s.fill_ratio for s in scores],
+            "Traded (€)": [s.traded_value_eur for s in scores],
+            "Snapshots": [s.snapshots for s in scores],
+        }
+    )
+
+
+def scorecard_style(frame: pd.DataFrame) -> "pd.io.formats.style.Styler":
+    """Each row tinted green when the market maker meets its obligation, red when it does not."""
+
+    def tint(row: pd.Series) -> list[str]:
+        color = PASS_COLOR if row["Result"] == "Pass" else FAIL_COLOR
+        return [f"background-color: {color}"] * len(row)
+
+    return frame.style.apply(tint, axis=1)
+
+
+def points_frame(points: Sequence[BookSnapshot]) -> pd.DataFrame:
+    """Every snapshot with the issue's field names, market makers as a JSON list (exact values, for the CSV)."""
+    columns = [name for name in BookSnapshot.model_fields if name not in ("certificate_type", "market_makers")]
+    frame = pd.DataFrame([{name: getattr(p, name) for name in columns} for p in points], columns=columns)
+    frame["market_makers"] = [
+        json.dumps([q.model_dump(mode="json") for q in p.market_makers], separators=(",", ":")) for p in points
+    ]
+    return frame
