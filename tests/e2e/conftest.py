@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from core.db import PROJECT_ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# a page answers a click with a rerun of its script: on a busy 2-core machine that can take several seconds, so the
+# assertions wait as long as the actions do (the page's default timeout below) instead of Playwright's 5 s
+expect.set_options(timeout=20_000)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
