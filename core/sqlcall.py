@@ -49,6 +49,14 @@ def translate_db_error(exc: DBAPIError) -> CoreError:
         return ValidationError(f"Invalid value: {message}")
     if isinstance(exc, OperationalError) or sqlstate in UNAVAILABLE_SQLSTATES or exc.connection_invalidated:
         return DatabaseUnavailable("The database is unavailable right now; nothing was changed. Try again shortly.")
+    return translate_sqlstate(sqlstate, message, constraint)
+
+
+def translate_sqlstate(sqlstate: str, message: str, constraint: str | None = None) -> CoreError:
+    """The typed error for a refusal known by its SQLSTATE and message (a raised error, or one a stored function
+    caught and recorded, as the order matcher does for the orders it matches for others)."""
+    if sqlstate in SQLSTATE_ERRORS:
+        return SQLSTATE_ERRORS[sqlstate](message)
     friendly = CONSTRAINT_MESSAGES.get(constraint or "")
     if sqlstate == "23505":
         return Conflict(friendly or "This already exists")
@@ -92,6 +100,18 @@ def read(db: Session, fn: Callable[[Session], T]) -> T:
     """Run a read; end its transaction; translate database failures."""
     with unit_of_work(db):
         return fn(db)
+
+
+def autocommit_row(db: Session, sql: str, params: Mapping[str, Any]) -> RowMapping:
+    """One statement that is its own transaction, or a CALL of a procedure that commits on its own (the order
+    matcher's submit_order): run outside any transaction block, so the locks it takes are held for the statement
+    only, not for one more round trip. Work the session left uncommitted is committed first, as its unit of work
+    would."""
+    with unit_of_work(db):
+        if db.in_transaction():
+            db.commit()
+        conn = db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return conn.execute(text(sql), params).mappings().one()
 
 
 def fetch_all(db: Session, sql: str, params: Mapping[str, Any] | None = None) -> list[RowMapping]:

@@ -5,7 +5,8 @@
 --   * every balance's locked equals what its account's open orders hold (BUY orders hold EUR, SELL orders
 --     hold certificates of their book), and a market maker's eur_balance equals its EUR available + locked;
 --   * no open order with nothing (or a fraction) left, or holding a fraction of a certificate; every order's
---     filled quantity equals the sum of its trades;
+--     filled quantity and filled amount equal the sum of its trades (quantity, and quantity × price);
+--   * book_levels (kept by track_order_changes) equal the open orders summed per price level;
 --   * no crossed book: the best bid is below the best ask;
 --   * every liquidity operation's actuals equal the totals (price × quantity) of the orders it created, and
 --     its orders_created lists exactly those orders;
@@ -37,10 +38,19 @@ AS $$
                    OR (b.asset::text = o.certificate_type::text AND o.side = 'SELL'))
         GROUP BY b.id
     ), traded AS (
-        SELECT o.id, o.filled_quantity,
-               (SELECT coalesce(sum(t.quantity), 0) FROM trades t
-                 WHERE t.buy_order_id = o.id OR t.sell_order_id = o.id) AS traded_quantity
+        SELECT o.id, o.filled_quantity, o.filled_amount, t.traded_quantity, t.traded_amount
         FROM orders o
+        CROSS JOIN LATERAL (SELECT coalesce(sum(t.quantity), 0) AS traded_quantity,
+                                   coalesce(sum(t.quantity * t.price), 0) AS traded_amount
+                              FROM trades t WHERE t.buy_order_id = o.id OR t.sell_order_id = o.id) t
+    ), levels AS (
+        SELECT coalesce(o.certificate_type, l.certificate_type) AS certificate_type, coalesce(o.side, l.side) AS side,
+               coalesce(o.price, l.price) AS price, o.quantity, o.orders, l.quantity AS level_quantity,
+               l.orders AS level_orders
+        FROM (SELECT certificate_type, side, price, sum(remaining_quantity) AS quantity, count(*) AS orders
+                FROM open_orders GROUP BY 1, 2, 3) o
+        FULL JOIN book_levels l
+               ON l.certificate_type = o.certificate_type AND l.side = o.side AND l.price = o.price
     ), tops AS (
         SELECT m.certificate_type,
                (SELECT max(price) FROM open_orders WHERE certificate_type = m.certificate_type AND side = 'BUY')
@@ -92,6 +102,16 @@ AS $$
     SELECT 'filled quantity equals the sum of its trades', format('order %s', id),
            format('filled %s, traded %s', filled_quantity, traded_quantity)
       FROM traded WHERE filled_quantity <> traded_quantity
+    UNION ALL
+    SELECT 'filled amount equals the value of its trades', format('order %s', id),
+           format('filled amount %s, traded %s', filled_amount, traded_amount)
+      FROM traded WHERE filled_amount <> traded_amount
+    UNION ALL
+    SELECT 'book levels equal the open orders', format('%s %s at %s', certificate_type, side, price),
+           format('level holds %s in %s order(s), open orders %s in %s', coalesce(level_quantity, 0),
+                  coalesce(level_orders, 0), coalesce(quantity, 0), coalesce(orders, 0))
+      FROM levels
+     WHERE level_quantity IS DISTINCT FROM quantity OR level_orders IS DISTINCT FROM orders
     UNION ALL
     SELECT 'the book is not crossed', certificate_type::text,
            format('best bid %s >= best ask %s', best_bid, best_ask)
