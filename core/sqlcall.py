@@ -114,8 +114,9 @@ def autocommit_row(db: Session, sql: str, params: Mapping[str, Any]) -> RowMappi
         return conn.execute(text(sql), params).mappings().one()
 
 
-def fetch_all(db: Session, sql: str, params: Mapping[str, Any] | None = None) -> list[RowMapping]:
-    return read(db, lambda s: list(s.execute(text(sql), params or {}).mappings()))
+def fetch_all(db: Session, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every row as a plain dict: pydantic validates a dict several times faster than a RowMapping."""
+    return read(db, lambda s: [dict(r) for r in s.execute(text(sql), params or {}).mappings()])
 
 
 def fetch_one(db: Session, sql: str, params: Mapping[str, Any] | None = None) -> RowMapping | None:

@@ -1,5 +1,6 @@
 """Engine throughput: one walk of the book along a priority key, a sweep settled set-based in one statement, book
-levels kept by a trigger on orders so the book read is flat in the book's size.
+levels kept by a trigger on orders so the book read is flat in the book's size, a matcher per book with an inbox;
+the live state of liquidity operations kept per operation and per day, so the Operations reads sum a few rows.
 
 Revision ID: 0012
 Revises: 0008
@@ -73,6 +74,60 @@ CREATE INDEX order_requests_waiting_idx ON order_requests (certificate_type, id)
 -- what submit_order and await_order return
 CREATE TYPE order_outcome AS (outcome text, request_id bigint, refusal_code text, refusal_message text, result text);
 
+-- the live state of liquidity operations, kept by track_order_changes and track_liquidity_operations for the
+-- Operations page (adjust_liquidity_state, adjust_liquidity_operations); an index per live sort key
+CREATE TABLE liquidity_operation_fills (
+    operation_id        bigint PRIMARY KEY,
+    actual_total_eur    numeric(18, 2) NOT NULL,
+    market_maker_ids    bigint[] NOT NULL DEFAULT '{}',
+    open_orders         integer NOT NULL DEFAULT 0,
+    filled_bid_eur      numeric(20, 2) NOT NULL DEFAULT 0,
+    filled_ask_eur      numeric(20, 2) NOT NULL DEFAULT 0,
+    filled_quantity     bigint NOT NULL DEFAULT 0,
+    resting_eur         numeric(20, 2) NOT NULL DEFAULT 0,
+    resting_quantity    bigint NOT NULL DEFAULT 0,
+    withdrawn_eur       numeric(20, 2) NOT NULL DEFAULT 0,
+    withdrawn_quantity  bigint NOT NULL DEFAULT 0,
+    filled_eur          numeric(20, 2) GENERATED ALWAYS AS (filled_bid_eur + filled_ask_eur) STORED,
+    fill_ratio          numeric GENERATED ALWAYS AS
+                            (round((filled_bid_eur + filled_ask_eur) / nullif(actual_total_eur, 0), 4)) STORED
+);
+CREATE INDEX liquidity_operation_fills_filled_idx
+    ON liquidity_operation_fills (filled_eur DESC NULLS LAST, operation_id DESC);
+CREATE INDEX liquidity_operation_fills_resting_idx
+    ON liquidity_operation_fills (resting_eur DESC NULLS LAST, operation_id DESC);
+CREATE INDEX liquidity_operation_fills_withdrawn_idx
+    ON liquidity_operation_fills (withdrawn_eur DESC NULLS LAST, operation_id DESC);
+CREATE INDEX liquidity_operation_fills_ratio_idx
+    ON liquidity_operation_fills (fill_ratio DESC NULLS LAST, operation_id DESC);
+-- per UTC day of creation, book and creator (the Operations filters): what the daily chart sums
+CREATE TABLE liquidity_operation_days (
+    day               date NOT NULL,
+    certificate_type  certificate_type NOT NULL,
+    created_by        bigint NOT NULL,
+    operations        integer NOT NULL,
+    deployed_bid_eur  numeric(20, 2) NOT NULL,
+    deployed_ask_eur  numeric(20, 2) NOT NULL,
+    filled_eur        numeric(20, 2) NOT NULL,
+    PRIMARY KEY (day, certificate_type, created_by)
+);
+-- ... and per market maker and side, what still rests: what the resting depth chart sums
+CREATE TABLE liquidity_resting_days (
+    day               date NOT NULL,
+    certificate_type  certificate_type NOT NULL,
+    created_by        bigint NOT NULL,
+    market_maker_id   bigint NOT NULL,
+    side              order_side NOT NULL,
+    resting_eur       numeric(20, 2) NOT NULL,
+    resting_quantity  bigint NOT NULL,
+    open_orders       integer NOT NULL,
+    PRIMARY KEY (day, certificate_type, created_by, market_maker_id, side)
+);
+
+-- the Operations views change their columns' source and types: recreated with what returns them
+DROP FUNCTION list_operations(certificate_type, date, date, bigint, text, text, boolean, integer, integer);
+DROP VIEW liquidity_operation_summary, liquidity_order_state;
+
 DROP FUNCTION lock_balances(bigint[]);
 DROP FUNCTION walk_book(certificate_type, order_side, bigint, numeric, bigint, bigint);
 DROP FUNCTION settle_trade(bigint, bigint, numeric, bigint, order_side, bigint);
@@ -84,13 +139,23 @@ SQL_PINS: dict[str, str] = {
     "walk_book.sql": "586c28004e60b6d8",
     "check_order.sql": "40ba35540060ebf1",
     "adjust_book_levels.sql": "676cb9ea811aed93",
-    "track_order_changes.sql": "769ab985726890c6",
+    "liquidity_order_share.sql": "4fe9d5fc0d59b87e",
+    "liquidity_order_changes.sql": "e1f0564ecef8bf2f",
+    "adjust_liquidity_state.sql": "22595edfdac379a0",
+    "adjust_liquidity_operations.sql": "26a293fe72920088",
+    "track_liquidity_operations.sql": "dce4edad74abb956",
+    "track_order_changes.sql": "17da20593f704fde",
     "settle_order.sql": "004dca1069a09332",
     "match_order.sql": "1ad82612921d6649",
     "place_order.sql": "90a6fae6f0223bf5",
     "order_book.sql": "cffd6d41ece57434",
     "best_prices.sql": "103d7d6ac36d96ca",
-    "check_invariants.sql": "a0870a2dde5d2843",
+    "liquidity_order_state.sql": "adacdfc3ad93bb37",
+    "liquidity_operation_summary.sql": "94601ca10946487c",
+    "list_operations.sql": "a936050a721e2716",
+    "operation_daily_stats.sql": "2488ac513b01425b",
+    "operation_resting_depth.sql": "2bcc838f55c929e6",
+    "check_invariants.sql": "d55eec1fe28e391b",
     "acting_account.sql": "afaa618f64e3590c",
     "book_matcher_key.sql": "98efffd0f5732565",
     "order_result.sql": "42f9c5014f8dc7f3",
@@ -103,6 +168,12 @@ SQL_PINS: dict[str, str] = {
     "await_order.sql": "f83e22107826d3c1",
 }
 
+# the state kept for the Operations page, built from what exists, by the very functions that keep it
+BACKFILL = """
+SELECT adjust_liquidity_operations(ARRAY(SELECT lo FROM liquidity_operations lo), '{}');
+SELECT adjust_liquidity_state(ARRAY(SELECT o FROM orders o WHERE liquidity_operation_id IS NOT NULL), '{}', true);
+"""
+
 TRIGGERS = """
 CREATE TRIGGER orders_inserted AFTER INSERT ON orders REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION track_order_changes();
@@ -110,18 +181,29 @@ CREATE TRIGGER orders_updated AFTER UPDATE ON orders REFERENCING OLD TABLE AS ol
     FOR EACH STATEMENT EXECUTE FUNCTION track_order_changes();
 CREATE TRIGGER orders_deleted AFTER DELETE ON orders REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION track_order_changes();
+CREATE TRIGGER liquidity_operations_inserted AFTER INSERT ON liquidity_operations REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION track_liquidity_operations();
+CREATE TRIGGER liquidity_operations_updated AFTER UPDATE ON liquidity_operations
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION track_liquidity_operations();
+CREATE TRIGGER liquidity_operations_deleted AFTER DELETE ON liquidity_operations REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION track_liquidity_operations();
 """
 
 
 def upgrade() -> None:
     op.execute(SCHEMA)
     install_sql(op.get_bind(), SQL_PINS)
+    op.execute(BACKFILL)
     op.execute(TRIGGERS)
 
 
 def downgrade() -> None:
     op.execute(
         """
+        DROP TRIGGER liquidity_operations_deleted ON liquidity_operations;
+        DROP TRIGGER liquidity_operations_updated ON liquidity_operations;
+        DROP TRIGGER liquidity_operations_inserted ON liquidity_operations;
         DROP TRIGGER orders_deleted ON orders;
         DROP TRIGGER orders_updated ON orders;
         DROP TRIGGER orders_inserted ON orders;

@@ -214,6 +214,51 @@ def test_liquidity_created_withdrawn_and_provisioned_through_core_is_healthy(db,
     assert verify_ledger(db) == []
 
 
+FILL_STATE = "liquidity fill state equals its orders"
+
+
+@pytest.mark.parametrize(
+    ("tampering", "invariant"),
+    [
+        ("UPDATE liquidity_operation_fills SET filled_bid_eur = filled_bid_eur + 1", FILL_STATE),
+        ("UPDATE liquidity_operation_fills SET market_maker_ids = '{}'", FILL_STATE),
+        ("DELETE FROM liquidity_operation_fills", FILL_STATE),
+        ("UPDATE liquidity_operation_days SET operations = operations + 1", "liquidity per day equals its operations"),
+        (
+            "UPDATE liquidity_resting_days SET resting_eur = resting_eur - 1",
+            "resting liquidity per day equals its open orders",
+        ),
+    ],
+)
+def test_liquidity_state_out_of_step_with_its_orders_is_reported(db, actors, funded, tampering, invariant):
+    create_liquidity(db, "EUA", Decimal("800"), Decimal("0"), actors.admin.id)
+
+    tamper(db, tampering)
+
+    assert broken(db) == {invariant}
+
+
+def test_liquidity_state_follows_fills_and_withdrawals_whoever_writes_them(db, actors, funded):
+    operation = create_liquidity(db, "EUA", Decimal("800"), Decimal("0"), actors.admin.id)
+    fund_entity(db, actors.entity.id, "EUA", 10, actors.admin.id)
+    place_order(db, actors.trader.id, "EUA", "SELL", "MARKET", 3)  # into the operation's bids
+
+    # a writer that knows nothing of the kept state cancels the rest behind the engine's back
+    tamper(
+        db,
+        "UPDATE orders SET status = 'CANCELLED', cancel_reason = 'USER', locked_amount = 0 "
+        f"WHERE liquidity_operation_id = {operation.id} AND status IN ('OPEN', 'PARTIALLY_FILLED')",
+    )
+
+    assert broken(db) == {"locked equals what open orders hold"}  # the locks, not the kept state
+    state = db.execute(
+        text("SELECT open_orders, filled_quantity FROM liquidity_operation_fills WHERE operation_id = :id"),
+        {"id": operation.id},
+    ).one()
+    db.rollback()
+    assert tuple(state) == (0, 3)
+
+
 def test_a_liquidity_order_without_its_ticket_is_reported(db, actors, funded):
     operation = create_liquidity(db, "EUA", Decimal("800"), Decimal("0"), actors.admin.id)
 
