@@ -7,11 +7,15 @@
 --   liquidity_resting_days      per day, book, creator, market maker and side: what still rests (rows with
 --                               nothing left are deleted).
 -- p_membership_changed: orders were inserted or deleted, so the market makers of their operations are read again.
--- Called by track_order_changes, under the book lock every writer of orders holds.
+-- One statement: the changes are worked out once and land on the three tables. Called by track_order_changes,
+-- under the book lock every writer of orders holds.
 CREATE OR REPLACE FUNCTION adjust_liquidity_state(p_new orders[], p_old orders[], p_membership_changed boolean)
 RETURNS void
 LANGUAGE sql
 AS $$
+    WITH c AS MATERIALIZED (
+        SELECT * FROM liquidity_order_changes(p_new, p_old)
+    ), per_operation AS (
     MERGE INTO liquidity_operation_fills f
     USING (SELECT c.operation_id, sum(c.sign * c.open_orders)::integer AS open_orders,
                   sum(c.sign * c.filled_bid_eur) AS filled_bid_eur, sum(c.sign * c.filled_ask_eur) AS filled_ask_eur,
@@ -19,7 +23,7 @@ AS $$
                   sum(c.sign * c.resting_quantity)::bigint AS resting_quantity,
                   sum(c.sign * c.withdrawn_eur) AS withdrawn_eur,
                   sum(c.sign * c.withdrawn_quantity)::bigint AS withdrawn_quantity
-             FROM liquidity_order_changes(p_new, p_old) c
+             FROM c
             GROUP BY c.operation_id) d
        ON f.operation_id = d.operation_id
      WHEN MATCHED THEN
@@ -44,12 +48,13 @@ AS $$
                   ARRAY(SELECT DISTINCT o.market_maker_id FROM orders o
                          WHERE o.liquidity_operation_id = d.operation_id AND o.market_maker_id IS NOT NULL ORDER BY 1),
                   d.open_orders, d.filled_bid_eur, d.filled_ask_eur, d.filled_quantity, d.resting_eur,
-                  d.resting_quantity, d.withdrawn_eur, d.withdrawn_quantity);
-
+                  d.resting_quantity, d.withdrawn_eur, d.withdrawn_quantity)
+    RETURNING f.operation_id
+    ), per_day AS (
     MERGE INTO liquidity_operation_days y
     USING (SELECT c.day, c.certificate_type, c.created_by,
                   sum(c.sign * (c.filled_bid_eur + c.filled_ask_eur)) AS filled_eur
-             FROM liquidity_order_changes(p_new, p_old) c
+             FROM c
             GROUP BY 1, 2, 3
            HAVING sum(c.sign * (c.filled_bid_eur + c.filled_ask_eur)) <> 0) d
        ON y.day = d.day AND y.certificate_type = d.certificate_type AND y.created_by = d.created_by
@@ -57,13 +62,14 @@ AS $$
           UPDATE SET filled_eur = y.filled_eur + d.filled_eur
      WHEN NOT MATCHED THEN
           INSERT (day, certificate_type, created_by, operations, deployed_bid_eur, deployed_ask_eur, filled_eur)
-          VALUES (d.day, d.certificate_type, d.created_by, 0, 0, 0, d.filled_eur);
-
+          VALUES (d.day, d.certificate_type, d.created_by, 0, 0, 0, d.filled_eur)
+    RETURNING y.day
+    )
     MERGE INTO liquidity_resting_days r
     USING (SELECT c.day, c.certificate_type, c.created_by, c.market_maker_id, c.side,
                   sum(c.sign * c.resting_eur) AS resting_eur, sum(c.sign * c.resting_quantity)::bigint AS resting_quantity,
                   sum(c.sign * c.open_orders)::integer AS open_orders
-             FROM liquidity_order_changes(p_new, p_old) c
+             FROM c
             WHERE c.market_maker_id IS NOT NULL
             GROUP BY 1, 2, 3, 4, 5
            HAVING sum(c.sign * c.resting_quantity) <> 0 OR sum(c.sign * c.open_orders) <> 0) d

@@ -141,7 +141,7 @@ SQL_PINS: dict[str, str] = {
     "adjust_book_levels.sql": "676cb9ea811aed93",
     "liquidity_order_share.sql": "4fe9d5fc0d59b87e",
     "liquidity_order_changes.sql": "e1f0564ecef8bf2f",
-    "adjust_liquidity_state.sql": "22595edfdac379a0",
+    "adjust_liquidity_state.sql": "27051f474c590894",
     "adjust_liquidity_operations.sql": "26a293fe72920088",
     "track_liquidity_operations.sql": "dce4edad74abb956",
     "track_order_changes.sql": "17da20593f704fde",
@@ -207,8 +207,21 @@ def downgrade() -> None:
         DROP TRIGGER orders_deleted ON orders;
         DROP TRIGGER orders_updated ON orders;
         DROP TRIGGER orders_inserted ON orders;
-        DROP FUNCTION track_order_changes(), adjust_book_levels(certificate_type[], order_side[], numeric[],
-                                                                  bigint[], bigint[]);
+        DROP PROCEDURE await_order(bigint, bigint, text, bigint, text, text, text),
+            submit_order(bigint, certificate_type, order_side, order_type, bigint, numeric, bigint, boolean, text,
+                         bigint, text, text, text),
+            commit_and_flush();
+        DROP FUNCTION drain_order_inbox(certificate_type), collect_order(bigint, bigint),
+            enter_order(bigint, certificate_type, order_side, order_type, bigint, numeric, bigint, boolean),
+            match_waiting_orders(certificate_type), order_result(bigint), book_matcher_key(certificate_type),
+            acting_account(bigint, bigint, text);
+        DROP FUNCTION list_operations(certificate_type, date, date, bigint, text, text, boolean, integer, integer);
+        DROP VIEW liquidity_operation_summary, liquidity_order_state;
+        DROP FUNCTION track_order_changes(), track_liquidity_operations(),
+            adjust_liquidity_operations(liquidity_operations[], liquidity_operations[]),
+            adjust_liquidity_state(orders[], orders[], boolean), liquidity_order_changes(orders[], orders[]),
+            liquidity_order_share(orders),
+            adjust_book_levels(certificate_type[], order_side[], numeric[], bigint[], bigint[]);
         DROP FUNCTION place_order(certificate_type, order_side, order_type, bigint, numeric, bigint, bigint, bigint,
                                   boolean, bigint, smallint);
         DROP FUNCTION match_order(certificate_type, order_side, order_type, bigint, numeric, bigint, bigint, bigint,
@@ -218,17 +231,9 @@ def downgrade() -> None:
         DROP FUNCTION check_order(certificate_type, order_type, bigint, numeric, bigint, bigint, boolean);
         DROP FUNCTION walk_book(certificate_type, order_side, bigint, numeric, bigint, bigint, numeric, boolean);
         DROP FUNCTION lock_balances(bigint[], boolean);
-        DROP PROCEDURE await_order(bigint, bigint, text, bigint, text, text, text),
-            submit_order(bigint, certificate_type, order_side, order_type, bigint, numeric, bigint, boolean, text,
-                         bigint, text, text, text),
-            commit_and_flush();
-        DROP FUNCTION drain_order_inbox(certificate_type), collect_order(bigint, bigint),
-            enter_order(bigint, certificate_type, order_side, order_type, bigint, numeric, bigint, boolean),
-            match_waiting_orders(certificate_type), order_result(bigint), book_matcher_key(certificate_type),
-            acting_account(bigint, bigint, text);
         DROP TYPE order_outcome;
-        DROP TABLE order_requests;
-        DROP TABLE book_levels;
+        DROP TABLE order_requests, book_levels, liquidity_operation_fills, liquidity_operation_days,
+                   liquidity_resting_days;
         CREATE INDEX orders_book_bids_idx ON orders (certificate_type, price DESC, seq)
             WHERE side = 'BUY' AND status IN ('OPEN', 'PARTIALLY_FILLED');
         CREATE INDEX orders_book_asks_idx ON orders (certificate_type, price, seq)
@@ -237,7 +242,7 @@ def downgrade() -> None:
         ALTER TABLE orders DROP COLUMN filled_amount, DROP COLUMN book_key;
         """
     )
-    # as 0001, 0002 and 0008 installed them
+    # as 0001, 0002, 0004, 0005 and 0008 installed them
     install_sql(
         op.get_bind(),
         {
@@ -247,6 +252,11 @@ def downgrade() -> None:
             "place_order.sql": "fadc40e470712ed8",
             "order_book.sql": "24057777e3df3d31",
             "best_prices.sql": "89c662d59c20d568",
+            "liquidity_order_state.sql": "634c3862f954ee70",
+            "liquidity_operation_summary.sql": "467190c8ed9d5f22",
+            "list_operations.sql": "3734d5237cef9bc6",
+            "operation_daily_stats.sql": "4d28cd6c8e71e17d",
+            "operation_resting_depth.sql": "b1a490f2ec41ce6d",
             "check_invariants.sql": "00f9b9b217ec1606",
         },
     )
