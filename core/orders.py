@@ -8,6 +8,7 @@ buy with EUR, asset holders sell certificates); analysts only read.
 
 import json
 import time
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -132,10 +133,12 @@ def place_order(
     user_id = _acting_user_id(placed_by_id, "place orders")
 
     # one call, committed by itself: the check of who trades for whom, and the matching of this order (and of the
-    # orders waiting for its book) when the book's matcher is free; else the order waits in the book's inbox
+    # orders waiting for its book) when the book's matcher is free; else the order waits in the book's inbox under
+    # a key of ours, so that after a crash we can still ask whether it was accepted
+    key = uuid.uuid4()
     outcome = autocommit_row(
         db,
-        "CALL submit_order(:by, :c, :s, :t, :q, :p, :mm, :po)",
+        "CALL submit_order(%(by)s, %(c)s, %(s)s, %(t)s, %(q)s, %(p)s, %(mm)s, %(po)s, %(key)s)",
         {
             "by": user_id,
             "c": cert.value,
@@ -145,25 +148,32 @@ def place_order(
             "p": limit,
             "mm": mm_id,
             "po": post_only,
+            "key": key,
         },
     )
     while outcome["outcome"] == "QUEUED":
-        outcome = _await_order(db, outcome["request_id"], user_id)
+        outcome = _await_order(db, key, user_id)
     if outcome["outcome"] == "REFUSED":
         raise translate_sqlstate(outcome["refusal_code"], outcome["refusal_message"])
     return Order.model_validate(json.loads(outcome["result"], parse_float=Decimal))
 
 
-def _await_order(db: Session, request_id: int, user_id: int) -> dict:
-    """The outcome of an order accepted into its book's inbox (``await_order`` waits for the book's matcher)."""
+def _await_order(db: Session, key: uuid.UUID, user_id: int) -> dict:
+    """The outcome of an order waiting in its book's inbox (``await_order`` waits for the book's matcher). If the
+    database goes away meanwhile, ask again: the order is either in the inbox under its key (it will be matched)
+    or a crash took it back before it was on disk (it was never accepted)."""
     for attempt in range(AWAIT_ATTEMPTS):
         try:
-            return autocommit_row(db, "CALL await_order(:r, :u)", {"r": request_id, "u": user_id})
+            return autocommit_row(db, "CALL await_order(%(k)s, %(u)s)", {"k": key, "u": user_id})
         except DatabaseUnavailable:
             time.sleep(0.2 * (attempt + 1))
+        except NotFound:
+            raise DatabaseUnavailable(
+                "The database went down before your order was accepted; nothing was changed. Try again shortly."
+            ) from None
     raise DatabaseUnavailable(
-        f"Your order was accepted (request {request_id}) and will be matched, but the database could not be "
-        "reached to bring back its result: see your open orders and fills once it is back"
+        "The database went down while your order waited for its book and cannot be reached to say whether it was "
+        "accepted: see your open orders and fills once it is back"
     )
 
 

@@ -50,6 +50,7 @@ SELECT certificate_type, side, price, sum(remaining_quantity), count(*)
 -- committed) until a matcher places or refuses it (submit_order, await_order, match_waiting_orders)
 CREATE TABLE order_requests (
     id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    request_key       uuid NOT NULL UNIQUE,  -- chosen by the caller: it finds its order again after a crash
     certificate_type  certificate_type NOT NULL,
     side              order_side NOT NULL,
     order_type        order_type NOT NULL,
@@ -160,12 +161,12 @@ SQL_PINS: dict[str, str] = {
     "book_matcher_key.sql": "98efffd0f5732565",
     "order_result.sql": "42f9c5014f8dc7f3",
     "match_waiting_orders.sql": "ad65f7dd78fa7182",
-    "enter_order.sql": "b676f20f122d90b8",
-    "collect_order.sql": "1f4b548dc27b3834",
+    "enter_order.sql": "634d4605802fa5d1",
+    "collect_order.sql": "73cad92c9c22038f",
     "drain_order_inbox.sql": "49ab5a27cc6cf799",
     "commit_and_flush.sql": "b0105df0c5143056",
-    "submit_order.sql": "a49f0560773f9449",
-    "await_order.sql": "f83e22107826d3c1",
+    "submit_order.sql": "7f966cb63ff21418",
+    "await_order.sql": "d9b130c032e4ea8b",
 }
 
 # the state kept for the Operations page, built from what exists, by the very functions that keep it
@@ -207,12 +208,12 @@ def downgrade() -> None:
         DROP TRIGGER orders_deleted ON orders;
         DROP TRIGGER orders_updated ON orders;
         DROP TRIGGER orders_inserted ON orders;
-        DROP PROCEDURE await_order(bigint, bigint, text, bigint, text, text, text),
-            submit_order(bigint, certificate_type, order_side, order_type, bigint, numeric, bigint, boolean, text,
-                         bigint, text, text, text),
+        DROP PROCEDURE await_order(uuid, bigint, text, bigint, text, text, text),
+            submit_order(bigint, certificate_type, order_side, order_type, bigint, numeric, bigint, boolean, uuid,
+                         text, bigint, text, text, text),
             commit_and_flush();
-        DROP FUNCTION drain_order_inbox(certificate_type), collect_order(bigint, bigint),
-            enter_order(bigint, certificate_type, order_side, order_type, bigint, numeric, bigint, boolean),
+        DROP FUNCTION drain_order_inbox(certificate_type), collect_order(uuid, bigint),
+            enter_order(bigint, certificate_type, order_side, order_type, bigint, numeric, bigint, boolean, uuid),
             match_waiting_orders(certificate_type), order_result(bigint), book_matcher_key(certificate_type),
             acting_account(bigint, bigint, text);
         DROP FUNCTION list_operations(certificate_type, date, date, bigint, text, text, boolean, integer, integer);

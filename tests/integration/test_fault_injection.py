@@ -9,6 +9,7 @@ compares every table with the snapshot taken before.
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
@@ -285,7 +286,8 @@ def test_a_matcher_killed_in_its_batch_leaves_the_waiting_orders_waiting_for_the
     with sessions(database_url, "matcher", "trader") as (_observer, busy, trader):
         busy.run("BEGIN")
         busy.run("SELECT pg_try_advisory_xact_lock(7302, book_matcher_key('EUA'))")
-        queued = trader.run("CALL submit_order(%s, 'EUA', 'BUY', 'LIMIT', 4, 80.00, NULL, false)", (actors.trader.id,))
+        key = uuid.uuid4()
+        trader.run("CALL submit_order(%s, 'EUA', 'BUY', 'LIMIT', 4, 80.00, NULL, false, %s)", (actors.trader.id, key))
         busy.run("ROLLBACK")
     mid_flight.install("trades")  # the waiting order trades with the ask first: its trade row is the hook
     before = snapshot(db)
@@ -298,7 +300,7 @@ def test_a_matcher_killed_in_its_batch_leaves_the_waiting_orders_waiting_for_the
     assert snapshot(db) == before  # the waiting order is still waiting, nothing of the batch stayed
     mid_flight.uninstall()
     order = place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 1, "90.00", market_maker_id=market["ah"])
-    waited = db.execute(text("SELECT order_id FROM order_requests WHERE id = :id"), {"id": queued[1]}).scalar_one()
+    waited = db.execute(text("SELECT order_id FROM order_requests WHERE request_key = :k"), {"k": key}).scalar_one()
     db.rollback()
     assert order.status == "OPEN" and waited is not None
     assert check_invariants(db) == [] and verify_ledger(db) == []

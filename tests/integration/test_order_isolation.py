@@ -6,6 +6,7 @@ Each step runs on its own connection; a step that must wait is seen waiting on a
 """
 
 import json
+import uuid
 from decimal import Decimal
 
 import psycopg
@@ -21,10 +22,17 @@ from tests.helpers import PASSWORD
 from tests.lockstep import sessions
 from tests.trading import fund_trader, make_desk
 
-SUBMIT = "CALL submit_order(%s, %s, %s, %s, %s, %s, %s, false)"
+SUBMIT = "CALL submit_order(%s, %s, %s, %s, %s, %s, %s, false, %s)"
 AWAIT = "CALL await_order(%s, %s)"
-ENTER = "SELECT (enter_order(%s, %s, %s, %s, %s, %s, %s, false)).outcome"
+ENTER = "SELECT (enter_order(%s, %s, %s, %s, %s, %s, %s, false, gen_random_uuid())).outcome"
 BUSY = "SELECT pg_try_advisory_xact_lock(7302, book_matcher_key(%s))"  # what a matcher holds while it works
+
+
+def submit(session, user_id: int, cert: str, side: str, kind: str, quantity: int, price: int, mm: int | None) -> tuple:
+    """Submit an order from ``session`` under a new request key: (outcome, the key, the order as JSON if DONE)."""
+    key = uuid.uuid4()
+    state, _, order = outcome(session.run(SUBMIT, (user_id, cert, side, kind, quantity, price, mm, key)))
+    return state, key, order
 
 
 def outcome(row: tuple) -> tuple[str, int | None, dict | None]:
@@ -32,8 +40,8 @@ def outcome(row: tuple) -> tuple[str, int | None, dict | None]:
     return row[0], row[1], json.loads(row[4], parse_float=Decimal) if row[4] else None
 
 
-def request(db, request_id: int) -> dict:
-    row = db.execute(text("SELECT * FROM order_requests WHERE id = :id"), {"id": request_id}).mappings().one()
+def request(db, key: uuid.UUID) -> dict:
+    row = db.execute(text("SELECT * FROM order_requests WHERE request_key = :k"), {"k": key}).mappings().one()
     db.rollback()
     return dict(row)
 
@@ -56,8 +64,8 @@ def test_an_order_entering_a_busy_book_is_queued_at_once_and_matched_by_the_next
         matcher.run("BEGIN")
         assert matcher.run(ENTER, (actors.admin.id, "EUA", "SELL", "LIMIT", 5, 81, desk.ah.id))[0] == "DONE"
 
-        queued, request_id, _ = outcome(trader.run(SUBMIT, (actors.trader.id, "EUA", "BUY", "LIMIT", 5, 81, None)))
-        waiting = trader.start(AWAIT, (request_id, actors.trader.id))
+        queued, request_key, _ = submit(trader, actors.trader.id, "EUA", "BUY", "LIMIT", 5, 81, None)
+        waiting = trader.start(AWAIT, (request_key, actors.trader.id))
         assert observer.until_waiting(trader, waiting) == "advisory"  # for the matcher at work, not a row
 
         matcher.run("COMMIT")
@@ -66,7 +74,7 @@ def test_an_order_entering_a_busy_book_is_queued_at_once_and_matched_by_the_next
     assert queued == "QUEUED"
     assert done == "DONE" and order["status"] == "FILLED"
     assert [(f["price"], f["quantity"]) for f in order["fills"]] == [(Decimal("81.00"), 5)]
-    assert request(db, request_id)["order_id"] == order["id"]
+    assert request(db, request_key)["order_id"] == order["id"]
     assert_healthy(db)
 
 
@@ -76,12 +84,12 @@ def test_a_matcher_matches_the_orders_waiting_in_the_inbox_and_their_clients_onl
     with sessions(database_url, "matcher", "trader") as (_observer, matcher, trader):
         matcher.run("BEGIN")
         assert matcher.run(BUSY, ("EUA",))[0] is True
-        _, request_id, _ = outcome(trader.run(SUBMIT, (actors.trader.id, "EUA", "BUY", "LIMIT", 2, 80, None)))
+        _, request_key, _ = submit(trader, actors.trader.id, "EUA", "BUY", "LIMIT", 2, 80, None)
 
         matcher.run("SELECT 1 FROM markets WHERE certificate_type = 'EUA' FOR UPDATE")
         assert matcher.run("SELECT match_waiting_orders('EUA')")[0] == 1
         matcher.run("COMMIT")
-        done, _, order = outcome(trader.run(AWAIT, (request_id, actors.trader.id)))
+        done, _, order = outcome(trader.run(AWAIT, (request_key, actors.trader.id)))
 
     assert done == "DONE" and (order["status"], order["remaining_quantity"]) == ("OPEN", 2)
     assert_healthy(db)
@@ -136,19 +144,19 @@ def test_matchers_of_two_books_never_wait_for_each_others_balance_rows(db, actor
     ):
         cea.run("BEGIN")
         cea.run(BUSY, ("CEA",))
-        _, other_request, _ = outcome(second.run(SUBMIT, (other.id, "CEA", "BUY", "LIMIT", 1, 14, None)))
-        _, trader_request, _ = outcome(first.run(SUBMIT, (actors.trader.id, "CEA", "BUY", "LIMIT", 1, 14, None)))
+        _, other_key, _ = submit(second, other.id, "CEA", "BUY", "LIMIT", 1, 14, None)
+        _, trader_key, _ = submit(first, actors.trader.id, "CEA", "BUY", "LIMIT", 1, 14, None)
         cea.run("ROLLBACK")  # that matcher leaves without matching: both orders still wait
         eua.run("BEGIN")
         eua.run(ENTER, (actors.trader.id, "EUA", "BUY", "LIMIT", 1, 80, None))  # holds the trader's EUR row
 
         # the next CEA matcher places the other firm's order, must not wait for the trader's EUR row while it holds
         # rows of that first order, so leaves the trader's order waiting, and still places its own
-        own, _, _ = outcome(seller.run(SUBMIT, (actors.admin.id, "CEA", "SELL", "LIMIT", 1, 20, desk.ah.id)))
-        other_state, trader_state = request(db, other_request), request(db, trader_request)
+        own, _, _ = submit(seller, actors.admin.id, "CEA", "SELL", "LIMIT", 1, 20, desk.ah.id)
+        other_state, trader_state = request(db, other_key), request(db, trader_key)
 
         eua.run("COMMIT")
-        collected, _, order = outcome(first.run(AWAIT, (trader_request, actors.trader.id)))
+        collected, _, order = outcome(first.run(AWAIT, (trader_key, actors.trader.id)))
 
     assert own == "DONE"
     assert other_state["order_id"] is not None and trader_state["processed_at"] is None
@@ -160,13 +168,13 @@ def test_an_order_queued_by_a_client_that_vanished_is_matched_by_the_next_matche
     with sessions(database_url, "matcher", "vanishing", "seller") as (_observer, matcher, vanishing, seller):
         matcher.run("BEGIN")
         matcher.run(BUSY, ("EUA",))
-        _, request_id, _ = outcome(vanishing.run(SUBMIT, (actors.trader.id, "EUA", "BUY", "LIMIT", 2, 80, None)))
+        _, request_key, _ = submit(vanishing, actors.trader.id, "EUA", "BUY", "LIMIT", 2, 80, None)
         vanishing.close()  # accepted, and nobody will ever await it
         matcher.run("ROLLBACK")
 
-        done, _, sold = outcome(seller.run(SUBMIT, (actors.admin.id, "EUA", "SELL", "LIMIT", 2, 80, desk.ah.id)))
+        done, _, sold = submit(seller, actors.admin.id, "EUA", "SELL", "LIMIT", 2, 80, desk.ah.id)
 
-    queued = request(db, request_id)
+    queued = request(db, request_key)
     assert done == "DONE" and sold["status"] == "FILLED"
     assert [f["buy_order_id"] for f in sold["fills"]] == [queued["order_id"]]
     assert_healthy(db)
@@ -176,7 +184,7 @@ def test_the_inbox_is_drained_when_no_client_is_left_and_never_behind_a_matcher_
     with sessions(database_url, "matcher", "vanishing", "job") as (_observer, matcher, vanishing, job):
         matcher.run("BEGIN")
         matcher.run(BUSY, ("EUA",))
-        _, request_id, _ = outcome(vanishing.run(SUBMIT, (actors.trader.id, "EUA", "BUY", "LIMIT", 2, 80, None)))
+        _, request_key, _ = submit(vanishing, actors.trader.id, "EUA", "BUY", "LIMIT", 2, 80, None)
         vanishing.close()
         while_busy = job.run("SELECT drain_order_inbox('EUA')")[0]  # does not wait for the matcher
         matcher.run("ROLLBACK")
@@ -184,7 +192,7 @@ def test_the_inbox_is_drained_when_no_client_is_left_and_never_behind_a_matcher_
         drained = job.run("SELECT drain_order_inbox('EUA')")[0]
 
     assert (while_busy, drained) == (0, 1)
-    assert request(db, request_id)["order_id"] is not None
+    assert request(db, request_key)["order_id"] is not None
     assert_healthy(db)
 
 
@@ -192,9 +200,9 @@ def test_an_order_request_is_collected_only_by_its_own_user(db, actors, desk, da
     with sessions(database_url, "matcher", "trader", "admin") as (_observer, matcher, trader, admin):
         matcher.run("BEGIN")
         matcher.run(BUSY, ("EUA",))
-        _, request_id, _ = outcome(trader.run(SUBMIT, (actors.trader.id, "EUA", "BUY", "LIMIT", 1, 80, None)))
+        _, request_key, _ = submit(trader, actors.trader.id, "EUA", "BUY", "LIMIT", 1, 80, None)
         matcher.run("ROLLBACK")
 
-        with pytest.raises(psycopg.Error, match=f"Order request {request_id} does not exist"):
-            admin.run(AWAIT, (request_id, actors.admin.id))
-        assert outcome(trader.run(AWAIT, (request_id, actors.trader.id)))[0] == "DONE"
+        with pytest.raises(psycopg.Error, match=r"Order request .* does not exist"):
+            admin.run(AWAIT, (request_key, actors.admin.id))
+        assert outcome(trader.run(AWAIT, (request_key, actors.trader.id)))[0] == "DONE"

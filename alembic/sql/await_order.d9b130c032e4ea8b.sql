@@ -2,7 +2,7 @@
 -- become it). A final outcome (DONE, REFUSED) comes back once what it reports is on disk (commit_and_flush);
 -- QUEUED again means: still waiting, ask again. CALL it outside a transaction block (autocommit).
 CREATE OR REPLACE PROCEDURE await_order(
-    p_request_id        bigint,
+    p_request_key       uuid,
     p_user_id           bigint,
     INOUT outcome       text DEFAULT NULL,
     INOUT request_id    bigint DEFAULT NULL,
@@ -15,7 +15,7 @@ AS $$
 DECLARE
     r  order_outcome;
 BEGIN
-    r := collect_order(p_request_id, p_user_id);
+    r := collect_order(p_request_key, p_user_id);
     IF r.outcome <> 'QUEUED' OR pg_current_xact_id_if_assigned() IS NOT NULL THEN
         CALL commit_and_flush();
     END IF;

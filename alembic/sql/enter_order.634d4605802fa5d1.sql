@@ -3,8 +3,8 @@
 -- (flat combining): whoever finds the book's matcher lock free becomes the matcher: it takes the book lock,
 -- matches every order waiting in the book's inbox (match_waiting_orders), then its own, all in its one
 -- transaction, which commits them together as the statement ends. An order submitted while the matcher is busy
--- goes to the inbox instead (order_requests): accepted once this transaction commits, it is matched by the next
--- matcher, and await_order brings back its result.
+-- goes to the inbox instead (order_requests, under the caller's p_request_key): it is matched by the next matcher,
+-- and await_order brings back its result.
 -- Returns (outcome, request_id, refusal_code, refusal_message, result):
 --   DONE     result is the order with its fills (order_result);
 --   REFUSED  refusal_code / refusal_message say why; nothing was placed (a malformed order or a caller who may
@@ -17,8 +17,9 @@ CREATE OR REPLACE FUNCTION enter_order(
     p_order_type        order_type,
     p_quantity          bigint,
     p_price             numeric,
-    p_market_maker_id   bigint DEFAULT NULL,
-    p_post_only         boolean DEFAULT false
+    p_market_maker_id   bigint,
+    p_post_only         boolean,
+    p_request_key       uuid
 )
 RETURNS order_outcome
 LANGUAGE plpgsql
@@ -52,9 +53,9 @@ BEGIN
         END;
     END IF;
 
-    INSERT INTO order_requests (certificate_type, side, order_type, quantity, price, market_maker_id, entity_id,
-                                placed_by, post_only)
-    VALUES (p_certificate_type, p_side, p_order_type, p_quantity, p_price, a.account_market_maker_id,
+    INSERT INTO order_requests (request_key, certificate_type, side, order_type, quantity, price, market_maker_id,
+                                entity_id, placed_by, post_only)
+    VALUES (p_request_key, p_certificate_type, p_side, p_order_type, p_quantity, p_price, a.account_market_maker_id,
             a.account_entity_id, p_user_id, p_post_only)
     RETURNING id INTO v_id;
     RETURN ('QUEUED', v_id, NULL, NULL, NULL)::order_outcome;
