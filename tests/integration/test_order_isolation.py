@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import text
 
 from core.entities import create_entity, fund_entity
+from core.errors import DatabaseUnavailable
 from core.invariants import check_invariants
 from core.ledger import verify_ledger
-from core.orders import place_order
+from core.orders import _await_order, place_order
 from core.users import create_user
 from tests.helpers import PASSWORD
 from tests.lockstep import sessions
@@ -206,3 +207,12 @@ def test_an_order_request_is_collected_only_by_its_own_user(db, actors, desk, da
         with pytest.raises(psycopg.Error, match=r"Order request .* does not exist"):
             admin.run(AWAIT, (request_key, actors.admin.id))
         assert outcome(trader.run(AWAIT, (request_key, actors.trader.id)))[0] == "DONE"
+
+
+def test_a_queued_order_a_crash_took_back_is_reported_as_never_accepted(db, actors, desk):
+    # after a crash, core asks for its queued order by the key it chose; no such request means it never reached
+    # the disk: the caller hears that nothing was changed, not a result and not a raw error
+    lost = uuid.uuid4()
+
+    with pytest.raises(DatabaseUnavailable, match="before your order was accepted; nothing was changed"):
+        _await_order(db, lost, actors.trader.id)
