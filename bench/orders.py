@@ -76,8 +76,13 @@ def pgbench(url: str, *args: str) -> str:
     cmd = [pgbench_binary(), "-h", str(host), "-U", u.username or "postgres"]
     if u.port:
         cmd += ["-p", str(u.port)]
-    done = subprocess.run([*cmd, *args, u.database], env=env, capture_output=True, text=True, check=True)
-    return done.stdout + done.stderr
+    for attempt in range(3):  # a run can fail on a busy shared machine (a connection refused): say why, try again
+        done = subprocess.run([*cmd, *args, u.database], env=env, capture_output=True, text=True)
+        if done.returncode == 0:
+            return done.stdout + done.stderr
+        print(f"pgbench failed (attempt {attempt + 1}): {done.stderr.strip()[-300:]}", file=sys.stderr, flush=True)
+        time.sleep(1)
+    raise RuntimeError("pgbench failed three times")
 
 
 def tpcb_tps(url: str, clients: int) -> float:
