@@ -207,15 +207,16 @@ def _page(
     params = {**filters.sql_params(), "sort": filters.sort.value, "desc": filters.descending}
 
     def load(session: Session) -> tuple[list[OperationSummary], int]:
-        rows = list(
-            session.execute(
+        rows = [
+            dict(r)  # pydantic validates a dict several times faster than a RowMapping
+            for r in session.execute(
                 text(
                     "SELECT (p.operation).*, p.total_count "
                     f"FROM list_operations({FILTER_ARGS}, :sort, :desc, :lim, :off) p"
                 ),
                 {**params, "lim": limit, "off": offset},
             ).mappings()
-        )
+        ]
         if rows:
             return [OperationSummary.model_validate(r) for r in rows], int(rows[0]["total_count"])
         # past the last page: the page is empty, the total still matters to the caller

@@ -1,11 +1,14 @@
-"""Orders on the cash market: place (matched at once in SQL, see sql/place_order.sql), cancel, list. (What a
+"""Orders on the cash market: place (matched at once in SQL, see sql/submit_order.sql), cancel, list. (What a
 person types into an order entry, and the estimate of a MARKET order, are core.order_entry's.)
 
-Who may trade for whom is decided here (``acting_account``): a trader places and cancels for its own entity
-only; an admin places and cancels for market makers (liquidity providers buy with EUR, asset holders sell
-certificates); analysts only read.
+Who may trade for whom is one rule in SQL (``acting_account``), asked here and by ``submit_order``: a trader
+places and cancels for its own entity only; an admin places and cancels for market makers (liquidity providers
+buy with EUR, asset holders sell certificates); analysts only read.
 """
 
+import json
+import time
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -17,15 +20,18 @@ from sqlalchemy.orm import Session
 from core.auth import require_role
 from core.config import get_settings
 from core.enums import CertificateType, OrderSide, OrderStatus, OrderType, Role
-from core.errors import NotFound, PermissionDenied, ValidationError
+from core.errors import DatabaseUnavailable, NotFound, PermissionDenied, ValidationError
 from core.market import Trade
 from core.models import Record, User
-from core.sqlcall import read, unit_of_work
+from core.sqlcall import autocommit_row, read, translate_sqlstate, unit_of_work
 from core.validation import parse_enum, parse_eur, parse_id, parse_quantity
 
 TRADERS = (Role.ADMIN, Role.TRADER)
 OPEN_STATUSES = (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
 MY_ORDERS_LIMIT = 500
+# an order accepted into its book's inbox (the matcher was busy) is matched within a batch or two; if the
+# database cannot be reached meanwhile, asking again this many times before saying so
+AWAIT_ATTEMPTS = 3
 
 
 class Order(Record):
@@ -67,14 +73,23 @@ def acting_account(
     db: Session, user_id: int, market_maker_id: int | None, action: str
 ) -> tuple[User, int | None, int | None]:
     """(user, market maker id, entity id) of the account ``user_id`` acts for: a trader its own entity, an admin
-    the market maker it names. Runs inside the caller's unit of work."""
+    the market maker it names (the rule is SQL's ``acting_account``). Runs inside the caller's unit of work."""
     mm_id = parse_id(market_maker_id, "Market maker id") if market_maker_id is not None else None
-    user = require_role(db, user_id, TRADERS, action)
-    if user.role is Role.TRADER and mm_id is not None:
-        raise PermissionDenied(f"Traders {action} for their own entity only, not for a market maker")
-    if user.role is Role.ADMIN and mm_id is None:
-        raise ValidationError(f"Admins {action} for a market maker: choose which one")
-    return user, mm_id, (user.entity_id if mm_id is None else None)
+    uid = _acting_user_id(user_id, action)
+    row = (
+        db.execute(text("SELECT * FROM acting_account(:u, :mm, :action)"), {"u": uid, "mm": mm_id, "action": action})
+        .mappings()
+        .one()
+    )
+    user = User.model_validate(row)
+    return user, row["account_market_maker_id"], row["account_entity_id"]
+
+
+def _acting_user_id(user_id: object, action: str) -> int:
+    try:
+        return parse_id(user_id, "Acting user id")
+    except ValidationError:
+        raise PermissionDenied(f"Only an active signed-in user may {action}") from None
 
 
 def limit_order_value(price: Decimal, quantity: int) -> Decimal:
@@ -114,31 +129,52 @@ def place_order(
         raise ValidationError("A market order takes no price: it trades at the best prices in the book")
     if not isinstance(post_only, bool):
         raise ValidationError("post_only must be true or false")
+    mm_id = parse_id(market_maker_id, "Market maker id") if market_maker_id is not None else None
+    user_id = _acting_user_id(placed_by_id, "place orders")
 
-    with unit_of_work(db):
-        user, mm_id, entity_id = acting_account(db, placed_by_id, market_maker_id, "place orders")
-        row = (
-            db.execute(
-                text(
-                    "SELECT * FROM place_order(:c, :s, :t, :q, :p, :mm, :e, :by, :po)",
-                ),
-                {
-                    "c": cert.value,
-                    "s": order_side.value,
-                    "t": kind.value,
-                    "q": qty,
-                    "p": limit,
-                    "mm": mm_id,
-                    "e": entity_id,
-                    "by": user.id,
-                    "po": post_only,
-                },
-            )
-            .mappings()
-            .one()
-        )
-        fills = _fills(db, row["id"])
-    return Order.model_validate({**row, "fills": fills})
+    # one call, committed by itself: the check of who trades for whom, and the matching of this order (and of the
+    # orders waiting for its book) when the book's matcher is free; else the order waits in the book's inbox under
+    # a key of ours, so that after a crash we can still ask whether it was accepted
+    key = uuid.uuid4()
+    outcome = autocommit_row(
+        db,
+        "CALL submit_order(%(by)s, %(c)s, %(s)s, %(t)s, %(q)s, %(p)s, %(mm)s, %(po)s, %(key)s)",
+        {
+            "by": user_id,
+            "c": cert.value,
+            "s": order_side.value,
+            "t": kind.value,
+            "q": qty,
+            "p": limit,
+            "mm": mm_id,
+            "po": post_only,
+            "key": key,
+        },
+    )
+    while outcome["outcome"] == "QUEUED":
+        outcome = _await_order(db, key, user_id)
+    if outcome["outcome"] == "REFUSED":
+        raise translate_sqlstate(outcome["refusal_code"], outcome["refusal_message"])
+    return Order.model_validate(json.loads(outcome["result"], parse_float=Decimal))
+
+
+def _await_order(db: Session, key: uuid.UUID, user_id: int) -> dict:
+    """The outcome of an order waiting in its book's inbox (``await_order`` waits for the book's matcher). If the
+    database goes away meanwhile, ask again: the order is either in the inbox under its key (it will be matched)
+    or a crash took it back before it was on disk (it was never accepted)."""
+    for attempt in range(AWAIT_ATTEMPTS):
+        try:
+            return autocommit_row(db, "CALL await_order(%(k)s, %(u)s)", {"k": key, "u": user_id})
+        except DatabaseUnavailable:
+            time.sleep(0.2 * (attempt + 1))
+        except NotFound:
+            raise DatabaseUnavailable(
+                "The database went down before your order was accepted; nothing was changed. Try again shortly."
+            ) from None
+    raise DatabaseUnavailable(
+        "The database went down while your order waited for its book and cannot be reached to say whether it was "
+        "accepted: see your open orders and fills once it is back"
+    )
 
 
 def cancel_order(db: Session, order_id: int, by_id: int) -> Order:

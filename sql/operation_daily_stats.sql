@@ -1,6 +1,7 @@
 -- operation_daily_stats: per UTC day of creation, the EUR the matching operations deployed on each side and
--- what of it has traded since (fill ratio of that day's liquidity). Set-based: one pass over the operations'
--- orders and their trades, instead of one lookup per order.
+-- what of it has traded since (fill ratio of that day's liquidity). Without a ticket search it sums
+-- liquidity_operation_days (kept per day, book and creator: the filters are its key); a ticket search picks
+-- operations one by one, with their state from liquidity_operation_fills.
 CREATE OR REPLACE FUNCTION operation_daily_stats(
     p_certificate_type  certificate_type,
     p_date_from         date,
@@ -12,29 +13,26 @@ RETURNS TABLE (day date, operations bigint, deployed_bid_eur numeric, deployed_a
                filled_eur numeric, fill_ratio numeric)
 LANGUAGE sql
 STABLE
+-- one plan, kept: the day tables are small enough to filter row by row, so re-planning for each call's values
+-- would cost more than it saves
+SET plan_cache_mode = force_generic_plan
 AS $$
-    WITH ops AS (
-        SELECT id, (created_at AT TIME ZONE 'UTC')::date AS day, actual_bid_liquidity_eur, actual_ask_liquidity_eur
-        FROM filtered_operations(p_certificate_type, p_date_from, p_date_to, p_created_by, p_ticket)
-    ), fills AS (
-        -- an order id appears in trades only on its own side, so both joins together are its fills
-        SELECT o.liquidity_operation_id AS id, sum(t.quantity * t.price) AS filled_eur
-        FROM orders o
-        JOIN (SELECT buy_order_id AS order_id, quantity, price FROM trades
-              UNION ALL
-              SELECT sell_order_id, quantity, price FROM trades) t ON t.order_id = o.id
-        WHERE o.liquidity_operation_id IN (SELECT id FROM ops)
-        GROUP BY o.liquidity_operation_id
-    )
-    SELECT ops.day,
-           count(*),
-           sum(ops.actual_bid_liquidity_eur),
-           sum(ops.actual_ask_liquidity_eur),
-           coalesce(sum(fills.filled_eur), 0),
-           round(coalesce(sum(fills.filled_eur), 0)
-                 / nullif(sum(ops.actual_bid_liquidity_eur + ops.actual_ask_liquidity_eur), 0), 4)
-    FROM ops
-    LEFT JOIN fills ON fills.id = ops.id
-    GROUP BY ops.day
-    ORDER BY ops.day;
+    SELECT d.day, sum(d.operations)::bigint, sum(d.bid), sum(d.ask), sum(d.filled),
+           round(sum(d.filled) / nullif(sum(d.bid + d.ask), 0), 4)
+    FROM (SELECT y.day, y.operations, y.deployed_bid_eur AS bid, y.deployed_ask_eur AS ask, y.filled_eur AS filled
+            FROM liquidity_operation_days y
+           WHERE p_ticket IS NULL
+             AND (p_certificate_type IS NULL OR y.certificate_type = p_certificate_type)
+             AND (p_date_from IS NULL OR y.day >= p_date_from)
+             AND (p_date_to IS NULL OR y.day <= p_date_to)
+             AND (p_created_by IS NULL OR y.created_by = p_created_by)
+          UNION ALL
+          SELECT (o.created_at AT TIME ZONE 'UTC')::date, 1, o.actual_bid_liquidity_eur, o.actual_ask_liquidity_eur,
+                 f.filled_eur
+            FROM filtered_operations(p_certificate_type, p_date_from, p_date_to, p_created_by, p_ticket) o
+            JOIN liquidity_operation_fills f ON f.operation_id = o.id
+           WHERE p_ticket IS NOT NULL) d
+    GROUP BY d.day
+    HAVING sum(d.operations) > 0
+    ORDER BY d.day;
 $$;

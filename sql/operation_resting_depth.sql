@@ -1,5 +1,6 @@
 -- operation_resting_depth: the liquidity the matching operations still have on the book, per market maker
--- and side (EUR at order prices, and certificates).
+-- and side (EUR at order prices, and certificates). Without a ticket search it sums liquidity_resting_days (kept
+-- per day, book, creator, market maker and side); a ticket search reads the matching operations' open orders.
 CREATE OR REPLACE FUNCTION operation_resting_depth(
     p_certificate_type  certificate_type,
     p_date_from         date,
@@ -11,14 +12,27 @@ RETURNS TABLE (market_maker_id bigint, market_maker_name text, side order_side, 
                resting_quantity bigint, open_orders bigint)
 LANGUAGE sql
 STABLE
+-- one plan, kept: the day tables are small enough to filter row by row, so re-planning for each call's values
+-- would cost more than it saves
+SET plan_cache_mode = force_generic_plan
 AS $$
-    SELECT o.market_maker_id, m.name, o.side,
-           sum(o.remaining_quantity * o.price), sum(o.remaining_quantity)::bigint, count(*)
-    FROM orders o
-    JOIN market_maker_clients m ON m.id = o.market_maker_id
-    WHERE o.status IN ('OPEN', 'PARTIALLY_FILLED')
-      AND o.liquidity_operation_id IN (
-          SELECT id FROM filtered_operations(p_certificate_type, p_date_from, p_date_to, p_created_by, p_ticket))
-    GROUP BY o.market_maker_id, m.name, o.side
-    ORDER BY m.name, o.side;
+    SELECT r.market_maker_id, m.name, r.side, sum(r.resting_eur), sum(r.resting_quantity)::bigint,
+           sum(r.open_orders)::bigint
+    FROM (SELECT y.market_maker_id, y.side, y.resting_eur, y.resting_quantity, y.open_orders
+            FROM liquidity_resting_days y
+           WHERE p_ticket IS NULL
+             AND (p_certificate_type IS NULL OR y.certificate_type = p_certificate_type)
+             AND (p_date_from IS NULL OR y.day >= p_date_from)
+             AND (p_date_to IS NULL OR y.day <= p_date_to)
+             AND (p_created_by IS NULL OR y.created_by = p_created_by)
+          UNION ALL
+          SELECT s.market_maker_id, s.side, s.resting_eur, s.resting_quantity, 1
+            FROM liquidity_order_state s
+           WHERE p_ticket IS NOT NULL AND s.status IN ('OPEN', 'PARTIALLY_FILLED')
+             AND s.liquidity_operation_id IN (
+                 SELECT id FROM filtered_operations(p_certificate_type, p_date_from, p_date_to, p_created_by, p_ticket))
+         ) r
+    JOIN market_maker_clients m ON m.id = r.market_maker_id
+    GROUP BY r.market_maker_id, m.name, r.side
+    ORDER BY m.name, r.side;
 $$;

@@ -9,6 +9,7 @@ compares every table with the snapshot taken before.
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from core.liquidity_service import create_liquidity, provision_market_makers, wi
 from core.market_makers import create_market_maker, fund_market_maker, get_market_maker
 from core.orders import cancel_order, place_order
 from tests.helpers import Actors, snapshot
+from tests.lockstep import sessions
 
 HOOK_LOCK = 7_300_777
 
@@ -37,6 +39,7 @@ class MidFlight:
         self.session_factory = session_factory
 
     def install(self, table: str, nth: int = 1) -> None:
+        self.table = table
         with self.engine.begin() as conn:
             conn.exec_driver_sql("CREATE SEQUENCE IF NOT EXISTS fault_hook_count")
             conn.exec_driver_sql("SELECT setval('fault_hook_count', 1, false)")
@@ -52,6 +55,10 @@ class MidFlight:
                 CREATE TRIGGER fault_hook AFTER INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fault_hook();
                 """
             )
+
+    def uninstall(self) -> None:
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP TRIGGER fault_hook ON {self.table}")
 
     def kill_during(self, call: Callable[[Session], object]) -> BaseException | None:
         """Run ``call`` in a thread on its own session; terminate its backend once it waits at the hook."""
@@ -270,3 +277,30 @@ def test_a_killed_call_raises_a_typed_error_never_a_raw_one(db, actors, market, 
     error = mid_flight.kill_during(lambda s: place_order(s, actors.trader.id, "EUA", "BUY", "MARKET", 2))
 
     assert isinstance(error, CoreError)
+
+
+def test_a_matcher_killed_in_its_batch_leaves_the_waiting_orders_waiting_for_the_next_one(
+    db, actors, market, mid_flight, database_url
+):
+    # an accepted order waits in the EUA inbox (queued while a matcher was busy)
+    with sessions(database_url, "matcher", "trader") as (_observer, busy, trader):
+        busy.run("BEGIN")
+        busy.run("SELECT pg_try_advisory_xact_lock(7302, book_matcher_key('EUA'))")
+        key = uuid.uuid4()
+        trader.run("CALL submit_order(%s, 'EUA', 'BUY', 'LIMIT', 4, 80.00, NULL, false, %s)", (actors.trader.id, key))
+        busy.run("ROLLBACK")
+    mid_flight.install("trades")  # the waiting order trades with the ask first: its trade row is the hook
+    before = snapshot(db)
+
+    error = mid_flight.kill_during(
+        lambda s: place_order(s, actors.admin.id, "EUA", "SELL", "LIMIT", 1, "90.00", market_maker_id=market["ah"])
+    )
+
+    assert_killed_cleanly(error)
+    assert snapshot(db) == before  # the waiting order is still waiting, nothing of the batch stayed
+    mid_flight.uninstall()
+    order = place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 1, "90.00", market_maker_id=market["ah"])
+    waited = db.execute(text("SELECT order_id FROM order_requests WHERE request_key = :k"), {"k": key}).scalar_one()
+    db.rollback()
+    assert order.status == "OPEN" and waited is not None
+    assert check_invariants(db) == [] and verify_ledger(db) == []

@@ -135,6 +135,57 @@ def test_a_crossed_book_is_reported(db, funded):
     assert [(v.subject, v.detail) for v in crossed] == [("EUA", "best bid 80.00 >= best ask 79.99")]
 
 
+def test_a_book_level_out_of_step_with_its_orders_is_reported(db, actors, funded):
+    place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 2, "10.00")
+
+    tamper(db, "UPDATE book_levels SET quantity = quantity + 1")
+
+    levels = [(v.subject, v.detail) for v in check_invariants(db) if v.invariant == "book levels equal the open orders"]
+    assert levels == [("EUA BUY at 10.00", "level holds 3 in 1 order(s), open orders 2 in 1")]
+
+
+def test_a_level_missing_for_resting_orders_is_reported(db, actors, funded):
+    place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 2, "10.00")
+
+    tamper(db, "DELETE FROM book_levels")
+
+    assert broken(db) == {"book levels equal the open orders"}
+
+
+def test_book_levels_follow_orders_whatever_statement_writes_them(db, actors, funded):
+    # a writer that knows nothing of book_levels: plain INSERT, UPDATE and DELETE of several orders at once
+    entity, trader = funded["entity"], funded["trader"]
+    tamper(
+        db,
+        "ALTER TABLE orders DROP CONSTRAINT orders_sell_locks_remaining",  # no locks behind these orders: levels only
+        "INSERT INTO orders (certificate_type, side, order_type, entity_id, placed_by, price, quantity, locked_amount) "
+        f"SELECT 'EUA', 'SELL', 'LIMIT', {entity}, {trader}, 90 + i % 3, i, 0 FROM generate_series(1, 9) i",
+        "UPDATE orders SET filled_quantity = 1, status = 'PARTIALLY_FILLED' WHERE quantity > 4",
+        "UPDATE orders SET status = 'CANCELLED', cancel_reason = 'USER' WHERE quantity IN (2, 9)",
+        "UPDATE orders SET price = price + 1 WHERE quantity = 3",
+        "DELETE FROM orders WHERE quantity = 7",
+    )
+
+    levels = db.execute(text("SELECT price, quantity, orders FROM book_levels ORDER BY price")).all()
+    db.rollback()
+    assert [tuple(level) for level in levels] == [
+        (Decimal("90.00"), 5, 1),  # 6 with one filled (3 moved up a level, 9 cancelled)
+        (Decimal("91.00"), 1 + 4 + 3, 3),  # 1, 4, and 3 from 90.00 (7 deleted)
+        (Decimal("92.00"), 4 + 7, 2),  # 5 and 8, each with one filled (2 cancelled)
+    ]
+    assert "book levels equal the open orders" not in broken(db)
+
+
+def test_a_filled_amount_that_differs_from_its_trades_is_reported(db, actors, funded):
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 3, "80.00", market_maker_id=funded["ah"])
+    order = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 2, "80.00")
+
+    tamper(db, f"UPDATE orders SET filled_amount = filled_amount + 0.01 WHERE id = {order.id}")
+
+    amounts = [(v.subject, v.detail) for v in check_invariants(db) if v.invariant.startswith("filled amount")]
+    assert amounts == [(f"order {order.id}", "filled amount 160.01, traded 160.00")]
+
+
 def test_liquidity_actuals_that_differ_from_their_orders_are_reported(db, actors, funded):
     tamper(
         db,
@@ -161,6 +212,51 @@ def test_liquidity_created_withdrawn_and_provisioned_through_core_is_healthy(db,
 
     assert check_invariants(db) == []
     assert verify_ledger(db) == []
+
+
+FILL_STATE = "liquidity fill state equals its orders"
+
+
+@pytest.mark.parametrize(
+    ("tampering", "invariant"),
+    [
+        ("UPDATE liquidity_operation_fills SET filled_bid_eur = filled_bid_eur + 1", FILL_STATE),
+        ("UPDATE liquidity_operation_fills SET market_maker_ids = '{}'", FILL_STATE),
+        ("DELETE FROM liquidity_operation_fills", FILL_STATE),
+        ("UPDATE liquidity_operation_days SET operations = operations + 1", "liquidity per day equals its operations"),
+        (
+            "UPDATE liquidity_resting_days SET resting_eur = resting_eur - 1",
+            "resting liquidity per day equals its open orders",
+        ),
+    ],
+)
+def test_liquidity_state_out_of_step_with_its_orders_is_reported(db, actors, funded, tampering, invariant):
+    create_liquidity(db, "EUA", Decimal("800"), Decimal("0"), actors.admin.id)
+
+    tamper(db, tampering)
+
+    assert broken(db) == {invariant}
+
+
+def test_liquidity_state_follows_fills_and_withdrawals_whoever_writes_them(db, actors, funded):
+    operation = create_liquidity(db, "EUA", Decimal("800"), Decimal("0"), actors.admin.id)
+    fund_entity(db, actors.entity.id, "EUA", 10, actors.admin.id)
+    place_order(db, actors.trader.id, "EUA", "SELL", "MARKET", 3)  # into the operation's bids
+
+    # a writer that knows nothing of the kept state cancels the rest behind the engine's back
+    tamper(
+        db,
+        "UPDATE orders SET status = 'CANCELLED', cancel_reason = 'USER', locked_amount = 0 "
+        f"WHERE liquidity_operation_id = {operation.id} AND status IN ('OPEN', 'PARTIALLY_FILLED')",
+    )
+
+    assert broken(db) == {"locked equals what open orders hold"}  # the locks, not the kept state
+    state = db.execute(
+        text("SELECT open_orders, filled_quantity FROM liquidity_operation_fills WHERE operation_id = :id"),
+        {"id": operation.id},
+    ).one()
+    db.rollback()
+    assert tuple(state) == (0, 3)
 
 
 def test_a_liquidity_order_without_its_ticket_is_reported(db, actors, funded):

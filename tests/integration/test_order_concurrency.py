@@ -1,15 +1,21 @@
-"""Eight clients placing crossing orders at once, on both books, with cancels: no deadlock, nothing lost.
+"""Eight clients placing crossing orders at once, on both books, with cancels: no deadlock, nothing lost; and
+eight clients crossing on one book, its matcher batching their orders: every order accounted for, the book never
+crossed.
 
 Every client has its own session. The only refusals allowed are the business ones (not enough funds,
 an empty side for a market order); a deadlock or serialization failure would surface as Conflict.
+(The exact interleavings behind these guarantees are specified step by step in test_order_isolation.py.)
 """
 
 import random
 import threading
 from decimal import Decimal
 
+from sqlalchemy import text
+
 from core.entities import create_entity, fund_entity
 from core.errors import Conflict, CoreError, InsufficientFunds, ValidationError
+from core.invariants import check_invariants
 from core.market import get_recent_trades
 from core.orders import cancel_order, get_my_orders, place_order
 from core.users import create_user
@@ -82,4 +88,86 @@ def test_eight_clients_crossing_on_both_books_never_deadlock_and_conserve_every_
     assert outcomes.count("placed") > CLIENTS * ORDERS_PER_CLIENT // 2
     assert len(get_recent_trades(db, "EUA", limit=1000)) + len(get_recent_trades(db, "CEA", limit=1000)) > 50
     assert totals(db) == before
+    assert_consistent(db)
+
+
+BOOK_CLIENTS = 8
+BOOK_ORDERS_PER_CLIENT = 40
+
+
+def _book_client(session_factory, user_id, seed, placed, refused, errors, done):
+    """Crossing orders on one book: each client buys and sells around €80.00, so most orders meet another's."""
+    rng = random.Random(seed)
+    with session_factory() as db:
+        for i in range(BOOK_ORDERS_PER_CLIENT):
+            side = "BUY" if (i + seed) % 2 else "SELL"
+            price = Decimal("80.00") + Decimal(rng.randint(-3, 3)) / 100
+            try:
+                placed.append(place_order(db, user_id, "EUA", side, "LIMIT", rng.randint(1, 5), price))
+            except (InsufficientFunds, ValidationError) as exc:
+                refused.append(exc)
+            except Exception as exc:  # a deadlock, a lost order, a raw error: a bug
+                errors.append(exc)
+    done.append(user_id)
+
+
+def _watch_the_book(session_factory, running, crossed):
+    """Read the book's top from the open orders themselves (one snapshot each time) while the clients trade."""
+    with session_factory() as db:
+        while running():
+            top = db.execute(
+                text(
+                    "SELECT max(price) FILTER (WHERE side = 'BUY'), min(price) FILTER (WHERE side = 'SELL') "
+                    "FROM orders WHERE certificate_type = 'EUA' AND status IN ('OPEN', 'PARTIALLY_FILLED')"
+                )
+            ).one()
+            db.rollback()
+            if top[0] is not None and top[1] is not None and top[0] >= top[1]:
+                crossed.append(tuple(top))
+
+
+def test_eight_clients_crossing_on_one_book_have_every_order_accounted_for_and_never_cross_it(
+    db, actors, session_factory
+):
+    clients = []
+    for i in range(BOOK_CLIENTS):
+        firm = create_entity(db, f"Book firm {i}", actors.admin.id)
+        fund_entity(db, firm.id, "EUR", "20000.00", actors.admin.id)
+        fund_entity(db, firm.id, "EUA", 250, actors.admin.id)
+        clients.append(create_user(db, f"book-trader{i}", PASSWORD, "TRADER", entity_id=firm.id).id)
+    before = totals(db)
+    placed, refused, errors, done, crossed = [], [], [], [], []
+    watcher = threading.Thread(
+        target=_watch_the_book, args=(session_factory, lambda: len(done) < BOOK_CLIENTS, crossed)
+    )
+    threads = [
+        threading.Thread(target=_book_client, args=(session_factory, uid, seed, placed, refused, errors, done))
+        for seed, uid in enumerate(clients)
+    ]
+
+    watcher.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    watcher.join()
+
+    assert errors == [] and crossed == []
+    assert len(placed) + len(refused) == BOOK_CLIENTS * BOOK_ORDERS_PER_CLIENT
+    in_book = db.execute(
+        text("SELECT id, placed_by FROM orders WHERE placed_by = ANY (:users)"), {"users": clients}
+    ).all()
+    inbox = db.execute(
+        text(
+            "SELECT count(*) FILTER (WHERE processed_at IS NULL), count(*) FILTER (WHERE refusal_code IS NOT NULL), "
+            "array_agg(order_id) FILTER (WHERE order_id IS NOT NULL) FROM order_requests"
+        )
+    ).one()
+    db.rollback()
+    assert sorted((o.id, o.placed_by) for o in placed) == sorted(tuple(row) for row in in_book)  # no order unheard of
+    assert inbox[0] == 0  # nothing left waiting
+    assert set(inbox[2] or []) <= {o.id for o in placed} and inbox[1] == len(refused)
+    assert sum(len(o.fills) for o in placed) > BOOK_CLIENTS  # they did trade with each other
+    assert totals(db) == before
+    assert check_invariants(db) == []
     assert_consistent(db)

@@ -191,6 +191,7 @@ def test_pruning_forgets_whole_days_older_than_the_retention_and_rebuilds_the_we
         )
     ).scalar_one()
     assert oldest == utc("2026-01-03 00:00:00")
+    db.rollback()  # end the checks' transaction: a health read starts its own, repeatable-read one
     health = market_health(
         db, "CEA", user_id=actors.analyst.id, start=utc("2025-12-01 00:00:00"), end=utc("2026-02-01 00:00:00")
     )

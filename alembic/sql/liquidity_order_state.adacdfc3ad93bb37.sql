@@ -1,0 +1,30 @@
+-- liquidity_order_state: one row per order placed by a liquidity operation, with what became of it
+-- (liquidity_order_share):
+--   filled_eur       traded value of the order's own fills (orders.filled_amount: quantity x price of its trades);
+--   resting_*        what an OPEN / PARTIALLY_FILLED order still offers (EUR at the order price);
+--   withdrawn_*      what was still unfilled when the order was cancelled by a withdrawal.
+CREATE OR REPLACE VIEW liquidity_order_state AS
+SELECT o.id,
+       o.liquidity_operation_id,
+       o.liquidity_level,
+       o.market_maker_id,
+       m.name AS market_maker_name,
+       o.certificate_type,
+       o.side,
+       o.price,
+       o.quantity,
+       o.filled_quantity,
+       o.remaining_quantity,
+       o.status,
+       o.cancel_reason,
+       o.created_at,
+       o.updated_at,
+       o.filled_amount AS filled_eur,
+       s.resting_quantity,
+       s.resting_eur,
+       s.withdrawn_quantity,
+       s.withdrawn_eur
+FROM orders o
+LEFT JOIN market_maker_clients m ON m.id = o.market_maker_id
+CROSS JOIN LATERAL liquidity_order_share(o) s
+WHERE o.liquidity_operation_id IS NOT NULL;
