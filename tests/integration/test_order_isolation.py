@@ -6,6 +6,7 @@ Each step runs on its own connection; a step that must wait is seen waiting on a
 """
 
 import json
+import time
 import uuid
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
+from core.engine_jobs import drain_order_inboxes
 from core.entities import create_entity, fund_entity
 from core.errors import DatabaseUnavailable
 from core.invariants import check_invariants
@@ -216,3 +218,18 @@ def test_a_queued_order_a_crash_took_back_is_reported_as_never_accepted(db, acto
 
     with pytest.raises(DatabaseUnavailable, match="before your order was accepted; nothing was changed"):
         _await_order(db, lost, actors.trader.id)
+
+
+def test_the_workers_periodic_drain_matches_an_order_whose_client_vanished(db, actors, desk, database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)  # the job's sessions: the worker's own database
+    with sessions(database_url, "matcher", "vanishing") as (_observer, matcher, vanishing):
+        matcher.run("BEGIN")
+        matcher.run(BUSY, ("EUA",))
+        _, request_key, _ = submit(vanishing, actors.trader.id, "EUA", "BUY", "LIMIT", 2, 80, None)
+        vanishing.close()
+        matcher.run("ROLLBACK")
+
+    assert drain_order_inboxes(int(time.time())) == 1  # what the worker runs every tick
+
+    assert request(db, request_key)["order_id"] is not None
+    assert_healthy(db)
