@@ -4,7 +4,6 @@ CREATE OR REPLACE FUNCTION price_tick(p_certificate_type certificate_type)
 RETURNS numeric
 LANGUAGE sql
 STABLE
-STRICT
 AS $$
     SELECT price_tick FROM markets WHERE certificate_type = p_certificate_type;
 $$;

@@ -33,10 +33,12 @@ BEGIN
        FOR UPDATE;
     -- the open orders, read once under the book locks, each with the balance row its lock lives on
     SELECT array_agg(o.id ORDER BY o.id), array_agg(o.liquidity_operation_id ORDER BY o.id),
-           array_agg(order_balance_id(o) ORDER BY o.id), array_agg(o.side ORDER BY o.id),
+           array_agg(b.id ORDER BY o.id), array_agg(o.side ORDER BY o.id),
            array_agg(o.locked_amount ORDER BY o.id)
       INTO v_order_ids, v_operations, v_balance_ids, v_sides, v_locked
       FROM orders o
+      -- a liquidity order belongs to a market maker: its lock's row by that unique key (a join, not a call per order)
+      JOIN balances b ON b.market_maker_id = o.market_maker_id AND b.asset = order_asset(o.side, o.certificate_type)
      WHERE o.id = ANY (p_order_ids) AND o.status IN ('OPEN', 'PARTIALLY_FILLED');
     IF v_order_ids IS NULL THEN
         RETURN;

@@ -20,11 +20,11 @@ ALTER TABLE markets ADD COLUMN price_tick numeric(18, 2) NOT NULL DEFAULT 0.01
 """
 
 SQL_PINS: dict[str, str] = {
-    "market_maker_side.sql": "a81c1f906ce3e1db",
-    "order_asset.sql": "c33b9be08607760c",
+    "market_maker_side.sql": "120c2daaf17f8557",
+    "order_asset.sql": "e83ec556bacbf355",
     "market_maker_assets.sql": "97991663ebf69099",
     "order_balance_id.sql": "a81025115207b19e",
-    "price_tick.sql": "31b911cbc5341a82",
+    "price_tick.sql": "04ddd9b2618ac25a",
     "notes_max_length.sql": "4f093c777ca609fd",
     "refuse_funding_outside_trade.sql": "d3b7464fcecd5a78",
     "market_maker_balances.sql": "f6c024160a4b04e0",

@@ -152,18 +152,18 @@ SELECT snapshot_bucket(g, o.created_at), g, o.market_maker_id, o.certificate_typ
  WHERE o.market_maker_id IS NOT NULL
  GROUP BY 1, 2, 3, 4;
 
-CREATE TRIGGER orders_count_market_maker_order AFTER INSERT ON orders
-    FOR EACH ROW WHEN (NEW.market_maker_id IS NOT NULL) EXECUTE FUNCTION count_market_maker_order();
-CREATE TRIGGER trades_count_market_maker_fill AFTER INSERT ON trades
-    FOR EACH ROW EXECUTE FUNCTION count_market_maker_fill();
+CREATE TRIGGER orders_count_market_maker_order AFTER INSERT ON orders REFERENCING NEW TABLE AS inserted_orders
+    FOR EACH STATEMENT EXECUTE FUNCTION count_market_maker_order();
+CREATE TRIGGER trades_count_market_maker_fill AFTER INSERT ON trades REFERENCING NEW TABLE AS inserted_trades
+    FOR EACH STATEMENT EXECUTE FUNCTION count_market_maker_fill();
 """
 
 SQL_PINS: dict[str, str] = {
     "book_slippage.sql": "e257edadea9bac2a",
     "fold_market_maker_orders.sql": "5d466477af8737e9",
     "quote_ladder_eur.sql": "75d9dd05f9a09c77",
-    "count_market_maker_order.sql": "d3b5177ce0046453",
-    "count_market_maker_fill.sql": "3b6271d02a12c5de",
+    "count_market_maker_order.sql": "b4a11594276e9edd",
+    "count_market_maker_fill.sql": "1c52bd4eba1ca26a",
     "snapshot_grains.sql": "51a063f42b76d511",
     "spread_bps.sql": "4b067f9cb90c1d4d",
     "take_book_snapshot.sql": "73883e3f3087a689",

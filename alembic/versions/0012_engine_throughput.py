@@ -243,7 +243,7 @@ def downgrade() -> None:
         ALTER TABLE orders DROP COLUMN filled_amount, DROP COLUMN book_key;
         """
     )
-    # as 0001, 0002, 0004, 0005 and 0008 installed them
+    # as 0001, 0002, 0004, 0005, 0008 and 0010 installed them
     install_sql(
         op.get_bind(),
         {
@@ -254,7 +254,7 @@ def downgrade() -> None:
             "order_book.sql": "24057777e3df3d31",
             "best_prices.sql": "89c662d59c20d568",
             "liquidity_order_state.sql": "634c3862f954ee70",
-            "liquidity_operation_summary.sql": "467190c8ed9d5f22",
+            "liquidity_operation_summary.sql": "1975978a630bd29e",
             "list_operations.sql": "3734d5237cef9bc6",
             "operation_daily_stats.sql": "4d28cd6c8e71e17d",
             "operation_resting_depth.sql": "b1a490f2ec41ce6d",

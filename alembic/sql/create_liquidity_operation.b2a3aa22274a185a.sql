@@ -218,11 +218,13 @@ BEGIN
     -- the locks: one LOCK ledger row per balance row, for what that row's new orders hold
     SELECT array_agg(balance_id ORDER BY balance_id), array_agg(amount ORDER BY balance_id)
       INTO v_lock_ids, v_lock_amounts
-      FROM (SELECT balance_id_for(o.mm_id, NULL, order_asset(o.side, p_certificate_type)) AS balance_id,
-                   o.amount
+      FROM (SELECT b.id AS balance_id, o.amount
               FROM (SELECT mm_id, side, sum(locked) AS amount
                       FROM unnest(v_mm_ids, v_sides, v_locked) AS u(mm_id, side, locked)
-                     GROUP BY mm_id, side) o) per_balance;
+                     GROUP BY mm_id, side) o
+              -- the row by its unique key (one join, not a function call per group)
+              JOIN balances b ON b.market_maker_id = o.mm_id AND b.asset = order_asset(o.side, p_certificate_type)
+           ) per_balance;
     PERFORM apply_balance_changes(v_lock_ids, v_lock_amounts, 'LOCK', 'liquidity_operation', v_op_id,
                                   v_ticket.ticket_id, p_created_by);
 
