@@ -2,9 +2,9 @@
 
 The server is ``TEST_DATABASE_URL`` (a role that may CREATE DATABASE) or an embedded one whose data
 stays under the temp dir between runs. The templates' names carry a digest of alembic/ and sql/, so a
-changed migration rebuilds them; cloning one takes ~0.15 s. A test that asks for ``actors`` gets a clone of
-the second template, where the admin, the analyst and the trader already exist (three argon2 hashes once per
-build, not once per test).
+changed migration rebuilds them; cloning one takes ~0.2 s, done ahead while the previous test runs. A test
+that asks for ``actors`` gets a clone of the second template, where the admin, the analyst and the trader
+already exist (three argon2 hashes once per build, not once per test).
 """
 
 import hashlib
@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import PROJECT_ROOT, make_session_factory, migrate, normalize_url, start_embedded_server, with_database
-from tests.helpers import Actors, cloned_database, load_actors, make_actors
+from tests.helpers import Actors, ClonePool, load_actors, make_actors
 
 TEMPLATE_LOCK = 7_300_001
 E2E_DIR = Path(__file__).parent / "e2e"  # advisory lock id: one xdist worker builds the template, the others wait
@@ -106,11 +106,24 @@ def _template(pg_admin_url: str, name: str, with_actors: bool) -> str:
     return name
 
 
+@pytest.fixture(scope="session")
+def clone_pools(pg_admin_url: str) -> Iterator[dict[str, ClonePool]]:
+    """One pool of clones made ahead per template, created when a test first asks for that template."""
+    pools: dict[str, ClonePool] = {}
+    yield pools
+    for pool in pools.values():
+        pool.close()
+
+
 @pytest.fixture
-def database_url(request: pytest.FixtureRequest, pg_admin_url: str, template_name: str) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, pg_admin_url: str, template_name: str, clone_pools: dict[str, ClonePool]
+) -> Iterator[str]:
     """A fresh, migrated database for one test; with the standard actors in it when the test uses ``actors``."""
     template = request.getfixturevalue("actors_template_name") if "actors" in request.fixturenames else template_name
-    with cloned_database(pg_admin_url, template) as url:
+    if template not in clone_pools:
+        clone_pools[template] = ClonePool(pg_admin_url, template)
+    with clone_pools[template].database() as url:
         yield url
 
 

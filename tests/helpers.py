@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -63,6 +64,47 @@ def cloned_database(pg_admin_url: str, template: str, prefix: str = "t") -> Iter
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+class ClonePool:
+    """Databases cloned ahead of the tests that take them. A clone costs ~0.2 s, mostly waiting on the disk; a
+    background thread makes the next one while a test runs, so a test waits only for its own drop (~10 ms)."""
+
+    def __init__(self, pg_admin_url: str, template: str, prefix: str = "t") -> None:
+        self._admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+        self._url = pg_admin_url
+        self._template = template
+        self._prefix = prefix
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"clone-{template}")
+        self._next: Future[str] = self._thread.submit(self._clone)
+
+    def _clone(self) -> str:
+        name = f"{self._prefix}_{uuid.uuid4().hex[:16]}"
+        with self._admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"')
+        return name
+
+    def _drop(self, name: str) -> None:
+        with self._admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    @contextmanager
+    def database(self) -> Iterator[str]:
+        """A fresh clone, yielded as a URL and dropped afterwards; the next one starts cloning at once."""
+        name = self._next.result()
+        self._next = self._thread.submit(self._clone)
+        try:
+            yield with_database(self._url, name)
+        finally:
+            self._drop(name)
+
+    def close(self) -> None:
+        """Drop the clone made ahead that no test took."""
+        try:
+            self._drop(self._next.result())
+        finally:
+            self._thread.shutdown()
+            self._admin.dispose()
 
 
 def snapshot(db: Session) -> dict[str, list[tuple]]:

@@ -3,6 +3,7 @@ handed over for a fresh one, sets that HttpOnly and SameSite=Strict, and goes ba
 it refuses other sites and never revives an ended session."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
@@ -48,7 +49,9 @@ def post(database_url, monkeypatch):
         async def send(message: dict) -> None:
             messages.append(message)
 
-        asyncio.run(app(scope, receive, send))
+        # A thread of its own: Playwright's sync API may have left an event loop running in this one.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(asyncio.run, app(scope, receive, send)).result()
         start = messages[0]
         headers_out = [(k.decode(), v.decode()) for k, v in start["headers"]]
         cookie = SimpleCookie()
