@@ -53,7 +53,9 @@ def _session_factory(database_url: str | None) -> sessionmaker[Session]:
     return make_session_factory(engine)
 
 
-@st.cache_data(ttl="1h", show_spinner=False)
+# a resource, not data: an int needs no copy per caller, and app.py's launcher imports this module before the
+# runtime exists, where a cache_data decoration logs "No runtime found" on the console of every start
+@st.cache_resource(ttl="1h", show_spinner=False)
 def notes_limit() -> int:
     """The longest note or reason a form accepts (SQL's ``notes_max_length()``, which the tables enforce)."""
     with db_session() as db:
