@@ -9,10 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core.auth import READERS, read_as, rows_as
+from core.auth import READERS, row_sets_as, rows_as
 from core.filters import check_date_range, day_bounds, parse_filters
 from core.models import Record
 
@@ -111,22 +110,26 @@ def list_tickets(
     """One page of matching tickets, newest first, with how many match (exact below ``COUNT_CAP``); admins and
     analysts only."""
     f = _filters(filters)
-
-    def load(session: Session) -> TicketPage:
-        params = f.sql_params()
-        rows = session.execute(
-            text(f"SELECT * FROM search_ticket_logs({FILTER_ARGS}, :lim, :off)"),
+    params = f.sql_params()
+    rows, (count,) = row_sets_as(
+        db,
+        user_id,
+        READERS,
+        AUDIT_ACTION,
+        (
+            f"SELECT * FROM search_ticket_logs({FILTER_ARGS}, :lim, :off)",
             {**params, "lim": f.page_size, "off": (f.page - 1) * f.page_size},
-        ).mappings()
-        tickets = [TicketLog.model_validate(r) for r in rows]
-        total = session.execute(
-            text(f"SELECT count_ticket_logs({FILTER_ARGS}, :cap)"), {**params, "cap": COUNT_CAP}
-        ).scalar_one()
-        return TicketPage(
-            rows=tickets, total=total, total_is_exact=total < COUNT_CAP, page=f.page, page_size=f.page_size
-        )
-
-    return read_as(db, user_id, READERS, AUDIT_ACTION, load)
+        ),
+        (f"SELECT count_ticket_logs({FILTER_ARGS}, :cap) AS total", {**params, "cap": COUNT_CAP}),
+    )
+    total = count["total"]
+    return TicketPage(
+        rows=[TicketLog.model_validate(r) for r in rows],
+        total=total,
+        total_is_exact=total < COUNT_CAP,
+        page=f.page,
+        page_size=f.page_size,
+    )
 
 
 def export_tickets(

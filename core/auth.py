@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from core.enums import Role
 from core.errors import PermissionDenied, ValidationError
 from core.models import User
-from core.sqlcall import read
+from core.sqlcall import read, rows_in_one_trip
 from core.validation import parse_id
 
 T = TypeVar("T")
@@ -22,12 +22,24 @@ def require_role(db: Session, user_id: object, roles: Role | tuple[Role, ...], a
 
     Runs inside the caller's unit of work.
     """
-    allowed = (roles,) if isinstance(roles, Role) else roles
+    uid = _acting_id(user_id, action)
+    row = db.execute(text(USER_SQL), {"id": uid}).mappings().first()
+    return _allowed(row, roles, action)
+
+
+USER_SQL = f"SELECT {USER_COLUMNS} FROM users WHERE id = :id"
+
+
+def _acting_id(user_id: object, action: str) -> int:
     try:
-        uid = parse_id(user_id, "Acting user id")
+        return parse_id(user_id, "Acting user id")
     except ValidationError:
         raise PermissionDenied(f"Only an active signed-in user may {action}") from None
-    row = db.execute(text(f"SELECT {USER_COLUMNS} FROM users WHERE id = :id"), {"id": uid}).mappings().first()
+
+
+def _allowed(row: Mapping[str, Any] | None, roles: Role | tuple[Role, ...], action: str) -> User:
+    """The user of ``row`` if it may do ``action``: active and holding one of ``roles``."""
+    allowed = (roles,) if isinstance(roles, Role) else roles
     if row is None or not row["is_active"]:
         raise PermissionDenied(f"Only an active signed-in user may {action}")
     user = User.model_validate(row)
@@ -61,6 +73,25 @@ def rows_as(
     params: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """``read_as`` for one query: its rows as plain dicts (what pydantic validates fastest)."""
-    return read_as(
-        db, user_id, roles, action, lambda s: [dict(r) for r in s.execute(text(sql), params or {}).mappings()]
-    )
+    return row_sets_as(db, user_id, roles, action, (sql, params or {}))[0]
+
+
+def row_sets_as(
+    db: Session,
+    user_id: object,
+    roles: Role | tuple[Role, ...],
+    action: str,
+    *statements: tuple[str, Mapping[str, Any]],
+) -> list[list[dict[str, Any]]]:
+    """``read_as`` for a few queries: the rows of each, as plain dicts.
+
+    The role check and the queries travel in one round trip; their rows are returned only once the check passed
+    (a refused caller's rows are read and dropped, never handed out)."""
+    uid = _acting_id(user_id, action)
+
+    def load(session: Session) -> list[list[dict[str, Any]]]:
+        users, *row_sets = rows_in_one_trip(session, (USER_SQL, {"id": uid}), *statements)
+        _allowed(users[0] if users else None, roles, action)
+        return row_sets
+
+    return read(db, load)

@@ -2,11 +2,13 @@
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import psycopg
 from psycopg.rows import dict_row
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -121,6 +123,27 @@ def autocommit_row(db: Session, sql: str, params: Mapping[str, Any]) -> dict[str
         if row is None:
             raise CoreError("The database returned no row")  # a CALL or a function that returns one always does
         return row
+
+
+@lru_cache(maxsize=512)
+def driver_sql(sql: str) -> str:
+    """``sql`` with SQLAlchemy's ``:name`` parameters in psycopg's ``%(name)s`` style, as ``text()`` compiles it."""
+    return str(text(sql).compile(dialect=psycopg_dialect.dialect()))
+
+
+def rows_in_one_trip(db: Session, *statements: tuple[str, Mapping[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The rows of each statement (``:name`` parameters), all sent in one round trip (psycopg's pipeline mode)
+    inside the session's transaction, straight to the driver: a read that checks something before it answers pays
+    one trip, not one per statement. A statement that fails fails them all, as SQLAlchemy would have raised it."""
+    conn = db.connection().connection.driver_connection
+    cursors = []
+    try:
+        with conn.pipeline():
+            for sql, params in statements:
+                cursors.append(conn.cursor(row_factory=dict_row).execute(driver_sql(sql), params))
+        return [cursor.fetchall() for cursor in cursors]
+    except psycopg.Error as exc:  # as SQLAlchemy would have wrapped it, so unit_of_work translates it
+        raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
 
 
 def fetch_all(db: Session, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
