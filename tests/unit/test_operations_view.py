@@ -40,7 +40,6 @@ def summary(**overrides) -> OperationSummary:
         "actual_bid_liquidity_eur": Decimal("999.97"),
         "actual_ask_liquidity_eur": Decimal("499.91"),
         "actual_total_eur": Decimal("1499.88"),
-        "market_makers_used": [],
         "orders_created": 12,
         "created_by": 1,
         "created_by_username": "admin",
