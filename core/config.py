@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     max_amount: Decimal = Decimal("1000000000000")
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
+    # a name's failure count is forgotten this long after its last failure (unless it is locked): failures count
+    # toward the lock within this window, and names tried once do not keep a row forever
+    login_failures_kept_hours: int = Field(default=24, ge=1)
     session_idle_minutes: int = Field(default=30, ge=1)
     # a MARKET order that would move the price further than this (percent of the best price) asks for a
     # confirmation showing its estimated average price and slippage first

@@ -24,7 +24,13 @@ from core.db import make_engine, make_session_factory, resolve_database_url
 log = logging.getLogger("carbon.jobs")
 
 # every module that registers tasks on ``app`` (imported by each worker at start)
-TASK_MODULES: tuple[str, ...] = ("core.jobs", "core.engine_jobs", "core.policy_jobs", "core.quality_jobs")
+TASK_MODULES: tuple[str, ...] = (
+    "core.jobs",
+    "core.engine_jobs",
+    "core.policy_jobs",
+    "core.quality_jobs",
+    "core.sign_in_jobs",
+)
 
 
 def libpq_url(sqlalchemy_url: str) -> str:

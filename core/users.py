@@ -100,6 +100,7 @@ def authenticate(db: Session, username: str, password: str) -> User:
                 text(
                     "UPDATE login_failures SET "
                     "failures = CASE WHEN failures + 1 >= :max THEN 0 ELSE failures + 1 END, "
+                    "last_failed_at = clock_timestamp(), "
                     "locked_until = CASE WHEN failures + 1 >= :max "
                     "THEN clock_timestamp() + make_interval(secs => :lockout) END "
                     "WHERE username_key = :k RETURNING locked_until IS NOT NULL"
@@ -125,6 +126,19 @@ def authenticate(db: Session, username: str, password: str) -> User:
             .one()
         )
     return User.model_validate(user_row)
+
+
+def prune_login_failures(db: Session) -> int:
+    """Forget the failure counts of names nobody has failed on for ``login_failures_kept_hours``, unless locked now
+    (a system write of the worker: no acting user). Returns how many names were forgotten."""
+    with unit_of_work(db):
+        return db.execute(
+            text(
+                "DELETE FROM login_failures WHERE last_failed_at < now() - make_interval(hours => :kept) "
+                "AND (locked_until IS NULL OR locked_until <= now())"
+            ),
+            {"kept": get_settings().login_failures_kept_hours},
+        ).rowcount
 
 
 def get_user(db: Session, user_id: int) -> User:

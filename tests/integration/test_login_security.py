@@ -11,7 +11,8 @@ from sqlalchemy import text
 
 from core.config import get_settings
 from core.errors import AuthenticationFailed
-from core.users import authenticate, create_user
+from core.sign_in_jobs import prune_login_failure_counts
+from core.users import authenticate, create_user, prune_login_failures
 from tests.helpers import PASSWORD, snapshot
 
 WRONG = "not the password"
@@ -257,3 +258,34 @@ def test_a_successful_sign_in_leaves_no_failure_record_behind(db, login_limits):
     authenticate(db, "alice", PASSWORD)
 
     assert db.execute(text("SELECT count(*) FROM login_failures")).scalar_one() == 0
+
+
+def test_failure_counts_untouched_for_the_kept_hours_are_forgotten_unless_locked(db, login_limits):
+    login_limits(max_failures=2, lockout_seconds=600)
+    for name in ("stale", "recent", "locked"):
+        attempts(db, name, WRONG, 1)
+    attempts(db, "locked", WRONG, 1)  # its second failure locks it
+    db.execute(
+        text("UPDATE login_failures SET last_failed_at = now() - interval '25 hours' WHERE username_key <> 'recent'")
+    )
+    db.commit()
+
+    forgotten = prune_login_failures(db)
+
+    assert forgotten == 1
+    kept = db.execute(text("SELECT username_key FROM login_failures ORDER BY 1")).scalars().all()
+    assert kept == ["locked", "recent"]
+
+
+def test_a_forgotten_count_starts_again_from_nothing(db, login_limits, database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)  # the job's sessions: the worker's own database
+    login_limits(max_failures=2, lockout_seconds=600)
+    create_user(db, "alice", PASSWORD, "ADMIN")
+    attempts(db, "alice", WRONG, 1)
+    db.execute(text("UPDATE login_failures SET last_failed_at = now() - interval '25 hours'"))
+    db.commit()
+
+    assert prune_login_failure_counts(0) == 1  # what the worker runs every hour
+    one_more = attempts(db, "alice", WRONG, 1)
+
+    assert one_more == ["Wrong username or password"]  # a first failure again, not the second that locks
