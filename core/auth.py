@@ -15,6 +15,7 @@ from core.validation import parse_id
 T = TypeVar("T")
 
 USER_COLUMNS = "id, username, role, entity_id, is_active, created_at, last_login_at"
+USER_SQL = f"SELECT {USER_COLUMNS} FROM users WHERE id = :id"
 
 
 def require_role(db: Session, user_id: object, roles: Role | tuple[Role, ...], action: str) -> User:
@@ -25,9 +26,6 @@ def require_role(db: Session, user_id: object, roles: Role | tuple[Role, ...], a
     uid = _acting_id(user_id, action)
     row = db.execute(text(USER_SQL), {"id": uid}).mappings().first()
     return _allowed(row, roles, action)
-
-
-USER_SQL = f"SELECT {USER_COLUMNS} FROM users WHERE id = :id"
 
 
 def _acting_id(user_id: object, action: str) -> int:
