@@ -15,8 +15,6 @@ ledger rows, and also a ticket per order (PLACE_LIQUIDITY_ORDER) and the update 
 import os
 import statistics
 import sys
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from bench.server import bench_database
+from bench.timing import timed_ms
 from core.db import make_session_factory, migrate
 from core.liquidity_service import create_liquidity, provision_market_makers, withdraw_liquidity
 from core.market_makers import deactivate_market_maker
@@ -66,12 +65,6 @@ FROM generate_series(1, :orders) i;
 BASELINE_BALANCES = """
 UPDATE balances SET updated_at = now() WHERE id IN (SELECT id FROM balances ORDER BY id LIMIT :rows);
 """
-
-
-def timed_ms(fn: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = fn()
-    return (time.perf_counter() - start) * 1000, result
 
 
 def setup(db: Session) -> tuple[int, int, int]:

@@ -10,7 +10,6 @@ Goal (issue 13): every Operations read, sorts and charts included, within 5x the
 reads (another page) are shown for reference.
 """
 
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from bench.server import bench_database
+from bench.timing import interleaved_ms
 from core.audit import list_ticket_actions, list_tickets
 from core.db import make_session_factory, migrate
 from core.operations import (
@@ -113,20 +113,6 @@ FROM orders o WHERE o.liquidity_operation_id IS NOT NULL AND o.filled_quantity >
 
 UPDATE liquidity_operations lo SET orders_created = ARRAY(SELECT id FROM orders WHERE liquidity_operation_id = lo.id);
 """
-
-
-def interleaved_ms(fn: Callable[[], object], baseline: Callable[[], object], runs: int) -> tuple[float, float]:
-    """Medians (ms) of ``fn`` and ``baseline``, one run of each in turn after a warm-up of each: a burst of load
-    elsewhere on the machine hits both alike."""
-    fn()  # warm: plans, caches
-    baseline()
-    samples: tuple[list[float], list[float]] = ([], [])
-    for _ in range(runs):
-        for which, call in enumerate((fn, baseline)):
-            start = time.perf_counter()
-            call()
-            samples[which].append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 def load(db: Session) -> float:

@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.server import bench_database
+from bench.timing import interleaved_ms
 from core.db import make_session_factory, migrate, with_database
 from core.entities import create_entity, fund_entity
 from core.ledger import verify_ledger
@@ -172,21 +173,6 @@ def add_resting(db, admin_id: int, buyer_firm: int, seller_firm: int, n: int) ->
     db.commit()
 
 
-def interleaved_ms(fn, baseline, before=None) -> tuple[float, float]:
-    """Medians (ms) of ``fn`` and ``baseline``, one run of each in turn, READS runs after a warm-up; ``before``
-    (untimed) prepares each run of either."""
-    samples: tuple[list[float], list[float]] = ([], [])
-    for run in range(READS + 1):
-        for which, call in enumerate((fn, baseline)):
-            if before is not None:
-                before(which)
-            start = time.perf_counter()
-            call()
-            if run:
-                samples[which].append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples[0]), statistics.median(samples[1])
-
-
 def verdict(ratio: float, goal: float, at_least: bool) -> str:
     met = ratio >= goal if at_least else ratio <= goal
     return f"{'>=' if at_least else '<='} {goal:g}x {'met' if met else 'NOT met'}"
@@ -247,11 +233,12 @@ def main() -> None:
         add_resting(db, admin.id, buyer_firm, seller_firm, size - resting)
         resting = size
         read, ping = interleaved_ms(
-            lambda: get_order_book(db, "EUA", 50), lambda: (db.execute(text("SELECT 1")).scalar(), db.commit())
+            lambda: get_order_book(db, "EUA", 50), lambda: (db.execute(text("SELECT 1")).scalar(), db.commit()), READS
         )
         deep, empty = interleaved_ms(
             lambda: place_order(db, buyer, "EUA", "BUY", "LIMIT", LOT, PRICE),
             lambda: place_order(db, buyer, "CEA", "BUY", "LIMIT", LOT, PRICE),
+            READS,
             before=rest,
         )
         read_goal = verdict(read / ping, GOALS["read"], False)

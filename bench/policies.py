@@ -32,6 +32,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from bench.server import bench_database
+from bench.timing import timed_ms
 from core.db import make_session_factory, migrate
 from core.liquidity_policies import run_policy, save_policy
 from core.liquidity_service import provision_market_makers, withdraw_liquidity
@@ -87,12 +88,6 @@ INSERT INTO liquidity_policy_runs (policy_id, certificate_type, action, reason, 
     ask_resting_before_eur, bid_resting_eur, ask_resting_eur, acted_by)
 VALUES (:policy, 'CEA', 'placed', 'bench baseline', :op, 600, 0, 14, 'default', 1, 1, 0, 0, 0, 0, :admin)
 """
-
-
-def timed_ms(fn: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = fn()
-    return (time.perf_counter() - start) * 1000, result
 
 
 def setup(db: Session) -> tuple[int, int, int]:

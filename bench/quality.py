@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from bench.server import bench_database
+from bench.timing import timed_ms
 from core.db import make_session_factory, migrate
 from core.market_quality import health_series, health_summary, market_health, mm_scorecard, take_snapshot
 from core.sqlcall import fetch_one
@@ -234,12 +235,6 @@ SELECT fold_market_maker_orders(c) FROM unnest(enum_range(NULL::certificate_type
 """
 
 
-def timed_ms(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1000
-
-
 def paired_ms(case: Callable[[], object], baseline: Callable[[], object], rounds: int) -> tuple[float, float]:
     """Median of ``case`` and of the baseline, measured in turns (each case run next to five baseline runs), so
     load from elsewhere on the machine weighs on both alike."""
@@ -247,8 +242,8 @@ def paired_ms(case: Callable[[], object], baseline: Callable[[], object], rounds
     baseline()  # warm: plans, caches
     cases, baselines = [], []
     for _ in range(rounds):
-        baselines.append(statistics.median(timed_ms(baseline) for _ in range(5)))
-        cases.append(timed_ms(case))
+        baselines.append(statistics.median(timed_ms(baseline)[0] for _ in range(5)))
+        cases.append(timed_ms(case)[0])
     return statistics.median(cases), statistics.median(baselines)
 
 
