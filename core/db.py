@@ -5,8 +5,6 @@ With ``DATABASE_URL`` set, that server is used as it is. Without it, an embedded
 """
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from alembic.config import Config
@@ -97,16 +95,6 @@ def make_engine(url: str) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-@contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One session for one unit of work; whatever it did not commit is rolled back."""
-    session = factory()
-    try:
-        yield session
-    finally:
-        session.close()
 
 
 def alembic_config() -> Config:
