@@ -98,6 +98,28 @@ def test_a_matcher_matches_the_orders_waiting_in_the_inbox_and_their_clients_onl
     assert_healthy(db)
 
 
+def test_a_waiter_another_waiter_is_passing_the_barrier_queues_for_the_matcher_lock_instead_of_giving_up(
+    db, actors, desk, database_url
+):
+    barrier = "SELECT pg_advisory_lock_shared(7302, book_matcher_key('EUA'))"  # what each waiter passes
+    with sessions(database_url, "matcher", "trader", "other_waiter") as (observer, matcher, trader, other_waiter):
+        matcher.run("BEGIN")
+        matcher.run(BUSY, ("EUA",))
+        _, request_key, _ = submit(trader, actors.trader.id, "EUA", "BUY", "LIMIT", 2, 80, None)
+        matcher.run("ROLLBACK")  # that matcher leaves without matching: the order still waits, nobody matches
+        other_waiter.run(barrier)
+
+        waiting = trader.start(AWAIT, (request_key, actors.trader.id))
+        assert observer.until_waiting(trader, waiting) == "advisory"  # queued for the matcher lock
+
+        other_waiter.run("SELECT pg_advisory_unlock_shared(7302, book_matcher_key('EUA'))")
+        done, _, order = outcome(waiting.result(timeout=20))
+
+    assert done == "DONE" and order["status"] == "OPEN"
+    assert request(db, request_key)["order_id"] == order["id"]
+    assert_healthy(db)
+
+
 def test_a_cancel_waits_for_the_matcher_and_then_cancels(db, actors, desk, database_url):
     resting = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 3, "79.00")
 
