@@ -144,10 +144,10 @@ def _plan(
     taken = committed or {}
 
     def funded(side: OrderSide) -> list[FundedMarketMaker]:
-        return [
-            m.model_copy(update={"available": m.available - taken.get(m.id, Decimal(0))})
-            for m in _funded(db, side, cert)
-        ]
+        makers = _funded(db, side, cert)
+        if not taken:  # one book (the usual request): nothing to take off, and a copy per maker is not free
+            return makers
+        return [m.model_copy(update={"available": m.available - taken.get(m.id, Decimal(0))}) for m in makers]
 
     return plan_liquidity(
         cert,
