@@ -3,7 +3,8 @@ server in the same run, interleaved with it, and each against its goal (issue 13
 
 * orders/s placing crossing LIMIT orders through core.orders.place_order (every second order trades), with 1 and
   8 client processes, next to pgbench TPC-B tps with 1 and 8 clients (goal: >= 0.5x each), and 8 clients against
-  1 (goal: >= 2x);
+  1 (goal: >= 2x), each with the CPU an order took in the clients' Python and in their server backends, and how
+  busy the cores were (what limits matching with many clients on a small machine);
 * the order book read (core.market.get_order_book, depth 50) at 10k and 1M resting orders, next to a trivial
   ``SELECT 1`` round trip through the same session (goal: <= 5x);
 * placing a crossing order on the book holding 10k and 1M resting orders, next to placing it on the other book,
@@ -24,6 +25,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -109,34 +111,71 @@ def seed_pairs(db, admin_id: int, pairs: int) -> list[tuple[int, int]]:
     return result
 
 
+def backend_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of a server backend, when the server runs on this machine; else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> tuple[int, int]:
+    """(busy, total) clock ticks of every core since boot, from /proc/stat."""
+    ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)  # idle and iowait are not busy
+
+
 def client(url: str, buyer: int, seller: int, seconds: float, ready, out) -> None:
-    """Alternate a resting SELL and a BUY that crosses it (each one transaction) until the time is up."""
+    """Alternate a resting SELL and a BUY that crosses it (each one transaction) until the time is up; report
+    what was placed and the CPU it took here and in this client's server backend."""
     engine = create_engine(url, pool_size=1)
     db = make_session_factory(engine)()
-    db.execute(text("SELECT 1"))  # connected before the clock starts
+    backend = db.execute(text("SELECT pg_backend_pid()")).scalar()  # connected before the clock starts
     db.commit()
     placed = trades = 0
     ready.wait()  # every client imported and connected: start together
+    own, server = time.process_time(), backend_cpu_seconds(backend)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         place_order(db, seller, "EUA", "SELL", "LIMIT", LOT, PRICE)
         trades += len(place_order(db, buyer, "EUA", "BUY", "LIMIT", LOT, PRICE).fills)
         placed += 2
+    own, server_end = time.process_time() - own, backend_cpu_seconds(backend)
     db.close()
     engine.dispose()
-    out.put((placed, trades))
+    out.put((placed, trades, own, None if server is None or server_end is None else server_end - server))
 
 
-def orders_per_second(url: str, pairs: list[tuple[int, int]], clients: int) -> tuple[float, int]:
+class Run(NamedTuple):
+    rate: float  # orders/s
+    trades: int
+    client_us: float  # Python CPU per order, all clients
+    server_us: float | None  # backend CPU per order, all clients' backends (None: the server is elsewhere)
+    busy: float  # share of all cores busy meanwhile
+
+
+def orders_per_second(url: str, pairs: list[tuple[int, int]], clients: int) -> Run:
     ctx = mp.get_context("spawn")  # fresh interpreters: no engine or connection crosses a fork
-    out, ready = ctx.Queue(), ctx.Barrier(clients)
+    out, ready = ctx.Queue(), ctx.Barrier(clients + 1)
     procs = [ctx.Process(target=client, args=(url, b, s, SECONDS, ready, out)) for b, s in pairs[:clients]]
     for p in procs:
         p.start()
+    ready.wait()
+    busy, total = machine_cpu()
     results = [out.get() for _ in procs]
+    busy_end, total_end = machine_cpu()
     for p in procs:
         p.join()
-    return sum(r[0] for r in results) / SECONDS, sum(r[1] for r in results)
+    placed = sum(r[0] for r in results)
+    server = None if any(r[3] is None for r in results) else sum(r[3] for r in results) / placed * 1e6
+    return Run(
+        placed / SECONDS,
+        sum(r[1] for r in results),
+        sum(r[2] for r in results) / placed * 1e6,
+        server,
+        (busy_end - busy) / max(total_end - total, 1),
+    )
 
 
 # --- book reads ------------------------------------------------------------------------------------------
@@ -192,23 +231,26 @@ def main() -> None:
     pgbench(pgbench_url, "-i", "-q", "-s", str(PGBENCH_SCALE))
     print(f"\nMatching: crossing LIMIT orders via core.orders.place_order next to pgbench TPC-B, alternating,"
           f" {ROUNDS} rounds of {SECONDS} s each; medians\n")  # fmt: skip
-    print(f"{'clients':>7} {'orders/s':>10} {'trades':>8} {'TPC-B tps':>10} {'orders/TPC-B':>13}  goal")
+    print(f"{'clients':>7} {'orders/s':>10} {'trades':>8} {'TPC-B tps':>10} {'orders/TPC-B':>13}  {'goal':18}"
+          f"{'client CPU':>11} {'server CPU':>11} {'cores busy':>11}")  # fmt: skip
     rates = {}
     for n in CLIENTS:
-        runs, tps, trades = [], [], 0
+        runs, tps = [], []
         for _ in range(ROUNDS):
-            rate, made = orders_per_second(url, pairs, n)
-            runs.append(rate)
-            trades += made
+            runs.append(orders_per_second(url, pairs, n))
             tps.append(tpcb_tps(pgbench_url, n))
-        rate, tp = statistics.median(runs), statistics.median(tps)
-        rates[n] = rate
-        goal = verdict(rate / tp, GOALS["tpcb"], True)
-        print(f"{n:7d} {rate:10.0f} {trades:8d} {tp:10.0f} {rate / tp:12.2f}x  {goal}")
+        run = sorted(runs, key=lambda r: r.rate)[len(runs) // 2]  # the median run, with its CPU figures
+        tp = statistics.median(tps)
+        rates[n] = run.rate
+        goal = verdict(run.rate / tp, GOALS["tpcb"], True)
+        server = "n/a" if run.server_us is None else f"{run.server_us:.0f} us"
+        print(f"{n:7d} {run.rate:10.0f} {sum(r.trades for r in runs):8d} {tp:10.0f} {run.rate / tp:12.2f}x  {goal:18}"
+              f"{run.client_us:8.0f} us {server:>11} {run.busy:10.0%}")  # fmt: skip
     scaling = rates[max(CLIENTS)] / rates[min(CLIENTS)]
     print(f"{max(CLIENTS)} clients / {min(CLIENTS)} client: {scaling:.2f}x  {verdict(scaling, GOALS['scaling'], True)}")
-    print("(one book: its matcher works serially, one batch of waiting orders per transaction; TPC-B spreads over")
-    print(" 10 branches and gains from group commit and from both cores)")
+    print("(CPU per order: the clients' Python, and their server backends, matcher work included. One book: its")
+    print(" matcher works serially, one batch of waiting orders per transaction; TPC-B spreads over 10 branches and")
+    print(f" gains from group commit. This machine has {os.cpu_count()} cores: one client keeps about one busy.)")
     problems = verify_ledger(db)
     print(f"\nverify_ledger() after the runs: {'clean' if not problems else f'{len(problems)} problem(s)'}")
 
