@@ -114,6 +114,8 @@ def seed_pairs(db, admin_id: int, pairs: int) -> list[tuple[int, int]]:
 def backend_cpu_seconds(pid: int) -> float | None:
     """CPU time (user + system) of a server backend, when the server runs on this machine; else None."""
     try:
+        if Path(f"/proc/{pid}/comm").read_text().strip() != "postgres":  # a remote server's pid means nothing here
+            return None
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
