@@ -29,7 +29,7 @@ from core.validation import parse_enum, parse_eur, parse_id, parse_quantity
 TRADERS = (Role.ADMIN, Role.TRADER)
 OPEN_STATUSES = (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
 MY_ORDERS_LIMIT = 500
-# an order accepted into its book's inbox (the matcher was busy) is matched within a batch or two; if the
+# an order accepted into its book's inbox (its book's matcher stayed busy) is matched within a batch or two; if the
 # database cannot be reached meanwhile, asking again this many times before saying so
 AWAIT_ATTEMPTS = 3
 
@@ -133,8 +133,8 @@ def place_order(
     user_id = _acting_user_id(placed_by_id, "place orders")
 
     # one call, committed by itself: the check of who trades for whom, and the matching of this order (and of the
-    # orders waiting for its book) when the book's matcher is free; else the order waits in the book's inbox under
-    # a key of ours, so that after a crash we can still ask whether it was accepted
+    # orders waiting for its book) once it has the book's matcher (free, or within its wait); else the order waits
+    # in the book's inbox under a key of ours, so that after a crash we can still ask whether it was accepted
     key = uuid.uuid4()
     outcome = autocommit_row(
         db,

@@ -1,10 +1,11 @@
 -- enter_order: an order entering its book (the work of submit_order): who may trade for whom
--- (acting_account), what the order must be (check_order), then matching, with one matcher per book at a time
--- (flat combining): whoever finds the book's matcher lock free becomes the matcher: it takes the book lock,
--- matches every order waiting in the book's inbox (match_waiting_orders), then its own, all in its one
--- transaction, which commits them together as the statement ends. An order submitted while the matcher is busy
--- goes to the inbox instead (order_requests, under the caller's p_request_key): it is matched by the next matcher,
--- and await_order brings back its result.
+-- (acting_account), what the order must be (check_order), then matching, with one matcher per book at a time:
+-- whoever gets the book's matcher lock (take_book_matcher: at once when free, else after waiting its turn a
+-- while) becomes the matcher: it takes the book lock, matches every order waiting in the book's inbox
+-- (match_waiting_orders), then its own, all in its one transaction, which commits them together as the statement
+-- ends. An order whose wait for a congested book's matcher ran out goes to the inbox instead (order_requests,
+-- under the caller's p_request_key): it is matched by the next matcher (flat combining), and await_order brings
+-- back its result.
 -- Returns (outcome, request_id, refusal_code, refusal_message, result):
 --   DONE     result is the order with its fills (order_result);
 --   REFUSED  refusal_code / refusal_message say why; nothing was placed (a malformed order or a caller who may
@@ -35,7 +36,7 @@ BEGIN
     PERFORM check_order(p_certificate_type, p_order_type, p_quantity, p_price, a.account_market_maker_id,
                         a.account_entity_id, p_post_only);
 
-    IF pg_try_advisory_xact_lock(7302, book_matcher_key(p_certificate_type)) THEN
+    IF take_book_matcher(p_certificate_type) THEN
         -- the book lock: other writers of the book (cancels, liquidity) take it too
         PERFORM 1 FROM markets WHERE certificate_type = p_certificate_type FOR UPDATE;
         v_placed := match_waiting_orders(p_certificate_type);

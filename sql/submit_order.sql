@@ -1,7 +1,7 @@
 -- submit_order: core's one call to place an order (core.orders.place_order): enter_order (who may trade for
 -- whom, what the order must be, then matching it and the orders waiting for its book, or queueing it in the
--- book's inbox when its matcher is busy), committed with commit_and_flush: the book is free for the next matcher
--- as soon as the work is done, and the outcome comes back once it is on disk.
+-- book's inbox when its matcher stays busy past its wait), committed with commit_and_flush: the book is free for
+-- the next matcher as soon as the work is done, and the outcome comes back once it is on disk.
 -- Outcome (outcome, request_id, refusal_code, refusal_message, result) as enter_order returns it: DONE with the
 -- order and its fills as JSON, REFUSED with why, or QUEUED: the order waits in the inbox under p_request_key (a
 -- UUID the caller chose), to collect with await_order. QUEUED is committed without waiting for the disk: nothing

@@ -282,7 +282,7 @@ def test_a_killed_call_raises_a_typed_error_never_a_raw_one(db, actors, market, 
 def test_a_matcher_killed_in_its_batch_leaves_the_waiting_orders_waiting_for_the_next_one(
     db, actors, market, mid_flight, database_url
 ):
-    # an accepted order waits in the EUA inbox (queued while a matcher was busy)
+    # an accepted order waits in the EUA inbox (queued: a matcher stayed busy)
     with sessions(database_url, "matcher", "trader") as (_observer, busy, trader):
         busy.run("BEGIN")
         busy.run("SELECT pg_try_advisory_xact_lock(7302, book_matcher_key('EUA'))")

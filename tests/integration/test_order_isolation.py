@@ -1,6 +1,7 @@
 """Isolation specs for the matcher of a book, two or three sessions driven step by step (tests/lockstep.py): an
-order that finds the book's matcher busy is queued at once and matched by the next matcher, whoever waits queues
-instead of deadlocking, and an accepted order is matched even when its client is gone.
+order that finds the book's matcher busy waits its turn for a while and matches in the same call, or, once its wait
+runs out, is queued and matched by the next matcher; whoever waits queues instead of deadlocking, and an accepted
+order is matched even when its client is gone.
 
 Each step runs on its own connection; a step that must wait is seen waiting on a lock before the next one runs.
 """
@@ -60,7 +61,53 @@ def desk(db, actors):
     return make_desk(db, actors)
 
 
-def test_an_order_entering_a_busy_book_is_queued_at_once_and_matched_by_the_next_matcher(
+def test_an_order_entering_a_busy_book_waits_its_turn_for_the_matcher_and_matches_in_the_same_call(
+    db, actors, desk, database_url
+):
+    with sessions(database_url, "matcher", "trader") as (observer, matcher, trader):
+        trader.run("SET carbon.matcher_wait = '20s'")  # longer than the steps below can take
+        matcher.run("BEGIN")
+        assert matcher.run(ENTER, (actors.admin.id, "EUA", "SELL", "LIMIT", 5, 81, desk.ah.id))[0] == "DONE"
+
+        key = uuid.uuid4()
+        submitting = trader.start(SUBMIT, (actors.trader.id, "EUA", "BUY", "LIMIT", 5, 81, None, key))
+        assert observer.until_waiting(trader, submitting) == "advisory"  # in the matcher lock's queue
+
+        matcher.run("COMMIT")
+        done, _, order = outcome(submitting.result(timeout=20))
+
+    assert done == "DONE" and order["status"] == "FILLED"
+    assert [(f["price"], f["quantity"]) for f in order["fills"]] == [(Decimal("81.00"), 5)]
+    assert db.execute(text("SELECT count(*) FROM order_requests")).scalar_one() == 0  # never went to the inbox
+    assert_healthy(db)
+
+
+def test_the_wait_for_a_busy_matcher_is_bounded_and_leaves_the_callers_lock_timeout_as_it_was(
+    db, actors, desk, database_url
+):
+    take = "SELECT take_book_matcher('EUA'), current_setting('lock_timeout')"
+    with sessions(database_url, "matcher", "trader") as (_observer, matcher, trader):
+        trader.run("SET lock_timeout = '7s'")
+        matcher.run("BEGIN")
+        matcher.run(BUSY, ("EUA",))
+        trader.run("BEGIN")
+        trader.run("SET LOCAL carbon.matcher_wait = '50ms'")
+        started = time.monotonic()
+        timed_out = trader.run(take)
+        waited = time.monotonic() - started
+        trader.run("SET LOCAL carbon.matcher_wait = '0'")
+        not_waiting = trader.run(take)
+        trader.run("ROLLBACK")
+        matcher.run("ROLLBACK")
+
+        free = trader.run(take)
+
+    assert timed_out == (False, "7s") and 0.05 <= waited < 10
+    assert not_waiting == (False, "7s")
+    assert free == (True, "7s")
+
+
+def test_an_order_whose_wait_for_a_busy_matcher_runs_out_is_queued_and_matched_by_the_next_matcher(
     db, actors, desk, database_url
 ):
     with sessions(database_url, "matcher", "trader") as (observer, matcher, trader):
