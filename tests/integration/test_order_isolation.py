@@ -107,6 +107,31 @@ def test_the_wait_for_a_busy_matcher_is_bounded_and_leaves_the_callers_lock_time
     assert free == (True, "7s")
 
 
+def test_a_wait_set_to_no_interval_or_beyond_any_timeout_still_takes_the_matcher_instead_of_stopping_trading(
+    db, actors, desk, database_url
+):
+    take = "SELECT take_book_matcher('EUA')"
+    with sessions(database_url, "matcher", "trader") as (observer, matcher, trader):
+        warnings: list[str] = []
+        trader.conn.add_notice_handler(lambda notice: warnings.append(notice.message_primary))
+        matcher.run("BEGIN")
+        matcher.run(BUSY, ("EUA",))
+        trader.run("SET carbon.matcher_wait = 'a little while'")
+        started = time.monotonic()
+        timed_out = trader.run(take)
+        waited = time.monotonic() - started
+        trader.run("SET carbon.matcher_wait = '1000 years'")  # beyond what lock_timeout can hold: waits its largest
+        taking = trader.start(take)
+        observer.until_waiting(trader, taking)
+
+        matcher.run("ROLLBACK")
+        taken = taking.result(timeout=20)
+
+    assert timed_out == (False,) and waited >= 0.1
+    assert warnings == ['carbon.matcher_wait is set to "a little while", which is not an interval: waiting 100 ms']
+    assert taken == (True,)
+
+
 def test_an_order_whose_wait_for_a_busy_matcher_runs_out_is_queued_and_matched_by_the_next_matcher(
     db, actors, desk, database_url
 ):
