@@ -110,19 +110,44 @@ def autocommit_row(db: Session, sql: str, params: Mapping[str, Any]) -> dict[str
     """One statement that is its own transaction, or a CALL of a procedure that commits on its own (the order
     matcher's submit_order): run outside any transaction block, so the locks it takes are held for the statement
     only, not for one more round trip. Work the session left uncommitted is committed first, as its unit of work
-    would. ``sql`` takes psycopg's ``%(name)s`` parameters: it goes straight to the driver, which costs a fraction of
-    SQLAlchemy's statement handling on a path taken once per order."""
-    with unit_of_work(db):
-        if db.in_transaction():
+    would. ``sql`` takes psycopg's ``%(name)s`` parameters.
+
+    It runs on a connection taken straight from the session's pool, in autocommit mode and set back before it
+    returns there, not through the session: a session's transaction begun and ended around one statement cost a
+    client ~100 µs of its ~320 µs per order (measured against a bare psycopg call)."""
+    if db.in_transaction():
+        with unit_of_work(db):
             db.commit()
-        driver = db.connection(execution_options={"isolation_level": "AUTOCOMMIT"}).connection.driver_connection
-        try:
-            row = driver.cursor(row_factory=dict_row).execute(sql, params).fetchone()
-        except psycopg.Error as exc:  # as SQLAlchemy would have wrapped it, so unit_of_work translates it
-            raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
-        if row is None:
-            raise CoreError("The database returned no row")  # a CALL or a function that returns one always does
-        return row
+    try:
+        pooled = db.get_bind().raw_connection()  # the pool's pre-ping, if the engine has one, still runs
+    except DBAPIError as exc:
+        raise translate_db_error(exc) from None
+    except psycopg.Error as exc:  # a new connection that failed comes back from the pool unwrapped
+        raise translate_db_error(DBAPIError.instance(None, None, exc, psycopg.Error)) from None
+    driver = pooled.driver_connection
+    try:
+        driver.autocommit = True
+        row = driver.cursor(row_factory=dict_row).execute(sql, params).fetchone()
+    except psycopg.Error as exc:
+        raise translate_db_error(DBAPIError.instance(sql, params, exc, psycopg.Error)) from None
+    finally:
+        _return_to_pool(pooled, driver)
+    if row is None:
+        raise CoreError("The database returned no row")  # a CALL or a function that returns one always does
+    return row
+
+
+def _return_to_pool(pooled: Any, driver: psycopg.Connection) -> None:
+    """Give a connection back in the mode every unit of work expects it in; one that cannot be (it broke) is
+    discarded, never handed out in autocommit mode."""
+    try:
+        if driver.broken or driver.closed:
+            raise psycopg.OperationalError("the connection is gone")
+        driver.autocommit = False
+    except psycopg.Error:
+        pooled.invalidate()  # closes it and gives its place in the pool back
+        return
+    pooled.close()
 
 
 @lru_cache(maxsize=512)
