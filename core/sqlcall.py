@@ -140,14 +140,16 @@ def autocommit_row(db: Session, sql: str, params: Mapping[str, Any]) -> dict[str
 def _return_to_pool(pooled: Any, driver: psycopg.Connection) -> None:
     """Give a connection back in the mode every unit of work expects it in; one that cannot be (it broke) is
     discarded, never handed out in autocommit mode."""
-    try:
-        if driver.broken or driver.closed:
-            raise psycopg.OperationalError("the connection is gone")
-        driver.autocommit = False
-    except psycopg.Error:
+    usable = not (driver.broken or driver.closed)
+    if usable:
+        try:
+            driver.autocommit = False
+        except psycopg.Error:
+            usable = False
+    if usable:
+        pooled.close()
+    else:
         pooled.invalidate()  # closes it and gives its place in the pool back
-        return
-    pooled.close()
 
 
 @lru_cache(maxsize=512)
