@@ -18,7 +18,8 @@ DECLARE
     v_key      integer := book_matcher_key(p_certificate_type);
     v_setting  text;
     v_wait     interval := interval '100 milliseconds';
-    v_timeout  text := current_setting('lock_timeout');
+    v_timeout  text;
+    v_taken    boolean;
 BEGIN
     IF pg_try_advisory_xact_lock(7302, v_key) THEN
         RETURN true;
@@ -34,17 +35,18 @@ BEGIN
         RETURN false;
     END IF;
     -- lock_timeout bounds the wait, in ms from 1 (0 would mean no bound) to its largest; the caller's own is put
-    -- back after
+    -- back after (set outside the block below, so its rollback on a timeout keeps the setting)
+    v_timeout := current_setting('lock_timeout');
     PERFORM set_config('lock_timeout',
                        least(greatest(1, ceil(extract(epoch FROM v_wait) * 1000)), 2147483647)::text, true);
     BEGIN
         PERFORM pg_advisory_xact_lock(7302, v_key);  -- taken in this block, kept by the transaction
+        v_taken := true;
     EXCEPTION
         WHEN lock_not_available THEN
-            PERFORM set_config('lock_timeout', v_timeout, true);
-            RETURN false;
+            v_taken := false;
     END;
     PERFORM set_config('lock_timeout', v_timeout, true);
-    RETURN true;
+    RETURN v_taken;
 END;
 $$;

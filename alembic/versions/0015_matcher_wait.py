@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 SQL_PINS: dict[str, str] = {
-    "take_book_matcher.sql": "413b060cb44c39a1",
+    "take_book_matcher.sql": "46f9727777465947",
     "enter_order.sql": "e113e4aab7e5c5cb",
     "submit_order.sql": "db2868c077d2ae30",
 }
