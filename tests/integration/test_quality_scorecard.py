@@ -11,8 +11,10 @@ from sqlalchemy import create_engine, text
 from core.db import migrate
 from core.enums import CertificateType
 from core.errors import PermissionDenied, ValidationError
+from core.liquidity_service import create_liquidity
 from core.market_quality import mm_scorecard, take_snapshot
 from tests.helpers import cloned_database
+from tests.liquidity_helpers import make_holders, make_providers
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote, utc
 
 D = Decimal
@@ -225,3 +227,28 @@ def test_orders_not_yet_folded_by_a_snapshot_count_once_before_and_after_the_fol
         got = [(r.placed_quantity, r.filled_quantity, r.traded_value_eur) for r in (before[name], after[name])]
         assert got[0] == got[1]
     assert (after["Alpha"].filled_quantity, after["Beta"].filled_quantity) == (20, 10)
+
+
+def test_a_liquidity_operation_notes_one_order_event_per_market_maker_holding_all_its_levels(db, actors):
+    providers = make_providers(db, actors.admin, 2)
+    holders = make_holders(db, actors.admin, 2)
+
+    op = create_liquidity(db, "CEA", "2000", "2000", actors.admin.id)
+
+    events = db.execute(
+        text(
+            "SELECT market_maker_id, placed_quantity FROM market_maker_order_events "
+            "WHERE placed_quantity > 0 ORDER BY market_maker_id"
+        )
+    ).all()
+    placed = db.execute(
+        text(
+            "SELECT market_maker_id, sum(quantity) FROM orders WHERE liquidity_operation_id = :op "
+            "GROUP BY market_maker_id ORDER BY market_maker_id"
+        ),
+        {"op": op.id},
+    ).all()
+    levels = db.execute(text("SELECT count(*) FROM orders WHERE liquidity_operation_id = :op"), {"op": op.id})
+    assert levels.scalar_one() > 4  # several levels each, yet one event per market maker
+    assert [tuple(e) for e in events] == [tuple(p) for p in placed]
+    assert [e.market_maker_id for e in events] == sorted(m.id for m in [*providers, *holders])
