@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # a MARKET order that would move the price further than this (percent of the best price) asks for a
     # confirmation showing its estimated average price and slippage first
     market_order_band_pct: Decimal = Field(default=Decimal("2"), gt=0, le=100)
+    # a LIMIT order priced further than this through the market (a BUY above the price it is measured against, a
+    # SELL below it; core.order_entry.PriceCollar) asks for a confirmation first: a fat finger's price
+    limit_price_band_pct: Decimal = Field(default=Decimal("5"), gt=0, le=100)
     # the worker (core.worker): a periodic tick every few seconds (a divisor of 60, procrastinate's seconds
     # field), a heartbeat, and how long without one before a worker counts as gone and its jobs as stalled
     worker_tick_seconds: int = Field(default=5, ge=1, le=30)

@@ -1,6 +1,7 @@
-"""What a person types into an order entry, read exactly (a limit price on its book's tick, a whole quantity), and
-what a MARKET order would fill if sent now: the engine's own walk of the book (``sql/walk_book.sql``) for the
-account the user trades for (``core.orders.acting_account``).
+"""What a person types into an order entry, read exactly (a limit price on its book's tick, a whole quantity), how
+far a limit price is through the market (a price collar against a fat finger), and what a MARKET order would fill
+if sent now: the engine's own walk of the book (``sql/walk_book.sql``) for the account the user trades for
+(``core.orders.acting_account``).
 """
 
 from decimal import ROUND_FLOOR, Decimal
@@ -67,6 +68,50 @@ class MarketOrderEstimate(Record):
     def beyond_band(self) -> bool:
         """Moves the price further from the best price than the configured band: ask before sending it."""
         return self.price_move_pct is not None and self.price_move_pct > self.band_pct
+
+
+class PriceCollar(Record):
+    """How far a LIMIT price is through the market: above the price a BUY is measured against, below the one a SELL
+    is (the best price of the other side, else the last trade, else the best price of its own side: what it would
+    trade against first, or what the market last paid). A limit beyond the band may fill far from the market and
+    rest there: a fat finger's price, confirmed before it is sent."""
+
+    side: OrderSide
+    price: Decimal
+    reference: Decimal
+    reference_label: str  # "best ask", "best bid" or "last price", as the page names them
+    band_pct: Decimal
+
+    @property
+    def through_pct(self) -> Decimal:
+        """Percent of the reference the limit is past it in the direction that costs its side (0 when it is not)."""
+        past = self.price - self.reference if self.side is OrderSide.BUY else self.reference - self.price
+        return (max(past, Decimal(0)) / self.reference * 100).quantize(PERCENT)
+
+    @property
+    def beyond_band(self) -> bool:
+        return self.through_pct > self.band_pct
+
+
+def limit_price_collar(
+    db: Session, certificate_type: CertificateType | str, side: OrderSide | str, price: object
+) -> PriceCollar | None:
+    """The collar of a LIMIT price on its book now; None when the book has no price at all (no order, no trade)."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    order_side = parse_enum(OrderSide, side, "order side")
+    limit = parse_eur(price, "Price")
+    best = fetch_one(db, "SELECT best_bid, best_ask, last_price FROM best_prices(:c)", {"c": cert.value})
+    other, own = ("best_ask", "best_bid") if order_side is OrderSide.BUY else ("best_bid", "best_ask")
+    for column in (other, "last_price", own):
+        if best[column] is not None:
+            return PriceCollar(
+                side=order_side,
+                price=limit,
+                reference=best[column],
+                reference_label=column.replace("_", " "),
+                band_pct=get_settings().limit_price_band_pct,
+            )
+    return None
 
 
 def _typed(value: object, what: str) -> object:

@@ -1,7 +1,7 @@
-"""Sending the order entry's ticket: at once when it is what the submit button showed and within the band;
-otherwise only after a confirmation (a dialog) of exactly what would be sent, with a MARKET order's estimated
-average price and slippage. A MARKET order is estimated again when confirmed and sent only if it still fills
-as shown."""
+"""Sending the order entry's ticket: at once when it is what the submit button showed and within its band (a
+MARKET order's price move, a LIMIT order's price collar); otherwise only after a confirmation (a dialog) of exactly
+what would be sent, with a MARKET order's estimated average price and slippage, or how far a limit is through the
+market. A MARKET order is estimated again when confirmed and sent only if it still fills as shown."""
 
 from dataclasses import dataclass, replace
 
@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.enums import OrderSide
 from core.errors import CoreError
-from core.order_entry import MarketOrderEstimate
+from core.order_entry import MarketOrderEstimate, PriceCollar
 from core.orders import place_order
 from ui import market_data
 from ui.feedback import flash
@@ -45,9 +45,18 @@ def band_reason(est: MarketOrderEstimate, side: OrderSide) -> str:
     )
 
 
+def collar_reason(collar: PriceCollar) -> str:
+    verb, direction, bound = ("buy", "above", "up") if collar.side is OrderSide.BUY else ("sell", "below", "down")
+    return (
+        f"This {verb} limit of {eur(collar.price)} is {collar.through_pct:,}% {direction} the {collar.reference_label} "
+        f"{eur(collar.reference)}, more than the {collar.band_pct.normalize():f}% band: it can fill at any price "
+        f"{bound} to {eur(collar.price)}, and what does not fill rests there."
+    )
+
+
 def submit(user_id: int, entry: Entry, clicked: bool, label: str, market_maker_id: int | None) -> None:
     """After the submit button: send the ticket if it is what the button showed (for the account shown) and within
-    the band; otherwise ask for a confirmation of exactly what would be sent. Call once per full run, after the
+    its band; otherwise ask for a confirmation of exactly what would be sent. Call once per full run, after the
     button."""
     shown = st.session_state.get(SHOWN_KEY)
     st.session_state[SHOWN_KEY] = (label, market_maker_id)
@@ -58,6 +67,8 @@ def submit(user_id: int, entry: Entry, clicked: bool, label: str, market_maker_i
         st.session_state[PENDING_KEY] = Confirmation(ticket, CHANGED)
     elif ticket.estimate is not None and ticket.estimate.beyond_band:
         st.session_state[PENDING_KEY] = Confirmation(ticket, band_reason(ticket.estimate, ticket.side))
+    elif ticket.collar is not None and ticket.collar.beyond_band:
+        st.session_state[PENDING_KEY] = Confirmation(ticket, collar_reason(ticket.collar))
     elif (refused := send(user_id, ticket)) is None:
         st.rerun()
     else:

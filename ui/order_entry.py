@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from core.enums import CertificateType, OrderSide, OrderType
 from core.errors import CoreError
-from core.order_entry import MarketOrderEstimate, check_limit_price, estimate_market_order, parse_order_quantity
+from core.order_entry import (
+    MarketOrderEstimate,
+    PriceCollar,
+    check_limit_price,
+    estimate_market_order,
+    limit_price_collar,
+    parse_order_quantity,
+)
 from core.orders import limit_order_value
 from ui.format import eur, price
 
@@ -29,7 +36,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Ticket:
-    """An order exactly as it will be sent (and, for a MARKET order, the engine's estimate of its fills)."""
+    """An order exactly as it will be sent (and, for a MARKET order, the engine's estimate of its fills; for a LIMIT
+    order, how far its price is through the market)."""
 
     certificate_type: CertificateType
     side: OrderSide
@@ -38,6 +46,7 @@ class Ticket:
     price: Decimal | None
     market_maker_id: int | None
     estimate: MarketOrderEstimate | None = None
+    collar: PriceCollar | None = None
 
     @property
     def sentence(self) -> str:
@@ -57,7 +66,7 @@ class Entry:
     price_error: str | None = None
     quantity_error: str | None = None
     order_error: str | None = None
-    note: str | None = None  # a valid order that will not do all it asks (a MARKET order the book cannot fill)
+    note: str | None = None  # a valid order to look twice at: a MARKET order not filled whole, a limit past its band
 
 
 def _checked(parse: Callable[[], T]) -> tuple[T | None, str | None]:
@@ -90,7 +99,15 @@ def read_entry(
     if price is None:
         return estimated(db, user_id, ticket)
     _, value_error = _checked(lambda: limit_order_value(price, quantity))
-    return Entry(None, order_error=value_error) if value_error else Entry(ticket)
+    if value_error:
+        return Entry(None, order_error=value_error)
+    collar = limit_price_collar(db, certificate_type, side, price)
+    note = None
+    if collar is not None and collar.beyond_band:
+        direction = "above" if side is OrderSide.BUY else "below"
+        reference = f"the {collar.reference_label} {eur(collar.reference)}"
+        note = f"{eur(price)} is {collar.through_pct:,}% {direction} {reference}: you will be asked to confirm"
+    return Entry(replace(ticket, collar=collar), note=note)
 
 
 def estimated(db: Session, user_id: int, ticket: Ticket) -> Entry:

@@ -1,5 +1,6 @@
 """What a person types into the order entry: a price on its book's tick or a whole quantity, read exactly, and
-anything else refused with a sentence (never another exception, whatever the text)."""
+anything else refused with a sentence (never another exception, whatever the text); and what a limit price is
+measured against for its collar."""
 
 from decimal import Decimal
 
@@ -9,7 +10,11 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from core.errors import ValidationError
-from core.order_entry import check_limit_price, parse_order_quantity
+from core.order_entry import check_limit_price, limit_price_collar, parse_order_quantity
+from core.orders import place_order
+from tests.trading import make_desk
+
+D = Decimal
 
 
 def set_tick(db, cert: str, tick: str) -> None:
@@ -96,3 +101,23 @@ def test_whatever_is_typed_is_a_quantity_or_a_sentence_saying_why_not(typed):
         assert refused.message
         return
     assert isinstance(quantity, int) and quantity >= 1
+
+
+def reference(db, side: str) -> tuple[str, Decimal] | None:
+    collar = limit_price_collar(db, "EUA", side, "81.00")
+    return None if collar is None else (collar.reference_label, collar.reference)
+
+
+def test_a_limit_price_is_measured_against_the_other_side_else_the_last_trade_else_its_own_side(db, actors):
+    desk = make_desk(db, actors)
+    admin = actors.admin.id
+    assert (reference(db, "BUY"), reference(db, "SELL")) == (None, None)  # nothing to measure against: no collar
+
+    place_order(db, admin, "EUA", "BUY", "LIMIT", 10, "80.00", market_maker_id=desk.lp.id)
+    assert (reference(db, "BUY"), reference(db, "SELL")) == (("best bid", D("80.00")), ("best bid", D("80.00")))
+
+    place_order(db, admin, "EUA", "SELL", "LIMIT", 10, "82.00", market_maker_id=desk.ah.id)
+    assert (reference(db, "BUY"), reference(db, "SELL")) == (("best ask", D("82.00")), ("best bid", D("80.00")))
+
+    place_order(db, admin, "EUA", "BUY", "LIMIT", 10, "82.00", market_maker_id=desk.lp2.id)  # takes the only ask
+    assert (reference(db, "BUY"), reference(db, "SELL")) == (("last price", D("82.00")), ("best bid", D("80.00")))

@@ -235,6 +235,57 @@ def test_a_market_order_within_the_band_is_sent_at_once(open_page, db, actors, m
     assert (order.filled_quantity, order.fills[0].price) == (10, Decimal("81.00"))
 
 
+def warnings(at) -> list[str]:
+    return [shown(str(c.value)) for c in at.caption if "warning" in str(c.value)]
+
+
+def test_a_limit_buy_priced_far_through_the_market_asks_first_and_is_sent_once_confirmed(open_page, db, actors, market):
+    at = open_page(actors.trader)
+    at.text_input(key="cm_price").set_value("810.00").run()  # 81.00 with the point typed one place off
+    assert warnings(at) == ["€810.00 is 900.00% above the best ask €81.00: you will be asked to confirm"]
+    before = snapshot(db)
+
+    submit(at).click().run()
+
+    assert snapshot(db) == before
+    assert [str(w.value) for w in at.warning] == [
+        "This buy limit of €810.00 is 900.00% above the best ask €81.00, more than the 5% band: it can fill at any "
+        "price up to €810.00, and what does not fill rests there."
+    ]
+    assert at.button(key="cm_confirm").label == "Buy 10 EUA at €810.00 limit, total €8,100.00"
+
+    at.button(key="cm_confirm").click().run()
+
+    (order,) = [get_order(db, o.id, user_id=actors.trader.id) for o in get_my_orders(db, actors.trader.id)]
+    assert (order.status, order.fills[0].price) == (OrderStatus.FILLED, Decimal("81.00"))  # it paid the ask
+
+
+def test_a_limit_sell_priced_far_through_the_market_is_not_sent_when_the_confirmation_is_dismissed(
+    open_page, db, actors, market
+):
+    at = open_page(actors.trader, cm_side="SELL")
+    at.text_input(key="cm_price").set_value("8.05").run()
+    before = snapshot(db)
+    submit(at).click().run()
+    assert "is 90.00% below the best bid €80.50, more than the 5% band" in str(at.warning[0].value)
+
+    at.button(key="cm_back").click().run()
+
+    assert snapshot(db) == before
+    assert not at.warning and "cm_pending" not in at.session_state
+
+
+def test_a_limit_order_within_the_price_band_is_sent_at_once(open_page, db, actors, market):
+    at = open_page(actors.trader)
+    at.text_input(key="cm_price").set_value("85.05").run()  # 5.00 % above the best ask: at the band, not past it
+    assert warnings(at) == []
+
+    submit(at).click().run()
+
+    (order,) = get_my_orders(db, actors.trader.id)
+    assert (order.price, order.filled_quantity) == (Decimal("85.05"), 10)
+
+
 def test_a_market_order_the_book_cannot_fill_is_refused_before_it_is_sent(open_page, db, actors, market):
     at = open_page(actors.trader, cm_type="MARKET", cm_side="SELL", cm_qty="30")
 

@@ -9,7 +9,7 @@ import pytest
 from core.config import Settings
 from core.enums import CertificateType, OrderSide, OrderType
 from core.market import BookFill, BookLevel, MarketStats, OrderBook, Trade
-from core.order_entry import MarketOrderEstimate
+from core.order_entry import MarketOrderEstimate, PriceCollar
 from core.orders import Order
 from ui.charts import depth_figure
 from ui.format import price
@@ -126,3 +126,29 @@ def test_the_depth_chart_leaves_out_levels_far_from_mid():
     far = BOOK.model_copy(update={"asks": [*BOOK.asks, level("200.00", 1, 11)]})
 
     assert list(depth_figure(far).data[1].x) == [81.0, 81.2]
+
+
+@pytest.mark.parametrize(
+    ("side", "price", "through", "past"),
+    [
+        ("BUY", "85.05", "5.00", False),  # 5 % above: at the band, not past it
+        ("BUY", "85.06", "5.01", True),
+        ("BUY", "810.00", "900.00", True),  # a decimal point typed one place off
+        ("BUY", "70.00", "0.00", False),  # below the market: it rests, it never pays more
+        ("SELL", "76.95", "5.00", False),
+        ("SELL", "8.10", "90.00", True),
+        ("SELL", "95.00", "0.00", False),
+    ],
+)
+def test_a_limit_price_is_measured_through_the_market_in_the_direction_that_costs_its_side(side, price, through, past):
+    collar = PriceCollar(side=side, price=Decimal(price), reference=Decimal("81.00"), reference_label="best ask",
+                         band_pct=Decimal("5"))  # fmt: skip
+
+    assert (collar.through_pct, collar.beyond_band) == (Decimal(through), past)
+
+
+def test_the_limit_price_band_is_five_percent_unless_configured(monkeypatch):
+    assert Settings().limit_price_band_pct == Decimal("5")
+    monkeypatch.setenv("CARBON_LIMIT_PRICE_BAND_PCT", "10")
+
+    assert Settings().limit_price_band_pct == Decimal("10")
