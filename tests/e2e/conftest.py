@@ -137,3 +137,29 @@ def submit_sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Sign out").wait_for()
+
+
+def settle(page) -> None:
+    """Wait until the script runs triggered by the last interaction have finished: the running indicator gone and
+    staying gone for a second (it shows only once a run has lasted a moment, and one interaction can ask for two
+    runs, a fragment's and then the page's)."""
+    status = page.get_by_test_id("stStatusWidget")
+    quiet = 0
+    while quiet < 4:
+        page.wait_for_timeout(250)  # polling the running indicator
+        expect(status).to_have_count(0, timeout=20_000)
+        quiet = quiet + 1 if status.count() == 0 else 0
+
+
+def click_until_shown(page, button, shown, tries: int = 3) -> None:
+    """Click ``button`` until ``shown`` is on the page, at most ``tries`` times. A click can go unanswered when it
+    lands while a part of the page reruns on its timer (seen in CI under load: the form still held what was typed,
+    with neither its refusal nor its saved note); a person clicks again, and so does the test."""
+    for _ in range(tries - 1):
+        button.click()
+        settle(page)
+        if shown.count():
+            break
+    else:
+        button.click()
+    expect(shown).to_be_visible()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from core.orders import place_order
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD, snapshot
 from tests.trading import fund_trader, make_desk
 
@@ -77,16 +77,19 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, act
 
 def click_ask(page, asks, row: int, price, expected: str) -> None:
     """Click one ask's price cell; the canvas grid takes clicks once it has drawn and the page stopped moving,
-    so retry until the entry shows it."""
+    so click again if the entry does not show it. Not sooner than a loaded machine answers (a pick is two runs,
+    the book's and then the page's): a second click still in flight would put its price back over what the test
+    types next."""
     row_height, header = 38, 38
-    for _ in range(5):
+    for _ in range(3):
         grid = settled_box(page, asks)
         page.mouse.click(grid["x"] + 30, grid["y"] + header + row * row_height + row_height / 2)
         try:
-            expect(price).to_have_value(expected, timeout=4000)
-            return
+            expect(price).to_have_value(expected, timeout=10_000)
         except AssertionError:
             continue
+        settle(page)
+        return
     expect(price).to_have_value(expected)
 
 

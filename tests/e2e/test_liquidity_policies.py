@@ -8,16 +8,11 @@ from sqlalchemy import text
 
 from core.liquidity_policies import run_policy
 from core.orders import place_order
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import click_until_shown, settle, sign_in
 from tests.helpers import PASSWORD
 from tests.policy_helpers import fund_market, policy, quote, resting, trader
 
 pytestmark = pytest.mark.e2e
-
-
-def settle(page) -> None:
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
 
 
 def _history(db, actors) -> None:
@@ -57,8 +52,7 @@ def test_admin_reads_the_cards_edits_runs_and_pauses_everything_with_a_reason(db
 
     cea.get_by_text("Edit policy").click()
     cea.get_by_role("textbox", name="or cron (UTC, optional)").fill("every minute")
-    cea.get_by_role("button", name="Save policy").click()
-    expect(cea.get_by_text("is not a cron schedule")).to_be_visible()
+    click_until_shown(page, cea.get_by_role("button", name="Save policy"), cea.get_by_text("is not a cron schedule"))
     cea.get_by_text("Edit policy").click()  # fold the form away again
     settle(page)
 

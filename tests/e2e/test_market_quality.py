@@ -6,18 +6,12 @@ name fails (shown exactly as typed, no link), and the page is captured (docs/scr
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD
 from tests.quality_helpers import a_day_of_quotes
 
 pytestmark = pytest.mark.e2e
 HOSTILE = "MM [pwn](http://example.invalid/x)"
-
-
-def settle(page) -> None:
-    """Wait until the script run triggered by the last interaction has finished."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
 
 
 def test_an_analyst_reads_the_books_health_slippage_and_scorecard(db, actors, app_server, page, screenshot):

@@ -5,17 +5,11 @@ import pytest
 from playwright.sync_api import expect
 
 from core.liquidity_service import withdraw_liquidity
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD
 from tests.operations_helpers import create_operation, fund_market_makers, trader_buys, trader_sells
 
 pytestmark = pytest.mark.e2e  # conftest's pytestmark marks only conftest itself
-
-
-def settle(page) -> None:
-    """Wait until the script run triggered by the last interaction has finished."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
 
 
 def choose(page, label: str, option: str) -> None:
