@@ -26,6 +26,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser test that fails is run once more (pytest-rerunfailures; the summary lists it as rerun, R). Under
+    the full suite's load, Streamlit can drop an interaction that lands while a part of the page reruns on its
+    timer, or while the page is still coming back from its sign-in: in three full runs on this 2-core machine,
+    one browser test in 25 failed that way in two of them, each time a different one, and each passed alone."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.flaky(reruns=1))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
