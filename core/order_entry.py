@@ -92,6 +92,11 @@ class PriceCollar(Record):
     def beyond_band(self) -> bool:
         return self.through_pct > self.band_pct
 
+    @property
+    def direction(self) -> str:
+        """Where a limit past the band lies from its reference: above it for a BUY, below it for a SELL."""
+        return "above" if self.side is OrderSide.BUY else "below"
+
 
 def limit_price_collar(
     db: Session, certificate_type: CertificateType | str, side: OrderSide | str, price: object

@@ -46,11 +46,11 @@ def band_reason(est: MarketOrderEstimate, side: OrderSide) -> str:
 
 
 def collar_reason(collar: PriceCollar) -> str:
-    verb, direction, bound = ("buy", "above", "up") if collar.side is OrderSide.BUY else ("sell", "below", "down")
+    verb, bound = ("buy", "up") if collar.side is OrderSide.BUY else ("sell", "down")
     return (
-        f"This {verb} limit of {eur(collar.price)} is {collar.through_pct:,}% {direction} the {collar.reference_label} "
-        f"{eur(collar.reference)}, more than the {collar.band_pct.normalize():f}% band: it can fill at any price "
-        f"{bound} to {eur(collar.price)}, and what does not fill rests there."
+        f"This {verb} limit of {eur(collar.price)} is {collar.through_pct:,}% {collar.direction} the "
+        f"{collar.reference_label} {eur(collar.reference)}, more than the {collar.band_pct.normalize():f}% band: "
+        f"it can fill at any price {bound} to {eur(collar.price)}, and what does not fill rests there."
     )
 
 

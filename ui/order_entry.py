@@ -104,9 +104,8 @@ def read_entry(
     collar = limit_price_collar(db, certificate_type, side, price)
     note = None
     if collar is not None and collar.beyond_band:
-        direction = "above" if side is OrderSide.BUY else "below"
         reference = f"the {collar.reference_label} {eur(collar.reference)}"
-        note = f"{eur(price)} is {collar.through_pct:,}% {direction} {reference}: you will be asked to confirm"
+        note = f"{eur(price)} is {collar.through_pct:,}% {collar.direction} {reference}: you will be asked to confirm"
     return Entry(replace(ticket, collar=collar), note=note)
 
 
