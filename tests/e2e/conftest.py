@@ -29,8 +29,9 @@ SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A browser test that fails is run once more (pytest-rerunfailures; the summary lists it as rerun, R). Under
     the full suite's load, Streamlit can drop an interaction that lands while a part of the page reruns on its
-    timer, or while the page is still coming back from its sign-in: in three full runs on this 2-core machine,
-    one browser test in 25 failed that way in two of them, each time a different one, and each passed alone."""
+    timer, or while the page is still coming back from its sign-in: in three full runs on this 2-core machine, two
+    had browser tests fail that way (two of 25 in one, one in the other), a different one each time, each passing
+    alone."""
     for item in items:
         if item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.flaky(reruns=1))
@@ -154,11 +155,9 @@ def settle(page) -> None:
     staying gone for a second (it shows only once a run has lasted a moment, and one interaction can ask for two
     runs, a fragment's and then the page's)."""
     status = page.get_by_test_id("stStatusWidget")
-    quiet = 0
-    while quiet < 4:
-        page.wait_for_timeout(250)  # polling the running indicator
+    for _ in range(4):  # four looks a quarter of a second apart, each finding no run (or waiting for it to end)
+        page.wait_for_timeout(250)
         expect(status).to_have_count(0, timeout=20_000)
-        quiet = quiet + 1 if status.count() == 0 else 0
 
 
 def click_until_shown(page, button, shown, tries: int = 3) -> None:
