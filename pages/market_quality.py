@@ -92,6 +92,27 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
             icon=":material/info:",
         )
         return
+    if summary.two_sided_pct:
+        charts(cert, start, end)
+    else:  # spread and depth exist only where there are a bid and an ask: their charts would be empty frames
+        st.info(
+            f"The {cert} book was never two-sided in this period: none of its {summary.snapshots:,} snapshots had "
+            "both a bid and an ask, so there is no spread or depth to chart.",
+            icon=":material/info:",
+        )
+    st.download_button(
+        "Download every snapshot of the period (CSV)",
+        data=lambda: csv_bytes(points_frame(data.points(cert, start, end, user.id).points)),
+        file_name=f"{cert}-snapshots-{start:%Y%m%d%H%M}-{end:%Y%m%d%H%M}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="mq_points_csv",
+    )
+
+
+def charts(cert: CertificateType, start: datetime, end: datetime) -> None:
+    """Spread, two-sided presence and depth per bucket of the period, and depth by weekday and hour."""
     series = data.series(cert, start, end, user.id)
     frame = series_frame(series)
     bucket = f"{int(series.bucket.total_seconds()) // 60} min" if series.bucket >= timedelta(minutes=1) else "snapshot"
@@ -108,15 +129,6 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
     with st.container(border=True):
         st.markdown("**When the book is deep** · mean depth within ±1 % of mid (bid + ask) by weekday and hour, UTC")
         st.plotly_chart(heatmap_figure(data.heatmap(cert, start, end, user.id)), key="mq_heatmap")
-    st.download_button(
-        "Download every snapshot of the period (CSV)",
-        data=lambda: csv_bytes(points_frame(data.points(cert, start, end, user.id).points)),
-        file_name=f"{cert}-snapshots-{start:%Y%m%d%H%M}-{end:%Y%m%d%H%M}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-        key="mq_points_csv",
-    )
 
 
 def slippage_calculator(cert: CertificateType) -> None:

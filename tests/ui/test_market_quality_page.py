@@ -6,6 +6,7 @@ import time
 from datetime import datetime
 
 from core.enums import Role
+from core.market_quality import take_snapshot
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote
 from tests.ui.conftest import linkable, texts
 from ui.navigation import PAGES
@@ -40,6 +41,24 @@ def test_an_analyst_sees_the_last_24_hours_of_the_book_with_charts_and_the_score
     assert (metrics["Mean spread"], metrics["Median spread"]) == ("56.8", "39.1")  # bps
     assert len(at.get("plotly_chart")) == 4  # spread, two-sided presence, depth, weekday x hour
     assert len(at.get("download_button")) == 2  # every snapshot, the scorecard
+
+
+def test_a_book_never_two_sided_in_the_period_says_so_instead_of_drawing_empty_charts(open_app, db, actors):
+    quote(db, actors, holder(db, actors, "AH"), "EUA", "81.00", 10)  # asks only
+    take_snapshot(db, "EUA")
+    take_snapshot(db, "EUA")
+
+    at = open_app(actors.analyst, PAGE)
+
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Snapshots"], metrics["Two-sided"], metrics["Mean spread"]) == ("2", "0.0 %", "—")
+    assert [i.value for i in at.info] == [
+        "The EUA book was never two-sided in this period: none of its 2 snapshots had both a bid and an ask, "
+        "so there is no spread or depth to chart."
+    ]
+    assert not at.get("plotly_chart")
+    assert len(at.get("download_button")) == 2  # the snapshots are still there to download, and the scorecard
 
 
 def test_the_scorecard_uses_the_thresholds_typed_on_the_page(open_app, db, actors):
