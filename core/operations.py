@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.audit import TicketLog
 from core.auth import READERS, row_sets_as, rows_as
 from core.enums import CertificateType, OrderSide, OrderStatus
-from core.errors import NotFound
+from core.errors import NotFound, ValidationError
 from core.filters import check_date_range, parse_filters
 from core.models import Record
 from core.sqlcall import fetch_one
@@ -41,6 +41,17 @@ class OperationSort(StrEnum):
     RESTING = "resting_eur"
     WITHDRAWN = "withdrawn_eur"
     FILL_RATIO = "fill_ratio"
+
+
+def ticket_search(typed: str | None) -> str | None:
+    """A ticket search as typed: trimmed, None when blank. Refused, naming what no ticket id has, when it is not
+    letters, digits and '-' (the Operations page checks the field with this as it is typed)."""
+    value = (typed or "").strip()
+    foreign = [c for i, c in enumerate(value) if not (c.isalnum() or c == "-") and c not in value[:i]]
+    if foreign:
+        named = ", ".join("a space" if c.isspace() else repr(c) for c in foreign)
+        raise ValidationError(f"A ticket id has only letters, digits and '-', not {named}")
+    return value or None
 
 
 class OperationFilters(BaseModel):
@@ -74,10 +85,10 @@ class OperationFilters(BaseModel):
     @classmethod
     def _clean_ticket(cls, value: object) -> object:
         if isinstance(value, str):
-            value = value.strip()
-            if value and not all(c.isalnum() or c == "-" for c in value):
-                raise ValueError("a ticket id has only letters, digits and '-'")
-            return value or None
+            try:
+                return ticket_search(value)
+            except ValidationError as exc:
+                raise ValueError(exc.message) from None
         return value
 
     @model_validator(mode="after")

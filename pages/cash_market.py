@@ -6,7 +6,6 @@ from functools import partial
 
 import pandas as pd
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from core.config import get_settings
 from core.enums import AssetType, CertificateType, OrderSide, OrderType, Role
@@ -15,7 +14,8 @@ from core.trading_account import get_trading_account
 from ui import market_data
 from ui.account_panel import account_sections
 from ui.charts import depth_figure
-from ui.format import eur, md_escape, units
+from ui.feedback import field_error
+from ui.format import eur, units
 from ui.live import live_fragment
 from ui.order_book import (
     ENTRY_KEY,
@@ -99,12 +99,6 @@ def stats_header(certificate: CertificateType) -> None:
 
 
 stats_header(cert)
-
-
-def field_error(column: DeltaGenerator, message: str | None) -> None:
-    """A refusal under the field it is about (typed text in it stays text, never markup)."""
-    if message:
-        column.caption(f":red[:material/error: {md_escape(message)}]")
 
 
 ENTRY_WIDTHS = [1.2, 1.4, 1.3, 1.2, 3.9]

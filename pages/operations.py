@@ -15,10 +15,11 @@ from core.enums import Role
 from core.errors import CoreError
 from core.filters import parse_filters
 from core.liquidity_service import withdraw_liquidity
-from core.operations import OperationFilters, OperationSort, OperationSummary
+from core.operations import OperationFilters, OperationSort, OperationSummary, ticket_search
 from ui import labels
 from ui import operations_data as data
-from ui.format import eur, md_escape, price, units
+from ui.feedback import field_error
+from ui.format import counted, eur, md_escape, price, units
 from ui.metrics import Metric, metric_row
 from ui.operations_view import (
     OPERATION_MONEY,
@@ -108,7 +109,7 @@ def withdraw(operation_id: int, ticket_id: str) -> None:
 
 
 def operation_filters() -> dict[str, object]:
-    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="ops_filters"):
+    with st.container(border=True, horizontal=True, vertical_alignment="top", key="ops_filters"):
         cert = st.segmented_control("Certificate", ["All", "CEA", "EUA"], default="All", key="ops_cert")
         date_from, date_to = date_range("ops_dates")
         people = data.creators(version, user.id)
@@ -116,7 +117,15 @@ def operation_filters() -> dict[str, object]:
         creator = st.selectbox(
             "Created by", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="ops_creator"
         )
-        ticket = st.text_input("Ticket id", placeholder="TKT-2026-000123 or part of it", key="ops_ticket")
+        box = st.container(gap=None)  # the field, and under it why what was typed is no ticket id
+        typed = box.text_input("Ticket id", placeholder="TKT-2026-000123 or part of it", key="ops_ticket")
+        try:
+            ticket = ticket_search(typed)
+        except CoreError as exc:
+            field_error(box, exc.message)
+            ticket = None
+    if typed and ticket is None:
+        st.stop()  # no table for a search that can match nothing: the reason is under the field
     return {
         "certificate_type": None if cert in (None, "All") else cert,
         "date_from": date_from,
@@ -175,7 +184,7 @@ def operations_view(base: dict[str, object]) -> None:
     pager_with_export(
         "ops",
         result.pages,
-        f"Page {page} of {result.pages} · {result.total:,} operations",
+        f"Page {page} of {result.pages} · {counted(result.total, 'operation')}",
         "Download filtered operations (CSV)",
         lambda: csv_bytes(operations_frame(data.all_operations(signature, version, user.id))),
         "liquidity-operations.csv",
@@ -326,11 +335,11 @@ def audit_view() -> None:
         key="audit_table",
         alt="Audit trail: tickets matching the filters, newest first",
     )
-    count = f"{result.total:,}" if result.total_is_exact else f"{COUNT_CAP:,}+"
+    count = counted(result.total, "ticket") if result.total_is_exact else f"{COUNT_CAP:,}+ tickets"
     pager_with_export(
         "audit",
         result.pages,
-        f"Page {page} of {result.pages} · {count} tickets, newest first",
+        f"Page {page} of {result.pages} · {count}, newest first",
         "Download filtered audit log (CSV)",
         lambda: csv_bytes(tickets_frame(data.all_tickets(signature, version, user.id))),
         "audit-log.csv",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.errors import CoreError
 from ui.format import md_escape
@@ -27,6 +28,12 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
     if success:
         st.toast(success, icon=SUCCESS_ICON)
     return result
+
+
+def field_error(where: DeltaGenerator, message: str | None) -> None:
+    """A refusal under the field it is about (typed text in it stays text, never markup)."""
+    if message:
+        where.caption(f":red[:material/error: {md_escape(message)}]")
 
 
 def flash(message: str) -> None:

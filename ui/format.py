@@ -30,6 +30,11 @@ def units(value: Decimal | int | None) -> str:
     return "—" if value is None else f"{int(value):,}"
 
 
+def counted(n: int, noun: str) -> str:
+    """ "1 operation", "2 operations", "1,204 tickets": a count with its noun (plural by a trailing s)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def md_escape(text: str) -> str:
     """Text a person typed (a name, a note, a refusal quoting one), shown through Markdown exactly as typed:
     no emphasis, links, autolinks or colours."""

@@ -95,6 +95,11 @@ def shown(markup: str) -> str:
     return re.sub(r"\\(.)", r"\1", plain)
 
 
+def field_errors(at) -> list[str]:
+    """The refusals shown under fields (ui.feedback.field_error), as a reader sees them."""
+    return [shown(str(c.value)) for c in at.caption if str(c.value).startswith(":red[")]
+
+
 def linkable(markup: str) -> bool:
     """Would Markdown make a link of it: [text](url), or a bare URL or e-mail address left unbroken?"""
     unbroken = f"(?!{ZERO_WIDTH_SPACE})"

@@ -16,7 +16,7 @@ from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.trading_account import get_open_orders
 from tests.helpers import snapshot
 from tests.trading import balance, fund_trader, make_desk
-from tests.ui.conftest import linkable, shown
+from tests.ui.conftest import field_errors, linkable, shown
 from ui.session import SEEN_KEY, USER_KEY
 from ui.trading_account_view import open_orders_key
 
@@ -54,10 +54,6 @@ def market(db, actors):
 
 def markdown(at) -> str:
     return "\n".join(str(m.value) for m in at.markdown)
-
-
-def field_errors(at) -> list[str]:
-    return [shown(str(c.value)) for c in at.caption if str(c.value).startswith(":red[")]
 
 
 def submit(at):

@@ -8,7 +8,7 @@ from core.audit import TicketFilters
 from core.enums import CertificateType
 from core.errors import ValidationError
 from core.filters import day_bounds, parse_filters
-from core.operations import OperationFilters, OperationSort
+from core.operations import OperationFilters, OperationSort, ticket_search
 
 
 def test_defaults_are_the_newest_fifty_of_everything():
@@ -63,3 +63,14 @@ def test_audit_days_become_a_half_open_utc_range():
     assert day_bounds(None, None) == (None, None)
     f = TicketFilters(date_to=date(2026, 12, 31), action=" ", ticket_id=" TKT-1 ")
     assert (f.action, f.ticket_id, f.sql_params()["to"]) == (None, "TKT-1", datetime(2027, 1, 1, tzinfo=UTC))
+
+
+def test_a_ticket_search_is_trimmed_and_a_blank_one_is_no_search():
+    assert (ticket_search("  tkt-2026-00 "), ticket_search("   "), ticket_search(None)) == ("tkt-2026-00", None, None)
+
+
+def test_a_ticket_search_names_each_character_no_ticket_id_has_once_in_the_order_typed():
+    with pytest.raises(ValidationError) as refused:
+        ticket_search("TKT 20%6_%'")
+
+    assert refused.value.message == "A ticket id has only letters, digits and '-', not a space, '%', '_', \"'\""
