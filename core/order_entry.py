@@ -153,6 +153,43 @@ def check_limit_price(db: Session, certificate_type: CertificateType | str, valu
     return parse_eur(number, "Price")  # above zero and within the maximum
 
 
+def check_order_funds(
+    db: Session,
+    user_id: int,
+    certificate_type: CertificateType | str,
+    side: OrderSide | str,
+    quantity: int,
+    price: Decimal | None = None,
+    *,
+    market_maker_id: int | None = None,
+) -> Decimal:
+    """What a SELL (its certificates) or a LIMIT BUY (``price`` × ``quantity`` EUR) of the acting account locks;
+    ``InsufficientFunds``, in the engine's own words, when the account has less than that available now. Asked of
+    the engine's rule (``sql/check_order_funds.sql``), not a copy of it. A MARKET BUY (no ``price``) is not checked
+    here: it buys what its EUR buys, which ``estimate_market_order`` says."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    order_side = parse_enum(OrderSide, side, "order side")
+    if order_side is OrderSide.BUY and price is None:
+        raise ValidationError("A market buy locks what its EUR buys: estimate it instead")
+    with unit_of_work(db):
+        _, mm_id, entity_id = acting_account(db, user_id, market_maker_id, "place orders")
+        return db.execute(
+            text(
+                "SELECT check_order_funds(:c, CAST(:s AS order_side), :q, :p, e, k) FROM balances e, balances k "
+                "WHERE e.id = balance_id_for(:mm, :e, 'EUR') AND k.id = balance_id_for(:mm, :e, CAST(:a AS asset_type))"
+            ),
+            {
+                "c": cert.value,
+                "a": cert.value,
+                "s": order_side.value,
+                "q": quantity,
+                "p": price,
+                "mm": mm_id,
+                "e": entity_id,
+            },
+        ).scalar_one()
+
+
 def estimate_market_order(
     db: Session,
     user_id: int,

@@ -75,20 +75,8 @@ BEGIN
     SELECT * INTO v_certs FROM balances
      WHERE asset = v_cert AND (market_maker_id = p_market_maker_id OR entity_id = p_entity_id);
 
-    IF p_side = 'SELL' THEN
-        v_lock := p_quantity;
-        IF v_certs.available < v_lock THEN
-            PERFORM raise_error('CB402', format(
-                'Insufficient %s on %s: this sell needs %s certificates, %s available',
-                v_cert, account_label(v_certs.id), p_quantity, trunc(v_certs.available)));
-        END IF;
-    ELSIF p_order_type = 'LIMIT' THEN
-        v_lock := p_price * p_quantity;
-        IF v_eur.available < v_lock THEN
-            PERFORM raise_error('CB402', format(
-                'Insufficient EUR on %s: this buy needs €%s (%s × €%s), €%s available',
-                account_label(v_eur.id), v_lock, p_quantity, p_price, v_eur.available));
-        END IF;
+    IF p_side = 'SELL' OR p_order_type = 'LIMIT' THEN
+        v_lock := check_order_funds(p_certificate_type, p_side, p_quantity, p_price, v_eur, v_certs);
     ELSE
         -- a MARKET BUY: the walk again with its available EUR as the budget (it meets no order the first did not)
         SELECT coalesce(array_agg(w.order_id ORDER BY w.n), '{}'), coalesce(array_agg(w.quantity ORDER BY w.n), '{}'),

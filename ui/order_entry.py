@@ -20,6 +20,7 @@ from core.order_entry import (
     MarketOrderEstimate,
     PriceCollar,
     check_limit_price,
+    check_order_funds,
     estimate_market_order,
     limit_price_collar,
     parse_order_quantity,
@@ -88,7 +89,7 @@ def read_entry(
     market_maker_id: int | None,
 ) -> Entry:
     """The order the typed fields describe, checked as the engine will check it (tick, whole certificates,
-    maximum value; for a MARKET order what the book fills now)."""
+    maximum value, what the account has available; for a MARKET order what the book fills now)."""
     quantity, quantity_error = _checked(lambda: parse_order_quantity(quantity_text, certificate_type))
     price, price_error = None, None
     if order_type is OrderType.LIMIT:
@@ -101,6 +102,10 @@ def read_entry(
     _, value_error = _checked(lambda: limit_order_value(price, quantity))
     if value_error:
         return Entry(None, order_error=value_error)
+    _, funds_error = _checked(lambda: check_order_funds(db, user_id, certificate_type, side, quantity, price,
+                                                        market_maker_id=market_maker_id))  # fmt: skip
+    if funds_error:
+        return Entry(None, order_error=funds_error)
     collar = limit_price_collar(db, certificate_type, side, price)
     note = None
     if collar is not None and collar.beyond_band:
@@ -110,8 +115,12 @@ def read_entry(
 
 
 def estimated(db: Session, user_id: int, ticket: Ticket) -> Entry:
-    """A MARKET ticket with the engine's estimate of what it fills now, or why it cannot fill at all."""
+    """A MARKET ticket with the engine's estimate of what it fills now, or why it cannot fill at all (a SELL also
+    when its account holds fewer certificates than it sells: the engine refuses it whole, it never sells less)."""
     try:
+        if ticket.side is OrderSide.SELL:
+            check_order_funds(db, user_id, ticket.certificate_type, ticket.side, ticket.quantity,
+                              market_maker_id=ticket.market_maker_id)  # fmt: skip
         est = estimate_market_order(
             db, user_id, ticket.certificate_type, ticket.side, ticket.quantity, market_maker_id=ticket.market_maker_id
         )

@@ -1,6 +1,6 @@
 """What a person types into the order entry: a price on its book's tick or a whole quantity, read exactly, and
 anything else refused with a sentence (never another exception, whatever the text); and what a limit price is
-measured against for its collar."""
+measured against for its collar, and whether its account covers it, in the engine's own words."""
 
 from decimal import Decimal
 
@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from core.errors import ValidationError
-from core.order_entry import check_limit_price, limit_price_collar, parse_order_quantity
+from core.errors import InsufficientFunds, ValidationError
+from core.order_entry import check_limit_price, check_order_funds, limit_price_collar, parse_order_quantity
 from core.orders import place_order
-from tests.trading import make_desk
+from tests.helpers import snapshot
+from tests.trading import fund_trader, make_desk
 
 D = Decimal
 
@@ -121,3 +122,39 @@ def test_a_limit_price_is_measured_against_the_other_side_else_the_last_trade_el
 
     place_order(db, admin, "EUA", "BUY", "LIMIT", 10, "82.00", market_maker_id=desk.lp2.id)  # takes the only ask
     assert (reference(db, "BUY"), reference(db, "SELL")) == (("last price", D("82.00")), ("best bid", D("80.00")))
+
+
+@pytest.mark.parametrize(
+    ("side", "order_type", "quantity", "price"),
+    [("SELL", "LIMIT", 21, D("81.00")), ("SELL", "MARKET", 21, None), ("BUY", "LIMIT", 12_346, D("81.00"))],
+)
+def test_an_order_its_account_cannot_cover_is_refused_by_the_entry_as_the_engine_refuses_it(
+    db, actors, side, order_type, quantity, price
+):
+    fund_trader(db, actors, eur="1000000.00", eua=20)
+    desk = make_desk(db, actors)
+    place_order(db, actors.admin.id, "EUA", "BUY", "LIMIT", 5, "80.00", market_maker_id=desk.lp.id)  # a bid to hit
+    before = snapshot(db)
+
+    with pytest.raises(InsufficientFunds) as by_the_entry:
+        check_order_funds(db, actors.trader.id, "EUA", side, quantity, price)
+    with pytest.raises(InsufficientFunds) as by_the_engine:
+        place_order(db, actors.trader.id, "EUA", side, order_type, quantity, price)
+
+    assert by_the_entry.value.message == by_the_engine.value.message
+    assert snapshot(db) == before
+
+
+def test_what_an_order_locks_is_its_certificates_or_its_price_times_its_quantity_with_amounts_grouped(db, actors):
+    fund_trader(db, actors, eur="1000000.00", eua=20)
+
+    sell = check_order_funds(db, actors.trader.id, "EUA", "SELL", 20)
+    buy = check_order_funds(db, actors.trader.id, "EUA", "BUY", 12_345, D("81.00"))
+    with pytest.raises(InsufficientFunds) as refused:
+        check_order_funds(db, actors.trader.id, "EUA", "BUY", 12_346, D("81.00"))
+
+    assert (sell, buy) == (20, D("999945.00"))
+    assert refused.value.message == (
+        'Insufficient EUR on entity "Trader Firm": this buy needs €1,000,026.00 (12,346 × €81.00), '
+        "€1,000,000.00 available"
+    )

@@ -283,6 +283,7 @@ def test_a_limit_order_within_the_price_band_is_sent_at_once(open_page, db, acto
 
 
 def test_a_market_order_the_book_cannot_fill_is_refused_before_it_is_sent(open_page, db, actors, market):
+    fund_trader(db, actors, eur="0", eua=20, cea=30)  # 40 EUA and 30 CEA: the book is what limits the sell
     at = open_page(actors.trader, cm_type="MARKET", cm_side="SELL", cm_qty="30")
 
     assert [shown(str(c.value)) for c in at.caption if "warning" in str(c.value)] == [
@@ -294,16 +295,29 @@ def test_a_market_order_the_book_cannot_fill_is_refused_before_it_is_sent(open_p
     assert submit(at).disabled
 
 
-def test_a_refused_order_shows_why_and_changes_nothing(open_page, db, actors, market):
-    at = open_page(actors.trader, cm_side="SELL")
-    at.text_input(key="cm_qty").set_value("21").run()
+@pytest.mark.parametrize(
+    ("state", "quantity", "refusal"),
+    [
+        ({"cm_side": "SELL"}, "21", 'Insufficient EUA on entity "Trader Firm": this sell needs 21 certificates, '
+                                    "20 available"),
+        ({"cm_side": "SELL", "cm_type": "MARKET"}, "21",
+         'Insufficient EUA on entity "Trader Firm": this sell needs 21 certificates, 20 available'),
+        ({}, "124", 'Insufficient EUR on entity "Trader Firm": this buy needs €10,044.00 (124 × €81.00), '
+                    "€10,000.00 available"),
+    ],
+    ids=["limit sell", "market sell", "limit buy"],
+)  # fmt: skip
+def test_an_order_its_account_cannot_cover_is_refused_in_the_engines_words_before_it_is_sent(
+    open_page, db, actors, market, state, quantity, refusal
+):
+    at = open_page(actors.trader, **state)
     before = snapshot(db)
 
-    submit(at).click().run()
+    at.text_input(key="cm_qty").set_value(quantity).run()
 
-    assert [shown(str(e.value)) for e in at.error] == [
-        'Insufficient EUA on entity "Trader Firm": this sell needs 21 certificates, 20 available'
-    ]
+    assert field_errors(at) == [refusal]
+    assert submit(at).disabled
+    assert not [c for c in at.caption if "warning" in str(c.value)]  # no estimate of fills it would never make
     assert snapshot(db) == before
 
 
@@ -382,16 +396,14 @@ def test_names_people_typed_are_shown_as_text_never_as_markup(open_page, db, act
     hostile_mm = create_market_maker(db, mm_name, "ASSET_HOLDER", actors.admin.id)
 
     trader = open_page(actors.trader, cm_side="SELL")
-    trader.text_input(key="cm_qty").set_value("21").run()
-    submit(trader).click().run()  # refused, naming the firm
-    admin = open_page(actors.admin, cm_mm=hostile_mm.id, cm_side="SELL")
-    submit(admin).click().run()  # refused, naming the market maker
+    trader.text_input(key="cm_qty").set_value("21").run()  # refused, naming the firm
+    admin = open_page(actors.admin, cm_mm=hostile_mm.id, cm_side="SELL")  # refused, naming the market maker
 
     assert f"Trading for {HOSTILE}" in [t.value for t in trader.text]
-    assert [shown(str(e.value)) for e in trader.error] == [
+    assert field_errors(trader) == [
         f'Insufficient EUA on entity "{HOSTILE}": this sell needs 21 certificates, 20 available'
     ]
-    assert [shown(str(e.value)) for e in admin.error] == [
+    assert field_errors(admin) == [
         f'Insufficient EUA on market maker "{mm_name}": this sell needs 10 certificates, 0 available'
     ]
     for at in (trader, admin):

@@ -1,0 +1,30 @@
+"""What an order locks, and its refusal when its account has less available, is one function, check_order_funds:
+match_order calls it on the balance rows it has locked, and the order entry calls it before the click, so a sell of
+more certificates than the account holds, or a limit buy it cannot pay for, is refused next to the entry with the
+engine's own sentence (amounts now grouped: €8,083,000.00, not €8083000.00).
+
+Revision ID: 0017
+Revises: 0016
+"""
+
+from alembic import op
+from core.sql_files import install_sql
+
+revision = "0017"
+down_revision = "0016"
+branch_labels = None
+depends_on = None
+
+SQL_PINS: dict[str, str] = {
+    "check_order_funds.sql": "68fd1c6bb39459e4",
+    "match_order.sql": "1426e8f469d9be70",
+}
+
+
+def upgrade() -> None:
+    install_sql(op.get_bind(), SQL_PINS)
+
+
+def downgrade() -> None:
+    install_sql(op.get_bind(), {"match_order.sql": "1ad82612921d6649"})  # as 0012 installed it
+    op.execute("DROP FUNCTION check_order_funds(certificate_type, order_side, bigint, numeric, balances, balances)")
