@@ -8,9 +8,10 @@ The kill switch (``pause_liquidity``, in core.kill_switch) withdraws every polic
 every policy at once; schedules and each book at a glance are in core.policy_schedule.
 """
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -112,7 +113,21 @@ def parse_cron(value: object) -> str | None:
             f"'{value.strip()}' is not a cron schedule: 5 fields (minute hour day-of-month month day-of-week), "
             "e.g. '*/5 * * * *' for every five minutes or '0 7-18 * * 1-5' hourly on weekdays"
         )
-    return " ".join(fields)
+    cron = " ".join(fields)
+    if next_cron_time(cron, datetime.now(UTC)) is None:
+        raise ValidationError(
+            f"'{cron}' never comes: no month has the day it names (like 31 April or 30 February), so the policy "
+            "would never run"
+        )
+    return cron
+
+
+def next_cron_time(cron: str, after: datetime) -> datetime | None:
+    """The first time ``cron`` (UTC) comes after ``after``; None when it never comes (a day no month it names has)."""
+    try:
+        return croniter(cron, after).get_next(datetime)
+    except CroniterBadDateError:
+        return None
 
 
 def _parse_bool(value: object, what: str) -> bool:

@@ -96,6 +96,7 @@ class PolicyStatus(Record):
     ask_resting_eur: Decimal
     resting_orders: int
     last_run: PolicyRun | None
-    next_due_at: datetime | None  # None while disabled or paused
+    next_due_at: datetime | None  # None while disabled or paused, or when its cron never comes
+    schedule_never_comes: bool = False  # a cron naming a day no month it names has (saved before they were refused)
     volatility: Decimal | None
     spread_multiplier: Decimal  # what the next full placement would use

@@ -1,10 +1,9 @@
 """Schedules of the liquidity policies: when each is due (its interval, or its cron in UTC), which are due now for
 the worker's tick, the worker's run (acting as the admin who saved the policy), and each book at a glance."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from croniter import croniter
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -12,7 +11,7 @@ from core.auth import require_role
 from core.enums import CertificateType, Role
 from core.errors import NotFound, PermissionDenied
 from core.kill_switch import kill_switch_state
-from core.liquidity_policies import policies_now, run_policy
+from core.liquidity_policies import next_cron_time, policies_now, run_policy
 from core.liquidity_service import market_volatility
 from core.policy_models import LiquidityPolicy, PolicyRun, PolicyStatus
 from core.sqlcall import unit_of_work
@@ -21,11 +20,12 @@ from core.validation import parse_enum
 READERS = (Role.ADMIN, Role.ANALYST)
 
 
-def next_due_at(policy: LiquidityPolicy, last_run_at: datetime | None) -> datetime:
+def next_due_at(policy: LiquidityPolicy, last_run_at: datetime | None) -> datetime | None:
     """When the policy's next run is due: the next cron time (UTC) after its last run (or its last save), else
-    ``interval_seconds`` after its last run (at once if it never ran)."""
+    ``interval_seconds`` after its last run (at once if it never ran). None for a cron that never comes (a day no
+    month it names has, saved before such schedules were refused): never due, and never in the way of the others."""
     if policy.cron:
-        return croniter(policy.cron, last_run_at or policy.updated_at).get_next(datetime)
+        return next_cron_time(policy.cron, last_run_at or policy.updated_at)
     return last_run_at + timedelta(seconds=policy.interval_seconds) if last_run_at else policy.updated_at
 
 
@@ -46,11 +46,8 @@ def due_policies(db: Session) -> list[CertificateType]:
             return []
         now = db.execute(text("SELECT clock_timestamp()")).scalar_one()
         last = _last_runs(db)
-        return [
-            p.certificate_type
-            for p in policies_now(db)
-            if p.enabled and next_due_at(p, last[p.id].created_at if p.id in last else None) <= now
-        ]
+        due = [(p, next_due_at(p, last[p.id].created_at if p.id in last else None)) for p in policies_now(db)]
+        return [p.certificate_type for p, at in due if p.enabled and at is not None and at <= now]
 
 
 def run_due_policy(db: Session, certificate_type: object, only_if_due: bool = True) -> PolicyRun | None:
@@ -114,6 +111,7 @@ def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
                     resting_orders=(bid["orders"] if bid else 0) + (ask["orders"] if ask else 0),
                     last_run=run,
                     next_due_at=None if paused or not p.enabled else next_due_at(p, run.created_at if run else None),
+                    schedule_never_comes=bool(p.cron) and next_cron_time(p.cron, datetime.now(UTC)) is None,
                     volatility=sigma,
                     spread_multiplier=multiplier if p.dynamic_spread else Decimal(1),
                 )

@@ -56,6 +56,8 @@ def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
 
 
 def due_text(status: PolicyStatus, now: datetime) -> str:
+    if status.schedule_never_comes:
+        return f"never: cron '{status.policy.cron}' never comes (no month has that day); save a schedule that does"
     if status.next_due_at is None:
         return "not scheduled (paused or disabled)"
     seconds = (status.next_due_at - now).total_seconds()

@@ -249,6 +249,8 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
         ({"interval_seconds": 4}, "whole number of seconds from 5"),
         ({"cron": "*/5 * * *"}, "5 fields"),
         ({"cron": "61 * * * *"}, "is not a cron schedule"),
+        ({"cron": "0 9 31 4 *"}, "'0 9 31 4 \\*' never comes: no month has the day it names"),
+        ({"cron": " 0  0 30 2 * "}, "'0 0 30 2 \\*' never comes"),
         ({"dynamic_spread": "yes"}, "True or False"),
         ({"notes": "x" * 2001}, "at most 2,000 characters"),
         ({"notes": "a\x00b"}, "NUL"),

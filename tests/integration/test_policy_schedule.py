@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from core.liquidity_policies import pause_liquidity, run_policy
-from core.policy_schedule import due_policies, next_due_at, run_due_policy
+from core.policy_schedule import due_policies, get_policy_statuses, next_due_at, run_due_policy
 from tests.policy_helpers import fund_market, policy
 
 
@@ -39,6 +39,22 @@ def test_a_cron_policy_is_due_at_its_next_cron_time_after_its_last_run(db, actor
     assert due_policies(db) == []
     _backdate_runs(db, 3601)
     assert due_policies(db) == ["CEA"]
+
+
+def test_a_stored_cron_that_never_comes_is_never_due_and_keeps_no_other_policy_from_running(db, actors):
+    fund_market(db, actors, certs=("CEA", "EUA"))
+    policy(db, actors, "CEA", cron="0 9 * * *")
+    policy(db, actors, "EUA")
+    # as a schedule saved before such schedules were refused: 31 April never comes
+    db.execute(text("UPDATE liquidity_policies SET cron = '0 9 31 4 *' WHERE certificate_type = 'CEA'"))
+    db.commit()
+
+    due = due_policies(db)
+    statuses = {s.policy.certificate_type: s for s in get_policy_statuses(db, user_id=actors.analyst.id)}
+
+    assert due == ["EUA"]
+    assert statuses["CEA"].schedule_never_comes and statuses["CEA"].next_due_at is None
+    assert not statuses["EUA"].schedule_never_comes and statuses["EUA"].next_due_at is not None
 
 
 def test_disabled_and_paused_policies_are_never_due(db, actors):

@@ -1,6 +1,8 @@
 """The Liquidity Policies page (AppTest): a card per book, the edit form and its refusals, Run now, the runs, the
 kill switch; analysts read; typed text is shown exactly as typed."""
 
+from sqlalchemy import text
+
 from core.enums import Role
 from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidity, run_policy
 from tests.policy_helpers import fund_market, policy
@@ -51,6 +53,25 @@ def test_a_refused_policy_says_why_under_its_form_and_saves_nothing(open_app, db
     assert any("is not a cron schedule" in e for e in texts(at.error))
     assert not at.exception
     assert get_policies(db, user_id=actors.admin.id) == []
+
+
+def test_a_schedule_that_never_comes_is_refused_and_one_stored_earlier_is_shown_without_breaking_the_page(
+    open_app, db, actors
+):
+    fund_market(db, actors)
+    policy(db, actors, "CEA", cron="0 9 * * *")
+    at = open_app(actors.admin, PAGE)
+
+    at = _save(at, "EUA", bid="1000", ask="1000", cron="0 9 31 4 *")  # 31 April
+    assert any("'0 9 31 4 *' never comes" in e for e in texts(at.error))
+    assert [p.certificate_type for p in get_policies(db, user_id=actors.admin.id)] == ["CEA"]
+
+    db.execute(text("UPDATE liquidity_policies SET cron = '0 0 30 2 *' WHERE certificate_type = 'CEA'"))
+    db.commit()  # as saved before such schedules were refused
+    at = open_app(actors.admin, PAGE)
+
+    assert not at.exception and not at.error
+    assert any("never: cron '0 0 30 2 *' never comes" in m for m in texts(at.markdown) + texts(at.caption))
 
 
 def test_analysts_read_the_cards_and_runs_but_cannot_edit_or_run(open_app, db, actors):
