@@ -42,9 +42,10 @@ BEGIN
         PERFORM pg_advisory_xact_lock(7302, 0);
         v_prefix := CASE p_mm_type WHEN 'LIQUIDITY_PROVIDER' THEN 'LP ' ELSE 'AH ' END
                     || to_char(now(), 'YYYY-MM-DD') || ' #';
-        SELECT coalesce(max(substr(m.name, length(v_prefix) + 1)::integer), 0) + 1 INTO v_next
-          FROM market_maker_clients m
-         WHERE m.name LIKE v_prefix || '%' AND substr(m.name, length(v_prefix) + 1) ~ '^[0-9]{1,9}$';
+        -- names are unique as lower(btrim(name)): "lp 2026-12-01 #4", typed by hand, takes number 4 too
+        SELECT coalesce(max(substr(k.name_key, length(v_prefix) + 1)::integer), 0) + 1 INTO v_next
+          FROM market_maker_clients m CROSS JOIN LATERAL (SELECT lower(btrim(m.name)) AS name_key) k
+         WHERE k.name_key LIKE lower(v_prefix) || '%' AND substr(k.name_key, length(v_prefix) + 1) ~ '^[0-9]{1,9}$';
         FOR i IN 1 .. cardinality(p_amounts) LOOP
             v_mm := create_market_maker(v_prefix || (v_next + i - 1), p_mm_type, p_created_by,
                                         jsonb_build_object(p_asset, p_amounts[i]));

@@ -15,7 +15,7 @@ from core.liquidity_service import (
     provision_market_makers,
     withdraw_liquidity,
 )
-from core.market_makers import get_market_maker, get_market_makers
+from core.market_makers import create_market_maker, get_market_maker, get_market_makers
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers, rest_order
 
@@ -79,6 +79,17 @@ def test_an_uneven_amount_is_split_exactly_with_the_remainder_to_the_first(db, a
     again = provision_market_makers(db, "create_new", "LIQUIDITY_PROVIDER", "1", actors.admin.id)
     assert again.market_makers[0].name not in names
     assert get_market_maker(db, result.market_makers[0].id, user_id=actors.admin.id).eur_balance == Decimal("33.34")
+
+
+def test_new_market_makers_are_numbered_after_a_name_of_the_pattern_typed_by_hand_whatever_its_case(db, actors):
+    today = db.execute(text("SELECT to_char(now(), 'YYYY-MM-DD')")).scalar_one()
+    db.rollback()
+    create_market_maker(db, f"LP {today} #3", "LIQUIDITY_PROVIDER", actors.admin.id)
+    create_market_maker(db, f" lp {today} #4 ", "LIQUIDITY_PROVIDER", actors.admin.id)  # unique as lower(btrim(name))
+
+    result = provision_market_makers(db, "create_new", "LIQUIDITY_PROVIDER", "10.00", actors.admin.id, count=2)
+
+    assert [m.name for m in result.market_makers] == [f"LP {today} #5", f"LP {today} #6"]
 
 
 @pytest.mark.parametrize(
