@@ -46,6 +46,8 @@ def parse_decimal(value: object, what: str) -> Decimal:
             number = Decimal(value)
         elif isinstance(value, str):
             typed = value.strip()
+            if not typed:
+                raise ValidationError(f"{what} is required: enter a number")
             if "," in typed and not _GROUPED_NUMBER.fullmatch(typed):
                 # "14,03" must never become 1403: a comma only groups thousands ("1,250.50")
                 raise ValidationError(f"{what}: use a point for decimals, like 14.03 (a comma only groups thousands)")

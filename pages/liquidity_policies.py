@@ -54,7 +54,7 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
             ask = st.text_input("ASK depth (EUR)", value=str(p.ask_depth_eur) if p else "", key=f"pol_{cert}_ask")
         with st.container(horizontal=True):
             tolerance = st.text_input(
-                "Refresh beyond (%)",
+                "Refresh tolerance (%)",
                 value=f"{p.refresh_tolerance_pct.normalize():f}" if p else "0.5",
                 key=f"pol_{cert}_tolerance",
                 help="Replace every order when the reference moves more than this from the one they were placed at",
@@ -65,8 +65,13 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
                 key=f"pol_{cert}_top_up",
                 help="Replace a side once what rests of it falls below this share of its target",
             )
-            age = st.number_input(
-                "Max order age (min)", 1, 10_080, p.max_order_age_minutes if p else 60, key=f"pol_{cert}_age"
+            # typed text read by core, like every field here: a number input keeps its last valid value (or saves
+            # nothing, silently) when what is typed is out of range, and cuts 1.5 to 1
+            age = st.text_input(
+                "Maximum order age (minutes)",
+                value=str(p.max_order_age_minutes if p else 60),
+                key=f"pol_{cert}_age",
+                help="Replace every order once the oldest has rested this long (1 to 10,080: a week)",
             )
         with st.container(horizontal=True):
             floor = st.text_input(
@@ -78,8 +83,11 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
                 key=f"pol_{cert}_ceiling",
             )
         with st.container(horizontal=True):
-            interval = st.number_input(
-                "Every (seconds)", 5, 86_400, p.interval_seconds if p else 60, key=f"pol_{cert}_interval"
+            interval = st.text_input(
+                "Run interval (seconds)",
+                value=str(p.interval_seconds if p else 60),
+                key=f"pol_{cert}_interval",
+                help="How often the worker runs the policy (5 to 86,400: a day), unless a cron is set",
             )
             cron = st.text_input(
                 "or cron (UTC, optional)",
@@ -108,11 +116,11 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
                     ask_depth_eur=ask,
                     refresh_tolerance_pct=tolerance,
                     top_up_below_pct=top_up,
-                    max_order_age_minutes=int(age),
+                    max_order_age_minutes=age,
                     price_floor=floor,
                     price_ceiling=ceiling,
                     dynamic_spread=dynamic,
-                    interval_seconds=int(interval),
+                    interval_seconds=interval,
                     cron=cron,
                     enabled=enabled,
                     notes=notes,

@@ -1,6 +1,7 @@
 """The Liquidity Policies page (AppTest): a card per book, the edit form and its refusals, Run now, the runs, the
 kill switch; analysts read; typed text is shown exactly as typed."""
 
+import pytest
 from sqlalchemy import text
 
 from core.enums import Role
@@ -52,6 +53,28 @@ def test_a_refused_policy_says_why_under_its_form_and_saves_nothing(open_app, db
 
     assert any("is not a cron schedule" in e for e in texts(at.error))
     assert not at.exception
+    assert get_policies(db, user_id=actors.admin.id) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "refusal"),
+    [
+        ("age", "1.5", "Maximum order age (minutes) is a whole number of minutes from 1 to 10,080, got 1.5"),
+        ("age", "0", "Maximum order age (minutes) is a whole number of minutes from 1 to 10,080, got 0"),
+        ("interval", "1", "Run interval (seconds) is a whole number of seconds from 5 to 86,400, got 1"),
+        ("interval", "", "Run interval (seconds) is required: enter a number"),
+        ("tolerance", "-1", "Refresh tolerance (%) is a percentage above 0 and at most 100, got -1"),
+    ],
+)
+def test_a_number_out_of_range_is_refused_naming_the_field_as_labelled_and_saves_nothing(
+    open_app, db, actors, field, typed, refusal
+):
+    at = open_app(actors.admin, PAGE)
+
+    at = _save(at, "EUA", bid="1000", ask="1000", **{field: typed})
+
+    assert refusal in texts(at.error)
+    assert refusal.split(" is ")[0] in [w.label for w in at.text_input]  # the field it names is on the form
     assert get_policies(db, user_id=actors.admin.id) == []
 
 

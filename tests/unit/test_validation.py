@@ -46,6 +46,8 @@ def test_eur_amounts_are_exact_cents(value, expected):
         ("abc", "must be a number"),
         (None, "required"),
         (True, "required"),
+        ("", "Amount is required: enter a number"),  # an empty field: not "must be a number, got ''"
+        ("   ", "Amount is required: enter a number"),
         ([1], "must be a number"),
     ],
 )
