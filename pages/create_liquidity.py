@@ -42,7 +42,7 @@ from ui.liquidity_view import (
 )
 from ui.metrics import Metric, metric_row
 from ui.navigation import PAGES
-from ui.runtime import db_session, notes_limit
+from ui.runtime import db_session
 from ui.session import require_user
 
 user = require_user()
@@ -354,7 +354,7 @@ st.toggle(
     key="liq_dynamic",
     help="The levels' offsets times clamp(σ / σ_ref, 1, max), σ from the book's recent trades (never narrower)",
 )
-st.text_input("Notes (optional)", key="liq_notes", max_chars=notes_limit())
+st.text_input("Notes (optional)", key="liq_notes")  # no max_chars: core refuses a longer text, saying so
 st.button("Preview", type="primary", icon=":material/preview:", key="liq_preview", on_click=open_preview)
 
 if (result := st.session_state.get(RESULT_KEY)) is not None:

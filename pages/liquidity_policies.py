@@ -33,7 +33,7 @@ from ui.policies_view import (
     sigma_text,
     state_badge,
 )
-from ui.runtime import db_session, notes_limit
+from ui.runtime import db_session
 from ui.session import require_user
 
 user = require_user()
@@ -101,9 +101,7 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
                 "Widen spreads when volatile", value=p.dynamic_spread if p else False, key=f"pol_{cert}_dynamic"
             )
             enabled = st.toggle("Enabled", value=p.enabled or p.paused if p else True, key=f"pol_{cert}_enabled")
-        notes = st.text_area(
-            "Notes (optional)", value=p.notes or "" if p else "", max_chars=notes_limit(), key=f"pol_{cert}_notes"
-        )
+        notes = st.text_area("Notes (optional)", value=p.notes or "" if p else "", key=f"pol_{cert}_notes")
         submitted = st.form_submit_button("Save policy", type="primary", icon=":material/save:")
     if submitted:
         with db_session() as db:

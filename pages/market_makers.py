@@ -75,7 +75,8 @@ def amount_placeholder(asset: AssetType) -> str:
 
 @st.dialog("Create market maker", icon=":material/add_business:", on_dismiss=close_dialog)
 def create_dialog() -> None:
-    name = st.text_input("Name", key="mm_new_name", max_chars=200)
+    # no max_chars: the browser would drop a longer paste whole and say nothing; core says how long it may be
+    name = st.text_input("Name", key="mm_new_name")
     kind = st.segmented_control(
         "Type",
         options=list(TYPE_BADGE),

@@ -14,7 +14,7 @@ from core.kill_switch import get_kill_switch, pause_liquidity, resume_liquidity
 from core.models import User
 from ui.feedback import attempt, flash
 from ui.format import md_escape
-from ui.runtime import db_session, notes_limit
+from ui.runtime import db_session
 
 RED = "#dc2626"
 # the open confirmation lives in session state, so the dialog survives the reruns its own widgets cause
@@ -79,9 +79,7 @@ def confirm_pause(user: User) -> None:
         "operations stay as they are.",
         icon=":material/warning:",
     )
-    reason = st.text_input(
-        "Reason", key="ks_reason", max_chars=notes_limit(), placeholder="e.g. EUA price feed looks wrong, investigating"
-    )
+    reason = st.text_input("Reason", key="ks_reason", placeholder="e.g. EUA price feed looks wrong, investigating")
     st.caption("Shown to every admin and analyst until liquidity resumes.")
     st.html(f"<style>.st-key-ks_confirm button {{background:{RED};border-color:{RED};color:#fff}}</style>")
     cancel, confirm = st.columns(2)

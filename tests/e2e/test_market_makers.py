@@ -3,6 +3,7 @@
 import re
 
 from playwright.sync_api import expect
+from sqlalchemy import text
 
 from core.market_makers import create_market_maker
 from tests.e2e.conftest import sign_in
@@ -59,3 +60,19 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
     # Streamlit scrolls inside its own container: a whole-page shot needs a viewport tall enough for it.
     page.set_viewport_size({"width": 1440, "height": 1100})
     screenshot(page, "market-makers.png", full_page=True)
+
+
+def test_a_name_pasted_longer_than_allowed_is_refused_saying_so_instead_of_being_dropped(db, actors, app_server, page):
+    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_market_makers(page)
+    page.get_by_role("button", name="Create market maker").click()
+    dialog = page.get_by_role("dialog")
+    name = dialog.get_by_role("textbox", name="Name")
+
+    name.fill("Atlas Liquidity " + "x" * 284)  # 300 characters at once, as a paste arrives
+    dialog.get_by_role("textbox", name="Initial EUR balance").fill("1000.00")
+    dialog.get_by_role("button", name="Create").click()
+
+    expect(dialog.get_by_text("Market maker name is at most 200 characters, got 300")).to_be_visible()
+    expect(name).to_have_value("Atlas Liquidity " + "x" * 284)  # what was pasted stays there, to shorten
+    assert db.execute(text("SELECT count(*) FROM market_maker_clients")).scalar_one() == 0
