@@ -22,8 +22,8 @@ PRICE_SOURCES = {
 PRICE_SOURCES_EXPLAINED = {
     "mid": "Mid of best bid and best ask",
     "last_trade": "Last trade (one side of the book is empty)",
-    "previous_run": "The policy's previous reference (no book but its own, no trade yet)",
-    "default": "Configured default price (no book, no trade yet)",
+    "previous_run": "The policy's previous reference (no bid and ask but its own, and no trade yet)",
+    "default": "Configured default price (no bid and ask to take a mid from, and no trade yet)",
 }
 ACTIONS = {"PLACE_LIQUIDITY_ORDER": "Place liquidity order", "WITHDRAW_LIQUIDITY": "Withdraw liquidity"}
 

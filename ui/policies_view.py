@@ -181,7 +181,9 @@ def depth_history_figure(runs: Sequence[PolicyRun], height: int = 260) -> go.Fig
                 y=[float(v) for v in before_after],
                 name=f"{side} resting",
                 mode="lines",
-                line={"color": color, "width": 2},
+                # known at the runs' times only: a step (held, then changed), never a slope that reads as a gradual
+                # decline where a pause withdrew everything at once
+                line={"shape": "hv", "color": color, "width": 2},
                 hovertemplate=f"%{{x|%H:%M:%S}}<br>€%{{y:,.2f}}<extra>{side} resting</extra>",
             )
         )

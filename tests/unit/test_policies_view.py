@@ -1,0 +1,33 @@
+"""The Liquidity Policies page's shaping: the depth history of the runs, and when the next run is due."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from core.policy_models import PolicyRun
+from ui.policies_view import depth_history_figure
+
+D = Decimal
+
+
+def run(run_id: int, minute: int, bid_before: str, bid_after: str) -> PolicyRun:
+    return PolicyRun.model_construct(
+        id=run_id,
+        created_at=datetime(2026, 12, 1, 16, minute, tzinfo=UTC),
+        bid_resting_before_eur=D(bid_before),
+        bid_resting_eur=D(bid_after),
+        bid_target_eur=D("1000"),
+        ask_resting_before_eur=D(0),
+        ask_resting_eur=D(0),
+        ask_target_eur=D("1000"),
+    )
+
+
+def test_resting_depth_between_runs_is_drawn_as_a_step_never_as_a_slope():
+    # placed 955 at 16:00; a pause withdrew it all at once; the 16:30 run found 0 and placed nothing
+    runs = [run(2, 30, "0", "0"), run(1, 0, "0", "955")]
+
+    fig = depth_history_figure(runs)
+
+    bid = next(t for t in fig.data if t.name == "BID resting")
+    assert list(bid.y) == [0.0, 955.0, 0.0, 0.0]  # oldest first: before and after each run, at its time
+    assert bid.line.shape == "hv"  # held at 955 until the next run's time, not a line sloping down to it
