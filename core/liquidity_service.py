@@ -81,13 +81,15 @@ def side_roles(db: Session, cert: CertificateType) -> dict[OrderSide, SideRole]:
 
 
 def _parse_targets(
-    certificate_type: object, bid_amount_eur: object, ask_amount_eur: object
+    certificate_type: object, bid_amount_eur: object, ask_amount_eur: object, named: bool = False
 ) -> tuple[CertificateType, Decimal, Decimal]:
+    """One book's targets; ``named``: each refusal names the book, as the fields of several books are labelled."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
-    bid = parse_eur(bid_amount_eur, "BID liquidity", allow_zero=True)
-    ask = parse_eur(ask_amount_eur, "ASK liquidity", allow_zero=True)
+    book = f"{cert} " if named else ""
+    bid = parse_eur(bid_amount_eur, f"{book}BID liquidity", allow_zero=True)
+    ask = parse_eur(ask_amount_eur, f"{book}ASK liquidity", allow_zero=True)
     if bid == 0 and ask == 0:
-        raise ValidationError("Enter a BID or an ASK liquidity amount above zero (one side alone is fine)")
+        raise ValidationError(f"Enter a {book}BID or {book}ASK liquidity amount above zero (one side alone is fine)")
     return cert, bid, ask
 
 
@@ -175,7 +177,10 @@ def _plan_books(
     committed: dict[int, Decimal] = {}
     previews = []
     for cert, bid, ask in books:
-        preview = _plan(db, cert, bid, ask, dynamic_spread, committed)
+        try:
+            preview = _plan(db, cert, bid, ask, dynamic_spread, committed)
+        except ValidationError as exc:  # which book's amounts it is about, as the page labels them
+            raise ValidationError(f"{cert} book: {exc.message}") from None
         for mm in preview.bid_plan.market_makers if preview.bid_plan else ():
             committed[mm.id] = committed.get(mm.id, Decimal(0)) + mm.required
         previews.append(preview)
@@ -362,15 +367,17 @@ def create_liquidity(
 Targets = Mapping[object, tuple[object, object]]
 
 
-def _parse_all_targets(targets: object) -> list[tuple[CertificateType, Decimal, Decimal]]:
-    """``{"CEA": (bid_eur, ask_eur), "EUA": (bid_eur, ask_eur)}`` → parsed, each book once, in book order."""
+def parse_liquidity_targets(targets: object) -> list[tuple[CertificateType, Decimal, Decimal]]:
+    """``{"CEA": (bid_eur, ask_eur), "EUA": (bid_eur, ask_eur)}`` → parsed, each book once, in book order; with
+    several books each refusal names its book ("CEA ASK liquidity: …"). What the Create Liquidity page checks the
+    typed amounts with before it opens a preview."""
     if not isinstance(targets, Mapping) or not targets:
         raise ValidationError('Liquidity for several books takes targets like {"CEA": (bid_eur, ask_eur), ...}')
     parsed: dict[CertificateType, tuple[CertificateType, Decimal, Decimal]] = {}
     for certificate_type, amounts in targets.items():
         if not isinstance(amounts, tuple | list) or len(amounts) != 2:
             raise ValidationError(f"The targets of {certificate_type} are a pair (BID EUR, ASK EUR), got {amounts!r}")
-        cert, bid, ask = _parse_targets(certificate_type, amounts[0], amounts[1])
+        cert, bid, ask = _parse_targets(certificate_type, amounts[0], amounts[1], named=len(targets) > 1)
         if cert in parsed:
             raise ValidationError(f"The {cert} book appears twice in the targets")
         parsed[cert] = (cert, bid, ask)
@@ -382,7 +389,7 @@ def preview_liquidity_for_all(
 ) -> list[LiquidityPreview]:
     """One preview per book of ``targets`` (read-only), in book order; ``create_liquidity_for_all`` places them
     all or none."""
-    books = _parse_all_targets(targets)
+    books = parse_liquidity_targets(targets)
     dynamic = _parse_flag(dynamic_spread, "dynamic spread")
     with unit_of_work(db):
         require_role(db, user_id, ADMIN, "preview liquidity")
@@ -400,7 +407,7 @@ def create_liquidity_for_all(
     """Liquidity on several books in one transaction, all or nothing: if any book is short, nothing is placed in
     any, and the ``InsufficientAssetsError`` lists every shortfall of every book. One operation per book (book
     order); an ``idempotency_key`` k is kept as "k:CEA", "k:EUA", and a retry returns the same operations."""
-    books = _parse_all_targets(targets)
+    books = parse_liquidity_targets(targets)
     clean_notes = parse_notes(notes, notes_max_length(db))
     key = _parse_key(idempotency_key)
     dynamic = _parse_flag(dynamic_spread, "dynamic spread")

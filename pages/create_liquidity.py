@@ -5,6 +5,7 @@ import uuid
 import streamlit as st
 
 from core.enums import OrderSide, Role
+from core.errors import CoreError
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview
 from core.liquidity_service import (
     create_liquidity,
@@ -13,12 +14,13 @@ from core.liquidity_service import (
     get_liquidity_operations,
     get_liquidity_providers,
     get_market_reference,
+    parse_liquidity_targets,
     preview_liquidity_creation,
     preview_liquidity_for_all,
     provision_market_makers,
 )
 from ui import market_data
-from ui.feedback import attempt, flash
+from ui.feedback import attempt, field_error, flash
 from ui.format import eur, price, units
 from ui.liquidity_view import (
     ACTION_LABEL,
@@ -54,6 +56,7 @@ if user.role is not Role.ADMIN:  # the menu hides the page from others; core ref
 # dialog survives the reruns its own widgets cause; the key makes a double click place the orders once.
 DIALOG_KEY = "liq_dialog"
 RESULT_KEY = "liq_result"
+REFUSED_KEY = "liq_refused"  # (the amounts as typed, why they are no targets): shown while the fields hold them
 BOTH = "Both"
 CERTS = ("CEA", "EUA")
 CASH_MARKET = next((p for p in PAGES if p.url_path == "cash-market" and user.role in p.roles), None)
@@ -64,19 +67,30 @@ def _amount(key: str) -> str:
     return st.session_state.get(key) or "0"
 
 
-def open_preview() -> None:
+def typed_books() -> dict[str, tuple[str, str]]:
+    """The targets as typed, per book shown."""
     choice = st.session_state["liq_cert"]
     if choice == BOTH:
-        books = {c: (_amount(f"liq_bid_{c}"), _amount(f"liq_ask_{c}")) for c in CERTS}
-    else:
-        books = {choice: (_amount("liq_bid"), _amount("liq_ask"))}
+        return {c: (_amount(f"liq_bid_{c}"), _amount(f"liq_ask_{c}")) for c in CERTS}
+    return {choice: (_amount("liq_bid"), _amount("liq_ask"))}
+
+
+def open_preview() -> None:
+    """The preview of what was typed, once core reads the amounts; otherwise why not, under the fields."""
+    books = typed_books()
+    st.session_state.pop(RESULT_KEY, None)
+    try:
+        parse_liquidity_targets(books)
+    except CoreError as exc:
+        st.session_state[REFUSED_KEY] = (books, exc.message)
+        return
+    st.session_state.pop(REFUSED_KEY, None)
     st.session_state[DIALOG_KEY] = {
         "books": books,
         "notes": st.session_state.get("liq_notes") or None,
         "dynamic": bool(st.session_state.get("liq_dynamic")),
         "key": uuid.uuid4().hex,
     }
-    st.session_state.pop(RESULT_KEY, None)
 
 
 def close_preview() -> None:
@@ -354,6 +368,9 @@ st.toggle(
     key="liq_dynamic",
     help="The levels' offsets times clamp(σ / σ_ref, 1, max), σ from the book's recent trades (never narrower)",
 )
+refused = st.session_state.get(REFUSED_KEY)
+if refused is not None and refused[0] == typed_books():
+    field_error(st.container(), refused[1])  # under the amounts, while they are still what was refused
 st.text_input("Notes (optional)", key="liq_notes")  # no max_chars: core refuses a longer text, saying so
 st.button("Preview", type="primary", icon=":material/preview:", key="liq_preview", on_click=open_preview)
 

@@ -62,6 +62,8 @@ def test_the_preview_of_both_books_shows_what_the_first_book_leaves_for_the_seco
         ({"CEA": ("1000", "0"), "cea": ("1000", "0")}, "appears twice"),
         ({"XYZ": ("1000", "0")}, "Unknown certificate type"),
         ({"CEA": ("0", "0")}, "above zero"),
+        ({"CEA": ("0", "1,5"), "EUA": ("0", "500")}, "^CEA ASK liquidity: use a point for decimals"),
+        ({"CEA": ("0", "0"), "EUA": ("0", "500")}, "^Enter a CEA BID or CEA ASK liquidity amount above zero"),
     ],
 )
 def test_malformed_targets_for_both_books_are_refused_and_change_nothing(db, actors, targets, message):
@@ -71,3 +73,12 @@ def test_malformed_targets_for_both_books_are_refused_and_change_nothing(db, act
         create_liquidity_for_all(db, targets, actors.admin.id)
 
     assert snapshot(db) == before
+
+
+def test_an_amount_too_small_to_plan_names_its_book_when_both_are_asked(db, actors):
+    make_providers(db, actors.admin, 1)
+    make_holders(db, actors.admin, 2, cert="CEA")
+    make_holders(db, actors.admin, 1, cert="EUA", prefix="AH EUA")
+
+    with pytest.raises(ValidationError, match=r"^CEA book: ASK liquidity of €30\.00 over 2 asset holder\(s\)"):
+        preview_liquidity_for_all(db, {"CEA": ("0", "30"), "EUA": ("0", "5000")}, user_id=actors.admin.id)

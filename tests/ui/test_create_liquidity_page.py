@@ -3,11 +3,13 @@ provisioning from the dialog, execution and its result."""
 
 from decimal import Decimal
 
+import pytest
+
 from core.enums import Role
 from core.liquidity_service import get_liquidity_operations
 from core.market_makers import get_market_makers
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
-from tests.ui.conftest import linkable, texts
+from tests.ui.conftest import field_errors, linkable, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/create_liquidity.py"
@@ -101,15 +103,43 @@ def test_after_executing_the_cash_market_opens_on_the_same_certificate(open_app,
     assert len(at.dataframe[0].value) == 3  # the three bid levels just placed
 
 
-def test_a_refused_amount_shows_the_reason_inside_the_dialog(open_app, db, actors):
+@pytest.mark.parametrize(
+    ("bid", "ask", "refusal"),
+    [
+        ("12.345", "0", "BID liquidity: EUR amounts have at most 2 decimals (cents), got 12.345"),
+        ("-100", "0", "BID liquidity must be zero or more, got -100"),
+        ("0", "1,5", "ASK liquidity: use a point for decimals, like 14.03 (a comma only groups thousands)"),
+        ("", "", "Enter a BID or ASK liquidity amount above zero (one side alone is fine)"),
+    ],
+)
+def test_an_amount_that_is_no_target_is_refused_under_the_fields_without_opening_the_preview(
+    open_app, db, actors, bid, ask, refusal
+):
     make_providers(db, actors.admin, 1)
     at = open_app(actors.admin, PAGE)
 
-    at = _preview(at, "12.345", "0")
+    at = _preview(at, bid, ask)
 
-    assert not at.exception
-    assert any("2 decimals" in t for t in texts(at.error))
+    assert not at.exception and not at.error
+    assert field_errors(at) == [refusal]
+    assert not [m for m in at.metric if m.label == "Orders"]  # no preview dialog over the fields
+    at.text_input(key="liq_bid").set_value("1000").run()
+    assert field_errors(at) == []  # gone once the amounts are not what was refused
     assert count_rows(db, "orders") == 0
+
+
+def test_with_both_books_a_refusal_names_the_book_as_its_field_is_labelled(open_app, db, actors):
+    at = open_app(actors.admin, PAGE)
+    at.segmented_control(key="liq_cert").set_value("Both").run()
+    for key, value in (("liq_bid_CEA", "0"), ("liq_ask_CEA", "1,5"), ("liq_bid_EUA", "0"), ("liq_ask_EUA", "500")):
+        at.text_input(key=key).set_value(value)
+
+    at = at.button(key="liq_preview").click().run()
+
+    assert field_errors(at) == [
+        "CEA ASK liquidity: use a point for decimals, like 14.03 (a comma only groups thousands)"
+    ]
+    assert "CEA ASK liquidity (EUR)" in [t.label for t in at.text_input]
 
 
 def test_only_admins_have_the_page_in_their_menu():
