@@ -363,14 +363,14 @@ for cert in shown:
             placeholder="e.g. 50000",
             help="EUR value of the certificates the asset holders offer; 0 for BID only.",
         )
+refused = st.session_state.get(REFUSED_KEY)
+if refused is not None and refused[0] == typed_books():
+    field_error(st.container(), refused[1])  # under the amounts, while they are still what was refused
 st.toggle(
     "Widen spreads when the market is volatile",
     key="liq_dynamic",
     help="The levels' offsets times clamp(σ / σ_ref, 1, max), σ from the book's recent trades (never narrower)",
 )
-refused = st.session_state.get(REFUSED_KEY)
-if refused is not None and refused[0] == typed_books():
-    field_error(st.container(), refused[1])  # under the amounts, while they are still what was refused
 st.text_input("Notes (optional)", key="liq_notes")  # no max_chars: core refuses a longer text, saying so
 st.button("Preview", type="primary", icon=":material/preview:", key="liq_preview", on_click=open_preview)
 
