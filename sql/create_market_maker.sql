@@ -19,8 +19,10 @@ BEGIN
     IF p_name IS NULL OR length(btrim(p_name)) NOT BETWEEN 1 AND 200 THEN
         PERFORM raise_error('CB400', 'A market maker needs a name of 1 to 200 characters');
     END IF;
-    IF EXISTS (SELECT 1 FROM market_maker_clients WHERE lower(btrim(name)) = lower(btrim(p_name))) THEN
-        PERFORM raise_error('CB409', format('A market maker named "%s" already exists', btrim(p_name)));
+    SELECT * INTO mm FROM market_maker_clients WHERE lower(btrim(name)) = lower(btrim(p_name));
+    IF FOUND THEN  -- a deactivated one is hidden from the default list: say so, or the refusal reads as a mystery
+        PERFORM raise_error('CB409', format('A market maker named "%s" already exists%s', btrim(p_name),
+            CASE WHEN mm.is_active THEN '' ELSE ' (deactivated: "Show inactive" lists it); choose another name' END));
     END IF;
     FOR v_asset IN SELECT jsonb_object_keys(coalesce(p_initial, '{}')) LOOP
         IF v_asset NOT IN ('EUR', 'CEA', 'EUA') THEN

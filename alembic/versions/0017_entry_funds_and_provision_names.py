@@ -5,7 +5,8 @@ engine's own sentence (amounts now grouped: €8,083,000.00, not €8083000.00).
 
 Provisioning new market makers numbers them after every name of the day's pattern as names are unique, whatever
 their case: "lp 2026-12-01 #4", typed by hand, used to leave #4 as the next number, and every provisioning of the
-day was refused because that name exists (provision_market_makers).
+day was refused because that name exists (provision_market_makers). A new market maker whose name a deactivated
+one holds is refused saying so, since the default list hides it (create_market_maker).
 
 Revision ID: 0017
 Revises: 0016
@@ -23,6 +24,7 @@ SQL_PINS: dict[str, str] = {
     "check_order_funds.sql": "68fd1c6bb39459e4",
     "match_order.sql": "1426e8f469d9be70",
     "provision_market_makers.sql": "32fe8ba79290b4be",
+    "create_market_maker.sql": "94b2adb52ad8f89e",
 }
 
 
@@ -33,4 +35,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     install_sql(op.get_bind(), {"match_order.sql": "1ad82612921d6649"})  # as 0012 installed it
     install_sql(op.get_bind(), {"provision_market_makers.sql": "3246d2cfbaadfbff"})  # as 0007 installed it
+    install_sql(op.get_bind(), {"create_market_maker.sql": "76f4a79575c84f4e"})  # as 0007 installed it
     op.execute("DROP FUNCTION check_order_funds(certificate_type, order_side, bigint, numeric, balances, balances)")

@@ -182,6 +182,11 @@ def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
         ("Boreal", "-1", "Initial EUR balance must be zero or more, got -1"),
         ("   ", "10", "Market maker name is required"),
         ("Atlas", "10", 'A market maker named "Atlas" already exists'),
+        (
+            "old lp",
+            "10",
+            'A market maker named "old lp" already exists (deactivated: "Show inactive" lists it); choose another name',
+        ),
     ],
 )
 def test_a_refused_creation_keeps_the_dialog_open_with_core_s_message(
