@@ -35,6 +35,13 @@ def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
     raise ValidationError(f"Unknown {what} {value!r}: expected one of {allowed}")
 
 
+def echoed(value: object, limit: int = 40) -> str:
+    """What was typed, to quote in a refusal: whole when short, else its start and how long it was (a pasted
+    100,000-digit number must not become a 100,000-character message)."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit - 10]}… ({len(text):,} characters)"
+
+
 def parse_decimal(value: object, what: str) -> Decimal:
     """A finite Decimal from Decimal, int, str or float; anything else is refused."""
     if isinstance(value, bool) or value is None:
@@ -55,9 +62,9 @@ def parse_decimal(value: object, what: str) -> Decimal:
         else:
             raise ValidationError(f"{what} must be a number, got {type(value).__name__}")
     except InvalidOperation:
-        raise ValidationError(f"{what} must be a number, got {value!r}") from None
+        raise ValidationError(f"{what} must be a number, got {echoed(value)!r}") from None
     if not number.is_finite():
-        raise ValidationError(f"{what} must be a finite number, got {value}")
+        raise ValidationError(f"{what} must be a finite number, got {echoed(value)}")
     return number
 
 
@@ -66,16 +73,18 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
     certificates in whole units; never above the configured maximum."""
     number = parse_decimal(value, what)
     if number < 0 or (number == 0 and not allow_zero):
-        raise ValidationError(f"{what} must be {'zero or more' if allow_zero else 'greater than zero'}, got {number}")
+        raise ValidationError(
+            f"{what} must be {'zero or more' if allow_zero else 'greater than zero'}, got {echoed(number)}"
+        )
     limit = get_settings().max_amount
     if number > limit:
-        raise ValidationError(f"{what} {number} is above the maximum of {limit:,} accepted in one operation")
+        raise ValidationError(f"{what} {echoed(number)} is above the maximum of {limit:,} accepted in one operation")
     if asset is AssetType.EUR:
         if number != number.quantize(EUR_QUANTUM):
-            raise ValidationError(f"{what}: EUR amounts have at most 2 decimals (cents), got {number}")
+            raise ValidationError(f"{what}: EUR amounts have at most 2 decimals (cents), got {echoed(number)}")
         return number.quantize(EUR_QUANTUM)
     if number != number.to_integral_value():
-        raise ValidationError(f"{what}: {asset} certificates are whole units, got {number}")
+        raise ValidationError(f"{what}: {asset} certificates are whole units, got {echoed(number)}")
     return number.quantize(Decimal(1))
 
 

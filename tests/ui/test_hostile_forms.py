@@ -5,7 +5,7 @@ import pytest
 
 from core.market_makers import create_market_maker
 from tests.helpers import PASSWORD, snapshot
-from tests.ui.conftest import linkable, texts
+from tests.ui.conftest import field_errors, linkable, texts
 
 SQL_ISH = "1; DROP TABLE users; --"
 HUGE = "9" * 100_000
@@ -20,7 +20,8 @@ def _label(value: str) -> str:
 
 def assert_refused_on_the_page(at, db, before) -> None:
     assert not at.exception, at.exception
-    assert [t for t in texts(at.error) if t.strip()], "the page should say why it refused"
+    said = [t for t in [*texts(at.error), *field_errors(at)] if t.strip()]  # in an error box or under its field
+    assert said, "the page should say why it refused"
     assert snapshot(db) == before
 
 

@@ -103,3 +103,18 @@ def test_a_decimal_comma_is_refused_rather_than_read_as_a_thousands_separator(ty
 @pytest.mark.parametrize(("typed", "value"), [("1,250", Decimal("1250")), ("1,250,000.50", Decimal("1250000.50"))])
 def test_commas_grouping_thousands_are_read_as_such(typed, value):
     assert parse_eur(typed, "Amount") == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("9" * 100_000, "Amount 999999999999999999999999999999… (100,000 characters) is above the maximum"),
+        ("x" * 5_000, "Amount must be a number, got 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (5,000 characters)'"),
+        ("abc", "Amount must be a number, got 'abc'"),  # short: quoted whole
+    ],
+)
+def test_a_refusal_quotes_a_long_paste_by_its_start_and_its_length(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        parse_eur(typed)
+
+    assert refused.value.message.startswith(message) and len(refused.value.message) < 200
