@@ -5,9 +5,11 @@ from decimal import Decimal
 
 # Markdown and Streamlit directives (:red[...], :material/x:, $math$) that typed text must not trigger.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
-# GFM autolinks (http://…, www.…, a@b.c) ignore escapes: an invisible zero-width space breaks each one where the
-# link would start, so a typed "http://evil" reads as typed and links nowhere
-_AUTOLINK_START = re.compile(r"(?<=:)|(?<=\bwww)(?=\\?\.)|(?<=@)", re.IGNORECASE)
+# GFM autolinks (http://…, www.…, a@b.c) and Streamlit's directives (:red[…], :material/x:) ignore escapes: an
+# invisible zero-width space breaks each one where it would start, so a typed "http://evil" reads as typed and links
+# nowhere. Only a colon that something follows at once can start one: "Amount: …" keeps no invisible character, to
+# be copied along with the message (checked in Chromium: no link, icon or colour either way)
+_AUTOLINK_START = re.compile(r"(?<=:)(?=\S)|(?<=\bwww)(?=\\?\.)|(?<=@)", re.IGNORECASE)
 ZERO_WIDTH_SPACE = "\u200b"
 
 

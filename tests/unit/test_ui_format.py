@@ -25,7 +25,8 @@ ZW = "\u200b"  # the invisible break md_escape puts where an autolink would star
     [
         ("Atlas Liquidity", "Atlas Liquidity"),
         ("*Bold* _it_", r"\*Bold\* \_it\_"),
-        (":red[alert] :material/home:", rf"\:{ZW}red\[alert\] \:{ZW}material/home\:{ZW}"),
+        (":red[alert] :material/home:", rf"\:{ZW}red\[alert\] \:{ZW}material/home\:"),
+        ("Amount: EUR amounts", r"Amount\: EUR amounts"),  # nothing starts at a colon before a space: no break
         ("[x](http://e.vil) $x$ a\\b", rf"\[x\]\(http\:{ZW}//e\.vil\) \$x\$ a\\b"),
         ("www.example.invalid", rf"www{ZW}\.example\.invalid"),
         ("ceo@example.invalid", rf"ceo@{ZW}example\.invalid"),
