@@ -12,6 +12,7 @@ from core.enums import CertificateType, OrderSide
 from core.errors import CoreError, DatabaseUnavailable
 from core.validation import parse_decimal, parse_eur, parse_period
 from ui import quality_data as data
+from ui.feedback import field_error
 from ui.format import md_escape
 from ui.operations_view import csv_bytes, for_display
 from ui.quality_view import (
@@ -45,7 +46,7 @@ def whole_eur(value: Decimal | None) -> str:
 
 
 def stop_with(message: str) -> None:
-    st.error(message, icon=":material/error:")
+    st.error(md_escape(message), icon=":material/error:")  # it may quote what was typed: text, never markup
     st.stop()
 
 
@@ -146,7 +147,7 @@ def slippage_calculator(cert: CertificateType) -> None:
         try:
             amounts.append(parse_eur(typed, "Your amount"))
         except CoreError as exc:
-            st.error(exc.message, icon=":material/error:")
+            field_error(st.container(), exc.message)  # under the field; the fixed sizes still show
     results = [data.live_slippage(cert, order_side, amount, user.id) for amount in amounts]
     st.dataframe(
         for_display(slippage_frame(results), ["Amount (€)", "Filled (€)", "Average price (€)", "Slippage (bps)"]),
@@ -188,7 +189,7 @@ def obligations() -> tuple[Decimal, Decimal, Decimal] | None:
     try:
         minimum = parse_eur(quote, "The minimum quote")
     except CoreError as exc:
-        st.error(exc.message, icon=":material/error:")
+        field_error(st.container(), exc.message)
         return None
     return band or settings.scorecard_max_spread_pct, minimum, parse_decimal(presence, "The required presence")
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from core.enums import Role
 from core.market_quality import take_snapshot
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote
-from tests.ui.conftest import linkable, texts
+from tests.ui.conftest import field_errors, linkable, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/market_quality.py"
@@ -106,8 +106,23 @@ def test_a_careless_amount_is_refused_next_to_the_field_and_the_fixed_sizes_stil
     at.text_input(key="mq_amount").input("ten grand").run()
 
     assert not at.exception
-    assert any("Your amount must be a number, got 'ten grand'" in e for e in texts(at.error))
+    assert field_errors(at) == ["Your amount must be a number, got 'ten grand'"]
     assert len(frame(at, "mq_slippage")) == 2
+
+
+def test_typed_text_quoted_in_a_refusal_is_shown_as_text_never_as_markup(open_app, db, actors):
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="mq_amount").input("[x](http://e.vil) **bold** :red[R]").run()
+    at.text_input(key="mq_min_quote").input("[x](http://evil.example)").run()
+
+    refusals = [str(c.value) for c in at.caption if str(c.value).startswith(":red[")]
+    assert field_errors(at) == [
+        "Your amount must be a number, got '[x](http://e.vil) **bold** :red[R]'",
+        "The minimum quote must be a number, got '[x](http://evil.example)'",
+    ]
+    assert len(refusals) == 2 and not [r for r in refusals if linkable(r)]
+    assert not [r for r in refusals if "**bold**" in r]  # escaped: \*\*bold\*\*
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_with_both_ends_named(open_app, actors):
@@ -130,7 +145,7 @@ def test_a_minimum_quote_that_is_not_an_amount_is_refused_and_no_scorecard_is_sh
 
     at.text_input(key="mq_min_quote").input("-5").run()
 
-    assert any("The minimum quote must be greater than zero, got -5" in e for e in texts(at.error))
+    assert field_errors(at) == ["The minimum quote must be greater than zero, got -5"]
     assert len(at.dataframe) == 1  # the slippage table only
 
 
