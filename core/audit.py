@@ -12,11 +12,27 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy.orm import Session
 
 from core.auth import READERS, row_sets_as, rows_as
+from core.errors import ValidationError
 from core.filters import check_date_range, day_bounds, parse_filters
 from core.models import Record
 
 COUNT_CAP = 10_000
 EXPORT_LIMIT = COUNT_CAP
+TICKET_ID_MAX_LENGTH = 30  # TKT-2026-000123 is 15: room for years of numbers
+
+
+def ticket_search(typed: str | None) -> str | None:
+    """A ticket id, or part of one, as typed: trimmed, None when blank. Refused, naming what no ticket id has, when
+    it is not letters, digits and '-' or is longer than any (the Operations page checks its fields with this as
+    they are typed)."""
+    value = (typed or "").strip()
+    foreign = [c for i, c in enumerate(value) if not (c.isalnum() or c == "-") and c not in value[:i]]
+    if foreign:
+        named = ", ".join("a space" if c.isspace() else repr(c) for c in foreign)
+        raise ValidationError(f"A ticket id has only letters, digits and '-', not {named}")
+    if len(value) > TICKET_ID_MAX_LENGTH:
+        raise ValidationError(f"A ticket id is at most {TICKET_ID_MAX_LENGTH} characters, got {len(value):,}")
+    return value or None
 
 
 class TicketFilters(BaseModel):
@@ -30,15 +46,25 @@ class TicketFilters(BaseModel):
     entity_id: int | None = Field(default=None, gt=0)
     date_from: date | None = None
     date_to: date | None = None
-    ticket_id: str | None = Field(default=None, max_length=30)
+    ticket_id: str | None = Field(default=None, max_length=TICKET_ID_MAX_LENGTH)
     page: int = Field(default=1, ge=1)
     page_size: int = Field(default=50, ge=1, le=500)
 
-    @field_validator("action", "entity_type", "ticket_id", mode="before")
+    @field_validator("action", "entity_type", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str):
             return value.strip() or None
+        return value
+
+    @field_validator("ticket_id", mode="before")
+    @classmethod
+    def _clean_ticket(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return ticket_search(value)
+            except ValidationError as exc:
+                raise ValueError(exc.message) from None
         return value
 
     @model_validator(mode="after")

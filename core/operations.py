@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from core.audit import TicketLog
+from core.audit import TICKET_ID_MAX_LENGTH, TicketLog, ticket_search
 from core.auth import READERS, row_sets_as, rows_as
 from core.enums import CertificateType, OrderSide, OrderStatus
 from core.errors import NotFound, ValidationError
@@ -43,17 +43,6 @@ class OperationSort(StrEnum):
     FILL_RATIO = "fill_ratio"
 
 
-def ticket_search(typed: str | None) -> str | None:
-    """A ticket search as typed: trimmed, None when blank. Refused, naming what no ticket id has, when it is not
-    letters, digits and '-' (the Operations page checks the field with this as it is typed)."""
-    value = (typed or "").strip()
-    foreign = [c for i, c in enumerate(value) if not (c.isalnum() or c == "-") and c not in value[:i]]
-    if foreign:
-        named = ", ".join("a space" if c.isspace() else repr(c) for c in foreign)
-        raise ValidationError(f"A ticket id has only letters, digits and '-', not {named}")
-    return value or None
-
-
 class OperationFilters(BaseModel):
     """What the operations table, its charts and its CSV show. Dates are inclusive UTC calendar days."""
 
@@ -63,7 +52,7 @@ class OperationFilters(BaseModel):
     date_from: date | None = None
     date_to: date | None = None
     created_by: int | None = Field(default=None, gt=0)
-    ticket_search: str | None = Field(default=None, max_length=30)
+    ticket_search: str | None = Field(default=None, max_length=TICKET_ID_MAX_LENGTH)
     sort: OperationSort = OperationSort.CREATED_AT
     descending: bool = True
     page: int = Field(default=1, ge=1, le=100_000)

@@ -10,12 +10,13 @@ from typing import TypeVar
 import streamlit as st
 from pydantic import BaseModel
 
-from core.audit import COUNT_CAP, TicketFilters
+from core.audit import COUNT_CAP, TicketFilters, ticket_search
 from core.enums import Role
 from core.errors import CoreError
 from core.filters import parse_filters
 from core.liquidity_service import withdraw_liquidity
-from core.operations import OperationFilters, OperationSort, OperationSummary, ticket_search
+from core.operations import OperationFilters, OperationSort, OperationSummary
+from core.validation import parse_id
 from ui import labels
 from ui import operations_data as data
 from ui.feedback import field_error
@@ -108,6 +109,18 @@ def withdraw(operation_id: int, ticket_id: str) -> None:
     )
 
 
+def ticket_field(placeholder: str, key: str) -> str | None:
+    """The Ticket id field, the last of its filters' row, read by core: what no ticket id can be is refused under
+    it, and the page stops there (a search that can match nothing gets no table)."""
+    box = st.container(gap=None)
+    typed = box.text_input("Ticket id", placeholder=placeholder, key=key)
+    try:
+        return ticket_search(typed)
+    except CoreError as exc:
+        field_error(box, exc.message)
+        st.stop()
+
+
 def operation_filters() -> dict[str, object]:
     with st.container(border=True, horizontal=True, vertical_alignment="top", key="ops_filters"):
         cert = st.segmented_control("Certificate", ["All", "CEA", "EUA"], default="All", key="ops_cert")
@@ -117,15 +130,7 @@ def operation_filters() -> dict[str, object]:
         creator = st.selectbox(
             "Created by", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="ops_creator"
         )
-        box = st.container(gap=None)  # the field, and under it why what was typed is no ticket id
-        typed = box.text_input("Ticket id", placeholder="TKT-2026-000123 or part of it", key="ops_ticket")
-        try:
-            ticket = ticket_search(typed)
-        except CoreError as exc:
-            field_error(box, exc.message)
-            ticket = None
-    if typed and ticket is None:
-        st.stop()  # no table for a search that can match nothing: the reason is under the field
+        ticket = ticket_field("TKT-2026-000123 or part of it", "ops_ticket")
     return {
         "certificate_type": None if cert in (None, "All") else cert,
         "date_from": date_from,
@@ -290,7 +295,7 @@ def charts_view(base: dict[str, object]) -> None:
 def audit_view() -> None:
     actions, object_types, actors = data.audit_options(version, user.id)
     names = {a.id: a.username for a in actors}
-    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="audit_filters"):
+    with st.container(border=True, horizontal=True, vertical_alignment="top", key="audit_filters"):
         action = st.selectbox(
             "Action", [None, *actions], format_func=lambda a: labels.action(a) or "Any", key="audit_action"
         )
@@ -303,9 +308,19 @@ def audit_view() -> None:
             format_func=lambda t: "Any" if t is None else labels.humanize(t),
             key="audit_object_type",
         )
-        object_id = st.number_input("Object id", min_value=1, value=None, step=1, key="audit_object_id")
+        # typed text read by core: a number input out of range kept filtering by its last valid value, unsaid
+        object_box = st.container(gap=None)
+        typed_id = object_box.text_input("Object id", placeholder="e.g. 42", key="audit_object_id")
+        object_id, object_refused = None, False
+        try:
+            object_id = parse_id(typed_id, "Object id") if typed_id.strip() else None
+        except CoreError as exc:
+            field_error(object_box, exc.message)
+            object_refused = True
         date_from, date_to = date_range("audit_dates")
-        ticket = st.text_input("Ticket id", placeholder="TKT-2026-000123", key="audit_ticket")
+        ticket = ticket_field("TKT-2026-000123", "audit_ticket")
+    if object_refused:
+        st.stop()  # no table filtered by anything but what the field shows
     base = {
         "action": action,
         "actor_id": actor,

@@ -190,6 +190,31 @@ def test_filters_that_match_no_ticket_say_so_instead_of_an_empty_grid(open_app, 
     assert not at.dataframe
 
 
+@pytest.mark.parametrize(
+    ("view", "key", "typed", "refusal"),
+    [
+        ("Operations", "ops_ticket", "x" * 31, "A ticket id is at most 30 characters, got 31"),
+        ("Audit log", "audit_ticket", "x" * 200, "A ticket id is at most 30 characters, got 200"),
+        ("Audit log", "audit_ticket", "TKT 1", "A ticket id has only letters, digits and '-', not a space"),
+        ("Audit log", "audit_object_id", "1.5", "Object id must be a positive integer id, got '1.5'"),
+        ("Audit log", "audit_object_id", "99999999999999999999", "Object id must be a positive integer id, got "
+                                                               "'99999999999999999999'"),
+        ("Audit log", "audit_object_id", "0", "Object id must be a positive integer id, got '0'"),
+    ],
+)  # fmt: skip
+def test_a_filter_field_that_core_refuses_says_why_under_it_and_shows_no_table(
+    open_app, actors, operations, view, key, typed, refusal
+):
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="ops_view").set_value(view).run()
+
+    at.text_input(key=key).set_value(typed).run()
+
+    assert not at.exception and not at.error
+    assert field_errors(at) == [refusal]
+    assert not at.dataframe  # never a table filtered by something other than what the field shows
+
+
 @pytest.mark.parametrize("view", ["Operations", "Audit log"])
 def test_a_reversed_date_range_is_refused_with_a_message_and_shows_nothing(open_app, actors, operations, view):
     at = open_app(actors.analyst, PAGE)

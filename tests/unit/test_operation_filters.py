@@ -4,11 +4,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from core.audit import TicketFilters
+from core.audit import TicketFilters, ticket_search
 from core.enums import CertificateType
 from core.errors import ValidationError
 from core.filters import day_bounds, parse_filters
-from core.operations import OperationFilters, OperationSort, ticket_search
+from core.operations import OperationFilters, OperationSort
 
 
 def test_defaults_are_the_newest_fifty_of_everything():
