@@ -28,6 +28,7 @@ from ui.order_book import (
     book_height,
     deepest,
     default_price,
+    picked_price,
 )
 from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
 from ui.order_entry import PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, read_entry
@@ -149,9 +150,8 @@ if st.session_state.get(PENDING_KEY) is not None:
 def pick_price(key: str, prices: tuple[str, ...]) -> None:
     """A price clicked in the book goes into the entry; the selection is cleared at once, so clicking the same
     price again (after typing another one) applies it again."""
-    cells = st.session_state[key].selection.cells
-    if cells:
-        st.session_state[PICK_KEY] = prices[cells[0][0]]
+    if (picked := picked_price(st.session_state[key].selection.cells, prices)) is not None:
+        st.session_state[PICK_KEY] = picked
     st.session_state[key] = NO_SELECTION
 
 

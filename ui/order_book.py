@@ -90,6 +90,13 @@ def book_height(book: OrderBook) -> int | str:
     return BOOK_HEIGHT if rows * ROW_HEIGHT + 4 > BOOK_HEIGHT else "content"
 
 
+def picked_price(cells: list[tuple[int, str]], prices: tuple[str, ...]) -> str | None:
+    """The price a click in one side of the book picks: only a cell of its price column counts. Sorting the grid by
+    a header reports a selected cell of its leftmost column, which on the bid side is "orders": read as a pick, it
+    replaced a typed price with whatever row the sort put first."""
+    return next((prices[row] for row, column in cells if column == "price"), None)
+
+
 def deepest(book: OrderBook) -> int:
     return max([lv.cumulative for lv in (*book.bids[-1:], *book.asks[-1:])], default=0)
 

@@ -13,7 +13,7 @@ from core.order_entry import MarketOrderEstimate, PriceCollar
 from core.orders import Order
 from ui.charts import depth_figure
 from ui.format import price
-from ui.order_book import book_frame, book_height, deepest, default_price, describe_order
+from ui.order_book import book_frame, book_height, deepest, default_price, describe_order, picked_price
 from ui.order_entry import Ticket
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
@@ -152,3 +152,12 @@ def test_the_limit_price_band_is_five_percent_unless_configured(monkeypatch):
     monkeypatch.setenv("CARBON_LIMIT_PRICE_BAND_PCT", "10")
 
     assert Settings().limit_price_band_pct == Decimal("10")
+
+
+def test_only_a_cell_of_the_price_column_picks_a_price_from_the_book():
+    prices = ("80.83", "80.67", "80.59")
+
+    assert picked_price([(1, "price")], prices) == "80.67"
+    assert picked_price([(2, "orders")], prices) is None  # what sorting the bids by a header reports
+    assert picked_price([(0, "quantity")], prices) is None
+    assert picked_price([], prices) is None
