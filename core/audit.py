@@ -4,8 +4,10 @@ Counting a million tickets exactly would cost more than showing them, so totals 
 ``COUNT_CAP`` and paging stops there; narrower filters reach anything older.
 """
 
+import json
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -93,6 +95,14 @@ FILTER_ARGS = (
 )
 
 
+# a ticket's columns with its before/after as JSON text: psycopg would load their numbers as floats (250000.0), and
+# an audit trail shows amounts exactly as they were recorded (TicketLog reads them as Decimals)
+TICKET_COLUMNS = (
+    "id, ticket_id, action, actor_id, actor_username, entity_type, entity_id, "
+    "before_state::text AS before_state, after_state::text AS after_state, created_at"
+)
+
+
 class TicketLog(Record):
     id: int
     ticket_id: str
@@ -104,6 +114,11 @@ class TicketLog(Record):
     before_state: Any
     after_state: Any
     created_at: datetime
+
+    @field_validator("before_state", "after_state", mode="before")
+    @classmethod
+    def _exact_json(cls, value: object) -> object:
+        return json.loads(value, parse_float=Decimal) if isinstance(value, str) else value
 
 
 class TicketPage(Record):
@@ -143,7 +158,7 @@ def list_tickets(
         READERS,
         AUDIT_ACTION,
         (
-            f"SELECT * FROM search_ticket_logs({FILTER_ARGS}, :lim, :off)",
+            f"SELECT {TICKET_COLUMNS} FROM search_ticket_logs({FILTER_ARGS}, :lim, :off)",
             {**params, "lim": f.page_size, "off": (f.page - 1) * f.page_size},
         ),
         (f"SELECT count_ticket_logs({FILTER_ARGS}, :cap) AS total", {**params, "cap": COUNT_CAP}),
@@ -163,7 +178,7 @@ def export_tickets(
 ) -> list[TicketLog]:
     """The newest ``EXPORT_LIMIT`` matching tickets (paging ignored), for the CSV download."""
     f = _filters(filters)
-    sql = f"SELECT * FROM search_ticket_logs({FILTER_ARGS}, :lim, 0)"
+    sql = f"SELECT {TICKET_COLUMNS} FROM search_ticket_logs({FILTER_ARGS}, :lim, 0)"
     rows = rows_as(db, user_id, READERS, AUDIT_ACTION, sql, {**f.sql_params(), "lim": EXPORT_LIMIT})
     return [TicketLog.model_validate(r) for r in rows]
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from core.audit import TICKET_ID_MAX_LENGTH, TicketLog, ticket_search
+from core.audit import TICKET_COLUMNS, TICKET_ID_MAX_LENGTH, TicketLog, ticket_search
 from core.auth import READERS, row_sets_as, rows_as
 from core.enums import CertificateType, OrderSide, OrderStatus
 from core.errors import NotFound, ValidationError
@@ -255,7 +255,7 @@ def get_operation_detail(db: Session, operation_id: int, *, user_id: int) -> Ope
             "ORDER BY side, liquidity_level, market_maker_name, id",
             {"id": op_id},
         ),
-        ("SELECT * FROM operation_tickets(:id)", {"id": op_id}),
+        (f"SELECT {TICKET_COLUMNS} FROM operation_tickets(:id)", {"id": op_id}),
     )
     if not summaries:
         raise NotFound(f"Liquidity operation {op_id} does not exist")

@@ -1,6 +1,7 @@
 """Audit trail reads: ticket_logs filtered by action, actor, object and time, newest first, counted up to a cap."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -44,6 +45,16 @@ def test_tickets_are_listed_newest_first_with_the_actor_and_both_states(db, acto
         history.id,
     )
     assert (deactivation.before_state, deactivation.after_state) == ({"is_active": True}, {"is_active": False})
+
+
+def test_amounts_in_a_tickets_states_are_read_exactly_as_recorded_never_as_floats(db, actors, history):
+    (deposit,) = list_tickets(db, {"action": "FUND_ACCOUNT"}, user_id=actors.admin.id).rows
+    (exported,) = [t for t in export_tickets(db, user_id=actors.admin.id) if t.action == "FUND_ACCOUNT"]
+
+    amounts = [v for v in deposit.after_state.values() if not isinstance(v, str | bool | None)]
+    assert amounts and all(isinstance(v, Decimal) for v in amounts), deposit.after_state
+    assert Decimal("50.00") in amounts and str(Decimal("50.00")) == "50.00"
+    assert exported.after_state == deposit.after_state
 
 
 def test_filters_by_action_actor_and_object(db, actors, history):

@@ -168,6 +168,25 @@ def test_a_ticket_row_names_its_actor_object_and_both_states_as_json():
     assert object_label("liquidity_operation", None) == "Liquidity operation"
 
 
+def test_a_tickets_amounts_read_exactly_as_recorded_in_its_change_and_its_json():
+    ticket = TicketLog.model_validate(
+        {
+            "id": 2, "ticket_id": "TKT-2026-000002", "action": "FUND_MARKET_MAKER", "actor_id": 1,
+            "actor_username": "admin", "entity_type": "market_maker", "entity_id": 4,
+            # as the audit reads it: JSON text, so that no amount passes through a float
+            "before_state": '{"asset": "EUR", "available": 0.00}',
+            "after_state": '{"asset": "EUR", "available": 250000.00, "deposited": 250000.00, "levels": [1.50, null]}',
+            "created_at": NOW,
+        }
+    )  # fmt: skip
+
+    row = tickets_frame([ticket]).iloc[0]
+
+    assert ticket.after_state["available"] == Decimal("250000.00")
+    assert row["Change"] == "available: 0.00 → 250000.00; deposited = 250000.00; levels = [1.50, null]"
+    assert row["After"] == '{"asset": "EUR", "available": 250000.00, "deposited": 250000.00, "levels": [1.50, null]}'
+
+
 def test_an_operation_is_labelled_by_ticket_certificate_and_time():
     assert operation_label(summary()) == "TKT-2026-000007 · CEA · 2026-03-04 05:06"
 
