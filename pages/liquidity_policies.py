@@ -215,6 +215,7 @@ def runs_section() -> None:
     st.dataframe(
         runs_frame(runs),
         column_config=runs_column_config(),
+        placeholder="—",  # a skipped run has no reference price: a dash, as everywhere, not "None"
         hide_index=True,
         key="pol_runs",
         alt="Liquidity policy runs, newest first",

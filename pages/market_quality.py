@@ -158,6 +158,7 @@ def slippage_calculator(cert: CertificateType) -> None:
             "Average price (€)": st.column_config.NumberColumn(format="€%.4f"),
             "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
         },
+        placeholder="—",  # no average or slippage where nothing fills: a dash, as everywhere, not "None"
         key="mq_slippage",
         alt=f"Slippage of market {side.lower()} orders of fixed EUR amounts on the live {cert} book",
     )

@@ -100,6 +100,15 @@ def test_the_slippage_calculator_shows_ten_and_a_hundred_thousand_and_a_typed_am
     assert list(table["Book absorbs it"]) == ["yes", "yes", "no: the book is too thin"]
 
 
+def test_a_slippage_the_book_cannot_give_shows_a_dash_not_none(open_app, db, actors):
+    at = open_app(actors.analyst, PAGE)  # an empty book: nothing fills, no average, no slippage
+
+    (grid,) = [d for d in at.dataframe if "Slippage (bps)" in d.value.columns]
+
+    assert grid.value["Slippage (bps)"].isna().all()
+    assert grid.proto.placeholder == "—"
+
+
 def test_a_careless_amount_is_refused_next_to_the_field_and_the_fixed_sizes_still_show(open_app, db, actors):
     at = open_app(actors.analyst, PAGE)
 
