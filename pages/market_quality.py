@@ -13,7 +13,7 @@ from core.errors import CoreError, DatabaseUnavailable
 from core.validation import parse_decimal, parse_eur, parse_period
 from ui import quality_data as data
 from ui.feedback import field_error
-from ui.format import md_escape
+from ui.format import counted, md_escape
 from ui.operations_view import csv_bytes, for_display
 from ui.quality_view import (
     PERIODS,
@@ -97,8 +97,8 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
         charts(cert, start, end)
     else:  # spread and depth exist only where there are a bid and an ask: their charts would be empty frames
         st.info(
-            f"The {cert} book was never two-sided in this period: none of its {summary.snapshots:,} snapshots had "
-            "both a bid and an ask, so there is no spread or depth to chart.",
+            f"The {cert} book was never two-sided in this period ({counted(summary.snapshots, 'snapshot')}, none "
+            "with both a bid and an ask), so there is no spread or depth to chart.",
             icon=":material/info:",
         )
     st.download_button(

@@ -54,8 +54,8 @@ def test_a_book_never_two_sided_in_the_period_says_so_instead_of_drawing_empty_c
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Snapshots"], metrics["Two-sided"], metrics["Mean spread"]) == ("2", "0.0 %", "—")
     assert [i.value for i in at.info] == [
-        "The EUA book was never two-sided in this period: none of its 2 snapshots had both a bid and an ask, "
-        "so there is no spread or depth to chart."
+        "The EUA book was never two-sided in this period (2 snapshots, none with both a bid and an ask), so there is "
+        "no spread or depth to chart."
     ]
     assert not at.get("plotly_chart")
     assert len(at.get("download_button")) == 2  # the snapshots are still there to download, and the scorecard
