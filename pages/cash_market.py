@@ -103,21 +103,6 @@ stats_header(cert)
 
 
 ENTRY_WIDTHS = [1.2, 1.4, 1.3, 1.2, 3.9]
-
-
-@live_fragment(REFRESH)
-def available_line(certificate: CertificateType, market_maker_id: int | None) -> None:
-    """What the account has available and locked, refreshed with the book: an order placed or cancelled in another
-    window shows here within seconds, not only once a field of this entry changes."""
-    with db_session() as db:
-        balances = get_trading_account(db, user.id, market_maker_id=market_maker_id).balances
-    eur_bal, cert_bal = balances[AssetType.EUR], balances[AssetType(certificate.value)]
-    st.markdown(
-        f"Available **{eur(eur_bal.available)}** · **{units(cert_bal.available)} {certificate}**  \n"
-        f":gray[Locked in orders {eur(eur_bal.locked)} · {units(cert_bal.locked)} {certificate}]"
-    )
-
-
 with st.container(key=ENTRY_KEY, border=True):
     if account is None:
         st.caption("No account to trade for.")
@@ -146,8 +131,11 @@ with st.container(key=ENTRY_KEY, border=True):
         clicked = cols[4].button(label, type="primary", width="stretch", key=SUBMIT_KEY, disabled=entry.ticket is None)
 
         under = st.columns([ENTRY_WIDTHS[0] + ENTRY_WIDTHS[1], *ENTRY_WIDTHS[2:]])
-        with under[0]:
-            available_line(cert, mm_id)
+        eur_bal, cert_bal = account.balances[AssetType.EUR], account.balances[AssetType(cert.value)]
+        under[0].markdown(
+            f"Available **{eur(eur_bal.available)}** · **{units(cert_bal.available)} {cert}**  \n"
+            f":gray[Locked in orders {eur(eur_bal.locked)} · {units(cert_bal.locked)} {cert}]"
+        )
         field_error(under[1], None if is_market else entry.price_error)
         field_error(under[2], entry.quantity_error)
         field_error(under[3], entry.order_error)

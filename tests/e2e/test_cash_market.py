@@ -154,15 +154,3 @@ def test_bad_input_in_the_order_entry_is_refused_next_to_its_field_and_sends_not
     assert {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES} == before
     expect(page.get_by_text(f"Trading for {HOSTILE}", exact=True)).to_be_visible()  # the name as typed
     expect(page.locator("a[href*='example.invalid']")).to_have_count(0)  # and never a link
-
-
-def test_the_entrys_available_line_follows_an_order_placed_in_another_window(db, actors, app_server, page):
-    fund_trader(db, actors, eur="10000.00")
-    sign_in(page, app_server, actors.trader.username, PASSWORD)
-    entry = page.locator(ENTRY)
-    expect(entry.get_by_text("Available €10,000.00")).to_be_visible()
-
-    place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 10, "80.00")  # another window, nothing touched here
-
-    expect(entry.get_by_text("Available €9,200.00")).to_be_visible()  # within a refresh of the book (3 s)
-    expect(entry.get_by_text("Locked in orders €800.00")).to_be_visible()
