@@ -26,6 +26,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
 
+@pytest.hookimpl(trylast=True)  # after tests/conftest.py's hook has marked the browser tests e2e
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A browser test that fails is run once more (pytest-rerunfailures; the summary lists it as rerun, R). Under
     the full suite's load, Streamlit can drop an interaction that lands while a part of the page reruns on its
