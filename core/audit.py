@@ -8,9 +8,9 @@ import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
 from core.auth import READERS, row_sets_as, rows_as
@@ -37,6 +37,20 @@ def ticket_search(typed: str | None) -> str | None:
     return value or None
 
 
+def _typed_ticket(value: object) -> object:
+    """``ticket_search`` for a filter model's field: its refusal as the ValueError pydantic reports."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return ticket_search(value)
+    except ValidationError as exc:
+        raise ValueError(exc.message) from None
+
+
+# the ticket id (or part of one) a filter model takes: read by ticket_search, whichever model holds it
+TicketSearch = Annotated[Annotated[str, Field(max_length=TICKET_ID_MAX_LENGTH)] | None, BeforeValidator(_typed_ticket)]
+
+
 class TicketFilters(BaseModel):
     """Which tickets to show. ``entity_type``/``entity_id`` name the object a ticket is about."""
 
@@ -48,7 +62,7 @@ class TicketFilters(BaseModel):
     entity_id: int | None = Field(default=None, gt=0)
     date_from: date | None = None
     date_to: date | None = None
-    ticket_id: str | None = Field(default=None, max_length=TICKET_ID_MAX_LENGTH)
+    ticket_id: TicketSearch = None
     page: int = Field(default=1, ge=1)
     page_size: int = Field(default=50, ge=1, le=500)
 
@@ -57,16 +71,6 @@ class TicketFilters(BaseModel):
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str):
             return value.strip() or None
-        return value
-
-    @field_validator("ticket_id", mode="before")
-    @classmethod
-    def _clean_ticket(cls, value: object) -> object:
-        if isinstance(value, str):
-            try:
-                return ticket_search(value)
-            except ValidationError as exc:
-                raise ValueError(exc.message) from None
         return value
 
     @model_validator(mode="after")

@@ -14,10 +14,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from core.audit import TICKET_COLUMNS, TICKET_ID_MAX_LENGTH, TicketLog, ticket_search
+from core.audit import TICKET_COLUMNS, TicketLog, TicketSearch
 from core.auth import READERS, row_sets_as, rows_as
 from core.enums import CertificateType, OrderSide, OrderStatus
-from core.errors import NotFound, ValidationError
+from core.errors import NotFound
 from core.filters import check_date_range, parse_filters
 from core.models import Record
 from core.sqlcall import fetch_one
@@ -52,7 +52,7 @@ class OperationFilters(BaseModel):
     date_from: date | None = None
     date_to: date | None = None
     created_by: int | None = Field(default=None, gt=0)
-    ticket_search: str | None = Field(default=None, max_length=TICKET_ID_MAX_LENGTH)
+    ticket_search: TicketSearch = None
     sort: OperationSort = OperationSort.CREATED_AT
     descending: bool = True
     page: int = Field(default=1, ge=1, le=100_000)
@@ -69,16 +69,6 @@ class OperationFilters(BaseModel):
                 allowed = ", ".join(m.value for m in enum_cls)
                 raise ValueError(f"unknown value {value!r}: expected one of {allowed}") from None
         return None if value == "" else value
-
-    @field_validator("ticket_search", mode="before")
-    @classmethod
-    def _clean_ticket(cls, value: object) -> object:
-        if isinstance(value, str):
-            try:
-                return ticket_search(value)
-            except ValidationError as exc:
-                raise ValueError(exc.message) from None
-        return value
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "OperationFilters":

@@ -178,7 +178,7 @@ def check_order_funds(
                 "SELECT check_order_funds(:c, CAST(:s AS order_side), :q, :p, e, k) FROM balances e, balances k "
                 "WHERE e.id = balance_id_for(:mm, :e, 'EUR') AND k.id = balance_id_for(:mm, :e, CAST(:a AS asset_type))"
             ),
-            {
+            {  # :a is :c again: one parameter cannot be typed both certificate_type and asset_type
                 "c": cert.value,
                 "a": cert.value,
                 "s": order_side.value,

@@ -46,8 +46,13 @@ def due_policies(db: Session) -> list[CertificateType]:
             return []
         now = db.execute(text("SELECT clock_timestamp()")).scalar_one()
         last = _last_runs(db)
-        due = [(p, next_due_at(p, last[p.id].created_at if p.id in last else None)) for p in policies_now(db)]
-        return [p.certificate_type for p, at in due if p.enabled and at is not None and at <= now]
+        return [
+            p.certificate_type
+            for p in policies_now(db)
+            if p.enabled
+            and (due := next_due_at(p, last[p.id].created_at if p.id in last else None)) is not None
+            and due <= now
+        ]
 
 
 def run_due_policy(db: Session, certificate_type: object, only_if_due: bool = True) -> PolicyRun | None:

@@ -129,7 +129,7 @@ def _short(value: Any) -> str:
     if isinstance(value, list) and len(value) > 6:
         return f"{len(value)} items"
     if isinstance(value, dict | list):
-        return _json(value)
+        return _exact_json(value)
     return "—" if value is None else str(value)
 
 
@@ -164,20 +164,19 @@ def object_label(entity_type: str, entity_id: int | None) -> str:
 
 
 def _json(value: Any) -> str:
-    """A ticket's state as JSON, its amounts written exactly as recorded (250000.00, never 250000.0 or "250000.00")."""
-    if value is None:
-        return ""
+    """A ticket's state as JSON ("" for none), its amounts written exactly as recorded (250000.00, never 250000.0
+    or "250000.00")."""
+    return "" if value is None else _exact_json(value)
+
+
+def _exact_json(value: Any) -> str:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k))}: {_json_value(v)}" for k, v in sorted(value.items())) + "}"
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {_exact_json(v)}" for k, v in sorted(value.items())) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_json_value(v) for v in value) + "]"
-    return json.dumps(value)
-
-
-def _json_value(value: Any) -> str:
-    return "null" if value is None else _json(value)
+        return "[" + ", ".join(_exact_json(v) for v in value) + "]"
+    return json.dumps(value)  # text, whole numbers, true/false, null
 
 
 def tickets_frame(tickets: Iterable[TicketLog]) -> pd.DataFrame:
