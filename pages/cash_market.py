@@ -36,17 +36,14 @@ from ui.runtime import db_session
 from ui.session import require_user
 
 REFRESH = "3s"
-PICK_KEY = "cm_pick"  # a price clicked in the book, applied before the entry's widgets exist
-NO_SELECTION = {"selection": {"rows": [], "columns": [], "cells": []}}
+PICKS_KEY = "cm_picks"  # how many prices were picked in the book: part of the book's grid keys
+DRAWN_KEY = "cm_picks_drawn"  # how many of them the entry has been drawn with
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
 st.html(STICKY_CSS)
+st.session_state[DRAWN_KEY] = st.session_state.get(PICKS_KEY, 0)  # a pick's price is in the entry drawn below
 
-if (picked := st.session_state.pop(PICK_KEY, None)) is not None:
-    st.session_state["cm_type"] = OrderType.LIMIT.value
-    st.session_state[PRICE_KEY] = picked
-    st.session_state["cm_price_ctx"] = "picked"
 if (requested := st.session_state.pop(market_data.OPEN_ON_KEY, None)) is not None:  # another page sent us to this book
     st.session_state["cm_cert"] = requested
 st.session_state.setdefault("cm_cert", CertificateType.EUA.value)
@@ -103,6 +100,21 @@ stats_header(cert)
 
 
 ENTRY_WIDTHS = [1.2, 1.4, 1.3, 1.2, 3.9]
+
+
+@live_fragment(REFRESH)
+def available_line(certificate: CertificateType, market_maker_id: int | None) -> None:
+    """What the account has available and locked, refreshed with the book: an order placed or cancelled in another
+    window shows here within seconds, not only once a field of this entry changes."""
+    with db_session() as db:
+        balances = get_trading_account(db, user.id, market_maker_id=market_maker_id).balances
+    eur_bal, cert_bal = balances[AssetType.EUR], balances[AssetType(certificate.value)]
+    st.markdown(
+        f"Available **{eur(eur_bal.available)}** · **{units(cert_bal.available)} {certificate}**  \n"
+        f":gray[Locked in orders {eur(eur_bal.locked)} · {units(cert_bal.locked)} {certificate}]"
+    )
+
+
 with st.container(key=ENTRY_KEY, border=True):
     if account is None:
         st.caption("No account to trade for.")
@@ -131,11 +143,8 @@ with st.container(key=ENTRY_KEY, border=True):
         clicked = cols[4].button(label, type="primary", width="stretch", key=SUBMIT_KEY, disabled=entry.ticket is None)
 
         under = st.columns([ENTRY_WIDTHS[0] + ENTRY_WIDTHS[1], *ENTRY_WIDTHS[2:]])
-        eur_bal, cert_bal = account.balances[AssetType.EUR], account.balances[AssetType(cert.value)]
-        under[0].markdown(
-            f"Available **{eur(eur_bal.available)}** · **{units(cert_bal.available)} {cert}**  \n"
-            f":gray[Locked in orders {eur(eur_bal.locked)} · {units(cert_bal.locked)} {cert}]"
-        )
+        with under[0]:
+            available_line(cert, mm_id)
         field_error(under[1], None if is_market else entry.price_error)
         field_error(under[2], entry.quantity_error)
         field_error(under[3], entry.order_error)
@@ -147,12 +156,21 @@ if st.session_state.get(PENDING_KEY) is not None:
     confirmation_dialog(user.id)
 
 
-def pick_price(key: str, prices: tuple[str, ...]) -> None:
-    """A price clicked in the book goes into the entry; the selection is cleared at once, so clicking the same
-    price again (after typing another one) applies it again."""
-    if (picked := picked_price(st.session_state[key].selection.cells, prices)) is not None:
-        st.session_state[PICK_KEY] = picked
-    st.session_state[key] = NO_SELECTION
+def pick_price(key: str, prices: tuple[str, ...], drawn_after: int) -> None:
+    """A price clicked in the book goes into the entry, here, before any script runs, so a price typed after the
+    click comes in a later message and wins. Each pick replaces the book's grids with new ones (their keys count the
+    picks), and a grid picks only while it is the newest: every message the browser sends carries the selection of
+    the grids it drew, and Streamlit takes one it no longer holds for a new click, so a message sent before the
+    browser heard of a pick would apply it again, over a price typed since. A new grid also starts with nothing
+    selected, so the same price can be picked again."""
+    if drawn_after != st.session_state.get(PICKS_KEY, 0):
+        return  # a grid already replaced: its pick was applied once
+    if (picked := picked_price(st.session_state[key].selection.cells, prices)) is None:
+        return
+    st.session_state["cm_type"] = OrderType.LIMIT.value
+    st.session_state[PRICE_KEY] = picked
+    st.session_state["cm_price_ctx"] = "picked"
+    st.session_state[PICKS_KEY] = drawn_after + 1
 
 
 @live_fragment(REFRESH)
@@ -160,9 +178,11 @@ def market_panel(certificate: CertificateType) -> None:
     book = market_data.order_book(certificate.value)
     st.subheader("Order book", help="Click a price to use it in the order entry.")
     bids_col, asks_col = st.columns(2)
+    picks = st.session_state.get(PICKS_KEY, 0)
     for col, side_, levels in ((bids_col, OrderSide.BUY, book.bids), (asks_col, OrderSide.SELL, book.asks)):
-        key = f"cm_book_{side_.value.lower()}_{certificate}"
-        with col:
+        name = f"cm_book_{side_.value.lower()}_{certificate}"
+        key = f"{name}_{picks}"
+        with col.container(key=name):  # a handle that outlives the grid's key
             if not levels:
                 st.caption("No bids" if side_ is OrderSide.BUY else "No asks")
                 continue
@@ -173,11 +193,11 @@ def market_panel(certificate: CertificateType) -> None:
                 row_height=ROW_HEIGHT,
                 column_config=book_column_config(side_, deepest(book)),
                 column_order=book_column_order(side_),
-                on_select=partial(pick_price, key, tuple(str(lv.price) for lv in levels)),
+                on_select=partial(pick_price, key, tuple(str(lv.price) for lv in levels), picks),
                 selection_mode="single-cell",
                 key=key,
             )
-    if PICK_KEY in st.session_state:
+    if picks != st.session_state.get(DRAWN_KEY, 0):
         st.rerun()  # the whole page: the entry lives outside this fragment
 
     chart_col, trades_col = st.columns([3, 2])

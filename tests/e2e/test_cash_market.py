@@ -3,8 +3,10 @@ clicked in the book lands in the entry (every time it is clicked), and bad input
 
 from decimal import Decimal
 
-from playwright.sync_api import expect
+from playwright.sync_api import WebSocketRoute, expect
 from sqlalchemy import text
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from core.orders import place_order
 from tests.e2e.conftest import settle, sign_in
@@ -113,6 +115,58 @@ def test_a_price_clicked_in_the_book_fills_the_order_entry_every_time_it_is_clic
     expect(page.get_by_role("button", name="Buy 10 EUA at €81.02 limit, total €810.20")).to_be_visible()
 
 
+class StaleSelection:
+    """Relays the page's websocket to the app. It keeps the last selection the browser sent for the EUA asks, and
+    on request puts it into the next message: a message the browser sent before it heard what became of a pick."""
+
+    def __init__(self) -> None:
+        self.pick: WidgetState | None = None
+        self.armed = self.replayed = False
+
+    def route(self, ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            back = BackMsg.FromString(message) if isinstance(message, bytes) else None
+            if back is not None and back.HasField("rerun_script"):
+                widgets = back.rerun_script.widget_states.widgets
+                for state in widgets:
+                    if "cm_book_sell_EUA" in state.id and '"price"' in state.string_value:
+                        self.pick = WidgetState.FromString(state.SerializeToString())
+                if self.armed and self.pick is not None:
+                    kept = [w for w in widgets if w.id != self.pick.id]
+                    del widgets[:]
+                    widgets.extend([*kept, self.pick])
+                    message, self.armed, self.replayed = back.SerializeToString(), False, True
+            server.send(message)
+
+        ws.on_message(from_page)
+
+
+def test_a_pick_is_not_applied_again_by_a_message_that_still_carries_its_selection(db, actors, app_server, page):
+    deep_book(db, actors)
+    relay = StaleSelection()
+    page.route_web_socket("**/_stcore/stream", relay.route)
+    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    asks, price = page.locator(".st-key-cm_book_sell_EUA"), page.get_by_label("Price (€)")
+    price.wait_for()
+    click_ask(page, asks, 2, price, "81.02")
+    price.fill("80.00")
+    price.press("Tab")
+    expect(page.get_by_role("button", name="Buy 10 EUA at €80.00 limit, total €800.00")).to_be_visible()
+    settle(page)
+
+    relay.armed = True  # the next message carries the pick's selection, as one sent before the pick was answered
+    quantity = page.get_by_label("Quantity")
+    quantity.fill("11")
+    quantity.press("Tab")
+    settle(page)
+
+    assert relay.replayed
+    expect(page.get_by_role("button", name="Buy 11 EUA at €80.00 limit, total €880.00")).to_be_visible()
+    expect(price).to_have_value("80.00")
+
+
 HOSTILE = "Firm [pwn](http://example.invalid/x)"
 MONEY_TABLES = ("orders", "trades", "balances", "asset_transactions")
 
@@ -154,3 +208,15 @@ def test_bad_input_in_the_order_entry_is_refused_next_to_its_field_and_sends_not
     assert {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES} == before
     expect(page.get_by_text(f"Trading for {HOSTILE}", exact=True)).to_be_visible()  # the name as typed
     expect(page.locator("a[href*='example.invalid']")).to_have_count(0)  # and never a link
+
+
+def test_the_entrys_available_line_follows_an_order_placed_in_another_window(db, actors, app_server, page):
+    fund_trader(db, actors, eur="10000.00")
+    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    entry = page.locator(ENTRY)
+    expect(entry.get_by_text("Available €10,000.00")).to_be_visible()
+
+    place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 10, "80.00")  # another window, nothing touched here
+
+    expect(entry.get_by_text("Available €9,200.00")).to_be_visible()  # within a refresh of the book (3 s)
+    expect(entry.get_by_text("Locked in orders €800.00")).to_be_visible()
