@@ -16,7 +16,7 @@ from core.market import BookFill
 from core.models import Record
 from core.orders import acting_account
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import parse_amount, parse_decimal, parse_enum, parse_eur
+from core.validation import EUR_QUANTUM, parse_amount, parse_decimal, parse_enum, parse_eur
 
 PERCENT = Decimal("0.01")  # percentages are shown to two decimals
 
@@ -142,8 +142,11 @@ def check_limit_price(db: Session, certificate_type: CertificateType | str, valu
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     number = parse_decimal(_typed(value, "Price"), "Price")
     if 0 < number <= get_settings().max_amount:
+        # a tick is whole cents (markets.price_tick is numeric(18, 2)), so a price with more decimals is on none; it
+        # is not sent, as "1e-999999999" has more decimals than PostgreSQL's numeric holds
+        cents = number if number == number.quantize(EUR_QUANTUM) else None
         row = fetch_one(
-            db, "SELECT price_tick(:c) AS tick, price_on_tick(:c, :p) AS ok", {"c": cert.value, "p": number}
+            db, "SELECT price_tick(:c) AS tick, price_on_tick(:c, :p) AS ok", {"c": cert.value, "p": cents}
         )
         if not row["ok"]:
             tick = row["tick"]

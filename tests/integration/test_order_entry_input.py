@@ -28,6 +28,7 @@ def set_tick(db, cert: str, tick: str) -> None:
     [
         ("14.005", "Prices move in steps of €0.01: the nearest are €14.00 and €14.01"),
         ("0.001", "Prices move in steps of €0.01: the lowest is €0.01"),
+        ("1e-999999999", "Prices move in steps of €0.01: the lowest is €0.01"),  # more decimals than numeric holds
         ("", "Enter a price"),
         ("   ", "Enter a price"),
         ("abc", "Price must be a number, got 'abc'"),
