@@ -18,6 +18,7 @@ from core.errors import ValidationError
 E = TypeVar("E", bound=StrEnum)
 
 EUR_QUANTUM = Decimal("0.01")
+_ID_TEXT = re.compile(r"[0-9]{1,19}")  # ASCII digits ("²" is a digit to str.isdigit), as many as a bigint has
 # thousands grouped with commas ("1,250" or "1,250.50"); any other comma is a decimal comma, refused
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
@@ -100,15 +101,15 @@ def parse_quantity(value: object, what: str = "Quantity") -> int:
 def parse_id(value: object, what: str) -> int:
     """A database id: a positive integer (ints or digit strings only)."""
     if isinstance(value, bool):
-        raise ValidationError(f"{what} must be a positive integer id, got {value!r}")
+        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}")
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and _ID_TEXT.fullmatch(value.strip()):
         number = int(value.strip())
     else:
-        raise ValidationError(f"{what} must be a positive integer id, got {value!r}")
+        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}")
     if not 0 < number < 2**63:
-        raise ValidationError(f"{what} must be a positive integer id, got {value!r}")
+        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}")
     return number
 
 

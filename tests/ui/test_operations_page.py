@@ -200,6 +200,7 @@ def test_filters_that_match_no_ticket_say_so_instead_of_an_empty_grid(open_app, 
         ("Audit log", "audit_object_id", "99999999999999999999", "Object id must be a positive integer id, got "
                                                                "'99999999999999999999'"),
         ("Audit log", "audit_object_id", "0", "Object id must be a positive integer id, got '0'"),
+        ("Audit log", "audit_object_id", "²", "Object id must be a positive integer id, got '²'"),  # int("²") raised
     ],
 )  # fmt: skip
 def test_a_filter_field_that_core_refuses_says_why_under_it_and_shows_no_table(

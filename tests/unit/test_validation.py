@@ -1,6 +1,7 @@
 """Input parsing: exact money, whole certificates, clear refusals."""
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from hypothesis import given
@@ -72,7 +73,9 @@ def test_every_two_decimal_amount_round_trips_exactly(value):
     assert parse_eur(str(value)) == value
 
 
-@pytest.mark.parametrize("value", [0, -3, "x", 1.0, True, 2**63, "1; DROP TABLE users"])
+@pytest.mark.parametrize(
+    "value", [0, -3, "x", 1.0, True, 2**63, "1; DROP TABLE users", "²", "9" * 5_000, str(2**63)]
+)  # "²" is a digit to str.isdigit and no number to int(); int() takes at most 4,300 digits
 def test_ids_are_positive_integers(value):
     with pytest.raises(ValidationError, match="positive integer id"):
         parse_id(value, "Market maker id")
@@ -106,15 +109,17 @@ def test_commas_grouping_thousands_are_read_as_such(typed, value):
 
 
 @pytest.mark.parametrize(
-    ("typed", "message"),
+    ("parse", "typed", "message"),
     [
-        ("9" * 100_000, "Amount 999999999999999999999999999999… (100,000 characters) is above the maximum"),
-        ("x" * 5_000, "Amount must be a number, got 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (5,000 characters)'"),
-        ("abc", "Amount must be a number, got 'abc'"),  # short: quoted whole
+        (parse_eur, "9" * 100_000, "Amount 999999999999999999999999999999… (100,000 characters) is above the maximum"),
+        (parse_eur, "x" * 5_000, "Amount must be a number, got 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (5,000 characters)'"),
+        (parse_eur, "abc", "Amount must be a number, got 'abc'"),  # short: quoted whole
+        (partial(parse_id, what="Object id"), "7" * 5_000,
+         "Object id must be a positive integer id, got '777777777777777777777777777777… (5,000 characters)'"),
     ],
-)
-def test_a_refusal_quotes_a_long_paste_by_its_start_and_its_length(typed, message):
+)  # fmt: skip
+def test_a_refusal_quotes_a_long_paste_by_its_start_and_its_length(parse, typed, message):
     with pytest.raises(ValidationError) as refused:
-        parse_eur(typed)
+        parse(typed)
 
     assert refused.value.message.startswith(message) and len(refused.value.message) < 200
