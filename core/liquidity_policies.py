@@ -30,7 +30,7 @@ from core.policy_models import (
 )
 from core.policy_rules import Decision, OwnOrder, RunInputs, decide
 from core.sqlcall import unit_of_work
-from core.validation import parse_decimal, parse_enum, parse_eur, parse_notes
+from core.validation import echoed, parse_decimal, parse_enum, parse_eur, parse_notes
 
 ADMIN = Role.ADMIN
 READERS = (Role.ADMIN, Role.ANALYST)
@@ -82,16 +82,16 @@ SELECT m.id, m.name, m.mm_type, b.available
 def _parse_pct(value: object, what: str) -> Decimal:
     number = parse_decimal(value, what)
     if not Decimal(0) < number <= 100:
-        raise ValidationError(f"{what} is a percentage above 0 and at most 100, got {number}")
+        raise ValidationError(f"{what} is a percentage above 0 and at most 100, got {echoed(number)}")
     if number != number.quantize(Decimal("0.001")):
-        raise ValidationError(f"{what} has at most 3 decimals, got {number}")
+        raise ValidationError(f"{what} has at most 3 decimals, got {echoed(number)}")
     return number
 
 
 def _parse_int(value: object, what: str, low: int, high: int, unit: str) -> int:
     number = parse_decimal(value, what)
     if number != number.to_integral_value() or not low <= number <= high:
-        raise ValidationError(f"{what} is a whole number of {unit} from {low:,} to {high:,}, got {number}")
+        raise ValidationError(f"{what} is a whole number of {unit} from {low:,} to {high:,}, got {echoed(number)}")
     return int(number)
 
 

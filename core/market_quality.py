@@ -30,7 +30,7 @@ from core.quality_models import (
     Slippage,
 )
 from core.sqlcall import unit_of_work
-from core.validation import parse_decimal, parse_enum, parse_eur, parse_moment, parse_period
+from core.validation import echoed, parse_decimal, parse_enum, parse_eur, parse_moment, parse_period
 
 READERS = (Role.ADMIN, Role.ANALYST)
 READ_ACTION = "read market quality"
@@ -227,7 +227,7 @@ def _score(row: RowMapping, required_pct: Decimal) -> MarketMakerScore:
 def _presence_target(value: object) -> Decimal:
     pct = parse_decimal(value, "The required presence")
     if not Decimal(0) <= pct <= Decimal(100):
-        raise ValidationError(f"The required presence is a percentage from 0 to 100, got {pct}")
+        raise ValidationError(f"The required presence is a percentage from 0 to 100, got {echoed(pct)}")
     return pct
 
 

@@ -66,6 +66,12 @@ def test_a_refused_policy_says_why_under_its_form_and_saves_nothing(open_app, db
         ("interval", "1", "Run interval (seconds) is a whole number of seconds from 5 to 86,400, got 1"),
         ("interval", "", "Run interval (seconds) is required: enter a number"),
         ("tolerance", "-1", "Refresh tolerance (%) is a percentage above 0 and at most 100, got -1"),
+        (
+            "age",
+            "9" * 5_000,
+            "Maximum order age (minutes) is a whole number of minutes from 1 to 10,080, got "
+            "999999999999999999999999999999… (5,000 characters)",
+        ),  # a paste, by its start
     ],
 )
 def test_a_number_out_of_range_is_refused_naming_the_field_as_labelled_and_saves_nothing(
