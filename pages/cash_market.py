@@ -203,8 +203,11 @@ def market_panel(certificate: CertificateType) -> None:
     chart_col, trades_col = st.columns([3, 2])
     with chart_col:
         st.subheader("Depth")
-        stats = market_data.market_stats(certificate.value)
-        st.plotly_chart(depth_figure(book, stats.mid), key=f"cm_depth_{certificate}")
+        if book.bids or book.asks:
+            stats = market_data.market_stats(certificate.value)
+            st.plotly_chart(depth_figure(book, stats.mid), key=f"cm_depth_{certificate}")
+        else:
+            st.caption("No orders in the book")  # not empty axes on a made-up scale
     with trades_col:
         st.subheader("Recent trades")
         trades = market_data.recent_trades(certificate.value)

@@ -87,6 +87,14 @@ def test_a_trader_sees_stats_book_balance_and_a_price_prefilled_from_the_best_as
     assert list(asks["cumulative"]) == [30, 50]
 
 
+def test_an_empty_book_says_so_instead_of_drawing_empty_depth(open_page, actors):
+    at = open_page(actors.trader)
+
+    assert not at.exception
+    assert {"No bids", "No asks", "No orders in the book"} <= {c.value for c in at.caption}
+    assert not at.get("plotly_chart")  # no axes on a made-up scale
+
+
 def test_the_button_of_a_market_buy_shows_the_engines_estimate(open_page, actors, market):
     at = open_page(actors.trader, cm_type="MARKET", cm_qty="40")
 
