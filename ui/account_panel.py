@@ -78,7 +78,7 @@ def account_sections(user_id: int, market_maker_id: int | None) -> None:
         ):
             cancel_selected(user_id, chosen)
 
-    balances_col, fills_col = st.columns([1, 2])
+    balances_col, fills_col = st.columns([2, 3])  # room for a total of €999,999,999.99 at 1,440 px
     with balances_col:
         st.subheader("Balances")
         st.dataframe(balances_frame(acct), hide_index=True)
