@@ -24,6 +24,8 @@ PERIODS: dict[str, timedelta | None] = {
 SLIPPAGE_AMOUNTS = (Decimal("10000"), Decimal("100000"))
 BANDS = (("0.5", "0_5pct", "solid"), ("1", "1pct", "dash"), ("2", "2pct", "dot"))
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# a bucket alone (the first of a book, or one between buckets never two-sided) is a point a line cannot draw
+SERIES_MODE, MARKER_SIZE = "lines+markers", 4  # at most MAX_CHART_BUCKETS (720) points a trace
 PASS_COLOR, FAIL_COLOR = "#dcfce7", "#fee2e2"
 SCORE_MONEY = ["Avg quoted (€)", "Traded (€)"]
 SCORE_RATIOS = ["Presence %", "Fill ratio"]
@@ -80,7 +82,8 @@ def spread_figure(frame: pd.DataFrame) -> go.Figure:
             x=frame["Time (UTC)"],
             y=frame["Spread (bps)"],
             name="Spread",
-            mode="lines",
+            mode=SERIES_MODE,
+            marker={"size": MARKER_SIZE},
             line={"color": "#334155", "width": 1.5},
             hovertemplate="%{y:.1f} bps<extra>mean spread</extra>",
         )
@@ -99,7 +102,8 @@ def depth_figure(frame: pd.DataFrame) -> go.Figure:
                     x=frame["Time (UTC)"],
                     y=frame[column],
                     name=column,
-                    mode="lines",
+                    mode=SERIES_MODE,
+                    marker={"size": MARKER_SIZE},
                     line={"color": color, "dash": dash, "width": 1.5},
                     hovertemplate=f"€%{{y:,.0f}}<extra>{column}</extra>",
                 )
@@ -135,6 +139,7 @@ def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
             y=list(WEEKDAYS),
             customdata=detail,
             colorscale="Blues",
+            zmin=0,  # EUR from nothing: one value alone is not a scale of its own noise
             colorbar={"title": "€ ±1 %"},
             hovertemplate="%{y} %{x} UTC<br>€%{z:,.0f} within ±1 %<br>%{customdata}<extra></extra>",
             hoverongaps=False,

@@ -3,15 +3,19 @@
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pandas as pd
+
 from core.quality_models import BookSnapshot, DepthCell, MarketMakerQuote, MarketMakerScore
 from ui.quality_view import (
     FAIL_COLOR,
     PASS_COLOR,
+    depth_figure,
     heatmap_figure,
     period_ending,
     points_frame,
     scorecard_frame,
     scorecard_style,
+    spread_figure,
 )
 
 D = Decimal
@@ -80,3 +84,24 @@ def test_the_heatmap_has_a_row_per_weekday_and_a_column_per_hour_blank_where_nev
     assert len(z) == 7 and all(len(row) == 24 for row in z)
     assert z[1][15] == 300.75
     assert sum(value is not None for row in z for value in row) == 1
+
+
+def test_a_bucket_between_gaps_is_drawn_as_a_point_on_the_spread_and_depth_charts():
+    times = [datetime(2026, 3, 2, 12, m, tzinfo=UTC) for m in (0, 2, 4)]
+    depth = {f"{side} ±{pct} %": [None, 100.0, None] for side in ("Bid", "Ask") for pct in ("0.5", "1", "2")}
+    frame = pd.DataFrame({"Time (UTC)": times, "Spread (bps)": [None, 42.0, None], **depth})
+
+    traces = [*spread_figure(frame).data, *depth_figure(frame).data]
+
+    assert len(traces) == 7
+    assert all("markers" in trace.mode for trace in traces)  # a line alone draws nothing for one point
+
+
+def test_the_heatmap_scale_starts_at_zero_euros():
+    cell = DepthCell(
+        weekday=2, hour=15, two_sided=3, avg_bid_depth_0_5pct_eur=D(1), avg_ask_depth_0_5pct_eur=D(1),
+        avg_bid_depth_1pct_eur=D("19682.60"), avg_ask_depth_1pct_eur=D("19683.00"), avg_bid_depth_2pct_eur=D(1),
+        avg_ask_depth_2pct_eur=D(1),
+    )  # fmt: skip
+
+    assert heatmap_figure([cell]).data[0].zmin == 0  # not a colour bar from 39.365k to 39.3658k
