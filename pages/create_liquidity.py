@@ -137,11 +137,10 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
             format_func=ACTION_LABEL.get,
             key=f"liq_prov_action_{side}{tag}",
         )
-        amount = st.text_input(
-            f"Amount ({shortfall.asset.value})",
-            value=provision_amount(shortfall, action),
-            key=f"liq_prov_amount_{side}_{action}{tag}",
-        )
+        key, suggested = f"liq_prov_amount_{side}_{action}{tag}", provision_amount(shortfall, action)
+        if st.session_state.get(f"{key}_for") != suggested:  # a new shortfall: its amount, not one typed for the last
+            st.session_state[key] = st.session_state[f"{key}_for"] = suggested
+        amount = st.text_input(f"Amount ({shortfall.asset.value})", key=key)
         count = 1
         if action == "create_new":
             count = int(

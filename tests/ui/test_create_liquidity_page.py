@@ -73,6 +73,20 @@ def test_a_shortfall_is_explained_and_provisioning_from_the_dialog_fixes_it(open
     assert at.button(key="liq_execute").disabled is False
 
 
+def test_the_provisioning_amount_follows_a_new_shortfall_instead_of_keeping_the_last_ones(open_app, db, actors):
+    make_providers(db, actors.admin, 1, eur="100.00")
+    at = open_app(actors.admin, PAGE)
+    at = _preview(at, "1000", "0")
+    first = at.text_input(key="liq_prov_amount_BUY_fund_existing").value
+    at.text_input(key="liq_prov_amount_BUY_fund_existing").set_value("7.00").run()  # typed, for this shortfall
+
+    at = _preview(at, "2000", "0")  # a new shortfall, twice the size
+
+    amount = at.text_input(key="liq_prov_amount_BUY_fund_existing").value
+    assert amount != first and amount != "7.00"
+    assert any(f"€{Decimal(amount):,.2f}" in c for c in texts(at.caption) if c.startswith("Suggested"))
+
+
 def test_execute_places_the_orders_and_shows_the_ticket_and_amounts(open_app, db, actors):
     make_providers(db, actors.admin, 2)
     make_holders(db, actors.admin, 1, cert="EUA")
