@@ -3,9 +3,16 @@
 from sqlalchemy.orm import Session
 
 from core.sqlcall import fetch_one
+from core.validation import parse_notes
 
 
 def notes_max_length(db: Session) -> int:
     """The longest note or reason a person may type (SQL: ``notes_max_length()``)."""
     row = fetch_one(db, "SELECT notes_max_length() AS n")
     return int(row["n"]) if row else 0
+
+
+def check_notes(db: Session, value: object, what: str = "Notes") -> str | None:
+    """Notes as an action will read them (blank is None), or a ``ValidationError`` saying why not: for a form to
+    refuse them under their field before the action is asked for."""
+    return parse_notes(value, notes_max_length(db), what)

@@ -145,9 +145,7 @@ def check_limit_price(db: Session, certificate_type: CertificateType | str, valu
         # a tick is whole cents (markets.price_tick is numeric(18, 2)), so a price with more decimals is on none; it
         # is not sent, as "1e-999999999" has more decimals than PostgreSQL's numeric holds
         cents = number if number == number.quantize(EUR_QUANTUM) else None
-        row = fetch_one(
-            db, "SELECT price_tick(:c) AS tick, price_on_tick(:c, :p) AS ok", {"c": cert.value, "p": cents}
-        )
+        row = fetch_one(db, "SELECT price_tick(:c) AS tick, price_on_tick(:c, :p) AS ok", {"c": cert.value, "p": cents})
         if not row["ok"]:
             tick = row["tick"]
             below = (number / tick).to_integral_value(ROUND_FLOOR) * tick

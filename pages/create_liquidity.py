@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.enums import OrderSide, Role
 from core.errors import CoreError
+from core.limits import check_notes
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview
 from core.liquidity_service import (
     create_liquidity,
@@ -57,6 +58,7 @@ if user.role is not Role.ADMIN:  # the menu hides the page from others; core ref
 DIALOG_KEY = "liq_dialog"
 RESULT_KEY = "liq_result"
 REFUSED_KEY = "liq_refused"  # (the amounts as typed, why they are no targets): shown while the fields hold them
+NOTES_REFUSED_KEY = "liq_notes_refused"  # (the notes as typed, why they are refused): the same for the notes
 BOTH = "Both"
 CERTS = ("CEA", "EUA")
 CASH_MARKET = next((p for p in PAGES if p.url_path == "cash-market" and user.role in p.roles), None)
@@ -85,9 +87,17 @@ def open_preview() -> None:
         st.session_state[REFUSED_KEY] = (books, exc.message)
         return
     st.session_state.pop(REFUSED_KEY, None)
+    notes = st.session_state.get("liq_notes") or None
+    try:
+        with db_session() as db:
+            check_notes(db, notes)
+    except CoreError as exc:
+        st.session_state[NOTES_REFUSED_KEY] = (notes, exc.message)
+        return
+    st.session_state.pop(NOTES_REFUSED_KEY, None)
     st.session_state[DIALOG_KEY] = {
         "books": books,
-        "notes": st.session_state.get("liq_notes") or None,
+        "notes": notes,
         "dynamic": bool(st.session_state.get("liq_dynamic")),
         "key": uuid.uuid4().hex,
     }
@@ -371,6 +381,9 @@ st.toggle(
     help="The levels' offsets times clamp(σ / σ_ref, 1, max), σ from the book's recent trades (never narrower)",
 )
 st.text_input("Notes (optional)", key="liq_notes")  # no max_chars: core refuses a longer text, saying so
+notes_refused = st.session_state.get(NOTES_REFUSED_KEY)
+if notes_refused is not None and notes_refused[0] == (st.session_state.get("liq_notes") or None):
+    field_error(st.container(), notes_refused[1])  # under the notes, while they are still what was refused
 st.button("Preview", type="primary", icon=":material/preview:", key="liq_preview", on_click=open_preview)
 
 if (result := st.session_state.get(RESULT_KEY)) is not None:

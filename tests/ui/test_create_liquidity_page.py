@@ -87,6 +87,18 @@ def test_the_provisioning_amount_follows_a_new_shortfall_instead_of_keeping_the_
     assert any(f"€{Decimal(amount):,.2f}" in c for c in texts(at.caption) if c.startswith("Suggested"))
 
 
+def test_notes_longer_than_allowed_are_refused_under_them_at_preview_not_after_confirming(open_app, db, actors):
+    make_providers(db, actors.admin, 1)
+    at = open_app(actors.admin, PAGE)
+    at.text_input(key="liq_notes").set_value("n" * 5_000)
+
+    at = _preview(at, "1000", "0")
+
+    assert field_errors(at) == ["Notes: at most 2,000 characters, got 5,000"]
+    assert not at.exception and "liq_execute" not in [b.key for b in at.button]  # no preview to confirm
+    assert count_rows(db, "orders") == 0
+
+
 def test_execute_places_the_orders_and_shows_the_ticket_and_amounts(open_app, db, actors):
     make_providers(db, actors.admin, 2)
     make_holders(db, actors.admin, 1, cert="EUA")
