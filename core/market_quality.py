@@ -224,7 +224,8 @@ def _score(row: RowMapping, required_pct: Decimal) -> MarketMakerScore:
     )
 
 
-def _presence_target(value: object) -> Decimal:
+def parse_presence_target(value: object) -> Decimal:
+    """The share of snapshots a market maker must be present in, as typed: a percentage from 0 to 100."""
     pct = parse_decimal(value, "The required presence")
     if not Decimal(0) <= pct <= Decimal(100):
         raise ValidationError(f"The required presence is a percentage from 0 to 100, got {echoed(pct)}")
@@ -250,7 +251,7 @@ def mm_scorecard(
     first, last = parse_period(start, end)
     band = parse_decimal(settings.scorecard_max_spread_pct if max_spread_pct is None else max_spread_pct, "Max spread")
     quote = parse_eur(settings.scorecard_min_quote_eur if min_quote_eur is None else min_quote_eur, "Minimum quote")
-    required = _presence_target(
+    required = parse_presence_target(
         settings.scorecard_required_presence_pct if required_presence_pct is None else required_presence_pct
     )
     with unit_of_work(db):

@@ -10,7 +10,8 @@ import streamlit as st
 from core.config import QUOTE_BANDS_PCT, get_settings
 from core.enums import CertificateType, OrderSide
 from core.errors import CoreError, DatabaseUnavailable
-from core.validation import parse_decimal, parse_eur, parse_period
+from core.market_quality import parse_presence_target
+from core.validation import parse_eur, parse_period
 from ui import quality_data as data
 from ui.feedback import field_error
 from ui.format import counted, md_escape
@@ -53,8 +54,10 @@ def stop_with(message: str) -> None:
 def period() -> tuple[CertificateType, datetime, datetime]:
     """The book and the period the page is about; a period that makes no sense is refused under the picker."""
     with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="mq_filters"):
-        cert = st.segmented_control("Certificate", [c.value for c in CertificateType], default="EUA", key="mq_cert")
-        choice = st.segmented_control("Period", list(PERIODS), default="Last 24 h", key="mq_period") or "Last 24 h"
+        cert = st.segmented_control(
+            "Certificate", [c.value for c in CertificateType], default="EUA", required=True, key="mq_cert"
+        )
+        choice = st.segmented_control("Period", list(PERIODS), default="Last 24 h", required=True, key="mq_period")
         last_day = period_ending(datetime.now(UTC), PERIODS["Last 24 h"], settings.snapshot_seconds)
         if PERIODS[choice] is None:
             start = st.datetime_input(
@@ -139,7 +142,7 @@ def slippage_calculator(cert: CertificateType) -> None:
         "most the amount, a sell sells until its proceeds reach it, in whole certificates."
     )
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        side = st.segmented_control("Side", ["Buy", "Sell"], default="Buy", key="mq_side") or "Buy"
+        side = st.segmented_control("Side", ["Buy", "Sell"], default="Buy", required=True, key="mq_side")
         typed = st.text_input("Your amount (€)", placeholder="e.g. 250,000", key="mq_amount", width=220)
     order_side = OrderSide.BUY if side == "Buy" else OrderSide.SELL
     amounts: list[object] = list(SLIPPAGE_AMOUNTS)
@@ -173,26 +176,24 @@ def obligations() -> tuple[Decimal, Decimal, Decimal] | None:
             list(labels),
             default=next(p for p in labels if p == settings.scorecard_max_spread_pct),
             format_func=labels.__getitem__,
+            required=True,
             key="mq_band",
         )
         quote = st.text_input(
             "Minimum quote (€)", value=f"{settings.scorecard_min_quote_eur:,.0f}", key="mq_min_quote", width=180
         )
-        presence = st.number_input(
-            "Required presence (%)",
-            min_value=0.0,
-            max_value=100.0,
-            value=float(settings.scorecard_required_presence_pct),
-            step=5.0,
-            key="mq_presence",
-            width=180,
+        # text read by core: a number input out of range kept scoring by its last valid value, unsaid
+        presence = st.text_input(
+            "Required presence (%)", value=f"{settings.scorecard_required_presence_pct:f}", key="mq_presence", width=180
         )
+    refusals = st.container()
     try:
         minimum = parse_eur(quote, "The minimum quote")
+        required = parse_presence_target(presence)
     except CoreError as exc:
-        field_error(st.container(), exc.message)
+        field_error(refusals, exc.message)
         return None
-    return band or settings.scorecard_max_spread_pct, minimum, parse_decimal(presence, "The required presence")
+    return band, minimum, required
 
 
 def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:

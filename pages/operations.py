@@ -123,7 +123,7 @@ def ticket_field(placeholder: str, key: str) -> str | None:
 
 def operation_filters() -> dict[str, object]:
     with st.container(border=True, horizontal=True, vertical_alignment="top", key="ops_filters"):
-        cert = st.segmented_control("Certificate", ["All", "CEA", "EUA"], default="All", key="ops_cert")
+        cert = st.segmented_control("Certificate", ["All", "CEA", "EUA"], default="All", required=True, key="ops_cert")
         date_from, date_to = date_range("ops_dates")
         people = data.creators(version, user.id)
         names = {c.id: c.username for c in people}
@@ -371,6 +371,7 @@ view = st.segmented_control(
     "View",
     ["Operations", "Charts", "Audit log"],
     default="Operations",
+    required=True,  # a click on the chosen view keeps it chosen
     key="ops_view",
     label_visibility="collapsed",
 )

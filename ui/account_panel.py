@@ -78,21 +78,19 @@ def account_sections(user_id: int, market_maker_id: int | None) -> None:
         ):
             cancel_selected(user_id, chosen)
 
-    balances_col, fills_col = st.columns([2, 3])  # room for a total of €999,999,999.99 at 1,440 px
-    with balances_col:
-        st.subheader("Balances")
-        st.dataframe(balances_frame(acct), hide_index=True)
-    with fills_col:
-        st.subheader("Fills")
-        if not fills.total:
-            st.caption("No fills yet")
-        else:
-            st.dataframe(fills_frame(fills.items), hide_index=True, column_config=FILL_COLUMNS)
-            pager(FILLS_PAGE_KEY, fills.page, fills.pages, fills.total, "fills")
+    # one above the other, each as wide as it needs: side by side at 1,440 px, one of them was always cut
+    st.subheader("Balances")
+    st.dataframe(balances_frame(acct), hide_index=True, width="content")
+    st.subheader("Fills")
+    if not fills.total:
+        st.caption("No fills yet")
+    else:
+        st.dataframe(fills_frame(fills.items), hide_index=True, column_config=FILL_COLUMNS)
+        pager(FILLS_PAGE_KEY, fills.page, fills.pages, fills.total, "fill")
 
     st.subheader("Closed orders")
     if not history.total:
         st.caption("No closed orders yet")
     else:
         st.dataframe(history_frame(history.items), hide_index=True, column_config=HISTORY_COLUMNS)
-        pager(HISTORY_PAGE_KEY, history.page, history.pages, history.total, "closed orders")
+        pager(HISTORY_PAGE_KEY, history.page, history.pages, history.total, "closed order")

@@ -13,7 +13,7 @@ from core.enums import AssetType, OrderSide, OrderType
 from core.orders import Order
 from core.trading_account import Fill, TradingAccount
 from ui import labels
-from ui.format import eur, price, units
+from ui.format import counted, eur, price, units
 
 TIME = st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC")
 
@@ -155,6 +155,6 @@ def pager(key: str, page: int, pages: int, total: int, noun: str) -> None:
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button("Previous", key=f"{key}_prev", disabled=page <= 1, icon=":material/chevron_left:",
                   on_click=_turn, args=(key, page - 1))  # fmt: skip
-        st.caption(f"Page {page:,} of {pages:,} · {total:,} {noun}")
+        st.caption(f"Page {page:,} of {pages:,} · {counted(total, noun)}")
         st.button("Next", key=f"{key}_next", disabled=page >= pages, icon=":material/chevron_right:",
                   on_click=_turn, args=(key, page + 1))  # fmt: skip

@@ -395,6 +395,7 @@ def test_a_trader_sees_its_locked_amounts_and_its_fills_with_their_average_price
         ("€81.20", 5, "€81.0286"),
         ("€81.00", 30, "€81.0286"),
     ]  # (2,430.00 + 406.00) / 35
+    assert {"Page 1 of 1 · 2 fills", "Page 1 of 1 · 1 closed order"} <= {str(c.value) for c in at.caption}
 
 
 def test_names_people_typed_are_shown_as_text_never_as_markup(open_page, db, actors, market):

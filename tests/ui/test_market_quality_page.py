@@ -5,6 +5,8 @@ exactly as typed."""
 import time
 from datetime import datetime
 
+import pytest
+
 from core.enums import Role
 from core.market_quality import take_snapshot
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote
@@ -67,12 +69,25 @@ def test_the_scorecard_uses_the_thresholds_typed_on_the_page(open_app, db, actor
     at.segmented_control(key="mq_cert").set_value("CEA").run()
 
     at.text_input(key="mq_min_quote").input("1,000").run()
-    at.number_input(key="mq_presence").set_value(50.0).run()
+    at.text_input(key="mq_presence").input("50").run()
 
     scores = frame(at, "mq_scorecard")
     assert dict(zip(scores["Market maker"], scores["Result"], strict=True)) == {"Alpha": "Pass", "Beta": "Fail"}
     assert dict(zip(scores["Market maker"], scores["Presence %"], strict=True)) == {"Alpha": 50.0, "Beta": 25.0}
     assert "**1 of 2** market makers meet the obligation of 50 % presence." in texts(at.markdown)
+
+
+@pytest.mark.parametrize("typed", ["150", "-5", "seventy"])
+def test_a_required_presence_that_is_no_percentage_is_refused_under_it_and_scores_nothing(open_app, db, actors, typed):
+    leaving_and_moving(db, actors)
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="mq_presence").input(typed).run()
+
+    (refusal,) = field_errors(at)
+    assert refusal.startswith("The required presence")
+    assert len(at.dataframe) == 1  # the slippage table only: no scorecard for a threshold the field does not show
+    assert not any("meet the obligation" in m for m in texts(at.markdown))
 
 
 def test_a_market_makers_name_is_shown_exactly_as_typed(open_app, db, actors):
@@ -174,3 +189,12 @@ def test_a_typed_period_stays_as_typed_while_time_goes_by(open_app, actors, monk
         get_settings.cache_clear()
 
     assert at.datetime_input(key="mq_from").value == datetime(2026, 3, 1, 9, 30)
+
+
+def test_a_click_on_a_chosen_option_keeps_it_chosen(open_app, actors):
+    at = open_app(actors.analyst, PAGE)
+
+    keys = [c.key for c in at.segmented_control]
+
+    assert set(keys) == {"mq_cert", "mq_period", "mq_side", "mq_band"}
+    assert all(at.segmented_control(key=k).proto.required for k in keys)

@@ -238,3 +238,11 @@ def test_the_detail_shows_the_reference_price_and_its_source_in_words(open_app, 
     caption = next(c for c in texts(at.caption) if c.startswith("Created"))
     assert "reference price €14.00 (configured default)" in caption
     assert "14.0000" not in caption
+
+
+def test_a_click_on_the_chosen_view_or_certificate_keeps_it_chosen(open_app, actors, operations):
+    at = open_app(actors.analyst, PAGE)
+
+    required = {key: at.segmented_control(key=key).proto.required for key in ("ops_view", "ops_cert")}
+
+    assert required == {"ops_view": True, "ops_cert": True}  # not deselected, highlighting nothing
