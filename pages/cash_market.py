@@ -36,13 +36,13 @@ from ui.runtime import db_session
 from ui.session import require_user
 
 REFRESH = "3s"
-PICKS_KEY = "cm_picks"  # how many prices were picked in the book: part of the book's grid keys
-DRAWN_KEY = "cm_picks_drawn"  # how many of them the entry has been drawn with
+GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
+PICKED_KEY = "cm_picked"  # a price picked in the book and not yet drawn in the entry
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
 st.html(STICKY_CSS)
-st.session_state[DRAWN_KEY] = st.session_state.get(PICKS_KEY, 0)  # a pick's price is in the entry drawn below
+st.session_state.pop(PICKED_KEY, None)  # the entry drawn below shows it
 
 if (requested := st.session_state.pop(market_data.OPEN_ON_KEY, None)) is not None:  # another page sent us to this book
     st.session_state["cm_cert"] = requested
@@ -156,21 +156,23 @@ if st.session_state.get(PENDING_KEY) is not None:
     confirmation_dialog(user.id)
 
 
-def pick_price(key: str, prices: tuple[str, ...], drawn_after: int) -> None:
-    """A price clicked in the book goes into the entry, here, before any script runs, so a price typed after the
-    click comes in a later message and wins. Each pick replaces the book's grids with new ones (their keys count the
-    picks), and a grid picks only while it is the newest: every message the browser sends carries the selection of
-    the grids it drew, and Streamlit takes one it no longer holds for a new click, so a message sent before the
-    browser heard of a pick would apply it again, over a price typed since. A new grid also starts with nothing
-    selected, so the same price can be picked again."""
-    if drawn_after != st.session_state.get(PICKS_KEY, 0):
-        return  # a grid already replaced: its pick was applied once
+def on_book_select(key: str, prices: tuple[str, ...], generation: int) -> None:
+    """A click in the book. A click on a price puts it into the entry, here, before any script runs, so a price typed
+    after the click comes in a later message and wins. Every click replaces the book's grids with new ones (their
+    keys count the clicks), and only the newest grids are read: every message the browser sends carries the
+    selection of the grids it drew, and Streamlit takes one it no longer holds for a new click, so a message sent
+    before the browser heard of a pick would apply it again, over a price typed since. New grids start with nothing
+    selected: the same price can be picked again, and no selection lingers in one side (with one there, the first
+    click on the other side's price went unanswered)."""
+    if generation != st.session_state.get(GRIDS_KEY, 0):
+        return  # a grid already replaced: its click was read once
+    st.session_state[GRIDS_KEY] = generation + 1
     if (picked := picked_price(st.session_state[key].selection.cells, prices)) is None:
-        return
+        return  # not a price: a quantity, or a sort by a header (reported as a cell of the leftmost column)
     st.session_state["cm_type"] = OrderType.LIMIT.value
     st.session_state[PRICE_KEY] = picked
     st.session_state["cm_price_ctx"] = "picked"
-    st.session_state[PICKS_KEY] = drawn_after + 1
+    st.session_state[PICKED_KEY] = True
 
 
 @live_fragment(REFRESH)
@@ -178,10 +180,10 @@ def market_panel(certificate: CertificateType) -> None:
     book = market_data.order_book(certificate.value)
     st.subheader("Order book", help="Click a price to use it in the order entry.")
     bids_col, asks_col = st.columns(2)
-    picks = st.session_state.get(PICKS_KEY, 0)
+    generation = st.session_state.get(GRIDS_KEY, 0)
     for col, side_, levels in ((bids_col, OrderSide.BUY, book.bids), (asks_col, OrderSide.SELL, book.asks)):
         name = f"cm_book_{side_.value.lower()}_{certificate}"
-        key = f"{name}_{picks}"
+        key = f"{name}_{generation}"
         with col.container(key=name):  # a handle that outlives the grid's key
             if not levels:
                 st.caption("No bids" if side_ is OrderSide.BUY else "No asks")
@@ -193,11 +195,11 @@ def market_panel(certificate: CertificateType) -> None:
                 row_height=ROW_HEIGHT,
                 column_config=book_column_config(side_, deepest(book)),
                 column_order=book_column_order(side_),
-                on_select=partial(pick_price, key, tuple(str(lv.price) for lv in levels), picks),
+                on_select=partial(on_book_select, key, tuple(str(lv.price) for lv in levels), generation),
                 selection_mode="single-cell",
                 key=key,
             )
-    if picks != st.session_state.get(DRAWN_KEY, 0):
+    if st.session_state.pop(PICKED_KEY, False):
         st.rerun()  # the whole page: the entry lives outside this fragment
 
     chart_col, trades_col = st.columns([3, 2])

@@ -115,6 +115,23 @@ def test_a_price_clicked_in_the_book_fills_the_order_entry_every_time_it_is_clic
     expect(page.get_by_role("button", name="Buy 10 EUA at €81.02 limit, total €810.20")).to_be_visible()
 
 
+def test_a_price_is_picked_at_the_first_click_after_a_click_elsewhere_in_the_book(db, actors, app_server, page):
+    deep_book(db, actors)
+    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    asks, bids = page.locator(".st-key-cm_book_sell_EUA"), page.locator(".st-key-cm_book_buy_EUA")
+    price = page.get_by_label("Price (€)")
+    price.wait_for()
+    settle(page)
+    ask_box = settled_box(page, asks)
+    page.mouse.click(ask_box["x"] + 110, ask_box["y"] + 38 + 38 + 19)  # the second ask's quantity: no price
+    settle(page)
+
+    bid_box = settled_box(page, bids)
+    page.mouse.click(bid_box["x"] + bid_box["width"] - 30, bid_box["y"] + 38 + 2 * 38 + 19)  # the third bid's price
+
+    expect(price).to_have_value("80.88")  # once: it used to take a second click
+
+
 class StaleSelection:
     """Relays the page's websocket to the app. It keeps the last selection the browser sent for the EUA asks, and
     on request puts it into the next message: a message the browser sent before it heard what became of a pick."""
