@@ -139,7 +139,9 @@ def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
             y=list(WEEKDAYS),
             customdata=detail,
             colorscale="Blues",
-            zmin=0,  # EUR from nothing: one value alone is not a scale of its own noise
+            # EUR from nothing (both ends, or plotly scales on its own): one value alone is not a scale of its noise
+            zmin=0,
+            zmax=max((v for row in total for v in row if v is not None), default=0) or 1,
             colorbar={"title": "€ ±1 %"},
             hovertemplate="%{y} %{x} UTC<br>€%{z:,.0f} within ±1 %<br>%{customdata}<extra></extra>",
             hoverongaps=False,

@@ -257,6 +257,20 @@ def test_the_levels_chart_adds_up_the_operations_resting_quantity_per_price_over
     assert series["This operation ASK"] == ([14.03], [7])
 
 
+def test_the_levels_chart_draws_every_bar_no_wider_than_the_smallest_gap_between_its_prices():
+    orders = [order(OrderSide.BUY, "80.90", 10), order(OrderSide.SELL, "81.10", 7, id=2)]
+    book = OrderBook(
+        certificate_type=CertificateType.EUA,
+        bids=[BookLevel(price=Decimal("80.90"), quantity=10, orders=1, cumulative=10)],
+        asks=[BookLevel(price=Decimal(p), quantity=5, orders=1, cumulative=5) for p in ("81.00", "82.00", "85.00")],
+    )
+
+    widths = {t.name: t.width for t in levels_figure(orders, book, Decimal("81.0000")).data}
+
+    assert widths["Book ASK"] == pytest.approx(0.09)  # the 0.10 gap between 80.90 and 81.00, not the asks' own €1
+    assert widths["This operation ASK"] == pytest.approx(0.05)
+
+
 def test_operations_placed_by_a_liquidity_policy_are_labelled_as_such():
     frame = operations_frame([summary(), summary(id=8, policy_id=3)])
 

@@ -104,4 +104,7 @@ def test_the_heatmap_scale_starts_at_zero_euros():
         avg_ask_depth_2pct_eur=D(1),
     )  # fmt: skip
 
-    assert heatmap_figure([cell]).data[0].zmin == 0  # not a colour bar from 39.365k to 39.3658k
+    heatmap = heatmap_figure([cell]).data[0]
+
+    assert (heatmap.zmin, heatmap.zmax) == (0, 39365.6)  # not a colour bar from 39.365k to 39.3658k
+    assert heatmap_figure([]).data[0].zmax == 1  # nothing two-sided: still a scale
