@@ -109,10 +109,7 @@ def parse_cron(value: object) -> str | None:
         raise ValidationError(f"The cron schedule is text like '*/5 * * * *', got {value!r}")
     fields = value.split()
     if len(fields) != 5 or not croniter.is_valid(" ".join(fields)):
-        raise ValidationError(
-            f"'{value.strip()}' is not a cron schedule: 5 fields (minute hour day-of-month month day-of-week), "
-            "e.g. '*/5 * * * *' for every five minutes or '0 7-18 * * 1-5' hourly on weekdays"
-        )
+        raise ValidationError(f"'{echoed(value.strip())}' is not a cron schedule: {_cron_fault(fields)}")
     cron = " ".join(fields)
     if next_cron_time(cron, datetime.now(UTC)) is None:
         raise ValidationError(
@@ -120,6 +117,28 @@ def parse_cron(value: object) -> str | None:
             "would never run"
         )
     return cron
+
+
+CRON_FIELDS = (
+    ("minute", "0-59"),
+    ("hour", "0-23"),
+    ("day of the month", "1-31"),
+    ("month", "1-12 or JAN-DEC"),
+    ("day of the week", "0-7 (0 and 7 are Sunday) or SUN-SAT"),
+)
+
+
+def _cron_fault(fields: list[str]) -> str:
+    """What is wrong with a cron that croniter refuses: its count of fields, else the first field it refuses alone."""
+    if len(fields) == 5:
+        for i, (name, allowed) in enumerate(CRON_FIELDS):
+            alone = " ".join(field if j == i else "*" for j, field in enumerate(fields))
+            if not croniter.is_valid(alone):
+                return f"the {name} field '{echoed(fields[i])}' is not valid ({allowed})"
+    return (
+        "5 fields (minute hour day-of-month month day-of-week), e.g. '*/5 * * * *' for every five minutes or "
+        "'0 7-18 * * 1-5' hourly on weekdays"
+    )
 
 
 def next_cron_time(cron: str, after: datetime) -> datetime | None:
