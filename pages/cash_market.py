@@ -2,6 +2,7 @@
 recent trades; the account traded for (balances, open orders, fills, closed orders). Book, trades and account
 refresh on their own (fragments), and the entry is outside them, so what is typed there survives every refresh."""
 
+from datetime import UTC
 from functools import partial
 
 import pandas as pd
@@ -218,7 +219,7 @@ def market_panel(certificate: CertificateType) -> None:
         else:
             frame = pd.DataFrame(
                 {
-                    "time": [t.created_at.strftime("%H:%M:%S") for t in trades],
+                    "time": [t.created_at.astimezone(UTC).strftime("%H:%M:%S") for t in trades],
                     "side": ["Buy" if t.aggressor_side is OrderSide.BUY else "Sell" for t in trades],
                     "price": [float(t.price) for t in trades],
                     "quantity": [t.quantity for t in trades],
@@ -229,7 +230,7 @@ def market_panel(certificate: CertificateType) -> None:
                 hide_index=True,
                 height=320,
                 column_config={
-                    "time": st.column_config.TextColumn("Time"),
+                    "time": st.column_config.TextColumn("Time (UTC)"),
                     "side": st.column_config.TextColumn("Aggressor"),
                     "price": st.column_config.NumberColumn("Price €", format="%.2f"),
                     "quantity": st.column_config.NumberColumn("Quantity", format="%,d"),

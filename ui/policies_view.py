@@ -106,8 +106,8 @@ def runs_frame(runs: Sequence[PolicyRun]) -> pd.DataFrame:
         }
         for r in runs
     ]
-    columns = list(RUN_COLUMNS)
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=list(RUN_COLUMNS))
+    return frame.astype({"operation": "Int64"})  # an id, never 5.0 beside a skipped run's missing one
 
 
 RUN_COLUMNS = {

@@ -113,6 +113,8 @@ def test_a_trader_places_a_limit_buy_that_trades_and_sees_it_confirmed(open_page
     assert any("Bought 12 EUA at an average €81.00" in str(t.value) for t in at.toast)
     assert balance(db, "EUA", entity_id=actors.entity.id) == (Decimal("32"), Decimal("0"))
     assert balance(db, "EUR", entity_id=actors.entity.id) == (Decimal("9028.00"), Decimal("0.00"))
+    (trades,) = [d for d in at.dataframe if list(d.value.columns) == ["time", "side", "price", "quantity"]]
+    assert headers(trades) == ["Time (UTC)", "Aggressor", "Price €", "Quantity"]  # in UTC like every other table
 
 
 def test_a_price_with_more_decimals_than_the_tick_shows_why_next_to_the_field_and_sends_nothing(

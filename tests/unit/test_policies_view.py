@@ -3,8 +3,9 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from core.enums import CertificateType
 from core.policy_models import PolicyRun
-from ui.policies_view import depth_history_figure
+from ui.policies_view import depth_history_figure, runs_csv
 
 D = Decimal
 
@@ -31,3 +32,15 @@ def test_resting_depth_between_runs_is_drawn_as_a_step_never_as_a_slope():
     bid = next(t for t in fig.data if t.name == "BID resting")
     assert list(bid.y) == [0.0, 955.0, 0.0, 0.0]  # oldest first: before and after each run, at its time
     assert bid.line.shape == "hv"  # held at 955 until the next run's time, not a line sloping down to it
+
+
+def test_the_runs_csv_writes_an_operation_id_as_a_whole_number_and_a_missing_one_as_nothing():
+    fields = {"certificate_type": CertificateType.EUA, "reason": "why", "placed_orders": 0, "withdrawn_orders": 0,
+              "price_source": None, "reference_price": None, "spread_multiplier": D(1), "volatility": None}  # fmt: skip
+    placed = run(2, 30, "0", "955").model_copy(update={**fields, "operation_id": 5, "action": "placed"})
+    skipped = run(1, 0, "0", "0").model_copy(update={**fields, "operation_id": None, "action": "skipped"})
+
+    lines = runs_csv([placed, skipped]).decode().splitlines()
+
+    assert lines[0].endswith(",Operation id")
+    assert lines[1].endswith(",5") and lines[2].endswith(",")  # not 5.0, and not nan
