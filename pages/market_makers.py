@@ -154,6 +154,8 @@ st.caption(
 
 metric_row(summary_metrics(summarize(everyone)))
 
+if (chosen := st.session_state.get(SELECT_NEXT_KEY)) in by_id and not by_id[chosen].is_active:
+    st.session_state["mm_show_inactive"] = True  # the one just deactivated stays in view, shown as such
 with st.container(horizontal=True, vertical_alignment="bottom"):
     type_choice = st.segmented_control("Type", TYPE_FILTERS, default="All", required=True, key="mm_type_filter")
     show_inactive = st.toggle("Show inactive", key="mm_show_inactive")

@@ -247,8 +247,11 @@ def test_deactivating_after_confirmation_retires_the_market_maker(open_app, acto
 
     assert not at.exception
     assert texts(at.toast) == ["Deactivated Atlas"]
-    assert table(at)["name"].tolist() == ["Cedar"]
     assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == ["Cedar"]
+    # it stays in view, as deactivated: the details do not jump to another market maker, active, with a live button
+    assert at.toggle(key="mm_show_inactive").value is True
+    assert at.selectbox(key="mm_selected").value == market_makers["atlas"].id
+    assert at.button(key="mm_deactivate_open").disabled is True
 
 
 def test_cancelling_the_deactivation_changes_nothing(open_app, actors, db, market_makers):
