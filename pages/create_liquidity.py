@@ -32,6 +32,7 @@ from ui.liquidity_view import (
     levels_frame,
     operations_column_config,
     operations_frame,
+    plan_signature,
     preview_headline,
     provision_amount,
     provision_note,
@@ -270,6 +271,10 @@ def preview_dialog(request: dict) -> None:
             st.subheader(f"{preview.certificate_type} book", anchor=False)
             show_preview(preview, f"_{preview.certificate_type}")
     can_execute = all(p.can_execute for p in previews)
+    # what this run shows, against what the run before showed: the plan is made again on every run, so the click
+    # that confirms sees a fresh one, which another admin or a trade may have changed since it was shown
+    plan, shown = plan_signature(previews), request.get("shown")
+    request["shown"] = plan
     cancel, confirm = st.columns(2)
     if cancel.button("Cancel", key="liq_cancel", width="stretch"):
         close_preview()
@@ -282,7 +287,14 @@ def preview_dialog(request: dict) -> None:
         disabled=not can_execute,
         width="stretch",
     ):
-        execute(request)
+        if plan == shown:
+            execute(request)
+        else:
+            st.warning(
+                "The plan changed since it was shown (market makers, their balances or the book moved): nothing was "
+                "placed. Check the plan above and confirm again.",
+                icon=":material/sync_problem:",
+            )
 
 
 def show_result(ops: list[LiquidityOperation]) -> None:

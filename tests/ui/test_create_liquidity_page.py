@@ -116,6 +116,24 @@ def test_execute_places_the_orders_and_shows_the_ticket_and_amounts(open_app, db
     assert count_rows(db, "orders") == 9
 
 
+def test_a_plan_that_changed_after_it_was_shown_is_not_placed_until_confirmed_again(open_app, db, actors):
+    make_providers(db, actors.admin, 1)
+    at = _preview(open_app(actors.admin, PAGE), "3000", "0")
+    make_providers(db, actors.admin, 1, prefix="Late LP")  # another admin, while the preview is open
+
+    at.button(key="liq_execute").click().run()
+
+    assert any("The plan changed since it was shown" in w for w in texts(at.warning))
+    assert count_rows(db, "orders") == 0
+    per_mm = [f.value for f in at.dataframe if "budget" in f.value.columns]
+    assert list(per_mm[0]["name"]) == ["LP 1", "Late LP 1"]  # the plan as it stands, to check
+
+    at.button(key="liq_execute").click().run()  # confirmed again
+
+    (op,) = get_liquidity_operations(db, user_id=actors.admin.id)
+    assert count_rows(db, "orders") == op.orders_count == 6  # three levels for each of the two
+
+
 def test_after_executing_the_cash_market_opens_on_the_same_certificate(open_app, db, actors):
     make_providers(db, actors.admin, 1)
     make_holders(db, actors.admin, 1, cert="CEA")
