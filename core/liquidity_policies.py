@@ -10,6 +10,7 @@ every policy at once; schedules and each book at a glance are in core.policy_sch
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Literal
 
 from croniter import CroniterBadDateError, croniter
 from sqlalchemy import text
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.auth import require_role
 from core.config import get_settings
 from core.enums import CertificateType, OrderSide, Role
-from core.errors import ValidationError
+from core.errors import Conflict, ValidationError
 from core.kill_switch import get_kill_switch, kill_switch_state, pause_liquidity, resume_liquidity
 from core.limits import notes_max_length
 from core.liquidity_models import FundedMarketMaker, LiquidityPreview
@@ -29,7 +30,7 @@ from core.policy_models import (
     PolicyRun,
 )
 from core.policy_rules import Decision, OwnOrder, RunInputs, decide
-from core.sqlcall import unit_of_work
+from core.sqlcall import fetch_one, unit_of_work
 from core.validation import echoed, parse_decimal, parse_enum, parse_eur, parse_notes
 
 ADMIN = Role.ADMIN
@@ -172,11 +173,14 @@ def save_policy(
     cron: object = None,
     enabled: object = True,
     notes: object = None,
+    expected_updated_at: datetime | Literal[False] | None = False,
 ) -> LiquidityPolicy:
     """Create or update the one policy of a book (admins only; audited with the policy before and after).
 
     Its runs act as the admin who saved it last. ``cron`` (5 fields, UTC), when given, schedules the runs
-    instead of ``interval_seconds``.
+    instead of ``interval_seconds``. ``expected_updated_at`` is the version a form showed: the policy's
+    ``updated_at``, or None when it showed no policy; a ``Conflict`` when another save came in between, so one
+    admin's change is never overwritten unseen by another's (False: no check).
     """
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     bid = parse_eur(bid_depth_eur, "BID depth", allow_zero=True)
@@ -205,6 +209,8 @@ def save_policy(
     }
     with unit_of_work(db):
         require_role(db, user_id, ADMIN, "save a liquidity policy")
+        if expected_updated_at is not False:
+            _refuse_a_save_in_between(db, cert, expected_updated_at)
         db.execute(
             text(
                 "SELECT save_liquidity_policy(:c, :bid, :ask, :tolerance, :top_up, :age, :floor, :ceiling, :dynamic, "
@@ -213,6 +219,23 @@ def save_policy(
             params,
         )
         return policies_now(db, cert)[0]
+
+
+def _refuse_a_save_in_between(db: Session, cert: CertificateType, expected: datetime | None) -> None:
+    # the policy row's lock, the only one save_liquidity_policy takes, held to the commit: no save slips in after
+    row = fetch_one(
+        db,
+        "SELECT p.updated_at, u.username FROM liquidity_policies p JOIN users u ON u.id = p.updated_by "
+        "WHERE p.certificate_type = :c FOR UPDATE OF p",
+        {"c": cert.value},
+    )
+    if row is None or row["updated_at"] == expected:
+        return
+    verb = "created" if expected is None else "saved"
+    raise Conflict(
+        f"{row['username']} {verb} the {cert} policy at {row['updated_at'].astimezone(UTC):%H:%M:%S} UTC, after "
+        "this form was filled in: nothing was saved. The form now shows the policy as it is; make your change again."
+    )
 
 
 def policies_now(db: Session, cert: CertificateType | None = None) -> list[LiquidityPolicy]:

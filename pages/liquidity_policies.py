@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from core.enums import CertificateType, Role
+from core.errors import Conflict, CoreError
 from core.liquidity_policies import (
     count_policy_runs,
     get_kill_switch,
@@ -15,7 +16,7 @@ from core.liquidity_policies import (
 )
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyStatus
 from core.policy_schedule import get_policy_statuses
-from ui.feedback import attempt, flash
+from ui.feedback import attempt, flash, show_refusal
 from ui.format import eur, md_escape
 from ui.kill_switch import render_kill_switch
 from ui.metrics import Metric, metric_row
@@ -45,9 +46,20 @@ RUNS_PAGE = 25
 CSV_LIMIT = 10_000
 
 
+def forget_form(cert: str) -> None:
+    """Fill the form again from the policy as stored, on its next run."""
+    for key in [k for k in st.session_state if str(k).startswith(f"pol_{cert}_")]:
+        del st.session_state[key]
+
+
 def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
-    """Create or change the book's policy; a refusal is shown under the form, and nothing changes."""
+    """Create or change the book's policy; a refusal is shown under the form, and nothing changes. The form keeps
+    the version of the policy it was filled from: a save by another admin in between is refused, not overwritten."""
     p = policy
+    shown_key, conflict_key = f"pol_{cert}_shown", f"pol_form_{cert}_conflict"
+    st.session_state.setdefault(shown_key, p.updated_at if p else None)
+    if (conflict := st.session_state.pop(conflict_key, None)) is not None:
+        show_refusal(conflict)
     with st.form(f"pol_form_{cert}", border=False):
         with st.container(horizontal=True):
             bid = st.text_input("BID depth (EUR)", value=str(p.bid_depth_eur) if p else "", key=f"pol_{cert}_bid")
@@ -104,9 +116,9 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
         notes = st.text_area("Notes (optional)", value=p.notes or "" if p else "", key=f"pol_{cert}_notes")
         submitted = st.form_submit_button("Save policy", type="primary", icon=":material/save:")
     if submitted:
-        with db_session() as db:
-            saved = attempt(
-                lambda: save_policy(
+        try:
+            with db_session() as db:
+                save_policy(
                     db,
                     cert,
                     user_id=user.id,
@@ -122,9 +134,16 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
                     cron=cron,
                     enabled=enabled,
                     notes=notes,
+                    expected_updated_at=st.session_state[shown_key],
                 )
-            )
-        if saved is not None:
+        except Conflict as exc:
+            forget_form(cert)  # the policy as it now is, for the admin to change again
+            st.session_state[conflict_key] = exc
+            st.rerun()
+        except CoreError as exc:
+            show_refusal(exc)  # what was typed stays, to be corrected
+        else:
+            forget_form(cert)
             flash(f"{cert} policy saved: its runs act as you from now on")
             st.rerun()
 

@@ -58,6 +58,24 @@ def test_a_refused_policy_says_why_under_its_form_and_saves_nothing(open_app, db
     assert get_policies(db, user_id=actors.admin.id) == []
 
 
+def test_a_save_by_another_admin_since_the_form_was_filled_is_refused_and_the_form_shows_it(open_app, db, actors):
+    policy(db, actors, "EUA", bid_depth_eur="10000", ask_depth_eur="10000")
+    at = open_app(actors.admin, PAGE)
+    policy(db, actors, "EUA", bid_depth_eur="20000", ask_depth_eur="10000")  # another admin, meanwhile
+
+    at = _save(at, "EUA", ask="15000")  # only the ASK changed here; the form still showed BID 10000
+
+    assert any("saved the EUA policy at" in e and "nothing was saved" in e for e in texts(at.error))
+    (kept,) = get_policies(db, user_id=actors.admin.id)
+    assert (kept.bid_depth_eur, kept.ask_depth_eur) == (20000, 10000)  # the other admin's change stands
+    assert at.text_input(key="pol_EUA_bid").value == "20000.00"  # the form now shows the policy as it is
+
+    at = _save(at, "EUA", ask="15000")  # the change made again, on what is there
+
+    (saved,) = get_policies(db, user_id=actors.admin.id)
+    assert (saved.bid_depth_eur, saved.ask_depth_eur) == (20000, 15000)
+
+
 @pytest.mark.parametrize(
     ("field", "typed", "refusal"),
     [
