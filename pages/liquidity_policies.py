@@ -20,6 +20,7 @@ from ui.feedback import attempt, flash, show_refusal
 from ui.format import eur, md_escape
 from ui.kill_switch import render_kill_switch
 from ui.metrics import Metric, metric_row
+from ui.paging import page_field, page_in_range
 from ui.policies_view import (
     ACTION_COLOR,
     ACTION_LABEL,
@@ -223,7 +224,7 @@ def runs_section() -> None:
     with db_session() as db:
         total = count_policy_runs(db, user_id=user.id, certificate_type=cert)
     pages = max(1, -(-total // RUNS_PAGE))
-    page = min(int(st.session_state.get("pol_runs_page", 1)), pages)
+    page = page_in_range("pol_runs_page", pages)
     with db_session() as db:
         runs = get_policy_runs(
             db, user_id=user.id, certificate_type=cert, limit=RUNS_PAGE, offset=(page - 1) * RUNS_PAGE
@@ -249,7 +250,7 @@ def runs_section() -> None:
         return runs_csv([run for chunk in chunks for run in chunk])
 
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.number_input("Page", min_value=1, max_value=pages, step=1, key="pol_runs_page", width=130)
+        page_field("pol_runs_page")
         st.caption(f"Page {page} of {pages} · {total:,} runs")
         st.download_button(
             "Download runs (CSV)",

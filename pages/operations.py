@@ -37,6 +37,7 @@ from ui.operations_view import (
     resting_depth_figure,
     tickets_frame,
 )
+from ui.paging import page_field, page_in_range
 from ui.runtime import db_session
 from ui.session import require_user
 
@@ -71,16 +72,13 @@ def page_number(key: str, signature: str, pages: int) -> int:
     if st.session_state.get(f"{key}_signature") != signature:
         st.session_state[f"{key}_signature"] = signature
         st.session_state[key] = 1
-    st.session_state[key] = min(max(1, st.session_state.get(key, 1)), pages)
-    return st.session_state[key]
+    return page_in_range(key, pages)
 
 
-def pager_with_export(
-    prefix: str, pages: int, caption: str, label: str, csv: Callable[[], bytes], file_name: str
-) -> None:
+def pager_with_export(prefix: str, caption: str, label: str, csv: Callable[[], bytes], file_name: str) -> None:
     """Under a paged table: the page number (key ``{prefix}_page``), where we are, and a CSV of every match."""
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.number_input("Page", min_value=1, max_value=pages, step=1, key=f"{prefix}_page", width=130)
+        page_field(f"{prefix}_page")
         st.caption(caption)
         st.download_button(
             label,
@@ -188,7 +186,6 @@ def operations_view(base: dict[str, object]) -> None:
     )
     pager_with_export(
         "ops",
-        result.pages,
         f"Page {page} of {result.pages} · {counted(result.total, 'operation')}",
         "Download filtered operations (CSV)",
         lambda: csv_bytes(operations_frame(data.all_operations(signature, version, user.id))),
@@ -353,7 +350,6 @@ def audit_view() -> None:
     count = counted(result.total, "ticket") if result.total_is_exact else f"{COUNT_CAP:,}+ tickets"
     pager_with_export(
         "audit",
-        result.pages,
         f"Page {page} of {result.pages} · {count}, newest first",
         "Download filtered audit log (CSV)",
         lambda: csv_bytes(tickets_frame(data.all_tickets(signature, version, user.id))),

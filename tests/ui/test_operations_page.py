@@ -246,3 +246,15 @@ def test_a_click_on_the_chosen_view_or_certificate_keeps_it_chosen(open_app, act
     required = {key: at.segmented_control(key=key).proto.required for key in ("ops_view", "ops_cert")}
 
     assert required == {"ops_view": True, "ops_cert": True}  # not deselected, highlighting nothing
+
+
+@pytest.mark.parametrize(("typed", "shown"), [(5, 1), (0, 1), (-1, 1)])
+def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so_under_the_field(
+    open_app, actors, operations, typed, shown
+):
+    at = open_app(actors.analyst, PAGE)
+
+    at.number_input(key="ops_page").set_value(typed).run()
+
+    assert field_errors(at) == [f"There is no page {typed:,}: showing page {shown} of 1"]
+    assert at.number_input(key="ops_page").value == shown
