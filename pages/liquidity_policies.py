@@ -192,7 +192,9 @@ def show_status(cert: str, status: PolicyStatus, switch: KillSwitch) -> None:
     with db_session() as db:
         history = get_policy_runs(db, user_id=user.id, certificate_type=cert, limit=500)
     if history:
-        st.plotly_chart(depth_history_figure(history), key=f"pol_chart_{cert}", config={"displayModeBar": False})
+        st.plotly_chart(
+            depth_history_figure(history, now=status), key=f"pol_chart_{cert}", config={"displayModeBar": False}
+        )
 
 
 @st.fragment(run_every="10s")

@@ -154,26 +154,27 @@ def runs_csv(runs: Sequence[PolicyRun]) -> bytes:
     return runs_frame(runs).rename(columns=RUN_COLUMNS).to_csv(index=False).encode()
 
 
-def depth_history_figure(runs: Sequence[PolicyRun], height: int = 260) -> go.Figure:
+def depth_history_figure(runs: Sequence[PolicyRun], now: PolicyStatus | None = None, height: int = 260) -> go.Figure:
     """Resting depth per side against its target (dashed), oldest to newest. Each run adds two points at its time,
     what rested when it began and once it was done, so a side traders took and the run refilled shows as a dip
-    and a jump."""
+    and a jump. ``now`` ends both at the present, as the card shows it: what a pause withdrew, or traders took,
+    since the last run shows there, and one run is a line to now rather than a point on a millisecond axis."""
     ordered = sorted(runs, key=lambda r: (r.created_at, r.id))
     times = [t for r in ordered for t in (r.created_at, r.created_at)]
+    bid_points = [v for r in ordered for v in (r.bid_resting_before_eur, r.bid_resting_eur)]
+    ask_points = [v for r in ordered for v in (r.ask_resting_before_eur, r.ask_resting_eur)]
+    target_times = [r.created_at for r in ordered]
+    bid_targets, ask_targets = [r.bid_target_eur for r in ordered], [r.ask_target_eur for r in ordered]
+    if now is not None:
+        at = datetime.now(UTC)
+        times, target_times = [*times, at], [*target_times, at]
+        bid_points, ask_points = [*bid_points, now.bid_resting_eur], [*ask_points, now.ask_resting_eur]
+        bid_targets = [*bid_targets, now.policy.bid_depth_eur]
+        ask_targets = [*ask_targets, now.policy.ask_depth_eur]
     fig = go.Figure()
     for side, color, before_after, target in (
-        (
-            "BID",
-            BID_COLOR,
-            [v for r in ordered for v in (r.bid_resting_before_eur, r.bid_resting_eur)],
-            [r.bid_target_eur for r in ordered],
-        ),
-        (
-            "ASK",
-            ASK_COLOR,
-            [v for r in ordered for v in (r.ask_resting_before_eur, r.ask_resting_eur)],
-            [r.ask_target_eur for r in ordered],
-        ),
+        ("BID", BID_COLOR, bid_points, bid_targets),
+        ("ASK", ASK_COLOR, ask_points, ask_targets),
     ):
         fig.add_trace(
             go.Scatter(
@@ -189,7 +190,7 @@ def depth_history_figure(runs: Sequence[PolicyRun], height: int = 260) -> go.Fig
         )
         fig.add_trace(
             go.Scatter(
-                x=[r.created_at for r in ordered],
+                x=target_times,
                 y=[float(v) for v in target],
                 name=f"{side} target",
                 mode="lines",

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from core.enums import CertificateType
-from core.policy_models import PolicyRun
+from core.policy_models import LiquidityPolicy, PolicyRun, PolicyStatus
 from ui.policies_view import depth_history_figure, runs_csv
 
 D = Decimal
@@ -32,6 +32,20 @@ def test_resting_depth_between_runs_is_drawn_as_a_step_never_as_a_slope():
     bid = next(t for t in fig.data if t.name == "BID resting")
     assert list(bid.y) == [0.0, 955.0, 0.0, 0.0]  # oldest first: before and after each run, at its time
     assert bid.line.shape == "hv"  # held at 955 until the next run's time, not a line sloping down to it
+
+
+def test_the_depth_chart_ends_at_what_rests_now_so_a_pause_since_the_last_run_shows():
+    runs = [run(1, 0, "0", "955")]  # one run: placed 955; a pause has withdrawn it all since
+    policy = LiquidityPolicy.model_construct(bid_depth_eur=D("1000"), ask_depth_eur=D("1000"))
+    now = PolicyStatus.model_construct(policy=policy, bid_resting_eur=D(0), ask_resting_eur=D(0))
+
+    fig = depth_history_figure(runs, now=now)
+
+    bid = next(t for t in fig.data if t.name == "BID resting")
+    assert list(bid.y) == [0.0, 955.0, 0.0]  # and 0 now, as the card says
+    assert bid.x[-1] > bid.x[0]  # from the run to now: not one instant on a millisecond axis
+    target = next(t for t in fig.data if t.name == "BID target")
+    assert list(target.y) == [1000.0, 1000.0]
 
 
 def test_the_runs_csv_writes_an_operation_id_as_a_whole_number_and_a_missing_one_as_nothing():
