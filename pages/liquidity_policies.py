@@ -20,6 +20,7 @@ from ui.feedback import attempt, flash, show_refusal
 from ui.format import eur, md_escape
 from ui.kill_switch import render_kill_switch
 from ui.metrics import Metric, metric_row
+from ui.operations_view import for_display
 from ui.paging import page_field, page_in_range
 from ui.policies_view import (
     ACTION_COLOR,
@@ -235,7 +236,7 @@ def runs_section() -> None:
         st.caption("No runs yet.")
         return
     st.dataframe(
-        runs_frame(runs),
+        for_display(runs_frame(runs), [], ["reference"]),
         column_config=runs_column_config(),
         placeholder="—",  # a skipped run has no reference price: a dash, as everywhere, not "None"
         hide_index=True,

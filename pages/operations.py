@@ -24,7 +24,9 @@ from ui.format import counted, eur, md_escape, price, units
 from ui.metrics import Metric, metric_row
 from ui.operations_view import (
     OPERATION_MONEY,
+    OPERATION_PRICES,
     ORDER_MONEY,
+    ORDER_PRICES,
     SORT_LABELS,
     csv_bytes,
     deployed_per_day_figure,
@@ -47,7 +49,7 @@ is_admin = user.role is Role.ADMIN
 WITHDRAW_OUTCOME_KEY = "ops_withdraw_outcome"
 M = TypeVar("M", bound=BaseModel)
 MONEY = st.column_config.NumberColumn(format="euro")
-PRICE = st.column_config.NumberColumn(format="%.2f")
+PRICE = st.column_config.TextColumn(alignment="right")  # text as ui.format.price writes it (for_display)
 RATIO = st.column_config.ProgressColumn("Fill ratio", min_value=0.0, max_value=1.0, format="percent")
 
 
@@ -172,7 +174,7 @@ def operations_view(base: dict[str, object]) -> None:
 
     frame = operations_frame(result.rows)
     st.dataframe(
-        for_display(frame, OPERATION_MONEY),
+        for_display(frame, OPERATION_MONEY, OPERATION_PRICES),
         hide_index=True,
         column_config={
             **{c: MONEY for c in OPERATION_MONEY},
@@ -254,7 +256,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
 
     orders = orders_frame(detail.orders)
     st.dataframe(
-        for_display(orders, ORDER_MONEY),
+        for_display(orders, ORDER_MONEY, ORDER_PRICES),
         hide_index=True,
         column_config={"Price": PRICE, "Filled EUR": MONEY},
         alt="Orders of the selected operation",

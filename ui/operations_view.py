@@ -64,8 +64,8 @@ OPERATION_COLUMNS: dict[str, str] = {
     "created_by_username": "Created by",
     "id": "Operation id",
 }
+OPERATION_PRICES = ["Reference price"]
 OPERATION_MONEY = [
-    "Reference price",
     "Target BID EUR",
     "Actual BID EUR",
     "Target ASK EUR",
@@ -90,7 +90,7 @@ ORDER_COLUMNS: dict[str, str] = {
     "status": "Status",
     "cancel_reason": "Cancel reason",
 }
-ORDER_MONEY = ["Price", "Filled EUR"]
+ORDER_MONEY, ORDER_PRICES = ["Filled EUR"], ["Price"]
 
 TICKET_COLUMNS = ["Time (UTC)", "Ticket", "Action", "Actor", "Object", "Change", "Before", "After"]
 
@@ -196,12 +196,17 @@ def tickets_frame(tickets: Iterable[TicketLog]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=TICKET_COLUMNS)
 
 
-def for_display(frame: pd.DataFrame, money_columns: Iterable[str]) -> pd.DataFrame:
-    """A copy whose Decimal columns are floats: what the grid formats and plotly draws (display only)."""
+def for_display(frame: pd.DataFrame, money_columns: Iterable[str], price_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """A copy whose Decimal columns are floats, what the grid formats and plotly draws, and whose prices are text as
+    ``ui.format.price`` writes them: a grid's number format pads every price to one count of decimals (€81.0000), or
+    rounds a mid between two ticks (€80.975 shown €80.98). Display only: the CSV keeps the Decimals."""
     shown = frame.copy()
     for column in money_columns:
         if column in shown:
             shown[column] = pd.to_numeric(shown[column].map(lambda v: None if v is None else float(v)))
+    for column in price_columns:
+        if column in shown:
+            shown[column] = shown[column].map(lambda v: None if v is None or pd.isna(v) else price(v))
     return shown
 
 

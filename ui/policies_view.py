@@ -138,7 +138,7 @@ def runs_column_config() -> dict[str, Any]:
         "reason": st.column_config.TextColumn(RUN_COLUMNS["reason"], width="large"),
         "placed": st.column_config.NumberColumn(RUN_COLUMNS["placed"], format="%d"),
         "withdrawn": st.column_config.NumberColumn(RUN_COLUMNS["withdrawn"], format="%d"),
-        "reference": st.column_config.NumberColumn(RUN_COLUMNS["reference"], format="euro", step=0.0001),
+        "reference": st.column_config.TextColumn(RUN_COLUMNS["reference"], alignment="right"),  # ui.format.price
         "source": st.column_config.TextColumn(RUN_COLUMNS["source"]),
         "multiplier": st.column_config.NumberColumn(RUN_COLUMNS["multiplier"], format="%.2f"),
         "sigma_pct": st.column_config.NumberColumn(RUN_COLUMNS["sigma_pct"], format="%.3f"),

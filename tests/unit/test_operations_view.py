@@ -104,6 +104,15 @@ def test_display_turns_money_into_floats_and_leaves_the_exact_frame_alone():
     assert frame["Filled EUR"].iloc[0] == Decimal("0.10")
 
 
+def test_display_writes_a_price_as_the_app_writes_prices_never_padded_nor_rounded():
+    frame = operations_frame([summary(), summary(id=8, reference_price=Decimal("80.9750"))])
+
+    shown = for_display(frame, [], ["Reference price"])
+
+    assert list(shown["Reference price"]) == ["€14.00", "€80.975"]  # not €14.0000, and not €80.98
+    assert frame["Reference price"].iloc[1] == Decimal("80.9750")  # the CSV's stays exact
+
+
 def test_an_empty_page_still_has_every_column():
     assert list(operations_frame([]).columns)[:3] == ["Time (UTC)", "Ticket", "Certificate"]
     assert tickets_frame([]).empty
