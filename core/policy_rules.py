@@ -102,7 +102,7 @@ def eur_text(value: Decimal) -> str:
 
 
 def amount_text(asset: AssetType, value: Decimal) -> str:
-    return f"{value:,.2f} EUR" if asset is AssetType.EUR else f"{int(value):,} {asset.value}"
+    return eur_text(value) if asset is AssetType.EUR else f"{int(value):,} {asset.value}"
 
 
 def _pct(value: Decimal) -> str:
@@ -296,7 +296,10 @@ def _low_sides(inputs: RunInputs, newest: OwnOrder) -> tuple[list[OrderSide], li
             notes.append(f"{SIDE_LABEL[side]} resting {eur_text(resting)}, its target cannot be planned")
             continue
         share = resting / target.target_value * 100
-        notes.append(f"{SIDE_LABEL[side]} at {share:.0f} % of its {eur_text(target.target_value)} target")
+        notes.append(
+            f"{SIDE_LABEL[side]} at {share:.0f} % of a full plan ({eur_text(target.target_value)} of its "
+            f"{eur_text(side_target(policy, side))} target in whole certificates)"
+        )  # the card measures against the policy's target: both figures, so the two percentages agree
         if share < policy.top_up_below_pct:
             low.append(side)
     return low, notes

@@ -1,5 +1,6 @@
 """Liquidity policies on real PostgreSQL: every rule of one run (core.policy_rules), each ending healthy."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -57,6 +58,8 @@ def test_running_twice_in_a_row_places_nothing_the_second_time(db, actors):
 
     assert again.action == "none" and again.operation_id is None and again.placed_orders == 0
     assert [r["id"] for r in resting(db, cea.id)] == before
+    # measured against a full plan in whole certificates, with the policy's own target beside it (the card's)
+    assert re.search(r"BID at 100 % of a full plan \(€[\d,]+\.\d\d of its €10,000\.00 target", again.reason)
     assert again.price_source == "previous_run"  # its own quotes are not a market to centre on
     assert "100 %" in again.reason
     assert healthy(db)
@@ -229,7 +232,7 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
 
     run = run_policy(db, "CEA", user_id=actors.admin.id)
 
-    assert run.action == "skipped" and "BID short by" in run.reason and "ASK short by" in run.reason
+    assert run.action == "skipped" and "BID short by €" in run.reason and "ASK short by" in run.reason  # € as elsewhere
     assert count_rows(db, "orders") == before
     assert healthy(db)
 
