@@ -84,13 +84,25 @@ def _parse_targets(
     certificate_type: object, bid_amount_eur: object, ask_amount_eur: object, named: bool = False
 ) -> tuple[CertificateType, Decimal, Decimal]:
     """One book's targets; ``named``: each refusal names the book, as the fields of several books are labelled."""
+    cert, bid, ask = _parse_amounts(certificate_type, bid_amount_eur, ask_amount_eur, named)
+    _require_a_side(cert, bid, ask, named)
+    return cert, bid, ask
+
+
+def _parse_amounts(
+    certificate_type: object, bid_amount_eur: object, ask_amount_eur: object, named: bool
+) -> tuple[CertificateType, Decimal, Decimal]:
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     book = f"{cert} " if named else ""
     bid = parse_eur(bid_amount_eur, f"{book}BID liquidity", allow_zero=True)
     ask = parse_eur(ask_amount_eur, f"{book}ASK liquidity", allow_zero=True)
+    return cert, bid, ask
+
+
+def _require_a_side(cert: CertificateType, bid: Decimal, ask: Decimal, named: bool) -> None:
+    book = f"{cert} " if named else ""
     if bid == 0 and ask == 0:
         raise ValidationError(f"Enter a {book}BID or {book}ASK liquidity amount above zero (one side alone is fine)")
-    return cert, bid, ask
 
 
 def _funded(db: Session, side: OrderSide, cert: CertificateType) -> list[FundedMarketMaker]:
@@ -377,10 +389,12 @@ def parse_liquidity_targets(targets: object) -> list[tuple[CertificateType, Deci
     for certificate_type, amounts in targets.items():
         if not isinstance(amounts, tuple | list) or len(amounts) != 2:
             raise ValidationError(f"The targets of {certificate_type} are a pair (BID EUR, ASK EUR), got {amounts!r}")
-        cert, bid, ask = _parse_targets(certificate_type, amounts[0], amounts[1], named=len(targets) > 1)
+        cert, bid, ask = _parse_amounts(certificate_type, amounts[0], amounts[1], named=len(targets) > 1)
         if cert in parsed:
             raise ValidationError(f"The {cert} book appears twice in the targets")
         parsed[cert] = (cert, bid, ask)
+    for cert, bid, ask in parsed.values():  # only once every amount is a number: 'abc' is named before an empty book
+        _require_a_side(cert, bid, ask, named=len(targets) > 1)
     return [parsed[c] for c in sorted(parsed)]
 
 

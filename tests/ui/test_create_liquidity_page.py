@@ -186,6 +186,16 @@ def test_with_both_books_a_refusal_names_the_book_as_its_field_is_labelled(open_
     assert "CEA ASK liquidity (EUR)" in [t.label for t in at.text_input]
 
 
+def test_with_both_books_an_amount_that_is_no_number_is_named_before_a_book_left_empty(open_app, db, actors):
+    at = open_app(actors.admin, PAGE)
+    at.segmented_control(key="liq_cert").set_value("Both").run()
+    at.text_input(key="liq_ask_EUA").set_value("abc")  # the CEA fields left empty
+
+    at = at.button(key="liq_preview").click().run()
+
+    assert field_errors(at) == ["EUA ASK liquidity must be a number, got 'abc'"]
+
+
 def test_only_admins_have_the_page_in_their_menu():
     (spec,) = [p for p in PAGES if p.path == PAGE]
 
