@@ -90,6 +90,9 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
 
 
 def parse_eur(value: object, what: str = "Amount", allow_zero: bool = False) -> Decimal:
+    """An amount of euros as typed, a leading € allowed ("€250,000"), as the order entry's price allows it."""
+    if isinstance(value, str):
+        value = value.strip().removeprefix("€")
     return parse_amount(value, AssetType.EUR, what, allow_zero)
 
 

@@ -108,6 +108,11 @@ def test_commas_grouping_thousands_are_read_as_such(typed, value):
     assert parse_eur(typed, "Amount") == value
 
 
+@pytest.mark.parametrize(("typed", "value"), [("€250,000", Decimal("250000")), (" € 81.17 ", Decimal("81.17"))])
+def test_a_euro_amount_may_start_with_the_euro_sign_as_the_price_in_the_order_entry_may(typed, value):
+    assert parse_eur(typed, "Your amount") == value
+
+
 @pytest.mark.parametrize(
     ("parse", "typed", "message"),
     [
