@@ -4,7 +4,7 @@ lock, fills and closed orders a page at a time, for the account the user trades 
 import streamlit as st
 
 from core.errors import CoreError
-from core.orders import Order, cancel_order
+from core.orders import cancel_order
 from core.trading_account import get_fills, get_open_orders, get_order_history, get_trading_account
 from ui import market_data
 from ui.feedback import flash
@@ -24,29 +24,32 @@ from ui.trading_account_view import (
 )
 
 HISTORY_PAGE_KEY, FILLS_PAGE_KEY = "cm_history_page", "cm_fills_page"
+CANCELLED_KEY, CANCEL_REFUSED_KEY = "cm_cancelled", "cm_cancel_refused"  # set by the Cancel button's callback
 PAGE_SIZE = 20
 
 
-def cancel_selected(user_id: int, orders: list[Order]) -> None:
-    """Cancel each chosen order (each on its own: one refused does not stop the others)."""
+def cancel_selected(user_id: int, order_ids: tuple[int, ...]) -> None:
+    """The Cancel button's callback: cancel the orders it offered when it was drawn (each on its own: one refused
+    does not stop the others). Bound when drawn, not read from the table when clicked: an order another window
+    cancelled in between leaves the table, and its selection with it, and the click then did nothing, unsaid."""
     refused = []
-    for order in orders:
+    for order_id in order_ids:
         try:
             with db_session() as db:
-                done = cancel_order(db, order.id, user_id)
+                done = cancel_order(db, order_id, user_id)
         except CoreError as exc:
             refused.append(exc.message)
             continue
         flash(f"Order {done.id} cancelled; {units(done.remaining_quantity)} unfilled released.")
     market_data.forget()
-    if not refused:
-        st.rerun(scope="app")
-    for message in refused:
-        st.error(md_escape(message), icon=":material/error:")
+    st.session_state[CANCEL_REFUSED_KEY] = refused
+    st.session_state[CANCELLED_KEY] = True
 
 
 def account_sections(user_id: int, market_maker_id: int | None) -> None:
     """Open orders (select rows, then cancel them), balances, fills and closed orders of the account traded for."""
+    if st.session_state.pop(CANCELLED_KEY, False):
+        st.rerun(scope="app")  # the book, the entry's Available line and the stats: not only this part
     with db_session() as db:
         acct = get_trading_account(db, user_id, market_maker_id=market_maker_id)
         open_orders = get_open_orders(db, user_id, market_maker_id=market_maker_id)
@@ -70,13 +73,16 @@ def account_sections(user_id: int, market_maker_id: int | None) -> None:
         )
         chosen = [open_orders[i] for i in event.selection.rows]
         label = f"Cancel {len(chosen)} selected order{'s' if len(chosen) != 1 else ''}"
-        if st.button(
+        st.button(
             label if chosen else "Select orders above to cancel them",
             key="cm_cancel_selected",
             disabled=not chosen,
             icon=":material/close:",
-        ):
-            cancel_selected(user_id, chosen)
+            on_click=cancel_selected,
+            args=(user_id, tuple(o.id for o in chosen)),
+        )
+    for message in st.session_state.pop(CANCEL_REFUSED_KEY, []):
+        st.error(md_escape(message), icon=":material/error:")
 
     # one above the other, each as wide as it needs: side by side at 1,440 px, one of them was always cut
     st.subheader("Balances")

@@ -16,7 +16,7 @@ from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.trading_account import get_open_orders
 from tests.helpers import snapshot
 from tests.trading import balance, fund_trader, make_desk
-from tests.ui.conftest import field_errors, linkable, shown
+from tests.ui.conftest import field_errors, linkable, shown, texts
 from ui.session import SEEN_KEY, USER_KEY
 from ui.trading_account_view import open_orders_key
 
@@ -365,6 +365,21 @@ def test_every_open_order_is_listed_with_headers_and_cancelled_from_its_row(open
     assert not at.exception and not at.error
     assert get_open_orders(db, actors.trader.id) == []
     assert balance(db, "EUR", entity_id=actors.entity.id) == (Decimal("10000.00"), Decimal("0.00"))
+
+
+def test_cancelling_an_order_another_window_cancelled_since_says_so(open_page, db, actors, market):
+    order = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 10, "80.00")
+    at = open_page(actors.trader)
+    at.session_state[open_orders_key(get_open_orders(db, actors.trader.id))] = {"selection": {"rows": [0]}}
+    at.run()
+    assert at.button(key="cm_cancel_selected").label == "Cancel 1 selected order"
+    cancel_order(db, order.id, actors.trader.id)  # another window, before the click
+
+    at.button(key="cm_cancel_selected").click().run()
+
+    assert not at.exception
+    (refusal,) = texts(at.error)
+    assert f"Order {order.id}" in refusal  # not a click that did nothing, unsaid
 
 
 def test_closed_orders_come_a_page_at_a_time(open_page, db, actors, market):
