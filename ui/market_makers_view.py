@@ -164,8 +164,12 @@ MARKET_MAKER_COLUMNS: tuple[str, ...] = (
 )
 
 
-def market_makers_column_config() -> dict[str, Any]:
+def market_makers_column_config(held: Iterable[AssetType] = tuple(AssetType)) -> dict[str, Any]:
+    """The table's columns; an asset none of the listed market makers can hold has none (with the AH filter, two
+    empty EUR columns pushed Open orders and Created out of view at 1,440 px)."""
     cert = "%,d"
+    shown = set(held)
+    hidden = {f"{a.value.lower()}_{side}": None for a in set(AssetType) - shown for side in ("available", "locked")}
     return {
         "id": None,
         "name": st.column_config.TextColumn("Name"),
@@ -188,7 +192,7 @@ def market_makers_column_config() -> dict[str, Any]:
         "eua_locked": st.column_config.NumberColumn("EUA locked", format=cert, help="Held by open orders"),
         "open_orders": st.column_config.NumberColumn("Open orders", format="%d"),
         "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),
-    }
+    } | hidden
 
 
 def amount_text(asset: AssetType | str, value: Decimal) -> str:

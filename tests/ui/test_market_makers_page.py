@@ -1,5 +1,6 @@
 """The Market Makers page through AppTest: what each role sees, filters, and the create/fund/deactivate dialogs."""
 
+import json
 from decimal import Decimal
 
 import pandas as pd
@@ -296,3 +297,17 @@ def test_a_filter_hiding_only_deactivated_ones_says_how_to_see_them(open_app, ac
     assert texts(at.info) == [
         "No market makers match this filter. 1 deactivated one(s) are hidden: turn on “Show inactive” to see them."
     ]
+
+
+@pytest.mark.parametrize(("kind", "without"), [("AH", "eur"), ("LP", "cea"), ("LP", "eua")])
+def test_a_filtered_table_has_no_columns_for_assets_its_market_makers_cannot_hold(
+    open_app, actors, market_makers, kind, without
+):
+    at = open_app(actors.admin, PAGE)
+
+    at.segmented_control(key="mm_type_filter").set_value(kind).run()
+
+    grid = at.dataframe[0]  # the market makers (the ledger comes after)
+    config = json.loads(grid.proto.columns)
+    assert config[f"{without}_available"]["hidden"] and config[f"{without}_locked"]["hidden"]
+    assert not config.get("open_orders", {}).get("hidden")  # the columns pushed out of view are back
