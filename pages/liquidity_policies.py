@@ -23,11 +23,10 @@ from ui.metrics import Metric, metric_row
 from ui.operations_view import for_display
 from ui.paging import page_field, page_in_range
 from ui.policies_view import (
-    ACTION_COLOR,
-    ACTION_LABEL,
     depth_history_figure,
     due_text,
     reference_text,
+    run_outcome,
     runs_column_config,
     runs_csv,
     runs_frame,
@@ -154,7 +153,7 @@ def run_now(cert: str) -> None:
     with db_session() as db:
         run = attempt(lambda: run_policy(db, cert, user_id=user.id))
     if run is not None:
-        flash(f"{cert} policy run: {ACTION_LABEL[run.action].lower()}")
+        flash(f"{cert} policy run: {run_outcome(run)[0].lower()}")
         st.rerun()
 
 
@@ -187,7 +186,8 @@ def show_status(cert: str, status: PolicyStatus, switch: KillSwitch) -> None:
         st.caption("No run yet.")
     else:
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.badge(ACTION_LABEL[run.action], color=ACTION_COLOR[run.action])
+            label, color = run_outcome(run)
+            st.badge(label, color=color)
             st.caption(f"Last run {run.created_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
         st.markdown(md_escape(run.reason))
     with db_session() as db:

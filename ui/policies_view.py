@@ -48,6 +48,23 @@ def sigma_text(sigma: Decimal | None, dynamic: bool) -> str:
     return measured if dynamic else f"{measured} · not applied"
 
 
+def run_outcome(run: PolicyRun) -> tuple[str, str]:
+    """A run's label and colour, and the side it left empty: a run that placed the ASK while its BID market makers
+    were short read as a green "Placed", and runs after it as a grey "No change", with the BID at nothing."""
+    label, color = ACTION_LABEL[run.action], ACTION_COLOR[run.action]
+    empty = [
+        side
+        for side, target, resting in (
+            ("BID", run.bid_target_eur, run.bid_resting_eur),
+            ("ASK", run.ask_target_eur, run.ask_resting_eur),
+        )
+        if target > 0 and resting == 0
+    ]
+    if not empty or run.action == "skipped":
+        return label, color
+    return f"{label} · {' and '.join(empty)} empty", "orange"
+
+
 def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
     """The last run's reference price, and where it came from."""
     if run is None or run.reference_price is None:
@@ -90,7 +107,7 @@ def runs_frame(runs: Sequence[PolicyRun]) -> pd.DataFrame:
         {
             "time": r.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
             "book": r.certificate_type.value,
-            "action": ACTION_LABEL[r.action],
+            "action": run_outcome(r)[0],
             "reason": r.reason,
             "placed": r.placed_orders,
             "withdrawn": r.withdrawn_orders,

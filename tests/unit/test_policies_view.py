@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from core.enums import CertificateType
 from core.policy_models import LiquidityPolicy, PolicyRun, PolicyStatus
-from ui.policies_view import depth_history_figure, runs_csv
+from ui.policies_view import depth_history_figure, run_outcome, runs_csv
 
 D = Decimal
 
@@ -58,3 +58,14 @@ def test_the_runs_csv_writes_an_operation_id_as_a_whole_number_and_a_missing_one
 
     assert lines[0].endswith(",Operation id")
     assert lines[1].endswith(",5") and lines[2].endswith(",")  # not 5.0, and not nan
+
+
+def test_a_run_that_left_a_side_with_a_target_empty_says_so_in_its_label_and_colour():
+    ask_only = run(1, 0, "0", "0").model_copy(update={"action": "placed", "ask_resting_eur": D("955")})  # BID short
+    both = run(2, 0, "0", "955").model_copy(update={"action": "placed", "ask_resting_eur": D("955")})
+    skipped = run(3, 0, "0", "0").model_copy(update={"action": "skipped"})
+
+    assert run_outcome(ask_only) == ("Placed · BID empty", "orange")  # not a green "Placed"
+    assert run_outcome(ask_only.model_copy(update={"action": "none"})) == ("No change · BID empty", "orange")
+    assert run_outcome(both) == ("Placed", "green")
+    assert run_outcome(skipped) == ("Skipped", "orange")  # says it already
