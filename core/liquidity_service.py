@@ -161,7 +161,9 @@ def _plan(
         makers = _funded(db, side, cert)
         if not taken:  # one book (the usual request): nothing to take off, and a copy per maker is not free
             return makers
-        return [m.model_copy(update={"available": m.available - taken.get(m.id, Decimal(0))}) for m in makers]
+        # what the books before leave, never below nothing: one already short there is counted short once
+        left = [(m, max(m.available - taken.get(m.id, Decimal(0)), Decimal(0))) for m in makers]
+        return [m.model_copy(update={"available": available}) for m, available in left]
 
     return plan_liquidity(
         cert,

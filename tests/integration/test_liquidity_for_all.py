@@ -53,6 +53,19 @@ def test_the_preview_of_both_books_shows_what_the_first_book_leaves_for_the_seco
     assert [s.asset.value for s in eua.missing_assets] == ["EUR"]
 
 
+def test_a_provider_short_in_both_books_is_counted_short_once(db, actors):
+    make_providers(db, actors.admin, 1, eur="1000.00")  # €12,000 of bids over both books
+    make_holders(db, actors.admin, 1, cert="CEA", prefix="AH CEA")
+    make_holders(db, actors.admin, 1, cert="EUA", prefix="AH EUA")
+
+    cea, eua = preview_liquidity_for_all(db, TARGETS, user_id=actors.admin.id)
+
+    (cea_short,), (eua_short,) = cea.missing_assets, eua.missing_assets
+    assert eua_short.available == 0  # what CEA left: nothing, never €-5,000
+    needed = cea_short.required + eua_short.required
+    assert cea_short.shortfall + eua_short.shortfall == needed - 1000  # the suggestions add up to what is missing
+
+
 @pytest.mark.parametrize(
     ("targets", "message"),
     [
