@@ -153,12 +153,12 @@ def slippage_calculator(cert: CertificateType) -> None:
             field_error(st.container(), exc.message)  # under the field; the fixed sizes still show
     results = [data.live_slippage(cert, order_side, amount, user.id) for amount in amounts]
     st.dataframe(
-        for_display(slippage_frame(results), ["Amount (€)", "Filled (€)", "Average price (€)", "Slippage (bps)"]),
+        for_display(slippage_frame(results), ["Amount (€)", "Filled (€)", "Slippage (bps)"], ["Average price (€)"]),
         hide_index=True,
         column_config={
             "Amount (€)": MONEY,
             "Filled (€)": MONEY,
-            "Average price (€)": st.column_config.NumberColumn(format="€%.4f"),
+            "Average price (€)": st.column_config.TextColumn(alignment="right"),  # as ui.format.price writes it
             "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
         },
         placeholder="—",  # no average or slippage where nothing fills: a dash, as everywhere, not "None"

@@ -113,6 +113,7 @@ def test_the_slippage_calculator_shows_ten_and_a_hundred_thousand_and_a_typed_am
     assert list(table["Amount (€)"]) == [10000.0, 100000.0, 250000.0]
     assert list(table["Certificates"]) == [125, 1250, 2000]
     assert list(table["Book absorbs it"]) == ["yes", "yes", "no: the book is too thin"]
+    assert list(table["Average price (€)"]) == ["€80.00", "€80.00", "€80.00"]  # not €80.0000
 
 
 def test_a_slippage_the_book_cannot_give_shows_a_dash_not_none(open_app, db, actors):
