@@ -1,11 +1,19 @@
 """The account part of the cash market: open orders (select rows to cancel them), balances with what open orders
 lock, fills and closed orders a page at a time, for the account the user trades for (core decides whose)."""
 
+import pandas as pd
 import streamlit as st
 
 from core.errors import CoreError
 from core.orders import cancel_order
-from core.trading_account import get_fills, get_open_orders, get_order_history, get_trading_account
+from core.trading_account import (
+    FillPage,
+    OrderPage,
+    get_fills,
+    get_open_orders,
+    get_order_history,
+    get_trading_account,
+)
 from ui import market_data
 from ui.feedback import flash
 from ui.format import md_escape, units
@@ -87,16 +95,19 @@ def account_sections(user_id: int, market_maker_id: int | None) -> None:
     # one above the other, each as wide as it needs: side by side at 1,440 px, one of them was always cut
     st.subheader("Balances")
     st.dataframe(balances_frame(acct), hide_index=True, width="content")
-    st.subheader("Fills")
-    if not fills.total:
-        st.caption("No fills yet")
-    else:
-        st.dataframe(fills_frame(fills.items), hide_index=True, column_config=FILL_COLUMNS)
-        pager(FILLS_PAGE_KEY, fills.page, fills.pages, fills.total, "fill")
+    paged_table("Fills", fills, fills_frame(fills.items), FILL_COLUMNS, FILLS_PAGE_KEY, "fill")
+    paged_table(
+        "Closed orders", history, history_frame(history.items), HISTORY_COLUMNS, HISTORY_PAGE_KEY, "closed order"
+    )
 
-    st.subheader("Closed orders")
-    if not history.total:
-        st.caption("No closed orders yet")
-    else:
-        st.dataframe(history_frame(history.items), hide_index=True, column_config=HISTORY_COLUMNS)
-        pager(HISTORY_PAGE_KEY, history.page, history.pages, history.total, "closed order")
+
+def paged_table(
+    title: str, page: FillPage | OrderPage, frame: pd.DataFrame, columns: dict, key: str, noun: str
+) -> None:
+    """A titled table a page at a time, with its pager; "No fills yet" while there is none."""
+    st.subheader(title)
+    if not page.total:
+        st.caption(f"No {noun}s yet")
+        return
+    st.dataframe(frame, hide_index=True, column_config=columns)
+    pager(key, page.page, page.pages, page.total, noun)
