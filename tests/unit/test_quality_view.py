@@ -72,14 +72,17 @@ def test_the_points_csv_keeps_exact_values_and_the_market_makers_of_each_snapsho
     )
 
 
-def test_the_heatmap_has_a_row_per_weekday_and_a_column_per_hour_blank_where_never_two_sided():
-    cell = DepthCell(
+def tuesday_3pm(bid_1pct: str, ask_1pct: str) -> DepthCell:
+    """The heatmap's cell of Tuesday 15:00 UTC, with these depths within 1 % of mid (the other bands €1)."""
+    return DepthCell(
         weekday=2, hour=15, two_sided=3, avg_bid_depth_0_5pct_eur=D(1), avg_ask_depth_0_5pct_eur=D(1),
-        avg_bid_depth_1pct_eur=D("100.50"), avg_ask_depth_1pct_eur=D("200.25"), avg_bid_depth_2pct_eur=D(1),
+        avg_bid_depth_1pct_eur=D(bid_1pct), avg_ask_depth_1pct_eur=D(ask_1pct), avg_bid_depth_2pct_eur=D(1),
         avg_ask_depth_2pct_eur=D(1),
     )  # fmt: skip
 
-    z = heatmap_figure([cell]).data[0].z
+
+def test_the_heatmap_has_a_row_per_weekday_and_a_column_per_hour_blank_where_never_two_sided():
+    z = heatmap_figure([tuesday_3pm("100.50", "200.25")]).data[0].z
 
     assert len(z) == 7 and all(len(row) == 24 for row in z)
     assert z[1][15] == 300.75
@@ -98,13 +101,7 @@ def test_a_bucket_between_gaps_is_drawn_as_a_point_on_the_spread_and_depth_chart
 
 
 def test_the_heatmap_scale_starts_at_zero_euros():
-    cell = DepthCell(
-        weekday=2, hour=15, two_sided=3, avg_bid_depth_0_5pct_eur=D(1), avg_ask_depth_0_5pct_eur=D(1),
-        avg_bid_depth_1pct_eur=D("19682.60"), avg_ask_depth_1pct_eur=D("19683.00"), avg_bid_depth_2pct_eur=D(1),
-        avg_ask_depth_2pct_eur=D(1),
-    )  # fmt: skip
-
-    heatmap = heatmap_figure([cell]).data[0]
+    heatmap = heatmap_figure([tuesday_3pm("19682.60", "19683.00")]).data[0]
 
     assert (heatmap.zmin, heatmap.zmax) == (0, 39365.6)  # not a colour bar from 39.365k to 39.3658k
     assert heatmap_figure([]).data[0].zmax == 1  # nothing two-sided: still a scale
