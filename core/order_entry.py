@@ -140,7 +140,8 @@ def check_limit_price(db: Session, certificate_type: CertificateType | str, valu
     """A limit price as typed: above zero, within the maximum, and a whole number of the book's ticks (asked of
     ``price_on_tick``, the rule ``place_order`` enforces)."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
-    number = parse_decimal(_typed(value, "Price"), "Price")
+    typed = _typed(value, "Price")
+    number = parse_decimal(typed, "Price")
     if 0 < number <= get_settings().max_amount:
         # a tick is whole cents (markets.price_tick is numeric(18, 2)), so a price with more decimals is on none; it
         # is not sent, as "1e-999999999" has more decimals than PostgreSQL's numeric holds
@@ -151,7 +152,7 @@ def check_limit_price(db: Session, certificate_type: CertificateType | str, valu
             below = (number / tick).to_integral_value(ROUND_FLOOR) * tick
             nearest = f"the nearest are €{below:,.2f} and €{below + tick:,.2f}" if below else f"the lowest is €{tick}"
             raise ValidationError(f"Prices move in steps of €{tick}: {nearest}")
-    return parse_eur(number, "Price")  # above zero and within the maximum
+    return parse_eur(typed, "Price")  # above zero and within the maximum (its refusals quote what was typed)
 
 
 def check_order_funds(

@@ -73,19 +73,18 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
     """A positive (or, if allowed, zero) amount of ``asset``: EUR with at most 2 decimals,
     certificates in whole units; never above the configured maximum."""
     number = parse_decimal(value, what)
+    typed = echoed(value.strip() if isinstance(value, str) else number)  # as typed: "1e30", not "1E+30"
     if number < 0 or (number == 0 and not allow_zero):
-        raise ValidationError(
-            f"{what} must be {'zero or more' if allow_zero else 'greater than zero'}, got {echoed(number)}"
-        )
+        raise ValidationError(f"{what} must be {'zero or more' if allow_zero else 'greater than zero'}, got {typed}")
     limit = get_settings().max_amount
     if number > limit:
-        raise ValidationError(f"{what} {echoed(number)} is above the maximum of {limit:,} accepted in one operation")
+        raise ValidationError(f"{what} {typed} is above the maximum of {limit:,} accepted in one operation")
     if asset is AssetType.EUR:
         if number != number.quantize(EUR_QUANTUM):
-            raise ValidationError(f"{what}: EUR amounts have at most 2 decimals (cents), got {echoed(number)}")
+            raise ValidationError(f"{what}: EUR amounts have at most 2 decimals (cents), got {typed}")
         return number.quantize(EUR_QUANTUM)
     if number != number.to_integral_value():
-        raise ValidationError(f"{what}: {asset} certificates are whole units, got {echoed(number)}")
+        raise ValidationError(f"{what}: {asset} certificates are whole units, got {typed}")
     return number.quantize(Decimal(1))
 
 

@@ -114,6 +114,21 @@ def test_a_euro_amount_may_start_with_the_euro_sign_as_the_price_in_the_order_en
 
 
 @pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1e30", "Amount 1e30 is above the maximum"),  # not 1E+30
+        ("0e5", "Amount must be greater than zero, got 0e5"),  # not 0E+5
+        (" 10.001 ", "Amount: EUR amounts have at most 2 decimals (cents), got 10.001"),
+    ],
+)
+def test_a_refusal_quotes_the_amount_as_it_was_typed(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        parse_eur(typed)
+
+    assert refused.value.message.startswith(message)
+
+
+@pytest.mark.parametrize(
     ("parse", "typed", "message"),
     [
         (parse_eur, "9" * 100_000, "Amount 999999999999999999999999999999… (100,000 characters) is above the maximum"),
