@@ -94,9 +94,9 @@ def _acting_user_id(user_id: object, action: str) -> int:
 
 def limit_order_value(price: Decimal, quantity: int) -> Decimal:
     """What a limit order is worth (and a BUY locks): refused above the maximum accepted in one order."""
-    value = price * quantity
-    if value > get_settings().max_amount:
-        raise ValidationError(f"Order value €{value:,} is above the maximum accepted in one order")
+    value, limit = price * quantity, get_settings().max_amount
+    if value > limit:
+        raise ValidationError(f"Order value €{value:,.2f} is above the maximum of €{limit:,} accepted in one order")
     return value
 
 

@@ -306,6 +306,8 @@ def show_result(ops: list[LiquidityOperation]) -> None:
             icon=":material/check:",
         )
         for op in ops:
+            if len(ops) > 1:  # which book each row of figures is
+                st.caption(f"{op.certificate_type.value} book")
             metric_row((Metric(label, value) for label, value in result_lines(op)), border=False)
         if CASH_MARKET is not None:
             st.session_state[market_data.OPEN_ON_KEY] = ops[0].certificate_type.value  # the Cash Market opens on it

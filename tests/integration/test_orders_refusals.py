@@ -109,7 +109,7 @@ def test_a_deactivated_market_maker_cannot_place_orders(db, actors):
         ({"quantity": 1, "price": "81", "order_type": "MARKET"}, ValidationError, "takes no price"),
         ({"quantity": 1, "price": "81", "side": "HOLD"}, ValidationError, "Unknown order side"),
         ({"quantity": 1, "price": "81", "certificate_type": "XYZ"}, ValidationError, "Unknown certificate type"),
-        ({"quantity": 10**12, "price": "81"}, ValidationError, "above the maximum"),
+        ({"quantity": 10**12, "price": "81"}, ValidationError, "above the maximum of €1,000,000,000,000 accepted"),
         ({"quantity": 1, "price": None, "order_type": "MARKET", "post_only": True}, ValidationError, "limit orders"),
     ],
 )

@@ -220,6 +220,7 @@ def test_both_certificates_are_previewed_and_placed_together(open_app, db, actor
     operations = get_liquidity_operations(db, user_id=actors.admin.id)
     assert sorted(op.certificate_type.value for op in operations) == ["CEA", "EUA"]
     assert any("CEA and EUA books" in s for s in texts(at.success))
+    assert [c for c in texts(at.caption) if c.endswith(" book")] == ["CEA book", "EUA book"]  # each block named
 
 
 def test_a_shortfall_on_either_book_holds_back_both_and_names_the_short_market_makers_as_typed(open_app, db, actors):
