@@ -18,6 +18,7 @@ from ui import session
 from ui.feedback import on_script_error, show_flashed, show_refusal, show_unexpected
 from ui.format import md_escape
 from ui.kill_switch import render_kill_switch
+from ui.live import app_run_started
 from ui.navigation import PageSpec, home_page, refusal, signed_in_pages, signed_out_pages
 from ui.runtime import db_session, session_factory
 from ui.serving import serving
@@ -86,6 +87,7 @@ def main() -> None:
     # the database first, even before sign-in: the embedded server starts, migrates and (on first start)
     # prints the demo passwords on the first page view, and an unreachable database is reported at once
     session_factory()
+    app_run_started()
     user = session.current_user()
     if user is None:
         st.set_page_config(initial_sidebar_state="collapsed")  # a page signed out in place keeps no empty sidebar

@@ -17,7 +17,7 @@ from ui.account_panel import account_sections
 from ui.charts import depth_figure
 from ui.feedback import field_error
 from ui.format import eur, units
-from ui.live import live_fragment
+from ui.live import ask_app_rerun, live_fragment
 from ui.order_book import (
     ENTRY_KEY,
     ROW_HEIGHT,
@@ -38,12 +38,10 @@ from ui.session import require_user
 
 REFRESH = "3s"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
-PICKED_KEY = "cm_picked"  # a price picked in the book and not yet drawn in the entry
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
 st.html(STICKY_CSS)
-st.session_state.pop(PICKED_KEY, None)  # the entry drawn below shows it
 
 if (requested := st.session_state.pop(market_data.OPEN_ON_KEY, None)) is not None:  # another page sent us to this book
     st.session_state["cm_cert"] = requested
@@ -173,7 +171,7 @@ def on_book_select(key: str, prices: tuple[str, ...], generation: int) -> None:
     st.session_state["cm_type"] = OrderType.LIMIT.value
     st.session_state[PRICE_KEY] = picked
     st.session_state["cm_price_ctx"] = "picked"
-    st.session_state[PICKED_KEY] = True
+    ask_app_rerun()  # the entry lives outside the book's fragment
 
 
 @live_fragment(REFRESH)
@@ -200,8 +198,6 @@ def market_panel(certificate: CertificateType) -> None:
                 selection_mode="single-cell",
                 key=key,
             )
-    if st.session_state.pop(PICKED_KEY, False):
-        st.rerun()  # the whole page: the entry lives outside this fragment
 
     chart_col, trades_col = st.columns([3, 2])
     with chart_col:

@@ -17,6 +17,7 @@ from core.trading_account import (
 from ui import market_data
 from ui.feedback import flash
 from ui.format import md_escape, units
+from ui.live import ask_app_rerun
 from ui.runtime import db_session
 from ui.trading_account_view import (
     FILL_COLUMNS,
@@ -32,7 +33,7 @@ from ui.trading_account_view import (
 )
 
 HISTORY_PAGE_KEY, FILLS_PAGE_KEY = "cm_history_page", "cm_fills_page"
-CANCELLED_KEY, CANCEL_REFUSED_KEY = "cm_cancelled", "cm_cancel_refused"  # set by the Cancel button's callback
+CANCEL_REFUSED_KEY = "cm_cancel_refused"  # set by the Cancel button's callback
 PAGE_SIZE = 20
 
 
@@ -51,13 +52,11 @@ def cancel_selected(user_id: int, order_ids: tuple[int, ...]) -> None:
         flash(f"Order {done.id} cancelled; {units(done.remaining_quantity)} unfilled released.")
     market_data.forget()
     st.session_state[CANCEL_REFUSED_KEY] = refused
-    st.session_state[CANCELLED_KEY] = True
+    ask_app_rerun()  # the book, the entry's Available line and the stats: not only the account's part
 
 
 def account_sections(user_id: int, market_maker_id: int | None) -> None:
     """Open orders (select rows, then cancel them), balances, fills and closed orders of the account traded for."""
-    if st.session_state.pop(CANCELLED_KEY, False):
-        st.rerun(scope="app")  # the book, the entry's Available line and the stats: not only this part
     with db_session() as db:
         acct = get_trading_account(db, user_id, market_maker_id=market_maker_id)
         open_orders = get_open_orders(db, user_id, market_maker_id=market_maker_id)

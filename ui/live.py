@@ -10,10 +10,24 @@ from sqlalchemy.exc import DBAPIError
 from core.errors import DatabaseUnavailable
 
 P = ParamSpec("P")
+APP_RERUN_KEY = "live_app_rerun"  # set by ask_app_rerun, honoured by the next live fragment to run
+
+
+def ask_app_rerun() -> None:
+    """From the callback of a widget inside a live fragment whose change shows outside it (a price picked into the
+    order entry, an order cancelled): the run that follows is the whole app's. A callback's own ``st.rerun()``
+    reruns only the fragment it belongs to."""
+    st.session_state[APP_RERUN_KEY] = True
+
+
+def app_run_started() -> None:
+    """Called at the start of every whole-app run: it draws everything, so a rerun asked for is served."""
+    st.session_state.pop(APP_RERUN_KEY, None)
 
 
 def live_fragment(run_every: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
-    """``st.fragment(run_every=…)`` whose failed database read reruns the whole app.
+    """``st.fragment(run_every=…)`` whose failed database read reruns the whole app, as does a widget of it whose
+    callback asked for it (``ask_app_rerun``).
 
     A fragment rerun runs only its own function, outside app.py's error handling; a whole-app rerun lands
     there, which shows "Database unavailable" and recovers by itself once the database is back.
@@ -22,6 +36,8 @@ def live_fragment(run_every: str) -> Callable[[Callable[P, None]], Callable[P, N
     def decorate(render: Callable[P, None]) -> Callable[P, None]:
         @functools.wraps(render)
         def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+            if st.session_state.pop(APP_RERUN_KEY, False):
+                st.rerun(scope="app")
             try:
                 render(*args, **kwargs)
             except (DatabaseUnavailable, DBAPIError):
