@@ -78,6 +78,17 @@ def typed_books() -> dict[str, tuple[str, str]]:
     return {choice: (_amount("liq_bid"), _amount("liq_ask"))}
 
 
+def typed_notes() -> str | None:
+    return st.session_state.get("liq_notes") or None
+
+
+def refused_while_typed(key: str, typed: object) -> None:
+    """Under the field(s) just drawn: the refusal ``open_preview`` kept at ``key``, while they hold what it refused."""
+    refused = st.session_state.get(key)
+    if refused is not None and refused[0] == typed:
+        field_error(st.container(), refused[1])
+
+
 def open_preview() -> None:
     """The preview of what was typed, once core reads the amounts; otherwise why not, under the fields."""
     books = typed_books()
@@ -88,7 +99,7 @@ def open_preview() -> None:
         st.session_state[REFUSED_KEY] = (books, exc.message)
         return
     st.session_state.pop(REFUSED_KEY, None)
-    notes = st.session_state.get("liq_notes") or None
+    notes = typed_notes()
     try:
         with db_session() as db:
             check_notes(db, notes)
@@ -386,18 +397,14 @@ for cert in shown:
             placeholder="e.g. 50000",
             help="EUR value of the certificates the asset holders offer; 0 for BID only.",
         )
-refused = st.session_state.get(REFUSED_KEY)
-if refused is not None and refused[0] == typed_books():
-    field_error(st.container(), refused[1])  # under the amounts, while they are still what was refused
+refused_while_typed(REFUSED_KEY, typed_books())  # under the amounts
 st.toggle(
     "Widen spreads when the market is volatile",
     key="liq_dynamic",
     help="The levels' offsets times clamp(σ / σ_ref, 1, max), σ from the book's recent trades (never narrower)",
 )
 st.text_input("Notes (optional)", key="liq_notes")  # no max_chars: core refuses a longer text, saying so
-notes_refused = st.session_state.get(NOTES_REFUSED_KEY)
-if notes_refused is not None and notes_refused[0] == (st.session_state.get("liq_notes") or None):
-    field_error(st.container(), notes_refused[1])  # under the notes, while they are still what was refused
+refused_while_typed(NOTES_REFUSED_KEY, typed_notes())  # under the notes
 st.button("Preview", type="primary", icon=":material/preview:", key="liq_preview", on_click=open_preview)
 
 if (result := st.session_state.get(RESULT_KEY)) is not None:

@@ -291,6 +291,8 @@ def levels_figure(orders: Sequence[OperationOrder], book: OrderBook, reference_p
     """The operation's resting quantity per price level against the whole current book at those prices."""
     book_bids, book_asks = book.bids, book.asks
     step = _step([lv.price for lv in (*book_bids, *book_asks)] + [o.price for o in orders])
+    # the operation's bars narrower than the book's, so both show where they overlap
+    book_width, own_width = (None, None) if step is None else (step * 0.9, step * 0.5)
     fig = go.Figure(
         [
             go.Bar(
@@ -298,14 +300,14 @@ def levels_figure(orders: Sequence[OperationOrder], book: OrderBook, reference_p
                 y=[b.quantity for b in book_bids],
                 name="Book BID",
                 marker_color=BID_LIGHT,
-                width=None if step is None else step * 0.9,
+                width=book_width,
             ),
             go.Bar(
                 x=[float(a.price) for a in book_asks],
                 y=[a.quantity for a in book_asks],
                 name="Book ASK",
                 marker_color=ASK_LIGHT,
-                width=None if step is None else step * 0.9,
+                width=book_width,
             ),
         ]
     )
@@ -319,7 +321,7 @@ def levels_figure(orders: Sequence[OperationOrder], book: OrderBook, reference_p
             y=list(per_price.values()),
             name=f"This operation {SIDE_LABEL[side]}",
             marker_color=SIDE_COLOR[side],
-            width=None if step is None else step * 0.5,  # narrower than the book's, so both show where they overlap
+            width=own_width,
         )
     fig.add_vline(
         x=float(reference_price),
