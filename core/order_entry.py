@@ -16,7 +16,7 @@ from core.market import BookFill
 from core.models import Record
 from core.orders import acting_account
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import EUR_QUANTUM, parse_amount, parse_decimal, parse_enum, parse_eur
+from core.validation import EUR_QUANTUM, parse_amount, parse_decimal, parse_enum, parse_eur, without_euro_sign
 
 PERCENT = Decimal("0.01")  # percentages are shown to two decimals
 
@@ -120,11 +120,11 @@ def limit_price_collar(
 
 
 def _typed(value: object, what: str) -> object:
-    """A number as a person typed it: blanks and a leading € go; an empty field is refused (a decimal comma is
-    refused by ``core.validation.parse_decimal``, for every typed amount)."""
+    """A number as a person typed it: blanks go; an empty field is refused (a decimal comma is refused by
+    ``core.validation.parse_decimal``, for every typed amount)."""
     if not isinstance(value, str):
         return value
-    typed = value.strip().removeprefix("€").strip()
+    typed = value.strip()
     if not typed:
         raise ValidationError(f"Enter a {what.lower()}")
     return typed
@@ -140,7 +140,7 @@ def check_limit_price(db: Session, certificate_type: CertificateType | str, valu
     """A limit price as typed: above zero, within the maximum, and a whole number of the book's ticks (asked of
     ``price_on_tick``, the rule ``place_order`` enforces)."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
-    typed = _typed(value, "Price")
+    typed = without_euro_sign(_typed(value, "Price"))
     number = parse_decimal(typed, "Price")
     if 0 < number <= get_settings().max_amount:
         # a tick is whole cents (markets.price_tick is numeric(18, 2)), so a price with more decimals is on none; it

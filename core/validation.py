@@ -56,10 +56,15 @@ def parse_decimal(value: object, what: str) -> Decimal:
             typed = value.strip()
             if not typed:
                 raise ValidationError(f"{what} is required: enter a number")
+            if "_" in typed or any(c.isdigit() and not c.isascii() for c in typed):
+                # Decimal reads "١٢" as 12 and "1_0_0" as 100: a desk's numbers are the digits 0-9, as they are echoed
+                raise ValidationError(
+                    f"{what}: type the number with the digits 0-9 and a point for decimals, got {echoed(value)!r}"
+                )
             if "," in typed and not _GROUPED_NUMBER.fullmatch(typed):
                 # "14,03" must never become 1403: a comma only groups thousands ("1,250.50")
                 raise ValidationError(f"{what}: use a point for decimals, like 14.03 (a comma only groups thousands)")
-            number = Decimal(typed.replace(",", "").replace("_", ""))
+            number = Decimal(typed.replace(",", ""))
         else:
             raise ValidationError(f"{what} must be a number, got {type(value).__name__}")
     except InvalidOperation:
@@ -88,11 +93,14 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
     return number.quantize(Decimal(1))
 
 
+def without_euro_sign(value: object) -> object:
+    """A euro figure as a person types it: a leading € goes ("€250,000"); anything else is left to the parser."""
+    return value.strip().removeprefix("€").strip() if isinstance(value, str) else value
+
+
 def parse_eur(value: object, what: str = "Amount", allow_zero: bool = False) -> Decimal:
-    """An amount of euros as typed, a leading € allowed ("€250,000"), as the order entry's price allows it."""
-    if isinstance(value, str):
-        value = value.strip().removeprefix("€")
-    return parse_amount(value, AssetType.EUR, what, allow_zero)
+    """An amount of euros as typed, a leading € allowed ("€250,000")."""
+    return parse_amount(without_euro_sign(value), AssetType.EUR, what, allow_zero)
 
 
 def parse_quantity(value: object, what: str = "Quantity") -> int:

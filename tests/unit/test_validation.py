@@ -57,6 +57,18 @@ def test_bad_eur_amounts_are_refused_with_the_reason(value, fragment):
         parse_eur(value)
 
 
+@pytest.mark.parametrize("typed", ["١٢", "\uff11\uff12", "1_000", "1__0_0"])  # Decimal reads each as 12 or 1000
+def test_numbers_in_other_scripts_or_with_underscores_are_refused_as_typed(typed):
+    with pytest.raises(ValidationError, match=f"digits 0-9 and a point for decimals, got '{typed}'"):
+        parse_eur(typed)
+
+
+def test_a_leading_euro_sign_is_read_in_a_euro_amount_only():
+    assert parse_eur(" €1,250.50 ") == Decimal("1250.50")
+    with pytest.raises(ValidationError, match="must be a number, got '€10'"):
+        parse_quantity("€10")
+
+
 def test_zero_is_accepted_only_where_allowed():
     assert parse_eur("0", allow_zero=True) == Decimal("0.00")
 
