@@ -19,7 +19,6 @@ from ui.operations_view import csv_bytes, for_display
 from ui.quality_view import (
     PERIODS,
     SCORE_MONEY,
-    SCORE_RATIOS,
     SLIPPAGE_AMOUNTS,
     as_utc,
     depth_figure,
@@ -28,6 +27,7 @@ from ui.quality_view import (
     points_frame,
     presence_figure,
     scorecard_frame,
+    scorecard_shown,
     scorecard_style,
     series_frame,
     slippage_frame,
@@ -218,12 +218,12 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
     if failing:
         st.caption("Below it: " + ", ".join(md_escape(name) for name in failing))
     st.dataframe(
-        scorecard_style(for_display(frame, [*SCORE_MONEY, *SCORE_RATIOS])),
+        scorecard_style(scorecard_shown(frame)),
         hide_index=True,
         column_config={
             **{c: MONEY for c in SCORE_MONEY},
             "Presence %": PERCENT,
-            "Fill ratio": st.column_config.NumberColumn(format="percent"),
+            "Fill ratio": PERCENT,
             "Market maker": st.column_config.TextColumn(pinned=True),
         },
         key="mq_scorecard",

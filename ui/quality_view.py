@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
+from ui.operations_view import for_display
 
 PERIODS: dict[str, timedelta | None] = {
     "Last 24 h": timedelta(hours=24),
@@ -181,6 +182,14 @@ def scorecard_frame(scores: Sequence[MarketMakerScore]) -> pd.DataFrame:
             "Snapshots": [s.snapshots for s in scores],
         }
     )
+
+
+def scorecard_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard as its grid shows it: money as numbers, and both ratios in percent (the fill ratio read "0%"
+    beside a presence of "0.00 %"); the CSV keeps the fill ratio an exact fraction."""
+    shown = for_display(frame, [*SCORE_MONEY, *SCORE_RATIOS])
+    shown["Fill ratio"] = shown["Fill ratio"] * 100
+    return shown
 
 
 def scorecard_style(frame: pd.DataFrame) -> "pd.io.formats.style.Styler":

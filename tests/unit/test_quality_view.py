@@ -14,6 +14,7 @@ from ui.quality_view import (
     period_ending,
     points_frame,
     scorecard_frame,
+    scorecard_shown,
     scorecard_style,
     spread_figure,
 )
@@ -52,6 +53,15 @@ def test_each_scorecard_row_is_tinted_by_its_result():
 
     assert list(frame["Result"]) == ["Pass", "Fail"]
     assert f"background-color: {PASS_COLOR}" in html and f"background-color: {FAIL_COLOR}" in html
+
+
+def test_the_scorecard_grid_shows_both_ratios_in_percent_while_its_csv_keeps_the_fill_ratio_a_fraction():
+    frame = scorecard_frame([_score("A", True)])
+
+    shown = scorecard_shown(frame)
+
+    assert (shown.loc[0, "Presence %"], shown.loc[0, "Fill ratio"]) == (75.0, 50.0)
+    assert frame.loc[0, "Fill ratio"] == D("0.5000")
 
 
 def test_the_points_csv_keeps_exact_values_and_the_market_makers_of_each_snapshot():
