@@ -5,7 +5,8 @@ Counting a million tickets exactly would cost more than showing them, so totals 
 """
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from core.models import Record
 COUNT_CAP = 10_000
 EXPORT_LIMIT = COUNT_CAP
 TICKET_ID_MAX_LENGTH = 30  # TKT-2026-000123 is 15: room for years of numbers
+_WHOLE_TICKET_ID = re.compile(r"TKT-[0-9]{4}-[0-9]{6,}")  # create_ticket's ids: the year, then at least 6 digits
 
 
 def ticket_search(typed: str | None) -> str | None:
@@ -37,18 +39,37 @@ def ticket_search(typed: str | None) -> str | None:
     return value or None
 
 
-def _typed_ticket(value: object) -> object:
-    """``ticket_search`` for a filter model's field: its refusal as the ValueError pydantic reports."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return ticket_search(value)
-    except ValidationError as exc:
-        raise ValueError(exc.message) from None
+def whole_ticket_id(typed: str | None) -> str | None:
+    """A whole ticket id as typed, in any case; None when blank. The audit log finds a ticket by its whole id, one
+    index lookup among a million tickets (a part would be a scan of them all), so a part is refused, saying so,
+    instead of matching nothing (the Operations view, over thousands of operations, finds a part)."""
+    value = ticket_search(typed)
+    if value is None:
+        return None
+    if not _WHOLE_TICKET_ID.fullmatch(value.upper()):
+        raise ValidationError(
+            f"The audit log finds a ticket by its whole id, like TKT-2026-000123, not a part ({value!r}): "
+            "the Operations view finds an operation's ticket by a part"
+        )
+    return value.upper()
 
 
-# the ticket id (or part of one) a filter model takes: read by ticket_search, whichever model holds it
-TicketSearch = Annotated[Annotated[str, Field(max_length=TICKET_ID_MAX_LENGTH)] | None, BeforeValidator(_typed_ticket)]
+def _ticket_field(read: Callable[[str | None], str | None]) -> Any:
+    """A filter model's ticket field read by ``read``: its refusal as the ValueError pydantic reports."""
+
+    def typed(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        try:
+            return read(value)
+        except ValidationError as exc:
+            raise ValueError(exc.message) from None
+
+    return Annotated[Annotated[str, Field(max_length=TICKET_ID_MAX_LENGTH)] | None, BeforeValidator(typed)]
+
+
+TicketSearch = _ticket_field(ticket_search)  # a ticket id or a part of one (the Operations view)
+WholeTicketId = _ticket_field(whole_ticket_id)  # a whole ticket id (the audit log)
 
 
 class TicketFilters(BaseModel):
@@ -62,7 +83,7 @@ class TicketFilters(BaseModel):
     entity_id: int | None = Field(default=None, gt=0)
     date_from: date | None = None
     date_to: date | None = None
-    ticket_id: TicketSearch = None
+    ticket_id: WholeTicketId = None
     page: int = Field(default=1, ge=1)
     page_size: int = Field(default=50, ge=1, le=500)
 

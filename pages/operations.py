@@ -10,7 +10,7 @@ from typing import TypeVar
 import streamlit as st
 from pydantic import BaseModel
 
-from core.audit import COUNT_CAP, TicketFilters, ticket_search
+from core.audit import COUNT_CAP, TicketFilters, ticket_search, whole_ticket_id
 from core.enums import Role
 from core.errors import CoreError
 from core.filters import parse_filters
@@ -109,13 +109,13 @@ def withdraw(operation_id: int, ticket_id: str) -> None:
     )
 
 
-def ticket_field(placeholder: str, key: str) -> str | None:
-    """The Ticket id field, the last of its filters' row, read by core: what no ticket id can be is refused under
-    it, and the page stops there (a search that can match nothing gets no table)."""
+def ticket_field(placeholder: str, key: str, read: Callable[[str], str | None]) -> str | None:
+    """The Ticket id field, the last of its filters' row, read by core (``read``): what it cannot search for is
+    refused under it, and the page stops there (a search that can match nothing gets no table)."""
     box = st.container(gap=None)
     typed = box.text_input("Ticket id", placeholder=placeholder, key=key)
     try:
-        return ticket_search(typed)
+        return read(typed)
     except CoreError as exc:
         field_error(box, exc.message)
         st.stop()
@@ -130,7 +130,7 @@ def operation_filters() -> dict[str, object]:
         creator = st.selectbox(
             "Created by", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="ops_creator"
         )
-        ticket = ticket_field("TKT-2026-000123 or part of it", "ops_ticket")
+        ticket = ticket_field("TKT-2026-000123 or part of it", "ops_ticket", ticket_search)
     return {
         "certificate_type": None if cert in (None, "All") else cert,
         "date_from": date_from,
@@ -317,7 +317,7 @@ def audit_view() -> None:
             field_error(object_box, exc.message)
             object_refused = True
         date_from, date_to = date_range("audit_dates")
-        ticket = ticket_field("TKT-2026-000123", "audit_ticket")
+        ticket = ticket_field("TKT-2026-000123, the whole id", "audit_ticket", whole_ticket_id)
     if object_refused:
         st.stop()  # no table filtered by anything but what the field shows
     base = {

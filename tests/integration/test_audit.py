@@ -78,6 +78,8 @@ def test_filters_by_time_in_inclusive_utc_days_and_by_ticket_id(db, actors, hist
     assert [t.id for t in list_tickets(db, {"ticket_id": newest.ticket_id}, user_id=actors.admin.id).rows] == [
         newest.id
     ]
+    typed_in_lower_case = {"ticket_id": newest.ticket_id.lower()}  # matched nothing: ticket ids are upper case
+    assert [t.id for t in list_tickets(db, typed_in_lower_case, user_id=actors.admin.id).rows] == [newest.id]
 
 
 def test_pages_follow_each_other_without_overlap(db, actors, history):
@@ -126,6 +128,7 @@ def test_filter_options_list_each_action_object_type_and_user_once(db, actors, h
         ({"page_size": 0}, "page size: Input should be greater than or equal to 1"),
         ({"entity_id": "x"}, "entity id: Input should be a valid integer"),
         ({"who": "me"}, "who: Extra inputs are not permitted"),
+        ({"ticket_id": "000123"}, "finds a ticket by its whole id, like TKT-2026-000123, not a part ('000123')"),
     ],
 )
 def test_bad_audit_filters_are_refused_with_a_clear_message(db, actors, filters, fragment):

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from core.audit import TicketFilters, ticket_search
+from core.audit import TicketFilters, ticket_search, whole_ticket_id
 from core.enums import CertificateType
 from core.errors import ValidationError
 from core.filters import day_bounds, parse_filters
@@ -61,12 +61,24 @@ def test_audit_days_become_a_half_open_utc_range():
         datetime(2026, 2, 1, tzinfo=UTC),
     )
     assert day_bounds(None, None) == (None, None)
-    f = TicketFilters(date_to=date(2026, 12, 31), action=" ", ticket_id=" TKT-1 ")
-    assert (f.action, f.ticket_id, f.sql_params()["to"]) == (None, "TKT-1", datetime(2027, 1, 1, tzinfo=UTC))
+    f = TicketFilters(date_to=date(2026, 12, 31), action=" ", ticket_id=" tkt-2026-000001 ")
+    assert (f.action, f.ticket_id, f.sql_params()["to"]) == (
+        None,
+        "TKT-2026-000001",
+        datetime(2027, 1, 1, tzinfo=UTC),
+    )
 
 
 def test_a_ticket_search_is_trimmed_and_a_blank_one_is_no_search():
     assert (ticket_search("  tkt-2026-00 "), ticket_search("   "), ticket_search(None)) == ("tkt-2026-00", None, None)
+
+
+@pytest.mark.parametrize("part", ["TKT-2026", "000123", "TKT-2026-00012", "TKT-26-000123"])
+def test_the_audit_logs_ticket_field_refuses_a_part_of_an_id_saying_it_finds_whole_ids(part):
+    with pytest.raises(
+        ValidationError, match=f"finds a ticket by its whole id, like TKT-2026-000123, not a part \\('{part}'\\)"
+    ):
+        whole_ticket_id(part)
 
 
 def test_a_ticket_search_names_each_character_no_ticket_id_has_once_in_the_order_typed():
