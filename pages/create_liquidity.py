@@ -221,8 +221,8 @@ def execute(request: dict) -> None:
                         dynamic_spread=request["dynamic"],
                     )
                 )
-        if ops is None:
-            status.update(label="Nothing was placed", state="error")
+        if ops is None:  # the refusal is in the box: open it, or it is never read
+            status.update(label="Nothing was placed", state="error", expanded=True)
             return
         placed = sum(op.orders_count for op in ops)
         status.update(label=f"Placed {placed} orders", state="complete")
@@ -381,31 +381,35 @@ metric_row(
 )
 
 st.subheader("Target liquidity")
-for cert in shown:
-    suffix = f"_{cert}" if choice == BOTH else ""
-    label = f"{cert} " if choice == BOTH else ""
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.text_input(
-            f"{label}BID liquidity (EUR)",
-            key=f"liq_bid{suffix}",
-            placeholder="e.g. 100000",
-            help="EUR the liquidity providers commit to buy orders; 0 for ASK only.",
-        )
-        st.text_input(
-            f"{label}ASK liquidity (EUR)",
-            key=f"liq_ask{suffix}",
-            placeholder="e.g. 50000",
-            help="EUR value of the certificates the asset holders offer; 0 for BID only.",
-        )
-refused_while_typed(REFUSED_KEY, typed_books())  # under the amounts
-st.toggle(
-    "Widen spreads when the market is volatile",
-    key="liq_dynamic",
-    help="The levels' offsets times clamp(σ / σ_ref, 1, max), σ from the book's recent trades (never narrower)",
-)
-st.text_input("Notes (optional)", key="liq_notes")  # no max_chars: core refuses a longer text, saying so
-refused_while_typed(NOTES_REFUSED_KEY, typed_notes())  # under the notes
-st.button("Preview", type="primary", icon=":material/preview:", key="liq_preview", on_click=open_preview)
+# a form: Enter in any field previews, as the button does (its fields are read when it is submitted)
+with st.form("liq_targets", border=False, enter_to_submit=True):
+    for cert in shown:
+        suffix = f"_{cert}" if choice == BOTH else ""
+        label = f"{cert} " if choice == BOTH else ""
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.text_input(
+                f"{label}BID liquidity (EUR)",
+                key=f"liq_bid{suffix}",
+                placeholder="e.g. 100000",
+                help="EUR the liquidity providers commit to buy orders; 0 for ASK only.",
+            )
+            st.text_input(
+                f"{label}ASK liquidity (EUR)",
+                key=f"liq_ask{suffix}",
+                placeholder="e.g. 50000",
+                help="EUR value of the certificates the asset holders offer; 0 for BID only.",
+            )
+    refused_while_typed(REFUSED_KEY, typed_books())  # under the amounts
+    st.toggle(
+        "Widen spreads when the market is volatile",
+        key="liq_dynamic",
+        help="The levels' offsets times clamp(σ / σ_ref, 1, max), σ from the book's recent trades (never narrower)",
+    )
+    st.text_input("Notes (optional)", key="liq_notes")  # no max_chars: core refuses a longer text, saying so
+    refused_while_typed(NOTES_REFUSED_KEY, typed_notes())  # under the notes
+    st.form_submit_button(
+        "Preview", type="primary", icon=":material/preview:", key="liq_preview", on_click=open_preview
+    )
 
 if (result := st.session_state.get(RESULT_KEY)) is not None:
     show_result(result)

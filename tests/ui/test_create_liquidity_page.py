@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.config import get_settings
 from core.enums import Role
-from core.liquidity_service import get_liquidity_operations
+from core.liquidity_service import create_liquidity, get_liquidity_operations
 from core.market_makers import get_market_makers
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
 from tests.ui.conftest import field_errors, linkable, texts
@@ -15,10 +16,12 @@ from ui.navigation import PAGES
 PAGE = "pages/create_liquidity.py"
 
 
-def _preview(at, bid: str, ask: str, cert: str = "EUA"):
+def _preview(at, bid: str, ask: str, cert: str = "EUA", notes: str = ""):
+    """Typed into the targets form and submitted (a value typed into a form and not submitted is not read)."""
     at.segmented_control(key="liq_cert").set_value(cert).run()
     at.text_input(key="liq_bid").set_value(bid)
     at.text_input(key="liq_ask").set_value(ask)
+    at.text_input(key="liq_notes").set_value(notes)
     return at.button(key="liq_preview").click().run()
 
 
@@ -90,9 +93,8 @@ def test_the_provisioning_amount_follows_a_new_shortfall_instead_of_keeping_the_
 def test_notes_longer_than_allowed_are_refused_under_them_at_preview_not_after_confirming(open_app, db, actors):
     make_providers(db, actors.admin, 1)
     at = open_app(actors.admin, PAGE)
-    at.text_input(key="liq_notes").set_value("n" * 5_000)
 
-    at = _preview(at, "1000", "0")
+    at = _preview(at, "1000", "0", notes="n" * 5_000)
 
     assert field_errors(at) == ["Notes: at most 2,000 characters, got 5,000"]
     assert not at.exception and "liq_execute" not in [b.key for b in at.button]  # no preview to confirm
@@ -114,6 +116,20 @@ def test_execute_places_the_orders_and_shows_the_ticket_and_amounts(open_app, db
     assert shown["Orders created"] == str(len(op.orders_created)) == "9"
     assert shown["BID placed"].startswith(f"€{op.actual_bid_liquidity_eur:,.2f}")
     assert count_rows(db, "orders") == 9
+
+
+def test_a_refusal_when_confirming_is_shown_open_not_folded_in_the_status_box(open_app, db, actors, monkeypatch):
+    monkeypatch.setattr(get_settings(), "liquidity_rate_limit_per_minute", 1)
+    make_providers(db, actors.admin, 1)
+    create_liquidity(db, "CEA", "1000", "0", actors.admin.id)  # the one creation this minute allows
+    at = _preview(open_app(actors.admin, PAGE), "3000", "0")
+
+    at.button(key="liq_execute").click().run()
+
+    (status,) = at.status
+    assert (status.label, status.state, status.proto.expanded) == ("Nothing was placed", "error", True)
+    assert "at most 1 liquidity creations per minute" in texts(status.error)[0]
+    assert count_rows(db, "orders") == 3  # the CEA creation's only
 
 
 def test_a_plan_that_changed_after_it_was_shown_is_not_placed_until_confirmed_again(open_app, db, actors):
@@ -167,8 +183,10 @@ def test_an_amount_that_is_no_target_is_refused_under_the_fields_without_opening
     assert not at.exception and not at.error
     assert field_errors(at) == [refusal]
     assert not [m for m in at.metric if m.label == "Orders"]  # no preview dialog over the fields
-    at.text_input(key="liq_bid").set_value("1000").run()
-    assert field_errors(at) == []  # gone once the amounts are not what was refused
+    at.text_input(key="liq_bid").set_value("1000")
+    at.text_input(key="liq_ask").set_value("0")
+    at.button(key="liq_preview").click().run()
+    assert field_errors(at) == []  # gone once the amounts submitted are not what was refused
     assert count_rows(db, "orders") == 0
 
 
