@@ -48,8 +48,7 @@ def whole_ticket_id(typed: str | None) -> str | None:
         return None
     if not _WHOLE_TICKET_ID.fullmatch(value.upper()):
         raise ValidationError(
-            f"The audit log finds a ticket by its whole id, like TKT-2026-000123, not a part ({value!r}): "
-            "the Operations view finds an operation's ticket by a part"
+            f"Type a whole ticket id, like TKT-2026-000123, not a part ({value!r}): the Operations view finds parts"
         )
     return value.upper()
 
