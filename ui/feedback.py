@@ -36,6 +36,14 @@ def field_error(where: DeltaGenerator, message: str | None) -> None:
         where.caption(f":red[:material/error: {md_escape(message)}]")
 
 
+def refused_while_typed(key: str, typed: object) -> None:
+    """Under the field(s) just drawn: the refusal kept at ``key`` as (what was typed, why), while they still hold
+    what it refused."""
+    refused = st.session_state.get(key)
+    if refused is not None and refused[0] == typed:
+        field_error(st.container(), refused[1])
+
+
 def flash(message: str) -> None:
     """A success toast for the next run: for actions followed by ``st.rerun()`` (closing a dialog)."""
     st.session_state.setdefault(FLASH_KEY, []).append(message)
