@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from core.errors import NotFound, PermissionDenied, ValidationError
+from core.errors import InvalidFields, NotFound, PermissionDenied, ValidationError
 from core.liquidity_policies import get_policies, get_policy_runs, run_policy, save_policy
 from core.orders import place_order
 from tests.helpers import snapshot
@@ -243,8 +243,8 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"bid_depth_eur": "0", "ask_depth_eur": "0"}, "BID or an ASK depth above zero"),
-        ({"bid_depth_eur": "-1"}, "BID depth must be zero or more"),
+        ({"bid_depth_eur": "0", "ask_depth_eur": "0"}, "BID or an ASK target above zero"),
+        ({"bid_depth_eur": "-1"}, "BID target must be zero or more"),
         ({"refresh_tolerance_pct": "0"}, "above 0 and at most 100"),
         ({"top_up_below_pct": "101"}, "above 0 and at most 100"),
         ({"max_order_age_minutes": "0"}, "whole number of minutes from 1"),
@@ -276,6 +276,35 @@ def test_an_invalid_policy_is_refused_with_a_specific_message_and_changes_nothin
         policy(db, actors, **changes)
 
     assert snapshot(db) == before
+
+
+def test_every_fault_of_a_policy_is_refused_at_once_under_its_field_and_nothing_is_saved(db, actors):
+    before = snapshot(db)
+
+    with pytest.raises(InvalidFields) as refused:
+        policy(
+            db, actors, bid_depth_eur="abc", ask_depth_eur="1e30", refresh_tolerance_pct="-5", cron="61 * * * *",
+            price_floor="15", price_ceiling="14", notes="a\x00b",
+        )  # fmt: skip
+
+    assert refused.value.faults == {
+        "bid_depth_eur": "BID target must be a number, got 'abc'",
+        "ask_depth_eur": "ASK target 1e30 is above the maximum of 1,000,000,000,000 accepted in one operation",
+        "price_ceiling": "The price floor €15.00 must be below the price ceiling €14.00",
+        "refresh_tolerance_pct": "Refresh tolerance (%) is a percentage above 0 and at most 100, got -5",
+        "cron": "'61 * * * *' is not a cron schedule: the minute field '61' is not valid (0-59)",
+        "notes": "Notes cannot contain NUL characters",
+    }
+    assert snapshot(db) == before
+
+
+def test_two_targets_of_zero_are_refused_under_both_and_said_once(db, actors):
+    with pytest.raises(InvalidFields) as refused:
+        policy(db, actors, bid_depth_eur="0", ask_depth_eur="0.00")
+
+    why = "Set a BID or an ASK target above zero (one side alone is fine)"
+    assert refused.value.faults == {"bid_depth_eur": why, "ask_depth_eur": why}
+    assert refused.value.message == why
 
 
 def test_only_admins_save_and_run_policies_while_analysts_read_them(db, actors):
