@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from core.enums import CertificateType, Role
 from core.errors import Conflict, CoreError, InvalidFields, ValidationError
@@ -29,7 +30,7 @@ from ui.policies_view import (
     PolicyField,
     depth_history_figure,
     due_text,
-    policy_text,
+    form_values,
     reference_text,
     run_outcome,
     runs_column_config,
@@ -52,9 +53,13 @@ RUNS_PAGE = 25
 CSV_LIMIT = 10_000
 
 
-def forget_form(cert: str) -> None:
-    """Fill the form again from the policy as stored, on its next run (what was said under its fields goes too)."""
-    forget(f"pol_{cert}_")
+def fill_form(cert: str, policy: LiquidityPolicy | None) -> None:
+    """Every field of the form as ``policy`` has it (a new policy's defaults for None), and the version it was filled
+    from. Through session state, so the browser shows it too: a field drawn again with a new ``value=`` keeps
+    showing what was typed in it (``12`` after ``12.00`` was saved, another admin's change unseen)."""
+    for name, value in form_values(policy).items():
+        st.session_state[f"pol_{cert}_{name}"] = value
+    st.session_state[f"pol_{cert}_shown"] = policy.updated_at if policy else None
 
 
 def forget(prefix: str) -> None:
@@ -67,16 +72,12 @@ def said_under(cert: str, field: PolicyField, typed: object) -> None:
     refused_while_typed(f"pol_{cert}_refused_{field.param}", typed)
 
 
-def text_field(cert: str, field: PolicyField, policy: LiquidityPolicy | None) -> None:
+def text_field(cert: str, field: PolicyField) -> None:
     # typed text read by core, every field: a number input keeps its last valid value (or saves nothing, silently)
     # when what is typed is out of range, and cuts 1.5 to 1
     with st.container(key=f"pol_field_{cert}_{field.name}"):  # the field and what is said under it, one column
         typed = st.text_input(
-            field.label,
-            value=policy_text(policy, field.param),
-            key=f"pol_{cert}_{field.name}",
-            help=field.help,
-            placeholder=field.placeholder,
+            field.label, key=f"pol_{cert}_{field.name}", help=field.help, placeholder=field.placeholder
         )
         said_under(cert, field, typed)
 
@@ -89,7 +90,7 @@ def save_form(cert: str) -> None:
     forget(f"pol_{cert}_refused_")
     try:
         with db_session() as db:
-            save_policy(
+            saved = save_policy(
                 db,
                 cert,
                 user_id=user.id,
@@ -99,7 +100,8 @@ def save_form(cert: str) -> None:
                 expected_updated_at=state[f"pol_{cert}_shown"],
             )
     except Conflict as exc:
-        forget_form(cert)  # the policy as it now is, for the admin to change again
+        with db_session() as db:
+            fill_form(cert, book_policy(db, cert))  # the policy as it now is, for the admin to change again
         state[f"pol_form_{cert}_refusal"] = exc
     except InvalidFields as exc:
         for param, why in exc.faults.items():
@@ -109,7 +111,7 @@ def save_form(cert: str) -> None:
     except CoreError as exc:
         state[f"pol_form_{cert}_refusal"] = exc
     else:
-        forget_form(cert)
+        fill_form(cert, saved)
         flash(f"{cert} policy saved: its runs act as you from now on")
 
 
@@ -117,22 +119,26 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
     """Create or change the book's policy; each refusal is shown under its field, and nothing changes. The form
     keeps the version of the policy it was filled from: a save by another admin in between is refused, not
     overwritten."""
-    p = policy
-    st.session_state.setdefault(f"pol_{cert}_shown", p.updated_at if p else None)
+    if not all(f"pol_{cert}_{name}" in st.session_state for name in form_values(policy)):
+        fill_form(cert, policy)  # first shown, or shown again after another page (its fields were forgotten)
     if (refusal := st.session_state.pop(f"pol_form_{cert}_refusal", None)) is not None:
         show_refusal(refusal)
     with st.form(f"pol_form_{cert}", border=False):
         for row in POLICY_FORM_ROWS:
             with st.container(horizontal=True):
                 for field in row:
-                    text_field(cert, field, p)
+                    text_field(cert, field)
         with st.container(horizontal=True):
-            st.toggle("Widen spreads when volatile", value=p.dynamic_spread if p else False, key=f"pol_{cert}_dynamic")
-            st.toggle("Enabled", value=p.enabled or p.paused if p else True, key=f"pol_{cert}_enabled")
+            st.toggle("Widen spreads when volatile", key=f"pol_{cert}_dynamic")
+            st.toggle("Enabled", key=f"pol_{cert}_enabled")
         with st.container(key=f"pol_field_{cert}_notes"):
-            notes = st.text_area(NOTES_FIELD.label, value=policy_text(p, "notes"), key=f"pol_{cert}_notes")
+            notes = st.text_area(NOTES_FIELD.label, key=f"pol_{cert}_notes")
             said_under(cert, NOTES_FIELD, notes)
         st.form_submit_button("Save policy", type="primary", icon=":material/save:", on_click=save_form, args=(cert,))
+
+
+def book_policy(db: Session, cert: str) -> LiquidityPolicy | None:
+    return next((p for p in get_policies(db, user_id=user.id) if p.certificate_type == cert), None)
 
 
 def run_now(cert: str) -> None:
@@ -265,7 +271,7 @@ for cert, column in zip(CertificateType, st.columns(2), strict=True):
         book_card(cert.value)
         if ADMIN:
             with db_session() as db:
-                current = next((p for p in get_policies(db, user_id=user.id) if p.certificate_type == cert), None)
+                current = book_policy(db, cert.value)
             if current is not None and st.button("Run now", icon=":material/play_arrow:", key=f"pol_run_{cert.value}"):
                 run_now(cert.value)
             with st.expander("Edit policy" if current else "Create policy", icon=":material/tune:"):

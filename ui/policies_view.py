@@ -93,6 +93,14 @@ def policy_text(policy: LiquidityPolicy | None, param: str) -> str:
     return f"{value.normalize():f}" if param.endswith("_pct") else str(value)
 
 
+def form_values(policy: LiquidityPolicy | None) -> dict[str, object]:
+    """The policy form's widgets (by their key's tail) as the policy has them, or as a new policy starts."""
+    values: dict[str, object] = {field.name: policy_text(policy, field.param) for field in POLICY_TEXT_FIELDS}
+    values["dynamic"] = policy.dynamic_spread if policy else _NEW_POLICY["dynamic_spread"].default
+    values["enabled"] = policy.enabled or policy.paused if policy else _NEW_POLICY["enabled"].default
+    return values
+
+
 def state_badge(policy: LiquidityPolicy | None, switch: KillSwitch) -> tuple[str, str]:
     """(label, colour) of a book's policy: running, disabled, paused by the kill switch, or none yet."""
     if policy is None:

@@ -2,6 +2,8 @@
 the kill switch confirmed with a reason (captured into docs/screenshots/liquidity-policies.png with
 --screenshots)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
@@ -76,3 +78,36 @@ def test_admin_reads_the_cards_edits_runs_and_pauses_everything_with_a_reason(db
     expect(page.get_by_text("Paused").first).to_be_visible()
     resting_now = db.execute(text("SELECT count(*) FROM liquidity_policy_orders")).scalar_one()
     assert resting_now == 0
+
+
+def _policy_form(page, app_server, actors, cert: str):
+    """The book's policy form, open."""
+    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    page.get_by_role("link", name="Liquidity Policies").click()
+    page.get_by_role("heading", name="Liquidity policies").wait_for()
+    card = page.locator(f".st-key-pol_card_{cert}")
+    card.get_by_text(re.compile("(Create|Edit) policy")).click()
+    settle(page)
+    return card
+
+
+def test_after_another_admins_save_and_after_a_save_the_fields_show_the_policy_as_stored(db, actors, app_server, page):
+    policy(db, actors, "EUA", bid_depth_eur="10000", ask_depth_eur="10000")
+    card = _policy_form(page, app_server, actors, "EUA")
+    bid, ask = (
+        card.get_by_role("textbox", name="BID target (EUR)"),
+        card.get_by_role("textbox", name="ASK target (EUR)"),
+    )
+    save = card.get_by_role("button", name="Save policy")
+    policy(db, actors, "EUA", bid_depth_eur="20000", ask_depth_eur="10000")  # another admin, meanwhile
+
+    ask.fill("15000")
+    click_until_shown(page, save, card.get_by_text("nothing was saved"))
+
+    expect(bid).to_have_value("20000.00")  # what the other admin saved, not what this form was filled with
+    expect(ask).to_have_value("10000.00")  # and not what was typed here
+
+    ask.fill("€15000")
+    click_until_shown(page, save, page.get_by_text("EUA policy saved"))
+
+    expect(ask).to_have_value("15000.00")  # as saved, as the form shows a stored policy
