@@ -34,7 +34,8 @@ ACTION_COLOR = {"placed": "green", "refreshed": "blue", "topped_up": "violet", "
 @dataclass(frozen=True)
 class PolicyField:
     """A typed field of the policy form: its widget key's tail, the ``save_policy`` parameter it fills (core names
-    each fault by it), its label and help."""
+    each fault by it), and a label short enough for one line beside its neighbours (the detail is in ``help``), so
+    the inputs of a row line up."""
 
     name: str
     param: str
@@ -43,13 +44,23 @@ class PolicyField:
     placeholder: str | None = None
 
 
-BID = PolicyField("bid", "bid_depth_eur", "BID target (EUR)")
-ASK = PolicyField("ask", "ask_depth_eur", "ASK target (EUR)")
+BID = PolicyField(
+    "bid",
+    "bid_depth_eur",
+    "BID target (EUR)",
+    "EUR of buy orders the liquidity providers keep resting, at three levels below the reference; 0 for no BID",
+)
+ASK = PolicyField(
+    "ask",
+    "ask_depth_eur",
+    "ASK target (EUR)",
+    "EUR value of the certificates the asset holders keep offered, at three levels above the reference; 0 for no ASK",
+)
 TOLERANCE = PolicyField(
     "tolerance",
     "refresh_tolerance_pct",
-    "Refresh tolerance (%)",
-    "Replace every order when the reference moves more than this from the one they were placed at",
+    "Tolerance (%)",
+    "Refresh tolerance: replace every order when the reference moves more than this from the one they were placed at",
 )
 TOP_UP = PolicyField(
     "top_up",
@@ -60,11 +71,24 @@ TOP_UP = PolicyField(
 AGE = PolicyField(
     "age",
     "max_order_age_minutes",
-    "Maximum order age (minutes)",
-    f"Replace every order once the oldest has rested this long ({AGE_MINUTES[0]:,} to {AGE_MINUTES[1]:,}: a week)",
+    "Max age (min)",
+    "Maximum order age: replace every order once the oldest has rested this many minutes "
+    f"({AGE_MINUTES[0]:,} to {AGE_MINUTES[1]:,}: a week)",
 )
-FLOOR = PolicyField("floor", "price_floor", "Price floor (EUR, optional)")
-CEILING = PolicyField("ceiling", "price_ceiling", "Price ceiling (EUR, optional)")
+FLOOR = PolicyField(
+    "floor",
+    "price_floor",
+    "Price floor (EUR)",
+    "Optional: while the reference is below it, runs withdraw the policy's orders and place none",
+    placeholder="none",
+)
+CEILING = PolicyField(
+    "ceiling",
+    "price_ceiling",
+    "Price ceiling (EUR)",
+    "Optional: while the reference is above it, runs withdraw the policy's orders and place none",
+    placeholder="none",
+)
 INTERVAL_FIELD = PolicyField(
     "interval",
     "interval_seconds",
