@@ -25,11 +25,8 @@ from core.limits import notes_max_length
 from core.liquidity_models import FundedMarketMaker, LiquidityPreview
 from core.liquidity_service import market_volatility, place_operation, side_roles
 from core.market import book_tick
-from core.policy_models import (
-    LiquidityPolicy,
-    PolicyRun,
-)
-from core.policy_rules import Decision, OwnOrder, RunInputs, decide
+from core.policy_models import LiquidityPolicy, PolicyRun, SavedPolicy
+from core.policy_rules import Decision, OwnOrder, RunInputs, decide, unplaceable_targets
 from core.sqlcall import fetch_one, unit_of_work
 from core.validation import FieldFaults, echoed, echoed_number, parse_decimal, parse_enum, parse_eur, parse_notes
 
@@ -71,11 +68,11 @@ SELECT (SELECT price FROM orders o
        clock_timestamp() AS now
 """
 _OWN_COLUMNS = ", ".join(OwnOrder.__dataclass_fields__)  # in the dataclass's order
-# the market makers whose balance rows the run locked, as the planner sees them
-_LOCKED_MARKET_MAKERS_SQL = """
+# the active market makers' side accounts, as the planner sees them: a run's, only the balance rows it locked
+_MARKET_MAKERS_SQL = """
 SELECT m.id, m.name, m.mm_type, b.available
   FROM balances b JOIN market_maker_clients m ON m.id = b.market_maker_id
- WHERE b.id = ANY (:ids) AND m.is_active AND b.asset = order_asset(market_maker_side(m.mm_type), :c)
+ WHERE m.is_active AND b.asset = order_asset(market_maker_side(m.mm_type), :c) {locked}
  ORDER BY m.id
 """
 
@@ -178,7 +175,7 @@ def save_policy(
     enabled: object = True,
     notes: object = None,
     expected_updated_at: datetime | Literal[False] | None = False,
-) -> LiquidityPolicy:
+) -> SavedPolicy:
     """Create or update the one policy of a book (admins only; audited with the policy before and after).
 
     Its runs act as the admin who saved it last. ``cron`` (5 fields, UTC), when given, schedules the runs
@@ -187,7 +184,8 @@ def save_policy(
     admin's change is never overwritten unseen by another's (False: no check).
 
     Bad input saves nothing and raises ``InvalidFields`` naming every fault at once, each under the parameter it
-    belongs to.
+    belongs to. The saved policy comes back with ``warnings`` under a target a run cannot place now (too small for
+    one certificate per level at the current reference price, ``core.policy_rules.unplaceable_targets``).
     """
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     faults = FieldFaults()  # every field's fault at once, under its parameter's name, in the form's order
@@ -227,7 +225,9 @@ def save_policy(
             ),
             params,
         )
-        return policies_now(db, cert)[0]
+        inputs = _read_inputs(db, cert)  # as a run would see the book now, without its locks
+        warnings = {TARGET_FIELD[side]: why for side, why in unplaceable_targets(inputs).items()}
+        return SavedPolicy(**inputs.policy.model_dump(), warnings=warnings)
 
 
 def _refuse_a_save_in_between(db: Session, cert: CertificateType, expected: datetime | None) -> None:
@@ -304,13 +304,17 @@ def run_policy(db: Session, certificate_type: object, *, user_id: int) -> Policy
         return _carry_out(db, inputs, decision, user_id)
 
 
-def _read_inputs(db: Session, cert: CertificateType, locked_balance_ids: list[int]) -> RunInputs:
-    """What the run decides from, read under its locks."""
+def _read_inputs(db: Session, cert: CertificateType, locked_balance_ids: list[int] | None = None) -> RunInputs:
+    """What the run decides from, read under its locks (the market makers of ``locked_balance_ids``); without them,
+    as a run would see it now (every active market maker)."""
     settings = get_settings()
     policy = policies_now(db, cert)[0]
     book = db.execute(text(_OTHERS_BEST_SQL), {"c": cert.value, "p": policy.id}).mappings().one()
     own = db.execute(text(f"SELECT {_OWN_COLUMNS} FROM liquidity_policy_orders WHERE policy_id = :p"), {"p": policy.id})
-    makers = db.execute(text(_LOCKED_MARKET_MAKERS_SQL), {"ids": locked_balance_ids, "c": cert.value}).mappings()
+    locked = "" if locked_balance_ids is None else "AND b.id = ANY (:ids)"
+    makers = db.execute(
+        text(_MARKET_MAKERS_SQL.format(locked=locked)), {"ids": locked_balance_ids, "c": cert.value}
+    ).mappings()
     sigma, multiplier = market_volatility(db, cert)
     return RunInputs(
         policy=policy,

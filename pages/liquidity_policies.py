@@ -17,7 +17,7 @@ from core.liquidity_policies import (
 )
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyStatus
 from core.policy_schedule import get_policy_statuses
-from ui.feedback import attempt, flash, refused_while_typed, show_refusal
+from ui.feedback import attempt, field_warning, flash, refused_while_typed, show_refusal
 from ui.format import eur, md_escape
 from ui.kill_switch import render_kill_switch
 from ui.metrics import Metric, metric_row
@@ -31,6 +31,7 @@ from ui.policies_view import (
     depth_history_figure,
     due_text,
     form_values,
+    policy_text,
     reference_text,
     run_outcome,
     runs_column_config,
@@ -68,8 +69,9 @@ def forget(prefix: str) -> None:
 
 
 def said_under(cert: str, field: PolicyField, typed: object) -> None:
-    """Under the field just drawn: why the last save refused what it holds."""
+    """Under the field just drawn: why the last save refused what it holds, or what to know about what it saved."""
     refused_while_typed(f"pol_{cert}_refused_{field.param}", typed)
+    refused_while_typed(f"pol_{cert}_warned_{field.param}", typed, say=field_warning)
 
 
 def text_field(cert: str, field: PolicyField) -> None:
@@ -88,6 +90,7 @@ def save_form(cert: str) -> None:
     state = st.session_state
     typed = {field.param: state[f"pol_{cert}_{field.name}"] for field in POLICY_TEXT_FIELDS}
     forget(f"pol_{cert}_refused_")
+    forget(f"pol_{cert}_warned_")
     try:
         with db_session() as db:
             saved = save_policy(
@@ -112,7 +115,10 @@ def save_form(cert: str) -> None:
         state[f"pol_form_{cert}_refusal"] = exc
     else:
         fill_form(cert, saved)
-        flash(f"{cert} policy saved: its runs act as you from now on")
+        for param, why in saved.warnings.items():  # while the field shows what was saved
+            state[f"pol_{cert}_warned_{param}"] = (policy_text(saved, param), why)
+        warned = ": a target cannot be placed now, see under it" if saved.warnings else ""
+        flash(f"{cert} policy saved: its runs act as you from now on{warned}")
 
 
 def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
@@ -274,7 +280,10 @@ for cert, column in zip(CertificateType, st.columns(2), strict=True):
                 current = book_policy(db, cert.value)
             if current is not None and st.button("Run now", icon=":material/play_arrow:", key=f"pol_run_{cert.value}"):
                 run_now(cert.value)
-            with st.expander("Edit policy" if current else "Create policy", icon=":material/tune:"):
+            # keyed: still open once Create policy becomes Edit policy, with what the save said under its fields
+            with st.expander(
+                "Edit policy" if current else "Create policy", icon=":material/tune:", key=f"pol_edit_{cert.value}"
+            ):
                 edit_form(cert.value, current)
 
 runs_section()

@@ -96,6 +96,28 @@ def test_a_corrected_field_loses_its_refusal_and_a_corrected_form_saves(open_app
     assert (saved.bid_depth_eur, saved.cron) == (1000, None)
 
 
+def test_a_target_too_small_to_place_is_saved_with_a_warning_under_its_field_until_it_is_changed(open_app, db, actors):
+    fund_market(db, actors)  # an empty CEA book: runs quote around the configured €14.00
+    at = open_app(actors.admin, PAGE)
+
+    at = _save(at, "CEA", bid="12", ask="10000")
+
+    (saved,) = get_policies(db, user_id=actors.admin.id)
+    assert saved.bid_depth_eur == 12  # saved, for prices move
+    (warning,) = at.get_by_key("pol_field_CEA_bid").caption
+    assert str(warning.value).startswith(":orange[")  # a warning, not a refusal
+    assert shown(str(warning.value)) == (
+        "The CEA book has no price now (no bid and ask, no trade): runs quote around the configured €14.00, where "
+        "€12.00 cannot buy one CEA at each of the 3 BID levels for each of the 2 liquidity providers: a BID target "
+        "needs at least €139.30"
+    )
+    assert _under(at, "CEA", "ask") == [] and not field_errors(at) and not at.error
+
+    at = _save(at, "CEA", bid="5000")
+
+    assert _under(at, "CEA", "bid") == []
+
+
 def test_a_save_by_another_admin_since_the_form_was_filled_is_refused_and_the_form_shows_it(open_app, db, actors):
     policy(db, actors, "EUA", bid_depth_eur="10000", ask_depth_eur="10000")
     at = open_app(actors.admin, PAGE)
