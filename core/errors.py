@@ -5,6 +5,7 @@ constraint violations PostgreSQL raises on its own, onto these classes, so no ra
 reaches a caller.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 
@@ -22,6 +23,16 @@ class ValidationError(CoreError):
     """The input is malformed or breaks a business rule; nothing was changed."""
 
     sqlstate = "CB400"
+
+
+class InvalidFields(ValidationError):
+    """Several fields of one input refused at once, so a form can say each under its field: ``faults`` maps each
+    field (the core function's parameter name) to why it was refused. The message is every distinct reason, for a
+    caller that shows one sentence."""
+
+    def __init__(self, faults: Mapping[str, str]) -> None:
+        self.faults = dict(faults)
+        super().__init__("; ".join(dict.fromkeys(self.faults.values())))
 
 
 class PermissionDenied(CoreError):

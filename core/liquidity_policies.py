@@ -25,17 +25,17 @@ from core.limits import notes_max_length
 from core.liquidity_models import FundedMarketMaker, LiquidityPreview
 from core.liquidity_service import market_volatility, place_operation, side_roles
 from core.market import book_tick
-from core.policy_models import (
-    LiquidityPolicy,
-    PolicyRun,
-)
-from core.policy_rules import Decision, OwnOrder, RunInputs, decide
+from core.policy_models import LiquidityPolicy, PolicyRun, SavedPolicy
+from core.policy_rules import Decision, OwnOrder, RunInputs, decide, unplaceable_targets
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import echoed, parse_decimal, parse_enum, parse_eur, parse_notes
+from core.validation import FieldFaults, echoed, echoed_number, parse_decimal, parse_enum, parse_eur, parse_notes
 
 ADMIN = Role.ADMIN
 READERS = (Role.ADMIN, Role.ANALYST)
 MAX_RUNS_PAGE = 1000
+AGE_MINUTES = (1, 10_080, "minutes")  # a week
+INTERVAL = (5, 86_400, "seconds")  # a day
+TARGET_FIELD = {OrderSide.BUY: "bid_depth_eur", OrderSide.SELL: "ask_depth_eur"}  # save_policy's parameters
 
 _POLICY_SQL = """
 SELECT p.*, u.username AS updated_by_username
@@ -68,11 +68,11 @@ SELECT (SELECT price FROM orders o
        clock_timestamp() AS now
 """
 _OWN_COLUMNS = ", ".join(OwnOrder.__dataclass_fields__)  # in the dataclass's order
-# the market makers whose balance rows the run locked, as the planner sees them
-_LOCKED_MARKET_MAKERS_SQL = """
+# the active market makers' side accounts, as the planner sees them: a run's, only the balance rows it locked
+_MARKET_MAKERS_SQL = """
 SELECT m.id, m.name, m.mm_type, b.available
   FROM balances b JOIN market_maker_clients m ON m.id = b.market_maker_id
- WHERE b.id = ANY (:ids) AND m.is_active AND b.asset = order_asset(market_maker_side(m.mm_type), :c)
+ WHERE m.is_active AND b.asset = order_asset(market_maker_side(m.mm_type), :c) {locked}
  ORDER BY m.id
 """
 
@@ -83,16 +83,17 @@ SELECT m.id, m.name, m.mm_type, b.available
 def _parse_pct(value: object, what: str) -> Decimal:
     number = parse_decimal(value, what)
     if not Decimal(0) < number <= 100:
-        raise ValidationError(f"{what} is a percentage above 0 and at most 100, got {echoed(number)}")
+        raise ValidationError(f"{what} is a percentage above 0 and at most 100, got {echoed_number(value, number)}")
     if number != number.quantize(Decimal("0.001")):
-        raise ValidationError(f"{what} has at most 3 decimals, got {echoed(number)}")
+        raise ValidationError(f"{what} has at most 3 decimals, got {echoed_number(value, number)}")
     return number
 
 
 def _parse_int(value: object, what: str, low: int, high: int, unit: str) -> int:
     number = parse_decimal(value, what)
     if number != number.to_integral_value() or not low <= number <= high:
-        raise ValidationError(f"{what} is a whole number of {unit} from {low:,} to {high:,}, got {echoed(number)}")
+        typed = echoed_number(value, number)
+        raise ValidationError(f"{what} is a whole number of {unit} from {low:,} to {high:,}, got {typed}")
     return int(number)
 
 
@@ -174,39 +175,45 @@ def save_policy(
     enabled: object = True,
     notes: object = None,
     expected_updated_at: datetime | Literal[False] | None = False,
-) -> LiquidityPolicy:
+) -> SavedPolicy:
     """Create or update the one policy of a book (admins only; audited with the policy before and after).
 
     Its runs act as the admin who saved it last. ``cron`` (5 fields, UTC), when given, schedules the runs
     instead of ``interval_seconds``. ``expected_updated_at`` is the version a form showed: the policy's
     ``updated_at``, or None when it showed no policy; a ``Conflict`` when another save came in between, so one
     admin's change is never overwritten unseen by another's (False: no check).
+
+    Bad input saves nothing and raises ``InvalidFields`` naming every fault at once, each under the parameter it
+    belongs to. The saved policy comes back with ``warnings`` under a target a run cannot place now (too small for
+    one certificate per level at the current reference price, ``core.policy_rules.unplaceable_targets``).
     """
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
-    bid = parse_eur(bid_depth_eur, "BID depth", allow_zero=True)
-    ask = parse_eur(ask_depth_eur, "ASK depth", allow_zero=True)
-    if bid == 0 and ask == 0:
-        raise ValidationError("Set a BID or an ASK depth above zero (one side alone is fine)")
-    floor = _parse_price_bound(price_floor, "Price floor")
-    ceiling = _parse_price_bound(price_ceiling, "Price ceiling")
-    if floor is not None and ceiling is not None and floor >= ceiling:
-        raise ValidationError(f"The price floor €{floor} must be below the price ceiling €{ceiling}")
+    faults = FieldFaults()  # every field's fault at once, under its parameter's name, in the form's order
     params = {
         "c": cert.value,
-        "bid": bid,
-        "ask": ask,
-        "tolerance": _parse_pct(refresh_tolerance_pct, "Refresh tolerance (%)"),
-        "top_up": _parse_pct(top_up_below_pct, "Top up below (%)"),
-        "age": _parse_int(max_order_age_minutes, "Maximum order age (minutes)", 1, 10_080, "minutes"),
-        "floor": floor,
-        "ceiling": ceiling,
-        "dynamic": _parse_bool(dynamic_spread, "Dynamic spread"),
-        "interval": _parse_int(interval_seconds, "Run interval (seconds)", 5, 86_400, "seconds"),
-        "cron": parse_cron(cron),
-        "enabled": _parse_bool(enabled, "Enabled"),
-        "notes": parse_notes(notes, notes_max_length(db)),
+        "bid": faults.parse("bid_depth_eur", parse_eur, bid_depth_eur, "BID target", allow_zero=True),
+        "ask": faults.parse("ask_depth_eur", parse_eur, ask_depth_eur, "ASK target", allow_zero=True),
+        "tolerance": faults.parse("refresh_tolerance_pct", _parse_pct, refresh_tolerance_pct, "Refresh tolerance (%)"),
+        "top_up": faults.parse("top_up_below_pct", _parse_pct, top_up_below_pct, "Top up below (%)"),
+        "age": faults.parse(
+            "max_order_age_minutes", _parse_int, max_order_age_minutes, "Maximum order age (minutes)", *AGE_MINUTES
+        ),
+        "floor": faults.parse("price_floor", _parse_price_bound, price_floor, "Price floor"),
+        "ceiling": faults.parse("price_ceiling", _parse_price_bound, price_ceiling, "Price ceiling"),
+        "dynamic": faults.parse("dynamic_spread", _parse_bool, dynamic_spread, "Dynamic spread"),
+        "interval": faults.parse("interval_seconds", _parse_int, interval_seconds, "Run interval (seconds)", *INTERVAL),
+        "cron": faults.parse("cron", parse_cron, cron),
+        "enabled": faults.parse("enabled", _parse_bool, enabled, "Enabled"),
+        "notes": faults.parse("notes", parse_notes, notes, notes_max_length(db)),
         "by": user_id,
     }
+    if params["bid"] == 0 and params["ask"] == 0:
+        for field in TARGET_FIELD.values():
+            faults.refuse(field, "Set a BID or an ASK target above zero (one side alone is fine)")
+    floor, ceiling = params["floor"], params["ceiling"]
+    if floor is not None and ceiling is not None and floor >= ceiling:
+        faults.refuse("price_ceiling", f"The price floor €{floor} must be below the price ceiling €{ceiling}")
+    faults.raise_any()
     with unit_of_work(db):
         require_role(db, user_id, ADMIN, "save a liquidity policy")
         if expected_updated_at is not False:
@@ -218,7 +225,9 @@ def save_policy(
             ),
             params,
         )
-        return policies_now(db, cert)[0]
+        inputs = _read_inputs(db, cert)  # as a run would see the book now, without its locks
+        warnings = {TARGET_FIELD[side]: why for side, why in unplaceable_targets(inputs).items()}
+        return SavedPolicy(**inputs.policy.model_dump(), warnings=warnings)
 
 
 def _refuse_a_save_in_between(db: Session, cert: CertificateType, expected: datetime | None) -> None:
@@ -295,13 +304,17 @@ def run_policy(db: Session, certificate_type: object, *, user_id: int) -> Policy
         return _carry_out(db, inputs, decision, user_id)
 
 
-def _read_inputs(db: Session, cert: CertificateType, locked_balance_ids: list[int]) -> RunInputs:
-    """What the run decides from, read under its locks."""
+def _read_inputs(db: Session, cert: CertificateType, locked_balance_ids: list[int] | None = None) -> RunInputs:
+    """What the run decides from, read under its locks (the market makers of ``locked_balance_ids``); without them,
+    as a run would see it now (every active market maker)."""
     settings = get_settings()
     policy = policies_now(db, cert)[0]
     book = db.execute(text(_OTHERS_BEST_SQL), {"c": cert.value, "p": policy.id}).mappings().one()
     own = db.execute(text(f"SELECT {_OWN_COLUMNS} FROM liquidity_policy_orders WHERE policy_id = :p"), {"p": policy.id})
-    makers = db.execute(text(_LOCKED_MARKET_MAKERS_SQL), {"ids": locked_balance_ids, "c": cert.value}).mappings()
+    locked = "" if locked_balance_ids is None else "AND b.id = ANY (:ids)"
+    makers = db.execute(
+        text(_MARKET_MAKERS_SQL.format(locked=locked)), {"ids": locked_balance_ids, "c": cert.value}
+    ).mappings()
     sigma, multiplier = market_volatility(db, cert)
     return RunInputs(
         policy=policy,

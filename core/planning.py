@@ -94,6 +94,13 @@ def minimum_per_market_maker(prices: Sequence[Decimal], levels: LiquidityLevels)
     return need.quantize(CENT, ROUND_CEILING)
 
 
+def smallest_target(prices: Sequence[Decimal], levels: LiquidityLevels, market_makers: int) -> Decimal:
+    """The smallest side target a plan at ``prices`` can place: the target is split evenly (to the cent) over the
+    side's ``market_makers`` (one when there are none), and every share must buy one whole certificate at every
+    level. ``plan_side`` refuses below it, so a run skips the side; a policy's save warns with it."""
+    return minimum_per_market_maker(prices, levels) * max(market_makers, 1)
+
+
 def level_orders(share: Decimal, prices: Sequence[Decimal], split: Sequence[Decimal]) -> tuple[PlannedOrder, ...]:
     """The orders one EUR share buys: per level, the whole certificates its slice of the share pays for."""
     orders = []
@@ -121,14 +128,14 @@ def plan_side(
     side = role.side
     prices = level_prices(reference, side, levels, tick, spread_multiplier)
     mms = sorted(market_makers, key=lambda m: m.id)
-    shares = split_evenly(target_eur, max(len(mms), 1))
-    minimum = minimum_per_market_maker(prices, levels)
-    if min(shares) < minimum:
+    count = max(len(mms), 1)
+    shares = split_evenly(target_eur, count)
+    if target_eur < (smallest := smallest_target(prices, levels, len(mms))):
         who = MM_LABEL[role.mm_type]
         raise ValidationError(
-            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {max(len(mms), 1)} {who}(s) gives "
-            f"€{min(shares):,} each; each needs at least €{minimum:,} to rest one whole certificate at every "
-            f"level (€{minimum * max(len(mms), 1):,} in total)"
+            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {count} {who}(s) gives "
+            f"€{min(shares):,} each; each needs at least €{smallest / count:,} to rest one whole certificate at "
+            f"every level (€{smallest:,} in total)"
         )
     orders = level_orders(min(shares), prices, levels.split)
     allocations = tuple(

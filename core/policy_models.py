@@ -4,6 +4,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
+from pydantic import Field
+
 from core.enums import CertificateType
 from core.liquidity_models import PriceSource
 from core.models import Record
@@ -38,6 +40,13 @@ class LiquidityPolicy(Record):
     @property
     def schedule(self) -> str:
         return f"cron {self.cron}" if self.cron else f"every {self.interval_seconds} s"
+
+
+class SavedPolicy(LiquidityPolicy):
+    """A policy as ``save_policy`` just stored it, with what its runs could not place now, field by field
+    (``save_policy``'s parameter → why): warnings, not refusals, for the price they depend on moves."""
+
+    warnings: dict[str, str] = Field(default_factory=dict)
 
 
 class PolicyRun(Record):

@@ -26,7 +26,16 @@ from core.config import LiquidityLevels
 from core.enums import AssetType, OrderSide
 from core.errors import ValidationError
 from core.liquidity_models import FundedMarketMaker, PriceSource, SidePlan, SideRole
-from core.planning import REFERENCE_QUANTUM, SIDE_LABEL, crossing_problems, plan_side, shortfall_of
+from core.planning import (
+    MM_LABEL,
+    REFERENCE_QUANTUM,
+    SIDE_LABEL,
+    crossing_problems,
+    level_prices,
+    plan_side,
+    shortfall_of,
+    smallest_target,
+)
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyAction
 
 SIDES = (OrderSide.BUY, OrderSide.SELL)
@@ -116,12 +125,8 @@ class SideOutcome:
     target_value: Decimal | None  # what a full plan of the side rests (None when it cannot be planned)
 
 
-def plan_for_side(
-    inputs: RunInputs, side: OrderSide, reference: Decimal, multiplier: Decimal, freed: dict[int, Decimal]
-) -> SideOutcome:
-    """The side's plan at ``reference`` with the market makers' holdings after the run's withdrawals (``freed``
-    per market maker), or why it cannot be placed."""
-    policy = inputs.policy
+def _side_market_makers(inputs: RunInputs, side: OrderSide, freed: dict[int, Decimal]) -> list[FundedMarketMaker]:
+    """The market makers a plan of ``side`` is split over, with what the run's withdrawals give back (``freed``)."""
     role = inputs.roles[side]
     mms = [
         m.model_copy(update={"available": m.available + freed.get(m.id, Decimal(0))})
@@ -130,8 +135,18 @@ def plan_for_side(
     ]
     if role.asset is not AssetType.EUR:
         mms = [m for m in mms if m.available > 0]  # one with none of this certificate serves no book of it
+    return mms
+
+
+def plan_for_side(
+    inputs: RunInputs, side: OrderSide, reference: Decimal, multiplier: Decimal, freed: dict[int, Decimal]
+) -> SideOutcome:
+    """The side's plan at ``reference`` with the market makers' holdings after the run's withdrawals (``freed``
+    per market maker), or why it cannot be placed."""
+    role = inputs.roles[side]
+    mms = _side_market_makers(inputs, side, freed)
     try:
-        plan = plan_side(role, reference, side_target(policy, side), mms, inputs.levels, inputs.tick, multiplier)
+        plan = plan_side(role, reference, side_target(inputs.policy, side), mms, inputs.levels, inputs.tick, multiplier)
     except ValidationError as exc:
         return SideOutcome(None, f"{SIDE_LABEL[side]} not placed: {exc.message}", None)
     if (short := shortfall_of(plan)) is not None:
@@ -334,3 +349,52 @@ def _top_up(
     if problems:
         reason += ". " + "; ".join(problems)
     return Decision("topped_up", reason + ".", *current, multiplier, withdraw, plans, (reference, source))
+
+
+def unplaceable_targets(inputs: RunInputs) -> dict[OrderSide, str]:
+    """The maintained sides whose target no plan can hold now, each with the smallest target that can: the
+    planner's own rule (``smallest_target``: one whole certificate at every level for each of the side's market
+    makers) at the reference and spread a run would use now. A run skips such a side until the target or the price
+    changes, so a save warns with it; prices move, so it is a warning, not a refusal."""
+    policy = inputs.policy
+    around = choose_policy_reference(inputs)
+    unplaceable: dict[OrderSide, str] = {}
+    for side in _maintained(policy):
+        try:
+            prices = level_prices(around[0], side, inputs.levels, inputs.tick, inputs.spread_multiplier)
+        except ValidationError as exc:  # a price so low the levels cannot be told apart: no target helps
+            unplaceable[side] = exc.message
+            continue
+        mms = _side_market_makers(inputs, side, _freed([o for o in inputs.own if o.side is side]))
+        smallest = smallest_target(prices, inputs.levels, len(mms))
+        if side_target(policy, side) < smallest:
+            unplaceable[side] = _too_small(inputs, side, len(prices), len(mms), smallest, around)
+    return unplaceable
+
+
+_PRICE_FROM = {"mid": "the mid of the book", "last_trade": "the last trade"}
+
+
+def _too_small(
+    inputs: RunInputs,
+    side: OrderSide,
+    levels: int,
+    market_makers: int,
+    smallest: Decimal,
+    around: tuple[Decimal, PriceSource],
+) -> str:
+    """Why the side's target cannot be placed, and the smallest that can, at the price a run quotes around."""
+    cert, target = inputs.policy.certificate_type.value, side_target(inputs.policy, side)
+    reference, source = around
+    verb, article = ("buy", "a") if side is OrderSide.BUY else ("sell", "an")
+    who = MM_LABEL[inputs.roles[side].mm_type]
+    each = f" for each of the {market_makers} {who}s" if market_makers > 1 else ""
+    cannot = f"{eur_text(target)} cannot {verb} one {cert} at each of the {levels} {SIDE_LABEL[side]} levels"
+    needs = f"{article} {SIDE_LABEL[side]} target needs at least {eur_text(smallest)}"
+    if source in _PRICE_FROM:
+        return f"{cannot} around {eur_text(reference)} ({_PRICE_FROM[source]}){each}: {needs} now"
+    instead = "the last run's reference" if source == "previous_run" else "the configured"  # no price in the book
+    return (
+        f"The {cert} book has no price now (no bid and ask, no trade): runs quote around {instead} "
+        f"{eur_text(reference)}, where {cannot}{each}: {needs}"
+    )

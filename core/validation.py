@@ -6,16 +6,19 @@ Money arrives as Decimal, int or str (floats are accepted only through their sho
 """
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from core.config import get_settings
 from core.enums import AssetType
-from core.errors import ValidationError
+from core.errors import InvalidFields, ValidationError
 
 E = TypeVar("E", bound=StrEnum)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 EUR_QUANTUM = Decimal("0.01")
 _ID_TEXT = re.compile(r"[0-9]{1,19}")  # ASCII digits ("²" is a digit to str.isdigit), as many as a bigint has
@@ -41,6 +44,11 @@ def echoed(value: object, limit: int = 40) -> str:
     100,000-digit number must not become a 100,000-character message)."""
     text = str(value)
     return text if len(text) <= limit else f"{text[: limit - 10]}… ({len(text):,} characters)"
+
+
+def echoed_number(value: object, number: Decimal) -> str:
+    """A number as it was typed, to quote in a refusal: "1e30", not "1E+30" (and "0e5", not "0E+5")."""
+    return echoed(value.strip() if isinstance(value, str) else number)
 
 
 def parse_decimal(value: object, what: str) -> Decimal:
@@ -78,7 +86,7 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
     """A positive (or, if allowed, zero) amount of ``asset``: EUR with at most 2 decimals,
     certificates in whole units; never above the configured maximum."""
     number = parse_decimal(value, what)
-    typed = echoed(value.strip() if isinstance(value, str) else number)  # as typed: "1e30", not "1E+30"
+    typed = echoed_number(value, number)
     if number < 0 or (number == 0 and not allow_zero):
         raise ValidationError(f"{what} must be {'zero or more' if allow_zero else 'greater than zero'}, got {typed}")
     limit = get_settings().max_amount
@@ -168,3 +176,30 @@ def parse_period(start: object, end: object) -> tuple[datetime, datetime]:
             f"({last.astimezone(UTC):%Y-%m-%d %H:%M} UTC): choose an end after the start"
         )
     return first, last
+
+
+class FieldFaults:
+    """The refusals of one input's fields, collected so a caller hears every fault at once, each with its field
+    (``InvalidFields``), instead of the first alone: a form shows each under the field that was typed."""
+
+    def __init__(self) -> None:
+        self.faults: dict[str, str] = {}
+
+    def parse(self, field: str, parser: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+        """What ``parser`` makes of the field, or None with its refusal kept under ``field``."""
+        try:
+            return parser(*args, **kwargs)
+        except ValidationError as exc:
+            self.refuse(field, exc.message)
+            return None
+
+    def refuse(self, field: str, message: str) -> None:
+        self.faults.setdefault(field, message)  # a field's first fault is the one to fix first
+
+    def ok(self, *fields: str) -> bool:
+        """None of ``fields`` was refused: a rule across them can be checked."""
+        return not any(field in self.faults for field in fields)
+
+    def raise_any(self) -> None:
+        if self.faults:
+            raise InvalidFields(self.faults)

@@ -21,7 +21,7 @@ from core.liquidity_service import (
     provision_market_makers,
 )
 from ui import market_data
-from ui.feedback import attempt, field_error, flash
+from ui.feedback import attempt, flash, refused_while_typed
 from ui.format import eur, price, units
 from ui.liquidity_view import (
     ACTION_LABEL,
@@ -80,13 +80,6 @@ def typed_books() -> dict[str, tuple[str, str]]:
 
 def typed_notes() -> str | None:
     return st.session_state.get("liq_notes") or None
-
-
-def refused_while_typed(key: str, typed: object) -> None:
-    """Under the field(s) just drawn: the refusal ``open_preview`` kept at ``key``, while they hold what it refused."""
-    refused = st.session_state.get(key)
-    if refused is not None and refused[0] == typed:
-        field_error(st.container(), refused[1])
 
 
 def open_preview() -> None:

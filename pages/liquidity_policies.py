@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from core.enums import CertificateType, Role
-from core.errors import Conflict, CoreError
+from core.errors import Conflict, CoreError, InvalidFields, ValidationError
 from core.liquidity_policies import (
     count_policy_runs,
     get_kill_switch,
@@ -16,15 +17,21 @@ from core.liquidity_policies import (
 )
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyStatus
 from core.policy_schedule import get_policy_statuses
-from ui.feedback import attempt, flash, show_refusal
+from ui.feedback import attempt, field_warning, flash, refused_while_typed, show_refusal
 from ui.format import eur, md_escape
 from ui.kill_switch import render_kill_switch
 from ui.metrics import Metric, metric_row
 from ui.operations_view import for_display
 from ui.paging import page_field, page_in_range
 from ui.policies_view import (
+    NOTES_FIELD,
+    POLICY_FORM_ROWS,
+    POLICY_TEXT_FIELDS,
+    PolicyField,
     depth_history_figure,
     due_text,
+    form_values,
+    policy_text,
     reference_text,
     run_outcome,
     runs_column_config,
@@ -47,106 +54,97 @@ RUNS_PAGE = 25
 CSV_LIMIT = 10_000
 
 
-def forget_form(cert: str) -> None:
-    """Fill the form again from the policy as stored, on its next run."""
-    for key in [k for k in st.session_state if str(k).startswith(f"pol_{cert}_")]:
+def fill_form(cert: str, policy: LiquidityPolicy | None) -> None:
+    """Every field of the form as ``policy`` has it (a new policy's defaults for None), and the version it was filled
+    from. Through session state, so the browser shows it too: a field drawn again with a new ``value=`` keeps
+    showing what was typed in it (``12`` after ``12.00`` was saved, another admin's change unseen)."""
+    for name, value in form_values(policy).items():
+        st.session_state[f"pol_{cert}_{name}"] = value
+    st.session_state[f"pol_{cert}_shown"] = policy.updated_at if policy else None
+
+
+def forget(prefix: str) -> None:
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
         del st.session_state[key]
 
 
+def said_under(cert: str, field: PolicyField, typed: object) -> None:
+    """Under the field just drawn: why the last save refused what it holds, or what to know about what it saved."""
+    refused_while_typed(f"pol_{cert}_refused_{field.param}", typed)
+    refused_while_typed(f"pol_{cert}_warned_{field.param}", typed, say=field_warning)
+
+
+def text_field(cert: str, field: PolicyField) -> None:
+    # typed text read by core, every field: a number input keeps its last valid value (or saves nothing, silently)
+    # when what is typed is out of range, and cuts 1.5 to 1
+    with st.container(key=f"pol_field_{cert}_{field.name}"):  # the field and what is said under it, one column
+        typed = st.text_input(
+            field.label, key=f"pol_{cert}_{field.name}", help=field.help, placeholder=field.placeholder
+        )
+        said_under(cert, field, typed)
+
+
+def save_form(cert: str) -> None:
+    """Save policy's callback, before the page is drawn again: the policy saved, or each fault kept under its
+    field (nothing saved, what was typed stays); a save by another admin since refills the form instead."""
+    state = st.session_state
+    typed = {field.param: state[f"pol_{cert}_{field.name}"] for field in POLICY_TEXT_FIELDS}
+    forget(f"pol_{cert}_refused_")
+    forget(f"pol_{cert}_warned_")
+    try:
+        with db_session() as db:
+            saved = save_policy(
+                db,
+                cert,
+                user_id=user.id,
+                **typed,
+                dynamic_spread=state[f"pol_{cert}_dynamic"],
+                enabled=state[f"pol_{cert}_enabled"],
+                expected_updated_at=state[f"pol_{cert}_shown"],
+            )
+    except Conflict as exc:
+        with db_session() as db:
+            fill_form(cert, book_policy(db, cert))  # the policy as it now is, for the admin to change again
+        state[f"pol_form_{cert}_refusal"] = exc
+    except InvalidFields as exc:
+        for param, why in exc.faults.items():
+            state[f"pol_{cert}_refused_{param}"] = (typed.get(param), why)
+        if unshown := [why for param, why in exc.faults.items() if param not in typed]:
+            state[f"pol_form_{cert}_refusal"] = ValidationError("; ".join(unshown))
+    except CoreError as exc:
+        state[f"pol_form_{cert}_refusal"] = exc
+    else:
+        fill_form(cert, saved)
+        for param, why in saved.warnings.items():  # while the field shows what was saved
+            state[f"pol_{cert}_warned_{param}"] = (policy_text(saved, param), why)
+        warned = ": a target cannot be placed now, see under it" if saved.warnings else ""
+        flash(f"{cert} policy saved: its runs act as you from now on{warned}")
+
+
 def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
-    """Create or change the book's policy; a refusal is shown under the form, and nothing changes. The form keeps
-    the version of the policy it was filled from: a save by another admin in between is refused, not overwritten."""
-    p = policy
-    shown_key, conflict_key = f"pol_{cert}_shown", f"pol_form_{cert}_conflict"
-    st.session_state.setdefault(shown_key, p.updated_at if p else None)
-    if (conflict := st.session_state.pop(conflict_key, None)) is not None:
-        show_refusal(conflict)
+    """Create or change the book's policy; each refusal is shown under its field, and nothing changes. The form
+    keeps the version of the policy it was filled from: a save by another admin in between is refused, not
+    overwritten."""
+    if not all(f"pol_{cert}_{name}" in st.session_state for name in form_values(policy)):
+        fill_form(cert, policy)  # first shown, or shown again after another page (its fields were forgotten)
+    if (refusal := st.session_state.pop(f"pol_form_{cert}_refusal", None)) is not None:
+        show_refusal(refusal)
     with st.form(f"pol_form_{cert}", border=False):
+        for row in POLICY_FORM_ROWS:
+            with st.container(horizontal=True):
+                for field in row:
+                    text_field(cert, field)
         with st.container(horizontal=True):
-            bid = st.text_input("BID depth (EUR)", value=str(p.bid_depth_eur) if p else "", key=f"pol_{cert}_bid")
-            ask = st.text_input("ASK depth (EUR)", value=str(p.ask_depth_eur) if p else "", key=f"pol_{cert}_ask")
-        with st.container(horizontal=True):
-            tolerance = st.text_input(
-                "Refresh tolerance (%)",
-                value=f"{p.refresh_tolerance_pct.normalize():f}" if p else "0.5",
-                key=f"pol_{cert}_tolerance",
-                help="Replace every order when the reference moves more than this from the one they were placed at",
-            )
-            top_up = st.text_input(
-                "Top up below (%)",
-                value=f"{p.top_up_below_pct.normalize():f}" if p else "80",
-                key=f"pol_{cert}_top_up",
-                help="Replace a side once what rests of it falls below this share of its target",
-            )
-            # typed text read by core, like every field here: a number input keeps its last valid value (or saves
-            # nothing, silently) when what is typed is out of range, and cuts 1.5 to 1
-            age = st.text_input(
-                "Maximum order age (minutes)",
-                value=str(p.max_order_age_minutes if p else 60),
-                key=f"pol_{cert}_age",
-                help="Replace every order once the oldest has rested this long (1 to 10,080: a week)",
-            )
-        with st.container(horizontal=True):
-            floor = st.text_input(
-                "Price floor (EUR, optional)", value=str(p.price_floor or "") if p else "", key=f"pol_{cert}_floor"
-            )
-            ceiling = st.text_input(
-                "Price ceiling (EUR, optional)",
-                value=str(p.price_ceiling or "") if p else "",
-                key=f"pol_{cert}_ceiling",
-            )
-        with st.container(horizontal=True):
-            interval = st.text_input(
-                "Run interval (seconds)",
-                value=str(p.interval_seconds if p else 60),
-                key=f"pol_{cert}_interval",
-                help="How often the worker runs the policy (5 to 86,400: a day), unless a cron is set",
-            )
-            cron = st.text_input(
-                "or cron (UTC, optional)",
-                value=p.cron or "" if p else "",
-                placeholder="*/5 7-18 * * 1-5",
-                key=f"pol_{cert}_cron",
-                help="Five fields: minute hour day-of-month month day-of-week. When set, it replaces the interval.",
-            )
-        with st.container(horizontal=True):
-            dynamic = st.toggle(
-                "Widen spreads when volatile", value=p.dynamic_spread if p else False, key=f"pol_{cert}_dynamic"
-            )
-            enabled = st.toggle("Enabled", value=p.enabled or p.paused if p else True, key=f"pol_{cert}_enabled")
-        notes = st.text_area("Notes (optional)", value=p.notes or "" if p else "", key=f"pol_{cert}_notes")
-        submitted = st.form_submit_button("Save policy", type="primary", icon=":material/save:")
-    if submitted:
-        try:
-            with db_session() as db:
-                save_policy(
-                    db,
-                    cert,
-                    user_id=user.id,
-                    bid_depth_eur=bid,
-                    ask_depth_eur=ask,
-                    refresh_tolerance_pct=tolerance,
-                    top_up_below_pct=top_up,
-                    max_order_age_minutes=age,
-                    price_floor=floor,
-                    price_ceiling=ceiling,
-                    dynamic_spread=dynamic,
-                    interval_seconds=interval,
-                    cron=cron,
-                    enabled=enabled,
-                    notes=notes,
-                    expected_updated_at=st.session_state[shown_key],
-                )
-        except Conflict as exc:
-            forget_form(cert)  # the policy as it now is, for the admin to change again
-            st.session_state[conflict_key] = exc
-            st.rerun()
-        except CoreError as exc:
-            show_refusal(exc)  # what was typed stays, to be corrected
-        else:
-            forget_form(cert)
-            flash(f"{cert} policy saved: its runs act as you from now on")
-            st.rerun()
+            st.toggle("Widen spreads when volatile", key=f"pol_{cert}_dynamic")
+            st.toggle("Enabled", key=f"pol_{cert}_enabled")
+        with st.container(key=f"pol_field_{cert}_notes"):
+            notes = st.text_area(NOTES_FIELD.label, key=f"pol_{cert}_notes")
+            said_under(cert, NOTES_FIELD, notes)
+        st.form_submit_button("Save policy", type="primary", icon=":material/save:", on_click=save_form, args=(cert,))
+
+
+def book_policy(db: Session, cert: str) -> LiquidityPolicy | None:
+    return next((p for p in get_policies(db, user_id=user.id) if p.certificate_type == cert), None)
 
 
 def run_now(cert: str) -> None:
@@ -279,10 +277,13 @@ for cert, column in zip(CertificateType, st.columns(2), strict=True):
         book_card(cert.value)
         if ADMIN:
             with db_session() as db:
-                current = next((p for p in get_policies(db, user_id=user.id) if p.certificate_type == cert), None)
+                current = book_policy(db, cert.value)
             if current is not None and st.button("Run now", icon=":material/play_arrow:", key=f"pol_run_{cert.value}"):
                 run_now(cert.value)
-            with st.expander("Edit policy" if current else "Create policy", icon=":material/tune:"):
+            # keyed: still open once Create policy becomes Edit policy, with what the save said under its fields
+            with st.expander(
+                "Edit policy" if current else "Create policy", icon=":material/tune:", key=f"pol_edit_{cert.value}"
+            ):
                 edit_form(cert.value, current)
 
 runs_section()

@@ -36,6 +36,22 @@ def field_error(where: DeltaGenerator, message: str | None) -> None:
         where.caption(f":red[:material/error: {md_escape(message)}]")
 
 
+def field_warning(where: DeltaGenerator, message: str | None) -> None:
+    """A warning under the field it is about: what was typed was accepted, but will not do what it says now."""
+    if message:
+        where.caption(f":orange[:material/warning: {md_escape(message)}]")
+
+
+def refused_while_typed(
+    key: str, typed: object, say: Callable[[DeltaGenerator, str | None], None] = field_error
+) -> None:
+    """Under the field(s) just drawn: the message kept at ``key`` as (what was typed, why), while they still hold
+    what it is about; a refusal, or whatever ``say`` shows (``field_warning``)."""
+    kept = st.session_state.get(key)
+    if kept is not None and kept[0] == typed:
+        say(st.container(), kept[1])
+
+
 def flash(message: str) -> None:
     """A success toast for the next run: for actions followed by ``st.rerun()`` (closing a dialog)."""
     st.session_state.setdefault(FLASH_KEY, []).append(message)

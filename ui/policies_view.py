@@ -4,7 +4,9 @@ Display only: amounts stay Decimal and are never fed back into a calculation. A 
 person typed (a pause reason), so markdown callers escape it (``ui.format.md_escape``).
 """
 
+import inspect
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.liquidity_policies import AGE_MINUTES, INTERVAL, save_policy
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
 from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
@@ -26,6 +29,100 @@ ACTION_LABEL = {
     "skipped": "Skipped",
 }
 ACTION_COLOR = {"placed": "green", "refreshed": "blue", "topped_up": "violet", "none": "gray", "skipped": "orange"}
+
+
+@dataclass(frozen=True)
+class PolicyField:
+    """A typed field of the policy form: its widget key's tail, the ``save_policy`` parameter it fills (core names
+    each fault by it), and a label short enough for one line beside its neighbours (the detail is in ``help``), so
+    the inputs of a row line up."""
+
+    name: str
+    param: str
+    label: str
+    help: str | None = None
+    placeholder: str | None = None
+
+
+BID = PolicyField(
+    "bid",
+    "bid_depth_eur",
+    "BID target (EUR)",
+    "EUR of buy orders the liquidity providers keep resting, at three levels below the reference; 0 for no BID",
+)
+ASK = PolicyField(
+    "ask",
+    "ask_depth_eur",
+    "ASK target (EUR)",
+    "EUR value of the certificates the asset holders keep offered, at three levels above the reference; 0 for no ASK",
+)
+TOLERANCE = PolicyField(
+    "tolerance",
+    "refresh_tolerance_pct",
+    "Tolerance (%)",
+    "Refresh tolerance: replace every order when the reference moves more than this from the one they were placed at",
+)
+TOP_UP = PolicyField(
+    "top_up",
+    "top_up_below_pct",
+    "Top up below (%)",
+    "Replace a side once what rests of it falls below this share of its target",
+)
+AGE = PolicyField(
+    "age",
+    "max_order_age_minutes",
+    "Max age (min)",
+    "Maximum order age: replace every order once the oldest has rested this many minutes "
+    f"({AGE_MINUTES[0]:,} to {AGE_MINUTES[1]:,}: a week)",
+)
+FLOOR = PolicyField(
+    "floor",
+    "price_floor",
+    "Price floor (EUR)",
+    "Optional: while the reference is below it, runs withdraw the policy's orders and place none",
+    placeholder="none",
+)
+CEILING = PolicyField(
+    "ceiling",
+    "price_ceiling",
+    "Price ceiling (EUR)",
+    "Optional: while the reference is above it, runs withdraw the policy's orders and place none",
+    placeholder="none",
+)
+INTERVAL_FIELD = PolicyField(
+    "interval",
+    "interval_seconds",
+    "Run interval (seconds)",
+    f"How often the worker runs the policy ({INTERVAL[0]:,} to {INTERVAL[1]:,}: a day), unless a cron is set",
+)
+CRON = PolicyField(
+    "cron",
+    "cron",
+    "or cron (UTC, optional)",
+    "Five fields: minute hour day-of-month month day-of-week. When set, it replaces the interval.",
+    placeholder="*/5 7-18 * * 1-5",
+)
+POLICY_FORM_ROWS = ((BID, ASK), (TOLERANCE, TOP_UP, AGE), (FLOOR, CEILING), (INTERVAL_FIELD, CRON))
+NOTES_FIELD = PolicyField("notes", "notes", "Notes (optional)")
+POLICY_TEXT_FIELDS = (*(field for row in POLICY_FORM_ROWS for field in row), NOTES_FIELD)
+_NEW_POLICY = inspect.signature(save_policy).parameters  # a new policy's values: save_policy's defaults
+
+
+def policy_text(policy: LiquidityPolicy | None, param: str) -> str:
+    """What a field of the form shows: the policy's value, or save_policy's default for a new policy ("" for
+    none); a percentage without trailing zeros (0.5, not 0.500), an amount in cents as stored."""
+    value = getattr(policy, param) if policy else _NEW_POLICY[param].default
+    if value is None or value is inspect.Parameter.empty:
+        return ""
+    return f"{value.normalize():f}" if param.endswith("_pct") else str(value)
+
+
+def form_values(policy: LiquidityPolicy | None) -> dict[str, object]:
+    """The policy form's widgets (by their key's tail) as the policy has them, or as a new policy starts."""
+    values: dict[str, object] = {field.name: policy_text(policy, field.param) for field in POLICY_TEXT_FIELDS}
+    values["dynamic"] = policy.dynamic_spread if policy else _NEW_POLICY["dynamic_spread"].default
+    values["enabled"] = policy.enabled or policy.paused if policy else _NEW_POLICY["enabled"].default
+    return values
 
 
 def state_badge(policy: LiquidityPolicy | None, switch: KillSwitch) -> tuple[str, str]:

@@ -2,6 +2,9 @@
 the kill switch confirmed with a reason (captured into docs/screenshots/liquidity-policies.png with
 --screenshots)."""
 
+import itertools
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
@@ -76,3 +79,55 @@ def test_admin_reads_the_cards_edits_runs_and_pauses_everything_with_a_reason(db
     expect(page.get_by_text("Paused").first).to_be_visible()
     resting_now = db.execute(text("SELECT count(*) FROM liquidity_policy_orders")).scalar_one()
     assert resting_now == 0
+
+
+def _policy_form(page, app_server, actors, cert: str):
+    """The book's policy form, open."""
+    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    page.get_by_role("link", name="Liquidity Policies").click()
+    page.get_by_role("heading", name="Liquidity policies").wait_for()
+    card = page.locator(f".st-key-pol_card_{cert}")
+    card.get_by_text(re.compile("(Create|Edit) policy")).click()
+    settle(page)
+    return card
+
+
+@pytest.mark.parametrize("width", [1440, 1280])
+def test_every_policy_form_label_fits_one_line_so_the_inputs_beside_each_other_line_up(
+    db, actors, app_server, page, screenshot, width
+):
+    page.set_viewport_size({"width": width, "height": 1400})
+    card = _policy_form(page, app_server, actors, "EUA")
+
+    fields = [
+        (field.get_by_test_id("stWidgetLabel").bounding_box(), field.locator("input").bounding_box())
+        for field in card.get_by_test_id("stTextInput").all()
+    ]
+
+    screenshot(page, f"liquidity-policy-form-{width}.png")
+    assert len({round(label["height"]) for label, _ in fields}) == 1  # no label wraps onto a second line
+    for (label_a, input_a), (label_b, input_b) in itertools.combinations(fields, 2):
+        if abs(label_a["y"] - label_b["y"]) < 2:  # side by side
+            assert abs(input_a["y"] - input_b["y"]) < 2
+
+
+def test_after_another_admins_save_and_after_a_save_the_fields_show_the_policy_as_stored(db, actors, app_server, page):
+    policy(db, actors, "EUA", bid_depth_eur="10000", ask_depth_eur="10000")
+    card = _policy_form(page, app_server, actors, "EUA")
+    bid, ask = (
+        card.get_by_role("textbox", name="BID target (EUR)"),
+        card.get_by_role("textbox", name="ASK target (EUR)"),
+    )
+    save = card.get_by_role("button", name="Save policy")
+    policy(db, actors, "EUA", bid_depth_eur="20000", ask_depth_eur="10000")  # another admin, meanwhile
+
+    ask.fill("15000")
+    click_until_shown(page, save, card.get_by_text("nothing was saved"))
+
+    expect(bid).to_have_value("20000.00")  # what the other admin saved, not what this form was filled with
+    expect(ask).to_have_value("10000.00")  # and not what was typed here
+
+    ask.fill("€15000")
+    click_until_shown(page, save, page.get_by_text("EUA policy saved"))
+
+    expect(ask).to_have_value("15000.00")  # as saved, as the form shows a stored policy

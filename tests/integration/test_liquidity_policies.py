@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from core.errors import NotFound, PermissionDenied, ValidationError
+from core.errors import InvalidFields, NotFound, PermissionDenied, ValidationError
 from core.liquidity_policies import get_policies, get_policy_runs, run_policy, save_policy
 from core.orders import place_order
 from tests.helpers import snapshot
@@ -243,8 +243,8 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"bid_depth_eur": "0", "ask_depth_eur": "0"}, "BID or an ASK depth above zero"),
-        ({"bid_depth_eur": "-1"}, "BID depth must be zero or more"),
+        ({"bid_depth_eur": "0", "ask_depth_eur": "0"}, "BID or an ASK target above zero"),
+        ({"bid_depth_eur": "-1"}, "BID target must be zero or more"),
         ({"refresh_tolerance_pct": "0"}, "above 0 and at most 100"),
         ({"top_up_below_pct": "101"}, "above 0 and at most 100"),
         ({"max_order_age_minutes": "0"}, "whole number of minutes from 1"),
@@ -276,6 +276,87 @@ def test_an_invalid_policy_is_refused_with_a_specific_message_and_changes_nothin
         policy(db, actors, **changes)
 
     assert snapshot(db) == before
+
+
+def test_every_fault_of_a_policy_is_refused_at_once_under_its_field_and_nothing_is_saved(db, actors):
+    before = snapshot(db)
+
+    with pytest.raises(InvalidFields) as refused:
+        policy(
+            db, actors, bid_depth_eur="abc", ask_depth_eur="1e30", refresh_tolerance_pct="-5", cron="61 * * * *",
+            price_floor="15", price_ceiling="14", notes="a\x00b",
+        )  # fmt: skip
+
+    assert refused.value.faults == {
+        "bid_depth_eur": "BID target must be a number, got 'abc'",
+        "ask_depth_eur": "ASK target 1e30 is above the maximum of 1,000,000,000,000 accepted in one operation",
+        "price_ceiling": "The price floor €15.00 must be below the price ceiling €14.00",
+        "refresh_tolerance_pct": "Refresh tolerance (%) is a percentage above 0 and at most 100, got -5",
+        "cron": "'61 * * * *' is not a cron schedule: the minute field '61' is not valid (0-59)",
+        "notes": "Notes cannot contain NUL characters",
+    }
+    assert snapshot(db) == before
+
+
+def test_two_targets_of_zero_are_refused_under_both_and_said_once(db, actors):
+    with pytest.raises(InvalidFields) as refused:
+        policy(db, actors, bid_depth_eur="0", ask_depth_eur="0.00")
+
+    why = "Set a BID or an ASK target above zero (one side alone is fine)"
+    assert refused.value.faults == {"bid_depth_eur": why, "ask_depth_eur": why}
+    assert refused.value.message == why
+
+
+# --- a target no level can hold --------------------------------------------------------------------------------
+
+
+def test_a_target_too_small_to_place_is_saved_with_a_warning_naming_the_smallest_a_run_places_now(db, actors):
+    fund_market(db, actors)  # two liquidity providers
+    taker = trader(db, actors)
+    quote(db, taker, "CEA", "BUY", "13.80")
+    quote(db, taker, "CEA", "SELL", "14.30")  # others' mid: 14.05, BID levels 14.02 / 13.99 / 13.97
+
+    saved = policy(db, actors, bid_depth_eur="12")
+
+    assert saved.bid_depth_eur == 12  # saved: the price may move, the admin decides
+    assert saved.warnings == {
+        "bid_depth_eur": "€12.00 cannot buy one CEA at each of the 3 BID levels around €14.05 (the mid of the "
+        "book) for each of the 2 liquidity providers: a BID target needs at least €139.70 now"
+    }  # €13.97 / 20 % = €69.85 per provider
+
+
+def test_the_smallest_target_a_save_names_is_exactly_where_runs_start_placing_the_side(db, actors):
+    fund_market(db, actors)
+    taker = trader(db, actors)
+    quote(db, taker, "CEA", "BUY", "13.80")
+    quote(db, taker, "CEA", "SELL", "14.30")
+
+    below = policy(db, actors, bid_depth_eur="139.69")
+    skipped = run_policy(db, "CEA", user_id=actors.admin.id)
+    at_smallest = policy(db, actors, bid_depth_eur="139.70")
+    placed = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert "a BID target needs at least €139.70 now" in below.warnings["bid_depth_eur"]
+    assert "BID not placed" in skipped.reason and skipped.bid_resting_eur == 0
+    assert at_smallest.warnings == {}
+    assert placed.bid_resting_eur > 0 and "BID not placed" not in placed.reason
+    assert healthy(db)
+
+
+def test_with_no_price_in_the_book_the_warning_says_so_and_measures_at_the_price_runs_use_instead(db, actors):
+    fund_market(db, actors)  # no order of others, no trade: runs quote around the configured €14.00
+
+    saved = policy(db, actors, bid_depth_eur="12", ask_depth_eur="12")
+    fitting = policy(db, actors)
+
+    no_price = "The CEA book has no price now (no bid and ask, no trade): runs quote around the configured €14.00"
+    assert saved.warnings == {
+        "bid_depth_eur": f"{no_price}, where €12.00 cannot buy one CEA at each of the 3 BID levels for each of the 2 "
+        "liquidity providers: a BID target needs at least €139.30",
+        "ask_depth_eur": f"{no_price}, where €12.00 cannot sell one CEA at each of the 3 ASK levels for each of the 2 "
+        "asset holders: an ASK target needs at least €140.70",
+    }
+    assert fitting.warnings == {}
 
 
 def test_only_admins_save_and_run_policies_while_analysts_read_them(db, actors):

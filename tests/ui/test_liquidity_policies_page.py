@@ -7,7 +7,7 @@ from sqlalchemy import text
 from core.enums import Role
 from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidity, run_policy
 from tests.policy_helpers import fund_market, policy
-from tests.ui.conftest import linkable, texts
+from tests.ui.conftest import field_errors, linkable, shown, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/liquidity_policies.py"
@@ -16,6 +16,11 @@ HOSTILE = "Firm [pwn](http://example.invalid/x)"
 
 def _runs_table(at):
     return next(f.value for f in at.dataframe if "reason" in f.value.columns)
+
+
+def _under(at, cert: str, field: str) -> list[str]:
+    """What is said under a field of the policy form (in its own column), as a reader sees it."""
+    return [shown(str(c.value)) for c in at.get_by_key(f"pol_field_{cert}_{field}").caption]
 
 
 def _save(at, cert: str, **fields):
@@ -48,14 +53,69 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     assert grid.proto.placeholder == "—"  # a skipped run's missing reference reads as a dash, not "None"
 
 
-def test_a_refused_policy_says_why_under_its_form_and_saves_nothing(open_app, db, actors):
+def test_every_fault_of_the_form_is_shown_under_its_own_field_at_once_and_nothing_is_saved(open_app, db, actors):
     at = open_app(actors.admin, PAGE)
 
-    at = _save(at, "EUA", bid="1000", ask="1000", cron="every five minutes")
+    at = _save(
+        at, "EUA", bid="abc", ask="-5", tolerance="1e30", age="", interval="1.5", cron="61 * * * *", floor="15",
+        ceiling="14",
+    )  # fmt: skip
 
-    assert any("is not a cron schedule" in e for e in texts(at.error))
-    assert not at.exception
+    assert _under(at, "EUA", "bid") == ["BID target must be a number, got 'abc'"]
+    assert _under(at, "EUA", "ask") == ["ASK target must be zero or more, got -5"]
+    assert _under(at, "EUA", "tolerance") == ["Refresh tolerance (%) is a percentage above 0 and at most 100, got 1e30"]
+    assert _under(at, "EUA", "age") == ["Maximum order age (minutes) is required: enter a number"]
+    assert _under(at, "EUA", "interval") == [
+        "Run interval (seconds) is a whole number of seconds from 5 to 86,400, got 1.5"
+    ]
+    assert _under(at, "EUA", "cron") == [
+        "'61 * * * *' is not a cron schedule: the minute field '61' is not valid (0-59)"
+    ]
+    assert _under(at, "EUA", "ceiling") == ["The price floor €15.00 must be below the price ceiling €14.00"]
+    assert _under(at, "EUA", "top_up") == _under(at, "EUA", "floor") == []
+    assert not at.error and not at.exception  # nothing under the Save button: each is where it was typed
+    assert at.text_input(key="pol_EUA_bid").value == "abc"  # and stays there, to be corrected
     assert get_policies(db, user_id=actors.admin.id) == []
+
+
+def test_a_corrected_field_loses_its_refusal_and_a_corrected_form_saves(open_app, db, actors):
+    at = _save(open_app(actors.admin, PAGE), "EUA", bid="abc", ask="1000", cron="61 * * * *")
+
+    at = _save(at, "EUA", bid="1000")
+
+    assert _under(at, "EUA", "bid") == []
+    assert _under(at, "EUA", "cron") == [
+        "'61 * * * *' is not a cron schedule: the minute field '61' is not valid (0-59)"
+    ]
+    assert get_policies(db, user_id=actors.admin.id) == []
+
+    at = _save(at, "EUA", cron="")
+
+    assert not field_errors(at) and not at.error
+    (saved,) = get_policies(db, user_id=actors.admin.id)
+    assert (saved.bid_depth_eur, saved.cron) == (1000, None)
+
+
+def test_a_target_too_small_to_place_is_saved_with_a_warning_under_its_field_until_it_is_changed(open_app, db, actors):
+    fund_market(db, actors)  # an empty CEA book: runs quote around the configured €14.00
+    at = open_app(actors.admin, PAGE)
+
+    at = _save(at, "CEA", bid="12", ask="10000")
+
+    (saved,) = get_policies(db, user_id=actors.admin.id)
+    assert saved.bid_depth_eur == 12  # saved, for prices move
+    (warning,) = at.get_by_key("pol_field_CEA_bid").caption
+    assert str(warning.value).startswith(":orange[")  # a warning, not a refusal
+    assert shown(str(warning.value)) == (
+        "The CEA book has no price now (no bid and ask, no trade): runs quote around the configured €14.00, where "
+        "€12.00 cannot buy one CEA at each of the 3 BID levels for each of the 2 liquidity providers: a BID target "
+        "needs at least €139.30"
+    )
+    assert _under(at, "CEA", "ask") == [] and not field_errors(at) and not at.error
+
+    at = _save(at, "CEA", bid="5000")
+
+    assert _under(at, "CEA", "bid") == []
 
 
 def test_a_save_by_another_admin_since_the_form_was_filled_is_refused_and_the_form_shows_it(open_app, db, actors):
@@ -92,15 +152,15 @@ def test_a_save_by_another_admin_since_the_form_was_filled_is_refused_and_the_fo
         ),  # a paste, by its start
     ],
 )
-def test_a_number_out_of_range_is_refused_naming_the_field_as_labelled_and_saves_nothing(
+def test_a_number_out_of_range_is_refused_under_its_field_and_saves_nothing(
     open_app, db, actors, field, typed, refusal
 ):
     at = open_app(actors.admin, PAGE)
 
     at = _save(at, "EUA", bid="1000", ask="1000", **{field: typed})
 
-    assert refusal in texts(at.error)
-    assert refusal.split(" is ")[0] in [w.label for w in at.text_input]  # the field it names is on the form
+    assert _under(at, "EUA", field) == [refusal]
+    assert field_errors(at) == [refusal]  # and nowhere else
     assert get_policies(db, user_id=actors.admin.id) == []
 
 
@@ -112,7 +172,7 @@ def test_a_schedule_that_never_comes_is_refused_and_one_stored_earlier_is_shown_
     at = open_app(actors.admin, PAGE)
 
     at = _save(at, "EUA", bid="1000", ask="1000", cron="0 9 31 4 *")  # 31 April
-    assert any("'0 9 31 4 *' never comes" in e for e in texts(at.error))
+    assert any("'0 9 31 4 *' never comes" in e for e in _under(at, "EUA", "cron"))
     assert [p.certificate_type for p in get_policies(db, user_id=actors.admin.id)] == ["CEA"]
 
     db.execute(text("UPDATE liquidity_policies SET cron = '0 0 30 2 *' WHERE certificate_type = 'CEA'"))

@@ -17,6 +17,7 @@ from core.planning import (
     minimum_per_market_maker,
     plan_side,
     shortfall_of,
+    smallest_target,
     split_evenly,
     suggested_actions,
 )
@@ -147,6 +148,24 @@ def test_a_share_too_small_for_one_certificate_per_level_is_refused_with_the_min
             LEVELS,
             TICK,
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    reference=st.decimals(min_value=Decimal("1"), max_value=Decimal("500"), places=2),
+    count=st.integers(min_value=0, max_value=50),
+    side=st.sampled_from([OrderSide.BUY, OrderSide.SELL]),
+)
+def test_the_smallest_target_plans_and_a_cent_less_is_refused(reference, count, side):
+    mm_type = MarketMakerType.LIQUIDITY_PROVIDER if side is OrderSide.BUY else MarketMakerType.ASSET_HOLDER
+    mms, serves = _mms(count, mm_type), role(side, CertificateType.EUA)
+    smallest = smallest_target(level_prices(reference, side, LEVELS, TICK), LEVELS, count)
+
+    plan = plan_side(serves, reference, smallest, mms, LEVELS, TICK)
+
+    assert all(o.quantity == 1 for m in plan.market_makers for o in m.orders[-1:])  # one certificate at the last
+    with pytest.raises(ValidationError, match="at least"):
+        plan_side(serves, reference, smallest - Decimal("0.01"), mms, LEVELS, TICK)
 
 
 def test_the_volume_split_follows_the_configured_fifty_thirty_twenty():

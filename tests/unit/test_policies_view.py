@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from core.enums import CertificateType
 from core.policy_models import LiquidityPolicy, PolicyRun, PolicyStatus
-from ui.policies_view import depth_history_figure, run_outcome, runs_csv
+from ui.policies_view import depth_history_figure, form_values, run_outcome, runs_csv
 
 D = Decimal
 
@@ -69,3 +69,23 @@ def test_a_run_that_left_a_side_with_a_target_empty_says_so_in_its_label_and_col
     assert run_outcome(ask_only.model_copy(update={"action": "none"})) == ("No change · BID empty", "orange")
     assert run_outcome(both) == ("Placed", "green")
     assert run_outcome(skipped) == ("Skipped", "orange")  # says it already
+
+
+def test_a_new_policy_s_form_starts_from_save_policy_s_defaults_and_a_stored_one_from_its_values():
+    stored = LiquidityPolicy.model_construct(
+        bid_depth_eur=D("12.00"), ask_depth_eur=D("0.00"), refresh_tolerance_pct=D("0.250"),
+        top_up_below_pct=D("75.000"), max_order_age_minutes=30, price_floor=None, price_ceiling=D("90.00"),
+        interval_seconds=5, cron="*/5 * * * *", notes=None, dynamic_spread=True, enabled=False, paused=True,
+    )  # fmt: skip
+
+    new, existing = form_values(None), form_values(stored)
+
+    assert new == {
+        "bid": "", "ask": "", "tolerance": "0.5", "top_up": "80", "age": "60", "floor": "", "ceiling": "",
+        "interval": "60", "cron": "", "notes": "", "dynamic": False, "enabled": True,
+    }  # fmt: skip
+    # paused by the kill switch: the form shows enabled, what the admin chose (a save clears the pause)
+    assert existing == {
+        "bid": "12.00", "ask": "0.00", "tolerance": "0.25", "top_up": "75", "age": "30", "floor": "",
+        "ceiling": "90.00", "interval": "5", "cron": "*/5 * * * *", "notes": "", "dynamic": True, "enabled": True,
+    }  # fmt: skip
