@@ -13,9 +13,12 @@ class CoreError(Exception):
 
     sqlstate = "CB000"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # the input the refusal is about, as the parser named it ("Amount", "Market maker name"), so a form can
+        # show it under that field; None when it is about no one input (a permission, a conflict with the state)
+        self.field = field
 
 
 class ValidationError(CoreError):

@@ -20,6 +20,11 @@ from core.validation import parse_amount, parse_enum, parse_id, parse_name
 
 ADMIN = Role.ADMIN
 MAX_LEDGER_ROWS = 10_000
+NAME_FIELD = "Market maker name"  # how a refusal names the inputs of a creation (CoreError.field)
+
+
+def initial_balance_field(asset: AssetType | str) -> str:
+    return f"Initial {AssetType(asset).value} balance"
 
 
 def held_assets_by_type(db: Session) -> dict[MarketMakerType, tuple[AssetType, ...]]:
@@ -40,7 +45,7 @@ def _initial_balances(initial_eur_balance: object, initial_balances: dict | None
         if asset in requested:
             raise ValidationError(f"Initial {asset} balance is given twice")
         requested[asset] = amount
-    parsed = {a: parse_amount(amount, a, f"Initial {a} balance", allow_zero=True) for a, amount in requested.items()}
+    parsed = {a: parse_amount(v, a, initial_balance_field(a), allow_zero=True) for a, v in requested.items()}
     return {asset.value: value for asset, value in parsed.items() if value > 0}
 
 
@@ -63,7 +68,7 @@ def create_market_maker(
     """A new active market maker, funded at birth with what its type trades (a liquidity provider with
     ``initial_eur_balance``, an asset holder with ``initial_balances={"CEA": n, "EUA": n}``)."""
     kind = parse_enum(MarketMakerType, mm_type, "market maker type")
-    clean_name = parse_name(name, "Market maker name")
+    clean_name = parse_name(name, NAME_FIELD)
     if initial_balances is not None and not isinstance(initial_balances, dict):
         raise ValidationError("Initial balances must be a mapping of asset to amount")
     initial = _initial_balances(initial_eur_balance, initial_balances)

@@ -73,6 +73,18 @@ def test_the_fund_form_refuses_a_hostile_certificate_amount(open_app, actors, db
     assert_refused_on_the_page(at, db, before)
 
 
+@pytest.mark.parametrize("amount", [SQL_ISH, HUGE, "1,2,3.4.5"], ids=_label)  # careless ones: test_market_makers_page
+def test_the_withdraw_form_refuses_a_hostile_eur_amount(open_app, actors, db, provider, amount):
+    before = snapshot(db)
+    at = open_app(actors.admin, "pages/market_makers.py")
+    at.button(key="mm_withdraw_open").click().run()
+
+    at.text_input(key="mm_withdraw_amount").set_value(amount)
+    at.button(key="mm_withdraw_submit").click().run()
+
+    assert_refused_on_the_page(at, db, before)
+
+
 @pytest.mark.parametrize(
     ("side", "amount"),
     [("liq_bid", a) for a in ("-5", "NaN", "1e30", "10.001", SQL_ISH)] + [("liq_ask", a) for a in ("Infinity", HUGE)],

@@ -9,6 +9,7 @@ from core.enums import AssetType, MarketMakerType, TransactionType
 from core.models import LedgerEntry, MarketMaker
 from ui.market_makers_view import (
     amount_text,
+    balance_caption,
     balance_metrics,
     filter_market_makers,
     initial_funding,
@@ -18,6 +19,7 @@ from ui.market_makers_view import (
     summarize,
     summary_metrics,
     type_for_filter,
+    withdrawable_assets,
 )
 
 LP = MarketMakerType.LIQUIDITY_PROVIDER
@@ -144,6 +146,17 @@ def test_table_of_nothing_has_the_columns_and_no_rows():
 def test_inactive_market_makers_say_so_in_their_label():
     assert option_label(ATLAS) == "Atlas · LP"
     assert option_label(BOREAL) == "Boreal · LP (inactive)"
+
+
+def test_withdrawals_offer_every_asset_held_even_locked_or_outside_the_type_s_trade():
+    earned = mm(4, "Dune", AH, eur_available=Decimal("56.00"), cea_locked=Decimal("6"))
+
+    assert withdrawable_assets(earned) == (AssetType.EUR, AssetType.CEA)
+    assert withdrawable_assets(mm(5, "Empty", LP)) == ()
+
+
+def test_the_amount_dialogs_say_what_is_available_and_what_open_orders_lock():
+    assert balance_caption(ATLAS, AssetType.EUR) == "Available now: €1,000.50 · locked in open orders: €200.00"
 
 
 @pytest.mark.parametrize(
