@@ -240,7 +240,9 @@ elif not shown:
 else:
     st.dataframe(
         market_makers_frame(shown),
-        column_config=market_makers_column_config({a for m in shown for a in held_by_type[m.mm_type]}),
+        column_config=market_makers_column_config(
+            {a for m in shown for a in held_by_type[m.mm_type]}, names=[m.name for m in shown]
+        ),
         hide_index=True,
         key="mm_table",
         placeholder="",

@@ -406,3 +406,17 @@ def test_a_filtered_table_has_no_columns_for_assets_its_market_makers_cannot_hol
     config = json.loads(grid.proto.columns)
     assert config[f"{without}_available"]["hidden"] and config[f"{without}_locked"]["hidden"]
     assert not config.get("open_orders", {}).get("hidden")  # the columns pushed out of view are back
+
+
+def test_long_names_get_a_wide_name_column_and_stay_told_apart_in_the_selector(open_app, actors, db):
+    firm = "Northern European Carbon Liquidity Partners GmbH & Co. KG, Frankfurt Spot and Forward Desk for EUA and CEA"
+    for n in (2, 3):
+        create_market_maker(db, f"{firm}, Client Account {n}", "LIQUIDITY_PROVIDER", actors.admin.id)
+
+    at = open_app(actors.admin, PAGE)
+
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["name"]["width"] == 280  # the widest the column gets; the figures keep their room
+    first, second = at.selectbox(key="mm_selected").options  # as labels; a selectbox cuts a long one at its end
+    assert len(first) < len(firm) and first.endswith(", Client Account 2 · LP")
+    assert second.endswith(", Client Account 3 · LP")

@@ -15,7 +15,9 @@ from ui.market_makers_view import (
     initial_funding,
     ledger_frame,
     market_makers_frame,
+    name_column_width,
     option_label,
+    short_name,
     summarize,
     summary_metrics,
     type_for_filter,
@@ -146,6 +148,25 @@ def test_table_of_nothing_has_the_columns_and_no_rows():
 def test_inactive_market_makers_say_so_in_their_label():
     assert option_label(ATLAS) == "Atlas · LP"
     assert option_label(BOREAL) == "Boreal · LP (inactive)"
+
+
+def test_a_long_name_keeps_its_start_and_its_end_in_a_label():
+    name = "Northern European Carbon Liquidity Partners GmbH, Frankfurt Spot and Forward Desk, Client Account 0002"
+
+    shown = short_name(name, limit=60)
+
+    assert len(shown) <= 60
+    assert shown.startswith("Northern European Carbon Liquidity") and shown.endswith("Client Account 0002")
+    assert "…" in shown
+    assert short_name("Atlas", limit=60) == "Atlas"
+
+
+@pytest.mark.parametrize(
+    ("names", "width"),
+    [([], None), (["Atlas", "Delta Allowances"], None), (["Atlas", "x" * 30], 219), (["x" * 200], 280)],
+)
+def test_the_name_column_is_left_to_the_grid_for_short_names_and_widened_for_long_ones_up_to_a_limit(names, width):
+    assert name_column_width(names) == width
 
 
 def test_withdrawals_offer_every_asset_held_even_locked_or_outside_the_type_s_trade():
