@@ -1,20 +1,26 @@
-"""Admin deposits into and withdrawals out of an account (a market maker or a trader's entity): one path for both
-accounts and both directions."""
-
-from typing import Literal
+"""Admin movements into and out of an account (a market maker or a trader's entity): one path for both accounts and
+both directions."""
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.auth import require_role
-from core.enums import AssetType, Role
+from core.enums import AssetType, Role, TransactionType
+from core.errors import ValidationError
 from core.models import LedgerEntry
 from core.sqlcall import unit_of_work
 from core.validation import parse_amount, parse_enum, parse_id
 
+# each movement's stored function, and how the role check names it
+MOVES: dict[TransactionType, tuple[str, str]] = {
+    TransactionType.DEPOSIT: ("fund_account", "fund"),
+    TransactionType.WITHDRAWAL: ("withdraw_account", "withdraw from"),
+}
 
-def deposit(
+
+def move_funds(
     db: Session,
+    movement: TransactionType | str,
     asset_type: AssetType | str,
     amount: object,
     created_by_id: int,
@@ -22,36 +28,13 @@ def deposit(
     market_maker_id: object = None,
     entity_id: object = None,
 ) -> LedgerEntry:
-    """Deposit into exactly one account through ``fund_account`` (which enforces what each account may hold);
-    returns the ledger row with its ticket."""
-    return _move(db, "fund_account", "fund", asset_type, amount, created_by_id, market_maker_id, entity_id)
-
-
-def withdraw(
-    db: Session,
-    asset_type: AssetType | str,
-    amount: object,
-    created_by_id: int,
-    *,
-    market_maker_id: object = None,
-    entity_id: object = None,
-) -> LedgerEntry:
-    """Withdraw what is available out of exactly one account through ``withdraw_account`` (which refuses more than
-    is available: locked funds back open orders); returns the ledger row with its ticket."""
-    return _move(db, "withdraw_account", "withdraw from", asset_type, amount, created_by_id, market_maker_id, entity_id)
-
-
-def _move(
-    db: Session,
-    function: Literal["fund_account", "withdraw_account"],
-    doing: str,
-    asset_type: AssetType | str,
-    amount: object,
-    created_by_id: int,
-    market_maker_id: object,
-    entity_id: object,
-) -> LedgerEntry:
-    """One admin movement of one asset into or out of one account, through the stored ``function``."""
+    """A DEPOSIT into exactly one account through ``fund_account`` (which enforces what each account may hold), or a
+    WITHDRAWAL out of it through ``withdraw_account`` (which refuses more than is available: what open orders lock
+    stays); returns the ledger row with its ticket."""
+    kind = parse_enum(TransactionType, movement, "movement")
+    if kind not in MOVES:
+        raise ValidationError(f"An admin moves funds by DEPOSIT or WITHDRAWAL, not {kind}")
+    function, doing = MOVES[kind]
     asset = parse_enum(AssetType, asset_type, "asset type")
     value = parse_amount(amount, asset)
     mm = parse_id(market_maker_id, "Market maker id") if entity_id is None else None

@@ -11,9 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.auth import READERS, read_as, require_role, rows_as
-from core.enums import AssetType, MarketMakerType, Role
+from core.enums import AssetType, MarketMakerType, Role, TransactionType
 from core.errors import NotFound, ValidationError
-from core.funding import deposit, withdraw
+from core.funding import move_funds
 from core.models import LedgerEntry, MarketMaker
 from core.sqlcall import fetch_all, unit_of_work
 from core.validation import parse_amount, parse_enum, parse_id, parse_name
@@ -93,7 +93,7 @@ def fund_market_maker(
 ) -> LedgerEntry:
     """Admin deposit of what the market maker trades (EUR into a liquidity provider, CEA/EUA into an asset
     holder). Returns the ledger row."""
-    return deposit(db, asset_type, amount, created_by_id, market_maker_id=mm_id)
+    return move_funds(db, TransactionType.DEPOSIT, asset_type, amount, created_by_id, market_maker_id=mm_id)
 
 
 def withdraw_market_maker(
@@ -101,7 +101,7 @@ def withdraw_market_maker(
 ) -> LedgerEntry:
     """Admin withdrawal of what the market maker has available of ``asset`` (what open orders lock stays);
     allowed from a deactivated one too, whose funds are returned this way. Returns the ledger row."""
-    return withdraw(db, asset, amount, created_by_id, market_maker_id=mm_id)
+    return move_funds(db, TransactionType.WITHDRAWAL, asset, amount, created_by_id, market_maker_id=mm_id)
 
 
 def deactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> MarketMaker:

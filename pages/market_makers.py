@@ -53,6 +53,12 @@ is_admin = user.role is Role.ADMIN
 DIALOG_KEY = "mm_dialog"
 # Set by a dialog, applied before the selectbox exists (a widget's state cannot change after it is drawn).
 SELECT_NEXT_KEY = "mm_select_next"
+# the actions beside a market maker's name, each opening its dialog: label and icon
+ACTIONS = {
+    "fund": ("Fund", ":material/savings:"),
+    "withdraw": ("Withdraw", ":material/output:"),
+    "deactivate": ("Deactivate", ":material/block:"),
+}
 DIALOG_FIELDS = {
     "create": ("mm_new_name", "mm_new_type", *(f"mm_new_{a.value.lower()}" for a in AssetType)),
     "fund": ("mm_fund_asset", "mm_fund_amount"),
@@ -268,33 +274,22 @@ else:
                 st.badge("Inactive", color="orange")
             st.space("stretch")
             if is_admin:
-                st.button(
-                    "Fund",
-                    icon=":material/savings:",
-                    key="mm_fund_open",
-                    on_click=open_dialog,
-                    args=("fund", mm.id),
-                    disabled=not mm.is_active,
-                    help=None if mm.is_active else "A deactivated market maker cannot be funded",
-                )
-                holds_something = bool(withdrawable_assets(mm))
-                st.button(
-                    "Withdraw",
-                    icon=":material/output:",
-                    key="mm_withdraw_open",
-                    on_click=open_dialog,
-                    args=("withdraw", mm.id),
-                    disabled=not holds_something,
-                    help=None if holds_something else "It holds nothing to withdraw",
-                )
-                st.button(
-                    "Deactivate",
-                    icon=":material/block:",
-                    key="mm_deactivate_open",
-                    on_click=open_dialog,
-                    args=("deactivate", mm.id),
-                    disabled=not mm.is_active,
-                )
+                unavailable = {  # why an action cannot be taken now (None: it can)
+                    "fund": None if mm.is_active else "A deactivated market maker cannot be funded",
+                    "withdraw": None if withdrawable_assets(mm) else "It holds nothing to withdraw",
+                    "deactivate": None if mm.is_active else "It is deactivated already",
+                }
+                for kind, (label, icon) in ACTIONS.items():
+                    why_not = unavailable[kind]
+                    st.button(
+                        label,
+                        icon=icon,
+                        key=f"mm_{kind}_open",
+                        on_click=open_dialog,
+                        args=(kind, mm.id),
+                        disabled=why_not is not None,
+                        help=why_not,
+                    )
         metric_row(balance_metrics(mm), border=False)
         with db_session() as db:
             entries = get_market_maker_ledger(db, mm.id, user_id=user.id)

@@ -325,8 +325,8 @@ FOREIGN: dict[str, Callable[[Session, World], object]] = {
     "fund an unknown market maker": lambda db, w: fund_market_maker(db, 10**12, "EUR", 1, w.admin),
     "fund an unknown entity": lambda db, w: fund_entity(db, 10**12, "EUR", 1, w.admin),
     "withdraw from an unknown market maker": lambda db, w: withdraw_market_maker(db, 10**12, "EUR", 1, w.admin),
-    "withdraw what a market maker's open order locks": lambda db, w: withdraw_market_maker(
-        db, w.ah, "EUA", 1000, w.admin
+    "withdraw one more than a market maker has available": lambda db, w: withdraw_market_maker(
+        db, w.ah, "EUA", get_market_maker(db, w.ah, user_id=w.admin).eua_available + 1, w.admin
     ),
     "a trader orders for a market maker": lambda db, w: place_order(
         db, w.trader, "EUA", "SELL", "LIMIT", 1, "99", w.ah

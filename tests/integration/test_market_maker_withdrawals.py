@@ -14,8 +14,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.entities import get_entity_balances
+from core.enums import TransactionType
 from core.errors import InsufficientFunds, NotFound, PermissionDenied, ValidationError
-from core.funding import withdraw
+from core.funding import move_funds
 from core.invariants import check_invariants
 from core.ledger import verify_ledger
 from core.market_makers import (
@@ -95,7 +96,7 @@ def test_a_trader_firm_s_eur_is_withdrawn_through_the_same_path(db, actors):
     db.execute(text("SELECT fund_account(NULL, :e, 'EUR', 250, :by)"), {"e": firm, "by": actors.admin.id})
     db.commit()
 
-    entry = withdraw(db, "EUR", "100.00", actors.admin.id, entity_id=firm)
+    entry = move_funds(db, TransactionType.WITHDRAWAL, "EUR", "100.00", actors.admin.id, entity_id=firm)
 
     assert (entry.entity_id, entry.available_after) == (firm, Decimal("150.00"))
     assert get_entity_balances(db, firm, user_id=actors.admin.id)["EUR"].available == Decimal("150.00")
@@ -219,6 +220,16 @@ def test_a_malformed_amount_sent_to_sql_is_refused_as_malformed_even_from_an_emp
 
     assert (refusal.value.orig.sqlstate, refusal.value.orig.diag.message_primary) == ("CB400", message)
     assert snapshot(shared_db) == before
+
+
+def test_an_admin_moves_funds_only_by_deposit_or_withdrawal(shared_db, scene):
+    message = refused(
+        shared_db,
+        ValidationError,
+        lambda: move_funds(shared_db, "LOCK", "EUR", 1, scene.actors.admin.id, market_maker_id=scene.lp),
+    )
+
+    assert message == "An admin moves funds by DEPOSIT or WITHDRAWAL, not LOCK"
 
 
 def test_a_withdrawal_from_an_unknown_market_maker_is_not_found(shared_db, scene):

@@ -40,6 +40,14 @@ def open_dialog(at, opener: str):
     return at
 
 
+def withdraw(at, mm_id: int, amount: str) -> None:
+    """Choose the market maker, open its Withdraw dialog and send ``amount``."""
+    at.selectbox(key="mm_selected").set_value(mm_id).run()
+    open_dialog(at, "mm_withdraw_open")
+    at.text_input(key="mm_withdraw_amount").set_value(amount)
+    at.button(key="mm_withdraw_submit").click().run()
+
+
 def test_admin_sees_totals_the_table_and_every_write_action(open_app, actors, market_makers):
     at = open_app(actors.admin, PAGE)
 
@@ -252,11 +260,8 @@ def test_a_refused_funding_says_why_under_the_amount_and_changes_nothing(open_ap
 
 def test_withdrawing_takes_the_amount_and_shows_the_withdrawal_in_the_ledger(open_app, actors, market_makers):
     at = open_app(actors.admin, PAGE)
-    at.selectbox(key="mm_selected").set_value(market_makers["cedar"].id).run()
-    open_dialog(at, "mm_withdraw_open")
 
-    at.text_input(key="mm_withdraw_amount").set_value("150")
-    at.button(key="mm_withdraw_submit").click().run()
+    withdraw(at, market_makers["cedar"].id, "150")
 
     assert not at.exception
     assert texts(at.toast)[0].startswith("Withdrew 150 CEA from Cedar (TKT-")
@@ -296,11 +301,8 @@ def test_a_refused_withdrawal_says_why_under_the_amount_keeps_the_dialog_open_an
     place_order(db, actors.admin.id, "CEA", "BUY", "LIMIT", 10, "10.00", market_maker_id=market_makers["atlas"].id)
     before = snapshot(db)
     at = open_app(actors.admin, PAGE)
-    at.selectbox(key="mm_selected").set_value(market_makers[who].id).run()
-    open_dialog(at, "mm_withdraw_open")
 
-    at.text_input(key="mm_withdraw_amount").set_value(amount)
-    at.button(key="mm_withdraw_submit").click().run()
+    withdraw(at, market_makers[who].id, amount)
 
     assert not at.exception
     assert refusal_under(at, "mm_withdraw_amount") == message
@@ -314,11 +316,8 @@ def test_a_deactivated_market_maker_s_funds_can_be_withdrawn_though_it_cannot_be
 ):
     at = open_app(actors.admin, PAGE)
     at.toggle(key="mm_show_inactive").set_value(True).run()
-    at.selectbox(key="mm_selected").set_value(market_makers["old"].id).run()
-    open_dialog(at, "mm_withdraw_open")
 
-    at.text_input(key="mm_withdraw_amount").set_value("5")
-    at.button(key="mm_withdraw_submit").click().run()
+    withdraw(at, market_makers["old"].id, "5")
 
     assert not at.exception
     assert texts(at.toast)[0].startswith("Withdrew €5.00 from Old LP (TKT-")
