@@ -415,7 +415,7 @@ def test_long_names_get_a_wide_name_column_and_stay_told_apart_in_the_selector(o
     at = open_app(actors.admin, PAGE)
 
     config = json.loads(at.dataframe[0].proto.columns)
-    assert config["name"]["width"] == 280  # the widest the column gets; the figures keep their room
+    assert config["name"]["width"] == 280  # the widest it gets (the grid took 500 px by itself), then it scrolls
     first, second = at.selectbox(key="mm_selected").options  # as labels; a selectbox cuts a long one at its end
     assert len(first) < len(firm) and first.endswith(", Client Account 2 · LP")
     assert second.endswith(", Client Account 3 · LP")
