@@ -4,9 +4,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.auth import READERS, require_role, rows_as
-from core.enums import AssetType, Role
+from core.enums import AssetType, Role, TransactionType
 from core.errors import NotFound, PermissionDenied
-from core.funding import deposit
+from core.funding import move_funds
 from core.models import AssetBalance, Entity, LedgerEntry
 from core.sqlcall import read, unit_of_work
 from core.validation import parse_id, parse_name
@@ -30,7 +30,7 @@ def fund_entity(
     db: Session, entity_id: int, asset_type: AssetType | str, amount: object, created_by_id: int
 ) -> LedgerEntry:
     """Admin deposit of EUR or certificates into a trader firm; returns the ledger row (with its ticket)."""
-    return deposit(db, asset_type, amount, created_by_id, entity_id=entity_id)
+    return move_funds(db, TransactionType.DEPOSIT, asset_type, amount, created_by_id, entity_id=entity_id)
 
 
 def _require_entity_reader(db: Session, user_id: object, entity_id: int) -> None:

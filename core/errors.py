@@ -14,9 +14,12 @@ class CoreError(Exception):
 
     sqlstate = "CB000"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # the input the refusal is about, as the parser named it ("Amount", "Market maker name"), so a form can
+        # show it under that field; None when it is about no one input (a permission, a conflict with the state)
+        self.field = field
 
 
 class ValidationError(CoreError):
@@ -28,7 +31,8 @@ class ValidationError(CoreError):
 class InvalidFields(ValidationError):
     """Several fields of one input refused at once, so a form can say each under its field: ``faults`` maps each
     field (the core function's parameter name) to why it was refused. The message is every distinct reason, for a
-    caller that shows one sentence."""
+    caller that shows one sentence. (A parser's refusal of one value names it in ``field``; this collects a whole
+    input's, see ``core.validation.FieldFaults``.)"""
 
     def __init__(self, faults: Mapping[str, str]) -> None:
         self.faults = dict(faults)

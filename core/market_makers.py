@@ -11,15 +11,20 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.auth import READERS, read_as, require_role, rows_as
-from core.enums import AssetType, MarketMakerType, Role
+from core.enums import AssetType, MarketMakerType, Role, TransactionType
 from core.errors import NotFound, ValidationError
-from core.funding import deposit
+from core.funding import move_funds
 from core.models import LedgerEntry, MarketMaker
 from core.sqlcall import fetch_all, unit_of_work
 from core.validation import parse_amount, parse_enum, parse_id, parse_name
 
 ADMIN = Role.ADMIN
 MAX_LEDGER_ROWS = 10_000
+NAME_FIELD = "Market maker name"  # how a refusal names the inputs of a creation (CoreError.field)
+
+
+def initial_balance_field(asset: AssetType | str) -> str:
+    return f"Initial {AssetType(asset).value} balance"
 
 
 def held_assets_by_type(db: Session) -> dict[MarketMakerType, tuple[AssetType, ...]]:
@@ -40,7 +45,7 @@ def _initial_balances(initial_eur_balance: object, initial_balances: dict | None
         if asset in requested:
             raise ValidationError(f"Initial {asset} balance is given twice")
         requested[asset] = amount
-    parsed = {a: parse_amount(amount, a, f"Initial {a} balance", allow_zero=True) for a, amount in requested.items()}
+    parsed = {a: parse_amount(v, a, initial_balance_field(a), allow_zero=True) for a, v in requested.items()}
     return {asset.value: value for asset, value in parsed.items() if value > 0}
 
 
@@ -63,7 +68,7 @@ def create_market_maker(
     """A new active market maker, funded at birth with what its type trades (a liquidity provider with
     ``initial_eur_balance``, an asset holder with ``initial_balances={"CEA": n, "EUA": n}``)."""
     kind = parse_enum(MarketMakerType, mm_type, "market maker type")
-    clean_name = parse_name(name, "Market maker name")
+    clean_name = parse_name(name, NAME_FIELD)
     if initial_balances is not None and not isinstance(initial_balances, dict):
         raise ValidationError("Initial balances must be a mapping of asset to amount")
     initial = _initial_balances(initial_eur_balance, initial_balances)
@@ -88,7 +93,15 @@ def fund_market_maker(
 ) -> LedgerEntry:
     """Admin deposit of what the market maker trades (EUR into a liquidity provider, CEA/EUA into an asset
     holder). Returns the ledger row."""
-    return deposit(db, asset_type, amount, created_by_id, market_maker_id=mm_id)
+    return move_funds(db, TransactionType.DEPOSIT, asset_type, amount, created_by_id, market_maker_id=mm_id)
+
+
+def withdraw_market_maker(
+    db: Session, mm_id: int, asset: AssetType | str, amount: object, created_by_id: int
+) -> LedgerEntry:
+    """Admin withdrawal of what the market maker has available of ``asset`` (what open orders lock stays);
+    allowed from a deactivated one too, whose funds are returned this way. Returns the ledger row."""
+    return move_funds(db, TransactionType.WITHDRAWAL, asset, amount, created_by_id, market_maker_id=mm_id)
 
 
 def deactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> MarketMaker:

@@ -36,7 +36,7 @@ def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
         except ValueError:
             pass
     allowed = ", ".join(m.value for m in enum_cls)
-    raise ValidationError(f"Unknown {what} {value!r}: expected one of {allowed}")
+    raise ValidationError(f"Unknown {what} {value!r}: expected one of {allowed}", field=what)
 
 
 def echoed(value: object, limit: int = 40) -> str:
@@ -54,7 +54,7 @@ def echoed_number(value: object, number: Decimal) -> str:
 def parse_decimal(value: object, what: str) -> Decimal:
     """A finite Decimal from Decimal, int, str or float; anything else is refused."""
     if isinstance(value, bool) or value is None:
-        raise ValidationError(f"{what} is required and must be a number")
+        raise ValidationError(f"{what} is required and must be a number", field=what)
     try:
         if isinstance(value, float):
             number = Decimal(repr(value))
@@ -63,22 +63,25 @@ def parse_decimal(value: object, what: str) -> Decimal:
         elif isinstance(value, str):
             typed = value.strip()
             if not typed:
-                raise ValidationError(f"{what} is required: enter a number")
+                raise ValidationError(f"{what} is required: enter a number", field=what)
             if "_" in typed or any(c.isdigit() and not c.isascii() for c in typed):
                 # Decimal reads "١٢" as 12 and "1_0_0" as 100: a desk's numbers are the digits 0-9, as they are echoed
                 raise ValidationError(
-                    f"{what}: type the number with the digits 0-9 and a point for decimals, got {echoed(value)!r}"
+                    f"{what}: type the number with the digits 0-9 and a point for decimals, got {echoed(value)!r}",
+                    field=what,
                 )
             if "," in typed and not _GROUPED_NUMBER.fullmatch(typed):
                 # "14,03" must never become 1403: a comma only groups thousands ("1,250.50")
-                raise ValidationError(f"{what}: use a point for decimals, like 14.03 (a comma only groups thousands)")
+                raise ValidationError(
+                    f"{what}: use a point for decimals, like 14.03 (a comma only groups thousands)", field=what
+                )
             number = Decimal(typed.replace(",", ""))
         else:
-            raise ValidationError(f"{what} must be a number, got {type(value).__name__}")
+            raise ValidationError(f"{what} must be a number, got {type(value).__name__}", field=what)
     except InvalidOperation:
-        raise ValidationError(f"{what} must be a number, got {echoed(value)!r}") from None
+        raise ValidationError(f"{what} must be a number, got {echoed(value)!r}", field=what) from None
     if not number.is_finite():
-        raise ValidationError(f"{what} must be a finite number, got {echoed(value)}")
+        raise ValidationError(f"{what} must be a finite number, got {echoed(value)}", field=what)
     return number
 
 
@@ -88,16 +91,18 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
     number = parse_decimal(value, what)
     typed = echoed_number(value, number)
     if number < 0 or (number == 0 and not allow_zero):
-        raise ValidationError(f"{what} must be {'zero or more' if allow_zero else 'greater than zero'}, got {typed}")
+        raise ValidationError(
+            f"{what} must be {'zero or more' if allow_zero else 'greater than zero'}, got {typed}", field=what
+        )
     limit = get_settings().max_amount
     if number > limit:
-        raise ValidationError(f"{what} {typed} is above the maximum of {limit:,} accepted in one operation")
+        raise ValidationError(f"{what} {typed} is above the maximum of {limit:,} accepted in one operation", field=what)
     if asset is AssetType.EUR:
         if number != number.quantize(EUR_QUANTUM):
-            raise ValidationError(f"{what}: EUR amounts have at most 2 decimals (cents), got {typed}")
+            raise ValidationError(f"{what}: EUR amounts have at most 2 decimals (cents), got {typed}", field=what)
         return number.quantize(EUR_QUANTUM)
     if number != number.to_integral_value():
-        raise ValidationError(f"{what}: {asset} certificates are whole units, got {typed}")
+        raise ValidationError(f"{what}: {asset} certificates are whole units, got {typed}", field=what)
     return number.quantize(Decimal(1))
 
 
@@ -119,26 +124,26 @@ def parse_quantity(value: object, what: str = "Quantity") -> int:
 def parse_id(value: object, what: str) -> int:
     """A database id: a positive integer (ints or digit strings only)."""
     if isinstance(value, bool):
-        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}")
+        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}", field=what)
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and _ID_TEXT.fullmatch(value.strip()):
         number = int(value.strip())
     else:
-        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}")
+        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}", field=what)
     if not 0 < number < 2**63:
-        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}")
+        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}", field=what)
     return number
 
 
 def parse_name(value: object, what: str, max_length: int = 200) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{what} is required")
+        raise ValidationError(f"{what} is required", field=what)
     name = value.strip()
     if len(name) > max_length:
-        raise ValidationError(f"{what} is at most {max_length} characters, got {len(name)}")
+        raise ValidationError(f"{what} is at most {max_length} characters, got {len(name)}", field=what)
     if any(ord(c) < 32 for c in name):
-        raise ValidationError(f"{what} cannot contain control characters")
+        raise ValidationError(f"{what} cannot contain control characters", field=what)
     return name
 
 
@@ -148,22 +153,22 @@ def parse_notes(value: object, max_length: int, what: str = "Notes") -> str | No
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValidationError(f"{what} must be text")
+        raise ValidationError(f"{what} must be text", field=what)
     if len(value) > max_length:
-        raise ValidationError(f"{what}: at most {max_length:,} characters, got {len(value):,}")
+        raise ValidationError(f"{what}: at most {max_length:,} characters, got {len(value):,}", field=what)
     if "\x00" in value:
-        raise ValidationError(f"{what} cannot contain NUL characters")
+        raise ValidationError(f"{what} cannot contain NUL characters", field=what)
     return value.strip() or None
 
 
 def parse_moment(value: object, what: str) -> datetime:
     """A point in time with its time zone (a naive datetime could mean any zone, so it is refused)."""
     if value is None:
-        raise ValidationError(f"{what} is required: choose a date and time")
+        raise ValidationError(f"{what} is required: choose a date and time", field=what)
     if not isinstance(value, datetime):
-        raise ValidationError(f"{what} must be a date and time, got {value!r}")
+        raise ValidationError(f"{what} must be a date and time, got {value!r}", field=what)
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(f"{what} needs a time zone (e.g. UTC), got {value.isoformat()}")
+        raise ValidationError(f"{what} needs a time zone (e.g. UTC), got {value.isoformat()}", field=what)
     return value
 
 

@@ -1,17 +1,25 @@
-"""Market makers: balances by type, each one's ledger; admins create, fund and deactivate them."""
+"""Market makers: balances by type, each one's ledger; admins create, fund, withdraw from and deactivate them."""
+
+from collections.abc import Callable, Sequence
 
 import streamlit as st
+from sqlalchemy.orm import Session
+from streamlit.delta_generator import DeltaGenerator
 
 from core.enums import AssetType, MarketMakerType, Role
+from core.errors import Conflict, CoreError, InsufficientFunds, ValidationError
 from core.market_makers import (
+    NAME_FIELD,
     create_market_maker,
     deactivate_market_maker,
     fund_market_maker,
     get_market_maker_ledger,
     get_market_makers,
     held_assets_by_type,
+    initial_balance_field,
+    withdraw_market_maker,
 )
-from core.models import MarketMaker
+from core.models import LedgerEntry, MarketMaker
 from ui.feedback import attempt, flash
 from ui.format import md_escape
 from ui.market_makers_view import (
@@ -19,6 +27,7 @@ from ui.market_makers_view import (
     TYPE_COLOR,
     TYPE_FILTERS,
     amount_text,
+    balance_caption,
     balance_metrics,
     filter_market_makers,
     initial_funding,
@@ -30,6 +39,7 @@ from ui.market_makers_view import (
     summarize,
     summary_metrics,
     type_label,
+    withdrawable_assets,
 )
 from ui.metrics import metric_row
 from ui.runtime import db_session
@@ -43,9 +53,16 @@ is_admin = user.role is Role.ADMIN
 DIALOG_KEY = "mm_dialog"
 # Set by a dialog, applied before the selectbox exists (a widget's state cannot change after it is drawn).
 SELECT_NEXT_KEY = "mm_select_next"
+# the actions beside a market maker's name, each opening its dialog: label and icon
+ACTIONS = {
+    "fund": ("Fund", ":material/savings:"),
+    "withdraw": ("Withdraw", ":material/output:"),
+    "deactivate": ("Deactivate", ":material/block:"),
+}
 DIALOG_FIELDS = {
     "create": ("mm_new_name", "mm_new_type", *(f"mm_new_{a.value.lower()}" for a in AssetType)),
     "fund": ("mm_fund_asset", "mm_fund_amount"),
+    "withdraw": ("mm_withdraw_asset", "mm_withdraw_amount"),
     "deactivate": (),
 }
 
@@ -75,8 +92,7 @@ def amount_placeholder(asset: AssetType) -> str:
 
 @st.dialog("Create market maker", icon=":material/add_business:", on_dismiss=close_dialog)
 def create_dialog() -> None:
-    # no max_chars: the browser would drop a longer paste whole and say nothing; core says how long it may be
-    name = st.text_input("Name", key="mm_new_name")
+    # outside the form: choosing a type redraws which balances the form asks for
     kind = st.segmented_control(
         "Type",
         options=list(TYPE_BADGE),
@@ -90,39 +106,86 @@ def create_dialog() -> None:
         if kind is MarketMakerType.LIQUIDITY_PROVIDER
         else "Places SELL orders with its CEA and EUA certificates."
     )
-    amounts = {
-        asset: st.text_input(
-            f"Initial {asset.value} balance",
-            key=f"mm_new_{asset.value.lower()}",
-            placeholder=amount_placeholder(asset),
-            help="Optional; leave empty to start at zero.",
+    # a form, so Enter in any field creates; each field has a place right below it for its refusal
+    with st.form("mm_new_form", border=False):
+        # no max_chars: the browser would drop a longer paste whole and say nothing; core says how long it may be
+        name = st.text_input("Name", key="mm_new_name")
+        under = {NAME_FIELD: st.container()}
+        amounts = {}
+        for asset in held_by_type[kind]:
+            amounts[asset] = st.text_input(
+                initial_balance_field(asset),
+                key=f"mm_new_{asset.value.lower()}",
+                placeholder=amount_placeholder(asset),
+                help="Optional; leave empty to start at zero.",
+            )
+            under[initial_balance_field(asset)] = st.container()
+        sent = st.form_submit_button(
+            "Create", type="primary", icon=":material/add:", key="mm_new_submit", width="stretch"
         )
-        for asset in held_by_type[kind]
-    }
-    if st.button("Create", type="primary", icon=":material/add:", key="mm_new_submit", width="stretch"):
+    if sent:
         with db_session() as db:
-            mm = attempt(lambda: create_market_maker(db, name, kind, user.id, **initial_funding(kind, amounts)))
+            mm = attempt(
+                lambda: create_market_maker(db, name, kind, user.id, **initial_funding(kind, amounts)),
+                # a name another market maker holds is the conflict a creation can meet
+                under=lambda exc: under.get(NAME_FIELD if isinstance(exc, Conflict) else exc.field),
+            )
         if mm is not None:
             funded = ", ".join(amount_text(a, mm.available(a)) for a in mm.held_assets if mm.available(a))
             created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}"
             finish(created + (f" with {funded}" if funded else ""), mm.id)
 
 
+Move = Callable[[Session, int, AssetType, str, int], LedgerEntry]
+
+
+def amount_form(
+    mm: MarketMaker, kind: str, assets: Sequence[AssetType], default: AssetType, button: str, icon: str, move: Move
+) -> LedgerEntry | None:
+    """The body of the fund and withdraw dialogs; the ledger row once ``move`` took the amount, else None.
+
+    The asset is chosen outside the form (choosing one redraws what it shows); the amount is sent with Enter or the
+    button, and a refusal of it shows right under it, which keeps what was typed."""
+    st.markdown(f"**{md_escape(mm.name)}** · {type_label(mm.mm_type)}")
+    asset = st.segmented_control(
+        "Asset", options=list(assets), default=default, required=True, key=f"mm_{kind}_asset", disabled=len(assets) == 1
+    )
+    st.caption(balance_caption(mm, asset))
+    with st.form(f"mm_{kind}_form", border=False):
+        amount = st.text_input("Amount", key=f"mm_{kind}_amount", placeholder=amount_placeholder(asset))
+        under_amount = st.container()
+        sent = st.form_submit_button(button, type="primary", icon=icon, key=f"mm_{kind}_submit", width="stretch")
+    if not sent:
+        return None
+    with db_session() as db:
+        return attempt(
+            lambda: move(db, mm.id, asset, amount, user.id), under=lambda exc: amount_refusal(exc, under_amount)
+        )
+
+
+def amount_refusal(exc: CoreError, under_amount: DeltaGenerator) -> DeltaGenerator | None:
+    """Where a fund or withdraw dialog shows a refusal: a malformed amount, or more than is available, under the
+    amount; anything else (a permission, a market maker deactivated meanwhile) under the button."""
+    return under_amount if isinstance(exc, ValidationError | InsufficientFunds) else None
+
+
 @st.dialog("Fund market maker", icon=":material/account_balance_wallet:", on_dismiss=close_dialog)
 def fund_dialog(mm: MarketMaker) -> None:
-    st.markdown(f"**{md_escape(mm.name)}** · {type_label(mm.mm_type)}")
     held = mm.held_assets
-    asset = st.segmented_control(
-        "Asset", options=list(held), default=held[0], required=True, key="mm_fund_asset", disabled=len(held) == 1
-    )
-    st.caption(f"Available now: {amount_text(asset, mm.available(asset))}")
-    amount = st.text_input("Amount", key="mm_fund_amount", placeholder=amount_placeholder(asset))
-    if st.button("Fund", type="primary", icon=":material/savings:", key="mm_fund_submit", width="stretch"):
-        with db_session() as db:
-            entry = attempt(lambda: fund_market_maker(db, mm.id, asset, amount, user.id))
-        if entry is not None:
-            funded = amount_text(entry.asset, entry.amount)
-            finish(f"Funded {md_escape(mm.name)} with {funded} ({entry.ticket_id})", mm.id)
+    entry = amount_form(mm, "fund", held, held[0], "Fund", ":material/savings:", fund_market_maker)
+    if entry is not None:
+        funded = amount_text(entry.asset, entry.amount)
+        finish(f"Funded {md_escape(mm.name)} with {funded} ({entry.ticket_id})", mm.id)
+
+
+@st.dialog("Withdraw from market maker", icon=":material/output:", on_dismiss=close_dialog)
+def withdraw_dialog(mm: MarketMaker) -> None:
+    held = withdrawable_assets(mm)
+    first_available = next((a for a in held if mm.available(a)), held[0])
+    entry = amount_form(mm, "withdraw", held, first_available, "Withdraw", ":material/output:", withdraw_market_maker)
+    if entry is not None:
+        taken = amount_text(entry.asset, entry.amount)
+        finish(f"Withdrew {taken} from {md_escape(mm.name)} ({entry.ticket_id})", mm.id)
 
 
 @st.dialog("Deactivate market maker", icon=":material/block:", on_dismiss=close_dialog)
@@ -183,7 +246,9 @@ elif not shown:
 else:
     st.dataframe(
         market_makers_frame(shown),
-        column_config=market_makers_column_config({a for m in shown for a in held_by_type[m.mm_type]}),
+        column_config=market_makers_column_config(
+            {a for m in shown for a in held_by_type[m.mm_type]}, names=[m.name for m in shown]
+        ),
         hide_index=True,
         key="mm_table",
         placeholder="",
@@ -209,23 +274,22 @@ else:
                 st.badge("Inactive", color="orange")
             st.space("stretch")
             if is_admin:
-                st.button(
-                    "Fund",
-                    icon=":material/savings:",
-                    key="mm_fund_open",
-                    on_click=open_dialog,
-                    args=("fund", mm.id),
-                    disabled=not mm.is_active,
-                    help=None if mm.is_active else "A deactivated market maker cannot be funded",
-                )
-                st.button(
-                    "Deactivate",
-                    icon=":material/block:",
-                    key="mm_deactivate_open",
-                    on_click=open_dialog,
-                    args=("deactivate", mm.id),
-                    disabled=not mm.is_active,
-                )
+                unavailable = {  # why an action cannot be taken now (None: it can)
+                    "fund": None if mm.is_active else "A deactivated market maker cannot be funded",
+                    "withdraw": None if withdrawable_assets(mm) else "It holds nothing to withdraw",
+                    "deactivate": None if mm.is_active else "It is deactivated already",
+                }
+                for kind, (label, icon) in ACTIONS.items():
+                    why_not = unavailable[kind]
+                    st.button(
+                        label,
+                        icon=icon,
+                        key=f"mm_{kind}_open",
+                        on_click=open_dialog,
+                        args=(kind, mm.id),
+                        disabled=why_not is not None,
+                        help=why_not,
+                    )
         metric_row(balance_metrics(mm), border=False)
         with db_session() as db:
             entries = get_market_maker_ledger(db, mm.id, user_id=user.id)
@@ -249,6 +313,8 @@ if pending is not None:
         create_dialog()
     elif kind == "fund" and target is not None:
         fund_dialog(target)
+    elif kind == "withdraw" and target is not None and withdrawable_assets(target):
+        withdraw_dialog(target)
     elif kind == "deactivate" and target is not None:
         deactivate_dialog(target)
     else:

@@ -23,15 +23,7 @@ BEGIN
     IF NOT FOUND THEN
         PERFORM raise_error('CB404', format('Balance %s does not exist', p_balance_id));
     END IF;
-    IF p_amount IS NULL OR p_amount <= 0 OR p_amount = 'NaN' THEN
-        PERFORM raise_error('CB400', format('Amount must be a positive number, got %s', p_amount));
-    END IF;
-    IF b.asset = 'EUR' AND p_amount <> round(p_amount, 2) THEN
-        PERFORM raise_error('CB400', format('EUR amounts have at most 2 decimals, got %s', p_amount));
-    END IF;
-    IF b.asset <> 'EUR' AND p_amount <> trunc(p_amount) THEN
-        PERFORM raise_error('CB400', format('%s certificates are whole units, got %s', b.asset, p_amount));
-    END IF;
+    PERFORM refuse_invalid_amount(b.asset, p_amount);
 
     d_available := CASE p_type
         WHEN 'DEPOSIT' THEN p_amount WHEN 'WITHDRAWAL' THEN -p_amount WHEN 'LOCK' THEN -p_amount

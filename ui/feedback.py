@@ -18,12 +18,23 @@ SUCCESS_ICON = ":material/check_circle:"
 log = logging.getLogger("carbon.app")
 
 
-def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
-    """Run a core call; show ``success`` as a toast, or the refusal as an error. Returns the result or None."""
+def attempt(
+    action: Callable[[], T],
+    success: str | None = None,
+    *,
+    under: Callable[[CoreError], DeltaGenerator | None] | None = None,
+) -> T | None:
+    """Run a core call; show ``success`` as a toast, or the refusal: under the field it is about when ``under``
+    gives the place drawn right below that field, otherwise as an error where the page got to. Returns the result
+    or None."""
     try:
         result = action()
     except CoreError as exc:
-        show_refusal(exc)
+        field = under(exc) if under is not None else None
+        if field is None:
+            show_refusal(exc)
+        else:
+            field_error(field, exc.message)
         return None
     if success:
         st.toast(success, icon=SUCCESS_ICON)

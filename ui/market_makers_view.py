@@ -24,6 +24,10 @@ TYPE_COLOR: dict[MarketMakerType, str] = {LP: "blue", AH: "green"}
 TYPE_CELL_COLOR: dict[MarketMakerType, str] = {LP: "#bfdbfe", AH: "#bbf7d0"}
 TYPE_FILTERS: tuple[str, ...] = ("All", "LP", "AH")
 STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
+LABEL_NAME_CHARS = 90  # a longer name is shortened in its middle in a selectbox label (~7 px a character)
+# The table's Name column: the grid fits names up to about this long; a longer one gets a width of its own
+SHORT_NAME_CHARS = 16
+NAME_PX_PER_CHAR, NAME_PADDING_PX, NAME_COLUMN_MAX_PX = 6.5, 24, 280
 
 
 def type_label(mm_type: MarketMakerType | str) -> str:
@@ -43,10 +47,46 @@ def filter_market_makers(
     return [m for m in market_makers if (kind is None or m.mm_type is kind) and (show_inactive or m.is_active)]
 
 
+def short_name(name: str, limit: int = LABEL_NAME_CHARS) -> str:
+    """A name as a one-line label shows it: whole when it fits, else its start and its end around "…". A selectbox
+    cuts a long label at its end, where two accounts of one firm differ ("… Account 2", "… Account 3"), and the
+    type badge after the name went with it."""
+    if len(name) <= limit:
+        return name
+    tail = limit // 3
+    return f"{name[: limit - tail - 1].rstrip()}…{name[-tail:].lstrip()}"
+
+
 def option_label(mm: MarketMaker) -> str:
     """How a market maker reads in a selectbox: name, type badge and, if retired, its status."""
     suffix = "" if mm.is_active else " (inactive)"
-    return f"{mm.name} · {TYPE_BADGE[mm.mm_type]}{suffix}"
+    return f"{short_name(mm.name)} · {TYPE_BADGE[mm.mm_type]}{suffix}"
+
+
+def name_column_width(names: Iterable[str]) -> int | None:
+    """The Name column's width in pixels: left to the grid (None) while every name is short, else as wide as the
+    longest name needs, up to NAME_COLUMN_MAX_PX. The grid keeps the width it measured first for the rest of the
+    session, which cut a long name created since; and it would widen a column to 500 px for one long name, pushing
+    the figures out of view. (Not pinned: a pinned column's text is drawn faded.)"""
+    longest = max((len(n) for n in names), default=0)
+    if longest <= SHORT_NAME_CHARS:
+        return None
+    return min(NAME_COLUMN_MAX_PX, round(longest * NAME_PX_PER_CHAR) + NAME_PADDING_PX)
+
+
+def withdrawable_assets(mm: MarketMaker) -> tuple[AssetType, ...]:
+    """What the withdraw dialog offers: every asset the market maker holds any of (what open orders lock included,
+    so the dialog can say it is locked), whether or not its type trades it."""
+    return tuple(b.asset for b in mm.shown_balances if b.available or b.locked)
+
+
+def balance_caption(mm: MarketMaker, asset: AssetType) -> str:
+    """What the fund and withdraw dialogs say of the chosen asset: what is available, and what open orders lock
+    (it cannot be withdrawn until they are cancelled or filled)."""
+    return (
+        f"Available now: {amount_text(asset, mm.available(asset))} · "
+        f"locked in open orders: {amount_text(asset, mm.locked(asset))}"
+    )
 
 
 @dataclass(frozen=True)
@@ -164,15 +204,21 @@ MARKET_MAKER_COLUMNS: tuple[str, ...] = (
 )
 
 
-def market_makers_column_config(held: Iterable[AssetType] = tuple(AssetType)) -> dict[str, Any]:
+def market_makers_column_config(
+    held: Iterable[AssetType] = tuple(AssetType), names: Iterable[str] = ()
+) -> dict[str, Any]:
     """The table's columns; an asset none of the listed market makers can hold has none (with the AH filter, two
-    empty EUR columns pushed Open orders and Created out of view at 1,440 px)."""
+    empty EUR columns pushed Open orders and Created out of view at 1,440 px). ``names`` size the Name column."""
     cert = "%,d"
     shown = set(held)
     hidden = {f"{a.value.lower()}_{side}": None for a in set(AssetType) - shown for side in ("available", "locked")}
     return {
         "id": None,
-        "name": st.column_config.TextColumn("Name"),
+        "name": st.column_config.TextColumn(
+            "Name",
+            width=name_column_width(names),
+            help="A name too long for the column reads whole in the details below the table.",
+        ),
         "type": st.column_config.MultiselectColumn(
             "Type",
             options=list(TYPE_BADGE.values()),

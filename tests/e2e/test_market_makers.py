@@ -1,4 +1,5 @@
-"""Market makers in a real browser: an admin creates a liquidity provider with EUR, funds it, sees the balance."""
+"""Market makers in a real browser: an admin creates a liquidity provider with EUR, funds it, sees the balance, and
+withdraws from it with Enter."""
 
 import re
 
@@ -6,6 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from core.market_makers import create_market_maker
+from core.orders import place_order
 from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
 
@@ -76,3 +78,39 @@ def test_a_name_pasted_longer_than_allowed_is_refused_saying_so_instead_of_being
     expect(dialog.get_by_text("Market maker name is at most 200 characters, got 300")).to_be_visible()
     expect(name).to_have_value("Atlas Liquidity " + "x" * 284)  # what was pasted stays there, to shorten
     assert db.execute(text("SELECT count(*) FROM market_maker_clients")).scalar_one() == 0
+
+
+def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amount(
+    db, actors, app_server, page, screenshot
+):
+    atlas = create_market_maker(
+        db, "Atlas Liquidity", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="250000"
+    )
+    place_order(db, actors.admin.id, "CEA", "BUY", "LIMIT", 100, "10.00", market_maker_id=atlas.id)  # locks €1,000
+    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_market_makers(page)
+
+    page.get_by_role("button", name="Withdraw").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("Available now: €249,000.00 · locked in open orders: €1,000.00")).to_be_visible()
+    amount = dialog.get_by_role("textbox", name="Amount")
+    amount.fill("250000")
+    amount.press("Enter")
+
+    refusal = dialog.get_by_text(
+        'Cannot withdraw €250,000.00 from market maker "Atlas Liquidity": only €249,000.00 is available; '
+        "the other €1,000.00 is locked in open orders until they are cancelled or filled"
+    )
+    expect(refusal).to_be_visible()
+    field, said, button = (e.bounding_box() for e in (amount, refusal, dialog.get_by_role("button", name="Withdraw")))
+    assert field["y"] + field["height"] <= said["y"] < button["y"]  # under the amount, above the button
+    screenshot(page, "market-makers-withdraw-refused.png")
+
+    amount.fill("1000.50")
+    amount.press("Enter")
+
+    expect(page.get_by_text(re.compile(r"Withdrew €1,000\.50 from Atlas Liquidity \(TKT-"))).to_be_visible(
+        timeout=20_000
+    )
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text("€249,000.00 → €247,999.50")).to_be_attached()

@@ -23,7 +23,13 @@ from core.liquidity_service import (
     withdraw_liquidity,
 )
 from core.market import get_market_stats, get_order_book, get_recent_trades
-from core.market_makers import create_market_maker, deactivate_market_maker, fund_market_maker, get_market_maker
+from core.market_makers import (
+    create_market_maker,
+    deactivate_market_maker,
+    fund_market_maker,
+    get_market_maker,
+    withdraw_market_maker,
+)
 from core.operations import get_operation_detail, list_operations
 from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.users import create_user
@@ -148,6 +154,10 @@ ENTRY_POINTS: dict[str, tuple[Call, Callable[[World], dict]]] = {
         fund_market_maker,
         lambda w: {"mm_id": w.lp, "asset_type": "EUR", "amount": "10.00", "created_by_id": w.admin},
     ),
+    "withdraw_market_maker": (
+        withdraw_market_maker,
+        lambda w: {"mm_id": w.lp, "asset": "EUR", "amount": "10.00", "created_by_id": w.admin},
+    ),
     "place_order": (
         place_order,
         lambda w: {
@@ -217,6 +227,7 @@ HOSTILE: dict[str, dict[str, list]] = {
         "created_by_id": IDS,
     },
     "fund_market_maker": {"mm_id": IDS, "asset_type": ENUMS, "amount": EUR_AMOUNTS, "created_by_id": IDS},
+    "withdraw_market_maker": {"mm_id": IDS, "asset": ENUMS, "amount": EUR_AMOUNTS, "created_by_id": IDS},
     "place_order": {
         "certificate_type": ENUMS,
         "side": ENUMS,
@@ -313,6 +324,10 @@ FOREIGN: dict[str, Callable[[Session, World], object]] = {
     "deactivate an unknown market maker": lambda db, w: deactivate_market_maker(db, 10**12, w.admin),
     "fund an unknown market maker": lambda db, w: fund_market_maker(db, 10**12, "EUR", 1, w.admin),
     "fund an unknown entity": lambda db, w: fund_entity(db, 10**12, "EUR", 1, w.admin),
+    "withdraw from an unknown market maker": lambda db, w: withdraw_market_maker(db, 10**12, "EUR", 1, w.admin),
+    "withdraw one more than a market maker has available": lambda db, w: withdraw_market_maker(
+        db, w.ah, "EUA", get_market_maker(db, w.ah, user_id=w.admin).eua_available + 1, w.admin
+    ),
     "a trader orders for a market maker": lambda db, w: place_order(
         db, w.trader, "EUA", "SELL", "LIMIT", 1, "99", w.ah
     ),

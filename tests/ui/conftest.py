@@ -100,6 +100,25 @@ def field_errors(at) -> list[str]:
     return [shown(str(c.value)) for c in at.caption if str(c.value).startswith(":red[")]
 
 
+def drawn(node: object) -> Iterator[object]:
+    """Every element under ``node`` in the order the page draws them, blocks walked through."""
+    for child in getattr(node, "children", {}).values():
+        if hasattr(child, "children"):
+            yield from drawn(child)
+        else:
+            yield child
+
+
+def refusal_under(at: AppTest, key: str) -> str | None:
+    """The refusal (ui.feedback.field_error) drawn right below the widget ``key``, as a reader sees it; None when
+    what comes next is anything else. (The whole tree: a dialog is drawn outside ``at.main``.)"""
+    elements = list(drawn(at._tree))
+    position = next(i for i, e in enumerate(elements) if getattr(e, "key", None) == key)
+    after = elements[position + 1] if position + 1 < len(elements) else None
+    text = str(getattr(after, "value", ""))
+    return shown(text) if getattr(after, "type", None) == "caption" and text.startswith(":red[") else None
+
+
 def linkable(markup: str) -> bool:
     """Would Markdown make a link of it: [text](url), or a bare URL or e-mail address left unbroken?"""
     unbroken = f"(?!{ZERO_WIDTH_SPACE})"

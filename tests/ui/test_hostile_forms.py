@@ -60,15 +60,21 @@ def test_the_create_market_maker_form_refuses_a_hostile_name(open_app, actors, d
     assert_refused_on_the_page(at, db, before)
 
 
-@pytest.mark.parametrize("amount", BAD_CERTIFICATES, ids=_label)
-def test_the_fund_form_refuses_a_hostile_certificate_amount(open_app, actors, db, holder, amount):
+@pytest.mark.parametrize(
+    ("form", "who", "amount"),
+    [("fund", "holder", a) for a in BAD_CERTIFICATES]
+    + [("withdraw", "provider", a) for a in (SQL_ISH, HUGE, "1,2,3.4.5")],  # careless ones: test_market_makers_page
+    ids=lambda v: _label(str(v)),
+)
+def test_the_fund_and_withdraw_forms_refuse_a_hostile_amount(open_app, actors, db, request, form, who, amount):
+    market_maker = request.getfixturevalue(who)
     before = snapshot(db)
     at = open_app(actors.admin, "pages/market_makers.py")
-    at.selectbox(key="mm_selected").set_value(holder.id).run()
-    at.button(key="mm_fund_open").click().run()
+    at.selectbox(key="mm_selected").set_value(market_maker.id).run()
+    at.button(key=f"mm_{form}_open").click().run()
 
-    at.text_input(key="mm_fund_amount").set_value(amount)
-    at.button(key="mm_fund_submit").click().run()
+    at.text_input(key=f"mm_{form}_amount").set_value(amount)
+    at.button(key=f"mm_{form}_submit").click().run()
 
     assert_refused_on_the_page(at, db, before)
 
@@ -139,5 +145,5 @@ def test_a_refusal_quoting_a_typed_name_shows_the_name_as_typed_never_as_markup(
     at.button(key="mm_new_submit").click().run()
 
     assert_refused_on_the_page(at, db, before)
-    assert texts(at.error) == [f'A market maker named "{MARKUP_NAME.upper()}" already exists']
-    assert not [e for e in at.error if linkable(str(e.value))]
+    assert field_errors(at) == [f'A market maker named "{MARKUP_NAME.upper()}" already exists']  # under Name
+    assert not [c for c in at.caption if linkable(str(c.value))]

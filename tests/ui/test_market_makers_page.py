@@ -1,4 +1,5 @@
-"""The Market Makers page through AppTest: what each role sees, filters, and the create/fund/deactivate dialogs."""
+"""The Market Makers page through AppTest: what each role sees, filters, and the create/fund/withdraw/deactivate
+dialogs, each refusal under the field it is about."""
 
 import json
 from decimal import Decimal
@@ -9,10 +10,10 @@ import pytest
 from core.market_makers import create_market_maker, deactivate_market_maker, get_market_makers
 from core.orders import place_order
 from tests.helpers import snapshot
-from tests.ui.conftest import texts
+from tests.ui.conftest import refusal_under, texts
 
 PAGE = "pages/market_makers.py"
-WRITE_BUTTONS = {"mm_create_open", "mm_fund_open", "mm_deactivate_open"}
+WRITE_BUTTONS = {"mm_create_open", "mm_fund_open", "mm_withdraw_open", "mm_deactivate_open"}
 
 
 @pytest.fixture
@@ -37,6 +38,14 @@ def open_dialog(at, opener: str):
     at.button(key=opener).click().run()
     assert not at.exception
     return at
+
+
+def withdraw(at, mm_id: int, amount: str) -> None:
+    """Choose the market maker, open its Withdraw dialog and send ``amount``."""
+    at.selectbox(key="mm_selected").set_value(mm_id).run()
+    open_dialog(at, "mm_withdraw_open")
+    at.text_input(key="mm_withdraw_amount").set_value(amount)
+    at.button(key="mm_withdraw_submit").click().run()
 
 
 def test_admin_sees_totals_the_table_and_every_write_action(open_app, actors, market_makers):
@@ -164,8 +173,8 @@ def test_creating_a_liquidity_provider_closes_the_dialog_and_shows_it(open_app, 
 def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
     at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
 
-    at.text_input(key="mm_new_name").set_value("Delta")
-    at.button_group(key="mm_new_type").set_value("ASSET_HOLDER").run()
+    at.button_group(key="mm_new_type").set_value("ASSET_HOLDER").run()  # first: AppTest drops what a form holds
+    at.text_input(key="mm_new_name").set_value("Delta")  # when a widget outside it reruns (a browser keeps it)
     at.text_input(key="mm_new_cea").set_value("5000")
     at.text_input(key="mm_new_eua").set_value("")
     at.button(key="mm_new_submit").click().run()
@@ -176,22 +185,28 @@ def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
 
 
 @pytest.mark.parametrize(
-    ("name", "eur", "message"),
+    ("name", "eur", "field", "message"),
     [
-        ("Boreal", "12.345", "Initial EUR balance: EUR amounts have at most 2 decimals (cents), got 12.345"),
-        ("Boreal", "lots", "Initial EUR balance must be a number, got 'lots'"),
-        ("Boreal", "-1", "Initial EUR balance must be zero or more, got -1"),
-        ("   ", "10", "Market maker name is required"),
-        ("Atlas", "10", 'A market maker named "Atlas" already exists'),
+        (
+            "Boreal",
+            "12.345",
+            "mm_new_eur",
+            "Initial EUR balance: EUR amounts have at most 2 decimals (cents), got 12.345",
+        ),
+        ("Boreal", "lots", "mm_new_eur", "Initial EUR balance must be a number, got 'lots'"),
+        ("Boreal", "-1", "mm_new_eur", "Initial EUR balance must be zero or more, got -1"),
+        ("   ", "10", "mm_new_name", "Market maker name is required"),
+        ("Atlas", "10", "mm_new_name", 'A market maker named "Atlas" already exists'),
         (
             "old lp",
             "10",
+            "mm_new_name",
             'A market maker named "old lp" already exists (deactivated: "Show inactive" lists it); choose another name',
         ),
     ],
 )
-def test_a_refused_creation_keeps_the_dialog_open_with_core_s_message(
-    open_app, actors, db, market_makers, name, eur, message
+def test_a_refused_creation_says_why_under_the_field_it_is_about_and_keeps_the_dialog_open(
+    open_app, actors, db, market_makers, name, eur, field, message
 ):
     before = snapshot(db)
     at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
@@ -201,7 +216,8 @@ def test_a_refused_creation_keeps_the_dialog_open_with_core_s_message(
     at.button(key="mm_new_submit").click().run()
 
     assert not at.exception
-    assert texts(at.error) == [message]
+    assert refusal_under(at, field) == message
+    assert not at.error  # not in a box under the button
     assert "mm_new_submit" in button_keys(at)
     assert snapshot(db) == before
 
@@ -230,15 +246,92 @@ def test_funding_offers_only_the_assets_the_type_holds(open_app, actors, market_
     assert at.button_group(key="mm_fund_asset").options == ["CEA", "EUA"]
 
 
-def test_a_refused_funding_shows_the_message_and_changes_nothing(open_app, actors, db, market_makers):
+def test_a_refused_funding_says_why_under_the_amount_and_changes_nothing(open_app, actors, db, market_makers):
     before = snapshot(db)
     at = open_dialog(open_app(actors.admin, PAGE), "mm_fund_open")
 
     at.text_input(key="mm_fund_amount").set_value("0")
     at.button(key="mm_fund_submit").click().run()
 
-    assert texts(at.error) == ["Amount must be greater than zero, got 0"]
+    assert refusal_under(at, "mm_fund_amount") == "Amount must be greater than zero, got 0"
+    assert not at.error
     assert snapshot(db) == before
+
+
+def test_withdrawing_takes_the_amount_and_shows_the_withdrawal_in_the_ledger(open_app, actors, market_makers):
+    at = open_app(actors.admin, PAGE)
+
+    withdraw(at, market_makers["cedar"].id, "150")
+
+    assert not at.exception
+    assert texts(at.toast)[0].startswith("Withdrew 150 CEA from Cedar (TKT-")
+    assert "mm_withdraw_submit" not in button_keys(at)
+    newest = at.dataframe[1].value.loc[0]
+    assert (newest["type"], newest["available"]) == ("Withdrawal", "400 CEA → 250 CEA")
+
+
+def test_the_withdraw_dialog_shows_what_is_available_and_what_open_orders_lock(open_app, actors, db, market_makers):
+    place_order(db, actors.admin.id, "CEA", "BUY", "LIMIT", 10, "10.00", market_maker_id=market_makers["atlas"].id)
+
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_withdraw_open")
+
+    assert at.button_group(key="mm_withdraw_asset").options == ["EUR"]
+    assert "Available now: €900.50 · locked in open orders: €100.00" in texts(at.caption)
+
+
+@pytest.mark.parametrize(
+    ("who", "amount", "message"),
+    [
+        ("atlas", "-5", "Amount must be greater than zero, got -5"),
+        ("atlas", "abc", "Amount must be a number, got 'abc'"),
+        ("atlas", "1e30", "Amount 1e30 is above the maximum of 1,000,000,000,000 accepted in one operation"),
+        ("atlas", "0.001", "Amount: EUR amounts have at most 2 decimals (cents), got 0.001"),
+        (
+            "atlas",
+            "1000",
+            'Cannot withdraw €1,000.00 from market maker "Atlas": only €900.50 is available; '
+            "the other €100.00 is locked in open orders until they are cancelled or filled",
+        ),
+        ("cedar", "1.5", "Amount: CEA certificates are whole units, got 1.5"),
+    ],
+)
+def test_a_refused_withdrawal_says_why_under_the_amount_keeps_the_dialog_open_and_changes_nothing(
+    open_app, actors, db, market_makers, who, amount, message
+):
+    place_order(db, actors.admin.id, "CEA", "BUY", "LIMIT", 10, "10.00", market_maker_id=market_makers["atlas"].id)
+    before = snapshot(db)
+    at = open_app(actors.admin, PAGE)
+
+    withdraw(at, market_makers[who].id, amount)
+
+    assert not at.exception
+    assert refusal_under(at, "mm_withdraw_amount") == message
+    assert not at.error
+    assert at.text_input(key="mm_withdraw_amount").value == amount  # kept, to correct
+    assert snapshot(db) == before
+
+
+def test_a_deactivated_market_maker_s_funds_can_be_withdrawn_though_it_cannot_be_funded(
+    open_app, actors, db, market_makers
+):
+    at = open_app(actors.admin, PAGE)
+    at.toggle(key="mm_show_inactive").set_value(True).run()
+
+    withdraw(at, market_makers["old"].id, "5")
+
+    assert not at.exception
+    assert texts(at.toast)[0].startswith("Withdrew €5.00 from Old LP (TKT-")
+    assert at.button(key="mm_fund_open").disabled
+    assert at.button(key="mm_withdraw_open").disabled  # it holds nothing more
+
+
+def test_a_market_maker_holding_nothing_offers_no_withdrawal(open_app, actors, db):
+    create_market_maker(db, "Empty", "LIQUIDITY_PROVIDER", actors.admin.id)
+
+    at = open_app(actors.admin, PAGE)
+
+    assert at.button(key="mm_withdraw_open").disabled
+    assert at.button(key="mm_fund_open").disabled is False
 
 
 def test_deactivating_after_confirmation_retires_the_market_maker(open_app, actors, db, market_makers):
@@ -286,6 +379,7 @@ def test_a_deactivated_market_maker_cannot_be_funded_or_deactivated_again(open_a
 
     assert at.button(key="mm_fund_open").disabled
     assert at.button(key="mm_deactivate_open").disabled
+    assert at.button(key="mm_withdraw_open").disabled is False  # its €5 can still be returned
 
 
 def test_a_filter_hiding_only_deactivated_ones_says_how_to_see_them(open_app, actors, db):
@@ -311,3 +405,17 @@ def test_a_filtered_table_has_no_columns_for_assets_its_market_makers_cannot_hol
     config = json.loads(grid.proto.columns)
     assert config[f"{without}_available"]["hidden"] and config[f"{without}_locked"]["hidden"]
     assert not config.get("open_orders", {}).get("hidden")  # the columns pushed out of view are back
+
+
+def test_long_names_get_a_wide_name_column_and_stay_told_apart_in_the_selector(open_app, actors, db):
+    firm = "Northern European Carbon Liquidity Partners GmbH & Co. KG, Frankfurt Spot and Forward Desk for EUA and CEA"
+    for n in (2, 3):
+        create_market_maker(db, f"{firm}, Client Account {n}", "LIQUIDITY_PROVIDER", actors.admin.id)
+
+    at = open_app(actors.admin, PAGE)
+
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["name"]["width"] == 280  # the widest it gets (the grid took 500 px by itself), then it scrolls
+    first, second = at.selectbox(key="mm_selected").options  # as labels; a selectbox cuts a long one at its end
+    assert len(first) < len(firm) and first.endswith(", Client Account 2 · LP")
+    assert second.endswith(", Client Account 3 · LP")

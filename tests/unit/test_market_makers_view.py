@@ -9,15 +9,19 @@ from core.enums import AssetType, MarketMakerType, TransactionType
 from core.models import LedgerEntry, MarketMaker
 from ui.market_makers_view import (
     amount_text,
+    balance_caption,
     balance_metrics,
     filter_market_makers,
     initial_funding,
     ledger_frame,
     market_makers_frame,
+    name_column_width,
     option_label,
+    short_name,
     summarize,
     summary_metrics,
     type_for_filter,
+    withdrawable_assets,
 )
 
 LP = MarketMakerType.LIQUIDITY_PROVIDER
@@ -144,6 +148,36 @@ def test_table_of_nothing_has_the_columns_and_no_rows():
 def test_inactive_market_makers_say_so_in_their_label():
     assert option_label(ATLAS) == "Atlas · LP"
     assert option_label(BOREAL) == "Boreal · LP (inactive)"
+
+
+def test_a_long_name_keeps_its_start_and_its_end_in_a_label():
+    name = "Northern European Carbon Liquidity Partners GmbH, Frankfurt Spot and Forward Desk, Client Account 0002"
+
+    shown = short_name(name, limit=60)
+
+    assert len(shown) <= 60
+    assert shown.startswith("Northern European Carbon Liquidity") and shown.endswith("Client Account 0002")
+    assert "…" in shown
+    assert short_name("Atlas", limit=60) == "Atlas"
+
+
+@pytest.mark.parametrize(
+    ("names", "width"),
+    [([], None), (["Atlas", "Delta Allowances"], None), (["Atlas", "x" * 30], 219), (["x" * 200], 280)],
+)
+def test_the_name_column_is_left_to_the_grid_for_short_names_and_widened_for_long_ones_up_to_a_limit(names, width):
+    assert name_column_width(names) == width
+
+
+def test_withdrawals_offer_every_asset_held_even_locked_or_outside_the_type_s_trade():
+    earned = mm(4, "Dune", AH, eur_available=Decimal("56.00"), cea_locked=Decimal("6"))
+
+    assert withdrawable_assets(earned) == (AssetType.EUR, AssetType.CEA)
+    assert withdrawable_assets(mm(5, "Empty", LP)) == ()
+
+
+def test_the_amount_dialogs_say_what_is_available_and_what_open_orders_lock():
+    assert balance_caption(ATLAS, AssetType.EUR) == "Available now: €1,000.50 · locked in open orders: €200.00"
 
 
 @pytest.mark.parametrize(
