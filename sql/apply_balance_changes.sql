@@ -1,6 +1,7 @@
--- apply_balance_changes: apply_balance_change for many balance rows at once, set-based: the same checks,
--- one UPDATE of the balances and one INSERT of exactly one ledger row per balance row, each with its exact
--- before and after. The balance ids must be distinct (aggregate first); the caller already holds their
+-- apply_balance_changes: the one home of a balance movement, for many balance rows at once, set-based: the checks
+-- (the amount by invalid_amount_reason, then what is available or locked), one UPDATE of the balances and one INSERT
+-- of exactly one ledger row per balance row, each with its exact before and after (apply_balance_change is this
+-- for one row). The balance ids must be distinct (aggregate first); the caller already holds their
 -- row locks (lock_balances, id order), so the values read here are the values the update starts from.
 CREATE OR REPLACE FUNCTION apply_balance_changes(
     p_balance_ids     bigint[],
@@ -25,16 +26,15 @@ BEGIN
     IF cardinality(p_balance_ids) IS DISTINCT FROM cardinality(p_amounts) THEN
         PERFORM raise_error('CB400', 'Each balance change needs exactly one amount');
     END IF;
-    IF (SELECT count(DISTINCT id) FROM unnest(p_balance_ids) id) <> cardinality(p_balance_ids) THEN
+    -- (a NULL id is no duplicate: it is refused below as a balance that does not exist)
+    IF (SELECT count(DISTINCT id) <> count(id) FROM unnest(p_balance_ids) id) THEN
         PERFORM raise_error('CB400', 'Each balance row may appear once in a set of balance changes');
     END IF;
 
     SELECT c.balance_id, c.amount, b.id AS found, b.asset, b.available, b.locked INTO v_bad
       FROM unnest(p_balance_ids, p_amounts) AS c(balance_id, amount)
       LEFT JOIN balances b ON b.id = c.balance_id
-     WHERE b.id IS NULL OR c.amount IS NULL OR c.amount <= 0 OR c.amount = 'NaN'
-        OR (b.asset = 'EUR' AND c.amount <> round(c.amount, 2))
-        OR (b.asset <> 'EUR' AND c.amount <> trunc(c.amount))
+     WHERE b.id IS NULL OR invalid_amount_reason(b.asset, c.amount) IS NOT NULL
         OR b.available + v_da * c.amount < 0
         OR b.locked + v_dl * c.amount < 0
      ORDER BY c.balance_id
@@ -42,12 +42,8 @@ BEGIN
     IF FOUND THEN
         IF v_bad.found IS NULL THEN
             PERFORM raise_error('CB404', format('Balance %s does not exist', v_bad.balance_id));
-        ELSIF v_bad.amount IS NULL OR v_bad.amount <= 0 OR v_bad.amount = 'NaN' THEN
-            PERFORM raise_error('CB400', format('Amount must be a positive number, got %s', v_bad.amount));
-        ELSIF v_bad.asset = 'EUR' AND v_bad.amount <> round(v_bad.amount, 2) THEN
-            PERFORM raise_error('CB400', format('EUR amounts have at most 2 decimals, got %s', v_bad.amount));
-        ELSIF v_bad.asset <> 'EUR' AND v_bad.amount <> trunc(v_bad.amount) THEN
-            PERFORM raise_error('CB400', format('%s certificates are whole units, got %s', v_bad.asset, v_bad.amount));
+        ELSIF invalid_amount_reason(v_bad.asset, v_bad.amount) IS NOT NULL THEN
+            PERFORM raise_error('CB400', invalid_amount_reason(v_bad.asset, v_bad.amount));
         ELSIF v_bad.available + v_da * v_bad.amount < 0 THEN
             PERFORM raise_error('CB402', format('Insufficient %s available on %s: %s needed, %s available',
                 v_bad.asset, account_label(v_bad.balance_id), v_bad.amount, v_bad.available));

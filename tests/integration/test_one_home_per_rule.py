@@ -1,11 +1,11 @@
-"""One home per rule: the notes limit, the price tick and what each kind of market maker trades are each written
-once in SQL; core and the table constraints read the same source."""
+"""One home per rule: the notes limit, the price tick, what each kind of market maker trades and what a balance
+movement may be are each written once in SQL; core, the table constraints and every writer read the same source."""
 
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.errors import ValidationError
@@ -77,3 +77,41 @@ def test_the_planner_is_handed_who_serves_each_side_by_sql(db):
         OrderSide.BUY: (MarketMakerType.LIQUIDITY_PROVIDER, AssetType.EUR),
         OrderSide.SELL: (MarketMakerType.ASSET_HOLDER, AssetType.EUA),
     }
+
+
+def _refusal(db, statement: str, params: dict) -> str:
+    """The sentence a stored function refused with (its transaction rolled back)."""
+    with pytest.raises(DBAPIError) as refused:
+        db.execute(text(statement), params)
+    db.rollback()
+    return refused.value.orig.diag.message_primary
+
+
+@pytest.mark.parametrize(
+    ("amount", "asset"),
+    [("0", "EUR"), ("-1", "EUR"), ("NaN", "EUR"), ("0.001", "EUR"), ("1.5", "CEA"), ("1000000.00", "EUR")],
+)
+def test_one_balance_movement_and_many_refuse_an_amount_with_the_same_sentence(db, actors, amount, asset):
+    provider, holder = make_providers(db, actors.admin, 1)[0], make_holders(db, actors.admin, 1)[0]
+    balance = db.execute(
+        text("SELECT balance_id_for(:mm, NULL, CAST(:asset AS asset_type))"),
+        {"mm": (provider if asset == "EUR" else holder).id, "asset": asset},
+    ).scalar_one()
+    params = {"b": balance, "amount": Decimal(amount), "by": actors.admin.id}
+
+    one = _refusal(db, "SELECT apply_balance_change(:b, 'WITHDRAWAL', :amount, 'test', NULL, NULL, :by)", params)
+    many = _refusal(
+        db, "SELECT apply_balance_changes(ARRAY[:b], ARRAY[:amount], 'WITHDRAWAL', 'test', NULL, NULL, :by)", params
+    )
+
+    assert one == many  # a malformed amount, or more than is available (€1,000,000.00 of €100,000.00)
+
+
+def test_a_movement_of_no_balance_row_is_refused_as_a_balance_that_does_not_exist(db, actors):
+    statement = (
+        "SELECT apply_balance_changes(ARRAY[CAST(NULL AS bigint)], ARRAY[1], 'DEPOSIT', 'test', NULL, NULL, :by)"
+    )
+
+    refusal = _refusal(db, statement, {"by": actors.admin.id})
+
+    assert refusal == "Balance  does not exist"  # not "Each balance row may appear once"
