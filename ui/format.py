@@ -11,6 +11,10 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
 # be copied along with the message (checked in Chromium: no link, icon or colour either way)
 _AUTOLINK_START = re.compile(r"(?<=:)(?=\S)|(?<=\bwww)(?=\\?\.)|(?<=@)", re.IGNORECASE)
 ZERO_WIDTH_SPACE = "\u200b"
+# Streamlit's Markdown turns "--", "->", "<-", "<->", ">=", "<=" and "~=" standing between spaces into —, →, ←, ↔, ≥,
+# ≤ and ≈, escaped or not: an invisible word joiner inside each keeps what was typed ("DROP TABLE x; -- y")
+_TYPOGRAPHIC_TOKEN = re.compile(r"(?:(?<=\s)|^)(?=(?:<->|->|<-|--|>=|<=|~=)(?:\s|$))(.)")
+WORD_JOINER = "\u2060"
 
 
 def eur(value: Decimal | int | None) -> str:
@@ -40,4 +44,5 @@ def counted(n: int, noun: str) -> str:
 def md_escape(text: str) -> str:
     """Text a person typed (a name, a note, a refusal quoting one), shown through Markdown exactly as typed:
     no emphasis, links, autolinks or colours."""
-    return _AUTOLINK_START.sub(ZERO_WIDTH_SPACE, _MARKDOWN_SPECIAL.sub(r"\\\1", text))
+    plain = _TYPOGRAPHIC_TOKEN.sub(lambda m: m.group(1) + WORD_JOINER, text)
+    return _AUTOLINK_START.sub(ZERO_WIDTH_SPACE, _MARKDOWN_SPECIAL.sub(r"\\\1", plain))

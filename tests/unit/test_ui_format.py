@@ -18,6 +18,7 @@ def test_units_are_whole_with_thousands():
 
 
 ZW = "\u200b"  # the invisible break md_escape puts where an autolink would start
+WJ = "\u2060"  # the invisible joiner md_escape puts inside what Streamlit would make a dash or an arrow
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,10 @@ ZW = "\u200b"  # the invisible break md_escape puts where an autolink would star
         ("[x](http://e.vil) $x$ a\\b", rf"\[x\]\(http\:{ZW}//e\.vil\) \$x\$ a\\b"),
         ("www.example.invalid", rf"www{ZW}\.example\.invalid"),
         ("ceo@example.invalid", rf"ceo@{ZW}example\.invalid"),
+        ("x'; DROP TABLE x; -- y", rf"x'; DROP TABLE x; \-{WJ}\- y"),  # Streamlit showed "x; — y"
+        ("a -> b <- c <-> d", rf"a \-{WJ}\> b \<{WJ}\- c \<{WJ}\-\> d"),
+        ("1 >= 2 <= 3 ~= 4", rf"1 \>{WJ}= 2 \<{WJ}= 3 \~{WJ}= 4"),
+        ("x--y a->b", r"x\-\-y a\-\>b"),  # only between spaces does Streamlit replace them
     ],
 )
 def test_typed_names_cannot_format_the_page(name, escaped):
