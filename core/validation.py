@@ -86,8 +86,10 @@ def parse_decimal(value: object, what: str) -> Decimal:
 
 
 def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_zero: bool = False) -> Decimal:
-    """A positive (or, if allowed, zero) amount of ``asset``: EUR with at most 2 decimals,
-    certificates in whole units; never above the configured maximum."""
+    """A positive (or, if allowed, zero) amount of ``asset``: EUR with at most 2 decimals (a leading € allowed,
+    "€250,000"), certificates in whole units; never above the configured maximum."""
+    if asset is AssetType.EUR:
+        value = without_euro_sign(value)
     number = parse_decimal(value, what)
     typed = echoed_number(value, number)
     if number < 0 or (number == 0 and not allow_zero):
@@ -113,7 +115,7 @@ def without_euro_sign(value: object) -> object:
 
 def parse_eur(value: object, what: str = "Amount", allow_zero: bool = False) -> Decimal:
     """An amount of euros as typed, a leading € allowed ("€250,000")."""
-    return parse_amount(without_euro_sign(value), AssetType.EUR, what, allow_zero)
+    return parse_amount(value, AssetType.EUR, what, allow_zero)
 
 
 def parse_quantity(value: object, what: str = "Quantity") -> int:

@@ -65,6 +65,9 @@ def test_numbers_in_other_scripts_or_with_underscores_are_refused_as_typed(typed
 
 def test_a_leading_euro_sign_is_read_in_a_euro_amount_only():
     assert parse_eur(" €1,250.50 ") == Decimal("1250.50")
+    assert parse_amount("€100", AssetType.EUR) == Decimal("100.00")  # the fund and withdraw dialogs refused it
+    with pytest.raises(ValidationError, match="must be a number, got '€100'"):
+        parse_amount("€100", AssetType.CEA)
     with pytest.raises(ValidationError, match="must be a number, got '€10'"):
         parse_quantity("€10")
 
