@@ -5,7 +5,7 @@ import uuid
 import streamlit as st
 
 from core.enums import OrderSide, Role
-from core.errors import CoreError
+from core.errors import CoreError, ValidationError
 from core.limits import check_notes
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview
 from core.liquidity_service import (
@@ -140,28 +140,35 @@ def show_side(preview: LiquidityPreview, side: OrderSide, tag: str) -> None:
 
 
 def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
-    """Create new market makers or fund the short ones, prefilled with what covers the shortfall (and why)."""
+    """Create new market makers or fund the short ones, prefilled with what covers the shortfall (and why). A form:
+    Enter provisions, and a refusal of the amount shows right under it."""
     side = f"{shortfall.side.value}"
     actions = ["create_new"] if shortfall.no_market_makers else ["fund_existing", "create_new"]
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        action = st.segmented_control(
-            "Provisioning",
-            actions,
-            default=actions[0],
-            required=True,
-            format_func=ACTION_LABEL.get,
-            key=f"liq_prov_action_{side}{tag}",
-        )
-        key, suggested = f"liq_prov_amount_{side}_{action}{tag}", provision_amount(shortfall, action)
-        if st.session_state.get(f"{key}_for") != suggested:  # a new shortfall: its amount, not one typed for the last
-            st.session_state[key] = st.session_state[f"{key}_for"] = suggested
-        amount = st.text_input(f"Amount ({shortfall.asset.value})", key=key)
-        count = 1
-        if action == "create_new":
-            count = int(
-                st.number_input("How many", min_value=1, max_value=100, value=1, key=f"liq_prov_count_{side}{tag}")
+    action = st.segmented_control(  # outside the form: choosing an action redraws what the form asks for
+        "Provisioning",
+        actions,
+        default=actions[0],
+        required=True,
+        format_func=ACTION_LABEL.get,
+        key=f"liq_prov_action_{side}{tag}",
+    )
+    key, suggested = f"liq_prov_amount_{side}_{action}{tag}", provision_amount(shortfall, action)
+    # a new shortfall, or a field Streamlit forgot while the other action showed: the suggestion, not what was typed
+    # for another shortfall, nor nothing
+    if key not in st.session_state or st.session_state.get(f"{key}_for") != suggested:
+        st.session_state[key] = st.session_state[f"{key}_for"] = suggested
+    with st.form(f"liq_prov_form_{side}{tag}", border=False):
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            amount = st.text_input(f"Amount ({shortfall.asset.value})", key=key)
+            count = 1
+            if action == "create_new":
+                count = int(
+                    st.number_input("How many", min_value=1, max_value=100, value=1, key=f"liq_prov_count_{side}{tag}")
+                )
+            submitted = st.form_submit_button(
+                "Provision", icon=":material/add_card:", key=f"liq_prov_submit_{side}{tag}"
             )
-        submitted = st.button("Provision", icon=":material/add_card:", key=f"liq_prov_submit_{side}{tag}")
+        under_amount = st.container()  # the amount leads the row: its refusal shows right below it
     st.caption(provision_note(shortfall, action))
     if submitted:
         with db_session() as db:
@@ -175,7 +182,8 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
                     mm_ids=[m.id for m in shortfall.market_makers] if action == "fund_existing" else None,
                     count=count if action == "create_new" else None,
                     certificate_type=cert,
-                )
+                ),
+                under=lambda exc: under_amount if isinstance(exc, ValidationError) else None,
             )
         if done is not None:
             flash(f"Provisioned {len(done.market_makers)} market maker(s) ({done.ticket_id})")

@@ -90,6 +90,29 @@ def test_the_provisioning_amount_follows_a_new_shortfall_instead_of_keeping_the_
     assert any(f"€{Decimal(amount):,.2f}" in c for c in texts(at.caption) if c.startswith("Suggested"))
 
 
+def test_the_provisioning_amount_is_suggested_again_after_switching_the_action_back_and_forth(open_app, db, actors):
+    make_providers(db, actors.admin, 1, eur="100.00")
+    at = _preview(open_app(actors.admin, PAGE), "1000", "0")
+    suggested = at.text_input(key="liq_prov_amount_BUY_fund_existing").value
+
+    at.segmented_control(key="liq_prov_action_BUY").set_value("create_new").run()
+    at.segmented_control(key="liq_prov_action_BUY").set_value("fund_existing").run()
+
+    assert at.text_input(key="liq_prov_amount_BUY_fund_existing").value == suggested != ""  # it came back empty
+
+
+def test_a_provisioning_amount_that_is_no_amount_is_refused_under_it_and_provisions_nothing(open_app, db, actors):
+    make_providers(db, actors.admin, 1, eur="100.00")
+    at = _preview(open_app(actors.admin, PAGE), "1000", "0")
+    at.text_input(key="liq_prov_amount_BUY_fund_existing").set_value("abc")
+
+    at.button(key="liq_prov_submit_BUY").click().run()
+
+    assert field_errors(at) == ["Amount of EUR must be a number, got 'abc'"]
+    assert not at.error or all("abc" not in e for e in texts(at.error))  # not in a box under the note
+    assert count_rows(db, "asset_transactions") == 1  # the provider's initial deposit only
+
+
 def test_notes_longer_than_allowed_are_refused_under_them_at_preview_not_after_confirming(open_app, db, actors):
     make_providers(db, actors.admin, 1)
     at = open_app(actors.admin, PAGE)
