@@ -34,7 +34,7 @@ from core.market_makers import held_assets_by_type
 from core.models import MarketMaker
 from core.planning import choose_reference_price, plan_liquidity, split_evenly
 from core.sqlcall import unit_of_work
-from core.validation import parse_amount, parse_enum, parse_eur, parse_id, parse_notes
+from core.validation import FieldFaults, parse_amount, parse_enum, parse_eur, parse_id, parse_notes
 from core.volatility import ewma_volatility, spread_multiplier
 
 ADMIN = Role.ADMIN
@@ -81,28 +81,17 @@ def side_roles(db: Session, cert: CertificateType) -> dict[OrderSide, SideRole]:
 
 
 def _parse_targets(
-    certificate_type: object, bid_amount_eur: object, ask_amount_eur: object, named: bool = False
+    certificate_type: object, bid_amount_eur: object, ask_amount_eur: object
 ) -> tuple[CertificateType, Decimal, Decimal]:
-    """One book's targets; ``named``: each refusal names the book, as the fields of several books are labelled."""
-    cert, bid, ask = _parse_amounts(certificate_type, bid_amount_eur, ask_amount_eur, named)
-    _require_a_side(cert, bid, ask, named)
-    return cert, bid, ask
-
-
-def _parse_amounts(
-    certificate_type: object, bid_amount_eur: object, ask_amount_eur: object, named: bool
-) -> tuple[CertificateType, Decimal, Decimal]:
+    """One book's targets, read as the page reads them (``parse_liquidity_targets``)."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
-    book = f"{cert} " if named else ""
-    bid = parse_eur(bid_amount_eur, f"{book}BID liquidity", allow_zero=True)
-    ask = parse_eur(ask_amount_eur, f"{book}ASK liquidity", allow_zero=True)
-    return cert, bid, ask
+    return parse_liquidity_targets({cert: (bid_amount_eur, ask_amount_eur)})[0]
 
 
-def _require_a_side(cert: CertificateType, bid: Decimal, ask: Decimal, named: bool) -> None:
-    book = f"{cert} " if named else ""
-    if bid == 0 and ask == 0:
-        raise ValidationError(f"Enter a {book}BID or {book}ASK liquidity amount above zero (one side alone is fine)")
+def target_field(cert: CertificateType | str, side: str | None = None) -> str:
+    """What ``parse_liquidity_targets`` names a refused field by: a book's "bid" or "ask" target, or (no side) the
+    book itself, when neither of its targets is above zero."""
+    return f"{CertificateType(cert)}" if side is None else f"{CertificateType(cert)} {side}"
 
 
 def _funded(db: Session, side: OrderSide, cert: CertificateType) -> list[FundedMarketMaker]:
@@ -383,21 +372,29 @@ Targets = Mapping[object, tuple[object, object]]
 
 def parse_liquidity_targets(targets: object) -> list[tuple[CertificateType, Decimal, Decimal]]:
     """``{"CEA": (bid_eur, ask_eur), "EUA": (bid_eur, ask_eur)}`` → parsed, each book once, in book order; with
-    several books each refusal names its book ("CEA ASK liquidity: …"). What the Create Liquidity page checks the
-    typed amounts with before it opens a preview."""
+    several books each refusal names its book ("CEA ASK liquidity: …"). Every fault at once (``InvalidFields``), each
+    under its ``target_field``: what the Create Liquidity page checks the typed amounts with before a preview."""
     if not isinstance(targets, Mapping) or not targets:
         raise ValidationError('Liquidity for several books takes targets like {"CEA": (bid_eur, ask_eur), ...}')
-    parsed: dict[CertificateType, tuple[CertificateType, Decimal, Decimal]] = {}
+    named, faults = len(targets) > 1, FieldFaults()
+    parsed: dict[CertificateType, tuple[CertificateType, Decimal | None, Decimal | None]] = {}
     for certificate_type, amounts in targets.items():
         if not isinstance(amounts, tuple | list) or len(amounts) != 2:
             raise ValidationError(f"The targets of {certificate_type} are a pair (BID EUR, ASK EUR), got {amounts!r}")
-        cert, bid, ask = _parse_amounts(certificate_type, amounts[0], amounts[1], named=len(targets) > 1)
+        cert = parse_enum(CertificateType, certificate_type, "certificate type")
         if cert in parsed:
             raise ValidationError(f"The {cert} book appears twice in the targets")
+        book = f"{cert} " if named else ""
+        bid, ask = (
+            faults.parse(target_field(cert, side), parse_eur, typed, f"{book}{side.upper()} liquidity", allow_zero=True)
+            for side, typed in zip(("bid", "ask"), amounts, strict=True)
+        )
+        if bid == 0 and ask == 0:
+            fault = f"Enter a {book}BID or {book}ASK liquidity amount above zero (one side alone is fine)"
+            faults.refuse(target_field(cert), fault)
         parsed[cert] = (cert, bid, ask)
-    for cert, bid, ask in parsed.values():  # only once every amount is a number: 'abc' is named before an empty book
-        _require_a_side(cert, bid, ask, named=len(targets) > 1)
-    return [parsed[c] for c in sorted(parsed)]
+    faults.raise_any()
+    return [parsed[c] for c in sorted(parsed)]  # type: ignore[misc]  (no fault: every amount parsed)
 
 
 def preview_liquidity_for_all(

@@ -98,7 +98,8 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
         )
     limit = get_settings().max_amount
     if number > limit:
-        raise ValidationError(f"{what} {typed} is above the maximum of {limit:,} accepted in one operation", field=what)
+        maximum = f"€{limit:,}" if asset is AssetType.EUR else f"{limit:,}"
+        raise ValidationError(f"{what} {typed} is above the maximum of {maximum} accepted in one operation", field=what)
     if asset is AssetType.EUR:
         if number != number.quantize(EUR_QUANTUM):
             raise ValidationError(f"{what}: EUR amounts have at most 2 decimals (cents), got {typed}", field=what)

@@ -5,7 +5,7 @@ import uuid
 import streamlit as st
 
 from core.enums import OrderSide, Role
-from core.errors import CoreError, ValidationError
+from core.errors import CoreError, InvalidFields, ValidationError
 from core.limits import check_notes
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview
 from core.liquidity_service import (
@@ -19,9 +19,10 @@ from core.liquidity_service import (
     preview_liquidity_creation,
     preview_liquidity_for_all,
     provision_market_makers,
+    target_field,
 )
 from ui import market_data
-from ui.feedback import attempt, flash, refused_while_typed
+from ui.feedback import attempt, field_error, flash, refused_while_typed
 from ui.format import eur, price, units
 from ui.liquidity_view import (
     ACTION_LABEL,
@@ -58,7 +59,7 @@ if user.role is not Role.ADMIN:  # the menu hides the page from others; core ref
 # dialog survives the reruns its own widgets cause; the key makes a double click place the orders once.
 DIALOG_KEY = "liq_dialog"
 RESULT_KEY = "liq_result"
-REFUSED_KEY = "liq_refused"  # (the amounts as typed, why they are no targets): shown while the fields hold them
+REFUSED_KEY = "liq_refused"  # (the amounts as typed, {target_field: why}): each shown while the fields hold them
 NOTES_REFUSED_KEY = "liq_notes_refused"  # (the notes as typed, why they are refused): the same for the notes
 BOTH = "Both"
 CERTS = ("CEA", "EUA")
@@ -82,14 +83,22 @@ def typed_notes() -> str | None:
     return st.session_state.get("liq_notes") or None
 
 
+def refused_target(field: str) -> None:
+    """Under the field (or the row of a book) just drawn: its refusal, kept by ``open_preview``, while the fields
+    hold what was refused."""
+    kept = st.session_state.get(REFUSED_KEY)
+    if kept is not None and kept[0] == typed_books():
+        field_error(st.container(), kept[1].get(field))
+
+
 def open_preview() -> None:
     """The preview of what was typed, once core reads the amounts; otherwise why not, under the fields."""
     books = typed_books()
     st.session_state.pop(RESULT_KEY, None)
     try:
         parse_liquidity_targets(books)
-    except CoreError as exc:
-        st.session_state[REFUSED_KEY] = (books, exc.message)
+    except InvalidFields as exc:
+        st.session_state[REFUSED_KEY] = (books, exc.faults)
         return
     st.session_state.pop(REFUSED_KEY, None)
     notes = typed_notes()
@@ -387,20 +396,24 @@ with st.form("liq_targets", border=False, enter_to_submit=True):
     for cert in shown:
         suffix = f"_{cert}" if choice == BOTH else ""
         label = f"{cert} " if choice == BOTH else ""
-        with st.container(horizontal=True, vertical_alignment="bottom"):
-            st.text_input(
-                f"{label}BID liquidity (EUR)",
-                key=f"liq_bid{suffix}",
-                placeholder="e.g. 100000",
-                help="EUR the liquidity providers commit to buy orders; 0 for ASK only.",
-            )
-            st.text_input(
-                f"{label}ASK liquidity (EUR)",
-                key=f"liq_ask{suffix}",
-                placeholder="e.g. 50000",
-                help="EUR value of the certificates the asset holders offer; 0 for BID only.",
-            )
-    refused_while_typed(REFUSED_KEY, typed_books())  # under the amounts
+        with st.container(horizontal=True):
+            with st.container(gap=None):
+                st.text_input(
+                    f"{label}BID liquidity (EUR)",
+                    key=f"liq_bid{suffix}",
+                    placeholder="e.g. 100000",
+                    help="EUR the liquidity providers commit to buy orders; 0 for ASK only.",
+                )
+                refused_target(target_field(cert, "bid"))
+            with st.container(gap=None):
+                st.text_input(
+                    f"{label}ASK liquidity (EUR)",
+                    key=f"liq_ask{suffix}",
+                    placeholder="e.g. 50000",
+                    help="EUR value of the certificates the asset holders offer; 0 for BID only.",
+                )
+                refused_target(target_field(cert, "ask"))
+        refused_target(target_field(cert))  # under the book's row: neither of its targets above zero
     st.toggle(
         "Widen spreads when the market is volatile",
         key="liq_dynamic",

@@ -289,7 +289,7 @@ def test_every_fault_of_a_policy_is_refused_at_once_under_its_field_and_nothing_
 
     assert refused.value.faults == {
         "bid_depth_eur": "BID target must be a number, got 'abc'",
-        "ask_depth_eur": "ASK target 1e30 is above the maximum of 1,000,000,000,000 accepted in one operation",
+        "ask_depth_eur": "ASK target 1e30 is above the maximum of €1,000,000,000,000 accepted in one operation",
         "price_ceiling": "The price floor €15.00 must be below the price ceiling €14.00",
         "refresh_tolerance_pct": "Refresh tolerance (%) is a percentage above 0 and at most 100, got -5",
         "cron": "'61 * * * *' is not a cron schedule: the minute field '61' is not valid (0-59)",

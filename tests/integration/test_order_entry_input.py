@@ -35,7 +35,7 @@ def set_tick(db, cert: str, tick: str) -> None:
         ("0", "Price must be greater than zero, got 0"),
         ("-1", "Price must be greater than zero, got -1"),
         ("14,03", "Price: use a point for decimals, like 14.03 (a comma only groups thousands)"),
-        ("1e13", "Price 1e13 is above the maximum of 1,000,000,000,000 accepted in one operation"),  # as typed
+        ("1e13", "Price 1e13 is above the maximum of €1,000,000,000,000 accepted in one operation"),  # as typed
     ],
 )
 def test_a_typed_price_that_is_no_price_of_the_book_is_refused_with_its_reason(db, typed, message):

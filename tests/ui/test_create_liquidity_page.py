@@ -10,7 +10,7 @@ from core.enums import Role
 from core.liquidity_service import create_liquidity, get_liquidity_operations
 from core.market_makers import get_market_makers
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
-from tests.ui.conftest import field_errors, linkable, texts
+from tests.ui.conftest import field_errors, linkable, refusal_under, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/create_liquidity.py"
@@ -227,14 +227,28 @@ def test_with_both_books_a_refusal_names_the_book_as_its_field_is_labelled(open_
     assert "CEA ASK liquidity (EUR)" in [t.label for t in at.text_input]
 
 
-def test_with_both_books_an_amount_that_is_no_number_is_named_before_a_book_left_empty(open_app, db, actors):
+def test_with_both_books_every_fault_shows_at_once_under_its_own_field_or_book(open_app, db, actors):
     at = open_app(actors.admin, PAGE)
     at.segmented_control(key="liq_cert").set_value("Both").run()
     at.text_input(key="liq_ask_EUA").set_value("abc")  # the CEA fields left empty
 
     at = at.button(key="liq_preview").click().run()
 
-    assert field_errors(at) == ["EUA ASK liquidity must be a number, got 'abc'"]
+    assert refusal_under(at, "liq_ask_EUA") == "EUA ASK liquidity must be a number, got 'abc'"
+    assert refusal_under(at, "liq_bid_EUA") is None
+    assert field_errors(at) == [
+        "Enter a CEA BID or CEA ASK liquidity amount above zero (one side alone is fine)",  # under the CEA row
+        "EUA ASK liquidity must be a number, got 'abc'",
+    ]
+
+
+def test_an_ask_target_refused_shows_under_the_ask_field_and_a_bid_one_under_the_bid_field(open_app, db, actors):
+    at = open_app(actors.admin, PAGE)
+
+    at = _preview(at, "x", "abc")  # it showed one fault, under the BID field
+
+    assert refusal_under(at, "liq_bid") == "BID liquidity must be a number, got 'x'"
+    assert refusal_under(at, "liq_ask") == "ASK liquidity must be a number, got 'abc'"
 
 
 def test_only_admins_have_the_page_in_their_menu():
