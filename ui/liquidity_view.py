@@ -204,7 +204,7 @@ def operations_frame(operations: Sequence[LiquidityOperation]) -> pd.DataFrame:
             "bid": op.actual_bid_liquidity_eur,
             "ask": op.actual_ask_liquidity_eur,
             "orders": op.orders_count,
-            "reference": op.reference_price,
+            "reference": price(op.reference_price),  # as prices read everywhere: €14.00, not €14.0000
             "source": labels.price_source(op.price_source),
         }
         for op in operations
@@ -220,6 +220,6 @@ def operations_column_config() -> dict[str, Any]:
         "bid": st.column_config.NumberColumn("BID placed", format="euro", step=0.01),
         "ask": st.column_config.NumberColumn("ASK placed", format="euro", step=0.01),
         "orders": st.column_config.NumberColumn("Orders", format="%d", width="small"),
-        "reference": st.column_config.NumberColumn("Reference", format="euro", step=0.0001),
+        "reference": st.column_config.TextColumn("Reference"),
         "source": st.column_config.TextColumn("Price source"),
     }

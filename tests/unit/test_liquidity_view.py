@@ -1,11 +1,12 @@
 """Create Liquidity's words: why a provisioning suggestion is what it is, the spread caption (no database)."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
-from core.liquidity_models import AssetShortfall, LiquidityPreview, MarketMakerShortfall
+from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketMakerShortfall
 from ui.format import md_escape
-from ui.liquidity_view import provision_amount, provision_note, spread_caption
+from ui.liquidity_view import operations_frame, provision_amount, provision_note, spread_caption
 
 HOSTILE = "Firm [pwn](http://example.invalid/x)"
 
@@ -73,3 +74,14 @@ def test_the_spread_caption_says_whether_volatility_widened_the_levels():
     assert spread_caption(preview).startswith("Design spreads (0.2/0.4/0.5 %)")
     wide = preview.model_copy(update={"spread_multiplier": Decimal("2.5"), "volatility": Decimal("0.0125")})
     assert spread_caption(wide) == "Spreads widened ×2.5 for volatility · σ 1.250 %"
+
+
+def test_recent_operations_show_the_reference_as_prices_read_everywhere():
+    op = LiquidityOperation(
+        id=1, ticket_id="TKT-2026-000001", certificate_type="CEA", target_bid_liquidity_eur=Decimal(100),
+        target_ask_liquidity_eur=Decimal(0), actual_bid_liquidity_eur=Decimal(99), actual_ask_liquidity_eur=Decimal(0),
+        market_makers_used=[], orders_created=[1, 2, 3], reference_price=Decimal("14.0000"), price_source="default",
+        idempotency_key=None, created_by=1, created_at=datetime(2026, 12, 1, tzinfo=UTC), notes=None,
+    )  # fmt: skip
+
+    assert list(operations_frame([op])["reference"]) == ["€14.00"]  # the grid showed €14.0000
