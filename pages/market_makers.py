@@ -13,6 +13,7 @@ from core.market_makers import (
     create_market_maker,
     deactivate_market_maker,
     fund_market_maker,
+    get_market_maker,
     get_market_maker_ledger,
     get_market_makers,
     held_assets_by_type,
@@ -145,7 +146,10 @@ def amount_form(
     """The body of the fund and withdraw dialogs; the ledger row once ``move`` took the amount, else None.
 
     The asset is chosen outside the form (choosing one redraws what it shows); the amount is sent with Enter or the
-    button, and a refusal of it shows right under it, which keeps what was typed."""
+    button, and a refusal of it shows right under it, which keeps what was typed. The market maker is read again on
+    every run: a dialog reruns alone, and what it was opened with may have moved since (another admin's withdrawal)."""
+    with db_session() as db:
+        mm = get_market_maker(db, mm.id, user_id=user.id)
     st.markdown(f"**{md_escape(mm.name)}** · {type_label(mm.mm_type)}")
     asset = st.segmented_control(
         "Asset", options=list(assets), default=default, required=True, key=f"mm_{kind}_asset", disabled=len(assets) == 1

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from core.market_makers import create_market_maker
+from core.market_makers import create_market_maker, withdraw_market_maker
 from core.orders import place_order
 from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
@@ -106,11 +106,19 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
     assert field["y"] + field["height"] <= said["y"] < button["y"]  # under the amount, above the button
     screenshot(page, "market-makers-withdraw-refused.png")
 
+    withdraw_market_maker(db, atlas.id, "EUR", "248000", actors.admin.id)  # another admin, while the dialog is open
     amount.fill("1000.50")
     amount.press("Enter")
 
-    expect(page.get_by_text(re.compile(r"Withdrew €1,000\.50 from Atlas Liquidity \(TKT-"))).to_be_visible(
+    expect(dialog.get_by_text(re.compile(r"only €1,000\.00 is available"))).to_be_visible()
+    # the dialog reruns alone: it said "Available now: €249,000.00" beside that refusal
+    expect(dialog.get_by_text("Available now: €1,000.00 · locked in open orders: €1,000.00")).to_be_visible()
+
+    amount.fill("1000")
+    amount.press("Enter")
+
+    expect(page.get_by_text(re.compile(r"Withdrew €1,000\.00 from Atlas Liquidity \(TKT-"))).to_be_visible(
         timeout=20_000
     )
     expect(dialog).to_be_hidden()
-    expect(page.get_by_text("€249,000.00 → €247,999.50")).to_be_attached()
+    expect(page.get_by_text("€1,000.00 → €0.00")).to_be_attached()
