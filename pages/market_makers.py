@@ -22,12 +22,11 @@ from core.market_makers import (
 )
 from core.models import LedgerEntry, MarketMaker
 from ui.feedback import attempt, flash
-from ui.format import md_escape
+from ui.format import amount_text, md_escape
 from ui.market_makers_view import (
     TYPE_BADGE,
     TYPE_COLOR,
     TYPE_FILTERS,
-    amount_text,
     balance_caption,
     balance_metrics,
     filter_market_makers,

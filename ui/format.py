@@ -3,6 +3,8 @@
 import re
 from decimal import Decimal
 
+from core.enums import AssetType
+
 # Markdown and Streamlit directives (:red[...], :material/x:, $math$) that typed text must not trigger.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
 # GFM autolinks (http://…, www.…, a@b.c) and Streamlit's directives (:red[…], :material/x:) ignore escapes: an
@@ -34,6 +36,12 @@ def price(value: Decimal | int | None) -> str:
 
 def units(value: Decimal | int | None) -> str:
     return "—" if value is None else f"{int(value):,}"
+
+
+def amount_text(asset: AssetType | str, value: Decimal | int) -> str:
+    """An amount with its unit: €1,000.50 or 500 CEA."""
+    kind = AssetType(asset)
+    return eur(value) if kind is AssetType.EUR else f"{units(value)} {kind.value}"
 
 
 def counted(n: int, noun: str) -> str:

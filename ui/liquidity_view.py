@@ -14,8 +14,7 @@ import streamlit as st
 from core.enums import MarketMakerType, OrderSide
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketReference, SidePlan
 from ui import labels
-from ui.format import eur, md_escape, price
-from ui.market_makers_view import amount_text
+from ui.format import amount_text, eur, md_escape, price
 
 SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
 MM_PLURAL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity providers", MarketMakerType.ASSET_HOLDER: "asset holders"}

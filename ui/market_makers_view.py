@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.enums import AssetType, MarketMakerType
 from core.models import LedgerEntry, MarketMaker
-from ui.format import eur, units
+from ui.format import amount_text
 from ui.metrics import Metric
 
 LP = MarketMakerType.LIQUIDITY_PROVIDER
@@ -239,12 +239,6 @@ def market_makers_column_config(
         "open_orders": st.column_config.NumberColumn("Open orders", format="%d"),
         "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),
     } | hidden
-
-
-def amount_text(asset: AssetType | str, value: Decimal) -> str:
-    """An amount with its unit: €1,000.50 or 500 CEA."""
-    kind = AssetType(asset)
-    return eur(value) if kind is AssetType.EUR else f"{units(value)} {kind.value}"
 
 
 def ledger_frame(entries: Sequence[LedgerEntry]) -> pd.DataFrame:

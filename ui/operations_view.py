@@ -8,7 +8,7 @@ floats for the grid and the charts only.
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any
 
@@ -16,11 +16,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.audit import TicketLog
-from core.enums import OrderSide
+from core.enums import AssetType, OrderSide
 from core.market import OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
 from ui import labels
-from ui.format import price
+from ui.format import amount_text, price
 
 BID_COLOR, ASK_COLOR = "#0f766e", "#b91c1c"
 BID_LIGHT, ASK_LIGHT = "#99f6e4", "#fecaca"
@@ -125,17 +125,37 @@ def orders_frame(orders: Sequence[OperationOrder]) -> pd.DataFrame:
     return frame.rename(columns=ORDER_COLUMNS)
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, asset: str | None = None) -> str:
+    """A value of a ticket's state; an amount as the app writes amounts of ``asset`` (€4,000.00, 4,000 EUA)."""
     if isinstance(value, list) and len(value) > 6:
         return f"{len(value)} items"
     if isinstance(value, dict | list):
         return _exact_json(value)
+    if asset is not None and (amount := _number(value)) is not None:
+        return amount_text(asset, amount)
     return "—" if value is None else str(value)
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _asset_of(before: Mapping, after: Mapping) -> str | None:
+    """The asset a ticket's amounts are of, when both its states name the same one (a deposit, a withdrawal)."""
+    asset = after.get("asset", before.get("asset"))
+    return asset if asset in set(AssetType) and before.get("asset", asset) == asset else None
 
 
 def describe_change(before: Any, after: Any) -> str:
     """A ticket's before/after as one readable line: ``field: old → new`` for what changed, ``field = value``
-    for what was only recorded on one side; unchanged fields are left out."""
+    for what was only recorded on one side; unchanged fields are left out. Amounts of an asset read with their unit
+    ("available: 4,000 EUA → 0 EUA"): the asset itself is unchanged, so it would be left out."""
     if before is None and isinstance(after, Mapping):
         before = {}
     if after is None and isinstance(before, Mapping):
@@ -146,15 +166,15 @@ def describe_change(before: Any, after: Any) -> str:
         if before is None:
             return _short(after)
         return f"{_short(before)} → {_short(after)}"
-    parts = []
+    asset, parts = _asset_of(before, after), []
     for key in [*before, *(k for k in after if k not in before)]:
         if key in before and key in after:
             if before[key] != after[key]:
-                parts.append(f"{key}: {_short(before[key])} → {_short(after[key])}")
+                parts.append(f"{key}: {_short(before[key], asset)} → {_short(after[key], asset)}")
         elif key in after:
-            parts.append(f"{key} = {_short(after[key])}")
+            parts.append(f"{key} = {_short(after[key], asset)}")
         else:
-            parts.append(f"{key}: {_short(before[key])} → —")
+            parts.append(f"{key}: {_short(before[key], asset)} → —")
     return "; ".join(parts)
 
 

@@ -144,7 +144,12 @@ def test_no_raw_code_reaches_the_orders_table():
         (
             {"asset": "EUR", "available": "10.00"},
             {"asset": "EUR", "available": "15.00", "deposited": "5.00"},
-            "available: 10.00 → 15.00; deposited = 5.00",
+            "available: €10.00 → €15.00; deposited = €5.00",
+        ),
+        (
+            {"asset": "EUA", "available": Decimal("4000.00"), "locked": Decimal("0")},
+            {"asset": "EUA", "available": Decimal("0.00"), "locked": Decimal("0"), "withdrawn": 4000},
+            "available: 4,000 EUA → 0 EUA; withdrawn = 4,000 EUA",  # it read "4000.00 → 0.00", with no asset
         ),
         (None, {"name": "LP 1"}, "name = LP 1"),
         ({"open_orders": [1, 2, 3, 4, 5, 6, 7]}, {}, "open_orders: 7 items → —"),
@@ -192,7 +197,7 @@ def test_a_tickets_amounts_read_exactly_as_recorded_in_its_change_and_its_json()
     row = tickets_frame([ticket]).iloc[0]
 
     assert ticket.after_state["available"] == Decimal("250000.00")
-    assert row["Change"] == "available: 0.00 → 250000.00; deposited = 250000.00; levels = [1.50, null]"
+    assert row["Change"] == "available: €0.00 → €250,000.00; deposited = €250,000.00; levels = [1.50, null]"
     assert row["After"] == '{"asset": "EUR", "available": 250000.00, "deposited": 250000.00, "levels": [1.50, null]}'
 
 
