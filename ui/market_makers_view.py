@@ -28,6 +28,9 @@ LABEL_NAME_CHARS = 90  # a longer name is shortened in its middle in a selectbox
 # The table's Name column: the grid fits names up to about this long; a longer one gets a width of its own
 SHORT_NAME_CHARS = 16
 NAME_PX_PER_CHAR, NAME_PADDING_PX, NAME_COLUMN_MAX_PX = 6.5, 24, 280
+# what the widest Name column holds: a longer name is shortened in its middle there, so that two accounts of one firm
+# ("…International Holdings GmbH — Account 2" and "… 3") stay told apart; the details show the whole name
+TABLE_NAME_CHARS = int((NAME_COLUMN_MAX_PX - NAME_PADDING_PX) / NAME_PX_PER_CHAR)
 
 
 def type_label(mm_type: MarketMakerType | str) -> str:
@@ -169,7 +172,7 @@ def market_makers_frame(market_makers: Sequence[MarketMaker]) -> pd.DataFrame:
     for m in market_makers:
         row: dict[str, Any] = {
             "id": m.id,
-            "name": m.name,
+            "name": short_name(m.name, TABLE_NAME_CHARS),
             "type": [TYPE_BADGE[m.mm_type]],
             "status": [STATUS_ACTIVE if m.is_active else STATUS_INACTIVE],
         }

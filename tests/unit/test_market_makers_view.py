@@ -8,6 +8,7 @@ import pytest
 from core.enums import AssetType, MarketMakerType, TransactionType
 from core.models import LedgerEntry, MarketMaker
 from ui.market_makers_view import (
+    TABLE_NAME_CHARS,
     amount_text,
     balance_caption,
     balance_metrics,
@@ -136,6 +137,15 @@ def test_table_leaves_blank_only_assets_a_market_maker_neither_trades_nor_holds(
     assert frame["cea_available"].isna().tolist() == [True, False, False]
     assert frame["eur_available"].isna().tolist() == [False, True, False]
     assert frame["eua_available"].isna().tolist() == [True, False, True]
+
+
+def test_two_accounts_of_one_firm_with_long_names_stay_told_apart_in_the_table():
+    firm = "Nordic Carbon Trading & Allowance Liquidity Partners International Holdings GmbH — Account"
+    frame = market_makers_frame([mm(7, f"{firm} 2", LP), mm(8, f"{firm} 3", LP)])
+
+    second, third = frame["name"]
+    assert second != third and second.endswith("Account 2") and third.endswith("Account 3")
+    assert max(len(second), len(third)) <= TABLE_NAME_CHARS  # both read as "Nordic Carbon Trading & Allowance L"
 
 
 def test_table_of_nothing_has_the_columns_and_no_rows():
