@@ -15,10 +15,15 @@ from core.enums import MarketMakerType, OrderSide
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketReference, SidePlan
 from ui import labels
 from ui.format import amount_text, eur, md_escape, price
+from ui.market_makers_view import short_name
 
 SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
 MM_PLURAL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity providers", MarketMakerType.ASSET_HOLDER: "asset holders"}
 ACTION_LABEL = {"create_new": "Create new market makers", "fund_existing": "Fund existing market makers"}
+
+# the preview's tables share half a dialog with their figures: a longer name is shortened in its middle (the end
+# tells accounts of one firm apart), in a column of medium width, so Orders, Available and Funds stay in view
+PLAN_NAME_CHARS = 28
 
 
 def reference_caption(reference: MarketReference | LiquidityPreview) -> str:
@@ -59,7 +64,7 @@ def allocations_frame(plan: SidePlan) -> pd.DataFrame:
     """One row per market maker: its EUR budget, what its orders hold, what it has available."""
     rows = [
         {
-            "name": m.name,
+            "name": short_name(m.name, PLAN_NAME_CHARS),
             "budget": m.amount,
             "orders": len(m.orders),
             "quantity": m.total_quantity,
@@ -74,7 +79,7 @@ def allocations_frame(plan: SidePlan) -> pd.DataFrame:
 
 def allocations_column_config() -> dict[str, Any]:
     return {
-        "name": st.column_config.TextColumn("Market maker"),
+        "name": st.column_config.TextColumn("Market maker", width="medium"),
         "budget": st.column_config.NumberColumn("Budget", format="euro", step=0.01, help="Even share of the target"),
         "orders": st.column_config.NumberColumn("Orders", format="%d", width="small"),
         "quantity": st.column_config.NumberColumn("Certificates", format="%,d"),
@@ -112,7 +117,7 @@ def shortfall_text(shortfall: AssetShortfall) -> str:
 def shortfall_frame(shortfall: AssetShortfall) -> pd.DataFrame:
     rows = [
         {
-            "name": m.name,
+            "name": short_name(m.name, PLAN_NAME_CHARS),
             "required": amount_text(shortfall.asset, m.required),
             "available": amount_text(shortfall.asset, m.available),
             "shortfall": amount_text(shortfall.asset, m.shortfall),
@@ -124,7 +129,7 @@ def shortfall_frame(shortfall: AssetShortfall) -> pd.DataFrame:
 
 def shortfall_column_config() -> dict[str, Any]:
     return {
-        "name": st.column_config.TextColumn("Market maker"),
+        "name": st.column_config.TextColumn("Market maker", width="medium"),
         "required": st.column_config.TextColumn("Required", alignment="right"),
         "available": st.column_config.TextColumn("Available", alignment="right"),
         "shortfall": st.column_config.TextColumn("Short by", alignment="right"),

@@ -6,7 +6,14 @@ from decimal import Decimal
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketMakerShortfall
 from ui.format import md_escape
-from ui.liquidity_view import operations_frame, provision_amount, provision_note, spread_caption
+from ui.liquidity_view import (
+    PLAN_NAME_CHARS,
+    operations_frame,
+    provision_amount,
+    provision_note,
+    shortfall_frame,
+    spread_caption,
+)
 
 HOSTILE = "Firm [pwn](http://example.invalid/x)"
 
@@ -85,3 +92,12 @@ def test_recent_operations_show_the_reference_as_prices_read_everywhere():
     )  # fmt: skip
 
     assert list(operations_frame([op])["reference"]) == ["€14.00"]  # the grid showed €14.0000
+
+
+def test_the_previews_tables_shorten_a_long_name_in_its_middle_so_accounts_of_one_firm_stay_apart():
+    firm = "Nordic Carbon Trading & Allowance Liquidity Partners International Holdings GmbH — Account"
+
+    names = list(shortfall_frame(shortfall((f"{firm} 2", 5), (f"{firm} 3", 5)))["name"])
+
+    assert names[0].endswith("Account 2") and names[1].endswith("Account 3")
+    assert max(len(n) for n in names) <= PLAN_NAME_CHARS  # the whole name pushed the figures out of the dialog
