@@ -69,6 +69,15 @@ class Order(Record):
         return (amount / sum(f.quantity for f in self.fills)).quantize(Decimal("0.0001"))
 
 
+class OwnOrder(Record):
+    """An order of the account's own that an order of the same account meets in the book: self-trade prevention
+    cancels it, with all it still has in the book."""
+
+    order_id: int
+    price: Decimal
+    quantity: int  # what it still has (had) in the book
+
+
 def acting_account(
     db: Session, user_id: int, market_maker_id: int | None, action: str
 ) -> tuple[User, int | None, int | None]:
@@ -207,6 +216,42 @@ def get_order(db: Session, order_id: int, *, user_id: int) -> Order:
         if user.role is Role.TRADER and row["entity_id"] != user.entity_id:
             raise PermissionDenied(f"Order {oid} is not an order of your entity")
         return Order.model_validate({**row, "fills": _fills(session, oid)})
+
+    return read(db, load)
+
+
+# The own orders an order cancelled by self-trade prevention, read from the ledger after the fact (the engine does no
+# extra work for it): settle_order writes the order's LOCK, then an UNLOCK of each own order it meets, in one
+# statement, so with one transaction id (a batch matches each order in its own subtransaction, so another order of
+# the same batch has another); the UNLOCKs are on the owner's other balance (a BUY locks EUR and meets own SELLs,
+# which unlock certificates), after the LOCK in ledger order.
+SELF_TRADE_CANCELS = """
+    SELECT o.id AS order_id, o.price, o.remaining_quantity AS quantity
+      FROM orders x
+      JOIN asset_transactions l ON l.reference_type = 'order' AND l.reference_id = x.id AND l.transaction_type = 'LOCK'
+      JOIN asset_transactions u
+        ON u.balance_id = balance_id_for(x.market_maker_id, x.entity_id, CASE x.side WHEN 'BUY'
+                                         THEN x.certificate_type::text::asset_type ELSE 'EUR' END)
+       AND u.id > l.id AND u.xmin = l.xmin AND u.transaction_type = 'UNLOCK' AND u.reference_type = 'order'
+      JOIN orders o ON o.id = u.reference_id AND o.cancel_reason = 'SELF_TRADE'
+     WHERE x.id = :id
+     ORDER BY u.id
+"""
+
+
+def get_self_trade_cancels(db: Session, order_id: int, *, user_id: int) -> list[OwnOrder]:
+    """The account's own resting orders that order ``order_id`` met and self-trade prevention cancelled, in the
+    order it met them (a trader asks about its own entity's orders, an admin about any)."""
+    oid = parse_id(order_id, "Order id")
+
+    def load(session: Session) -> list[OwnOrder]:
+        user = require_role(session, user_id, TRADERS, "see orders")
+        owner = session.execute(text("SELECT entity_id FROM orders WHERE id = :id"), {"id": oid}).first()
+        if owner is None:
+            raise NotFound(f"Order {oid} does not exist")
+        if user.role is Role.TRADER and owner.entity_id != user.entity_id:
+            raise PermissionDenied(f"Order {oid} is not an order of your entity")
+        return [OwnOrder.model_validate(r) for r in session.execute(text(SELF_TRADE_CANCELS), {"id": oid}).mappings()]
 
     return read(db, load)
 
