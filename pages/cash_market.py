@@ -147,8 +147,9 @@ with st.container(key=ENTRY_KEY, border=True):
         field_error(under[1], None if is_market else entry.price_error)
         field_error(under[2], entry.quantity_error)
         field_error(under[3], entry.order_error)
-        if entry.note:
-            under[3].caption(f":orange[:material/warning: {entry.note}]")
+        for warning in (entry.note, entry.ticket and entry.ticket.self_trade_warning):
+            if warning:
+                under[3].caption(f":orange[:material/warning: {warning}]")
         submit(user.id, entry, clicked, label, mm_id)
 
 if st.session_state.get(PENDING_KEY) is not None:

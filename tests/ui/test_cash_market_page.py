@@ -435,3 +435,34 @@ def test_names_people_typed_are_shown_as_text_never_as_markup(open_page, db, act
     for at in (trader, admin):
         markup = [str(e.value) for e in (*at.markdown, *at.subheader, *at.caption, *at.error, *at.warning)]
         assert [m for m in markup if linkable(m)] == []
+
+
+def test_an_order_meeting_an_own_resting_order_warns_before_it_is_sent_and_names_it_once_cancelled(
+    open_page, db, actors, market
+):
+    own_bid = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 5, "80.60")
+    at = open_page(actors.trader, cm_side="SELL")
+    at.text_input(key="cm_price").set_value("80.60")
+    at.text_input(key="cm_qty").set_value("2").run()
+    assert warnings(at) == [
+        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): self-trade prevention cancels it."
+    ]
+
+    submit(at).click().run()
+
+    (order,) = [o for o in get_my_orders(db, actors.trader.id, status="OPEN")]
+    assert [shown(str(t.value)) for t in at.toast] == [
+        f"Order {order.id}: 2 rest in the book at €80.60; your order {own_bid.id} (5 EUA at €80.60) was cancelled "
+        "by self-trade prevention."
+    ]
+
+
+def test_a_market_order_meeting_own_resting_orders_warns_before_it_is_sent(open_page, db, actors, market):
+    first = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 5, "80.70")
+    second = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 1, "80.60")
+
+    at = open_page(actors.trader, cm_side="SELL", cm_type="MARKET", cm_qty="3")
+
+    assert submit(at).label == "Sell 3 EUA at market, est. total €241.50 (avg €80.50)"  # the others' bid only
+    assert f"This sell meets your own buy orders {first.id} (5 EUA at €80.70) and {second.id} (1 EUA at €80.60): " \
+           "self-trade prevention cancels them." in warnings(at)  # fmt: skip
