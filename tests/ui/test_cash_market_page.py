@@ -437,6 +437,29 @@ def test_names_people_typed_are_shown_as_text_never_as_markup(open_page, db, act
         assert [m for m in markup if linkable(m)] == []
 
 
+def test_switching_the_side_keeps_a_price_the_trader_typed(open_page, actors, market):
+    at = open_page(actors.trader)
+    at.text_input(key="cm_price").set_value("80.40")  # neither best price: the best bid is 80.50
+    at.text_input(key="cm_qty").set_value("3").run()
+    assert submit(at).label == "Buy 3 EUA at €80.40 limit, total €241.20"
+
+    at.session_state["cm_side"] = "SELL"
+    at.run()
+
+    assert at.text_input(key="cm_price").value == "80.40"
+    assert submit(at).label == "Sell 3 EUA at €80.40 limit, total €241.20"
+
+
+def test_switching_the_side_moves_a_price_nobody_touched_to_the_other_sides_best(open_page, actors, market):
+    at = open_page(actors.trader)
+    assert at.text_input(key="cm_price").value == "81.00"  # the best ask, for a buy
+
+    at.session_state["cm_side"] = "SELL"
+    at.run()
+
+    assert at.text_input(key="cm_price").value == "80.50"  # the best bid, for a sell
+
+
 def test_an_order_meeting_an_own_resting_order_warns_before_it_is_sent_and_names_it_once_cancelled(
     open_page, db, actors, market
 ):
