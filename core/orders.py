@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from pydantic import Field
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
 from core.auth import require_role
@@ -186,17 +186,24 @@ def _await_order(db: Session, key: uuid.UUID, user_id: int) -> dict:
     )
 
 
+def _order_owner(db: Session, user: User, order_id: int, refusal: str = "") -> Row:
+    """(market_maker_id, entity_id) of an order the user may act on: ``NotFound`` when there is none, and
+    ``PermissionDenied`` (with ``refusal`` added) when a trader asks about another entity's order."""
+    owner = db.execute(text("SELECT market_maker_id, entity_id FROM orders WHERE id = :id"), {"id": order_id}).first()
+    if owner is None:
+        raise NotFound(f"Order {order_id} does not exist")
+    if user.role is Role.TRADER and owner.entity_id != user.entity_id:
+        raise PermissionDenied(f"Order {order_id} is not an order of your entity{refusal}")
+    return owner
+
+
 def cancel_order(db: Session, order_id: int, by_id: int) -> Order:
     """Cancel an open order and unlock what it still holds. Traders cancel their entity's orders,
     admins market makers' orders."""
     oid = parse_id(order_id, "Order id")
     with unit_of_work(db):
         user = require_role(db, by_id, TRADERS, "cancel orders")
-        owner = db.execute(text("SELECT market_maker_id, entity_id FROM orders WHERE id = :id"), {"id": oid}).first()
-        if owner is None:
-            raise NotFound(f"Order {oid} does not exist")
-        if user.role is Role.TRADER and owner.entity_id != user.entity_id:
-            raise PermissionDenied(f"Order {oid} is not an order of your entity: you can cancel only your own")
+        owner = _order_owner(db, user, oid, ": you can cancel only your own")
         if user.role is Role.ADMIN and owner.market_maker_id is None:
             raise PermissionDenied(f"Order {oid} belongs to a trader's entity: only its traders can cancel it")
         row = db.execute(text("SELECT * FROM cancel_order(:id, :by)"), {"id": oid, "by": user.id}).mappings().one()
@@ -245,12 +252,7 @@ def get_self_trade_cancels(db: Session, order_id: int, *, user_id: int) -> list[
     oid = parse_id(order_id, "Order id")
 
     def load(session: Session) -> list[OwnOrder]:
-        user = require_role(session, user_id, TRADERS, "see orders")
-        owner = session.execute(text("SELECT entity_id FROM orders WHERE id = :id"), {"id": oid}).first()
-        if owner is None:
-            raise NotFound(f"Order {oid} does not exist")
-        if user.role is Role.TRADER and owner.entity_id != user.entity_id:
-            raise PermissionDenied(f"Order {oid} is not an order of your entity")
+        _order_owner(session, require_role(session, user_id, TRADERS, "see orders"), oid)
         return [OwnOrder.model_validate(r) for r in session.execute(text(SELF_TRADE_CANCELS), {"id": oid}).mappings()]
 
     return read(db, load)
