@@ -219,12 +219,13 @@ def own_orders_met(
     certificate_type: CertificateType | str,
     side: OrderSide | str,
     quantity: int,
-    price: Decimal | None = None,
     *,
+    price: Decimal | None,
     market_maker_id: int | None = None,
 ) -> list[OwnOrder]:
-    """The acting account's own resting orders an order would meet if sent now (a LIMIT order up to ``price``, a
-    MARKET order without one), in the order the engine meets them: self-trade prevention cancels each."""
+    """The acting account's own resting orders an order would meet if sent now (a LIMIT order up to ``price``; a
+    MARKET order, ``price`` None, as far as it goes), in the order the engine meets them: self-trade prevention
+    cancels each."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     order_side = parse_enum(OrderSide, side, "order side")
     with unit_of_work(db):

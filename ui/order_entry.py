@@ -121,7 +121,7 @@ def read_entry(
     if funds_error:
         return Entry(None, order_error=funds_error)
     collar = limit_price_collar(db, certificate_type, side, price)
-    own = own_orders_met(db, user_id, certificate_type, side, quantity, price, market_maker_id=market_maker_id)
+    own = own_orders_met(db, user_id, certificate_type, side, quantity, price=price, market_maker_id=market_maker_id)
     note = None
     if collar is not None and collar.beyond_band:
         reference = f"the {collar.reference_label} {eur(collar.reference)}"

@@ -98,7 +98,7 @@ def test_the_entry_names_the_own_orders_a_limit_order_would_meet_and_the_order_r
     second_own = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 3, "79.90")
     beyond_limit = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 2, "79.00")
 
-    met = own_orders_met(db, actors.trader.id, "EUA", "SELL", 10, Decimal("79.50"))
+    met = own_orders_met(db, actors.trader.id, "EUA", "SELL", 10, price=Decimal("79.50"))
     order = place_order(db, actors.trader.id, "EUA", "SELL", "LIMIT", 10, "79.50")
 
     expected = [
