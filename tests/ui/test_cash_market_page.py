@@ -489,3 +489,19 @@ def test_a_market_order_meeting_own_resting_orders_warns_before_it_is_sent(open_
     assert submit(at).label == "Sell 3 EUA at market, est. total €241.50 (avg €80.50)"  # the others' bid only
     assert f"This sell meets your own buy orders {first.id} (5 EUA at €80.70) and {second.id} (1 EUA at €80.60): " \
            "self-trade prevention cancels them." in warnings(at)  # fmt: skip
+
+
+def test_an_own_order_placed_since_the_entry_was_drawn_is_shown_before_the_order_is_sent(open_page, db, actors, market):
+    at = open_page(actors.trader, cm_side="SELL")
+    at.text_input(key="cm_price").set_value("80.60")
+    at.text_input(key="cm_qty").set_value("2").run()
+    assert warnings(at) == []
+    own_bid = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 5, "80.60")  # from another window
+    before = snapshot(db)
+
+    submit(at).click().run()
+
+    assert snapshot(db) == before
+    assert [str(w.value) for w in at.warning][1:] == [
+        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): self-trade prevention cancels it."
+    ]
