@@ -14,7 +14,7 @@ from core.enums import AssetType, CertificateType, OrderSide
 from core.errors import ValidationError
 from core.market import BookFill
 from core.models import Record
-from core.orders import acting_account
+from core.orders import OwnOrder, acting_account
 from core.sqlcall import fetch_one, unit_of_work
 from core.validation import EUR_QUANTUM, parse_amount, parse_decimal, parse_enum, parse_eur, without_euro_sign
 
@@ -29,6 +29,7 @@ class MarketOrderEstimate(Record):
     side: OrderSide
     quantity: int  # asked for
     fills: list[BookFill]  # the resting orders it would fill, in priority order
+    own_orders: list[OwnOrder]  # the account's own resting orders it would meet: self-trade prevention cancels them
     in_book: int  # certificates the other side offers now, up to ``quantity`` (whatever the funds)
     best_price: Decimal | None  # the best price of the other side (others' orders only)
     band_pct: Decimal  # how far from the best price a market order may move the price without a confirmation
@@ -192,6 +193,50 @@ def check_order_funds(
         ).scalar_one()
 
 
+# The engine's walk for one order of the account (mm, e), as match_order walks it: its own orders included (quantity 0:
+# self-trade prevention cancels them), up to a LIMIT order's price, and for a MARKET BUY with its available EUR as the
+# budget; each row with what the order met still had in the book.
+ENGINE_WALK = """
+    SELECT w.order_id, w.price, w.quantity, w.amount, o.remaining_quantity AS resting, w.n
+      FROM walk_book(:c, CAST(:s AS order_side), :q,
+                     CASE WHEN CAST(:s AS order_side) = 'BUY' AND CAST(:p AS numeric) IS NULL
+                          THEN (SELECT available FROM balances WHERE id = balance_id_for(:mm, :e, 'EUR')) END,
+                     :mm, :e, :p, true) WITH ORDINALITY AS w(order_id, price, quantity, amount, n)
+      JOIN orders o ON o.id = w.order_id
+"""
+
+
+def _own(rows: list[dict]) -> list[OwnOrder]:
+    """The own orders of an engine walk's rows (the rows it takes nothing from)."""
+    return [
+        OwnOrder(order_id=r["order_id"], price=r["price"], quantity=r["resting"]) for r in rows if not r["quantity"]
+    ]
+
+
+def own_orders_met(
+    db: Session,
+    user_id: int,
+    certificate_type: CertificateType | str,
+    side: OrderSide | str,
+    quantity: int,
+    *,
+    price: Decimal | None,
+    market_maker_id: int | None = None,
+) -> list[OwnOrder]:
+    """The acting account's own resting orders an order would meet if sent now (a LIMIT order up to ``price``; a
+    MARKET order, ``price`` None, as far as it goes), in the order the engine meets them: self-trade prevention
+    cancels each."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    order_side = parse_enum(OrderSide, side, "order side")
+    with unit_of_work(db):
+        _, mm_id, entity_id = acting_account(db, user_id, market_maker_id, "place orders")
+        rows = db.execute(
+            text(f"{ENGINE_WALK} ORDER BY w.n"),
+            {"c": cert.value, "s": order_side.value, "q": quantity, "p": price, "mm": mm_id, "e": entity_id},
+        ).mappings()
+        return _own(list(rows))
+
+
 def estimate_market_order(
     db: Session,
     user_id: int,
@@ -201,34 +246,38 @@ def estimate_market_order(
     *,
     market_maker_id: int | None = None,
 ) -> MarketOrderEstimate:
-    """What a MARKET order of the acting account would fill if sent now, by the engine's own walk."""
+    """What a MARKET order of the acting account would fill if sent now, by the engine's own walk (and which of the
+    account's own orders it would meet)."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     order_side = parse_enum(OrderSide, side, "order side")
     qty = parse_order_quantity(quantity, cert)
     with unit_of_work(db):
         _, mm_id, entity_id = acting_account(db, user_id, market_maker_id, "place orders")
-        # one statement, one snapshot: what it fills with its funds, and what the book offers whatever the funds
+        # one statement, one snapshot: what the engine's walk meets with the order's funds, and what the book
+        # offers whatever the funds
         rows = db.execute(
             text(
-                """
-                SELECT true AS funded, w.* FROM walk_book(:c, CAST(:s AS order_side), :q,
-                    CASE CAST(:s AS order_side) WHEN 'BUY' THEN (SELECT available FROM balances
-                                              WHERE id = balance_id_for(:mm, :e, 'EUR')) END, :mm, :e) w
+                f"""
+                SELECT true AS funded, e.* FROM ({ENGINE_WALK}) e
                 UNION ALL
-                SELECT false, b.* FROM walk_book(:c, CAST(:s AS order_side), :q, NULL, :mm, :e) b
+                SELECT false, b.order_id, b.price, b.quantity, b.amount, NULL, b.n
+                  FROM walk_book(:c, CAST(:s AS order_side), :q, NULL, :mm, :e)
+                       WITH ORDINALITY AS b(order_id, price, quantity, amount, n)
+                ORDER BY funded DESC, n
                 """
             ),
-            {"c": cert.value, "s": order_side.value, "q": qty, "mm": mm_id, "e": entity_id},
+            {"c": cert.value, "s": order_side.value, "q": qty, "p": None, "mm": mm_id, "e": entity_id},
         ).mappings()
-        fills, book = [], []
+        funded, book = [], []
         for r in rows:
-            (fills if r["funded"] else book).append(BookFill.model_validate(r))
+            (funded if r["funded"] else book).append(r)
     return MarketOrderEstimate(
         certificate_type=cert,
         side=order_side,
         quantity=qty,
-        fills=fills,
-        in_book=sum(f.quantity for f in book),
-        best_price=book[0].price if book else None,
+        fills=[BookFill.model_validate(r) for r in funded if r["quantity"]],
+        own_orders=_own(funded),
+        in_book=sum(r["quantity"] for r in book),
+        best_price=book[0]["price"] if book else None,
         band_pct=get_settings().market_order_band_pct,
     )

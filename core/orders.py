@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from pydantic import Field
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
 from core.auth import require_role
@@ -67,6 +67,15 @@ class Order(Record):
             return None
         amount = sum((f.amount for f in self.fills), Decimal(0))
         return (amount / sum(f.quantity for f in self.fills)).quantize(Decimal("0.0001"))
+
+
+class OwnOrder(Record):
+    """An order of the account's own that an order of the same account meets in the book: self-trade prevention
+    cancels it, with all it still has in the book."""
+
+    order_id: int
+    price: Decimal
+    quantity: int  # what it still has (had) in the book
 
 
 def acting_account(
@@ -177,17 +186,24 @@ def _await_order(db: Session, key: uuid.UUID, user_id: int) -> dict:
     )
 
 
+def _order_owner(db: Session, user: User, order_id: int, refusal: str = "") -> Row:
+    """(market_maker_id, entity_id) of an order the user may act on: ``NotFound`` when there is none, and
+    ``PermissionDenied`` (with ``refusal`` added) when a trader asks about another entity's order."""
+    owner = db.execute(text("SELECT market_maker_id, entity_id FROM orders WHERE id = :id"), {"id": order_id}).first()
+    if owner is None:
+        raise NotFound(f"Order {order_id} does not exist")
+    if user.role is Role.TRADER and owner.entity_id != user.entity_id:
+        raise PermissionDenied(f"Order {order_id} is not an order of your entity{refusal}")
+    return owner
+
+
 def cancel_order(db: Session, order_id: int, by_id: int) -> Order:
     """Cancel an open order and unlock what it still holds. Traders cancel their entity's orders,
     admins market makers' orders."""
     oid = parse_id(order_id, "Order id")
     with unit_of_work(db):
         user = require_role(db, by_id, TRADERS, "cancel orders")
-        owner = db.execute(text("SELECT market_maker_id, entity_id FROM orders WHERE id = :id"), {"id": oid}).first()
-        if owner is None:
-            raise NotFound(f"Order {oid} does not exist")
-        if user.role is Role.TRADER and owner.entity_id != user.entity_id:
-            raise PermissionDenied(f"Order {oid} is not an order of your entity: you can cancel only your own")
+        owner = _order_owner(db, user, oid, ": you can cancel only your own")
         if user.role is Role.ADMIN and owner.market_maker_id is None:
             raise PermissionDenied(f"Order {oid} belongs to a trader's entity: only its traders can cancel it")
         row = db.execute(text("SELECT * FROM cancel_order(:id, :by)"), {"id": oid, "by": user.id}).mappings().one()
@@ -207,6 +223,37 @@ def get_order(db: Session, order_id: int, *, user_id: int) -> Order:
         if user.role is Role.TRADER and row["entity_id"] != user.entity_id:
             raise PermissionDenied(f"Order {oid} is not an order of your entity")
         return Order.model_validate({**row, "fills": _fills(session, oid)})
+
+    return read(db, load)
+
+
+# The own orders an order cancelled by self-trade prevention, read from the ledger after the fact (the engine does no
+# extra work for it): settle_order writes the order's LOCK, then an UNLOCK of each own order it meets, in one
+# statement, so with one transaction id (a batch matches each order in its own subtransaction, so another order of
+# the same batch has another); the UNLOCKs are on the owner's other balance (a BUY locks EUR and meets own SELLs,
+# which unlock certificates), after the LOCK in ledger order.
+SELF_TRADE_CANCELS = """
+    SELECT o.id AS order_id, o.price, o.remaining_quantity AS quantity
+      FROM orders x
+      JOIN asset_transactions l ON l.reference_type = 'order' AND l.reference_id = x.id AND l.transaction_type = 'LOCK'
+      JOIN asset_transactions u
+        ON u.balance_id = balance_id_for(x.market_maker_id, x.entity_id, CASE x.side WHEN 'BUY'
+                                         THEN x.certificate_type::text::asset_type ELSE 'EUR' END)
+       AND u.id > l.id AND u.xmin = l.xmin AND u.transaction_type = 'UNLOCK' AND u.reference_type = 'order'
+      JOIN orders o ON o.id = u.reference_id AND o.cancel_reason = 'SELF_TRADE'
+     WHERE x.id = :id
+     ORDER BY u.id
+"""
+
+
+def get_self_trade_cancels(db: Session, order_id: int, *, user_id: int) -> list[OwnOrder]:
+    """The account's own resting orders that order ``order_id`` met and self-trade prevention cancelled, in the
+    order it met them (a trader asks about its own entity's orders, an admin about any)."""
+    oid = parse_id(order_id, "Order id")
+
+    def load(session: Session) -> list[OwnOrder]:
+        _order_owner(session, require_role(session, user_id, TRADERS, "see orders"), oid)
+        return [OwnOrder.model_validate(r) for r in session.execute(text(SELF_TRADE_CANCELS), {"id": oid}).mappings()]
 
     return read(db, load)
 

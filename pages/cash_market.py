@@ -38,6 +38,8 @@ from ui.session import require_user
 
 REFRESH = "3s"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
+PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
+DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
@@ -125,14 +127,18 @@ with st.container(key=ENTRY_KEY, border=True):
         kind = OrderType(
             cols[1].segmented_control("Type", ["LIMIT", "MARKET"], required=True, key="cm_type", format_func=str.title)
         )
-        # start from the best opposite price whenever the market, side or account changes; keep what was typed.
+        # start from the best opposite price whenever the market or account changes, and when the side changes while
+        # the price is still the one we put there; a price typed or picked from the book is kept across a side change.
         # Streamlit forgets a widget's value while its page is not shown, so a missing price starts afresh too.
-        context = f"{cert}/{side}/{mm_id}"
-        if st.session_state.get("cm_price_ctx") not in (context, "picked") or PRICE_KEY not in st.session_state:
+        context, previous = (cert, side, mm_id), st.session_state.get(PRICE_CONTEXT_KEY)
+        touched = st.session_state.get(PRICE_KEY) != st.session_state.get(DEFAULT_PRICE_KEY)
+        same_market = isinstance(previous, tuple) and (previous[0], previous[2]) == (cert, mm_id)
+        if PRICE_KEY not in st.session_state or (previous not in (context, "picked") and not (touched and same_market)):
             book = market_data.order_book(cert.value)
             stats = market_data.market_stats(cert.value)
             st.session_state[PRICE_KEY] = str(default_price(side, book, stats, get_settings().default_prices[cert]))
-        st.session_state["cm_price_ctx"] = context
+            st.session_state[DEFAULT_PRICE_KEY] = st.session_state[PRICE_KEY]
+        st.session_state[PRICE_CONTEXT_KEY] = context
         is_market = kind is OrderType.MARKET
         price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market)
         quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY)
@@ -147,8 +153,9 @@ with st.container(key=ENTRY_KEY, border=True):
         field_error(under[1], None if is_market else entry.price_error)
         field_error(under[2], entry.quantity_error)
         field_error(under[3], entry.order_error)
-        if entry.note:
-            under[3].caption(f":orange[:material/warning: {entry.note}]")
+        for warning in (entry.note, entry.ticket and entry.ticket.self_trade_warning):
+            if warning:
+                under[3].caption(f":orange[:material/warning: {warning}]")
         submit(user.id, entry, clicked, label, mm_id)
 
 if st.session_state.get(PENDING_KEY) is not None:
@@ -170,7 +177,7 @@ def on_book_select(key: str, prices: tuple[str, ...], generation: int) -> None:
         return  # not a price: a quantity, or a sort by a header (reported as a cell of the leftmost column)
     st.session_state["cm_type"] = OrderType.LIMIT.value
     st.session_state[PRICE_KEY] = picked
-    st.session_state["cm_price_ctx"] = "picked"
+    st.session_state[PRICE_CONTEXT_KEY] = "picked"
     ask_app_rerun()  # the entry lives outside the book's fragment
 
 

@@ -3,6 +3,7 @@ the price an entry starts from, and the sentences that describe orders and price
 is drawn), so it is unit-tested without a browser. (What a MARKET order would fill is the engine's own walk,
 ``core.order_entry.estimate_market_order``, never a walk of this page's copy of the book.)"""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 import pandas as pd
@@ -10,8 +11,8 @@ import streamlit as st
 
 from core.enums import OrderSide, OrderStatus
 from core.market import BookLevel, MarketStats, OrderBook
-from core.orders import Order
-from ui.format import price
+from core.orders import Order, OwnOrder
+from ui.format import eur, price
 
 # where GitHub-flavoured Markdown starts a link of its own (escaping does not stop it): after a scheme's colon,
 # after "www" and after the @ of an e-mail address
@@ -111,8 +112,16 @@ def default_price(side: OrderSide, book: OrderBook, stats: MarketStats, fallback
     return fallback
 
 
-def describe_order(order: Order) -> str:
-    """One sentence after placing: what traded, at what average price, and what rests or was cancelled."""
+def own_orders_text(orders: Sequence[OwnOrder], certificate: str) -> str:
+    """Own orders by number with what they hold: "order 28 (97 EUA at €81.17)", "orders 28 (…) and 30 (…)"."""
+    each = [f"{o.order_id} ({o.quantity:,} {certificate} at {eur(o.price)})" for o in orders]
+    listed = each[0] if len(each) == 1 else ", ".join(each[:-1]) + " and " + each[-1]
+    return f"order{'s' if len(each) > 1 else ''} {listed}"
+
+
+def describe_order(order: Order, self_trade_cancels: Sequence[OwnOrder] = ()) -> str:
+    """One sentence after placing: what traded, at what average price, what rests or was cancelled, and which of
+    the account's own resting orders self-trade prevention cancelled."""
     verb = "Bought" if order.side is OrderSide.BUY else "Sold"
     cert = order.certificate_type.value
     parts = []
@@ -122,4 +131,8 @@ def describe_order(order: Order) -> str:
         parts.append(f"{order.remaining_quantity:,} rest in the book at €{order.price:,.2f}")
     elif order.status is OrderStatus.CANCELLED and order.cancel_reason == "MARKET_REMAINDER":
         parts.append(f"{order.remaining_quantity:,} could not fill and were cancelled")
+    if self_trade_cancels:
+        verb = "were" if len(self_trade_cancels) > 1 else "was"
+        cancelled = own_orders_text(self_trade_cancels, cert)
+        parts.append(f"your {cancelled} {verb} cancelled by self-trade prevention")
     return f"Order {order.id}: " + "; ".join(parts) + "."

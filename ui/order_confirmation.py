@@ -10,7 +10,7 @@ import streamlit as st
 from core.enums import OrderSide
 from core.errors import CoreError
 from core.order_entry import MarketOrderEstimate, PriceCollar
-from core.orders import place_order
+from core.orders import OwnOrder, get_self_trade_cancels, place_order
 from ui import market_data
 from ui.feedback import flash
 from ui.format import eur, md_escape, price
@@ -59,11 +59,12 @@ def submit(user_id: int, entry: Entry, clicked: bool, label: str, market_maker_i
     its band; otherwise ask for a confirmation of exactly what would be sent. Call once per full run, after the
     button."""
     shown = st.session_state.get(SHOWN_KEY)
-    st.session_state[SHOWN_KEY] = (label, market_maker_id)
     ticket = entry.ticket
+    # what the entry showed: the button, the account, and the own orders it warned self-trade prevention cancels
+    st.session_state[SHOWN_KEY] = (label, market_maker_id, ticket and ticket.self_trade_warning)
     if not clicked or ticket is None:  # a click on a button that is no longer valid sends nothing
         return
-    if (label, market_maker_id) != shown:
+    if st.session_state[SHOWN_KEY] != shown:
         st.session_state[PENDING_KEY] = Confirmation(ticket, CHANGED)
     elif ticket.estimate is not None and ticket.estimate.beyond_band:
         st.session_state[PENDING_KEY] = Confirmation(ticket, band_reason(ticket.estimate, ticket.side))
@@ -85,11 +86,21 @@ def send(user_id: int, ticket: Ticket) -> str | None:
             )  # fmt: skip
     except CoreError as exc:
         return exc.message
-    flash(describe_order(order))
+    flash(describe_order(order, self_trade_cancels(user_id, order.id)))
     market_data.forget()
     st.session_state.pop(PENDING_KEY, None)
     st.session_state[SHOWN_KEY] = None  # a second click on the old button asks again rather than sends twice
     return None
+
+
+def self_trade_cancels(user_id: int, order_id: int) -> list[OwnOrder]:
+    """The own orders a placed order cancelled by self-trade prevention, read after it (the order stands: a failed
+    read only leaves them out of the sentence; the closed orders list them)."""
+    try:
+        with db_session() as db:
+            return get_self_trade_cancels(db, order_id, user_id=user_id)
+    except CoreError:
+        return []
 
 
 def drop_pending() -> None:
@@ -109,7 +120,7 @@ def confirm_pending(user_id: int) -> None:
         if fresh.ticket is None:
             st.session_state[PENDING_KEY] = replace(pending, refusal=fresh.order_error)
             return
-        if fresh.ticket.sentence != ticket.sentence:
+        if (fresh.ticket.sentence, fresh.ticket.self_trade_warning) != (ticket.sentence, ticket.self_trade_warning):
             st.session_state[PENDING_KEY] = Confirmation(fresh.ticket, BOOK_MOVED)
             return
     if (refused := send(user_id, ticket)) is not None:
@@ -124,6 +135,8 @@ def confirmation_dialog(user_id: int) -> None:
         return
     ticket = pending.ticket
     st.warning(pending.reason, icon=":material/warning:")
+    if ticket.self_trade_warning:
+        st.warning(ticket.self_trade_warning, icon=":material/warning:")
     est = ticket.estimate
     if est is not None:
         best = "Best ask" if ticket.side is OrderSide.BUY else "Best bid"

@@ -23,10 +23,12 @@ from core.order_entry import (
     check_order_funds,
     estimate_market_order,
     limit_price_collar,
+    own_orders_met,
     parse_order_quantity,
 )
-from core.orders import limit_order_value
+from core.orders import OwnOrder, limit_order_value
 from ui.format import eur, price
+from ui.order_book import own_orders_text
 
 PRICE_KEY = "cm_price"
 QUANTITY_KEY = "cm_qty"
@@ -48,6 +50,18 @@ class Ticket:
     market_maker_id: int | None
     estimate: MarketOrderEstimate | None = None
     collar: PriceCollar | None = None
+    own_orders: tuple[OwnOrder, ...] = ()  # the account's own resting orders it meets, as the engine walks now
+
+    @property
+    def self_trade_warning(self) -> str | None:
+        """What the entry warns before it is sent, e.g. This sell meets your own buy order 28 (97 EUA at €81.17):
+        self-trade prevention cancels it."""
+        if not self.own_orders:
+            return None
+        own_side = "sell" if self.side is OrderSide.BUY else "buy"
+        them = "them" if len(self.own_orders) > 1 else "it"
+        met = own_orders_text(self.own_orders, self.certificate_type.value)
+        return f"This {self.side.value.lower()} meets your own {own_side} {met}: self-trade prevention cancels {them}."
 
     @property
     def sentence(self) -> str:
@@ -107,11 +121,12 @@ def read_entry(
     if funds_error:
         return Entry(None, order_error=funds_error)
     collar = limit_price_collar(db, certificate_type, side, price)
+    own = own_orders_met(db, user_id, certificate_type, side, quantity, price=price, market_maker_id=market_maker_id)
     note = None
     if collar is not None and collar.beyond_band:
         reference = f"the {collar.reference_label} {eur(collar.reference)}"
         note = f"{eur(price)} is {collar.through_pct:,}% {collar.direction} {reference}: you will be asked to confirm"
-    return Entry(replace(ticket, collar=collar), note=note)
+    return Entry(replace(ticket, collar=collar, own_orders=tuple(own)), note=note)
 
 
 def estimated(db: Session, user_id: int, ticket: Ticket) -> Entry:
@@ -139,4 +154,4 @@ def estimated(db: Session, user_id: int, ticket: Ticket) -> Entry:
         rest = ticket.quantity - est.filled
         cause = "that is all the book offers" if est.filled == est.in_book else "that is what your EUR buys"
         note = f"Only {est.filled:,} can fill now ({cause}): the other {rest:,} will be cancelled."
-    return Entry(replace(ticket, estimate=est), note=note)
+    return Entry(replace(ticket, estimate=est, own_orders=tuple(est.own_orders)), note=note)

@@ -435,3 +435,73 @@ def test_names_people_typed_are_shown_as_text_never_as_markup(open_page, db, act
     for at in (trader, admin):
         markup = [str(e.value) for e in (*at.markdown, *at.subheader, *at.caption, *at.error, *at.warning)]
         assert [m for m in markup if linkable(m)] == []
+
+
+def test_switching_the_side_keeps_a_price_the_trader_typed(open_page, actors, market):
+    at = open_page(actors.trader)
+    at.text_input(key="cm_price").set_value("80.40")  # neither best price: the best bid is 80.50
+    at.text_input(key="cm_qty").set_value("3").run()
+    assert submit(at).label == "Buy 3 EUA at €80.40 limit, total €241.20"
+
+    at.session_state["cm_side"] = "SELL"
+    at.run()
+
+    assert at.text_input(key="cm_price").value == "80.40"
+    assert submit(at).label == "Sell 3 EUA at €80.40 limit, total €241.20"
+
+
+def test_switching_the_side_moves_a_price_nobody_touched_to_the_other_sides_best(open_page, actors, market):
+    at = open_page(actors.trader)
+    assert at.text_input(key="cm_price").value == "81.00"  # the best ask, for a buy
+
+    at.session_state["cm_side"] = "SELL"
+    at.run()
+
+    assert at.text_input(key="cm_price").value == "80.50"  # the best bid, for a sell
+
+
+def test_an_order_meeting_an_own_resting_order_warns_before_it_is_sent_and_names_it_once_cancelled(
+    open_page, db, actors, market
+):
+    own_bid = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 5, "80.60")
+    at = open_page(actors.trader, cm_side="SELL")
+    at.text_input(key="cm_price").set_value("80.60")
+    at.text_input(key="cm_qty").set_value("2").run()
+    assert warnings(at) == [
+        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): self-trade prevention cancels it."
+    ]
+
+    submit(at).click().run()
+
+    (order,) = [o for o in get_my_orders(db, actors.trader.id, status="OPEN")]
+    assert [shown(str(t.value)) for t in at.toast] == [
+        f"Order {order.id}: 2 rest in the book at €80.60; your order {own_bid.id} (5 EUA at €80.60) was cancelled "
+        "by self-trade prevention."
+    ]
+
+
+def test_a_market_order_meeting_own_resting_orders_warns_before_it_is_sent(open_page, db, actors, market):
+    first = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 5, "80.70")
+    second = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 1, "80.60")
+
+    at = open_page(actors.trader, cm_side="SELL", cm_type="MARKET", cm_qty="3")
+
+    assert submit(at).label == "Sell 3 EUA at market, est. total €241.50 (avg €80.50)"  # the others' bid only
+    assert f"This sell meets your own buy orders {first.id} (5 EUA at €80.70) and {second.id} (1 EUA at €80.60): " \
+           "self-trade prevention cancels them." in warnings(at)  # fmt: skip
+
+
+def test_an_own_order_placed_since_the_entry_was_drawn_is_shown_before_the_order_is_sent(open_page, db, actors, market):
+    at = open_page(actors.trader, cm_side="SELL")
+    at.text_input(key="cm_price").set_value("80.60")
+    at.text_input(key="cm_qty").set_value("2").run()
+    assert warnings(at) == []
+    own_bid = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 5, "80.60")  # from another window
+    before = snapshot(db)
+
+    submit(at).click().run()
+
+    assert snapshot(db) == before
+    assert [str(w.value) for w in at.warning][1:] == [
+        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): self-trade prevention cancels it."
+    ]

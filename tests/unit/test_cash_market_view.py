@@ -57,7 +57,7 @@ def test_the_button_of_a_market_order_shows_its_estimated_total_and_average_pric
     fills = [BookFill(order_id=1, price=Decimal("80.50"), quantity=1000, amount=Decimal("80500.00")),
              BookFill(order_id=2, price=Decimal("80.40"), quantity=500, amount=Decimal("40200.00"))]  # fmt: skip
     est = MarketOrderEstimate(certificate_type="EUA", side="SELL", quantity=1500, fills=fills, in_book=1500,
-                              best_price=Decimal("80.50"), band_pct=Decimal("2"))  # fmt: skip
+                              best_price=Decimal("80.50"), band_pct=Decimal("2"), own_orders=[])  # fmt: skip
     ticket = Ticket(CertificateType.EUA, OrderSide.SELL, OrderType.MARKET, 1500, None, 3, est)
 
     assert ticket.sentence == "Sell 1,500 EUA at market, est. total €120,700.00 (avg €80.4667)"
