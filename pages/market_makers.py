@@ -282,17 +282,19 @@ else:
                     "withdraw": None if withdrawable_assets(mm) else "It holds nothing to withdraw",
                     "deactivate": None if mm.is_active else "It is deactivated already",
                 }
-                for kind, (label, icon) in ACTIONS.items():
-                    why_not = unavailable[kind]
-                    st.button(
-                        label,
-                        icon=icon,
-                        key=f"mm_{kind}_open",
-                        on_click=open_dialog,
-                        args=(kind, mm.id),
-                        disabled=why_not is not None,
-                        help=why_not,
-                    )
+                # one group: beside a long name it wraps whole, instead of Fund staying up and the rest dropping
+                with st.container(horizontal=True, width="content"):
+                    for kind, (label, icon) in ACTIONS.items():
+                        why_not = unavailable[kind]
+                        st.button(
+                            label,
+                            icon=icon,
+                            key=f"mm_{kind}_open",
+                            on_click=open_dialog,
+                            args=(kind, mm.id),
+                            disabled=why_not is not None,
+                            help=why_not,
+                        )
         metric_row(balance_metrics(mm), border=False)
         with db_session() as db:
             entries = get_market_maker_ledger(db, mm.id, user_id=user.id)

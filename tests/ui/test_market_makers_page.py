@@ -64,6 +64,23 @@ def test_admin_sees_totals_the_table_and_every_write_action(open_app, actors, ma
     assert WRITE_BUTTONS.issubset(button_keys(at))
 
 
+def blocks(node: object):
+    """Every block under ``node``, depth first."""
+    for child in getattr(node, "children", {}).values():
+        if hasattr(child, "children"):
+            yield child
+            yield from blocks(child)
+
+
+def test_a_market_makers_actions_are_one_group_that_wraps_whole_beside_a_long_name(open_app, actors, market_makers):
+    at = open_app(actors.admin, PAGE)
+
+    groups = [[getattr(e, "key", None) for e in b.children.values()] for b in blocks(at.main)]
+
+    # they sat each on its own in the name's row: beside a long name, Fund stayed up and the others dropped below
+    assert ["mm_fund_open", "mm_withdraw_open", "mm_deactivate_open"] in groups
+
+
 def test_what_a_market_maker_earned_or_bought_shows_in_the_totals_the_table_and_its_detail(
     db, open_app, actors, market_makers
 ):
