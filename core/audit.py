@@ -48,7 +48,7 @@ def whole_ticket_id(typed: str | None) -> str | None:
         return None
     if not _WHOLE_TICKET_ID.fullmatch(value.upper()):
         raise ValidationError(
-            f"Type a whole ticket id, like TKT-2026-000123, not a part ({value!r}): the Operations view finds parts"
+            f"Type a whole ticket id, like TKT-2026-000123, not {value!r}: the Operations view finds parts of ids"
         )
     return value.upper()
 

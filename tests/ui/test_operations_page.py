@@ -196,8 +196,8 @@ def test_filters_that_match_no_ticket_say_so_instead_of_an_empty_grid(open_app, 
         ("Operations", "ops_ticket", "x" * 31, "A ticket id is at most 30 characters, got 31"),
         ("Audit log", "audit_ticket", "x" * 200, "A ticket id is at most 30 characters, got 200"),
         ("Audit log", "audit_ticket", "TKT 1", "A ticket id has only letters, digits and '-', not a space"),
-        ("Audit log", "audit_ticket", "000123", "Type a whole ticket id, like TKT-2026-000123, not a part ('000123'): "
-                                                "the Operations view finds parts"),
+        ("Audit log", "audit_ticket", "000123", "Type a whole ticket id, like TKT-2026-000123, not '000123': "
+                                                "the Operations view finds parts of ids"),
         ("Audit log", "audit_object_id", "1.5", "Object id must be a positive integer id, got '1.5'"),
         ("Audit log", "audit_object_id", "99999999999999999999", "Object id must be a positive integer id, got "
                                                                "'99999999999999999999'"),

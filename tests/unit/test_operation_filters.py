@@ -75,9 +75,7 @@ def test_a_ticket_search_is_trimmed_and_a_blank_one_is_no_search():
 
 @pytest.mark.parametrize("part", ["TKT-2026", "000123", "TKT-2026-00012", "TKT-26-000123"])
 def test_the_audit_logs_ticket_field_refuses_a_part_of_an_id_saying_it_finds_whole_ids(part):
-    with pytest.raises(
-        ValidationError, match=f"Type a whole ticket id, like TKT-2026-000123, not a part \\('{part}'\\)"
-    ):
+    with pytest.raises(ValidationError, match=f"Type a whole ticket id, like TKT-2026-000123, not '{part}'"):
         whole_ticket_id(part)
 
 
