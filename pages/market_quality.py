@@ -51,29 +51,34 @@ def stop_with(message: str) -> None:
     st.stop()
 
 
-def period() -> tuple[CertificateType, datetime, datetime]:
-    """The book and the period the page is about; a period that makes no sense is refused under the picker."""
+def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
+    """The book, and the period the page is about; a period that makes no sense is refused under the To field (the
+    one typed last) and is None: what depends on the period is not read, the rest of the page still is."""
     with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="mq_filters"):
         cert = st.segmented_control(
             "Certificate", [c.value for c in CertificateType], default="EUA", required=True, key="mq_cert"
         )
         choice = st.segmented_control("Period", list(PERIODS), default="Last 24 h", required=True, key="mq_period")
         last_day = period_ending(datetime.now(UTC), PERIODS["Last 24 h"], settings.snapshot_seconds)
+        under_to = None
         if PERIODS[choice] is None:
             start = st.datetime_input(
                 "From (UTC)", value=last_day[0].replace(tzinfo=None), step=timedelta(minutes=5), key="mq_from"
             )
-            end = st.datetime_input(
-                "To (UTC)", value=last_day[1].replace(tzinfo=None), step=timedelta(minutes=5), key="mq_to"
-            )
+            with st.container(width="content", key="mq_to_field"):  # the field and the place for its refusal
+                end = st.datetime_input(
+                    "To (UTC)", value=last_day[1].replace(tzinfo=None), step=timedelta(minutes=5), key="mq_to"
+                )
+                under_to = st.container()
             start, end = as_utc(start), as_utc(end)
         else:
             start, end = period_ending(datetime.now(UTC), PERIODS[choice], settings.snapshot_seconds)
+    book = CertificateType(cert or "EUA")
     try:
-        start, end = parse_period(start, end)
+        return book, parse_period(start, end)
     except CoreError as exc:
-        stop_with(exc.message)
-    return CertificateType(cert or "EUA"), start, end
+        field_error(under_to if under_to is not None else st.container(), exc.message)
+        return book, None
 
 
 def health(cert: CertificateType, start: datetime, end: datetime) -> None:
@@ -247,10 +252,12 @@ st.caption(
     "measure them. Times in UTC."
 )
 try:
-    book, first, last = period()
-    health(book, first, last)
-    slippage_calculator(book)
-    scorecard(book, first, last)
+    book, chosen = period()
+    if chosen is not None:
+        health(book, *chosen)
+    slippage_calculator(book)  # the live book: whatever the period
+    if chosen is not None:
+        scorecard(book, *chosen)
 except DatabaseUnavailable:
     raise  # the app shows the outage and recovers by itself
 except CoreError as exc:  # e.g. the account was deactivated meanwhile
