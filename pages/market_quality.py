@@ -15,6 +15,7 @@ from core.validation import parse_eur, parse_period
 from ui import quality_data as data
 from ui.feedback import field_error
 from ui.format import counted, md_escape
+from ui.metrics import Metric, metric_row
 from ui.operations_view import csv_bytes, for_display
 from ui.quality_view import (
     PERIODS,
@@ -87,13 +88,22 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
     median = "—" if summary.median_spread_bps is None else f"{summary.median_spread_bps:,.1f}"
     two_sided = "—" if summary.two_sided_pct is None else f"{summary.two_sided_pct:.1f} %"
     st.caption("Spreads in bps of mid. Spreads and depths are averaged over the two-sided snapshots only.")
-    cells = st.columns(6)
-    cells[0].metric("Snapshots", f"{summary.snapshots:,}", border=True)
-    cells[1].metric("Two-sided", two_sided, border=True, help="Share of snapshots with both a bid and an ask")
-    cells[2].metric("Mean spread", spread, border=True, help="In bps of mid")
-    cells[3].metric("Median spread", median, border=True, help="In bps of mid")
-    cells[4].metric("Bid depth ±1 %", whole_eur(summary.avg_bid_depth_1pct_eur), border=True, help=DEPTH_HELP)
-    cells[5].metric("Ask depth ±1 %", whole_eur(summary.avg_ask_depth_1pct_eur), border=True, help=DEPTH_HELP)
+    # each figure as wide as it is, rows wrapping where the page is narrow: never a cut number or label; the
+    # presence and spreads on one row, the two depths together on the next
+    metric_row(
+        [
+            Metric("Snapshots", f"{summary.snapshots:,}"),
+            Metric("Two-sided", two_sided, help="Share of snapshots with both a bid and an ask"),
+            Metric("Mean spread", spread, help="In bps of mid"),
+            Metric("Median spread", median, help="In bps of mid"),
+        ]
+    )
+    metric_row(
+        [
+            Metric("Bid depth ±1 %", whole_eur(summary.avg_bid_depth_1pct_eur), help=DEPTH_HELP),
+            Metric("Ask depth ±1 %", whole_eur(summary.avg_ask_depth_1pct_eur), help=DEPTH_HELP),
+        ]
+    )
     if summary.snapshots == 0:
         st.info(
             f"No snapshot of the {cert} book in this period. The worker takes one every "
