@@ -95,13 +95,15 @@ def confirm_pause(user: User) -> None:
         reason = st.text_input("Reason", key="ks_reason", placeholder="e.g. EUA price feed looks wrong, investigating")
         under_reason = st.container()
         st.caption("Shown to every admin and analyst until liquidity resumes.")
-        st.html(f"<style>.st-key-ks_confirm button {{background:{RED};border-color:{RED};color:#fff}}</style>")
-        cancel_at, confirm_at = st.columns(2)
-        # Pause now is drawn first, as Enter sends the form's first submit button; Cancel still sits on the left
-        confirm = confirm_at.form_submit_button(
-            "Pause now", key="ks_confirm", icon=":material/pan_tool:", width="stretch"
+        # Enter sends the form's first submit button in the page's order, so Pause now comes first there; the row
+        # is drawn reversed so that Cancel still sits on the left, as in every dialog (two equal halves)
+        st.html(
+            f"<style>.st-key-ks_confirm button {{background:{RED};border-color:{RED};color:#fff}}"
+            ".st-key-ks_actions {flex-direction:row-reverse} .st-key-ks_actions > div {flex:1 1 0}</style>"
         )
-        cancel = cancel_at.form_submit_button("Cancel", key="ks_cancel", width="stretch")
+        with st.container(horizontal=True, key="ks_actions"):
+            confirm = st.form_submit_button("Pause now", key="ks_confirm", icon=":material/pan_tool:", width="stretch")
+            cancel = st.form_submit_button("Cancel", key="ks_cancel", width="stretch")
     if cancel:
         _close()
         st.rerun()
