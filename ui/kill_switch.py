@@ -8,6 +8,8 @@ app.py calls ``render_kill_switch(user)`` in its sidebar on every page; the Liqu
 in its body (``key="page"``). Each place passes its own ``key`` so their widgets never collide.
 """
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core.enums import Role
@@ -45,32 +47,33 @@ def render_kill_switch(user: User, *, key: str = "sidebar") -> None:
         )
         if user.role is not Role.ADMIN:
             return
-        st.button(
+        _opener(
+            RESUME,
+            key,
             "Resume liquidity",
-            icon=":material/play_arrow:",
-            key=f"ks_resume_{key}",
-            width="stretch",
-            help="Asks first: shows which policies will run and place orders again.",
-            on_click=_open,
-            args=(RESUME, key),
+            ":material/play_arrow:",
+            "Asks first: shows which policies will run and place orders again.",
+            lambda: confirm_resume(user),
         )
-        if st.session_state.get(DIALOG_KEY) == (RESUME, key):
-            confirm_resume(user)
         return
     if switch.policies_running == 0 or user.role is not Role.ADMIN:
         return
     st.html(f"<style>.st-key-ks_pause_{key} button {{background:{RED};border-color:{RED};color:#fff}}</style>")
-    st.button(
+    _opener(
+        PAUSE,
+        key,
         f"Pause all liquidity ({switch.policies_running} running)",
-        icon=":material/emergency_home:",
-        key=f"ks_pause_{key}",
-        width="stretch",
-        help="Withdraws every order placed by any liquidity policy, on both books, and pauses every policy.",
-        on_click=_open,
-        args=(PAUSE, key),
+        ":material/emergency_home:",
+        "Withdraws every order placed by any liquidity policy, on both books, and pauses every policy.",
+        lambda: confirm_pause(user),
     )
-    if st.session_state.get(DIALOG_KEY) == (PAUSE, key):
-        confirm_pause(user)
+
+
+def _opener(kind: str, key: str, label: str, icon: str, help: str, dialog: Callable[[], None]) -> None:
+    """The button that opens the ``kind`` confirmation, and that dialog while it is open from this place."""
+    st.button(label, icon=icon, key=f"ks_{kind}_{key}", width="stretch", help=help, on_click=_open, args=(kind, key))
+    if st.session_state.get(DIALOG_KEY) == (kind, key):
+        dialog()
 
 
 def _open(kind: str, key: str) -> None:
