@@ -41,6 +41,7 @@ settings = get_settings()
 MONEY = st.column_config.NumberColumn(format="euro")
 PERCENT = st.column_config.NumberColumn(format="%.2f %%")
 DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
+DATE_WIDTH = 240  # a UTC date and time, whole
 
 
 def whole_eur(value: Decimal | None) -> str:
@@ -55,22 +56,33 @@ def stop_with(message: str) -> None:
 def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
     """The book, and the period the page is about; a period that makes no sense is refused under the To field (the
     one typed last) and is None: what depends on the period is not read, the rest of the page still is."""
-    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="mq_filters"):
-        cert = st.segmented_control(
-            "Certificate", [c.value for c in CertificateType], default="EUA", required=True, key="mq_cert"
-        )
-        choice = st.segmented_control("Period", list(PERIODS), default="Last 24 h", required=True, key="mq_period")
+    with st.container(border=True, key="mq_filters"):
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            cert = st.segmented_control(
+                "Certificate", [c.value for c in CertificateType], default="EUA", required=True, key="mq_cert"
+            )
+            choice = st.segmented_control("Period", list(PERIODS), default="Last 24 h", required=True, key="mq_period")
         last_day = period_ending(datetime.now(UTC), PERIODS["Last 24 h"], settings.snapshot_seconds)
         under_to = None
         if PERIODS[choice] is None:
-            start = st.datetime_input(
-                "From (UTC)", value=last_day[0].replace(tzinfo=None), step=timedelta(minutes=5), key="mq_from"
-            )
-            with st.container(width="content", key="mq_to_field"):  # the field and the place for its refusal
-                end = st.datetime_input(
-                    "To (UTC)", value=last_day[1].replace(tzinfo=None), step=timedelta(minutes=5), key="mq_to"
+            # a row of their own: the To field's refusal has room right below it, and the fields never move
+            with st.container(horizontal=True):
+                start = st.datetime_input(
+                    "From (UTC)",
+                    value=last_day[0].replace(tzinfo=None),
+                    step=timedelta(minutes=5),
+                    key="mq_from",
+                    width=DATE_WIDTH,
                 )
-                under_to = st.container()
+                with st.container(key="mq_to_field"):  # the field and the place for its refusal
+                    end = st.datetime_input(
+                        "To (UTC)",
+                        value=last_day[1].replace(tzinfo=None),
+                        step=timedelta(minutes=5),
+                        key="mq_to",
+                        width=DATE_WIDTH,
+                    )
+                    under_to = st.container()
             start, end = as_utc(start), as_utc(end)
         else:
             start, end = period_ending(datetime.now(UTC), PERIODS[choice], settings.snapshot_seconds)
