@@ -53,6 +53,13 @@ def stop_with(message: str) -> None:
     st.stop()
 
 
+def moment_field(label: str, default: datetime, key: str) -> datetime | None:
+    """One end of a Custom period: a UTC date and time, to five minutes."""
+    return st.datetime_input(
+        label, value=default.replace(tzinfo=None), step=timedelta(minutes=5), key=key, width=DATE_WIDTH
+    )
+
+
 def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
     """The book, and the period the page is about; a period that makes no sense is refused under the To field (the
     one typed last) and is None: what depends on the period is not read, the rest of the page still is."""
@@ -67,21 +74,9 @@ def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
         if PERIODS[choice] is None:
             # a row of their own: the To field's refusal has room right below it, and the fields never move
             with st.container(horizontal=True):
-                start = st.datetime_input(
-                    "From (UTC)",
-                    value=last_day[0].replace(tzinfo=None),
-                    step=timedelta(minutes=5),
-                    key="mq_from",
-                    width=DATE_WIDTH,
-                )
+                start = moment_field("From (UTC)", last_day[0], "mq_from")
                 with st.container(key="mq_to_field"):  # the field and the place for its refusal
-                    end = st.datetime_input(
-                        "To (UTC)",
-                        value=last_day[1].replace(tzinfo=None),
-                        step=timedelta(minutes=5),
-                        key="mq_to",
-                        width=DATE_WIDTH,
-                    )
+                    end = moment_field("To (UTC)", last_day[1], "mq_to")
                     under_to = st.container()
             start, end = as_utc(start), as_utc(end)
         else:
