@@ -260,6 +260,14 @@ def get_policies(db: Session, *, user_id: int) -> list[LiquidityPolicy]:
         return policies_now(db)
 
 
+def get_paused_policies(db: Session, *, user_id: int) -> list[LiquidityPolicy]:
+    """The policies the kill switch paused: exactly those ``resume_liquidity`` re-enables, whose runs then place
+    afresh (a policy an admin disabled stays off). Admins and analysts."""
+    with unit_of_work(db):
+        require_role(db, user_id, READERS, "view liquidity policies")
+        return [p for p in policies_now(db) if p.paused]
+
+
 def get_policy_runs(
     db: Session, *, user_id: int, certificate_type: object = None, limit: int = 100, offset: int = 0
 ) -> list[PolicyRun]:
@@ -403,6 +411,7 @@ def _carry_out(db: Session, inputs: RunInputs, decision: Decision, user_id: int)
 __all__ = [
     "count_policy_runs",
     "get_kill_switch",
+    "get_paused_policies",
     "get_policies",
     "get_policy_runs",
     "parse_cron",

@@ -15,6 +15,7 @@ from core.validation import parse_eur, parse_period
 from ui import quality_data as data
 from ui.feedback import field_error
 from ui.format import counted, md_escape
+from ui.metrics import Metric, metric_row
 from ui.operations_view import csv_bytes, for_display
 from ui.quality_view import (
     PERIODS,
@@ -40,6 +41,7 @@ settings = get_settings()
 MONEY = st.column_config.NumberColumn(format="euro")
 PERCENT = st.column_config.NumberColumn(format="%.2f %%")
 DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
+DATE_WIDTH = 240  # a UTC date and time, whole
 
 
 def whole_eur(value: Decimal | None) -> str:
@@ -51,29 +53,40 @@ def stop_with(message: str) -> None:
     st.stop()
 
 
-def period() -> tuple[CertificateType, datetime, datetime]:
-    """The book and the period the page is about; a period that makes no sense is refused under the picker."""
-    with st.container(border=True, horizontal=True, vertical_alignment="bottom", key="mq_filters"):
-        cert = st.segmented_control(
-            "Certificate", [c.value for c in CertificateType], default="EUA", required=True, key="mq_cert"
-        )
-        choice = st.segmented_control("Period", list(PERIODS), default="Last 24 h", required=True, key="mq_period")
+def moment_field(label: str, default: datetime, key: str) -> datetime | None:
+    """One end of a Custom period: a UTC date and time, to five minutes."""
+    return st.datetime_input(
+        label, value=default.replace(tzinfo=None), step=timedelta(minutes=5), key=key, width=DATE_WIDTH
+    )
+
+
+def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
+    """The book, and the period the page is about; a period that makes no sense is refused under the To field (the
+    one typed last) and is None: what depends on the period is not read, the rest of the page still is."""
+    with st.container(border=True, key="mq_filters"):
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            cert = st.segmented_control(
+                "Certificate", [c.value for c in CertificateType], default="EUA", required=True, key="mq_cert"
+            )
+            choice = st.segmented_control("Period", list(PERIODS), default="Last 24 h", required=True, key="mq_period")
         last_day = period_ending(datetime.now(UTC), PERIODS["Last 24 h"], settings.snapshot_seconds)
+        under_to = None
         if PERIODS[choice] is None:
-            start = st.datetime_input(
-                "From (UTC)", value=last_day[0].replace(tzinfo=None), step=timedelta(minutes=5), key="mq_from"
-            )
-            end = st.datetime_input(
-                "To (UTC)", value=last_day[1].replace(tzinfo=None), step=timedelta(minutes=5), key="mq_to"
-            )
+            # a row of their own: the To field's refusal has room right below it, and the fields never move
+            with st.container(horizontal=True):
+                start = moment_field("From (UTC)", last_day[0], "mq_from")
+                with st.container(key="mq_to_field"):  # the field and the place for its refusal
+                    end = moment_field("To (UTC)", last_day[1], "mq_to")
+                    under_to = st.container()
             start, end = as_utc(start), as_utc(end)
         else:
             start, end = period_ending(datetime.now(UTC), PERIODS[choice], settings.snapshot_seconds)
+    book = CertificateType(cert or "EUA")
     try:
-        start, end = parse_period(start, end)
+        return book, parse_period(start, end)
     except CoreError as exc:
-        stop_with(exc.message)
-    return CertificateType(cert or "EUA"), start, end
+        field_error(under_to if under_to is not None else st.container(), exc.message)
+        return book, None
 
 
 def health(cert: CertificateType, start: datetime, end: datetime) -> None:
@@ -82,13 +95,22 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
     median = "—" if summary.median_spread_bps is None else f"{summary.median_spread_bps:,.1f}"
     two_sided = "—" if summary.two_sided_pct is None else f"{summary.two_sided_pct:.1f} %"
     st.caption("Spreads in bps of mid. Spreads and depths are averaged over the two-sided snapshots only.")
-    cells = st.columns(6)
-    cells[0].metric("Snapshots", f"{summary.snapshots:,}", border=True)
-    cells[1].metric("Two-sided", two_sided, border=True, help="Share of snapshots with both a bid and an ask")
-    cells[2].metric("Mean spread", spread, border=True, help="In bps of mid")
-    cells[3].metric("Median spread", median, border=True, help="In bps of mid")
-    cells[4].metric("Bid depth ±1 %", whole_eur(summary.avg_bid_depth_1pct_eur), border=True, help=DEPTH_HELP)
-    cells[5].metric("Ask depth ±1 %", whole_eur(summary.avg_ask_depth_1pct_eur), border=True, help=DEPTH_HELP)
+    # each figure as wide as it is, rows wrapping where the page is narrow: never a cut number or label; the
+    # presence and spreads on one row, the two depths together on the next
+    metric_row(
+        [
+            Metric("Snapshots", f"{summary.snapshots:,}"),
+            Metric("Two-sided", two_sided, help="Share of snapshots with both a bid and an ask"),
+            Metric("Mean spread", spread, help="In bps of mid"),
+            Metric("Median spread", median, help="In bps of mid"),
+        ]
+    )
+    metric_row(
+        [
+            Metric("Bid depth ±1 %", whole_eur(summary.avg_bid_depth_1pct_eur), help=DEPTH_HELP),
+            Metric("Ask depth ±1 %", whole_eur(summary.avg_ask_depth_1pct_eur), help=DEPTH_HELP),
+        ]
+    )
     if summary.snapshots == 0:
         st.info(
             f"No snapshot of the {cert} book in this period. The worker takes one every "
@@ -247,10 +269,12 @@ st.caption(
     "measure them. Times in UTC."
 )
 try:
-    book, first, last = period()
-    health(book, first, last)
-    slippage_calculator(book)
-    scorecard(book, first, last)
+    book, chosen = period()
+    if chosen is not None:
+        health(book, *chosen)
+    slippage_calculator(book)  # the live book: whatever the period
+    if chosen is not None:
+        scorecard(book, *chosen)
 except DatabaseUnavailable:
     raise  # the app shows the outage and recovers by itself
 except CoreError as exc:  # e.g. the account was deactivated meanwhile

@@ -1,24 +1,32 @@
 """The liquidity kill switch as every admin page shows it: while policies run, one red button that, once confirmed
 with a reason, withdraws every policy order of both books and pauses every policy (core.pause_liquidity); while
-paused, who paused, when and why, and the way back.
+paused, who paused, when and why, and the way back, confirmed as deliberately: the dialog names each book's policy
+that will run and place orders again (core.get_paused_policies). resume_liquidity records no reason: its ticket
+keeps the pause it lifted.
 
 app.py calls ``render_kill_switch(user)`` in its sidebar on every page; the Liquidity Policies page also shows it
 in its body (``key="page"``). Each place passes its own ``key`` so their widgets never collide.
 """
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core.enums import Role
-from core.errors import CoreError
+from core.errors import CoreError, ValidationError
 from core.kill_switch import get_kill_switch, pause_liquidity, resume_liquidity
+from core.liquidity_policies import get_paused_policies
 from core.models import User
 from ui.feedback import attempt, flash
 from ui.format import md_escape
+from ui.policies_view import resume_line
 from ui.runtime import db_session
 
 RED = "#dc2626"
-# the open confirmation lives in session state, so the dialog survives the reruns its own widgets cause
+# the open confirmation (which one, from which place) lives in session state, so the dialog survives the reruns
+# its own widgets cause
 DIALOG_KEY = "ks_dialog_open"
+PAUSE, RESUME = "pause", "resume"
 
 
 def render_kill_switch(user: User, *, key: str = "sidebar") -> None:
@@ -37,33 +45,39 @@ def render_kill_switch(user: User, *, key: str = "sidebar") -> None:
             f"{md_escape(switch.reason or '')}",
             icon=":material/pan_tool:",
         )
-        if user.role is Role.ADMIN and st.button(
-            "Resume liquidity", icon=":material/play_arrow:", key=f"ks_resume_{key}", width="stretch"
-        ):
-            with db_session() as db:
-                done = attempt(lambda: resume_liquidity(db, user_id=user.id))
-            if done is not None:
-                flash(f"Liquidity resumed: {done.policies_resumed} policy(ies) re-enabled ({done.ticket_id})")
-                st.rerun()
+        if user.role is not Role.ADMIN:
+            return
+        _opener(
+            RESUME,
+            key,
+            "Resume liquidity",
+            ":material/play_arrow:",
+            "Asks first: shows which policies will run and place orders again.",
+            lambda: confirm_resume(user),
+        )
         return
     if switch.policies_running == 0 or user.role is not Role.ADMIN:
         return
     st.html(f"<style>.st-key-ks_pause_{key} button {{background:{RED};border-color:{RED};color:#fff}}</style>")
-    st.button(
+    _opener(
+        PAUSE,
+        key,
         f"Pause all liquidity ({switch.policies_running} running)",
-        icon=":material/emergency_home:",
-        key=f"ks_pause_{key}",
-        width="stretch",
-        help="Withdraws every order placed by any liquidity policy, on both books, and pauses every policy.",
-        on_click=_open,
-        args=(key,),
+        ":material/emergency_home:",
+        "Withdraws every order placed by any liquidity policy, on both books, and pauses every policy.",
+        lambda: confirm_pause(user),
     )
-    if st.session_state.get(DIALOG_KEY) == key:
-        confirm_pause(user)
 
 
-def _open(key: str) -> None:
-    st.session_state[DIALOG_KEY] = key
+def _opener(kind: str, key: str, label: str, icon: str, help: str, dialog: Callable[[], None]) -> None:
+    """The button that opens the ``kind`` confirmation, and that dialog while it is open from this place."""
+    st.button(label, icon=icon, key=f"ks_{kind}_{key}", width="stretch", help=help, on_click=_open, args=(kind, key))
+    if st.session_state.get(DIALOG_KEY) == (kind, key):
+        dialog()
+
+
+def _open(kind: str, key: str) -> None:
+    st.session_state[DIALOG_KEY] = (kind, key)
 
 
 def _close() -> None:
@@ -79,20 +93,64 @@ def confirm_pause(user: User) -> None:
         "operations stay as they are.",
         icon=":material/warning:",
     )
-    reason = st.text_input("Reason", key="ks_reason", placeholder="e.g. EUA price feed looks wrong, investigating")
-    st.caption("Shown to every admin and analyst until liquidity resumes.")
-    st.html(f"<style>.st-key-ks_confirm button {{background:{RED};border-color:{RED};color:#fff}}</style>")
-    cancel, confirm = st.columns(2)
-    if cancel.button("Cancel", key="ks_cancel", width="stretch"):
+    # a form, so Enter in the reason pauses; its refusal shows right below the field
+    with st.form("ks_form", border=False):
+        reason = st.text_input("Reason", key="ks_reason", placeholder="e.g. EUA price feed looks wrong, investigating")
+        under_reason = st.container()
+        st.caption("Shown to every admin and analyst until liquidity resumes.")
+        # Enter sends the form's first submit button in the page's order, so Pause now comes first there; the row
+        # is drawn reversed so that Cancel still sits on the left, as in every dialog (two equal halves)
+        st.html(
+            f"<style>.st-key-ks_confirm button {{background:{RED};border-color:{RED};color:#fff}}"
+            ".st-key-ks_actions {flex-direction:row-reverse} .st-key-ks_actions > div {flex:1 1 0}</style>"
+        )
+        with st.container(horizontal=True, key="ks_actions"):
+            confirm = st.form_submit_button("Pause now", key="ks_confirm", icon=":material/pan_tool:", width="stretch")
+            cancel = st.form_submit_button("Cancel", key="ks_cancel", width="stretch")
+    if cancel:
         _close()
         st.rerun()
-    if confirm.button("Pause now", key="ks_confirm", icon=":material/pan_tool:", width="stretch"):
+    if confirm:
         with db_session() as db:
-            done = attempt(lambda: pause_liquidity(db, user_id=user.id, reason=reason))
+            done = attempt(
+                lambda: pause_liquidity(db, user_id=user.id, reason=reason),
+                under=lambda exc: under_reason if isinstance(exc, ValidationError) else None,
+            )
         if done is not None:
             _close()
             flash(
                 f"Liquidity paused: {done.orders_withdrawn} order(s) withdrawn, {done.policies_paused} policy(ies) "
                 f"paused ({done.ticket_id})"
             )
+            st.rerun()
+
+
+@st.dialog("Resume liquidity?", icon=":material/play_arrow:", on_dismiss=_close)
+def confirm_resume(user: User) -> None:
+    with db_session() as db:
+        restarting = attempt(lambda: get_paused_policies(db, user_id=user.id))
+    if restarting is None:
+        return
+    if restarting:
+        st.warning(
+            "Automated trading restarts: each policy below is enabled again, and its next run (within its schedule) "
+            "places orders afresh on its book.",
+            icon=":material/warning:",
+        )
+        st.markdown("\n".join(f"- {resume_line(p)}" for p in restarting))
+    else:
+        st.info("No policy was running when liquidity paused: resuming lifts the pause and places no order.")
+    st.caption("A policy an admin disabled stays off. The pause and its reason are kept in the resume ticket.")
+    cancel, confirm = st.columns(2)
+    if cancel.button("Cancel", key="ks_resume_cancel", width="stretch"):
+        _close()
+        st.rerun()
+    if confirm.button(
+        "Resume now", key="ks_resume_confirm", type="primary", icon=":material/play_arrow:", width="stretch"
+    ):
+        with db_session() as db:
+            done = attempt(lambda: resume_liquidity(db, user_id=user.id))
+        if done is not None:
+            _close()
+            flash(f"Liquidity resumed: {done.policies_resumed} policy(ies) re-enabled ({done.ticket_id})")
             st.rerun()

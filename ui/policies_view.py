@@ -19,7 +19,7 @@ from core.liquidity_policies import AGE_MINUTES, INTERVAL, save_policy
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
 from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
-from ui.format import eur, price
+from ui.format import eur, md_escape, price
 
 ACTION_LABEL = {
     "placed": "Placed",
@@ -177,6 +177,16 @@ def due_text(status: PolicyStatus, now: datetime) -> str:
     seconds = (status.next_due_at - now).total_seconds()
     when = f"{status.next_due_at.astimezone(UTC):%H:%M:%S} UTC"
     return f"{when} (due now)" if seconds <= 0 else f"{when} (in {int(seconds)} s)"
+
+
+def resume_line(policy: LiquidityPolicy) -> str:
+    """What resuming liquidity restarts in ``policy``'s book, as one markdown line: its targets per side and
+    how often it runs (its first run places afresh)."""
+    when = f"on cron '{md_escape(policy.cron)}' (UTC)" if policy.cron else f"every {policy.interval_seconds} s"
+    return (
+        f"**{policy.certificate_type.value}**: bids {eur(policy.bid_depth_eur)} and asks "
+        f"{eur(policy.ask_depth_eur)}, {when}, acting as {md_escape(policy.updated_by_username)}"
+    )
 
 
 def schedule_text(policy: LiquidityPolicy) -> str:

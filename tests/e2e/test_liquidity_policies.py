@@ -71,14 +71,30 @@ def test_admin_reads_the_cards_edits_runs_and_pauses_everything_with_a_reason(db
     page.get_by_role("button", name="Pause all liquidity (2 running)").first.click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("button", name="Pause now").click()
-    expect(dialog.get_by_text("Say why liquidity is paused")).to_be_visible()
-    dialog.get_by_role("textbox", name="Reason").fill("EUA feed frozen")
-    dialog.get_by_role("button", name="Pause now").click()
+    refusal = dialog.get_by_text("Say why liquidity is paused")
+    expect(refusal).to_be_visible()
+    reason = dialog.get_by_role("textbox", name="Reason")
+    # right under the field, above the buttons (it sat below them)
+    assert reason.bounding_box()["y"] < refusal.bounding_box()["y"] < pause_now_y(dialog)
+    reason.fill("EUA feed frozen")
+    reason.press("Enter")  # the dialog is a form: Enter pauses
 
     expect(page.get_by_text("EUA feed frozen").first).to_be_visible()
     expect(page.get_by_text("Paused").first).to_be_visible()
     resting_now = db.execute(text("SELECT count(*) FROM liquidity_policy_orders")).scalar_one()
     assert resting_now == 0
+
+    page.get_by_role("button", name="Resume liquidity").first.click()  # asks first, naming what restarts
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text(re.compile(r"^CEA: bids €"))).to_be_visible()
+    expect(dialog.get_by_text(re.compile(r"^EUA: bids €"))).to_be_visible()
+    assert db.execute(text("SELECT paused FROM liquidity_kill_switch")).scalar_one()
+    dialog.get_by_role("button", name="Resume now").click()
+    expect(page.get_by_text(re.compile(r"Liquidity resumed: 2 policy\(ies\) re-enabled"))).to_be_visible()
+
+
+def pause_now_y(dialog) -> float:
+    return dialog.get_by_role("button", name="Pause now").bounding_box()["y"]
 
 
 def _policy_form(page, app_server, actors, cert: str):

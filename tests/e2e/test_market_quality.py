@@ -6,9 +6,10 @@ name fails (shown exactly as typed, no link), and the page is captured (docs/scr
 import pytest
 from playwright.sync_api import expect
 
+from core.market_quality import take_snapshot
 from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD
-from tests.quality_helpers import a_day_of_quotes
+from tests.quality_helpers import a_day_of_quotes, holder, provider, quote
 
 pytestmark = pytest.mark.e2e
 HOSTILE = "MM [pwn](http://example.invalid/x)"
@@ -55,3 +56,23 @@ def test_an_analyst_reads_the_books_health_slippage_and_scorecard(db, actors, ap
     page.evaluate("document.querySelector('.stMain').scrollTop = 0")
     page.wait_for_timeout(500)
     screenshot(page, "market-quality.png", full_page=True)
+
+
+@pytest.mark.parametrize("width", [1440, 1280])
+def test_every_headline_figure_and_label_is_shown_whole_at_desktop_widths(db, actors, app_server, page, width):
+    quote(db, actors, provider(db, actors, "Deep LP"), "EUA", "80.95", 1_957)  # €158,419.15 of bids within ±1 %
+    quote(db, actors, holder(db, actors, "Deep AH"), "EUA", "81.05", 1_850)
+    take_snapshot(db, "EUA")
+    page.set_viewport_size({"width": width, "height": 900})
+
+    sign_in(page, app_server, actors.analyst.username, PASSWORD, "/market-quality")
+    expect(page.get_by_text("€158,419", exact=True)).to_be_attached(timeout=20_000)
+    settle(page)
+
+    # an ellipsis is text wider than its box: any such element in a metric is a figure or label cut short
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stMetric] *')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+    )
+    assert cut == []
+    assert len(page.locator("[data-testid=stMetric]").all()) == 6

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from core.enums import Role
 from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidity, run_policy
 from tests.policy_helpers import fund_market, policy
-from tests.ui.conftest import field_errors, linkable, shown, texts
+from tests.ui.conftest import field_errors, linkable, refusal_under, shown, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/liquidity_policies.py"
@@ -204,7 +204,8 @@ def test_the_kill_switch_asks_for_a_reason_then_pauses_and_shows_it_exactly_as_t
 
     at.button(key="ks_pause_page").click().run()
     at.button(key="ks_confirm").click().run()
-    assert any("Say why" in e for e in texts(at.error))
+    assert "Say why" in (refusal_under(at, "ks_reason") or "")  # right under the field, not below the buttons
+    assert not at.error
     assert not get_kill_switch(db, user_id=actors.admin.id).paused
 
     at.text_input(key="ks_reason").set_value(HOSTILE)
@@ -219,6 +220,25 @@ def test_the_kill_switch_asks_for_a_reason_then_pauses_and_shows_it_exactly_as_t
     assert at.button(key="ks_resume_page")
 
 
+def test_resume_asks_first_naming_each_book_policy_that_will_run_again_and_cancel_changes_nothing(open_app, db, actors):
+    fund_market(db, actors, certs=("CEA", "EUA"))
+    policy(db, actors, "CEA", bid_depth_eur="12000", ask_depth_eur="8000")
+    policy(db, actors, "EUA", enabled=False)
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")
+    at = open_app(actors.admin, PAGE)
+
+    at.button(key="ks_resume_page").click().run()
+
+    assert not at.exception
+    assert get_kill_switch(db, user_id=actors.admin.id).paused  # one click only asks
+    listed = " ".join(texts(at.markdown))
+    assert "CEA" in listed and "€12,000.00" in listed and "€8,000.00" in listed
+    assert "EUA" not in listed  # disabled by an admin before the pause: resume leaves it off
+    at.button(key="ks_resume_cancel").click().run()
+    assert not at.exception and not [b for b in at.button if b.key == "ks_resume_confirm"]
+    assert get_kill_switch(db, user_id=actors.admin.id).paused
+
+
 def test_a_paused_book_says_so_and_resume_brings_the_policies_back(open_app, db, actors):
     fund_market(db, actors)
     policy(db, actors)
@@ -226,6 +246,7 @@ def test_a_paused_book_says_so_and_resume_brings_the_policies_back(open_app, db,
     at = open_app(actors.admin, PAGE)
 
     at.button(key="ks_resume_page").click().run()
+    at.button(key="ks_resume_confirm").click().run()
 
     assert not at.exception
     assert not get_kill_switch(db, user_id=actors.admin.id).paused

@@ -10,7 +10,7 @@ import pytest
 from core.enums import Role
 from core.market_quality import take_snapshot
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote
-from tests.ui.conftest import field_errors, linkable, texts
+from tests.ui.conftest import field_errors, linkable, refusal_under, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/market_quality.py"
@@ -150,18 +150,22 @@ def test_typed_text_quoted_in_a_refusal_is_shown_as_text_never_as_markup(open_ap
     assert not [r for r in refusals if "**bold**" in r]  # escaped: \*\*bold\*\*
 
 
-def test_a_period_that_ends_before_it_starts_is_refused_with_both_ends_named(open_app, actors):
+def test_a_period_that_ends_before_it_starts_is_refused_under_the_to_field_and_the_live_slippage_still_shows(
+    open_app, actors
+):
     at = open_app(actors.analyst, PAGE)
     at.segmented_control(key="mq_period").set_value("Custom").run()
 
     at.datetime_input(key="mq_from").set_value(datetime(2026, 3, 2, 12, 0)).run()
     at.datetime_input(key="mq_to").set_value(datetime(2026, 3, 1, 9, 30)).run()
 
-    assert not at.exception
-    assert texts(at.error) == [
+    assert not at.exception and not at.error
+    assert refusal_under(at, "mq_to") == (
         "The period starts (2026-03-02 12:00 UTC) after it ends (2026-03-01 09:30 UTC): choose an end after the start"
-    ]
+    )
     assert not at.metric  # nothing is read for a period that makes no sense
+    assert [s.value for s in at.subheader] == ["Slippage now"]  # the live book does not depend on the period
+    assert len(at.dataframe) == 1  # the slippage table, not the scorecard
 
 
 def test_a_minimum_quote_that_is_not_an_amount_is_refused_and_no_scorecard_is_shown(open_app, db, actors):

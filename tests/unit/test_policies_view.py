@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from core.enums import CertificateType
 from core.policy_models import LiquidityPolicy, PolicyRun, PolicyStatus
-from ui.policies_view import depth_history_figure, form_values, run_outcome, runs_csv
+from ui.policies_view import depth_history_figure, form_values, resume_line, run_outcome, runs_csv
 
 D = Decimal
 
@@ -89,3 +89,20 @@ def test_a_new_policy_s_form_starts_from_save_policy_s_defaults_and_a_stored_one
         "bid": "12.00", "ask": "0.00", "tolerance": "0.25", "top_up": "75", "age": "30", "floor": "",
         "ceiling": "90.00", "interval": "5", "cron": "*/5 * * * *", "notes": "", "dynamic": True, "enabled": True,
     }  # fmt: skip
+
+
+def test_what_resume_restarts_names_the_book_its_targets_its_schedule_and_who_it_acts_as():
+    every = LiquidityPolicy.model_construct(
+        certificate_type=CertificateType.EUA,
+        bid_depth_eur=D("12000"),
+        ask_depth_eur=D("8000.5"),
+        cron=None,
+        interval_seconds=60,
+        updated_by_username="ops_[x](y)",
+    )
+    on_cron = every.model_copy(update={"cron": "*/5 * * * *"})
+
+    line = resume_line(every)
+
+    assert line == r"**EUA**: bids €12,000.00 and asks €8,000.50, every 60 s, acting as ops\_\[x\]\(y\)"
+    assert r"on cron '\*/5 \* \* \* \*' (UTC)" in resume_line(on_cron)
