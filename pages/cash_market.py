@@ -35,11 +35,17 @@ from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
 from ui.order_entry import PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, read_entry
 from ui.runtime import db_session
 from ui.session import require_user
+from ui.url_state import choices_from_url, choices_to_url
 
 REFRESH = "3s"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
 PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
+URL_CHOICES = {
+    "cm_cert": ("market", [c.value for c in CertificateType]),
+    "cm_side": ("side", [s.value for s in OrderSide]),
+    "cm_type": ("type", [t.value for t in OrderType]),
+}
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
@@ -47,6 +53,7 @@ st.html(STICKY_CSS)
 
 if (requested := st.session_state.pop(market_data.OPEN_ON_KEY, None)) is not None:  # another page sent us to this book
     st.session_state["cm_cert"] = requested
+choices_from_url(URL_CHOICES)  # a reload keeps the market, the side and the type (a Sell never comes back a Buy)
 st.session_state.setdefault("cm_cert", CertificateType.EUA.value)
 st.session_state.setdefault("cm_side", OrderSide.BUY.value)
 st.session_state.setdefault("cm_type", OrderType.LIMIT.value)
@@ -127,6 +134,7 @@ with st.container(key=ENTRY_KEY, border=True):
         kind = OrderType(
             cols[1].segmented_control("Type", ["LIMIT", "MARKET"], required=True, key="cm_type", format_func=str.title)
         )
+        choices_to_url(URL_CHOICES)
         # start from the best opposite price whenever the market or account changes, and when the side changes while
         # the price is still the one we put there; a price typed or picked from the book is kept across a side change.
         # Streamlit forgets a widget's value while its page is not shown, so a missing price starts afresh too.

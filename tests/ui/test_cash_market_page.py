@@ -16,7 +16,7 @@ from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.trading_account import get_open_orders
 from tests.helpers import snapshot
 from tests.trading import balance, fund_trader, make_desk
-from tests.ui.conftest import field_errors, linkable, shown, texts
+from tests.ui.conftest import field_errors, linkable, open_url, shown, texts
 from ui.session import SEEN_KEY, USER_KEY
 from ui.trading_account_view import open_orders_key
 
@@ -29,13 +29,17 @@ def open_page(database_url, monkeypatch):
     """The app run once as ``user``; Cash Market is the first page of traders and admins."""
     monkeypatch.setenv("DATABASE_URL", database_url)
 
-    def _open(user, **state):
+    def _open(user, query: dict[str, str] | None = None, **state):
+        """``query``: a browser opening /cash-market?… (at / the app moves to the page, and the query goes)."""
         at = AppTest.from_file(APP, default_timeout=30)
         at.session_state[USER_KEY] = user
         at.session_state[SEEN_KEY] = time.monotonic()
         for key, value in state.items():
             at.session_state[key] = value
-        return at.run()
+        if query is None:
+            return at.run()
+        at.query_params.update(query)
+        return open_url(at, "cash-market")
 
     yield _open
     st.cache_data.clear()
@@ -448,6 +452,24 @@ def test_switching_the_side_keeps_a_price_the_trader_typed(open_page, actors, ma
 
     assert at.text_input(key="cm_price").value == "80.40"
     assert submit(at).label == "Sell 3 EUA at €80.40 limit, total €241.20"
+
+
+def test_a_reload_opens_on_the_market_side_and_type_the_url_keeps(open_page, actors, market):
+    at = open_page(actors.trader)
+    at.session_state["cm_side"] = "SELL"
+    at.run()
+    assert dict(at.query_params) == {"market": "EUA", "side": "SELL", "type": "LIMIT"}
+
+    reloaded = open_page(actors.trader, query={"market": "eua", "side": "SELL", "type": "LIMIT"})  # a new session
+
+    assert submit(reloaded).label.startswith("Sell 10 EUA at €80.50 limit")  # it came back a Buy
+
+
+def test_a_url_naming_no_market_side_or_type_opens_on_the_defaults(open_page, actors, market):
+    at = open_page(actors.trader, query={"market": "BTC", "side": "<b>x</b>", "type": ""})
+
+    assert not at.exception
+    assert submit(at).label.startswith("Buy 10 EUA at €81.00 limit")
 
 
 def test_switching_the_side_moves_a_price_nobody_touched_to_the_other_sides_best(open_page, actors, market):
