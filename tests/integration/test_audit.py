@@ -1,6 +1,6 @@
 """Audit trail reads: ticket_logs filtered by action, actor, object and time, newest first, counted up to a cap."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
@@ -69,12 +69,17 @@ def test_filters_by_action_actor_and_object(db, actors, history):
 
 
 def test_filters_by_time_in_inclusive_utc_days_and_by_ticket_id(db, actors, history):
-    today = datetime.now(UTC).date()
-    newest = list_tickets(db, user_id=actors.admin.id).rows[0]
+    every = list_tickets(db, user_id=actors.admin.id).rows
+    newest = every[0]
+    # the days the tickets fall on, in UTC (a run across midnight puts them on two: "today" was wrong for some)
+    days = [t.created_at.astimezone(UTC).date() for t in every]
+    first, last = min(days), max(days)
 
-    assert list_tickets(db, {"date_from": today, "date_to": today}, user_id=actors.admin.id).total == 4
-    assert list_tickets(db, {"date_to": today - timedelta(days=1)}, user_id=actors.admin.id).total == 0
-    assert list_tickets(db, {"date_from": today + timedelta(days=1)}, user_id=actors.admin.id).total == 0
+    for day in set(days):
+        assert list_tickets(db, {"date_from": day, "date_to": day}, user_id=actors.admin.id).total == days.count(day)
+    assert list_tickets(db, {"date_from": first, "date_to": last}, user_id=actors.admin.id).total == 4
+    assert list_tickets(db, {"date_to": first - timedelta(days=1)}, user_id=actors.admin.id).total == 0
+    assert list_tickets(db, {"date_from": last + timedelta(days=1)}, user_id=actors.admin.id).total == 0
     assert [t.id for t in list_tickets(db, {"ticket_id": newest.ticket_id}, user_id=actors.admin.id).rows] == [
         newest.id
     ]
