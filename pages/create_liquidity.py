@@ -62,6 +62,10 @@ RESULT_KEY = "liq_result"
 REFUSED_KEY = "liq_refused"  # (the amounts as typed, {target_field: why}): each shown while the fields hold them
 NOTES_REFUSED_KEY = "liq_notes_refused"  # (the notes as typed, why they are refused): the same for the notes
 BOTH = "Both"
+TARGET_FIELDS = {  # each side's target field: its placeholder and what it means
+    "bid": ("e.g. 100000", "EUR the liquidity providers commit to buy orders; 0 for ASK only."),
+    "ask": ("e.g. 50000", "EUR value of the certificates the asset holders offer; 0 for BID only."),
+}
 CERTS = ("CEA", "EUA")
 CASH_MARKET = next((p for p in PAGES if p.url_path == "cash-market" and user.role in p.roles), None)
 OPERATIONS = next((p for p in PAGES if p.url_path == "operations" and user.role in p.roles), None)
@@ -397,22 +401,15 @@ with st.form("liq_targets", border=False, enter_to_submit=True):
         suffix = f"_{cert}" if choice == BOTH else ""
         label = f"{cert} " if choice == BOTH else ""
         with st.container(horizontal=True):
-            with st.container(gap=None):
-                st.text_input(
-                    f"{label}BID liquidity (EUR)",
-                    key=f"liq_bid{suffix}",
-                    placeholder="e.g. 100000",
-                    help="EUR the liquidity providers commit to buy orders; 0 for ASK only.",
-                )
-                refused_target(target_field(cert, "bid"))
-            with st.container(gap=None):
-                st.text_input(
-                    f"{label}ASK liquidity (EUR)",
-                    key=f"liq_ask{suffix}",
-                    placeholder="e.g. 50000",
-                    help="EUR value of the certificates the asset holders offer; 0 for BID only.",
-                )
-                refused_target(target_field(cert, "ask"))
+            for side, (placeholder, meaning) in TARGET_FIELDS.items():
+                with st.container(gap=None):  # the field, then its refusal right below it
+                    st.text_input(
+                        f"{label}{side.upper()} liquidity (EUR)",
+                        key=f"liq_{side}{suffix}",
+                        placeholder=placeholder,
+                        help=meaning,
+                    )
+                    refused_target(target_field(cert, side))
         refused_target(target_field(cert))  # under the book's row: neither of its targets above zero
     st.toggle(
         "Widen spreads when the market is volatile",
