@@ -149,7 +149,8 @@ def _number(value: Any) -> Decimal | None:
 def _asset_of(before: Mapping, after: Mapping) -> str | None:
     """The asset a ticket's amounts are of, when both its states name the same one (a deposit, a withdrawal)."""
     asset = after.get("asset", before.get("asset"))
-    return asset if asset in set(AssetType) and before.get("asset", asset) == asset else None
+    named = isinstance(asset, str) and asset in {a.value for a in AssetType}  # a state is JSON: anything may be there
+    return asset if named and before.get("asset", asset) == asset else None
 
 
 def describe_change(before: Any, after: Any) -> str:

@@ -151,6 +151,7 @@ def test_no_raw_code_reaches_the_orders_table():
             {"asset": "EUA", "available": Decimal("0.00"), "locked": Decimal("0"), "withdrawn": 4000},
             "available: 4,000 EUA → 0 EUA; withdrawn = 4,000 EUA",  # it read "4000.00 → 0.00", with no asset
         ),
+        ({"asset": ["EUR"], "total": "5"}, {}, 'asset: ["EUR"] → —; total: 5 → —'),  # no asset: numbers as recorded
         (None, {"name": "LP 1"}, "name = LP 1"),
         ({"open_orders": [1, 2, 3, 4, 5, 6, 7]}, {}, "open_orders: 7 items → —"),
         (None, None, ""),
