@@ -10,8 +10,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
 # GFM autolinks (http://…, www.…, a@b.c) and Streamlit's directives (:red[…], :material/x:) ignore escapes: an
 # invisible zero-width space breaks each one where it would start, so a typed "http://evil" reads as typed and links
 # nowhere. Only a colon that something follows at once can start one: "Amount: …" keeps no invisible character, to
-# be copied along with the message (checked in Chromium: no link, icon or colour either way)
-_AUTOLINK_START = re.compile(r"(?<=:)(?=\S)|(?<=\bwww)(?=\\?\.)|(?<=@)", re.IGNORECASE)
+# be copied along with the message (checked in Chromium: no link, icon or colour either way), and neither does a
+# colon before one or two digits alone, as in a time (22:41:56): no shortcode or directive is two digits
+_AUTOLINK_START = re.compile(r"(?<=:)(?!\d{1,2}(?!\w))(?=\S)|(?<=\bwww)(?=\\?\.)|(?<=@)", re.IGNORECASE)
 ZERO_WIDTH_SPACE = "\u200b"
 # Streamlit's Markdown turns "--", "->", "<-", "<->", ">=", "<=" and "~=" standing between spaces into —, →, ←, ↔, ≥,
 # ≤ and ≈, escaped or not: an invisible word joiner inside each keeps what was typed ("DROP TABLE x; -- y")

@@ -28,6 +28,8 @@ WJ = "\u2060"  # the invisible joiner md_escape puts inside what Streamlit would
         ("*Bold* _it_", r"\*Bold\* \_it\_"),
         (":red[alert] :material/home:", rf"\:{ZW}red\[alert\] \:{ZW}material/home\:"),
         ("Amount: EUR amounts", r"Amount\: EUR amounts"),  # nothing starts at a colon before a space: no break
+        ("at 22:41:56 UTC", r"at 22\:41\:56 UTC"),  # a time is copied without invisible characters
+        (":100: :1st_place_medal: :8ball:", rf"\:{ZW}100\: \:{ZW}1st\_place\_medal\: \:{ZW}8ball\:"),
         ("[x](http://e.vil) $x$ a\\b", rf"\[x\]\(http\:{ZW}//e\.vil\) \$x\$ a\\b"),
         ("www.example.invalid", rf"www{ZW}\.example\.invalid"),
         ("ceo@example.invalid", rf"ceo@{ZW}example\.invalid"),
