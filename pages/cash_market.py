@@ -16,7 +16,7 @@ from ui import market_data
 from ui.account_panel import account_sections
 from ui.charts import depth_figure
 from ui.feedback import field_error
-from ui.format import eur, units
+from ui.format import eur, percent, units
 from ui.live import ask_app_rerun, live_fragment
 from ui.order_book import (
     ENTRY_KEY,
@@ -90,7 +90,7 @@ if account is not None and not is_admin:
 @live_fragment(REFRESH)
 def stats_header(certificate: CertificateType) -> None:
     s = market_data.market_stats(certificate.value)
-    change = None if s.change_24h is None else f"{s.change_24h:+.2f} ({s.change_pct_24h:+.2f}%) 24h"
+    change = None if s.change_24h is None else f"{s.change_24h:+.2f} ({percent(s.change_pct_24h, 2, signed=True)}) 24h"
     cols = st.container(key=STATS_KEY).columns([1.3, 1, 1, 1, 1.1, 1.5])
     flat = "off" if not s.change_24h else "auto"  # no coloured arrow for "unchanged"
     cols[0].metric(

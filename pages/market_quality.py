@@ -14,7 +14,7 @@ from core.market_quality import parse_presence_target
 from core.validation import parse_eur, parse_period
 from ui import quality_data as data
 from ui.feedback import field_error
-from ui.format import counted, md_escape
+from ui.format import counted, md_escape, percent
 from ui.metrics import Metric, metric_row
 from ui.operations_view import csv_bytes, for_display
 from ui.quality_view import (
@@ -93,7 +93,7 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
     summary = data.summary(cert, start, end, user.id)
     spread = "—" if summary.avg_spread_bps is None else f"{summary.avg_spread_bps:,.1f}"
     median = "—" if summary.median_spread_bps is None else f"{summary.median_spread_bps:,.1f}"
-    two_sided = "—" if summary.two_sided_pct is None else f"{summary.two_sided_pct:.1f} %"
+    two_sided = percent(summary.two_sided_pct, 1)
     st.caption("Spreads in bps of mid. Spreads and depths are averaged over the two-sided snapshots only.")
     # each figure as wide as it is, rows wrapping where the page is narrow: never a cut number or label; the
     # presence and spreads on one row, the two depths together on the next

@@ -20,7 +20,7 @@ from core.validation import parse_id
 from ui import labels
 from ui import operations_data as data
 from ui.feedback import field_error
-from ui.format import counted, eur, md_escape, price, units
+from ui.format import counted, eur, md_escape, percent, price, units
 from ui.metrics import Metric, metric_row
 from ui.operations_view import (
     OPERATION_MONEY,
@@ -165,7 +165,7 @@ def operations_view(base: dict[str, object]) -> None:
             Metric("Operations", f"{result.total:,}"),
             Metric("EUR deployed", eur(deployed)),
             Metric("EUR traded", eur(filled)),
-            Metric("Fill ratio", f"{filled / deployed:.1%}" if deployed else "—"),
+            Metric("Fill ratio", percent(filled / deployed * 100, 1) if deployed else "—"),
         ]
     )
     if result.total == 0:
@@ -223,7 +223,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
             Metric(f"Traded · {units(s.filled_quantity)} certificates", eur(s.filled_eur)),
             Metric(f"Resting · {units(s.resting_quantity)} certificates", eur(s.resting_eur)),
             Metric(f"Withdrawn · {units(s.withdrawn_quantity)} certificates", eur(s.withdrawn_eur)),
-            Metric("Fill ratio", "—" if s.fill_ratio is None else f"{s.fill_ratio:.1%}"),
+            Metric("Fill ratio", "—" if s.fill_ratio is None else percent(s.fill_ratio * 100, 1)),
         ]
     )
     outcome = st.session_state.pop(WITHDRAW_OUTCOME_KEY, None)

@@ -14,7 +14,7 @@ import streamlit as st
 from core.enums import MarketMakerType, OrderSide
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketReference, SidePlan
 from ui import labels
-from ui.format import amount_text, eur, md_escape, price
+from ui.format import amount_text, eur, md_escape, percent, price
 from ui.market_makers_view import short_name
 
 SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
@@ -53,7 +53,7 @@ def levels_column_config() -> dict[str, Any]:
     return {
         "level": st.column_config.NumberColumn("Level", format="%d", width="small"),
         "price": st.column_config.NumberColumn("Price", format="euro", step=0.01),
-        "share": st.column_config.NumberColumn("Volume", format="%.0f%%", width="small"),
+        "share": st.column_config.NumberColumn("Volume", format="%.0f %%", width="small"),
         "orders": st.column_config.NumberColumn("Orders", format="%d", width="small"),
         "quantity": st.column_config.NumberColumn("Certificates", format="%,d"),
         "value": st.column_config.NumberColumn("Value", format="euro", step=0.01),
@@ -167,7 +167,7 @@ def provision_note(shortfall: AssetShortfall, action: str) -> str:
 
 def spread_caption(preview: LiquidityPreview) -> str:
     """The spread the levels use, and the volatility behind it."""
-    sigma = "σ n/a (under 10 trades)" if preview.volatility is None else f"σ {preview.volatility * 100:.3f} %"
+    sigma = "σ n/a (under 10 trades)" if preview.volatility is None else f"σ {percent(preview.volatility * 100, 3)}"
     if preview.spread_multiplier == 1:
         return f"Design spreads (0.2/0.4/0.5 %) · recent trade volatility {sigma}"
     return f"Spreads widened ×{preview.spread_multiplier.normalize():f} for volatility · {sigma}"
@@ -185,7 +185,7 @@ def preview_headline(preview: LiquidityPreview) -> list[tuple[str, str]]:
     return [
         ("Reference price", price(preview.reference_price)),
         ("Orders", f"{preview.total_orders_count:,}"),
-        ("Spread", "—" if spread is None else f"{spread}%"),
+        ("Spread", percent(spread)),
         ("Spread ×", f"{preview.spread_multiplier.normalize():f}"),
     ]
 

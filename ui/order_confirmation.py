@@ -13,9 +13,9 @@ from core.order_entry import MarketOrderEstimate, PriceCollar
 from core.orders import OwnOrder, get_self_trade_cancels, place_order
 from ui import market_data
 from ui.feedback import flash
-from ui.format import eur, md_escape, price
+from ui.format import eur, md_escape, percent, price
 from ui.order_book import describe_order
-from ui.order_entry import Entry, Ticket, estimated
+from ui.order_entry import Entry, Ticket, collar_distance, estimated
 from ui.runtime import db_session
 
 CONFIRM_KEY = "cm_confirm"
@@ -40,16 +40,16 @@ class Confirmation:
 def band_reason(est: MarketOrderEstimate, side: OrderSide) -> str:
     best = "best ask" if side is OrderSide.BUY else "best bid"
     return (
-        f"This market order moves the price {est.price_move_pct}% from the {best}, more than the "
-        f"{est.band_pct.normalize():f}% band."
+        f"This market order moves the price {percent(est.price_move_pct)} from the {best}, more than the "
+        f"{percent(est.band_pct.normalize())} band."
     )
 
 
 def collar_reason(collar: PriceCollar) -> str:
     verb, bound = ("buy", "up") if collar.side is OrderSide.BUY else ("sell", "down")
     return (
-        f"This {verb} limit of {eur(collar.price)} is {collar.through_pct:,}% {collar.direction} the "
-        f"{collar.reference_label} {eur(collar.reference)}, more than the {collar.band_pct.normalize():f}% band: "
+        f"This {verb} limit of {eur(collar.price)} is {collar_distance(collar)}, more than the "
+        f"{percent(collar.band_pct.normalize())} band: "
         f"it can fill at any price {bound} to {eur(collar.price)}, and what does not fill rests there."
     )
 
@@ -142,8 +142,8 @@ def confirmation_dialog(user_id: int) -> None:
         best = "Best ask" if ticket.side is OrderSide.BUY else "Best bid"
         cols = st.columns(4)
         cols[0].metric("Est. average price", price(est.average_price))
-        cols[1].metric(f"Slippage vs {best.lower()}", f"{est.slippage_pct}%")
-        cols[2].metric("Last price reached", eur(est.worst_price), f"{est.price_move_pct}% from best", "off")
+        cols[1].metric(f"Slippage vs {best.lower()}", percent(est.slippage_pct))
+        cols[2].metric("Last price reached", eur(est.worst_price), f"{percent(est.price_move_pct)} from best", "off")
         cols[3].metric(best, eur(est.best_price))
         if est.filled < ticket.quantity:
             st.caption(f"Only {est.filled:,} of {ticket.quantity:,} can fill now; the rest will be cancelled.")

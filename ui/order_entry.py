@@ -27,7 +27,7 @@ from core.order_entry import (
     parse_order_quantity,
 )
 from core.orders import OwnOrder, limit_order_value
-from ui.format import eur, price
+from ui.format import eur, percent, price
 from ui.order_book import own_orders_text
 
 PRICE_KEY = "cm_price"
@@ -124,9 +124,13 @@ def read_entry(
     own = own_orders_met(db, user_id, certificate_type, side, quantity, price=price, market_maker_id=market_maker_id)
     note = None
     if collar is not None and collar.beyond_band:
-        reference = f"the {collar.reference_label} {eur(collar.reference)}"
-        note = f"{eur(price)} is {collar.through_pct:,}% {collar.direction} {reference}: you will be asked to confirm"
+        note = f"{eur(price)} is {collar_distance(collar)}: you will be asked to confirm"
     return Entry(replace(ticket, collar=collar, own_orders=tuple(own)), note=note)
+
+
+def collar_distance(collar: PriceCollar) -> str:
+    """How far through the market a limit price is: "900.00 % above the best ask €81.00"."""
+    return f"{percent(collar.through_pct)} {collar.direction} the {collar.reference_label} {eur(collar.reference)}"
 
 
 def estimated(db: Session, user_id: int, ticket: Ticket) -> Entry:

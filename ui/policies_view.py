@@ -19,7 +19,7 @@ from core.liquidity_policies import AGE_MINUTES, INTERVAL, save_policy
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
 from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
-from ui.format import eur, md_escape, price
+from ui.format import eur, md_escape, percent, price
 
 ACTION_LABEL = {
     "placed": "Placed",
@@ -136,12 +136,12 @@ def state_badge(policy: LiquidityPolicy | None, switch: KillSwitch) -> tuple[str
 
 def share_text(resting: Decimal, target: Decimal) -> str:
     """Resting value as a share of the side's target."""
-    return "not maintained" if target == 0 else f"{resting / target * 100:.0f} % of {eur(target)}"
+    return "not maintained" if target == 0 else f"{percent(resting / target * 100, 0)} of {eur(target)}"
 
 
 def sigma_text(sigma: Decimal | None, dynamic: bool) -> str:
     """σ of recent trades, and whether it widens this policy's spreads."""
-    measured = "σ n/a: under 10 trades" if sigma is None else f"σ {sigma * 100:.3f} %"
+    measured = "σ n/a: under 10 trades" if sigma is None else f"σ {percent(sigma * 100, 3)}"
     return measured if dynamic else f"{measured} · not applied"
 
 
@@ -202,8 +202,8 @@ def schedule_text(policy: LiquidityPolicy) -> str:
         else ""
     )
     return (
-        f"Runs {schedule} · refresh beyond {policy.refresh_tolerance_pct.normalize():f} % or after "
-        f"{policy.max_order_age_minutes} min · top up below {policy.top_up_below_pct.normalize():f} %{band} · "
+        f"Runs {schedule} · refresh beyond {percent(policy.refresh_tolerance_pct.normalize())} or after "
+        f"{policy.max_order_age_minutes} min · top up below {percent(policy.top_up_below_pct.normalize())}{band} · "
         f"acts as {policy.updated_by_username}"
     )
 

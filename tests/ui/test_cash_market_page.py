@@ -195,9 +195,9 @@ def test_a_market_order_beyond_the_band_asks_first_with_its_average_price_and_sl
 
     # 30 x 81.00 + 20 x 81.20 + 10 x 84.00 = €4,894.00, the last at 3.70 % above the best ask
     assert snapshot(db) == before
-    assert any("moves the price 3.70% from the best ask, more than the 2% band" in str(w.value) for w in at.warning)
+    assert any("moves the price 3.70 % from the best ask, more than the 2 % band" in str(w.value) for w in at.warning)
     metrics = {m.label: m.value for m in at.metric}
-    assert (metrics["Est. average price"], metrics["Slippage vs best ask"]) == ("€81.5667", "0.70%")
+    assert (metrics["Est. average price"], metrics["Slippage vs best ask"]) == ("€81.5667", "0.70 %")
     assert metrics["Last price reached"] == "€84.00"
     assert at.button(key="cm_confirm").label == "Buy 60 EUA at market, est. total €4,894.00 (avg €81.5667)"
 
@@ -252,14 +252,14 @@ def warnings(at) -> list[str]:
 def test_a_limit_buy_priced_far_through_the_market_asks_first_and_is_sent_once_confirmed(open_page, db, actors, market):
     at = open_page(actors.trader)
     at.text_input(key="cm_price").set_value("810.00").run()  # 81.00 with the point typed one place off
-    assert warnings(at) == ["€810.00 is 900.00% above the best ask €81.00: you will be asked to confirm"]
+    assert warnings(at) == ["€810.00 is 900.00 % above the best ask €81.00: you will be asked to confirm"]
     before = snapshot(db)
 
     submit(at).click().run()
 
     assert snapshot(db) == before
     assert [str(w.value) for w in at.warning] == [
-        "This buy limit of €810.00 is 900.00% above the best ask €81.00, more than the 5% band: it can fill at any "
+        "This buy limit of €810.00 is 900.00 % above the best ask €81.00, more than the 5 % band: it can fill at any "
         "price up to €810.00, and what does not fill rests there."
     ]
     assert at.button(key="cm_confirm").label == "Buy 10 EUA at €810.00 limit, total €8,100.00"
@@ -277,7 +277,7 @@ def test_a_limit_sell_priced_far_through_the_market_is_not_sent_when_the_confirm
     at.text_input(key="cm_price").set_value("8.05").run()
     before = snapshot(db)
     submit(at).click().run()
-    assert "is 90.00% below the best bid €80.50, more than the 5% band" in str(at.warning[0].value)
+    assert "is 90.00 % below the best bid €80.50, more than the 5 % band" in str(at.warning[0].value)
 
     at.button(key="cm_back").click().run()
 

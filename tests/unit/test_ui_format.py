@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from ui import labels
-from ui.format import eur, md_escape, price, units
+from ui.format import eur, md_escape, percent, price, units
 
 
 @pytest.mark.parametrize(("value", "text"), [(Decimal("1234.5"), "€1,234.50"), (0, "€0.00"), (None, "—")])
@@ -15,6 +15,26 @@ def test_euros_show_cents_and_thousands(value, text):
 
 def test_units_are_whole_with_thousands():
     assert (units(Decimal("40000")), units(None)) == ("40,000", "—")
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "signed", "text"),
+    [
+        (Decimal("0.70"), None, False, "0.70 %"),  # the digits the value has
+        (Decimal("2"), None, False, "2 %"),
+        (Decimal("1234.5"), None, False, "1,234.5 %"),
+        (Decimal("16.63"), 1, False, "16.6 %"),
+        (Decimal("1.25"), 2, True, "+1.25 %"),
+        (Decimal("-1.25"), 2, True, "-1.25 %"),
+        (Decimal("0"), 1, False, "0.0 %"),
+        (Decimal("81.58") / Decimal("199614.84") * 100, 1, False, "< 0.1 %"),  # traded, but too little to round up
+        (Decimal("-0.004"), 2, False, "> -0.01 %"),
+        (0.5, 0, False, "< 1 %"),
+        (None, 1, False, "—"),
+    ],
+)
+def test_percentages_are_written_one_way_and_a_sliver_is_never_zero(value, places, signed, text):
+    assert percent(value, places, signed=signed) == text
 
 
 ZW = "\u200b"  # the invisible break md_escape puts where an autolink would start
