@@ -24,6 +24,8 @@ EUR_QUANTUM = Decimal("0.01")
 _ID_TEXT = re.compile(r"[0-9]{1,19}")  # ASCII digits ("²" is a digit to str.isdigit), as many as a bigint has
 # thousands grouped with commas ("1,250" or "1,250.50"); any other comma is a decimal comma, refused
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+# a number in exponent notation ("1e3", "2.5E-2"): Decimal reads it, a desk never types it on purpose
+_EXPONENT_NUMBER = re.compile(r"[+-]?(?=\.?\d)[\d,]*(\.\d*)?[eE][+-]?\d+")  # no nested repeats: linear on 10⁵ digits
 
 
 def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
@@ -69,6 +71,11 @@ def parse_decimal(value: object, what: str) -> Decimal:
                 raise ValidationError(
                     f"{what}: type the number with the digits 0-9 and a point for decimals, got {echoed(value)!r}",
                     field=what,
+                )
+            if _EXPONENT_NUMBER.fullmatch(typed):
+                # "1e3" is a slip of the finger on a desk, not €1,000.00: a number is typed in full
+                raise ValidationError(
+                    f"{what}: type the number in full, like 1000 (no exponent), got {echoed(value)!r}", field=what
                 )
             if "," in typed and not _GROUPED_NUMBER.fullmatch(typed):
                 # "14,03" must never become 1403: a comma only groups thousands ("1,250.50")

@@ -259,7 +259,7 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
         ({"notes": "x" * 2001}, "at most 2,000 characters"),
         ({"notes": "a\x00b"}, "NUL"),
         ({"bid_depth_eur": "NaN"}, "finite number"),
-        ({"ask_depth_eur": "1e30"}, "above the maximum"),
+        ({"ask_depth_eur": "2000000000000"}, "above the maximum"),
         ({"bid_depth_eur": "10.001"}, "2 decimals"),
         ({"interval_seconds": 10**30}, "whole number of seconds"),
         ({"max_order_age_minutes": "abc"}, "must be a number"),
@@ -283,13 +283,15 @@ def test_every_fault_of_a_policy_is_refused_at_once_under_its_field_and_nothing_
 
     with pytest.raises(InvalidFields) as refused:
         policy(
-            db, actors, bid_depth_eur="abc", ask_depth_eur="1e30", refresh_tolerance_pct="-5", cron="61 * * * *",
-            price_floor="15", price_ceiling="14", notes="a\x00b",
+            db, actors, bid_depth_eur="abc", ask_depth_eur="2000000000000", refresh_tolerance_pct="-5",
+            cron="61 * * * *", price_floor="15", price_ceiling="14", notes="a\x00b",
         )  # fmt: skip
 
     assert refused.value.faults == {
         "bid_depth_eur": "BID target must be a number, got 'abc'",
-        "ask_depth_eur": "ASK target 1e30 is above the maximum of €1,000,000,000,000 accepted in one operation",
+        "ask_depth_eur": (
+            "ASK target 2000000000000 is above the maximum of €1,000,000,000,000 accepted in one operation"
+        ),
         "price_ceiling": "The price floor €15.00 must be below the price ceiling €14.00",
         "refresh_tolerance_pct": "Refresh tolerance (%) is a percentage above 0 and at most 100, got -5",
         "cron": "'61 * * * *' is not a cron schedule: the minute field '61' is not valid (0-59)",

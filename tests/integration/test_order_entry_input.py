@@ -28,14 +28,18 @@ def set_tick(db, cert: str, tick: str) -> None:
     [
         ("14.005", "Prices move in steps of €0.01: the nearest are €14.00 and €14.01"),
         ("0.001", "Prices move in steps of €0.01: the lowest is €0.01"),
-        ("1e-999999999", "Prices move in steps of €0.01: the lowest is €0.01"),  # more decimals than numeric holds
+        pytest.param("0." + "0" * 2000 + "1", "Prices move in steps of €0.01: the lowest is €0.01", id="0.000…01"),
+        ("1e2", "Price: type the number in full, like 1000 (no exponent), got '1e2'"),  # not €100.00
         ("", "Enter a price"),
         ("   ", "Enter a price"),
         ("abc", "Price must be a number, got 'abc'"),
         ("0", "Price must be greater than zero, got 0"),
         ("-1", "Price must be greater than zero, got -1"),
         ("14,03", "Price: use a point for decimals, like 14.03 (a comma only groups thousands)"),
-        ("1e13", "Price 1e13 is above the maximum of €1,000,000,000,000 accepted in one operation"),  # as typed
+        (
+            "10,000,000,000,000",
+            "Price 10,000,000,000,000 is above the maximum of €1,000,000,000,000 accepted in one operation",
+        ),  # as typed
     ],
 )
 def test_a_typed_price_that_is_no_price_of_the_book_is_refused_with_its_reason(db, typed, message):
@@ -73,7 +77,15 @@ def test_a_typed_quantity_that_is_no_whole_number_of_certificates_is_refused_wit
 
 
 def test_a_typed_quantity_is_read_as_whole_certificates():
-    assert [parse_order_quantity(t, "CEA") for t in ("10", " 10 ", "10.0", "1,000", "1e3")] == [10, 10, 10, 1000, 1000]
+    assert [parse_order_quantity(t, "CEA") for t in ("10", " 10 ", "10.0", "1,000")] == [10, 10, 10, 1000]
+
+
+@pytest.mark.parametrize("typed", ["1e3", "1E3", "2.5e1", " 1e-0 "])
+def test_a_quantity_in_exponent_notation_is_refused_as_a_slip_not_read_as_a_number(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_order_quantity(typed, "CEA")
+
+    assert "type the number in full" in refused.value.message
 
 
 PRINTABLE_NUMBERISH = st.one_of(

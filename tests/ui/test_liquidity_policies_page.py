@@ -57,13 +57,15 @@ def test_every_fault_of_the_form_is_shown_under_its_own_field_at_once_and_nothin
     at = open_app(actors.admin, PAGE)
 
     at = _save(
-        at, "EUA", bid="abc", ask="-5", tolerance="1e30", age="", interval="1.5", cron="61 * * * *", floor="15",
+        at, "EUA", bid="abc", ask="-5", tolerance="1e3", age="", interval="1.5", cron="61 * * * *", floor="15",
         ceiling="14",
     )  # fmt: skip
 
     assert _under(at, "EUA", "bid") == ["BID target must be a number, got 'abc'"]
     assert _under(at, "EUA", "ask") == ["ASK target must be zero or more, got -5"]
-    assert _under(at, "EUA", "tolerance") == ["Refresh tolerance (%) is a percentage above 0 and at most 100, got 1e30"]
+    assert _under(at, "EUA", "tolerance") == [
+        "Refresh tolerance (%): type the number in full, like 1000 (no exponent), got '1e3'"
+    ]
     assert _under(at, "EUA", "age") == ["Maximum order age (minutes) is required: enter a number"]
     assert _under(at, "EUA", "interval") == [
         "Run interval (seconds) is a whole number of seconds from 5 to 86,400, got 1.5"
