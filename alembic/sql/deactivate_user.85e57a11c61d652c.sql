@@ -1,5 +1,5 @@
 -- deactivate_user: an admin switches a user off; the trigger users_deactivation_ends_sessions signs them out.
--- Refused for oneself, and for the last active admin: a backoffice nobody can administer is locked for good.
+-- Refused for oneself; the trigger users_keep_an_active_admin refuses the last active admin.
 CREATE OR REPLACE FUNCTION deactivate_user(p_user_id bigint, p_by bigint)
 RETURNS users
 LANGUAGE plpgsql
@@ -12,12 +12,6 @@ BEGIN
     END IF;
     IF NOT v_user.is_active THEN
         PERFORM raise_error('CB409', format('User "%s" is already deactivated', v_user.username));
-    END IF;
-    -- every active admin is locked (lock_user_for_change): no one can be switched off between count and update
-    IF v_user.role = 'ADMIN'
-       AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'ADMIN' AND is_active AND id <> v_user.id) THEN
-        PERFORM raise_error('CB409', format('User "%s" is the last active admin and cannot be deactivated',
-                                            v_user.username));
     END IF;
 
     UPDATE users SET is_active = false WHERE id = v_user.id RETURNING * INTO v_user;
