@@ -160,6 +160,7 @@ else:
                 column_config=users_column_config() | {"role": None, "firm": None},
                 hide_index=True,
                 key="tf_traders",
+                placeholder="",
                 alt=f"Traders of {firm.name}",
             )
             st.caption("Deactivate a trader or reset a password on the Users page.")

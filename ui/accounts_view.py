@@ -1,7 +1,6 @@
 """Rendering helpers for the Trader Firms and Users pages: records in, tables and labels out (display only)."""
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC
 from typing import Any
 
 import pandas as pd
@@ -96,12 +95,15 @@ def users_frame(users: Sequence[UserAccount]) -> pd.DataFrame:
             "role": role_word(u.role),
             "firm": u.entity_name or "",
             "status": [STATUS_ACTIVE if u.is_active else STATUS_INACTIVE],
-            "last_login_at": u.last_login_at.astimezone(UTC) if u.last_login_at else None,
+            "last_login_at": u.last_login_at,
             "created_at": u.created_at,
         }
         for u in users
     ]
-    return pd.DataFrame(rows, columns=list(USER_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(USER_COLUMNS))
+    # a column of users who never signed in is all None: as a datetime column the grid leaves those cells blank
+    frame["last_login_at"] = pd.to_datetime(frame["last_login_at"], utc=True)
+    return frame
 
 
 def users_column_config() -> dict[str, Any]:
