@@ -35,4 +35,3 @@ def test_every_page_has_its_own_url_and_title():
 @pytest.mark.parametrize(("role", "home"), [(ADMIN, "Cash Market"), (ANALYST, "Operations"), (TRADER, "Cash Market")])
 def test_each_role_starts_on_its_first_page(role, home):
     assert home_page(role).title == home
-
