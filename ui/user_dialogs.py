@@ -85,7 +85,8 @@ def add_user_form(
         issued = _refused_under(lambda: create_user_account(db, username, role, firm, created_by_id=acting_id), under)
     if issued is not None:
         firm_part = f" of {md_escape(names[firm])}" if firm in names else ""
-        hand_over(dialogs, issued, f"Added {role_label(issued.user.role).lower()} {issued.user.username}{firm_part}")
+        added = f"Added {role_label(issued.user.role).lower()} {md_escape(issued.user.username)}"
+        hand_over(dialogs, issued, added + firm_part)
 
 
 def _refused_under(action: Callable[[], IssuedPassword], under: dict[str, DeltaGenerator]) -> IssuedPassword | None:
