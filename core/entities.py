@@ -3,19 +3,21 @@
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core.auth import READERS, require_role, rows_as
+from core.auth import READERS, read_as, require_role, rows_as
 from core.enums import AssetType, Role, TransactionType
 from core.errors import NotFound, PermissionDenied
 from core.funding import move_funds
-from core.models import AssetBalance, Entity, LedgerEntry
+from core.models import AssetBalance, Entity, LedgerEntry, TraderFirm
 from core.sqlcall import read, unit_of_work
 from core.validation import parse_id, parse_name
 
+NAME_FIELD = "Firm name"  # how a refusal names the input of a creation (CoreError.field)
+
 
 def create_entity(db: Session, name: str, created_by_id: int) -> Entity:
-    clean_name = parse_name(name, "Entity name")
+    clean_name = parse_name(name, NAME_FIELD)
     with unit_of_work(db):
-        require_role(db, created_by_id, Role.ADMIN, "create entities")
+        require_role(db, created_by_id, Role.ADMIN, "create trader firms")
         row = (
             db.execute(
                 text("SELECT id, name, created_at FROM create_entity(:n, :by)"), {"n": clean_name, "by": created_by_id}
@@ -31,6 +33,34 @@ def fund_entity(
 ) -> LedgerEntry:
     """Admin deposit of EUR or certificates into a trader firm; returns the ledger row (with its ticket)."""
     return move_funds(db, TransactionType.DEPOSIT, asset_type, amount, created_by_id, entity_id=entity_id)
+
+
+def withdraw_entity(
+    db: Session, entity_id: int, asset_type: AssetType | str, amount: object, created_by_id: int
+) -> LedgerEntry:
+    """Admin withdrawal of what a trader firm has available of ``asset_type`` (what its open orders lock stays);
+    returns the ledger row (with its ticket)."""
+    return move_funds(db, TransactionType.WITHDRAWAL, asset_type, amount, created_by_id, entity_id=entity_id)
+
+
+def get_trader_firms(db: Session, *, user_id: int) -> list[TraderFirm]:
+    """Every trader firm with available and locked per asset and its number of active traders, by name (admins
+    and analysts)."""
+    rows = rows_as(db, user_id, READERS, "list trader firms", "SELECT * FROM entity_balances ORDER BY lower(name)")
+    return [TraderFirm.model_validate(r) for r in rows]
+
+
+def get_trader_firm(db: Session, entity_id: object, *, user_id: int) -> TraderFirm:
+    """One trader firm with its balances and active traders (admins and analysts)."""
+    eid = parse_id(entity_id, "Entity id")
+
+    def load(session: Session) -> TraderFirm:
+        row = session.execute(text("SELECT * FROM entity_balances WHERE id = :id"), {"id": eid}).mappings().first()
+        if row is None:
+            raise NotFound(f"Trader firm {eid} does not exist")
+        return TraderFirm.model_validate(row)
+
+    return read_as(db, user_id, READERS, "see trader firms", load)
 
 
 def _require_entity_reader(db: Session, user_id: object, entity_id: int) -> None:

@@ -28,6 +28,24 @@ class Entity(Record):
     created_at: datetime
 
 
+class TraderFirm(Entity):
+    """A trader firm (entity) with available and locked per asset, and how many of its traders are active."""
+
+    eur_available: Decimal = Decimal(0)
+    eur_locked: Decimal = Decimal(0)
+    cea_available: Decimal = Decimal(0)
+    cea_locked: Decimal = Decimal(0)
+    eua_available: Decimal = Decimal(0)
+    eua_locked: Decimal = Decimal(0)
+    active_traders: int = 0
+
+    def available(self, asset: AssetType | str) -> Decimal:
+        return getattr(self, f"{str(asset).lower()}_available")
+
+    def locked(self, asset: AssetType | str) -> Decimal:
+        return getattr(self, f"{str(asset).lower()}_locked")
+
+
 class AssetBalance(Record):
     asset: AssetType
     available: Decimal

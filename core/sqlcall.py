@@ -29,7 +29,7 @@ CONSTRAINT_MESSAGES = {
     "balances_non_negative": "This would leave a balance below zero",
     "balances_whole_certificates": "Certificates are whole units",
     "market_maker_clients_name_key": "A market maker with this name already exists",
-    "entities_name_key": "An entity with this name already exists",
+    "entities_name_key": "A trader firm with this name already exists",
     "users_username_key": "This username is taken",
     "users_username_check": "Usernames are 3 to 50 letters, digits, '.', '_' or '-'",
     "users_trader_has_entity": "Traders belong to exactly one entity; admins and analysts to none",

@@ -13,22 +13,36 @@ from core.enums import Role
 from core.errors import AuthenticationFailed, NotFound, ValidationError
 from core.models import User
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import parse_enum, parse_id
+from core.validation import echoed, parse_enum, parse_id
 
 MIN_PASSWORD_LENGTH = 8
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,50}")  # the same rule as the users_username_check constraint
+USERNAME_FIELD = "Username"
 _hasher = PasswordHasher()
 # verified against when the username is unknown, so a wrong name costs the same time as a wrong password
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
+def hash_password(password: str) -> str:
+    """The argon2 hash stored for ``password`` (the only form a password is ever kept in)."""
+    return _hasher.hash(password)
+
+
+def parse_username(value: object, what: str = USERNAME_FIELD) -> str:
+    """A username as stored: trimmed, and 3 to 50 letters, digits, '.', '_' or '-'."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{what} is required", field=what)
+    if not USERNAME_PATTERN.fullmatch(value.strip()):
+        raise ValidationError(f"{what}: 3 to 50 letters, digits, '.', '_' or '-', got {echoed(value)!r}", field=what)
+    return value.strip()
+
+
 def create_user(db: Session, username: str, password: str, role: Role | str, entity_id: int | None = None) -> User:
-    """A new active user. Traders need the id of their firm (entity); admins and analysts have none."""
+    """A new active user, with no acting admin and no ticket: the first admin (``core.cli create-admin``) and the
+    demo seed. Admins add users in the app with ``core.user_accounts.create_user_account``. Traders need the id of
+    their firm (entity); admins and analysts have none."""
     role = parse_enum(Role, role, "role")
-    if not isinstance(username, str) or not username.strip():
-        raise ValidationError("Username is required")
-    if not USERNAME_PATTERN.fullmatch(username.strip()):
-        raise ValidationError("Usernames are 3 to 50 letters, digits, '.', '_' or '-'")
+    username = parse_username(username)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > 1000 or "\x00" in password:
@@ -50,7 +64,7 @@ def create_user(db: Session, username: str, password: str, role: Role | str, ent
                     "INSERT INTO users (username, password_hash, role, entity_id) "
                     f"VALUES (:u, :h, :r, :e) RETURNING {USER_COLUMNS}"
                 ),
-                {"u": username.strip(), "h": _hasher.hash(password), "r": role.value, "e": entity},
+                {"u": username, "h": hash_password(password), "r": role.value, "e": entity},
             )
             .mappings()
             .one()

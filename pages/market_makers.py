@@ -1,13 +1,11 @@
 """Market makers: balances by type, each one's ledger; admins create, fund, withdraw from and deactivate them."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import streamlit as st
-from sqlalchemy.orm import Session
-from streamlit.delta_generator import DeltaGenerator
 
 from core.enums import AssetType, MarketMakerType, Role
-from core.errors import Conflict, CoreError, InsufficientFunds, ValidationError
+from core.errors import Conflict
 from core.market_makers import (
     NAME_FIELD,
     create_market_maker,
@@ -21,13 +19,14 @@ from core.market_makers import (
     withdraw_market_maker,
 )
 from core.models import LedgerEntry, MarketMaker
-from ui.feedback import attempt, flash
+from ui.dialogs import Dialogs
+from ui.feedback import attempt
 from ui.format import amount_text, md_escape
+from ui.funding_dialog import Move, amount_form, amount_placeholder, first_available, withdrawable_assets
 from ui.market_makers_view import (
     TYPE_BADGE,
     TYPE_COLOR,
     TYPE_FILTERS,
-    balance_caption,
     balance_metrics,
     filter_market_makers,
     initial_funding,
@@ -39,7 +38,6 @@ from ui.market_makers_view import (
     summarize,
     summary_metrics,
     type_label,
-    withdrawable_assets,
 )
 from ui.metrics import metric_row
 from ui.runtime import db_session
@@ -48,46 +46,24 @@ from ui.session import require_user
 user = require_user()
 is_admin = user.role is Role.ADMIN
 
-# Which dialog is open lives in session state (not in the opener's click), so it survives the reruns
-# its own widgets cause and a refused action keeps it open with the message.
-DIALOG_KEY = "mm_dialog"
-# Set by a dialog, applied before the selectbox exists (a widget's state cannot change after it is drawn).
-SELECT_NEXT_KEY = "mm_select_next"
 # the actions beside a market maker's name, each opening its dialog: label and icon
 ACTIONS = {
     "fund": ("Fund", ":material/savings:"),
     "withdraw": ("Withdraw", ":material/output:"),
     "deactivate": ("Deactivate", ":material/block:"),
 }
-DIALOG_FIELDS = {
-    "create": ("mm_new_name", "mm_new_type", *(f"mm_new_{a.value.lower()}" for a in AssetType)),
-    "fund": ("mm_fund_asset", "mm_fund_amount"),
-    "withdraw": ("mm_withdraw_asset", "mm_withdraw_amount"),
-    "deactivate": (),
-}
-
-
-def open_dialog(kind: str, mm_id: int | None = None) -> None:
-    """Opens with empty fields: nothing typed for one market maker carries over to the next."""
-    for key in DIALOG_FIELDS[kind]:
-        st.session_state.pop(key, None)
-    st.session_state[DIALOG_KEY] = (kind, mm_id)
-
-
-def close_dialog() -> None:
-    st.session_state.pop(DIALOG_KEY, None)
-
-
-def finish(message: str, selected: int) -> None:
-    """After a successful write: close the dialog, toast on the next run, show the affected market maker."""
-    close_dialog()
-    flash(message)
-    st.session_state[SELECT_NEXT_KEY] = selected
-    st.rerun()
-
-
-def amount_placeholder(asset: AssetType) -> str:
-    return "e.g. 250000.00" if asset is AssetType.EUR else "e.g. 5000 (whole units)"
+dialogs = Dialogs(
+    key="mm_dialog",
+    select_next_key="mm_select_next",
+    fields={
+        "create": ("mm_new_name", "mm_new_type", *(f"mm_new_{a.value.lower()}" for a in AssetType)),
+        "fund": ("mm_fund_asset", "mm_fund_amount"),
+        "withdraw": ("mm_withdraw_asset", "mm_withdraw_amount"),
+        "deactivate": (),
+    },
+)
+SELECT_NEXT_KEY = dialogs.select_next_key
+open_dialog, close_dialog, finish = dialogs.open, dialogs.close, dialogs.finish
 
 
 @st.dialog("Create market maker", icon=":material/add_business:", on_dismiss=close_dialog)
@@ -136,46 +112,20 @@ def create_dialog() -> None:
             finish(created + (f" with {funded}" if funded else ""), mm.id)
 
 
-Move = Callable[[Session, int, AssetType, str, int], LedgerEntry]
-
-
-def amount_form(
+def market_maker_form(
     mm: MarketMaker, kind: str, assets: Sequence[AssetType], default: AssetType, button: str, icon: str, move: Move
 ) -> LedgerEntry | None:
-    """The body of the fund and withdraw dialogs; the ledger row once ``move`` took the amount, else None.
-
-    The asset is chosen outside the form (choosing one redraws what it shows); the amount is sent with Enter or the
-    button, and a refusal of it shows right under it, which keeps what was typed. The market maker is read again on
-    every run: a dialog reruns alone, and what it was opened with may have moved since (another admin's withdrawal)."""
+    """The fund or withdraw dialog's body for a market maker, read again on every run of the dialog."""
     with db_session() as db:
         mm = get_market_maker(db, mm.id, user_id=user.id)
-    st.markdown(f"**{md_escape(mm.name)}** · {type_label(mm.mm_type)}")
-    asset = st.segmented_control(
-        "Asset", options=list(assets), default=default, required=True, key=f"mm_{kind}_asset", disabled=len(assets) == 1
-    )
-    st.caption(balance_caption(mm, asset))
-    with st.form(f"mm_{kind}_form", border=False):
-        amount = st.text_input("Amount", key=f"mm_{kind}_amount", placeholder=amount_placeholder(asset))
-        under_amount = st.container()
-        sent = st.form_submit_button(button, type="primary", icon=icon, key=f"mm_{kind}_submit", width="stretch")
-    if not sent:
-        return None
-    with db_session() as db:
-        return attempt(
-            lambda: move(db, mm.id, asset, amount, user.id), under=lambda exc: amount_refusal(exc, under_amount)
-        )
-
-
-def amount_refusal(exc: CoreError, under_amount: DeltaGenerator) -> DeltaGenerator | None:
-    """Where a fund or withdraw dialog shows a refusal: a malformed amount, or more than is available, under the
-    amount; anything else (a permission, a market maker deactivated meanwhile) under the button."""
-    return under_amount if isinstance(exc, ValidationError | InsufficientFunds) else None
+    heading = f"**{md_escape(mm.name)}** · {type_label(mm.mm_type)}"
+    return amount_form("mm", kind, mm, heading, assets, default, button, icon, move, user.id)
 
 
 @st.dialog("Fund market maker", icon=":material/account_balance_wallet:", on_dismiss=close_dialog)
 def fund_dialog(mm: MarketMaker) -> None:
     held = mm.held_assets
-    entry = amount_form(mm, "fund", held, held[0], "Fund", ":material/savings:", fund_market_maker)
+    entry = market_maker_form(mm, "fund", held, held[0], "Fund", ":material/savings:", fund_market_maker)
     if entry is not None:
         funded = amount_text(entry.asset, entry.amount)
         finish(f"Funded {md_escape(mm.name)} with {funded} ({entry.ticket_id})", mm.id)
@@ -184,8 +134,8 @@ def fund_dialog(mm: MarketMaker) -> None:
 @st.dialog("Withdraw from market maker", icon=":material/output:", on_dismiss=close_dialog)
 def withdraw_dialog(mm: MarketMaker) -> None:
     held = withdrawable_assets(mm)
-    first_available = next((a for a in held if mm.available(a)), held[0])
-    entry = amount_form(mm, "withdraw", held, first_available, "Withdraw", ":material/output:", withdraw_market_maker)
+    default = first_available(mm, held)
+    entry = market_maker_form(mm, "withdraw", held, default, "Withdraw", ":material/output:", withdraw_market_maker)
     if entry is not None:
         taken = amount_text(entry.asset, entry.amount)
         finish(f"Withdrew {taken} from {md_escape(mm.name)} ({entry.ticket_id})", mm.id)
@@ -310,7 +260,7 @@ else:
             st.caption("No ledger entries yet.")
 
 # Analysts never get here without the buttons; core refuses them anyway.
-pending = st.session_state.get(DIALOG_KEY) if is_admin else None
+pending = dialogs.pending() if is_admin else None
 if pending is not None:
     kind, target_id = pending
     target = by_id.get(target_id) if target_id is not None else None

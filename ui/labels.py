@@ -25,7 +25,13 @@ PRICE_SOURCES_EXPLAINED = {
     "previous_run": "The policy's previous reference (no bid and ask but its own, and no trade yet)",
     "default": "Configured default price (no bid and ask to take a mid from, and no trade yet)",
 }
-ACTIONS = {"PLACE_LIQUIDITY_ORDER": "Place liquidity order", "WITHDRAW_LIQUIDITY": "Withdraw liquidity"}
+ACTIONS = {
+    "PLACE_LIQUIDITY_ORDER": "Place liquidity order",
+    "WITHDRAW_LIQUIDITY": "Withdraw liquidity",
+    "CREATE_ENTITY": "Create trader firm",
+    "CREATE_USER": "Add user",
+    "RESET_USER_PASSWORD": "Reset password",
+}
 
 
 def humanize(code: str | StrEnum | None) -> str:

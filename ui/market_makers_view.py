@@ -77,21 +77,6 @@ def name_column_width(names: Iterable[str]) -> int | None:
     return min(NAME_COLUMN_MAX_PX, round(longest * NAME_PX_PER_CHAR) + NAME_PADDING_PX)
 
 
-def withdrawable_assets(mm: MarketMaker) -> tuple[AssetType, ...]:
-    """What the withdraw dialog offers: every asset the market maker holds any of (what open orders lock included,
-    so the dialog can say it is locked), whether or not its type trades it."""
-    return tuple(b.asset for b in mm.shown_balances if b.available or b.locked)
-
-
-def balance_caption(mm: MarketMaker, asset: AssetType) -> str:
-    """What the fund and withdraw dialogs say of the chosen asset: what is available, and what open orders lock
-    (it cannot be withdrawn until they are cancelled or filled)."""
-    return (
-        f"Available now: {amount_text(asset, mm.available(asset))} · "
-        f"locked in open orders: {amount_text(asset, mm.locked(asset))}"
-    )
-
-
 @dataclass(frozen=True)
 class AssetTotal:
     """One asset summed over the active market makers, with how much of it each type holds."""

@@ -48,8 +48,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "pages/market_makers.py", "Market Makers", ":material/groups:", (Role.ADMIN, Role.ANALYST), "market-makers"
     ),
+    PageSpec("pages/trader_firms.py", "Trader Firms", ":material/business:", (Role.ADMIN,), "trader-firms"),
+    PageSpec("pages/user_accounts.py", "Users", ":material/manage_accounts:", (Role.ADMIN,), "users"),
 )
 
+
+# The Users page's file is not pages/users.py: under AppTest a file named as its URL path ran alone, outside app.py
+# (no sidebar, no flashed toasts), as Streamlit's pages/ folder discovery hashes a file's name as st.Page hashes a
+# URL path.
 
 # URL paths of the pages this module adds around PAGES; no page in PAGES may use them
 START, WELCOME, SIGN_IN = "start", "welcome", "sign-in"

@@ -1,13 +1,14 @@
-"""Entities (trader firms): creation and admin deposits."""
+"""Entities (trader firms): creation, admin deposits and withdrawals."""
 
 from decimal import Decimal
 
 import pytest
 
-from core.entities import create_entity, fund_entity, get_entity_balances
+from core.entities import create_entity, fund_entity, get_entity_balances, get_trader_firm, withdraw_entity
 from core.enums import AssetType
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from core.errors import Conflict, InsufficientFunds, NotFound, PermissionDenied, ValidationError
 from core.ledger import verify_ledger
+from core.orders import place_order
 from tests.helpers import snapshot
 
 
@@ -50,3 +51,20 @@ def test_only_admins_create_and_fund_entities(db, actors):
 def test_entity_names_are_unique(db, actors):
     with pytest.raises(Conflict, match="already exists"):
         create_entity(db, "trader firm", actors.admin.id)
+
+
+def test_withdraw_entity_takes_only_what_is_available_and_says_what_open_orders_lock(db, actors):
+    fund_entity(db, actors.entity.id, "EUR", "1000.00", actors.admin.id)
+    place_order(db, actors.trader.id, "CEA", "BUY", "LIMIT", 60, "10.00")  # locks €600.00
+    before = snapshot(db)
+
+    with pytest.raises(InsufficientFunds) as refused:
+        withdraw_entity(db, actors.entity.id, "EUR", "400.01", actors.admin.id)
+    assert snapshot(db) == before
+    entry = withdraw_entity(db, actors.entity.id, "EUR", "400.00", actors.admin.id)
+
+    assert "only €400.00 is available; the other €600.00 is locked in open orders" in refused.value.message
+    assert (entry.transaction_type, entry.entity_id, entry.available_after) == ("WITHDRAWAL", actors.entity.id, 0)
+    firm = get_trader_firm(db, actors.entity.id, user_id=actors.admin.id)
+    assert (firm.eur_available, firm.eur_locked, firm.active_traders) == (0, Decimal("600.00"), 1)
+    assert verify_ledger(db) == []

@@ -7,6 +7,8 @@ from sqlalchemy import text
 
 from core.liquidity_policies import pause_liquidity, run_policy
 from core.policy_schedule import due_policies, get_policy_statuses, next_due_at, run_due_policy
+from core.users import create_user
+from tests.helpers import PASSWORD
 from tests.policy_helpers import fund_market, policy
 
 
@@ -83,6 +85,7 @@ def test_a_run_queued_behind_another_does_nothing_once_the_policy_is_no_longer_d
 def test_the_worker_acts_as_the_admin_who_saved_the_policy_and_records_why_when_they_no_longer_can(db, actors):
     fund_market(db, actors)
     policy(db, actors)
+    create_user(db, "other.admin", PASSWORD, "ADMIN")  # the last active admin can never be switched off
     db.execute(text("UPDATE users SET is_active = false WHERE id = :a"), {"a": actors.admin.id})
     db.commit()
 

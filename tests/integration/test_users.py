@@ -59,7 +59,7 @@ def test_the_lock_lifts_by_itself_once_it_expires(db):
 
 
 def test_a_deactivated_user_cannot_sign_in(db):
-    create_user(db, "alice", PASSWORD, "ADMIN")
+    create_user(db, "alice", PASSWORD, "ANALYST")
     db.execute(text("UPDATE users SET is_active = false"))
     db.commit()
 

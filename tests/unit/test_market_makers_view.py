@@ -7,10 +7,10 @@ import pytest
 
 from core.enums import AssetType, MarketMakerType, TransactionType
 from core.models import LedgerEntry, MarketMaker
+from ui.funding_dialog import balance_caption, withdrawable_assets
 from ui.market_makers_view import (
     TABLE_NAME_CHARS,
     amount_text,
-    balance_caption,
     balance_metrics,
     filter_market_makers,
     initial_funding,
@@ -22,7 +22,6 @@ from ui.market_makers_view import (
     summarize,
     summary_metrics,
     type_for_filter,
-    withdrawable_assets,
 )
 
 LP = MarketMakerType.LIQUIDITY_PROVIDER

@@ -1,0 +1,133 @@
+"""User administration by admins: add a user with a one-time password, switch one off and on, reset a password.
+
+Each write is a stored function (create_user_account, deactivate_user, reactivate_user, reset_user_password) that
+checks the acting admin again, writes its ticket, and holds the rules no page may bypass: nobody deactivates
+themselves, the last active admin stays active, a reset password ends the user's sessions. The password is made
+here with ``secrets``, handed back once, and only its argon2 hash is stored.
+"""
+
+import secrets
+import string
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core.auth import USER_COLUMNS, require_role, rows_as
+from core.enums import Role
+from core.models import User
+from core.sqlcall import unit_of_work
+from core.users import hash_password, parse_username
+from core.validation import FieldFaults, parse_enum, parse_id
+
+ADMIN = Role.ADMIN
+ROLE_FIELD, FIRM_FIELD = "Role", "Trader firm"  # how a refusal names the inputs of a creation (CoreError.field)
+# letters and digits a person cannot misread when they type it from the screen (no 0/O, 1/l/I)
+PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
+PASSWORD_LENGTH = 20  # ~114 bits from 56 symbols
+
+
+class UserAccount(User):
+    """A user as the Users page lists them: with the name of their firm, if a trader."""
+
+    entity_name: str | None = None
+
+
+@dataclass(frozen=True)
+class IssuedPassword:
+    """A user and the one-time password just set for them: shown once to the admin, never stored or logged
+    (kept out of ``repr``, so a log line or a traceback that prints this object does not carry it)."""
+
+    user: User
+    password: str = field(repr=False)
+
+
+def one_time_password() -> str:
+    """A strong random password for a new or reset account."""
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+def create_user_account(
+    db: Session, username: str, role: Role | str, entity_id: object = None, *, created_by_id: int
+) -> IssuedPassword:
+    """A new active user with a one-time password. A trader belongs to the firm ``entity_id``; an admin or an
+    analyst to none. Every fault of the input is refused at once, each under its field (``InvalidFields``)."""
+    faults = FieldFaults()
+    clean_name = faults.parse("username", parse_username, username)
+    kind = faults.parse("role", parse_enum, Role, role, ROLE_FIELD)
+    entity = None
+    if kind is Role.TRADER and entity_id is None:
+        faults.refuse("entity_id", "A trader must belong to a trader firm: choose one")
+    elif kind is not None and kind is not Role.TRADER and entity_id is not None:
+        faults.refuse("entity_id", f"An {kind.value.lower()} belongs to no trader firm")
+    elif entity_id is not None:
+        entity = faults.parse("entity_id", parse_id, entity_id, FIRM_FIELD)
+    faults.raise_any()
+    password = one_time_password()
+    with unit_of_work(db):
+        require_role(db, created_by_id, ADMIN, "add users")
+        row = (
+            db.execute(
+                text(f"SELECT {USER_COLUMNS} FROM create_user_account(:u, :h, :r, :e, :by)"),
+                {"u": clean_name, "h": hash_password(password), "r": kind.value, "e": entity, "by": created_by_id},
+            )
+            .mappings()
+            .one()
+        )
+    return IssuedPassword(User.model_validate(row), password)
+
+
+def deactivate_user(db: Session, user_id: object, *, created_by_id: int) -> User:
+    """Switch a user off: signed out everywhere at once, refused at sign-in. Never oneself, never the last active
+    admin."""
+    return _change(db, "deactivate_user", user_id, created_by_id, "deactivate users")
+
+
+def reactivate_user(db: Session, user_id: object, *, created_by_id: int) -> User:
+    """Switch a deactivated user back on; they sign in again with their password."""
+    return _change(db, "reactivate_user", user_id, created_by_id, "reactivate users")
+
+
+def reset_user_password(db: Session, user_id: object, *, created_by_id: int) -> IssuedPassword:
+    """A new one-time password for another user; every session of theirs ends and their sign-in lockout lifts."""
+    uid = parse_id(user_id, "User id")
+    password = one_time_password()
+    with unit_of_work(db):
+        require_role(db, created_by_id, ADMIN, "reset passwords")
+        row = (
+            db.execute(
+                text(f"SELECT {USER_COLUMNS} FROM reset_user_password(:u, :h, :by)"),
+                {"u": uid, "h": hash_password(password), "by": created_by_id},
+            )
+            .mappings()
+            .one()
+        )
+    return IssuedPassword(User.model_validate(row), password)
+
+
+def _change(db: Session, function: str, user_id: object, created_by_id: int, doing: str) -> User:
+    uid = parse_id(user_id, "User id")
+    with unit_of_work(db):
+        require_role(db, created_by_id, ADMIN, doing)
+        row = (
+            db.execute(text(f"SELECT {USER_COLUMNS} FROM {function}(:u, :by)"), {"u": uid, "by": created_by_id})
+            .mappings()
+            .one()
+        )
+    return User.model_validate(row)
+
+
+def list_users(db: Session, role: Role | str | None = None, *, user_id: int) -> list[UserAccount]:
+    """Every user, or those of one role, by username, with their firm's name (admins only)."""
+    kind = parse_enum(Role, role, "role") if role is not None else None
+    columns = ", ".join(f"u.{c.strip()}" for c in USER_COLUMNS.split(","))
+    rows = rows_as(
+        db,
+        user_id,
+        ADMIN,
+        "see users",
+        f"SELECT {columns}, e.name AS entity_name FROM users u LEFT JOIN entities e ON e.id = u.entity_id "
+        "WHERE CAST(:r AS user_role) IS NULL OR u.role = CAST(:r AS user_role) ORDER BY lower(u.username)",
+        {"r": kind.value if kind else None},
+    )
+    return [UserAccount.model_validate(r) for r in rows]

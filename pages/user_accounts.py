@@ -1,0 +1,163 @@
+"""Users (admins): everyone who may sign in, by role; add a user, switch one off or back on, reset a password."""
+
+import streamlit as st
+
+from core.entities import list_entities
+from core.user_accounts import UserAccount, deactivate_user, list_users, reactivate_user, reset_user_password
+from ui.accounts_view import ROLE_FILTERS, role_word, user_option, users_column_config, users_frame
+from ui.dialogs import Dialogs
+from ui.feedback import attempt
+from ui.format import md_escape
+from ui.runtime import db_session
+from ui.session import require_user
+from ui.user_dialogs import add_user_fields, hand_over, open_add_user, open_issued_password
+
+user = require_user()
+
+dialogs = Dialogs(
+    key="users_dialog",
+    select_next_key="users_select_next",
+    fields={"create": add_user_fields("users"), "deactivate": (), "reactivate": (), "reset": (), "issued": ()},
+)
+
+
+def confirm(kind: str, question: str, button: str) -> bool:
+    """A yes/no dialog body: True once confirmed; Cancel closes it."""
+    st.markdown(question)
+    cancel, yes = st.columns(2)
+    if cancel.button("Cancel", key=f"users_{kind}_cancel", width="stretch"):
+        dialogs.close()
+        st.rerun()
+    return yes.button(button, type="primary", key=f"users_{kind}_confirm", width="stretch")
+
+
+@st.dialog("Deactivate user", icon=":material/person_off:", on_dismiss=dialogs.close)
+def deactivate_dialog(target: UserAccount) -> None:
+    name = md_escape(target.username)
+    question = f"Deactivate **{name}**? They are signed out everywhere at once and cannot sign in until reactivated."
+    if confirm("deactivate", question, "Deactivate"):
+        with db_session() as db:
+            done = attempt(lambda: deactivate_user(db, target.id, created_by_id=user.id))
+        if done is not None:
+            dialogs.finish(f"Deactivated {name}", target.id)
+
+
+@st.dialog("Reactivate user", icon=":material/person_check:", on_dismiss=dialogs.close)
+def reactivate_dialog(target: UserAccount) -> None:
+    name = md_escape(target.username)
+    if confirm("reactivate", f"Reactivate **{name}**? They sign in again with their password.", "Reactivate"):
+        with db_session() as db:
+            done = attempt(lambda: reactivate_user(db, target.id, created_by_id=user.id))
+        if done is not None:
+            dialogs.finish(f"Reactivated {name}", target.id)
+
+
+@st.dialog("Reset password", icon=":material/lock_reset:", on_dismiss=dialogs.close)
+def reset_dialog(target: UserAccount) -> None:
+    name = md_escape(target.username)
+    question = (
+        f"Give **{name}** a new one-time password? Their current password stops working and they are signed out "
+        "everywhere at once."
+    )
+    if confirm("reset", question, "Reset password"):
+        with db_session() as db:
+            issued = attempt(lambda: reset_user_password(db, target.id, created_by_id=user.id))
+        if issued is not None:
+            st.session_state[dialogs.select_next_key] = target.id
+            hand_over(dialogs, issued, f"Reset the password of {name}")
+
+
+with db_session() as db:
+    everyone = list_users(db, user_id=user.id)
+    firms = list_entities(db, user_id=user.id)
+by_id = {u.id: u for u in everyone}
+
+st.title("Users")
+st.caption("Everyone who may sign in: admins run the backoffice, analysts read it, traders trade for their firm.")
+
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    choice = st.segmented_control("Role", list(ROLE_FILTERS), default="All", required=True, key="users_role_filter")
+    st.space("stretch")
+    st.button(
+        "Add user",
+        type="primary",
+        icon=":material/person_add:",
+        key="users_create_open",
+        on_click=dialogs.open,
+        args=("create",),
+    )
+
+role = ROLE_FILTERS[choice]
+shown = [u for u in everyone if role is None or u.role is role]
+if not shown:
+    st.info(f"No {choice.lower()} yet.")
+else:
+    st.dataframe(
+        users_frame(shown),
+        column_config=users_column_config(),
+        hide_index=True,
+        key="users_table",
+        placeholder="",
+        alt="Users with their role, firm, status and last sign-in",
+    )
+
+    ids = [u.id for u in shown]
+    if (chosen := st.session_state.pop(dialogs.select_next_key, None)) in ids:
+        st.session_state["users_selected"] = chosen
+    if st.session_state.get("users_selected") not in ids:
+        st.session_state["users_selected"] = ids[0]
+    selected_id = st.selectbox("User", ids, format_func=lambda i: user_option(by_id[i]), key="users_selected")
+    chosen_user = by_id[selected_id]
+    yourself = chosen_user.id == user.id
+    with st.container(border=True, horizontal=True, vertical_alignment="center"):
+        st.markdown(f"**{md_escape(chosen_user.username)}**")
+        st.badge(role_word(chosen_user.role), color="blue")
+        if chosen_user.is_active:
+            st.badge("Active", color="gray")
+        else:
+            st.badge("Inactive", color="orange")
+        if yourself:
+            st.badge("You", color="violet")
+        st.space("stretch")
+        # why an action cannot be taken now (None: it can); the stored functions refuse these anyway
+        unavailable = {
+            "reset": "Another admin resets your password" if yourself else None,
+            "switch": "Another admin deactivates you" if yourself else None,
+        }
+        with st.container(horizontal=True, width="content"):
+            st.button(
+                "Reset password",
+                icon=":material/lock_reset:",
+                key="users_reset_open",
+                on_click=dialogs.open,
+                args=("reset", chosen_user.id),
+                disabled=unavailable["reset"] is not None,
+                help=unavailable["reset"],
+            )
+            switch = "deactivate" if chosen_user.is_active else "reactivate"
+            st.button(
+                switch.capitalize(),
+                icon=":material/person_off:" if chosen_user.is_active else ":material/person_check:",
+                key=f"users_{switch}_open",
+                on_click=dialogs.open,
+                args=(switch, chosen_user.id),
+                disabled=unavailable["switch"] is not None,
+                help=unavailable["switch"],
+            )
+
+pending = dialogs.pending()
+if pending is not None:
+    kind, target_id = pending
+    target = by_id.get(target_id) if target_id is not None else None
+    if kind == "create":
+        open_add_user(dialogs, "users", firms, user.id)
+    elif kind == "issued":
+        open_issued_password(dialogs)
+    elif kind == "deactivate" and target is not None:
+        deactivate_dialog(target)
+    elif kind == "reactivate" and target is not None:
+        reactivate_dialog(target)
+    elif kind == "reset" and target is not None:
+        reset_dialog(target)
+    else:
+        dialogs.close()

@@ -1,0 +1,42 @@
+"""Onboarding a client in a real browser: an admin creates a trader firm, funds it, adds its trader, and the trader
+signs in with the one-time password the admin was shown."""
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+from tests.helpers import PASSWORD
+
+
+def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_shown(actors, app_server, page, screenshot):
+    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/trader-firms")
+    expect(page.get_by_role("heading", name="Trader firms")).to_be_visible()
+
+    page.get_by_role("button", name="Create trader firm").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="Name").fill("Nordic Carbon AB")
+    dialog.get_by_role("textbox", name="Name").press("Enter")
+    expect(dialog).to_be_hidden(timeout=20_000)
+    firm = page.get_by_role("combobox", name="Trader firm")
+    expect(firm).to_have_value("Nordic Carbon AB · 0 active traders")  # chosen in the details
+
+    page.get_by_role("button", name="Fund").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="Amount").fill("250000.00")
+    dialog.get_by_role("textbox", name="Amount").press("Enter")
+    expect(dialog).to_be_hidden(timeout=20_000)
+    expect(page.get_by_test_id("stMetricValue").filter(has_text="€250,000.00")).to_be_visible()
+
+    page.get_by_role("button", name="Add trader").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="Username").fill("nordic.desk")
+    dialog.get_by_role("button", name="Add user").click()
+    password = dialog.locator("[data-testid=stCode] code").inner_text(timeout=20_000).strip()
+    screenshot(page, "trader-firms-password.png")
+    dialog.get_by_role("button", name="Done").click()
+    expect(dialog).to_be_hidden()
+
+    expect(firm).to_have_value("Nordic Carbon AB · 1 active trader")
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, app_server, "nordic.desk", password)
+    expect(page.get_by_role("heading", name="Cash market")).to_be_visible()

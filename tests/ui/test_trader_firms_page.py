@@ -1,0 +1,105 @@
+"""The Trader Firms page through AppTest: the firms' balances and traders, and the create, fund, withdraw and add
+trader dialogs, each refusal under the field it is about."""
+
+from decimal import Decimal
+
+import pytest
+
+from core.entities import fund_entity, get_trader_firm
+from core.orders import place_order
+from core.users import authenticate
+from tests.helpers import snapshot
+from tests.ui.conftest import refusal_under, texts
+
+PAGE = "pages/trader_firms.py"
+
+
+@pytest.fixture
+def funded(db, actors):
+    """The standard firm with €1,000.00, €600.00 of it locked by its trader's resting BUY."""
+    fund_entity(db, actors.entity.id, "EUR", "1000.00", actors.admin.id)
+    place_order(db, actors.trader.id, "CEA", "BUY", "LIMIT", 60, "10.00")
+    return actors.entity
+
+
+def send(at, key: str, value: str, submit: str):
+    at.text_input(key=key).set_value(value)
+    at.button(key=submit).click().run()
+    assert not at.exception
+    return at
+
+
+def test_an_admin_sees_each_firm_with_its_balances_active_traders_and_traders(open_app, actors, funded):
+    at = open_app(actors.admin, PAGE)
+
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["name"].tolist() == ["Trader Firm"]
+    assert (table.loc[0, "eur_available"], table.loc[0, "eur_locked"]) == (Decimal("400.00"), Decimal("600.00"))
+    assert table.loc[0, "active_traders"] == 1
+    assert at.dataframe[1].value["username"].tolist() == ["trader"]
+
+
+def test_creating_a_firm_shows_it_and_a_taken_or_blank_name_is_refused_under_the_name(open_app, actors, db):
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_create_open").click().run()
+    before = snapshot(db)
+
+    send(at, "tf_new_name", "  trader firm ", "tf_new_submit")
+    assert refusal_under(at, "tf_new_name") == 'A trader firm named "trader firm" already exists'
+    send(at, "tf_new_name", "   ", "tf_new_submit")
+    assert refusal_under(at, "tf_new_name") == "Firm name is required"
+    assert snapshot(db) == before
+
+    send(at, "tf_new_name", "Nordic Carbon AB", "tf_new_submit")
+
+    assert "Created trader firm Nordic Carbon AB" in texts(at.toast)
+    assert at.dataframe[0].value["name"].tolist() == ["Nordic Carbon AB", "Trader Firm"]
+    assert at.selectbox(key="tf_selected").value == at.dataframe[0].value.loc[0, "id"]
+
+
+def test_funding_a_firm_adds_to_its_balance_and_a_bad_amount_is_refused_under_the_amount(open_app, actors, db):
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_fund_open").click().run()
+    before = snapshot(db)
+
+    send(at, "tf_fund_amount", "-5", "tf_fund_submit")
+    assert refusal_under(at, "tf_fund_amount") == "Amount must be greater than zero, got -5"
+    send(at, "tf_fund_amount", "lots", "tf_fund_submit")
+    assert "Amount must be a number" in refusal_under(at, "tf_fund_amount")
+    assert snapshot(db) == before
+
+    send(at, "tf_fund_amount", "2500.50", "tf_fund_submit")
+
+    assert any(t.startswith("Funded Trader Firm with €2,500.50 (TKT-") for t in texts(at.toast))
+    assert get_trader_firm(db, actors.entity.id, user_id=actors.admin.id).eur_available == Decimal("2500.50")
+
+
+def test_a_withdrawal_beyond_what_is_available_says_what_open_orders_lock(open_app, actors, db, funded):
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_withdraw_open").click().run()
+    before = snapshot(db)
+
+    send(at, "tf_withdraw_amount", "500", "tf_withdraw_submit")
+
+    assert refusal_under(at, "tf_withdraw_amount") == (
+        'Cannot withdraw €500.00 from entity "Trader Firm": only €400.00 is available; the other €600.00 is '
+        "locked in open orders until they are cancelled or filled"
+    )
+    assert snapshot(db) == before
+    send(at, "tf_withdraw_amount", "400", "tf_withdraw_submit")
+    assert get_trader_firm(db, actors.entity.id, user_id=actors.admin.id).eur_available == 0
+
+
+def test_a_trader_added_to_a_firm_signs_in_with_the_password_shown_once(open_app, actors, db):
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_add_trader_open").click().run()
+
+    send(at, "tf_new_username", "desk.one", "tf_new_submit")
+
+    password = at.code[0].value
+    assert authenticate(db, "desk.one", password).entity_id == actors.entity.id
+    assert "Added trader desk.one of Trader Firm" in texts(at.toast)
+    at.button(key="issued_done").click().run()
+    assert not at.code  # gone for good
+    assert at.dataframe[1].value["username"].tolist() == ["desk.one", "trader"]

@@ -1,0 +1,95 @@
+"""The Users page through AppTest: every user by role; add a user with a one-time password shown once; deactivate,
+reactivate and reset a password, each refusal said where it was asked for."""
+
+import pytest
+
+from core import sessions
+from core.errors import AuthenticationFailed
+from core.users import authenticate, get_user
+from tests.helpers import PASSWORD, snapshot
+from tests.ui.conftest import refusal_under, texts
+
+PAGE = "pages/user_accounts.py"
+
+
+def choose(at, user_id: int):
+    at.selectbox(key="users_selected").set_value(user_id).run()
+    return at
+
+
+def click(at, key: str):
+    at.button(key=key).click().run()
+    assert not at.exception
+    return at
+
+
+def test_an_admin_sees_every_user_with_role_firm_and_status_filtered_by_role(open_app, actors):
+    at = open_app(actors.admin, PAGE)
+
+    table = at.dataframe[0].value
+    assert table["username"].tolist() == ["admin", "analyst", "trader"]
+    assert table.set_index("username").loc["trader", "firm"] == "Trader Firm"
+    at.segmented_control(key="users_role_filter").set_value("Traders").run()
+    assert at.dataframe[0].value["username"].tolist() == ["trader"]
+
+
+def test_adding_a_user_refuses_each_fault_under_its_field_then_shows_the_password_once(open_app, actors, db):
+    at = open_app(actors.admin, PAGE)
+    click(at, "users_create_open")
+    before = snapshot(db)
+
+    at.text_input(key="users_new_username").set_value("Trader")
+    click(at, "users_new_submit")  # a trader, with no firm chosen, under a taken name
+    assert refusal_under(at, "users_new_firm") == "A trader must belong to a trader firm: choose one"
+    at.selectbox(key="users_new_firm").set_value(actors.entity.id)
+    click(at, "users_new_submit")
+    assert refusal_under(at, "users_new_username") == 'The username "Trader" is taken'
+    at.text_input(key="users_new_username").set_value("no spaces please")
+    click(at, "users_new_submit")
+    assert "3 to 50 letters" in refusal_under(at, "users_new_username")
+    assert snapshot(db) == before
+
+    at.segmented_control(key="users_new_role").set_value("ANALYST").run()
+    at.text_input(key="users_new_username").set_value("risk.analyst")
+    click(at, "users_new_submit")
+
+    password = at.code[0].value
+    assert authenticate(db, "risk.analyst", password).role == "ANALYST"
+    click(at, "issued_done")
+    assert not at.code
+    assert "risk.analyst" in at.dataframe[0].value["username"].tolist()
+
+
+def test_deactivating_signs_the_user_out_and_reactivating_lets_them_back(open_app, actors, db, actor_sessions):
+    at = open_app(actors.admin, PAGE)
+    choose(at, actors.trader.id)
+
+    click(at, "users_deactivate_open")
+    click(at, "users_deactivate_confirm")
+
+    assert "Deactivated trader" in texts(at.toast)
+    assert sessions.resolve(db, actor_sessions[actors.trader.id]) is None
+    assert not get_user(db, actors.trader.id).is_active
+    click(at, "users_reactivate_open")
+    click(at, "users_reactivate_confirm")
+    assert get_user(db, actors.trader.id).is_active
+
+
+def test_resetting_a_password_shows_the_new_one_once_and_the_old_one_stops_working(open_app, actors, db):
+    at = open_app(actors.admin, PAGE)
+    choose(at, actors.analyst.id)
+
+    click(at, "users_reset_open")
+    click(at, "users_reset_confirm")
+
+    assert authenticate(db, "analyst", at.code[0].value).id == actors.analyst.id
+    with pytest.raises(AuthenticationFailed):
+        authenticate(db, "analyst", PASSWORD)
+
+
+def test_an_admin_cannot_deactivate_or_reset_themselves_here(open_app, actors):
+    at = open_app(actors.admin, PAGE)
+    choose(at, actors.admin.id)
+
+    assert at.button(key="users_deactivate_open").disabled
+    assert at.button(key="users_reset_open").disabled

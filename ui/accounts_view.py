@@ -1,0 +1,128 @@
+"""Rendering helpers for the Trader Firms and Users pages: records in, tables and labels out (display only)."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.enums import AssetType, Role
+from core.models import TraderFirm
+from core.user_accounts import UserAccount
+from ui.format import amount_text
+from ui.market_makers_view import name_column_width, short_name
+from ui.metrics import Metric
+
+STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
+ROLE_FILTERS: dict[str, Role | None] = {
+    "All": None,
+    "Admins": Role.ADMIN,
+    "Analysts": Role.ANALYST,
+    "Traders": Role.TRADER,
+}
+FIRM_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "active_traders",
+    *(f"{a.value.lower()}_{part}" for a in AssetType for part in ("available", "locked")),
+    "created_at",
+)
+USER_COLUMNS: tuple[str, ...] = ("id", "username", "role", "firm", "status", "last_login_at", "created_at")
+
+
+def firms_frame(firms: Sequence[TraderFirm]) -> pd.DataFrame:
+    """One row per firm: its balances (certificates as whole units) and active traders."""
+    rows = [
+        {
+            "id": f.id,
+            "name": f.name,
+            "active_traders": f.active_traders,
+            **{
+                f"{a.value.lower()}_{part}": getattr(f, f"{a.value.lower()}_{part}")
+                for a in AssetType
+                for part in ("available", "locked")
+            },
+            "created_at": f.created_at,
+        }
+        for f in firms
+    ]
+    frame = pd.DataFrame(rows, columns=list(FIRM_COLUMNS))
+    for column in FIRM_COLUMNS:
+        if column.startswith(("cea_", "eua_")):
+            frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def firms_column_config(names: Iterable[str] = ()) -> dict[str, Any]:
+    cert = "%,d"
+    locked_help = "Held by open orders"
+    return {
+        "id": None,
+        "name": st.column_config.TextColumn("Name", width=name_column_width(names)),
+        "active_traders": st.column_config.NumberColumn("Active traders", format="%d", width="small"),
+        "eur_available": st.column_config.NumberColumn("EUR available", format="euro", step=0.01),
+        "eur_locked": st.column_config.NumberColumn("EUR locked", format="euro", step=0.01, help=locked_help),
+        "cea_available": st.column_config.NumberColumn("CEA available", format=cert),
+        "cea_locked": st.column_config.NumberColumn("CEA locked", format=cert, help=locked_help),
+        "eua_available": st.column_config.NumberColumn("EUA available", format=cert),
+        "eua_locked": st.column_config.NumberColumn("EUA locked", format=cert, help=locked_help),
+        "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),
+    }
+
+
+def firm_metrics(firm: TraderFirm) -> list[Metric]:
+    """A firm's balances as its detail shows them: available and locked of every asset."""
+    return [
+        Metric(f"{a} {part}", amount_text(a, getattr(firm, f"{a.value.lower()}_{part}")))
+        for a in AssetType
+        for part in ("available", "locked")
+    ]
+
+
+def firm_option(firm: TraderFirm) -> str:
+    return f"{short_name(firm.name)} · {firm.active_traders} active trader{'s' if firm.active_traders != 1 else ''}"
+
+
+def role_word(role: Role | str) -> str:
+    return Role(role).value.capitalize()
+
+
+def users_frame(users: Sequence[UserAccount]) -> pd.DataFrame:
+    rows = [
+        {
+            "id": u.id,
+            "username": u.username,
+            "role": role_word(u.role),
+            "firm": u.entity_name or "",
+            "status": [STATUS_ACTIVE if u.is_active else STATUS_INACTIVE],
+            "last_login_at": u.last_login_at,
+            "created_at": u.created_at,
+        }
+        for u in users
+    ]
+    frame = pd.DataFrame(rows, columns=list(USER_COLUMNS))
+    # a column of users who never signed in is all None: as a datetime column the grid leaves those cells blank
+    frame["last_login_at"] = pd.to_datetime(frame["last_login_at"], utc=True)
+    return frame
+
+
+def users_column_config() -> dict[str, Any]:
+    return {
+        "id": None,
+        "username": st.column_config.TextColumn("Username"),
+        "role": st.column_config.TextColumn("Role", width="small"),
+        "firm": st.column_config.TextColumn("Trader firm"),
+        "status": st.column_config.MultiselectColumn(
+            "Status", options=[STATUS_ACTIVE, STATUS_INACTIVE], color=["#e2e8f0", "#fde68a"], width="small"
+        ),
+        "last_login_at": st.column_config.DatetimeColumn(
+            "Last sign-in (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC", help="Empty: never signed in"
+        ),
+        "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),
+    }
+
+
+def user_option(user: UserAccount) -> str:
+    """How a user reads in a selectbox: username, role, firm, and if switched off, that."""
+    firm = f" · {short_name(user.entity_name)}" if user.entity_name else ""
+    return f"{user.username} · {role_word(user.role)}{firm}{'' if user.is_active else ' (inactive)'}"

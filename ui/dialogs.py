@@ -1,0 +1,40 @@
+"""Which dialog of a page is open, kept in session state (not in the opener's click), so it survives the reruns its
+own widgets cause and a refused action keeps it open with the message."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui.feedback import flash
+
+
+@dataclass(frozen=True)
+class Dialogs:
+    """A page's dialogs: ``key`` holds (kind, target id) of the open one; ``select_next_key`` the id the page shows
+    after a success (applied before its selector is drawn: a widget's state cannot change after that); ``fields``
+    the widget keys of each kind, emptied when it opens."""
+
+    key: str
+    select_next_key: str
+    fields: Mapping[str, tuple[str, ...]]
+
+    def open(self, kind: str, target_id: int | None = None) -> None:
+        """Opens with empty fields: nothing typed for one account carries over to the next."""
+        for key in self.fields[kind]:
+            st.session_state.pop(key, None)
+        st.session_state[self.key] = (kind, target_id)
+
+    def close(self) -> None:
+        st.session_state.pop(self.key, None)
+
+    def pending(self) -> tuple[str, int | None] | None:
+        return st.session_state.get(self.key)
+
+    def finish(self, message: str, selected: int | None) -> None:
+        """After a successful write: close the dialog, toast on the next run, show the affected record."""
+        self.close()
+        flash(message)
+        if selected is not None:
+            st.session_state[self.select_next_key] = selected
+        st.rerun()
