@@ -370,6 +370,11 @@ def create_liquidity(
 Targets = Mapping[object, tuple[object, object]]
 
 
+def _blank_is_zero(typed: object) -> object:
+    """A side left empty, or holding only spaces, asks for no liquidity there: one side alone is fine."""
+    return "0" if typed is None or (isinstance(typed, str) and not typed.strip()) else typed
+
+
 def parse_liquidity_targets(targets: object) -> list[tuple[CertificateType, Decimal, Decimal]]:
     """``{"CEA": (bid_eur, ask_eur), "EUA": (bid_eur, ask_eur)}`` → parsed, each book once, in book order; with
     several books each refusal names its book ("CEA ASK liquidity: …"). Every fault at once (``InvalidFields``), each
@@ -387,7 +392,7 @@ def parse_liquidity_targets(targets: object) -> list[tuple[CertificateType, Deci
         book = f"{cert} " if named else ""
         bid, ask = (
             faults.parse(target_field(cert, side), parse_eur, typed, f"{book}{side.upper()} liquidity", allow_zero=True)
-            for side, typed in zip(("bid", "ask"), amounts, strict=True)
+            for side, typed in zip(("bid", "ask"), map(_blank_is_zero, amounts), strict=True)
         )
         if bid == 0 and ask == 0:
             fault = f"Enter a {book}BID or {book}ASK liquidity amount above zero (one side alone is fine)"

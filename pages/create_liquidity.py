@@ -71,11 +71,11 @@ CASH_MARKET = next((p for p in PAGES if p.url_path == "cash-market" and user.rol
 OPERATIONS = next((p for p in PAGES if p.url_path == "operations" and user.role in p.roles), None)
 
 
-def _amount(key: str) -> str:
-    return st.session_state.get(key) or "0"
+def _amount(key: str) -> str | None:
+    return st.session_state.get(key)
 
 
-def typed_books() -> dict[str, tuple[str, str]]:
+def typed_books() -> dict[str, tuple[str | None, str | None]]:
     """The targets as typed, per book shown."""
     choice = st.session_state["liq_cert"]
     if choice == BOTH:

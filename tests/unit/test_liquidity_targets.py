@@ -15,6 +15,17 @@ def test_targets_are_read_exactly_per_book_in_book_order():
     ]
 
 
+@pytest.mark.parametrize("blank", ["", "   ", None])
+def test_a_side_left_blank_asks_for_nothing_there_whether_empty_or_spaces(blank):
+    assert parse_liquidity_targets({"EUA": (blank, "500")}) == [("EUA", Decimal("0"), Decimal("500.00"))]
+
+    with pytest.raises(InvalidFields) as refused:
+        parse_liquidity_targets({"EUA": (blank, "  ")})
+    assert refused.value.faults == {
+        target_field("EUA"): "Enter a BID or ASK liquidity amount above zero (one side alone is fine)"
+    }
+
+
 def test_every_fault_is_named_at_once_under_its_field_or_its_book():
     with pytest.raises(InvalidFields) as refused:
         parse_liquidity_targets({"CEA": ("0", "0"), "EUA": ("x", "2000000000000")})
