@@ -32,7 +32,7 @@ from core.liquidity_models import (
 from core.market import book_tick
 from core.market_makers import held_assets_by_type
 from core.models import MarketMaker
-from core.planning import choose_reference_price, plan_liquidity, split_evenly
+from core.planning import SIDE_FIELD, choose_reference_price, plan_liquidity, split_evenly, target_field
 from core.sqlcall import unit_of_work
 from core.validation import FieldFaults, parse_amount, parse_enum, parse_eur, parse_id, parse_notes
 from core.volatility import ewma_volatility, spread_multiplier
@@ -86,12 +86,6 @@ def _parse_targets(
     """One book's targets, read as the page reads them (``parse_liquidity_targets``)."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     return parse_liquidity_targets({cert: (bid_amount_eur, ask_amount_eur)})[0]
-
-
-def target_field(cert: CertificateType | str, side: str | None = None) -> str:
-    """What ``parse_liquidity_targets`` names a refused field by: a book's "bid" or "ask" target, or (no side) the
-    book itself, when neither of its targets is above zero."""
-    return f"{CertificateType(cert)}" if side is None else f"{CertificateType(cert)} {side}"
 
 
 def _funded(db: Session, side: OrderSide, cert: CertificateType) -> list[FundedMarketMaker]:
@@ -183,7 +177,7 @@ def _plan_books(
         try:
             preview = _plan(db, cert, bid, ask, dynamic_spread, committed)
         except ValidationError as exc:  # which book's amounts it is about, as the page labels them
-            raise ValidationError(f"{cert} book: {exc.message}") from None
+            raise ValidationError(f"{cert} book: {exc.message}", field=exc.field) from None
         for mm in preview.bid_plan.market_makers if preview.bid_plan else ():
             committed[mm.id] = committed.get(mm.id, Decimal(0)) + mm.required
         previews.append(preview)
@@ -392,7 +386,7 @@ def parse_liquidity_targets(targets: object) -> list[tuple[CertificateType, Deci
         book = f"{cert} " if named else ""
         bid, ask = (
             faults.parse(target_field(cert, side), parse_eur, typed, f"{book}{side.upper()} liquidity", allow_zero=True)
-            for side, typed in zip(("bid", "ask"), map(_blank_is_zero, amounts), strict=True)
+            for side, typed in zip(SIDE_FIELD.values(), map(_blank_is_zero, amounts), strict=True)
         )
         if bid == 0 and ask == 0:
             fault = f"Enter a {book}BID or {book}ASK liquidity amount above zero (one side alone is fine)"

@@ -32,7 +32,14 @@ REFERENCE_QUANTUM = Decimal("0.0001")  # liquidity_operations.reference_price is
 
 # which market makers serve which side and what they lock is SQL's rule, handed in as a SideRole per side
 SIDE_LABEL = {OrderSide.BUY: "BID", OrderSide.SELL: "ASK"}
+SIDE_FIELD = {OrderSide.BUY: "bid", OrderSide.SELL: "ask"}  # a side's target field (target_field)
 MM_LABEL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity provider", MarketMakerType.ASSET_HOLDER: "asset holder"}
+
+
+def target_field(cert: CertificateType | str, side: str | None = None) -> str:
+    """What a refused liquidity target is named by (``InvalidFields``, ``CoreError.field``), for a form to show it
+    under that field: a book's "bid" or "ask" target, or (no side) the book itself, when neither is above zero."""
+    return f"{CertificateType(cert)}" if side is None else f"{CertificateType(cert)} {side}"
 
 
 def choose_reference_price(
@@ -133,7 +140,7 @@ def plan_side(
     if target_eur < (smallest := smallest_target(prices, levels, len(mms))):
         who = MM_LABEL[role.mm_type]
         raise ValidationError(
-            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {count} {who}(s) gives "
+            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {count} {who}{'' if count == 1 else 's'} gives "
             f"€{min(shares):,} each; each needs at least €{smallest / count:,} to rest one whole certificate at "
             f"every level (€{smallest:,} in total)"
         )
@@ -253,10 +260,14 @@ def plan_liquidity(
     those market makers). A side with a zero target is not planned. The levels are widened by
     ``spread_multiplier`` (from ``volatility``, see core.volatility), which the preview reports."""
     reference, source = choose_reference_price(best_bid, best_ask, last_price, default_price)
-    plans = {
-        side: plan_side(roles[side], reference, target, mms, levels, tick, spread_multiplier) if target > 0 else None
-        for side, target, mms in ((OrderSide.BUY, bid_eur, bidders), (OrderSide.SELL, ask_eur, askers))
-    }
+    plans: dict[OrderSide, SidePlan | None] = {}
+    for side, target, mms in ((OrderSide.BUY, bid_eur, bidders), (OrderSide.SELL, ask_eur, askers)):
+        try:
+            plans[side] = (
+                plan_side(roles[side], reference, target, mms, levels, tick, spread_multiplier) if target > 0 else None
+            )
+        except ValidationError as exc:  # too small to plan: the target typed for this side is what must change
+            raise ValidationError(exc.message, field=target_field(certificate_type, SIDE_FIELD[side])) from None
     bid_plan, ask_plan = plans[OrderSide.BUY], plans[OrderSide.SELL]
     shortfalls = [s for p in (bid_plan, ask_plan) if p is not None and (s := shortfall_of(p)) is not None]
     return LiquidityPreview(

@@ -3,6 +3,7 @@
 import uuid
 
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from core.enums import OrderSide, Role
 from core.errors import CoreError, InvalidFields, ValidationError
@@ -113,12 +114,15 @@ def open_preview() -> None:
         st.session_state[NOTES_REFUSED_KEY] = (notes, exc.message)
         return
     st.session_state.pop(NOTES_REFUSED_KEY, None)
-    st.session_state[DIALOG_KEY] = {
-        "books": books,
-        "notes": notes,
-        "dynamic": bool(st.session_state.get("liq_dynamic")),
-        "key": uuid.uuid4().hex,
-    }
+    dynamic = bool(st.session_state.get("liq_dynamic"))
+    try:
+        with db_session() as db:
+            plan_previews(db, books, dynamic)
+    except CoreError as exc:
+        if exc.field is not None:  # a target too small to plan at today's prices: said under it, no dialog
+            st.session_state[REFUSED_KEY] = (books, {exc.field: exc.message})
+            return
+    st.session_state[DIALOG_KEY] = {"books": books, "notes": notes, "dynamic": dynamic, "key": uuid.uuid4().hex}
 
 
 def close_preview() -> None:
@@ -270,22 +274,18 @@ def show_preview(preview: LiquidityPreview, tag: str) -> None:
         provision_form(preview.certificate_type.value, shortfall, tag)
 
 
+def plan_previews(db: Session, books: dict, dynamic: bool) -> list[LiquidityPreview]:
+    """The preview of every book typed: one book alone, or both planned together."""
+    if len(books) == 1:
+        ((cert, (bid, ask)),) = books.items()
+        return [preview_liquidity_creation(db, cert, bid, ask, user_id=user.id, dynamic_spread=dynamic)]
+    return preview_liquidity_for_all(db, books, user_id=user.id, dynamic_spread=dynamic)
+
+
 @st.dialog("Liquidity preview", icon=":material/water_drop:", width="large", on_dismiss=close_preview)
 def preview_dialog(request: dict) -> None:
-    books = request["books"]
     with db_session() as db:
-        if len(books) == 1:
-            ((cert, (bid, ask)),) = books.items()
-            one = attempt(
-                lambda: preview_liquidity_creation(
-                    db, cert, bid, ask, user_id=user.id, dynamic_spread=request["dynamic"]
-                )
-            )
-            previews = None if one is None else [one]
-        else:
-            previews = attempt(
-                lambda: preview_liquidity_for_all(db, books, user_id=user.id, dynamic_spread=request["dynamic"])
-            )
+        previews = attempt(lambda: plan_previews(db, request["books"], request["dynamic"]))
     if previews is None:
         return
     if len(previews) == 1:

@@ -3,7 +3,7 @@
 import pytest
 
 from core.errors import InsufficientAssetsError, ValidationError
-from core.liquidity_service import create_liquidity_for_all, preview_liquidity_for_all
+from core.liquidity_service import create_liquidity_for_all, preview_liquidity_for_all, target_field
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
 from tests.policy_helpers import healthy
@@ -93,5 +93,9 @@ def test_an_amount_too_small_to_plan_names_its_book_when_both_are_asked(db, acto
     make_holders(db, actors.admin, 2, cert="CEA")
     make_holders(db, actors.admin, 1, cert="EUA", prefix="AH EUA")
 
-    with pytest.raises(ValidationError, match=r"^CEA book: ASK liquidity of €30\.00 over 2 asset holder\(s\)"):
+    with pytest.raises(
+        ValidationError, match=r"^CEA book: ASK liquidity of €30\.00 over 2 asset holders gives"
+    ) as refused:
         preview_liquidity_for_all(db, {"CEA": ("0", "30"), "EUA": ("0", "5000")}, user_id=actors.admin.id)
+
+    assert refused.value.field == target_field("CEA", "ask")  # for a form to show it under that field
