@@ -30,7 +30,7 @@ from core.quality_models import (
     Slippage,
 )
 from core.sqlcall import unit_of_work
-from core.validation import echoed, parse_decimal, parse_enum, parse_eur, parse_moment, parse_period
+from core.validation import FieldFaults, echoed, parse_decimal, parse_enum, parse_eur, parse_moment, parse_period
 
 READERS = (Role.ADMIN, Role.ANALYST)
 READ_ACTION = "read market quality"
@@ -232,6 +232,16 @@ def parse_presence_target(value: object) -> Decimal:
     return pct
 
 
+def parse_obligations(min_quote_eur: object, required_presence_pct: object) -> tuple[Decimal, Decimal]:
+    """A scorecard's obligations as typed: the minimum quote (EUR) and the required presence (%); every fault at
+    once, each under its parameter (``InvalidFields``), for a form to say each under its field."""
+    faults = FieldFaults()
+    quote = faults.parse("min_quote_eur", parse_eur, min_quote_eur, "The minimum quote")
+    required = faults.parse("required_presence_pct", parse_presence_target, required_presence_pct)
+    faults.raise_any()
+    return quote, required  # type: ignore[return-value]  (no fault: both parsed)
+
+
 def mm_scorecard(
     db: Session,
     *,
@@ -250,9 +260,9 @@ def mm_scorecard(
     cert = None if certificate_type is None else parse_enum(CertificateType, certificate_type, "certificate type")
     first, last = parse_period(start, end)
     band = parse_decimal(settings.scorecard_max_spread_pct if max_spread_pct is None else max_spread_pct, "Max spread")
-    quote = parse_eur(settings.scorecard_min_quote_eur if min_quote_eur is None else min_quote_eur, "Minimum quote")
-    required = parse_presence_target(
-        settings.scorecard_required_presence_pct if required_presence_pct is None else required_presence_pct
+    quote, required = parse_obligations(
+        settings.scorecard_min_quote_eur if min_quote_eur is None else min_quote_eur,
+        settings.scorecard_required_presence_pct if required_presence_pct is None else required_presence_pct,
     )
     with unit_of_work(db):
         require_role(db, user_id, READERS, READ_ACTION)

@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.config import QUOTE_BANDS_PCT, get_settings
 from core.enums import CertificateType, OrderSide
-from core.errors import CoreError, DatabaseUnavailable
-from core.market_quality import parse_presence_target
+from core.errors import CoreError, DatabaseUnavailable, InvalidFields
+from core.market_quality import parse_obligations
 from core.validation import parse_eur, parse_period
 from ui import quality_data as data
 from ui.feedback import field_error
@@ -192,7 +193,8 @@ def slippage_calculator(cert: CertificateType) -> None:
 def obligations() -> tuple[Decimal, Decimal, Decimal] | None:
     """The scorecard's thresholds from the widgets (defaults from the settings), or None with a message."""
     labels = {pct: f"±{pct.normalize()} %" for pct in QUOTE_BANDS_PCT}
-    with st.container(horizontal=True, vertical_alignment="bottom", key="mq_obligations"):
+    # aligned at the top: a refusal under a field makes its column taller
+    with st.container(horizontal=True, vertical_alignment="top", key="mq_obligations"):
         band = st.segmented_control(
             "Maximum spread",
             list(labels),
@@ -201,21 +203,27 @@ def obligations() -> tuple[Decimal, Decimal, Decimal] | None:
             required=True,
             key="mq_band",
         )
-        quote = st.text_input(
-            "Minimum quote (€)", value=f"{settings.scorecard_min_quote_eur:,.0f}", key="mq_min_quote", width=180
-        )
         # text read by core: a number input out of range kept scoring by its last valid value, unsaid
-        presence = st.text_input(
-            "Required presence (%)", value=f"{settings.scorecard_required_presence_pct:f}", key="mq_presence", width=180
+        quote_field, quote_refusal = typed_field(
+            "Minimum quote (€)", f"{settings.scorecard_min_quote_eur:,.0f}", "mq_min_quote"
         )
-    refusals = st.container()
+        presence_field, presence_refusal = typed_field(
+            "Required presence (%)", f"{settings.scorecard_required_presence_pct:f}", "mq_presence"
+        )
     try:
-        minimum = parse_eur(quote, "The minimum quote")
-        required = parse_presence_target(presence)
-    except CoreError as exc:
-        field_error(refusals, exc.message)
+        minimum, required = parse_obligations(quote_field, presence_field)
+    except InvalidFields as exc:  # every fault at once, each under its own field
+        field_error(quote_refusal, exc.faults.get("min_quote_eur"))
+        field_error(presence_refusal, exc.faults.get("required_presence_pct"))
         return None
     return band, minimum, required
+
+
+def typed_field(label: str, value: str, key: str) -> tuple[str, DeltaGenerator]:
+    """A threshold typed as text, and the place right under it for its refusal."""
+    with st.container(key=f"{key}_column", width=180):
+        typed = st.text_input(label, value=value, key=key)
+        return typed, st.container()
 
 
 def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:

@@ -128,7 +128,7 @@ def test_traders_may_not_read_the_scorecard(db, actors):
     [
         ({"max_spread_pct": "1.5"}, r"one of the bands snapshots record: 0\.5 %, 1 % or 2 % of mid, got 1\.5 %"),
         ({"max_spread_pct": "abc"}, "Max spread must be a number"),
-        ({"min_quote_eur": "0"}, "Minimum quote must be greater than zero"),
+        ({"min_quote_eur": "0"}, "The minimum quote must be greater than zero"),
         ({"min_quote_eur": "10.001"}, "at most 2 decimals"),
         ({"required_presence_pct": "101"}, "percentage from 0 to 100, got 101"),
         ({"certificate_type": "XYZ"}, "Unknown certificate type"),

@@ -168,6 +168,18 @@ def test_a_period_that_ends_before_it_starts_is_refused_under_the_to_field_and_t
     assert len(at.dataframe) == 1  # the slippage table, not the scorecard
 
 
+def test_both_thresholds_refused_at_once_are_each_said_under_their_own_field(open_app, db, actors):
+    leaving_and_moving(db, actors)
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="mq_min_quote").set_value("-1")
+    at.text_input(key="mq_presence").input("150").run()
+
+    assert refusal_under(at, "mq_min_quote") == "The minimum quote must be greater than zero, got -1"
+    assert refusal_under(at, "mq_presence") == "The required presence is a percentage from 0 to 100, got 150"
+    assert len(at.dataframe) == 1  # the slippage table only
+
+
 def test_a_minimum_quote_that_is_not_an_amount_is_refused_and_no_scorecard_is_shown(open_app, db, actors):
     leaving_and_moving(db, actors)
     at = open_app(actors.analyst, PAGE)
