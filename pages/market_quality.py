@@ -168,13 +168,13 @@ def slippage_calculator(cert: CertificateType) -> None:
         side = st.segmented_control("Side", ["Buy", "Sell"], default="Buy", required=True, key="mq_side")
         typed = st.text_input("Your amount (€)", placeholder="e.g. 250,000", key="mq_amount", width=220)
     order_side = OrderSide.BUY if side == "Buy" else OrderSide.SELL
-    amounts: list[object] = list(SLIPPAGE_AMOUNTS)
+    amounts = set(SLIPPAGE_AMOUNTS)
     if typed.strip():
         try:
-            amounts.append(parse_eur(typed, "Your amount"))
+            amounts.add(parse_eur(typed, "Your amount"))
         except CoreError as exc:
             field_error(st.container(), exc.message)  # under the field; the fixed sizes still show
-    results = [data.live_slippage(cert, order_side, amount, user.id) for amount in amounts]
+    results = [data.live_slippage(cert, order_side, amount, user.id) for amount in sorted(amounts)]  # smallest first
     st.dataframe(
         for_display(slippage_frame(results), ["Amount (€)", "Filled (€)", "Slippage (bps)"], ["Average price (€)"]),
         hide_index=True,

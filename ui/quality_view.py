@@ -12,6 +12,7 @@ from decimal import Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.enums import OrderSide
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
 from ui.operations_view import for_display
@@ -153,6 +154,16 @@ def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
     return fig
 
 
+def absorbs_text(result: Slippage) -> str:
+    """Whether the book takes the whole amount; if not, whether it takes part (too thin) or none of it (an empty
+    side said so, not "too thin")."""
+    if result.fillable:
+        return "yes"
+    if result.quantity == 0:
+        return f"no: no {'ask' if result.side is OrderSide.BUY else 'bid'} fills any of it"
+    return "no: the book is too thin"
+
+
 def slippage_frame(results: Sequence[Slippage]) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -161,7 +172,7 @@ def slippage_frame(results: Sequence[Slippage]) -> pd.DataFrame:
             "Filled (€)": [r.filled_eur for r in results],
             "Average price (€)": [r.average_price for r in results],
             "Slippage (bps)": [r.slippage_bps for r in results],
-            "Book absorbs it": ["yes" if r.fillable else "no: the book is too thin" for r in results],
+            "Book absorbs it": [absorbs_text(r) for r in results],
         }
     )
 

@@ -115,6 +115,12 @@ def test_the_slippage_calculator_shows_ten_and_a_hundred_thousand_and_a_typed_am
     assert list(table["Book absorbs it"]) == ["yes", "yes", "no: the book is too thin"]
     assert list(table["Average price (€)"]) == ["€80.00", "€80.00", "€80.00"]  # not €80.0000
 
+    at.text_input(key="mq_amount").input("5,000").run()
+    assert list(frame(at, "mq_slippage")["Amount (€)"]) == [5000.0, 10000.0, 100000.0]  # in order, not last
+
+    at.segmented_control(key="mq_side").set_value("Sell").run()
+    assert set(frame(at, "mq_slippage")["Book absorbs it"]) == {"no: no bid fills any of it"}  # empty, not thin
+
 
 def test_a_slippage_the_book_cannot_give_shows_a_dash_not_none(open_app, db, actors):
     at = open_app(actors.analyst, PAGE)  # an empty book: nothing fills, no average, no slippage
