@@ -185,7 +185,7 @@ def preview_headline(preview: LiquidityPreview) -> list[tuple[str, str]]:
     return [
         ("Reference price", price(preview.reference_price)),
         ("Orders", f"{preview.total_orders_count:,}"),
-        ("Spread", percent(spread)),
+        ("Spread", percent(spread, 2)),
         ("Spread ×", f"{preview.spread_multiplier.normalize():f}"),
     ]
 

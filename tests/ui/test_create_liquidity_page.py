@@ -36,7 +36,7 @@ def test_the_page_shows_the_market_and_what_the_market_makers_hold(open_app, db,
     assert metrics["Reference price"] == "€81.00"
     assert metrics["Best bid"] == "—" and metrics["Mid"] == "—"
     assert metrics["LP EUR available"] == "€2,000.00"
-    assert metrics["AH EUA available"] == "70"
+    assert metrics["AH EUA available"] == "70 EUA"  # with its unit, as on Market Makers
     assert any("Configured default" in c for c in texts(at.caption))
 
 
