@@ -20,7 +20,7 @@ from core.validation import parse_id
 from ui import labels
 from ui import operations_data as data
 from ui.feedback import field_error
-from ui.format import counted, eur, md_escape, percent, price, units
+from ui.format import counted, eur, md_escape, md_escape_lines, percent, price, units
 from ui.metrics import Metric, metric_row
 from ui.operations_view import (
     OPERATION_MONEY,
@@ -217,6 +217,8 @@ def operation_detail(rows: list[OperationSummary]) -> None:
         f"{price(s.reference_price)} ({labels.price_source(s.price_source).lower()}) · {s.orders_created} orders · "
         f"{md_escape(', '.join(s.market_maker_names))}"
     )
+    if s.notes:
+        st.caption(f"Notes: {md_escape_lines(s.notes)}")  # as the Liquidity policies page shows a policy's notes
     metric_row(
         [
             Metric("Deployed", eur(s.actual_total_eur)),

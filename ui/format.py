@@ -71,3 +71,9 @@ def md_escape(text: str) -> str:
     no emphasis, links, autolinks or colours."""
     plain = _TYPOGRAPHIC_TOKEN.sub(lambda m: m.group(1) + WORD_JOINER, text)
     return _AUTOLINK_START.sub(ZERO_WIDTH_SPACE, _MARKDOWN_SPECIAL.sub(r"\\\1", plain))
+
+
+def md_escape_lines(text: str) -> str:
+    """Typed text of several lines (a note) shown through Markdown as typed, line for line: each line escaped by
+    ``md_escape``, each break kept as a hard line break (Markdown would join them into one line)."""
+    return "  \n".join(md_escape(line) for line in text.splitlines())

@@ -63,6 +63,7 @@ OPERATION_COLUMNS: dict[str, str] = {
     "fill_ratio": "Fill ratio",
     "created_by_username": "Created by",
     "id": "Operation id",
+    "notes": "Notes",  # free text last: a spreadsheet reads every figure before it
 }
 OPERATION_PRICES = ["Reference price"]
 OPERATION_MONEY = [

@@ -7,11 +7,11 @@ import pytest
 
 from core.enums import Role
 from core.errors import PermissionDenied
-from core.liquidity_service import withdraw_liquidity
+from core.liquidity_service import create_liquidity, withdraw_liquidity
 from core.operations import get_operation_detail
 from tests.helpers import snapshot
 from tests.operations_helpers import create_operation, fund_market_makers, trader_sells
-from tests.ui.conftest import field_errors, texts
+from tests.ui.conftest import field_errors, shown, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/operations.py"
@@ -240,6 +240,20 @@ def test_the_detail_shows_the_reference_price_and_its_source_in_words(open_app, 
     caption = next(c for c in texts(at.caption) if c.startswith("Created"))
     assert "reference price €14.00 (configured default)" in caption
     assert "14.0000" not in caption
+
+
+def test_the_detail_shows_the_notes_typed_on_create_liquidity_line_for_line_and_escaped(open_app, db, actors):
+    fund_market_makers(db, actors)
+    notes = "Desk request *urgent*\nsee :red[memo] 12"
+    operation = create_liquidity(db, "CEA", "10000.00", "5000.00", actors.admin.id, notes=notes)
+    at = open_app(actors.analyst, PAGE)
+
+    at.selectbox(key="ops_detail").select(operation.id).run()
+
+    markup = next(str(c.value) for c in at.caption if str(c.value).startswith("Notes: "))
+    assert shown(markup) == "Notes: Desk request *urgent*  \nsee :red[memo] 12"  # one hard break, nothing styled
+    assert "\\*urgent\\*" in markup and "\\:\u200bred\\[memo\\]" in markup
+    assert at.dataframe[0].value["Notes"].tolist() == [notes]
 
 
 def test_a_click_on_the_chosen_view_or_certificate_keeps_it_chosen(open_app, actors, operations):

@@ -92,7 +92,17 @@ def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
     assert header.startswith("Time (UTC),Ticket,Certificate,Source,Reference price,Price source,Target BID EUR")
     assert "2026-03-04 05:06:07,TKT-2026-000007,CEA,Manual,14.0000,Configured default,1000.00,999.97,500.00" in row
     assert '"AH 1, LP 1"' in row
-    assert row.endswith(",0.0001,admin,7")
+    assert row.endswith(",0.0001,admin,7,")  # then the notes, none here
+
+
+def test_the_operations_csv_ends_with_the_notes_typed_on_create_liquidity_lines_and_commas_kept():
+    frame = operations_frame([summary(notes="Desk request, Q4\nsecond line"), summary(id=8)])
+
+    text = csv_bytes(frame).decode()
+
+    assert text.splitlines()[0].endswith(",Created by,Operation id,Notes")
+    assert ',admin,7,"Desk request, Q4\nsecond line"\n' in text
+    assert text.endswith(",admin,8,\n")  # no notes: an empty cell
 
 
 def test_display_turns_money_into_floats_and_leaves_the_exact_frame_alone():
