@@ -166,6 +166,10 @@ def test_the_audit_log_filters_by_action_and_shows_changes_readably(open_app, ac
     assert set(frame["Action"]) == {"Create liquidity"}
     assert frame["Ticket"].iloc[0] == eua.ticket_id
     assert frame["Actor"].iloc[0] == "admin"
+    assert frame["Change"].iloc[0] == (
+        "Certificate: EUA; Price source: Configured default; Reference price: €81.00; BID target: €8,000.00; "
+        "ASK target: €4,000.00; Orders: 12; Market makers: 4; Spread: ×1"
+    )  # it read "certificate_type = EUA; …; policy_id = —; price_source = default; reference_price = 81.0000"
     assert any("2 tickets, newest first" in c for c in texts(at.caption))
 
 

@@ -12,7 +12,6 @@ from core.operations import DailyStat, OperationOrder, OperationSummary, Resting
 from ui.operations_view import (
     csv_bytes,
     deployed_per_day_figure,
-    describe_change,
     fill_ratio_figure,
     for_display,
     levels_figure,
@@ -147,31 +146,6 @@ def test_no_raw_code_reaches_the_orders_table():
     assert frame["Status"].tolist() == ["Cancelled", "Cancelled"]
 
 
-@pytest.mark.parametrize(
-    ("before", "after", "expected"),
-    [
-        ({"is_active": True}, {"is_active": False}, "is_active: True → False"),
-        (
-            {"asset": "EUR", "available": "10.00"},
-            {"asset": "EUR", "available": "15.00", "deposited": "5.00"},
-            "available: €10.00 → €15.00; deposited = €5.00",
-        ),
-        (
-            {"asset": "EUA", "available": Decimal("4000.00"), "locked": Decimal("0")},
-            {"asset": "EUA", "available": Decimal("0.00"), "locked": Decimal("0"), "withdrawn": 4000},
-            "available: 4,000 EUA → 0 EUA; withdrawn = 4,000 EUA",  # it read "4000.00 → 0.00", with no asset
-        ),
-        ({"asset": ["EUR"], "total": "5"}, {}, 'asset: ["EUR"] → —; total: 5 → —'),  # no asset: numbers as recorded
-        (None, {"name": "LP 1"}, "name = LP 1"),
-        ({"open_orders": [1, 2, 3, 4, 5, 6, 7]}, {}, "open_orders: 7 items → —"),
-        (None, None, ""),
-        ("x", "y", "x → y"),
-    ],
-)
-def test_a_ticket_change_reads_as_one_line(before, after, expected):
-    assert describe_change(before, after) == expected
-
-
 def test_a_ticket_row_names_its_actor_object_and_both_states_as_json():
     ticket = TicketLog(
         id=1,
@@ -208,7 +182,7 @@ def test_a_tickets_amounts_read_exactly_as_recorded_in_its_change_and_its_json()
     row = tickets_frame([ticket]).iloc[0]
 
     assert ticket.after_state["available"] == Decimal("250000.00")
-    assert row["Change"] == "available: €0.00 → €250,000.00; deposited = €250,000.00; levels = [1.50, null]"
+    assert row["Change"] == "Available: €0.00 → €250,000.00; Deposited: €250,000.00; Levels: [1.50, null]"
     assert row["After"] == '{"asset": "EUR", "available": 250000.00, "deposited": 250000.00, "levels": [1.50, null]}'
 
 
