@@ -202,11 +202,6 @@ FIELDS: dict[str, Field] = {
     "name": Field("Name", _text),
     "mm_type": Field("Type", _code),
     "action": Field("Provisioning", _provisioning),
-    "id": Field("Id", _id(), joined=True),
-    "liquidity_operation_id": Field("Operation", _id(), joined=True),
-    "operation_ticket_id": Field("Operation ticket", _text),
-    "market_maker_id": Field("Market maker", _id(), joined=True),
-    "policy_id": Field("Policy", _id(), joined=True),
     # an order (PLACE_ORDER, PLACE_LIQUIDITY_ORDER, CANCEL_ORDER)
     "side": Field("Side", _side),
     "order_type": Field("Order type", _code),
@@ -226,6 +221,12 @@ FIELDS: dict[str, Field] = {
     "market_makers": Field("Market makers", _count()),
     "spread_multiplier": Field("Spread", _multiplier),
     "volatility": Field("Volatility", _volatility),
+    # what else it is tied to: after what it says, which a narrow column shows first
+    "id": Field("Id", _id(), joined=True),
+    "liquidity_operation_id": Field("Operation", _id(), joined=True),
+    "operation_ticket_id": Field("Operation ticket", _text),
+    "market_maker_id": Field("Market maker", _id(), joined=True),
+    "policy_id": Field("Policy", _id(), joined=True),
     # a balance (FUND_ACCOUNT, WITHDRAW_ACCOUNT), market makers created or provisioned
     "available": Field("Available", _asset_amount),
     "locked": Field("Locked", _asset_amount),

@@ -30,8 +30,8 @@ D = Decimal
             {"liquidity_operation_id": 17, "operation_ticket_id": "TKT-2026-000017", "market_maker_id": 4,
              "certificate_type": "EUA", "side": "SELL", "level": 3, "price": D("81.41"), "quantity": 2,
              "locked_amount": 2},
-            "Certificate: EUA; Operation #17; Operation ticket: TKT-2026-000017; Market maker #4; Side: Sell; "
-            "Level 3; Price: €81.41; Quantity: 2 EUA; Locked: 2 EUA",
+            "Certificate: EUA; Side: Sell; Level 3; Price: €81.41; Quantity: 2 EUA; Locked: 2 EUA; Operation #17; "
+            "Operation ticket: TKT-2026-000017; Market maker #4",
             id="PLACE_LIQUIDITY_ORDER",
         ),
         pytest.param(
@@ -39,8 +39,8 @@ D = Decimal
             {"market_maker_id": 3, "certificate_type": "CEA", "side": "BUY", "order_type": "LIMIT",
              "price": D("13.97"), "quantity": 1000, "filled_quantity": 0, "status": "OPEN",
              "locked_amount": D("13970")},
-            "Certificate: CEA; Market maker #3; Side: Buy; Order type: Limit; Price: €13.97; Quantity: 1,000 CEA; "
-            "Filled: 0 CEA; Locked: €13,970.00; Status: Open",
+            "Certificate: CEA; Side: Buy; Order type: Limit; Price: €13.97; Quantity: 1,000 CEA; Filled: 0 CEA; "
+            "Locked: €13,970.00; Status: Open; Market maker #3",
             id="PLACE_ORDER",
         ),
         pytest.param(  # the order's side is not in the ticket: what it held reads as the number it is
