@@ -23,7 +23,7 @@ from core.liquidity_service import (
 )
 from ui import market_data
 from ui.feedback import attempt, field_error, flash, refused_while_typed
-from ui.format import eur, price, units
+from ui.format import counted, eur, price, units
 from ui.liquidity_view import (
     ACTION_LABEL,
     SIDE_TITLE,
@@ -199,7 +199,7 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
                 under=lambda exc: under_amount if isinstance(exc, ValidationError) else None,
             )
         if done is not None:
-            flash(f"Provisioned {len(done.market_makers)} market maker(s) ({done.ticket_id})")
+            flash(f"Provisioned {counted(len(done.market_makers), 'market maker')} ({done.ticket_id})")
             for key in [k for k in st.session_state if str(k).startswith("liq_prov_")]:
                 del st.session_state[key]
             st.rerun()
@@ -381,13 +381,14 @@ metric_row(
         Metric(
             "LP EUR available",
             eur(sum((m.eur_available for m in providers), 0)),
-            f"{len(providers)} active liquidity provider(s)" + (", shared by both books" if choice == BOTH else ""),
+            f"{counted(len(providers), 'active liquidity provider')}"
+            + (", shared by both books" if choice == BOTH else ""),
         ),
         *(
             Metric(
                 f"AH {cert} available",
                 units(sum((m.available(cert) for m in holders[cert]), 0)),
-                f"{len(holders[cert])} active asset holder(s) holding {cert}",
+                f"{counted(len(holders[cert]), 'active asset holder')} holding {cert}",
             )
             for cert in shown
         ),

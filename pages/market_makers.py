@@ -22,7 +22,7 @@ from core.market_makers import (
 )
 from core.models import LedgerEntry, MarketMaker
 from ui.feedback import attempt, flash
-from ui.format import amount_text, md_escape
+from ui.format import amount_text, counted, md_escape
 from ui.market_makers_view import (
     TYPE_BADGE,
     TYPE_COLOR,
@@ -244,7 +244,12 @@ elif not shown:
     hidden = len(filter_market_makers(everyone, type_choice, show_inactive=True))
     st.info(
         "No market makers match this filter."
-        + (f" {hidden} deactivated one(s) are hidden: turn on “Show inactive” to see them." if hidden else "")
+        + (
+            f" {counted(hidden, 'deactivated market maker')} {'is' if hidden == 1 else 'are'} hidden: turn on "
+            "“Show inactive” to see them."
+            if hidden
+            else ""
+        )
     )
 else:
     st.dataframe(

@@ -106,7 +106,7 @@ def withdraw(operation_id: int, ticket_id: str) -> None:
     data.clear()
     st.session_state[WITHDRAW_OUTCOME_KEY] = (
         "success",
-        f"Withdrew {result.orders_cancelled} order(s) of {ticket_id}: {eur(result.eur_unlocked)} and "
+        f"Withdrew {counted(result.orders_cancelled, 'order')} of {ticket_id}: {eur(result.eur_unlocked)} and "
         f"{units(result.certificates_unlocked)} certificates unlocked ({result.ticket_id})",
     )
 
@@ -247,7 +247,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
             help=None if s.open_orders else "Nothing of this operation rests on the book any more",
         ):
             st.markdown(
-                f"Cancel the **{s.open_orders} open order(s)** of {s.ticket_id} and unlock what they hold "
+                f"Cancel the **{counted(s.open_orders, 'open order')}** of {s.ticket_id} and unlock what they hold "
                 f"({eur(s.resting_eur)} of resting liquidity). Fills stay as they are."
             )
             st.button(

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from core.enums import AssetType
+from core.wording import counted as counted  # one home for core and ui: "1 operation", "2 policies"
 
 # Markdown and Streamlit directives (:red[...], :material/x:, $math$) that typed text must not trigger.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
@@ -59,11 +60,6 @@ def amount_text(asset: AssetType | str, value: Decimal | int) -> str:
     """An amount with its unit: €1,000.50 or 500 CEA."""
     kind = AssetType(asset)
     return eur(value) if kind is AssetType.EUR else f"{units(value)} {kind.value}"
-
-
-def counted(n: int, noun: str) -> str:
-    """ "1 operation", "2 operations", "1,204 tickets": a count with its noun (plural by a trailing s)."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def md_escape(text: str) -> str:

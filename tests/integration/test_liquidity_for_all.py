@@ -93,5 +93,5 @@ def test_an_amount_too_small_to_plan_names_its_book_when_both_are_asked(db, acto
     make_holders(db, actors.admin, 2, cert="CEA")
     make_holders(db, actors.admin, 1, cert="EUA", prefix="AH EUA")
 
-    with pytest.raises(ValidationError, match=r"^CEA book: ASK liquidity of €30\.00 over 2 asset holder\(s\)"):
+    with pytest.raises(ValidationError, match=r"^CEA book: ASK liquidity of €30\.00 over 2 asset holders"):
         preview_liquidity_for_all(db, {"CEA": ("0", "30"), "EUA": ("0", "5000")}, user_id=actors.admin.id)

@@ -102,7 +102,7 @@ def test_an_admin_withdraws_after_confirming_and_the_page_shows_the_new_state(op
     assert not at.error
     summary = get_operation_detail(db, cea.id, user_id=actors.admin.id).summary
     assert (summary.open_orders, summary.resting_eur) == (0, 0)
-    assert any(t.startswith(f"Withdrew 12 order(s) of {cea.ticket_id}") for t in texts(at.success))
+    assert any(t.startswith(f"Withdrew 12 orders of {cea.ticket_id}") for t in texts(at.success))
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Resting · 0 certificates"] == "€0.00"
     assert metrics[f"Withdrawn · {summary.withdrawn_quantity:,} certificates"] == f"€{summary.withdrawn_eur:,.2f}"
