@@ -114,6 +114,7 @@ def operations_frame(rows: Sequence[OperationSummary]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=list(OPERATION_COLUMNS))
     frame["certificate_type"] = frame["certificate_type"].map(str)
     frame["price_source"] = frame["price_source"].map(labels.price_source)
+    frame["notes"] = frame["notes"].fillna("")  # none typed: an empty cell, not the grid's grey "None"
     return frame.rename(columns=OPERATION_COLUMNS)
 
 

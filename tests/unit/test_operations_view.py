@@ -102,6 +102,7 @@ def test_the_operations_csv_ends_with_the_notes_typed_on_create_liquidity_lines_
     assert text.splitlines()[0].endswith(",Created by,Operation id,Notes")
     assert ',admin,7,"Desk request, Q4\nsecond line"\n' in text
     assert text.endswith(",admin,8,\n")  # no notes: an empty cell
+    assert frame["Notes"].tolist() == ["Desk request, Q4\nsecond line", ""]  # in the grid too, not "None"
 
 
 def test_display_turns_money_into_floats_and_leaves_the_exact_frame_alone():
