@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from core.enums import CertificateType
 from core.jobs import app, sessions, tick_cron
+from core.wording import counted
 
 log = logging.getLogger("carbon.engine")
 
@@ -23,5 +24,5 @@ def drain_order_inboxes(timestamp: int) -> int:
             placed += db.execute(text("SELECT drain_order_inbox(:c)"), {"c": cert.value}).scalar_one()
             db.commit()
     if placed:
-        log.warning("matched %s order(s) left waiting by clients that went away", placed)
+        log.warning("matched %s left waiting by clients that went away", counted(placed, "order"))
     return placed

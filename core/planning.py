@@ -26,6 +26,7 @@ from core.liquidity_models import (
     SidePlan,
     SideRole,
 )
+from core.wording import counted
 
 CENT = Decimal("0.01")
 REFERENCE_QUANTUM = Decimal("0.0001")  # liquidity_operations.reference_price is NUMERIC(18,4)
@@ -140,7 +141,7 @@ def plan_side(
     if target_eur < (smallest := smallest_target(prices, levels, len(mms))):
         who = MM_LABEL[role.mm_type]
         raise ValidationError(
-            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {count} {who}{'' if count == 1 else 's'} gives "
+            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {counted(count, who)} gives "
             f"€{min(shares):,} each; each needs at least €{smallest / count:,} to rest one whole certificate at "
             f"every level (€{smallest:,} in total)"
         )

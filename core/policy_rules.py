@@ -37,6 +37,7 @@ from core.planning import (
     smallest_target,
 )
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyAction
+from core.wording import counted
 
 SIDES = (OrderSide.BUY, OrderSide.SELL)
 
@@ -154,8 +155,9 @@ def plan_for_side(
             "no active market maker can serve it"
             if short.no_market_makers
             else (
-                f"{len(short.market_makers)} market maker(s) hold {amount_text(short.asset, short.available)} "
-                f"of the {amount_text(short.asset, short.required)} they need"
+                f"{counted(n := len(short.market_makers), 'market maker')} {'holds' if n == 1 else 'hold'} "
+                f"{amount_text(short.asset, short.available)} "
+                f"of the {amount_text(short.asset, short.required)} {'it needs' if n == 1 else 'they need'}"
             )
         )
         return SideOutcome(
@@ -223,7 +225,7 @@ def _outcome(
 ) -> Decision:
     """Place ``sides`` (after withdrawing ``withdraw``); ``action`` if anything is placed, else "skipped"."""
     plans, problems = _place(inputs, sides, reference, multiplier, set(withdraw))
-    withdrew = f"withdrew {len(withdraw)} order(s) and " if withdraw else ""
+    withdrew = f"withdrew {counted(len(withdraw), 'order')} and " if withdraw else ""
     if plans:
         reason = f"{why}: {withdrew}{_placed_text(plans, reference, source)}"
     else:
@@ -269,7 +271,7 @@ def decide(inputs: RunInputs) -> Decision:
             band = f"{eur_text(floor)} to {eur_text(ceiling)}"
         else:
             band = f"from {eur_text(floor)}" if floor is not None else f"up to {eur_text(ceiling)}"  # type: ignore[arg-type]
-        withdrew = f"withdrew {len(all_own)} resting order(s)" if all_own else "nothing was resting"
+        withdrew = f"withdrew {counted(len(all_own), 'resting order')}" if all_own else "nothing was resting"
         reason = f"The reference {eur_text(reference)} ({source.replace('_', ' ')}) is outside the price band {band}"
         return Decision("skipped", f"{reason}: {withdrew}.", reference, source, multiplier, all_own)
 
@@ -345,7 +347,8 @@ def _top_up(
         reason = f"{why}: nothing could be placed again, so what rests stays. {'; '.join(problems)}."
         return Decision("none", reason, *current, inputs.spread_multiplier)
     replaced = " and ".join(SIDE_LABEL[s] for s in sorted(plans))
-    reason = f"{why}: replaced {replaced} (withdrew {len(withdraw)} order(s), {_placed_text(plans, reference, source)})"
+    withdrew = counted(len(withdraw), "order")
+    reason = f"{why}: replaced {replaced} (withdrew {withdrew}, {_placed_text(plans, reference, source)})"
     if problems:
         reason += ". " + "; ".join(problems)
     return Decision("topped_up", reason + ".", *current, multiplier, withdraw, plans, (reference, source))

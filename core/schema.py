@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from core.db import schema_is_current
+from core.wording import counted
 
 # What the record itself and alembic's bookkeeping are: never part of the comparison.
 BOOKKEEPING_TABLES = ("alembic_version", "schema_catalog")
@@ -122,7 +123,7 @@ def describe(drift: list[Drift]) -> str:
     """One paragraph naming every drifted object, for the CLI, the app and the migration refusal."""
     lines = "\n".join(f"  - {d}" for d in drift)
     return (
-        f"The database schema has drifted from its migrations ({len(drift)} object(s)):\n{lines}\n"
+        f"The database schema has drifted from its migrations ({counted(len(drift), 'object')}):\n{lines}\n"
         "Restore them from sql/ (or undo the hand change) and run `python -m core.cli check-schema` again."
     )
 

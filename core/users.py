@@ -14,6 +14,7 @@ from core.errors import AuthenticationFailed, NotFound, ValidationError
 from core.models import User
 from core.sqlcall import fetch_one, unit_of_work
 from core.validation import echoed, parse_enum, parse_id
+from core.wording import counted
 
 MIN_PASSWORD_LENGTH = 8
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,50}")  # the same rule as the users_username_check constraint
@@ -102,7 +103,7 @@ def authenticate(db: Session, username: str, password: str) -> User:
         ).scalar_one()
         if locked_seconds is not None and locked_seconds > 0:
             raise AuthenticationFailed(
-                f"Too many failed sign-in attempts: try again in about {_minutes(locked_seconds)} minute(s)"
+                f"Too many failed sign-in attempts: try again in about {counted(_minutes(locked_seconds), 'minute')}"
             )
         row = (
             db.execute(text(f"SELECT {USER_COLUMNS}, password_hash FROM users WHERE lower(username) = :k"), key)
@@ -125,7 +126,7 @@ def authenticate(db: Session, username: str, password: str) -> User:
             if locked:
                 raise AuthenticationFailed(
                     "Too many failed sign-in attempts: the account is locked for "
-                    f"{_minutes(settings.login_lockout_seconds)} minute(s)"
+                    f"{counted(_minutes(settings.login_lockout_seconds), 'minute')}"
                 )
             raise wrong
         if not row["is_active"]:

@@ -21,7 +21,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 EUR_QUANTUM = Decimal("0.01")
-_ID_TEXT = re.compile(r"[0-9]{1,19}")  # ASCII digits ("²" is a digit to str.isdigit), as many as a bigint has
+_ID_TEXT = re.compile(r"[0-9]+")  # ASCII digits only: "²" is a digit to str.isdigit and no number to int()
+ID_MAX = 2**63 - 1  # a bigint, the type of every id column
 # thousands grouped with commas ("1,250" or "1,250.50"); any other comma is a decimal comma, refused
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 # a number in exponent notation ("1e3", "2.5E-2"): Decimal reads it, a desk never types it on purpose
@@ -132,17 +133,27 @@ def parse_quantity(value: object, what: str = "Quantity") -> int:
 
 
 def parse_id(value: object, what: str) -> int:
-    """A database id: a positive integer (ints or digit strings only)."""
+    """A database id: a positive integer (ints or digit strings only), at most ``ID_MAX``. A number past that is
+    refused as too large, not as no id: it is one, just beyond any id the database can hold."""
+    refused = ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}", field=what)
     if isinstance(value, bool):
-        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}", field=what)
+        raise refused
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and _ID_TEXT.fullmatch(value.strip()):
-        number = int(value.strip())
+        digits = value.strip().lstrip("0") or "0"
+        # int() refuses more than 4,300 digits: a longer paste is too large all the same
+        number = ID_MAX + 1 if len(digits) > len(str(ID_MAX)) else int(digits)
     else:
-        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}", field=what)
-    if not 0 < number < 2**63:
-        raise ValidationError(f"{what} must be a positive integer id, got {echoed(value)!r}", field=what)
+        raise refused
+    if number > ID_MAX:
+        raise ValidationError(
+            f"{what} {echoed(value.strip() if isinstance(value, str) else value)} is too large: "
+            f"ids go up to {ID_MAX:,}",
+            field=what,
+        )
+    if number < 1:
+        raise refused
     return number
 
 

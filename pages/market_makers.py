@@ -21,7 +21,7 @@ from core.market_makers import (
 from core.models import LedgerEntry, MarketMaker
 from ui.dialogs import Dialogs
 from ui.feedback import attempt
-from ui.format import amount_text, md_escape
+from ui.format import amount_text, counted, md_escape
 from ui.funding_dialog import Move, amount_form, amount_placeholder, first_available, withdrawable_assets
 from ui.market_makers_view import (
     TYPE_BADGE,
@@ -194,7 +194,12 @@ elif not shown:
     hidden = len(filter_market_makers(everyone, type_choice, show_inactive=True))
     st.info(
         "No market makers match this filter."
-        + (f" {hidden} deactivated one(s) are hidden: turn on “Show inactive” to see them." if hidden else "")
+        + (
+            f" {counted(hidden, 'deactivated market maker')} {'is' if hidden == 1 else 'are'} hidden: turn on "
+            "“Show inactive” to see them."
+            if hidden
+            else ""
+        )
     )
 else:
     st.dataframe(

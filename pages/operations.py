@@ -20,7 +20,7 @@ from core.validation import parse_id
 from ui import labels
 from ui import operations_data as data
 from ui.feedback import field_error
-from ui.format import counted, eur, md_escape, percent, price, units
+from ui.format import counted, eur, md_escape, md_escape_lines, percent, price, units
 from ui.metrics import Metric, metric_row
 from ui.operations_view import (
     OPERATION_MONEY,
@@ -50,12 +50,14 @@ WITHDRAW_OUTCOME_KEY = "ops_withdraw_outcome"
 M = TypeVar("M", bound=BaseModel)
 MONEY = st.column_config.NumberColumn(format="euro")
 PRICE = st.column_config.TextColumn(alignment="right")  # text as ui.format.price writes it (for_display)
+DATE_RANGE_WIDTH = 250  # px
 RATIO = st.column_config.ProgressColumn("Fill ratio", min_value=0.0, max_value=1.0, format="percent")
 
 
 def date_range(key: str) -> tuple[date | None, date | None]:
     """Inclusive days; a single picked day is a one-day range."""
-    days = st.date_input("Created between", value=(), key=key, format="YYYY-MM-DD")
+    # wide enough for both days (yyyy-mm-dd) whole: in a row of filters it shrank to cut the second day at 1280 px
+    days = st.date_input("Created between", value=(), key=key, format="YYYY-MM-DD", width=DATE_RANGE_WIDTH)
     first, *rest = days or (None,)
     return first, rest[0] if rest else first
 
@@ -104,16 +106,17 @@ def withdraw(operation_id: int, ticket_id: str) -> None:
     data.clear()
     st.session_state[WITHDRAW_OUTCOME_KEY] = (
         "success",
-        f"Withdrew {result.orders_cancelled} order(s) of {ticket_id}: {eur(result.eur_unlocked)} and "
+        f"Withdrew {counted(result.orders_cancelled, 'order')} of {ticket_id}: {eur(result.eur_unlocked)} and "
         f"{units(result.certificates_unlocked)} certificates unlocked ({result.ticket_id})",
     )
 
 
-def ticket_field(placeholder: str, key: str, read: Callable[[str], str | None]) -> str | None:
+def ticket_field(key: str, read: Callable[[str], str | None], help: str) -> str | None:
     """The Ticket id field, the last of its filters' row, read by core (``read``): what it cannot search for is
-    refused under it, and the page stops there (a search that can match nothing gets no table)."""
+    refused under it, and the page stops there (a search that can match nothing gets no table). Its placeholder is
+    an id alone, whole in the narrowest field; ``help`` says what else it takes."""
     box = st.container(gap=None)
-    typed = box.text_input("Ticket id", placeholder=placeholder, key=key)
+    typed = box.text_input("Ticket id", placeholder="TKT-2026-000123", key=key, help=help)
     try:
         return read(typed)
     except CoreError as exc:
@@ -130,7 +133,9 @@ def operation_filters() -> dict[str, object]:
         creator = st.selectbox(
             "Created by", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="ops_creator"
         )
-        ticket = ticket_field("TKT-2026-000123 or part of it", "ops_ticket", ticket_search)
+        ticket = ticket_field(
+            "ops_ticket", ticket_search, "A whole ticket id, or any part of it: 000123, 2026-0001, tkt-2026"
+        )
     return {
         "certificate_type": None if cert in (None, "All") else cert,
         "date_from": date_from,
@@ -217,6 +222,8 @@ def operation_detail(rows: list[OperationSummary]) -> None:
         f"{price(s.reference_price)} ({labels.price_source(s.price_source).lower()}) · {s.orders_created} orders · "
         f"{md_escape(', '.join(s.market_maker_names))}"
     )
+    if s.notes:
+        st.caption(f"Notes: {md_escape_lines(s.notes)}")  # as the Liquidity policies page shows a policy's notes
     metric_row(
         [
             Metric("Deployed", eur(s.actual_total_eur)),
@@ -240,7 +247,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
             help=None if s.open_orders else "Nothing of this operation rests on the book any more",
         ):
             st.markdown(
-                f"Cancel the **{s.open_orders} open order(s)** of {s.ticket_id} and unlock what they hold "
+                f"Cancel the **{counted(s.open_orders, 'open order')}** of {s.ticket_id} and unlock what they hold "
                 f"({eur(s.resting_eur)} of resting liquidity). Fills stay as they are."
             )
             st.button(
@@ -317,7 +324,12 @@ def audit_view() -> None:
             field_error(object_box, exc.message)
             object_refused = True
         date_from, date_to = date_range("audit_dates")
-        ticket = ticket_field("TKT-2026-000123, the whole id", "audit_ticket", whole_ticket_id)
+        ticket = ticket_field(
+            "audit_ticket",
+            whole_ticket_id,
+            "The whole ticket id, in any case: the audit log finds a ticket by its whole id (the Operations view "
+            "finds parts of ids)",
+        )
     if object_refused:
         st.stop()  # no table filtered by anything but what the field shows
     base = {

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from core.enums import AssetType
+from core.wording import counted as counted  # one home for core and ui: "1 operation", "2 policies"
 
 # Markdown and Streamlit directives (:red[...], :material/x:, $math$) that typed text must not trigger.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
@@ -61,13 +62,14 @@ def amount_text(asset: AssetType | str, value: Decimal | int) -> str:
     return eur(value) if kind is AssetType.EUR else f"{units(value)} {kind.value}"
 
 
-def counted(n: int, noun: str) -> str:
-    """ "1 operation", "2 operations", "1,204 tickets": a count with its noun (plural by a trailing s)."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
-
-
 def md_escape(text: str) -> str:
     """Text a person typed (a name, a note, a refusal quoting one), shown through Markdown exactly as typed:
     no emphasis, links, autolinks or colours."""
     plain = _TYPOGRAPHIC_TOKEN.sub(lambda m: m.group(1) + WORD_JOINER, text)
     return _AUTOLINK_START.sub(ZERO_WIDTH_SPACE, _MARKDOWN_SPECIAL.sub(r"\\\1", plain))
+
+
+def md_escape_lines(text: str) -> str:
+    """Typed text of several lines (a note) shown through Markdown as typed, line for line: each line escaped by
+    ``md_escape``, each break kept as a hard line break (Markdown would join them into one line)."""
+    return "  \n".join(md_escape(line) for line in text.splitlines())

@@ -18,7 +18,7 @@ from core.kill_switch import get_kill_switch, pause_liquidity, resume_liquidity
 from core.liquidity_policies import get_paused_policies
 from core.models import User
 from ui.feedback import attempt, flash
-from ui.format import md_escape
+from ui.format import counted, md_escape
 from ui.policies_view import resume_line
 from ui.runtime import db_session
 
@@ -119,8 +119,8 @@ def confirm_pause(user: User) -> None:
         if done is not None:
             _close()
             flash(
-                f"Liquidity paused: {done.orders_withdrawn} order(s) withdrawn, {done.policies_paused} policy(ies) "
-                f"paused ({done.ticket_id})"
+                f"Liquidity paused: {counted(done.orders_withdrawn, 'order')} withdrawn, "
+                f"{counted(done.policies_paused, 'policy', 'policies')} paused ({done.ticket_id})"
             )
             st.rerun()
 
@@ -152,5 +152,8 @@ def confirm_resume(user: User) -> None:
             done = attempt(lambda: resume_liquidity(db, user_id=user.id))
         if done is not None:
             _close()
-            flash(f"Liquidity resumed: {done.policies_resumed} policy(ies) re-enabled ({done.ticket_id})")
+            flash(
+                f"Liquidity resumed: {counted(done.policies_resumed, 'policy', 'policies')} re-enabled "
+                f"({done.ticket_id})"
+            )
             st.rerun()

@@ -149,7 +149,7 @@ def provision_note(shortfall: AssetShortfall, action: str) -> str:
     total = amount_text(asset, shortfall.shortfall)
     if action == "create_new":
         return (
-            f"Suggested: the shortfall, {total}, split over the new market maker(s). More market makers also "
+            f"Suggested: the shortfall, {total}, split evenly over the new market makers. More market makers also "
             "share the target more thinly, so preview again afterwards."
         )
     short = shortfall.market_makers

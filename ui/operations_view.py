@@ -5,10 +5,9 @@ keep the exact Decimal values (the CSV downloads carry them unchanged); ``for_di
 floats for the grid and the charts only.
 """
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
@@ -16,11 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.audit import TicketLog
-from core.enums import AssetType, OrderSide
+from core.enums import OrderSide
 from core.market import OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
 from ui import labels
-from ui.format import amount_text, price
+from ui.format import price
+from ui.ticket_changes import describe_change, exact_json
 
 BID_COLOR, ASK_COLOR = "#0f766e", "#b91c1c"
 BID_LIGHT, ASK_LIGHT = "#99f6e4", "#fecaca"
@@ -63,6 +63,7 @@ OPERATION_COLUMNS: dict[str, str] = {
     "fill_ratio": "Fill ratio",
     "created_by_username": "Created by",
     "id": "Operation id",
+    "notes": "Notes",  # free text last: a spreadsheet reads every figure before it
 }
 OPERATION_PRICES = ["Reference price"]
 OPERATION_MONEY = [
@@ -113,6 +114,7 @@ def operations_frame(rows: Sequence[OperationSummary]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=list(OPERATION_COLUMNS))
     frame["certificate_type"] = frame["certificate_type"].map(str)
     frame["price_source"] = frame["price_source"].map(labels.price_source)
+    frame["notes"] = frame["notes"].fillna("")  # none typed: an empty cell, not the grid's grey "None"
     return frame.rename(columns=OPERATION_COLUMNS)
 
 
@@ -125,60 +127,6 @@ def orders_frame(orders: Sequence[OperationOrder]) -> pd.DataFrame:
     return frame.rename(columns=ORDER_COLUMNS)
 
 
-def _short(value: Any, asset: str | None = None) -> str:
-    """A value of a ticket's state; an amount as the app writes amounts of ``asset`` (€4,000.00, 4,000 EUA)."""
-    if isinstance(value, list) and len(value) > 6:
-        return f"{len(value)} items"
-    if isinstance(value, dict | list):
-        return _exact_json(value)
-    if asset is not None and (amount := _number(value)) is not None:
-        return amount_text(asset, amount)
-    return "—" if value is None else str(value)
-
-
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
-def _asset_of(before: Mapping, after: Mapping) -> str | None:
-    """The asset a ticket's amounts are of, when both its states name the same one (a deposit, a withdrawal)."""
-    asset = after.get("asset", before.get("asset"))
-    named = isinstance(asset, str) and asset in {a.value for a in AssetType}  # a state is JSON: anything may be there
-    return asset if named and before.get("asset", asset) == asset else None
-
-
-def describe_change(before: Any, after: Any) -> str:
-    """A ticket's before/after as one readable line: ``field: old → new`` for what changed, ``field = value``
-    for what was only recorded on one side; unchanged fields are left out. Amounts of an asset read with their unit
-    ("available: 4,000 EUA → 0 EUA"): the asset itself is unchanged, so it would be left out."""
-    if before is None and isinstance(after, Mapping):
-        before = {}
-    if after is None and isinstance(before, Mapping):
-        after = {}
-    if not isinstance(before, Mapping) or not isinstance(after, Mapping):
-        if before is None and after is None:
-            return ""
-        if before is None:
-            return _short(after)
-        return f"{_short(before)} → {_short(after)}"
-    asset, parts = _asset_of(before, after), []
-    for key in [*before, *(k for k in after if k not in before)]:
-        if key in before and key in after:
-            if before[key] != after[key]:
-                parts.append(f"{key}: {_short(before[key], asset)} → {_short(after[key], asset)}")
-        elif key in after:
-            parts.append(f"{key} = {_short(after[key], asset)}")
-        else:
-            parts.append(f"{key}: {_short(before[key], asset)} → —")
-    return "; ".join(parts)
-
-
 def object_label(entity_type: str, entity_id: int | None) -> str:
     name = labels.humanize(entity_type)
     return name if entity_id is None else f"{name} #{entity_id}"
@@ -187,17 +135,7 @@ def object_label(entity_type: str, entity_id: int | None) -> str:
 def _json(value: Any) -> str:
     """A ticket's state as JSON ("" for none), its amounts written exactly as recorded (250000.00, never 250000.0
     or "250000.00")."""
-    return "" if value is None else _exact_json(value)
-
-
-def _exact_json(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k))}: {_exact_json(v)}" for k, v in sorted(value.items())) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_exact_json(v) for v in value) + "]"
-    return json.dumps(value)  # text, whole numbers, true/false, null
+    return "" if value is None else exact_json(value)
 
 
 def tickets_frame(tickets: Iterable[TicketLog]) -> pd.DataFrame:

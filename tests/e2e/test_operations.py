@@ -55,3 +55,39 @@ def test_admin_reads_the_operations_and_opens_one_with_its_levels_against_the_bo
     settle(page)
     page.get_by_text("Audit log", exact=True).click()
     expect(page.get_by_text("tickets, newest first")).to_be_visible(timeout=20_000)
+
+
+# what is drawn wider than its box in a filters row: the date range's fields, or a text field's placeholder (measured
+# in the field's own font, as an empty field shows it)
+CUT_FILTERS = """(row) => {
+    const canvas = document.createElement('canvas').getContext('2d');
+    const cut = [...document.querySelectorAll(`${row} [data-testid=stDateInputFieldsScroller]`)]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);
+    for (const field of document.querySelectorAll(`${row} [data-testid=stTextInput] input`)) {
+        const style = getComputedStyle(field);
+        canvas.font = style.font;
+        // less a few pixels: Chromium clipped "TKT-2026-000123 or part of it", though measured 3 px inside its room
+        const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 4;
+        if (field.placeholder && canvas.measureText(field.placeholder).width > room) cut.push(field.placeholder);
+    }
+    return cut;
+}"""
+
+
+def test_every_filters_placeholder_is_shown_whole_at_desktop_widths(db, actors, app_server, page):
+    fund_market_makers(db, actors)
+    create_operation(db, actors, "EUA")
+    sign_in(page, app_server, actors.analyst.username, PASSWORD, "/operations")
+    expect(page.get_by_text("Page 1 of 1 · 1 operation")).to_be_visible(timeout=20_000)
+
+    cut = {}
+    for view, row in (("Operations", ".st-key-ops_filters"), ("Audit log", ".st-key-audit_filters")):
+        page.get_by_text(view, exact=True).first.click()
+        page.locator(row).wait_for()
+        settle(page)
+        for width in (1280, 1920):  # one page, resized: the layout follows the window without a rerun
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(300)
+            cut[view, width] = page.evaluate(CUT_FILTERS, row)
+
+    assert cut == {(view, width): [] for view in ("Operations", "Audit log") for width in (1280, 1920)}

@@ -181,6 +181,7 @@ def test_a_side_taken_below_the_top_up_threshold_is_replaced_and_the_other_side_
     run = run_policy(db, "CEA", user_id=actors.admin.id)
 
     assert run.action == "topped_up" and "replaced ASK" in run.reason
+    assert f"(withdrew {len(asks_left)} orders, " in run.reason  # never "order(s)"
     assert run.placed_orders == 6 and run.withdrawn_orders == len(asks_left)
     assert [r["id"] for r in resting(db, cea.id, "BUY")] == bids  # untouched
     assert resting_eur(db, cea.id, "SELL") == Decimal("9973.34")  # back at its target, at the same prices
@@ -201,6 +202,7 @@ def test_a_reference_outside_the_price_band_withdraws_what_rests_and_skips(db, a
 
     assert run.action == "skipped" and run.withdrawn_orders == PLAN_ORDERS and run.operation_id is None
     assert "outside the price band €12.00 to €13.50" in run.reason
+    assert f"withdrew {PLAN_ORDERS} resting orders." in run.reason
     assert resting(db, cea.id) == []
     assert run_policy(db, "CEA", user_id=actors.admin.id).action == "skipped"  # and stays out while outside
     assert healthy(db)
@@ -217,7 +219,7 @@ def test_a_side_its_market_makers_cannot_fund_is_named_with_its_shortfall_and_th
     run = run_policy(db, "CEA", user_id=actors.admin.id)
 
     assert run.action == "placed" and run.placed_orders == 6
-    assert "ASK short by 701 CEA" in run.reason  # 711 certificates for €10,000, 10 held
+    assert "ASK short by 701 CEA (1 market maker holds 10 CEA of the 711 CEA it needs)" in run.reason  # 10 held
     assert resting(db, cea.id, "SELL") == [] and len(resting(db, cea.id, "BUY")) == 6
     again = run_policy(db, "CEA", user_id=actors.admin.id)
     assert again.action == "none" and "ASK short by 701 CEA" in again.reason  # the bid side still stands

@@ -196,9 +196,9 @@ def test_an_unknown_username_locks_exactly_like_a_real_one(db, login_limits):
         == [
             "Wrong username or password",
             "Wrong username or password",
-            "Too many failed sign-in attempts: the account is locked for 10 minute(s)",
-            "Too many failed sign-in attempts: try again in about 10 minute(s)",
-            "Too many failed sign-in attempts: try again in about 10 minute(s)",
+            "Too many failed sign-in attempts: the account is locked for 10 minutes",
+            "Too many failed sign-in attempts: try again in about 10 minutes",
+            "Too many failed sign-in attempts: try again in about 10 minutes",
         ]
     )
 
@@ -227,8 +227,8 @@ def test_concurrent_guesses_on_any_name_are_counted_one_by_one(db, session_facto
     # exactly five guesses are weighed, the fifth locks; the other three are refused without being weighed
     assert answers == sorted(
         ["Wrong username or password"] * 4
-        + ["Too many failed sign-in attempts: the account is locked for 10 minute(s)"]
-        + ["Too many failed sign-in attempts: try again in about 10 minute(s)"] * 3
+        + ["Too many failed sign-in attempts: the account is locked for 10 minutes"]
+        + ["Too many failed sign-in attempts: try again in about 10 minutes"] * 3
     )
 
 
@@ -245,7 +245,7 @@ def test_the_lock_runs_on_the_database_clock_not_the_app_servers(db, login_limit
     attempts(db, "alice", WRONG, 1)
     right_password = attempts(db, "alice", PASSWORD, 1)
 
-    assert right_password == ["Too many failed sign-in attempts: try again in about 10 minute(s)"]
+    assert right_password == ["Too many failed sign-in attempts: try again in about 10 minutes"]
     left = db.execute(text("SELECT locked_until - now() FROM login_failures WHERE username_key = 'alice'")).scalar_one()
     assert timedelta(seconds=595) < left <= timedelta(seconds=600)
 

@@ -410,7 +410,7 @@ def test_a_filter_hiding_only_deactivated_ones_says_how_to_see_them(open_app, ac
     at = open_app(actors.analyst, PAGE)
 
     assert texts(at.info) == [
-        "No market makers match this filter. 1 deactivated one(s) are hidden: turn on “Show inactive” to see them."
+        "No market makers match this filter. 1 deactivated market maker is hidden: turn on “Show inactive” to see them."
     ]
 
 

@@ -7,11 +7,11 @@ import pytest
 
 from core.enums import Role
 from core.errors import PermissionDenied
-from core.liquidity_service import withdraw_liquidity
+from core.liquidity_service import create_liquidity, withdraw_liquidity
 from core.operations import get_operation_detail
 from tests.helpers import snapshot
 from tests.operations_helpers import create_operation, fund_market_makers, trader_sells
-from tests.ui.conftest import field_errors, texts
+from tests.ui.conftest import field_errors, shown, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/operations.py"
@@ -102,7 +102,7 @@ def test_an_admin_withdraws_after_confirming_and_the_page_shows_the_new_state(op
     assert not at.error
     summary = get_operation_detail(db, cea.id, user_id=actors.admin.id).summary
     assert (summary.open_orders, summary.resting_eur) == (0, 0)
-    assert any(t.startswith(f"Withdrew 12 order(s) of {cea.ticket_id}") for t in texts(at.success))
+    assert any(t.startswith(f"Withdrew 12 orders of {cea.ticket_id}") for t in texts(at.success))
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Resting · 0 certificates"] == "€0.00"
     assert metrics[f"Withdrawn · {summary.withdrawn_quantity:,} certificates"] == f"€{summary.withdrawn_eur:,.2f}"
@@ -166,6 +166,10 @@ def test_the_audit_log_filters_by_action_and_shows_changes_readably(open_app, ac
     assert set(frame["Action"]) == {"Create liquidity"}
     assert frame["Ticket"].iloc[0] == eua.ticket_id
     assert frame["Actor"].iloc[0] == "admin"
+    assert frame["Change"].iloc[0] == (
+        "Certificate: EUA; Price source: Configured default; Reference price: €81.00; BID target: €8,000.00; "
+        "ASK target: €4,000.00; Orders: 12; Market makers: 4; Spread: ×1"
+    )  # it read "certificate_type = EUA; …; policy_id = —; price_source = default; reference_price = 81.0000"
     assert any("2 tickets, newest first" in c for c in texts(at.caption))
 
 
@@ -199,8 +203,8 @@ def test_filters_that_match_no_ticket_say_so_instead_of_an_empty_grid(open_app, 
         ("Audit log", "audit_ticket", "000123", "Type a whole ticket id, like TKT-2026-000123, not '000123': "
                                                 "the Operations view finds parts of ids"),
         ("Audit log", "audit_object_id", "1.5", "Object id must be a positive integer id, got '1.5'"),
-        ("Audit log", "audit_object_id", "99999999999999999999", "Object id must be a positive integer id, got "
-                                                               "'99999999999999999999'"),
+        ("Audit log", "audit_object_id", "99999999999999999999999", "Object id 99999999999999999999999 is too "
+                                                                  "large: ids go up to 9,223,372,036,854,775,807"),
         ("Audit log", "audit_object_id", "0", "Object id must be a positive integer id, got '0'"),
         ("Audit log", "audit_object_id", "²", "Object id must be a positive integer id, got '²'"),  # int("²") raised
     ],
@@ -240,6 +244,20 @@ def test_the_detail_shows_the_reference_price_and_its_source_in_words(open_app, 
     caption = next(c for c in texts(at.caption) if c.startswith("Created"))
     assert "reference price €14.00 (configured default)" in caption
     assert "14.0000" not in caption
+
+
+def test_the_detail_shows_the_notes_typed_on_create_liquidity_line_for_line_and_escaped(open_app, db, actors):
+    fund_market_makers(db, actors)
+    notes = "Desk request *urgent*\nsee :red[memo] 12"
+    operation = create_liquidity(db, "CEA", "10000.00", "5000.00", actors.admin.id, notes=notes)
+    at = open_app(actors.analyst, PAGE)
+
+    at.selectbox(key="ops_detail").select(operation.id).run()
+
+    markup = next(str(c.value) for c in at.caption if str(c.value).startswith("Notes: "))
+    assert shown(markup) == "Notes: Desk request *urgent*  \nsee :red[memo] 12"  # one hard break, nothing styled
+    assert "\\*urgent\\*" in markup and "\\:\u200bred\\[memo\\]" in markup
+    assert at.dataframe[0].value["Notes"].tolist() == [notes]
 
 
 def test_a_click_on_the_chosen_view_or_certificate_keeps_it_chosen(open_app, actors, operations):

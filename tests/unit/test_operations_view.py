@@ -12,7 +12,6 @@ from core.operations import DailyStat, OperationOrder, OperationSummary, Resting
 from ui.operations_view import (
     csv_bytes,
     deployed_per_day_figure,
-    describe_change,
     fill_ratio_figure,
     for_display,
     levels_figure,
@@ -92,7 +91,18 @@ def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
     assert header.startswith("Time (UTC),Ticket,Certificate,Source,Reference price,Price source,Target BID EUR")
     assert "2026-03-04 05:06:07,TKT-2026-000007,CEA,Manual,14.0000,Configured default,1000.00,999.97,500.00" in row
     assert '"AH 1, LP 1"' in row
-    assert row.endswith(",0.0001,admin,7")
+    assert row.endswith(",0.0001,admin,7,")  # then the notes, none here
+
+
+def test_the_operations_csv_ends_with_the_notes_typed_on_create_liquidity_lines_and_commas_kept():
+    frame = operations_frame([summary(notes="Desk request, Q4\nsecond line"), summary(id=8)])
+
+    text = csv_bytes(frame).decode()
+
+    assert text.splitlines()[0].endswith(",Created by,Operation id,Notes")
+    assert ',admin,7,"Desk request, Q4\nsecond line"\n' in text
+    assert text.endswith(",admin,8,\n")  # no notes: an empty cell
+    assert frame["Notes"].tolist() == ["Desk request, Q4\nsecond line", ""]  # in the grid too, not "None"
 
 
 def test_display_turns_money_into_floats_and_leaves_the_exact_frame_alone():
@@ -137,31 +147,6 @@ def test_no_raw_code_reaches_the_orders_table():
     assert frame["Status"].tolist() == ["Cancelled", "Cancelled"]
 
 
-@pytest.mark.parametrize(
-    ("before", "after", "expected"),
-    [
-        ({"is_active": True}, {"is_active": False}, "is_active: True → False"),
-        (
-            {"asset": "EUR", "available": "10.00"},
-            {"asset": "EUR", "available": "15.00", "deposited": "5.00"},
-            "available: €10.00 → €15.00; deposited = €5.00",
-        ),
-        (
-            {"asset": "EUA", "available": Decimal("4000.00"), "locked": Decimal("0")},
-            {"asset": "EUA", "available": Decimal("0.00"), "locked": Decimal("0"), "withdrawn": 4000},
-            "available: 4,000 EUA → 0 EUA; withdrawn = 4,000 EUA",  # it read "4000.00 → 0.00", with no asset
-        ),
-        ({"asset": ["EUR"], "total": "5"}, {}, 'asset: ["EUR"] → —; total: 5 → —'),  # no asset: numbers as recorded
-        (None, {"name": "LP 1"}, "name = LP 1"),
-        ({"open_orders": [1, 2, 3, 4, 5, 6, 7]}, {}, "open_orders: 7 items → —"),
-        (None, None, ""),
-        ("x", "y", "x → y"),
-    ],
-)
-def test_a_ticket_change_reads_as_one_line(before, after, expected):
-    assert describe_change(before, after) == expected
-
-
 def test_a_ticket_row_names_its_actor_object_and_both_states_as_json():
     ticket = TicketLog(
         id=1,
@@ -198,7 +183,7 @@ def test_a_tickets_amounts_read_exactly_as_recorded_in_its_change_and_its_json()
     row = tickets_frame([ticket]).iloc[0]
 
     assert ticket.after_state["available"] == Decimal("250000.00")
-    assert row["Change"] == "available: €0.00 → €250,000.00; deposited = €250,000.00; levels = [1.50, null]"
+    assert row["Change"] == "Available: €0.00 → €250,000.00; Deposited: €250,000.00; Levels: [1.50, null]"
     assert row["After"] == '{"asset": "EUR", "available": 250000.00, "deposited": 250000.00, "levels": [1.50, null]}'
 
 

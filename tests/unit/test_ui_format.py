@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from ui import labels
-from ui.format import eur, md_escape, percent, price, units
+from ui.format import eur, md_escape, md_escape_lines, percent, price, units
 
 
 @pytest.mark.parametrize(("value", "text"), [(Decimal("1234.5"), "€1,234.50"), (0, "€0.00"), (None, "—")])
@@ -61,6 +61,12 @@ WJ = "\u2060"  # the invisible joiner md_escape puts inside what Streamlit would
 )
 def test_typed_names_cannot_format_the_page(name, escaped):
     assert md_escape(name) == escaped
+
+
+def test_a_note_of_several_lines_keeps_each_line_escaped_and_each_break_as_a_hard_break():
+    typed = "# Not a title\r\n* not a bullet\n\n1. not a list"
+
+    assert md_escape_lines(typed) == "\\# Not a title  \n\\* not a bullet  \n  \n1\\. not a list"
 
 
 @pytest.mark.parametrize(

@@ -89,12 +89,32 @@ def test_every_two_decimal_amount_round_trips_exactly(value):
     assert parse_eur(str(value)) == value
 
 
-@pytest.mark.parametrize(
-    "value", [0, -3, "x", 1.0, True, 2**63, "1; DROP TABLE users", "²", "9" * 5_000, str(2**63)]
-)  # "²" is a digit to str.isdigit and no number to int(); int() takes at most 4,300 digits
-def test_ids_are_positive_integers(value):
+@pytest.mark.parametrize("value", [0, -3, "x", 1.0, True, "1; DROP TABLE users", "²", "-5", "000"])
+def test_ids_are_positive_integers(value):  # "²" is a digit to str.isdigit and no number to int()
     with pytest.raises(ValidationError, match="positive integer id"):
         parse_id(value, "Market maker id")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (2**63, "9223372036854775808"),
+        (str(2**63), "9223372036854775808"),
+        (" 99999999999999999999999 ", "99999999999999999999999"),
+        ("9" * 5_000, "999999999999999999999999999999… (5,000 characters)"),  # int() takes at most 4,300 digits
+    ],
+    ids=["int", "text", "padded text", "long paste"],
+)
+def test_an_id_past_the_largest_bigint_is_refused_as_too_large_not_as_no_id(value, shown):
+    with pytest.raises(ValidationError) as refused:
+        parse_id(value, "Object id")
+
+    assert refused.value.message == f"Object id {shown} is too large: ids go up to 9,223,372,036,854,775,807"
+
+
+@pytest.mark.parametrize(("typed", "number"), [(str(2**63 - 1), 2**63 - 1), (" 0042 ", 42), ("0" * 30 + "7", 7)])
+def test_the_largest_bigint_and_leading_zeros_are_ids(typed, number):
+    assert parse_id(typed, "Object id") == number
 
 
 def test_names_are_trimmed_and_bounded():
@@ -152,7 +172,7 @@ def test_a_refusal_quotes_the_amount_as_it_was_typed(typed, message):
         (parse_eur, "x" * 5_000, "Amount must be a number, got 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (5,000 characters)'"),
         (parse_eur, "abc", "Amount must be a number, got 'abc'"),  # short: quoted whole
         (partial(parse_id, what="Object id"), "7" * 5_000,
-         "Object id must be a positive integer id, got '777777777777777777777777777777… (5,000 characters)'"),
+         "Object id 777777777777777777777777777777… (5,000 characters) is too large"),
     ],
 )  # fmt: skip
 def test_a_refusal_quotes_a_long_paste_by_its_start_and_its_length(parse, typed, message):
