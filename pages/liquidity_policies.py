@@ -18,7 +18,7 @@ from core.liquidity_policies import (
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyStatus
 from core.policy_schedule import get_policy_statuses
 from ui.feedback import attempt, field_warning, flash, refused_while_typed, show_refusal
-from ui.format import eur, md_escape
+from ui.format import eur, md_escape, md_escape_lines
 from ui.kill_switch import render_kill_switch
 from ui.metrics import Metric, metric_row
 from ui.operations_view import for_display
@@ -178,7 +178,7 @@ def show_status(cert: str, status: PolicyStatus, switch: KillSwitch) -> None:
     st.caption(f"Next run: {due_text(status, datetime.now(UTC))}")
     st.caption(md_escape(schedule_text(p)))
     if p.notes:
-        st.caption(f"Notes: {md_escape(p.notes)}")
+        st.caption(f"Notes: {md_escape_lines(p.notes)}")  # line for line, as typed
     run = status.last_run
     if run is None:
         st.caption("No run yet.")

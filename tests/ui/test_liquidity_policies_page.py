@@ -36,16 +36,16 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     assert not at.exception
     assert any("No policy yet" in c for c in texts(at.caption))
 
-    at = _save(at, "CEA", bid="10000", ask="8000", notes=HOSTILE)
+    at = _save(at, "CEA", bid="10000", ask="8000", notes=f"{HOSTILE}\nsecond line")
 
     assert not at.exception and not at.error
     (saved,) = get_policies(db, user_id=actors.admin.id)
-    assert (saved.bid_depth_eur, saved.ask_depth_eur, saved.notes) == (10000, 8000, HOSTILE)
+    assert (saved.bid_depth_eur, saved.ask_depth_eur, saved.notes) == (10000, 8000, f"{HOSTILE}\nsecond line")
     at.button(key="pol_run_CEA").click().run()
     assert not at.exception
     markdown = " ".join(texts(at.markdown))
     assert "Nothing was resting" in markdown
-    assert f"Notes: {HOSTILE}" in texts(at.caption)  # read exactly as typed
+    assert f"Notes: {HOSTILE}  \nsecond line" in texts(at.caption)  # read exactly as typed, line for line
     assert not [c for c in at.caption if linkable(str(c.value))]  # and never a link
     runs = _runs_table(at)
     assert list(runs["action"]) == ["Placed"]
