@@ -14,10 +14,11 @@ from core.errors import CoreError, DatabaseUnavailable, InvalidFields
 from core.market_quality import parse_obligations
 from core.validation import parse_eur, parse_period
 from ui import quality_data as data
+from ui.downloads import csv_bytes
 from ui.feedback import field_error
 from ui.format import counted, md_escape, percent
 from ui.metrics import Metric, metric_row
-from ui.operations_view import csv_bytes, for_display
+from ui.operations_view import for_display
 from ui.quality_view import (
     PERIODS,
     SCORE_MONEY,

@@ -19,6 +19,7 @@ from core.operations import OperationFilters, OperationSort, OperationSummary
 from core.validation import parse_id
 from ui import labels
 from ui import operations_data as data
+from ui.downloads import csv_bytes
 from ui.feedback import field_error
 from ui.format import counted, eur, md_escape, md_escape_lines, percent, price, units
 from ui.metrics import Metric, metric_row
@@ -28,7 +29,6 @@ from ui.operations_view import (
     ORDER_MONEY,
     ORDER_PRICES,
     SORT_LABELS,
-    csv_bytes,
     deployed_per_day_figure,
     fill_ratio_figure,
     for_display,

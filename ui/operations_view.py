@@ -169,11 +169,6 @@ def for_display(frame: pd.DataFrame, money_columns: Iterable[str], price_columns
     return shown
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with exact values (Decimals written as they are)."""
-    return frame.to_csv(index=False).encode("utf-8")
-
-
 def operation_label(row: OperationSummary) -> str:
     return f"{row.ticket_id} · {row.certificate_type} · {row.created_at:%Y-%m-%d %H:%M}"
 

@@ -19,6 +19,7 @@ from core.liquidity_policies import AGE_MINUTES, INTERVAL, save_policy
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
 from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
+from ui.downloads import csv_bytes
 from ui.format import eur, md_escape, percent, price
 
 ACTION_LABEL = {
@@ -275,7 +276,7 @@ def runs_column_config() -> dict[str, Any]:
 
 
 def runs_csv(runs: Sequence[PolicyRun]) -> bytes:
-    return runs_frame(runs).rename(columns=RUN_COLUMNS).to_csv(index=False).encode()
+    return csv_bytes(runs_frame(runs).rename(columns=RUN_COLUMNS))
 
 
 def depth_history_figure(runs: Sequence[PolicyRun], now: PolicyStatus | None = None, height: int = 260) -> go.Figure:

@@ -9,8 +9,8 @@ from core.audit import TicketLog
 from core.enums import CertificateType, OrderSide, OrderStatus
 from core.market import BookLevel, OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSummary, RestingDepth
+from ui.downloads import csv_bytes
 from ui.operations_view import (
-    csv_bytes,
     deployed_per_day_figure,
     fill_ratio_figure,
     for_display,
