@@ -16,7 +16,7 @@ def test_typed_text_a_spreadsheet_would_run_as_a_formula_opens_as_text_and_numbe
     rows = list(csv.reader(io.StringIO(csv_bytes(frame).decode("utf-8"))))
 
     assert [row[0] for row in rows[1:]] == [
-        "'=HYPERLINK(\"http://e.vil\",\"x\")",
+        '\'=HYPERLINK("http://e.vil","x")',
         "'+1",
         "'-2+3",
         "'@SUM(A1)",
