@@ -55,11 +55,11 @@ class Ticket:
     @property
     def self_trade_warning(self) -> str | None:
         """What the entry warns before it is sent, e.g. This sell meets your own buy order 28 (97 EUA at €81.17):
-        self-trade prevention cancels it."""
+        self-trade prevention cancels that resting order. (Not "cancels it": read as the order being sent.)"""
         if not self.own_orders:
             return None
         own_side = "sell" if self.side is OrderSide.BUY else "buy"
-        them = "them" if len(self.own_orders) > 1 else "it"
+        them = "those resting orders" if len(self.own_orders) > 1 else "that resting order"
         met = own_orders_text(self.own_orders, self.certificate_type.value)
         return f"This {self.side.value.lower()} meets your own {own_side} {met}: self-trade prevention cancels {them}."
 

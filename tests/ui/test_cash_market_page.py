@@ -367,6 +367,9 @@ def test_every_open_order_is_listed_with_headers_and_cancelled_from_its_row(open
     at.button(key="cm_cancel_selected").click().run()
 
     assert not at.exception and not at.error
+    assert [shown(str(t.value)) for t in at.toast] == [
+        f"Order {oldest.id} cancelled: 10 EUA unfilled, €800.00 released"
+    ]
     assert get_open_orders(db, actors.trader.id) == []
     assert balance(db, "EUR", entity_id=actors.entity.id) == (Decimal("10000.00"), Decimal("0.00"))
 
@@ -490,7 +493,8 @@ def test_an_order_meeting_an_own_resting_order_warns_before_it_is_sent_and_names
     at.text_input(key="cm_price").set_value("80.60")
     at.text_input(key="cm_qty").set_value("2").run()
     assert warnings(at) == [
-        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): self-trade prevention cancels it."
+        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): "
+        "self-trade prevention cancels that resting order."
     ]
 
     submit(at).click().run()
@@ -510,7 +514,7 @@ def test_a_market_order_meeting_own_resting_orders_warns_before_it_is_sent(open_
 
     assert submit(at).label == "Sell 3 EUA at market, est. total €241.50 (avg €80.50)"  # the others' bid only
     assert f"This sell meets your own buy orders {first.id} (5 EUA at €80.70) and {second.id} (1 EUA at €80.60): " \
-           "self-trade prevention cancels them." in warnings(at)  # fmt: skip
+           "self-trade prevention cancels those resting orders." in warnings(at)  # fmt: skip
 
 
 def test_an_own_order_placed_since_the_entry_was_drawn_is_shown_before_the_order_is_sent(open_page, db, actors, market):
@@ -525,5 +529,6 @@ def test_an_own_order_placed_since_the_entry_was_drawn_is_shown_before_the_order
 
     assert snapshot(db) == before
     assert [str(w.value) for w in at.warning][1:] == [
-        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): self-trade prevention cancels it."
+        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): "
+        "self-trade prevention cancels that resting order."
     ]

@@ -15,6 +15,7 @@ from ui.charts import depth_figure
 from ui.format import price
 from ui.order_book import book_frame, book_height, deepest, default_price, describe_order, picked_price
 from ui.order_entry import Ticket
+from ui.trading_account_view import cancelled_text
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
@@ -111,6 +112,14 @@ def test_a_market_remainder_is_described_as_cancelled():
                                     cancel_reason="MARKET_REMAINDER", locked_amount=0))  # fmt: skip
 
     assert sentence == "Order 7: Bought 4 EUA at an average €80.75; 6 could not fill and were cancelled."
+
+
+def test_a_cancel_says_what_was_unfilled_and_what_it_released():
+    buy = order(status="CANCELLED", locked_amount=0)  # 6 of 10 at €81.00 unfilled
+    sell = order(side="SELL", status="CANCELLED", locked_amount=0)
+
+    assert cancelled_text(buy) == "Order 7 cancelled: 6 EUA unfilled, €486.00 released"
+    assert cancelled_text(sell) == "Order 7 cancelled: 6 EUA unfilled, 6 EUA released"
 
 
 def test_the_depth_chart_draws_cumulative_bids_and_asks_around_mid():
