@@ -15,7 +15,7 @@ from core.trading_account import get_trading_account
 from ui import market_data
 from ui.account_panel import account_sections
 from ui.charts import depth_figure
-from ui.feedback import field_error
+from ui.feedback import field_error, field_note
 from ui.format import eur, percent, units
 from ui.live import ask_app_rerun, live_fragment
 from ui.order_book import (
@@ -32,7 +32,7 @@ from ui.order_book import (
     picked_price,
 )
 from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
-from ui.order_entry import PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, read_entry
+from ui.order_entry import DEFAULT_QUANTITY, PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, read_entry
 from ui.runtime import db_session
 from ui.session import require_user
 from ui.url_state import choices_from_url, choices_to_url
@@ -41,6 +41,7 @@ REFRESH = "3s"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
 PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
+QUANTITY_TYPED_KEY = "cm_qty_typed"  # the person has changed the quantity since the page put its default there
 URL_CHOICES = {
     "cm_cert": ("market", [c.value for c in CertificateType]),
     "cm_side": ("side", [s.value for s in OrderSide]),
@@ -57,7 +58,14 @@ choices_from_url(URL_CHOICES)  # a reload keeps the market, the side and the typ
 st.session_state.setdefault("cm_cert", CertificateType.EUA.value)
 st.session_state.setdefault("cm_side", OrderSide.BUY.value)
 st.session_state.setdefault("cm_type", OrderType.LIMIT.value)
-st.session_state.setdefault(QUANTITY_KEY, "10")
+if QUANTITY_KEY not in st.session_state:  # first shown, or forgotten while another page was shown
+    st.session_state[QUANTITY_KEY] = DEFAULT_QUANTITY
+    st.session_state[QUANTITY_TYPED_KEY] = False
+
+
+def quantity_typed() -> None:
+    st.session_state[QUANTITY_TYPED_KEY] = True
+
 
 title, switch, account_box = st.columns([2.2, 1.4, 3], vertical_alignment="bottom")
 title.title("Cash market")
@@ -149,7 +157,7 @@ with st.container(key=ENTRY_KEY, border=True):
         st.session_state[PRICE_CONTEXT_KEY] = context
         is_market = kind is OrderType.MARKET
         price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market)
-        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY)
+        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY, on_change=quantity_typed)
         with db_session() as db:
             entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id)
         label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"
@@ -160,6 +168,12 @@ with st.container(key=ENTRY_KEY, border=True):
             available_line(cert, mm_id)
         field_error(under[1], None if is_market else entry.price_error)
         field_error(under[2], entry.quantity_error)
+        # more than the account covers is said under Quantity (what to change), and in red only once the person
+        # typed the quantity, or chose the price a buy pays: the page's own default is not their mistake
+        caused = st.session_state.get(QUANTITY_TYPED_KEY) or (
+            side is OrderSide.BUY and st.session_state[PRICE_KEY] != st.session_state.get(DEFAULT_PRICE_KEY)
+        )
+        (field_error if caused else field_note)(under[2], entry.shortfall)
         field_error(under[3], entry.order_error)
         for warning in (entry.note, entry.ticket and entry.ticket.self_trade_warning):
             if warning:

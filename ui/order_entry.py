@@ -14,8 +14,8 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from core.enums import CertificateType, OrderSide, OrderType
-from core.errors import CoreError
+from core.enums import AssetType, CertificateType, OrderSide, OrderType
+from core.errors import CoreError, InsufficientFunds
 from core.order_entry import (
     MarketOrderEstimate,
     PriceCollar,
@@ -27,12 +27,14 @@ from core.order_entry import (
     parse_order_quantity,
 )
 from core.orders import OwnOrder, limit_order_value
-from ui.format import eur, percent, price
+from core.trading_account import get_trading_account
+from ui.format import eur, percent, price, units
 from ui.order_book import own_orders_text
 
 PRICE_KEY = "cm_price"
 QUANTITY_KEY = "cm_qty"
 SUBMIT_KEY = "cm_submit"
+DEFAULT_QUANTITY = "10"
 
 T = TypeVar("T")
 
@@ -82,6 +84,7 @@ class Entry:
     quantity_error: str | None = None
     order_error: str | None = None
     note: str | None = None  # a valid order to look twice at: a MARKET order not filled whole, a limit past its band
+    shortfall: str | None = None  # the account does not cover it: what must change is the quantity (or the price)
 
 
 def _checked(parse: Callable[[], T]) -> tuple[T | None, str | None]:
@@ -116,16 +119,31 @@ def read_entry(
     _, value_error = _checked(lambda: limit_order_value(price, quantity))
     if value_error:
         return Entry(None, order_error=value_error)
-    _, funds_error = _checked(lambda: check_order_funds(db, user_id, certificate_type, side, quantity, price,
-                                                        market_maker_id=market_maker_id))  # fmt: skip
-    if funds_error:
-        return Entry(None, order_error=funds_error)
+    try:
+        check_order_funds(db, user_id, certificate_type, side, quantity, price, market_maker_id=market_maker_id)
+    except InsufficientFunds:
+        return Entry(None, shortfall=shortfall_text(db, user_id, ticket))
     collar = limit_price_collar(db, certificate_type, side, price)
     own = own_orders_met(db, user_id, certificate_type, side, quantity, price=price, market_maker_id=market_maker_id)
     note = None
     if collar is not None and collar.beyond_band:
         note = f"{eur(price)} is {collar_distance(collar)}: you will be asked to confirm"
     return Entry(replace(ticket, collar=collar, own_orders=tuple(own)), note=note)
+
+
+def shortfall_text(db: Session, user_id: int, ticket: Ticket) -> str:
+    """Why the account does not cover ``ticket``, in desk words from the facts (the engine's sentence, refused by
+    ``check_order_funds``, names an "entity"): "Not enough EUA: this sell needs 10, Demo Trading GmbH has 3
+    available"; for a LIMIT BUY, "Not enough EUR: this buy needs €810.00 (10 × €81.00), … has €500.00 available"."""
+    account = get_trading_account(db, user_id, market_maker_id=ticket.market_maker_id)
+    verb = ticket.side.value.lower()
+    if ticket.side is OrderSide.SELL:
+        asset, needs = ticket.certificate_type.value, f"{ticket.quantity:,}"
+        has = units(account.balances[AssetType(asset)].available)
+    else:
+        asset, has = "EUR", eur(account.balances[AssetType.EUR].available)
+        needs = f"{eur(ticket.price * ticket.quantity)} ({ticket.quantity:,} × {eur(ticket.price)})"
+    return f"Not enough {asset}: this {verb} needs {needs}, {account.name} has {has} available"
 
 
 def collar_distance(collar: PriceCollar) -> str:
@@ -143,6 +161,8 @@ def estimated(db: Session, user_id: int, ticket: Ticket) -> Entry:
         est = estimate_market_order(
             db, user_id, ticket.certificate_type, ticket.side, ticket.quantity, market_maker_id=ticket.market_maker_id
         )
+    except InsufficientFunds:  # only the sell's check says so: a market buy buys what its EUR buys
+        return Entry(None, shortfall=shortfall_text(db, user_id, ticket))
     except CoreError as exc:
         return Entry(None, order_error=exc.message)
     other_side = "asks" if ticket.side is OrderSide.BUY else "bids"
