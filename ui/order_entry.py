@@ -7,9 +7,10 @@ a valid value. Prices and quantities are text inputs parsed by core, because a n
 its last valid value when the typed one is not.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import pairwise
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -85,6 +86,14 @@ class Entry:
     order_error: str | None = None
     note: str | None = None  # a valid order to look twice at: a MARKET order not filled whole, a limit past its band
     shortfall: str | None = None  # the account does not cover it: what must change is the quantity (or the price)
+
+
+def message_cells(widths: Sequence[float], starts: Sequence[int]) -> list[float]:
+    """The widths of the row under the entry's fields (``widths``): a cell starts under each field that has something
+    to say (its index in ``starts``) and runs right to where the next one starts, so a sentence under a narrow field
+    (Quantity) reads on a line or two instead of a word a line; the first cell starts under the first field."""
+    edges = [*sorted({0, *starts}), len(widths)]
+    return [sum(widths[a:b]) for a, b in pairwise(edges)]
 
 
 def _checked(parse: Callable[[], T]) -> tuple[T | None, str | None]:

@@ -83,7 +83,7 @@ def test_a_trader_sees_stats_book_balance_and_a_price_prefilled_from_the_best_as
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Best bid"], metrics["Best ask"], metrics["Spread"]) == ("€80.50", "€81.00", "€0.50")
     assert at.text_input(key="cm_price").value == "81.00"
-    assert "Available **€10,000.00** · **20 EUA**" in markdown(at)
+    assert "Available **€10,000.00** · **20\u00a0EUA**" in markdown(at)  # the unit never wraps from its number
     assert submit(at).label == "Buy 10 EUA at €81.00 limit, total €810.00"
     assert "Trading for Trader Firm" in [t.value for t in at.text]
     bids, asks = at.dataframe[0].value, at.dataframe[1].value
