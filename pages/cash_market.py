@@ -15,9 +15,10 @@ from core.trading_account import get_trading_account
 from ui import market_data
 from ui.account_panel import account_sections
 from ui.charts import depth_figure
-from ui.feedback import field_error
+from ui.feedback import field_error, field_note, field_warning
 from ui.format import eur, percent, units
 from ui.live import ask_app_rerun, live_fragment
+from ui.metrics import Metric, metric_row
 from ui.order_book import (
     ENTRY_KEY,
     ROW_HEIGHT,
@@ -32,15 +33,17 @@ from ui.order_book import (
     picked_price,
 )
 from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
-from ui.order_entry import PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, read_entry
+from ui.order_entry import DEFAULT_QUANTITY, PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, message_cells, read_entry
 from ui.runtime import db_session
 from ui.session import require_user
 from ui.url_state import choices_from_url, choices_to_url
 
 REFRESH = "3s"
+NBSP = "\u00a0"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
 PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
+QUANTITY_TYPED_KEY = "cm_qty_typed"  # the person has changed the quantity since the page put its default there
 URL_CHOICES = {
     "cm_cert": ("market", [c.value for c in CertificateType]),
     "cm_side": ("side", [s.value for s in OrderSide]),
@@ -57,7 +60,14 @@ choices_from_url(URL_CHOICES)  # a reload keeps the market, the side and the typ
 st.session_state.setdefault("cm_cert", CertificateType.EUA.value)
 st.session_state.setdefault("cm_side", OrderSide.BUY.value)
 st.session_state.setdefault("cm_type", OrderType.LIMIT.value)
-st.session_state.setdefault(QUANTITY_KEY, "10")
+if QUANTITY_KEY not in st.session_state:  # first shown, or forgotten while another page was shown
+    st.session_state[QUANTITY_KEY] = DEFAULT_QUANTITY
+    st.session_state[QUANTITY_TYPED_KEY] = False
+
+
+def quantity_typed() -> None:
+    st.session_state[QUANTITY_TYPED_KEY] = True
+
 
 title, switch, account_box = st.columns([2.2, 1.4, 3], vertical_alignment="bottom")
 title.title("Cash market")
@@ -91,23 +101,26 @@ if account is not None and not is_admin:
 def stats_header(certificate: CertificateType) -> None:
     s = market_data.market_stats(certificate.value)
     change = None if s.change_24h is None else f"{s.change_24h:+.2f} ({percent(s.change_pct_24h, 2, signed=True)}) 24h"
-    cols = st.container(key=STATS_KEY).columns([1.3, 1, 1, 1, 1.1, 1.5])
-    flat = "off" if not s.change_24h else "auto"  # no coloured arrow for "unchanged"
-    cols[0].metric(
-        "Last price", eur(s.last_price), delta=change, delta_color="off" if flat == "off" else "normal",
-        delta_arrow=flat, border=True, height="stretch",
-    )  # fmt: skip
-    cols[1].metric("Best bid", eur(s.best_bid), border=True, height="stretch")
-    cols[2].metric("Best ask", eur(s.best_ask), border=True, height="stretch")
-    cols[3].metric("Spread", eur(s.spread), border=True, height="stretch")
-    cols[4].metric("24h volume", f"{units(s.volume_24h)} {certificate}", border=True, height="stretch")
-    cols[5].metric("24h high / low", f"{eur(s.high_24h)} / {eur(s.low_24h)}", border=True, height="stretch")
+    metric_row(
+        [
+            Metric("Last price", eur(s.last_price), note=change, moved=bool(s.change_24h)),  # no arrow: unchanged
+            Metric("Best bid", eur(s.best_bid)),
+            Metric("Best ask", eur(s.best_ask)),
+            Metric("Spread", eur(s.spread)),
+            Metric("24h volume", f"{units(s.volume_24h)} {certificate}"),
+            Metric("24h high / low", f"{eur(s.high_24h)} / {eur(s.low_24h)}"),
+        ],
+        key=STATS_KEY,
+    )
 
 
 stats_header(cert)
 
 
-ENTRY_WIDTHS = [1.2, 1.5, 1.3, 1.2, 3.8]  # at 1,440 px "Limit | Market" fits its column
+# Side and Type are sized for "Buy | Sell" and "Limit | Market" whole at 1,280 px with the sidebar open (about 110
+# and 140 px of the entry's 790); the price and the quantity need less, and the button takes the rest, wrapping its
+# sentence onto a second line where it must rather than cutting it
+ENTRY_WIDTHS = [1.2, 1.45, 0.85, 0.75, 2.9]
 
 
 @live_fragment(REFRESH)
@@ -117,9 +130,10 @@ def available_line(certificate: CertificateType, market_maker_id: int | None) ->
     with db_session() as db:
         balances = get_trading_account(db, user.id, market_maker_id=market_maker_id).balances
     eur_bal, cert_bal = balances[AssetType.EUR], balances[AssetType(certificate.value)]
-    st.markdown(
-        f"Available **{eur(eur_bal.available)}** · **{units(cert_bal.available)} {certificate}**  \n"
-        f":gray[Locked in orders {eur(eur_bal.locked)} · {units(cert_bal.locked)} {certificate}]"
+    held, locked = (f"{units(b)}{NBSP}{certificate}" for b in (cert_bal.available, cert_bal.locked))
+    st.markdown(  # an amount never breaks from its unit: a line too long breaks at the dot
+        f"Available **{eur(eur_bal.available)}** · **{held}**  \n"
+        f":gray[Locked in orders {eur(eur_bal.locked)} · {locked}]"
     )
 
 
@@ -149,21 +163,35 @@ with st.container(key=ENTRY_KEY, border=True):
         st.session_state[PRICE_CONTEXT_KEY] = context
         is_market = kind is OrderType.MARKET
         price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market)
-        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY)
+        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY, on_change=quantity_typed)
         with db_session() as db:
             entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id)
         label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"
-        clicked = cols[4].button(label, type="primary", width="stretch", key=SUBMIT_KEY, disabled=entry.ticket is None)
+        clicked = cols[4].button(
+            label, type="primary", width="stretch", key=SUBMIT_KEY, disabled=entry.ticket is None, wrap=True
+        )
 
-        under = st.columns([ENTRY_WIDTHS[0] + ENTRY_WIDTHS[1], *ENTRY_WIDTHS[2:]])
+        # more than the account covers is said under Quantity (what to change), and in red only once the person
+        # typed the quantity, or chose the price a buy pays: the page's own default is not their mistake
+        caused = st.session_state.get(QUANTITY_TYPED_KEY) or (
+            side is OrderSide.BUY and st.session_state[PRICE_KEY] != st.session_state.get(DEFAULT_PRICE_KEY)
+        )
+        price_error = None if is_market else entry.price_error
+        warnings = [w for w in (entry.note, entry.ticket and entry.ticket.self_trade_warning) if w]
+        said = {2: price_error, 3: entry.quantity_error or entry.shortfall, 4: entry.order_error or warnings}
+        starts = [i for i, message in said.items() if message]
+        under = dict(zip([0, *starts], st.columns(message_cells(ENTRY_WIDTHS, starts)), strict=True))
         with under[0]:
             available_line(cert, mm_id)
-        field_error(under[1], None if is_market else entry.price_error)
-        field_error(under[2], entry.quantity_error)
-        field_error(under[3], entry.order_error)
-        for warning in (entry.note, entry.ticket and entry.ticket.self_trade_warning):
-            if warning:
-                under[3].caption(f":orange[:material/warning: {warning}]")
+        if 2 in under:
+            field_error(under[2], price_error)
+        if 3 in under:
+            field_error(under[3], entry.quantity_error)
+            (field_error if caused else field_note)(under[3], entry.shortfall)
+        if 4 in under:
+            field_error(under[4], entry.order_error)
+            for warning in warnings:
+                field_warning(under[4], warning)
         submit(user.id, entry, clicked, label, mm_id)
 
 if st.session_state.get(PENDING_KEY) is not None:

@@ -16,7 +16,7 @@ from core.trading_account import (
 )
 from ui import market_data
 from ui.feedback import flash
-from ui.format import md_escape, units
+from ui.format import md_escape
 from ui.live import ask_app_rerun
 from ui.runtime import db_session
 from ui.trading_account_view import (
@@ -24,6 +24,7 @@ from ui.trading_account_view import (
     HISTORY_COLUMNS,
     OPEN_COLUMNS,
     balances_frame,
+    cancelled_text,
     fills_frame,
     history_frame,
     open_orders_frame,
@@ -49,7 +50,7 @@ def cancel_selected(user_id: int, order_ids: tuple[int, ...]) -> None:
         except CoreError as exc:
             refused.append(exc.message)
             continue
-        flash(f"Order {done.id} cancelled; {units(done.remaining_quantity)} unfilled released.")
+        flash(cancelled_text(done))
     market_data.forget()
     st.session_state[CANCEL_REFUSED_KEY] = refused
     ask_app_rerun()  # the book, the entry's Available line and the stats: not only the account's part

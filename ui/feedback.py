@@ -53,6 +53,13 @@ def field_warning(where: DeltaGenerator, message: str | None) -> None:
         where.caption(f":orange[:material/warning: {md_escape(message)}]")
 
 
+def field_note(where: DeltaGenerator, message: str | None) -> None:
+    """A neutral note under the field it is about: what the page filled in itself will not do, said without the red
+    of a refusal the person did not cause (an error appears once they type into the field)."""
+    if message:
+        where.caption(f":material/info: {md_escape(message)}")
+
+
 def refused_while_typed(
     key: str, typed: object, say: Callable[[DeltaGenerator, str | None], None] = field_error
 ) -> None:

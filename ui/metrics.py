@@ -16,10 +16,13 @@ class Metric:
     value: str
     help: str | None = None
     note: str | None = None  # a line under the figure (grey, no arrow): a share, a source, a σ
+    moved: bool = False  # the note is a change that moved: coloured by its sign, with an arrow
 
 
-def metric_row(metrics: Iterable[Metric], *, border: bool = True) -> None:
-    with st.container(horizontal=True):
+def metric_row(metrics: Iterable[Metric], *, border: bool = True, key: str | None = None) -> None:
+    """The metrics side by side, each as wide as it needs, wrapping onto another row when they do not all fit; every
+    card of a row as tall as the tallest (one with a note beside ones without)."""
+    with st.container(horizontal=True, key=key):
         for m in metrics:
             st.metric(
                 m.label,
@@ -28,6 +31,7 @@ def metric_row(metrics: Iterable[Metric], *, border: bool = True) -> None:
                 help=m.help,
                 border=border,
                 width="content",
-                delta_color="off",
-                delta_arrow="off",
+                height="stretch",
+                delta_color="normal" if m.moved else "off",
+                delta_arrow="auto" if m.moved else "off",
             )

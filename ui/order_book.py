@@ -27,7 +27,8 @@ PAGE_BACKGROUND = "#f8fafc"  # theme.backgroundColor in .streamlit/config.toml
 # st.container(key=ENTRY_KEY) renders with class st-key-<key>; position: sticky only takes effect on the
 # block that wraps it (its direct parent), so the rule targets that parent. The app header is transparent:
 # painting it keeps scrolled book rows from showing through above the pinned entry. Metric values are
-# smaller than Streamlit's default so six of them fit one row without truncation.
+# smaller than Streamlit's default so the six stats fit one row at 1,280 px with the sidebar open (they are never
+# cut: ui.metrics.metric_row wraps a card that does not fit onto another row).
 STICKY_CSS = f"""
 <style>
 div:has(> .st-key-{ENTRY_KEY}) {{
@@ -45,7 +46,7 @@ div:has(> .st-key-{ENTRY_KEY}) {{
     background: {PAGE_BACKGROUND};
 }}
 .st-key-{STATS_KEY} [data-testid="stMetricValue"] {{
-    font-size: 1.6rem;
+    font-size: 1.4rem;
 }}
 </style>
 """
@@ -64,18 +65,24 @@ def book_frame(levels: list[BookLevel]) -> pd.DataFrame:
     )
 
 
+# px per column: together they fit one side of the book at 1,280 px with the sidebar open (about 400 px), so no side
+# scrolls sideways (the bids' prices, their rightmost column, were hidden); wider windows stretch them
+BOOK_COLUMN_WIDTHS = {"price": 62, "quantity": 76, "orders": 62, "cumulative": 92, "value": 100}
+
+
 def book_column_config(side: OrderSide, deepest: int) -> dict:
     """Bids read right to left towards the spread, asks left to right: price sits next to the middle."""
     color = "green" if side is OrderSide.BUY else "red"
     label = "Bid" if side is OrderSide.BUY else "Ask"
+    w = BOOK_COLUMN_WIDTHS
     return {
-        "price": st.column_config.NumberColumn(f"{label} €", format="%.2f", width="small"),
-        "quantity": st.column_config.NumberColumn("Quantity", format="%,d", width="small"),
-        "orders": st.column_config.NumberColumn("Orders", format="%d", width="small"),
+        "price": st.column_config.NumberColumn(f"{label} €", format="%.2f", width=w["price"]),
+        "quantity": st.column_config.NumberColumn("Quantity", format="%,d", width=w["quantity"]),
+        "orders": st.column_config.NumberColumn("Orders", format="%d", width=w["orders"]),
         "cumulative": st.column_config.ProgressColumn(
-            "Depth", format="%,d", min_value=0, max_value=max(deepest, 1), color=color
+            "Depth", format="%,d", min_value=0, max_value=max(deepest, 1), color=color, width=w["cumulative"]
         ),
-        "value": st.column_config.NumberColumn("Value €", format="%,.2f", width="small"),
+        "value": st.column_config.NumberColumn("Value €", format="%,.2f", width=w["value"]),
     }
 
 

@@ -118,7 +118,7 @@ def confirm_pending(user_id: int) -> None:
         with db_session() as db:
             fresh = estimated(db, user_id, ticket)
         if fresh.ticket is None:
-            st.session_state[PENDING_KEY] = replace(pending, refusal=fresh.order_error)
+            st.session_state[PENDING_KEY] = replace(pending, refusal=fresh.order_error or fresh.shortfall)
             return
         if (fresh.ticket.sentence, fresh.ticket.self_trade_warning) != (ticket.sentence, ticket.self_trade_warning):
             st.session_state[PENDING_KEY] = Confirmation(fresh.ticket, BOOK_MOVED)

@@ -7,15 +7,16 @@ a valid value. Prices and quantities are text inputs parsed by core, because a n
 its last valid value when the typed one is not.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import pairwise
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from core.enums import CertificateType, OrderSide, OrderType
-from core.errors import CoreError
+from core.enums import AssetType, CertificateType, OrderSide, OrderType
+from core.errors import CoreError, InsufficientFunds
 from core.order_entry import (
     MarketOrderEstimate,
     PriceCollar,
@@ -27,12 +28,14 @@ from core.order_entry import (
     parse_order_quantity,
 )
 from core.orders import OwnOrder, limit_order_value
-from ui.format import eur, percent, price
+from core.trading_account import get_trading_account
+from ui.format import eur, percent, price, units
 from ui.order_book import own_orders_text
 
 PRICE_KEY = "cm_price"
 QUANTITY_KEY = "cm_qty"
 SUBMIT_KEY = "cm_submit"
+DEFAULT_QUANTITY = "10"
 
 T = TypeVar("T")
 
@@ -55,11 +58,11 @@ class Ticket:
     @property
     def self_trade_warning(self) -> str | None:
         """What the entry warns before it is sent, e.g. This sell meets your own buy order 28 (97 EUA at €81.17):
-        self-trade prevention cancels it."""
+        self-trade prevention cancels that resting order. (Not "cancels it": read as the order being sent.)"""
         if not self.own_orders:
             return None
         own_side = "sell" if self.side is OrderSide.BUY else "buy"
-        them = "them" if len(self.own_orders) > 1 else "it"
+        them = "those resting orders" if len(self.own_orders) > 1 else "that resting order"
         met = own_orders_text(self.own_orders, self.certificate_type.value)
         return f"This {self.side.value.lower()} meets your own {own_side} {met}: self-trade prevention cancels {them}."
 
@@ -82,6 +85,15 @@ class Entry:
     quantity_error: str | None = None
     order_error: str | None = None
     note: str | None = None  # a valid order to look twice at: a MARKET order not filled whole, a limit past its band
+    shortfall: str | None = None  # the account does not cover it: what must change is the quantity (or the price)
+
+
+def message_cells(widths: Sequence[float], starts: Sequence[int]) -> list[float]:
+    """The widths of the row under the entry's fields (``widths``): a cell starts under each field that has something
+    to say (its index in ``starts``) and runs right to where the next one starts, so a sentence under a narrow field
+    (Quantity) reads on a line or two instead of a word a line; the first cell starts under the first field."""
+    edges = [*sorted({0, *starts}), len(widths)]
+    return [sum(widths[a:b]) for a, b in pairwise(edges)]
 
 
 def _checked(parse: Callable[[], T]) -> tuple[T | None, str | None]:
@@ -116,16 +128,31 @@ def read_entry(
     _, value_error = _checked(lambda: limit_order_value(price, quantity))
     if value_error:
         return Entry(None, order_error=value_error)
-    _, funds_error = _checked(lambda: check_order_funds(db, user_id, certificate_type, side, quantity, price,
-                                                        market_maker_id=market_maker_id))  # fmt: skip
-    if funds_error:
-        return Entry(None, order_error=funds_error)
+    try:
+        check_order_funds(db, user_id, certificate_type, side, quantity, price, market_maker_id=market_maker_id)
+    except InsufficientFunds:
+        return Entry(None, shortfall=shortfall_text(db, user_id, ticket))
     collar = limit_price_collar(db, certificate_type, side, price)
     own = own_orders_met(db, user_id, certificate_type, side, quantity, price=price, market_maker_id=market_maker_id)
     note = None
     if collar is not None and collar.beyond_band:
         note = f"{eur(price)} is {collar_distance(collar)}: you will be asked to confirm"
     return Entry(replace(ticket, collar=collar, own_orders=tuple(own)), note=note)
+
+
+def shortfall_text(db: Session, user_id: int, ticket: Ticket) -> str:
+    """Why the account does not cover ``ticket``, in desk words from the facts (the engine's sentence, refused by
+    ``check_order_funds``, names an "entity"): "Not enough EUA: this sell needs 10, Demo Trading GmbH has 3
+    available"; for a LIMIT BUY, "Not enough EUR: this buy needs €810.00 (10 × €81.00), … has €500.00 available"."""
+    account = get_trading_account(db, user_id, market_maker_id=ticket.market_maker_id)
+    verb = ticket.side.value.lower()
+    if ticket.side is OrderSide.SELL:
+        asset, needs = ticket.certificate_type.value, f"{ticket.quantity:,}"
+        has = units(account.balances[AssetType(asset)].available)
+    else:
+        asset, has = "EUR", eur(account.balances[AssetType.EUR].available)
+        needs = f"{eur(ticket.price * ticket.quantity)} ({ticket.quantity:,} × {eur(ticket.price)})"
+    return f"Not enough {asset}: this {verb} needs {needs}, {account.name} has {has} available"
 
 
 def collar_distance(collar: PriceCollar) -> str:
@@ -143,6 +170,8 @@ def estimated(db: Session, user_id: int, ticket: Ticket) -> Entry:
         est = estimate_market_order(
             db, user_id, ticket.certificate_type, ticket.side, ticket.quantity, market_maker_id=ticket.market_maker_id
         )
+    except InsufficientFunds:  # only the sell's check says so: a market buy buys what its EUR buys
+        return Entry(None, shortfall=shortfall_text(db, user_id, ticket))
     except CoreError as exc:
         return Entry(None, order_error=exc.message)
     other_side = "asks" if ticket.side is OrderSide.BUY else "bids"

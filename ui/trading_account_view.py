@@ -49,6 +49,15 @@ def _holds(order: Order) -> str:
     return f"{units(order.locked_amount)} {order.certificate_type}"
 
 
+def cancelled_text(order: Order) -> str:
+    """The toast after a cancel, saying what came back: "Order 16 cancelled: 5 EUA unfilled, €400.00 released". A
+    resting order is a LIMIT order, and what it held is what its rest locks (``check_order_funds``): the certificates
+    of a SELL, the rest × its price in EUR for a BUY. (The order as returned holds nothing any more.)"""
+    unfilled = f"{units(order.remaining_quantity)} {order.certificate_type}"
+    released = eur(order.price * order.remaining_quantity) if order.side is OrderSide.BUY else unfilled
+    return f"Order {order.id} cancelled: {unfilled} unfilled, {released} released"
+
+
 def open_orders_frame(orders: Sequence[Order]) -> pd.DataFrame:
     return pd.DataFrame(
         {

@@ -1,6 +1,7 @@
 """The cash market in real Chromium: the order entry stays pinned while the page and the book scroll, a price
 clicked in the book lands in the entry (every time it is clicked), and bad input is refused next to its field."""
 
+import re
 from decimal import Decimal
 
 from playwright.sync_api import WebSocketRoute, expect
@@ -43,6 +44,27 @@ def settled_box(page, locator) -> dict:
     return seen[-1][0]
 
 
+# what a reader cannot see whole at this width: any element of the stats or the entry narrower than its content (an
+# ellipsis, a segmented control scrolled sideways), a side of the book that scrolls sideways (its outer column, the
+# bids' prices, hidden), and any two of the entry's controls that overlap
+CUT_OR_OVERLAPPING = """() => {
+    const cut = [];
+    for (const e of document.querySelectorAll('.st-key-cm_stats *, .st-key-cm_order_entry *'))
+        if (e.scrollWidth > e.clientWidth + 1) cut.push(`cut: ${e.textContent}`);
+    for (const side of ['buy', 'sell'])
+        for (const grid of document.querySelectorAll(`.st-key-cm_book_${side}_EUA .dvn-scroller`))
+            if (grid.scrollWidth > grid.clientWidth + 1) cut.push(`the ${side} side scrolls sideways`);
+    const controls = [...document.querySelectorAll(
+        '.st-key-cm_order_entry :is([data-testid=stButtonGroup], [data-testid=stTextInput] input, button[kind=primary])'
+    )].map(e => [e.textContent || e.ariaLabel, e.getBoundingClientRect()]);
+    controls.forEach(([a, r], i) => controls.slice(i + 1).forEach(([b, q]) => {
+        const meet = r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom;
+        if (meet) cut.push(`${a} overlaps ${b}`);
+    }));
+    return controls.length === 5 ? cut : [...cut, `${controls.length} controls, not 5`];
+}"""
+
+
 def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, actors, app_server, page, screenshot):
     deep_book(db, actors)
     sign_in(page, app_server, actors.trader.username, PASSWORD)
@@ -55,6 +77,16 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, act
     expect(bids.locator("canvas").first).to_be_visible()
     settled_box(page, entry)
     screenshot(page, "cash-market.png")
+
+    # every column, control and label whole from a laptop with the sidebar open to a wide screen, for both order
+    # types (a MARKET button says the most); one page, resized: the layout follows the window without a rerun
+    for order_type, button in (("Limit", "Buy 10 EUA at €81.00 limit"), ("Market", "Buy 10 EUA at market")):
+        entry.get_by_text(order_type, exact=True).click()
+        expect(entry.get_by_role("button", name=re.compile(f"^{button}"))).to_be_visible()
+        for width in (1280, 1920, 1440):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(300)  # one layout pass (not an assertion)
+            assert (order_type, width, page.evaluate(CUT_OR_OVERLAPPING)) == (order_type, width, [])
 
     # scroll the page until the entry sticks under the app header
     page.mouse.move(800, 250)

@@ -10,6 +10,7 @@ standard actors' sessions are made before the test body runs, so a test's own ``
 and opening the app changes nothing in the database.
 """
 
+import itertools
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ import streamlit as st
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Column
 from streamlit.util import calc_hash
 
 from core import sessions
@@ -117,6 +119,36 @@ def refusal_under(at: AppTest, key: str) -> str | None:
     after = elements[position + 1] if position + 1 < len(elements) else None
     text = str(getattr(after, "value", ""))
     return shown(text) if getattr(after, "type", None) == "caption" and text.startswith(":red[") else None
+
+
+def said_under(at: AppTest, key: str) -> list[str]:
+    """The captions drawn below the widget ``key`` of a row of columns: in the next row of columns, the column under
+    the middle of the widget's own, as a reader sees them (a refusal or a note)."""
+    rows = [b for b in _blocks(at.main) if b.children and all(isinstance(c, Column) for c in b.children.values())]
+    for here, below in itertools.pairwise(rows):
+        for (start, end), column in _spans(here):
+            if any(getattr(e, "key", None) == key for e in drawn(column)):
+                middle = (start + end) / 2
+                (under,) = [c for (a, b), c in _spans(below) if a <= middle < b]
+                return [shown(str(e.value)) for e in drawn(under) if getattr(e, "type", None) == "caption"]
+    raise LookupError(f"no widget {key!r} in a row of columns followed by another")
+
+
+def _blocks(node: object) -> Iterator[object]:
+    for child in getattr(node, "children", {}).values():
+        if hasattr(child, "children"):
+            yield child
+            yield from _blocks(child)
+
+
+def _spans(row: object) -> list[tuple[tuple[float, float], Column]]:
+    """Each column of a row with the share of the row's width it starts and ends at."""
+    columns = list(row.children.values())
+    total, start, spans = sum(c.weight for c in columns), 0.0, []
+    for column in columns:
+        spans.append(((start, start + column.weight / total), column))
+        start += column.weight / total
+    return spans
 
 
 def linkable(markup: str) -> bool:

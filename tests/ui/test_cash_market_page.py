@@ -16,7 +16,7 @@ from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.trading_account import get_open_orders
 from tests.helpers import snapshot
 from tests.trading import balance, fund_trader, make_desk
-from tests.ui.conftest import field_errors, linkable, open_url, shown, texts
+from tests.ui.conftest import field_errors, linkable, open_url, said_under, shown, texts
 from ui.session import SEEN_KEY, USER_KEY
 from ui.trading_account_view import open_orders_key
 
@@ -83,7 +83,7 @@ def test_a_trader_sees_stats_book_balance_and_a_price_prefilled_from_the_best_as
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Best bid"], metrics["Best ask"], metrics["Spread"]) == ("€80.50", "€81.00", "€0.50")
     assert at.text_input(key="cm_price").value == "81.00"
-    assert "Available **€10,000.00** · **20 EUA**" in markdown(at)
+    assert "Available **€10,000.00** · **20\u00a0EUA**" in markdown(at)  # the unit never wraps from its number
     assert submit(at).label == "Buy 10 EUA at €81.00 limit, total €810.00"
     assert "Trading for Trader Firm" in [t.value for t in at.text]
     bids, asks = at.dataframe[0].value, at.dataframe[1].value
@@ -312,16 +312,14 @@ def test_a_market_order_the_book_cannot_fill_is_refused_before_it_is_sent(open_p
 @pytest.mark.parametrize(
     ("state", "quantity", "refusal"),
     [
-        ({"cm_side": "SELL"}, "21", 'Insufficient EUA on entity "Trader Firm": this sell needs 21 certificates, '
-                                    "20 available"),
+        ({"cm_side": "SELL"}, "21", "Not enough EUA: this sell needs 21, Trader Firm has 20 available"),
         ({"cm_side": "SELL", "cm_type": "MARKET"}, "21",
-         'Insufficient EUA on entity "Trader Firm": this sell needs 21 certificates, 20 available'),
-        ({}, "124", 'Insufficient EUR on entity "Trader Firm": this buy needs €10,044.00 (124 × €81.00), '
-                    "€10,000.00 available"),
+         "Not enough EUA: this sell needs 21, Trader Firm has 20 available"),
+        ({}, "124", "Not enough EUR: this buy needs €10,044.00 (124 × €81.00), Trader Firm has €10,000.00 available"),
     ],
     ids=["limit sell", "market sell", "limit buy"],
 )  # fmt: skip
-def test_an_order_its_account_cannot_cover_is_refused_in_the_engines_words_before_it_is_sent(
+def test_an_order_its_account_cannot_cover_is_refused_under_the_quantity_before_it_is_sent(
     open_page, db, actors, market, state, quantity, refusal
 ):
     at = open_page(actors.trader, **state)
@@ -329,10 +327,26 @@ def test_an_order_its_account_cannot_cover_is_refused_in_the_engines_words_befor
 
     at.text_input(key="cm_qty").set_value(quantity).run()
 
+    assert said_under(at, "cm_qty") == [refusal]  # what must change, not under the button
     assert field_errors(at) == [refusal]
     assert submit(at).disabled
     assert not [c for c in at.caption if "warning" in str(c.value)]  # no estimate of fills it would never make
     assert snapshot(db) == before
+
+
+def test_a_default_quantity_the_account_cannot_cover_is_a_note_until_the_trader_types_a_quantity(
+    open_page, actors, market
+):
+    at = open_page(actors.trader, cm_side="SELL", cm_cert="CEA")  # the firm holds no CEA; the page put 10 there
+
+    assert said_under(at, "cm_qty") == ["Not enough CEA: this sell needs 10, Trader Firm has 0 available"]
+    assert field_errors(at) == []  # no red for what the trader did not type
+    assert submit(at).disabled
+
+    at.text_input(key="cm_qty").set_value("5").run()
+
+    assert field_errors(at) == ["Not enough CEA: this sell needs 5, Trader Firm has 0 available"]
+    assert said_under(at, "cm_qty") == field_errors(at)
 
 
 def test_an_admin_trades_for_the_market_maker_it_picks(open_page, db, actors, market):
@@ -367,6 +381,9 @@ def test_every_open_order_is_listed_with_headers_and_cancelled_from_its_row(open
     at.button(key="cm_cancel_selected").click().run()
 
     assert not at.exception and not at.error
+    assert [shown(str(t.value)) for t in at.toast] == [
+        f"Order {oldest.id} cancelled: 10 EUA unfilled, €800.00 released"
+    ]
     assert get_open_orders(db, actors.trader.id) == []
     assert balance(db, "EUR", entity_id=actors.entity.id) == (Decimal("10000.00"), Decimal("0.00"))
 
@@ -430,12 +447,8 @@ def test_names_people_typed_are_shown_as_text_never_as_markup(open_page, db, act
     admin = open_page(actors.admin, cm_mm=hostile_mm.id, cm_side="SELL")  # refused, naming the market maker
 
     assert f"Trading for {HOSTILE}" in [t.value for t in trader.text]
-    assert field_errors(trader) == [
-        f'Insufficient EUA on entity "{HOSTILE}": this sell needs 21 certificates, 20 available'
-    ]
-    assert field_errors(admin) == [
-        f'Insufficient EUA on market maker "{mm_name}": this sell needs 10 certificates, 0 available'
-    ]
+    assert field_errors(trader) == [f"Not enough EUA: this sell needs 21, {HOSTILE} has 20 available"]
+    assert said_under(admin, "cm_qty") == [f"Not enough EUA: this sell needs 10, {mm_name} has 0 available"]
     for at in (trader, admin):
         markup = [str(e.value) for e in (*at.markdown, *at.subheader, *at.caption, *at.error, *at.warning)]
         assert [m for m in markup if linkable(m)] == []
@@ -490,7 +503,8 @@ def test_an_order_meeting_an_own_resting_order_warns_before_it_is_sent_and_names
     at.text_input(key="cm_price").set_value("80.60")
     at.text_input(key="cm_qty").set_value("2").run()
     assert warnings(at) == [
-        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): self-trade prevention cancels it."
+        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): "
+        "self-trade prevention cancels that resting order."
     ]
 
     submit(at).click().run()
@@ -510,7 +524,7 @@ def test_a_market_order_meeting_own_resting_orders_warns_before_it_is_sent(open_
 
     assert submit(at).label == "Sell 3 EUA at market, est. total €241.50 (avg €80.50)"  # the others' bid only
     assert f"This sell meets your own buy orders {first.id} (5 EUA at €80.70) and {second.id} (1 EUA at €80.60): " \
-           "self-trade prevention cancels them." in warnings(at)  # fmt: skip
+           "self-trade prevention cancels those resting orders." in warnings(at)  # fmt: skip
 
 
 def test_an_own_order_placed_since_the_entry_was_drawn_is_shown_before_the_order_is_sent(open_page, db, actors, market):
@@ -525,5 +539,6 @@ def test_an_own_order_placed_since_the_entry_was_drawn_is_shown_before_the_order
 
     assert snapshot(db) == before
     assert [str(w.value) for w in at.warning][1:] == [
-        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): self-trade prevention cancels it."
+        f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): "
+        "self-trade prevention cancels that resting order."
     ]

@@ -14,7 +14,8 @@ from core.orders import Order
 from ui.charts import depth_figure
 from ui.format import price
 from ui.order_book import book_frame, book_height, deepest, default_price, describe_order, picked_price
-from ui.order_entry import Ticket
+from ui.order_entry import Ticket, message_cells
+from ui.trading_account_view import cancelled_text
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
@@ -111,6 +112,22 @@ def test_a_market_remainder_is_described_as_cancelled():
                                     cancel_reason="MARKET_REMAINDER", locked_amount=0))  # fmt: skip
 
     assert sentence == "Order 7: Bought 4 EUA at an average €80.75; 6 could not fill and were cancelled."
+
+
+def test_a_message_under_the_entry_starts_under_its_field_and_runs_to_the_next_one():
+    widths = [1.2, 1.45, 0.85, 0.75, 2.9]  # side, type, price, quantity, button
+
+    assert message_cells(widths, []) == [sum(widths)]  # the Available line alone
+    assert message_cells(widths, [3]) == [1.2 + 1.45 + 0.85, 0.75 + 2.9]  # quantity's, under the button too
+    assert message_cells(widths, [2, 3, 4]) == [1.2 + 1.45, 0.85, 0.75, 2.9]
+
+
+def test_a_cancel_says_what_was_unfilled_and_what_it_released():
+    buy = order(status="CANCELLED", locked_amount=0)  # 6 of 10 at €81.00 unfilled
+    sell = order(side="SELL", status="CANCELLED", locked_amount=0)
+
+    assert cancelled_text(buy) == "Order 7 cancelled: 6 EUA unfilled, €486.00 released"
+    assert cancelled_text(sell) == "Order 7 cancelled: 6 EUA unfilled, 6 EUA released"
 
 
 def test_the_depth_chart_draws_cumulative_bids_and_asks_around_mid():
