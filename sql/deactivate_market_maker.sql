@@ -21,7 +21,8 @@ BEGIN
      WHERE market_maker_id = mm.id AND status IN ('OPEN', 'PARTIALLY_FILLED');
     IF v_open > 0 THEN
         PERFORM raise_error('CB409', format(
-            'Market maker "%s" has %s open order(s): cancel or withdraw them before deactivating', mm.name, v_open));
+            'Market maker "%s" has %s open %s: cancel or withdraw %s before deactivating', mm.name, v_open,
+            CASE WHEN v_open = 1 THEN 'order' ELSE 'orders' END, CASE WHEN v_open = 1 THEN 'it' ELSE 'them' END));
     END IF;
 
     UPDATE market_maker_clients SET is_active = false, updated_at = now() WHERE id = mm.id RETURNING * INTO mm;

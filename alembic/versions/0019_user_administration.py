@@ -5,8 +5,9 @@ switch off the last active admin, however it is tried. Each write on a user firs
 lock_user_for_change, which locks the target, the acting admin and every active admin in id order, so two admins
 deactivating each other at once cannot leave the backoffice without an active admin. The argon2 hash of a password
 is computed in Python; SQL never sees the password. entity_balances gains each firm's number of active traders (a
-column added at the end: CREATE OR REPLACE VIEW keeps the others); create_entity calls an entity a trader firm
-in its refusals, as the Trader Firms page does.
+column added at the end: CREATE OR REPLACE VIEW keeps the others); create_entity and account_label (every refusal
+naming an account) call an entity a trader firm, as the Trader Firms page does; deactivate_market_maker counts open
+orders in words ("1 open order", not "order(s)").
 
 Revision ID: 0019
 Revises: 0018
@@ -29,6 +30,8 @@ SQL_PINS: dict[str, str] = {
     "reset_user_password.sql": "52735d22665fe50c",
     "entity_balances.sql": "b2090f9e2b601d64",
     "create_entity.sql": "d7496bf89f6ed612",
+    "account_label.sql": "162326719122dda8",
+    "deactivate_market_maker.sql": "d7beb0a8e60b7537",
 }
 
 
@@ -47,3 +50,5 @@ def downgrade() -> None:
     op.execute("DROP VIEW entity_balances")  # a column cannot be dropped by CREATE OR REPLACE VIEW
     install_sql(op.get_bind(), {"entity_balances.sql": "58cae8bc8443e029"})  # as 0001 installed it
     install_sql(op.get_bind(), {"create_entity.sql": "93ecab96620678ae"})  # as 0007 installed it
+    install_sql(op.get_bind(), {"account_label.sql": "7de63552a2dbecc3"})  # as 0001 installed it
+    install_sql(op.get_bind(), {"deactivate_market_maker.sql": "1fa02f28252a8e7e"})  # as 0007 installed it

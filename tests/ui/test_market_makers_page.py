@@ -387,7 +387,7 @@ def test_deactivation_is_refused_while_the_market_maker_has_open_orders(open_app
     at.button(key="mm_deactivate_confirm").click().run()
 
     assert not at.exception
-    assert texts(at.error) == ['Market maker "Atlas" has 1 open order(s): cancel or withdraw them before deactivating']
+    assert texts(at.error) == ['Market maker "Atlas" has 1 open order: cancel or withdraw it before deactivating']
     assert "mm_deactivate_confirm" in button_keys(at)
     assert snapshot(db) == before
 

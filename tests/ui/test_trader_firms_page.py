@@ -83,7 +83,7 @@ def test_a_withdrawal_beyond_what_is_available_says_what_open_orders_lock(open_a
     send(at, "tf_withdraw_amount", "500", "tf_withdraw_submit")
 
     assert refusal_under(at, "tf_withdraw_amount") == (
-        'Cannot withdraw €500.00 from entity "Trader Firm": only €400.00 is available; the other €600.00 is '
+        'Cannot withdraw €500.00 from trader firm "Trader Firm": only €400.00 is available; the other €600.00 is '
         "locked in open orders until they are cancelled or filled"
     )
     assert snapshot(db) == before
