@@ -38,5 +38,6 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
     expect(firm).to_have_value("Nordic Carbon AB · 1 active trader")
 
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()  # the old session's cookie is gone
     sign_in(page, app_server, "nordic.desk", password)
     expect(page.get_by_role("heading", name="Cash market")).to_be_visible()

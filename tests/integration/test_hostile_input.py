@@ -45,6 +45,8 @@ EUR_AMOUNTS = [*NOT_NUMBERS, *NOT_FINITE, *NOT_POSITIVE, "10.001", Decimal("0.00
 NONZERO_HOSTILE_EUR = [
     x for x in EUR_AMOUNTS if not (isinstance(x, int | str) and str(x) == "0")
 ]  # zero: one side only
+# a liquidity target left blank asks for nothing on that side, like zero
+HOSTILE_TARGETS = [x for x in NONZERO_HOSTILE_EUR if not (x is None or (isinstance(x, str) and not x.strip()))]
 CERTIFICATES = [*NOT_NUMBERS, *NOT_FINITE, *NOT_POSITIVE, "1.5", 1.5, Decimal("0.1"), "1e-1"]
 IDS = [0, -1, 10**12, 2**63, 2**64, "abc", SQL_ISH, None, True, 1.5, "1.0", " ", [], {}]
 NAMES = ["", "   ", None, 123, True, "x" * 201, HUGE, "a\x00b", "tab\there", "line\nbreak", [], {}]
@@ -241,14 +243,14 @@ HOSTILE: dict[str, dict[str, list]] = {
     "place_market_maker_order": {"market_maker_id": IDS[:-4], "quantity": CERTIFICATES, "price": EUR_AMOUNTS},
     "preview_liquidity_creation": {
         "certificate_type": ENUMS,
-        "bid_amount_eur": NONZERO_HOSTILE_EUR,
-        "ask_amount_eur": NONZERO_HOSTILE_EUR,
+        "bid_amount_eur": HOSTILE_TARGETS,
+        "ask_amount_eur": HOSTILE_TARGETS,
         "user_id": IDS,
     },
     "create_liquidity": {
         "certificate_type": ENUMS,
-        "bid_amount_eur": NONZERO_HOSTILE_EUR,
-        "ask_amount_eur": NONZERO_HOSTILE_EUR,
+        "bid_amount_eur": HOSTILE_TARGETS,
+        "ask_amount_eur": HOSTILE_TARGETS,
         "created_by_id": IDS,
         "notes": [HUGE, "a\x00b", 42, [], {}],
         "idempotency_key": ["", "   ", "k" * 201, 42, [], {}],
