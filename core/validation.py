@@ -158,13 +158,15 @@ def parse_id(value: object, what: str) -> int:
 
 
 def parse_name(value: object, what: str, max_length: int = 200) -> str:
+    """A name as people read it: every run of spaces (a no-break space too) one space, so "Padded  Firm" and
+    "Padded\u00a0Firm" are the "Padded Firm" they look like, and refused as its duplicate, never a second one."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{what} is required", field=what)
-    name = value.strip()
+    if any(ord(c) < 32 for c in value.strip()):
+        raise ValidationError(f"{what} cannot contain control characters", field=what)
+    name = " ".join(value.split())
     if len(name) > max_length:
         raise ValidationError(f"{what} is at most {max_length} characters, got {len(name)}", field=what)
-    if any(ord(c) < 32 for c in name):
-        raise ValidationError(f"{what} cannot contain control characters", field=what)
     return name
 
 

@@ -48,9 +48,10 @@ def test_only_admins_create_and_fund_entities(db, actors):
     assert snapshot(db) == before
 
 
-def test_entity_names_are_unique(db, actors):
+@pytest.mark.parametrize("look_alike", ["trader firm", "Trader  Firm", "Trader\u00a0Firm"])
+def test_entity_names_are_unique_however_their_spaces_were_typed(db, actors, look_alike):
     with pytest.raises(Conflict, match="already exists"):
-        create_entity(db, "trader firm", actors.admin.id)
+        create_entity(db, look_alike, actors.admin.id)
 
 
 def test_withdraw_entity_takes_only_what_is_available_and_says_what_open_orders_lock(db, actors):

@@ -127,6 +127,11 @@ def test_names_are_trimmed_and_bounded():
         parse_name("a\x00b", "Name")
 
 
+@pytest.mark.parametrize("typed", ["Padded  Firm", "Padded\u00a0Firm", " Padded \u2003 Firm "])
+def test_a_name_reads_as_it_looks_every_run_of_spaces_one_space(typed):
+    assert parse_name(typed, "Name") == "Padded Firm"
+
+
 def test_notes_are_bounded():
     assert parse_notes("  ", 2000) is None
     with pytest.raises(ValidationError, match="at most 2,000"):
