@@ -7,7 +7,7 @@ from typing import ParamSpec
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
-from core.errors import DatabaseUnavailable
+from core.errors import DatabaseUnavailable, PermissionDenied
 
 P = ParamSpec("P")
 APP_RERUN_KEY = "live_app_rerun"  # set by ask_app_rerun, honoured by the next live fragment to run
@@ -41,6 +41,14 @@ def live_fragment(run_every: str) -> Callable[[Callable[P, None]], Callable[P, N
             try:
                 render(*args, **kwargs)
             except (DatabaseUnavailable, DBAPIError):
+                st.rerun(scope="app")
+            except PermissionDenied:
+                # core refuses a session that ended under the open page (its user switched off): the whole app's
+                # run signs the tab out and says why, at once, instead of a red refusal until watch() comes round
+                from ui.session import session_is_live  # late: ui.session's watch() is itself a live fragment
+
+                if session_is_live():
+                    raise
                 st.rerun(scope="app")
 
         return st.fragment(run_every=run_every)(guarded)

@@ -102,14 +102,19 @@ def require_user() -> User:
     return user
 
 
+def session_is_live() -> bool:
+    """This tab's session is still open: not expired, signed out elsewhere, or of a user switched off. Checking is
+    not activity: it never slides the expiry."""
+    token = st.session_state.get(TOKEN_KEY)
+    with db_session() as db:
+        return token is not None and sessions.resolve(db, token) is not None
+
+
 @live_fragment(WATCH_EVERY)
 def watch() -> None:
     """Sign an open page out soon after its session ends (expiry, sign-out elsewhere, deactivation), even while
-    nobody touches it. Checking is not activity: it never slides the expiry."""
-    token = st.session_state.get(TOKEN_KEY)
-    with db_session() as db:
-        live = token is not None and sessions.resolve(db, token) is not None
-    if not live:
+    nobody touches it."""
+    if not session_is_live():
         st.rerun(scope="app")
 
 

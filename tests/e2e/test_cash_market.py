@@ -10,12 +10,20 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from core.orders import place_order
+from core.user_accounts import deactivate_user
 from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD, snapshot
 from tests.trading import fund_trader, make_desk
 
 ENTRY = ".st-key-cm_order_entry"
 MAIN_SCROLL = "document.querySelector('.stMain').scrollTop"
+# notes in window.sawRefusal whether core's refusal of an ended session is ever drawn, however briefly
+REFUSAL_WATCH = """() => {
+    window.sawRefusal = false;
+    new MutationObserver(() => {
+        if (document.body.innerText.includes("Only an active signed-in user")) window.sawRefusal = true;
+    }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
 STICKY_TOP = 60  # px: top: 3.75rem in ui.order_book.STICKY_CSS, just under the app header
 
 
@@ -269,3 +277,10 @@ def test_the_entrys_available_line_follows_an_order_placed_in_another_window(db,
 
     expect(entry.get_by_text("Available €9,200.00")).to_be_visible()  # within a refresh of the book (3 s)
     expect(entry.get_by_text("Locked in orders €800.00")).to_be_visible()
+
+    # an admin switches the trader off in another window: the open page signs out saying why, never showing core's
+    # refusal of the ended session on the way (it did, in red, until the session watch came round)
+    page.evaluate(REFUSAL_WATCH)
+    deactivate_user(db, actors.trader.id, created_by_id=actors.admin.id)
+    expect(page.get_by_text("Your account is deactivated")).to_be_visible()
+    assert page.evaluate("window.sawRefusal") is False
