@@ -63,8 +63,7 @@ def reset_dialog(target: UserAccount) -> None:
         with db_session() as db:
             issued = attempt(lambda: reset_user_password(db, target.id, created_by_id=user.id))
         if issued is not None:
-            st.session_state[dialogs.select_next_key] = target.id
-            hand_over(dialogs, issued, f"Reset the password of {name}")
+            hand_over(dialogs, issued, f"Reset the password of {name}", target.id)
 
 
 with db_session() as db:

@@ -74,10 +74,15 @@ def add_user_form(
                 format_func=lambda i: names[i],
                 placeholder="Choose the trader's firm" if names else "No trader firm yet: create one first",
                 key=f"{prefix}_new_firm",
+                disabled=firm_id is not None,  # added from a firm's page: to that firm
             )
             under["entity_id"] = st.container()
         sent = st.form_submit_button(
-            "Add user", type="primary", icon=":material/person_add:", key=f"{prefix}_new_submit", width="stretch"
+            "Add trader" if tuple(roles) == (Role.TRADER,) else "Add user",
+            type="primary",
+            icon=":material/person_add:",
+            key=f"{prefix}_new_submit",
+            width="stretch",
         )
     if not sent:
         return
@@ -86,7 +91,8 @@ def add_user_form(
     if issued is not None:
         firm_part = f" of {md_escape(names[firm])}" if firm in names else ""
         added = f"Added {role_label(issued.user.role).lower()} {md_escape(issued.user.username)}"
-        hand_over(dialogs, issued, added + firm_part)
+        # a trader added from its firm's page: that firm stays shown (its label just changed to one more trader)
+        hand_over(dialogs, issued, added + firm_part, firm_id if firm_id is not None else issued.user.id)
 
 
 def _refused_under(action: Callable[[], IssuedPassword], under: dict[str, DeltaGenerator]) -> IssuedPassword | None:
@@ -106,8 +112,10 @@ def _refused_under(action: Callable[[], IssuedPassword], under: dict[str, DeltaG
     return None
 
 
-def hand_over(dialogs: Dialogs, issued: IssuedPassword, message: str) -> None:
-    """After a user was added or their password reset: the next run opens the dialog that shows the password."""
+def hand_over(dialogs: Dialogs, issued: IssuedPassword, message: str, selected: int) -> None:
+    """After a user was added or their password reset: the next run opens the dialog that shows the password, with
+    the page on ``selected`` (the firm the trader was added to, or the user)."""
+    st.session_state[dialogs.select_next_key] = selected
     st.session_state[ISSUED_KEY] = issued
     st.session_state[dialogs.key] = ("issued", issued.user.id)
     flash(message)

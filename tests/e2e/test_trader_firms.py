@@ -13,11 +13,11 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
 
     page.get_by_role("button", name="Create trader firm").click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_role("textbox", name="Name").fill("Nordic Carbon AB")
+    dialog.get_by_role("textbox", name="Name").fill("Zephyr Carbon AB")
     dialog.get_by_role("textbox", name="Name").press("Enter")
     expect(dialog).to_be_hidden(timeout=20_000)
     firm = page.get_by_role("combobox", name="Trader firm")
-    expect(firm).to_have_value("Nordic Carbon AB · 0 active traders")  # chosen in the details
+    expect(firm).to_have_value("Zephyr Carbon AB · 0 active traders")  # chosen in the details
 
     page.get_by_role("button", name="Fund").click()
     dialog = page.get_by_role("dialog")
@@ -29,13 +29,13 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
     page.get_by_role("button", name="Add trader").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("textbox", name="Username").fill("nordic.desk")
-    dialog.get_by_role("button", name="Add user").click()
+    dialog.get_by_role("button", name="Add trader").click()
     password = dialog.locator("[data-testid=stCode] code").inner_text(timeout=20_000).strip()
     screenshot(page, "trader-firms-password.png")
     dialog.get_by_role("button", name="Done").click()
     expect(dialog).to_be_hidden()
 
-    expect(firm).to_have_value("Nordic Carbon AB · 1 active trader")
+    expect(firm).to_have_value("Zephyr Carbon AB · 1 active trader")
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()  # the old session's cookie is gone

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.entities import fund_entity, get_trader_firm
+from core.entities import create_entity, fund_entity, get_trader_firm
 from core.orders import place_order
 from core.users import authenticate
 from tests.helpers import snapshot
@@ -92,8 +92,11 @@ def test_a_withdrawal_beyond_what_is_available_says_what_open_orders_lock(open_a
 
 
 def test_a_trader_added_to_a_firm_signs_in_with_the_password_shown_once(open_app, actors, db):
+    create_entity(db, "Aardvark Trading", actors.admin.id)  # listed first: the page must not jump to it
     at = open_app(actors.admin, PAGE)
+    at.selectbox(key="tf_selected").set_value(actors.entity.id).run()
     at.button(key="tf_add_trader_open").click().run()
+    assert at.selectbox(key="tf_new_firm").disabled  # added from its firm's page: to that firm
 
     send(at, "tf_new_username", "desk.one", "tf_new_submit")
 
@@ -102,4 +105,5 @@ def test_a_trader_added_to_a_firm_signs_in_with_the_password_shown_once(open_app
     assert "Added trader desk.one of Trader Firm" in texts(at.toast)
     at.button(key="issued_done").click().run()
     assert not at.code  # gone for good
+    assert at.selectbox(key="tf_selected").value == actors.entity.id  # still the firm just added to
     assert at.dataframe[1].value["username"].tolist() == ["desk.one", "trader"]
