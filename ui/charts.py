@@ -28,7 +28,7 @@ def depth_figure(book: OrderBook, mid: Decimal | None = None, window: Decimal = 
                 x=[float(lv.price) for lv in levels],
                 y=[lv.cumulative for lv in levels],
                 name=name,
-                mode="lines",
+                mode="lines+markers" if len(levels) == 1 else "lines",  # one level is a point: a line draws nothing
                 line={"shape": "hv", "color": color, "width": 2},
                 fill="tozeroy",
                 hovertemplate=f"€%{{x:.2f}}<br>%{{y:,}} cumulative<extra>{name}</extra>",
