@@ -59,7 +59,9 @@ def firms_column_config(names: Iterable[str] = ()) -> dict[str, Any]:
     return {
         "id": None,
         "name": st.column_config.TextColumn("Name", width=name_column_width(names)),
-        "active_traders": st.column_config.NumberColumn("Active traders", format="%d", width="small"),
+        "active_traders": st.column_config.NumberColumn(
+            "Traders", format="%d", width="small", help="Active traders: those who may sign in"
+        ),  # "Active traders" was cut to "Active trade" in a small column
         "eur_available": st.column_config.NumberColumn("EUR available", format="euro", step=0.01),
         "eur_locked": st.column_config.NumberColumn("EUR locked", format="euro", step=0.01, help=locked_help),
         "cea_available": st.column_config.NumberColumn("CEA available", format=cert),
