@@ -38,6 +38,7 @@ class SessionEnd(StrEnum):
 
     EXPIRED = "EXPIRED"  # idle for longer than the configured limit
     REVOKED = "REVOKED"  # signed out (here or in another window)
+    PASSWORD_RESET = "PASSWORD_RESET"  # an admin reset its user's password (reset_user_password ends every session)
     DEACTIVATED = "DEACTIVATED"  # its user was deactivated
     UNKNOWN = "UNKNOWN"  # never issued here
 
@@ -141,7 +142,10 @@ def ended(db: Session, token: object) -> SessionEnd | None:
     row = (
         fetch_one(
             db,
-            "SELECT u.is_active, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired "
+            "SELECT u.is_active, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired, "
+            # reset_user_password revokes the sessions and writes its ticket in one transaction: at one now()
+            "EXISTS (SELECT 1 FROM ticket_logs t WHERE t.entity_type = 'user' AND t.entity_id = s.user_id "
+            "AND t.action = 'RESET_USER_PASSWORD' AND t.created_at = s.revoked_at) AS reset "
             "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h",
             {"h": token_hash},
         )
@@ -152,6 +156,8 @@ def ended(db: Session, token: object) -> SessionEnd | None:
         return SessionEnd.UNKNOWN
     if not row["is_active"]:
         return SessionEnd.DEACTIVATED
+    if row["reset"]:
+        return SessionEnd.PASSWORD_RESET
     if row["revoked"]:
         return SessionEnd.REVOKED
     if row["expired"]:

@@ -39,6 +39,7 @@ ENDED = {
     SessionEnd.EXPIRED: "Your session expired after inactivity. Please sign in again.",
     SessionEnd.DEACTIVATED: "Your account is deactivated. Ask an administrator if you need access.",
     SessionEnd.REVOKED: "You were signed out in another window. Please sign in again.",
+    SessionEnd.PASSWORD_RESET: "An administrator reset your password: sign in with the new one you were given.",
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from core import sessions
 from core.errors import PermissionDenied
 from core.sessions import SessionEnd
+from core.user_accounts import reset_user_password
 from tests.helpers import snapshot
 
 
@@ -95,6 +96,17 @@ def test_the_expiry_is_the_configured_idle_limit_and_slides_with_activity(db, ac
     assert idle.total_seconds() == 7 * 60
     assert row["last_seen_at"] > row["created_at"]
     assert sessions.resolve(db, token) == actors.admin
+
+
+def test_a_session_ended_by_a_password_reset_says_so_and_a_later_sign_out_does_not(db, actors):
+    reset = sessions.create(db, actors.trader.id)
+    reset_user_password(db, actors.trader.id, created_by_id=actors.admin.id)
+    later = sessions.create(db, actors.trader.id)
+
+    sessions.revoke(db, later)
+
+    assert sessions.ended(db, reset) is SessionEnd.PASSWORD_RESET
+    assert sessions.ended(db, later) is SessionEnd.REVOKED
 
 
 def test_a_revoked_session_signs_nobody_in(db, actors):
