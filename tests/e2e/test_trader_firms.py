@@ -8,7 +8,13 @@ from tests.helpers import PASSWORD
 
 
 def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_shown(actors, app_server, page, screenshot):
-    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/trader-firms")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/users")
+    page.get_by_test_id("stDataFrame").first.hover()  # the table's toolbar shows above it, clear of the button
+    toolbar = page.get_by_test_id("stElementToolbar").first.bounding_box()
+    button = page.get_by_role("button", name="Add user").bounding_box()
+    assert toolbar["y"] >= button["y"] + button["height"] + 4, (toolbar, button)  # they touched: a click hit both
+    page.goto(app_server.url + "/trader-firms")
     expect(page.get_by_role("heading", name="Trader firms")).to_be_visible()
 
     page.get_by_role("button", name="Create trader firm").click()
