@@ -128,7 +128,7 @@ def orders_frame(orders: Sequence[OperationOrder]) -> pd.DataFrame:
 
 
 def object_label(entity_type: str, entity_id: int | None) -> str:
-    name = labels.humanize(entity_type)
+    name = "Trader firm" if entity_type == "entity" else labels.humanize(entity_type)  # as the app names it
     return name if entity_id is None else f"{name} #{entity_id}"
 
 

@@ -267,6 +267,10 @@ FIELDS: dict[str, Field] = {
     "created_at": Field("Created at", _moment),
     "updated_at": Field("Saved at", _moment),
     "notes": Field("Notes", _text),
+    # users (create_user_account, reset_user_password)
+    "username": Field("Username", _text),
+    "role": Field("Role", _code),
+    "entity_id": Field("Trader firm", _id(), joined=True),
 }
 
 

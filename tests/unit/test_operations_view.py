@@ -166,6 +166,7 @@ def test_a_ticket_row_names_its_actor_object_and_both_states_as_json():
     assert (row["Actor"], row["Object"], row["After"]) == ("—", "Market maker #4", '{"is_active": false}')
     assert row["Action"] == "Deactivate market maker"
     assert object_label("liquidity_operation", None) == "Liquidity operation"
+    assert object_label("entity", 4) == "Trader firm #4"  # as the app names it, not "Entity #4"
 
 
 def test_a_tickets_amounts_read_exactly_as_recorded_in_its_change_and_its_json():

@@ -112,6 +112,11 @@ D = Decimal
             "Saved at: 2026-12-02 01:00:00 UTC → 2026-12-02 01:30:00 UTC",
             id="SAVE_LIQUIDITY_POLICY",
         ),
+        pytest.param(
+            None, {"username": "pf.trader4", "role": "TRADER", "entity_id": 4},
+            "Username: pf.trader4; Role: Trader; Trader firm #4",  # it read "Role: TRADER; …; Entity id: 4"
+            id="CREATE_USER",
+        ),
     ],
 )  # fmt: skip
 def test_every_actions_change_reads_in_words_with_amounts_in_their_unit(before, after, expected):
@@ -130,6 +135,7 @@ def test_every_key_the_stored_functions_write_has_a_label():
         "paused_by", "paused_at", "policies_resumed", "id", "bid_depth_eur", "ask_depth_eur",
         "refresh_tolerance_pct", "top_up_below_pct", "max_order_age_minutes", "price_floor", "price_ceiling",
         "dynamic_spread", "interval_seconds", "cron", "enabled", "updated_by", "created_at", "updated_at",
+        "username", "role", "entity_id",
     }  # fmt: skip
 
     assert written <= set(FIELDS)
