@@ -37,7 +37,7 @@ from core.planning import (
     smallest_target,
 )
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyAction
-from core.wording import counted
+from core.wording import counted, percent
 
 SIDES = (OrderSide.BUY, OrderSide.SELL)
 
@@ -113,10 +113,6 @@ def eur_text(value: Decimal) -> str:
 
 def amount_text(asset: AssetType, value: Decimal) -> str:
     return eur_text(value) if asset is AssetType.EUR else f"{int(value):,} {asset.value}"
-
-
-def _pct(value: Decimal) -> str:
-    return f"{value.normalize():f} %"
 
 
 @dataclass(frozen=True)
@@ -245,7 +241,7 @@ def refresh_reasons(inputs: RunInputs, reference: Decimal) -> list[str]:
     if moved > policy.refresh_tolerance_pct:
         reasons.append(
             f"the reference moved {moved:.2f} % (from {eur_text(newest.placed_reference)} to {eur_text(reference)}), "
-            f"more than the {_pct(policy.refresh_tolerance_pct)} tolerance"
+            f"more than the {percent(policy.refresh_tolerance_pct.normalize())} tolerance"
         )
     oldest = min(o.created_at for o in own)
     if inputs.now - oldest > timedelta(minutes=policy.max_order_age_minutes):
@@ -289,11 +285,10 @@ def decide(inputs: RunInputs) -> Decision:
         return _top_up(inputs, low, notes, placed, (reference, source))
     placed_reference = newest.placed_reference
     moved = abs(reference - placed_reference) / placed_reference * 100
+    tolerance = percent(policy.refresh_tolerance_pct.normalize())
     return Decision(
         "none",
-        f"Within tolerance: the reference moved {moved:.2f} % (tolerance {_pct(policy.refresh_tolerance_pct)}); "
-        + "; ".join(notes)
-        + ".",
+        f"Within tolerance: the reference moved {moved:.2f} % (tolerance {tolerance}); " + "; ".join(notes) + ".",
         reference,
         source,
         multiplier,
@@ -333,7 +328,7 @@ def _top_up(
     placed with (``placed``); a side that cannot be placed again keeps what rests on it."""
     reference, source, multiplier = placed
     own = inputs.own
-    why = f"Below {_pct(inputs.policy.top_up_below_pct)} of target ({'; '.join(notes)})"
+    why = f"Below {percent(inputs.policy.top_up_below_pct.normalize())} of target ({'; '.join(notes)})"
 
     def replacing(sides: Sequence[OrderSide]) -> list[int]:
         return [o.id for o in own if o.side in sides]

@@ -1,7 +1,26 @@
-"""Counts in sentences, written once for core and ui: "1 order", "12 orders", "1 policy", "2 policies", never
-"order(s)". (Sentences written by SQL, as refusals of stored functions, change with their function's migration.)"""
+"""Counts and percentages in sentences, written once for core and ui: "1 order", "12 orders", "2 policies", never
+"order(s)"; "0.70 %". (Sentences written by SQL, as refusals of stored functions, change with their function's
+migration.)"""
+
+from decimal import Decimal
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """A count with its noun: the noun for one, else ``plural`` (by default the noun and an s); thousands grouped."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
+
+
+def percent(value: Decimal | float | None, places: int | None = None, *, signed: bool = False) -> str:
+    """A percentage as the app writes one, with a space before the sign as in every sentence core writes: "0.70 %",
+    "2 %", "+1.25 %". ``places`` rounds; None keeps the digits the value has. A share that is not zero but rounds to
+    zero reads "< 0.1 %", never "0.0 %" (€81.58 traded of €199,614.84 deployed)."""
+    if value is None:
+        return "—"
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    sign = "+" if signed else ""
+    if places is None:
+        return f"{number:{sign},f} %"
+    step = Decimal(1).scaleb(-places)
+    if number and not number.quantize(step):
+        return f"< {step} %" if number > 0 else f"> -{step} %"
+    return f"{number:{sign},.{places}f} %"

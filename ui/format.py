@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from core.enums import AssetType
 from core.wording import counted as counted  # one home for core and ui: "1 operation", "2 policies"
+from core.wording import percent as percent  # and "0.70 %"
 
 # Markdown and Streamlit directives (:red[...], :material/x:, $math$) that typed text must not trigger.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
@@ -34,22 +35,6 @@ def price(value: Decimal | int | None) -> str:
     exponent = shown.normalize().as_tuple().exponent
     places = max(2, -exponent) if isinstance(exponent, int) else 2
     return f"€{shown:,.{places}f}"
-
-
-def percent(value: Decimal | float | None, places: int | None = None, *, signed: bool = False) -> str:
-    """A percentage as the app writes one, with a space before the sign as in every sentence core writes: "0.70 %",
-    "2 %", "+1.25 %". ``places`` rounds; None keeps the digits the value has. A share that is not zero but rounds to
-    zero reads "< 0.1 %", never "0.0 %" (€81.58 traded of €199,614.84 deployed)."""
-    if value is None:
-        return "—"
-    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    sign = "+" if signed else ""
-    if places is None:
-        return f"{number:{sign},f} %"
-    step = Decimal(1).scaleb(-places)
-    if number and not number.quantize(step):
-        return f"< {step} %" if number > 0 else f"> -{step} %"
-    return f"{number:{sign},.{places}f} %"
 
 
 def units(value: Decimal | int | None) -> str:
