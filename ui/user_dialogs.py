@@ -78,7 +78,7 @@ def add_user_form(
             )
             under["entity_id"] = st.container()
         sent = st.form_submit_button(
-            "Add trader" if tuple(roles) == (Role.TRADER,) else "Add user",
+            add_title(roles),
             type="primary",
             icon=":material/person_add:",
             key=f"{prefix}_new_submit",
@@ -138,6 +138,11 @@ def issued_password(dialogs: Dialogs) -> None:
         st.rerun()
 
 
+def add_title(roles: Sequence[Role]) -> str:
+    """What the add dialog and its button say: "Add trader" when it adds only traders (from a firm's page)."""
+    return "Add trader" if tuple(roles) == (Role.TRADER,) else "Add user"
+
+
 def open_add_user(
     dialogs: Dialogs,
     prefix: str,
@@ -146,7 +151,7 @@ def open_add_user(
     firm_id: int | None = None,
     roles: Sequence[Role] = tuple(ROLE_LABELS),
 ) -> None:
-    title = "Add trader" if tuple(roles) == (Role.TRADER,) else "Add user"
+    title = add_title(roles)
     st.dialog(title, icon=":material/person_add:", on_dismiss=dialogs.close)(add_user_form)(
         dialogs, prefix, firms, acting_id, firm_id, roles
     )
