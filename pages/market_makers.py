@@ -186,7 +186,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
             args=("create",),
         )
 
-st.space("xsmall")  # room for the table's toolbar: it floats above the table, over a button right above it
+st.space(20)  # room for the table's toolbar: it floats above the table, over a button right above it
 shown = filter_market_makers(everyone, type_choice, show_inactive)
 shown_ids = [m.id for m in shown]
 if not everyone:

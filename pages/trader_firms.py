@@ -115,7 +115,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
         args=("create",),
     )
 
-st.space("xsmall")  # room for the table's toolbar: it floats above the table, over a button right above it
+st.space(20)  # room for the table's toolbar: it floats above the table, over a button right above it
 if not firms:
     st.info("No trader firms yet. Create the first one, fund it, then add its traders.")
 else:

@@ -86,7 +86,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
         args=("create",),
     )
 
-st.space("xsmall")  # room for the table's toolbar: it floats above the table, over a button right above it
+st.space(20)  # room for the table's toolbar: it floats above the table, over a button right above it
 role = ROLE_FILTERS[choice]
 shown = [u for u in everyone if role is None or u.role is role]
 if not shown:

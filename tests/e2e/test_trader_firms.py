@@ -3,14 +3,17 @@ signs in with the one-time password the admin was shown."""
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD
 
 
 def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_shown(actors, app_server, page, screenshot):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, app_server, actors.admin.username, PASSWORD, path="/users")
+    settle(page)
     page.get_by_test_id("stDataFrame").first.hover()  # the table's toolbar shows above it, clear of the button
+    expect(page.get_by_test_id("stElementToolbar").first).to_be_visible()
+    page.wait_for_timeout(500)  # it slides into place as it fades in (measured mid-way, it sat 8 px higher)
     toolbar = page.get_by_test_id("stElementToolbar").first.bounding_box()
     button = page.get_by_role("button", name="Add user").bounding_box()
     assert toolbar["y"] >= button["y"] + button["height"] + 4, (toolbar, button)  # they touched: a click hit both
