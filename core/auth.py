@@ -14,7 +14,7 @@ from core.validation import parse_id
 
 T = TypeVar("T")
 
-USER_COLUMNS = "id, username, role, entity_id, is_active, created_at, last_login_at"
+USER_COLUMNS = "id, username, role, entity_id, is_active, created_at, last_login_at, must_change_password"
 USER_SQL = f"SELECT {USER_COLUMNS} FROM users WHERE id = :id"
 
 
@@ -36,11 +36,14 @@ def _acting_id(user_id: object, action: str) -> int:
 
 
 def _allowed(row: Mapping[str, Any] | None, roles: Role | tuple[Role, ...], action: str) -> User:
-    """The user of ``row`` if it may do ``action``: active and holding one of ``roles``."""
+    """The user of ``row`` if it may do ``action``: active, past their one-time password, and holding one of
+    ``roles``."""
     allowed = (roles,) if isinstance(roles, Role) else roles
     if row is None or not row["is_active"]:
         raise PermissionDenied(f"Only an active signed-in user may {action}")
     user = User.model_validate(row)
+    if user.must_change_password:
+        raise PermissionDenied(f"Choose your own password before you {action}")
     if user.role not in allowed:
         who = " or ".join(r.value.lower() + "s" for r in allowed)
         raise PermissionDenied(f"Only {who} may {action}; you are signed in as {user.role.value.lower()}")

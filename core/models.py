@@ -20,6 +20,9 @@ class User(Record):
     is_active: bool
     created_at: datetime
     last_login_at: datetime | None = None
+    # signed in with a password someone else made (a new account, an admin's reset): until they choose their own,
+    # core and SQL refuse them everything else
+    must_change_password: bool = False
 
 
 class Entity(Record):

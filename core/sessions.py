@@ -39,6 +39,7 @@ class SessionEnd(StrEnum):
     EXPIRED = "EXPIRED"  # idle for longer than the configured limit
     REVOKED = "REVOKED"  # signed out (here or in another window)
     PASSWORD_RESET = "PASSWORD_RESET"  # an admin reset its user's password (reset_user_password ends every session)
+    PASSWORD_CHANGED = "PASSWORD_CHANGED"  # its user changed their password in another session (change_own_password)
     DEACTIVATED = "DEACTIVATED"  # its user was deactivated
     UNKNOWN = "UNKNOWN"  # never issued here
 
@@ -54,7 +55,7 @@ def create(db: Session, user_id: int) -> str:
                 "SELECT id, :h, now() + make_interval(mins => :idle) FROM users WHERE id = :id AND is_active "
                 "RETURNING id"
             ),
-            {"id": uid, "h": _hash(token), "idle": get_settings().session_idle_minutes},
+            {"id": uid, "h": digest(token), "idle": get_settings().session_idle_minutes},
         ).first()
         if created is None:
             raise PermissionDenied("Only an active user may sign in")
@@ -70,7 +71,7 @@ def create(db: Session, user_id: int) -> str:
 
 def resolve(db: Session, token: object) -> User | None:
     """The active user a live session's token signs in, or None (expired, revoked, deactivated or unknown)."""
-    token_hash = _hash(token)
+    token_hash = digest(token)
     if token_hash is None:
         return None
     row = fetch_one(
@@ -87,7 +88,7 @@ def touch(db: Session, token: object) -> bool:
 
     Callers touch at most once per ``TOUCH_INTERVAL``.
     """
-    token_hash = _hash(token)
+    token_hash = digest(token)
     if token_hash is None:
         return False
     with unit_of_work(db):
@@ -103,7 +104,7 @@ def touch(db: Session, token: object) -> bool:
 
 def revoke(db: Session, token: object) -> None:
     """End a session now (signing out). Revoking an ended or unknown session changes nothing."""
-    token_hash = _hash(token)
+    token_hash = digest(token)
     if token_hash is None:
         return
     with unit_of_work(db):
@@ -118,7 +119,7 @@ def rotate(db: Session, token: object) -> str | None:
 
     The token a page handed over on its way into the cookie is dead from then on.
     """
-    token_hash = _hash(token)
+    token_hash = digest(token)
     if token_hash is None:
         return None
     fresh = secrets.token_urlsafe(TOKEN_BYTES)
@@ -131,21 +132,23 @@ def rotate(db: Session, token: object) -> str | None:
                 "INSERT INTO sessions (user_id, token_hash, expires_at) "
                 "SELECT user_id, :fresh, now() + make_interval(mins => :idle) FROM old RETURNING id"
             ),
-            {"h": token_hash, "fresh": _hash(fresh), "idle": get_settings().session_idle_minutes},
+            {"h": token_hash, "fresh": digest(fresh), "idle": get_settings().session_idle_minutes},
         ).first()
     return fresh if rotated is not None else None
 
 
 def ended(db: Session, token: object) -> SessionEnd | None:
     """Why a token no longer signs anyone in, or None while it still does."""
-    token_hash = _hash(token)
+    token_hash = digest(token)
     row = (
         fetch_one(
             db,
             "SELECT u.is_active, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired, "
-            # reset_user_password revokes the sessions and writes its ticket in one transaction: at one now()
-            "EXISTS (SELECT 1 FROM ticket_logs t WHERE t.entity_type = 'user' AND t.entity_id = s.user_id "
-            "AND t.action = 'RESET_USER_PASSWORD' AND t.created_at = s.revoked_at) AS reset "
+            # a reset or a change of the password revokes the sessions and writes its ticket in one transaction:
+            # at one now()
+            "(SELECT t.action FROM ticket_logs t WHERE t.entity_type = 'user' AND t.entity_id = s.user_id "
+            "AND t.action IN ('RESET_USER_PASSWORD', 'CHANGE_PASSWORD') AND t.created_at = s.revoked_at "
+            "LIMIT 1) AS password "
             "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h",
             {"h": token_hash},
         )
@@ -156,8 +159,10 @@ def ended(db: Session, token: object) -> SessionEnd | None:
         return SessionEnd.UNKNOWN
     if not row["is_active"]:
         return SessionEnd.DEACTIVATED
-    if row["reset"]:
+    if row["password"] == "RESET_USER_PASSWORD":
         return SessionEnd.PASSWORD_RESET
+    if row["password"] == "CHANGE_PASSWORD":
+        return SessionEnd.PASSWORD_CHANGED
     if row["revoked"]:
         return SessionEnd.REVOKED
     if row["expired"]:
@@ -165,7 +170,7 @@ def ended(db: Session, token: object) -> SessionEnd | None:
     return None
 
 
-def _hash(token: object) -> bytes | None:
+def digest(token: object) -> bytes | None:
     """sha256 of a well-formed token; None for anything a browser might send that cannot be one of ours."""
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH or not token.isascii():
         return None

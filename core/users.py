@@ -4,7 +4,7 @@ import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 from sqlalchemy.orm import Session
 
 from core.auth import USER_COLUMNS
@@ -17,6 +17,8 @@ from core.validation import echoed, parse_enum, parse_id
 from core.wording import counted
 
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1000
+PASSWORD_FIELD = "Password"
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,50}")  # the same rule as the users_username_check constraint
 USERNAME_FIELD = "Username"
 _hasher = PasswordHasher()
@@ -38,16 +40,33 @@ def parse_username(value: object, what: str = USERNAME_FIELD) -> str:
     return value.strip()
 
 
+def check_new_password(password: object, username: str) -> str:
+    """A password a person chose, as the one rule for it has it: 8 to 1000 characters, no NUL, and not built on
+    the username (the first thing anyone guesses)."""
+    if not isinstance(password, str) or not password:
+        raise ValidationError("Type a password", field=PASSWORD_FIELD)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            f"A password must be at least {MIN_PASSWORD_LENGTH} characters long; this one has {len(password)}",
+            field=PASSWORD_FIELD,
+        )
+    if len(password) > MAX_PASSWORD_LENGTH or "\x00" in password:
+        raise ValidationError(
+            f"A password is at most {MAX_PASSWORD_LENGTH:,} characters and cannot contain NUL characters",
+            field=PASSWORD_FIELD,
+        )
+    if username.strip().lower() in password.lower():
+        raise ValidationError("A password must not contain the username", field=PASSWORD_FIELD)
+    return password
+
+
 def create_user(db: Session, username: str, password: str, role: Role | str, entity_id: int | None = None) -> User:
     """A new active user, with no acting admin and no ticket: the first admin (``core.cli create-admin``) and the
     demo seed. Admins add users in the app with ``core.user_accounts.create_user_account``. Traders need the id of
     their firm (entity); admins and analysts have none."""
     role = parse_enum(Role, role, "role")
     username = parse_username(username)
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > 1000 or "\x00" in password:
-        raise ValidationError("Password is at most 1000 characters and cannot contain NUL characters")
+    password = check_new_password(password, username)
     if role is Role.TRADER and entity_id is None:
         raise ValidationError("A trader must belong to an entity (trader firm)")
     if role is not Role.TRADER and entity_id is not None:
@@ -80,58 +99,17 @@ def authenticate(db: Session, username: str, password: str) -> User:
     Failures are counted per name tried, whether or not a user has it, and a lock is computed by the database's
     clock: an unknown name is answered, locked and timed exactly like a real one, so no answer tells which exist.
     """
-    settings = get_settings()
-    wrong = AuthenticationFailed("Wrong username or password")
     if (
         not isinstance(password, str)
         or not isinstance(username, str)
         or not USERNAME_PATTERN.fullmatch(username.strip())
     ):
-        _verify(_DUMMY_HASH, password if isinstance(password, str) else "")
-        raise wrong
-    key = {"k": username.strip().lower()}
+        verify_password(_DUMMY_HASH, password if isinstance(password, str) else "")
+        raise AuthenticationFailed(WRONG_SIGN_IN)
     with unit_of_work(db):
-        # the counter row stays locked for the whole attempt, so concurrent guesses are counted one by one;
-        # clock_timestamp(), not now(): a guess that waited for the lock must not see the lock as longer
-        locked_seconds = db.execute(
-            text(
-                "INSERT INTO login_failures AS f (username_key) VALUES (:k) "
-                "ON CONFLICT (username_key) DO UPDATE SET failures = f.failures "
-                "RETURNING ceil(extract(epoch FROM f.locked_until - clock_timestamp()))::integer"
-            ),
-            key,
-        ).scalar_one()
-        if locked_seconds is not None and locked_seconds > 0:
-            raise AuthenticationFailed(
-                f"Too many failed sign-in attempts: try again in about {counted(_minutes(locked_seconds), 'minute')}"
-            )
-        row = (
-            db.execute(text(f"SELECT {USER_COLUMNS}, password_hash FROM users WHERE lower(username) = :k"), key)
-            .mappings()
-            .first()
-        )
-        if not _verify(row["password_hash"] if row is not None else _DUMMY_HASH, password):
-            locked = db.execute(
-                text(
-                    "UPDATE login_failures SET "
-                    "failures = CASE WHEN failures + 1 >= :max THEN 0 ELSE failures + 1 END, "
-                    "last_failed_at = clock_timestamp(), "
-                    "locked_until = CASE WHEN failures + 1 >= :max "
-                    "THEN clock_timestamp() + make_interval(secs => :lockout) END "
-                    "WHERE username_key = :k RETURNING locked_until IS NOT NULL"
-                ),
-                {**key, "max": settings.login_max_failures, "lockout": settings.login_lockout_seconds},
-            ).scalar_one()
-            db.commit()  # the failure must count even though we raise
-            if locked:
-                raise AuthenticationFailed(
-                    "Too many failed sign-in attempts: the account is locked for "
-                    f"{counted(_minutes(settings.login_lockout_seconds), 'minute')}"
-                )
-            raise wrong
+        row = try_password(db, username.strip().lower(), password, WRONG_SIGN_IN)
         if not row["is_active"]:
             raise AuthenticationFailed("This account is deactivated")
-        db.execute(text("DELETE FROM login_failures WHERE username_key = :k"), key)
         user_row = (
             db.execute(
                 text(f"UPDATE users SET last_login_at = now() WHERE id = :id RETURNING {USER_COLUMNS}"),
@@ -141,6 +119,58 @@ def authenticate(db: Session, username: str, password: str) -> User:
             .one()
         )
     return User.model_validate(user_row)
+
+
+WRONG_SIGN_IN = "Wrong username or password"
+
+
+def try_password(db: Session, username_key: str, password: object, wrong: str) -> RowMapping:
+    """One try of a password for a name, inside the caller's unit of work: the user's row (with its hash) when it
+    matches. A wrong password counts as a failure of that name, kept even though this raises, and enough of them
+    lock the name; ``AuthenticationFailed`` says ``wrong``, or for how long the name is locked."""
+    settings = get_settings()
+    key = {"k": username_key}
+    # the counter row stays locked for the whole attempt, so concurrent guesses are counted one by one;
+    # clock_timestamp(), not now(): a guess that waited for the lock must not see the lock as longer
+    locked_seconds = db.execute(
+        text(
+            "INSERT INTO login_failures AS f (username_key) VALUES (:k) "
+            "ON CONFLICT (username_key) DO UPDATE SET failures = f.failures "
+            "RETURNING ceil(extract(epoch FROM f.locked_until - clock_timestamp()))::integer"
+        ),
+        key,
+    ).scalar_one()
+    if locked_seconds is not None and locked_seconds > 0:
+        raise AuthenticationFailed(
+            f"Too many failed sign-in attempts: try again in about {counted(_minutes(locked_seconds), 'minute')}"
+        )
+    row = (
+        db.execute(text(f"SELECT {USER_COLUMNS}, password_hash FROM users WHERE lower(username) = :k"), key)
+        .mappings()
+        .first()
+    )
+    stored = row["password_hash"] if row is not None else _DUMMY_HASH
+    if not isinstance(password, str) or not verify_password(stored, password):
+        locked = db.execute(
+            text(
+                "UPDATE login_failures SET "
+                "failures = CASE WHEN failures + 1 >= :max THEN 0 ELSE failures + 1 END, "
+                "last_failed_at = clock_timestamp(), "
+                "locked_until = CASE WHEN failures + 1 >= :max "
+                "THEN clock_timestamp() + make_interval(secs => :lockout) END "
+                "WHERE username_key = :k RETURNING locked_until IS NOT NULL"
+            ),
+            {**key, "max": settings.login_max_failures, "lockout": settings.login_lockout_seconds},
+        ).scalar_one()
+        db.commit()  # the failure must count even though we raise
+        if locked:
+            raise AuthenticationFailed(
+                "Too many failed sign-in attempts: the account is locked for "
+                f"{counted(_minutes(settings.login_lockout_seconds), 'minute')}"
+            )
+        raise AuthenticationFailed(wrong)
+    db.execute(text("DELETE FROM login_failures WHERE username_key = :k"), key)
+    return row
 
 
 def prune_login_failures(db: Session) -> int:
@@ -167,7 +197,7 @@ def _minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))  # rounded up: "about 0 minutes" is never true while locked
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

@@ -1,5 +1,6 @@
 -- acting_account: the account a user trades for, the one rule for who may trade for whom: a trader for its own
 -- entity, an admin for the market maker it names; nobody else (CB403, or CB400 for an admin who names none).
+-- A user still holding a one-time password (must_change_password) trades only once they chose their own.
 -- Returns the user and the account (market_maker_id or entity_id). core.orders.acting_account asks it;
 -- enter_order asks it in the same statement that places the order.
 CREATE OR REPLACE FUNCTION acting_account(p_user_id bigint, p_market_maker_id bigint, p_action text)
@@ -15,6 +16,9 @@ BEGIN
     SELECT * INTO u FROM users WHERE users.id = p_user_id;
     IF NOT FOUND OR NOT u.is_active THEN
         PERFORM raise_error('CB403', format('Only an active signed-in user may %s', p_action));
+    END IF;
+    IF u.must_change_password THEN
+        PERFORM raise_error('CB403', format('Choose your own password before you %s', p_action));
     END IF;
     IF u.role NOT IN ('ADMIN', 'TRADER') THEN
         PERFORM raise_error('CB403', format('Only admins or traders may %s; you are signed in as %s',

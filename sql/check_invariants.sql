@@ -13,6 +13,7 @@
 --   * the live state kept for the Operations page equals its orders (liquidity_order_state): per operation
 --     (liquidity_operation_fills), per day, book and creator (liquidity_operation_days), and what rests per day,
 --     book, creator, market maker and side (liquidity_resting_days);
+--   * active_admins (kept by keep_an_active_admin) counts the active admins;
 --   * every admin write has a ticket: deposits and withdrawals carry one, every market maker and entity has
 --     its creation ticket, every deactivated market maker its deactivation ticket, every liquidity operation
 --     its CREATE_LIQUIDITY ticket, each of its orders a PLACE_LIQUIDITY_ORDER ticket, every order it
@@ -252,5 +253,10 @@ AS $$
      WHERE o.cancel_reason = 'WITHDRAWAL'
        AND NOT EXISTS (SELECT 1 FROM ticket_logs k
                         WHERE k.action = 'WITHDRAW_LIQUIDITY' AND k.entity_type = 'liquidity_operation'
-                          AND k.entity_id = o.liquidity_operation_id);
+                          AND k.entity_id = o.liquidity_operation_id)
+    UNION ALL
+    SELECT 'active_admins counts the active admins', 'active_admins',
+           format('%s counted, %s active admins', a.admins, (SELECT count(*) FROM users WHERE role = 'ADMIN' AND is_active))
+      FROM active_admins a
+     WHERE a.admins <> (SELECT count(*) FROM users WHERE role = 'ADMIN' AND is_active);
 $$;

@@ -1,5 +1,6 @@
 -- create_user_account: an admin adds a user (a trader of a firm, an analyst or another admin) with a ticket.
--- The argon2 hash of its one-time password is computed by the caller; the password itself never reaches SQL.
+-- The argon2 hash of its one-time password is computed by the caller; the password itself never reaches SQL. The
+-- user must replace it with their own at first sign-in (must_change_password, cleared by change_own_password).
 -- create_user (core.users) inserts directly for the first admin (core.cli) and the demo seed, which have no
 -- acting admin.
 CREATE OR REPLACE FUNCTION create_user_account(
@@ -29,8 +30,9 @@ BEGIN
         PERFORM raise_error('CB409', format('The username "%s" is taken', btrim(p_username)));
     END IF;
 
-    INSERT INTO users (username, password_hash, role, entity_id)
-    VALUES (btrim(p_username), p_password_hash, p_role, p_entity_id)
+    -- the password was made for the user by someone else: they choose their own at first sign-in
+    INSERT INTO users (username, password_hash, role, entity_id, must_change_password)
+    VALUES (btrim(p_username), p_password_hash, p_role, p_entity_id, true)
     RETURNING * INTO v_user;
     PERFORM create_ticket('CREATE_USER', p_created_by, 'user', v_user.id, NULL,
         jsonb_build_object('username', v_user.username, 'role', v_user.role, 'entity_id', v_user.entity_id));

@@ -122,6 +122,34 @@ def test_two_admins_deactivating_each_other_at_once_leave_one_of_them_active(db,
     assert list(active_admins) == ["admin"]
 
 
+@pytest.mark.parametrize(
+    ("isolation", "refusal"),
+    [("READ COMMITTED", "is the last active admin"), ("REPEATABLE READ", "could not serialize")],
+)
+def test_two_hand_written_updates_switching_off_the_two_admins_at_once_leave_one_active(
+    db, actors, database_url, isolation, refusal
+):
+    second = create_user(db, "second.admin", PASSWORD, "ADMIN")
+
+    with lockstep_sessions(database_url, "first", "second") as (observer, one, two):
+        one.run(f"BEGIN ISOLATION LEVEL {isolation}")
+        two.run(f"BEGIN ISOLATION LEVEL {isolation}")
+        two.run("SELECT 1")  # its snapshot is taken now, while both admins are active
+        one.run("UPDATE users SET is_active = false WHERE id = %s", (actors.admin.id,))
+        switching_off_second = two.start("UPDATE users SET is_active = false WHERE id = %s", (second.id,))
+        observer.until_waiting(two, switching_off_second)  # on the one row that counts the active admins
+
+        one.run("COMMIT")
+
+        with pytest.raises(psycopg.Error, match=refusal):
+            switching_off_second.result(timeout=20)
+        two.run("ROLLBACK")
+
+    active_admins = db.execute(text("SELECT username FROM users WHERE role = 'ADMIN' AND is_active")).scalars()
+    assert list(active_admins) == ["second.admin"]
+    assert db.execute(text("SELECT * FROM check_invariants()")).all() == []
+
+
 # --- refusals (one shared database: each proves it changed nothing) -------------------------------------------------
 
 
