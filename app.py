@@ -15,11 +15,19 @@ from streamlit.runtime.pages_manager import PagesManager
 from core.errors import AuthenticationFailed, CoreError, DatabaseUnavailable
 from core.users import authenticate
 from ui import session
-from ui.feedback import on_script_error, show_flashed, show_refusal, show_unexpected
+from ui.feedback import flash, on_script_error, show_flashed, show_refusal, show_unexpected
 from ui.format import md_escape
 from ui.kill_switch import render_kill_switch
 from ui.live import app_run_started
-from ui.navigation import PageSpec, home_page, refusal, signed_in_pages, signed_out_pages
+from ui.navigation import (
+    PageSpec,
+    choose_password_pages,
+    home_page,
+    refusal,
+    signed_in_pages,
+    signed_out_pages,
+)
+from ui.password_form import password_form
 from ui.runtime import db_session, session_factory
 from ui.serving import serving
 
@@ -47,6 +55,25 @@ def login_page(target: PageSpec | None) -> None:
                 st.error(md_escape(exc.message), icon=":material/lock:")
                 return
             session.sign_in(user)
+
+
+def choose_password_page(target: PageSpec | None) -> None:
+    """First thing after signing in with a password an administrator made: the user chooses their own. Core and SQL
+    refuse them everything else until then; at a page's URL (``target``) that page opens once they have."""
+    user = session.require_user()
+    _, middle, _ = st.columns([1, 1.6, 1])
+    with middle:
+        st.title("Choose your password")
+        st.markdown(
+            f"Welcome, **{md_escape(user.username)}**. You signed in with a one-time password an administrator made "
+            "for you: choose your own to continue."
+        )
+        if password_form(user, key="choose_password", current_label="One-time password"):
+            flash("Your password is set. Welcome!")
+            st.rerun()
+        if st.button("Sign out", icon=":material/logout:", key="choose_password_sign_out"):
+            session.sign_out()
+            st.rerun()
 
 
 def refused_page(page: PageSpec) -> None:
@@ -92,6 +119,12 @@ def main() -> None:
     if user is None:
         st.set_page_config(initial_sidebar_state="collapsed")  # a page signed out in place keeps no empty sidebar
         st.navigation(signed_out_pages(login_page), position="hidden").run()
+        return
+    if user.must_change_password:
+        st.set_page_config(initial_sidebar_state="collapsed")
+        st.navigation(choose_password_pages(choose_password_page), position="hidden").run()
+        session.watch()  # a reset or a deactivation meanwhile signs this page out too
+        show_flashed()
         return
     page = st.navigation(signed_in_pages(user.role, refused=refused_page, welcome=no_pages))
     if page.url_path:  # "/" only forwards to the role's first page (ui.navigation): nothing to draw around it

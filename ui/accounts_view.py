@@ -14,6 +14,8 @@ from ui.market_makers_view import name_column_width, short_name
 from ui.metrics import Metric
 
 STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
+# a user who has not yet replaced the one-time password an admin made for them (at their next sign-in)
+STATUS_ONE_TIME = "One-time password"
 ROLE_FILTERS: dict[str, Role | None] = {
     "All": None,
     "Admins": Role.ADMIN,
@@ -96,7 +98,8 @@ def users_frame(users: Sequence[UserAccount]) -> pd.DataFrame:
             "username": u.username,
             "role": role_word(u.role),
             "firm": u.entity_name or "",
-            "status": [STATUS_ACTIVE if u.is_active else STATUS_INACTIVE],
+            "status": [STATUS_ACTIVE if u.is_active else STATUS_INACTIVE]
+            + ([STATUS_ONE_TIME] if u.must_change_password else []),
             "last_login_at": u.last_login_at,
             "created_at": u.created_at,
         }
@@ -115,7 +118,10 @@ def users_column_config() -> dict[str, Any]:
         "role": st.column_config.TextColumn("Role", width="small"),
         "firm": st.column_config.TextColumn("Trader firm"),
         "status": st.column_config.MultiselectColumn(
-            "Status", options=[STATUS_ACTIVE, STATUS_INACTIVE], color=["#e2e8f0", "#fde68a"], width="small"
+            "Status",
+            options=[STATUS_ACTIVE, STATUS_INACTIVE, STATUS_ONE_TIME],
+            color=["#e2e8f0", "#fde68a", "#bfdbfe"],
+            help="One-time password: chooses their own at their next sign-in",
         ),
         "last_login_at": st.column_config.DatetimeColumn(
             "Last sign-in (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC", help="Empty: never signed in"

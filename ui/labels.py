@@ -31,6 +31,7 @@ ACTIONS = {
     "CREATE_ENTITY": "Create trader firm",
     "CREATE_USER": "Add user",
     "RESET_USER_PASSWORD": "Reset password",
+    "CHANGE_PASSWORD": "Change own password",
 }
 
 

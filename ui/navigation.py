@@ -50,6 +50,13 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("pages/trader_firms.py", "Trader Firms", ":material/business:", (Role.ADMIN,), "trader-firms"),
     PageSpec("pages/user_accounts.py", "Users", ":material/manage_accounts:", (Role.ADMIN,), "users"),
+    PageSpec(
+        "pages/change_password.py",
+        "Change Password",
+        ":material/key:",
+        (Role.ADMIN, Role.ANALYST, Role.TRADER),
+        "change-password",
+    ),
 )
 
 
@@ -58,7 +65,7 @@ PAGES: tuple[PageSpec, ...] = (
 # URL path.
 
 # URL paths of the pages this module adds around PAGES; no page in PAGES may use them
-START, WELCOME, SIGN_IN = "start", "welcome", "sign-in"
+START, WELCOME, SIGN_IN, CHOOSE_PASSWORD = "start", "welcome", "sign-in", "choose-password"
 
 
 def pages_for(role: Role) -> list[st.Page]:
@@ -91,10 +98,19 @@ def signed_in_pages(role: Role, *, refused: Callable[[PageSpec], None], welcome:
 
 def signed_out_pages(sign_in: Callable[[PageSpec | None], None]) -> list[st.Page]:
     """The sign-in form at ``/`` and at every page's URL: signing in at a page's URL lands on that page."""
-    start = st.Page(partial(sign_in, None), title="Sign in", icon=":material/login:", url_path=SIGN_IN, default=True)
+    return _everywhere(sign_in, "Sign in", ":material/login:", SIGN_IN)
+
+
+def choose_password_pages(choose: Callable[[PageSpec | None], None]) -> list[st.Page]:
+    """For a user signed in with a one-time password: choosing their own at ``/`` and at every page's URL, so a
+    deep link opens its page once they have."""
+    return _everywhere(choose, "Choose your password", ":material/key:", CHOOSE_PASSWORD)
+
+
+def _everywhere(show: Callable[[PageSpec | None], None], title: str, icon: str, url_path: str) -> list[st.Page]:
+    start = st.Page(partial(show, None), title=title, icon=icon, url_path=url_path, default=True)
     return [start] + [
-        st.Page(partial(sign_in, p), title="Sign in", icon=":material/login:", url_path=p.url_path, visibility="hidden")
-        for p in PAGES
+        st.Page(partial(show, p), title=title, icon=icon, url_path=p.url_path, visibility="hidden") for p in PAGES
     ]
 
 

@@ -40,6 +40,7 @@ ENDED = {
     SessionEnd.DEACTIVATED: "Your account is deactivated. Ask an administrator if you need access.",
     SessionEnd.REVOKED: "You were signed out in another window. Please sign in again.",
     SessionEnd.PASSWORD_RESET: "An administrator reset your password: sign in with the new one you were given.",
+    SessionEnd.PASSWORD_CHANGED: "Your password was changed in another window: sign in with the new one.",
 }
 
 
@@ -101,6 +102,11 @@ def require_user() -> User:
     if user is None:
         st.stop()
     return user
+
+
+def token() -> str | None:
+    """This tab's session token (what core needs to act on this very session, as a password change does)."""
+    return st.session_state.get(TOKEN_KEY)
 
 
 def session_is_live() -> bool:

@@ -130,7 +130,8 @@ def issued_password(dialogs: Dialogs) -> None:
     else:
         st.markdown(
             f"Give **{md_escape(issued.user.username)}** this one-time password over a trusted channel. "
-            "It is shown only now and stored nowhere: copy it before closing."
+            "It is shown only now and stored nowhere: copy it before closing. They choose their own password when "
+            "they first sign in with it."
         )
         st.code(issued.password, language=None)
     if st.button("Done", type="primary", key="issued_done", width="stretch"):

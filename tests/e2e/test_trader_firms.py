@@ -1,5 +1,5 @@
 """Onboarding a client in a real browser: an admin creates a trader firm, funds it, adds its trader, and the trader
-signs in with the one-time password the admin was shown."""
+signs in with the one-time password the admin was shown, chooses their own, and reaches the Cash Market."""
 
 from playwright.sync_api import expect
 
@@ -7,7 +7,9 @@ from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD
 
 
-def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_shown(actors, app_server, page, screenshot):
+def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_shown_and_chooses_their_own(
+    actors, app_server, page, screenshot
+):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, app_server, actors.admin.username, PASSWORD, path="/users")
     settle(page)
@@ -48,5 +50,16 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()  # the old session's cookie is gone
-    sign_in(page, app_server, "nordic.desk", password)
-    expect(page.get_by_role("heading", name="Cash market")).to_be_visible()
+    sign_in(page, app_server, "nordic.desk", password, path="/cash-market")
+    expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()
+    page.get_by_label("One-time password").fill(password)
+    page.get_by_label("New password", exact=True).fill("nordic")
+    page.get_by_label("Repeat new password").fill("nordic")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("A password must be at least 8 characters long; this one has 6")).to_be_visible()
+    screenshot(page, "trader-firms-choose-password.png")
+
+    page.get_by_label("New password", exact=True).fill("fjord lantern quietly")
+    page.get_by_label("Repeat new password").fill("fjord lantern quietly")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("heading", name="Cash market")).to_be_visible()  # the page its link asked for
