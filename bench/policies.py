@@ -114,7 +114,9 @@ def setup(db: Session) -> tuple[int, int, int]:
         certificate_type="EUA",
     )
     for cert in ("CEA", "EUA"):
-        save_policy(db, cert, user_id=admin, bid_depth_eur=side_eur, ask_depth_eur=side_eur, interval_seconds=5)
+        save_policy(
+            db, cert, user_id=admin, bid_depth_eur=side_eur, ask_depth_eur=side_eur, interval_seconds=5, enabled=True
+        )
     return admin, entity, balance
 
 

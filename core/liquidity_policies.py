@@ -172,7 +172,7 @@ def save_policy(
     dynamic_spread: object = False,
     interval_seconds: object = 60,
     cron: object = None,
-    enabled: object = True,
+    enabled: object = False,  # a new standing policy places real orders: it starts only when turned on
     notes: object = None,
     expected_updated_at: datetime | Literal[False] | None = False,
 ) -> SavedPolicy:
@@ -181,7 +181,8 @@ def save_policy(
     Its runs act as the admin who saved it last. ``cron`` (5 fields, UTC), when given, schedules the runs
     instead of ``interval_seconds``. ``expected_updated_at`` is the version a form showed: the policy's
     ``updated_at``, or None when it showed no policy; a ``Conflict`` when another save came in between, so one
-    admin's change is never overwritten unseen by another's (False: no check).
+    admin's change is never overwritten unseen by another's (False: no check). A policy runs only when saved with
+    ``enabled``: a new one starts disabled, and the admin switches it on deliberately.
 
     Bad input saves nothing and raises ``InvalidFields`` naming every fault at once, each under the parameter it
     belongs to. The saved policy comes back with ``warnings`` under a target a run cannot place now (too small for

@@ -23,7 +23,7 @@ from core.liquidity_service import (
     target_field,
 )
 from ui import market_data
-from ui.feedback import attempt, field_error, flash, refused_while_typed
+from ui.feedback import attempt, field_error, flash, refused_while_typed, show_refusal
 from ui.format import amount_text, counted, eur, price
 from ui.liquidity_view import (
     ACTION_LABEL,
@@ -60,6 +60,7 @@ if user.role is not Role.ADMIN:  # the menu hides the page from others; core ref
 # dialog survives the reruns its own widgets cause; the key makes a double click place the orders once.
 DIALOG_KEY = "liq_dialog"
 RESULT_KEY = "liq_result"
+PLANNED = "planned"  # in the open preview: the plan its Preview click made, until the dialog's first run shows it
 REFUSED_KEY = "liq_refused"  # (the amounts as typed, {target_field: why}): each shown while the fields hold them
 NOTES_REFUSED_KEY = "liq_notes_refused"  # (the notes as typed, why they are refused): the same for the notes
 BOTH = "Both"
@@ -115,14 +116,22 @@ def open_preview() -> None:
         return
     st.session_state.pop(NOTES_REFUSED_KEY, None)
     dynamic = bool(st.session_state.get("liq_dynamic"))
+    planned: list[LiquidityPreview] | CoreError
     try:
         with db_session() as db:
-            plan_previews(db, books, dynamic)
+            planned = plan_previews(db, books, dynamic)
     except CoreError as exc:
         if exc.field is not None:  # a target too small to plan at today's prices: said under it, no dialog
             st.session_state[REFUSED_KEY] = (books, {exc.field: exc.message})
             return
-    st.session_state[DIALOG_KEY] = {"books": books, "notes": notes, "dynamic": dynamic, "key": uuid.uuid4().hex}
+        planned = exc  # any other refusal is the dialog's to show
+    st.session_state[DIALOG_KEY] = {
+        "books": books,
+        "notes": notes,
+        "dynamic": dynamic,
+        "key": uuid.uuid4().hex,
+        PLANNED: planned,  # for the dialog's first run, drawn later in this same run of the page
+    }
 
 
 def close_preview() -> None:
@@ -282,10 +291,24 @@ def plan_previews(db: Session, books: dict, dynamic: bool) -> list[LiquidityPrev
     return preview_liquidity_for_all(db, books, user_id=user.id, dynamic_spread=dynamic)
 
 
+def dialog_plan(request: dict) -> list[LiquidityPreview] | None:
+    """The plan this run of the dialog shows, or None (its refusal shown). Planned once per Preview click: the
+    dialog's first run shows the plan the click's callback made a moment before (to refuse a target too small under
+    its field), and every later run plans afresh, so a confirmation is always checked against the book as it is
+    then, never against the plan it was opened with (``preview_dialog``)."""
+    planned = request.pop(PLANNED, None)
+    if planned is None:
+        with db_session() as db:
+            return attempt(lambda: plan_previews(db, request["books"], request["dynamic"]))
+    if isinstance(planned, CoreError):
+        show_refusal(planned)
+        return None
+    return planned
+
+
 @st.dialog("Liquidity preview", icon=":material/water_drop:", width="large", on_dismiss=close_preview)
 def preview_dialog(request: dict) -> None:
-    with db_session() as db:
-        previews = attempt(lambda: plan_previews(db, request["books"], request["dynamic"]))
+    previews = dialog_plan(request)
     if previews is None:
         return
     if len(previews) == 1:
@@ -296,8 +319,9 @@ def preview_dialog(request: dict) -> None:
             st.subheader(f"{preview.certificate_type} book", anchor=False)
             show_preview(preview, f"_{preview.certificate_type}")
     can_execute = all(p.can_execute for p in previews)
-    # what this run shows, against what the run before showed: the plan is made again on every run, so the click
-    # that confirms sees a fresh one, which another admin or a trade may have changed since it was shown
+    # what this run shows, against what the run before showed: the plan is made again on every run after the first
+    # (dialog_plan), so the click that confirms sees a fresh one, which another admin or a trade may have changed
+    # since it was shown
     plan, shown = plan_signature(previews), request.get("shown")
     request["shown"] = plan
     cancel, confirm = st.columns(2)

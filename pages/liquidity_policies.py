@@ -37,6 +37,7 @@ from ui.policies_view import (
     runs_column_config,
     runs_csv,
     runs_frame,
+    saved_text,
     schedule_text,
     share_text,
     sigma_text,
@@ -117,8 +118,10 @@ def save_form(cert: str) -> None:
         fill_form(cert, saved)
         for param, why in saved.warnings.items():  # while the field shows what was saved
             state[f"pol_{cert}_warned_{param}"] = (policy_text(saved, param), why)
-        warned = ": a target cannot be placed now, see under it" if saved.warnings else ""
-        flash(f"{cert} policy saved: its runs act as you from now on{warned}")
+        with db_session() as db:
+            switch = get_kill_switch(db, user_id=user.id)
+        warned = " (a target cannot be placed now, see under it)" if saved.warnings else ""
+        flash(f"{saved_text(saved, switch)}{warned}")
 
 
 def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:

@@ -28,8 +28,8 @@ def fund_market(db: Session, actors: Actors, certificates: int = 10_000, certs: 
 
 
 def policy(db: Session, actors: Actors, cert: str = "CEA", **changes: object) -> LiquidityPolicy:
-    """The book's policy: €10,000 a side unless ``changes`` say otherwise."""
-    settings: dict[str, object] = {"bid_depth_eur": "10000", "ask_depth_eur": "10000", **changes}
+    """The book's policy, running: €10,000 a side, enabled, unless ``changes`` say otherwise."""
+    settings: dict[str, object] = {"bid_depth_eur": "10000", "ask_depth_eur": "10000", "enabled": True, **changes}
     return save_policy(db, cert, user_id=actors.admin.id, **settings)
 
 

@@ -61,31 +61,33 @@ def levels_column_config() -> dict[str, Any]:
 
 
 def allocations_frame(plan: SidePlan) -> pd.DataFrame:
-    """One row per market maker: its EUR budget, what its orders hold, what it has available."""
+    """One row per market maker: whether it can fund its orders, its EUR budget, what its orders hold, what it has
+    available. Funds comes right after the name: the table shares half a dialog, and with amounts in the millions
+    the last columns scroll out of view at 1280 px, which must never hide who is short."""
     rows = [
         {
             "name": short_name(m.name, PLAN_NAME_CHARS),
+            "status": "Short" if m.shortfall > 0 else "OK",
             "budget": m.amount,
             "orders": len(m.orders),
             "quantity": m.total_quantity,
             "value": m.total_value,
             "available": amount_text(plan.asset, m.available),
-            "status": "Short" if m.shortfall > 0 else "OK",
         }
         for m in plan.market_makers
     ]
-    return pd.DataFrame(rows, columns=["name", "budget", "orders", "quantity", "value", "available", "status"])
+    return pd.DataFrame(rows, columns=["name", "status", "budget", "orders", "quantity", "value", "available"])
 
 
 def allocations_column_config() -> dict[str, Any]:
     return {
         "name": st.column_config.TextColumn("Market maker", width="medium"),
+        "status": st.column_config.TextColumn("Funds", width="small"),
         "budget": st.column_config.NumberColumn("Budget", format="euro", step=0.01, help="Even share of the target"),
         "orders": st.column_config.NumberColumn("Orders", format="%d", width="small"),
         "quantity": st.column_config.NumberColumn("Certificates", format="%,d"),
         "value": st.column_config.NumberColumn("Order value", format="euro", step=0.01),
         "available": st.column_config.TextColumn("Available", alignment="right"),
-        "status": st.column_config.TextColumn("Funds", width="small"),
     }
 
 

@@ -126,6 +126,17 @@ def form_values(policy: LiquidityPolicy | None) -> dict[str, object]:
     return values
 
 
+def saved_text(saved: LiquidityPolicy, switch: KillSwitch) -> str:
+    """The toast after a save: whether the policy now runs, or what keeps it from running (a new policy starts
+    disabled, so a save that leaves it off must say so, not read as if it were placing orders)."""
+    cert = saved.certificate_type.value
+    if not saved.enabled:
+        return f"{cert} policy saved, disabled: turn on Enabled to start it"
+    if switch.paused:
+        return f"{cert} policy saved and enabled: it starts when liquidity is resumed (all liquidity is paused)"
+    return f"{cert} policy saved and running: its runs act as you from now on"
+
+
 def state_badge(policy: LiquidityPolicy | None, switch: KillSwitch) -> tuple[str, str]:
     """(label, colour) of a book's policy: running, disabled, paused by the kill switch, or none yet."""
     if policy is None:

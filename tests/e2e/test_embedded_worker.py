@@ -64,7 +64,9 @@ def test_streamlit_run_alone_keeps_policies_running_and_its_worker_stops_with_it
         engine = create_engine(server.get_uri("carbon", driver="psycopg"))
         with make_session_factory(engine)() as db:
             admin = db.execute(text("SELECT id FROM users WHERE username = 'admin'")).scalar_one()
-            save_policy(db, "EUA", user_id=admin, bid_depth_eur="20000", ask_depth_eur="20000", interval_seconds=5)
+            save_policy(
+                db, "EUA", user_id=admin, bid_depth_eur="20000", ask_depth_eur="20000", interval_seconds=5, enabled=True
+            )
         with engine.connect() as conn:
             wait_until(
                 lambda: (

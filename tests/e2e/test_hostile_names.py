@@ -28,7 +28,15 @@ def hostile_world(db, actors):
     create_market_maker(db, LP, "LIQUIDITY_PROVIDER", admin, initial_eur_balance=Decimal("500000"))
     create_market_maker(db, AH, "ASSET_HOLDER", admin, initial_balances={"CEA": 20000, "EUA": 5000})
     create_liquidity(db, "EUA", "20000", "20000", admin, notes=NOTES)
-    save_policy(db, "CEA", user_id=admin, bid_depth_eur=Decimal("10000"), ask_depth_eur=Decimal("10000"), notes=NOTES)
+    save_policy(
+        db,
+        "CEA",
+        user_id=admin,
+        bid_depth_eur=Decimal("10000"),
+        ask_depth_eur=Decimal("10000"),
+        notes=NOTES,
+        enabled=True,
+    )
     run_policy(db, "CEA", user_id=admin)
     pause_liquidity(db, user_id=admin, reason=REASON)
 

@@ -79,6 +79,17 @@ def test_every_run_is_recorded_newest_first_skipped_ones_included(db, actors):
     assert healthy(db)
 
 
+def test_a_new_policy_saved_without_saying_it_is_enabled_starts_disabled_and_places_nothing(db, actors):
+    fund_market(db, actors)
+
+    saved = save_policy(db, "CEA", user_id=actors.admin.id, bid_depth_eur="10000", ask_depth_eur="10000")
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert saved.enabled is False
+    assert (run.action, run.reason, run.placed_orders) == ("skipped", "The policy is disabled.", 0)
+    assert count_rows(db, "orders") == 0
+
+
 # --- the reference ---------------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from core import liquidity_service
 from core.config import get_settings
 from core.enums import Role
 from core.liquidity_service import create_liquidity, get_liquidity_operations
@@ -308,3 +309,57 @@ def test_widening_spreads_is_offered_and_shown_in_the_preview(open_app, db, acto
     assert not at.exception
     assert any(c.startswith("Design spreads") and "σ n/a" in c for c in texts(at.caption))  # no trades: ×1
     assert {m.label: m.value for m in at.metric}["Spread ×"] == "1"
+
+
+def _count_planning(monkeypatch) -> list[str]:
+    """Every book planned from now on (core.liquidity_service._plan, which every preview and creation goes through)."""
+    planned: list[str] = []
+    plan = liquidity_service._plan
+
+    def counted_plan(db, cert, *args, **kwargs):
+        planned.append(cert.value)
+        return plan(db, cert, *args, **kwargs)
+
+    monkeypatch.setattr(liquidity_service, "_plan", counted_plan)
+    return planned
+
+
+def test_a_preview_click_plans_each_book_once_and_the_dialog_shows_that_plan(open_app, db, actors, monkeypatch):
+    make_providers(db, actors.admin, 2)
+    at = open_app(actors.admin, PAGE)
+    planned = _count_planning(monkeypatch)
+
+    at = _preview(at, "10000", "0")
+
+    assert not at.exception and not at.error
+    assert planned == ["EUA"]
+    assert {m.label: m.value for m in at.metric}["Orders"] == "6"
+
+
+def test_a_preview_click_on_both_books_plans_each_of_them_once(open_app, db, actors, monkeypatch):
+    make_providers(db, actors.admin, 2)
+    at = open_app(actors.admin, PAGE)
+    at.segmented_control(key="liq_cert").set_value("Both").run()
+    for key, value in (("liq_bid_CEA", "4000"), ("liq_ask_CEA", "0"), ("liq_bid_EUA", "6000"), ("liq_ask_EUA", "0")):
+        at.text_input(key=key).set_value(value)
+    planned = _count_planning(monkeypatch)
+
+    at = at.button(key="liq_preview").click().run()
+
+    assert not at.exception and not at.error
+    assert planned == ["CEA", "EUA"]
+
+
+def test_each_rerun_of_the_open_dialog_plans_afresh_so_it_never_shows_the_plan_it_opened_with(
+    open_app, db, actors, monkeypatch
+):
+    make_providers(db, actors.admin, 1, eur="100.00")
+    at = _preview(open_app(actors.admin, PAGE), "1000", "0")  # short: the dialog offers to fund the provider
+    planned = _count_planning(monkeypatch)
+    make_providers(db, actors.admin, 1, prefix="Late LP")  # another admin, while the preview is open
+
+    at.segmented_control(key="liq_prov_action_BUY").set_value("create_new").run()  # a rerun of the dialog alone
+
+    assert planned == ["EUA"]
+    per_mm = [f.value for f in at.dataframe if "budget" in f.value.columns]
+    assert list(per_mm[0]["name"]) == ["LP 1", "Late LP 1"]  # the plan as it stands now

@@ -35,12 +35,15 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     at = open_app(actors.admin, PAGE)
     assert not at.exception
     assert any("No policy yet" in c for c in texts(at.caption))
+    at.toggle(key="pol_CEA_enabled").set_value(True)  # a new policy starts disabled: switched on deliberately
 
     at = _save(at, "CEA", bid="10000", ask="8000", notes=f"{HOSTILE}\nsecond line")
 
     assert not at.exception and not at.error
     (saved,) = get_policies(db, user_id=actors.admin.id)
     assert (saved.bid_depth_eur, saved.ask_depth_eur, saved.notes) == (10000, 8000, f"{HOSTILE}\nsecond line")
+    assert saved.enabled
+    assert texts(at.toast) == ["CEA policy saved and running: its runs act as you from now on"]
     at.button(key="pol_run_CEA").click().run()
     assert not at.exception
     markdown = " ".join(texts(at.markdown))
@@ -51,6 +54,21 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     assert list(runs["action"]) == ["Placed"]
     (grid,) = [d for d in at.dataframe if "reason" in d.value.columns]
     assert grid.proto.placeholder == "—"  # a skipped run's missing reference reads as a dash, not "None"
+
+
+def test_a_new_policy_starts_disabled_and_its_save_says_so_and_how_to_start_it(open_app, db, actors):
+    fund_market(db, actors)
+    at = open_app(actors.admin, PAGE)
+    assert at.toggle(key="pol_EUA_enabled").value is False
+
+    at = _save(at, "EUA", bid="10000", ask="8000")
+
+    assert not at.exception and not at.error
+    (saved,) = get_policies(db, user_id=actors.admin.id)
+    assert saved.enabled is False
+    assert texts(at.toast) == ["EUA policy saved, disabled: turn on Enabled to start it"]
+    badges = [m.value for m in at.get_by_key("pol_card_EUA").markdown if "-badge[" in m.value]
+    assert badges == [":gray-badge[Disabled]"]
 
 
 def test_every_fault_of_the_form_is_shown_under_its_own_field_at_once_and_nothing_is_saved(open_app, db, actors):

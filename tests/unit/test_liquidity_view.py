@@ -4,10 +4,19 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
-from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketMakerShortfall
+from core.liquidity_models import (
+    AssetShortfall,
+    LiquidityOperation,
+    LiquidityPreview,
+    MarketMakerAllocation,
+    MarketMakerShortfall,
+    PlannedOrder,
+    SidePlan,
+)
 from ui.format import md_escape
 from ui.liquidity_view import (
     PLAN_NAME_CHARS,
+    allocations_frame,
     operations_frame,
     provision_amount,
     provision_note,
@@ -101,3 +110,23 @@ def test_the_previews_tables_shorten_a_long_name_in_its_middle_so_accounts_of_on
 
     assert names[0].endswith("Account 2") and names[1].endswith("Account 3")
     assert max(len(n) for n in names) <= PLAN_NAME_CHARS  # the whole name pushed the figures out of the dialog
+
+
+def test_whether_a_market_maker_can_fund_its_orders_is_read_right_after_its_name():
+    order = PlannedOrder(level=1, price=Decimal("80.83"), quantity=12_384, value_eur=Decimal("999808.40"))
+    atlas = MarketMakerAllocation(
+        id=1,
+        name="Atlas Liquidity",
+        mm_type=MarketMakerType.LIQUIDITY_PROVIDER,
+        amount=Decimal("1000000.00"),
+        available=Decimal("497650.70"),
+        asset=AssetType.EUR,
+        orders=(order,),
+    )
+    plan = SidePlan.model_construct(asset=AssetType.EUR, market_makers=(atlas,))
+
+    frame = allocations_frame(plan)
+
+    # the table shares half the dialog: its last columns scroll out of view at 1280 px with amounts in the millions
+    assert list(frame.columns[:2]) == ["name", "status"]
+    assert list(frame.iloc[0][:2]) == ["Atlas Liquidity", "Short"]

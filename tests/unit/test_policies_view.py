@@ -4,8 +4,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from core.enums import CertificateType
-from core.policy_models import LiquidityPolicy, PolicyRun, PolicyStatus
-from ui.policies_view import depth_history_figure, form_values, resume_line, run_outcome, runs_csv
+from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
+from ui.policies_view import (
+    depth_history_figure,
+    form_values,
+    resume_line,
+    run_outcome,
+    runs_csv,
+    saved_text,
+)
 
 D = Decimal
 
@@ -82,13 +89,26 @@ def test_a_new_policy_s_form_starts_from_save_policy_s_defaults_and_a_stored_one
 
     assert new == {
         "bid": "", "ask": "", "tolerance": "0.5", "top_up": "80", "age": "60", "floor": "", "ceiling": "",
-        "interval": "60", "cron": "", "notes": "", "dynamic": False, "enabled": True,
+        "interval": "60", "cron": "", "notes": "", "dynamic": False, "enabled": False,
     }  # fmt: skip
     # paused by the kill switch: the form shows enabled, what the admin chose (a save clears the pause)
     assert existing == {
         "bid": "12.00", "ask": "0.00", "tolerance": "0.25", "top_up": "75", "age": "30", "floor": "",
         "ceiling": "90.00", "interval": "5", "cron": "*/5 * * * *", "notes": "", "dynamic": True, "enabled": True,
     }  # fmt: skip
+
+
+def test_the_save_toast_says_whether_the_policy_runs_and_what_starts_one_that_does_not():
+    enabled = LiquidityPolicy.model_construct(certificate_type=CertificateType.EUA, enabled=True, paused=False)
+    disabled = enabled.model_copy(update={"enabled": False})
+    running, paused = KillSwitch.model_construct(paused=False), KillSwitch.model_construct(paused=True)
+
+    assert saved_text(disabled, running) == "EUA policy saved, disabled: turn on Enabled to start it"
+    assert saved_text(disabled, paused) == "EUA policy saved, disabled: turn on Enabled to start it"
+    assert saved_text(enabled, running) == "EUA policy saved and running: its runs act as you from now on"
+    assert saved_text(enabled, paused) == (
+        "EUA policy saved and enabled: it starts when liquidity is resumed (all liquidity is paused)"
+    )
 
 
 def test_what_resume_restarts_names_the_book_its_targets_its_schedule_and_who_it_acts_as():
