@@ -8,6 +8,8 @@ in one row that every change of who is an active admin moves (keep_an_active_adm
 on it; a count(*) in the trigger let two hand-written UPDATEs at once each see the other admin still active.
 check_invariants() proves the count.
 
+A new liquidity policy starts disabled (core.liquidity_policies.save_policy's default): so does the column's.
+
 Revision ID: 0020
 Revises: 0019
 """
@@ -43,10 +45,12 @@ def upgrade() -> None:
         INSERT INTO active_admins (admins) SELECT count(*) FROM users WHERE role = 'ADMIN' AND is_active;
         """
     )
+    op.execute("ALTER TABLE liquidity_policies ALTER COLUMN enabled SET DEFAULT false")
     install_sql(op.get_bind(), SQL_PINS)
 
 
 def downgrade() -> None:
+    op.execute("ALTER TABLE liquidity_policies ALTER COLUMN enabled SET DEFAULT true")
     op.execute("DROP FUNCTION change_own_password(bigint, text, text, bytea)")
     op.execute("DROP TRIGGER users_count_a_new_admin ON users")
     op.execute("DROP TRIGGER users_keep_an_admin_on_delete ON users")
