@@ -235,6 +235,28 @@ def _refuse_unless_executable(previews: Sequence[LiquidityPreview]) -> None:
         raise ValidationError(" ".join(problems))
 
 
+class PlanChanged(Conflict):
+    """The plan made to place differs from the one the admin confirmed: nothing was placed."""
+
+
+PLAN_CHANGED = (
+    "The plan changed since it was shown (market makers, their balances or the book moved): nothing was placed. "
+    "Check the plan and confirm again."
+)
+
+
+def plan_signature(previews: Sequence[LiquidityPreview]) -> tuple[str, ...]:
+    """What a confirmation agrees to: the orders each book's plan would place (market makers, prices, quantities),
+    its reference and spread, and what stops it. Two previews with the same signature place the same orders."""
+    fields = {"certificate_type", "reference_price", "bid_plan", "ask_plan", "spread_multiplier", "missing_assets"}
+    return tuple(p.model_dump_json(include=fields) for p in previews)
+
+
+def _refuse_unless_confirmed(previews: Sequence[LiquidityPreview], expected_plan: Sequence[str] | None) -> None:
+    if expected_plan is not None and plan_signature(previews) != tuple(expected_plan):
+        raise PlanChanged(PLAN_CHANGED)
+
+
 def plan_orders(*plans: SidePlan | None) -> list[dict]:
     """The orders of side plans, as create_liquidity_operation takes them."""
     return [
@@ -322,6 +344,7 @@ def create_liquidity(
     notes: str | None = None,
     idempotency_key: str | None = None,
     dynamic_spread: bool = False,
+    expected_plan: Sequence[str] | None = None,
 ) -> LiquidityOperation:
     """Plan, then place every order of the plan in one transaction; returns the operation.
 
@@ -329,6 +352,8 @@ def create_liquidity(
     If the book or the balances move between planning and execution, the stored function refuses and the
     plan is made once more against the new state. A repeated ``idempotency_key`` returns the first operation.
     With ``dynamic_spread`` the levels are widened as the book's recent volatility asks (core.volatility).
+    ``expected_plan`` is the ``plan_signature`` of the preview an admin confirmed: a plan that differs is refused
+    (``PlanChanged``) and nothing is placed, so what is placed is always what was shown.
     """
     cert, bid, ask = _parse_targets(certificate_type, bid_amount_eur, ask_amount_eur)
     clean_notes = parse_notes(notes, notes_max_length(db))
@@ -349,8 +374,11 @@ def create_liquidity(
                         )
                     return existing
                 preview = _plan(db, cert, bid, ask, dynamic)
+                _refuse_unless_confirmed([preview], expected_plan)
                 _refuse_unless_executable([preview])
                 return place_operation(db, preview, created_by_id, notes=clean_notes, idempotency_key=key)
+        except PlanChanged:
+            raise
         except (InsufficientFunds, Conflict):
             # something moved since planning (balances, the book, a market maker, a concurrent request with
             # the same key): plan once more against what is there now
@@ -415,10 +443,12 @@ def create_liquidity_for_all(
     notes: str | None = None,
     idempotency_key: str | None = None,
     dynamic_spread: bool = False,
+    expected_plan: Sequence[str] | None = None,
 ) -> list[LiquidityOperation]:
     """Liquidity on several books in one transaction, all or nothing: if any book is short, nothing is placed in
     any, and the ``InsufficientAssetsError`` lists every shortfall of every book. One operation per book (book
-    order); an ``idempotency_key`` k is kept as "k:CEA", "k:EUA", and a retry returns the same operations."""
+    order); an ``idempotency_key`` k is kept as "k:CEA", "k:EUA", and a retry returns the same operations.
+    ``expected_plan``: as for ``create_liquidity``, the books' plans together."""
     books = parse_liquidity_targets(targets)
     clean_notes = parse_notes(notes, notes_max_length(db))
     key = _parse_key(idempotency_key)
@@ -430,6 +460,7 @@ def create_liquidity_for_all(
                 if key is not None and (done := _operations_by_keys(db, key, books)) is not None:
                     return done
                 previews = _plan_books(db, books, dynamic)
+                _refuse_unless_confirmed(previews, expected_plan)
                 _refuse_unless_executable(previews)
                 rows = db.execute(
                     text(
@@ -445,6 +476,8 @@ def create_liquidity_for_all(
                     },
                 ).mappings()
                 return [_operation(r) for r in rows]
+        except PlanChanged:
+            raise
         except (InsufficientFunds, Conflict):
             # something moved since planning: plan every book once more against what is there now
             if attempt == 2:

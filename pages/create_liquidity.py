@@ -10,6 +10,7 @@ from core.errors import CoreError, InvalidFields, ValidationError
 from core.limits import check_notes
 from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview
 from core.liquidity_service import (
+    PlanChanged,
     create_liquidity,
     create_liquidity_for_all,
     get_asset_holders,
@@ -17,6 +18,7 @@ from core.liquidity_service import (
     get_liquidity_providers,
     get_market_reference,
     parse_liquidity_targets,
+    plan_signature,
     preview_liquidity_creation,
     preview_liquidity_for_all,
     provision_market_makers,
@@ -34,7 +36,6 @@ from ui.liquidity_view import (
     levels_frame,
     operations_column_config,
     operations_frame,
-    plan_signature,
     preview_headline,
     provision_amount,
     provision_note,
@@ -218,37 +219,19 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
             st.rerun()
 
 
-def execute(request: dict) -> None:
-    books = request["books"]
+def execute(request: dict, confirmed: tuple[str, ...]) -> None:
+    """Place the plan the admin confirmed (its ``plan_signature``), or nothing: a plan that moved since it was shown
+    is refused by core, and the dialog, which has just drawn the new one, says so."""
     with st.status("Placing the liquidity orders…", expanded=False) as status:
-        with db_session() as db:
-            if len(books) == 1:
-                ((cert, (bid, ask)),) = books.items()
-                one = attempt(
-                    lambda: create_liquidity(
-                        db,
-                        cert,
-                        bid,
-                        ask,
-                        user.id,
-                        notes=request["notes"],
-                        idempotency_key=request["key"],
-                        dynamic_spread=request["dynamic"],
-                    )
-                )
-                ops = None if one is None else [one]
-            else:
-                ops = attempt(
-                    lambda: create_liquidity_for_all(
-                        db,
-                        books,
-                        user.id,
-                        notes=request["notes"],
-                        idempotency_key=request["key"],
-                        dynamic_spread=request["dynamic"],
-                    )
-                )
-        if ops is None:  # the refusal is in the box: open it, or it is never read
+        try:
+            with db_session() as db:
+                ops = place(db, request, confirmed)
+        except PlanChanged as exc:
+            status.update(label="Nothing was placed", state="error")
+            st.warning(exc.message, icon=":material/sync_problem:")
+            return
+        except CoreError as exc:  # the refusal is in the box: open it, or it is never read
+            show_refusal(exc)
             status.update(label="Nothing was placed", state="error", expanded=True)
             return
         placed = sum(op.orders_count for op in ops)
@@ -257,6 +240,16 @@ def execute(request: dict) -> None:
     close_preview()
     flash(f"Liquidity created: {placed} orders ({', '.join(op.ticket_id for op in ops)})")
     st.rerun()
+
+
+def place(db: Session, request: dict, confirmed: tuple[str, ...]) -> list[LiquidityOperation]:
+    """One book alone, or every book typed in one transaction."""
+    books = request["books"]
+    options = {"notes": request["notes"], "idempotency_key": request["key"], "dynamic_spread": request["dynamic"]}
+    if len(books) == 1:
+        ((cert, (bid, ask)),) = books.items()
+        return [create_liquidity(db, cert, bid, ask, user.id, expected_plan=confirmed, **options)]
+    return create_liquidity_for_all(db, books, user.id, expected_plan=confirmed, **options)
 
 
 def show_preview(preview: LiquidityPreview, tag: str) -> None:
@@ -319,11 +312,10 @@ def preview_dialog(request: dict) -> None:
             st.subheader(f"{preview.certificate_type} book", anchor=False)
             show_preview(preview, f"_{preview.certificate_type}")
     can_execute = all(p.can_execute for p in previews)
-    # what this run shows, against what the run before showed: the plan is made again on every run after the first
-    # (dialog_plan), so the click that confirms sees a fresh one, which another admin or a trade may have changed
-    # since it was shown
-    plan, shown = plan_signature(previews), request.get("shown")
-    request["shown"] = plan
+    # what the admin saw when they clicked is what the run before drew: the plan is made again on every run after
+    # the first (dialog_plan), and core places only a plan with the signature confirmed (PlanChanged otherwise)
+    shown = request.get("shown")
+    request["shown"] = plan_signature(previews)
     cancel, confirm = st.columns(2)
     if cancel.button("Cancel", key="liq_cancel", width="stretch"):
         close_preview()
@@ -336,14 +328,7 @@ def preview_dialog(request: dict) -> None:
         disabled=not can_execute,
         width="stretch",
     ):
-        if plan == shown:
-            execute(request)
-        else:
-            st.warning(
-                "The plan changed since it was shown (market makers, their balances or the book moved): nothing was "
-                "placed. Check the plan above and confirm again.",
-                icon=":material/sync_problem:",
-            )
+        execute(request, shown)
 
 
 def show_result(ops: list[LiquidityOperation]) -> None:

@@ -175,13 +175,6 @@ def spread_caption(preview: LiquidityPreview) -> str:
     return f"Spreads widened ×{preview.spread_multiplier.normalize():f} for volatility · {sigma}"
 
 
-def plan_signature(previews: Sequence[LiquidityPreview]) -> tuple[str, ...]:
-    """What a confirmation agrees to: the orders each book's plan would place (market makers, prices, quantities),
-    its reference and spread, and what stops it. Two previews with the same signature place the same orders."""
-    fields = {"certificate_type", "reference_price", "bid_plan", "ask_plan", "spread_multiplier", "missing_assets"}
-    return tuple(p.model_dump_json(include=fields) for p in previews)
-
-
 def preview_headline(preview: LiquidityPreview) -> list[tuple[str, str]]:
     spread = preview.estimated_spread_pct
     return [

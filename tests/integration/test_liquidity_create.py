@@ -18,10 +18,13 @@ from core.errors import (
 from core.invariants import check_invariants
 from core.ledger import verify_ledger
 from core.liquidity_service import (
+    PlanChanged,
     create_liquidity,
+    create_liquidity_for_all,
     get_asset_holders,
     get_liquidity_operations,
     get_liquidity_providers,
+    plan_signature,
     preview_liquidity_creation,
 )
 from core.market_makers import get_market_maker
@@ -367,6 +370,47 @@ def test_a_plan_that_went_stale_is_refused_by_the_stored_function_and_made_again
     assert len(plans) == 2
     assert [m.id for m in op.market_makers_used] == [keep.id]
     assert healthy(db)
+
+
+def test_a_confirmed_plan_is_placed_as_shown_or_not_at_all(db, actors):
+    make_providers(db, actors.admin, 1)
+    shown = plan_signature([preview_liquidity_creation(db, "CEA", "2000", "0", user_id=actors.admin.id)])
+    make_providers(db, actors.admin, 1, prefix="Joined meanwhile")  # the plan now splits over two
+    before = snapshot(db)
+
+    with pytest.raises(PlanChanged, match="The plan changed since it was shown"):
+        create_liquidity(db, "CEA", "2000", "0", actors.admin.id, expected_plan=shown)
+    with pytest.raises(PlanChanged):
+        create_liquidity_for_all(db, {"CEA": ("2000", "0")}, actors.admin.id, expected_plan=shown)
+
+    assert snapshot(db) == before
+    now = plan_signature([preview_liquidity_creation(db, "CEA", "2000", "0", user_id=actors.admin.id)])
+    op = create_liquidity(db, "CEA", "2000", "0", actors.admin.id, expected_plan=now)
+    assert len(op.market_makers_used) == 2 and healthy(db)
+
+
+def test_a_confirmed_plan_that_goes_stale_under_the_lock_is_not_made_again_and_placed(db, actors, monkeypatch):
+    from core import liquidity_service
+    from core.market_makers import deactivate_market_maker
+
+    _, leaving = make_providers(db, actors.admin, 2)
+    stale = preview_liquidity_creation(db, "CEA", "2000", "0", user_id=actors.admin.id)
+    deactivate_market_maker(db, leaving.id, actors.admin.id)
+    real_plan = liquidity_service._plan
+    plans = []
+
+    def first_stale(*args):
+        plans.append(stale if not plans else real_plan(*args))
+        return plans[-1]
+
+    monkeypatch.setattr(liquidity_service, "_plan", first_stale)
+    before = snapshot(db)
+
+    with pytest.raises(PlanChanged):
+        create_liquidity(db, "CEA", "2000", "0", actors.admin.id, expected_plan=plan_signature([stale]))
+
+    assert len(plans) == 2  # refused by the stored function, planned again, and the new plan is not the one shown
+    assert snapshot(db) == before
 
 
 def test_the_stored_function_refuses_a_plan_beyond_available_balances(db, actors):
