@@ -27,6 +27,11 @@ ID_MAX = 2**63 - 1  # a bigint, the type of every id column
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 # a number in exponent notation ("1e3", "2.5E-2"): Decimal reads it, a desk never types it on purpose
 _EXPONENT_NUMBER = re.compile(r"[+-]?(?=\.?\d)[\d,]*(\.\d*)?[eE][+-]?\d+")  # no nested repeats: linear on 10⁵ digits
+# thousands grouped with spaces ("1 000", "12 500.50", a no-break space too): what to type instead can be said
+_SPACED_NUMBER = re.compile(r"[+-]?\d{1,3}(\s\d{3})+(\.\d*)?")
+# what is left of a number once its spaces go: digits, commas, a point, an exponent ("ten grand" is no number)
+_NUMBER_CHARACTERS = re.compile(r"[+-]?(?=[.,]*\d)[\d,]*(\.\d*)?([eE][+-]?\d+)?")
+EURO_SIGN = "€"
 
 
 def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
@@ -73,6 +78,8 @@ def parse_decimal(value: object, what: str) -> Decimal:
                     f"{what}: type the number with the digits 0-9 and a point for decimals, got {echoed(value)!r}",
                     field=what,
                 )
+            if (spaced := _spaced_refusal(typed, what)) is not None:
+                raise ValidationError(spaced, field=what)
             if _EXPONENT_NUMBER.fullmatch(typed):
                 # "1e3" is a slip of the finger on a desk, not €1,000.00: a number is typed in full
                 raise ValidationError(
@@ -93,11 +100,31 @@ def parse_decimal(value: object, what: str) -> Decimal:
     return number
 
 
+def _spaced_refusal(typed: str, what: str) -> str | None:
+    """Why a number with spaces in it is refused, and what to type instead; None when the text has no space, or is no
+    number without them either ("ten grand"). "1 000" is a thousand as much of Europe writes it, but a space also
+    parts two numbers ("1 5"): a desk types one number, digits together, with commas alone grouping thousands
+    ("1,000"), so no space is read as one (nor dropped: "1 5" is not 15)."""
+    if not any(c.isspace() for c in typed) or not _NUMBER_CHARACTERS.fullmatch("".join(typed.split())):
+        return None
+    if len(typed) <= 30 and _SPACED_NUMBER.fullmatch(typed):
+        parts = typed.split()
+        shown = " ".join(parts)  # a no-break space quoted as the space it looks like, not as "\xa0"
+        return f"{what}: type {''.join(parts)} or {','.join(parts)}, without spaces, got '{shown}'"
+    return f"{what}: type the number without spaces, got '{echoed(' '.join(typed.split()))}'"
+
+
 def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_zero: bool = False) -> Decimal:
-    """A positive (or, if allowed, zero) amount of ``asset``: EUR with at most 2 decimals (a leading € allowed,
+    """A positive (or, if allowed, zero) amount of ``asset``: EUR with at most 2 decimals (a € before or after,
     "€250,000"), certificates in whole units; never above the configured maximum."""
     if asset is AssetType.EUR:
         value = without_euro_sign(value)
+    elif isinstance(value, str) and EURO_SIGN in value:
+        # "€10" in a number of certificates is a price typed in the wrong field, or a slip: never read as 10
+        raise ValidationError(
+            f"{what} counts {asset} certificates, not euros: type the number without €, got {echoed(value.strip())!r}",
+            field=what,
+        )
     number = parse_decimal(value, what)
     typed = echoed_number(value, number)
     if number < 0 or (number == 0 and not allow_zero):
@@ -118,8 +145,12 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
 
 
 def without_euro_sign(value: object) -> object:
-    """A euro figure as a person types it: a leading € goes ("€250,000"); anything else is left to the parser."""
-    return value.strip().removeprefix("€").strip() if isinstance(value, str) else value
+    """A euro figure as a person types it: a € before it ("€250,000") or after it ("81.17 €", as much of Europe
+    writes a price) goes; anything else is left to the parser."""
+    if not isinstance(value, str):
+        return value
+    typed = value.strip()
+    return (typed[1:] if typed.startswith(EURO_SIGN) else typed.removesuffix(EURO_SIGN)).strip()
 
 
 def parse_eur(value: object, what: str = "Amount", allow_zero: bool = False) -> Decimal:

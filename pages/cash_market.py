@@ -33,7 +33,7 @@ from ui.order_book import (
     picked_price,
 )
 from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
-from ui.order_entry import DEFAULT_QUANTITY, PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, message_cells, read_entry
+from ui.order_entry import DEFAULT_QUANTITY, PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, message_rows, read_entry
 from ui.runtime import db_session
 from ui.session import require_user
 from ui.url_state import choices_from_url, choices_to_url
@@ -180,7 +180,11 @@ with st.container(key=ENTRY_KEY, border=True):
         warnings = [w for w in (entry.note, entry.ticket and entry.ticket.self_trade_warning) if w]
         said = {2: price_error, 3: entry.quantity_error or entry.shortfall, 4: entry.order_error or warnings}
         starts = [i for i, message in said.items() if message]
-        under = dict(zip([0, *starts], st.columns(message_cells(ENTRY_WIDTHS, starts)), strict=True))
+        under = {}
+        for row in message_rows(ENTRY_WIDTHS, starts):
+            for (field, _), cell in zip(row, st.columns([width for _, width in row]), strict=True):
+                if field is not None:
+                    under[field] = cell
         with under[0]:
             available_line(cert, mm_id)
         if 2 in under:

@@ -10,7 +10,6 @@ its last valid value when the typed one is not.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from itertools import pairwise
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -88,12 +87,16 @@ class Entry:
     shortfall: str | None = None  # the account does not cover it: what must change is the quantity (or the price)
 
 
-def message_cells(widths: Sequence[float], starts: Sequence[int]) -> list[float]:
-    """The widths of the row under the entry's fields (``widths``): a cell starts under each field that has something
-    to say (its index in ``starts``) and runs right to where the next one starts, so a sentence under a narrow field
-    (Quantity) reads on a line or two instead of a word a line; the first cell starts under the first field."""
-    edges = [*sorted({0, *starts}), len(widths)]
-    return [sum(widths[a:b]) for a, b in pairwise(edges)]
+def message_rows(widths: Sequence[float], starts: Sequence[int]) -> list[list[tuple[int | None, float]]]:
+    """The rows under the entry's fields (``widths``), each cell as (the index of the field it speaks for, its
+    width). A message starts under its field (its index in ``starts``) and runs to the right edge, so a sentence under
+    a narrow field reads on a line or two instead of a word a line; the first row holds the first field's cell (the
+    Available line) and the first message, and each further message has a row of its own, after a blank cell (None).
+    Side by side, a price's refusal beside a quantity's had only the Price field's width: seven lines at 1,280 px."""
+    rows: list[list[tuple[int | None, float]]] = []
+    for start in sorted(starts):
+        rows.append([(None if rows else 0, sum(widths[:start])), (start, sum(widths[start:]))])
+    return rows or [[(0, sum(widths))]]
 
 
 def _checked(parse: Callable[[], T]) -> tuple[T | None, str | None]:

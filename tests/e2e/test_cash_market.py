@@ -24,6 +24,20 @@ REFUSAL_WATCH = """() => {
         if (document.body.innerText.includes("Only an active signed-in user")) window.sawRefusal = true;
     }).observe(document.body, {childList: true, subtree: true, characterData: true});
 }"""
+# how many lines each message under the order entry reads on (its text's boxes, the icon left out, grouped by line)
+MESSAGE_LINES = r"""() => Object.fromEntries([...document.querySelectorAll(
+    '.st-key-cm_order_entry [data-testid=stCaptionContainer]'
+)].map(e => {
+    const tops = [], walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        if (t.parentElement.closest('[data-testid=stIconMaterial]')) continue;
+        const range = document.createRange();
+        range.selectNodeContents(t);
+        for (const r of range.getClientRects()) if (r.width > 0) tops.push(r.top);
+    }
+    tops.sort((a, b) => a - b);
+    return [e.innerText.replace(/^error\s*/, ''), tops.filter((top, i) => i === 0 || top > tops[i - 1] + 8).length];
+}))"""
 STICKY_TOP = 60  # px: top: 3.75rem in ui.order_book.STICKY_CSS, just under the app header
 
 
@@ -246,6 +260,8 @@ def test_bad_input_in_the_order_entry_is_refused_next_to_its_field_and_sends_not
         (quantity, "-5", "Quantity must be greater than zero, got -5"),
         (quantity, "1.5", "Quantity: EUA certificates are whole units, got 1.5"),
         (quantity, "abc", "Quantity must be a number, got 'abc'"),
+        (quantity, "1 000", "Quantity: type 1000 or 1,000, without spaces, got '1 000'"),
+        (quantity, "€10", "Quantity counts EUA certificates, not euros: type the number without €, got '€10'"),
         (quantity, "", "Enter a quantity"),
         (price, "81.005", "Prices move in steps of €0.01: the nearest are €81.00 and €81.01"),
         (price, "", "Enter a price"),
@@ -260,6 +276,22 @@ def test_bad_input_in_the_order_entry_is_refused_next_to_its_field_and_sends_not
         field.fill("10" if field is quantity else "81.00")
         field.press("Tab")
         expect(entry.get_by_role("button", name="Buy 10 EUA at €81.00 limit, total €810.00")).to_be_enabled()
+
+    # a bad price and a bad quantity at once, on a laptop with the sidebar open: each refusal reads on a line or two
+    # (side by side, the price's had the Price field's width: seven lines)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    price_refusal, quantity_refusal = (
+        "Prices move in steps of €0.01: the nearest are €81.00 and €81.01",
+        "Quantity: EUA certificates are whole units, got 1.5",
+    )
+    for field, typed in ((price, "81.005"), (quantity, "1.5")):
+        field.fill(typed)
+        field.press("Tab")
+    expect(entry.get_by_text(quantity_refusal)).to_be_visible()
+    expect(entry.get_by_text(price_refusal)).to_be_visible()
+    settle(page)
+    lines = page.evaluate(MESSAGE_LINES)
+    assert lines[price_refusal] <= 2 and lines[quantity_refusal] <= 2, lines
 
     expect(page.get_by_text("Something went wrong")).to_have_count(0)
     assert {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES} == before

@@ -11,6 +11,7 @@ and opening the app changes nothing in the database.
 """
 
 import itertools
+import math
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -132,6 +133,37 @@ def said_under(at: AppTest, key: str) -> list[str]:
                 (under,) = [c for (a, b), c in _spans(below) if a <= middle < b]
                 return [shown(str(e.value)) for e in drawn(under) if getattr(e, "type", None) == "caption"]
     raise LookupError(f"no widget {key!r} in a row of columns followed by another")
+
+
+def said_from_under_to_the_edge(at: AppTest, key: str) -> list[str]:
+    """The captions drawn below the widget ``key`` of a row of columns, in the rows of columns that follow it in the
+    same block, in a cell that starts where the widget starts and runs to the right edge: a message given the room
+    from its field to the edge, as a reader sees it."""
+    for block in _blocks(at.main):
+        siblings = [c for c in block.children.values() if _is_row(c)]
+        for n, here in enumerate(siblings):
+            starts = [
+                a for (a, _), column in _spans(here) if any(getattr(e, "key", None) == key for e in drawn(column))
+            ]
+            if starts:
+                return [
+                    shown(str(e.value))
+                    for below in siblings[n + 1 :]
+                    for (a, b), cell in _spans(below)
+                    if math.isclose(a, starts[0]) and math.isclose(b, 1)
+                    for e in drawn(cell)
+                    if getattr(e, "type", None) == "caption"
+                ]
+    raise LookupError(f"no widget {key!r} in a row of columns")
+
+
+def _holds(node: object, key: str) -> bool:
+    return any(getattr(e, "key", None) == key for e in drawn(node))
+
+
+def _is_row(node: object) -> bool:
+    children = getattr(node, "children", None)
+    return bool(children) and all(isinstance(c, Column) for c in children.values())
 
 
 def _blocks(node: object) -> Iterator[object]:

@@ -16,7 +16,15 @@ from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.trading_account import get_open_orders
 from tests.helpers import snapshot
 from tests.trading import balance, fund_trader, make_desk
-from tests.ui.conftest import field_errors, linkable, open_url, said_under, shown, texts
+from tests.ui.conftest import (
+    field_errors,
+    linkable,
+    open_url,
+    said_from_under_to_the_edge,
+    said_under,
+    shown,
+    texts,
+)
 from ui.session import SEEN_KEY, USER_KEY
 from ui.trading_account_view import open_orders_key
 
@@ -347,6 +355,21 @@ def test_a_default_quantity_the_account_cannot_cover_is_a_note_until_the_trader_
 
     assert field_errors(at) == ["Not enough CEA: this sell needs 5, Trader Firm has 0 available"]
     assert said_under(at, "cm_qty") == field_errors(at)
+
+
+def test_a_bad_price_and_a_bad_quantity_are_each_said_from_under_their_field_to_the_right_edge(
+    open_page, actors, market
+):
+    at = open_page(actors.trader)
+
+    at.text_input(key="cm_price").set_value("81.005")
+    at.text_input(key="cm_qty").set_value("1.5").run()
+
+    # side by side, the price's refusal had only the Price field's width: a word a line at 1,280 px
+    assert said_from_under_to_the_edge(at, "cm_price") == [
+        "Prices move in steps of €0.01: the nearest are €81.00 and €81.01"
+    ]
+    assert said_from_under_to_the_edge(at, "cm_qty") == ["Quantity: EUA certificates are whole units, got 1.5"]
 
 
 def test_an_admin_trades_for_the_market_maker_it_picks(open_page, db, actors, market):

@@ -14,7 +14,7 @@ from core.orders import Order
 from ui.charts import depth_figure
 from ui.format import price
 from ui.order_book import book_frame, book_height, deepest, default_price, describe_order, picked_price
-from ui.order_entry import Ticket, message_cells
+from ui.order_entry import Ticket, message_rows
 from ui.trading_account_view import cancelled_text
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
@@ -114,12 +114,16 @@ def test_a_market_remainder_is_described_as_cancelled():
     assert sentence == "Order 7: Bought 4 EUA at an average €80.75; 6 could not fill and were cancelled."
 
 
-def test_a_message_under_the_entry_starts_under_its_field_and_runs_to_the_next_one():
+def test_a_message_under_the_entry_starts_under_its_field_and_runs_to_the_right_edge_on_a_row_of_its_own():
     widths = [1.2, 1.45, 0.85, 0.75, 2.9]  # side, type, price, quantity, button
+    before_price, from_price = 1.2 + 1.45, 0.85 + 0.75 + 2.9
 
-    assert message_cells(widths, []) == [sum(widths)]  # the Available line alone
-    assert message_cells(widths, [3]) == [1.2 + 1.45 + 0.85, 0.75 + 2.9]  # quantity's, under the button too
-    assert message_cells(widths, [2, 3, 4]) == [1.2 + 1.45, 0.85, 0.75, 2.9]
+    assert message_rows(widths, []) == [[(0, sum(widths))]]  # the Available line alone
+    assert message_rows(widths, [3]) == [[(0, before_price + 0.85), (3, 0.75 + 2.9)]]  # quantity's, under the button
+    assert message_rows(widths, [3, 2]) == [  # the price's refusal is not squeezed into the Price field's width
+        [(0, before_price), (2, from_price)],
+        [(None, before_price + 0.85), (3, 0.75 + 2.9)],
+    ]
 
 
 def test_a_cancel_says_what_was_unfilled_and_what_it_released():

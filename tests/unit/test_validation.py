@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from core.enums import AssetType, MarketMakerType
 from core.errors import ValidationError
+from core.order_entry import parse_order_quantity
 from core.validation import parse_amount, parse_enum, parse_eur, parse_id, parse_name, parse_notes, parse_quantity
 
 
@@ -67,10 +68,84 @@ def test_numbers_in_other_scripts_or_with_underscores_are_refused_as_typed(typed
 def test_a_leading_euro_sign_is_read_in_a_euro_amount_only():
     assert parse_eur(" €1,250.50 ") == Decimal("1250.50")
     assert parse_amount("€100", AssetType.EUR) == Decimal("100.00")  # the fund and withdraw dialogs refused it
-    with pytest.raises(ValidationError, match="must be a number, got '€100'"):
+    with pytest.raises(ValidationError, match="counts CEA certificates, not euros"):
         parse_amount("€100", AssetType.CEA)
-    with pytest.raises(ValidationError, match="must be a number, got '€10'"):
-        parse_quantity("€10")
+
+
+@pytest.mark.parametrize("typed", ["€10", " € 10 ", "10 €", "10€"])
+def test_a_euro_sign_in_a_number_of_certificates_is_refused_saying_to_type_the_number_alone(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_amount(typed, AssetType.EUA, "Quantity")
+
+    assert refused.value.message == (
+        f"Quantity counts EUA certificates, not euros: type the number without €, got '{typed.strip()}'"
+    )
+
+
+@pytest.mark.parametrize(("typed", "value"), [("81.17 €", Decimal("81.17")), ("1,250€", Decimal("1250"))])
+def test_a_euro_amount_may_end_with_the_euro_sign_as_much_of_europe_writes_it(typed, value):
+    assert parse_eur(typed, "Price") == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1 000", "type 1000 or 1,000, without spaces, got '1 000'"),
+        (" 12 500.50 ", "type 12500.50 or 12,500.50, without spaces, got '12 500.50'"),
+        ("1\u00a0000", "type 1000 or 1,000, without spaces, got '1 000'"),  # a no-break space, quoted as it looks
+        ("1\u202f000", "type 1000 or 1,000, without spaces, got '1 000'"),  # the narrow one of a French locale
+        ("1 5", "type the number without spaces, got '1 5'"),  # two numbers, never read as 15
+        ("12 50", "type the number without spaces, got '12 50'"),  # no thousands grouped: nothing to suggest
+    ],
+)
+@pytest.mark.parametrize("asset", [AssetType.EUR, AssetType.EUA], ids=["euros", "certificates"])
+def test_a_number_with_spaces_in_it_is_refused_saying_what_to_type_instead(typed, message, asset):
+    with pytest.raises(ValidationError) as refused:
+        parse_amount(typed, asset, "Quantity")
+
+    assert refused.value.message == f"Quantity: {message}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1 000", "Quantity: type 1000 or 1,000, without spaces, got '1 000'"),
+        ("€10", "Quantity counts CEA certificates, not euros: type the number without €, got '€10'"),
+    ],
+)
+def test_the_cash_market_quantity_says_what_to_type_instead_of_a_spaced_number_or_a_euro_amount(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        parse_order_quantity(typed, "CEA")
+
+    assert refused.value.message == message
+
+
+@pytest.mark.parametrize("typed", ["ten grand", "1 000 EUA"])
+def test_words_with_spaces_are_no_number_with_or_without_them(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_eur(typed)
+
+    assert refused.value.message == f"Amount must be a number, got '{typed}'"
+
+
+@pytest.mark.parametrize(("typed", "value"), [("+5", 5), ("5.", 5), (" +1,000 ", 1000), ("5.000", 5)])
+def test_a_plus_sign_or_a_trailing_point_is_read_in_a_number_of_certificates(typed, value):
+    assert parse_quantity(typed) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (".5", "Quantity: EUA certificates are whole units, got .5"),
+        ("+.5", "Quantity: EUA certificates are whole units, got +.5"),
+        ("1e3", "Quantity: type the number in full, like 1000 (no exponent), got '1e3'"),
+    ],
+)
+def test_a_fraction_or_an_exponent_in_a_number_of_certificates_is_refused_with_its_reason(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        parse_amount(typed, AssetType.EUA, "Quantity")
+
+    assert refused.value.message == message
 
 
 def test_zero_is_accepted_only_where_allowed():
