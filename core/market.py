@@ -156,7 +156,7 @@ def walk_book(
     by self-trade prevention, never filled)."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     order_side = parse_enum(OrderSide, side, "order side")
-    qty = parse_quantity(quantity) if quantity is not None else None
+    qty = parse_quantity(quantity, cert.value) if quantity is not None else None
     budget = parse_eur(eur, "EUR amount", allow_zero=True) if eur is not None else None
     mm_id = parse_id(market_maker_id, "Market maker id") if market_maker_id is not None else None
     owner_entity = parse_id(entity_id, "Entity id") if entity_id is not None else None

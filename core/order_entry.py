@@ -10,13 +10,20 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.config import get_settings
-from core.enums import AssetType, CertificateType, OrderSide
+from core.enums import CertificateType, OrderSide
 from core.errors import ValidationError
 from core.market import BookFill
 from core.models import Record
 from core.orders import OwnOrder, acting_account
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import EUR_QUANTUM, parse_amount, parse_decimal, parse_enum, parse_eur, without_euro_sign
+from core.validation import (
+    EUR_QUANTUM,
+    parse_decimal,
+    parse_enum,
+    parse_eur,
+    parse_quantity,
+    without_euro_sign,
+)
 
 PERCENT = Decimal("0.01")  # percentages are shown to two decimals
 
@@ -134,7 +141,7 @@ def _typed(value: object, what: str) -> object:
 def parse_order_quantity(value: object, certificate_type: CertificateType | str) -> int:
     """An order quantity as typed: whole certificates of its book, at least 1."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
-    return int(parse_amount(_typed(value, "Quantity"), AssetType(cert.value), "Quantity"))
+    return parse_quantity(_typed(value, "Quantity"), cert.value)
 
 
 def check_limit_price(db: Session, certificate_type: CertificateType | str, value: object) -> Decimal:

@@ -127,7 +127,7 @@ def place_order(
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     order_side = parse_enum(OrderSide, side, "order side")
     kind = parse_enum(OrderType, order_type, "order type")
-    qty = parse_quantity(quantity)
+    qty = parse_quantity(quantity, cert.value)
     limit: Decimal | None = None
     if kind is OrderType.LIMIT:
         if price is None:

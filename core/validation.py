@@ -158,9 +158,9 @@ def parse_eur(value: object, what: str = "Amount", allow_zero: bool = False) -> 
     return parse_amount(value, AssetType.EUR, what, allow_zero)
 
 
-def parse_quantity(value: object, what: str = "Quantity") -> int:
-    """A whole number of certificates, at least 1."""
-    return int(parse_amount(value, AssetType.CEA, what))
+def parse_quantity(value: object, certificate_type: str, what: str = "Quantity") -> int:
+    """A whole number of certificates of ``certificate_type`` ("EUA", "CEA"), at least 1; a refusal names them."""
+    return int(parse_amount(value, AssetType(certificate_type), what))
 
 
 def parse_id(value: object, what: str) -> int:

@@ -130,7 +130,7 @@ def test_words_with_spaces_are_no_number_with_or_without_them(typed):
 
 @pytest.mark.parametrize(("typed", "value"), [("+5", 5), ("5.", 5), (" +1,000 ", 1000), ("5.000", 5)])
 def test_a_plus_sign_or_a_trailing_point_is_read_in_a_number_of_certificates(typed, value):
-    assert parse_quantity(typed) == value
+    assert parse_quantity(typed, "EUA") == value
 
 
 @pytest.mark.parametrize(
@@ -148,13 +148,19 @@ def test_a_fraction_or_an_exponent_in_a_number_of_certificates_is_refused_with_i
     assert refused.value.message == message
 
 
+@pytest.mark.parametrize("cert", ["EUA", "CEA"])
+def test_a_refused_quantity_names_the_certificates_of_its_own_book(cert):
+    with pytest.raises(ValidationError, match=f"Quantity: {cert} certificates are whole units"):
+        parse_quantity("2.5", cert)
+
+
 def test_zero_is_accepted_only_where_allowed():
     assert parse_eur("0", allow_zero=True) == Decimal("0.00")
 
 
 def test_certificates_are_whole_units():
     assert parse_amount("7", AssetType.CEA) == Decimal(7)
-    assert parse_quantity(Decimal("3.0")) == 3
+    assert parse_quantity(Decimal("3.0"), "CEA") == 3
     with pytest.raises(ValidationError, match="whole units"):
         parse_amount("7.5", AssetType.EUA)
 
