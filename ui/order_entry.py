@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from core.enums import AssetType, CertificateType, OrderSide, OrderType
+from core.enums import CertificateType, OrderSide, OrderType
 from core.errors import CoreError, InsufficientFunds
 from core.order_entry import (
     MarketOrderEstimate,
@@ -27,8 +27,7 @@ from core.order_entry import (
     parse_order_quantity,
 )
 from core.orders import OwnOrder, limit_order_value
-from core.trading_account import get_trading_account
-from ui.format import eur, percent, price, units
+from ui.format import eur, percent, price
 from ui.order_book import own_orders_text
 
 PRICE_KEY = "cm_price"
@@ -133,29 +132,14 @@ def read_entry(
         return Entry(None, order_error=value_error)
     try:
         check_order_funds(db, user_id, certificate_type, side, quantity, price, market_maker_id=market_maker_id)
-    except InsufficientFunds:
-        return Entry(None, shortfall=shortfall_text(db, user_id, ticket))
+    except InsufficientFunds as exc:  # the engine's own sentence, the one its answer to a click would be
+        return Entry(None, shortfall=exc.message)
     collar = limit_price_collar(db, certificate_type, side, price)
     own = own_orders_met(db, user_id, certificate_type, side, quantity, price=price, market_maker_id=market_maker_id)
     note = None
     if collar is not None and collar.beyond_band:
         note = f"{eur(price)} is {collar_distance(collar)}: you will be asked to confirm"
     return Entry(replace(ticket, collar=collar, own_orders=tuple(own)), note=note)
-
-
-def shortfall_text(db: Session, user_id: int, ticket: Ticket) -> str:
-    """Why the account does not cover ``ticket``, in desk words from the facts (the engine's sentence, refused by
-    ``check_order_funds``, names an "entity"): "Not enough EUA: this sell needs 10, Demo Trading GmbH has 3
-    available"; for a LIMIT BUY, "Not enough EUR: this buy needs €810.00 (10 × €81.00), … has €500.00 available"."""
-    account = get_trading_account(db, user_id, market_maker_id=ticket.market_maker_id)
-    verb = ticket.side.value.lower()
-    if ticket.side is OrderSide.SELL:
-        asset, needs = ticket.certificate_type.value, f"{ticket.quantity:,}"
-        has = units(account.balances[AssetType(asset)].available)
-    else:
-        asset, has = "EUR", eur(account.balances[AssetType.EUR].available)
-        needs = f"{eur(ticket.price * ticket.quantity)} ({ticket.quantity:,} × {eur(ticket.price)})"
-    return f"Not enough {asset}: this {verb} needs {needs}, {account.name} has {has} available"
 
 
 def collar_distance(collar: PriceCollar) -> str:
@@ -173,8 +157,8 @@ def estimated(db: Session, user_id: int, ticket: Ticket) -> Entry:
         est = estimate_market_order(
             db, user_id, ticket.certificate_type, ticket.side, ticket.quantity, market_maker_id=ticket.market_maker_id
         )
-    except InsufficientFunds:  # only the sell's check says so: a market buy buys what its EUR buys
-        return Entry(None, shortfall=shortfall_text(db, user_id, ticket))
+    except InsufficientFunds as exc:  # only the sell's check says so: a market buy buys what its EUR buys
+        return Entry(None, shortfall=exc.message)
     except CoreError as exc:
         return Entry(None, order_error=exc.message)
     other_side = "asks" if ticket.side is OrderSide.BUY else "bids"

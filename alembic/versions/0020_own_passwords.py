@@ -8,6 +8,10 @@ in one row that every change of who is an active admin moves (keep_an_active_adm
 on it; a count(*) in the trigger let two hand-written UPDATEs at once each see the other admin still active.
 check_invariants() proves the count.
 
+check_order_funds refuses in desk words ("Not enough EUA: this sell needs 10, trader firm "Demo" has 3 available"),
+the one sentence for the Cash Market's note under Quantity and for the engine's answer to a click (the entry used
+to reword the refusal from the balances read a second time).
+
 A new liquidity policy starts disabled (core.liquidity_policies.save_policy's default): so does the column's.
 
 Revision ID: 0020
@@ -30,6 +34,7 @@ SQL_PINS: dict[str, str] = {
     "acting_account.sql": "bee7109ca362812f",
     "keep_an_active_admin.sql": "36dabd3d02a225e8",
     "check_invariants.sql": "7a90283e0489b6ba",
+    "check_order_funds.sql": "562a4157cc88b98b",
 }
 
 
@@ -57,6 +62,7 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER users_keep_an_active_admin ON users")  # reinstalled below with its old condition
     install_sql(op.get_bind(), {"keep_an_active_admin.sql": "ed0e671295f0ef07"})  # as 0019 installed it
     install_sql(op.get_bind(), {"check_invariants.sql": "00f9b9b217ec1606"})  # as 0012 installed it
+    install_sql(op.get_bind(), {"check_order_funds.sql": "68fd1c6bb39459e4"})  # as 0017 installed it
     op.execute("DROP TABLE active_admins")
     install_sql(op.get_bind(), {"create_user_account.sql": "189e18021c55691f"})  # as 0019 installed it
     install_sql(op.get_bind(), {"reset_user_password.sql": "52735d22665fe50c"})  # as 0019 installed it

@@ -168,6 +168,6 @@ def test_what_an_order_locks_is_its_certificates_or_its_price_times_its_quantity
 
     assert (sell, buy) == (20, D("999945.00"))
     assert refused.value.message == (
-        'Insufficient EUR on trader firm "Trader Firm": this buy needs €1,000,026.00 (12,346 × €81.00), '
+        'Not enough EUR: this buy needs €1,000,026.00 (12,346 × €81.00), trader firm "Trader Firm" has '
         "€1,000,000.00 available"
     )

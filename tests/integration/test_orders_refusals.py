@@ -15,7 +15,7 @@ def test_a_buy_beyond_the_available_eur_is_refused_and_changes_nothing(db, actor
     fund_trader(db, actors, eur="100.00")
     before = snapshot(db)
 
-    with pytest.raises(InsufficientFunds, match=r"needs €162\.00 \(2 . €81\.00\), €100\.00 available"):
+    with pytest.raises(InsufficientFunds, match=r"needs €162\.00 \(2 . €81\.00\), trader firm .Trader Firm. has €100"):
         place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 2, "81.00")
 
     assert snapshot(db) == before
@@ -25,7 +25,7 @@ def test_a_sell_beyond_the_available_certificates_is_refused_and_changes_nothing
     fund_trader(db, actors, eur=0, eua=3)
     before = snapshot(db)
 
-    with pytest.raises(InsufficientFunds, match="needs 4 certificates, 3 available"):
+    with pytest.raises(InsufficientFunds, match='Not enough EUA: this sell needs 4, trader firm "Trader Firm" has 3'):
         place_order(db, actors.trader.id, "EUA", "SELL", "LIMIT", 4, "81.00")
 
     assert snapshot(db) == before

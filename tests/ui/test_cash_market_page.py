@@ -320,10 +320,11 @@ def test_a_market_order_the_book_cannot_fill_is_refused_before_it_is_sent(open_p
 @pytest.mark.parametrize(
     ("state", "quantity", "refusal"),
     [
-        ({"cm_side": "SELL"}, "21", "Not enough EUA: this sell needs 21, Trader Firm has 20 available"),
+        ({"cm_side": "SELL"}, "21", 'Not enough EUA: this sell needs 21, trader firm "Trader Firm" has 20 available'),
         ({"cm_side": "SELL", "cm_type": "MARKET"}, "21",
-         "Not enough EUA: this sell needs 21, Trader Firm has 20 available"),
-        ({}, "124", "Not enough EUR: this buy needs €10,044.00 (124 × €81.00), Trader Firm has €10,000.00 available"),
+         'Not enough EUA: this sell needs 21, trader firm "Trader Firm" has 20 available'),
+        ({}, "124", 'Not enough EUR: this buy needs €10,044.00 (124 × €81.00), trader firm "Trader Firm" has '
+                    "€10,000.00 available"),
     ],
     ids=["limit sell", "market sell", "limit buy"],
 )  # fmt: skip
@@ -347,13 +348,13 @@ def test_a_default_quantity_the_account_cannot_cover_is_a_note_until_the_trader_
 ):
     at = open_page(actors.trader, cm_side="SELL", cm_cert="CEA")  # the firm holds no CEA; the page put 10 there
 
-    assert said_under(at, "cm_qty") == ["Not enough CEA: this sell needs 10, Trader Firm has 0 available"]
+    assert said_under(at, "cm_qty") == ['Not enough CEA: this sell needs 10, trader firm "Trader Firm" has 0 available']
     assert field_errors(at) == []  # no red for what the trader did not type
     assert submit(at).disabled
 
     at.text_input(key="cm_qty").set_value("5").run()
 
-    assert field_errors(at) == ["Not enough CEA: this sell needs 5, Trader Firm has 0 available"]
+    assert field_errors(at) == ['Not enough CEA: this sell needs 5, trader firm "Trader Firm" has 0 available']
     assert said_under(at, "cm_qty") == field_errors(at)
 
 
@@ -470,8 +471,10 @@ def test_names_people_typed_are_shown_as_text_never_as_markup(open_page, db, act
     admin = open_page(actors.admin, cm_mm=hostile_mm.id, cm_side="SELL")  # refused, naming the market maker
 
     assert f"Trading for {HOSTILE}" in [t.value for t in trader.text]
-    assert field_errors(trader) == [f"Not enough EUA: this sell needs 21, {HOSTILE} has 20 available"]
-    assert said_under(admin, "cm_qty") == [f"Not enough EUA: this sell needs 10, {mm_name} has 0 available"]
+    assert field_errors(trader) == [f'Not enough EUA: this sell needs 21, trader firm "{HOSTILE}" has 20 available']
+    assert said_under(admin, "cm_qty") == [
+        f'Not enough EUA: this sell needs 10, market maker "{mm_name}" has 0 available'
+    ]
     for at in (trader, admin):
         markup = [str(e.value) for e in (*at.markdown, *at.subheader, *at.caption, *at.error, *at.warning)]
         assert [m for m in markup if linkable(m)] == []
