@@ -344,12 +344,21 @@ def _label(key: str) -> tuple[str, str]:
     return field.label, " " if field.joined else ": "
 
 
+def _same(old: Any, new: Any) -> bool:
+    """Whether a key kept its value; a signalling NaN (Decimal("sNaN")) refuses to be compared at all, so such values
+    are compared as written."""
+    try:
+        return bool(old == new)
+    except InvalidOperation:
+        return exact_json(old) == exact_json(new)
+
+
 def _part(key: str, before: Mapping[str, Any], after: Mapping[str, Any], ticket: Ticket) -> str | None:
     """One key of a change: "Label: old → new" when it changed, "Label: value" when only one state records it
     ("(before)" after it when that is the before), nothing when it did not change or is empty."""
     label, between = _label(key)
     if key in before and key in after:
-        if before[key] == after[key]:
+        if _same(before[key], after[key]):
             return None
         return f"{label}{between}{_value(key, before[key], ticket)} → {_value(key, after[key], ticket)}"
     recorded = after.get(key, before.get(key))

@@ -210,6 +210,12 @@ def test_a_key_or_a_value_no_field_expects_still_reads_as_words(before, after, e
     assert describe_change(before, after) == expected
 
 
+def test_a_value_that_refuses_to_be_compared_still_reads_as_a_change():
+    before, after = {"asset": {"": [False]}}, {"asset": {"": [D("sNaN")]}}  # hypothesis found: False == sNaN raised
+
+    assert describe_change(before, after) == 'Asset: {"": [false]} → {"": [sNaN]}'
+
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.decimals(allow_nan=True) | st.text(max_size=5),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
