@@ -4,13 +4,21 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
-from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketMakerShortfall
+from core.liquidity_models import (
+    AssetShortfall,
+    LiquidityOperation,
+    LiquidityPreview,
+    MarketMakerShortfall,
+    ProvisionedMarketMaker,
+    ProvisioningResult,
+)
 from ui.format import md_escape
 from ui.liquidity_view import (
     PLAN_NAME_CHARS,
     operations_frame,
     provision_amount,
     provision_note,
+    provisioned_text,
     shortfall_frame,
     spread_caption,
 )
@@ -101,3 +109,34 @@ def test_the_previews_tables_shorten_a_long_name_in_its_middle_so_accounts_of_on
 
     assert names[0].endswith("Account 2") and names[1].endswith("Account 3")
     assert max(len(n) for n in names) <= PLAN_NAME_CHARS  # the whole name pushed the figures out of the dialog
+
+
+def provisioning(*deposits: tuple[str, str, str]) -> ProvisioningResult:
+    return ProvisioningResult(
+        action="fund_existing",
+        mm_type=MarketMakerType.LIQUIDITY_PROVIDER,
+        asset=AssetType.EUR,
+        ticket_id="TKT-2026-000100",
+        total_amount=sum(Decimal(amount) for _, amount, _ in deposits),
+        market_makers=[
+            ProvisionedMarketMaker(id=i, name=name, amount=Decimal(amount), deposit_ticket_id=ticket)
+            for i, (name, amount, ticket) in enumerate(deposits, 1)
+        ],
+    )
+
+
+def test_a_provisioning_names_the_ticket_each_deposit_carries_on_its_market_makers_ledger():
+    done = provisioning(("LP 1", "150.00", "TKT-2026-000098"), ("Desk *B*", "150.00", "TKT-2026-000099"))
+
+    assert provisioned_text(done) == (
+        "Provisioned 2 market makers (TKT-2026-000100). On their ledgers: LP 1 €150.00 (TKT-2026-000098), "
+        f"{md_escape('Desk *B*')} €150.00 (TKT-2026-000099)"
+    )  # it named only TKT-2026-000100, which no ledger row carries
+
+
+def test_a_provisioning_of_many_market_makers_names_its_first_deposits_and_counts_the_rest():
+    done = provisioning(*[(f"LP {i}", "10.00", f"TKT-2026-00000{i}") for i in range(1, 6)])
+
+    assert provisioned_text(done).endswith(
+        "LP 3 €10.00 (TKT-2026-000003) and 2 more deposits, each under its own ticket"
+    )
