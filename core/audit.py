@@ -156,12 +156,14 @@ def tickets_sql(source: str) -> str:
     kinds = ", ".join(f"'{kind}'" for kind in NAMED_ROWS)
     keys = ", ".join(f"('{key}', '{kind}')" for key, kind in NAMED_KEYS.items())
     found = ", ".join(
-        f"'{kind}', coalesce(jsonb_object_agg(r.ref, n_{kind}.{column}) FILTER (WHERE n_{kind}.id IS NOT NULL), '{{}}')"
-        for kind, (_, column) in NAMED_ROWS.items()
+        f"'{kind}', coalesce(jsonb_object_agg(r.ref, r.name) FILTER (WHERE r.kind = '{kind}'), '{{}}')"
+        for kind in NAMED_ROWS
     )
-    joins = " ".join(
-        f"LEFT JOIN {table} n_{kind} ON r.kind = '{kind}' AND n_{kind}.id = r.ref"
-        for kind, (table, _) in NAMED_ROWS.items()
+    # a lookup by id per row named (an index scan each): a join the planner sized for the function's 1,000 rows
+    # hashed every market maker instead
+    lookups = " ".join(
+        f"WHEN '{kind}' THEN (SELECT n.{column} FROM {table} n WHERE n.id = r.ref)"
+        for kind, (table, column) in NAMED_ROWS.items()
     )
     return f"""
         WITH page AS MATERIALIZED (SELECT * FROM {source} WITH ORDINALITY t),
@@ -176,7 +178,8 @@ def tickets_sql(source: str) -> str:
               CROSS JOIN LATERAL jsonb_path_query(s.state -> k.key, '{_ID_PATH}') v
              WHERE s.state ? k.key
         ),
-        names AS (SELECT jsonb_build_object({found}) AS names FROM refs r {joins})
+        named AS (SELECT r.kind, r.ref, CASE r.kind {lookups} END AS name FROM (SELECT DISTINCT * FROM refs) r),
+        names AS (SELECT jsonb_build_object({found}) AS names FROM named r WHERE r.name IS NOT NULL)
         SELECT {TICKET_COLUMNS}, CASE WHEN t.ordinality = 1 THEN (SELECT names FROM names) END AS names
           FROM page t ORDER BY t.ordinality"""
 
