@@ -217,12 +217,13 @@ class ProvisionedMarketMaker(Record):
     id: int
     name: str
     amount: Decimal
+    deposit_ticket_id: str  # the ticket of its deposit: the one its ledger row carries
 
 
 class ProvisioningResult(Record):
     action: Literal["create_new", "fund_existing"]
     mm_type: MarketMakerType
     asset: AssetType
-    ticket_id: str
+    ticket_id: str  # the PROVISION_MARKET_MAKERS ticket (the audit log's); each deposit has its own
     total_amount: Decimal
     market_makers: list[ProvisionedMarketMaker]

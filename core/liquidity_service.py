@@ -627,6 +627,7 @@ def provision_market_makers(
                 },
             ).mappings()
         )
+        deposits = _deposit_tickets(db, [r["market_maker_id"] for r in rows], asset)
     return ProvisioningResult(
         action=action,  # type: ignore[arg-type]
         mm_type=kind,
@@ -634,9 +635,30 @@ def provision_market_makers(
         ticket_id=rows[0]["ticket_id"],
         total_amount=value,
         market_makers=[
-            ProvisionedMarketMaker(id=r["market_maker_id"], name=r["name"], amount=r["amount"]) for r in rows
+            ProvisionedMarketMaker(
+                id=r["market_maker_id"],
+                name=r["name"],
+                amount=r["amount"],
+                deposit_ticket_id=deposits[r["market_maker_id"]],
+            )
+            for r in rows
         ],
     )
+
+
+def _deposit_tickets(db: Session, mm_ids: list[int], asset: AssetType) -> dict[int, str]:
+    """The ticket of each market maker's deposit of ``asset`` just made, the one its ledger row carries (the
+    provisioning's own ticket lists the market makers, not their deposits). Read in the provisioning's transaction,
+    which still holds every balance row it funded: each one's newest ledger row is its deposit."""
+    rows = db.execute(
+        text(
+            "SELECT b.market_maker_id, last.ticket_id FROM balances b CROSS JOIN LATERAL ("
+            "  SELECT t.ticket_id FROM asset_transactions t WHERE t.balance_id = b.id ORDER BY t.id DESC LIMIT 1"
+            ") last WHERE b.market_maker_id = ANY(:ids) AND b.asset = CAST(:asset AS asset_type)"
+        ),
+        {"ids": mm_ids, "asset": asset.value},
+    ).mappings()
+    return {r["market_maker_id"]: r["ticket_id"] for r in rows}
 
 
 def get_liquidity_operations(

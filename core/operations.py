@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from core.audit import TICKET_COLUMNS, TicketLog, TicketSearch
+from core.audit import TicketLog, TicketSearch, ticket_logs, tickets_sql
 from core.auth import READERS, row_sets_as, rows_as
 from core.enums import CertificateType, OrderSide, OrderStatus
 from core.errors import NotFound
@@ -245,14 +245,14 @@ def get_operation_detail(db: Session, operation_id: int, *, user_id: int) -> Ope
             "ORDER BY side, liquidity_level, market_maker_name, id",
             {"id": op_id},
         ),
-        (f"SELECT {TICKET_COLUMNS} FROM operation_tickets(:id)", {"id": op_id}),
+        (tickets_sql("operation_tickets(:id)"), {"id": op_id}),
     )
     if not summaries:
         raise NotFound(f"Liquidity operation {op_id} does not exist")
     return OperationDetail(
         summary=OperationSummary.model_validate(summaries[0]),
         orders=[OperationOrder.model_validate(o) for o in orders],
-        tickets=[TicketLog.model_validate(t) for t in tickets],
+        tickets=ticket_logs(tickets),
     )
 
 

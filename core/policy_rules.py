@@ -37,7 +37,7 @@ from core.planning import (
     smallest_target,
 )
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyAction
-from core.wording import counted, percent
+from core.wording import amount_text, counted, eur, percent
 
 SIDES = (OrderSide.BUY, OrderSide.SELL)
 
@@ -105,14 +105,6 @@ def choose_policy_reference(inputs: RunInputs) -> tuple[Decimal, PriceSource]:
 
 def side_target(policy: LiquidityPolicy, side: OrderSide) -> Decimal:
     return policy.bid_depth_eur if side is OrderSide.BUY else policy.ask_depth_eur
-
-
-def eur_text(value: Decimal) -> str:
-    return f"€{value:,.2f}"
-
-
-def amount_text(asset: AssetType, value: Decimal) -> str:
-    return eur_text(value) if asset is AssetType.EUR else f"{int(value):,} {asset.value}"
 
 
 @dataclass(frozen=True)
@@ -205,8 +197,8 @@ def _maintained(policy: LiquidityPolicy) -> list[OrderSide]:
 
 
 def _placed_text(plans: dict[OrderSide, SidePlan], reference: Decimal, source: PriceSource) -> str:
-    sides = " and ".join(f"{SIDE_LABEL[s]} {eur_text(p.total_eur)}" for s, p in sorted(plans.items()))
-    return f"placed {sides} around {eur_text(reference)} ({source.replace('_', ' ')})"
+    sides = " and ".join(f"{SIDE_LABEL[s]} {eur(p.total_eur)}" for s, p in sorted(plans.items()))
+    return f"placed {sides} around {eur(reference)} ({source.replace('_', ' ')})"
 
 
 def _outcome(
@@ -240,7 +232,7 @@ def refresh_reasons(inputs: RunInputs, reference: Decimal) -> list[str]:
     moved = abs(reference - newest.placed_reference) / newest.placed_reference * 100
     if moved > policy.refresh_tolerance_pct:
         reasons.append(
-            f"the reference moved {moved:.2f} % (from {eur_text(newest.placed_reference)} to {eur_text(reference)}), "
+            f"the reference moved {moved:.2f} % (from {eur(newest.placed_reference)} to {eur(reference)}), "
             f"more than the {percent(policy.refresh_tolerance_pct.normalize())} tolerance"
         )
     oldest = min(o.created_at for o in own)
@@ -264,11 +256,11 @@ def decide(inputs: RunInputs) -> Decision:
     floor, ceiling = policy.price_floor, policy.price_ceiling
     if (floor is not None and reference < floor) or (ceiling is not None and reference > ceiling):
         if floor is not None and ceiling is not None:
-            band = f"{eur_text(floor)} to {eur_text(ceiling)}"
+            band = f"{eur(floor)} to {eur(ceiling)}"
         else:
-            band = f"from {eur_text(floor)}" if floor is not None else f"up to {eur_text(ceiling)}"  # type: ignore[arg-type]
+            band = f"from {eur(floor)}" if floor is not None else f"up to {eur(ceiling)}"  # type: ignore[arg-type]
         withdrew = f"withdrew {counted(len(all_own), 'resting order')}" if all_own else "nothing was resting"
-        reason = f"The reference {eur_text(reference)} ({source.replace('_', ' ')}) is outside the price band {band}"
+        reason = f"The reference {eur(reference)} ({source.replace('_', ' ')}) is outside the price band {band}"
         return Decision("skipped", f"{reason}: {withdrew}.", reference, source, multiplier, all_own)
 
     if not own:
@@ -305,12 +297,12 @@ def _low_sides(inputs: RunInputs, newest: OwnOrder) -> tuple[list[OrderSide], li
         mine = _freed([o for o in own if o.side is side])
         target = plan_for_side(inputs, side, newest.placed_reference, newest.placed_spread_multiplier, mine)
         if not target.target_value:
-            notes.append(f"{SIDE_LABEL[side]} resting {eur_text(resting)}, its target cannot be planned")
+            notes.append(f"{SIDE_LABEL[side]} resting {eur(resting)}, its target cannot be planned")
             continue
         share = resting / target.target_value * 100
         notes.append(
-            f"{SIDE_LABEL[side]} at {share:.0f} % of a full plan ({eur_text(target.target_value)} of its "
-            f"{eur_text(side_target(policy, side))} target in whole certificates)"
+            f"{SIDE_LABEL[side]} at {share:.0f} % of a full plan ({eur(target.target_value)} of its "
+            f"{eur(side_target(policy, side))} target in whole certificates)"
         )  # the card measures against the policy's target: both figures, so the two percentages agree
         if share < policy.top_up_below_pct:
             low.append(side)
@@ -387,12 +379,12 @@ def _too_small(
     verb, article = ("buy", "a") if side is OrderSide.BUY else ("sell", "an")
     who = MM_LABEL[inputs.roles[side].mm_type]
     each = f" for each of the {market_makers} {who}s" if market_makers > 1 else ""
-    cannot = f"{eur_text(target)} cannot {verb} one {cert} at each of the {levels} {SIDE_LABEL[side]} levels"
-    needs = f"{article} {SIDE_LABEL[side]} target needs at least {eur_text(smallest)}"
+    cannot = f"{eur(target)} cannot {verb} one {cert} at each of the {levels} {SIDE_LABEL[side]} levels"
+    needs = f"{article} {SIDE_LABEL[side]} target needs at least {eur(smallest)}"
     if source in _PRICE_FROM:
-        return f"{cannot} around {eur_text(reference)} ({_PRICE_FROM[source]}){each}: {needs} now"
+        return f"{cannot} around {eur(reference)} ({_PRICE_FROM[source]}){each}: {needs} now"
     instead = "the last run's reference" if source == "previous_run" else "the configured"  # no price in the book
     return (
         f"The {cert} book has no price now (no bid and ask, no trade): runs quote around {instead} "
-        f"{eur_text(reference)}, where {cannot}{each}: {needs}"
+        f"{eur(reference)}, where {cannot}{each}: {needs}"
     )

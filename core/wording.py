@@ -1,8 +1,10 @@
-"""Counts and percentages in sentences, written once for core and ui: "1 order", "12 orders", "2 policies", never
-"order(s)"; "0.70 %". (Sentences written by SQL, as refusals of stored functions, change with their function's
-migration.)"""
+"""Counts, percentages and amounts in sentences, written once for core and ui: "1 order", "12 orders", "2 policies",
+never "order(s)"; "0.70 %"; "€1,000.50", "500 CEA". (Sentences written by SQL, as refusals of stored functions, change
+with their function's migration.)"""
 
 from decimal import Decimal
+
+from core.enums import AssetType
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
@@ -24,3 +26,14 @@ def percent(value: Decimal | float | None, places: int | None = None, *, signed:
     if number and not number.quantize(step):
         return f"< {step} %" if number > 0 else f"> -{step} %"
     return f"{number:{sign},.{places}f} %"
+
+
+def eur(value: Decimal | int | None) -> str:
+    """Euros to the cent with thousands grouped: "€1,000.50" ("—" for none)."""
+    return "—" if value is None else f"€{Decimal(value):,.2f}"
+
+
+def amount_text(asset: AssetType | str, value: Decimal | int) -> str:
+    """An amount with its unit: "€1,000.50" of EUR, "500 CEA" of certificates (whole units)."""
+    kind = AssetType(asset)
+    return eur(value) if kind is AssetType.EUR else f"{int(value):,} {kind.value}"

@@ -39,6 +39,7 @@ from ui.liquidity_view import (
     preview_headline,
     provision_amount,
     provision_note,
+    provisioned_text,
     reference_caption,
     result_lines,
     shortfall_column_config,
@@ -213,7 +214,7 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
                 under=lambda exc: under_amount if isinstance(exc, ValidationError) else None,
             )
         if done is not None:
-            flash(f"Provisioned {counted(len(done.market_makers), 'market maker')} ({done.ticket_id})")
+            flash(provisioned_text(done))
             for key in [k for k in st.session_state if str(k).startswith("liq_prov_")]:
                 del st.session_state[key]
             st.rerun()

@@ -3,8 +3,9 @@
 import re
 from decimal import Decimal
 
-from core.enums import AssetType
+from core.wording import amount_text as amount_text  # and "€1,000.50", "500 CEA"
 from core.wording import counted as counted  # one home for core and ui: "1 operation", "2 policies"
+from core.wording import eur as eur  # "€1,000.50"
 from core.wording import percent as percent  # and "0.70 %"
 
 # Markdown and Streamlit directives (:red[...], :material/x:, $math$) that typed text must not trigger.
@@ -22,10 +23,6 @@ _TYPOGRAPHIC_TOKEN = re.compile(r"(?:(?<=\s)|^)(?=(?:<->|->|<-|--|>=|<=|~=)(?:\s
 WORD_JOINER = "\u2060"
 
 
-def eur(value: Decimal | int | None) -> str:
-    return "—" if value is None else f"€{Decimal(value):,.2f}"
-
-
 def price(value: Decimal | int | None) -> str:
     """A price: cents as usual (€81.00), more decimals only where the value has them, up to four (a mid of
     €80.005, an average of €81.0333), never padding zeros (no €81.0000)."""
@@ -39,12 +36,6 @@ def price(value: Decimal | int | None) -> str:
 
 def units(value: Decimal | int | None) -> str:
     return "—" if value is None else f"{int(value):,}"
-
-
-def amount_text(asset: AssetType | str, value: Decimal | int) -> str:
-    """An amount with its unit: €1,000.50 or 500 CEA."""
-    kind = AssetType(asset)
-    return eur(value) if kind is AssetType.EUR else f"{units(value)} {kind.value}"
 
 
 def md_escape(text: str) -> str:

@@ -12,9 +12,16 @@ import pandas as pd
 import streamlit as st
 
 from core.enums import MarketMakerType, OrderSide
-from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, MarketReference, SidePlan
+from core.liquidity_models import (
+    AssetShortfall,
+    LiquidityOperation,
+    LiquidityPreview,
+    MarketReference,
+    ProvisioningResult,
+    SidePlan,
+)
 from ui import labels
-from ui.format import amount_text, eur, md_escape, percent, price
+from ui.format import amount_text, counted, eur, md_escape, percent, price
 from ui.market_makers_view import short_name
 
 SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
@@ -165,6 +172,23 @@ def provision_note(shortfall: AssetShortfall, action: str) -> str:
         f"by {amount_text(asset, worst.shortfall)}: each gets that much, so every one of them is covered "
         f"({names})."
     )
+
+
+LISTED_DEPOSITS = 3  # a provisioning of more market makers names its first deposits and counts the rest
+
+
+def provisioned_text(result: ProvisioningResult) -> str:
+    """What a provisioning did, for its toast: its own ticket (the audit log's PROVISION_MARKET_MAKERS) and each
+    deposit with the ticket its market maker's ledger row carries, so the ledger is checked by the ticket named.
+    Markdown-safe (market maker names are escaped)."""
+    mms = result.market_makers
+    deposits = ", ".join(
+        f"{md_escape(m.name)} {amount_text(result.asset, m.amount)} ({m.deposit_ticket_id})"
+        for m in mms[:LISTED_DEPOSITS]
+    )
+    if len(mms) > LISTED_DEPOSITS:
+        deposits += f" and {counted(len(mms) - LISTED_DEPOSITS, 'more deposit')}, each under its own ticket"
+    return f"Provisioned {counted(len(mms), 'market maker')} ({result.ticket_id}). On their ledgers: {deposits}"
 
 
 def spread_caption(preview: LiquidityPreview) -> str:

@@ -14,13 +14,13 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.audit import TicketLog
+from core.audit import TicketLog, TicketNames
 from core.enums import OrderSide
 from core.market import OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
 from ui import labels
 from ui.format import price
-from ui.ticket_changes import describe_change, exact_json
+from ui.ticket_changes import describe_change, exact_json, named
 
 BID_COLOR, ASK_COLOR = "#0f766e", "#b91c1c"
 BID_LIGHT, ASK_LIGHT = "#99f6e4", "#fecaca"
@@ -127,9 +127,13 @@ def orders_frame(orders: Sequence[OperationOrder]) -> pd.DataFrame:
     return frame.rename(columns=ORDER_COLUMNS)
 
 
-def object_label(entity_type: str, entity_id: int | None) -> str:
-    name = "Trader firm" if entity_type == "entity" else labels.humanize(entity_type)  # as the app names it
-    return name if entity_id is None else f"{name} #{entity_id}"
+def object_label(entity_type: str, entity_id: int | None, names: TicketNames | None = None) -> str:
+    """What a ticket is about: "Liquidity operation #17"; a user, a trader firm or a market maker by its name (read
+    with the ticket) and its id, "Trader firm Demo Trading GmbH (#4)"."""
+    kind = "Trader firm" if entity_type == "entity" else labels.humanize(entity_type)  # as the app names it
+    if entity_id is None:
+        return kind
+    return f"{kind} {named(names or TicketNames(), entity_type, entity_id)}"
 
 
 def _json(value: Any) -> str:
@@ -145,8 +149,8 @@ def tickets_frame(tickets: Iterable[TicketLog]) -> pd.DataFrame:
             "Ticket": t.ticket_id,
             "Action": labels.action(t.action),
             "Actor": t.actor_username or "—",
-            "Object": object_label(t.entity_type, t.entity_id),
-            "Change": describe_change(t.before_state, t.after_state),
+            "Object": object_label(t.entity_type, t.entity_id, t.names),
+            "Change": describe_change(t.before_state, t.after_state, t.names),
             "Before": _json(t.before_state),
             "After": _json(t.after_state),
         }

@@ -4,8 +4,9 @@ from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event, text
 
-from core import audit
+from core import audit, auth
 from core.audit import (
     TicketFilters,
     export_tickets,
@@ -16,7 +17,9 @@ from core.audit import (
 )
 from core.entities import fund_entity
 from core.errors import ValidationError
+from core.kill_switch import pause_liquidity, resume_liquidity
 from core.market_makers import create_market_maker, deactivate_market_maker
+from core.user_accounts import create_user_account, deactivate_user
 from tests.helpers import snapshot
 
 
@@ -150,3 +153,56 @@ def test_reading_the_audit_trail_changes_nothing(db, actors, history):
     export_tickets(db, user_id=actors.admin.id)
 
     assert snapshot(db) == before
+
+
+def test_each_ticket_comes_with_the_names_of_the_users_firms_and_market_makers_it_refers_to(db, actors, history):
+    trader = create_user_account(db, "desk.trader", "TRADER", actors.entity.id, created_by_id=actors.admin.id).user
+    deactivate_user(db, trader.id, created_by_id=actors.admin.id)
+    pause_liquidity(db, user_id=actors.admin.id, reason="exchange outage")
+    resume_liquidity(db, user_id=actors.admin.id)
+
+    tickets = {t.action: t for t in list_tickets(db, user_id=actors.admin.id).rows}
+    exported = {t.action: t for t in export_tickets(db, user_id=actors.admin.id)}
+
+    firm, mm = actors.entity, history
+    assert tickets["CREATE_USER"].names.of("user", trader.id) == "desk.trader"  # the object
+    assert tickets["CREATE_USER"].names.of("entity", firm.id) == firm.name  # its state's entity_id
+    assert tickets["DEACTIVATE_USER"].names.of("user", trader.id) == "desk.trader"
+    assert tickets["FUND_ACCOUNT"].names.of("entity", firm.id) == firm.name
+    assert tickets["DEACTIVATE_MARKET_MAKER"].names.of("market_maker", mm.id) == "LP"
+    assert tickets["RESUME_LIQUIDITY"].names.of("user", actors.admin.id) == "admin"  # paused_by, before
+    assert exported == tickets
+    (alone,) = list_tickets(db, {"action": "CREATE_USER"}, user_id=actors.admin.id).rows
+    assert (alone.names.of("entity", firm.id), alone.names.of("market_maker", mm.id)) == (firm.name, None)
+
+
+def test_the_names_travel_in_the_one_round_trip_of_the_page(db, actors, history, monkeypatch):
+    trips, statements = [], []
+    one_trip = auth.rows_in_one_trip
+    monkeypatch.setattr(auth, "rows_in_one_trip", lambda *args: trips.append(args) or one_trip(*args))
+    count = lambda *args: statements.append(args[2])  # noqa: E731 - any statement sent outside that trip
+    event.listen(db.get_bind(), "before_cursor_execute", count)
+    try:
+        page = list_tickets(db, user_id=actors.admin.id)
+    finally:
+        event.remove(db.get_bind(), "before_cursor_execute", count)
+
+    assert (len(trips), statements) == (1, [])
+    assert page.rows[1].names.of("market_maker", history.id) == "LP"
+
+
+def test_whatever_a_tickets_state_holds_where_an_id_is_expected_the_page_still_reads(db, actors, history):
+    db.execute(
+        text("SELECT create_ticket('ODD_TICKET', :by, 'user', NULL, CAST(:before AS jsonb), CAST(:after AS jsonb))"),
+        {
+            "by": actors.admin.id,
+            "before": '{"market_maker_id": "abc", "entity_id": 1e30, "paused_by": -1}',
+            "after": f'{{"market_maker_ids": [1.5, null, {{"a": 1}}, {history.id}.0], "updated_by": [true]}}',
+        },
+    )
+    db.commit()
+
+    (odd,) = list_tickets(db, {"action": "ODD_TICKET"}, user_id=actors.admin.id).rows
+
+    assert odd.names.of("market_maker", history.id) == "LP"  # the one whole id among them
+    assert odd.names.of("entity", actors.entity.id) is None

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from core.enums import AssetType, MarketMakerType
+from core.enums import AssetType, MarketMakerType, TransactionType
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from core.invariants import check_invariants
 from core.ledger import verify_ledger
@@ -15,7 +15,7 @@ from core.liquidity_service import (
     provision_market_makers,
     withdraw_liquidity,
 )
-from core.market_makers import create_market_maker, get_market_maker, get_market_makers
+from core.market_makers import create_market_maker, get_market_maker, get_market_maker_ledger, get_market_makers
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers, rest_order
 
@@ -68,6 +68,27 @@ def test_funding_existing_market_makers_covers_their_shortfall_then_the_preview_
     assert ledger_tickets == 3
     assert count_rows(db, "ticket_logs", "action = 'PROVISION_MARKET_MAKERS'") == 1
     assert healthy(db)
+
+
+def test_each_provisioned_market_maker_names_the_ticket_of_its_deposit_as_its_ledger_row_carries_it(db, actors):
+    lps = make_providers(db, actors.admin, 2, eur="0")
+
+    funded = provision_market_makers(
+        db, "fund_existing", "LIQUIDITY_PROVIDER", "300.00", actors.admin.id, mm_ids=[m.id for m in lps]
+    )
+    created = provision_market_makers(db, "create_new", "LIQUIDITY_PROVIDER", "10.00", actors.admin.id, count=2)
+
+    provisioned = [*funded.market_makers, *created.market_makers]
+    for mm in provisioned:
+        newest = get_market_maker_ledger(db, mm.id, user_id=actors.admin.id)[0]
+        assert (newest.ticket_id, newest.transaction_type, newest.amount) == (
+            mm.deposit_ticket_id,
+            TransactionType.DEPOSIT,
+            mm.amount,
+        )
+    deposit_tickets = {mm.deposit_ticket_id for mm in provisioned}
+    assert len(deposit_tickets) == 4  # one per deposit, none of them the provisioning's own
+    assert not deposit_tickets & {funded.ticket_id, created.ticket_id}
 
 
 def test_an_uneven_amount_is_split_exactly_with_the_remainder_to_the_first(db, actors):

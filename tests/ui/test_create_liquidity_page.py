@@ -9,7 +9,7 @@ from core import liquidity_service
 from core.config import get_settings
 from core.enums import Role
 from core.liquidity_service import create_liquidity, get_liquidity_operations
-from core.market_makers import get_market_makers
+from core.market_makers import get_market_maker_ledger, get_market_makers
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
 from tests.ui.conftest import field_errors, linkable, refusal_under, texts
 from ui.navigation import PAGES
@@ -73,7 +73,9 @@ def test_a_shortfall_is_explained_and_provisioning_from_the_dialog_fixes_it(open
     at.button(key="liq_prov_submit_SELL").click().run()
 
     assert not at.exception
-    assert [m.mm_type.value for m in get_market_makers(db, user_id=actors.admin.id)].count("ASSET_HOLDER") == 1
+    (holder,) = [m for m in get_market_makers(db, user_id=actors.admin.id) if m.mm_type.value == "ASSET_HOLDER"]
+    (deposit,) = get_market_maker_ledger(db, holder.id, user_id=actors.admin.id)
+    assert any(deposit.ticket_id in t for t in texts(at.toast)), texts(at.toast)  # the ticket its ledger shows
     assert at.button(key="liq_execute").disabled is False
 
 

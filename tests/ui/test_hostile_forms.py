@@ -145,5 +145,5 @@ def test_a_refusal_quoting_a_typed_name_shows_the_name_as_typed_never_as_markup(
     at.button(key="mm_new_submit").click().run()
 
     assert_refused_on_the_page(at, db, before)
-    assert field_errors(at) == [f'A market maker named "{MARKUP_NAME.upper()}" already exists']  # under Name
+    assert field_errors(at) == [f'A market maker named "{MARKUP_NAME}" already exists']  # under Name, as stored
     assert not [c for c in at.caption if linkable(str(c.value))]

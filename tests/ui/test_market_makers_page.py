@@ -213,12 +213,12 @@ def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
         ("Boreal", "lots", "mm_new_eur", "Initial EUR balance must be a number, got 'lots'"),
         ("Boreal", "-1", "mm_new_eur", "Initial EUR balance must be zero or more, got -1"),
         ("   ", "10", "mm_new_name", "Market maker name is required"),
-        ("Atlas", "10", "mm_new_name", 'A market maker named "Atlas" already exists'),
+        ("atlas ", "10", "mm_new_name", 'A market maker named "Atlas" already exists'),  # as stored, not as typed
         (
             "old lp",
             "10",
             "mm_new_name",
-            'A market maker named "old lp" already exists (deactivated: "Show inactive" lists it); choose another name',
+            'A market maker named "Old LP" already exists (deactivated: "Show inactive" lists it); choose another name',
         ),
     ],
 )

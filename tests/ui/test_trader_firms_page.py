@@ -46,7 +46,7 @@ def test_creating_a_firm_shows_it_and_a_taken_or_blank_name_is_refused_under_the
     before = snapshot(db)
 
     send(at, "tf_new_name", "  trader firm ", "tf_new_submit")
-    assert refusal_under(at, "tf_new_name") == 'A trader firm named "trader firm" already exists'
+    assert refusal_under(at, "tf_new_name") == 'A trader firm named "Trader Firm" already exists'  # as stored
     send(at, "tf_new_name", "   ", "tf_new_submit")
     assert refusal_under(at, "tf_new_name") == "Firm name is required"
     assert snapshot(db) == before

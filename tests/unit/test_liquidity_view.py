@@ -11,6 +11,8 @@ from core.liquidity_models import (
     MarketMakerAllocation,
     MarketMakerShortfall,
     PlannedOrder,
+    ProvisionedMarketMaker,
+    ProvisioningResult,
     SidePlan,
 )
 from ui.format import md_escape
@@ -20,6 +22,7 @@ from ui.liquidity_view import (
     operations_frame,
     provision_amount,
     provision_note,
+    provisioned_text,
     shortfall_frame,
     spread_caption,
 )
@@ -130,3 +133,34 @@ def test_whether_a_market_maker_can_fund_its_orders_is_read_right_after_its_name
     # the table shares half the dialog: its last columns scroll out of view at 1280 px with amounts in the millions
     assert list(frame.columns[:2]) == ["name", "status"]
     assert list(frame.iloc[0][:2]) == ["Atlas Liquidity", "Short"]
+
+
+def provisioning(*deposits: tuple[str, str, str]) -> ProvisioningResult:
+    return ProvisioningResult(
+        action="fund_existing",
+        mm_type=MarketMakerType.LIQUIDITY_PROVIDER,
+        asset=AssetType.EUR,
+        ticket_id="TKT-2026-000100",
+        total_amount=sum(Decimal(amount) for _, amount, _ in deposits),
+        market_makers=[
+            ProvisionedMarketMaker(id=i, name=name, amount=Decimal(amount), deposit_ticket_id=ticket)
+            for i, (name, amount, ticket) in enumerate(deposits, 1)
+        ],
+    )
+
+
+def test_a_provisioning_names_the_ticket_each_deposit_carries_on_its_market_makers_ledger():
+    done = provisioning(("LP 1", "150.00", "TKT-2026-000098"), ("Desk *B*", "150.00", "TKT-2026-000099"))
+
+    assert provisioned_text(done) == (
+        "Provisioned 2 market makers (TKT-2026-000100). On their ledgers: LP 1 €150.00 (TKT-2026-000098), "
+        f"{md_escape('Desk *B*')} €150.00 (TKT-2026-000099)"
+    )  # it named only TKT-2026-000100, which no ledger row carries
+
+
+def test_a_provisioning_of_many_market_makers_names_its_first_deposits_and_counts_the_rest():
+    done = provisioning(*[(f"LP {i}", "10.00", f"TKT-2026-00000{i}") for i in range(1, 6)])
+
+    assert provisioned_text(done).endswith(
+        "LP 3 €10.00 (TKT-2026-000003) and 2 more deposits, each under its own ticket"
+    )

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.audit import TicketLog
+from core.audit import TicketLog, TicketNames
 from core.enums import CertificateType, OrderSide, OrderStatus
 from core.market import BookLevel, OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSummary, RestingDepth
@@ -167,6 +167,29 @@ def test_a_ticket_row_names_its_actor_object_and_both_states_as_json():
     assert row["Action"] == "Deactivate market maker"
     assert object_label("liquidity_operation", None) == "Liquidity operation"
     assert object_label("entity", 4) == "Trader firm #4"  # as the app names it, not "Entity #4"
+
+
+def test_a_ticket_row_names_the_user_firm_or_market_maker_it_is_about_and_refers_to_with_its_id():
+    created_user = TicketLog(
+        id=3,
+        ticket_id="TKT-2026-000003",
+        action="CREATE_USER",
+        actor_id=1,
+        actor_username="admin",
+        entity_type="user",
+        entity_id=7,
+        before_state=None,
+        after_state={"username": "pf.trader4", "role": "TRADER", "entity_id": 4},
+        created_at=NOW,
+        names=TicketNames(user={7: "pf.trader4"}, entity={4: "Demo Trading GmbH"}),
+    )
+
+    row = tickets_frame([created_user]).iloc[0]
+
+    assert row["Object"] == "User pf.trader4 (#7)"  # it read "User #7"
+    assert row["Change"] == "Username: pf.trader4; Role: Trader; Trader firm Demo Trading GmbH (#4)"
+    assert object_label("entity", 4, created_user.names) == "Trader firm Demo Trading GmbH (#4)"
+    assert object_label("market_maker", 5, created_user.names) == "Market maker #5"  # no name was read for it
 
 
 def test_a_tickets_amounts_read_exactly_as_recorded_in_its_change_and_its_json():

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.audit import NAMED_KEYS, TicketNames
 from ui.ticket_changes import FIELDS, describe_change
 
 D = Decimal
@@ -123,6 +124,50 @@ def test_every_actions_change_reads_in_words_with_amounts_in_their_unit(before, 
     assert describe_change(before, after) == expected
 
 
+NAMES = TicketNames(
+    user={1: "alice"}, entity={4: "Demo Trading GmbH"}, market_maker={3: "Atlas", 5: "LP 1", 6: "LP\n2"}
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        pytest.param(
+            None, {"username": "pf.trader4", "role": "TRADER", "entity_id": 4},
+            "Username: pf.trader4; Role: Trader; Trader firm Demo Trading GmbH (#4)",
+            id="CREATE_USER",
+        ),
+        pytest.param(
+            None, {"market_maker_id": 3, "certificate_type": "CEA", "side": "BUY", "price": D("13.97")},
+            "Certificate: CEA; Side: Buy; Price: €13.97; Market maker Atlas (#3)",
+            id="PLACE_ORDER",
+        ),
+        pytest.param(
+            None, {"action": "fund_existing", "market_maker_ids": [5, 6, 7]},
+            "Provisioning: Existing market makers funded; Market makers: LP 1 (#5), LP ↵ 2 (#6), #7",
+            id="PROVISION_MARKET_MAKERS: a name on one line; an id it found no name for as the id",
+        ),
+        pytest.param(
+            {"paused": True, "paused_by": 1}, {"paused": False}, "Paused: Yes → No; Paused by alice (#1) (before)",
+            id="RESUME_LIQUIDITY",
+        ),
+        pytest.param(
+            {"updated_by": 2}, {"updated_by": 1}, "Saved by user #2 → alice (#1)", id="SAVE_LIQUIDITY_POLICY"
+        ),
+    ],
+)  # fmt: skip
+def test_a_user_firm_or_market_maker_a_ticket_refers_to_reads_by_its_name_with_its_id(before, after, expected):
+    assert describe_change(before, after, NAMES) == expected
+
+
+@pytest.mark.parametrize("key", NAMED_KEYS)
+def test_every_key_whose_names_the_audit_reads_shows_them(key):
+    kind = NAMED_KEYS[key]
+    names = TicketNames.model_validate({kind: {9: "Named"}})
+
+    assert "Named (#9)" in describe_change(None, {key: 9 if not key.endswith("_ids") else [9]}, names)
+
+
 def test_every_key_the_stored_functions_write_has_a_label():
     written = {
         "certificate_type", "target_bid_liquidity_eur", "target_ask_liquidity_eur", "reference_price",
@@ -163,6 +208,12 @@ def test_every_key_the_stored_functions_write_has_a_label():
 )
 def test_a_key_or_a_value_no_field_expects_still_reads_as_words(before, after, expected):
     assert describe_change(before, after) == expected
+
+
+def test_a_value_that_refuses_to_be_compared_still_reads_as_a_change():
+    before, after = {"asset": {"": [False]}}, {"asset": {"": [D("sNaN")]}}  # hypothesis found: False == sNaN raised
+
+    assert describe_change(before, after) == 'Asset: {"": [false]} → {"": [sNaN]}'
 
 
 JSON = st.recursive(

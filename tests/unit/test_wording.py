@@ -1,8 +1,13 @@
-"""Counts in sentences (core.wording.counted, which ui.format shares): never "order(s)" or "policy(ies)"."""
+"""Counts and amounts in sentences (core.wording, which ui.format shares): never "order(s)" or "policy(ies)"; an
+amount with its unit."""
+
+from decimal import Decimal
 
 import pytest
 
-from core.wording import counted
+from core import policy_rules
+from core.enums import AssetType
+from core.wording import amount_text, counted, eur
 from ui import format as ui_format
 
 
@@ -23,3 +28,22 @@ def test_a_count_reads_with_its_noun_singular_for_one_and_plural_otherwise(n, no
 
 def test_the_ui_counts_with_the_same_words_as_core():
     assert ui_format.counted is counted
+
+
+@pytest.mark.parametrize(
+    ("asset", "value", "text"),
+    [
+        (AssetType.EUR, Decimal("1000.5"), "€1,000.50"),
+        ("EUR", 0, "€0.00"),
+        (AssetType.CEA, 500, "500 CEA"),
+        ("EUA", Decimal("1204"), "1,204 EUA"),
+    ],
+)
+def test_an_amount_reads_with_its_unit_euros_to_the_cent_and_certificates_whole(asset, value, text):
+    assert amount_text(asset, value) == text
+
+
+def test_core_and_the_ui_write_amounts_with_the_same_words():
+    assert ui_format.amount_text is amount_text
+    assert policy_rules.amount_text is amount_text  # the policy rules kept a twin of their own
+    assert ui_format.eur is eur

@@ -1,0 +1,80 @@
+"""A name a market maker or a trader firm already has is refused naming the holder as stored ("Acme Carbon"), never
+as typed ("acme  carbon"), whether the stored function's check or a concurrent creation's unique index refused it."""
+
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
+
+import pytest
+
+from core import entities, market_makers
+from core.entities import create_entity
+from core.errors import Conflict
+from core.market_makers import create_market_maker, deactivate_market_maker
+from tests.helpers import snapshot
+from tests.lockstep import STEP_SECONDS, sessions
+
+
+def create_firm(db, name, admin_id):
+    return create_entity(db, name, admin_id)
+
+
+def create_lp(db, name, admin_id):
+    return create_market_maker(db, name, "LIQUIDITY_PROVIDER", admin_id)
+
+
+KINDS = [
+    pytest.param(
+        create_lp,
+        "market maker",
+        market_makers.NAME_FIELD,
+        "create_market_maker(%s, 'LIQUIDITY_PROVIDER', %s)",
+        id="market maker",
+    ),
+    pytest.param(create_firm, "trader firm", entities.NAME_FIELD, "create_entity(%s, %s)", id="trader firm"),
+]
+
+
+@pytest.mark.parametrize(("create", "noun", "field", "_"), KINDS)
+@pytest.mark.parametrize("typed", ["acme  carbon", "  ACME CARBON ", "Acme\u00a0carbon"])
+def test_a_look_alike_name_is_refused_naming_the_one_it_collides_with_as_stored(
+    db, actors, create, noun, field, _, typed
+):
+    create(db, "Acme Carbon", actors.admin.id)
+    before = snapshot(db)
+
+    with pytest.raises(Conflict) as refused:
+        create(db, typed, actors.admin.id)
+
+    assert refused.value.message == f'A {noun} named "Acme Carbon" already exists'
+    assert refused.value.field == field  # shown under the name typed
+    assert snapshot(db) == before
+
+
+def test_a_name_taken_by_a_deactivated_market_maker_says_where_it_is_listed(db, actors):
+    deactivate_market_maker(db, create_lp(db, "Old LP", actors.admin.id).id, actors.admin.id)
+
+    with pytest.raises(Conflict) as refused:
+        create_lp(db, "old  lp", actors.admin.id)
+
+    assert refused.value.message == (
+        'A market maker named "Old LP" already exists (deactivated: "Show inactive" lists it); choose another name'
+    )
+
+
+@pytest.mark.parametrize(("create", "noun", "_", "sql_call"), KINDS)
+def test_a_name_a_concurrent_creation_took_first_is_refused_naming_it_as_stored(
+    db, actors, database_url, create, noun, _, sql_call
+):
+    with sessions(database_url, "first") as (observer, first), ThreadPoolExecutor(1) as pool:
+        first.run("BEGIN")
+        first.run(f"SELECT {sql_call}", ("Acme Carbon", actors.admin.id))
+        second_pid = db.connection().connection.driver_connection.info.backend_pid
+        # its check finds no "Acme Carbon" yet: its insert waits on the first's entry in the unique index
+        second = pool.submit(create, db, "acme carbon", actors.admin.id)
+        observer.until_waiting(SimpleNamespace(pid=second_pid, name="second"), second)
+        first.run("COMMIT")
+
+        with pytest.raises(Conflict) as refused:
+            second.result(timeout=STEP_SECONDS)
+
+    assert refused.value.message == f'A {noun} named "Acme Carbon" already exists'
