@@ -5,11 +5,10 @@ from sqlalchemy.orm import Session
 
 from core.auth import READERS, read_as, require_role, rows_as
 from core.enums import AssetType, Role, TransactionType
-from core.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied, conflicts_name
 from core.funding import move_funds
 from core.models import AssetBalance, Entity, LedgerEntry, TraderFirm
 from core.sqlcall import read, unit_of_work
-from core.taken_names import TRADER_FIRMS, refusing_taken_name
 from core.validation import parse_id, parse_name
 
 NAME_FIELD = "Firm name"  # how a refusal names the input of a creation (CoreError.field)
@@ -17,7 +16,7 @@ NAME_FIELD = "Firm name"  # how a refusal names the input of a creation (CoreErr
 
 def create_entity(db: Session, name: str, created_by_id: int) -> Entity:
     clean_name = parse_name(name, NAME_FIELD)
-    with refusing_taken_name(db, TRADER_FIRMS, clean_name, NAME_FIELD), unit_of_work(db):
+    with conflicts_name(NAME_FIELD), unit_of_work(db):
         require_role(db, created_by_id, Role.ADMIN, "create trader firms")
         row = (
             db.execute(

@@ -5,7 +5,8 @@ constraint violations PostgreSQL raises on its own, onto these classes, so no ra
 reaches a caller.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 
 
@@ -100,3 +101,14 @@ class InsufficientAssetsError(CoreError):
 SQLSTATE_ERRORS: dict[str, type[CoreError]] = {
     cls.sqlstate: cls for cls in (ValidationError, PermissionDenied, NotFound, Conflict, InsufficientFunds, RateLimited)
 }
+
+
+@contextmanager
+def conflicts_name(field: str) -> Iterator[None]:
+    """Around a creation whose only conflict is a name already taken: its ``Conflict`` is about the input ``field``
+    (a form shows it under the name typed)."""
+    try:
+        yield
+    except Conflict as exc:
+        exc.field = exc.field or field
+        raise

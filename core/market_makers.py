@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 
 from core.auth import READERS, read_as, require_role, rows_as
 from core.enums import AssetType, MarketMakerType, Role, TransactionType
-from core.errors import NotFound, ValidationError
+from core.errors import NotFound, ValidationError, conflicts_name
 from core.funding import move_funds
 from core.models import LedgerEntry, MarketMaker
 from core.sqlcall import fetch_all, unit_of_work
-from core.taken_names import MARKET_MAKERS, refusing_taken_name
 from core.validation import parse_amount, parse_enum, parse_id, parse_name
 
 ADMIN = Role.ADMIN
@@ -73,7 +72,7 @@ def create_market_maker(
     if initial_balances is not None and not isinstance(initial_balances, dict):
         raise ValidationError("Initial balances must be a mapping of asset to amount")
     initial = _initial_balances(initial_eur_balance, initial_balances)
-    with refusing_taken_name(db, MARKET_MAKERS, clean_name, NAME_FIELD), unit_of_work(db):
+    with conflicts_name(NAME_FIELD), unit_of_work(db):
         require_role(db, created_by_id, ADMIN, "create market makers")
         mm_id = db.execute(
             text("SELECT id FROM create_market_maker(:n, :t, :by, CAST(:init AS jsonb))"),

@@ -12,6 +12,11 @@ check_order_funds refuses in desk words ("Not enough EUA: this sell needs 10, tr
 the one sentence for the Cash Market's note under Quantity and for the engine's answer to a click (the entry used
 to reword the refusal from the balances read a second time).
 
+create_market_maker and create_entity refuse a taken name naming the holder as stored ("Acme Carbon", not the
+"acme  carbon" typed), also when a concurrent creation of the same name got there first: each takes the name's
+advisory lock (7303, hash of the name as the unique index keys it) before its check, so the second waits and then
+sees the first's row instead of failing on the unique index with no name.
+
 A new liquidity policy starts disabled (core.liquidity_policies.save_policy's default): so does the column's.
 
 Revision ID: 0020
@@ -35,6 +40,8 @@ SQL_PINS: dict[str, str] = {
     "keep_an_active_admin.sql": "36dabd3d02a225e8",
     "check_invariants.sql": "7a90283e0489b6ba",
     "check_order_funds.sql": "562a4157cc88b98b",
+    "create_market_maker.sql": "18f453447cd5c6a2",
+    "create_entity.sql": "c7d51bcb746454c3",
 }
 
 
@@ -63,6 +70,8 @@ def downgrade() -> None:
     install_sql(op.get_bind(), {"keep_an_active_admin.sql": "ed0e671295f0ef07"})  # as 0019 installed it
     install_sql(op.get_bind(), {"check_invariants.sql": "00f9b9b217ec1606"})  # as 0012 installed it
     install_sql(op.get_bind(), {"check_order_funds.sql": "68fd1c6bb39459e4"})  # as 0017 installed it
+    install_sql(op.get_bind(), {"create_market_maker.sql": "94b2adb52ad8f89e"})  # as 0017 installed it
+    install_sql(op.get_bind(), {"create_entity.sql": "d7496bf89f6ed612"})  # as 0019 installed it
     op.execute("DROP TABLE active_admins")
     install_sql(op.get_bind(), {"create_user_account.sql": "189e18021c55691f"})  # as 0019 installed it
     install_sql(op.get_bind(), {"reset_user_password.sql": "52735d22665fe50c"})  # as 0019 installed it

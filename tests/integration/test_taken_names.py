@@ -1,5 +1,6 @@
 """A name a market maker or a trader firm already has is refused naming the holder as stored ("Acme Carbon"), never
-as typed ("acme  carbon"), whether the stored function's check or a concurrent creation's unique index refused it."""
+as typed ("acme  carbon"), also when a concurrent creation of the same name got there first (it waits on the name's
+lock, then its check sees the first's row)."""
 
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
@@ -69,7 +70,7 @@ def test_a_name_a_concurrent_creation_took_first_is_refused_naming_it_as_stored(
         first.run("BEGIN")
         first.run(f"SELECT {sql_call}", ("Acme Carbon", actors.admin.id))
         second_pid = db.connection().connection.driver_connection.info.backend_pid
-        # its check finds no "Acme Carbon" yet: its insert waits on the first's entry in the unique index
+        # it waits on the name's lock, which the first holds until it commits
         second = pool.submit(create, db, "acme carbon", actors.admin.id)
         observer.until_waiting(SimpleNamespace(pid=second_pid, name="second"), second)
         first.run("COMMIT")
