@@ -15,7 +15,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from core.errors import AuthenticationFailed, CoreError, DatabaseUnavailable
 from core.users import authenticate
 from ui import session
-from ui.feedback import flash, on_script_error, show_flashed, show_refusal, show_unexpected
+from ui.feedback import on_script_error, show_flashed, show_refusal, show_unexpected
 from ui.format import md_escape
 from ui.kill_switch import render_kill_switch
 from ui.live import app_run_started
@@ -68,9 +68,9 @@ def choose_password_page(target: PageSpec | None) -> None:
             f"Welcome, **{md_escape(user.username)}**. You signed in with a one-time password an administrator made "
             "for you: choose your own to continue."
         )
-        if password_form(user, key="choose_password", current_label="One-time password"):
-            flash("Your password is set. Welcome!")
-            st.rerun()
+        password_form(
+            user.id, key="choose_password", changed="Your password is set. Welcome!", current_label="One-time password"
+        )
         if st.button("Sign out", icon=":material/logout:", key="choose_password_sign_out"):
             session.sign_out()
             st.rerun()
@@ -120,8 +120,7 @@ def main() -> None:
         st.set_page_config(initial_sidebar_state="collapsed")  # a page signed out in place keeps no empty sidebar
         st.navigation(signed_out_pages(login_page), position="hidden").run()
         return
-    if user.must_change_password:
-        st.set_page_config(initial_sidebar_state="collapsed")
+    if user.must_change_password:  # no sidebar drawn: the page that follows the change opens with its own
         st.navigation(choose_password_pages(choose_password_page), position="hidden").run()
         session.watch()  # a reset or a deactivation meanwhile signs this page out too
         show_flashed()

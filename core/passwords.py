@@ -53,7 +53,7 @@ def change_password(
             faults.refuse(REPEAT, "This is not the new password as typed above: type the same password twice")
         faults.raise_any()
         try:
-            row = try_password(db, username.lower(), current_password, "Wrong current password")
+            row = try_password(db, username.lower(), current_password, "This is not your current password")
         except AuthenticationFailed as exc:
             raise InvalidFields({CURRENT: exc.message}) from None
         if verify_password(row["password_hash"], new):

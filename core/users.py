@@ -45,6 +45,10 @@ def check_new_password(password: object, username: str) -> str:
     the username (the first thing anyone guesses)."""
     if not isinstance(password, str) or not password:
         raise ValidationError("Type a password", field=PASSWORD_FIELD)
+    if not password.strip():
+        raise ValidationError(
+            "A password of spaces alone is no password: type letters, digits or signs too", field=PASSWORD_FIELD
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             f"A password must be at least {MIN_PASSWORD_LENGTH} characters long; this one has {len(password)}",

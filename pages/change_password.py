@@ -2,15 +2,14 @@
 
 import streamlit as st
 
-from ui.feedback import flash
 from ui.password_form import password_form
 from ui.session import require_user
 
 user = require_user()
-st.title("Change Password")
+st.title("Change password")
 form_column, _ = st.columns([2, 3])  # a form of three short fields reads best narrow
 with form_column:
     st.caption("Changing it signs you out everywhere else; this window stays signed in.")
-    if password_form(user, key="change_password"):
-        flash("Password changed. Any other sessions of yours were signed out.")
-        st.rerun()
+    password_form(
+        user.id, key="change_password", changed="Password changed. Any other sessions of yours were signed out."
+    )

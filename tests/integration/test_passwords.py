@@ -86,10 +86,11 @@ def test_a_reset_makes_the_new_password_one_time_again(db, actors):
         (PASSWORD, "my trader password", "my trader password", {NEW: "must not contain the username"}),
         (PASSWORD, "x" * 1001, "x" * 1001, {NEW: "at most 1,000 characters"}),
         (PASSWORD, None, None, {NEW: "Type a password"}),
-        ("wrong password", NEW_PASSWORD, NEW_PASSWORD, {CURRENT: "Wrong current password"}),
+        (PASSWORD, " " * 12, " " * 12, {NEW: "spaces alone is no password"}),
+        ("wrong password", NEW_PASSWORD, NEW_PASSWORD, {CURRENT: "This is not your current password"}),
         (PASSWORD, PASSWORD, PASSWORD, {NEW: "This is your current password"}),
     ],
-    ids=["empty-and-mismatch", "short", "username", "too-long", "none", "wrong-current", "unchanged"],
+    ids=["empty-and-mismatch", "short", "username", "too-long", "none", "spaces", "wrong-current", "unchanged"],
 )
 def test_every_fault_of_the_form_is_refused_under_its_field_and_changes_nothing(
     db, actors, current, new, repeat, faults
@@ -114,7 +115,7 @@ def test_wrong_current_passwords_count_towards_the_sign_in_lockout(db, actors):
     tries = get_settings().login_max_failures
 
     for _ in range(tries - 1):
-        with pytest.raises(InvalidFields, match="Wrong current password"):
+        with pytest.raises(InvalidFields, match="This is not your current password"):
             change_password(db, actors.trader.id, "guess", NEW_PASSWORD, NEW_PASSWORD, session_token=token)
     with pytest.raises(InvalidFields, match="Too many failed sign-in attempts"):
         change_password(db, actors.trader.id, "guess", NEW_PASSWORD, NEW_PASSWORD, session_token=token)

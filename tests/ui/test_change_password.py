@@ -1,11 +1,13 @@
 """Choosing one's own password through app.py: first thing after signing in with a one-time password, whatever URL
 was opened, and on the Change Password page any time; each refusal under its field."""
 
+from sqlalchemy import text
+
 from core import sessions
 from core.user_accounts import create_user_account
 from core.users import authenticate
 from tests.helpers import PASSWORD
-from tests.ui.conftest import new_session, open_url, refusal_under, sign_in_as, texts
+from tests.ui.conftest import field_errors, new_session, open_url, refusal_under, sign_in_as, texts
 
 NEW_PASSWORD = "fjord lantern quietly"
 PAGE = "pages/change_password.py"
@@ -53,7 +55,7 @@ def test_the_change_password_page_refuses_each_fault_under_its_field_and_changes
     assert refusal_under(at, "change_password_new_password") == "A password must not contain the username"
     assert refusal_under(at, "change_password_current_password") is None  # tried only once the rest is right
     fill(at, "change_password", "not it", NEW_PASSWORD, NEW_PASSWORD)
-    assert refusal_under(at, "change_password_current_password") == "Wrong current password"
+    assert refusal_under(at, "change_password_current_password") == "This is not your current password"
     assert authenticate(db, actors.trader.username, PASSWORD).id == actors.trader.id
 
 
@@ -65,9 +67,23 @@ def test_changing_ones_password_keeps_this_window_signed_in_and_empties_the_form
 
     assert not at.exception
     assert "Password changed. Any other sessions of yours were signed out." in texts(at.toast)
-    assert [t.value for t in at.title] == ["Change Password"]
+    assert [t.value for t in at.title] == ["Change password"]
     assert at.text_input(key="change_password_new_password").value == ""
     assert sessions.resolve(db, elsewhere) is None
+    assert authenticate(db, actors.trader.username, NEW_PASSWORD).id == actors.trader.id
+
+
+def test_the_same_form_sent_twice_changes_the_password_once_and_counts_no_failure(open_app, actors, db):
+    at = open_app(actors.trader, PAGE)
+    fill(at, "change_password", PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
+
+    fill(at, "change_password", PASSWORD, NEW_PASSWORD, NEW_PASSWORD)  # a double click sends what was typed again
+
+    assert not at.exception
+    assert field_errors(at) == []  # it said "Wrong current password" and counted a failed sign-in
+    failures = db.execute(text("SELECT count(*) FROM login_failures")).scalar()
+    db.rollback()
+    assert failures == 0
     assert authenticate(db, actors.trader.username, NEW_PASSWORD).id == actors.trader.id
 
 
@@ -77,4 +93,4 @@ def test_every_role_may_open_change_password(open_app, actors):
 
         assert not at.exception
         at.switch_page(PAGE).run()
-        assert [t.value for t in at.title] == ["Change Password"]
+        assert [t.value for t in at.title] == ["Change password"]
