@@ -349,7 +349,10 @@ def test_the_default_rate_limit_is_ten_per_minute():
 # --- re-check under the locks ----------------------------------------------------------------------------
 
 
-def test_a_plan_that_went_stale_is_refused_by_the_stored_function_and_made_again(db, actors, monkeypatch):
+def stale_first_plan(db, actors, monkeypatch) -> tuple[object, object, list]:
+    """Two providers; a plan made while both were active, then one deactivated: core's first plan is that stale one
+    (the stored function refuses it under its locks), every later one is made afresh. Returns the one kept, the
+    stale plan, and every plan core made."""
     from core import liquidity_service
     from core.market_makers import deactivate_market_maker
 
@@ -364,6 +367,11 @@ def test_a_plan_that_went_stale_is_refused_by_the_stored_function_and_made_again
         return plans[-1]
 
     monkeypatch.setattr(liquidity_service, "_plan", first_stale)
+    return keep, stale, plans
+
+
+def test_a_plan_that_went_stale_is_refused_by_the_stored_function_and_made_again(db, actors, monkeypatch):
+    keep, _, plans = stale_first_plan(db, actors, monkeypatch)
 
     op = create_liquidity(db, "CEA", "2000", "0", actors.admin.id)
 
@@ -390,20 +398,7 @@ def test_a_confirmed_plan_is_placed_as_shown_or_not_at_all(db, actors):
 
 
 def test_a_confirmed_plan_that_goes_stale_under_the_lock_is_not_made_again_and_placed(db, actors, monkeypatch):
-    from core import liquidity_service
-    from core.market_makers import deactivate_market_maker
-
-    _, leaving = make_providers(db, actors.admin, 2)
-    stale = preview_liquidity_creation(db, "CEA", "2000", "0", user_id=actors.admin.id)
-    deactivate_market_maker(db, leaving.id, actors.admin.id)
-    real_plan = liquidity_service._plan
-    plans = []
-
-    def first_stale(*args):
-        plans.append(stale if not plans else real_plan(*args))
-        return plans[-1]
-
-    monkeypatch.setattr(liquidity_service, "_plan", first_stale)
+    _, stale, plans = stale_first_plan(db, actors, monkeypatch)
     before = snapshot(db)
 
     with pytest.raises(PlanChanged):
