@@ -17,6 +17,7 @@ from core.liquidity_policies import (
 )
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyStatus
 from core.policy_schedule import get_policy_statuses
+from core.wording import counted
 from ui.feedback import attempt, field_warning, flash, refused_while_typed, show_refusal
 from ui.format import eur, md_escape, md_escape_lines
 from ui.kill_switch import render_kill_switch
@@ -255,7 +256,7 @@ def runs_section() -> None:
 
     with st.container(horizontal=True, vertical_alignment="center"):
         page_field("pol_runs_page")
-        st.caption(f"Page {page} of {pages} · {total:,} runs")
+        st.caption(f"Page {page} of {pages} · {counted(total, 'run')}")
         st.download_button(
             "Download runs (CSV)",
             data=every_run,

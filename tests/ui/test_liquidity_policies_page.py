@@ -52,6 +52,7 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     assert not [c for c in at.caption if linkable(str(c.value))]  # and never a link
     runs = _runs_table(at)
     assert list(runs["action"]) == ["Placed"]
+    assert "Page 1 of 1 · 1 run" in texts(at.caption)  # one run, not "1 runs"
     (grid,) = [d for d in at.dataframe if "reason" in d.value.columns]
     assert grid.proto.placeholder == "—"  # a skipped run's missing reference reads as a dash, not "None"
 
