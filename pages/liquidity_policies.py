@@ -44,7 +44,7 @@ from ui.policies_view import (
     sigma_text,
     state_badge,
 )
-from ui.runtime import db_session
+from ui.runtime import db_session, notes_help
 from ui.session import require_user
 
 user = require_user()
@@ -142,7 +142,7 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
             st.toggle("Widen spreads when volatile", key=f"pol_{cert}_dynamic")
             st.toggle("Enabled", key=f"pol_{cert}_enabled")
         with st.container(key=f"pol_field_{cert}_notes"):
-            notes = st.text_area(NOTES_FIELD.label, key=f"pol_{cert}_notes")
+            notes = st.text_area(NOTES_FIELD.label, key=f"pol_{cert}_notes", help=notes_help())  # no max_chars
             said_under(cert, NOTES_FIELD, notes)
         st.form_submit_button("Save policy", type="primary", icon=":material/save:", on_click=save_form, args=(cert,))
 

@@ -35,6 +35,7 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     at = open_app(actors.admin, PAGE)
     assert not at.exception
     assert any("No policy yet" in c for c in texts(at.caption))
+    assert at.text_area(key="pol_CEA_notes").help == "At most 2,000 characters"  # the limit, before typing
     at.toggle(key="pol_CEA_enabled").set_value(True)  # a new policy starts disabled: switched on deliberately
 
     at = _save(at, "CEA", bid="10000", ask="8000", notes=f"{HOSTILE}\nsecond line")
