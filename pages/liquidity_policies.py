@@ -54,6 +54,7 @@ if user.role not in (Role.ADMIN, Role.ANALYST):  # the menu hides the page from 
 ADMIN = user.role is Role.ADMIN
 RUNS_PAGE = 25
 CSV_LIMIT = 10_000
+DISABLED_RUN_HELP = "This policy is disabled: turn on Enabled and save to run it"
 
 
 def fill_form(cert: str, policy: LiquidityPolicy | None) -> None:
@@ -282,7 +283,15 @@ for cert, column in zip(CertificateType, st.columns(2), strict=True):
         if ADMIN:
             with db_session() as db:
                 current = book_policy(db, cert.value)
-            if current is not None and st.button("Run now", icon=":material/play_arrow:", key=f"pol_run_{cert.value}"):
+            # a disabled policy's run would only record a Skipped run: the button says why up front, and records none
+            switched_off = current is not None and not current.enabled and not current.paused
+            if current is not None and st.button(
+                "Run now",
+                icon=":material/play_arrow:",
+                key=f"pol_run_{cert.value}",
+                disabled=switched_off,
+                help=DISABLED_RUN_HELP if switched_off else None,
+            ):
                 run_now(cert.value)
             # keyed: still open once Create policy becomes Edit policy, with what the save said under its fields
             with st.expander(

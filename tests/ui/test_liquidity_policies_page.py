@@ -71,6 +71,9 @@ def test_a_new_policy_starts_disabled_and_its_save_says_so_and_how_to_start_it(o
     assert texts(at.toast) == ["EUA policy saved, disabled: turn on Enabled to start it"]
     badges = [m.value for m in at.get_by_key("pol_card_EUA").markdown if "-badge[" in m.value]
     assert badges == [":gray-badge[Disabled]"]
+    run_now = at.button(key="pol_run_EUA")  # a run would only record "Skipped": it says why before, and runs none
+    assert run_now.disabled
+    assert run_now.help == "This policy is disabled: turn on Enabled and save to run it"
 
 
 def test_every_fault_of_the_form_is_shown_under_its_own_field_at_once_and_nothing_is_saved(open_app, db, actors):
