@@ -36,6 +36,20 @@ MAX_RUNS_PAGE = 1000
 AGE_MINUTES = (1, 10_080, "minutes")  # a week
 INTERVAL = (5, 86_400, "seconds")  # a day
 TARGET_FIELD = {OrderSide.BUY: "bid_depth_eur", OrderSide.SELL: "ask_depth_eur"}  # save_policy's parameters
+# each typed parameter of save_policy by the name its field shows (the form's label, short enough for one line
+# beside its neighbours): a refusal names the field as the person reads it
+POLICY_LABELS = {
+    "bid_depth_eur": "BID target (EUR)",
+    "ask_depth_eur": "ASK target (EUR)",
+    "refresh_tolerance_pct": "Tolerance (%)",
+    "top_up_below_pct": "Top up below (%)",
+    "max_order_age_minutes": "Max age (min)",
+    "price_floor": "Price floor (EUR)",
+    "price_ceiling": "Price ceiling (EUR)",
+    "interval_seconds": "Run interval (seconds)",
+    "cron": "or cron (UTC, optional)",
+    "notes": "Notes (optional)",
+}
 
 _POLICY_SQL = """
 SELECT p.*, u.username AS updated_by_username
@@ -78,6 +92,11 @@ SELECT m.id, m.name, m.mm_type, b.available
 
 
 # ---- saving and reading policies -------------------------------------------------------------------------------
+
+
+def _label(param: str) -> str:
+    """The name a refusal gives ``param``: its field's label (``POLICY_LABELS``), without "(optional)"."""
+    return POLICY_LABELS[param].removesuffix(" (optional)")
 
 
 def _parse_pct(value: object, what: str) -> Decimal:
@@ -192,17 +211,21 @@ def save_policy(
     faults = FieldFaults()  # every field's fault at once, under its parameter's name, in the form's order
     params = {
         "c": cert.value,
-        "bid": faults.parse("bid_depth_eur", parse_eur, bid_depth_eur, "BID target", allow_zero=True),
-        "ask": faults.parse("ask_depth_eur", parse_eur, ask_depth_eur, "ASK target", allow_zero=True),
-        "tolerance": faults.parse("refresh_tolerance_pct", _parse_pct, refresh_tolerance_pct, "Refresh tolerance (%)"),
-        "top_up": faults.parse("top_up_below_pct", _parse_pct, top_up_below_pct, "Top up below (%)"),
-        "age": faults.parse(
-            "max_order_age_minutes", _parse_int, max_order_age_minutes, "Maximum order age (minutes)", *AGE_MINUTES
+        "bid": faults.parse("bid_depth_eur", parse_eur, bid_depth_eur, _label("bid_depth_eur"), allow_zero=True),
+        "ask": faults.parse("ask_depth_eur", parse_eur, ask_depth_eur, _label("ask_depth_eur"), allow_zero=True),
+        "tolerance": faults.parse(
+            "refresh_tolerance_pct", _parse_pct, refresh_tolerance_pct, _label("refresh_tolerance_pct")
         ),
-        "floor": faults.parse("price_floor", _parse_price_bound, price_floor, "Price floor"),
-        "ceiling": faults.parse("price_ceiling", _parse_price_bound, price_ceiling, "Price ceiling"),
+        "top_up": faults.parse("top_up_below_pct", _parse_pct, top_up_below_pct, _label("top_up_below_pct")),
+        "age": faults.parse(
+            "max_order_age_minutes", _parse_int, max_order_age_minutes, _label("max_order_age_minutes"), *AGE_MINUTES
+        ),
+        "floor": faults.parse("price_floor", _parse_price_bound, price_floor, _label("price_floor")),
+        "ceiling": faults.parse("price_ceiling", _parse_price_bound, price_ceiling, _label("price_ceiling")),
         "dynamic": faults.parse("dynamic_spread", _parse_bool, dynamic_spread, "Dynamic spread"),
-        "interval": faults.parse("interval_seconds", _parse_int, interval_seconds, "Run interval (seconds)", *INTERVAL),
+        "interval": faults.parse(
+            "interval_seconds", _parse_int, interval_seconds, _label("interval_seconds"), *INTERVAL
+        ),
         "cron": faults.parse("cron", parse_cron, cron),
         "enabled": faults.parse("enabled", _parse_bool, enabled, "Enabled"),
         "notes": faults.parse("notes", parse_notes, notes, notes_max_length(db)),
@@ -410,6 +433,7 @@ def _carry_out(db: Session, inputs: RunInputs, decision: Decision, user_id: int)
 
 # the kill switch lives in core.kill_switch; its calls are part of this module's API too
 __all__ = [
+    "POLICY_LABELS",
     "count_policy_runs",
     "get_kill_switch",
     "get_paused_policies",

@@ -146,11 +146,12 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
 
 def without_euro_sign(value: object) -> object:
     """A euro figure as a person types it: a € before it ("€250,000") or after it ("81.17 €", as much of Europe
-    writes a price) goes; anything else is left to the parser."""
+    writes a price) goes; anything else is left to the parser. A € alone stays, for the parser to refuse as no
+    number: gone, it left an empty text, refused as a field left empty ("Amount is required") when it is not."""
     if not isinstance(value, str):
         return value
     typed = value.strip()
-    return (typed[1:] if typed.startswith(EURO_SIGN) else typed.removesuffix(EURO_SIGN)).strip()
+    return (typed[1:] if typed.startswith(EURO_SIGN) else typed.removesuffix(EURO_SIGN)).strip() or typed
 
 
 def parse_eur(value: object, what: str = "Amount", allow_zero: bool = False) -> Decimal:

@@ -50,7 +50,7 @@ from ui.liquidity_view import (
 )
 from ui.metrics import Metric, metric_row
 from ui.navigation import PAGES
-from ui.runtime import db_session
+from ui.runtime import db_session, notes_help
 from ui.session import require_user
 
 user = require_user()
@@ -427,7 +427,7 @@ with st.form("liq_targets", border=False, enter_to_submit=True):
         key="liq_dynamic",
         help="The levels' offsets times clamp(σ / σ_ref, 1, max), σ from the book's recent trades (never narrower)",
     )
-    st.text_input("Notes (optional)", key="liq_notes")  # no max_chars: core refuses a longer text, saying so
+    st.text_input("Notes (optional)", key="liq_notes", help=notes_help())  # no max_chars: see notes_help
     refused_while_typed(NOTES_REFUSED_KEY, typed_notes())  # under the notes
     st.form_submit_button(
         "Preview", type="primary", icon=":material/preview:", key="liq_preview", on_click=open_preview

@@ -17,6 +17,7 @@ from core.liquidity_policies import (
 )
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyStatus
 from core.policy_schedule import get_policy_statuses
+from core.wording import counted
 from ui.feedback import attempt, field_warning, flash, refused_while_typed, show_refusal
 from ui.format import eur, md_escape, md_escape_lines
 from ui.kill_switch import render_kill_switch
@@ -43,7 +44,7 @@ from ui.policies_view import (
     sigma_text,
     state_badge,
 )
-from ui.runtime import db_session
+from ui.runtime import db_session, notes_help
 from ui.session import require_user
 
 user = require_user()
@@ -53,6 +54,7 @@ if user.role not in (Role.ADMIN, Role.ANALYST):  # the menu hides the page from 
 ADMIN = user.role is Role.ADMIN
 RUNS_PAGE = 25
 CSV_LIMIT = 10_000
+DISABLED_RUN_HELP = "This policy is disabled: turn on Enabled and save to run it"
 
 
 def fill_form(cert: str, policy: LiquidityPolicy | None) -> None:
@@ -141,7 +143,7 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
             st.toggle("Widen spreads when volatile", key=f"pol_{cert}_dynamic")
             st.toggle("Enabled", key=f"pol_{cert}_enabled")
         with st.container(key=f"pol_field_{cert}_notes"):
-            notes = st.text_area(NOTES_FIELD.label, key=f"pol_{cert}_notes")
+            notes = st.text_area(NOTES_FIELD.label, key=f"pol_{cert}_notes", help=notes_help())  # no max_chars
             said_under(cert, NOTES_FIELD, notes)
         st.form_submit_button("Save policy", type="primary", icon=":material/save:", on_click=save_form, args=(cert,))
 
@@ -255,7 +257,7 @@ def runs_section() -> None:
 
     with st.container(horizontal=True, vertical_alignment="center"):
         page_field("pol_runs_page")
-        st.caption(f"Page {page} of {pages} · {total:,} runs")
+        st.caption(f"Page {page} of {pages} · {counted(total, 'run')}")
         st.download_button(
             "Download runs (CSV)",
             data=every_run,
@@ -281,7 +283,15 @@ for cert, column in zip(CertificateType, st.columns(2), strict=True):
         if ADMIN:
             with db_session() as db:
                 current = book_policy(db, cert.value)
-            if current is not None and st.button("Run now", icon=":material/play_arrow:", key=f"pol_run_{cert.value}"):
+            # a disabled policy's run would only record a Skipped run: the button says why up front, and records none
+            switched_off = current is not None and not current.enabled and not current.paused
+            if current is not None and st.button(
+                "Run now",
+                icon=":material/play_arrow:",
+                key=f"pol_run_{cert.value}",
+                disabled=switched_off,
+                help=DISABLED_RUN_HELP if switched_off else None,
+            ):
                 run_now(cert.value)
             # keyed: still open once Create policy becomes Edit policy, with what the save said under its fields
             with st.expander(

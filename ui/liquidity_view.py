@@ -39,18 +39,21 @@ def reference_caption(reference: MarketReference | LiquidityPreview) -> str:
 
 
 def levels_frame(plan: SidePlan) -> pd.DataFrame:
-    """One row per level: price, distance from the reference, share of volume, totals over the side."""
+    """One row per level: price, its share of the side's planned value, totals over the side. The share is what the
+    plan places, not the configured split (50/30/20 %): whole certificates move it (6/2/2 certificates, about
+    60/20/20 % of the value), and the split shown beside those figures read as the plan."""
     rows = []
-    for index, (level_price, split) in enumerate(zip(plan.level_prices, plan.split, strict=True)):
+    for index, level_price in enumerate(plan.level_prices):
         orders = [m.orders[index] for m in plan.market_makers]
+        value = sum((o.value_eur for o in orders), Decimal("0.00"))
         rows.append(
             {
                 "level": index + 1,
                 "price": level_price,
-                "share": float(split * 100),  # a percentage label, not money
+                "share": float(value / plan.total_eur * 100) if plan.total_eur else None,  # a label, not money
                 "orders": len(orders),
                 "quantity": sum(o.quantity for o in orders),
-                "value": sum((o.value_eur for o in orders), Decimal("0.00")),
+                "value": value,
             }
         )
     return pd.DataFrame(rows, columns=["level", "price", "share", "orders", "quantity", "value"])
@@ -60,7 +63,12 @@ def levels_column_config() -> dict[str, Any]:
     return {
         "level": st.column_config.NumberColumn("Level", format="%d", width="small"),
         "price": st.column_config.NumberColumn("Price", format="euro", step=0.01),
-        "share": st.column_config.NumberColumn("Volume", format="%.0f %%", width="small"),
+        "share": st.column_config.NumberColumn(
+            "Share",
+            format="%.0f %%",
+            width="small",
+            help="The level's share of the side's planned value: whole certificates move it from the configured split",
+        ),
         "orders": st.column_config.NumberColumn("Orders", format="%d", width="small"),
         "quantity": st.column_config.NumberColumn("Certificates", format="%,d"),
         "value": st.column_config.NumberColumn("Value", format="euro", step=0.01),
@@ -213,9 +221,14 @@ def result_lines(op: LiquidityOperation) -> list[tuple[str, str]]:
     return [
         ("Ticket", op.ticket_id),
         ("Orders created", f"{op.orders_count:,}"),
-        ("BID placed", f"{eur(op.actual_bid_liquidity_eur)} of {eur(op.target_bid_liquidity_eur)}"),
-        ("ASK placed", f"{eur(op.actual_ask_liquidity_eur)} of {eur(op.target_ask_liquidity_eur)}"),
+        ("BID placed", placed_text(op.actual_bid_liquidity_eur, op.target_bid_liquidity_eur)),
+        ("ASK placed", placed_text(op.actual_ask_liquidity_eur, op.target_ask_liquidity_eur)),
     ]
+
+
+def placed_text(actual: Decimal, target: Decimal) -> str:
+    """What a side placed of its target, or "Not requested" (as the preview says) for a side without one."""
+    return "Not requested" if target == 0 else f"{eur(actual)} of {eur(target)}"
 
 
 def operations_frame(operations: Sequence[LiquidityOperation]) -> pd.DataFrame:

@@ -21,8 +21,12 @@ class Metric:
 
 def metric_row(metrics: Iterable[Metric], *, border: bool = True, key: str | None = None) -> None:
     """The metrics side by side, each as wide as it needs, wrapping onto another row when they do not all fit; every
-    card of a row as tall as the tallest (one with a note beside ones without)."""
-    with st.container(horizontal=True, key=key):
+    card of a row as tall as the tallest (one with a note beside ones without).
+
+    The row stretches its cards (``vertical_alignment="distribute"``), each card as tall as its content: a card of
+    ``height="stretch"`` in a row that wraps took the height of the whole row, every line of it, and the wrapped
+    line was drawn over what follows (the policy card at 1280 px)."""
+    with st.container(horizontal=True, vertical_alignment="distribute", key=key):
         for m in metrics:
             st.metric(
                 m.label,
@@ -31,7 +35,6 @@ def metric_row(metrics: Iterable[Metric], *, border: bool = True, key: str | Non
                 help=m.help,
                 border=border,
                 width="content",
-                height="stretch",
                 delta_color="normal" if m.moved else "off",
                 delta_arrow="auto" if m.moved else "off",
             )

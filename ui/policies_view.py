@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.liquidity_policies import AGE_MINUTES, INTERVAL, save_policy
+from core.liquidity_policies import AGE_MINUTES, INTERVAL, POLICY_LABELS, save_policy
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
 from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
@@ -35,8 +35,8 @@ ACTION_COLOR = {"placed": "green", "refreshed": "blue", "topped_up": "violet", "
 @dataclass(frozen=True)
 class PolicyField:
     """A typed field of the policy form: its widget key's tail, the ``save_policy`` parameter it fills (core names
-    each fault by it), and a label short enough for one line beside its neighbours (the detail is in ``help``), so
-    the inputs of a row line up."""
+    each fault by it), and its label, ``POLICY_LABELS[param]`` (the name core's refusals give it), short enough for
+    one line beside its neighbours (the detail is in ``help``), so the inputs of a row line up."""
 
     name: str
     param: str
@@ -48,63 +48,63 @@ class PolicyField:
 BID = PolicyField(
     "bid",
     "bid_depth_eur",
-    "BID target (EUR)",
+    POLICY_LABELS["bid_depth_eur"],
     "EUR of buy orders the liquidity providers keep resting, at three levels below the reference; 0 for no BID",
 )
 ASK = PolicyField(
     "ask",
     "ask_depth_eur",
-    "ASK target (EUR)",
+    POLICY_LABELS["ask_depth_eur"],
     "EUR value of the certificates the asset holders keep offered, at three levels above the reference; 0 for no ASK",
 )
 TOLERANCE = PolicyField(
     "tolerance",
     "refresh_tolerance_pct",
-    "Tolerance (%)",
+    POLICY_LABELS["refresh_tolerance_pct"],
     "Refresh tolerance: replace every order when the reference moves more than this from the one they were placed at",
 )
 TOP_UP = PolicyField(
     "top_up",
     "top_up_below_pct",
-    "Top up below (%)",
+    POLICY_LABELS["top_up_below_pct"],
     "Replace a side once what rests of it falls below this share of its target",
 )
 AGE = PolicyField(
     "age",
     "max_order_age_minutes",
-    "Max age (min)",
+    POLICY_LABELS["max_order_age_minutes"],
     "Maximum order age: replace every order once the oldest has rested this many minutes "
     f"({AGE_MINUTES[0]:,} to {AGE_MINUTES[1]:,}: a week)",
 )
 FLOOR = PolicyField(
     "floor",
     "price_floor",
-    "Price floor (EUR)",
+    POLICY_LABELS["price_floor"],
     "Optional: while the reference is below it, runs withdraw the policy's orders and place none",
     placeholder="none",
 )
 CEILING = PolicyField(
     "ceiling",
     "price_ceiling",
-    "Price ceiling (EUR)",
+    POLICY_LABELS["price_ceiling"],
     "Optional: while the reference is above it, runs withdraw the policy's orders and place none",
     placeholder="none",
 )
 INTERVAL_FIELD = PolicyField(
     "interval",
     "interval_seconds",
-    "Run interval (seconds)",
+    POLICY_LABELS["interval_seconds"],
     f"How often the worker runs the policy ({INTERVAL[0]:,} to {INTERVAL[1]:,}: a day), unless a cron is set",
 )
 CRON = PolicyField(
     "cron",
     "cron",
-    "or cron (UTC, optional)",
+    POLICY_LABELS["cron"],
     "Five fields: minute hour day-of-month month day-of-week. When set, it replaces the interval.",
     placeholder="*/5 7-18 * * 1-5",
 )
 POLICY_FORM_ROWS = ((BID, ASK), (TOLERANCE, TOP_UP, AGE), (FLOOR, CEILING), (INTERVAL_FIELD, CRON))
-NOTES_FIELD = PolicyField("notes", "notes", "Notes (optional)")
+NOTES_FIELD = PolicyField("notes", "notes", POLICY_LABELS["notes"])
 POLICY_TEXT_FIELDS = (*(field for row in POLICY_FORM_ROWS for field in row), NOTES_FIELD)
 _NEW_POLICY = inspect.signature(save_policy).parameters  # a new policy's values: save_policy's defaults
 

@@ -21,6 +21,7 @@ from core.db import (
     normalize_url,
 )
 from core.errors import DatabaseUnavailable
+from core.limits import notes_max_length
 from core.schema import SchemaDriftError, head_problems
 from core.seed import database_is_empty, seed_demo_data
 from core.worker import spawn_beside_app
@@ -50,6 +51,22 @@ def _session_factory(database_url: str | None) -> sessionmaker[Session]:
         engine.dispose()
         raise DatabaseUnavailable(problem)
     return make_session_factory(engine)
+
+
+# a resource, not data: an int needs no copy per caller, and app.py's launcher imports this module before the
+# runtime exists, where a cache_data decoration logs "No runtime found" on the console of every start
+@st.cache_resource(ttl="1h", show_spinner=False)
+def notes_limit() -> int:
+    """The longest note or reason a form accepts (SQL's ``notes_max_length()``, which the tables enforce)."""
+    with db_session() as db:
+        return notes_max_length(db)
+
+
+def notes_help() -> str:
+    """A notes field's help: its limit, said before anything is typed. Not ``max_chars``: Streamlit ignores a change
+    past it, so a longer paste would vanish whole and say nothing; core refuses it, saying how long it may be, and
+    the text stays to be shortened."""
+    return f"At most {notes_limit():,} characters"
 
 
 def session_factory() -> sessionmaker[Session]:

@@ -149,3 +149,15 @@ def test_after_another_admins_save_and_after_a_save_the_fields_show_the_policy_a
     click_until_shown(page, save, page.get_by_text("EUA policy saved"))
 
     expect(ask).to_have_value("15000.00")  # as saved, as the form shows a stored policy
+
+    for width in (1280, 1440):  # the card reloaded after the save: its tiles stay above the lines under them
+        page.set_viewport_size({"width": width, "height": 1400})
+        page.reload()
+        card = page.locator(".st-key-pol_card_EUA")
+        next_run = card.get_by_text(re.compile("^Next run:"))
+        next_run.wait_for()
+        settle(page)
+        tiles = [tile.bounding_box() for tile in card.get_by_test_id("stMetric").all()]
+        assert len(tiles) == 4
+        assert max(t["y"] + t["height"] for t in tiles) <= next_run.bounding_box()["y"], width
+        assert max(t["height"] for t in tiles) < 200, width  # as tall as a figure and its note, not a stretched void

@@ -91,3 +91,22 @@ def test_every_filters_placeholder_is_shown_whole_at_desktop_widths(db, actors, 
             cut[view, width] = page.evaluate(CUT_FILTERS, row)
 
     assert cut == {(view, width): [] for view in ("Operations", "Audit log") for width in (1280, 1920)}
+
+    page.locator(".st-key-ops_view").get_by_text("Operations", exact=True).click()  # a page that is none, then a filter
+    settle(page)
+    box = page.get_by_role("spinbutton", name="Page")
+    note = page.get_by_text("There is no page 99,999,999,999,999")
+    box.fill("99999999999999")
+    box.press("Enter")
+    expect(note).to_be_visible()
+    expect(box).to_have_value("1")
+    choose(page, "Rows per page", "25")
+    settle(page)
+    expect(note).to_have_count(0)  # the page shown is the one the box says: nothing left to explain
+
+    box.fill("99999999999999")  # typed again, and left for another filter without Enter
+    page.locator(".st-key-ops_cert").get_by_text("EUA", exact=True).click()
+    settle(page)
+    expect(box).to_have_value("1")
+    expect(note).to_have_count(0)
+    expect(page.get_by_text("Page 1 of 1 · 1 operation")).to_be_visible()

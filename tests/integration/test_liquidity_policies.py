@@ -257,7 +257,7 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
     ("changes", "message"),
     [
         ({"bid_depth_eur": "0", "ask_depth_eur": "0"}, "BID or an ASK target above zero"),
-        ({"bid_depth_eur": "-1"}, "BID target must be zero or more"),
+        ({"bid_depth_eur": "-1"}, r"BID target \(EUR\) must be zero or more"),
         ({"refresh_tolerance_pct": "0"}, "above 0 and at most 100"),
         ({"top_up_below_pct": "101"}, "above 0 and at most 100"),
         ({"max_order_age_minutes": "0"}, "whole number of minutes from 1"),
@@ -301,12 +301,12 @@ def test_every_fault_of_a_policy_is_refused_at_once_under_its_field_and_nothing_
         )  # fmt: skip
 
     assert refused.value.faults == {
-        "bid_depth_eur": "BID target must be a number, got 'abc'",
+        "bid_depth_eur": "BID target (EUR) must be a number, got 'abc'",
         "ask_depth_eur": (
-            "ASK target 2000000000000 is above the maximum of €1,000,000,000,000 accepted in one operation"
+            "ASK target (EUR) 2000000000000 is above the maximum of €1,000,000,000,000 accepted in one operation"
         ),
         "price_ceiling": "The price floor €15.00 must be below the price ceiling €14.00",
-        "refresh_tolerance_pct": "Refresh tolerance (%) is a percentage above 0 and at most 100, got -5",
+        "refresh_tolerance_pct": "Tolerance (%) is a percentage above 0 and at most 100, got -5",
         "cron": "'61 * * * *' is not a cron schedule: the minute field '61' is not valid (0-59)",
         "notes": "Notes cannot contain NUL characters",
     }

@@ -119,6 +119,7 @@ def test_a_provisioning_amount_that_is_no_amount_is_refused_under_it_and_provisi
 def test_notes_longer_than_allowed_are_refused_under_them_at_preview_not_after_confirming(open_app, db, actors):
     make_providers(db, actors.admin, 1)
     at = open_app(actors.admin, PAGE)
+    assert at.text_input(key="liq_notes").help == "At most 2,000 characters"  # said before anything is typed
 
     at = _preview(at, "1000", "0", notes="n" * 5_000)
 

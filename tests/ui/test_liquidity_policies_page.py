@@ -35,6 +35,7 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     at = open_app(actors.admin, PAGE)
     assert not at.exception
     assert any("No policy yet" in c for c in texts(at.caption))
+    assert at.text_area(key="pol_CEA_notes").help == "At most 2,000 characters"  # the limit, before typing
     at.toggle(key="pol_CEA_enabled").set_value(True)  # a new policy starts disabled: switched on deliberately
 
     at = _save(at, "CEA", bid="10000", ask="8000", notes=f"{HOSTILE}\nsecond line")
@@ -52,6 +53,7 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     assert not [c for c in at.caption if linkable(str(c.value))]  # and never a link
     runs = _runs_table(at)
     assert list(runs["action"]) == ["Placed"]
+    assert "Page 1 of 1 · 1 run" in texts(at.caption)  # one run, not "1 runs"
     (grid,) = [d for d in at.dataframe if "reason" in d.value.columns]
     assert grid.proto.placeholder == "—"  # a skipped run's missing reference reads as a dash, not "None"
 
@@ -69,6 +71,9 @@ def test_a_new_policy_starts_disabled_and_its_save_says_so_and_how_to_start_it(o
     assert texts(at.toast) == ["EUA policy saved, disabled: turn on Enabled to start it"]
     badges = [m.value for m in at.get_by_key("pol_card_EUA").markdown if "-badge[" in m.value]
     assert badges == [":gray-badge[Disabled]"]
+    run_now = at.button(key="pol_run_EUA")  # a run would only record "Skipped": it says why before, and runs none
+    assert run_now.disabled
+    assert run_now.help == "This policy is disabled: turn on Enabled and save to run it"
 
 
 def test_every_fault_of_the_form_is_shown_under_its_own_field_at_once_and_nothing_is_saved(open_app, db, actors):
@@ -79,12 +84,12 @@ def test_every_fault_of_the_form_is_shown_under_its_own_field_at_once_and_nothin
         ceiling="14",
     )  # fmt: skip
 
-    assert _under(at, "EUA", "bid") == ["BID target must be a number, got 'abc'"]
-    assert _under(at, "EUA", "ask") == ["ASK target must be zero or more, got -5"]
+    assert _under(at, "EUA", "bid") == ["BID target (EUR) must be a number, got 'abc'"]
+    assert _under(at, "EUA", "ask") == ["ASK target (EUR) must be zero or more, got -5"]
     assert _under(at, "EUA", "tolerance") == [
-        "Refresh tolerance (%): type the number in full, like 1000 (no exponent), got '1e3'"
+        "Tolerance (%): type the number in full, like 1000 (no exponent), got '1e3'"
     ]
-    assert _under(at, "EUA", "age") == ["Maximum order age (minutes) is required: enter a number"]
+    assert _under(at, "EUA", "age") == ["Max age (min) is required: enter a number"]
     assert _under(at, "EUA", "interval") == [
         "Run interval (seconds) is a whole number of seconds from 5 to 86,400, got 1.5"
     ]
@@ -92,6 +97,9 @@ def test_every_fault_of_the_form_is_shown_under_its_own_field_at_once_and_nothin
         "'61 * * * *' is not a cron schedule: the minute field '61' is not valid (0-59)"
     ]
     assert _under(at, "EUA", "ceiling") == ["The price floor €15.00 must be below the price ceiling €14.00"]
+    for field in ("bid", "ask", "tolerance", "age", "interval"):  # each refusal names its field as labelled
+        label = at.text_input(key=f"pol_EUA_{field}").label
+        assert _under(at, "EUA", field)[0].startswith(label), field
     assert _under(at, "EUA", "top_up") == _under(at, "EUA", "floor") == []
     assert not at.error and not at.exception  # nothing under the Save button: each is where it was typed
     assert at.text_input(key="pol_EUA_bid").value == "abc"  # and stays there, to be corrected
@@ -159,15 +167,15 @@ def test_a_save_by_another_admin_since_the_form_was_filled_is_refused_and_the_fo
 @pytest.mark.parametrize(
     ("field", "typed", "refusal"),
     [
-        ("age", "1.5", "Maximum order age (minutes) is a whole number of minutes from 1 to 10,080, got 1.5"),
-        ("age", "0", "Maximum order age (minutes) is a whole number of minutes from 1 to 10,080, got 0"),
+        ("age", "1.5", "Max age (min) is a whole number of minutes from 1 to 10,080, got 1.5"),
+        ("age", "0", "Max age (min) is a whole number of minutes from 1 to 10,080, got 0"),
         ("interval", "1", "Run interval (seconds) is a whole number of seconds from 5 to 86,400, got 1"),
         ("interval", "", "Run interval (seconds) is required: enter a number"),
-        ("tolerance", "-1", "Refresh tolerance (%) is a percentage above 0 and at most 100, got -1"),
+        ("tolerance", "-1", "Tolerance (%) is a percentage above 0 and at most 100, got -1"),
         (
             "age",
             "9" * 5_000,
-            "Maximum order age (minutes) is a whole number of minutes from 1 to 10,080, got "
+            "Max age (min) is a whole number of minutes from 1 to 10,080, got "
             "999999999999999999999999999999… (5,000 characters)",
         ),  # a paste, by its start
     ],

@@ -268,7 +268,7 @@ def test_a_click_on_the_chosen_view_or_certificate_keeps_it_chosen(open_app, act
     assert required == {"ops_view": True, "ops_cert": True}  # not deselected, highlighting nothing
 
 
-@pytest.mark.parametrize(("typed", "shown"), [(5, 1), (0, 1), (-1, 1)])
+@pytest.mark.parametrize(("typed", "shown"), [(5, 1), (0, 1), (-1, 1), (99_999_999_999_999, 1)])
 def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so_under_the_field(
     open_app, actors, operations, typed, shown
 ):
@@ -278,3 +278,8 @@ def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so_under_the_fiel
 
     assert field_errors(at) == [f"There is no page {typed:,}: showing page {shown} of 1"]
     assert at.number_input(key="ops_page").value == shown
+
+    at.selectbox(key="ops_page_size").set_value(25).run()  # another filter: the page shown is the one the box says
+
+    assert field_errors(at) == []
+    assert at.number_input(key="ops_page").value == 1

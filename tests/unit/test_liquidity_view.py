@@ -19,10 +19,12 @@ from ui.format import md_escape
 from ui.liquidity_view import (
     PLAN_NAME_CHARS,
     allocations_frame,
+    levels_frame,
     operations_frame,
     provision_amount,
     provision_note,
     provisioned_text,
+    result_lines,
     shortfall_frame,
     spread_caption,
 )
@@ -164,3 +166,41 @@ def test_a_provisioning_of_many_market_makers_names_its_first_deposits_and_count
     assert provisioned_text(done).endswith(
         "LP 3 €10.00 (TKT-2026-000003) and 2 more deposits, each under its own ticket"
     )
+
+
+def test_each_level_shows_its_share_of_what_the_plan_places_not_the_configured_split():
+    prices = (Decimal("80.83"), Decimal("80.67"), Decimal("80.59"))
+    planned = ((3, "242.49"), (1, "80.67"), (1, "80.59"))  # whole certificates: about 60/20/20 % of the value
+    orders = tuple(
+        PlannedOrder(level=i, price=p, quantity=q, value_eur=Decimal(v))
+        for i, (p, (q, v)) in enumerate(zip(prices, planned, strict=True), 1)
+    )
+    makers = tuple(
+        MarketMakerAllocation(
+            id=i, name=name, mm_type=MarketMakerType.LIQUIDITY_PROVIDER, amount=Decimal("500.00"),
+            available=Decimal("500000.00"), asset=AssetType.EUR, orders=orders,
+        )
+        for i, name in enumerate(("Atlas Liquidity", "Boreal Capital"), 1)
+    )  # fmt: skip
+    plan = SidePlan.model_construct(
+        asset=AssetType.EUR, level_prices=prices, split=(Decimal("0.5"), Decimal("0.3"), Decimal("0.2")),
+        market_makers=makers,
+    )  # fmt: skip
+
+    frame = levels_frame(plan)
+
+    assert [round(share) for share in frame["share"]] == [60, 20, 20]
+    assert list(frame["value"]) == [Decimal("484.98"), Decimal("161.34"), Decimal("161.18")]
+
+
+def test_the_result_says_a_side_that_was_not_requested_was_not_requested():
+    op = LiquidityOperation.model_construct(
+        ticket_id="TKT-2026-000001", orders_created=[1, 2, 3, 4, 5, 6], target_bid_liquidity_eur=Decimal("1000.00"),
+        actual_bid_liquidity_eur=Decimal("807.50"), target_ask_liquidity_eur=Decimal(0),
+        actual_ask_liquidity_eur=Decimal(0),
+    )  # fmt: skip
+
+    lines = dict(result_lines(op))
+
+    assert lines["BID placed"] == "€807.50 of €1,000.00"
+    assert lines["ASK placed"] == "Not requested"  # as the preview says, not "€0.00 of €0.00"

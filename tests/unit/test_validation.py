@@ -87,6 +87,14 @@ def test_a_euro_amount_may_end_with_the_euro_sign_as_much_of_europe_writes_it(ty
     assert parse_eur(typed, "Price") == value
 
 
+@pytest.mark.parametrize("typed", ["€", " € "])
+def test_a_euro_sign_alone_is_refused_as_no_number_not_as_an_empty_field(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_eur(typed)
+
+    assert refused.value.message == f"Amount must be a number, got {typed.strip()!r}"  # the field is not empty
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
