@@ -1,9 +1,12 @@
 """The Users page through AppTest: every user by role; add a user with a one-time password shown once; deactivate,
 reactivate and reset a password, each refusal said where it was asked for."""
 
+import re
+
 import pytest
 
 from core import sessions
+from core.config import get_settings
 from core.errors import AuthenticationFailed
 from core.users import authenticate, get_user
 from tests.helpers import PASSWORD, snapshot
@@ -93,3 +96,22 @@ def test_an_admin_cannot_deactivate_or_reset_themselves_here(open_app, actors):
 
     assert at.button(key="users_deactivate_open").disabled
     assert at.button(key="users_reset_open").disabled
+
+
+def test_a_user_locked_by_failed_sign_ins_shows_locked_until_when_and_a_reset_lifts_it(open_app, actors, db):
+    for _ in range(get_settings().login_max_failures):
+        with pytest.raises(AuthenticationFailed):
+            authenticate(db, "Trader", "wrong password")
+    at = open_app(actors.admin, PAGE)
+
+    status = at.dataframe[0].value.set_index("username")["status"]
+    choose(at, actors.trader.id)
+
+    assert (list(status["trader"]), list(status["analyst"])) == (["Active", "Locked"], ["Active"])
+    assert any(re.search(r"Locked until \d\d:\d\d UTC", m) for m in texts(at.markdown))
+    assert "Reset password lifts the lock now" in " ".join(texts(at.caption))
+    click(at, "users_reset_open")
+    click(at, "users_reset_confirm")
+    click(at, "issued_done")
+    assert list(at.dataframe[0].value.set_index("username").loc["trader", "status"]) == ["Active", "One-time password"]
+    assert not any("Locked until" in m for m in texts(at.markdown))
