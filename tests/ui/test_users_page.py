@@ -1,6 +1,7 @@
 """The Users page through AppTest: every user by role; add a user with a one-time password shown once; deactivate,
 reactivate and reset a password, each refusal said where it was asked for."""
 
+import json
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from core.errors import AuthenticationFailed
 from core.users import authenticate, get_user
 from tests.helpers import PASSWORD, snapshot
 from tests.ui.conftest import refusal_under, texts
+from ui.accounts_view import STATUS_COLUMN_PX
 
 PAGE = "pages/user_accounts.py"
 
@@ -28,6 +30,9 @@ def click(at, key: str):
 
 def test_an_admin_sees_every_user_with_role_firm_and_status_filtered_by_role(open_app, actors):
     at = open_app(actors.admin, PAGE)
+    status = json.loads(at.dataframe[0].proto.columns)["status"]
+    assert status["width"] == STATUS_COLUMN_PX  # every tag whole at 1,280 px, whatever rows came first (checked in
+    # Chromium: "Active", "Locked" and "One-time password" side by side)
 
     table = at.dataframe[0].value
     assert table["username"].tolist() == ["admin", "analyst", "trader"]
