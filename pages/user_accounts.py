@@ -156,7 +156,11 @@ else:
     if locked:
         st.caption(
             "Too many failed sign-ins: refused at sign-in until then, whatever the password. "
-            "Reset password lifts the lock now."
+            + (
+                "Another admin's Reset password lifts the lock now."
+                if yourself
+                else "Reset password lifts the lock now."
+            )
         )
 
 pending = dialogs.pending()

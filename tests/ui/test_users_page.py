@@ -120,3 +120,14 @@ def test_a_user_locked_by_failed_sign_ins_shows_locked_until_when_and_a_reset_li
     click(at, "issued_done")
     assert list(at.dataframe[0].value.set_index("username").loc["trader", "status"]) == ["Active", "One-time password"]
     assert not any("Locked until" in m for m in texts(at.markdown))
+
+
+def test_an_admin_whose_own_name_is_locked_is_told_another_admin_lifts_it(open_app, actors, db):
+    for _ in range(get_settings().login_max_failures):
+        with pytest.raises(AuthenticationFailed):
+            authenticate(db, "admin", "wrong password")  # someone guessing while the admin is signed in
+
+    at = choose(open_app(actors.admin, PAGE), actors.admin.id)
+
+    assert at.button(key="users_reset_open").disabled
+    assert "Another admin's Reset password lifts the lock now." in " ".join(texts(at.caption))
