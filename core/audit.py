@@ -19,6 +19,7 @@ from core.auth import READERS, row_sets_as, rows_as
 from core.errors import ValidationError
 from core.filters import check_date_range, day_bounds, parse_filters
 from core.models import Record
+from core.validation import too_long
 
 COUNT_CAP = 10_000
 EXPORT_LIMIT = COUNT_CAP
@@ -36,7 +37,7 @@ def ticket_search(typed: str | None) -> str | None:
         named = ", ".join("a space" if c.isspace() else repr(c) for c in foreign)
         raise ValidationError(f"A ticket id has only letters, digits and '-', not {named}")
     if len(value) > TICKET_ID_MAX_LENGTH:
-        raise ValidationError(f"A ticket id is at most {TICKET_ID_MAX_LENGTH} characters, got {len(value):,}")
+        raise ValidationError(too_long("Ticket id", TICKET_ID_MAX_LENGTH, len(value)))
     return value or None
 
 

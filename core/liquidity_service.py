@@ -30,7 +30,7 @@ from core.liquidity_models import (
     WithdrawalResult,
 )
 from core.market import book_tick
-from core.market_makers import held_assets_by_type
+from core.market_makers import MARKET_MAKER_ROWS, held_assets_by_type
 from core.models import MarketMaker
 from core.planning import SIDE_FIELD, choose_reference_price, plan_liquidity, split_evenly, target_field
 from core.sqlcall import unit_of_work
@@ -536,7 +536,7 @@ def _market_makers(db: Session, side: OrderSide, cert: CertificateType, user_id:
     with unit_of_work(db):
         require_role(db, user_id, ADMIN, what)
         ids = [m.id for m in _funded(db, side, cert)]
-        rows = db.execute(text("SELECT * FROM market_maker_balances WHERE id = ANY(:ids) ORDER BY id"), {"ids": ids})
+        rows = db.execute(text(f"{MARKET_MAKER_ROWS} WHERE id = ANY(:ids) ORDER BY id"), {"ids": ids})
         return [MarketMaker.model_validate(r) for r in rows.mappings()]
 
 

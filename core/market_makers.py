@@ -21,6 +21,8 @@ from core.validation import parse_amount, parse_enum, parse_id, parse_name
 ADMIN = Role.ADMIN
 MAX_LEDGER_ROWS = 10_000
 NAME_FIELD = "Market maker name"  # how a refusal names the inputs of a creation (CoreError.field)
+# a market maker as MarketMaker reads it: its balances and the side it trades, as SQL says (market_maker_side)
+MARKET_MAKER_ROWS = "SELECT *, market_maker_side(mm_type) AS side FROM market_maker_balances"
 
 
 def initial_balance_field(asset: AssetType | str) -> str:
@@ -51,7 +53,7 @@ def _initial_balances(initial_eur_balance: object, initial_balances: dict | None
 
 def _market_maker(db: Session, mm_id: int) -> MarketMaker:
     """One market maker with its balances, read inside the caller's unit of work."""
-    row = db.execute(text("SELECT * FROM market_maker_balances WHERE id = :id"), {"id": mm_id}).mappings().first()
+    row = db.execute(text(f"{MARKET_MAKER_ROWS} WHERE id = :id"), {"id": mm_id}).mappings().first()
     if row is None:
         raise NotFound(f"Market maker {mm_id} does not exist")
     return MarketMaker.model_validate(row)
@@ -123,7 +125,7 @@ def get_market_makers(
         user_id,
         READERS,
         "see market makers",
-        "SELECT * FROM market_maker_balances "
+        f"{MARKET_MAKER_ROWS} "
         "WHERE (CAST(:t AS market_maker_type) IS NULL OR mm_type = CAST(:t AS market_maker_type)) "
         "AND (:all OR is_active) ORDER BY lower(name)",
         {"t": kind.value if kind else None, "all": bool(include_inactive)},

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from core.enums import AssetType, MarketMakerType, Role, TransactionType
+from core.enums import AssetType, MarketMakerType, OrderSide, Role, TransactionType
 
 
 class Record(BaseModel):
@@ -63,6 +63,7 @@ class MarketMaker(Record):
     id: int
     name: str
     mm_type: MarketMakerType
+    side: OrderSide  # the one side it trades (SQL: market_maker_side)
     eur_balance: Decimal
     is_active: bool
     created_by: int

@@ -9,6 +9,7 @@ here with ``secrets``, handed back once, and only its argon2 hash is stored.
 import secrets
 import string
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -28,9 +29,11 @@ PASSWORD_LENGTH = 20  # ~114 bits from 56 symbols
 
 
 class UserAccount(User):
-    """A user as the Users page lists them: with the name of their firm, if a trader."""
+    """A user as the Users page lists them: with the name of their firm, if a trader, and until when too many
+    failed sign-ins lock their name (None: not locked now)."""
 
     entity_name: str | None = None
+    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,8 @@ def _change(db: Session, function: str, user_id: object, created_by_id: int, doi
 
 
 def list_users(db: Session, role: Role | str | None = None, *, user_id: int) -> list[UserAccount]:
-    """Every user, or those of one role, by username, with their firm's name (admins only)."""
+    """Every user, or those of one role, by username, with their firm's name and, when too many failed sign-ins
+    lock their name now (``login_failures``, keyed by the lower-cased name), until when (admins only)."""
     kind = parse_enum(Role, role, "role") if role is not None else None
     columns = ", ".join(f"u.{c.strip()}" for c in USER_COLUMNS.split(","))
     rows = rows_as(
@@ -126,7 +130,9 @@ def list_users(db: Session, role: Role | str | None = None, *, user_id: int) -> 
         user_id,
         ADMIN,
         "see users",
-        f"SELECT {columns}, e.name AS entity_name FROM users u LEFT JOIN entities e ON e.id = u.entity_id "
+        f"SELECT {columns}, e.name AS entity_name, f.locked_until FROM users u "
+        "LEFT JOIN entities e ON e.id = u.entity_id "
+        "LEFT JOIN login_failures f ON f.username_key = lower(u.username) AND f.locked_until > now() "
         "WHERE CAST(:r AS user_role) IS NULL OR u.role = CAST(:r AS user_role) ORDER BY lower(u.username)",
         {"r": kind.value if kind else None},
     )

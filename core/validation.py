@@ -54,6 +54,12 @@ def echoed(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[: limit - 10]}… ({len(text):,} characters)"
 
 
+def too_long(what: str, max_length: int, length: int) -> str:
+    """The one refusal of text longer than its limit, both counts with their digits grouped, as every count in a
+    refusal is: "Trader firm name: at most 200 characters, got 5,000"."""
+    return f"{what}: at most {max_length:,} characters, got {length:,}"
+
+
 def echoed_number(value: object, number: Decimal) -> str:
     """A number as it was typed, to quote in a refusal: "1e30", not "1E+30" (and "0e5", not "0E+5")."""
     return echoed(value.strip() if isinstance(value, str) else number)
@@ -198,7 +204,7 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
         raise ValidationError(f"{what} cannot contain control characters", field=what)
     name = " ".join(value.split())
     if len(name) > max_length:
-        raise ValidationError(f"{what} is at most {max_length} characters, got {len(name)}", field=what)
+        raise ValidationError(too_long(what, max_length, len(name)), field=what)
     return name
 
 
@@ -210,7 +216,7 @@ def parse_notes(value: object, max_length: int, what: str = "Notes") -> str | No
     if not isinstance(value, str):
         raise ValidationError(f"{what} must be text", field=what)
     if len(value) > max_length:
-        raise ValidationError(f"{what}: at most {max_length:,} characters, got {len(value):,}", field=what)
+        raise ValidationError(too_long(what, max_length, len(value)), field=what)
     if "\x00" in value:
         raise ValidationError(f"{what} cannot contain NUL characters", field=what)
     return value.strip() or None

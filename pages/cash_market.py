@@ -33,7 +33,16 @@ from ui.order_book import (
     picked_price,
 )
 from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
-from ui.order_entry import DEFAULT_QUANTITY, PRICE_KEY, QUANTITY_KEY, SUBMIT_KEY, message_rows, read_entry
+from ui.order_entry import (
+    DEFAULT_QUANTITY,
+    PRICE_KEY,
+    QUANTITY_KEY,
+    SUBMIT_KEY,
+    TRADES,
+    message_rows,
+    read_entry,
+    side_choices,
+)
 from ui.runtime import db_session
 from ui.session import require_user
 from ui.url_state import choices_from_url, choices_to_url
@@ -77,18 +86,20 @@ cert = CertificateType(
 
 # whose account trades: a trader's own entity; an admin picks a market maker
 mm_id: int | None = None
+trades: OrderSide | None = None  # the side the account trades, when it trades only one
 account = None
 with db_session() as db:
     if is_admin:
         makers = get_market_makers(db, include_inactive=False, user_id=user.id)
         if makers:
-            names = {m.id: m.name for m in makers}
-            kinds = {
-                m.id: "buys with EUR" if m.mm_type == "LIQUIDITY_PROVIDER" else "sells certificates" for m in makers
-            }
+            by_id = {m.id: m for m in makers}
             mm_id = account_box.selectbox(
-                "Trading for", list(names), format_func=lambda i: f"{names[i]} · {kinds[i]}", key="cm_mm"
+                "Trading for",
+                list(by_id),
+                format_func=lambda i: f"{by_id[i].name} · {TRADES[by_id[i].side]}",
+                key="cm_mm",
             )
+            trades = by_id[mm_id].side  # a market maker trades one side only: the entry offers that one
         else:
             account_box.info("Create a market maker first: admins trade for market makers.", icon=":material/info:")
     if not is_admin or mm_id is not None:
@@ -142,8 +153,11 @@ with st.container(key=ENTRY_KEY, border=True):
         st.caption("No account to trade for.")
     else:
         cols = st.columns(ENTRY_WIDTHS, vertical_alignment="bottom")
+        sides, why_one = side_choices(trades)
+        if st.session_state["cm_side"] not in sides:  # a market maker picked, or a URL's side it does not trade
+            st.session_state["cm_side"] = sides[0]
         side = OrderSide(
-            cols[0].segmented_control("Side", ["BUY", "SELL"], required=True, key="cm_side", format_func=str.title)
+            cols[0].segmented_control("Side", sides, required=True, key="cm_side", format_func=str.title, help=why_one)
         )
         kind = OrderType(
             cols[1].segmented_control("Type", ["LIMIT", "MARKET"], required=True, key="cm_type", format_func=str.title)

@@ -1,6 +1,7 @@
 """Market makers: balances by type, each one's ledger; admins create, fund, withdraw from and deactivate them."""
 
 from collections.abc import Sequence
+from datetime import UTC
 
 import streamlit as st
 
@@ -206,7 +207,9 @@ else:
     st.dataframe(
         market_makers_frame(shown),
         column_config=market_makers_column_config(
-            {a for m in shown for a in held_by_type[m.mm_type]}, names=[m.name for m in shown]
+            {a for m in shown for a in held_by_type[m.mm_type]},
+            names=[m.name for m in shown],
+            all_active=all(m.is_active for m in shown),
         ),
         hide_index=True,
         key="mm_table",
@@ -231,6 +234,7 @@ else:
                 st.badge("Active", color="gray")
             else:
                 st.badge("Inactive", color="orange")
+            st.caption(f"Created {mm.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
             st.space("stretch")
             if is_admin:
                 unavailable = {  # why an action cannot be taken now (None: it can)

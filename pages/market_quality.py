@@ -271,7 +271,7 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
     )
 
 
-st.title("Market Quality", anchor=False)
+st.title("Market quality", anchor=False)
 st.caption(
     f"Spread, depth and two-sided presence of each book from snapshots taken every {settings.snapshot_seconds} s, the "
     "cost of a market order now, and the market makers' obligations, measured as exchanges and data vendors "

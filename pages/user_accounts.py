@@ -4,7 +4,14 @@ import streamlit as st
 
 from core.entities import list_entities
 from core.user_accounts import UserAccount, deactivate_user, list_users, reactivate_user, reset_user_password
-from ui.accounts_view import ROLE_FILTERS, role_word, user_option, users_column_config, users_frame
+from ui.accounts_view import (
+    ROLE_FILTERS,
+    locked_text,
+    role_word,
+    user_option,
+    users_column_config,
+    users_frame,
+)
 from ui.dialogs import Dialogs
 from ui.feedback import attempt
 from ui.format import md_escape
@@ -116,6 +123,8 @@ else:
             st.badge("Active", color="gray")
         else:
             st.badge("Inactive", color="orange")
+        if locked := locked_text(chosen_user):
+            st.badge(locked, color="red", icon=":material/lock:")
         if yourself:
             st.badge("You", color="violet")
         st.space("stretch")
@@ -144,6 +153,15 @@ else:
                 disabled=unavailable["switch"] is not None,
                 help=unavailable["switch"],
             )
+    if locked:
+        st.caption(
+            "Too many failed sign-ins: refused at sign-in until then, whatever the password. "
+            + (
+                "Another admin's Reset password lifts the lock now."
+                if yourself
+                else "Reset password lifts the lock now."
+            )
+        )
 
 pending = dialogs.pending()
 if pending is not None:

@@ -1,6 +1,7 @@
 """Rendering helpers for the Trader Firms and Users pages: records in, tables and labels out (display only)."""
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,10 @@ from ui.metrics import Metric
 STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
 # a user who has not yet replaced the one-time password an admin made for them (at their next sign-in)
 STATUS_ONE_TIME = "One-time password"
+STATUS_LOCKED = "Locked"  # too many failed sign-ins: refused at sign-in until the lock lifts or a password reset
+# the Status column fits a user's every tag at once ("Active", "Locked", "One-time password"): left to the grid, it
+# was measured on the rows first drawn and cut "One-time password" to "One-tir" at 1,280 px
+STATUS_COLUMN_PX = 256
 ROLE_FILTERS: dict[str, Role | None] = {
     "All": None,
     "Admins": Role.ADMIN,
@@ -99,6 +104,7 @@ def users_frame(users: Sequence[UserAccount]) -> pd.DataFrame:
             "role": role_word(u.role),
             "firm": u.entity_name or "",
             "status": [STATUS_ACTIVE if u.is_active else STATUS_INACTIVE]
+            + ([STATUS_LOCKED] if u.locked_until else [])
             + ([STATUS_ONE_TIME] if u.must_change_password else []),
             "last_login_at": u.last_login_at,
             "created_at": u.created_at,
@@ -119,15 +125,27 @@ def users_column_config() -> dict[str, Any]:
         "firm": st.column_config.TextColumn("Trader firm"),
         "status": st.column_config.MultiselectColumn(
             "Status",
-            options=[STATUS_ACTIVE, STATUS_INACTIVE, STATUS_ONE_TIME],
-            color=["#e2e8f0", "#fde68a", "#bfdbfe"],
-            help="One-time password: chooses their own at their next sign-in",
+            options=[STATUS_ACTIVE, STATUS_INACTIVE, STATUS_LOCKED, STATUS_ONE_TIME],
+            color=["#e2e8f0", "#fde68a", "#fecaca", "#bfdbfe"],
+            width=STATUS_COLUMN_PX,
+            help="Locked: too many failed sign-ins, refused until the lock lifts (Reset password lifts it). "
+            "One-time password: chooses their own at their next sign-in.",
         ),
         "last_login_at": st.column_config.DatetimeColumn(
             "Last sign-in (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC", help="Empty: never signed in"
         ),
         "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),
     }
+
+
+def locked_text(user: UserAccount) -> str | None:
+    """Until when a user's name is locked after too many failed sign-ins, "Locked until 14:05 UTC" (with the day
+    when it is not today's); None when it is not locked."""
+    if user.locked_until is None:
+        return None
+    until = user.locked_until.astimezone(UTC)
+    day = "" if until.date() == datetime.now(UTC).date() else f"{until:%Y-%m-%d} "
+    return f"Locked until {day}{until:%H:%M} UTC"
 
 
 def user_option(user: UserAccount) -> str:

@@ -193,13 +193,20 @@ MARKET_MAKER_COLUMNS: tuple[str, ...] = (
 
 
 def market_makers_column_config(
-    held: Iterable[AssetType] = tuple(AssetType), names: Iterable[str] = ()
+    held: Iterable[AssetType] = tuple(AssetType), names: Iterable[str] = (), *, all_active: bool = False
 ) -> dict[str, Any]:
     """The table's columns; an asset none of the listed market makers can hold has none (with the AH filter, two
-    empty EUR columns pushed Open orders and Created out of view at 1,440 px). ``names`` size the Name column."""
+    empty EUR columns pushed Open orders and Created out of view at 1,440 px), and a Status column that would say
+    Active on every row (``all_active``: inactive ones hidden) is left out, as is Created (the detail says it):
+    with them, Open orders was cut to "O…" at 1,280 px. ``names`` size the Name column."""
     cert = "%,d"
     shown = set(held)
-    hidden = {f"{a.value.lower()}_{side}": None for a in set(AssetType) - shown for side in ("available", "locked")}
+    hidden: dict[str, None] = {
+        f"{a.value.lower()}_{side}": None for a in set(AssetType) - shown for side in ("available", "locked")
+    }
+    if all_active:
+        hidden["status"] = None
+    hidden["created_at"] = None  # the detail says it: at 1,280 px the table has no room for it
     return {
         "id": None,
         "name": st.column_config.TextColumn(
@@ -213,10 +220,10 @@ def market_makers_column_config(
             color=[TYPE_CELL_COLOR[t] for t in TYPE_BADGE],
             help="LP: liquidity provider, holds EUR and places BUY orders. "
             "AH: asset holder, holds CEA/EUA and places SELL orders.",
-            width="small",
+            width=56,  # an LP or AH tag, and the header
         ),
         "status": st.column_config.MultiselectColumn(
-            "Status", options=[STATUS_ACTIVE, STATUS_INACTIVE], color=["#e2e8f0", "#fde68a"], width="small"
+            "Status", options=[STATUS_ACTIVE, STATUS_INACTIVE], color=["#e2e8f0", "#fde68a"], width=72
         ),
         "eur_available": st.column_config.NumberColumn("EUR available", format="euro", step=0.01),
         "eur_locked": st.column_config.NumberColumn("EUR locked", format="euro", step=0.01, help="Held by open orders"),
@@ -224,7 +231,7 @@ def market_makers_column_config(
         "cea_locked": st.column_config.NumberColumn("CEA locked", format=cert, help="Held by open orders"),
         "eua_available": st.column_config.NumberColumn("EUA available", format=cert),
         "eua_locked": st.column_config.NumberColumn("EUA locked", format=cert, help="Held by open orders"),
-        "open_orders": st.column_config.NumberColumn("Open orders", format="%d"),
+        "open_orders": st.column_config.NumberColumn("Orders", format="%d", help="Open orders", width=64),
         "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),
     } | hidden
 

@@ -98,6 +98,25 @@ def message_rows(widths: Sequence[float], starts: Sequence[int]) -> list[list[tu
     return rows or [[(0, sum(widths))]]
 
 
+# what a market maker's side says of it: in the "Trading for" choice, and why the entry offers only that side
+TRADES = {OrderSide.BUY: "buys with EUR", OrderSide.SELL: "sells certificates"}
+HOLDS = {OrderSide.BUY: "it holds EUR, no certificates", OrderSide.SELL: "it holds certificates, no EUR"}
+
+
+def side_choices(trades: OrderSide | None) -> tuple[list[str], str | None]:
+    """The sides the entry offers, and the help that says why when it offers one: a market maker trades one side
+    only (``MarketMaker.side``, SQL's market_maker_side), so an admin trading for it is offered that side alone;
+    a trader (``trades`` None) is offered both. The help names no one: a typed name is never markup."""
+    if trades is None:
+        return [s.value for s in OrderSide], None
+    other = OrderSide.SELL if trades is OrderSide.BUY else OrderSide.BUY
+    reason = (
+        f"This market maker only {trades.value.lower()}s ({HOLDS[trades]}): "
+        f"{other.value.title()} is not offered. Pick another market maker to {other.value.lower()}."
+    )
+    return [trades.value], reason
+
+
 def _checked(parse: Callable[[], T]) -> tuple[T | None, str | None]:
     """(value, None) or (None, the refusal a person reads)."""
     try:

@@ -4,6 +4,7 @@ is replaced by the nearest page, and the field says so."""
 
 import streamlit as st
 
+from core.validation import echoed
 from ui.feedback import field_error
 
 NOTE_SUFFIX = "_note"
@@ -15,7 +16,7 @@ def page_in_range(key: str, pages: int) -> int:
     page = min(max(1, typed), pages)
     st.session_state[key] = page
     st.session_state[key + NOTE_SUFFIX] = (
-        None if page == typed else f"There is no page {typed:,}: showing page {page:,} of {pages:,}"
+        None if page == typed else f"There is no page {echoed(typed)}: showing page {page:,} of {pages:,}"
     )
     return page
 

@@ -75,7 +75,7 @@ def test_a_name_pasted_longer_than_allowed_is_refused_saying_so_instead_of_being
     dialog.get_by_role("textbox", name="Initial EUR balance").fill("1000.00")
     dialog.get_by_role("button", name="Create").click()
 
-    expect(dialog.get_by_text("Market maker name is at most 200 characters, got 300")).to_be_visible()
+    expect(dialog.get_by_text("Market maker name: at most 200 characters, got 300")).to_be_visible()
     expect(name).to_have_value("Atlas Liquidity " + "x" * 284)  # what was pasted stays there, to shorten
     assert db.execute(text("SELECT count(*) FROM market_maker_clients")).scalar_one() == 0
 

@@ -4,6 +4,7 @@ and two admins deactivating each other at once leave one of them active."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import psycopg
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import sessions
+from core.config import get_settings
 from core.errors import AuthenticationFailed, Conflict, InvalidFields, NotFound, PermissionDenied, ValidationError
 from core.sqlcall import unit_of_work
 from core.user_accounts import (
@@ -89,6 +91,23 @@ def test_a_reset_password_replaces_the_old_one_ends_every_session_and_lifts_the_
         authenticate(db, "analyst", PASSWORD)
     [ticket] = tickets(db, actors.analyst.id)
     assert ticket["action"] == "RESET_USER_PASSWORD" and issued.password not in str(ticket)
+
+
+def test_the_user_list_says_until_when_too_many_failed_sign_ins_lock_a_name_whatever_its_case(db, actors):
+    for _ in range(get_settings().login_max_failures):
+        with pytest.raises(AuthenticationFailed):
+            authenticate(db, "TRADER", "wrong password")  # counted under the lower-cased name
+    with pytest.raises(AuthenticationFailed):
+        authenticate(db, "analyst", "wrong password")  # one failure: not locked
+    now = db.execute(text("SELECT now()")).scalar_one()
+    db.rollback()
+
+    listed = {u.username: u.locked_until for u in list_users(db, user_id=actors.admin.id)}
+
+    assert listed["analyst"] is None and listed["admin"] is None
+    assert now < listed["trader"] <= now + timedelta(seconds=get_settings().login_lockout_seconds + 60)
+    reset_user_password(db, actors.trader.id, created_by_id=actors.admin.id)
+    assert [u.locked_until for u in list_users(db, "TRADER", user_id=actors.admin.id)] == [None]
 
 
 def test_the_database_never_switches_off_its_last_active_admin_even_by_hand(db, actors):

@@ -388,6 +388,21 @@ def test_an_admin_trades_for_the_market_maker_it_picks(open_page, db, actors, ma
     assert (order.market_maker_id, order.side, order.quantity) == (market.ah.id, "SELL", 5)
 
 
+@pytest.mark.parametrize(("maker", "side", "price"), [("ah", "SELL", "€80.50"), ("lp", "BUY", "€81.00")])
+def test_an_admin_picking_a_market_maker_is_offered_only_the_side_it_trades(
+    open_page, actors, market, maker, side, price
+):
+    at = open_page(actors.admin, cm_side="BUY" if side == "SELL" else "SELL")  # the other side, chosen before
+
+    at.selectbox(key="cm_mm").select(getattr(market, maker).id).run()
+
+    control = at.segmented_control(key="cm_side")
+    assert (control.options, control.value) == ([side.title()], side)
+    assert "only" in control.help and "is not offered" in control.help
+    assert submit(at).label.startswith(f"{side.title()} 10 EUA at {price} limit")
+    assert not field_errors(at) and not said_under(at, "cm_qty")
+
+
 def test_every_open_order_is_listed_with_headers_and_cancelled_from_its_row(open_page, db, actors, market, monkeypatch):
     oldest = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 10, "80.00")
     for _ in range(3):

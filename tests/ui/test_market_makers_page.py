@@ -2,6 +2,7 @@
 dialogs, each refusal under the field it is about."""
 
 import json
+from datetime import UTC
 from decimal import Decimal
 
 import pandas as pd
@@ -62,6 +63,22 @@ def test_admin_sees_totals_the_table_and_every_write_action(open_app, actors, ma
     assert table(at)["type"].tolist() == [["LP"], ["AH"]]
     assert table(at).loc[0, "eur_available"] == Decimal("1000.50")
     assert WRITE_BUTTONS.issubset(button_keys(at))
+    created = market_makers["atlas"].created_at.astimezone(UTC)
+    assert f"Created {created:%Y-%m-%d %H:%M} UTC" in texts(at.caption)  # the table has no room for it at 1,280 px
+
+
+def test_the_table_shows_status_and_leaves_out_created_so_open_orders_fit_at_1280_px(open_app, actors, market_makers):
+    at = open_app(actors.admin, PAGE)
+    everyone_active = json.loads(at.dataframe[0].proto.columns)
+    at.toggle(key="mm_show_inactive").set_value(True).run()
+    with_inactive = json.loads(at.dataframe[0].proto.columns)
+
+    assert everyone_active["status"]["hidden"] and everyone_active["created_at"]["hidden"]  # Active on every row
+    assert not with_inactive.get("status", {}).get("hidden") and with_inactive["created_at"]["hidden"]
+    assert (everyone_active["open_orders"]["label"], everyone_active["open_orders"]["help"]) == (
+        "Orders",
+        "Open orders",
+    )
 
 
 def blocks(node: object):

@@ -197,8 +197,8 @@ def test_filters_that_match_no_ticket_say_so_instead_of_an_empty_grid(open_app, 
 @pytest.mark.parametrize(
     ("view", "key", "typed", "refusal"),
     [
-        ("Operations", "ops_ticket", "x" * 31, "A ticket id is at most 30 characters, got 31"),
-        ("Audit log", "audit_ticket", "x" * 200, "A ticket id is at most 30 characters, got 200"),
+        ("Operations", "ops_ticket", "x" * 31, "Ticket id: at most 30 characters, got 31"),
+        ("Audit log", "audit_ticket", "x" * 200, "Ticket id: at most 30 characters, got 200"),
         ("Audit log", "audit_ticket", "TKT 1", "A ticket id has only letters, digits and '-', not a space"),
         ("Audit log", "audit_ticket", "000123", "Type a whole ticket id, like TKT-2026-000123, not '000123': "
                                                 "the Operations view finds parts of ids"),
@@ -276,7 +276,7 @@ def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so_under_the_fiel
 
     at.number_input(key="ops_page").set_value(typed).run()
 
-    assert field_errors(at) == [f"There is no page {typed:,}: showing page {shown} of 1"]
+    assert field_errors(at) == [f"There is no page {typed}: showing page {shown} of 1"]  # echoed as typed
     assert at.number_input(key="ops_page").value == shown
 
     at.selectbox(key="ops_page_size").set_value(25).run()  # another filter: the page shown is the one the box says

@@ -1,13 +1,18 @@
 """The Users page through AppTest: every user by role; add a user with a one-time password shown once; deactivate,
 reactivate and reset a password, each refusal said where it was asked for."""
 
+import json
+import re
+
 import pytest
 
 from core import sessions
+from core.config import get_settings
 from core.errors import AuthenticationFailed
 from core.users import authenticate, get_user
 from tests.helpers import PASSWORD, snapshot
 from tests.ui.conftest import refusal_under, texts
+from ui.accounts_view import STATUS_COLUMN_PX
 
 PAGE = "pages/user_accounts.py"
 
@@ -25,6 +30,9 @@ def click(at, key: str):
 
 def test_an_admin_sees_every_user_with_role_firm_and_status_filtered_by_role(open_app, actors):
     at = open_app(actors.admin, PAGE)
+    status = json.loads(at.dataframe[0].proto.columns)["status"]
+    assert status["width"] == STATUS_COLUMN_PX  # every tag whole at 1,280 px, whatever rows came first (checked in
+    # Chromium: "Active", "Locked" and "One-time password" side by side)
 
     table = at.dataframe[0].value
     assert table["username"].tolist() == ["admin", "analyst", "trader"]
@@ -93,3 +101,33 @@ def test_an_admin_cannot_deactivate_or_reset_themselves_here(open_app, actors):
 
     assert at.button(key="users_deactivate_open").disabled
     assert at.button(key="users_reset_open").disabled
+
+
+def test_a_user_locked_by_failed_sign_ins_shows_locked_until_when_and_a_reset_lifts_it(open_app, actors, db):
+    for _ in range(get_settings().login_max_failures):
+        with pytest.raises(AuthenticationFailed):
+            authenticate(db, "Trader", "wrong password")
+    at = open_app(actors.admin, PAGE)
+
+    status = at.dataframe[0].value.set_index("username")["status"]
+    choose(at, actors.trader.id)
+
+    assert (list(status["trader"]), list(status["analyst"])) == (["Active", "Locked"], ["Active"])
+    assert any(re.search(r"Locked until \d\d:\d\d UTC", m) for m in texts(at.markdown))
+    assert "Reset password lifts the lock now" in " ".join(texts(at.caption))
+    click(at, "users_reset_open")
+    click(at, "users_reset_confirm")
+    click(at, "issued_done")
+    assert list(at.dataframe[0].value.set_index("username").loc["trader", "status"]) == ["Active", "One-time password"]
+    assert not any("Locked until" in m for m in texts(at.markdown))
+
+
+def test_an_admin_whose_own_name_is_locked_is_told_another_admin_lifts_it(open_app, actors, db):
+    for _ in range(get_settings().login_max_failures):
+        with pytest.raises(AuthenticationFailed):
+            authenticate(db, "admin", "wrong password")  # someone guessing while the admin is signed in
+
+    at = choose(open_app(actors.admin, PAGE), actors.admin.id)
+
+    assert at.button(key="users_reset_open").disabled
+    assert "Another admin's Reset password lifts the lock now." in " ".join(texts(at.caption))

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.enums import AssetType, MarketMakerType, TransactionType
+from core.enums import AssetType, MarketMakerType, OrderSide, TransactionType
 from core.models import LedgerEntry, MarketMaker
 from ui.funding_dialog import balance_caption, withdrawable_assets
 from ui.market_makers_view import (
@@ -30,6 +30,7 @@ NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
 HELD = {LP: (AssetType.EUR,), AH: (AssetType.CEA, AssetType.EUA)}  # as SQL's market_maker_assets says
+SIDE = {LP: OrderSide.BUY, AH: OrderSide.SELL}  # as SQL's market_maker_side says
 
 
 def mm(mm_id: int, name: str, kind: MarketMakerType, active: bool = True, **balances: object) -> MarketMaker:
@@ -37,6 +38,7 @@ def mm(mm_id: int, name: str, kind: MarketMakerType, active: bool = True, **bala
         id=mm_id,
         name=name,
         mm_type=kind,
+        side=SIDE[kind],
         eur_balance=Decimal(0),
         is_active=active,
         created_by=1,

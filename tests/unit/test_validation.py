@@ -216,6 +216,20 @@ def test_names_are_trimmed_and_bounded():
         parse_name("a\x00b", "Name")
 
 
+@pytest.mark.parametrize(
+    ("parse", "message"),
+    [
+        (lambda: parse_name("x" * 5_000, "Trader firm name"), "Trader firm name: at most 200 characters, got 5,000"),
+        (lambda: parse_notes("x" * 5_000, 2_000), "Notes: at most 2,000 characters, got 5,000"),
+    ],
+)
+def test_text_past_its_limit_is_refused_with_both_counts_grouped_in_one_wording(parse, message):
+    with pytest.raises(ValidationError) as refused:
+        parse()
+
+    assert refused.value.message == message
+
+
 @pytest.mark.parametrize("typed", ["Padded  Firm", "Padded\u00a0Firm", " Padded \u2003 Firm "])
 def test_a_name_reads_as_it_looks_every_run_of_spaces_one_space(typed):
     assert parse_name(typed, "Name") == "Padded Firm"
