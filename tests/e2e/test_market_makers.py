@@ -21,9 +21,11 @@ def open_market_makers(page) -> None:
 
 
 def eur_available_cell(page, name: str):
-    """The "EUR available" cell of one row of the market makers table (the canvas grid's accessible DOM copy)."""
+    """The "EUR available" cell of one row of the market makers table (the canvas grid's accessible DOM copy), found
+    by its header: which columns the table shows depends on what it lists (Status only with an inactive one)."""
     table = page.locator("[data-testid=stDataFrame]").first
-    return table.locator("tr", has_text=name).locator("td[aria-colindex='4']")
+    column = table.locator("th", has_text="EUR available").first.get_attribute("aria-colindex", timeout=20_000)
+    return table.locator("tr", has_text=name).locator(f"td[aria-colindex='{column}']")
 
 
 def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, app_server, page, screenshot):
