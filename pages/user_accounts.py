@@ -5,7 +5,9 @@ import streamlit as st
 from core.entities import list_entities
 from core.user_accounts import UserAccount, deactivate_user, list_users, reactivate_user, reset_user_password
 from ui.accounts_view import (
+    ONE_TIME_HELP,
     ROLE_FILTERS,
+    STATUS_ONE_TIME,
     locked_text,
     role_word,
     user_option,
@@ -125,6 +127,8 @@ else:
             st.badge("Inactive", color="orange")
         if locked := locked_text(chosen_user):
             st.badge(locked, color="red", icon=":material/lock:")
+        if chosen_user.must_change_password:
+            st.badge(STATUS_ONE_TIME, color="blue", icon=":material/key:", help=ONE_TIME_HELP)
         if yourself:
             st.badge("You", color="violet")
         st.space("stretch")

@@ -17,6 +17,7 @@ from ui.metrics import Metric
 STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
 # a user who has not yet replaced the one-time password an admin made for them (at their next sign-in)
 STATUS_ONE_TIME = "One-time password"
+ONE_TIME_HELP = "Signs in with the password an admin made, then chooses their own before anything else opens"
 STATUS_LOCKED = "Locked"  # too many failed sign-ins: refused at sign-in until the lock lifts or a password reset
 # the Status column fits a user's every tag at once ("Active", "Locked", "One-time password"): left to the grid, it
 # was measured on the rows first drawn and cut "One-time password" to "One-tir" at 1,280 px

@@ -65,7 +65,9 @@ def test_adding_a_user_refuses_each_fault_under_its_field_then_shows_the_passwor
     assert authenticate(db, "risk.analyst", password).role == "ANALYST"
     click(at, "issued_done")
     assert not at.code
-    assert "risk.analyst" in at.dataframe[0].value["username"].tolist()
+    table = at.dataframe[0].value.set_index("username")
+    assert list(table.loc["risk.analyst", "status"]) == ["Active", "One-time password"]
+    assert any("One-time password" in m for m in texts(at.markdown))  # the detail of the user just added says so
 
 
 def test_deactivating_signs_the_user_out_and_reactivating_lets_them_back(open_app, actors, db, actor_sessions):
