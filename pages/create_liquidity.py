@@ -357,6 +357,15 @@ st.caption(
     "levels around the reference price. Preview first: nothing is placed until you confirm."
 )
 
+# The amounts sent for one book or for both stay while the other mode is shown: Streamlit forgets a widget's value
+# on the first run that does not draw it, so each run hands the values of the fields it will not draw (those of the
+# mode not chosen) back to session state as plain values (switching EUA → Both → EUA emptied the fields). Only
+# those: setting a field this run draws would push its value back over what is being typed in it.
+_BOTH_FIELDS = tuple(f"liq_{side}_{cert}" for cert in CERTS for side in TARGET_FIELDS)
+for kept in ("liq_bid", "liq_ask") if st.session_state.get("liq_cert") == BOTH else _BOTH_FIELDS:
+    if kept in st.session_state:
+        st.session_state[kept] = st.session_state[kept]
+
 choice = st.segmented_control(
     "Certificate",
     ["EUA", "CEA", BOTH],

@@ -93,6 +93,16 @@ def test_the_provisioning_amount_follows_a_new_shortfall_instead_of_keeping_the_
     assert any(f"€{Decimal(amount):,.2f}" in c for c in texts(at.caption) if c.startswith("Suggested"))
 
 
+def test_the_amounts_sent_for_one_book_stay_while_both_books_are_shown_and_back(open_app, actors):
+    at = _preview(open_app(actors.admin, PAGE), "1000", "0")  # sent (a form's fields are read when it is sent)
+
+    at.segmented_control(key="liq_cert").set_value("Both").run()
+    at.segmented_control(key="liq_cert").set_value("EUA").run()
+
+    assert not at.exception
+    assert (at.text_input(key="liq_bid").value, at.text_input(key="liq_ask").value) == ("1000", "0")  # were empty
+
+
 def test_the_provisioning_amount_is_suggested_again_after_switching_the_action_back_and_forth(open_app, db, actors):
     make_providers(db, actors.admin, 1, eur="100.00")
     at = _preview(open_app(actors.admin, PAGE), "1000", "0")
