@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.errors import CoreError, InvalidFields
 from core.passwords import CURRENT, NEW, REPEAT, change_password
-from core.users import MIN_PASSWORD_LENGTH
+from core.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from ui import session
 from ui.feedback import field_error, flash, show_refusal
 from ui.runtime import db_session
@@ -39,18 +39,20 @@ def password_form(user_id: int, *, key: str, changed: str, current_label: str = 
     outcome_key = f"{key}_outcome"
     under = {}
     with st.form(f"{key}_form", border=False):
-        st.text_input(
-            current_label, type="password", key=keys[CURRENT], autocomplete="current-password", max_chars=1000
-        )
-        under[CURRENT] = st.container()
-        st.text_input(
-            "New password", type="password", key=keys[NEW], autocomplete="new-password", help=NEW_HELP, max_chars=1000
-        )
-        under[NEW] = st.container()
-        st.text_input(
-            "Repeat new password", type="password", key=keys[REPEAT], autocomplete="new-password", max_chars=1000
-        )
-        under[REPEAT] = st.container()
+        for field, label, autocomplete, help_text in (
+            (CURRENT, current_label, "current-password", None),
+            (NEW, "New password", "new-password", NEW_HELP),
+            (REPEAT, "Repeat new password", "new-password", None),
+        ):
+            st.text_input(
+                label,
+                type="password",
+                key=keys[field],
+                autocomplete=autocomplete,
+                help=help_text,
+                max_chars=MAX_PASSWORD_LENGTH,
+            )
+            under[field] = st.container()  # its refusal, right below it
         st.form_submit_button(
             "Change password",
             type="primary",

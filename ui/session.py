@@ -112,9 +112,9 @@ def token() -> str | None:
 def session_is_live() -> bool:
     """This tab's session is still open: not expired, signed out elsewhere, or of a user switched off. Checking is
     not activity: it never slides the expiry."""
-    token = st.session_state.get(TOKEN_KEY)
+    mine = token()
     with db_session() as db:
-        return token is not None and sessions.resolve(db, token) is not None
+        return mine is not None and sessions.resolve(db, mine) is not None
 
 
 @live_fragment(WATCH_EVERY)
