@@ -18,7 +18,8 @@ STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
 # a user who has not yet replaced the one-time password an admin made for them (at their next sign-in)
 STATUS_ONE_TIME = "One-time password"
 ONE_TIME_HELP = "Signs in with the password an admin made, then chooses their own before anything else opens"
-STATUS_LOCKED = "Locked"  # too many failed sign-ins: refused at sign-in until the lock lifts or a password reset
+STATUS_LOCKED = "Locked"
+LOCKED_HELP = "too many failed sign-ins, refused until the lock lifts (Reset password lifts it)"
 # the Status column fits a user's every tag at once ("Active", "Locked", "One-time password"): left to the grid, it
 # was measured on the rows first drawn and cut "One-time password" to "One-tir" at 1,280 px
 STATUS_COLUMN_PX = 256
@@ -129,8 +130,7 @@ def users_column_config() -> dict[str, Any]:
             options=[STATUS_ACTIVE, STATUS_INACTIVE, STATUS_LOCKED, STATUS_ONE_TIME],
             color=["#e2e8f0", "#fde68a", "#fecaca", "#bfdbfe"],
             width=STATUS_COLUMN_PX,
-            help="Locked: too many failed sign-ins, refused until the lock lifts (Reset password lifts it). "
-            "One-time password: chooses their own at their next sign-in.",
+            help=f"{STATUS_LOCKED}: {LOCKED_HELP}. {STATUS_ONE_TIME}: {ONE_TIME_HELP[0].lower()}{ONE_TIME_HELP[1:]}.",
         ),
         "last_login_at": st.column_config.DatetimeColumn(
             "Last sign-in (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC", help="Empty: never signed in"
