@@ -256,7 +256,7 @@ AS $$
                           AND k.entity_id = o.liquidity_operation_id)
     UNION ALL
     SELECT 'active_admins counts the active admins', 'active_admins',
-           format('%s counted, %s active admins', a.admins, (SELECT count(*) FROM users WHERE role = 'ADMIN' AND is_active))
-      FROM active_admins a
-     WHERE a.admins <> (SELECT count(*) FROM users WHERE role = 'ADMIN' AND is_active);
+           format('%s counted, %s active admins', a.admins, n.active)
+      FROM active_admins a, (SELECT count(*) AS active FROM users WHERE role = 'ADMIN' AND is_active) n
+     WHERE a.admins <> n.active;
 $$;

@@ -38,7 +38,7 @@ SQL_PINS: dict[str, str] = {
     "require_admin.sql": "cdaaea4cf6e5d6a9",
     "acting_account.sql": "bee7109ca362812f",
     "keep_an_active_admin.sql": "36dabd3d02a225e8",
-    "check_invariants.sql": "7a90283e0489b6ba",
+    "check_invariants.sql": "a75205f5bbfabfa6",
     "check_order_funds.sql": "562a4157cc88b98b",
     "create_market_maker.sql": "18f453447cd5c6a2",
     "create_entity.sql": "c7d51bcb746454c3",
