@@ -3,11 +3,16 @@ with a one-time password an administrator made for them.
 
 The change runs in the button's callback, before the script: there it can empty the fields once the password is
 changed (a script may not set a drawn widget's value), and a second send of the same form (a double click, Enter
-pressed twice) is recognised and dropped, instead of trying the old password again and counting a failure."""
+pressed twice) is recognised and dropped, instead of trying the old password again and counting a failure. The two
+sends of a double click run their callbacks at once, in two threads (Streamlit starts the second run before the
+first has stopped, and the stopped one can no longer write session state): so a lock per session makes the second
+wait for the first, and what changed is remembered here, in the server process, not in session state."""
 
 import hashlib
 import hmac
 import secrets
+import threading
+from collections import defaultdict
 from dataclasses import dataclass
 
 import streamlit as st
@@ -23,12 +28,19 @@ NEW_HELP = (
     f"At least {MIN_PASSWORD_LENGTH} characters, without your username. A few unrelated words make a password that "
     "is easy to remember and hard to guess."
 )
-_SEAL_KEY = "password_form_seal"  # a random key of this tab's, so what was sent is remembered only as an HMAC
+_SEAL = secrets.token_bytes(32)  # a key of this process's, so a form sent is remembered only as an HMAC
+# per sign-in session (its token): one send at a time, and the last form that changed the password
+_SENDING: defaultdict[str | None, threading.Lock] = defaultdict(threading.Lock)
+_SENDING_GUARD = threading.Lock()  # so two threads never make two locks for one session
 
 
-@dataclass(frozen=True)
-class _Changed:
+@dataclass
+class _Change:
     sent: bytes  # the HMAC of the form that changed the password: the same form sent again is that change
+    said: bool = False  # its toast queued (by the send that made it, or by a repeat when that send was stopped)
+
+
+_CHANGES: dict[str | None, _Change] = {}
 
 
 def password_form(user_id: int, *, key: str, changed: str, current_label: str = "Current password") -> None:
@@ -73,26 +85,26 @@ def password_form(user_id: int, *, key: str, changed: str, current_label: str = 
 
 def _send(user_id: int, keys: dict[str, str], outcome_key: str, changed: str) -> None:
     typed = {field: st.session_state.get(widget, "") for field, widget in keys.items()}
-    sent = _seal(user_id, typed)
-    done = st.session_state.get(outcome_key)
-    if isinstance(done, _Changed) and hmac.compare_digest(done.sent, sent):
-        _empty(keys)  # the form that changed it, sent again: nothing to do
-        return
-    try:
-        with db_session() as db:
-            change_password(db, user_id, typed[CURRENT], typed[NEW], typed[REPEAT], session_token=session.token())
-    except CoreError as exc:
-        st.session_state[outcome_key] = exc
-        return
-    st.session_state[outcome_key] = _Changed(sent)
-    flash(changed)
-    _empty(keys)
-
-
-def _seal(user_id: int, typed: dict[str, object]) -> bytes:
-    secret = st.session_state.setdefault(_SEAL_KEY, secrets.token_bytes(32))
+    token = session.token()
     message = "\x00".join([str(user_id), *(str(typed[f]) for f in (CURRENT, NEW, REPEAT))]).encode()
-    return hmac.new(secret, message, hashlib.sha256).digest()
+    sent = hmac.new(_SEAL, message, hashlib.sha256).digest()
+    with _SENDING_GUARD:
+        sending = _SENDING[token]
+    with sending:
+        done = _CHANGES.get(token)
+        if done is None or not hmac.compare_digest(done.sent, sent):
+            try:
+                with db_session() as db:
+                    change_password(db, user_id, typed[CURRENT], typed[NEW], typed[REPEAT], session_token=token)
+            except CoreError as exc:
+                st.session_state[outcome_key] = exc
+                return
+            done = _CHANGES[token] = _Change(sent)
+        # changed, now or by the send this one repeats: said once, and the fields emptied
+        if not done.said:
+            flash(changed)
+            done.said = True
+    _empty(keys)
 
 
 def _empty(keys: dict[str, str]) -> None:
