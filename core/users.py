@@ -20,6 +20,8 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1000
 PASSWORD_FIELD = "Password"
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,50}")  # the same rule as the users_username_check constraint
+# a new name also starts and ends with a letter or a digit: "admin." or ".admin" passes for "admin" at a glance
+NEW_USERNAME_ENDS = re.compile(r"[A-Za-z0-9](.*[A-Za-z0-9])?", re.DOTALL)
 USERNAME_FIELD = "Username"
 _hasher = PasswordHasher()
 # verified against when the username is unknown, so a wrong name costs the same time as a wrong password
@@ -32,12 +34,16 @@ def hash_password(password: str) -> str:
 
 
 def parse_username(value: object, what: str = USERNAME_FIELD) -> str:
-    """A username as stored: trimmed, and 3 to 50 letters, digits, '.', '_' or '-'."""
+    """A new username as it will be stored: trimmed, 3 to 50 letters, digits, '.', '_' or '-', starting and ending
+    with a letter or a digit. (Whether it is taken, or reads like a name taken, is SQL's ``claim_username``.)"""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{what} is required", field=what)
-    if not USERNAME_PATTERN.fullmatch(value.strip()):
+    name = value.strip()
+    if not USERNAME_PATTERN.fullmatch(name):
         raise ValidationError(f"{what}: 3 to 50 letters, digits, '.', '_' or '-', got {echoed(value)!r}", field=what)
-    return value.strip()
+    if not NEW_USERNAME_ENDS.fullmatch(name):
+        raise ValidationError(f"{what} starts and ends with a letter or a digit, got {echoed(value)!r}", field=what)
+    return name
 
 
 def check_new_password(password: object, username: str) -> str:
@@ -82,6 +88,7 @@ def create_user(db: Session, username: str, password: str, role: Role | str, ent
             and db.execute(text("SELECT 1 FROM entities WHERE id = :id"), {"id": entity}).first() is None
         ):
             raise NotFound(f"Entity {entity} does not exist")
+        db.execute(text("SELECT claim_username(:u)"), {"u": username})
         row = (
             db.execute(
                 text(

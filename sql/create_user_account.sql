@@ -25,10 +25,7 @@ BEGIN
     IF p_entity_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entities WHERE id = p_entity_id) THEN
         PERFORM raise_error('CB404', format('Trader firm %s does not exist', p_entity_id));
     END IF;
-    -- the unique index on lower(username) still refuses a name taken by a concurrent creation
-    IF EXISTS (SELECT 1 FROM users WHERE lower(username) = lower(btrim(p_username))) THEN
-        PERFORM raise_error('CB409', format('The username "%s" is taken', btrim(p_username)));
-    END IF;
+    PERFORM claim_username(p_username);
 
     -- the password was made for the user by someone else: they choose their own at first sign-in
     INSERT INTO users (username, password_hash, role, entity_id, must_change_password)

@@ -2,6 +2,7 @@
 reset_user_password): what each write does, with its ticket; every refusal, in core and in SQL, changes nothing;
 and two admins deactivating each other at once leave one of them active."""
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -141,6 +142,26 @@ def test_two_admins_deactivating_each_other_at_once_leave_one_of_them_active(db,
     assert list(active_admins) == ["admin"]
 
 
+def test_two_admins_adding_look_alike_usernames_at_once_queue_and_the_second_is_refused(db, actors, database_url):
+    hashed = hash_password(PASSWORD)
+
+    with lockstep_sessions(database_url, "first", "second") as (observer, one, two):
+        one.run("BEGIN")
+        one.run("SELECT create_user_account('j.doe', %s, 'ANALYST', NULL, %s)", (hashed, actors.admin.id))
+        adding_look_alike = two.start(
+            "SELECT create_user_account('J_Doe', %s, 'ANALYST', NULL, %s)", (hashed, actors.admin.id)
+        )
+        observer.until_waiting(two, adding_look_alike)  # on the look-alike's advisory lock, which the first holds
+
+        one.run("COMMIT")
+
+        with pytest.raises(psycopg.Error, match=re.escape('The username "J_Doe" reads like "j.doe"')):
+            adding_look_alike.result(timeout=20)
+
+    added = db.execute(text("SELECT username FROM users WHERE lower(username) LIKE 'j%doe'")).scalars()
+    assert list(added) == ["j.doe"]
+
+
 @pytest.mark.parametrize(
     ("isolation", "refusal"),
     [("READ COMMITTED", "is the last active admin"), ("REPEATABLE READ", "could not serialize")],
@@ -212,6 +233,24 @@ def refusals(scene: Scene) -> list[tuple[str, object, type, str]]:
             lambda db: create_user_account(db, "TRADER", "ANALYST", created_by_id=admin),
             Conflict,
             'The username "TRADER" is taken',
+        ),
+        (
+            "a username reading like one taken",
+            lambda db: create_user_account(db, "T.rader", "ANALYST", created_by_id=admin),
+            Conflict,
+            'The username "T.rader" reads like "trader", who exists already',
+        ),
+        (
+            "a username ending in a sign",
+            lambda db: create_user_account(db, "trader.", "ANALYST", created_by_id=admin),
+            InvalidFields,
+            "starts and ends with a letter or a digit",
+        ),
+        (
+            "the first admin's name reading like one taken (no acting admin: core.cli create-admin)",
+            lambda db: create_user(db, "ad_min", PASSWORD, "ADMIN"),
+            Conflict,
+            'The username "ad_min" reads like "admin", who exists already',
         ),
         (
             "a bad username",
@@ -297,6 +336,12 @@ def refusals(scene: Scene) -> list[tuple[str, object, type, str]]:
             lambda db: sql(db, "create_user_account('bob', :h, 'TRADER', NULL, :by)", by=admin),
             ValidationError,
             "A trader must belong to a trader firm",
+        ),
+        (
+            "SQL: a username reading like one taken",
+            lambda db: sql(db, "create_user_account(' Tra-der ', :h, 'ANALYST', NULL, :by)", by=admin),
+            Conflict,
+            'The username "Tra-der" reads like "trader"',
         ),
         (
             "SQL: an analyst deactivating",

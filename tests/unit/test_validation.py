@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from core.enums import AssetType, MarketMakerType
 from core.errors import ValidationError
 from core.order_entry import parse_order_quantity
+from core.users import parse_username
 from core.validation import parse_amount, parse_enum, parse_eur, parse_id, parse_name, parse_notes, parse_quantity
 
 
@@ -288,3 +289,14 @@ def test_a_refusal_quotes_a_long_paste_by_its_start_and_its_length(parse, typed,
         parse(typed)
 
     assert refused.value.message.startswith(message) and len(refused.value.message) < 200
+
+
+@pytest.mark.parametrize("typed", ["j.doe", "A1_b-2", "abc", " ann.lee "])
+def test_a_new_username_starting_and_ending_with_a_letter_or_digit_is_kept_trimmed(typed):
+    assert parse_username(typed) == typed.strip()
+
+
+@pytest.mark.parametrize("typed", ["admin.", ".admin", "-trader-", "__x", "ab_"])
+def test_a_new_username_starting_or_ending_with_a_sign_is_refused_as_a_look_alike_in_waiting(typed):
+    with pytest.raises(ValidationError, match="starts and ends with a letter or a digit"):
+        parse_username(typed)

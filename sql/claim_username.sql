@@ -1,0 +1,31 @@
+-- claim_username: refuse a new username that is taken, or that reads like one taken ("Admin." beside "admin",
+-- "j.doe" beside "j_doe"): an audit line or a sign-in must never leave a reader unsure which user it was. Two
+-- names read alike when they have the same letters and digits in the same order, whatever their case and their
+-- '.', '_' and '-'. Called by every creation of a user (create_user_account; core.users.create_user for the first
+-- admin and the demo seed) in the creating transaction, before its INSERT.
+CREATE OR REPLACE FUNCTION claim_username(p_username text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_name    text := btrim(p_username);
+    v_key     text := regexp_replace(lower(btrim(p_username)), '[._-]', '', 'g');
+    v_holder  text;
+BEGIN
+    -- the name's lock first: two creations of look-alike names queue here, and the second's check sees the first
+    PERFORM pg_advisory_xact_lock(7304, hashtext(v_key));
+    SELECT u.username INTO v_holder
+      FROM users u
+     WHERE regexp_replace(lower(u.username), '[._-]', '', 'g') = v_key
+     ORDER BY lower(u.username) <> lower(v_name), u.id
+     LIMIT 1;
+    IF v_holder IS NULL THEN
+        RETURN;
+    ELSIF lower(v_holder) = lower(v_name) THEN
+        PERFORM raise_error('CB409', format('The username "%s" is taken', v_name));
+    END IF;
+    PERFORM raise_error('CB409', format(
+        'The username "%s" reads like "%s", who exists already: choose a name that differs in its letters or digits',
+        v_name, v_holder));
+END;
+$$;
