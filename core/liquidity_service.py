@@ -6,8 +6,9 @@ Every function is for admins only, checked here whatever the UI shows.
 """
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -257,6 +258,23 @@ def _refuse_unless_confirmed(previews: Sequence[LiquidityPreview], expected_plan
         raise PlanChanged(PLAN_CHANGED)
 
 
+Placed = TypeVar("Placed")
+
+
+def _planned_again_if_moved(plan_and_place: Callable[[], Placed]) -> Placed:
+    """``plan_and_place`` (one unit of work that plans against the state it reads and places that plan), made once
+    more if it is refused because something moved between its planning and its placing: balances, the book, a market
+    maker, a concurrent request with the same idempotency key. A second refusal is the caller's. A plan that differs
+    from the one the admin confirmed (``PlanChanged``) is never made again here: the admin must see it first."""
+    try:
+        return plan_and_place()
+    except PlanChanged:
+        raise
+    except (InsufficientFunds, Conflict):
+        pass  # the state it planned against is gone, and so is the refusal: plan once more against what is there now
+    return plan_and_place()
+
+
 def plan_orders(*plans: SidePlan | None) -> list[dict]:
     """The orders of side plans, as create_liquidity_operation takes them."""
     return [
@@ -359,32 +377,26 @@ def create_liquidity(
     clean_notes = parse_notes(notes, notes_max_length(db))
     key = _parse_key(idempotency_key)
     dynamic = _parse_flag(dynamic_spread, "dynamic spread")
-    for attempt in (1, 2):
-        try:
-            with unit_of_work(db):
-                require_role(db, created_by_id, ADMIN, "create liquidity")
-                if key is not None and (existing := _operation_by_key(db, key)) is not None:
-                    # a retry of a request that succeeded (checked again under the lock in the stored function)
-                    if (existing.certificate_type, existing.target_bid_liquidity_eur) != (cert, bid) or (
-                        existing.target_ask_liquidity_eur != ask
-                    ):
-                        raise Conflict(
-                            f'Idempotency key "{key}" was already used by liquidity operation {existing.id} for '
-                            "different amounts: use a new key for a new operation"
-                        )
-                    return existing
-                preview = _plan(db, cert, bid, ask, dynamic)
-                _refuse_unless_confirmed([preview], expected_plan)
-                _refuse_unless_executable([preview])
-                return place_operation(db, preview, created_by_id, notes=clean_notes, idempotency_key=key)
-        except PlanChanged:
-            raise
-        except (InsufficientFunds, Conflict):
-            # something moved since planning (balances, the book, a market maker, a concurrent request with
-            # the same key): plan once more against what is there now
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+
+    def plan_and_place() -> LiquidityOperation:
+        with unit_of_work(db):
+            require_role(db, created_by_id, ADMIN, "create liquidity")
+            if key is not None and (existing := _operation_by_key(db, key)) is not None:
+                # a retry of a request that succeeded (checked again under the lock in the stored function)
+                if (existing.certificate_type, existing.target_bid_liquidity_eur) != (cert, bid) or (
+                    existing.target_ask_liquidity_eur != ask
+                ):
+                    raise Conflict(
+                        f'Idempotency key "{key}" was already used by liquidity operation {existing.id} for '
+                        "different amounts: use a new key for a new operation"
+                    )
+                return existing
+            preview = _plan(db, cert, bid, ask, dynamic)
+            _refuse_unless_confirmed([preview], expected_plan)
+            _refuse_unless_executable([preview])
+            return place_operation(db, preview, created_by_id, notes=clean_notes, idempotency_key=key)
+
+    return _planned_again_if_moved(plan_and_place)
 
 
 # ---- both certificates at once ------------------------------------------------------------------------------------
@@ -453,36 +465,31 @@ def create_liquidity_for_all(
     clean_notes = parse_notes(notes, notes_max_length(db))
     key = _parse_key(idempotency_key)
     dynamic = _parse_flag(dynamic_spread, "dynamic spread")
-    for attempt in (1, 2):
-        try:
-            with unit_of_work(db):
-                require_role(db, created_by_id, ADMIN, "create liquidity")
-                if key is not None and (done := _operations_by_keys(db, key, books)) is not None:
-                    return done
-                previews = _plan_books(db, books, dynamic)
-                _refuse_unless_confirmed(previews, expected_plan)
-                _refuse_unless_executable(previews)
-                rows = db.execute(
-                    text(
-                        f"SELECT {OPERATION_COLUMNS} FROM create_liquidity_operations("
-                        "CAST(:requests AS jsonb), :by, :notes, :key, :limit)"
-                    ),
-                    {
-                        "requests": json.dumps([_request(p) for p in previews]),
-                        "by": created_by_id,
-                        "notes": clean_notes,
-                        "key": key,
-                        "limit": get_settings().liquidity_rate_limit_per_minute,
-                    },
-                ).mappings()
-                return [_operation(r) for r in rows]
-        except PlanChanged:
-            raise
-        except (InsufficientFunds, Conflict):
-            # something moved since planning: plan every book once more against what is there now
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+
+    def plan_and_place() -> list[LiquidityOperation]:
+        with unit_of_work(db):
+            require_role(db, created_by_id, ADMIN, "create liquidity")
+            if key is not None and (done := _operations_by_keys(db, key, books)) is not None:
+                return done
+            previews = _plan_books(db, books, dynamic)
+            _refuse_unless_confirmed(previews, expected_plan)
+            _refuse_unless_executable(previews)
+            rows = db.execute(
+                text(
+                    f"SELECT {OPERATION_COLUMNS} FROM create_liquidity_operations("
+                    "CAST(:requests AS jsonb), :by, :notes, :key, :limit)"
+                ),
+                {
+                    "requests": json.dumps([_request(p) for p in previews]),
+                    "by": created_by_id,
+                    "notes": clean_notes,
+                    "key": key,
+                    "limit": get_settings().liquidity_rate_limit_per_minute,
+                },
+            ).mappings()
+            return [_operation(r) for r in rows]
+
+    return _planned_again_if_moved(plan_and_place)  # every book planned once more, together
 
 
 def _request(preview: LiquidityPreview) -> dict:

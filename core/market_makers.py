@@ -14,7 +14,7 @@ from core.auth import READERS, read_as, require_role, rows_as
 from core.enums import AssetType, MarketMakerType, Role, TransactionType
 from core.errors import NotFound, ValidationError, conflicts_name
 from core.funding import move_funds
-from core.models import LedgerEntry, MarketMaker
+from core.models import CreatedMarketMaker, LedgerEntry, MarketMaker
 from core.sqlcall import fetch_all, unit_of_work
 from core.validation import parse_amount, parse_enum, parse_id, parse_name
 
@@ -66,9 +66,10 @@ def create_market_maker(
     created_by_id: int,
     initial_eur_balance: object = None,
     initial_balances: dict | None = None,
-) -> MarketMaker:
+) -> CreatedMarketMaker:
     """A new active market maker, funded at birth with what its type trades (a liquidity provider with
-    ``initial_eur_balance``, an asset holder with ``initial_balances={"CEA": n, "EUA": n}``)."""
+    ``initial_eur_balance``, an asset holder with ``initial_balances={"CEA": n, "EUA": n}``), with the ticket its
+    creation wrote (its initial deposits carry the same one)."""
     kind = parse_enum(MarketMakerType, mm_type, "market maker type")
     clean_name = parse_name(name, NAME_FIELD)
     if initial_balances is not None and not isinstance(initial_balances, dict):
@@ -86,8 +87,16 @@ def create_market_maker(
             },
         ).scalar_one()
         # read back in the same transaction: if this fails, the creation is rolled back with it, so an error
-        # that says "nothing was changed" is true
-        return _market_maker(db, mm_id)
+        # that says "nothing was changed" is true. The stored function returns the row alone: its ticket is the one
+        # CREATE_MARKET_MAKER ticket of this brand-new id
+        ticket_id = db.execute(
+            text(
+                "SELECT ticket_id FROM ticket_logs "
+                "WHERE entity_type = 'market_maker' AND entity_id = :id AND action = 'CREATE_MARKET_MAKER'"
+            ),
+            {"id": mm_id},
+        ).scalar_one()
+        return CreatedMarketMaker(**_market_maker(db, mm_id).model_dump(), ticket_id=ticket_id)
 
 
 def fund_market_maker(

@@ -95,6 +95,13 @@ class MarketMaker(Record):
         return [b for a, b in self.balances.items() if a in self.held_assets or b.available or b.locked]
 
 
+class CreatedMarketMaker(MarketMaker):
+    """A market maker as its creation left it, with the ticket the creation wrote (CREATE_MARKET_MAKER): the audit
+    log's, and the one the ledger row of each initial deposit carries."""
+
+    ticket_id: str
+
+
 class LedgerEntry(Record):
     id: int
     balance_id: int

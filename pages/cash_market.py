@@ -177,7 +177,13 @@ with st.container(key=ENTRY_KEY, border=True):
         st.session_state[PRICE_CONTEXT_KEY] = context
         is_market = kind is OrderType.MARKET
         price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market)
-        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY, on_change=quantity_typed)
+        # the browser sends a typed value only when it differs from the last one sent: the page's default typed again
+        # over itself ("10" for 10) never arrived, and its note stayed grey. While the default is there, every
+        # keystroke is sent (live): the first one differs from it (a "1", an emptied field) and counts as typing
+        untouched = not st.session_state.get(QUANTITY_TYPED_KEY)
+        quantity_text = cols[3].text_input(
+            "Quantity", key=QUANTITY_KEY, on_change=quantity_typed, live="0ms" if untouched else False
+        )
         with db_session() as db:
             entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id)
         label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"

@@ -71,6 +71,7 @@ TARGET_FIELDS = {  # each side's target field: its placeholder and what it means
     "ask": ("e.g. 50000", "EUR value of the certificates the asset holders offer; 0 for BID only."),
 }
 CERTS = ("CEA", "EUA")
+HIDDEN_TARGETS = "liq_targets_hidden"  # the key of the container of the other mode's target fields
 CASH_MARKET = next((p for p in PAGES if p.url_path == "cash-market" and user.role in p.roles), None)
 OPERATIONS = next((p for p in PAGES if p.url_path == "operations" and user.role in p.roles), None)
 
@@ -97,6 +98,27 @@ def refused_target(field: str) -> None:
     kept = st.session_state.get(REFUSED_KEY)
     if kept is not None and kept[0] == typed_books():
         field_error(st.container(), kept[1].get(field))
+
+
+def target_fields(certs: tuple[str, ...], visible: bool) -> None:
+    """A row of BID and ASK fields per book: ``liq_bid`` and ``liq_ask`` for one book, ``liq_bid_CEA``… named by their
+    book for both; under each field (and each book's row) its refusal, when ``visible``."""
+    named = len(certs) > 1
+    for cert in certs:
+        suffix, label = (f"_{cert}", f"{cert} ") if named else ("", "")
+        with st.container(horizontal=True):
+            for side, (placeholder, meaning) in TARGET_FIELDS.items():
+                with st.container(gap=None):  # the field, then its refusal right below it
+                    st.text_input(
+                        f"{label}{side.upper()} liquidity (EUR)",
+                        key=f"liq_{side}{suffix}",
+                        placeholder=placeholder,
+                        help=meaning,
+                    )
+                    if visible:
+                        refused_target(target_field(cert, side))
+        if visible:
+            refused_target(target_field(cert))  # under the book's row: neither of its targets above zero
 
 
 def open_preview() -> None:
@@ -357,14 +379,15 @@ st.caption(
     "levels around the reference price. Preview first: nothing is placed until you confirm."
 )
 
-# The amounts sent for one book or for both stay while the other mode is shown: Streamlit forgets a widget's value
-# on the first run that does not draw it, so each run hands the values of the fields it will not draw (those of the
-# mode not chosen) back to session state as plain values (switching EUA → Both → EUA emptied the fields). Only
-# those: setting a field this run draws would push its value back over what is being typed in it.
-_BOTH_FIELDS = tuple(f"liq_{side}_{cert}" for cert in CERTS for side in TARGET_FIELDS)
-for kept in ("liq_bid", "liq_ask") if st.session_state.get("liq_cert") == BOTH else _BOTH_FIELDS:
-    if kept in st.session_state:
-        st.session_state[kept] = st.session_state[kept]
+# The amounts typed for one book or for both stay while the other mode is shown, sent or not: every run draws the
+# target fields of both modes, those of the mode not chosen in a hidden container. Streamlit forgets a field on the
+# first run that does not draw it, and a form sends what its fields hold only when it is sent: handing the values of
+# undrawn fields back to session state kept the amounts previewed, but an amount typed and not yet previewed had never
+# reached the page, and switching EUA → Both → EUA emptied its field. Drawn, a field keeps what was typed in it.
+st.html(
+    f"<style>.st-key-{HIDDEN_TARGETS}, [data-testid=stLayoutWrapper]:has(> .st-key-{HIDDEN_TARGETS}) "
+    "{display: none}</style>"  # the wrapper too, or its gap stays under the fields shown
+)
 
 choice = st.segmented_control(
     "Certificate",
@@ -417,20 +440,9 @@ metric_row(
 st.subheader("Target liquidity")
 # a form: Enter in any field previews, as the button does (its fields are read when it is submitted)
 with st.form("liq_targets", border=False, enter_to_submit=True):
-    for cert in shown:
-        suffix = f"_{cert}" if choice == BOTH else ""
-        label = f"{cert} " if choice == BOTH else ""
-        with st.container(horizontal=True):
-            for side, (placeholder, meaning) in TARGET_FIELDS.items():
-                with st.container(gap=None):  # the field, then its refusal right below it
-                    st.text_input(
-                        f"{label}{side.upper()} liquidity (EUR)",
-                        key=f"liq_{side}{suffix}",
-                        placeholder=placeholder,
-                        help=meaning,
-                    )
-                    refused_target(target_field(cert, side))
-        refused_target(target_field(cert))  # under the book's row: neither of its targets above zero
+    target_fields(tuple(shown), visible=True)
+    with st.container(key=HIDDEN_TARGETS):  # the other mode's: see the style above
+        target_fields((shown[0],) if choice == BOTH else CERTS, visible=False)
     st.toggle(
         "Widen spreads when the market is volatile",
         key="liq_dynamic",

@@ -109,8 +109,8 @@ def create_dialog() -> None:
             )
         if mm is not None:
             funded = ", ".join(amount_text(a, mm.available(a)) for a in mm.held_assets if mm.available(a))
-            created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}"
-            finish(created + (f" with {funded}" if funded else ""), mm.id)
+            created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}" + (f" with {funded}" if funded else "")
+            finish(f"{created} ({mm.ticket_id})", mm.id)  # the ticket its deposits carry on its ledger too
 
 
 def market_maker_form(

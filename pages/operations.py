@@ -24,6 +24,8 @@ from ui.feedback import field_error
 from ui.format import counted, eur, md_escape, md_escape_lines, percent, price, units
 from ui.metrics import Metric, metric_row
 from ui.operations_view import (
+    AFTER_JSON,
+    BEFORE_JSON,
     OPERATION_MONEY,
     OPERATION_PRICES,
     ORDER_MONEY,
@@ -355,8 +357,8 @@ def audit_view() -> None:
         hide_index=True,
         column_config={
             "Change": st.column_config.TextColumn(width="large"),
-            "Before": st.column_config.JsonColumn(),
-            "After": st.column_config.JsonColumn(),
+            BEFORE_JSON: st.column_config.JsonColumn(),
+            AFTER_JSON: st.column_config.JsonColumn(),
         },
         key="audit_table",
         alt="Audit trail: tickets matching the filters, newest first",

@@ -200,6 +200,7 @@ def market_makers_column_config(
     Active on every row (``all_active``: inactive ones hidden) is left out, as is Created (the detail says it):
     with them, Open orders was cut to "O…" at 1,280 px. ``names`` size the Name column."""
     cert = "%,d"
+    available = "Available: not held by open orders"
     shown = set(held)
     hidden: dict[str, None] = {
         f"{a.value.lower()}_{side}": None for a in set(AssetType) - shown for side in ("available", "locked")
@@ -225,11 +226,14 @@ def market_makers_column_config(
         "status": st.column_config.MultiselectColumn(
             "Status", options=[STATUS_ACTIVE, STATUS_INACTIVE], color=["#e2e8f0", "#fde68a"], width=72
         ),
-        "eur_available": st.column_config.NumberColumn("EUR available", format="euro", step=0.01),
+        # what is available heads its asset's columns by the asset alone (its help says available): the grid sizes a
+        # column to its header when that is wider than its figures, and "CEA available" over "40,000" took the 40 px
+        # that cut Orders at 1,280 px once Status was shown
+        "eur_available": st.column_config.NumberColumn("EUR", format="euro", step=0.01, help=available),
         "eur_locked": st.column_config.NumberColumn("EUR locked", format="euro", step=0.01, help="Held by open orders"),
-        "cea_available": st.column_config.NumberColumn("CEA available", format=cert),
+        "cea_available": st.column_config.NumberColumn("CEA", format=cert, help=available),
         "cea_locked": st.column_config.NumberColumn("CEA locked", format=cert, help="Held by open orders"),
-        "eua_available": st.column_config.NumberColumn("EUA available", format=cert),
+        "eua_available": st.column_config.NumberColumn("EUA", format=cert, help=available),
         "eua_locked": st.column_config.NumberColumn("EUA locked", format=cert, help="Held by open orders"),
         "open_orders": st.column_config.NumberColumn("Orders", format="%d", help="Open orders", width=64),
         "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),

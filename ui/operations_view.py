@@ -93,7 +93,11 @@ ORDER_COLUMNS: dict[str, str] = {
 }
 ORDER_MONEY, ORDER_PRICES = ["Filled EUR"], ["Price"]
 
-TICKET_COLUMNS = ["Time (UTC)", "Ticket", "Action", "Actor", "Object", "Change", "Before", "After"]
+# A ticket reads in words in Change (ui.ticket_changes, the one wording of it), for a person on screen and in the CSV;
+# its two states stay beside it as recorded, for a program, and say so: a desk reader took "Before" and "After" for
+# more of the change and met JSON there
+BEFORE_JSON, AFTER_JSON = "Before (raw JSON)", "After (raw JSON)"
+TICKET_COLUMNS = ["Time (UTC)", "Ticket", "Action", "Actor", "Object", "Change", BEFORE_JSON, AFTER_JSON]
 
 
 def _utc(moment: datetime) -> str:
@@ -151,8 +155,8 @@ def tickets_frame(tickets: Iterable[TicketLog]) -> pd.DataFrame:
             "Actor": t.actor_username or "—",
             "Object": object_label(t.entity_type, t.entity_id, t.names),
             "Change": describe_change(t.before_state, t.after_state, t.names),
-            "Before": _json(t.before_state),
-            "After": _json(t.after_state),
+            BEFORE_JSON: _json(t.before_state),
+            AFTER_JSON: _json(t.after_state),
         }
         for t in tickets
     ]

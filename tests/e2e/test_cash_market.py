@@ -316,3 +316,26 @@ def test_the_entrys_available_line_follows_an_order_placed_in_another_window(db,
     deactivate_user(db, actors.trader.id, created_by_id=actors.admin.id)
     expect(page.get_by_text("Your account is deactivated")).to_be_visible()
     assert page.evaluate("window.sawRefusal") is False
+
+
+def test_the_default_quantity_typed_again_over_itself_turns_its_shortfall_note_into_a_refusal(
+    db, actors, app_server, page
+):
+    make_desk(db, actors)  # the trader's firm holds no CEA: the 10 the page puts there cannot be sold
+    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=CEA&side=SELL")
+    entry = page.locator(ENTRY)
+    quantity = entry.get_by_role("textbox", name="Quantity")
+    said = entry.locator("[data-testid=stCaptionContainer]", has_text="Not enough CEA: this sell needs 10")
+    expect(said).to_be_visible(timeout=20_000)
+    settle(page)
+    assert said.inner_text().startswith("info")  # a note: the trader typed nothing
+
+    quantity.click()
+    quantity.press("ControlOrMeta+a")
+    quantity.press_sequentially("10", delay=150)  # the same value, typed by a person
+    quantity.press("Enter")
+
+    # red, as after typing any other quantity: it stayed a grey note (the browser sent nothing, the value being
+    # the one it had)
+    expect(said).to_have_text(re.compile(r"^error"))
+    expect(quantity).to_have_value("10")

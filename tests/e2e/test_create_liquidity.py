@@ -48,3 +48,33 @@ def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_
     # the order book grid is a canvas; its accessible copy carries the prices
     expect(page.get_by_text(re.compile(r"^80\.83$")).first).to_be_attached(timeout=20_000)
     expect(page.get_by_text(re.compile(r"^81\.17$")).first).to_be_attached(timeout=20_000)
+
+
+def test_amounts_typed_and_not_yet_previewed_stay_while_the_other_mode_is_shown_and_back(db, actors, app_server, page):
+    make_providers(db, actors.admin, 1, eur="250000.00")
+    make_holders(db, actors.admin, 1, certificates=3000, cert="EUA")
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
+    page.get_by_role("heading", name="Create liquidity").wait_for()
+    settle(page)
+    mode = page.locator(".st-key-liq_cert")
+
+    page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True).fill("1200")  # typed, not previewed
+    mode.get_by_text("Both certificates", exact=True).click()
+    cea_bid = page.get_by_role("textbox", name="CEA BID liquidity (EUR)")
+    expect(cea_bid).to_be_visible()
+    expect(page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)).to_have_count(0)  # one mode shown
+    cea_bid.fill("1000")
+    page.get_by_role("textbox", name="EUA ASK liquidity (EUR)").fill("500")
+    mode.get_by_text("EUA", exact=True).click()
+
+    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
+    expect(bid).to_have_value("1200")  # it came back empty
+    mode.get_by_text("Both certificates", exact=True).click()
+    expect(page.get_by_role("textbox", name="EUA ASK liquidity (EUR)")).to_have_value("500")
+    expect(cea_bid).to_have_value("1000")
+    page.get_by_role("textbox", name="EUA ASK liquidity (EUR)").press("Enter")  # previews what both books hold
+
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("Both books are placed in one step, or neither")).to_be_visible()
+    expect(dialog.get_by_role("heading", name="CEA book")).to_be_visible()
+    expect(dialog.get_by_role("heading", name="EUA book")).to_be_visible()

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from core.market_makers import create_market_maker, withdraw_market_maker
+from core.market_makers import create_market_maker, deactivate_market_maker, withdraw_market_maker
 from core.orders import place_order
 from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
@@ -21,10 +21,12 @@ def open_market_makers(page) -> None:
 
 
 def eur_available_cell(page, name: str):
-    """The "EUR available" cell of one row of the market makers table (the canvas grid's accessible DOM copy), found
-    by its header: which columns the table shows depends on what it lists (Status only with an inactive one)."""
+    """The available EUR cell (headed "EUR") of one row of the market makers table (the canvas grid's accessible DOM
+    copy), found by its header: which columns the table shows depends on what it lists (Status only with an inactive
+    one)."""
     table = page.locator("[data-testid=stDataFrame]").first
-    column = table.locator("th", has_text="EUR available").first.get_attribute("aria-colindex", timeout=20_000)
+    header = table.locator("th").filter(has_text=re.compile(r"^EUR$")).first
+    column = header.get_attribute("aria-colindex", timeout=20_000)
     return table.locator("tr", has_text=name).locator(f"td[aria-colindex='{column}']")
 
 
@@ -124,3 +126,34 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
     )
     expect(dialog).to_be_hidden()
     expect(page.get_by_text("€1,000.00 → €0.00")).to_be_attached()
+
+
+# how far the market makers table's columns reach past its box (the canvas grid scrolls sideways then), in px
+TABLE_OVERFLOW = """() => {
+    const grid = document.querySelector('[data-testid=stDataFrame] .dvn-scroller');  // the first: the table
+    return grid.scrollWidth - grid.clientWidth;
+}"""
+
+
+def test_every_column_of_the_table_fits_with_the_inactive_shown_from_a_laptop_to_a_wide_screen(
+    db, actors, app_server, page, screenshot
+):
+    for name, eur in (("Atlas Liquidity", "500000.00"), ("Boreal Capital", "350000.00")):  # the demo's
+        create_market_maker(db, name, "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance=eur)
+    for name, cea, eua in (("Cedar Carbon", 40000, 6000), ("Delta Allowances", 25000, 4000)):
+        create_market_maker(db, name, "ASSET_HOLDER", actors.admin.id, initial_balances={"CEA": cea, "EUA": eua})
+    retired = create_market_maker(db, "Old Liquidity", "LIQUIDITY_PROVIDER", actors.admin.id)
+    deactivate_market_maker(db, retired.id, actors.admin.id)
+    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_market_makers(page)
+    page.get_by_text("Show inactive", exact=True).click()
+    expect(eur_available_cell(page, "Old Liquidity")).to_be_attached(timeout=20_000)  # the Status column is drawn
+
+    overflow = {}
+    for width in (1280, 1920):  # one page, resized: the layout follows the window without a rerun
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(500)  # one layout pass (not an assertion)
+        overflow[width] = page.evaluate(TABLE_OVERFLOW)
+        screenshot(page, f"market-makers-inactive-{width}.png")
+
+    assert overflow == {1280: 0, 1920: 0}  # Orders was cut by about 40 px at 1,280

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
+from core import liquidity_service
 from core.config import get_settings
 from core.enums import AssetType, MarketMakerType, OrderSide
 from core.errors import (
@@ -470,3 +471,36 @@ def test_the_stored_function_refuses_a_plan_the_book_has_moved_against(db, actor
         )
 
     assert snapshot(db) == before
+
+
+def _one_book(db, actors):
+    return [create_liquidity(db, "CEA", "1000", "1000", actors.admin.id)]
+
+
+def _every_book(db, actors):
+    return create_liquidity_for_all(db, {"CEA": ("1000", "1000")}, actors.admin.id)
+
+
+@pytest.mark.parametrize("create", [_one_book, _every_book], ids=["one book", "every book"])
+def test_both_creations_plan_once_more_when_something_moved_and_refuse_a_second_move(db, actors, monkeypatch, create):
+    make_providers(db, actors.admin, 1)
+    make_holders(db, actors.admin, 1)
+    real, checks, moves = liquidity_service._refuse_unless_executable, [], [InsufficientFunds("moved")]
+
+    def moved_before_placing(previews):  # inside the unit of work, after planning: as a move seen by the placing
+        checks.append(len(previews))
+        if moves:
+            raise moves.pop()
+        real(previews)
+
+    monkeypatch.setattr(liquidity_service, "_refuse_unless_executable", moved_before_placing)
+
+    assert [op.orders_count for op in create(db, actors)] == [6]  # planned again, placed
+    assert checks == [1, 1]
+
+    checks.clear()
+    moves.extend([Conflict("moved again"), InsufficientFunds("moved")])
+    before = snapshot(db)
+    with pytest.raises(Conflict, match="moved again"):
+        create(db, actors)
+    assert (checks, snapshot(db)) == ([1, 1], before)

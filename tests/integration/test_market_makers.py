@@ -43,6 +43,21 @@ def test_asset_holder_is_created_with_certificates(db, actors):
     assert all(e.ticket_id and e.ticket_id.startswith("TKT-") for e in ledger)
 
 
+def test_a_creation_returns_the_ticket_it_wrote_which_its_initial_deposits_carry(db, actors):
+    mm = create_market_maker(
+        db, "AH One", MarketMakerType.ASSET_HOLDER, actors.admin.id, initial_balances={"CEA": 500, "EUA": "20"}
+    )
+    unfunded = create_market_maker(db, "LP Zero", "LIQUIDITY_PROVIDER", actors.admin.id)
+
+    written = db.execute(
+        text("SELECT entity_id, ticket_id FROM ticket_logs WHERE action = 'CREATE_MARKET_MAKER' ORDER BY id")
+    ).all()
+    assert written == [(mm.id, mm.ticket_id), (unfunded.id, unfunded.ticket_id)]
+    ledger = get_market_maker_ledger(db, mm.id, user_id=actors.admin.id)
+    assert {e.ticket_id for e in ledger} == {mm.ticket_id}
+    assert get_market_maker(db, mm.id, user_id=actors.admin.id).model_dump() == mm.model_dump(exclude={"ticket_id"})
+
+
 def test_funding_adds_to_available_and_writes_one_ledger_row_with_a_ticket(db, actors):
     mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance=100)
 

@@ -8,7 +8,12 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from core.market_makers import create_market_maker, deactivate_market_maker, get_market_makers
+from core.market_makers import (
+    create_market_maker,
+    deactivate_market_maker,
+    get_market_maker_ledger,
+    get_market_makers,
+)
 from core.orders import place_order
 from tests.helpers import snapshot
 from tests.ui.conftest import refusal_under, texts
@@ -196,11 +201,13 @@ def test_creating_a_liquidity_provider_closes_the_dialog_and_shows_it(open_app, 
     at.button(key="mm_new_submit").click().run()
 
     assert not at.exception
-    assert texts(at.toast) == ["Created LP Boreal with €250,000.00"]
     assert "mm_new_submit" not in button_keys(at)
     assert table(at)["name"].tolist() == ["Boreal"]
     (boreal,) = get_market_makers(db, user_id=actors.admin.id)
     assert boreal.eur_available == Decimal("250000.00")
+    (deposit,) = get_market_maker_ledger(db, boreal.id, user_id=actors.admin.id)
+    # the ticket its ledger shows, as a funding's toast names one (it named none)
+    assert texts(at.toast) == [f"Created LP Boreal with €250,000.00 ({deposit.ticket_id})"]
     assert at.selectbox(key="mm_selected").value == boreal.id
 
 
@@ -213,8 +220,9 @@ def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
     at.text_input(key="mm_new_eua").set_value("")
     at.button(key="mm_new_submit").click().run()
 
-    assert texts(at.toast) == ["Created AH Delta with 5,000 CEA"]
     (delta,) = get_market_makers(db, user_id=actors.admin.id)
+    (deposit,) = get_market_maker_ledger(db, delta.id, user_id=actors.admin.id)
+    assert texts(at.toast) == [f"Created AH Delta with 5,000 CEA ({deposit.ticket_id})"]
     assert (delta.cea_available, delta.eua_available) == (5000, 0)
 
 

@@ -1,5 +1,7 @@
 """Operations page helpers: exact CSVs, readable audit changes, the figures' series (no database)."""
 
+import csv
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -11,6 +13,7 @@ from core.market import BookLevel, OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSummary, RestingDepth
 from ui.downloads import csv_bytes
 from ui.operations_view import (
+    AFTER_JSON,
     deployed_per_day_figure,
     fill_ratio_figure,
     for_display,
@@ -22,6 +25,7 @@ from ui.operations_view import (
     resting_depth_figure,
     tickets_frame,
 )
+from ui.ticket_changes import describe_change
 
 NOW = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
 
@@ -163,7 +167,7 @@ def test_a_ticket_row_names_its_actor_object_and_both_states_as_json():
 
     row = tickets_frame([ticket]).iloc[0]
 
-    assert (row["Actor"], row["Object"], row["After"]) == ("—", "Market maker #4", '{"is_active": false}')
+    assert (row["Actor"], row["Object"], row[AFTER_JSON]) == ("—", "Market maker #4", '{"is_active": false}')
     assert row["Action"] == "Deactivate market maker"
     assert object_label("liquidity_operation", None) == "Liquidity operation"
     assert object_label("entity", 4) == "Trader firm #4"  # as the app names it, not "Entity #4"
@@ -208,7 +212,29 @@ def test_a_tickets_amounts_read_exactly_as_recorded_in_its_change_and_its_json()
 
     assert ticket.after_state["available"] == Decimal("250000.00")
     assert row["Change"] == "Available: €0.00 → €250,000.00; Deposited: €250,000.00; Levels: [1.50, null]"
-    assert row["After"] == '{"asset": "EUR", "available": 250000.00, "deposited": 250000.00, "levels": [1.50, null]}'
+    assert row[AFTER_JSON] == '{"asset": "EUR", "available": 250000.00, "deposited": 250000.00, "levels": [1.50, null]}'
+
+
+def test_the_audit_csv_reads_each_change_in_the_words_of_the_screen_and_labels_the_states_kept_as_json():
+    fund = TicketLog.model_validate(
+        {
+            "id": 2, "ticket_id": "TKT-2026-000002", "action": "FUND_MARKET_MAKER", "actor_id": 1,
+            "actor_username": "admin", "entity_type": "market_maker", "entity_id": 4,
+            "before_state": '{"asset": "EUR", "available": 0.00}',
+            "after_state": '{"asset": "EUR", "available": 250000.00, "deposited": 250000.00}',
+            "created_at": NOW, "names": {"market_maker": {"4": "Atlas Liquidity"}},
+        }
+    )  # fmt: skip
+
+    header, row = csv.reader(io.StringIO(csv_bytes(tickets_frame([fund])).decode("utf-8")))
+
+    read = dict(zip(header, row, strict=True))
+    # it said "Before" and "After" over JSON, which a desk took for more of the change
+    assert header[5:] == ["Change", "Before (raw JSON)", "After (raw JSON)"]
+    assert read["Change"] == "Available: €0.00 → €250,000.00; Deposited: €250,000.00"
+    assert read["Change"] == describe_change(fund.before_state, fund.after_state, fund.names)  # one wording
+    assert (read["Action"], read["Object"]) == ("Fund market maker", "Market maker Atlas Liquidity (#4)")
+    assert read["After (raw JSON)"] == '{"asset": "EUR", "available": 250000.00, "deposited": 250000.00}'
 
 
 def test_an_operation_is_labelled_by_ticket_certificate_and_time():
