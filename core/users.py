@@ -22,6 +22,8 @@ PASSWORD_FIELD = "Password"
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,50}")  # the same rule as the users_username_check constraint
 # a new name also starts and ends with a letter or a digit: "admin." or ".admin" passes for "admin" at a glance
 NEW_USERNAME_ENDS = re.compile(r"[A-Za-z0-9](.*[A-Za-z0-9])?", re.DOTALL)
+# what a new username may be, in words: the Username field's help and its refusals
+USERNAME_RULE = "3 to 50 letters, digits, '.', '_' or '-', starting and ending with a letter or a digit"
 USERNAME_FIELD = "Username"
 _hasher = PasswordHasher()
 # verified against when the username is unknown, so a wrong name costs the same time as a wrong password
@@ -40,7 +42,7 @@ def parse_username(value: object, what: str = USERNAME_FIELD) -> str:
         raise ValidationError(f"{what} is required", field=what)
     name = value.strip()
     if not USERNAME_PATTERN.fullmatch(name):
-        raise ValidationError(f"{what}: 3 to 50 letters, digits, '.', '_' or '-', got {echoed(value)!r}", field=what)
+        raise ValidationError(f"{what}: {USERNAME_RULE}, got {echoed(value)!r}", field=what)
     if not NEW_USERNAME_ENDS.fullmatch(name):
         raise ValidationError(f"{what} starts and ends with a letter or a digit, got {echoed(value)!r}", field=what)
     return name

@@ -13,6 +13,7 @@ from core.enums import Role
 from core.errors import Conflict, CoreError, InvalidFields, NotFound
 from core.models import Entity
 from core.user_accounts import IssuedPassword, create_user_account
+from core.users import USERNAME_RULE
 from ui.dialogs import Dialogs
 from ui.feedback import field_error, flash, show_refusal
 from ui.format import md_escape
@@ -62,7 +63,7 @@ def add_user_form(
             "Username",
             key=f"{prefix}_new_username",
             placeholder="e.g. j.smith",
-            help="3 to 50 letters, digits, '.', '_' or '-'. Signing in ignores case.",
+            help=f"{USERNAME_RULE}. Signing in ignores case.",
         )
         under = {"username": st.container()}
         firm = None
