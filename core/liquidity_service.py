@@ -387,7 +387,7 @@ def create_liquidity(
                     existing.target_ask_liquidity_eur != ask
                 ):
                     raise Conflict(
-                        f'Idempotency key "{key}" was already used by liquidity operation {existing.id} for '
+                        f'Idempotency key "{key}" was already used by liquidity operation {existing.ticket_id} for '
                         "different amounts: use a new key for a new operation"
                     )
                 return existing

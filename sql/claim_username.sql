@@ -21,8 +21,11 @@ BEGIN
      LIMIT 1;
     IF v_holder IS NULL THEN
         RETURN;
-    ELSIF lower(v_holder) = lower(v_name) THEN
+    ELSIF v_holder = v_name THEN
         PERFORM raise_error('CB409', format('The username "%s" is taken', v_name));
+    ELSIF lower(v_holder) = lower(v_name) THEN  -- name the holder as stored: "ADMIN" is taken by "admin"
+        PERFORM raise_error('CB409', format('The username "%s" is taken by "%s" (usernames ignore case)', v_name,
+                                            v_holder));
     END IF;
     PERFORM raise_error('CB409', format(
         'The username "%s" reads like "%s", who exists already: choose a name that differs in its letters or digits',

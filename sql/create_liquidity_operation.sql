@@ -71,7 +71,7 @@ BEGIN
                OR v_op.target_ask_liquidity_eur <> p_target_ask THEN
                 PERFORM raise_error('CB409', format(
                     'Idempotency key "%s" was already used by liquidity operation %s for different amounts: '
-                    'use a new key for a new operation', p_idempotency_key, v_op.id));
+                    'use a new key for a new operation', p_idempotency_key, v_op.ticket_id));
             END IF;
             RETURN v_op;  -- a retry of a request that already succeeded: nothing is placed twice
         END IF;

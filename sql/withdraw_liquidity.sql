@@ -22,7 +22,7 @@ BEGIN
                     WHERE o.liquidity_operation_id = v_op.id AND o.status IN ('OPEN', 'PARTIALLY_FILLED')) THEN
         PERFORM raise_error('CB409', format(
             'Liquidity operation %s has no open orders left to withdraw: they were filled, cancelled or '
-            'withdrawn already', v_op.id));
+            'withdrawn already', v_op.ticket_id));  -- its ticket, as every page names it
     END IF;
 
     RETURN QUERY

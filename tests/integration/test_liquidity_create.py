@@ -319,12 +319,12 @@ def test_the_same_idempotency_key_returns_the_first_operation_and_places_nothing
     assert snapshot(db) == after_first
 
 
-def test_an_idempotency_key_reused_for_other_amounts_is_refused(db, actors):
+def test_an_idempotency_key_reused_for_other_amounts_is_refused_naming_the_operation_by_its_ticket(db, actors):
     make_providers(db, actors.admin, 1)
-    create_liquidity(db, "CEA", "2500", "0", actors.admin.id, idempotency_key="desk-43")
+    first = create_liquidity(db, "CEA", "2500", "0", actors.admin.id, idempotency_key="desk-43")
     before = snapshot(db)
 
-    with pytest.raises(Exception, match="already used by liquidity operation"):
+    with pytest.raises(Conflict, match=f"already used by liquidity operation {first.ticket_id} for different"):
         create_liquidity(db, "CEA", "2600", "0", actors.admin.id, idempotency_key="desk-43")
 
     assert snapshot(db) == before

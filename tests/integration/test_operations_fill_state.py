@@ -149,13 +149,13 @@ def test_an_analyst_cannot_withdraw_and_nothing_changes(db, actors):
     assert summary_of(db, actors, op.id).open_orders == len(op.orders_created)
 
 
-def test_withdrawing_twice_is_refused_and_changes_nothing(db, actors):
+def test_withdrawing_twice_is_refused_naming_the_operation_by_its_ticket_and_changes_nothing(db, actors):
     fund_market_makers(db, actors)
     op = create_operation(db, actors)
     withdraw_liquidity(db, op.id, actors.admin.id)
     before = snapshot(db)
 
-    with pytest.raises(Conflict, match="no open orders left"):
+    with pytest.raises(Conflict, match=f"Liquidity operation {op.ticket_id} has no open orders left"):
         withdraw_liquidity(db, op.id, actors.admin.id)
 
     assert snapshot(db) == before

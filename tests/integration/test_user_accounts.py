@@ -232,7 +232,7 @@ def refusals(scene: Scene) -> list[tuple[str, object, type, str]]:
             "a taken username",
             lambda db: create_user_account(db, "TRADER", "ANALYST", created_by_id=admin),
             Conflict,
-            'The username "TRADER" is taken',
+            'The username "TRADER" is taken by "trader" (usernames ignore case)',
         ),
         (
             "a username reading like one taken",

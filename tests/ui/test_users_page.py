@@ -51,7 +51,8 @@ def test_adding_a_user_refuses_each_fault_under_its_field_then_shows_the_passwor
     assert refusal_under(at, "users_new_firm") == "A trader must belong to a trader firm: choose one"
     at.selectbox(key="users_new_firm").set_value(actors.entity.id)
     click(at, "users_new_submit")
-    assert refusal_under(at, "users_new_username") == 'The username "Trader" is taken'
+    taken = 'The username "Trader" is taken by "trader" (usernames ignore case)'
+    assert refusal_under(at, "users_new_username") == taken
     at.text_input(key="users_new_username").set_value("no spaces please")
     click(at, "users_new_submit")
     assert "3 to 50 letters" in refusal_under(at, "users_new_username")
