@@ -12,6 +12,7 @@ from functools import partial
 import streamlit as st
 
 from core.enums import Role
+from core.wording import listed
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,7 @@ def _everywhere(show: Callable[[PageSpec | None], None], title: str, icon: str, 
 
 def refusal(page: PageSpec, role: Role) -> str:
     """E.g. "Create Liquidity is for admins; you are signed in as an analyst." """
-    allowed = [r.value.lower() + "s" for r in page.roles]
-    who = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " and " + allowed[-1]
+    who = listed([r.value.lower() + "s" for r in page.roles])
     mine = role.value.lower()
     article = "an" if mine[0] in "aeiou" else "a"
     return f"{page.title} is for {who}; you are signed in as {article} {mine}."

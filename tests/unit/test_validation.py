@@ -11,7 +11,15 @@ from core.enums import AssetType, MarketMakerType
 from core.errors import ValidationError
 from core.order_entry import parse_order_quantity
 from core.users import parse_username
-from core.validation import parse_amount, parse_enum, parse_eur, parse_id, parse_name, parse_notes, parse_quantity
+from core.validation import (
+    parse_amount,
+    parse_enum,
+    parse_eur,
+    parse_id,
+    parse_name,
+    parse_notes,
+    parse_quantity,
+)
 
 
 def test_enums_accept_members_and_plain_strings():
@@ -208,7 +216,7 @@ def test_the_largest_bigint_and_leading_zeros_are_ids(typed, number):
 
 
 def test_names_are_trimmed_and_bounded():
-    assert parse_name("  Ωmega 🚀 ", "Name") == "Ωmega 🚀"
+    assert parse_name("  Ωμέγα 🚀 ", "Name") == "Ωμέγα 🚀"
     with pytest.raises(ValidationError, match="at most 200"):
         parse_name("x" * 201, "Name")
     with pytest.raises(ValidationError, match="required"):
@@ -234,6 +242,65 @@ def test_text_past_its_limit_is_refused_with_both_counts_grouped_in_one_wording(
 @pytest.mark.parametrize("typed", ["Padded  Firm", "Padded\u00a0Firm", " Padded \u2003 Firm "])
 def test_a_name_reads_as_it_looks_every_run_of_spaces_one_space(typed):
     assert parse_name(typed, "Name") == "Padded Firm"
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "scripts"),
+    [
+        ("D\u0435mo Trading GmbH", "D\u0435mo", "Latin and Cyrillic"),  # a Cyrillic e
+        ("\u0410tlas Liquidity", "\u0410tlas", "Cyrillic and Latin"),  # a Cyrillic A
+        ("Ωmega Capital", "Ωmega", "Greek and Latin"),
+        ("Carbon Tr\u0430d\u0435-Desk", "Tr\u0430d\u0435", "Latin and Cyrillic"),  # a hyphen parts two words
+        ("A\u0392\u0421 Group", "A\u0392\u0421", "Latin, Greek and Cyrillic"),
+        ("Москва北京", "Москва北京", "Cyrillic and Han"),
+    ],
+)
+def test_a_name_with_a_word_mixing_alphabets_is_refused_naming_the_word_and_its_scripts(typed, word, scripts):
+    with pytest.raises(ValidationError) as refused:
+        parse_name(typed, "Firm name")
+
+    assert refused.value.message == (
+        f'Firm name "{typed}" mixes {scripts} letters in "{word}": type the word in one alphabet'
+    )
+    assert refused.value.field == "Firm name"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "北京碳排放权交易所",  # Han
+        "Газпром Трейдинг",  # Cyrillic throughout
+        "Газпром Trading",  # one script in each word
+        "Sony株式会社",  # Latin and Han: TR39's Highly Restrictive allows it
+        "LINEのスタンプ",  # Latin, Hiragana, Katakana
+        "삼성Carbon",  # Hangul and Latin
+        "Ωμέγα Capital",
+        "Café Zürich AG",  # accents are Latin letters
+        "O'Neil & Co. 2",  # punctuation and digits belong to no script
+        "\uff26\uff55\uff4c\uff4c Firm",  # fullwidth Latin is Latin
+    ],
+)
+def test_a_name_keeping_each_word_in_one_alphabet_or_in_east_asian_scripts_is_accepted(typed):
+    assert parse_name(typed, "Firm name") == typed
+
+
+_LATIN_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÄÖÜäöüßéè", min_size=1, max_size=12)
+_CYRILLIC_WORDS = st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЖЗ", min_size=1, max_size=12)
+_GREEK_WORDS = st.text(alphabet="αβγδεζηθικλμνξοπρστυφχψωΑΒΓΔΩ", min_size=1, max_size=12)
+
+
+@given(st.lists(st.one_of(_LATIN_WORDS, _CYRILLIC_WORDS, _GREEK_WORDS), min_size=1, max_size=6))
+def test_a_name_whose_every_word_keeps_to_one_alphabet_is_accepted_whatever_the_alphabets(words):
+    assert parse_name(" ".join(words), "Firm name") == " ".join(words)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=20), st.data())
+def test_one_cyrillic_look_alike_in_a_latin_word_is_always_caught(word, data):
+    at = data.draw(st.integers(0, len(word)))
+    spoofed = word[:at] + data.draw(st.sampled_from("\u0430\u0435\u043e\u0440\u0441\u0410\u0415\u041e")) + word[at:]
+
+    with pytest.raises(ValidationError, match="mixes"):
+        parse_name(f"{spoofed} GmbH", "Firm name")
 
 
 def test_notes_are_bounded():
