@@ -31,6 +31,9 @@ _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _EXPONENT_NUMBER = re.compile(r"[+-]?(?=\.?\d)[\d,]*(\.\d*)?[eE][+-]?\d+")  # no nested repeats: linear on 10⁵ digits
 # thousands grouped with spaces ("1 000", "12 500.50", a no-break space too): what to type instead can be said
 _SPACED_NUMBER = re.compile(r"[+-]?\d{1,3}(\s\d{3})+(\.\d*)?")
+# thousands grouped with points ("1.000", "12.500", "1.000.000"), as much of Europe writes them: here a point is the
+# decimal point, so "1.000" would be read as 1 by a person who meant a thousand
+_DOT_GROUPED_NUMBER = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+")
 # what is left of a number once its spaces go: digits, commas, a point, an exponent ("ten grand" is no number)
 _NUMBER_CHARACTERS = re.compile(r"[+-]?(?=[.,]*\d)[\d,]*(\.\d*)?([eE][+-]?\d+)?")
 EURO_SIGN = "€"
@@ -142,6 +145,7 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
             f"{what} counts {asset} certificates, not euros: type the number without €, got {echoed(value.strip())!r}",
             field=what,
         )
+    refuse_dot_grouped(value, what, None if asset is AssetType.EUR else asset.value)
     number = parse_decimal(value, what)
     typed = echoed_number(value, number)
     if number < 0 or (number == 0 and not allow_zero):
@@ -159,6 +163,33 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
     if number != number.to_integral_value():
         raise ValidationError(f"{what}: {asset} certificates are whole units, got {typed}", field=what)
     return number.quantize(Decimal(1))
+
+
+def refuse_dot_grouped(value: object, what: str, whole: str | None = None) -> None:
+    """Refuse a number typed with points grouping its thousands ("1.000"): a point is the decimal point here, and
+    "1.000" euros reads as €1.00 to this app and as a thousand in much of Europe, so neither reading is taken ("10.001"
+    is left to the refusal of a third decimal, as no reading of it is taken). In a field of whole ``whole`` units
+    (certificates, minutes) it can only mean a thousand: said so. Fields whose 3 decimals are real (percentages)
+    never call it."""
+    typed = value.strip() if isinstance(value, str) else None
+    if typed is None or not _DOT_GROUPED_NUMBER.fullmatch(typed):
+        return
+    grouped = int(typed.replace(".", ""))
+    instead = f"type {grouped} or {grouped:,}"
+    if whole is not None:
+        points = "a point" if typed.count(".") == 1 else "points"
+        reading = f"{grouped:,} {whole} with {points} grouping thousands, as much of Europe writes it"
+        raise ValidationError(f'{what}: "{typed}" is {reading}: {instead}', field=what)
+    if typed.count(".") > 1:
+        raise ValidationError(f'{what}: "{typed}" reads as {grouped} in much of Europe: {instead}', field=what)
+    here = Decimal(typed)
+    if here != here.quantize(EUR_QUANTUM):
+        return  # "10.001" is no amount of cents either: refused as such, never read as either number
+    raise ValidationError(
+        f'{what}: "{typed}" reads as {grouped} in much of Europe and as {here.normalize():f} here: {instead} '
+        f"(or {here:.2f} for €{here:,.2f})",
+        field=what,
+    )
 
 
 def without_euro_sign(value: object) -> object:

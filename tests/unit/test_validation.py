@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from core.enums import AssetType, MarketMakerType
 from core.errors import ValidationError
+from core.market_quality import parse_presence_target
 from core.order_entry import parse_order_quantity
 from core.users import parse_username
 from core.validation import (
@@ -145,7 +146,7 @@ def test_words_with_spaces_are_no_number_with_or_without_them(typed):
     assert refused.value.message == f"Amount must be a number, got '{typed}'"
 
 
-@pytest.mark.parametrize(("typed", "value"), [("+5", 5), ("5.", 5), (" +1,000 ", 1000), ("5.000", 5)])
+@pytest.mark.parametrize(("typed", "value"), [("+5", 5), ("5.", 5), (" +1,000 ", 1000), ("5.00", 5)])
 def test_a_plus_sign_or_a_trailing_point_is_read_in_a_number_of_certificates(typed, value):
     assert parse_quantity(typed, "EUA") == value
 
@@ -301,6 +302,67 @@ def test_one_cyrillic_look_alike_in_a_latin_word_is_always_caught(word, data):
 
     with pytest.raises(ValidationError, match="mixes"):
         parse_name(f"{spoofed} GmbH", "Firm name")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "1.000",
+            'Amount: "1.000" reads as 1000 in much of Europe and as 1 here: type 1000 or 1,000 (or 1.00 for €1.00)',
+        ),
+        (
+            " €12.500 ",
+            'Amount: "12.500" reads as 12500 in much of Europe and as 12.5 here: type 12500 or 12,500 '
+            "(or 12.50 for €12.50)",
+        ),
+        ("1.000.000", 'Amount: "1.000.000" reads as 1000000 in much of Europe: type 1000000 or 1,000,000'),
+    ],
+)
+def test_euros_typed_with_points_grouping_thousands_are_refused_as_ambiguous_saying_both_readings(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        parse_eur(typed)
+
+    assert refused.value.message == message
+    assert refused.value.field == "Amount"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1.000", 'Quantity: "1.000" is 1,000 EUA with a point grouping thousands, as much of Europe writes it: '),
+        ("2.500", 'Quantity: "2.500" is 2,500 EUA with a point grouping thousands, as much of Europe writes it: '),
+        ("1.000.000", 'Quantity: "1.000.000" is 1,000,000 EUA with points grouping thousands, as much of Europe '),
+    ],
+)
+def test_certificates_typed_with_points_grouping_thousands_are_refused_saying_the_thousands_meant(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        parse_quantity(typed, "EUA")
+
+    assert refused.value.message.startswith(message)
+    assert refused.value.message.endswith(f"type {typed.replace('.', '')} or {typed.replace('.', ',')}")
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [("1.00", Decimal("1.00")), ("0.500", Decimal("0.50")), ("1,000", Decimal("1000.00")), ("1000.000", Decimal(1000))],
+)
+def test_euros_with_a_point_that_groups_no_thousands_are_read_as_decimals(typed, amount):
+    assert parse_eur(typed) == amount
+
+
+@given(st.integers(1, 999), st.lists(st.integers(0, 999), min_size=1, max_size=3))
+def test_every_number_written_with_points_grouping_thousands_is_refused_never_read(head, groups):
+    typed = ".".join([str(head), *(f"{g:03d}" for g in groups)])
+
+    with pytest.raises(ValidationError, match="grouping thousands"):
+        parse_quantity(typed, "CEA")
+    with pytest.raises(ValidationError, match="much of Europe" if len(groups) > 1 or groups[0] % 10 == 0 else "cents"):
+        parse_eur(typed)  # "10.001" has a third decimal, refused as such
+
+
+def test_a_required_presence_keeps_its_three_decimals_a_point_there_groups_no_thousands():
+    assert parse_presence_target("12.500") == Decimal("12.5")
 
 
 def test_notes_are_bounded():
