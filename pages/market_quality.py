@@ -18,6 +18,7 @@ from ui.downloads import csv_bytes
 from ui.feedback import field_error
 from ui.format import counted, md_escape, percent
 from ui.metrics import Metric, metric_row
+from ui.navigation import MARKET_QUALITY
 from ui.operations_view import for_display
 from ui.quality_view import (
     PERIODS,
@@ -271,7 +272,7 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
     )
 
 
-st.title("Market quality", anchor=False)
+st.title(MARKET_QUALITY.title, anchor=False)
 st.caption(
     f"Spread, depth and two-sided presence of each book from snapshots taken every {settings.snapshot_seconds} s, the "
     "cost of a market order now, and the market makers' obligations, measured as exchanges and data vendors "

@@ -16,7 +16,7 @@ def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_
     make_holders(db, actors.admin, 2, certificates=3000, cert="EUA", prefix="Cedar Carbon")
     sign_in(page, app_server, actors.admin.username, PASSWORD)
     page.get_by_role("link", name="Create Liquidity").click()
-    page.get_by_role("heading", name="Create liquidity").wait_for()
+    page.get_by_role("heading", name="Create Liquidity").wait_for()
     expect(page.get_by_text("Configured default price")).to_be_visible()
     settle(page)  # an Enter that lands while the page's first run is still drawing it is dropped (tests/e2e/conftest)
 
@@ -44,7 +44,7 @@ def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_
     expect(page.get_by_text(re.compile(r"^TKT-\d{4}-\d{6}$")).first).to_be_visible()
 
     page.get_by_role("link", name="See the orders on the Cash Market").click()
-    page.get_by_role("heading", name="Cash market").wait_for()  # it opens on EUA
+    page.get_by_role("heading", name="Cash Market").wait_for()  # it opens on EUA
     # the order book grid is a canvas; its accessible copy carries the prices
     expect(page.get_by_text(re.compile(r"^80\.83$")).first).to_be_attached(timeout=20_000)
     expect(page.get_by_text(re.compile(r"^81\.17$")).first).to_be_attached(timeout=20_000)
@@ -54,7 +54,7 @@ def test_amounts_typed_and_not_yet_previewed_stay_while_the_other_mode_is_shown_
     make_providers(db, actors.admin, 1, eur="250000.00")
     make_holders(db, actors.admin, 1, certificates=3000, cert="EUA")
     sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
-    page.get_by_role("heading", name="Create liquidity").wait_for()
+    page.get_by_role("heading", name="Create Liquidity").wait_for()
     settle(page)
     mode = page.locator(".st-key-liq_cert")
 

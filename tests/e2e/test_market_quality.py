@@ -20,7 +20,7 @@ def test_an_analyst_reads_the_books_health_slippage_and_scorecard(db, actors, ap
 
     sign_in(page, app_server, actors.analyst.username, PASSWORD)
     page.get_by_role("link", name="Market Quality").click()
-    page.get_by_role("heading", name="Market quality").wait_for()
+    page.get_by_role("heading", name="Market Quality").wait_for()
     expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(4, timeout=20_000)
     expect(page.get_by_text("Two-sided", exact=True)).to_be_visible()
     settle(page)

@@ -42,7 +42,7 @@ def test_a_one_time_password_leads_to_choosing_ones_own_then_to_the_page_the_lin
     fill(at, "choose_password", issued.password, NEW_PASSWORD, NEW_PASSWORD)
 
     assert not at.exception
-    assert [t.value for t in at.title] == ["Cash market"]
+    assert [t.value for t in at.title] == ["Cash Market"]
     assert "Your password is set. Welcome!" in texts(at.toast)
     assert authenticate(db, "desk.trader", NEW_PASSWORD).must_change_password is False
 
@@ -67,7 +67,7 @@ def test_changing_ones_password_keeps_this_window_signed_in_and_empties_the_form
 
     assert not at.exception
     assert "Password changed. Any other sessions of yours were signed out." in texts(at.toast)
-    assert [t.value for t in at.title] == ["Change password"]
+    assert [t.value for t in at.title] == ["Change Password"]
     assert at.text_input(key="change_password_new_password").value == ""
     assert sessions.resolve(db, elsewhere) is None
     assert authenticate(db, actors.trader.username, NEW_PASSWORD).id == actors.trader.id
@@ -93,4 +93,4 @@ def test_every_role_may_open_change_password(open_app, actors):
 
         assert not at.exception
         at.switch_page(PAGE).run()
-        assert [t.value for t in at.title] == ["Change password"]
+        assert [t.value for t in at.title] == ["Change Password"]

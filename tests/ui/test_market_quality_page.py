@@ -36,7 +36,7 @@ def test_an_analyst_sees_the_last_24_hours_of_the_book_with_charts_and_the_score
     at.segmented_control(key="mq_cert").set_value("CEA").run()
 
     assert not at.exception
-    assert [t.value for t in at.title] == ["Market quality"]  # sentence case, as every page's title
+    assert [t.value for t in at.title] == ["Market Quality"]  # the menu's title, as every page's heading
     assert at.segmented_control(key="mq_period").value == "Last 24 h"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Snapshots"] == "4"
