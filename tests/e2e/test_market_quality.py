@@ -63,7 +63,7 @@ def test_every_headline_figure_and_label_is_shown_whole_at_desktop_widths(db, ac
     quote(db, actors, holder(db, actors, "Deep AH"), "EUA", "81.05", 1_850)
     take_snapshot(db, "EUA")
     sign_in(page, app_server, actors.analyst.username, PASSWORD, "/market-quality")
-    expect(page.get_by_text("€158,419", exact=True)).to_be_attached(timeout=20_000)
+    expect(page.get_by_text("€158,419.15", exact=True)).to_be_attached(timeout=20_000)
 
     for width in (1440, 1280):  # one page, resized: the layout follows the window without a rerun
         page.set_viewport_size({"width": width, "height": 900})
