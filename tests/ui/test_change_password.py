@@ -47,6 +47,18 @@ def test_a_one_time_password_leads_to_choosing_ones_own_then_to_the_page_the_lin
     assert authenticate(db, "desk.trader", NEW_PASSWORD).must_change_password is False
 
 
+def test_a_pasted_password_past_the_limit_is_refused_saying_the_limit_never_cut_or_dropped(open_app, actors, db):
+    at = open_app(actors.trader, PAGE)
+    pasted = "lantern fjord " * 72  # 1,008 characters
+
+    fill(at, "change_password", PASSWORD, pasted, pasted)
+
+    assert refusal_under(at, "change_password_new_password") == (
+        "A password is at most 1,000 characters and cannot contain NUL characters"
+    )
+    assert authenticate(db, actors.trader.username, PASSWORD).id == actors.trader.id  # unchanged
+
+
 def test_the_change_password_page_refuses_each_fault_under_its_field_and_changes_nothing(open_app, actors, db):
     at = open_app(actors.trader, PAGE)
 
