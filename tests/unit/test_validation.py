@@ -11,7 +11,7 @@ from core.enums import AssetType, MarketMakerType
 from core.errors import ValidationError
 from core.market_quality import parse_presence_target
 from core.order_entry import parse_order_quantity
-from core.users import parse_username
+from core.users import USERNAME_RULE, parse_username
 from core.validation import (
     parse_amount,
     parse_enum,
@@ -423,6 +423,31 @@ def test_a_refusal_quotes_a_long_paste_by_its_start_and_its_length(parse, typed,
 @pytest.mark.parametrize("typed", ["j.doe", "A1_b-2", "abc", " ann.lee "])
 def test_a_new_username_starting_and_ending_with_a_letter_or_digit_is_kept_trimmed(typed):
     assert parse_username(typed) == typed.strip()
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("\u0430dmin", "'\u0430' is a Cyrillic letter, not a Latin one"),  # it reads "admin"
+        ("\u03bfperator", "'\u03bf' is a Greek letter, not a Latin one"),
+        ("ren\u00e9.m", "'\u00e9' is not one (a-z without accents)"),
+        ("j doe", "a space is not one"),
+        ("a%b", "'%' is not one"),
+    ],
+)
+def test_a_username_with_a_character_outside_latin_a_z_digits_and_signs_is_refused_naming_it(typed, why):
+    with pytest.raises(ValidationError) as refused:
+        parse_username(typed)
+
+    assert refused.value.message == f"Username: {USERNAME_RULE}: {why}, got {typed!r}"
+    assert "only Latin letters a-z" in USERNAME_RULE
+
+
+def test_a_username_of_the_wrong_length_is_refused_with_the_rule_alone():
+    with pytest.raises(ValidationError) as refused:
+        parse_username("ab")
+
+    assert refused.value.message == f"Username: {USERNAME_RULE}, got 'ab'"
 
 
 @pytest.mark.parametrize("typed", ["admin.", ".admin", "-trader-", "__x", "ab_"])
