@@ -4,6 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
+from core.market_makers import create_market_maker
 from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD
 from tests.liquidity_helpers import make_holders, make_providers
@@ -78,3 +79,30 @@ def test_amounts_typed_and_not_yet_previewed_stay_while_the_other_mode_is_shown_
     expect(dialog.get_by_text("Both books are placed in one step, or neither")).to_be_visible()
     expect(dialog.get_by_role("heading", name="CEA book")).to_be_visible()
     expect(dialog.get_by_role("heading", name="EUA book")).to_be_visible()
+
+
+# how far each grid of the preview dialog reaches past its box (a canvas grid scrolls sideways then), in px
+DIALOG_OVERFLOW = """() => [...document.querySelectorAll('[role=dialog] [data-testid=stDataFrame] .dvn-scroller')]
+    .map(grid => grid.scrollWidth - grid.clientWidth)"""
+
+
+def test_a_preview_short_of_funds_shows_every_column_of_its_tables_whole_at_1280_px(
+    db, actors, app_server, page, screenshot
+):
+    for name, eur in (("Atlas Liquidity", "500000.00"), ("Boreal Capital", "350000.00")):  # the demo's
+        create_market_maker(db, name, "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance=eur)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
+    page.get_by_role("heading", name="Create Liquidity").wait_for()
+    settle(page)
+
+    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
+    bid.fill("1,000,000.00")
+    bid.press("Enter")
+
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("1 liquidity provider is short by €149,823.49: its orders need")).to_be_visible()
+    expect(dialog.get_by_text("Boreal Capital", exact=True).first).to_be_attached()  # the grids' accessible copies
+    page.wait_for_timeout(500)  # one layout pass of the canvases (not an assertion)
+    screenshot(page, "create-liquidity-short-1280.png")
+    assert page.evaluate(DIALOG_OVERFLOW) == [0, 0, 0]  # levels, market makers, shortfall: Order value was cut
