@@ -28,7 +28,16 @@ from core.market import book_tick
 from core.policy_models import LiquidityPolicy, PolicyRun, SavedPolicy
 from core.policy_rules import Decision, OwnOrder, RunInputs, decide, unplaceable_targets
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import FieldFaults, echoed, echoed_number, parse_decimal, parse_enum, parse_eur, parse_notes
+from core.validation import (
+    FieldFaults,
+    echoed,
+    echoed_number,
+    parse_decimal,
+    parse_enum,
+    parse_eur,
+    parse_notes,
+    refuse_dot_grouped,
+)
 
 ADMIN = Role.ADMIN
 READERS = (Role.ADMIN, Role.ANALYST)
@@ -109,6 +118,7 @@ def _parse_pct(value: object, what: str) -> Decimal:
 
 
 def _parse_int(value: object, what: str, low: int, high: int, unit: str) -> int:
+    refuse_dot_grouped(value, what, unit)  # "1.000" minutes is a thousand, not the 1 the point would make it
     number = parse_decimal(value, what)
     if number != number.to_integral_value() or not low <= number <= high:
         typed = echoed_number(value, number)

@@ -22,6 +22,7 @@ from core.validation import (
     parse_enum,
     parse_eur,
     parse_quantity,
+    refuse_dot_grouped,
     without_euro_sign,
 )
 
@@ -149,6 +150,7 @@ def check_limit_price(db: Session, certificate_type: CertificateType | str, valu
     ``price_on_tick``, the rule ``place_order`` enforces)."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     typed = without_euro_sign(_typed(value, "Price"))
+    refuse_dot_grouped(typed, "Price")  # before the tick: "81.170" is refused as ambiguous, not as 81.17
     number = parse_decimal(typed, "Price")
     if 0 < number <= get_settings().max_amount:
         # a tick is whole cents (markets.price_tick is numeric(18, 2)), so a price with more decimals is on none; it

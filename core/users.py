@@ -13,7 +13,7 @@ from core.enums import Role
 from core.errors import AuthenticationFailed, NotFound, ValidationError
 from core.models import User
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import echoed, parse_enum, parse_id
+from core.validation import echoed, letter_script, parse_enum, parse_id
 from core.wording import counted
 
 MIN_PASSWORD_LENGTH = 8
@@ -23,7 +23,11 @@ USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,50}")  # the same rule as the u
 # a new name also starts and ends with a letter or a digit: "admin." or ".admin" passes for "admin" at a glance
 NEW_USERNAME_ENDS = re.compile(r"[A-Za-z0-9](.*[A-Za-z0-9])?", re.DOTALL)
 # what a new username may be, in words: the Username field's help and its refusals
-USERNAME_RULE = "3 to 50 letters, digits, '.', '_' or '-', starting and ending with a letter or a digit"
+USERNAME_RULE = (
+    "3 to 50 characters, only Latin letters a-z, digits, '.', '_' or '-', starting and ending with a letter or a digit"
+)
+# one character of a username, as the users_username_check constraint allows it
+_USERNAME_CHARACTER = re.compile(r"[A-Za-z0-9_.-]")
 USERNAME_FIELD = "Username"
 _hasher = PasswordHasher()
 # verified against when the username is unknown, so a wrong name costs the same time as a wrong password
@@ -36,16 +40,31 @@ def hash_password(password: str) -> str:
 
 
 def parse_username(value: object, what: str = USERNAME_FIELD) -> str:
-    """A new username as it will be stored: trimmed, 3 to 50 letters, digits, '.', '_' or '-', starting and ending
-    with a letter or a digit. (Whether it is taken, or reads like a name taken, is SQL's ``claim_username``.)"""
+    """A new username as it will be stored: trimmed, as ``USERNAME_RULE`` says; a refusal names the first character
+    that is none of its (a Cyrillic a, U+0430, looks Latin). (Whether it is taken, or reads like a name taken, is SQL's
+    ``claim_username``.)"""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{what} is required", field=what)
     name = value.strip()
     if not USERNAME_PATTERN.fullmatch(name):
-        raise ValidationError(f"{what}: {USERNAME_RULE}, got {echoed(value)!r}", field=what)
+        foreign = next((c for c in name if not _USERNAME_CHARACTER.fullmatch(c)), None)
+        why = "" if foreign is None else f": {_not_one(foreign)}"  # else its length is what is wrong
+        raise ValidationError(f"{what}: {USERNAME_RULE}{why}, got {echoed(value)!r}", field=what)
     if not NEW_USERNAME_ENDS.fullmatch(name):
         raise ValidationError(f"{what} starts and ends with a letter or a digit, got {echoed(value)!r}", field=what)
     return name
+
+
+def _not_one(character: str) -> str:
+    """Why ``character`` is none of a username's: a Cyrillic a (U+0430) is no Latin "a", though it looks it."""
+    if character.isspace():
+        return "a space is not one"
+    script = letter_script(character)
+    if script == "Latin":
+        return f"{character!r} is not one (a-z without accents)"
+    if script is not None:
+        return f"{character!r} is a {script} letter, not a Latin one"
+    return f"{character!r} is not one"
 
 
 def check_new_password(password: object, username: str) -> str:

@@ -6,6 +6,7 @@ Money arrives as Decimal, int or str (floats are accepted only through their sho
 """
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ from typing import ParamSpec, TypeVar
 from core.config import get_settings
 from core.enums import AssetType
 from core.errors import InvalidFields, ValidationError
+from core.wording import listed
 
 E = TypeVar("E", bound=StrEnum)
 P = ParamSpec("P")
@@ -29,9 +31,21 @@ _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _EXPONENT_NUMBER = re.compile(r"[+-]?(?=\.?\d)[\d,]*(\.\d*)?[eE][+-]?\d+")  # no nested repeats: linear on 10⁵ digits
 # thousands grouped with spaces ("1 000", "12 500.50", a no-break space too): what to type instead can be said
 _SPACED_NUMBER = re.compile(r"[+-]?\d{1,3}(\s\d{3})+(\.\d*)?")
+# thousands grouped with points ("1.000", "12.500", "1.000.000"), as much of Europe writes them: here a point is the
+# decimal point, so "1.000" would be read as 1 by a person who meant a thousand
+_DOT_GROUPED_NUMBER = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+")
 # what is left of a number once its spaces go: digits, commas, a point, an exponent ("ten grand" is no number)
 _NUMBER_CHARACTERS = re.compile(r"[+-]?(?=[.,]*\d)[\d,]*(\.\d*)?([eE][+-]?\d+)?")
 EURO_SIGN = "€"
+# a word of a name: a run of letters and the marks on them ("Desk" in "Desk-Trading GmbH")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# the first word of a letter's Unicode name that is not its script: such letters belong to any script (Common)
+_NO_SCRIPT = frozenset({"MODIFIER", "VERTICAL", "CARON", "VEDIC", "TURNED", "ROMAN", "MASU", "KATAKANA-HIRAGANA"})
+# the script of letters whose name does not start with it
+_SCRIPT_OF = {"CJK": "Han", "IDEOGRAPHIC": "Han", "HENTAIGANA": "Hiragana"}
+# scripts written together in one word in East Asia, and with Latin ("LINEのスタンプ", "Sony株式会社"): Unicode TR39's
+# "Highly Restrictive" level allows Latin with Han and kana, with Han and Bopomofo, with Han and Hangul
+_EAST_ASIAN = frozenset({"Latin", "Han", "Hiragana", "Katakana", "Bopomofo", "Hangul"})
 
 
 def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
@@ -131,6 +145,7 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
             f"{what} counts {asset} certificates, not euros: type the number without €, got {echoed(value.strip())!r}",
             field=what,
         )
+    refuse_dot_grouped(value, what, None if asset is AssetType.EUR else asset.value)
     number = parse_decimal(value, what)
     typed = echoed_number(value, number)
     if number < 0 or (number == 0 and not allow_zero):
@@ -148,6 +163,33 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
     if number != number.to_integral_value():
         raise ValidationError(f"{what}: {asset} certificates are whole units, got {typed}", field=what)
     return number.quantize(Decimal(1))
+
+
+def refuse_dot_grouped(value: object, what: str, whole: str | None = None) -> None:
+    """Refuse a number typed with points grouping its thousands ("1.000"): a point is the decimal point here, and
+    "1.000" euros reads as €1.00 to this app and as a thousand in much of Europe, so neither reading is taken ("10.001"
+    is left to the refusal of a third decimal, as no reading of it is taken). In a field of whole ``whole`` units
+    (certificates, minutes) it can only mean a thousand: said so. Fields whose 3 decimals are real (percentages)
+    never call it."""
+    typed = value.strip() if isinstance(value, str) else None
+    if typed is None or not _DOT_GROUPED_NUMBER.fullmatch(typed):
+        return
+    grouped = int(typed.replace(".", ""))
+    instead = f"type {grouped} or {grouped:,}"
+    if whole is not None:
+        points = "a point" if typed.count(".") == 1 else "points"
+        reading = f"{grouped:,} {whole} with {points} grouping thousands, as much of Europe writes it"
+        raise ValidationError(f'{what}: "{typed}" is {reading}: {instead}', field=what)
+    if typed.count(".") > 1:
+        raise ValidationError(f'{what}: "{typed}" reads as {grouped} in much of Europe: {instead}', field=what)
+    here = Decimal(typed)
+    if here != here.quantize(EUR_QUANTUM):
+        return  # "10.001" is no amount of cents either: refused as such, never read as either number
+    raise ValidationError(
+        f'{what}: "{typed}" reads as {grouped} in much of Europe and as {here.normalize():f} here: {instead} '
+        f"(or {here:.2f} for €{here:,.2f})",
+        field=what,
+    )
 
 
 def without_euro_sign(value: object) -> object:
@@ -205,7 +247,41 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
     name = " ".join(value.split())
     if len(name) > max_length:
         raise ValidationError(too_long(what, max_length, len(name)), field=what)
+    if (mixed := mixed_script_word(name)) is not None:
+        word, scripts = mixed
+        # "Demo" with a Cyrillic e (U+0435) looks like "Demo": a second firm reading as the first, never wanted
+        raise ValidationError(
+            f'{what} "{echoed(name)}" mixes {listed(scripts)} letters in "{echoed(word)}": '
+            "type the word in one alphabet",
+            field=what,
+        )
     return name
+
+
+def letter_script(letter: str) -> str | None:
+    """The script a letter is written in, as its Unicode name says ("Latin" for "é" and for a fullwidth A,
+    "Cyrillic" for "ж", "Han" for "北"); None for a letter of every script (the modifier letter apostrophe) and for
+    no letter. Read from the name of its compatibility decomposition's first letter, so a mathematical bold A or the
+    Kelvin sign is the Latin letter it is drawn as."""
+    if not unicodedata.category(letter).startswith("L"):
+        return None
+    base = next((c for c in unicodedata.normalize("NFKD", letter) if unicodedata.category(c).startswith("L")), letter)
+    first = unicodedata.name(base, "").split(" ", 1)[0]
+    if not first or first in _NO_SCRIPT:
+        return None
+    return _SCRIPT_OF.get(first, first.title())
+
+
+def mixed_script_word(name: str) -> tuple[str, list[str]] | None:
+    """The first word of ``name`` whose letters come from scripts never written together in one word, with those
+    scripts in the order they appear: ("Demo" with a Cyrillic e, ["Latin", "Cyrillic"]). Unicode TR39's mixed-script
+    test, word by word, East Asian scripts and Latin together allowed. None when every word keeps to one script, so a
+    name may be Cyrillic ("Газпром"), Chinese ("北京碳排放权交易所") or both in two words ("Газпром Trading")."""
+    for match in _WORD.finditer(name):
+        scripts = list(dict.fromkeys(s for s in map(letter_script, match.group()) if s is not None))
+        if len(scripts) > 1 and not _EAST_ASIAN.issuperset(scripts):
+            return match.group(), scripts
+    return None
 
 
 def parse_notes(value: object, max_length: int, what: str = "Notes") -> str | None:

@@ -2,6 +2,7 @@
 never "order(s)"; "0.70 %"; "€1,000.50", "500 CEA". (Sentences written by SQL, as refusals of stored functions, change
 with their function's migration.)"""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from core.enums import AssetType
@@ -10,6 +11,11 @@ from core.enums import AssetType
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """A count with its noun: the noun for one, else ``plural`` (by default the noun and an s); thousands grouped."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
+
+
+def listed(items: Sequence[str]) -> str:
+    """Items in a sentence: "Latin", "Latin and Cyrillic", "analysts, traders and admins"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def percent(value: Decimal | float | None, places: int | None = None, *, signed: bool = False) -> str:

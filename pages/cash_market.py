@@ -19,6 +19,7 @@ from ui.feedback import field_error, field_note, field_warning
 from ui.format import eur, percent, units
 from ui.live import ask_app_rerun, live_fragment
 from ui.metrics import Metric, metric_row
+from ui.navigation import CASH_MARKET
 from ui.order_book import (
     ENTRY_KEY,
     ROW_HEIGHT,
@@ -79,7 +80,7 @@ def quantity_typed() -> None:
 
 
 title, switch, account_box = st.columns([2.2, 1.4, 3], vertical_alignment="bottom")
-title.title("Cash market")
+title.title(CASH_MARKET.title)
 cert = CertificateType(
     switch.segmented_control("Market", [c.value for c in CertificateType], required=True, key="cm_cert")
 )

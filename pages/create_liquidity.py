@@ -49,7 +49,7 @@ from ui.liquidity_view import (
     spread_caption,
 )
 from ui.metrics import Metric, metric_row
-from ui.navigation import PAGES
+from ui.navigation import CASH_MARKET, CREATE_LIQUIDITY, OPERATIONS
 from ui.runtime import db_session, notes_help
 from ui.session import require_user
 
@@ -72,8 +72,8 @@ TARGET_FIELDS = {  # each side's target field: its placeholder and what it means
 }
 CERTS = ("CEA", "EUA")
 HIDDEN_TARGETS = "liq_targets_hidden"  # the key of the container of the other mode's target fields
-CASH_MARKET = next((p for p in PAGES if p.url_path == "cash-market" and user.role in p.roles), None)
-OPERATIONS = next((p for p in PAGES if p.url_path == "operations" and user.role in p.roles), None)
+TO_CASH_MARKET = CASH_MARKET if user.role in CASH_MARKET.roles else None  # links only to a page the user may open
+TO_OPERATIONS = OPERATIONS if user.role in OPERATIONS.roles else None
 
 
 def _amount(key: str) -> str | None:
@@ -279,11 +279,10 @@ def show_preview(preview: LiquidityPreview, tag: str) -> None:
     metric_row(Metric(label, value) for label, value in preview_headline(preview))
     st.caption(reference_caption(preview))
     st.caption(spread_caption(preview))
-    bid_col, ask_col = st.columns(2)
-    with bid_col:
-        show_side(preview, OrderSide.BUY, tag)
-    with ask_col:
-        show_side(preview, OrderSide.SELL, tag)
+    # one side under the other, each across the dialog: side by side, a market maker's table of seven columns cut
+    # its Order value at 1,280 px ("€499,823.4")
+    for side in (OrderSide.BUY, OrderSide.SELL):
+        show_side(preview, side, tag)
     for problem in preview.problems:
         st.warning(problem, icon=":material/warning:")
     for shortfall in preview.missing_assets:
@@ -366,14 +365,14 @@ def show_result(ops: list[LiquidityOperation]) -> None:
             if len(ops) > 1:  # which book each row of figures is
                 st.caption(f"{op.certificate_type.value} book")
             metric_row((Metric(label, value) for label, value in result_lines(op)), border=False)
-        if CASH_MARKET is not None:
+        if TO_CASH_MARKET is not None:
             st.session_state[market_data.OPEN_ON_KEY] = ops[0].certificate_type.value  # the Cash Market opens on it
             st.page_link(
-                CASH_MARKET.path, label="See the orders on the Cash Market", icon=":material/candlestick_chart:"
+                TO_CASH_MARKET.path, label="See the orders on the Cash Market", icon=":material/candlestick_chart:"
             )
 
 
-st.title("Create liquidity")
+st.title(CREATE_LIQUIDITY.title)
 st.caption(
     "Rest BID orders from liquidity providers (EUR) and ASK orders from asset holders (certificates) on three "
     "levels around the reference price. Preview first: nothing is placed until you confirm."
@@ -470,8 +469,10 @@ else:
         key="liq_operations",
         alt=f"Recent liquidity operations on {' and '.join(shown)}",
     )
-if OPERATIONS is not None:
-    st.page_link(OPERATIONS.path, label="Fills, details and withdrawal on the Operations page", icon=OPERATIONS.icon)
+if TO_OPERATIONS is not None:
+    st.page_link(
+        TO_OPERATIONS.path, label="Fills, details and withdrawal on the Operations page", icon=TO_OPERATIONS.icon
+    )
 
 if (request := st.session_state.get(DIALOG_KEY)) is not None:
     preview_dialog(request)

@@ -22,6 +22,7 @@ from ui.feedback import attempt, field_warning, flash, refused_while_typed, show
 from ui.format import eur, md_escape, md_escape_lines
 from ui.kill_switch import render_kill_switch
 from ui.metrics import Metric, metric_row
+from ui.navigation import LIQUIDITY_POLICIES
 from ui.operations_view import for_display
 from ui.paging import page_field, page_in_range
 from ui.policies_view import (
@@ -269,7 +270,7 @@ def runs_section() -> None:
         )
 
 
-st.title("Liquidity policies")
+st.title(LIQUIDITY_POLICIES.title)
 st.caption(
     "Standing targets that keep each book quoted: every run refreshes quotes that drifted off-price or grew old, "
     "tops up a side traders took, and stays out of the book outside its price band. Runs happen on each "

@@ -41,6 +41,7 @@ from ui.market_makers_view import (
     type_label,
 )
 from ui.metrics import metric_row
+from ui.navigation import MARKET_MAKERS
 from ui.runtime import db_session
 from ui.session import require_user
 
@@ -164,7 +165,7 @@ with db_session() as db:
     held_by_type = held_assets_by_type(db)
 by_id = {m.id: m for m in everyone}
 
-st.title("Market makers")
+st.title(MARKET_MAKERS.title)
 st.caption(
     "Liquidity providers (LP) hold EUR and place BUY orders; asset holders (AH) hold CEA/EUA and place SELL orders."
 )

@@ -16,14 +16,16 @@ from core.validation import parse_eur, parse_period
 from ui import quality_data as data
 from ui.downloads import csv_bytes
 from ui.feedback import field_error
-from ui.format import counted, md_escape, percent
+from ui.format import counted, eur, md_escape, percent
 from ui.metrics import Metric, metric_row
+from ui.navigation import MARKET_QUALITY
 from ui.operations_view import for_display
 from ui.quality_view import (
     PERIODS,
     SCORE_MONEY,
     SLIPPAGE_AMOUNTS,
     as_utc,
+    bps,
     depth_figure,
     heatmap_figure,
     period_ending,
@@ -41,13 +43,8 @@ from ui.session import require_user
 user = require_user()
 settings = get_settings()
 MONEY = st.column_config.NumberColumn(format="euro")
-PERCENT = st.column_config.NumberColumn(format="%.2f %%")
 DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
 DATE_WIDTH = 240  # a UTC date and time, whole
-
-
-def whole_eur(value: Decimal | None) -> str:
-    return "—" if value is None else f"€{value:,.0f}"
 
 
 def stop_with(message: str) -> None:
@@ -93,8 +90,6 @@ def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
 
 def health(cert: CertificateType, start: datetime, end: datetime) -> None:
     summary = data.summary(cert, start, end, user.id)
-    spread = "—" if summary.avg_spread_bps is None else f"{summary.avg_spread_bps:,.1f}"
-    median = "—" if summary.median_spread_bps is None else f"{summary.median_spread_bps:,.1f}"
     two_sided = percent(summary.two_sided_pct, 1)
     st.caption("Spreads in bps of mid. Spreads and depths are averaged over the two-sided snapshots only.")
     # each figure as wide as it is, rows wrapping where the page is narrow: never a cut number or label; the
@@ -103,14 +98,14 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
         [
             Metric("Snapshots", f"{summary.snapshots:,}"),
             Metric("Two-sided", two_sided, help="Share of snapshots with both a bid and an ask"),
-            Metric("Mean spread", spread, help="In bps of mid"),
-            Metric("Median spread", median, help="In bps of mid"),
+            Metric("Mean spread", bps(summary.avg_spread_bps), help="In basis points of mid (1 bps = 0.01 %)"),
+            Metric("Median spread", bps(summary.median_spread_bps), help="In basis points of mid (1 bps = 0.01 %)"),
         ]
     )
     metric_row(
         [
-            Metric("Bid depth ±1 %", whole_eur(summary.avg_bid_depth_1pct_eur), help=DEPTH_HELP),
-            Metric("Ask depth ±1 %", whole_eur(summary.avg_ask_depth_1pct_eur), help=DEPTH_HELP),
+            Metric("Bid depth ±1 %", eur(summary.avg_bid_depth_1pct_eur), help=DEPTH_HELP),
+            Metric("Ask depth ±1 %", eur(summary.avg_ask_depth_1pct_eur), help=DEPTH_HELP),
         ]
     )
     if summary.snapshots == 0:
@@ -244,8 +239,8 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
     frame = scorecard_frame(scores)
     failing = [s.name for s in scores if not s.passes]
     passing = len(scores) - len(failing)
-    required = f"{presence:,.2f}".rstrip("0").rstrip(".")
-    st.markdown(f"**{passing} of {len(scores)}** market makers meet the obligation of {required} % presence.")
+    required = percent(presence.normalize())  # as typed: "70 %", "72.5 %"
+    st.markdown(f"**{passing} of {len(scores)}** market makers meet the obligation of {required} presence.")
     if failing:
         st.caption("Below it: " + ", ".join(md_escape(name) for name in failing))
     st.dataframe(
@@ -253,8 +248,6 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
         hide_index=True,
         column_config={
             **{c: MONEY for c in SCORE_MONEY},
-            "Presence %": PERCENT,
-            "Fill ratio": PERCENT,
             "Market maker": st.column_config.TextColumn(pinned=True),
         },
         key="mq_scorecard",
@@ -271,7 +264,7 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
     )
 
 
-st.title("Market quality", anchor=False)
+st.title(MARKET_QUALITY.title, anchor=False)
 st.caption(
     f"Spread, depth and two-sided presence of each book from snapshots taken every {settings.snapshot_seconds} s, the "
     "cost of a market order now, and the market makers' obligations, measured as exchanges and data vendors "

@@ -23,6 +23,7 @@ from ui.downloads import csv_bytes
 from ui.feedback import field_error
 from ui.format import counted, eur, md_escape, md_escape_lines, percent, price, units
 from ui.metrics import Metric, metric_row
+from ui.navigation import OPERATIONS
 from ui.operations_view import (
     AFTER_JSON,
     BEFORE_JSON,
@@ -377,7 +378,7 @@ def audit_view() -> None:
 
 # every cached read below is keyed by this token, so a write anywhere (a trade, another page) shows at once
 version = data.version()
-st.title("Operations", anchor=False)
+st.title(OPERATIONS.title, anchor=False)
 st.caption("The liquidity created, how much of it traded since, and who did what.")
 view = st.segmented_control(
     "View",

@@ -21,6 +21,7 @@ from ui.feedback import attempt
 from ui.format import amount_text, md_escape
 from ui.funding_dialog import Move, amount_form, first_available, withdrawable_assets
 from ui.metrics import metric_row
+from ui.navigation import TRADER_FIRMS
 from ui.runtime import db_session
 from ui.session import require_user
 from ui.user_dialogs import add_user_fields, open_add_user, open_issued_password
@@ -99,7 +100,7 @@ with db_session() as db:
     traders = list_users(db, Role.TRADER, user_id=user.id)
 by_id = {f.id: f for f in firms}
 
-st.title("Trader firms")
+st.title(TRADER_FIRMS.title)
 st.caption("Client firms whose traders trade on the Cash Market with the firm's balances.")
 
 with st.container(horizontal=True, vertical_alignment="bottom"):

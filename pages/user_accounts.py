@@ -17,6 +17,7 @@ from ui.accounts_view import (
 from ui.dialogs import Dialogs
 from ui.feedback import attempt
 from ui.format import md_escape
+from ui.navigation import USERS
 from ui.runtime import db_session
 from ui.session import require_user
 from ui.user_dialogs import add_user_fields, hand_over, open_add_user, open_issued_password
@@ -80,7 +81,7 @@ with db_session() as db:
     firms = list_entities(db, user_id=user.id)
 by_id = {u.id: u for u in everyone}
 
-st.title("Users")
+st.title(USERS.title)
 st.caption("Everyone who may sign in: admins run the backoffice, analysts read it, traders trade for their firm.")
 
 with st.container(horizontal=True, vertical_alignment="bottom"):

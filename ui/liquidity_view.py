@@ -26,10 +26,11 @@ from ui.market_makers_view import short_name
 
 SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
 MM_PLURAL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity providers", MarketMakerType.ASSET_HOLDER: "asset holders"}
+MM_NOUN = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity provider", MarketMakerType.ASSET_HOLDER: "asset holder"}
 ACTION_LABEL = {"create_new": "Create new market makers", "fund_existing": "Fund existing market makers"}
 
-# the preview's tables share half a dialog with their figures: a longer name is shortened in its middle (the end
-# tells accounts of one firm apart), in a column of medium width, so Orders, Available and Funds stay in view
+# a longer name is shortened in its middle (the end tells accounts of one firm apart), in a column of medium width,
+# so every column of a side's tables stays in view across the dialog at 1,280 px
 PLAN_NAME_CHARS = 28
 
 
@@ -110,10 +111,10 @@ def side_summary(plan: SidePlan) -> str:
     if not plan.market_makers:
         prices = " / ".join(eur(p) for p in plan.level_prices)
         return f"No active market makers can serve this side yet (levels at {prices}): see below."
-    who = MM_PLURAL[plan.market_makers[0].mm_type]
+    who = counted(len(plan.market_makers), MM_NOUN[plan.market_makers[0].mm_type])
     return (
-        f"{len(plan.market_makers)} {who} · {plan.orders_count} orders · "
-        f"{plan.total_quantity:,} certificates · {eur(plan.total_eur)} of {eur(plan.target_eur)}"
+        f"{who} · {counted(plan.orders_count, 'order')} · "
+        f"{counted(plan.total_quantity, 'certificate')} · {eur(plan.total_eur)} of {eur(plan.target_eur)}"
     )
 
 
@@ -124,9 +125,13 @@ def shortfall_text(shortfall: AssetShortfall) -> str:
             f"No active {who} can serve this side: {amount_text(shortfall.asset, shortfall.shortfall)} "
             "is needed. Create new ones below."
         )
+    # the totals are over the short ones only (AssetShortfall): what their orders need, what they have
+    short = len(shortfall.market_makers)
+    are, whose, has = ("is", "its", "it has") if short == 1 else ("are", "their", "they have")
     return (
-        f"Missing {amount_text(shortfall.asset, shortfall.shortfall)} across {len(shortfall.market_makers)} "
-        f"{who}: {amount_text(shortfall.asset, shortfall.required)} required, "
+        f"{counted(short, MM_NOUN[shortfall.mm_type])} {are} short by "
+        f"{amount_text(shortfall.asset, shortfall.shortfall)}{'' if short == 1 else ' in all'}: {whose} orders need "
+        f"{amount_text(shortfall.asset, shortfall.required)} and {has} "
         f"{amount_text(shortfall.asset, shortfall.available)} available."
     )
 

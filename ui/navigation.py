@@ -12,6 +12,7 @@ from functools import partial
 import streamlit as st
 
 from core.enums import Role
+from core.wording import listed
 
 
 @dataclass(frozen=True)
@@ -23,40 +24,49 @@ class PageSpec:
     url_path: str
 
 
+# Each page's title is its menu entry, the heading its page shows (st.title(X.title)) and the name refusals give it
+CASH_MARKET = PageSpec(
+    "pages/cash_market.py", "Cash Market", ":material/candlestick_chart:", (Role.ADMIN, Role.TRADER), "cash-market"
+)
+CREATE_LIQUIDITY = PageSpec(
+    "pages/create_liquidity.py", "Create Liquidity", ":material/water_drop:", (Role.ADMIN,), "create-liquidity"
+)
+OPERATIONS = PageSpec(
+    "pages/operations.py", "Operations", ":material/monitoring:", (Role.ADMIN, Role.ANALYST), "operations"
+)
+LIQUIDITY_POLICIES = PageSpec(
+    "pages/liquidity_policies.py",
+    "Liquidity Policies",
+    ":material/autorenew:",
+    (Role.ADMIN, Role.ANALYST),
+    "liquidity-policies",
+)
+MARKET_QUALITY = PageSpec(
+    "pages/market_quality.py", "Market Quality", ":material/query_stats:", (Role.ADMIN, Role.ANALYST), "market-quality"
+)
+MARKET_MAKERS = PageSpec(
+    "pages/market_makers.py", "Market Makers", ":material/groups:", (Role.ADMIN, Role.ANALYST), "market-makers"
+)
+TRADER_FIRMS = PageSpec("pages/trader_firms.py", "Trader Firms", ":material/business:", (Role.ADMIN,), "trader-firms")
+USERS = PageSpec("pages/user_accounts.py", "Users", ":material/manage_accounts:", (Role.ADMIN,), "users")
+CHANGE_PASSWORD = PageSpec(
+    "pages/change_password.py",
+    "Change Password",
+    ":material/key:",
+    (Role.ADMIN, Role.ANALYST, Role.TRADER),
+    "change-password",
+)
+# the menu, in its order
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec(
-        "pages/cash_market.py", "Cash Market", ":material/candlestick_chart:", (Role.ADMIN, Role.TRADER), "cash-market"
-    ),
-    PageSpec(
-        "pages/create_liquidity.py", "Create Liquidity", ":material/water_drop:", (Role.ADMIN,), "create-liquidity"
-    ),
-    PageSpec("pages/operations.py", "Operations", ":material/monitoring:", (Role.ADMIN, Role.ANALYST), "operations"),
-    PageSpec(
-        "pages/liquidity_policies.py",
-        "Liquidity Policies",
-        ":material/autorenew:",
-        (Role.ADMIN, Role.ANALYST),
-        "liquidity-policies",
-    ),
-    PageSpec(
-        "pages/market_quality.py",
-        "Market Quality",
-        ":material/query_stats:",
-        (Role.ADMIN, Role.ANALYST),
-        "market-quality",
-    ),
-    PageSpec(
-        "pages/market_makers.py", "Market Makers", ":material/groups:", (Role.ADMIN, Role.ANALYST), "market-makers"
-    ),
-    PageSpec("pages/trader_firms.py", "Trader Firms", ":material/business:", (Role.ADMIN,), "trader-firms"),
-    PageSpec("pages/user_accounts.py", "Users", ":material/manage_accounts:", (Role.ADMIN,), "users"),
-    PageSpec(
-        "pages/change_password.py",
-        "Change Password",
-        ":material/key:",
-        (Role.ADMIN, Role.ANALYST, Role.TRADER),
-        "change-password",
-    ),
+    CASH_MARKET,
+    CREATE_LIQUIDITY,
+    OPERATIONS,
+    LIQUIDITY_POLICIES,
+    MARKET_QUALITY,
+    MARKET_MAKERS,
+    TRADER_FIRMS,
+    USERS,
+    CHANGE_PASSWORD,
 )
 
 
@@ -116,8 +126,7 @@ def _everywhere(show: Callable[[PageSpec | None], None], title: str, icon: str, 
 
 def refusal(page: PageSpec, role: Role) -> str:
     """E.g. "Create Liquidity is for admins; you are signed in as an analyst." """
-    allowed = [r.value.lower() + "s" for r in page.roles]
-    who = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " and " + allowed[-1]
+    who = listed([r.value.lower() + "s" for r in page.roles])
     mine = role.value.lower()
     article = "an" if mine[0] in "aeiou" else "a"
     return f"{page.title} is for {who}; you are signed in as {article} {mine}."

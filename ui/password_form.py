@@ -19,7 +19,7 @@ import streamlit as st
 
 from core.errors import CoreError, InvalidFields
 from core.passwords import CURRENT, NEW, REPEAT, change_password
-from core.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from core.users import MIN_PASSWORD_LENGTH
 from ui import session
 from ui.feedback import field_error, flash, show_refusal
 from ui.runtime import db_session
@@ -62,8 +62,7 @@ def password_form(user_id: int, *, key: str, changed: str, current_label: str = 
                 key=keys[field],
                 autocomplete=autocomplete,
                 help=help_text,
-                max_chars=MAX_PASSWORD_LENGTH,
-            )
+            )  # no max_chars: the browser drops a longer paste whole, unsaid; core refuses it saying its limit
             under[field] = st.container()  # its refusal, right below it
         st.form_submit_button(
             "Change password",

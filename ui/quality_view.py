@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from core.enums import OrderSide
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
+from ui.format import percent
 from ui.operations_view import for_display
 
 PERIODS: dict[str, timedelta | None] = {
@@ -31,6 +32,7 @@ SERIES_MODE, MARKER_SIZE = "lines+markers", 4  # at most MAX_CHART_BUCKETS (720)
 PASS_COLOR, FAIL_COLOR = "#dcfce7", "#fee2e2"
 SCORE_MONEY = ["Avg quoted (€)", "Traded (€)"]
 SCORE_RATIOS = ["Presence %", "Fill ratio"]
+PERCENT_PLACES = 1  # a share of snapshots or of placed certificates, as the Operations page writes a fill ratio
 
 
 def period_ending(now: datetime, span: timedelta, step_seconds: int) -> tuple[datetime, datetime]:
@@ -204,13 +206,21 @@ def scorecard_shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def scorecard_style(frame: pd.DataFrame) -> "pd.io.formats.style.Styler":
-    """Each row tinted green when the market maker meets its obligation, red when it does not."""
+    """Each row tinted green when the market maker meets its obligation, red when it does not; both ratios written
+    as every percentage of the app is (``ui.format.percent``, 1 decimal as on the Operations page), while the grid
+    still sorts them as numbers."""
 
     def tint(row: pd.Series) -> list[str]:
         color = PASS_COLOR if row["Result"] == "Pass" else FAIL_COLOR
         return [f"background-color: {color}"] * len(row)
 
-    return frame.style.apply(tint, axis=1)
+    ratios = [c for c in SCORE_RATIOS if c in frame]
+    return frame.style.apply(tint, axis=1).format(lambda v: percent(v, PERCENT_PLACES), subset=ratios, na_rep="—")
+
+
+def bps(value: Decimal | None) -> str:
+    """A spread in basis points with its unit: "42.0 bps" ("—" for none)."""
+    return "—" if value is None else f"{value:,.1f} bps"
 
 
 def points_frame(points: Sequence[BookSnapshot]) -> pd.DataFrame:

@@ -83,7 +83,7 @@ def open_page(page, title: str) -> None:
 def test_the_page_reports_the_database_down_and_recovers_by_itself(page, app_server, restartable, screenshot):
     sign_in(page, app_server, "admin", PASSWORD)
     open_page(page, "Market Makers")
-    market_makers = page.get_by_role("heading", name="Market makers")
+    market_makers = page.get_by_role("heading", name="Market Makers")
     expect(market_makers).to_be_visible()
     open_page(page, "Operations")
 

@@ -45,7 +45,7 @@ def test_admin_reads_the_cards_edits_runs_and_pauses_everything_with_a_reason(db
     _history(db, actors)
     sign_in(page, app_server, actors.admin.username, PASSWORD)
     page.get_by_role("link", name="Liquidity Policies").click()
-    page.get_by_role("heading", name="Liquidity policies").wait_for()
+    page.get_by_role("heading", name="Liquidity Policies").wait_for()
     cea = page.locator(".st-key-pol_card_CEA")
     expect(cea.get_by_text("Running")).to_be_visible()
     expect(cea.get_by_text("Notes: Firm [pwn](http://example.invalid/x)")).to_be_visible()  # as typed, no link
@@ -101,7 +101,7 @@ def _policy_form(page, app_server, actors, cert: str):
     """The book's policy form, open."""
     sign_in(page, app_server, actors.admin.username, PASSWORD)
     page.get_by_role("link", name="Liquidity Policies").click()
-    page.get_by_role("heading", name="Liquidity policies").wait_for()
+    page.get_by_role("heading", name="Liquidity Policies").wait_for()
     card = page.locator(f".st-key-pol_card_{cert}")
     card.get_by_text(re.compile("(Create|Edit) policy")).click()
     settle(page)

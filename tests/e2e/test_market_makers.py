@@ -17,7 +17,7 @@ def open_market_makers(page) -> None:
     link = page.get_by_role("link", name="Market Makers")
     if link.count():
         link.click()
-    page.get_by_role("heading", name="Market makers").wait_for()
+    page.get_by_role("heading", name="Market Makers").wait_for()
 
 
 def eur_available_cell(page, name: str):

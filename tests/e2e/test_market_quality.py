@@ -20,7 +20,7 @@ def test_an_analyst_reads_the_books_health_slippage_and_scorecard(db, actors, ap
 
     sign_in(page, app_server, actors.analyst.username, PASSWORD)
     page.get_by_role("link", name="Market Quality").click()
-    page.get_by_role("heading", name="Market quality").wait_for()
+    page.get_by_role("heading", name="Market Quality").wait_for()
     expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(4, timeout=20_000)
     expect(page.get_by_text("Two-sided", exact=True)).to_be_visible()
     settle(page)
@@ -63,7 +63,7 @@ def test_every_headline_figure_and_label_is_shown_whole_at_desktop_widths(db, ac
     quote(db, actors, holder(db, actors, "Deep AH"), "EUA", "81.05", 1_850)
     take_snapshot(db, "EUA")
     sign_in(page, app_server, actors.analyst.username, PASSWORD, "/market-quality")
-    expect(page.get_by_text("€158,419", exact=True)).to_be_attached(timeout=20_000)
+    expect(page.get_by_text("€158,419.15", exact=True)).to_be_attached(timeout=20_000)
 
     for width in (1440, 1280):  # one page, resized: the layout follows the window without a rerun
         page.set_viewport_size({"width": width, "height": 900})

@@ -22,7 +22,7 @@ def session_cookie(page) -> dict:
 def test_a_reload_keeps_the_user_signed_in_on_the_same_page(db, actors, app_server, page, screenshot):
     sign_in(page, app_server, actors.admin.username, PASSWORD)
     page.get_by_role("link", name="Market Makers").click()
-    heading = page.get_by_role("heading", name="Market makers")
+    heading = page.get_by_role("heading", name="Market Makers")
     expect(heading).to_be_visible()
 
     page.reload()
@@ -51,7 +51,7 @@ def test_after_signing_out_a_reload_stays_signed_out(db, actors, app_server, pag
 
 def test_an_idle_session_past_its_expiry_signs_the_page_out_with_a_notice(db, actors, app_server, page, screenshot):
     sign_in(page, app_server, actors.analyst.username, PASSWORD, path="/market-makers")
-    expect(page.get_by_role("heading", name="Market makers")).to_be_visible()
+    expect(page.get_by_role("heading", name="Market Makers")).to_be_visible()
     token = session_cookie(page)["value"]
 
     db.execute(  # as if nobody had touched the page for longer than the idle limit
@@ -70,4 +70,4 @@ def test_an_idle_session_past_its_expiry_signs_the_page_out_with_a_notice(db, ac
     page.reload()
     expect(notice).to_be_visible()  # the cookie's session stays ended
     submit_sign_in(page, actors.analyst.username, PASSWORD)
-    expect(page.get_by_role("heading", name="Market makers")).to_be_visible()
+    expect(page.get_by_role("heading", name="Market Makers")).to_be_visible()

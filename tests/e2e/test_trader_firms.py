@@ -23,7 +23,7 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
     button = page.get_by_role("button", name="Add user").bounding_box()
     assert toolbar["y"] >= button["y"] + button["height"] + 4, (toolbar, button)  # they touched: a click hit both
     page.goto(app_server.url + "/trader-firms")
-    expect(page.get_by_role("heading", name="Trader firms")).to_be_visible()
+    expect(page.get_by_role("heading", name="Trader Firms")).to_be_visible()
 
     page.get_by_role("button", name="Create trader firm").click()
     dialog = page.get_by_role("dialog")
@@ -65,14 +65,14 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
     page.get_by_label("New password", exact=True).fill("fjord lantern quietly")
     page.get_by_label("Repeat new password").fill("fjord lantern quietly")
     page.get_by_role("button", name="Change password").dblclick()  # the second send is the same change: dropped
-    expect(page.get_by_role("heading", name="Cash market")).to_be_visible()  # the page its link asked for
+    expect(page.get_by_role("heading", name="Cash Market")).to_be_visible()  # the page its link asked for
     settle(page)
     expect(page.get_by_text(re.compile("current password", re.IGNORECASE))).to_have_count(0)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()  # with its sidebar open, not collapsed
 
     # on Change Password, a double click's two sends run at once in two threads: the second is the first's change
     page.get_by_role("link", name="Change Password").click()
-    page.get_by_role("heading", name="Change password").wait_for()
+    page.get_by_role("heading", name="Change Password").wait_for()
     settle(page)
     page.get_by_label("Current password").fill("fjord lantern quietly")
     page.get_by_label("New password", exact=True).fill("harbor violet engine")

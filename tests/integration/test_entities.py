@@ -54,6 +54,27 @@ def test_entity_names_are_unique_however_their_spaces_were_typed(db, actors, loo
         create_entity(db, look_alike, actors.admin.id)
 
 
+def test_a_firm_name_mixing_latin_and_cyrillic_in_a_word_is_refused_and_nothing_is_created(db, actors):
+    before = snapshot(db)
+
+    with pytest.raises(ValidationError) as refused:
+        create_entity(db, "D\u0435mo Trading GmbH", actors.admin.id)  # a Cyrillic e beside the Latin letters
+
+    assert refused.value.message == (
+        'Firm name "D\u0435mo Trading GmbH" mixes Latin and Cyrillic letters in "D\u0435mo": '
+        "type the word in one alphabet"
+    )
+    assert refused.value.field == "Firm name"
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("name", ["北京碳排放权交易所", "Газпром Трейдинг", "Газпром Trading", "Sony株式会社"])
+def test_a_firm_name_in_any_one_script_per_word_is_created(db, actors, name):
+    created = create_entity(db, name, actors.admin.id)
+
+    assert get_trader_firm(db, created.id, user_id=actors.admin.id).name == name
+
+
 def test_withdraw_entity_takes_only_what_is_available_and_says_what_open_orders_lock(db, actors):
     fund_entity(db, actors.entity.id, "EUR", "1000.00", actors.admin.id)
     place_order(db, actors.trader.id, "CEA", "BUY", "LIMIT", 60, "10.00")  # locks €600.00

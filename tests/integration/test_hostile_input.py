@@ -376,7 +376,7 @@ def test_an_idempotency_key_reused_for_other_amounts_is_refused_and_changes_noth
     )
 
 
-@pytest.mark.parametrize("name", ["Ωmega 🚀", SQL_ISH, "O'Brien & Söhne \\ %_", "名前", "x" * 200])
+@pytest.mark.parametrize("name", ["Ωμέγα 🚀", SQL_ISH, "O'Brien & Söhne \\ %_", "名前", "x" * 200])
 def test_names_that_look_hostile_but_are_legitimate_round_trip_exactly(db, world, name):
     entity = create_entity(db, name, world.admin)
     market_maker = create_market_maker(db, name, "ASSET_HOLDER", world.admin)

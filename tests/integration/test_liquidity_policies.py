@@ -274,6 +274,9 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
         ({"bid_depth_eur": "NaN"}, "finite number"),
         ({"ask_depth_eur": "2000000000000"}, "above the maximum"),
         ({"bid_depth_eur": "10.001"}, "2 decimals"),
+        ({"bid_depth_eur": "10.000"}, '"10.000" reads as 10000 in much of Europe and as 10 here'),
+        ({"max_order_age_minutes": "1.000"}, '"1.000" is 1,000 minutes with a point grouping thousands'),
+        ({"interval_seconds": "3.600"}, '"3.600" is 3,600 seconds with a point grouping thousands'),
         ({"interval_seconds": 10**30}, "whole number of seconds"),
         ({"max_order_age_minutes": "abc"}, "must be a number"),
         ({"max_order_age_minutes": True}, "must be a number"),
@@ -289,6 +292,12 @@ def test_an_invalid_policy_is_refused_with_a_specific_message_and_changes_nothin
         policy(db, actors, **changes)
 
     assert snapshot(db) == before
+
+
+def test_percentages_keep_their_three_decimals_a_point_there_groups_no_thousands(db, actors):
+    saved = policy(db, actors, refresh_tolerance_pct="1.000", top_up_below_pct="12.500")
+
+    assert (saved.refresh_tolerance_pct, saved.top_up_below_pct) == (Decimal("1.000"), Decimal("12.500"))
 
 
 def test_every_fault_of_a_policy_is_refused_at_once_under_its_field_and_nothing_is_saved(db, actors):

@@ -136,6 +136,20 @@ def test_only_admins_manage_market_makers(db, actors, who):
     assert snapshot(db) == before
 
 
+def test_a_market_maker_name_mixing_cyrillic_and_latin_in_a_word_is_refused_and_nothing_is_created(db, actors):
+    create_market_maker(db, "Atlas Liquidity", "LIQUIDITY_PROVIDER", actors.admin.id)
+    before = snapshot(db)
+
+    with pytest.raises(ValidationError) as refused:  # a Cyrillic A first: it reads as the existing Atlas
+        create_market_maker(db, "\u0410tlas Liquidity", "LIQUIDITY_PROVIDER", actors.admin.id, "1000")
+
+    assert refused.value.message == (
+        'Market maker name "\u0410tlas Liquidity" mixes Cyrillic and Latin letters in "\u0410tlas": '
+        "type the word in one alphabet"
+    )
+    assert snapshot(db) == before
+
+
 def test_duplicate_names_are_refused_case_insensitively(db, actors):
     create_market_maker(db, "Alpha", "LIQUIDITY_PROVIDER", actors.admin.id)
     before = snapshot(db)

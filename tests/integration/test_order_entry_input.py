@@ -37,6 +37,11 @@ def set_tick(db, cert: str, tick: str) -> None:
         ("-1", "Price must be greater than zero, got -1"),
         ("14,03", "Price: use a point for decimals, like 14.03 (a comma only groups thousands)"),
         (
+            "81.170",  # refused as ambiguous before the tick reads it as 81.17
+            'Price: "81.170" reads as 81170 in much of Europe and as 81.17 here: type 81170 or 81,170 '
+            "(or 81.17 for €81.17)",
+        ),
+        (
             "10,000,000,000,000",
             "Price 10,000,000,000,000 is above the maximum of €1,000,000,000,000 accepted in one operation",
         ),  # as typed
@@ -67,6 +72,11 @@ def test_a_typed_price_on_the_tick_is_read_exactly(db):
         ("abc", "Quantity must be a number, got 'abc'"),
         ("", "Enter a quantity"),
         ("1,5", "Quantity: use a point for decimals, like 14.03 (a comma only groups thousands)"),
+        (
+            "1.000",  # the sweep's "Buy 1 EUA"
+            'Quantity: "1.000" is 1,000 EUA with a point grouping thousands, as much of Europe writes it: '
+            "type 1000 or 1,000",
+        ),
     ],
 )
 def test_a_typed_quantity_that_is_no_whole_number_of_certificates_is_refused_with_its_reason(typed, message):

@@ -256,7 +256,7 @@ def refusals(scene: Scene) -> list[tuple[str, object, type, str]]:
             "a bad username",
             lambda db: create_user_account(db, "a b", "ANALYST", created_by_id=admin),
             InvalidFields,
-            "3 to 50 letters",
+            "only Latin letters a-z, digits",
         ),
         (
             "a trader without a firm",

@@ -87,7 +87,7 @@ def test_a_trader_sees_stats_book_balance_and_a_price_prefilled_from_the_best_as
     at = open_page(actors.trader)
 
     assert not at.exception
-    assert at.title[0].value == "Cash market"
+    assert at.title[0].value == "Cash Market"
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Best bid"], metrics["Best ask"], metrics["Spread"]) == ("€80.50", "€81.00", "€0.50")
     assert at.text_input(key="cm_price").value == "81.00"

@@ -42,9 +42,21 @@ def test_a_one_time_password_leads_to_choosing_ones_own_then_to_the_page_the_lin
     fill(at, "choose_password", issued.password, NEW_PASSWORD, NEW_PASSWORD)
 
     assert not at.exception
-    assert [t.value for t in at.title] == ["Cash market"]
+    assert [t.value for t in at.title] == ["Cash Market"]
     assert "Your password is set. Welcome!" in texts(at.toast)
     assert authenticate(db, "desk.trader", NEW_PASSWORD).must_change_password is False
+
+
+def test_a_pasted_password_past_the_limit_is_refused_saying_the_limit_never_cut_or_dropped(open_app, actors, db):
+    at = open_app(actors.trader, PAGE)
+    pasted = "lantern fjord " * 72  # 1,008 characters
+
+    fill(at, "change_password", PASSWORD, pasted, pasted)
+
+    assert refusal_under(at, "change_password_new_password") == (
+        "A password is at most 1,000 characters and cannot contain NUL characters"
+    )
+    assert authenticate(db, actors.trader.username, PASSWORD).id == actors.trader.id  # unchanged
 
 
 def test_the_change_password_page_refuses_each_fault_under_its_field_and_changes_nothing(open_app, actors, db):
@@ -67,7 +79,7 @@ def test_changing_ones_password_keeps_this_window_signed_in_and_empties_the_form
 
     assert not at.exception
     assert "Password changed. Any other sessions of yours were signed out." in texts(at.toast)
-    assert [t.value for t in at.title] == ["Change password"]
+    assert [t.value for t in at.title] == ["Change Password"]
     assert at.text_input(key="change_password_new_password").value == ""
     assert sessions.resolve(db, elsewhere) is None
     assert authenticate(db, actors.trader.username, NEW_PASSWORD).id == actors.trader.id
@@ -93,4 +105,4 @@ def test_every_role_may_open_change_password(open_app, actors):
 
         assert not at.exception
         at.switch_page(PAGE).run()
-        assert [t.value for t in at.title] == ["Change password"]
+        assert [t.value for t in at.title] == ["Change Password"]

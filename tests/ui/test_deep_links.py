@@ -8,7 +8,7 @@ from core.enums import Role
 from tests.helpers import PASSWORD
 from tests.ui.conftest import open_url, sign_in_as, texts
 from tests.ui.test_login import submit
-from ui.navigation import PageSpec
+from ui.navigation import PAGES, PageSpec
 
 
 def titles(at) -> list[str]:
@@ -30,7 +30,7 @@ def test_signing_in_at_a_page_url_lands_on_that_page(app, actors):
     at.run()
 
     assert not at.exception
-    assert titles(at) == ["Create liquidity"]
+    assert titles(at) == ["Create Liquidity"]
 
 
 def test_signing_in_at_the_url_of_a_page_the_role_may_not_use_explains_the_refusal(app, actors):
@@ -41,7 +41,7 @@ def test_signing_in_at_the_url_of_a_page_the_role_may_not_use_explains_the_refus
 
     assert titles(at) == ["Create Liquidity"]
     assert texts(at.warning) == ["Create Liquidity is for admins; you are signed in as an analyst."]
-    assert "Create liquidity" not in titles(at)
+    assert not at.text_input  # the page itself, with its amounts, never ran
 
 
 def test_a_signed_in_user_at_a_forbidden_url_is_refused_and_pointed_to_their_own_page(app, actors, actor_sessions):
@@ -56,7 +56,7 @@ def test_a_signed_in_user_at_a_forbidden_url_is_refused_and_pointed_to_their_own
 
 @pytest.mark.parametrize(
     ("who", "url", "title"),
-    [("trader", "cash-market", "Cash market"), ("analyst", "market-makers", "Market makers")],
+    [("trader", "cash-market", "Cash Market"), ("analyst", "market-makers", "Market Makers")],
 )
 def test_a_signed_in_user_at_a_page_url_lands_on_it(app, actors, actor_sessions, who, url, title):
     user = getattr(actors, who)
@@ -81,3 +81,13 @@ def test_a_page_added_to_the_list_gets_its_deep_link_sign_in_and_refusal(app, ac
 
     assert "Sign in to open **Liquidity Policies**." in signed_out
     assert refused == ["Liquidity Policies is for admins and analysts; you are signed in as a trader."]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
+def test_every_page_is_headed_by_its_title_in_the_menu(open_app, actors, page):
+    user = actors.admin if Role.ADMIN in page.roles else actors.trader
+
+    at = open_app(user, page.path)
+
+    assert not at.exception
+    assert titles(at) == [page.title]

@@ -63,14 +63,14 @@ def test_an_admin_signs_in_and_may_open_market_makers(app, actors):
     assert not at.exception
     assert at.session_state[USER_KEY].id == actors.admin.id
     assert "Sign out" in [b.label for b in at.sidebar.button]
-    assert [t.value for t in at.title] == ["Market makers"]
+    assert [t.value for t in at.title] == ["Market Makers"]
 
 
 def test_an_analyst_may_open_market_makers(open_app, actors):
     at = open_app(actors.analyst, MARKET_MAKERS)
 
     assert not at.exception
-    assert [t.value for t in at.title] == ["Market makers"]
+    assert [t.value for t in at.title] == ["Market Makers"]
 
 
 def test_repeated_failures_lock_the_account_even_against_the_right_password(app, actors):
@@ -127,4 +127,4 @@ def test_a_trader_is_not_routed_to_the_market_makers_page(open_app, actors):
     # st.navigation registers only the trader's own pages as page files; Market Makers' URL answers a refusal
     with pytest.raises(ValueError):
         at.switch_page(MARKET_MAKERS)
-    assert "Market makers" not in [t.value for t in at.title]
+    assert "Market Makers" not in [t.value for t in at.title]

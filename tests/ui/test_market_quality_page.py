@@ -2,6 +2,7 @@
 calculator and the scorecard with pass/fail, each refusing bad input next to where it was typed; names shown
 exactly as typed."""
 
+import re
 import time
 from datetime import datetime
 
@@ -36,12 +37,13 @@ def test_an_analyst_sees_the_last_24_hours_of_the_book_with_charts_and_the_score
     at.segmented_control(key="mq_cert").set_value("CEA").run()
 
     assert not at.exception
-    assert [t.value for t in at.title] == ["Market quality"]  # sentence case, as every page's title
+    assert [t.value for t in at.title] == ["Market Quality"]  # the menu's title, as every page's heading
     assert at.segmented_control(key="mq_period").value == "Last 24 h"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Snapshots"] == "4"
     assert metrics["Two-sided"] == "100.0 %"
-    assert (metrics["Mean spread"], metrics["Median spread"]) == ("56.8", "39.1")  # bps
+    assert (metrics["Mean spread"], metrics["Median spread"]) == ("56.8 bps", "39.1 bps")  # the unit on the card
+    assert all(re.fullmatch(r"€[\d,]+\.\d\d", metrics[f"{side} depth ±1 %"]) for side in ("Bid", "Ask"))  # cents
     assert len(at.get("plotly_chart")) == 4  # spread, two-sided presence, depth, weekday x hour
     assert len(at.get("download_button")) == 2  # every snapshot, the scorecard
 

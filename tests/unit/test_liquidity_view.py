@@ -26,6 +26,8 @@ from ui.liquidity_view import (
     provisioned_text,
     result_lines,
     shortfall_frame,
+    shortfall_text,
+    side_summary,
     spread_caption,
 )
 
@@ -48,6 +50,52 @@ def shortfall(*short: tuple[str, str]) -> AssetShortfall:
         shortfall=sum(m.shortfall for m in makers),
         market_makers=makers,
     )
+
+
+def eur_shortfall(*short: tuple[str, str, str]) -> AssetShortfall:
+    """A BID side's shortfall: each short liquidity provider with what its orders need and what it has."""
+    makers = tuple(
+        MarketMakerShortfall(
+            id=i, name=name, required=Decimal(need), available=Decimal(has), shortfall=Decimal(need) - Decimal(has)
+        )
+        for i, (name, need, has) in enumerate(short, start=1)
+    )
+    return AssetShortfall(
+        asset=AssetType.EUR, side=OrderSide.BUY, mm_type=MarketMakerType.LIQUIDITY_PROVIDER,
+        required=sum(m.required for m in makers), available=sum(m.available for m in makers),
+        shortfall=sum(m.shortfall for m in makers), market_makers=makers,
+    )  # fmt: skip
+
+
+def test_one_short_liquidity_provider_is_counted_in_the_singular_with_what_its_orders_need_and_it_has():
+    short = eur_shortfall(("Boreal Capital", "499823.49", "350000.00"))  # the sweep's BID of €1,000,000.00
+
+    assert shortfall_text(short) == (
+        "1 liquidity provider is short by €149,823.49: its orders need €499,823.49 and it has €350,000.00 available."
+    )
+
+
+def test_several_short_market_makers_are_counted_with_their_totals():
+    short = eur_shortfall(("LP 1", "500.00", "400.00"), ("LP 2", "500.00", "450.00"))
+
+    assert shortfall_text(short) == (
+        "2 liquidity providers are short by €150.00 in all: their orders need €1,000.00 and they have €850.00 "
+        "available."
+    )
+    assert shortfall_text(shortfall(("AH 1", "10"))).startswith("1 asset holder is short by 10 CEA: its orders need")
+
+
+def test_a_side_served_by_one_market_maker_placing_one_order_is_counted_in_the_singular():
+    order = PlannedOrder(level=1, price=Decimal("80.83"), quantity=1, value_eur=Decimal("80.83"))
+    maker = MarketMakerAllocation(
+        id=1, name="Atlas Liquidity", mm_type=MarketMakerType.LIQUIDITY_PROVIDER, amount=Decimal("100.00"),
+        available=Decimal("500.00"), asset=AssetType.EUR, orders=(order,),
+    )  # fmt: skip
+    plan = SidePlan.model_construct(
+        asset=AssetType.EUR, target_eur=Decimal("100.00"), level_prices=(Decimal("80.83"),), market_makers=(maker,)
+    )
+
+    assert side_summary(plan) == "1 liquidity provider · 1 order · 1 certificate · €80.83 of €100.00"
 
 
 def test_funding_uneven_shortfalls_suggests_more_than_the_total_and_says_why():

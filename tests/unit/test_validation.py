@@ -9,9 +9,18 @@ from hypothesis import strategies as st
 
 from core.enums import AssetType, MarketMakerType
 from core.errors import ValidationError
+from core.market_quality import parse_presence_target
 from core.order_entry import parse_order_quantity
-from core.users import parse_username
-from core.validation import parse_amount, parse_enum, parse_eur, parse_id, parse_name, parse_notes, parse_quantity
+from core.users import USERNAME_RULE, parse_username
+from core.validation import (
+    parse_amount,
+    parse_enum,
+    parse_eur,
+    parse_id,
+    parse_name,
+    parse_notes,
+    parse_quantity,
+)
 
 
 def test_enums_accept_members_and_plain_strings():
@@ -137,7 +146,7 @@ def test_words_with_spaces_are_no_number_with_or_without_them(typed):
     assert refused.value.message == f"Amount must be a number, got '{typed}'"
 
 
-@pytest.mark.parametrize(("typed", "value"), [("+5", 5), ("5.", 5), (" +1,000 ", 1000), ("5.000", 5)])
+@pytest.mark.parametrize(("typed", "value"), [("+5", 5), ("5.", 5), (" +1,000 ", 1000), ("5.00", 5)])
 def test_a_plus_sign_or_a_trailing_point_is_read_in_a_number_of_certificates(typed, value):
     assert parse_quantity(typed, "EUA") == value
 
@@ -208,7 +217,7 @@ def test_the_largest_bigint_and_leading_zeros_are_ids(typed, number):
 
 
 def test_names_are_trimmed_and_bounded():
-    assert parse_name("  Ωmega 🚀 ", "Name") == "Ωmega 🚀"
+    assert parse_name("  Ωμέγα 🚀 ", "Name") == "Ωμέγα 🚀"
     with pytest.raises(ValidationError, match="at most 200"):
         parse_name("x" * 201, "Name")
     with pytest.raises(ValidationError, match="required"):
@@ -234,6 +243,126 @@ def test_text_past_its_limit_is_refused_with_both_counts_grouped_in_one_wording(
 @pytest.mark.parametrize("typed", ["Padded  Firm", "Padded\u00a0Firm", " Padded \u2003 Firm "])
 def test_a_name_reads_as_it_looks_every_run_of_spaces_one_space(typed):
     assert parse_name(typed, "Name") == "Padded Firm"
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "scripts"),
+    [
+        ("D\u0435mo Trading GmbH", "D\u0435mo", "Latin and Cyrillic"),  # a Cyrillic e
+        ("\u0410tlas Liquidity", "\u0410tlas", "Cyrillic and Latin"),  # a Cyrillic A
+        ("Ωmega Capital", "Ωmega", "Greek and Latin"),
+        ("Carbon Tr\u0430d\u0435-Desk", "Tr\u0430d\u0435", "Latin and Cyrillic"),  # a hyphen parts two words
+        ("A\u0392\u0421 Group", "A\u0392\u0421", "Latin, Greek and Cyrillic"),
+        ("Москва北京", "Москва北京", "Cyrillic and Han"),
+    ],
+)
+def test_a_name_with_a_word_mixing_alphabets_is_refused_naming_the_word_and_its_scripts(typed, word, scripts):
+    with pytest.raises(ValidationError) as refused:
+        parse_name(typed, "Firm name")
+
+    assert refused.value.message == (
+        f'Firm name "{typed}" mixes {scripts} letters in "{word}": type the word in one alphabet'
+    )
+    assert refused.value.field == "Firm name"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "北京碳排放权交易所",  # Han
+        "Газпром Трейдинг",  # Cyrillic throughout
+        "Газпром Trading",  # one script in each word
+        "Sony株式会社",  # Latin and Han: TR39's Highly Restrictive allows it
+        "LINEのスタンプ",  # Latin, Hiragana, Katakana
+        "삼성Carbon",  # Hangul and Latin
+        "Ωμέγα Capital",
+        "Café Zürich AG",  # accents are Latin letters
+        "O'Neil & Co. 2",  # punctuation and digits belong to no script
+        "\uff26\uff55\uff4c\uff4c Firm",  # fullwidth Latin is Latin
+    ],
+)
+def test_a_name_keeping_each_word_in_one_alphabet_or_in_east_asian_scripts_is_accepted(typed):
+    assert parse_name(typed, "Firm name") == typed
+
+
+_LATIN_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÄÖÜäöüßéè", min_size=1, max_size=12)
+_CYRILLIC_WORDS = st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЖЗ", min_size=1, max_size=12)
+_GREEK_WORDS = st.text(alphabet="αβγδεζηθικλμνξοπρστυφχψωΑΒΓΔΩ", min_size=1, max_size=12)
+
+
+@given(st.lists(st.one_of(_LATIN_WORDS, _CYRILLIC_WORDS, _GREEK_WORDS), min_size=1, max_size=6))
+def test_a_name_whose_every_word_keeps_to_one_alphabet_is_accepted_whatever_the_alphabets(words):
+    assert parse_name(" ".join(words), "Firm name") == " ".join(words)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=20), st.data())
+def test_one_cyrillic_look_alike_in_a_latin_word_is_always_caught(word, data):
+    at = data.draw(st.integers(0, len(word)))
+    spoofed = word[:at] + data.draw(st.sampled_from("\u0430\u0435\u043e\u0440\u0441\u0410\u0415\u041e")) + word[at:]
+
+    with pytest.raises(ValidationError, match="mixes"):
+        parse_name(f"{spoofed} GmbH", "Firm name")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "1.000",
+            'Amount: "1.000" reads as 1000 in much of Europe and as 1 here: type 1000 or 1,000 (or 1.00 for €1.00)',
+        ),
+        (
+            " €12.500 ",
+            'Amount: "12.500" reads as 12500 in much of Europe and as 12.5 here: type 12500 or 12,500 '
+            "(or 12.50 for €12.50)",
+        ),
+        ("1.000.000", 'Amount: "1.000.000" reads as 1000000 in much of Europe: type 1000000 or 1,000,000'),
+    ],
+)
+def test_euros_typed_with_points_grouping_thousands_are_refused_as_ambiguous_saying_both_readings(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        parse_eur(typed)
+
+    assert refused.value.message == message
+    assert refused.value.field == "Amount"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1.000", 'Quantity: "1.000" is 1,000 EUA with a point grouping thousands, as much of Europe writes it: '),
+        ("2.500", 'Quantity: "2.500" is 2,500 EUA with a point grouping thousands, as much of Europe writes it: '),
+        ("1.000.000", 'Quantity: "1.000.000" is 1,000,000 EUA with points grouping thousands, as much of Europe '),
+    ],
+)
+def test_certificates_typed_with_points_grouping_thousands_are_refused_saying_the_thousands_meant(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        parse_quantity(typed, "EUA")
+
+    assert refused.value.message.startswith(message)
+    assert refused.value.message.endswith(f"type {typed.replace('.', '')} or {typed.replace('.', ',')}")
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [("1.00", Decimal("1.00")), ("0.500", Decimal("0.50")), ("1,000", Decimal("1000.00")), ("1000.000", Decimal(1000))],
+)
+def test_euros_with_a_point_that_groups_no_thousands_are_read_as_decimals(typed, amount):
+    assert parse_eur(typed) == amount
+
+
+@given(st.integers(1, 999), st.lists(st.integers(0, 999), min_size=1, max_size=3))
+def test_every_number_written_with_points_grouping_thousands_is_refused_never_read(head, groups):
+    typed = ".".join([str(head), *(f"{g:03d}" for g in groups)])
+
+    with pytest.raises(ValidationError, match="grouping thousands"):
+        parse_quantity(typed, "CEA")
+    with pytest.raises(ValidationError, match="much of Europe" if len(groups) > 1 or groups[0] % 10 == 0 else "cents"):
+        parse_eur(typed)  # "10.001" has a third decimal, refused as such
+
+
+def test_a_required_presence_keeps_its_three_decimals_a_point_there_groups_no_thousands():
+    assert parse_presence_target("12.500") == Decimal("12.5")
 
 
 def test_notes_are_bounded():
@@ -294,6 +423,31 @@ def test_a_refusal_quotes_a_long_paste_by_its_start_and_its_length(parse, typed,
 @pytest.mark.parametrize("typed", ["j.doe", "A1_b-2", "abc", " ann.lee "])
 def test_a_new_username_starting_and_ending_with_a_letter_or_digit_is_kept_trimmed(typed):
     assert parse_username(typed) == typed.strip()
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("\u0430dmin", "'\u0430' is a Cyrillic letter, not a Latin one"),  # it reads "admin"
+        ("\u03bfperator", "'\u03bf' is a Greek letter, not a Latin one"),
+        ("ren\u00e9.m", "'\u00e9' is not one (a-z without accents)"),
+        ("j doe", "a space is not one"),
+        ("a%b", "'%' is not one"),
+    ],
+)
+def test_a_username_with_a_character_outside_latin_a_z_digits_and_signs_is_refused_naming_it(typed, why):
+    with pytest.raises(ValidationError) as refused:
+        parse_username(typed)
+
+    assert refused.value.message == f"Username: {USERNAME_RULE}: {why}, got {typed!r}"
+    assert "only Latin letters a-z" in USERNAME_RULE
+
+
+def test_a_username_of_the_wrong_length_is_refused_with_the_rule_alone():
+    with pytest.raises(ValidationError) as refused:
+        parse_username("ab")
+
+    assert refused.value.message == f"Username: {USERNAME_RULE}, got 'ab'"
 
 
 @pytest.mark.parametrize("typed", ["admin.", ".admin", "-trader-", "__x", "ab_"])
