@@ -7,7 +7,7 @@ for the grid and the charts only.
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,7 +32,10 @@ SERIES_MODE, MARKER_SIZE = "lines+markers", 4  # at most MAX_CHART_BUCKETS (720)
 PASS_COLOR, FAIL_COLOR = "#dcfce7", "#fee2e2"
 SCORE_MONEY = ["Avg quoted (€)", "Traded (€)"]
 SCORE_RATIOS = ["Presence %", "Fill ratio"]
-PERCENT_PLACES = 1  # a share of snapshots or of placed certificates, as the Operations page writes a fill ratio
+FILL_RATIO_PLACES = 1  # a share of placed certificates, as the Operations page writes a fill ratio
+# presence is judged against an obligation typed to 2 decimals: shown to 2 and cut, never rounded up, so a market maker
+# failing at 69.996 % never reads "70.00 %" (or "70.0 %") beside its Fail under a 70 % obligation
+PRESENCE_STEP = Decimal("0.01")
 
 
 def period_ending(now: datetime, span: timedelta, step_seconds: int) -> tuple[datetime, datetime]:
@@ -207,15 +210,22 @@ def scorecard_shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 def scorecard_style(frame: pd.DataFrame) -> "pd.io.formats.style.Styler":
     """Each row tinted green when the market maker meets its obligation, red when it does not; both ratios written
-    as every percentage of the app is (``ui.format.percent``, 1 decimal as on the Operations page), while the grid
-    still sorts them as numbers."""
+    as every percentage of the app is (``ui.format.percent``: presence to 2 decimals, cut, the fill ratio to 1 as on
+    the Operations page), while the grid still sorts them as numbers."""
 
     def tint(row: pd.Series) -> list[str]:
         color = PASS_COLOR if row["Result"] == "Pass" else FAIL_COLOR
         return [f"background-color: {color}"] * len(row)
 
-    ratios = [c for c in SCORE_RATIOS if c in frame]
-    return frame.style.apply(tint, axis=1).format(lambda v: percent(v, PERCENT_PLACES), subset=ratios, na_rep="—")
+    def presence(value: object) -> str:
+        return percent(Decimal(str(value)).quantize(PRESENCE_STEP, ROUND_DOWN), 2)
+
+    styled = frame.style.apply(tint, axis=1)
+    if "Presence %" in frame:
+        styled = styled.format(presence, subset=["Presence %"], na_rep="—")
+    if "Fill ratio" in frame:
+        styled = styled.format(lambda v: percent(v, FILL_RATIO_PLACES), subset=["Fill ratio"], na_rep="—")
+    return styled
 
 
 def bps(value: Decimal | None) -> str:

@@ -55,14 +55,24 @@ def test_each_scorecard_row_is_tinted_by_its_result():
     assert f"background-color: {PASS_COLOR}" in html and f"background-color: {FAIL_COLOR}" in html
 
 
-def test_the_scorecard_writes_both_ratios_as_every_percentage_is_written_one_decimal_a_dash_for_none():
+def test_the_scorecard_writes_both_ratios_as_every_percentage_is_written_a_dash_for_none():
     nothing_placed = _score("B", False).model_copy(update={"placed_quantity": 0, "fill_ratio": None})
     frame = scorecard_shown(scorecard_frame([_score("A", True), nothing_placed]))
 
     html = scorecard_style(frame).to_html()
 
-    assert ">75.0 %<" in html and ">50.0 %<" in html and ">—<" in html  # as percent(v, 1) on the Operations page
-    assert "75.00" not in html
+    assert ">75.00 %<" in html  # presence, to the 2 decimals its obligation is typed with
+    assert ">50.0 %<" in html and ">—<" in html  # the fill ratio as percent(v, 1) on the Operations page
+
+
+def test_a_presence_just_under_its_obligation_never_reads_as_the_obligation_beside_its_fail():
+    failing = _score("B", False).model_copy(update={"presence_pct": D("69.996")})
+    frame = scorecard_shown(scorecard_frame([failing]))
+
+    html = scorecard_style(frame).to_html()
+
+    assert ">69.99 %<" in html
+    assert "70.0" not in html
 
 
 def test_the_scorecard_grid_shows_both_ratios_in_percent_while_its_csv_keeps_the_fill_ratio_a_fraction():
