@@ -21,7 +21,7 @@ from ui import labels
 from ui import operations_data as data
 from ui.downloads import csv_bytes
 from ui.feedback import field_error
-from ui.format import counted, eur, md_escape, md_escape_lines, percent, price, units
+from ui.format import counted, eur, md_escape, md_escape_lines, price, units
 from ui.metrics import Metric, metric_row
 from ui.operations_view import (
     AFTER_JSON,
@@ -33,6 +33,7 @@ from ui.operations_view import (
     SORT_LABELS,
     deployed_per_day_figure,
     fill_ratio_figure,
+    fill_ratio_text,
     for_display,
     levels_figure,
     operation_label,
@@ -172,7 +173,7 @@ def operations_view(base: dict[str, object]) -> None:
             Metric("Operations", f"{result.total:,}"),
             Metric("EUR deployed", eur(deployed)),
             Metric("EUR traded", eur(filled)),
-            Metric("Fill ratio", percent(filled / deployed * 100, 1) if deployed else "—"),
+            Metric("Fill ratio", fill_ratio_text(filled, deployed)),
         ]
     )
     if result.total == 0:
@@ -232,7 +233,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
             Metric(f"Traded · {units(s.filled_quantity)} certificates", eur(s.filled_eur)),
             Metric(f"Resting · {units(s.resting_quantity)} certificates", eur(s.resting_eur)),
             Metric(f"Withdrawn · {units(s.withdrawn_quantity)} certificates", eur(s.withdrawn_eur)),
-            Metric("Fill ratio", "—" if s.fill_ratio is None else percent(s.fill_ratio * 100, 1)),
+            Metric("Fill ratio", fill_ratio_text(s.filled_eur, s.actual_total_eur)),
         ]
     )
     outcome = st.session_state.pop(WITHDRAW_OUTCOME_KEY, None)

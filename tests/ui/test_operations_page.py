@@ -283,3 +283,17 @@ def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so_under_the_fiel
 
     assert field_errors(at) == []
     assert at.number_input(key="ops_page").value == 1
+
+
+def test_an_operations_fill_ratio_reads_the_same_in_the_summary_and_in_its_detail(open_app, db, actors):
+    # 8 CEA sold into a CEA operation: €111.76 traded of €14,907.14 deployed, 0.7497 %. Its stored ratio is already
+    # rounded to four places (0.0075): rounded again to one, the detail read 0.8 % beside the summary's 0.7 %
+    fund_market_makers(db, actors)
+    operation = create_operation(db, actors, "CEA")
+    trader_sells(db, actors, "CEA", 8)
+    at = open_app(actors.analyst, PAGE)
+
+    at.selectbox(key="ops_detail").select(operation.id).run()
+
+    ratios = [m.value for m in at.metric if m.label == "Fill ratio"]
+    assert ratios == ["0.7 %", "0.7 %"]
