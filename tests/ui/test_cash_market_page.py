@@ -583,3 +583,19 @@ def test_an_own_order_placed_since_the_entry_was_drawn_is_shown_before_the_order
         f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): "
         "self-trade prevention cancels that resting order."
     ]
+
+
+def test_a_refused_cancel_stays_on_the_page_until_it_is_dismissed(open_page, db, actors, market):
+    order = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 10, "80.00")
+    at = open_page(actors.trader)
+    at.session_state[open_orders_key(get_open_orders(db, actors.trader.id))] = {"selection": {"rows": [0]}}
+    at.run()
+    cancel_order(db, order.id, actors.trader.id)  # another window, before the click
+    at.button(key="cm_cancel_selected").click().run()
+
+    at.run()  # a run the person did not ask for (the panel refreshes itself every 3 s)
+
+    (refusal,) = texts(at.error)
+    assert f"Order {order.id} is already cancelled" in refusal
+    at.button(key="cm_cancel_dismiss").click().run()
+    assert not at.error
