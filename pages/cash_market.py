@@ -37,6 +37,8 @@ from ui.order_entry import (
     DEFAULT_QUANTITY,
     PRICE_KEY,
     QUANTITY_KEY,
+    QUANTITY_TYPED_KEY,
+    SENT_PRICE_KEY,
     SUBMIT_KEY,
     TRADES,
     message_rows,
@@ -52,7 +54,6 @@ NBSP = "\u00a0"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
 PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
-QUANTITY_TYPED_KEY = "cm_qty_typed"  # the person has changed the quantity since the page put its default there
 URL_CHOICES = {
     "cm_cert": ("market", [c.value for c in CertificateType]),
     "cm_side": ("side", [s.value for s in OrderSide]),
@@ -192,9 +193,12 @@ with st.container(key=ENTRY_KEY, border=True):
         )
 
         # more than the account covers is said under Quantity (what to change), and in red only once the person
-        # typed the quantity, or chose the price a buy pays: the page's own default is not their mistake
+        # typed the quantity, or chose the price a buy pays: neither the page's own default nor the order just
+        # placed (its fields stay, and the account no longer covers them again) is their mistake
+        chosen_price = st.session_state[PRICE_KEY]
         caused = st.session_state.get(QUANTITY_TYPED_KEY) or (
-            side is OrderSide.BUY and st.session_state[PRICE_KEY] != st.session_state.get(DEFAULT_PRICE_KEY)
+            side is OrderSide.BUY
+            and chosen_price not in (st.session_state.get(DEFAULT_PRICE_KEY), st.session_state.get(SENT_PRICE_KEY))
         )
         price_error = None if is_market else entry.price_error
         warnings = [w for w in (entry.note, entry.ticket and entry.ticket.self_trade_warning) if w]

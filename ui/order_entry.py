@@ -33,6 +33,8 @@ from ui.order_book import own_orders_text
 PRICE_KEY = "cm_price"
 QUANTITY_KEY = "cm_qty"
 SUBMIT_KEY = "cm_submit"
+QUANTITY_TYPED_KEY = "cm_qty_typed"  # the person has changed the quantity since the page put it there (or sent it)
+SENT_PRICE_KEY = "cm_price_sent"  # the price of the order last placed: still in the field, it is not a new choice
 DEFAULT_QUANTITY = "10"
 
 T = TypeVar("T")

@@ -599,3 +599,30 @@ def test_a_refused_cancel_stays_on_the_page_until_it_is_dismissed(open_page, db,
     assert f"Order {order.id} is already cancelled" in refusal
     at.button(key="cm_cancel_dismiss").click().run()
     assert not at.error
+
+
+@pytest.mark.parametrize(
+    ("state", "price", "quantity", "shortfall"),
+    [
+        ({"cm_side": "SELL", "cm_type": "MARKET"}, None, "20",
+         'Not enough EUA: this sell needs 20, trader firm "Trader Firm" has 0 available'),
+        ({}, "81.20", "123", 'Not enough EUR: this buy needs €9,987.60 (123 × €81.20), trader firm "Trader Firm" has '
+                             "€18.40 available"),
+    ],
+    ids=["market sell of every EUA", "limit buy of nearly every euro"],
+)  # fmt: skip
+def test_after_an_order_that_used_the_whole_balance_its_shortfall_is_a_note_until_the_trader_types_again(
+    open_page, actors, market, state, price, quantity, shortfall
+):
+    at = open_page(actors.trader, **state)
+    if price is not None:
+        at.text_input(key="cm_price").set_value(price).run()
+    at.text_input(key="cm_qty").set_value(quantity).run()
+
+    submit(at).click().run()
+
+    assert not at.exception and not at.error
+    assert said_under(at, "cm_qty") == [shortfall]  # the fields keep the order just placed
+    assert field_errors(at) == []  # and it is no mistake of the trader's
+    at.text_input(key="cm_qty").set_value(quantity[:-1] + "1").run()
+    assert len(field_errors(at)) == 1  # typed again, it is theirs
