@@ -80,7 +80,7 @@ def quantity_typed() -> None:
 
 
 title, switch, account_box = st.columns([2.2, 1.4, 3], vertical_alignment="bottom")
-title.title("Cash market")
+title.title("Cash market", anchor=False)  # no link icon: wrapped under the title at 1,280 px, it pushed the row down
 cert = CertificateType(
     switch.segmented_control("Market", [c.value for c in CertificateType], required=True, key="cm_cert")
 )
@@ -130,9 +130,10 @@ stats_header(cert)
 
 
 # Side and Type are sized for "Buy | Sell" and "Limit | Market" whole at 1,280 px with the sidebar open (about 110
-# and 140 px of the entry's 790); the price and the quantity need less, and the button takes the rest, wrapping its
-# sentence onto a second line where it must rather than cutting it
-ENTRY_WIDTHS = [1.2, 1.45, 0.85, 0.75, 2.9]
+# and 140 px of the entry's 790), the price and the quantity for "1,000,000.00" and "1,000,000" (about 105 and 95 px:
+# at 80 and 70 they showed seven characters), and the button takes the rest, wrapping its sentence onto a second line
+# where it must rather than cutting it
+ENTRY_WIDTHS = [1.2, 1.45, 1.1, 1.0, 2.4]
 
 
 @live_fragment(REFRESH)

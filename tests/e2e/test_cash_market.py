@@ -87,6 +87,22 @@ CUT_OR_OVERLAPPING = """() => {
 }"""
 
 
+# where each text of the title row stands on its line: the title's, the Market switch's and the "Trading for" line's
+# baselines (a probe of no height set on the baseline of each one's first line)
+TITLE_ROW_BASELINES = """() => {
+    const baseline = e => {
+        const probe = document.createElement('span');
+        probe.style.cssText = 'display: inline-block; width: 0; height: 0; vertical-align: baseline';
+        e.prepend(probe);  // on the first line: the title once carried its link icon on a second
+        const y = probe.getBoundingClientRect().top;
+        probe.remove();
+        return y;
+    };
+    return [baseline(document.querySelector('h1 span')), baseline(document.querySelector('.st-key-cm_cert button p')),
+            baseline(document.querySelector('[data-testid=stText] span'))];
+}"""
+
+
 def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, actors, app_server, page, screenshot):
     deep_book(db, actors)
     sign_in(page, app_server, actors.trader.username, PASSWORD)
@@ -109,6 +125,25 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, act
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_timeout(300)  # one layout pass (not an assertion)
             assert (order_type, width, page.evaluate(CUT_OR_OVERLAPPING)) == (order_type, width, [])
+            # the Market switch and "Trading for" stand on the title's line, not above it (nor pushed below it by
+            # the title's link icon, which wrapped under it at 1,280 px)
+            title, switch, trading = page.evaluate(TITLE_ROW_BASELINES)
+            assert (width, abs(switch - title) <= 2, abs(trading - title) <= 5) == (width, True, True)
+
+    # a price and a quantity of seven digits read whole in their boxes
+    entry.get_by_text("Limit", exact=True).click()
+    for label, typed in (("Price (€)", "1,000,000.00"), ("Quantity", "1,000,000")):
+        entry.get_by_label(label).fill(typed)
+        entry.get_by_label(label).press("Tab")
+    expect(entry.get_by_text("Not enough EUR")).to_be_visible()
+    for width in (1280, 1920, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(300)  # one layout pass (not an assertion)
+        assert (width, page.evaluate(CUT_OR_OVERLAPPING)) == (width, [])
+    for label, typed in (("Price (€)", "81.00"), ("Quantity", "10")):
+        entry.get_by_label(label).fill(typed)
+        entry.get_by_label(label).press("Tab")
+    expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at €81.00 limit"))).to_be_visible()
 
     # scroll the page until the entry sticks under the app header
     page.mouse.move(800, 250)
