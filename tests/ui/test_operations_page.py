@@ -285,6 +285,17 @@ def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so_under_the_fiel
     assert at.number_input(key="ops_page").value == 1
 
 
+@pytest.mark.parametrize("typed", [2.5, 0.5])
+def test_a_page_number_that_is_not_whole_is_refused_as_such_and_the_page_stays(open_app, actors, operations, typed):
+    at = open_app(actors.analyst, PAGE)
+
+    at.number_input(key="ops_page").set_value(typed).run()
+
+    assert field_errors(at) == [f"Page is a whole number, got {typed}"]  # not "There is no page 2"
+    assert at.number_input(key="ops_page").value == 1
+    assert list(at.dataframe[0].value["Ticket"]) == [op.ticket_id for op in operations]
+
+
 def test_an_operations_fill_ratio_reads_the_same_in_the_summary_and_in_its_detail(open_app, db, actors):
     # 8 CEA sold into a CEA operation: €111.76 traded of €14,907.14 deployed, 0.7497 %. Its stored ratio is already
     # rounded to four places (0.0075): rounded again to one, the detail read 0.8 % beside the summary's 0.7 %
