@@ -38,7 +38,7 @@ def set_tick(db, cert: str, tick: str) -> None:
         ("14,03", "Price: use a point for decimals, like 14.03 (a comma only groups thousands)"),
         (
             "10,000,000,000,000",
-            "Price 10,000,000,000,000 is above the maximum of €1,000,000,000,000 accepted in one operation",
+            "Price 10,000,000,000,000 is above the maximum price of €1,000,000,000,000",  # a price, not an operation
         ),  # as typed
     ],
 )
