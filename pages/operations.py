@@ -23,6 +23,7 @@ from ui.downloads import csv_bytes
 from ui.feedback import field_error
 from ui.format import counted, eur, md_escape, md_escape_lines, price, units
 from ui.metrics import Metric, metric_row
+from ui.navigation import PAGES
 from ui.operations_view import (
     AFTER_JSON,
     BEFORE_JSON,
@@ -48,6 +49,7 @@ from ui.session import require_user
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
+CREATE_LIQUIDITY = next((p for p in PAGES if p.url_path == "create-liquidity" and user.role in p.roles), None)
 # what the withdrawal callback reports to the run that follows it (an error, or the success message)
 WITHDRAW_OUTCOME_KEY = "ops_withdraw_outcome"
 M = TypeVar("M", bound=BaseModel)
@@ -177,7 +179,12 @@ def operations_view(base: dict[str, object]) -> None:
         ]
     )
     if result.total == 0:
-        st.info("No liquidity operation matches these filters.", icon=":material/filter_alt_off:")
+        if any(value is not None for value in base.values()):
+            st.info("No liquidity operation matches these filters.", icon=":material/filter_alt_off:")
+        else:  # no filter to loosen: there is nothing yet, and an admin is the one who can create some
+            st.info("No liquidity operations yet.", icon=":material/water_drop:")
+            if CREATE_LIQUIDITY is not None:
+                st.page_link(CREATE_LIQUIDITY.path, label=CREATE_LIQUIDITY.title, icon=CREATE_LIQUIDITY.icon)
         return
 
     frame = operations_frame(result.rows)

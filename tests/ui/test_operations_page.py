@@ -308,3 +308,13 @@ def test_an_operations_fill_ratio_reads_the_same_in_the_summary_and_in_its_detai
 
     ratios = [m.value for m in at.metric if m.label == "Fill ratio"]
     assert ratios == ["0.7 %", "0.7 %"]
+
+
+@pytest.mark.parametrize(("role", "link"), [("admin", True), ("analyst", False)])
+def test_with_no_operation_and_no_filter_the_page_says_there_is_none_yet(open_app, actors, role, link):
+    at = open_app(getattr(actors, role), PAGE)
+
+    assert not at.exception
+    assert texts(at.info) == ["No liquidity operations yet."]  # not a filter to loosen: none is set
+    assert not at.dataframe
+    assert [p.label for p in at.get("page_link")] == (["Create Liquidity"] if link else [])  # as the sidebar names it
