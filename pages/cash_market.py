@@ -35,6 +35,8 @@ from ui.order_book import (
 from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
 from ui.order_entry import (
     DEFAULT_QUANTITY,
+    POST_ONLY_HELP,
+    POST_ONLY_KEY,
     PRICE_KEY,
     QUANTITY_KEY,
     QUANTITY_TYPED_KEY,
@@ -186,10 +188,14 @@ with st.container(key=ENTRY_KEY, border=True):
         quantity_text = cols[3].text_input(
             "Quantity", key=QUANTITY_KEY, on_change=quantity_typed, live="0ms" if untouched else False
         )
+        # on the button's label line, where the fields have theirs: a column of its own left the button too narrow
+        # for its sentence at 1,280 px. A market order always trades at once: it is never post-only
+        action = cols[4].container(gap=None)
+        post_only = action.toggle("Post only", key=POST_ONLY_KEY, disabled=is_market, help=POST_ONLY_HELP)
         with db_session() as db:
-            entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id)
+            entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id, post_only)
         label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"
-        clicked = cols[4].button(
+        clicked = action.button(
             label, type="primary", width="stretch", key=SUBMIT_KEY, disabled=entry.ticket is None, wrap=True
         )
 

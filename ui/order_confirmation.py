@@ -90,7 +90,7 @@ def send(user_id: int, ticket: Ticket) -> str | None:
         with db_session() as db:
             order = place_order(
                 db, user_id, ticket.certificate_type, ticket.side, ticket.order_type, ticket.quantity,
-                ticket.price, market_maker_id=ticket.market_maker_id,
+                ticket.price, market_maker_id=ticket.market_maker_id, post_only=ticket.post_only,
             )  # fmt: skip
     except CoreError as exc:
         return exc.message

@@ -626,3 +626,43 @@ def test_after_an_order_that_used_the_whole_balance_its_shortfall_is_a_note_unti
     assert field_errors(at) == []  # and it is no mistake of the trader's
     at.text_input(key="cm_qty").set_value(quantity[:-1] + "1").run()
     assert len(field_errors(at)) == 1  # typed again, it is theirs
+
+
+def test_a_post_only_limit_says_so_on_its_button_and_a_market_order_cannot_be_post_only(open_page, actors, market):
+    at = open_page(actors.trader)
+
+    at.toggle(key="cm_post_only").set_value(True).run()
+
+    assert submit(at).label == "Buy 10 EUA at €81.00 limit, post only, total €810.00"
+    assert "refused and nothing is placed" in at.toggle(key="cm_post_only").help
+    at.segmented_control(key="cm_type").set_value("MARKET").run()
+    assert at.toggle(key="cm_post_only").disabled
+    assert submit(at).label.startswith("Buy 10 EUA at market")
+
+
+def test_a_post_only_order_that_would_trade_at_once_is_refused_in_the_engines_words_and_changes_nothing(
+    open_page, db, actors, market
+):
+    at = open_page(actors.trader)  # the price starts at the best ask, €81.00: a buy there trades at once
+    at.toggle(key="cm_post_only").set_value(True).run()
+    before = snapshot(db)
+
+    submit(at).click().run()
+
+    assert not at.exception
+    assert texts(at.error) == [
+        "This post-only order would trade at once against the best ask at €81.00: nothing was placed"
+    ]
+    assert snapshot(db) == before
+
+
+def test_a_post_only_order_below_the_best_ask_rests_in_the_book(open_page, db, actors, market):
+    at = open_page(actors.trader)
+    at.toggle(key="cm_post_only").set_value(True)
+    at.text_input(key="cm_price").set_value("80.90").run()
+
+    submit(at).click().run()
+
+    assert not at.exception and not at.error
+    (order,) = get_my_orders(db, actors.trader.id, status="OPEN")
+    assert (order.price, order.post_only) == (Decimal("80.90"), True)
