@@ -20,7 +20,7 @@ from core.validation import (
     EUR_QUANTUM,
     parse_decimal,
     parse_enum,
-    parse_eur,
+    parse_price,
     parse_quantity,
     refuse_dot_grouped,
     without_euro_sign,
@@ -113,7 +113,7 @@ def limit_price_collar(
     """The collar of a LIMIT price on its book now; None when the book has no price at all (no order, no trade)."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     order_side = parse_enum(OrderSide, side, "order side")
-    limit = parse_eur(price, "Price")
+    limit = parse_price(price)
     best = fetch_one(db, "SELECT best_bid, best_ask, last_price FROM best_prices(:c)", {"c": cert.value})
     other, own = ("best_ask", "best_bid") if order_side is OrderSide.BUY else ("best_bid", "best_ask")
     for column in (other, "last_price", own):
@@ -162,7 +162,7 @@ def check_limit_price(db: Session, certificate_type: CertificateType | str, valu
             below = (number / tick).to_integral_value(ROUND_FLOOR) * tick
             nearest = f"the nearest are €{below:,.2f} and €{below + tick:,.2f}" if below else f"the lowest is €{tick}"
             raise ValidationError(f"Prices move in steps of €{tick}: {nearest}")
-    return parse_eur(typed, "Price")  # above zero and within the maximum (its refusals quote what was typed)
+    return parse_price(typed)  # above zero and within the maximum (its refusals quote what was typed)
 
 
 def check_order_funds(

@@ -24,7 +24,7 @@ from core.errors import DatabaseUnavailable, NotFound, PermissionDenied, Validat
 from core.market import Trade
 from core.models import Record, User
 from core.sqlcall import autocommit_row, read, translate_sqlstate, unit_of_work
-from core.validation import parse_enum, parse_eur, parse_id, parse_quantity
+from core.validation import parse_enum, parse_id, parse_price, parse_quantity
 
 TRADERS = (Role.ADMIN, Role.TRADER)
 OPEN_STATUSES = (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
@@ -132,7 +132,7 @@ def place_order(
     if kind is OrderType.LIMIT:
         if price is None:
             raise ValidationError("A limit order needs a price")
-        limit = parse_eur(price, "Price")
+        limit = parse_price(price)
         limit_order_value(limit, qty)
     elif price is not None:
         raise ValidationError("A market order takes no price: it trades at the best prices in the book")

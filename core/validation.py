@@ -207,6 +207,20 @@ def parse_eur(value: object, what: str = "Amount", allow_zero: bool = False) -> 
     return parse_amount(value, AssetType.EUR, what, allow_zero)
 
 
+def parse_price(value: object, what: str = "Price") -> Decimal:
+    """A price in euros as typed (a € before or after it), by the rules of an amount of EUR; above the maximum it is
+    refused as a price ("Price 2000000000000 is above the maximum price of €1,000,000,000,000"): an amount's refusal
+    said "accepted in one operation", which a price is not."""
+    typed = without_euro_sign(value)
+    number = parse_decimal(typed, what)
+    limit = get_settings().max_amount
+    if number > limit:
+        raise ValidationError(
+            f"{what} {echoed_number(typed, number)} is above the maximum price of €{limit:,}", field=what
+        )
+    return parse_eur(typed, what)
+
+
 def parse_quantity(value: object, certificate_type: str, what: str = "Quantity") -> int:
     """A whole number of certificates of ``certificate_type`` ("EUA", "CEA"), at least 1; a refusal names them."""
     return int(parse_amount(value, AssetType(certificate_type), what))

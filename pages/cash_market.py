@@ -36,8 +36,12 @@ from ui.order_book import (
 from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
 from ui.order_entry import (
     DEFAULT_QUANTITY,
+    POST_ONLY_HELP,
+    POST_ONLY_KEY,
     PRICE_KEY,
     QUANTITY_KEY,
+    QUANTITY_TYPED_KEY,
+    SENT_PRICE_KEY,
     SUBMIT_KEY,
     TRADES,
     message_rows,
@@ -53,7 +57,6 @@ NBSP = "\u00a0"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
 PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
-QUANTITY_TYPED_KEY = "cm_qty_typed"  # the person has changed the quantity since the page put its default there
 URL_CHOICES = {
     "cm_cert": ("market", [c.value for c in CertificateType]),
     "cm_side": ("side", [s.value for s in OrderSide]),
@@ -80,7 +83,8 @@ def quantity_typed() -> None:
 
 
 title, switch, account_box = st.columns([2.2, 1.4, 3], vertical_alignment="bottom")
-title.title(CASH_MARKET.title)
+# no link icon: wrapped under the title at 1,280 px, it pushed the row down
+title.title(CASH_MARKET.title, anchor=False)
 cert = CertificateType(
     switch.segmented_control("Market", [c.value for c in CertificateType], required=True, key="cm_cert")
 )
@@ -130,9 +134,10 @@ stats_header(cert)
 
 
 # Side and Type are sized for "Buy | Sell" and "Limit | Market" whole at 1,280 px with the sidebar open (about 110
-# and 140 px of the entry's 790); the price and the quantity need less, and the button takes the rest, wrapping its
-# sentence onto a second line where it must rather than cutting it
-ENTRY_WIDTHS = [1.2, 1.45, 0.85, 0.75, 2.9]
+# and 140 px of the entry's 790), the price and the quantity for "1,000,000.00" and "1,000,000" (about 105 and 95 px:
+# at 80 and 70 they showed seven characters), and the button takes the rest, wrapping its sentence onto a second line
+# where it must rather than cutting it
+ENTRY_WIDTHS = [1.2, 1.45, 1.1, 1.0, 2.4]
 
 
 @live_fragment(REFRESH)
@@ -185,17 +190,24 @@ with st.container(key=ENTRY_KEY, border=True):
         quantity_text = cols[3].text_input(
             "Quantity", key=QUANTITY_KEY, on_change=quantity_typed, live="0ms" if untouched else False
         )
+        # on the button's label line, where the fields have theirs: a column of its own left the button too narrow
+        # for its sentence at 1,280 px. A market order always trades at once: it is never post-only
+        action = cols[4].container(gap=None)
+        post_only = action.toggle("Post only", key=POST_ONLY_KEY, disabled=is_market, help=POST_ONLY_HELP)
         with db_session() as db:
-            entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id)
+            entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id, post_only)
         label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"
-        clicked = cols[4].button(
+        clicked = action.button(
             label, type="primary", width="stretch", key=SUBMIT_KEY, disabled=entry.ticket is None, wrap=True
         )
 
         # more than the account covers is said under Quantity (what to change), and in red only once the person
-        # typed the quantity, or chose the price a buy pays: the page's own default is not their mistake
+        # typed the quantity, or chose the price a buy pays: neither the page's own default nor the order just
+        # placed (its fields stay, and the account no longer covers them again) is their mistake
+        chosen_price = st.session_state[PRICE_KEY]
         caused = st.session_state.get(QUANTITY_TYPED_KEY) or (
-            side is OrderSide.BUY and st.session_state[PRICE_KEY] != st.session_state.get(DEFAULT_PRICE_KEY)
+            side is OrderSide.BUY
+            and chosen_price not in (st.session_state.get(DEFAULT_PRICE_KEY), st.session_state.get(SENT_PRICE_KEY))
         )
         price_error = None if is_market else entry.price_error
         warnings = [w for w in (entry.note, entry.ticket and entry.ticket.self_trade_warning) if w]

@@ -21,9 +21,9 @@ from ui import labels
 from ui import operations_data as data
 from ui.downloads import csv_bytes
 from ui.feedback import field_error
-from ui.format import counted, eur, md_escape, md_escape_lines, percent, price, units
+from ui.format import counted, eur, md_escape, md_escape_lines, price, units
 from ui.metrics import Metric, metric_row
-from ui.navigation import OPERATIONS
+from ui.navigation import CREATE_LIQUIDITY, OPERATIONS
 from ui.operations_view import (
     AFTER_JSON,
     BEFORE_JSON,
@@ -34,6 +34,7 @@ from ui.operations_view import (
     SORT_LABELS,
     deployed_per_day_figure,
     fill_ratio_figure,
+    fill_ratio_text,
     for_display,
     levels_figure,
     operation_label,
@@ -48,6 +49,7 @@ from ui.session import require_user
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
+CREATE_LINK = CREATE_LIQUIDITY if user.role in CREATE_LIQUIDITY.roles else None  # admins only
 # what the withdrawal callback reports to the run that follows it (an error, or the success message)
 WITHDRAW_OUTCOME_KEY = "ops_withdraw_outcome"
 M = TypeVar("M", bound=BaseModel)
@@ -173,11 +175,16 @@ def operations_view(base: dict[str, object]) -> None:
             Metric("Operations", f"{result.total:,}"),
             Metric("EUR deployed", eur(deployed)),
             Metric("EUR traded", eur(filled)),
-            Metric("Fill ratio", percent(filled / deployed * 100, 1) if deployed else "—"),
+            Metric("Fill ratio", fill_ratio_text(filled, deployed)),
         ]
     )
     if result.total == 0:
-        st.info("No liquidity operation matches these filters.", icon=":material/filter_alt_off:")
+        if any(value is not None for value in base.values()):
+            st.info("No liquidity operation matches these filters.", icon=":material/filter_alt_off:")
+        else:  # no filter to loosen: there is nothing yet, and an admin is the one who can create some
+            st.info("No liquidity operations yet.", icon=":material/water_drop:")
+            if CREATE_LINK is not None:
+                st.page_link(CREATE_LINK.path, label=CREATE_LINK.title, icon=CREATE_LINK.icon)
         return
 
     frame = operations_frame(result.rows)
@@ -233,7 +240,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
             Metric(f"Traded · {units(s.filled_quantity)} certificates", eur(s.filled_eur)),
             Metric(f"Resting · {units(s.resting_quantity)} certificates", eur(s.resting_eur)),
             Metric(f"Withdrawn · {units(s.withdrawn_quantity)} certificates", eur(s.withdrawn_eur)),
-            Metric("Fill ratio", "—" if s.fill_ratio is None else percent(s.fill_ratio * 100, 1)),
+            Metric("Fill ratio", fill_ratio_text(s.filled_eur, s.actual_total_eur)),
         ]
     )
     outcome = st.session_state.pop(WITHDRAW_OUTCOME_KEY, None)

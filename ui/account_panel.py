@@ -34,7 +34,9 @@ from ui.trading_account_view import (
 )
 
 HISTORY_PAGE_KEY, FILLS_PAGE_KEY = "cm_history_page", "cm_fills_page"
-CANCEL_REFUSED_KEY = "cm_cancel_refused"  # set by the Cancel button's callback
+# set by the Cancel button's callback, and kept until the person acts on it: the next cancel replaces it, Dismiss
+# drops it. Read, not popped: the panel's timed refresh took it away after 3 s, before it could be read
+CANCEL_REFUSED_KEY = "cm_cancel_refused"
 PAGE_SIZE = 20
 
 
@@ -54,6 +56,10 @@ def cancel_selected(user_id: int, order_ids: tuple[int, ...]) -> None:
     market_data.forget()
     st.session_state[CANCEL_REFUSED_KEY] = refused
     ask_app_rerun()  # the book, the entry's Available line and the stats: not only the account's part
+
+
+def dismiss_refusals() -> None:
+    st.session_state.pop(CANCEL_REFUSED_KEY, None)
 
 
 def account_sections(user_id: int, market_maker_id: int | None) -> None:
@@ -89,8 +95,12 @@ def account_sections(user_id: int, market_maker_id: int | None) -> None:
             on_click=cancel_selected,
             args=(user_id, tuple(o.id for o in chosen)),
         )
-    for message in st.session_state.pop(CANCEL_REFUSED_KEY, []):
-        st.error(md_escape(message), icon=":material/error:")
+    if refused := st.session_state.get(CANCEL_REFUSED_KEY):
+        for message in refused:
+            st.error(md_escape(message), icon=":material/error:")
+        st.button(
+            "Dismiss", key="cm_cancel_dismiss", type="tertiary", icon=":material/close:", on_click=dismiss_refusals
+        )
 
     # one above the other, each as wide as it needs: side by side at 1,440 px, one of them was always cut
     st.subheader("Balances")

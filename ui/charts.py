@@ -9,6 +9,7 @@ from ui.format import price
 
 BID_COLOR = "#16a34a"
 ASK_COLOR = "#dc2626"
+DEPTH_PAD = Decimal("0.05")  # the depth chart's margin each side of the prices it shows, as a share of their span
 
 
 def depth_figure(book: OrderBook, mid: Decimal | None = None, window: Decimal = Decimal("0.05")) -> go.Figure:
@@ -20,6 +21,14 @@ def depth_figure(book: OrderBook, mid: Decimal | None = None, window: Decimal = 
     high = mid * (1 + window) if mid is not None else None
     bids = [lv for lv in book.bids if low is None or lv.price >= low]
     asks = [lv for lv in book.asks if high is None or lv.price <= high]
+
+    # the axis runs a little past the deepest price each side shows, and each side's total runs on to that edge: ending
+    # at the deepest price, the last level (drawn as the step up to it) was a thin line on the chart's border
+    shown = [lv.price for lv in (*bids, *asks)] + ([mid] if mid is not None else [])
+    left, right = (min(shown), max(shown)) if shown else (None, None)
+    if shown:
+        pad = (right - left) * DEPTH_PAD or left * DEPTH_PAD / 10  # one price alone: a sliver either side of it
+        left, right = left - pad, right + pad
 
     fig = go.Figure()
     for name, levels, color in (("Bids", bids, BID_COLOR), ("Asks", asks, ASK_COLOR)):
@@ -34,6 +43,20 @@ def depth_figure(book: OrderBook, mid: Decimal | None = None, window: Decimal = 
                 hovertemplate=f"€%{{x:.2f}}<br>%{{y:,}} cumulative<extra>{name}</extra>",
             )
         )
+    for levels, edge, color in ((bids, left, BID_COLOR), (asks, right, ASK_COLOR)):
+        if levels:  # the side's total beyond its deepest level, to the edge: no level of its own to hover
+            deepest = levels[-1]
+            fig.add_trace(
+                go.Scatter(
+                    x=[float(deepest.price), float(edge)],
+                    y=[deepest.cumulative] * 2,
+                    mode="lines",
+                    line={"color": color, "width": 2},
+                    fill="tozeroy",
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
     if mid is not None:
         fig.add_vline(x=float(mid), line={"dash": "dot", "color": "#64748b"}, annotation_text=f"mid {price(mid)}")
     fig.update_layout(
@@ -44,4 +67,6 @@ def depth_figure(book: OrderBook, mid: Decimal | None = None, window: Decimal = 
         legend={"orientation": "h", "y": 1.12, "x": 0},
         hovermode="x",
     )
+    if shown:
+        fig.update_xaxes(range=[float(left), float(right)])
     return fig

@@ -15,7 +15,15 @@ from ui import market_data
 from ui.feedback import flash
 from ui.format import eur, md_escape, percent, price
 from ui.order_book import describe_order
-from ui.order_entry import Entry, Ticket, collar_distance, estimated
+from ui.order_entry import (
+    PRICE_KEY,
+    QUANTITY_TYPED_KEY,
+    SENT_PRICE_KEY,
+    Entry,
+    Ticket,
+    collar_distance,
+    estimated,
+)
 from ui.runtime import db_session
 
 CONFIRM_KEY = "cm_confirm"
@@ -82,7 +90,7 @@ def send(user_id: int, ticket: Ticket) -> str | None:
         with db_session() as db:
             order = place_order(
                 db, user_id, ticket.certificate_type, ticket.side, ticket.order_type, ticket.quantity,
-                ticket.price, market_maker_id=ticket.market_maker_id,
+                ticket.price, market_maker_id=ticket.market_maker_id, post_only=ticket.post_only,
             )  # fmt: skip
     except CoreError as exc:
         return exc.message
@@ -90,6 +98,10 @@ def send(user_id: int, ticket: Ticket) -> str | None:
     market_data.forget()
     st.session_state.pop(PENDING_KEY, None)
     st.session_state[SHOWN_KEY] = None  # a second click on the old button asks again rather than sends twice
+    # the fields keep what was sent, and what the account has left may no longer cover it: that is no mistake of
+    # the person's, so it is said in grey (as of the page's own default) until they type again
+    st.session_state[QUANTITY_TYPED_KEY] = False
+    st.session_state[SENT_PRICE_KEY] = st.session_state.get(PRICE_KEY)
     return None
 
 

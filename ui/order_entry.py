@@ -33,6 +33,13 @@ from ui.order_book import own_orders_text
 PRICE_KEY = "cm_price"
 QUANTITY_KEY = "cm_qty"
 SUBMIT_KEY = "cm_submit"
+POST_ONLY_KEY = "cm_post_only"
+POST_ONLY_HELP = (
+    "Only rest in the book: if the order would trade at once against any resting order (yours included), it is "
+    "refused and nothing is placed. For limit orders only."
+)
+QUANTITY_TYPED_KEY = "cm_qty_typed"  # the person has changed the quantity since the page put it there (or sent it)
+SENT_PRICE_KEY = "cm_price_sent"  # the price of the order last placed: still in the field, it is not a new choice
 DEFAULT_QUANTITY = "10"
 
 T = TypeVar("T")
@@ -52,6 +59,7 @@ class Ticket:
     estimate: MarketOrderEstimate | None = None
     collar: PriceCollar | None = None
     own_orders: tuple[OwnOrder, ...] = ()  # the account's own resting orders it meets, as the engine walks now
+    post_only: bool = False  # a LIMIT order the engine refuses rather than let it trade at once
 
     @property
     def self_trade_warning(self) -> str | None:
@@ -66,10 +74,11 @@ class Ticket:
 
     @property
     def sentence(self) -> str:
-        """What the button says: "Buy 10 CEA at €14.03 limit, total €140.30"."""
+        """What the button says: "Buy 10 CEA at €14.03 limit, total €140.30" ("… limit, post only, total …")."""
         head = f"{self.side.value.title()} {self.quantity:,} {self.certificate_type}"
         if self.estimate is None:
-            return f"{head} at {eur(self.price)} limit, total {eur(self.price * self.quantity)}"
+            kind = "limit, post only" if self.post_only else "limit"
+            return f"{head} at {eur(self.price)} {kind}, total {eur(self.price * self.quantity)}"
         est = self.estimate
         return f"{head} at market, est. total {eur(est.total)} (avg {price(est.average_price)})"
 
@@ -134,16 +143,19 @@ def read_entry(
     price_text: str | None,
     quantity_text: str | None,
     market_maker_id: int | None,
+    post_only: bool = False,
 ) -> Entry:
     """The order the typed fields describe, checked as the engine will check it (tick, whole certificates,
-    maximum value, what the account has available; for a MARKET order what the book fills now)."""
+    maximum value, what the account has available; for a MARKET order what the book fills now). ``post_only``
+    applies to a LIMIT order alone."""
     quantity, quantity_error = _checked(lambda: parse_order_quantity(quantity_text, certificate_type))
     price, price_error = None, None
     if order_type is OrderType.LIMIT:
         price, price_error = _checked(lambda: check_limit_price(db, certificate_type, price_text))
     if quantity is None or price_error:
         return Entry(None, price_error=price_error, quantity_error=quantity_error)
-    ticket = Ticket(certificate_type, side, order_type, quantity, price, market_maker_id)
+    post_only = post_only and order_type is OrderType.LIMIT
+    ticket = Ticket(certificate_type, side, order_type, quantity, price, market_maker_id, post_only=post_only)
     if price is None:
         return estimated(db, user_id, ticket)
     _, value_error = _checked(lambda: limit_order_value(price, quantity))
@@ -154,7 +166,13 @@ def read_entry(
     except InsufficientFunds as exc:  # the engine's own sentence, the one its answer to a click would be
         return Entry(None, shortfall=exc.message)
     collar = limit_price_collar(db, certificate_type, side, price)
-    own = own_orders_met(db, user_id, certificate_type, side, quantity, price=price, market_maker_id=market_maker_id)
+    # a post-only order that meets the account's own orders is refused whole by the engine: self-trade prevention
+    # cancels nothing, so there is nothing to warn of
+    own = (
+        ()
+        if post_only
+        else own_orders_met(db, user_id, certificate_type, side, quantity, price=price, market_maker_id=market_maker_id)
+    )
     note = None
     if collar is not None and collar.beyond_band:
         note = f"{eur(price)} is {collar_distance(collar)}: you will be asked to confirm"

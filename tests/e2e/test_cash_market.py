@@ -72,7 +72,8 @@ def settled_box(page, locator) -> dict:
 CUT_OR_OVERLAPPING = """() => {
     const cut = [];
     for (const e of document.querySelectorAll('.st-key-cm_stats *, .st-key-cm_order_entry *'))
-        if (e.scrollWidth > e.clientWidth + 1) cut.push(`cut: ${e.textContent}`);
+        // (a box 1 px wide is hidden on purpose: the Post only switch's input, there for screen readers)
+        if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 1) cut.push(`cut: ${e.textContent}`);
     for (const side of ['buy', 'sell'])
         for (const grid of document.querySelectorAll(`.st-key-cm_book_${side}_EUA .dvn-scroller`))
             if (grid.scrollWidth > grid.clientWidth + 1) cut.push(`the ${side} side scrolls sideways`);
@@ -84,6 +85,22 @@ CUT_OR_OVERLAPPING = """() => {
         if (meet) cut.push(`${a} overlaps ${b}`);
     }));
     return controls.length === 5 ? cut : [...cut, `${controls.length} controls, not 5`];
+}"""
+
+
+# where each text of the title row stands on its line: the title's, the Market switch's and the "Trading for" line's
+# baselines (a probe of no height set on the baseline of each one's first line)
+TITLE_ROW_BASELINES = """() => {
+    const baseline = e => {
+        const probe = document.createElement('span');
+        probe.style.cssText = 'display: inline-block; width: 0; height: 0; vertical-align: baseline';
+        e.prepend(probe);  // on the first line: the title once carried its link icon on a second
+        const y = probe.getBoundingClientRect().top;
+        probe.remove();
+        return y;
+    };
+    return [baseline(document.querySelector('h1 span')), baseline(document.querySelector('.st-key-cm_cert button p')),
+            baseline(document.querySelector('[data-testid=stText] span'))];
 }"""
 
 
@@ -109,6 +126,25 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, act
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_timeout(300)  # one layout pass (not an assertion)
             assert (order_type, width, page.evaluate(CUT_OR_OVERLAPPING)) == (order_type, width, [])
+            # the Market switch and "Trading for" stand on the title's line, not above it (nor pushed below it by
+            # the title's link icon, which wrapped under it at 1,280 px)
+            title, switch, trading = page.evaluate(TITLE_ROW_BASELINES)
+            assert (width, abs(switch - title) <= 2, abs(trading - title) <= 5) == (width, True, True)
+
+    # a price and a quantity of seven digits read whole in their boxes
+    entry.get_by_text("Limit", exact=True).click()
+    for label, typed in (("Price (€)", "1,000,000.00"), ("Quantity", "1,000,000")):
+        entry.get_by_label(label).fill(typed)
+        entry.get_by_label(label).press("Tab")
+    expect(entry.get_by_text("Not enough EUR")).to_be_visible()
+    for width in (1280, 1920, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(300)  # one layout pass (not an assertion)
+        assert (width, page.evaluate(CUT_OR_OVERLAPPING)) == (width, [])
+    for label, typed in (("Price (€)", "81.00"), ("Quantity", "10")):
+        entry.get_by_label(label).fill(typed)
+        entry.get_by_label(label).press("Tab")
+    expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at €81.00 limit"))).to_be_visible()
 
     # scroll the page until the entry sticks under the app header
     page.mouse.move(800, 250)
@@ -339,3 +375,25 @@ def test_the_default_quantity_typed_again_over_itself_turns_its_shortfall_note_i
     # the one it had)
     expect(said).to_have_text(re.compile(r"^error"))
     expect(quantity).to_have_value("10")
+
+
+def test_a_post_only_order_that_would_trade_at_once_is_refused_under_the_entry_and_changes_nothing(
+    db, actors, app_server, page
+):
+    desk = make_desk(db, actors)
+    fund_trader(db, actors, eur="10000.00")
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 30, "81.00", market_maker_id=desk.ah.id)
+    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    entry = page.locator(ENTRY)
+    expect(entry.get_by_role("button", name="Buy 10 EUA at €81.00 limit, total €810.00")).to_be_enabled()
+    before = {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES}
+
+    entry.get_by_text("Post only", exact=True).click()  # the price is the best ask's: a buy there trades at once
+    button = entry.get_by_role("button", name="Buy 10 EUA at €81.00 limit, post only, total €810.00")
+    button.click()
+
+    refusal = "This post-only order would trade at once against the best ask at €81.00: nothing was placed"
+    expect(entry.get_by_text(refusal)).to_be_visible()
+    assert {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES} == before
+    entry.get_by_text("Market", exact=True).click()  # a market order always trades at once: never post-only
+    expect(entry.get_by_role("switch", name="Post only")).to_be_disabled()

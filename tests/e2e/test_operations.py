@@ -110,3 +110,10 @@ def test_every_filters_placeholder_is_shown_whole_at_desktop_widths(db, actors, 
     expect(box).to_have_value("1")
     expect(note).to_have_count(0)
     expect(page.get_by_text("Page 1 of 1 · 1 operation")).to_be_visible()
+
+    for typed in ("2.5", "1.5"):  # a whole-number field cut them to 2 and 1 in the browser: "There is no page 2"
+        box.fill(typed)
+        box.press("Enter")
+        expect(page.get_by_text(f"Page is a whole number, got {typed}")).to_be_visible()
+        expect(page.get_by_text("There is no page")).to_have_count(0)
+        expect(box).to_have_value("1")

@@ -43,7 +43,7 @@ def set_tick(db, cert: str, tick: str) -> None:
         ),
         (
             "10,000,000,000,000",
-            "Price 10,000,000,000,000 is above the maximum of €1,000,000,000,000 accepted in one operation",
+            "Price 10,000,000,000,000 is above the maximum price of €1,000,000,000,000",  # a price, not an operation
         ),  # as typed
     ],
 )

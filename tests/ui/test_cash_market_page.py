@@ -583,3 +583,86 @@ def test_an_own_order_placed_since_the_entry_was_drawn_is_shown_before_the_order
         f"This sell meets your own buy order {own_bid.id} (5 EUA at €80.60): "
         "self-trade prevention cancels that resting order."
     ]
+
+
+def test_a_refused_cancel_stays_on_the_page_until_it_is_dismissed(open_page, db, actors, market):
+    order = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 10, "80.00")
+    at = open_page(actors.trader)
+    at.session_state[open_orders_key(get_open_orders(db, actors.trader.id))] = {"selection": {"rows": [0]}}
+    at.run()
+    cancel_order(db, order.id, actors.trader.id)  # another window, before the click
+    at.button(key="cm_cancel_selected").click().run()
+
+    at.run()  # a run the person did not ask for (the panel refreshes itself every 3 s)
+
+    (refusal,) = texts(at.error)
+    assert f"Order {order.id} is already cancelled" in refusal
+    at.button(key="cm_cancel_dismiss").click().run()
+    assert not at.error
+
+
+@pytest.mark.parametrize(
+    ("state", "price", "quantity", "shortfall"),
+    [
+        ({"cm_side": "SELL", "cm_type": "MARKET"}, None, "20",
+         'Not enough EUA: this sell needs 20, trader firm "Trader Firm" has 0 available'),
+        ({}, "81.20", "123", 'Not enough EUR: this buy needs €9,987.60 (123 × €81.20), trader firm "Trader Firm" has '
+                             "€18.40 available"),
+    ],
+    ids=["market sell of every EUA", "limit buy of nearly every euro"],
+)  # fmt: skip
+def test_after_an_order_that_used_the_whole_balance_its_shortfall_is_a_note_until_the_trader_types_again(
+    open_page, actors, market, state, price, quantity, shortfall
+):
+    at = open_page(actors.trader, **state)
+    if price is not None:
+        at.text_input(key="cm_price").set_value(price).run()
+    at.text_input(key="cm_qty").set_value(quantity).run()
+
+    submit(at).click().run()
+
+    assert not at.exception and not at.error
+    assert said_under(at, "cm_qty") == [shortfall]  # the fields keep the order just placed
+    assert field_errors(at) == []  # and it is no mistake of the trader's
+    at.text_input(key="cm_qty").set_value(quantity[:-1] + "1").run()
+    assert len(field_errors(at)) == 1  # typed again, it is theirs
+
+
+def test_a_post_only_limit_says_so_on_its_button_and_a_market_order_cannot_be_post_only(open_page, actors, market):
+    at = open_page(actors.trader)
+
+    at.toggle(key="cm_post_only").set_value(True).run()
+
+    assert submit(at).label == "Buy 10 EUA at €81.00 limit, post only, total €810.00"
+    assert "refused and nothing is placed" in at.toggle(key="cm_post_only").help
+    at.segmented_control(key="cm_type").set_value("MARKET").run()
+    assert at.toggle(key="cm_post_only").disabled
+    assert submit(at).label.startswith("Buy 10 EUA at market")
+
+
+def test_a_post_only_order_that_would_trade_at_once_is_refused_in_the_engines_words_and_changes_nothing(
+    open_page, db, actors, market
+):
+    at = open_page(actors.trader)  # the price starts at the best ask, €81.00: a buy there trades at once
+    at.toggle(key="cm_post_only").set_value(True).run()
+    before = snapshot(db)
+
+    submit(at).click().run()
+
+    assert not at.exception
+    assert texts(at.error) == [
+        "This post-only order would trade at once against the best ask at €81.00: nothing was placed"
+    ]
+    assert snapshot(db) == before
+
+
+def test_a_post_only_order_below_the_best_ask_rests_in_the_book(open_page, db, actors, market):
+    at = open_page(actors.trader)
+    at.toggle(key="cm_post_only").set_value(True)
+    at.text_input(key="cm_price").set_value("80.90").run()
+
+    submit(at).click().run()
+
+    assert not at.exception and not at.error
+    (order,) = get_my_orders(db, actors.trader.id, status="OPEN")
+    assert (order.price, order.post_only) == (Decimal("80.90"), True)

@@ -283,3 +283,38 @@ def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so_under_the_fiel
 
     assert field_errors(at) == []
     assert at.number_input(key="ops_page").value == 1
+
+
+@pytest.mark.parametrize("typed", [2.5, 0.5])
+def test_a_page_number_that_is_not_whole_is_refused_as_such_and_the_page_stays(open_app, actors, operations, typed):
+    at = open_app(actors.analyst, PAGE)
+
+    at.number_input(key="ops_page").set_value(typed).run()
+
+    assert field_errors(at) == [f"Page is a whole number, got {typed}"]  # not "There is no page 2"
+    assert at.number_input(key="ops_page").value == 1
+    assert list(at.dataframe[0].value["Ticket"]) == [op.ticket_id for op in operations]
+
+
+def test_an_operations_fill_ratio_reads_the_same_in_the_summary_and_in_its_detail(open_app, db, actors):
+    # 8 CEA sold into a CEA operation: €111.76 traded of €14,907.14 deployed, 0.7497 %. Its stored ratio is already
+    # rounded to four places (0.0075): rounded again to one, the detail read 0.8 % beside the summary's 0.7 %
+    fund_market_makers(db, actors)
+    operation = create_operation(db, actors, "CEA")
+    trader_sells(db, actors, "CEA", 8)
+    at = open_app(actors.analyst, PAGE)
+
+    at.selectbox(key="ops_detail").select(operation.id).run()
+
+    ratios = [m.value for m in at.metric if m.label == "Fill ratio"]
+    assert ratios == ["0.7 %", "0.7 %"]
+
+
+@pytest.mark.parametrize(("role", "link"), [("admin", True), ("analyst", False)])
+def test_with_no_operation_and_no_filter_the_page_says_there_is_none_yet(open_app, actors, role, link):
+    at = open_app(getattr(actors, role), PAGE)
+
+    assert not at.exception
+    assert texts(at.info) == ["No liquidity operations yet."]  # not a filter to loosen: none is set
+    assert not at.dataframe
+    assert [p.label for p in at.get("page_link")] == (["Create Liquidity"] if link else [])  # as the sidebar names it

@@ -137,7 +137,7 @@ def test_a_cancel_says_what_was_unfilled_and_what_it_released():
 def test_the_depth_chart_draws_cumulative_bids_and_asks_around_mid():
     fig = depth_figure(BOOK)
 
-    bids, asks = fig.data
+    bids, asks = fig.data[:2]  # then each side's total carried to the edge of the axis
     assert (list(bids.x), list(bids.y)) == ([80.5, 80.4], [10, 15])
     assert (list(asks.x), list(asks.y)) == ([81.0, 81.2], [3, 10])
     assert fig.layout.shapes[0].x0 == 80.75  # mid

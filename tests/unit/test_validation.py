@@ -19,6 +19,7 @@ from core.validation import (
     parse_id,
     parse_name,
     parse_notes,
+    parse_price,
     parse_quantity,
 )
 
@@ -454,3 +455,14 @@ def test_a_username_of_the_wrong_length_is_refused_with_the_rule_alone():
 def test_a_new_username_starting_or_ending_with_a_sign_is_refused_as_a_look_alike_in_waiting(typed):
     with pytest.raises(ValidationError, match="starts and ends with a letter or a digit"):
         parse_username(typed)
+
+
+def test_a_price_above_the_maximum_is_refused_as_a_price_and_an_amount_as_one_operations():
+    with pytest.raises(ValidationError) as price:
+        parse_price("€2,000,000,000,000")
+    with pytest.raises(ValidationError) as amount:
+        parse_eur("2,000,000,000,000")
+
+    assert price.value.message == "Price 2,000,000,000,000 is above the maximum price of €1,000,000,000,000"
+    assert amount.value.message.endswith("is above the maximum of €1,000,000,000,000 accepted in one operation")
+    assert parse_price(" 81.17 € ") == Decimal("81.17")
