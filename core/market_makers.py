@@ -6,6 +6,7 @@ this module asks, it never spells the rule again. Writes are for admins; reads f
 
 import json
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -59,6 +60,27 @@ def _market_maker(db: Session, mm_id: int) -> MarketMaker:
     return MarketMaker.model_validate(row)
 
 
+class NewMarketMaker(NamedTuple):
+    """A market maker as a creation would make it: its name as stored, its type and its initial deposits."""
+
+    name: str
+    mm_type: MarketMakerType
+    initial: dict[AssetType, Decimal]  # only the assets it starts with more than zero of
+
+
+def check_new_market_maker(
+    name: str, mm_type: MarketMakerType | str, initial_eur_balance: object = None, initial_balances: dict | None = None
+) -> NewMarketMaker:
+    """What ``create_market_maker`` would create of these inputs, or a ``ValidationError`` naming the field it
+    refuses: for a form to say what will be created before it is. A name taken is the database's to refuse, then."""
+    kind = parse_enum(MarketMakerType, mm_type, "market maker type")
+    clean_name = parse_name(name, NAME_FIELD)
+    if initial_balances is not None and not isinstance(initial_balances, dict):
+        raise ValidationError("Initial balances must be a mapping of asset to amount")
+    initial = _initial_balances(initial_eur_balance, initial_balances)
+    return NewMarketMaker(clean_name, kind, {AssetType(a): v for a, v in initial.items()})
+
+
 def create_market_maker(
     db: Session,
     name: str,
@@ -70,11 +92,7 @@ def create_market_maker(
     """A new active market maker, funded at birth with what its type trades (a liquidity provider with
     ``initial_eur_balance``, an asset holder with ``initial_balances={"CEA": n, "EUA": n}``), with the ticket its
     creation wrote (its initial deposits carry the same one)."""
-    kind = parse_enum(MarketMakerType, mm_type, "market maker type")
-    clean_name = parse_name(name, NAME_FIELD)
-    if initial_balances is not None and not isinstance(initial_balances, dict):
-        raise ValidationError("Initial balances must be a mapping of asset to amount")
-    initial = _initial_balances(initial_eur_balance, initial_balances)
+    clean_name, kind, initial = check_new_market_maker(name, mm_type, initial_eur_balance, initial_balances)
     with conflicts_name(NAME_FIELD), unit_of_work(db):
         require_role(db, created_by_id, ADMIN, "create market makers")
         mm_id = db.execute(
@@ -83,7 +101,7 @@ def create_market_maker(
                 "n": clean_name,
                 "t": kind.value,
                 "by": created_by_id,
-                "init": json.dumps({k: str(v) for k, v in initial.items()}),
+                "init": json.dumps({k.value: str(v) for k, v in initial.items()}),
             },
         ).scalar_one()
         # read back in the same transaction: if this fails, the creation is rolled back with it, so an error
