@@ -1,5 +1,5 @@
 """Market makers in a real browser: an admin creates a liquidity provider with EUR, funds it, sees the balance, and
-withdraws from it with Enter."""
+withdraws from it with Enter, each movement of money confirmed first."""
 
 import re
 
@@ -46,6 +46,8 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
     dialog.get_by_role("textbox", name="Name").fill("Atlas Liquidity")
     dialog.get_by_role("textbox", name="Initial EUR balance").fill("250000.00")
     dialog.get_by_role("button", name="Create").click()
+    expect(dialog.get_by_text("Create LP Atlas Liquidity with €250,000.00?")).to_be_visible()
+    dialog.get_by_role("button", name="Confirm").click()
 
     # the toast shows for a few seconds only: the long timeout covers a slow rerun, polling catches it meanwhile
     expect(page.get_by_text("Created LP Atlas Liquidity with €250,000.00")).to_be_visible(timeout=20_000)
@@ -54,11 +56,17 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
 
     page.get_by_role("button", name="Fund").click()
     dialog = page.get_by_role("dialog")
+    ledger_rows = "SELECT count(*) FROM asset_transactions"
+    before = db.execute(text(ledger_rows)).scalar_one()
     dialog.get_by_role("textbox", name="Amount").fill("1000.50")
     dialog.get_by_role("button", name="Fund").click()
+    expect(dialog.get_by_text("Fund Atlas Liquidity with €1,000.50?")).to_be_visible()
+    assert db.execute(text(ledger_rows)).scalar_one() == before  # asked, nothing moved
+    dialog.get_by_role("button", name="Confirm").dblclick()  # the second send is the same confirmation: moved once
 
     expect(page.get_by_text(re.compile(r"Funded Atlas Liquidity with €1,000\.50 \(TKT-"))).to_be_visible(timeout=20_000)
     expect(dialog).to_be_hidden()
+    assert db.execute(text(ledger_rows)).scalar_one() == before + 1
     expect(eur_available_cell(page, "Atlas Liquidity")).to_have_text(re.compile(r"^251000\.50?$"))
     # the ledger grid's accessible copy is in the DOM but not "visible" (the grid itself is a canvas)
     expect(page.get_by_text("€250,000.00 → €251,000.50")).to_be_attached()
@@ -100,6 +108,9 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
     amount = dialog.get_by_role("textbox", name="Amount")
     amount.fill("250000")
     amount.press("Enter")
+    expect(dialog.get_by_text("Withdraw €250,000.00 from Atlas Liquidity?")).to_be_visible()
+    expect(amount).to_be_disabled()  # what Confirm moves is what the sentence says
+    dialog.get_by_role("button", name="Confirm").click()
 
     refusal = dialog.get_by_text(
         'Cannot withdraw €250,000.00 from market maker "Atlas Liquidity": only €249,000.00 is available; '
@@ -113,6 +124,7 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
     withdraw_market_maker(db, atlas.id, "EUR", "248000", actors.admin.id)  # another admin, while the dialog is open
     amount.fill("1000.50")
     amount.press("Enter")
+    dialog.get_by_role("button", name="Confirm").click()
 
     expect(dialog.get_by_text(re.compile(r"only €1,000\.00 is available"))).to_be_visible()
     # the dialog reruns alone: it said "Available now: €249,000.00" beside that refusal
@@ -120,6 +132,7 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
 
     amount.fill("1000")
     amount.press("Enter")
+    dialog.get_by_role("button", name="Confirm").click()
 
     expect(page.get_by_text(re.compile(r"Withdrew €1,000\.00 from Atlas Liquidity \(TKT-"))).to_be_visible(
         timeout=20_000

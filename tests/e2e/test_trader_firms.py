@@ -37,6 +37,8 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("textbox", name="Amount").fill("250000.00")
     dialog.get_by_role("textbox", name="Amount").press("Enter")
+    dialog.get_by_text("Fund Zephyr Carbon AB with €250,000.00?").wait_for()  # Enter only asks
+    dialog.get_by_role("button", name="Confirm").click()
     expect(dialog).to_be_hidden(timeout=20_000)
     expect(page.get_by_test_id("stMetricValue").filter(has_text="€250,000.00")).to_be_visible()
 
