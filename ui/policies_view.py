@@ -103,7 +103,8 @@ CRON = PolicyField(
     "Five fields: minute hour day-of-month month day-of-week. When set, it replaces the interval.",
     placeholder="*/5 7-18 * * 1-5",
 )
-POLICY_FORM_ROWS = ((BID, ASK), (TOLERANCE, TOP_UP, AGE), (FLOOR, CEILING), (INTERVAL_FIELD, CRON))
+TARGET_ROW = (BID, ASK)
+POLICY_FORM_ROWS = (TARGET_ROW, (TOLERANCE, TOP_UP, AGE), (FLOOR, CEILING), (INTERVAL_FIELD, CRON))
 NOTES_FIELD = PolicyField("notes", "notes", POLICY_LABELS["notes"])
 POLICY_TEXT_FIELDS = (*(field for row in POLICY_FORM_ROWS for field in row), NOTES_FIELD)
 _NEW_POLICY = inspect.signature(save_policy).parameters  # a new policy's values: save_policy's defaults
@@ -172,6 +173,11 @@ def run_outcome(run: PolicyRun) -> tuple[str, str]:
     if not empty or run.action == "skipped":
         return label, color
     return f"{label} · {' and '.join(empty)} empty", "orange"
+
+
+def run_now_text(run: PolicyRun) -> str:
+    """What Run now says it did: the run's outcome and its reason, as the runs table records them."""
+    return f"{run.certificate_type.value} policy run: {run_outcome(run)[0]}. {run.reason}"
 
 
 def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
