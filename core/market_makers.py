@@ -15,7 +15,7 @@ from core.auth import READERS, read_as, require_role, rows_as
 from core.enums import AssetType, MarketMakerType, Role, TransactionType
 from core.errors import NotFound, ValidationError, conflicts_name
 from core.funding import move_funds
-from core.models import CreatedMarketMaker, LedgerEntry, MarketMaker
+from core.models import CreatedMarketMaker, LedgerEntry, MarketMaker, MarketMakerLedgerEntry
 from core.sqlcall import fetch_all, unit_of_work
 from core.validation import parse_amount, parse_enum, parse_id, parse_name
 
@@ -166,18 +166,27 @@ def get_market_maker(db: Session, mm_id: int, *, user_id: int) -> MarketMaker:
     return read_as(db, user_id, READERS, "see market makers", lambda s: _market_maker(s, mid))
 
 
-def get_market_maker_ledger(db: Session, mm_id: int, limit: int = 500, *, user_id: int) -> list[LedgerEntry]:
-    """The newest ledger rows of one market maker, newest first (admins and analysts)."""
+def get_market_maker_ledger(db: Session, mm_id: int, limit: int = 500, *, user_id: int) -> list[MarketMakerLedgerEntry]:
+    """The newest ledger rows of one market maker, newest first, each with the order it comes from (admins and
+    analysts)."""
     mid = parse_id(mm_id, "Market maker id")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LEDGER_ROWS:
         raise ValidationError(f"Limit must be a whole number from 1 to {MAX_LEDGER_ROWS:,}, got {limit!r}")
 
     def load(session: Session) -> list[LedgerEntry]:
         _market_maker(session, mid)
+        # a fill's row names the trade; its order is the one of the two that is this market maker's (it never
+        # trades with itself: self-trade prevention)
         rows = session.execute(
-            text("SELECT * FROM asset_transactions WHERE market_maker_id = :m ORDER BY id DESC LIMIT :lim"),
+            text(
+                "SELECT a.*, CASE a.reference_type WHEN 'order' THEN a.reference_id "
+                "WHEN 'trade' THEN (SELECT o.id FROM orders o WHERE o.id IN (t.buy_order_id, t.sell_order_id) "
+                "AND o.market_maker_id = a.market_maker_id LIMIT 1) END AS order_id "
+                "FROM asset_transactions a LEFT JOIN trades t ON a.reference_type = 'trade' AND t.id = a.reference_id "
+                "WHERE a.market_maker_id = :m ORDER BY a.id DESC LIMIT :lim"
+            ),
             {"m": mid, "lim": limit},
         ).mappings()
-        return [LedgerEntry.model_validate(r) for r in rows]
+        return [MarketMakerLedgerEntry.model_validate(r) for r in rows]
 
     return read_as(db, user_id, READERS, "see market maker ledgers", load)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.enums import AssetType, MarketMakerType
-from core.models import LedgerEntry, MarketMaker
+from core.models import MarketMaker, MarketMakerLedgerEntry
 from ui.format import amount_text
 from ui.metrics import Metric
 
@@ -240,7 +240,7 @@ def market_makers_column_config(
     } | hidden
 
 
-def ledger_frame(entries: Sequence[LedgerEntry]) -> pd.DataFrame:
+def ledger_frame(entries: Sequence[MarketMakerLedgerEntry]) -> pd.DataFrame:
     """The ledger rows as the page shows them, newest first as given."""
     rows = [
         {
@@ -250,11 +250,23 @@ def ledger_frame(entries: Sequence[LedgerEntry]) -> pd.DataFrame:
             "amount": amount_text(e.asset, e.amount),
             "available": f"{amount_text(e.asset, e.available_before)} → {amount_text(e.asset, e.available_after)}",
             "locked": f"{amount_text(e.asset, e.locked_before)} → {amount_text(e.asset, e.locked_after)}",
-            "ticket": e.ticket_id or "",
+            "reference": ledger_reference(e),
         }
         for e in entries
     ]
-    return pd.DataFrame(rows, columns=["time", "type", "asset", "amount", "available", "locked", "ticket"])
+    return pd.DataFrame(rows, columns=["time", "type", "asset", "amount", "available", "locked", "reference"])
+
+
+def ledger_reference(entry: MarketMakerLedgerEntry) -> str:
+    """What a ledger row comes from: an admin's ticket, or the market maker's order (and for a fill, its trade), so
+    an admin can tell which fill moved the money."""
+    if entry.ticket_id:
+        return entry.ticket_id
+    if entry.reference_type == "trade":
+        return (
+            f"Order {entry.order_id} · trade {entry.reference_id}" if entry.order_id else f"Trade {entry.reference_id}"
+        )
+    return f"Order {entry.order_id}" if entry.order_id else ""
 
 
 def ledger_column_config() -> dict[str, Any]:
@@ -265,7 +277,9 @@ def ledger_column_config() -> dict[str, Any]:
         "amount": st.column_config.TextColumn("Amount", alignment="right"),
         "available": st.column_config.TextColumn("Available before → after"),
         "locked": st.column_config.TextColumn("Locked before → after"),
-        "ticket": st.column_config.TextColumn("Ticket"),
+        "reference": st.column_config.TextColumn(
+            "Ticket or order", help="An admin's ticket, or the order the row comes from (and a fill's trade)"
+        ),
     }
 
 

@@ -138,7 +138,7 @@ def test_analyst_sees_the_same_data_and_ledger_but_no_write_action(open_app, act
 
     assert not at.exception
     assert table(at)["name"].tolist() == ["Atlas", "Cedar"]
-    assert at.dataframe[1].value["ticket"].str.startswith("TKT-").all()
+    assert at.dataframe[1].value["reference"].str.startswith("TKT-").all()
     assert not WRITE_BUTTONS & button_keys(at)
 
 
