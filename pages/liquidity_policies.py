@@ -29,6 +29,7 @@ from ui.policies_view import (
     NOTES_FIELD,
     POLICY_FORM_ROWS,
     POLICY_TEXT_FIELDS,
+    RUNS_ROW_PX,
     TARGET_ROW,
     PolicyField,
     depth_history_figure,
@@ -256,6 +257,7 @@ def runs_section() -> None:
         column_config=runs_column_config(),
         placeholder="—",  # a skipped run has no reference price: a dash, as everywhere, not "None"
         hide_index=True,
+        row_height=RUNS_ROW_PX,
         key="pol_runs",
         alt="Liquidity policy runs, newest first",
     )

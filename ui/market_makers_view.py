@@ -246,7 +246,6 @@ def ledger_frame(entries: Sequence[MarketMakerLedgerEntry]) -> pd.DataFrame:
         {
             "time": e.created_at.astimezone(UTC),
             "type": e.transaction_type.value.replace("_", " ").capitalize(),
-            "asset": e.asset.value,
             "amount": amount_text(e.asset, e.amount),
             "available": f"{amount_text(e.asset, e.available_before)} → {amount_text(e.asset, e.available_after)}",
             "locked": f"{amount_text(e.asset, e.locked_before)} → {amount_text(e.asset, e.locked_after)}",
@@ -254,7 +253,7 @@ def ledger_frame(entries: Sequence[MarketMakerLedgerEntry]) -> pd.DataFrame:
         }
         for e in entries
     ]
-    return pd.DataFrame(rows, columns=["time", "type", "asset", "amount", "available", "locked", "reference"])
+    return pd.DataFrame(rows, columns=["time", "type", "amount", "available", "locked", "reference"])
 
 
 def ledger_reference(entry: MarketMakerLedgerEntry) -> str:
@@ -272,11 +271,12 @@ def ledger_reference(entry: MarketMakerLedgerEntry) -> str:
 def ledger_column_config() -> dict[str, Any]:
     return {
         "time": st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
-        "type": st.column_config.TextColumn("Type"),
-        "asset": st.column_config.TextColumn("Asset", width="small"),
+        "type": st.column_config.TextColumn("Type", width=96),  # "Trade credit" whole (auto-sized, it was cut)
+        # no Asset column: every amount says its asset ("€500.00", "309 EUA"), and at 1,280 px the room it took cut
+        # the ticket to "TKT-2026-00"; the headers are short for the same reason, their help says before → after
         "amount": st.column_config.TextColumn("Amount", alignment="right"),
-        "available": st.column_config.TextColumn("Available before → after"),
-        "locked": st.column_config.TextColumn("Locked before → after"),
+        "available": st.column_config.TextColumn("Available", help="Available before → after"),
+        "locked": st.column_config.TextColumn("Locked", help="Locked in open orders before → after"),
         "reference": st.column_config.TextColumn(
             "Ticket or order", help="An admin's ticket, or the order the row comes from (and a fill's trade)"
         ),

@@ -271,13 +271,19 @@ RUN_COLUMNS = {
 }
 
 
+# a run's reason is a sentence or three: rows tall enough for four lines, which the grid wraps a text column into
+# (in one line it was cut at the column's edge, at 1,280 px and at 1,920 alike)
+RUNS_ROW_PX = 78
+REASON_COLUMN_PX = 480  # four lines of ~75 characters: the longest reasons, both sides short, fit
+
+
 def runs_column_config() -> dict[str, Any]:
     money = {"format": "euro", "step": 0.01}
     return {
         "time": st.column_config.TextColumn(RUN_COLUMNS["time"], pinned=True),
         "book": st.column_config.TextColumn(RUN_COLUMNS["book"], width="small"),
         "action": st.column_config.TextColumn(RUN_COLUMNS["action"], width="small"),
-        "reason": st.column_config.TextColumn(RUN_COLUMNS["reason"], width="large"),
+        "reason": st.column_config.TextColumn(RUN_COLUMNS["reason"], width=REASON_COLUMN_PX),
         "placed": st.column_config.NumberColumn(RUN_COLUMNS["placed"], format="%d"),
         "withdrawn": st.column_config.NumberColumn(RUN_COLUMNS["withdrawn"], format="%d"),
         "reference": st.column_config.TextColumn(RUN_COLUMNS["reference"], alignment="right"),  # ui.format.price

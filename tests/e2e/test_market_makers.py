@@ -10,6 +10,7 @@ from core.market_makers import create_market_maker, deactivate_market_maker, wit
 from core.orders import place_order
 from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
+from tests.trading import fund_trader
 
 
 def open_market_makers(page) -> None:
@@ -170,3 +171,30 @@ def test_every_column_of_the_table_fits_with_the_inactive_shown_from_a_laptop_to
         screenshot(page, f"market-makers-inactive-{width}.png")
 
     assert overflow == {1280: 0, 1920: 0}  # Orders was cut by about 40 px at 1,280
+
+
+LEDGER_OVERFLOW = """() => {
+    const grid = document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')[1];  // the second: the ledger
+    return grid.scrollWidth - grid.clientWidth;
+}"""
+
+
+def test_every_column_of_the_ledger_fits_with_a_fill_and_its_order_from_a_laptop_to_a_wide_screen(
+    db, actors, app_server, page, screenshot
+):
+    cedar = create_market_maker(db, "Cedar Carbon", "ASSET_HOLDER", actors.admin.id, initial_balances={"CEA": 40000})
+    asked = place_order(db, actors.admin.id, "CEA", "SELL", "LIMIT", 711, "14.03", market_maker_id=cedar.id)
+    fund_trader(db, actors, eur="250000.00")
+    place_order(db, actors.trader.id, "CEA", "BUY", "MARKET", 100)  # a fill: a trade credit and a trade debit
+    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_market_makers(page)
+    expect(page.get_by_text(f"Order {asked.id} · trade").first).to_be_attached(timeout=20_000)  # which fill
+
+    overflow = {}
+    for width in (1280, 1920):
+        page.set_viewport_size({"width": width, "height": 1100})
+        page.wait_for_timeout(500)  # one layout pass (not an assertion)
+        overflow[width] = page.evaluate(LEDGER_OVERFLOW)
+        screenshot(page, f"market-makers-ledger-{width}.png")
+
+    assert overflow == {1280: 0, 1920: 0}  # the ticket was cut to "TKT-2026-00" at 1,280

@@ -1,6 +1,8 @@
 """The Liquidity Policies page (AppTest): a card per book, the edit form and its refusals, Run now, the runs, the
 kill switch; analysts read; typed text is shown exactly as typed."""
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -9,6 +11,7 @@ from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidi
 from tests.policy_helpers import fund_market, policy
 from tests.ui.conftest import field_errors, linkable, refusal_under, shown, texts
 from ui.navigation import PAGES
+from ui.policies_view import REASON_COLUMN_PX, RUNS_ROW_PX
 
 PAGE = "pages/liquidity_policies.py"
 HOSTILE = "Firm [pwn](http://example.invalid/x)"
@@ -58,6 +61,18 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     assert "Page 1 of 1 · 1 run" in texts(at.caption)  # one run, not "1 runs"
     (grid,) = [d for d in at.dataframe if "reason" in d.value.columns]
     assert grid.proto.placeholder == "—"  # a skipped run's missing reference reads as a dash, not "None"
+
+
+def test_each_run_s_reason_reads_whole_in_rows_tall_enough_for_it_to_wrap(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors, bid_depth_eur="5000000")
+    run_policy(db, "CEA", user_id=actors.admin.id)  # skipped: its reason names the shortfall, a long sentence
+
+    at = open_app(actors.admin, PAGE)
+
+    grid = next(d for d in at.dataframe if "reason" in d.value.columns)
+    assert grid.proto.row_height == RUNS_ROW_PX  # four lines: the grid wraps a text column into a tall row
+    assert json.loads(grid.proto.columns)["reason"]["width"] == REASON_COLUMN_PX  # in one line it was cut
 
 
 def test_a_new_policy_starts_disabled_and_its_save_says_so_and_how_to_start_it(open_app, db, actors):
