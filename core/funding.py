@@ -1,6 +1,8 @@
 """Admin movements into and out of an account (a market maker or a trader's entity): one path for both accounts and
 both directions."""
 
+from decimal import Decimal
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,14 @@ MOVES: dict[TransactionType, tuple[str, str]] = {
     TransactionType.DEPOSIT: ("fund_account", "fund"),
     TransactionType.WITHDRAWAL: ("withdraw_account", "withdraw from"),
 }
+
+
+def amount_to_move(asset_type: AssetType | str, amount: object) -> tuple[AssetType, Decimal]:
+    """The asset and the exact amount a movement of ``amount`` as typed would move, or a ``ValidationError`` saying
+    why it is no amount of that asset: what a form checks before it asks to confirm the movement, and what
+    ``move_funds`` moves. What is available to withdraw is the stored function's to judge, when it moves."""
+    asset = parse_enum(AssetType, asset_type, "asset type")
+    return asset, parse_amount(amount, asset)
 
 
 def move_funds(
@@ -35,8 +45,7 @@ def move_funds(
     if kind not in MOVES:
         raise ValidationError(f"An admin moves funds by DEPOSIT or WITHDRAWAL, not {kind}")
     function, doing = MOVES[kind]
-    asset = parse_enum(AssetType, asset_type, "asset type")
-    value = parse_amount(amount, asset)
+    asset, value = amount_to_move(asset_type, amount)
     mm = parse_id(market_maker_id, "Market maker id") if entity_id is None else None
     entity = parse_id(entity_id, "Entity id") if entity_id is not None else None
     with unit_of_work(db):

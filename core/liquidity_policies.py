@@ -23,7 +23,7 @@ from core.errors import Conflict, ValidationError
 from core.kill_switch import get_kill_switch, kill_switch_state, pause_liquidity, resume_liquidity
 from core.limits import notes_max_length
 from core.liquidity_models import FundedMarketMaker, LiquidityPreview
-from core.liquidity_service import market_volatility, place_operation, side_roles
+from core.liquidity_service import blank_is_zero, market_volatility, place_operation, side_roles
 from core.market import book_tick
 from core.policy_models import LiquidityPolicy, PolicyRun, SavedPolicy
 from core.policy_rules import Decision, OwnOrder, RunInputs, decide, unplaceable_targets
@@ -45,6 +45,7 @@ MAX_RUNS_PAGE = 1000
 AGE_MINUTES = (1, 10_080, "minutes")  # a week
 INTERVAL = (5, 86_400, "seconds")  # a day
 TARGET_FIELD = {OrderSide.BUY: "bid_depth_eur", OrderSide.SELL: "ask_depth_eur"}  # save_policy's parameters
+TARGETS_FIELD = "targets"  # how a refusal names the pair of targets together (InvalidFields), as Create Liquidity does
 # each typed parameter of save_policy by the name its field shows (the form's label, short enough for one line
 # beside its neighbours): a refusal names the field as the person reads it
 POLICY_LABELS = {
@@ -221,8 +222,13 @@ def save_policy(
     faults = FieldFaults()  # every field's fault at once, under its parameter's name, in the form's order
     params = {
         "c": cert.value,
-        "bid": faults.parse("bid_depth_eur", parse_eur, bid_depth_eur, _label("bid_depth_eur"), allow_zero=True),
-        "ask": faults.parse("ask_depth_eur", parse_eur, ask_depth_eur, _label("ask_depth_eur"), allow_zero=True),
+        # a side left empty is no liquidity there, as in Create Liquidity: one side alone is fine
+        "bid": faults.parse(
+            "bid_depth_eur", parse_eur, blank_is_zero(bid_depth_eur), _label("bid_depth_eur"), allow_zero=True
+        ),
+        "ask": faults.parse(
+            "ask_depth_eur", parse_eur, blank_is_zero(ask_depth_eur), _label("ask_depth_eur"), allow_zero=True
+        ),
         "tolerance": faults.parse(
             "refresh_tolerance_pct", _parse_pct, refresh_tolerance_pct, _label("refresh_tolerance_pct")
         ),
@@ -241,9 +247,8 @@ def save_policy(
         "notes": faults.parse("notes", parse_notes, notes, notes_max_length(db)),
         "by": user_id,
     }
-    if params["bid"] == 0 and params["ask"] == 0:
-        for field in TARGET_FIELD.values():
-            faults.refuse(field, "Set a BID or an ASK target above zero (one side alone is fine)")
+    if params["bid"] == 0 and params["ask"] == 0:  # the pair's fault, said once under both, not under each
+        faults.refuse(TARGETS_FIELD, "Set a BID or an ASK target above zero (one side alone is fine)")
     floor, ceiling = params["floor"], params["ceiling"]
     if floor is not None and ceiling is not None and floor >= ceiling:
         faults.refuse("price_ceiling", f"The price floor €{floor} must be below the price ceiling €{ceiling}")

@@ -404,8 +404,9 @@ def create_liquidity(
 Targets = Mapping[object, tuple[object, object]]
 
 
-def _blank_is_zero(typed: object) -> object:
-    """A side left empty, or holding only spaces, asks for no liquidity there: one side alone is fine."""
+def blank_is_zero(typed: object) -> object:
+    """A side left empty, or holding only spaces, asks for no liquidity there: one side alone is fine. The one rule
+    for a side's target as typed, in Create Liquidity and in a liquidity policy."""
     return "0" if typed is None or (isinstance(typed, str) and not typed.strip()) else typed
 
 
@@ -426,7 +427,7 @@ def parse_liquidity_targets(targets: object) -> list[tuple[CertificateType, Deci
         book = f"{cert} " if named else ""
         bid, ask = (
             faults.parse(target_field(cert, side), parse_eur, typed, f"{book}{side.upper()} liquidity", allow_zero=True)
-            for side, typed in zip(SIDE_FIELD.values(), map(_blank_is_zero, amounts), strict=True)
+            for side, typed in zip(SIDE_FIELD.values(), map(blank_is_zero, amounts), strict=True)
         )
         if bid == 0 and ask == 0:
             fault = f"Enter a {book}BID or {book}ASK liquidity amount above zero (one side alone is fine)"

@@ -6,6 +6,7 @@ this module asks, it never spells the rule again. Writes are for admins; reads f
 
 import json
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from core.auth import READERS, read_as, require_role, rows_as
 from core.enums import AssetType, MarketMakerType, Role, TransactionType
 from core.errors import NotFound, ValidationError, conflicts_name
 from core.funding import move_funds
-from core.models import CreatedMarketMaker, LedgerEntry, MarketMaker
+from core.models import CreatedMarketMaker, LedgerEntry, MarketMaker, MarketMakerLedgerEntry
 from core.sqlcall import fetch_all, unit_of_work
 from core.validation import parse_amount, parse_enum, parse_id, parse_name
 
@@ -59,6 +60,27 @@ def _market_maker(db: Session, mm_id: int) -> MarketMaker:
     return MarketMaker.model_validate(row)
 
 
+class NewMarketMaker(NamedTuple):
+    """A market maker as a creation would make it: its name as stored, its type and its initial deposits."""
+
+    name: str
+    mm_type: MarketMakerType
+    initial: dict[AssetType, Decimal]  # only the assets it starts with more than zero of
+
+
+def check_new_market_maker(
+    name: str, mm_type: MarketMakerType | str, initial_eur_balance: object = None, initial_balances: dict | None = None
+) -> NewMarketMaker:
+    """What ``create_market_maker`` would create of these inputs, or a ``ValidationError`` naming the field it
+    refuses: for a form to say what will be created before it is. A name taken is the database's to refuse, then."""
+    kind = parse_enum(MarketMakerType, mm_type, "market maker type")
+    clean_name = parse_name(name, NAME_FIELD)
+    if initial_balances is not None and not isinstance(initial_balances, dict):
+        raise ValidationError("Initial balances must be a mapping of asset to amount")
+    initial = _initial_balances(initial_eur_balance, initial_balances)
+    return NewMarketMaker(clean_name, kind, {AssetType(a): v for a, v in initial.items()})
+
+
 def create_market_maker(
     db: Session,
     name: str,
@@ -70,11 +92,7 @@ def create_market_maker(
     """A new active market maker, funded at birth with what its type trades (a liquidity provider with
     ``initial_eur_balance``, an asset holder with ``initial_balances={"CEA": n, "EUA": n}``), with the ticket its
     creation wrote (its initial deposits carry the same one)."""
-    kind = parse_enum(MarketMakerType, mm_type, "market maker type")
-    clean_name = parse_name(name, NAME_FIELD)
-    if initial_balances is not None and not isinstance(initial_balances, dict):
-        raise ValidationError("Initial balances must be a mapping of asset to amount")
-    initial = _initial_balances(initial_eur_balance, initial_balances)
+    clean_name, kind, initial = check_new_market_maker(name, mm_type, initial_eur_balance, initial_balances)
     with conflicts_name(NAME_FIELD), unit_of_work(db):
         require_role(db, created_by_id, ADMIN, "create market makers")
         mm_id = db.execute(
@@ -83,7 +101,7 @@ def create_market_maker(
                 "n": clean_name,
                 "t": kind.value,
                 "by": created_by_id,
-                "init": json.dumps({k: str(v) for k, v in initial.items()}),
+                "init": json.dumps({k.value: str(v) for k, v in initial.items()}),
             },
         ).scalar_one()
         # read back in the same transaction: if this fails, the creation is rolled back with it, so an error
@@ -148,18 +166,27 @@ def get_market_maker(db: Session, mm_id: int, *, user_id: int) -> MarketMaker:
     return read_as(db, user_id, READERS, "see market makers", lambda s: _market_maker(s, mid))
 
 
-def get_market_maker_ledger(db: Session, mm_id: int, limit: int = 500, *, user_id: int) -> list[LedgerEntry]:
-    """The newest ledger rows of one market maker, newest first (admins and analysts)."""
+def get_market_maker_ledger(db: Session, mm_id: int, limit: int = 500, *, user_id: int) -> list[MarketMakerLedgerEntry]:
+    """The newest ledger rows of one market maker, newest first, each with the order it comes from (admins and
+    analysts)."""
     mid = parse_id(mm_id, "Market maker id")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LEDGER_ROWS:
         raise ValidationError(f"Limit must be a whole number from 1 to {MAX_LEDGER_ROWS:,}, got {limit!r}")
 
     def load(session: Session) -> list[LedgerEntry]:
         _market_maker(session, mid)
+        # a fill's row names the trade; its order is the one of the two that is this market maker's (it never
+        # trades with itself: self-trade prevention)
         rows = session.execute(
-            text("SELECT * FROM asset_transactions WHERE market_maker_id = :m ORDER BY id DESC LIMIT :lim"),
+            text(
+                "SELECT a.*, CASE a.reference_type WHEN 'order' THEN a.reference_id "
+                "WHEN 'trade' THEN (SELECT o.id FROM orders o WHERE o.id IN (t.buy_order_id, t.sell_order_id) "
+                "AND o.market_maker_id = a.market_maker_id LIMIT 1) END AS order_id "
+                "FROM asset_transactions a LEFT JOIN trades t ON a.reference_type = 'trade' AND t.id = a.reference_id "
+                "WHERE a.market_maker_id = :m ORDER BY a.id DESC LIMIT :lim"
+            ),
             {"m": mid, "lim": limit},
         ).mappings()
-        return [LedgerEntry.model_validate(r) for r in rows]
+        return [MarketMakerLedgerEntry.model_validate(r) for r in rows]
 
     return read_as(db, user_id, READERS, "see market maker ledgers", load)

@@ -123,6 +123,13 @@ class LedgerEntry(Record):
     created_at: datetime
 
 
+class MarketMakerLedgerEntry(LedgerEntry):
+    """A market maker's ledger row with the order it comes from: a lock's or unlock's own, a fill's (the market
+    maker's order of the trade), None for an admin's deposit or withdrawal (its ticket says it)."""
+
+    order_id: int | None = None
+
+
 class LedgerProblem(Record):
     balance_id: int
     transaction_id: int | None

@@ -342,10 +342,11 @@ def _top_up(
 
 
 def unplaceable_targets(inputs: RunInputs) -> dict[OrderSide, str]:
-    """The maintained sides whose target no plan can hold now, each with the smallest target that can: the
-    planner's own rule (``smallest_target``: one whole certificate at every level for each of the side's market
-    makers) at the reference and spread a run would use now. A run skips such a side until the target or the price
-    changes, so a save warns with it; prices move, so it is a warning, not a refusal."""
+    """The maintained sides whose target no plan can hold now: too small (with the smallest target that can, the
+    planner's own rule ``smallest_target``: one whole certificate at every level for each of the side's market
+    makers), or more than the side's market makers hold (the planner's shortfall, in a run's words), at the
+    reference and spread a run would use now. A run skips such a side until the target, the price or the holdings
+    change, so a save warns with it; they move, so it is a warning, not a refusal."""
     policy = inputs.policy
     around = choose_policy_reference(inputs)
     unplaceable: dict[OrderSide, str] = {}
@@ -355,10 +356,14 @@ def unplaceable_targets(inputs: RunInputs) -> dict[OrderSide, str]:
         except ValidationError as exc:  # a price so low the levels cannot be told apart: no target helps
             unplaceable[side] = exc.message
             continue
-        mms = _side_market_makers(inputs, side, _freed([o for o in inputs.own if o.side is side]))
+        freed = _freed([o for o in inputs.own if o.side is side])  # a run replacing the side has them back
+        mms = _side_market_makers(inputs, side, freed)
         smallest = smallest_target(prices, inputs.levels, len(mms))
         if side_target(policy, side) < smallest:
             unplaceable[side] = _too_small(inputs, side, len(prices), len(mms), smallest, around)
+        elif (short := plan_for_side(inputs, side, around[0], inputs.spread_multiplier, freed).problem) is not None:
+            # the very words of a run's Skipped reason: what the market makers hold now against what it needs
+            unplaceable[side] = f"{short}: runs skip this side until they hold enough"
     return unplaceable
 
 

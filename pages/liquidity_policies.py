@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from core.enums import CertificateType, Role
 from core.errors import Conflict, CoreError, InvalidFields, ValidationError
 from core.liquidity_policies import (
+    TARGETS_FIELD,
     count_policy_runs,
     get_kill_switch,
     get_policies,
@@ -29,12 +30,15 @@ from ui.policies_view import (
     NOTES_FIELD,
     POLICY_FORM_ROWS,
     POLICY_TEXT_FIELDS,
+    RUNS_ROW_PX,
+    TARGET_ROW,
     PolicyField,
     depth_history_figure,
     due_text,
     form_values,
     policy_text,
     reference_text,
+    run_now_text,
     run_outcome,
     runs_column_config,
     runs_csv,
@@ -88,6 +92,10 @@ def text_field(cert: str, field: PolicyField) -> None:
         said_under(cert, field, typed)
 
 
+def typed_targets(cert: str) -> tuple[object, object]:
+    return tuple(st.session_state.get(f"pol_{cert}_{field.name}") for field in TARGET_ROW)
+
+
 def save_form(cert: str) -> None:
     """Save policy's callback, before the page is drawn again: the policy saved, or each fault kept under its
     field (nothing saved, what was typed stays); a save by another admin since refills the form instead."""
@@ -112,8 +120,11 @@ def save_form(cert: str) -> None:
         state[f"pol_form_{cert}_refusal"] = exc
     except InvalidFields as exc:
         for param, why in exc.faults.items():
-            state[f"pol_{cert}_refused_{param}"] = (typed.get(param), why)
-        if unshown := [why for param, why in exc.faults.items() if param not in typed]:
+            state[f"pol_{cert}_refused_{param}"] = (
+                typed_targets(cert) if param == TARGETS_FIELD else typed.get(param),
+                why,
+            )
+        if unshown := [why for param, why in exc.faults.items() if param not in (*typed, TARGETS_FIELD)]:
             state[f"pol_form_{cert}_refusal"] = ValidationError("; ".join(unshown))
     except CoreError as exc:
         state[f"pol_form_{cert}_refusal"] = exc
@@ -140,6 +151,9 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
             with st.container(horizontal=True):
                 for field in row:
                     text_field(cert, field)
+            if row == TARGET_ROW:  # what is refused of the pair together, once, under both
+                with st.container(key=f"pol_field_{cert}_targets"):
+                    refused_while_typed(f"pol_{cert}_refused_{TARGETS_FIELD}", typed_targets(cert))
         with st.container(horizontal=True):
             st.toggle("Widen spreads when volatile", key=f"pol_{cert}_dynamic")
             st.toggle("Enabled", key=f"pol_{cert}_enabled")
@@ -157,7 +171,7 @@ def run_now(cert: str) -> None:
     with db_session() as db:
         run = attempt(lambda: run_policy(db, cert, user_id=user.id))
     if run is not None:
-        flash(f"{cert} policy run: {run_outcome(run)[0].lower()}")
+        flash(run_now_text(run))
         st.rerun()
 
 
@@ -244,6 +258,7 @@ def runs_section() -> None:
         column_config=runs_column_config(),
         placeholder="—",  # a skipped run has no reference price: a dash, as everywhere, not "None"
         hide_index=True,
+        row_height=RUNS_ROW_PX,
         key="pol_runs",
         alt="Liquidity policy runs, newest first",
     )

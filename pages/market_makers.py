@@ -6,9 +6,11 @@ from datetime import UTC
 import streamlit as st
 
 from core.enums import AssetType, MarketMakerType, Role
-from core.errors import Conflict
+from core.errors import Conflict, CoreError
 from core.market_makers import (
     NAME_FIELD,
+    NewMarketMaker,
+    check_new_market_maker,
     create_market_maker,
     deactivate_market_maker,
     fund_market_maker,
@@ -21,9 +23,19 @@ from core.market_makers import (
 )
 from core.models import LedgerEntry, MarketMaker
 from ui.dialogs import Dialogs
-from ui.feedback import attempt
+from ui.feedback import attempt, field_error, show_refusal
 from ui.format import amount_text, counted, md_escape
-from ui.funding_dialog import Move, amount_form, amount_placeholder, first_available, withdrawable_assets
+from ui.funding_dialog import (
+    CONFIRMATION_STATE,
+    Move,
+    amount_form,
+    amount_placeholder,
+    confirmation,
+    first_available,
+    form_keys,
+    moved,
+    withdrawable_assets,
+)
 from ui.market_makers_view import (
     TYPE_BADGE,
     TYPE_COLOR,
@@ -43,6 +55,7 @@ from ui.market_makers_view import (
 from ui.metrics import metric_row
 from ui.navigation import MARKET_MAKERS
 from ui.runtime import db_session
+from ui.sending import new_token, send_once
 from ui.session import require_user
 
 user = require_user()
@@ -58,9 +71,11 @@ dialogs = Dialogs(
     key="mm_dialog",
     select_next_key="mm_select_next",
     fields={
-        "create": ("mm_new_name", "mm_new_type", *(f"mm_new_{a.value.lower()}" for a in AssetType)),
-        "fund": ("mm_fund_asset", "mm_fund_amount"),
-        "withdraw": ("mm_withdraw_asset", "mm_withdraw_amount"),
+        "create": tuple(
+            f"mm_new_{part}" for part in ("name", "type", *(a.value.lower() for a in AssetType), *CONFIRMATION_STATE)
+        ),
+        "fund": form_keys("mm", "fund"),
+        "withdraw": form_keys("mm", "withdraw"),
         "deactivate": (),
     },
 )
@@ -68,8 +83,60 @@ SELECT_NEXT_KEY = dialogs.select_next_key
 open_dialog, close_dialog, finish = dialogs.open, dialogs.close, dialogs.finish
 
 
+NEW = "mm_new"  # the create dialog's keys: <NEW>_name, <NEW>_eur…, and its confirmation's
+
+
+def typed_amounts(kind: MarketMakerType) -> dict[AssetType, str | None]:
+    return {asset: st.session_state.get(f"{NEW}_{asset.value.lower()}") for asset in held_by_type[kind]}
+
+
+def create_checked(kind: MarketMakerType) -> None:
+    """The create form's callback (Enter or its button): core reads what was typed; a market maker funded at birth
+    waits for its Confirm (money moves), one without funds is created at once; a refusal is kept for the form."""
+    name, amounts = st.session_state.get(f"{NEW}_name", ""), typed_amounts(kind)
+    try:
+        new = check_new_market_maker(name, kind, **initial_funding(kind, amounts))
+    except CoreError as exc:
+        st.session_state[f"{NEW}_refused"] = exc
+        return
+    if not new.initial:
+        create_confirmed(new_token(), new)
+        return
+    st.session_state[f"{NEW}_pending"] = (new_token(), new)
+    # kept as typed: Streamlit drops what a widget sent in the run that disables it (greyed while confirming)
+    st.session_state[f"{NEW}_name"] = name
+    for asset, typed in amounts.items():
+        st.session_state[f"{NEW}_{asset.value.lower()}"] = typed
+
+
+def create_confirmed(token: str, new: NewMarketMaker) -> None:
+    """Create what core read (once for ``token``, however many times it is sent); the market maker for the dialog's
+    next run, or the refusal for the form (a name taken meanwhile)."""
+    st.session_state.pop(f"{NEW}_pending", None)
+    initial = {asset.value: f"{amount:f}" for asset, amount in new.initial.items()}
+    try:
+        with db_session() as db:
+            mm = send_once(
+                token, lambda: create_market_maker(db, new.name, new.mm_type, user.id, initial_balances=initial)
+            )
+    except CoreError as exc:
+        st.session_state[f"{NEW}_refused"] = exc
+        return
+    st.session_state[f"{NEW}_done"] = mm
+
+
+def creation_question(new: NewMarketMaker) -> str:
+    funds = " and ".join(amount_text(asset, amount) for asset, amount in new.initial.items())
+    return f"Create {TYPE_BADGE[new.mm_type]} **{md_escape(new.name)}** with {funds}?"
+
+
 @st.dialog("Create market maker", icon=":material/add_business:", on_dismiss=close_dialog)
 def create_dialog() -> None:
+    if (mm := st.session_state.pop(f"{NEW}_done", None)) is not None:
+        funded = ", ".join(amount_text(a, mm.available(a)) for a in mm.held_assets if mm.available(a))
+        created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}" + (f" with {funded}" if funded else "")
+        finish(f"{created} ({mm.ticket_id})", mm.id)  # the ticket its deposits carry on its ledger too
+    pending = st.session_state.get(f"{NEW}_pending")
     # outside the form: choosing a type redraws which balances the form asks for
     kind = st.segmented_control(
         "Type",
@@ -77,7 +144,8 @@ def create_dialog() -> None:
         format_func=type_label,
         default=MarketMakerType.LIQUIDITY_PROVIDER,
         required=True,
-        key="mm_new_type",
+        key=f"{NEW}_type",
+        disabled=pending is not None,
     )
     st.caption(
         "Places BUY orders with its EUR."
@@ -85,33 +153,39 @@ def create_dialog() -> None:
         else "Places SELL orders with its CEA and EUA certificates."
     )
     # a form, so Enter in any field creates; each field has a place right below it for its refusal
-    with st.form("mm_new_form", border=False):
+    with st.form(f"{NEW}_form", border=False):
         # no max_chars: the browser would drop a longer paste whole and say nothing; core says how long it may be
-        name = st.text_input("Name", key="mm_new_name")
+        st.text_input("Name", key=f"{NEW}_name", disabled=pending is not None)
         under = {NAME_FIELD: st.container()}
-        amounts = {}
         for asset in held_by_type[kind]:
-            amounts[asset] = st.text_input(
+            st.text_input(
                 initial_balance_field(asset),
-                key=f"mm_new_{asset.value.lower()}",
+                key=f"{NEW}_{asset.value.lower()}",
                 placeholder=amount_placeholder(asset),
                 help="Optional; leave empty to start at zero.",
+                disabled=pending is not None,
             )
             under[initial_balance_field(asset)] = st.container()
-        sent = st.form_submit_button(
-            "Create", type="primary", icon=":material/add:", key="mm_new_submit", width="stretch"
+        st.form_submit_button(
+            "Create",
+            type="primary",
+            icon=":material/add:",
+            key=f"{NEW}_submit",
+            width="stretch",
+            disabled=pending is not None,
+            on_click=create_checked,
+            args=(kind,),
         )
-    if sent:
-        with db_session() as db:
-            mm = attempt(
-                lambda: create_market_maker(db, name, kind, user.id, **initial_funding(kind, amounts)),
-                # a name another market maker holds is the conflict a creation can meet
-                under=lambda exc: under.get(NAME_FIELD if isinstance(exc, Conflict) else exc.field),
-            )
-        if mm is not None:
-            funded = ", ".join(amount_text(a, mm.available(a)) for a in mm.held_assets if mm.available(a))
-            created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}" + (f" with {funded}" if funded else "")
-            finish(f"{created} ({mm.ticket_id})", mm.id)  # the ticket its deposits carry on its ledger too
+    if (refused := st.session_state.pop(f"{NEW}_refused", None)) is not None:
+        # a name another market maker holds is the conflict a creation can meet
+        where = under.get(NAME_FIELD if isinstance(refused, Conflict) else refused.field)
+        if where is not None:
+            field_error(where, refused.message)
+        else:
+            show_refusal(refused)
+    if pending is not None:
+        token, new = pending
+        confirmation(NEW, creation_question(new), create_confirmed, (token, new))
 
 
 def market_maker_form(
@@ -135,9 +209,12 @@ def fund_dialog(mm: MarketMaker) -> None:
 
 @st.dialog("Withdraw from market maker", icon=":material/output:", on_dismiss=close_dialog)
 def withdraw_dialog(mm: MarketMaker) -> None:
-    held = withdrawable_assets(mm)
-    default = first_available(mm, held)
-    entry = market_maker_form(mm, "withdraw", held, default, "Withdraw", ":material/output:", withdraw_market_maker)
+    entry = moved("mm", "withdraw")
+    if entry is None and (held := withdrawable_assets(mm)):
+        default = first_available(mm, held)
+        entry = market_maker_form(mm, "withdraw", held, default, "Withdraw", ":material/output:", withdraw_market_maker)
+    elif entry is None:
+        st.info("It holds nothing to withdraw any more.")
     if entry is not None:
         taken = amount_text(entry.asset, entry.amount)
         finish(f"Withdrew {taken} from {md_escape(mm.name)} ({entry.ticket_id})", mm.id)
@@ -279,7 +356,7 @@ if pending is not None:
         create_dialog()
     elif kind == "fund" and target is not None:
         fund_dialog(target)
-    elif kind == "withdraw" and target is not None and withdrawable_assets(target):
+    elif kind == "withdraw" and target is not None:
         withdraw_dialog(target)
     elif kind == "deactivate" and target is not None:
         deactivate_dialog(target)

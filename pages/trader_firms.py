@@ -19,7 +19,7 @@ from ui.accounts_view import (
 from ui.dialogs import Dialogs
 from ui.feedback import attempt
 from ui.format import amount_text, md_escape
-from ui.funding_dialog import Move, amount_form, first_available, withdrawable_assets
+from ui.funding_dialog import Move, amount_form, first_available, form_keys, moved, withdrawable_assets
 from ui.metrics import metric_row
 from ui.navigation import TRADER_FIRMS
 from ui.runtime import db_session
@@ -38,8 +38,8 @@ dialogs = Dialogs(
     select_next_key="tf_select_next",
     fields={
         "create": ("tf_new_name",),
-        "fund": ("tf_fund_asset", "tf_fund_amount"),
-        "withdraw": ("tf_withdraw_asset", "tf_withdraw_amount"),
+        "fund": form_keys("tf", "fund"),
+        "withdraw": form_keys("tf", "withdraw"),
         "add_trader": add_user_fields("tf"),
         "issued": (),
     },
@@ -89,7 +89,9 @@ def fund_dialog(firm: TraderFirm) -> None:
 
 @st.dialog("Withdraw from trader firm", icon=":material/output:", on_dismiss=dialogs.close)
 def withdraw_dialog(firm: TraderFirm) -> None:
-    entry = firm_form(firm, "withdraw", "Withdraw", ":material/output:", withdraw_entity, withdrawing=True)
+    entry = moved("tf", "withdraw") or firm_form(
+        firm, "withdraw", "Withdraw", ":material/output:", withdraw_entity, withdrawing=True
+    )
     if entry is not None:
         taken = amount_text(entry.asset, entry.amount)
         dialogs.finish(f"Withdrew {taken} from {md_escape(firm.name)} ({entry.ticket_id})", firm.id)

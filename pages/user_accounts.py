@@ -1,8 +1,13 @@
 """Users (admins): everyone who may sign in, by role; add a user, switch one off or back on, reset a password."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from core.entities import list_entities
+from core.errors import Conflict, CoreError
 from core.user_accounts import UserAccount, deactivate_user, list_users, reactivate_user, reset_user_password
 from ui.accounts_view import (
     ONE_TIME_HELP,
@@ -15,13 +20,14 @@ from ui.accounts_view import (
     users_frame,
 )
 from ui.dialogs import Dialogs
-from ui.feedback import attempt
+from ui.feedback import show_refusal
 from ui.format import md_escape
 from ui.navigation import USERS
 from ui.runtime import db_session
 from ui.session import require_user
 from ui.user_dialogs import add_user_fields, hand_over, open_add_user, open_issued_password
 
+T = TypeVar("T")
 user = require_user()
 
 dialogs = Dialogs(
@@ -41,13 +47,25 @@ def confirm(kind: str, question: str, button: str) -> bool:
     return yes.button(button, type="primary", key=f"users_{kind}_confirm", width="stretch")
 
 
+def act(action: Callable[[Session], T]) -> T | None:
+    """A dialog's confirmed action; a conflict (the user changed since the dialog opened: another admin, another
+    tab) closes the dialog and is said on the page as it is now, any other refusal in the dialog."""
+    with db_session() as db:
+        try:
+            return action(db)
+        except Conflict as exc:
+            dialogs.overtaken(exc)
+        except CoreError as exc:
+            show_refusal(exc)
+    return None
+
+
 @st.dialog("Deactivate user", icon=":material/person_off:", on_dismiss=dialogs.close)
 def deactivate_dialog(target: UserAccount) -> None:
     name = md_escape(target.username)
     question = f"Deactivate **{name}**? They are signed out everywhere at once and cannot sign in until reactivated."
     if confirm("deactivate", question, "Deactivate"):
-        with db_session() as db:
-            done = attempt(lambda: deactivate_user(db, target.id, created_by_id=user.id))
+        done = act(lambda db: deactivate_user(db, target.id, created_by_id=user.id))
         if done is not None:
             dialogs.finish(f"Deactivated {name}", target.id)
 
@@ -56,8 +74,7 @@ def deactivate_dialog(target: UserAccount) -> None:
 def reactivate_dialog(target: UserAccount) -> None:
     name = md_escape(target.username)
     if confirm("reactivate", f"Reactivate **{name}**? They sign in again with their password.", "Reactivate"):
-        with db_session() as db:
-            done = attempt(lambda: reactivate_user(db, target.id, created_by_id=user.id))
+        done = act(lambda db: reactivate_user(db, target.id, created_by_id=user.id))
         if done is not None:
             dialogs.finish(f"Reactivated {name}", target.id)
 
@@ -70,8 +87,7 @@ def reset_dialog(target: UserAccount) -> None:
         "everywhere at once."
     )
     if confirm("reset", question, "Reset password"):
-        with db_session() as db:
-            issued = attempt(lambda: reset_user_password(db, target.id, created_by_id=user.id))
+        issued = act(lambda db: reset_user_password(db, target.id, created_by_id=user.id))
         if issued is not None:
             hand_over(dialogs, issued, f"Reset the password of {name}", target.id)
 
@@ -83,6 +99,7 @@ by_id = {u.id: u for u in everyone}
 
 st.title(USERS.title)
 st.caption("Everyone who may sign in: admins run the backoffice, analysts read it, traders trade for their firm.")
+dialogs.show_overtaken()
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
     choice = st.segmented_control("Role", list(ROLE_FILTERS), default="All", required=True, key="users_role_filter")

@@ -65,17 +65,21 @@ def firms_frame(firms: Sequence[TraderFirm]) -> pd.DataFrame:
 def firms_column_config(names: Iterable[str] = ()) -> dict[str, Any]:
     cert = "%,d"
     locked_help = "Held by open orders"
+    available_help = "Available: not held by open orders"
     return {
         "id": None,
         "name": st.column_config.TextColumn("Name", width=name_column_width(names)),
         "active_traders": st.column_config.NumberColumn(
             "Traders", format="%d", width="small", help="Active traders: those who may sign in"
         ),  # "Active traders" was cut to "Active trade" in a small column
-        "eur_available": st.column_config.NumberColumn("EUR available", format="euro", step=0.01),
+        # what is available heads its asset's columns by the asset alone (its help says available), as on Market
+        # Makers: the grid sizes a column to its header when that is wider than its figures, and "CEA available"
+        # over "0" pushed Created out of view at 1,280 px
+        "eur_available": st.column_config.NumberColumn("EUR", format="euro", step=0.01, help=available_help),
         "eur_locked": st.column_config.NumberColumn("EUR locked", format="euro", step=0.01, help=locked_help),
-        "cea_available": st.column_config.NumberColumn("CEA available", format=cert),
+        "cea_available": st.column_config.NumberColumn("CEA", format=cert, help=available_help),
         "cea_locked": st.column_config.NumberColumn("CEA locked", format=cert, help=locked_help),
-        "eua_available": st.column_config.NumberColumn("EUA available", format=cert),
+        "eua_available": st.column_config.NumberColumn("EUA", format=cert, help=available_help),
         "eua_locked": st.column_config.NumberColumn("EUA locked", format=cert, help=locked_help),
         "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),
     }

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.feedback import flash
+from core.errors import CoreError
+from ui.feedback import flash, show_refusal
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,16 @@ class Dialogs:
         if selected is not None:
             st.session_state[self.select_next_key] = selected
         st.rerun()
+
+    def overtaken(self, exc: CoreError) -> None:
+        """After a refusal that says the record moved since the dialog opened (another admin got there first, in
+        another tab): close the dialog, which would only offer the refused action again over a page drawn before, and
+        say why on the page as it is now (``show_overtaken``)."""
+        self.close()
+        st.session_state[f"{self.key}_overtaken"] = exc
+        st.rerun()
+
+    def show_overtaken(self) -> None:
+        """Where the page says (once) why a dialog it opened closed unfinished."""
+        if (exc := st.session_state.pop(f"{self.key}_overtaken", None)) is not None:
+            show_refusal(exc, warning=True)

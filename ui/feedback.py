@@ -81,10 +81,14 @@ def show_flashed() -> None:
         st.toast(message, icon=SUCCESS_ICON)
 
 
-def show_refusal(exc: CoreError) -> None:
+def show_refusal(exc: CoreError, *, warning: bool = False) -> None:
     """Core's own sentence for why it refused, where the page got to; the rest of the app stays usable. It may
-    quote what a person typed (a market maker's name), so it is shown as text, never as markup."""
-    st.error(md_escape(exc.message), icon=":material/error:")
+    quote what a person typed (a market maker's name), so it is shown as text, never as markup. ``warning``: a
+    refusal that changed nothing because what was asked is already so (done by someone else), not a fault."""
+    if warning:
+        st.warning(md_escape(exc.message), icon=":material/sync_problem:")
+    else:
+        st.error(md_escape(exc.message), icon=":material/error:")
 
 
 def show_unexpected(exc: BaseException) -> None:

@@ -5,6 +5,7 @@ and where a refusal goes are written once here.
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
@@ -14,10 +15,12 @@ from streamlit.delta_generator import DeltaGenerator
 
 from core.enums import AssetType
 from core.errors import CoreError, InsufficientFunds, ValidationError
+from core.funding import amount_to_move
 from core.models import LedgerEntry
-from ui.feedback import attempt
-from ui.format import amount_text
+from ui.feedback import field_error, show_refusal
+from ui.format import amount_text, md_escape
 from ui.runtime import db_session
+from ui.sending import new_token, send_once
 
 
 class Account(Protocol):
@@ -57,6 +60,34 @@ def balance_caption(account: Account, asset: AssetType) -> str:
     )
 
 
+# the question a confirmation asks, per kind of dialog: the sentence of exactly what Confirm will do
+QUESTIONS: dict[str, Callable[[str, str], str]] = {
+    "fund": lambda name, amount: f"Fund **{name}** with {amount}?",
+    "withdraw": lambda name, amount: f"Withdraw {amount} from **{name}**?",
+}
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An amount checked by core and waiting for its Confirm: what it will move, from or into which account."""
+
+    token: str  # ui.sending's: a double click on Confirm moves it once
+    account_id: int
+    asset: AssetType
+    amount: Decimal
+
+
+# what a dialog with a confirmation keeps besides its widgets: the send waiting for Confirm, a refusal for the form,
+# and what was done, for the dialog's next run (each ``<key>_<part>``)
+CONFIRMATION_STATE = ("pending", "refused", "done")
+
+
+def form_keys(prefix: str, kind: str) -> tuple[str, ...]:
+    """Every session-state key of a fund or withdraw dialog (its widgets and its confirmation), for the page to
+    empty when the dialog opens: nothing typed or confirmed for one account carries over to the next."""
+    return tuple(f"{prefix}_{kind}_{part}" for part in ("asset", "amount", *CONFIRMATION_STATE))
+
+
 def amount_form(
     prefix: str,
     kind: str,
@@ -73,28 +104,104 @@ def amount_form(
 
     ``account`` is read again by the caller on every run: a dialog reruns alone, and what it was opened with may
     have moved since (another admin's withdrawal). The asset is chosen outside the form (choosing one redraws what
-    it shows); the amount is sent with Enter or the button, and a refusal of it shows right under it, which keeps
-    what was typed. Widget keys are ``<prefix>_<kind>_…``."""
+    it shows); the amount is sent with Enter or the button and checked by core, a refusal right under it (which
+    keeps what was typed). An amount that passes moves nothing yet: the form stays, greyed, under the sentence of
+    what will happen, and only its Confirm moves it (a typo of three zeros is read before it is money). Widget keys
+    are ``<prefix>_<kind>_…`` (``form_keys``)."""
+    key = f"{prefix}_{kind}"
+    if (done := moved(prefix, kind)) is not None:
+        return done
+    pending: Pending | None = st.session_state.get(f"{key}_pending")
+    if pending is not None and pending.account_id != account.id:
+        pending = None
     st.markdown(heading)
     asset = st.segmented_control(
         "Asset",
         options=list(assets),
         default=default,
         required=True,
-        key=f"{prefix}_{kind}_asset",
-        disabled=len(assets) == 1,
+        key=f"{key}_asset",
+        disabled=len(assets) == 1 or pending is not None,
     )
     st.caption(balance_caption(account, asset))
-    with st.form(f"{prefix}_{kind}_form", border=False):
-        amount = st.text_input("Amount", key=f"{prefix}_{kind}_amount", placeholder=amount_placeholder(asset))
-        under_amount = st.container()
-        sent = st.form_submit_button(button, type="primary", icon=icon, key=f"{prefix}_{kind}_submit", width="stretch")
-    if not sent:
-        return None
-    with db_session() as db:
-        return attempt(
-            lambda: move(db, account.id, asset, amount, user_id), under=lambda exc: amount_refusal(exc, under_amount)
+    with st.form(f"{key}_form", border=False):
+        st.text_input(
+            "Amount", key=f"{key}_amount", placeholder=amount_placeholder(asset), disabled=pending is not None
         )
+        under_amount = st.container()
+        st.form_submit_button(
+            button,
+            type="primary",
+            icon=icon,
+            key=f"{key}_submit",
+            width="stretch",
+            disabled=pending is not None,
+            on_click=checked,
+            args=(key, account.id),
+        )
+    if (refused := st.session_state.pop(f"{key}_refused", None)) is not None:  # by core, now or at Confirm
+        if (where := amount_refusal(refused, under_amount)) is not None:
+            field_error(where, refused.message)
+        else:
+            show_refusal(refused)
+    if pending is not None:
+        question = QUESTIONS[kind](md_escape(account.name), amount_text(pending.asset, pending.amount))
+        confirmation(key, question, confirmed, (key, move, user_id))
+    return None
+
+
+def moved(prefix: str, kind: str) -> LedgerEntry | None:
+    """The ledger row Confirm's callback moved before this run, for the dialog to say and close (whatever the account
+    holds now: a withdrawal of all it had leaves nothing to offer); None when nothing was moved."""
+    return st.session_state.pop(f"{prefix}_{kind}_done", None)
+
+
+def checked(key: str, account_id: int) -> None:
+    """The form's callback (Enter or its button), before the dialog's run draws it again: the amount as core reads
+    it waits for its Confirm, or core's refusal is kept for the form to show."""
+    typed = st.session_state[f"{key}_amount"]
+    try:
+        asset, amount = amount_to_move(st.session_state[f"{key}_asset"], typed)
+    except CoreError as exc:
+        st.session_state[f"{key}_refused"] = exc
+        return
+    st.session_state[f"{key}_pending"] = Pending(new_token(), account_id, asset, amount)
+    # kept as typed: Streamlit drops what a widget sent in the run that disables it (greyed while confirming), and
+    # the amount was sent in this very run (the asset, outside the form, was sent when it was chosen)
+    st.session_state[f"{key}_amount"] = typed
+
+
+def confirmation(key: str, question: str, on_confirm: Callable[..., None], args: tuple) -> None:
+    """Under a greyed form whose send waits at ``<key>_pending``: the sentence of what Confirm will do (Markdown,
+    typed text in it escaped), with Back (to change what was typed) and Confirm (``on_confirm``, a callback)."""
+    with st.container(border=True):
+        st.markdown(question)
+        back, confirm = st.columns(2)
+        back.button("Back", key=f"{key}_back", width="stretch", on_click=back_to_form, args=(key,))
+        confirm.button("Confirm", type="primary", key=f"{key}_confirm", width="stretch", on_click=on_confirm, args=args)
+
+
+def back_to_form(key: str) -> None:
+    """Back's callback: the form again, holding what was typed, to change it."""
+    st.session_state.pop(f"{key}_pending", None)
+
+
+def confirmed(key: str, move: Move, user_id: int) -> None:
+    """Confirm's callback: move the pending amount, once however many times Confirm was clicked; its ledger row is
+    for the dialog's next run, a refusal goes back to the form, which still holds what was typed."""
+    pending: Pending | None = st.session_state.pop(f"{key}_pending", None)
+    if pending is None:
+        return
+    try:
+        with db_session() as db:
+            # the amount as core read it, written out exactly (never an exponent), so Confirm moves what it showed
+            entry = send_once(
+                pending.token, lambda: move(db, pending.account_id, pending.asset, f"{pending.amount:f}", user_id)
+            )
+    except CoreError as exc:
+        st.session_state[f"{key}_refused"] = exc
+        return
+    st.session_state[f"{key}_done"] = entry
 
 
 def amount_refusal(exc: CoreError, under_amount: DeltaGenerator) -> DeltaGenerator | None:

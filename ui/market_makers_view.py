@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.enums import AssetType, MarketMakerType
-from core.models import LedgerEntry, MarketMaker
+from core.models import MarketMaker, MarketMakerLedgerEntry
 from ui.format import amount_text
 from ui.metrics import Metric
 
@@ -240,32 +240,46 @@ def market_makers_column_config(
     } | hidden
 
 
-def ledger_frame(entries: Sequence[LedgerEntry]) -> pd.DataFrame:
+def ledger_frame(entries: Sequence[MarketMakerLedgerEntry]) -> pd.DataFrame:
     """The ledger rows as the page shows them, newest first as given."""
     rows = [
         {
             "time": e.created_at.astimezone(UTC),
             "type": e.transaction_type.value.replace("_", " ").capitalize(),
-            "asset": e.asset.value,
             "amount": amount_text(e.asset, e.amount),
             "available": f"{amount_text(e.asset, e.available_before)} → {amount_text(e.asset, e.available_after)}",
             "locked": f"{amount_text(e.asset, e.locked_before)} → {amount_text(e.asset, e.locked_after)}",
-            "ticket": e.ticket_id or "",
+            "reference": ledger_reference(e),
         }
         for e in entries
     ]
-    return pd.DataFrame(rows, columns=["time", "type", "asset", "amount", "available", "locked", "ticket"])
+    return pd.DataFrame(rows, columns=["time", "type", "amount", "available", "locked", "reference"])
+
+
+def ledger_reference(entry: MarketMakerLedgerEntry) -> str:
+    """What a ledger row comes from: an admin's ticket, or the market maker's order (and for a fill, its trade), so
+    an admin can tell which fill moved the money."""
+    if entry.ticket_id:
+        return entry.ticket_id
+    if entry.reference_type == "trade":
+        return (
+            f"Order {entry.order_id} · trade {entry.reference_id}" if entry.order_id else f"Trade {entry.reference_id}"
+        )
+    return f"Order {entry.order_id}" if entry.order_id else ""
 
 
 def ledger_column_config() -> dict[str, Any]:
     return {
         "time": st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
-        "type": st.column_config.TextColumn("Type"),
-        "asset": st.column_config.TextColumn("Asset", width="small"),
+        "type": st.column_config.TextColumn("Type", width=96),  # "Trade credit" whole (auto-sized, it was cut)
+        # no Asset column: every amount says its asset ("€500.00", "309 EUA"), and at 1,280 px the room it took cut
+        # the ticket to "TKT-2026-00"; the headers are short for the same reason, their help says before → after
         "amount": st.column_config.TextColumn("Amount", alignment="right"),
-        "available": st.column_config.TextColumn("Available before → after"),
-        "locked": st.column_config.TextColumn("Locked before → after"),
-        "ticket": st.column_config.TextColumn("Ticket"),
+        "available": st.column_config.TextColumn("Available", help="Available before → after"),
+        "locked": st.column_config.TextColumn("Locked", help="Locked in open orders before → after"),
+        "reference": st.column_config.TextColumn(
+            "Ticket or order", help="An admin's ticket, or the order the row comes from (and a fill's trade)"
+        ),
     }
 
 

@@ -103,7 +103,8 @@ CRON = PolicyField(
     "Five fields: minute hour day-of-month month day-of-week. When set, it replaces the interval.",
     placeholder="*/5 7-18 * * 1-5",
 )
-POLICY_FORM_ROWS = ((BID, ASK), (TOLERANCE, TOP_UP, AGE), (FLOOR, CEILING), (INTERVAL_FIELD, CRON))
+TARGET_ROW = (BID, ASK)
+POLICY_FORM_ROWS = (TARGET_ROW, (TOLERANCE, TOP_UP, AGE), (FLOOR, CEILING), (INTERVAL_FIELD, CRON))
 NOTES_FIELD = PolicyField("notes", "notes", POLICY_LABELS["notes"])
 POLICY_TEXT_FIELDS = (*(field for row in POLICY_FORM_ROWS for field in row), NOTES_FIELD)
 _NEW_POLICY = inspect.signature(save_policy).parameters  # a new policy's values: save_policy's defaults
@@ -172,6 +173,11 @@ def run_outcome(run: PolicyRun) -> tuple[str, str]:
     if not empty or run.action == "skipped":
         return label, color
     return f"{label} · {' and '.join(empty)} empty", "orange"
+
+
+def run_now_text(run: PolicyRun) -> str:
+    """What Run now says it did: the run's outcome and its reason, as the runs table records them."""
+    return f"{run.certificate_type.value} policy run: {run_outcome(run)[0]}. {run.reason}"
 
 
 def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
@@ -265,13 +271,19 @@ RUN_COLUMNS = {
 }
 
 
+# a run's reason is a sentence or three: rows tall enough for four lines, which the grid wraps a text column into
+# (in one line it was cut at the column's edge, at 1,280 px and at 1,920 alike)
+RUNS_ROW_PX = 78
+REASON_COLUMN_PX = 480  # four lines of ~75 characters: the longest reasons, both sides short, fit
+
+
 def runs_column_config() -> dict[str, Any]:
     money = {"format": "euro", "step": 0.01}
     return {
         "time": st.column_config.TextColumn(RUN_COLUMNS["time"], pinned=True),
         "book": st.column_config.TextColumn(RUN_COLUMNS["book"], width="small"),
         "action": st.column_config.TextColumn(RUN_COLUMNS["action"], width="small"),
-        "reason": st.column_config.TextColumn(RUN_COLUMNS["reason"], width="large"),
+        "reason": st.column_config.TextColumn(RUN_COLUMNS["reason"], width=REASON_COLUMN_PX),
         "placed": st.column_config.NumberColumn(RUN_COLUMNS["placed"], format="%d"),
         "withdrawn": st.column_config.NumberColumn(RUN_COLUMNS["withdrawn"], format="%d"),
         "reference": st.column_config.TextColumn(RUN_COLUMNS["reference"], alignment="right"),  # ui.format.price

@@ -1,5 +1,5 @@
 """Market makers in a real browser: an admin creates a liquidity provider with EUR, funds it, sees the balance, and
-withdraws from it with Enter."""
+withdraws from it with Enter, each movement of money confirmed first."""
 
 import re
 
@@ -10,6 +10,7 @@ from core.market_makers import create_market_maker, deactivate_market_maker, wit
 from core.orders import place_order
 from tests.e2e.conftest import sign_in
 from tests.helpers import PASSWORD
+from tests.trading import fund_trader
 
 
 def open_market_makers(page) -> None:
@@ -46,6 +47,8 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
     dialog.get_by_role("textbox", name="Name").fill("Atlas Liquidity")
     dialog.get_by_role("textbox", name="Initial EUR balance").fill("250000.00")
     dialog.get_by_role("button", name="Create").click()
+    expect(dialog.get_by_text("Create LP Atlas Liquidity with €250,000.00?")).to_be_visible()
+    dialog.get_by_role("button", name="Confirm").click()
 
     # the toast shows for a few seconds only: the long timeout covers a slow rerun, polling catches it meanwhile
     expect(page.get_by_text("Created LP Atlas Liquidity with €250,000.00")).to_be_visible(timeout=20_000)
@@ -54,11 +57,17 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
 
     page.get_by_role("button", name="Fund").click()
     dialog = page.get_by_role("dialog")
+    ledger_rows = "SELECT count(*) FROM asset_transactions"
+    before = db.execute(text(ledger_rows)).scalar_one()
     dialog.get_by_role("textbox", name="Amount").fill("1000.50")
     dialog.get_by_role("button", name="Fund").click()
+    expect(dialog.get_by_text("Fund Atlas Liquidity with €1,000.50?")).to_be_visible()
+    assert db.execute(text(ledger_rows)).scalar_one() == before  # asked, nothing moved
+    dialog.get_by_role("button", name="Confirm").dblclick()  # the second send is the same confirmation: moved once
 
     expect(page.get_by_text(re.compile(r"Funded Atlas Liquidity with €1,000\.50 \(TKT-"))).to_be_visible(timeout=20_000)
     expect(dialog).to_be_hidden()
+    assert db.execute(text(ledger_rows)).scalar_one() == before + 1
     expect(eur_available_cell(page, "Atlas Liquidity")).to_have_text(re.compile(r"^251000\.50?$"))
     # the ledger grid's accessible copy is in the DOM but not "visible" (the grid itself is a canvas)
     expect(page.get_by_text("€250,000.00 → €251,000.50")).to_be_attached()
@@ -100,6 +109,9 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
     amount = dialog.get_by_role("textbox", name="Amount")
     amount.fill("250000")
     amount.press("Enter")
+    expect(dialog.get_by_text("Withdraw €250,000.00 from Atlas Liquidity?")).to_be_visible()
+    expect(amount).to_be_disabled()  # what Confirm moves is what the sentence says
+    dialog.get_by_role("button", name="Confirm").click()
 
     refusal = dialog.get_by_text(
         'Cannot withdraw €250,000.00 from market maker "Atlas Liquidity": only €249,000.00 is available; '
@@ -113,6 +125,7 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
     withdraw_market_maker(db, atlas.id, "EUR", "248000", actors.admin.id)  # another admin, while the dialog is open
     amount.fill("1000.50")
     amount.press("Enter")
+    dialog.get_by_role("button", name="Confirm").click()
 
     expect(dialog.get_by_text(re.compile(r"only €1,000\.00 is available"))).to_be_visible()
     # the dialog reruns alone: it said "Available now: €249,000.00" beside that refusal
@@ -120,6 +133,7 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
 
     amount.fill("1000")
     amount.press("Enter")
+    dialog.get_by_role("button", name="Confirm").click()
 
     expect(page.get_by_text(re.compile(r"Withdrew €1,000\.00 from Atlas Liquidity \(TKT-"))).to_be_visible(
         timeout=20_000
@@ -157,3 +171,30 @@ def test_every_column_of_the_table_fits_with_the_inactive_shown_from_a_laptop_to
         screenshot(page, f"market-makers-inactive-{width}.png")
 
     assert overflow == {1280: 0, 1920: 0}  # Orders was cut by about 40 px at 1,280
+
+
+LEDGER_OVERFLOW = """() => {
+    const grid = document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')[1];  // the second: the ledger
+    return grid.scrollWidth - grid.clientWidth;
+}"""
+
+
+def test_every_column_of_the_ledger_fits_with_a_fill_and_its_order_from_a_laptop_to_a_wide_screen(
+    db, actors, app_server, page, screenshot
+):
+    cedar = create_market_maker(db, "Cedar Carbon", "ASSET_HOLDER", actors.admin.id, initial_balances={"CEA": 40000})
+    asked = place_order(db, actors.admin.id, "CEA", "SELL", "LIMIT", 711, "14.03", market_maker_id=cedar.id)
+    fund_trader(db, actors, eur="250000.00")
+    place_order(db, actors.trader.id, "CEA", "BUY", "MARKET", 100)  # a fill: a trade credit and a trade debit
+    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_market_makers(page)
+    expect(page.get_by_text(f"Order {asked.id} · trade").first).to_be_attached(timeout=20_000)  # which fill
+
+    overflow = {}
+    for width in (1280, 1920):
+        page.set_viewport_size({"width": width, "height": 1100})
+        page.wait_for_timeout(500)  # one layout pass (not an assertion)
+        overflow[width] = page.evaluate(LEDGER_OVERFLOW)
+        screenshot(page, f"market-makers-ledger-{width}.png")
+
+    assert overflow == {1280: 0, 1920: 0}  # the ticket was cut to "TKT-2026-00" at 1,280

@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import text
 
+from core.entities import fund_entity
 from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD
 
@@ -37,6 +38,8 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("textbox", name="Amount").fill("250000.00")
     dialog.get_by_role("textbox", name="Amount").press("Enter")
+    dialog.get_by_text("Fund Zephyr Carbon AB with €250,000.00?").wait_for()  # Enter only asks
+    dialog.get_by_role("button", name="Confirm").click()
     expect(dialog).to_be_hidden(timeout=20_000)
     expect(page.get_by_test_id("stMetricValue").filter(has_text="€250,000.00")).to_be_visible()
 
@@ -84,3 +87,22 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
     failures = db.execute(text("SELECT count(*) FROM login_failures")).scalar()
     db.rollback()
     assert failures == 0  # the second send counted a failed sign-in
+
+
+def test_every_column_of_the_firms_table_fits_from_a_laptop_to_a_wide_screen(db, actors, app_server, page, screenshot):
+    fund_entity(db, actors.entity.id, "EUR", "250000.00", actors.admin.id)
+    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/trader-firms")
+    expect(page.get_by_role("heading", name="Trader firms")).to_be_visible()
+    expect(page.locator("[data-testid=stDataFrame] th").filter(has_text="Created").first).to_be_attached(timeout=20_000)
+
+    overflow = {}
+    for width in (1280, 1920):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(500)  # one layout pass (not an assertion)
+        overflow[width] = page.evaluate(
+            "() => { const g = document.querySelector('[data-testid=stDataFrame] .dvn-scroller');"
+            " return g.scrollWidth - g.clientWidth; }"
+        )
+        screenshot(page, f"trader-firms-{width}.png")
+
+    assert overflow == {1280: 0, 1920: 0}  # Created was cut at 1,280

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from core.errors import InvalidFields, NotFound, PermissionDenied, ValidationError
-from core.liquidity_policies import get_policies, get_policy_runs, run_policy, save_policy
+from core.liquidity_policies import TARGETS_FIELD, get_policies, get_policy_runs, run_policy, save_policy
 from core.orders import place_order
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
@@ -322,13 +322,41 @@ def test_every_fault_of_a_policy_is_refused_at_once_under_its_field_and_nothing_
     assert snapshot(db) == before
 
 
-def test_two_targets_of_zero_are_refused_under_both_and_said_once(db, actors):
+def test_two_targets_of_zero_are_refused_once_for_the_pair(db, actors):
     with pytest.raises(InvalidFields) as refused:
         policy(db, actors, bid_depth_eur="0", ask_depth_eur="0.00")
 
     why = "Set a BID or an ASK target above zero (one side alone is fine)"
-    assert refused.value.faults == {"bid_depth_eur": why, "ask_depth_eur": why}
+    assert refused.value.faults == {TARGETS_FIELD: why}
     assert refused.value.message == why
+
+
+@pytest.mark.parametrize("blank", [None, "", "   "])
+def test_a_target_left_empty_is_no_liquidity_on_that_side_as_in_create_liquidity(db, actors, blank):
+    saved = policy(db, actors, bid_depth_eur="5000", ask_depth_eur=blank)
+
+    assert (saved.bid_depth_eur, saved.ask_depth_eur) == (5000, 0)
+
+
+def test_two_targets_left_empty_are_refused_once_for_the_pair(db, actors):
+    with pytest.raises(InvalidFields) as refused:
+        policy(db, actors, bid_depth_eur="", ask_depth_eur=" ")
+
+    assert list(refused.value.faults) == [TARGETS_FIELD]
+
+
+def test_a_target_beyond_what_the_market_makers_hold_is_saved_with_a_warning_in_a_run_s_words(db, actors):
+    fund_market(db, actors)  # two liquidity providers with €100,000 each
+
+    saved = policy(db, actors, bid_depth_eur="5000000", ask_depth_eur="0")
+
+    assert saved.bid_depth_eur == 5_000_000  # saved: funds come and go, the admin decides
+    assert saved.warnings == {
+        "bid_depth_eur": "BID short by €4,799,966.12 (2 market makers hold €200,000.00 of the €4,999,966.12 they "
+        "need): runs skip this side until they hold enough"  # whole certificates at each level: a little under
+    }
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+    assert "BID short by €4,799,966.12 (2 market makers hold €200,000.00" in run.reason  # in a run's very words
 
 
 # --- a target no level can hold --------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ from core.market_makers import (
     get_market_maker_ledger,
     get_market_makers,
 )
+from core.orders import place_order
 from tests.helpers import snapshot
+from tests.trading import fund_trader
 
 
 def test_liquidity_provider_is_created_with_its_initial_eur(db, actors):
@@ -41,6 +43,24 @@ def test_asset_holder_is_created_with_certificates(db, actors):
     ledger = get_market_maker_ledger(db, mm.id, user_id=actors.admin.id)
     assert sorted(e.asset for e in ledger) == [AssetType.CEA, AssetType.EUA]
     assert all(e.ticket_id and e.ticket_id.startswith("TKT-") for e in ledger)
+
+
+def test_each_ledger_row_of_a_fill_names_the_market_maker_s_order_and_each_lock_its_order(db, actors):
+    lp = create_market_maker(db, "LP One", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="1000")
+    bid = place_order(db, actors.admin.id, "CEA", "BUY", "LIMIT", 10, "10.00", market_maker_id=lp.id)
+    fund_trader(db, actors, cea=4)
+
+    sold = place_order(db, actors.trader.id, "CEA", "SELL", "MARKET", 4)
+
+    (trade_id,) = db.execute(text("SELECT id FROM trades WHERE sell_order_id = :s"), {"s": sold.id}).scalars()
+    rows = {
+        (e.transaction_type.value, e.asset.value): (e.reference_type, e.reference_id, e.order_id)
+        for e in get_market_maker_ledger(db, lp.id, user_id=actors.admin.id)
+    }
+    assert rows[("LOCK", "EUR")] == ("order", bid.id, bid.id)
+    assert rows[("TRADE_DEBIT", "EUR")] == ("trade", trade_id, bid.id)  # its own order, not the trader's
+    assert rows[("TRADE_CREDIT", "CEA")] == ("trade", trade_id, bid.id)
+    assert rows[("DEPOSIT", "EUR")][2] is None  # an admin's: its ticket says it
 
 
 def test_a_creation_returns_the_ticket_it_wrote_which_its_initial_deposits_carry(db, actors):

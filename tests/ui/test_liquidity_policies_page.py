@@ -1,6 +1,8 @@
 """The Liquidity Policies page (AppTest): a card per book, the edit form and its refusals, Run now, the runs, the
 kill switch; analysts read; typed text is shown exactly as typed."""
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -9,6 +11,7 @@ from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidi
 from tests.policy_helpers import fund_market, policy
 from tests.ui.conftest import field_errors, linkable, refusal_under, shown, texts
 from ui.navigation import PAGES
+from ui.policies_view import REASON_COLUMN_PX, RUNS_ROW_PX
 
 PAGE = "pages/liquidity_policies.py"
 HOSTILE = "Firm [pwn](http://example.invalid/x)"
@@ -47,6 +50,8 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     assert texts(at.toast) == ["CEA policy saved and running: its runs act as you from now on"]
     at.button(key="pol_run_CEA").click().run()
     assert not at.exception
+    (said,) = texts(at.toast)  # what the run did, as the runs table records it
+    assert said.startswith("CEA policy run: Placed. Nothing was resting: placed BID €9,934.54 and ASK €7,950.56")
     markdown = " ".join(texts(at.markdown))
     assert "Nothing was resting" in markdown
     assert f"Notes: {HOSTILE}  \nsecond line" in texts(at.caption)  # read exactly as typed, line for line
@@ -58,8 +63,20 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     assert grid.proto.placeholder == "—"  # a skipped run's missing reference reads as a dash, not "None"
 
 
-def test_a_new_policy_starts_disabled_and_its_save_says_so_and_how_to_start_it(open_app, db, actors):
+def test_each_run_s_reason_reads_whole_in_rows_tall_enough_for_it_to_wrap(open_app, db, actors):
     fund_market(db, actors)
+    policy(db, actors, bid_depth_eur="5000000")
+    run_policy(db, "CEA", user_id=actors.admin.id)  # skipped: its reason names the shortfall, a long sentence
+
+    at = open_app(actors.admin, PAGE)
+
+    grid = next(d for d in at.dataframe if "reason" in d.value.columns)
+    assert grid.proto.row_height == RUNS_ROW_PX  # four lines: the grid wraps a text column into a tall row
+    assert json.loads(grid.proto.columns)["reason"]["width"] == REASON_COLUMN_PX  # in one line it was cut
+
+
+def test_a_new_policy_starts_disabled_and_its_save_says_so_and_how_to_start_it(open_app, db, actors):
+    fund_market(db, actors, certs=("EUA",))  # both sides can be placed: no warning joins what the save says
     at = open_app(actors.admin, PAGE)
     assert at.toggle(key="pol_EUA_enabled").value is False
 
@@ -122,6 +139,40 @@ def test_a_corrected_field_loses_its_refusal_and_a_corrected_form_saves(open_app
     assert not field_errors(at) and not at.error
     (saved,) = get_policies(db, user_id=actors.admin.id)
     assert (saved.bid_depth_eur, saved.cron) == (1000, None)
+
+
+def test_a_target_left_empty_is_no_liquidity_on_that_side_and_two_zeros_are_refused_once_under_the_pair(
+    open_app, db, actors
+):
+    fund_market(db, actors)
+    at = open_app(actors.admin, PAGE)
+
+    at = _save(at, "CEA", bid="0", ask="0")
+
+    why = "Set a BID or an ASK target above zero (one side alone is fine)"
+    assert field_errors(at) == [why]  # once, not under each field
+    assert _under(at, "CEA", "targets") == [why]
+    assert get_policies(db, user_id=actors.admin.id) == []
+
+    at = _save(at, "CEA", bid="50000", ask="")  # as Create Liquidity reads it: ASK empty is no ASK
+
+    assert not field_errors(at) and not at.error
+    (saved,) = get_policies(db, user_id=actors.admin.id)
+    assert (saved.bid_depth_eur, saved.ask_depth_eur) == (50000, 0)
+
+
+def test_a_target_beyond_what_the_market_makers_hold_is_saved_with_a_warning_saying_what_they_hold(
+    open_app, db, actors
+):
+    fund_market(db, actors)  # two liquidity providers with €100,000 each
+    at = open_app(actors.admin, PAGE)
+
+    at = _save(at, "CEA", bid="5000000", ask="0")
+
+    assert get_policies(db, user_id=actors.admin.id)[0].bid_depth_eur == 5_000_000
+    (warning,) = at.get_by_key("pol_field_CEA_bid").caption
+    assert str(warning.value).startswith(":orange[")  # a warning, not a refusal
+    assert "2 market makers hold €200,000.00 of the €4,999,966.12 they need" in shown(str(warning.value))
 
 
 def test_a_target_too_small_to_place_is_saved_with_a_warning_under_its_field_until_it_is_changed(open_app, db, actors):

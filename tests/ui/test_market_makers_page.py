@@ -47,11 +47,14 @@ def open_dialog(at, opener: str):
 
 
 def withdraw(at, mm_id: int, amount: str) -> None:
-    """Choose the market maker, open its Withdraw dialog and send ``amount``."""
+    """Choose the market maker, open its Withdraw dialog, send ``amount`` and confirm it when core read it as an
+    amount (what is available is judged when it moves)."""
     at.selectbox(key="mm_selected").set_value(mm_id).run()
     open_dialog(at, "mm_withdraw_open")
     at.text_input(key="mm_withdraw_amount").set_value(amount)
     at.button(key="mm_withdraw_submit").click().run()
+    if "mm_withdraw_confirm" in button_keys(at):
+        at.button(key="mm_withdraw_confirm").click().run()
 
 
 def test_admin_sees_totals_the_table_and_every_write_action(open_app, actors, market_makers):
@@ -135,7 +138,7 @@ def test_analyst_sees_the_same_data_and_ledger_but_no_write_action(open_app, act
 
     assert not at.exception
     assert table(at)["name"].tolist() == ["Atlas", "Cedar"]
-    assert at.dataframe[1].value["ticket"].str.startswith("TKT-").all()
+    assert at.dataframe[1].value["reference"].str.startswith("TKT-").all()
     assert not WRITE_BUTTONS & button_keys(at)
 
 
@@ -199,6 +202,9 @@ def test_creating_a_liquidity_provider_closes_the_dialog_and_shows_it(open_app, 
     at.text_input(key="mm_new_name").set_value("Boreal")
     at.text_input(key="mm_new_eur").set_value("250000.00")
     at.button(key="mm_new_submit").click().run()
+    assert get_market_makers(db, user_id=actors.admin.id) == []  # a first send only asks
+    assert [m.value for m in at.markdown if m.value.endswith("?")] == ["Create LP **Boreal** with €250,000.00?"]
+    at.button(key="mm_new_confirm").click().run()
 
     assert not at.exception
     assert "mm_new_submit" not in button_keys(at)
@@ -219,6 +225,7 @@ def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
     at.text_input(key="mm_new_cea").set_value("5000")
     at.text_input(key="mm_new_eua").set_value("")
     at.button(key="mm_new_submit").click().run()
+    at.button(key="mm_new_confirm").click().run()
 
     (delta,) = get_market_makers(db, user_id=actors.admin.id)
     (deposit,) = get_market_maker_ledger(db, delta.id, user_id=actors.admin.id)
@@ -256,6 +263,8 @@ def test_a_refused_creation_says_why_under_the_field_it_is_about_and_keeps_the_d
     at.text_input(key="mm_new_name").set_value(name)
     at.text_input(key="mm_new_eur").set_value(eur)
     at.button(key="mm_new_submit").click().run()
+    if "mm_new_confirm" in button_keys(at):  # read as a creation: a name taken is refused when it is confirmed
+        at.button(key="mm_new_confirm").click().run()
 
     assert not at.exception
     assert refusal_under(at, field) == message
@@ -272,11 +281,24 @@ def test_funding_adds_to_the_balance_and_writes_a_ledger_row(open_app, actors, d
     at.button_group(key="mm_fund_asset").set_value("EUA")
     at.text_input(key="mm_fund_amount").set_value("30")
     at.button(key="mm_fund_submit").click().run()
+    assert [m.value for m in at.markdown if m.value.endswith("?")] == ["Fund **Cedar** with 30 EUA?"]
+    at.button(key="mm_fund_confirm").click().run()
 
     assert not at.exception
     assert texts(at.toast)[0].startswith("Funded Cedar with 30 EUA (TKT-")
     assert "mm_fund_submit" not in button_keys(at)
     assert at.dataframe[1].value.loc[0, "available"] == "20 EUA → 50 EUA"
+
+
+def test_a_market_maker_without_initial_funds_is_created_at_once(open_app, actors, db):
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
+
+    at.text_input(key="mm_new_name").set_value("Boreal")
+    at.button(key="mm_new_submit").click().run()  # no money moves: nothing to confirm
+
+    (boreal,) = get_market_makers(db, user_id=actors.admin.id)
+    assert (boreal.name, boreal.eur_available) == ("Boreal", 0)
+    assert texts(at.toast)[0].startswith("Created LP Boreal (TKT-")
 
 
 def test_funding_offers_only_the_assets_the_type_holds(open_app, actors, market_makers):

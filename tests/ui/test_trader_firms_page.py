@@ -29,6 +29,18 @@ def send(at, key: str, value: str, submit: str):
     return at
 
 
+def confirm(at, kind: str):
+    """The confirmation step of a fund or withdraw dialog: its Confirm clicked."""
+    at.button(key=f"tf_{kind}_confirm").click().run()
+    assert not at.exception
+    return at
+
+
+def question(at) -> list[str]:
+    """What the open dialog asks before it moves anything (the markdown of its confirmation step)."""
+    return [m.value for m in at.markdown if m.value.endswith("?")]
+
+
 def test_an_admin_sees_each_firm_with_its_balances_active_traders_and_traders(open_app, actors, funded):
     at = open_app(actors.admin, PAGE)
 
@@ -70,6 +82,7 @@ def test_funding_a_firm_adds_to_its_balance_and_a_bad_amount_is_refused_under_th
     assert snapshot(db) == before
 
     send(at, "tf_fund_amount", "2500.50", "tf_fund_submit")
+    confirm(at, "fund")
 
     assert any(t.startswith("Funded Trader Firm with €2,500.50 (TKT-") for t in texts(at.toast))
     assert get_trader_firm(db, actors.entity.id, user_id=actors.admin.id).eur_available == Decimal("2500.50")
@@ -81,14 +94,50 @@ def test_a_withdrawal_beyond_what_is_available_says_what_open_orders_lock(open_a
     before = snapshot(db)
 
     send(at, "tf_withdraw_amount", "500", "tf_withdraw_submit")
+    confirm(at, "withdraw")
 
     assert refusal_under(at, "tf_withdraw_amount") == (
         'Cannot withdraw €500.00 from trader firm "Trader Firm": only €400.00 is available; the other €600.00 is '
         "locked in open orders until they are cancelled or filled"
     )
     assert snapshot(db) == before
+    assert at.text_input(key="tf_withdraw_amount").value == "500"  # kept, to correct
     send(at, "tf_withdraw_amount", "400", "tf_withdraw_submit")
+    confirm(at, "withdraw")
     assert get_trader_firm(db, actors.entity.id, user_id=actors.admin.id).eur_available == 0
+
+
+def test_a_funding_sent_moves_nothing_until_its_sentence_is_confirmed(open_app, actors, db):
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_fund_open").click().run()
+    before = snapshot(db)
+
+    send(at, "tf_fund_amount", "€1,000.50", "tf_fund_submit")  # Enter, or the button: a first send only asks
+
+    assert question(at) == ["Fund **Trader Firm** with €1,000.50?"]
+    assert at.text_input(key="tf_fund_amount").disabled  # the amount confirmed is the amount shown
+    assert snapshot(db) == before
+    at.button(key="tf_fund_back").click().run()
+    assert question(at) == []
+    assert at.text_input(key="tf_fund_amount").value == "€1,000.50"  # kept, to change
+    assert snapshot(db) == before
+
+    send(at, "tf_fund_amount", "100000", "tf_fund_submit")
+    confirm(at, "fund")
+
+    assert any(t.startswith("Funded Trader Firm with €100,000.00 (TKT-") for t in texts(at.toast))
+    assert get_trader_firm(db, actors.entity.id, user_id=actors.admin.id).eur_available == Decimal("100000.00")
+
+
+def test_a_withdrawal_asks_to_confirm_the_amount_from_the_firm(open_app, actors, db, funded):
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_withdraw_open").click().run()
+
+    send(at, "tf_withdraw_amount", "150", "tf_withdraw_submit")
+
+    assert question(at) == ["Withdraw €150.00 from **Trader Firm**?"]
+    confirm(at, "withdraw")
+    assert get_trader_firm(db, actors.entity.id, user_id=actors.admin.id).eur_available == Decimal("250.00")
 
 
 def test_a_trader_added_to_a_firm_signs_in_with_the_password_shown_once(open_app, actors, db):

@@ -9,6 +9,7 @@ import pytest
 from core import sessions
 from core.config import get_settings
 from core.errors import AuthenticationFailed
+from core.user_accounts import deactivate_user, reactivate_user
 from core.users import authenticate, get_user
 from tests.helpers import PASSWORD, snapshot
 from tests.ui.conftest import refusal_under, texts
@@ -84,6 +85,32 @@ def test_deactivating_signs_the_user_out_and_reactivating_lets_them_back(open_ap
     click(at, "users_reactivate_open")
     click(at, "users_reactivate_confirm")
     assert get_user(db, actors.trader.id).is_active
+
+
+@pytest.mark.parametrize(
+    ("switch", "elsewhere", "message", "now"),
+    [
+        ("deactivate", deactivate_user, 'User "analyst" is already deactivated', "reactivate"),
+        ("reactivate", reactivate_user, 'User "analyst" is already active', "deactivate"),
+    ],
+)
+def test_a_switch_another_admin_made_first_closes_the_dialog_and_the_page_says_so_as_it_is_now(
+    open_app, actors, db, switch, elsewhere, message, now
+):
+    if switch == "reactivate":
+        deactivate_user(db, actors.analyst.id, created_by_id=actors.admin.id)
+    at = choose(open_app(actors.admin, PAGE), actors.analyst.id)
+    click(at, f"users_{switch}_open")
+    elsewhere(db, actors.analyst.id, created_by_id=actors.admin.id)  # another tab, while this dialog asks
+
+    click(at, f"users_{switch}_confirm")
+
+    keys = [b.key for b in at.button]
+    assert f"users_{switch}_confirm" not in keys  # no dialog still offering it
+    assert texts(at.warning) == [message]
+    assert f"users_{now}_open" in keys  # the page as it is now offers the other switch
+    at.run()
+    assert not at.warning  # said once
 
 
 def test_resetting_a_password_shows_the_new_one_once_and_the_old_one_stops_working(open_app, actors, db):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from core.enums import AssetType, MarketMakerType, OrderSide, TransactionType
-from core.models import LedgerEntry, MarketMaker
+from core.models import MarketMaker, MarketMakerLedgerEntry
 from ui.funding_dialog import balance_caption, withdrawable_assets
 from ui.market_makers_view import (
     TABLE_NAME_CHARS,
@@ -199,8 +199,52 @@ def test_amounts_read_with_their_unit(asset, value, text):
     assert amount_text(asset, value) == text
 
 
+def ledger_entry(**changes: object) -> MarketMakerLedgerEntry:
+    fields: dict[str, object] = dict(
+        id=7,
+        balance_id=3,
+        market_maker_id=1,
+        entity_id=None,
+        asset=AssetType.EUR,
+        transaction_type=TransactionType.TRADE_CREDIT,
+        amount=Decimal("0.01"),
+        available_before=Decimal("100"),
+        available_after=Decimal("100.01"),
+        locked_before=Decimal(0),
+        locked_after=Decimal(0),
+        balance_before=Decimal("100"),
+        balance_after=Decimal("100.01"),
+        reference_type="trade",
+        reference_id=12,
+        ticket_id=None,
+        created_by=1,
+        created_at=datetime(2026, 11, 26, 10, 30, tzinfo=UTC),
+    )
+    return MarketMakerLedgerEntry(**(fields | changes))
+
+
+@pytest.mark.parametrize(
+    ("reference_type", "reference_id", "ticket_id", "order_id", "shown"),
+    [
+        ("ticket", 5, "TKT-2026-000007", None, "TKT-2026-000007"),  # an admin's deposit or withdrawal
+        ("trade", 12, None, 345, "Order 345 · trade 12"),  # a fill: which order of the market maker's, which trade
+        ("order", 345, None, 345, "Order 345"),  # what an order locked, or gave back
+    ],
+)
+def test_a_ledger_row_names_the_ticket_or_the_order_and_trade_it_comes_from(
+    reference_type, reference_id, ticket_id, order_id, shown
+):
+    entry = ledger_entry(
+        reference_type=reference_type, reference_id=reference_id, ticket_id=ticket_id, order_id=order_id
+    )
+
+    (row,) = ledger_frame([entry]).to_dict("records")
+
+    assert row["reference"] == shown
+
+
 def test_ledger_rows_show_before_and_after_in_utc_with_the_ticket():
-    entry = LedgerEntry(
+    entry = MarketMakerLedgerEntry(
         id=7,
         balance_id=3,
         market_maker_id=1,
@@ -224,9 +268,9 @@ def test_ledger_rows_show_before_and_after_in_utc_with_the_ticket():
     (row,) = ledger_frame([entry]).to_dict("records")
 
     assert row["time"] == datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
-    assert (row["type"], row["asset"], row["amount"]) == ("Trade credit", "EUR", "€0.01")
+    assert (row["type"], row["amount"]) == ("Trade credit", "€0.01")  # the amount says its asset
     assert row["available"] == "€100.00 → €100.01"
-    assert row["ticket"] == "TKT-2026-000007"
+    assert row["reference"] == "TKT-2026-000007"
 
 
 def test_a_liquidity_provider_is_created_with_the_eur_text_as_typed():

@@ -1,0 +1,47 @@
+"""Sending a confirmed action once, however many times its button is clicked.
+
+The house's guard against a double send (``ui.password_form``'s): the two sends of a double click run their
+callbacks at once, in two threads (Streamlit starts the second run before the first has stopped, and the stopped one
+can no longer write session state). So a lock per sign-in session makes the second wait for the first, and what the
+first did is remembered here, in the server process, under the confirmation's own random token: the second gets the
+same outcome (the ledger row, or the refusal) instead of acting again."""
+
+import secrets
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
+from typing import TypeVar
+
+from core.errors import CoreError
+from ui import session
+
+T = TypeVar("T")
+
+KEPT = 1_000  # outcomes remembered: a repeat follows its first send within a second, never 1,000 sends later
+_SENDING: defaultdict[str | None, threading.Lock] = defaultdict(threading.Lock)
+_SENDING_GUARD = threading.Lock()  # so two threads never make two locks for one session
+_OUTCOMES: OrderedDict[str, object] = OrderedDict()
+
+
+def new_token() -> str:
+    """A confirmation's token: made when the confirmation is shown, sent with its Confirm."""
+    return secrets.token_hex(16)
+
+
+def send_once(token: str, action: Callable[[], T]) -> T:
+    """``action``'s result, or its refusal raised, run once for ``token``: a repeat of the same send (a double click,
+    a second Enter) waits for the first and gets its outcome, never a second action."""
+    with _SENDING_GUARD:
+        sending = _SENDING[session.token()]
+    with sending:
+        if token not in _OUTCOMES:
+            try:
+                _OUTCOMES[token] = action()
+            except CoreError as exc:
+                _OUTCOMES[token] = exc
+            while len(_OUTCOMES) > KEPT:
+                _OUTCOMES.popitem(last=False)
+        outcome = _OUTCOMES[token]
+    if isinstance(outcome, CoreError):
+        raise outcome
+    return outcome  # type: ignore[return-value]  (what action returned for this token)
