@@ -5,14 +5,13 @@ The change runs in the button's callback, before the script: there it can empty 
 changed (a script may not set a drawn widget's value), and a second send of the same form (a double click, Enter
 pressed twice) is recognised and dropped, instead of trying the old password again and counting a failure. The two
 sends of a double click run their callbacks at once, in two threads (Streamlit starts the second run before the
-first has stopped, and the stopped one can no longer write session state): so a lock per session makes the second
-wait for the first, and what changed is remembered here, in the server process, not in session state."""
+first has stopped, and the stopped one can no longer write session state): so the session's send lock
+(``ui.sending``) makes the second wait for the first, and what changed is remembered here, in the server process,
+not in session state."""
 
 import hashlib
 import hmac
 import secrets
-import threading
-from collections import defaultdict
 from dataclasses import dataclass
 
 import streamlit as st
@@ -23,15 +22,13 @@ from core.users import MIN_PASSWORD_LENGTH
 from ui import session
 from ui.feedback import field_error, flash, show_refusal
 from ui.runtime import db_session
+from ui.sending import one_send_at_a_time
 
 NEW_HELP = (
     f"At least {MIN_PASSWORD_LENGTH} characters, without your username. A few unrelated words make a password that "
     "is easy to remember and hard to guess."
 )
 _SEAL = secrets.token_bytes(32)  # a key of this process's, so a form sent is remembered only as an HMAC
-# per sign-in session (its token): one send at a time, and the last form that changed the password
-_SENDING: defaultdict[str | None, threading.Lock] = defaultdict(threading.Lock)
-_SENDING_GUARD = threading.Lock()  # so two threads never make two locks for one session
 
 
 @dataclass
@@ -40,7 +37,7 @@ class _Change:
     said: bool = False  # its toast queued (by the send that made it, or by a repeat when that send was stopped)
 
 
-_CHANGES: dict[str | None, _Change] = {}
+_CHANGES: dict[str | None, _Change] = {}  # per sign-in session (its token): the last form that changed the password
 
 
 def password_form(user_id: int, *, key: str, changed: str, current_label: str = "Current password") -> None:
@@ -87,9 +84,7 @@ def _send(user_id: int, keys: dict[str, str], outcome_key: str, changed: str) ->
     token = session.token()
     message = "\x00".join([str(user_id), *(str(typed[f]) for f in (CURRENT, NEW, REPEAT))]).encode()
     sent = hmac.new(_SEAL, message, hashlib.sha256).digest()
-    with _SENDING_GUARD:
-        sending = _SENDING[token]
-    with sending:
+    with one_send_at_a_time():
         done = _CHANGES.get(token)
         if done is None or not hmac.compare_digest(done.sent, sent):
             try:

@@ -1,15 +1,16 @@
 """Sending a confirmed action once, however many times its button is clicked.
 
-The house's guard against a double send (``ui.password_form``'s): the two sends of a double click run their
-callbacks at once, in two threads (Streamlit starts the second run before the first has stopped, and the stopped one
-can no longer write session state). So a lock per sign-in session makes the second wait for the first, and what the
-first did is remembered here, in the server process, under the confirmation's own random token: the second gets the
-same outcome (the ledger row, or the refusal) instead of acting again."""
+The house's guard against a double send (``ui.password_form`` takes its lock too): the two sends of a double click
+run their callbacks at once, in two threads (Streamlit starts the second run before the first has stopped, and the
+stopped one can no longer write session state). So a lock per sign-in session makes the second wait for the first,
+and what the first did is remembered here, in the server process, under the confirmation's own random token: the
+second gets the same outcome (the ledger row, or the refusal) instead of acting again."""
 
 import secrets
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from core.errors import CoreError
@@ -28,12 +29,19 @@ def new_token() -> str:
     return secrets.token_hex(16)
 
 
-def send_once(token: str, action: Callable[[], T]) -> T:
-    """``action``'s result, or its refusal raised, run once for ``token``: a repeat of the same send (a double click,
-    a second Enter) waits for the first and gets its outcome, never a second action."""
+@contextmanager
+def one_send_at_a_time() -> Iterator[None]:
+    """This sign-in session's sends, one after another: the second of a double click waits here for the first."""
     with _SENDING_GUARD:
         sending = _SENDING[session.token()]
     with sending:
+        yield
+
+
+def send_once(token: str, action: Callable[[], T]) -> T:
+    """``action``'s result, or its refusal raised, run once for ``token``: a repeat of the same send (a double click,
+    a second Enter) waits for the first and gets its outcome, never a second action."""
+    with one_send_at_a_time():
         if token not in _OUTCOMES:
             try:
                 _OUTCOMES[token] = action()
