@@ -19,7 +19,7 @@ from core.liquidity_policies import (
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyStatus
 from core.policy_schedule import get_policy_statuses
 from core.wording import counted
-from ui.feedback import attempt, field_warning, flash, refused_while_typed, show_refusal
+from ui.feedback import SUCCESS_ICON, WARNING_ICON, attempt, field_warning, flash, refused_while_typed, show_refusal
 from ui.format import eur, md_escape, md_escape_lines
 from ui.kill_switch import render_kill_switch
 from ui.metrics import Metric, metric_row
@@ -171,7 +171,7 @@ def run_now(cert: str) -> None:
     with db_session() as db:
         run = attempt(lambda: run_policy(db, cert, user_id=user.id))
     if run is not None:
-        flash(run_now_text(run))
+        flash(run_now_text(run), icon=WARNING_ICON if run.action == "skipped" else SUCCESS_ICON)
         st.rerun()
 
 

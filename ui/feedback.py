@@ -15,6 +15,7 @@ T = TypeVar("T")
 
 FLASH_KEY = "ui_flash"
 SUCCESS_ICON = ":material/check_circle:"
+WARNING_ICON = ":material/warning:"  # done, but not what was hoped for (a policy run that skipped)
 log = logging.getLogger("carbon.app")
 
 
@@ -70,15 +71,16 @@ def refused_while_typed(
         say(st.container(), kept[1])
 
 
-def flash(message: str) -> None:
-    """A success toast for the next run: for actions followed by ``st.rerun()`` (closing a dialog)."""
-    st.session_state.setdefault(FLASH_KEY, []).append(message)
+def flash(message: str, *, icon: str = SUCCESS_ICON) -> None:
+    """A toast for the next run, a success unless ``icon`` says otherwise: for actions followed by ``st.rerun()``
+    (closing a dialog)."""
+    st.session_state.setdefault(FLASH_KEY, []).append((message, icon))
 
 
 def show_flashed() -> None:
     """Show (once) the toasts queued by ``flash``; app.py calls it on every run."""
-    for message in st.session_state.pop(FLASH_KEY, []):
-        st.toast(message, icon=SUCCESS_ICON)
+    for message, icon in st.session_state.pop(FLASH_KEY, []):
+        st.toast(message, icon=icon)
 
 
 def show_refusal(exc: CoreError, *, warning: bool = False) -> None:

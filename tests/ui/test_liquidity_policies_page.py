@@ -10,6 +10,7 @@ from core.enums import Role
 from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidity, run_policy
 from tests.policy_helpers import fund_market, policy
 from tests.ui.conftest import field_errors, linkable, refusal_under, shown, texts
+from ui.feedback import WARNING_ICON
 from ui.navigation import PAGES
 from ui.policies_view import REASON_COLUMN_PX, RUNS_ROW_PX
 
@@ -173,6 +174,19 @@ def test_a_target_beyond_what_the_market_makers_hold_is_saved_with_a_warning_say
     (warning,) = at.get_by_key("pol_field_CEA_bid").caption
     assert str(warning.value).startswith(":orange[")  # a warning, not a refusal
     assert "2 market makers hold €200,000.00 of the €4,999,966.12 they need" in shown(str(warning.value))
+
+
+def test_run_now_says_a_skipped_run_as_a_warning_with_its_reason_not_as_a_success(open_app, db, actors):
+    fund_market(db, actors)  # two liquidity providers with €100,000 each
+    at = open_app(actors.admin, PAGE)
+    at.toggle(key="pol_CEA_enabled").set_value(True)
+    at = _save(at, "CEA", bid="5000000", ask="0")
+
+    at = at.button(key="pol_run_CEA").click().run()
+
+    (said,) = at.toast
+    assert said.icon == WARNING_ICON
+    assert str(said.value).startswith("CEA policy run: Skipped.") and "BID short by" in str(said.value)
 
 
 def test_a_target_too_small_to_place_is_saved_with_a_warning_under_its_field_until_it_is_changed(open_app, db, actors):
