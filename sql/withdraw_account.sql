@@ -22,14 +22,7 @@ BEGIN
     -- (or another withdrawal) between the check below and the withdrawal
     v_balance := lock_account_balance(p_market_maker_id, p_entity_id, p_asset, 'Withdraw from');
     PERFORM refuse_invalid_amount(p_asset, p_amount);
-    IF p_amount > v_balance.available THEN
-        PERFORM raise_error('CB402', format('Cannot withdraw %s from %s: only %s is available%s',
-            amount_text(p_asset, p_amount), account_label(v_balance.id), amount_text(p_asset, v_balance.available),
-            CASE WHEN v_balance.locked > 0
-                 THEN format('; the other %s is locked in open orders until they are cancelled or filled',
-                             amount_text(p_asset, v_balance.locked))
-                 ELSE '' END));
-    END IF;
+    PERFORM check_withdrawal(v_balance, p_amount);
 
     RETURN apply_ticketed_change(v_balance, 'WITHDRAWAL', p_amount, 'WITHDRAW_ACCOUNT', p_created_by);
 END;

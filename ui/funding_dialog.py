@@ -13,9 +13,9 @@ import streamlit as st
 from sqlalchemy.orm import Session
 from streamlit.delta_generator import DeltaGenerator
 
-from core.enums import AssetType
+from core.enums import AssetType, TransactionType
 from core.errors import CoreError, InsufficientFunds, ValidationError
-from core.funding import amount_to_move
+from core.funding import check_movement
 from core.models import LedgerEntry
 from ui.feedback import field_error, show_refusal
 from ui.format import amount_text, md_escape
@@ -39,6 +39,9 @@ class Account(Protocol):
 
 # core's deposit or withdrawal: (db, account id, asset, amount as typed, acting admin) → its ledger row
 Move = Callable[[Session, int, AssetType, str, int], LedgerEntry]
+MOVEMENTS = {"fund": TransactionType.DEPOSIT, "withdraw": TransactionType.WITHDRAWAL}  # a dialog's kind
+# which account a dialog's key prefix moves funds of: the keyword core's check_movement names it by
+ACCOUNT_IDS = {"mm": "market_maker_id", "tf": "entity_id"}
 
 
 def amount_placeholder(asset: AssetType) -> str:
@@ -137,7 +140,7 @@ def amount_form(
             width="stretch",
             disabled=pending is not None,
             on_click=checked,
-            args=(key, account.id),
+            args=(key, MOVEMENTS[kind], {ACCOUNT_IDS[prefix]: account.id}, user_id),
         )
     if (refused := st.session_state.pop(f"{key}_refused", None)) is not None:  # by core, now or at Confirm
         if (where := amount_refusal(refused, under_amount)) is not None:
@@ -156,15 +159,18 @@ def moved(prefix: str, kind: str) -> LedgerEntry | None:
     return st.session_state.pop(f"{prefix}_{kind}_done", None)
 
 
-def checked(key: str, account_id: int) -> None:
+def checked(key: str, movement: TransactionType, account: dict[str, int], user_id: int) -> None:
     """The form's callback (Enter or its button), before the dialog's run draws it again: the amount as core reads
-    it waits for its Confirm, or core's refusal is kept for the form to show."""
+    it (for a withdrawal, within what is available now) waits for its Confirm, or core's refusal is kept for the form
+    to show. ``account``: the one account, as ``check_movement`` takes it ({"entity_id": 4})."""
     typed = st.session_state[f"{key}_amount"]
     try:
-        asset, amount = amount_to_move(st.session_state[f"{key}_asset"], typed)
+        with db_session() as db:
+            asset, amount = check_movement(db, movement, st.session_state[f"{key}_asset"], typed, user_id, **account)
     except CoreError as exc:
         st.session_state[f"{key}_refused"] = exc
         return
+    (account_id,) = account.values()
     st.session_state[f"{key}_pending"] = Pending(new_token(), account_id, asset, amount)
     # kept as typed: Streamlit drops what a widget sent in the run that disables it (greyed while confirming), and
     # the amount was sent in this very run (the asset, outside the form, was sent when it was chosen)

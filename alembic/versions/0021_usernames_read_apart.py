@@ -9,6 +9,9 @@ A liquidity operation is named by its ticket in the refusals of withdraw_liquidi
 create_liquidity_operation (an idempotency key used for other amounts), as every page names it: the internal id
 ("Liquidity operation 1") appeared nowhere else.
 
+check_withdrawal holds withdraw_account's rule that only what is available can leave, so core can ask it before a
+form asks to confirm a withdrawal (the refusal came only after Confirm); withdraw_account asks it under the lock.
+
 Revision ID: 0021
 Revises: 0020
 """
@@ -26,6 +29,8 @@ SQL_PINS: dict[str, str] = {
     "create_user_account.sql": "3c8ba578566789c4",
     "withdraw_liquidity.sql": "d8b6b00e3cc85288",
     "create_liquidity_operation.sql": "2d6330c4c2636ea1",
+    "check_withdrawal.sql": "d351ceff23f05073",
+    "withdraw_account.sql": "4068d7c00d0ebc4a",
 }
 
 
@@ -34,6 +39,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    install_sql(op.get_bind(), {"withdraw_account.sql": "d622b426d703b595"})  # as 0018 installed it
+    op.execute("DROP FUNCTION check_withdrawal(balances, numeric)")
     install_sql(op.get_bind(), {"withdraw_liquidity.sql": "c3b16ef10477337d"})  # as 0010 installed it
     install_sql(op.get_bind(), {"create_liquidity_operation.sql": "b2a3aa22274a185a"})  # as 0010 installed it
     install_sql(op.get_bind(), {"create_user_account.sql": "35d26a8f1b1ae80f"})  # as 0020 installed it

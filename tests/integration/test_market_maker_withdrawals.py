@@ -14,9 +14,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.entities import get_entity_balances
-from core.enums import TransactionType
+from core.enums import AssetType, TransactionType
 from core.errors import InsufficientFunds, NotFound, PermissionDenied, ValidationError
-from core.funding import move_funds
+from core.funding import check_movement, move_funds
 from core.invariants import check_invariants
 from core.ledger import verify_ledger
 from core.market_makers import (
@@ -171,6 +171,27 @@ def test_funds_locked_in_open_orders_cannot_be_withdrawn_and_the_refusal_says_wh
         'Cannot withdraw €1,000.01 from market maker "Atlas": only €1,000.00 is available; '
         "the other €600.00 is locked in open orders until they are cancelled or filled"
     )
+
+
+def test_checking_a_withdrawal_before_confirming_it_refuses_what_the_withdrawal_would_and_moves_nothing(
+    shared_db, scene
+):
+    admin = scene.actors.admin.id
+    withdrawal = TransactionType.WITHDRAWAL
+
+    message = refused(
+        shared_db,
+        InsufficientFunds,
+        lambda: check_movement(shared_db, withdrawal, "EUR", "1000.01", admin, market_maker_id=scene.lp),
+    )
+    before = snapshot(shared_db)
+    checked = check_movement(shared_db, withdrawal, "EUR", "1,000.00", admin, market_maker_id=scene.lp)
+
+    assert message == refused(
+        shared_db, InsufficientFunds, lambda: withdraw_market_maker(shared_db, scene.lp, "EUR", "1000.01", admin)
+    )  # the one rule, check_withdrawal, word for word
+    assert checked == (AssetType.EUR, Decimal("1000.00"))
+    assert snapshot(shared_db) == before  # a check passed moves nothing either
 
 
 @pytest.mark.parametrize(

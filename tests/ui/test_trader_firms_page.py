@@ -88,14 +88,16 @@ def test_funding_a_firm_adds_to_its_balance_and_a_bad_amount_is_refused_under_th
     assert get_trader_firm(db, actors.entity.id, user_id=actors.admin.id).eur_available == Decimal("2500.50")
 
 
-def test_a_withdrawal_beyond_what_is_available_says_what_open_orders_lock(open_app, actors, db, funded):
+def test_a_withdrawal_beyond_what_is_available_is_refused_before_any_confirmation_saying_what_orders_lock(
+    open_app, actors, db, funded
+):
     at = open_app(actors.admin, PAGE)
     at.button(key="tf_withdraw_open").click().run()
     before = snapshot(db)
 
-    send(at, "tf_withdraw_amount", "500", "tf_withdraw_submit")
-    confirm(at, "withdraw")
+    send(at, "tf_withdraw_amount", "500", "tf_withdraw_submit")  # a first send: nothing to confirm, it cannot leave
 
+    assert question(at) == []
     assert refusal_under(at, "tf_withdraw_amount") == (
         'Cannot withdraw €500.00 from trader firm "Trader Firm": only €400.00 is available; the other €600.00 is '
         "locked in open orders until they are cancelled or filled"
