@@ -108,10 +108,7 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
     expect(dialog.get_by_text("Available now: €249,000.00 · locked in open orders: €1,000.00")).to_be_visible()
     amount = dialog.get_by_role("textbox", name="Amount")
     amount.fill("250000")
-    amount.press("Enter")
-    expect(dialog.get_by_text("Withdraw €250,000.00 from Atlas Liquidity?")).to_be_visible()
-    expect(amount).to_be_disabled()  # what Confirm moves is what the sentence says
-    dialog.get_by_role("button", name="Confirm").click()
+    amount.press("Enter")  # more than is available: refused at once, nothing to confirm
 
     refusal = dialog.get_by_text(
         'Cannot withdraw €250,000.00 from market maker "Atlas Liquidity": only €249,000.00 is available; '
@@ -122,9 +119,12 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
     assert field["y"] + field["height"] <= said["y"] < button["y"]  # under the amount, above the button
     screenshot(page, "market-makers-withdraw-refused.png")
 
-    withdraw_market_maker(db, atlas.id, "EUR", "248000", actors.admin.id)  # another admin, while the dialog is open
+    expect(dialog.get_by_text(re.compile(r"Withdraw .* from Atlas Liquidity\?"))).to_have_count(0)
     amount.fill("1000.50")
     amount.press("Enter")
+    expect(dialog.get_by_text("Withdraw €1,000.50 from Atlas Liquidity?")).to_be_visible()
+    expect(amount).to_be_disabled()  # what Confirm moves is what the sentence says
+    withdraw_market_maker(db, atlas.id, "EUR", "248000", actors.admin.id)  # another admin, before this Confirm
     dialog.get_by_role("button", name="Confirm").click()
 
     expect(dialog.get_by_text(re.compile(r"only €1,000\.00 is available"))).to_be_visible()
