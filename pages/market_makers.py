@@ -100,7 +100,7 @@ def create_checked(kind: MarketMakerType) -> None:
         st.session_state[f"{NEW}_refused"] = exc
         return
     if not new.initial:
-        create_confirmed(new_token(), new)
+        create_confirmed(dialogs.send_key(new), new)  # once for what was typed: a double send makes one
         return
     st.session_state[f"{NEW}_pending"] = (new_token(), new)
     # kept as typed: Streamlit drops what a widget sent in the run that disables it (greyed while confirming)

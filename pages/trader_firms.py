@@ -58,7 +58,7 @@ def create_dialog() -> None:
     if sent:
         with db_session() as db:
             firm = attempt(
-                lambda: create_entity(db, name, user.id),
+                lambda: dialogs.send(name, lambda: create_entity(db, name, user.id)),  # once per name typed
                 # a name another firm holds is the conflict a creation can meet
                 under=lambda exc: under_name if isinstance(exc, Conflict) or exc.field == NAME_FIELD else None,
             )

@@ -1,13 +1,17 @@
 """Which dialog of a page is open, kept in session state (not in the opener's click), so it survives the reruns its
 own widgets cause and a refused action keeps it open with the message."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import streamlit as st
 
 from core.errors import CoreError
 from ui.feedback import flash, show_refusal
+from ui.sending import new_token, send_once
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,19 @@ class Dialogs:
         for key in self.fields[kind]:
             st.session_state.pop(key, None)
         st.session_state[self.key] = (kind, target_id)
+        st.session_state[f"{self.key}_opening"] = new_token()  # this opening's: see send_key
+
+    def send_key(self, typed: object) -> str:
+        """The key ``ui.sending.send_once`` acts once for: what was typed (``typed``, its repr) in this opening of the
+        dialog. A second send of it (the two callbacks of a double click, or an Enter whose run was overtaken by
+        another after it had created) gets the first one's outcome: the firm just created, never "it already
+        exists". What is typed anew, or the next opening, is a new send."""
+        opening = st.session_state.setdefault(f"{self.key}_opening", new_token())
+        return f"{opening}:{typed!r}"
+
+    def send(self, typed: object, action: Callable[[], T]) -> T:
+        """``action`` (a creation from what was typed), once for what was typed in this opening (``send_key``)."""
+        return send_once(self.send_key(typed), action)
 
     def close(self) -> None:
         st.session_state.pop(self.key, None)

@@ -88,7 +88,12 @@ def add_user_form(
     if not sent:
         return
     with db_session() as db:
-        issued = _refused_under(lambda: create_user_account(db, username, role, firm, created_by_id=acting_id), under)
+        issued = _refused_under(
+            lambda: dialogs.send(  # once for what was typed: a double send adds one user, not a refused second
+                (username, role, firm), lambda: create_user_account(db, username, role, firm, created_by_id=acting_id)
+            ),
+            under,
+        )
     if issued is not None:
         firm_part = f" of {md_escape(names[firm])}" if firm in names else ""
         added = f"Added {role_label(issued.user.role).lower()} {md_escape(issued.user.username)}"
