@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.auth import USER_COLUMNS, require_role, rows_as
 from core.enums import Role
+from core.errors import Conflict
 from core.models import User
 from core.sqlcall import unit_of_work
 from core.users import hash_password, parse_username
@@ -65,6 +66,8 @@ def create_user_account(
         faults.refuse("entity_id", f"An {kind.value.lower()} belongs to no trader firm")
     elif entity_id is not None:
         entity = faults.parse("entity_id", parse_id, entity_id, FIRM_FIELD)
+    if faults.faults and clean_name is not None and (taken := _username_taken(db, clean_name, created_by_id)):
+        faults.refuse("username", taken)  # said with the other faults, not once they are fixed
     faults.raise_any()
     password = one_time_password()
     with unit_of_work(db):
@@ -78,6 +81,18 @@ def create_user_account(
             .one()
         )
     return IssuedPassword(User.model_validate(row), password)
+
+
+def _username_taken(db: Session, username: str, created_by_id: int) -> str | None:
+    """Why ``username`` cannot be taken (SQL's ``claim_username``: taken, or reading like a name taken), or None; asked
+    of an admin only, so nobody else learns which names exist."""
+    try:
+        with unit_of_work(db):
+            require_role(db, created_by_id, ADMIN, "add users")
+            db.execute(text("SELECT claim_username(:u)"), {"u": username})
+    except Conflict as exc:
+        return exc.message
+    return None
 
 
 def deactivate_user(db: Session, user_id: object, *, created_by_id: int) -> User:

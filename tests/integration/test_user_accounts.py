@@ -380,6 +380,22 @@ def test_every_refused_user_change_says_why_and_changes_nothing(shared_db, scene
     assert snapshot(shared_db) == before
 
 
+def test_a_taken_username_is_said_with_the_other_faults_not_once_they_are_fixed(shared_db, scene):
+    with pytest.raises(InvalidFields) as refused:
+        create_user_account(shared_db, "Tra-der", "TRADER", created_by_id=scene.actors.admin.id)
+
+    assert refused.value.faults == {
+        "username": 'The username "Tra-der" reads like "trader", who exists already: choose a name that differs in '
+        "its letters or digits",
+        "entity_id": "A trader must belong to a trader firm: choose one",
+    }
+
+
+def test_whether_a_username_is_taken_is_never_told_to_a_non_admin(shared_db, scene):
+    with pytest.raises(PermissionDenied, match="Only admins may add users"):
+        create_user_account(shared_db, "trader", "TRADER", created_by_id=scene.actors.analyst.id)
+
+
 def test_a_refused_creation_names_every_field_it_refuses(shared_db, scene):
     with pytest.raises(InvalidFields) as refused:
         create_user_account(shared_db, " ", "TRADER", created_by_id=scene.actors.admin.id)

@@ -48,12 +48,14 @@ def test_adding_a_user_refuses_each_fault_under_its_field_then_shows_the_passwor
     before = snapshot(db)
 
     at.text_input(key="users_new_username").set_value("Trader")
-    click(at, "users_new_submit")  # a trader, with no firm chosen, under a taken name
+    click(at, "users_new_submit")  # a trader, with no firm chosen, under a taken name: both said at once
+    taken = 'The username "Trader" is taken by "trader" (usernames ignore case)'
     assert refusal_under(at, "users_new_firm") == "A trader must belong to a trader firm: choose one"
+    assert refusal_under(at, "users_new_username") == taken
     at.selectbox(key="users_new_firm").set_value(actors.entity.id)
     click(at, "users_new_submit")
-    taken = 'The username "Trader" is taken by "trader" (usernames ignore case)'
     assert refusal_under(at, "users_new_username") == taken
+    assert refusal_under(at, "users_new_firm") is None
     at.text_input(key="users_new_username").set_value("no spaces please")
     click(at, "users_new_submit")
     assert refusal_under(at, "users_new_username").endswith(": a space is not one, got 'no spaces please'")
