@@ -167,27 +167,25 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
 
 def refuse_dot_grouped(value: object, what: str, whole: str | None = None) -> None:
     """Refuse a number typed with points grouping its thousands ("1.000"): a point is the decimal point here, and
-    "1.000" euros reads as €1.00 to this app and as a thousand in much of Europe, so neither reading is taken ("10.001"
-    is left to the refusal of a third decimal, as no reading of it is taken). In a field of whole ``whole`` units
-    (certificates, minutes) it can only mean a thousand: said so. Fields whose 3 decimals are real (percentages)
-    never call it."""
+    "1.000" reads as 1 to this app and as a thousand in much of Europe, so neither reading is taken; the refusal says
+    both, in one wording for euros and for whole ``whole`` units (certificates, minutes). Where only the thousands can
+    be meant ("1.000.000"; "1.500" of whole units) it says that one. "10.001" euros is left to the refusal of a third
+    decimal, as no reading of it is taken. Fields whose 3 decimals are real (percentages) never call it."""
     typed = value.strip() if isinstance(value, str) else None
     if typed is None or not _DOT_GROUPED_NUMBER.fullmatch(typed):
         return
     grouped = int(typed.replace(".", ""))
     instead = f"type {grouped} or {grouped:,}"
-    if whole is not None:
-        points = "a point" if typed.count(".") == 1 else "points"
-        reading = f"{grouped:,} {whole} with {points} grouping thousands, as much of Europe writes it"
-        raise ValidationError(f'{what}: "{typed}" is {reading}: {instead}', field=what)
-    if typed.count(".") > 1:
-        raise ValidationError(f'{what}: "{typed}" reads as {grouped} in much of Europe: {instead}', field=what)
-    here = Decimal(typed)
-    if here != here.quantize(EUR_QUANTUM):
+    here = Decimal(typed) if typed.count(".") == 1 else None
+    if here is not None and whole is None and here != here.quantize(EUR_QUANTUM):
         return  # "10.001" is no amount of cents either: refused as such, never read as either number
+    if here is None or (whole is not None and here != here.to_integral_value()):
+        # "1.000.000", or "1.500" certificates: no reading but the thousands
+        raise ValidationError(f'{what}: "{typed}" reads as {grouped} in much of Europe: {instead}', field=what)
+    mine = f"{here:.2f} for €{here:,.2f}" if whole is None else f"{int(here)} for {int(here)} {whole}"
     raise ValidationError(
         f'{what}: "{typed}" reads as {grouped} in much of Europe and as {here.normalize():f} here: {instead} '
-        f"(or {here:.2f} for €{here:,.2f})",
+        f"(or {mine})",
         field=what,
     )
 

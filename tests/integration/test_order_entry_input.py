@@ -74,8 +74,7 @@ def test_a_typed_price_on_the_tick_is_read_exactly(db):
         ("1,5", "Quantity: use a point for decimals, like 14.03 (a comma only groups thousands)"),
         (
             "1.000",  # the sweep's "Buy 1 EUA"
-            'Quantity: "1.000" is 1,000 EUA with a point grouping thousands, as much of Europe writes it: '
-            "type 1000 or 1,000",
+            'Quantity: "1.000" reads as 1000 in much of Europe and as 1 here: type 1000 or 1,000 (or 1 for 1 EUA)',
         ),
     ],
 )
