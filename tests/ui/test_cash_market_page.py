@@ -552,7 +552,7 @@ def test_an_order_meeting_an_own_resting_order_warns_before_it_is_sent_and_names
 
     (order,) = [o for o in get_my_orders(db, actors.trader.id, status="OPEN")]
     assert [shown(str(t.value)) for t in at.toast] == [
-        f"Order {order.id}: 2 rest in the book at €80.60; your order {own_bid.id} (5 EUA at €80.60) was cancelled "
+        f"Order {order.id}: 2 EUA rest in the book at €80.60; your order {own_bid.id} (5 EUA at €80.60) was cancelled "
         "by self-trade prevention."
     ]
 

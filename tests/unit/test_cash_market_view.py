@@ -104,14 +104,14 @@ def order(**changes) -> Order:
 
 
 def test_an_order_is_described_by_what_traded_and_what_rests():
-    assert describe_order(order()) == "Order 7: Bought 4 EUA at an average €80.75; 6 rest in the book at €81.00."
+    assert describe_order(order()) == "Order 7: Bought 4 EUA at an average €80.75; 6 EUA rest in the book at €81.00."
 
 
 def test_a_market_remainder_is_described_as_cancelled():
     sentence = describe_order(order(order_type="MARKET", price=None, status="CANCELLED",
                                     cancel_reason="MARKET_REMAINDER", locked_amount=0))  # fmt: skip
 
-    assert sentence == "Order 7: Bought 4 EUA at an average €80.75; 6 could not fill and were cancelled."
+    assert sentence == "Order 7: Bought 4 EUA at an average €80.75; 6 EUA could not fill and were cancelled."
 
 
 def test_a_message_under_the_entry_starts_under_its_field_and_runs_to_the_right_edge_on_a_row_of_its_own():
