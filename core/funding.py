@@ -2,6 +2,7 @@
 both directions."""
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -20,13 +21,6 @@ MOVES: dict[TransactionType, tuple[str, str]] = {
 }
 
 
-def amount_to_move(asset_type: AssetType | str, amount: object) -> tuple[AssetType, Decimal]:
-    """The asset and the exact amount a movement of ``amount`` as typed would move, or a ``ValidationError`` saying
-    why it is no amount of that asset: what ``check_movement`` checks and ``move_funds`` moves."""
-    asset = parse_enum(AssetType, asset_type, "asset type")
-    return asset, parse_amount(amount, asset)
-
-
 def check_movement(
     db: Session,
     movement: TransactionType | str,
@@ -41,31 +35,50 @@ def check_movement(
     now: what a form checks before it asks to confirm. A withdrawal of more than is available is refused by the
     stored function's own rule (``check_withdrawal``) on the row as it is; ``withdraw_account`` asks it again under
     the row's lock when the amount moves, as an order may take what is available in between."""
-    kind, asset, value, mm, entity = _movement(movement, asset_type, amount, market_maker_id, entity_id)
+    move = _movement(movement, asset_type, amount, market_maker_id, entity_id)
     with unit_of_work(db):
-        require_role(db, created_by_id, Role.ADMIN, f"{MOVES[kind][1]} {'market makers' if mm else 'entities'}")
-        if kind is TransactionType.WITHDRAWAL:
+        require_role(db, created_by_id, Role.ADMIN, move.doing)
+        if move.kind is TransactionType.WITHDRAWAL:
             db.execute(
                 text(
                     "SELECT check_withdrawal(b, :v) FROM balances b "
                     "WHERE b.id = balance_id_for(:m, :e, CAST(:a AS asset_type))"
                 ),
-                {"m": mm, "e": entity, "a": asset.value, "v": value},
+                {"m": move.market_maker_id, "e": move.entity_id, "a": move.asset.value, "v": move.amount},
             )
-    return asset, value
+    return move.asset, move.amount
+
+
+class _Movement(NamedTuple):
+    """A movement's arguments as read: its kind, asset and exact amount, and its one account (a market maker or an
+    entity)."""
+
+    kind: TransactionType
+    asset: AssetType
+    amount: Decimal
+    market_maker_id: int | None
+    entity_id: int | None
+
+    @property
+    def doing(self) -> str:
+        """What the role check says the caller does: "withdraw from market makers"."""
+        return f"{MOVES[self.kind][1]} {'market makers' if self.market_maker_id else 'entities'}"
 
 
 def _movement(
     movement: object, asset_type: object, amount: object, market_maker_id: object, entity_id: object
-) -> tuple[TransactionType, AssetType, Decimal, int | None, int | None]:
-    """A movement's arguments as read: its kind, asset, amount and the one account (a market maker or an entity)."""
+) -> _Movement:
     kind = parse_enum(TransactionType, movement, "movement")
     if kind not in MOVES:
         raise ValidationError(f"An admin moves funds by DEPOSIT or WITHDRAWAL, not {kind}")
-    asset, value = amount_to_move(asset_type, amount)
-    mm = parse_id(market_maker_id, "Market maker id") if entity_id is None else None
-    entity = parse_id(entity_id, "Entity id") if entity_id is not None else None
-    return kind, asset, value, mm, entity
+    asset = parse_enum(AssetType, asset_type, "asset type")
+    return _Movement(
+        kind,
+        asset,
+        parse_amount(amount, asset),
+        parse_id(market_maker_id, "Market maker id") if entity_id is None else None,
+        parse_id(entity_id, "Entity id") if entity_id is not None else None,
+    )
 
 
 def move_funds(
@@ -81,14 +94,19 @@ def move_funds(
     """A DEPOSIT into exactly one account through ``fund_account`` (which enforces what each account may hold), or a
     WITHDRAWAL out of it through ``withdraw_account`` (which refuses more than is available: what open orders lock
     stays); returns the ledger row with its ticket."""
-    kind, asset, value, mm, entity = _movement(movement, asset_type, amount, market_maker_id, entity_id)
-    function, doing = MOVES[kind]
+    move = _movement(movement, asset_type, amount, market_maker_id, entity_id)
     with unit_of_work(db):
-        require_role(db, created_by_id, Role.ADMIN, f"{doing} {'market makers' if mm else 'entities'}")
+        require_role(db, created_by_id, Role.ADMIN, move.doing)
         row = (
             db.execute(
-                text(f"SELECT * FROM {function}(:m, :e, :a, :v, :by)"),
-                {"m": mm, "e": entity, "a": asset.value, "v": value, "by": created_by_id},
+                text(f"SELECT * FROM {MOVES[move.kind][0]}(:m, :e, :a, :v, :by)"),
+                {
+                    "m": move.market_maker_id,
+                    "e": move.entity_id,
+                    "a": move.asset.value,
+                    "v": move.amount,
+                    "by": created_by_id,
+                },
             )
             .mappings()
             .one()

@@ -140,7 +140,7 @@ def amount_form(
             width="stretch",
             disabled=pending is not None,
             on_click=checked,
-            args=(key, MOVEMENTS[kind], {ACCOUNT_IDS[prefix]: account.id}, user_id),
+            args=(key, MOVEMENTS[kind], ACCOUNT_IDS[prefix], account.id, user_id),
         )
     if (refused := st.session_state.pop(f"{key}_refused", None)) is not None:  # by core, now or at Confirm
         if (where := amount_refusal(refused, under_amount)) is not None:
@@ -159,18 +159,18 @@ def moved(prefix: str, kind: str) -> LedgerEntry | None:
     return st.session_state.pop(f"{prefix}_{kind}_done", None)
 
 
-def checked(key: str, movement: TransactionType, account: dict[str, int], user_id: int) -> None:
+def checked(key: str, movement: TransactionType, account_kind: str, account_id: int, user_id: int) -> None:
     """The form's callback (Enter or its button), before the dialog's run draws it again: the amount as core reads
     it (for a withdrawal, within what is available now) waits for its Confirm, or core's refusal is kept for the form
-    to show. ``account``: the one account, as ``check_movement`` takes it ({"entity_id": 4})."""
+    to show. ``account_kind``: the keyword ``check_movement`` names the account by (``ACCOUNT_IDS``)."""
     typed = st.session_state[f"{key}_amount"]
+    asset_typed, account = st.session_state[f"{key}_asset"], {account_kind: account_id}
     try:
         with db_session() as db:
-            asset, amount = check_movement(db, movement, st.session_state[f"{key}_asset"], typed, user_id, **account)
+            asset, amount = check_movement(db, movement, asset_typed, typed, user_id, **account)
     except CoreError as exc:
         st.session_state[f"{key}_refused"] = exc
         return
-    (account_id,) = account.values()
     st.session_state[f"{key}_pending"] = Pending(new_token(), account_id, asset, amount)
     # kept as typed: Streamlit drops what a widget sent in the run that disables it (greyed while confirming), and
     # the amount was sent in this very run (the asset, outside the form, was sent when it was chosen)
