@@ -46,6 +46,8 @@ _SCRIPT_OF = {"CJK": "Han", "IDEOGRAPHIC": "Han", "HENTAIGANA": "Hiragana"}
 # scripts written together in one word in East Asia, and with Latin ("LINEのスタンプ", "Sony株式会社"): Unicode TR39's
 # "Highly Restrictive" level allows Latin with Han and kana, with Han and Bopomofo, with Han and Hangul
 _EAST_ASIAN = frozenset({"Latin", "Han", "Hiragana", "Katakana", "Bopomofo", "Hangul"})
+# characters NFKC changes that are nonetheless how their language is typed: Thai and Lao AM (the vowel of "จำกัด")
+_TYPED_AS_IS = frozenset("\u0e33\u0eb3")
 
 
 def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
@@ -256,9 +258,20 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
         raise ValidationError(f"{what} is required", field=what)
     if any(ord(c) < 32 for c in value.strip()):
         raise ValidationError(f"{what} cannot contain control characters", field=what)
-    name = " ".join(value.split())
+    # composed as one character where Unicode writes one ("é", not "e" and a combining accent): the same text, so a
+    # name typed on a keyboard that sends the accent apart is the name typed on any other, never a second one
+    name = unicodedata.normalize("NFC", " ".join(value.split()))
     if len(name) > max_length:
         raise ValidationError(too_long(what, max_length, len(name)), field=what)
+    if (odd := compatibility_character(name)) is not None:
+        character, plain = odd
+        # "Demo Trading GmbH" with a mathematical bold D (U+1D403) or a fullwidth D (U+FF24) reads as the firm: a
+        # second one reading as the first, in letters of one script, so the mixed-script test below cannot see it
+        raise ValidationError(
+            f'{what} "{echoed(name)}": {character!r} is {_described(character)}, not a plain {plain!r}: '
+            f'type "{echoed(" ".join(unicodedata.normalize("NFKC", name).split()))}"',
+            field=what,
+        )
     if (mixed := mixed_script_word(name)) is not None:
         word, scripts = mixed
         # "Demo" with a Cyrillic e (U+0435) looks like "Demo": a second firm reading as the first, never wanted
@@ -268,6 +281,28 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
             field=what,
         )
     return name
+
+
+def compatibility_character(name: str) -> tuple[str, str] | None:
+    """The first character of ``name`` that Unicode keeps only as a compatibility form of other text (NFKC changes
+    it), with that text: "D" for a mathematical bold D (U+1D403) or a fullwidth D (U+FF24), "fi" for the ligature
+    (U+FB01), "2" for a subscript 2, "TM" for the trade mark sign; None when there is none. ``name`` is composed
+    (NFC) already: a letter and its accent typed apart are no compatibility form. Thai and Lao AM are exempt: NFKC
+    splits them, but they are the vowel those keyboards type ("จำกัด", limited)."""
+    for character in name:
+        if character not in _TYPED_AS_IS and (plain := unicodedata.normalize("NFKC", character)) != character:
+            return character, plain
+    return None
+
+
+def _described(character: str) -> str:
+    """A character by its Unicode name, as a sentence says it: "a mathematical bold capital D", "a latin small
+    ligature fi", "an ideographic telegraph symbol for january"."""
+    words = unicodedata.name(character, "compatibility character").lower().split()
+    # the letter a name ends with keeps its case: "capital D", "small d"
+    if "capital" in words and len(words[-1]) == 1:
+        words[-1] = words[-1].upper()
+    return f"{'an' if words[0][0] in 'aeiou' else 'a'} {' '.join(words)}"
 
 
 def letter_script(letter: str) -> str | None:

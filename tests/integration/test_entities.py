@@ -68,6 +68,27 @@ def test_a_firm_name_mixing_latin_and_cyrillic_in_a_word_is_refused_and_nothing_
     assert snapshot(db) == before
 
 
+@pytest.mark.parametrize(
+    ("typed", "odd"),
+    [
+        ("\U0001d403emo Trading GmbH", "'\U0001d403' is a mathematical bold capital D, not a plain 'D'"),
+        ("\uff24emo Trading GmbH", "'\uff24' is a fullwidth latin capital letter D, not a plain 'D'"),
+    ],
+)
+def test_a_firm_name_in_compatibility_characters_is_refused_naming_the_character_and_nothing_is_created(
+    db, actors, typed, odd
+):
+    create_entity(db, "Demo Trading GmbH", actors.admin.id)
+    before = snapshot(db)
+
+    with pytest.raises(ValidationError) as refused:
+        create_entity(db, typed, actors.admin.id)
+
+    assert refused.value.message == f'Firm name "{typed}": {odd}: type "Demo Trading GmbH"'
+    assert refused.value.field == "Firm name"
+    assert snapshot(db) == before
+
+
 @pytest.mark.parametrize("name", ["北京碳排放权交易所", "Газпром Трейдинг", "Газпром Trading", "Sony株式会社"])
 def test_a_firm_name_in_any_one_script_per_word_is_created(db, actors, name):
     created = create_entity(db, name, actors.admin.id)

@@ -49,7 +49,10 @@ NONZERO_HOSTILE_EUR = [
 HOSTILE_TARGETS = [x for x in NONZERO_HOSTILE_EUR if not (x is None or (isinstance(x, str) and not x.strip()))]
 CERTIFICATES = [*NOT_NUMBERS, *NOT_FINITE, *NOT_POSITIVE, "1.5", 1.5, Decimal("0.1"), "1e-1"]
 IDS = [0, -1, 10**12, 2**63, 2**64, "abc", SQL_ISH, None, True, 1.5, "1.0", " ", [], {}]
-NAMES = ["", "   ", None, 123, True, "x" * 201, HUGE, "a\x00b", "tab\there", "line\nbreak", [], {}]
+NAMES = [
+    *("", "   ", None, 123, True, "x" * 201, HUGE, "a\x00b", "tab\there", "line\nbreak", [], {}),
+    "\U0001d403emo",  # a mathematical bold D: it reads as "Demo"
+]
 ENUMS = [
     "GOLD",
     "",

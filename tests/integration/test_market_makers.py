@@ -10,6 +10,7 @@ from core.enums import AssetType, MarketMakerType
 from core.errors import Conflict, DatabaseUnavailable, NotFound, PermissionDenied, ValidationError
 from core.ledger import verify_ledger
 from core.market_makers import (
+    check_new_market_maker,
     create_market_maker,
     deactivate_market_maker,
     fund_market_maker,
@@ -167,6 +168,23 @@ def test_a_market_maker_name_mixing_cyrillic_and_latin_in_a_word_is_refused_and_
         'Market maker name "\u0410tlas Liquidity" mixes Cyrillic and Latin letters in "\u0410tlas": '
         "type the word in one alphabet"
     )
+    assert snapshot(db) == before
+
+
+def test_a_market_maker_name_with_a_ligature_is_refused_naming_it_and_nothing_is_created(db, actors):
+    before = snapshot(db)
+
+    with pytest.raises(ValidationError) as refused:
+        check_new_market_maker("\ufb01rst Carbon", "ASSET_HOLDER")  # what the Create dialog checks before confirming
+    with pytest.raises(ValidationError) as refused_again:
+        create_market_maker(db, "\ufb01rst Carbon", "ASSET_HOLDER", actors.admin.id, initial_balances={"CEA": 10})
+
+    message = (
+        "Market maker name \"\ufb01rst Carbon\": '\ufb01' is a latin small ligature fi, not a plain 'fi': "
+        'type "first Carbon"'
+    )
+    assert refused.value.message == refused_again.value.message == message
+    assert refused_again.value.field == "Market maker name"
     assert snapshot(db) == before
 
 

@@ -247,6 +247,13 @@ def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
         ("   ", "10", "mm_new_name", "Market maker name is required"),
         ("atlas ", "10", "mm_new_name", 'A market maker named "Atlas" already exists'),  # as stored, not as typed
         (
+            "\uff21tlas",  # a fullwidth A: it reads as the existing Atlas
+            "10",
+            "mm_new_name",
+            "Market maker name \"\uff21tlas\": '\uff21' is a fullwidth latin capital letter A, not a plain 'A': "
+            'type "Atlas"',
+        ),
+        (
             "old lp",
             "10",
             "mm_new_name",

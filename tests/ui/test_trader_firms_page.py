@@ -70,6 +70,22 @@ def test_creating_a_firm_shows_it_and_a_taken_or_blank_name_is_refused_under_the
     assert at.selectbox(key="tf_selected").value == at.dataframe[0].value.loc[0, "id"]
 
 
+def test_a_firm_name_in_mathematical_bold_letters_is_refused_under_the_name_and_nothing_is_created(
+    open_app, actors, db
+):
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_create_open").click().run()
+    before = snapshot(db)
+
+    send(at, "tf_new_name", "\U0001d413rader Firm", "tf_new_submit")  # a mathematical bold T
+
+    assert refusal_under(at, "tf_new_name") == (
+        "Firm name \"\U0001d413rader Firm\": '\U0001d413' is a mathematical bold capital T, not a plain 'T': "
+        'type "Trader Firm"'
+    )
+    assert snapshot(db) == before
+
+
 def test_funding_a_firm_adds_to_its_balance_and_a_bad_amount_is_refused_under_the_amount(open_app, actors, db):
     at = open_app(actors.admin, PAGE)
     at.button(key="tf_fund_open").click().run()

@@ -1,5 +1,6 @@
 """Input parsing: exact money, whole certificates, clear refusals."""
 
+import unicodedata
 from decimal import Decimal
 from functools import partial
 
@@ -279,11 +280,63 @@ def test_a_name_with_a_word_mixing_alphabets_is_refused_naming_the_word_and_its_
         "Ωμέγα Capital",
         "Café Zürich AG",  # accents are Latin letters
         "O'Neil & Co. 2",  # punctuation and digits belong to no script
-        "\uff26\uff55\uff4c\uff4c Firm",  # fullwidth Latin is Latin
+        "บริษัท ปตท. จำกัด",  # Thai AM, which NFKC splits, is how Thai is typed
     ],
 )
 def test_a_name_keeping_each_word_in_one_alphabet_or_in_east_asian_scripts_is_accepted(typed):
     assert parse_name(typed, "Firm name") == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "\U0001d403emo Trading GmbH",
+            "'\U0001d403' is a mathematical bold capital D, not a plain 'D': type \"Demo Trading GmbH\"",
+        ),
+        (
+            "\uff24emo Trading GmbH",
+            "'\uff24' is a fullwidth latin capital letter D, not a plain 'D': type \"Demo Trading GmbH\"",
+        ),
+        ("Pro\ufb01t Carbon", "'\ufb01' is a latin small ligature fi, not a plain 'fi': type \"Profit Carbon\""),
+        ("CO\u2082 Partners", "'\u2082' is a subscript two, not a plain '2': type \"CO2 Partners\""),
+        ("\u2168 Allowances", "'\u2168' is a roman numeral nine, not a plain 'IX': type \"IX Allowances\""),
+    ],
+)
+def test_a_name_with_a_compatibility_character_is_refused_naming_it_and_what_it_stands_for(typed, message):
+    with pytest.raises(ValidationError) as refused:
+        parse_name(typed, "Firm name")
+
+    assert refused.value.message == f'Firm name "{typed}": {message}'
+    assert refused.value.field == "Firm name"
+
+
+# every character NFKC changes in the first three planes (letters, symbols, CJK), but spaces (a name's run of spaces is
+# one space), those NFC composes already, and Thai and Lao AM (typed as they are)
+_COMPATIBILITY_CHARACTERS = [
+    c
+    for c in map(chr, range(0x30000))
+    if unicodedata.normalize("NFKC", c) != c
+    and unicodedata.normalize("NFC", c) == c
+    and not c.isspace()
+    and c not in "\u0e33\u0eb3"
+    and not 0xD800 <= ord(c) <= 0xDFFF
+]
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=20), st.data())
+def test_one_compatibility_character_anywhere_in_a_name_is_always_caught(word, data):
+    at = data.draw(st.integers(0, len(word)))
+    odd = data.draw(st.sampled_from(_COMPATIBILITY_CHARACTERS))
+
+    with pytest.raises(ValidationError) as refused:
+        parse_name(f"{word[:at]}{odd}{word[at:]} GmbH", "Firm name")
+
+    assert f"{odd!r} is " in refused.value.message and ", not a plain " in refused.value.message
+
+
+def test_a_name_typed_with_its_accent_apart_is_kept_as_the_one_letter_it_reads_as():
+    assert parse_name("Cafe\u0301 Zu\u0308rich AG", "Firm name") == "Caf\u00e9 Z\u00fcrich AG"
 
 
 _LATIN_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÄÖÜäöüßéè", min_size=1, max_size=12)
