@@ -3,11 +3,18 @@
 import os
 import subprocess
 import sys
+import time
 
 from sqlalchemy import create_engine, text
 
 from core import cli
+from core.config import get_settings
 from core.db import PROJECT_ROOT, with_database
+from core.enums import CertificateType
+from core.invariants import check_invariants
+from core.ledger import verify_ledger
+from core.liquidity_service import get_liquidity_operations
+from core.market import get_order_book
 from core.market_makers import get_market_makers
 from core.seed import database_is_empty, seed_demo_data
 from core.users import authenticate
@@ -26,6 +33,25 @@ def test_demo_data_gives_each_role_a_generated_password_and_funds_the_market(db)
     kinds = [m.mm_type.value for m in get_market_makers(db, user_id=admin.id)]
     assert kinds.count("LIQUIDITY_PROVIDER") == 2 and kinds.count("ASSET_HOLDER") == 2
     assert not database_is_empty(db)
+
+
+def test_demo_data_quotes_both_books_through_create_liquidity_and_keeps_ledger_and_invariants_clean(db):
+    started = time.perf_counter()
+    passwords = seed_demo_data(db)
+    took = time.perf_counter() - started
+
+    admin = authenticate(db, "admin", passwords["admin"])
+    operations = get_liquidity_operations(db, user_id=admin.id)
+    assert sorted(o.certificate_type.value for o in operations) == ["CEA", "EUA"]
+    assert all(o.created_by == admin.id and o.price_source == "default" for o in operations)
+    for cert in ("CEA", "EUA"):
+        book = get_order_book(db, cert)
+        assert book.bids and book.asks, f"{cert} book: {book}"
+        reference = get_settings().default_prices[CertificateType(cert)]
+        assert book.best_bid < reference < book.best_ask  # quoted around the price a book that never traded uses
+    assert verify_ledger(db) == []
+    assert check_invariants(db) == []
+    assert took < 10, f"the seed took {took:.1f} s"  # four argon2 hashes and two liquidity operations
 
 
 def test_create_admin_prompts_for_the_password_twice(db, database_url, monkeypatch, capsys):
