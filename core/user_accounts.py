@@ -19,7 +19,7 @@ from core.enums import Role
 from core.errors import Conflict
 from core.models import User
 from core.sqlcall import unit_of_work
-from core.users import hash_password, parse_username
+from core.users import USERNAME_KEY_SQL, hash_password, parse_username
 from core.validation import FieldFaults, parse_enum, parse_id
 
 ADMIN = Role.ADMIN
@@ -30,11 +30,13 @@ PASSWORD_LENGTH = 20  # ~114 bits from 56 symbols
 
 
 class UserAccount(User):
-    """A user as the Users page lists them: with the name of their firm, if a trader, and until when too many
-    failed sign-ins lock their name (None: not locked now)."""
+    """A user as the Users page lists them: with the name of their firm, if a trader, until when too many failed
+    sign-ins lock their name (None: not locked now), and the other users whose usernames read like theirs (the same
+    letters and digits in the same order, SQL's rule: look-alikes made before revision 0021 refused new ones)."""
 
     entity_name: str | None = None
     locked_until: datetime | None = None
+    reads_like: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,9 @@ def _change(db: Session, function: str, user_id: object, created_by_id: int, doi
 
 
 def list_users(db: Session, role: Role | str | None = None, *, user_id: int) -> list[UserAccount]:
-    """Every user, or those of one role, by username, with their firm's name and, when too many failed sign-ins
-    lock their name now (``login_failures``, keyed by the lower-cased name), until when (admins only)."""
+    """Every user, or those of one role, by username, with their firm's name, when too many failed sign-ins lock
+    their name now (``login_failures``, keyed by the lower-cased name) until when, and which other users, of any
+    role, have a username reading like theirs (admins only)."""
     kind = parse_enum(Role, role, "role") if role is not None else None
     columns = ", ".join(f"u.{c.strip()}" for c in USER_COLUMNS.split(","))
     rows = rows_as(
@@ -145,7 +148,12 @@ def list_users(db: Session, role: Role | str | None = None, *, user_id: int) -> 
         user_id,
         ADMIN,
         "see users",
-        f"SELECT {columns}, e.name AS entity_name, f.locked_until FROM users u "
+        # each user's look-alikes: everyone sharing their key, but themselves (usernames are unique)
+        "WITH keyed AS (SELECT id, array_remove(array_agg(username) OVER (PARTITION BY "
+        f"{USERNAME_KEY_SQL.format(column='username')} ORDER BY lower(username), id ROWS BETWEEN UNBOUNDED PRECEDING "
+        "AND UNBOUNDED FOLLOWING), username) AS reads_like FROM users) "
+        f"SELECT {columns}, e.name AS entity_name, f.locked_until, k.reads_like FROM users u "
+        "JOIN keyed k ON k.id = u.id "
         "LEFT JOIN entities e ON e.id = u.entity_id "
         "LEFT JOIN login_failures f ON f.username_key = lower(u.username) AND f.locked_until > now() "
         "WHERE CAST(:r AS user_role) IS NULL OR u.role = CAST(:r AS user_role) ORDER BY lower(u.username)",

@@ -161,7 +161,7 @@ else:
         if own:
             st.dataframe(
                 users_frame(own),
-                column_config=users_column_config() | {"role": None, "firm": None},
+                column_config=users_column_config(own) | {"role": None, "firm": None},
                 hide_index=True,
                 key="tf_traders",
                 placeholder="",

@@ -11,9 +11,12 @@ from core.errors import Conflict, CoreError
 from core.user_accounts import UserAccount, deactivate_user, list_users, reactivate_user, reset_user_password
 from ui.accounts_view import (
     ONE_TIME_HELP,
+    READS_LIKE_HELP,
     ROLE_FILTERS,
     STATUS_ONE_TIME,
     locked_text,
+    look_alikes_notice,
+    reads_like_text,
     role_word,
     user_option,
     users_column_config,
@@ -100,6 +103,8 @@ by_id = {u.id: u for u in everyone}
 st.title(USERS.title)
 st.caption("Everyone who may sign in: admins run the backoffice, analysts read it, traders trade for their firm.")
 dialogs.show_overtaken()
+if notice := look_alikes_notice(everyone):
+    st.warning(notice, title="Usernames that read alike", icon=":material/group:")
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
     choice = st.segmented_control("Role", list(ROLE_FILTERS), default="All", required=True, key="users_role_filter")
@@ -121,7 +126,7 @@ if not shown:
 else:
     st.dataframe(
         users_frame(shown),
-        column_config=users_column_config(),
+        column_config=users_column_config(shown),
         hide_index=True,
         key="users_table",
         placeholder="",
@@ -145,6 +150,8 @@ else:
             st.badge("Inactive", color="orange")
         if locked := locked_text(chosen_user):
             st.badge(locked, color="red", icon=":material/lock:")
+        if reads_like := reads_like_text(chosen_user):
+            st.badge(reads_like, color="orange", icon=":material/group:", help=READS_LIKE_HELP)
         if chosen_user.must_change_password:
             st.badge(STATUS_ONE_TIME, color="blue", icon=":material/key:", help=ONE_TIME_HELP)
         if yourself:

@@ -10,7 +10,8 @@ import streamlit as st
 from core.enums import AssetType, Role
 from core.models import TraderFirm
 from core.user_accounts import UserAccount
-from ui.format import amount_text
+from core.wording import listed
+from ui.format import amount_text, md_escape
 from ui.market_makers_view import name_column_width, short_name
 from ui.metrics import Metric
 
@@ -36,7 +37,22 @@ FIRM_COLUMNS: tuple[str, ...] = (
     *(f"{a.value.lower()}_{part}" for a in AssetType for part in ("available", "locked")),
     "created_at",
 )
-USER_COLUMNS: tuple[str, ...] = ("id", "username", "role", "firm", "status", "last_login_at", "created_at")
+USER_COLUMNS: tuple[str, ...] = (
+    "id",
+    "username",
+    "reads_like",
+    "role",
+    "firm",
+    "status",
+    "last_login_at",
+    "created_at",
+)
+# what "reads like" means, as SQL's claim_username has it (core.users.USERNAME_KEY_SQL), and why it matters
+READS_LIKE_RULE = "the same letters and digits in the same order, whatever the case and the '.', '_' and '-'"
+READS_LIKE_HELP = (
+    f"Usernames that read alike: {READS_LIKE_RULE}. Added before such names were refused (new ones are): an audit "
+    "line or a sign-in naming one may be taken for the other"
+)
 
 
 def firms_frame(firms: Sequence[TraderFirm]) -> pd.DataFrame:
@@ -107,6 +123,7 @@ def users_frame(users: Sequence[UserAccount]) -> pd.DataFrame:
         {
             "id": u.id,
             "username": u.username,
+            "reads_like": ", ".join(u.reads_like),
             "role": role_word(u.role),
             "firm": u.entity_name or "",
             "status": [STATUS_ACTIVE if u.is_active else STATUS_INACTIVE]
@@ -123,10 +140,14 @@ def users_frame(users: Sequence[UserAccount]) -> pd.DataFrame:
     return frame
 
 
-def users_column_config() -> dict[str, Any]:
+def users_column_config(users: Iterable[UserAccount] = ()) -> dict[str, Any]:
+    """The columns of the Users table of ``users``; "Reads like" only when the username of one of them reads like
+    another's."""
+    look_alikes = any(u.reads_like for u in users)
     return {
         "id": None,
         "username": st.column_config.TextColumn("Username"),
+        "reads_like": st.column_config.TextColumn("Reads like", help=READS_LIKE_HELP) if look_alikes else None,
         "role": st.column_config.TextColumn("Role", width="small"),
         "firm": st.column_config.TextColumn("Trader firm"),
         "status": st.column_config.MultiselectColumn(
@@ -157,3 +178,28 @@ def user_option(user: UserAccount) -> str:
     """How a user reads in a selectbox: username, role, firm, and if switched off, that."""
     firm = f" · {short_name(user.entity_name)}" if user.entity_name else ""
     return f"{user.username} · {role_word(user.role)}{firm}{'' if user.is_active else ' (inactive)'}"
+
+
+def reads_like_text(user: UserAccount) -> str | None:
+    """Whom a user's username reads like, as Markdown showing each name as typed: 'Reads like "trader"' (None:
+    nobody's)."""
+    if not user.reads_like:
+        return None
+    quoted = [f'"{md_escape(name)}"' for name in user.reads_like]
+    return f"Reads like {listed(quoted)}"
+
+
+def look_alike_groups(users: Iterable[UserAccount]) -> list[tuple[str, ...]]:
+    """The usernames that read alike, group by group ("T.rader", "trader"), each in the order the list shows them."""
+    groups = {tuple(sorted((u.username, *u.reads_like), key=str.lower)) for u in users if u.reads_like}
+    return sorted(groups, key=lambda g: g[0].lower())
+
+
+def look_alikes_notice(users: Iterable[UserAccount]) -> str | None:
+    """The Users page's notice of usernames reading alike, a line per group, each name as typed (Markdown-escaped);
+    None when every name reads apart."""
+    groups = look_alike_groups(users)
+    if not groups:
+        return None
+    lines = [listed([f"**{md_escape(name)}**" for name in group]) + " read alike" for group in groups]
+    return "  \n".join([*lines, f"{READS_LIKE_HELP}."])

@@ -111,6 +111,67 @@ def test_the_user_list_says_until_when_too_many_failed_sign_ins_lock_a_name_what
     assert [u.locked_until for u in list_users(db, "TRADER", user_id=actors.admin.id)] == [None]
 
 
+def insert_before_0021(db: Session, username: str, role: str = "ANALYST") -> int:
+    """A user as revision 0021 found them: inserted without ``claim_username``, so it may read like another."""
+    user_id = db.execute(
+        text("INSERT INTO users (username, password_hash, role) VALUES (:u, :h, CAST(:r AS user_role)) RETURNING id"),
+        {"u": username, "h": hash_password(PASSWORD), "r": role},
+    ).scalar_one()
+    db.commit()
+    return user_id
+
+
+def test_the_user_list_marks_each_user_whose_username_reads_like_another_users(db, actors):
+    insert_before_0021(db, "T.rader")  # beside "trader"
+    insert_before_0021(db, "tra-der", "ADMIN")
+    insert_before_0021(db, "analyst2")  # another digit: reads apart from "analyst"
+
+    listed = {u.username: u.reads_like for u in list_users(db, user_id=actors.admin.id)}
+    analysts = {u.username: u.reads_like for u in list_users(db, "ANALYST", user_id=actors.admin.id)}
+
+    assert listed == {
+        "admin": (),
+        "analyst": (),
+        "analyst2": (),
+        "T.rader": ("tra-der", "trader"),
+        "tra-der": ("T.rader", "trader"),
+        "trader": ("T.rader", "tra-der"),
+    }
+    assert analysts["T.rader"] == ("tra-der", "trader")  # whatever the role shown, look-alikes of any role
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("jane.doe", "JaneDoe"),
+        ("j.doe", "j_doe"),
+        ("j.doe", "J-Doe"),
+        ("a.b_c-d", "ABCD"),
+        ("jdoe", "jdoe2"),
+        ("jdoe", "jdoes"),
+        ("jdoe", "jode"),
+        ("j1doe", "jldoe"),
+        ("xy.1", "xy1"),
+    ],
+)
+def test_the_user_list_reads_two_names_alike_exactly_when_claim_username_refuses_the_second_beside_the_first(
+    db, actors, first, second
+):
+    insert_before_0021(db, first)
+    try:
+        with unit_of_work(db):
+            db.execute(text("SELECT claim_username(:u)"), {"u": second})
+        refused = False
+    except Conflict:
+        refused = True
+    insert_before_0021(db, second)
+
+    listed = {u.username: u.reads_like for u in list_users(db, user_id=actors.admin.id)}
+
+    assert (listed[second] == (first,)) == refused
+    assert (listed[first] == (second,)) == refused
+
+
 def test_the_database_never_switches_off_its_last_active_admin_even_by_hand(db, actors):
     second = create_user(db, "second.admin", PASSWORD, "ADMIN")
     deactivate_user(db, second.id, created_by_id=actors.admin.id)

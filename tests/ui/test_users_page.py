@@ -5,12 +5,13 @@ import json
 import re
 
 import pytest
+from sqlalchemy import text
 
 from core import sessions
 from core.config import get_settings
 from core.errors import AuthenticationFailed
 from core.user_accounts import deactivate_user, reactivate_user
-from core.users import authenticate, get_user
+from core.users import authenticate, get_user, hash_password
 from tests.helpers import PASSWORD, snapshot
 from tests.ui.conftest import refusal_under, texts
 from ui.accounts_view import STATUS_COLUMN_PX
@@ -40,6 +41,39 @@ def test_an_admin_sees_every_user_with_role_firm_and_status_filtered_by_role(ope
     assert table.set_index("username").loc["trader", "firm"] == "Trader Firm"
     at.segmented_control(key="users_role_filter").set_value("Traders").run()
     assert at.dataframe[0].value["username"].tolist() == ["trader"]
+
+
+def test_users_whose_usernames_read_alike_are_marked_in_the_table_the_notice_and_their_card(open_app, actors, db):
+    look_alike = db.execute(  # added before revision 0021, bypassing claim_username
+        text("INSERT INTO users (username, password_hash, role) VALUES ('T.rader', :h, 'ANALYST') RETURNING id"),
+        {"h": hash_password(PASSWORD)},
+    ).scalar_one()
+    db.commit()
+
+    at = choose(open_app(actors.admin, PAGE), look_alike)
+
+    assert not at.exception
+    reads_like = at.dataframe[0].value.set_index("username")["reads_like"]
+    assert reads_like.to_dict() == {"admin": "", "analyst": "", "T.rader": "trader", "trader": "T.rader"}
+    assert json.loads(at.dataframe[0].proto.columns)["reads_like"]["label"] == "Reads like"
+    assert texts(at.warning)[0].startswith(
+        "**T.rader** and **trader** read alike  \nUsernames that read alike: the same"
+    )
+    assert badges(at) == ['Reads like "trader"']
+    assert badges(choose(at, actors.trader.id)) == ['Reads like "T.rader"']
+    assert badges(choose(at, actors.admin.id)) == []
+
+
+def badges(at) -> list[str]:
+    """The look-alike badges of the chosen user's card, as a reader sees them."""
+    return [re.sub(r"^:orange-badge\[(.*)\]$", r"\1", t) for t in texts(at.markdown) if "Reads like" in t]
+
+
+def test_without_look_alike_usernames_there_is_no_notice_and_no_reads_like_column(open_app, actors):
+    at = open_app(actors.admin, PAGE)
+
+    assert not at.warning
+    assert json.loads(at.dataframe[0].proto.columns).get("reads_like", {}).get("hidden", True)
 
 
 def test_adding_a_user_refuses_each_fault_under_its_field_then_shows_the_password_once(open_app, actors, db):
