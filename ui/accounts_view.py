@@ -49,10 +49,11 @@ USER_COLUMNS: tuple[str, ...] = (
 )
 # what "reads like" means, as SQL's claim_username has it (core.users.USERNAME_KEY_SQL), and why it matters
 READS_LIKE_RULE = "the same letters and digits in the same order, whatever the case and the '.', '_' and '-'"
-READS_LIKE_HELP = (
-    f"Usernames that read alike: {READS_LIKE_RULE}. Added before such names were refused (new ones are): an audit "
-    "line or a sign-in naming one may be taken for the other"
+READS_LIKE_WHY = (
+    "added before such names were refused (new ones are): an audit line or a sign-in naming one may be taken for the "
+    "other"
 )
+READS_LIKE_HELP = f"Usernames that read alike: {READS_LIKE_RULE}. {READS_LIKE_WHY[0].upper()}{READS_LIKE_WHY[1:]}"
 
 
 def firms_frame(firms: Sequence[TraderFirm]) -> pd.DataFrame:
@@ -202,4 +203,4 @@ def look_alikes_notice(users: Iterable[UserAccount]) -> str | None:
     if not groups:
         return None
     lines = [listed([f"**{md_escape(name)}**" for name in group]) + " read alike" for group in groups]
-    return "  \n".join([*lines, f"{READS_LIKE_HELP}."])
+    return "  \n".join([*lines, f"Each group's names have {READS_LIKE_RULE}. They were {READS_LIKE_WHY}."])

@@ -56,9 +56,7 @@ def test_users_whose_usernames_read_alike_are_marked_in_the_table_the_notice_and
     reads_like = at.dataframe[0].value.set_index("username")["reads_like"]
     assert reads_like.to_dict() == {"admin": "", "analyst": "", "T.rader": "trader", "trader": "T.rader"}
     assert json.loads(at.dataframe[0].proto.columns)["reads_like"]["label"] == "Reads like"
-    assert texts(at.warning)[0].startswith(
-        "**T.rader** and **trader** read alike  \nUsernames that read alike: the same"
-    )
+    assert texts(at.warning)[0].startswith("**T.rader** and **trader** read alike  \nEach group's names have the same")
     assert badges(at) == ['Reads like "trader"']
     assert badges(choose(at, actors.trader.id)) == ['Reads like "T.rader"']
     assert badges(choose(at, actors.admin.id)) == []
