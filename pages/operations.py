@@ -43,7 +43,7 @@ from ui.operations_view import (
     resting_depth_figure,
     tickets_frame,
 )
-from ui.paging import page_field, page_in_range
+from ui.paging import page_field, page_for_filters
 from ui.runtime import db_session
 from ui.session import require_user
 
@@ -74,14 +74,6 @@ def parsed(model: type[M], values: dict[str, object], what: str) -> M:
     except CoreError as exc:
         st.error(md_escape(exc.message), icon=":material/error:")
         st.stop()
-
-
-def page_number(key: str, signature: str, pages: int) -> int:
-    """The page to show; back to the first whenever the filters change."""
-    if st.session_state.get(f"{key}_signature") != signature:
-        st.session_state[f"{key}_signature"] = signature
-        st.session_state[key] = 1
-    return page_in_range(key, pages)
 
 
 def pager_with_export(prefix: str, caption: str, label: str, csv: Callable[[], bytes], file_name: str) -> None:
@@ -160,7 +152,7 @@ def operations_view(base: dict[str, object]) -> None:
     listing = {**base, "sort": sort or OperationSort.CREATED_AT, "descending": descending, "page_size": page_size}
     signature = parsed(OperationFilters, listing, "Operation filters").model_dump_json()
     first = data.operations_page(signature, version, user.id)
-    page = page_number("ops_page", signature, first.pages)
+    page = page_for_filters("ops_page", signature, first.pages)
     result = (
         first
         if page == 1
@@ -353,7 +345,7 @@ def audit_view() -> None:
     }
     signature = parsed(TicketFilters, base, "Audit filters").model_dump_json()
     first = data.tickets_page(signature, version, user.id)
-    page = page_number("audit_page", signature, first.pages)
+    page = page_for_filters("audit_page", signature, first.pages)
     result = (
         first if page == 1 else data.tickets_page(TicketFilters(**base, page=page).model_dump_json(), version, user.id)
     )

@@ -94,7 +94,7 @@ def test_every_filters_placeholder_is_shown_whole_at_desktop_widths(db, actors, 
 
     page.locator(".st-key-ops_view").get_by_text("Operations", exact=True).click()  # a page that is none, then a filter
     settle(page)
-    box = page.get_by_role("spinbutton", name="Page")
+    box = page.get_by_role("textbox", name="Page", exact=True)
     note = page.get_by_text("There is no page 99999999999999")  # echoed as typed
     box.fill("99999999999999")
     box.press("Enter")
@@ -111,9 +111,10 @@ def test_every_filters_placeholder_is_shown_whole_at_desktop_widths(db, actors, 
     expect(note).to_have_count(0)
     expect(page.get_by_text("Page 1 of 1 · 1 operation")).to_be_visible()
 
-    for typed in ("2.5", "1.5"):  # a whole-number field cut them to 2 and 1 in the browser: "There is no page 2"
+    # a whole-number field cut 2.5 to 2 in the browser ("There is no page 2"); a number field read 1e3 as 1000
+    for typed in ("2.5", "1.5", "1e3", "abc"):
         box.fill(typed)
         box.press("Enter")
-        expect(page.get_by_text(f"Page is a whole number, got {typed}")).to_be_visible()
+        expect(page.get_by_text(f"Page is a whole number, got '{typed}'")).to_be_visible()
         expect(page.get_by_text("There is no page")).to_have_count(0)
         expect(box).to_have_value("1")

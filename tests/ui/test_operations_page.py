@@ -9,6 +9,7 @@ from core.enums import Role
 from core.errors import PermissionDenied
 from core.liquidity_service import create_liquidity, withdraw_liquidity
 from core.operations import get_operation_detail
+from core.validation import echoed
 from tests.helpers import snapshot
 from tests.operations_helpers import create_operation, fund_market_makers, trader_sells
 from tests.ui.conftest import field_errors, shown, texts
@@ -268,31 +269,42 @@ def test_a_click_on_the_chosen_view_or_certificate_keeps_it_chosen(open_app, act
     assert required == {"ops_view": True, "ops_cert": True}  # not deselected, highlighting nothing
 
 
-@pytest.mark.parametrize(("typed", "shown"), [(5, 1), (0, 1), (-1, 1), (99_999_999_999_999, 1)])
+@pytest.mark.parametrize(
+    ("typed", "shown"), [("5", 1), ("0", 1), ("-1", 1), ("99999999999999", 1), ("1,000", 1), ("9" * 5000, 1)]
+)
 def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so_under_the_field(
     open_app, actors, operations, typed, shown
 ):
     at = open_app(actors.analyst, PAGE)
 
-    at.number_input(key="ops_page").set_value(typed).run()
+    at.text_input(key="ops_page").set_value(typed).run()
 
-    assert field_errors(at) == [f"There is no page {typed}: showing page {shown} of 1"]  # echoed as typed
-    assert at.number_input(key="ops_page").value == shown
+    assert not at.exception
+    assert field_errors(at) == [f"There is no page {echoed(typed)}: showing page {shown} of 1"]  # echoed as typed
+    assert at.text_input(key="ops_page").value == str(shown)
 
     at.selectbox(key="ops_page_size").set_value(25).run()  # another filter: the page shown is the one the box says
 
     assert field_errors(at) == []
-    assert at.number_input(key="ops_page").value == 1
+    assert at.text_input(key="ops_page").value == "1"
 
 
-@pytest.mark.parametrize("typed", [2.5, 0.5])
-def test_a_page_number_that_is_not_whole_is_refused_as_such_and_the_page_stays(open_app, actors, operations, typed):
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("2.5", "'2.5'"), ("0.5", "'0.5'"), ("1e3", "'1e3'"), ("1E3", "'1E3'"), ("abc", "'abc'"), ("", "nothing"),
+     ("1 000", "'1 000'"), ("١٢", "'١٢'")],
+)  # fmt: skip
+def test_a_page_number_that_is_not_whole_is_refused_as_such_and_the_page_stays(
+    open_app, actors, operations, typed, said
+):
+    # "1e3" is no page number a desk types: a number field read it as page 1,000 ("There is no page 1000")
     at = open_app(actors.analyst, PAGE)
 
-    at.number_input(key="ops_page").set_value(typed).run()
+    at.text_input(key="ops_page").set_value(typed).run()
 
-    assert field_errors(at) == [f"Page is a whole number, got {typed}"]  # not "There is no page 2"
-    assert at.number_input(key="ops_page").value == 1
+    assert not at.exception
+    assert field_errors(at) == [f"Page is a whole number, got {said}"]  # not "There is no page 1000"
+    assert at.text_input(key="ops_page").value == "1"
     assert list(at.dataframe[0].value["Ticket"]) == [op.ticket_id for op in operations]
 
 
