@@ -27,8 +27,8 @@ from ui.navigation import CREATE_LIQUIDITY, OPERATIONS
 from ui.operations_view import (
     AFTER_JSON,
     BEFORE_JSON,
+    FILL_RATIO,
     OPERATION_MONEY,
-    OPERATION_PRICES,
     ORDER_MONEY,
     ORDER_PRICES,
     SORT_LABELS,
@@ -39,6 +39,7 @@ from ui.operations_view import (
     levels_figure,
     operation_label,
     operations_frame,
+    operations_shown,
     orders_frame,
     resting_depth_figure,
     tickets_frame,
@@ -56,7 +57,8 @@ M = TypeVar("M", bound=BaseModel)
 MONEY = st.column_config.NumberColumn(format="euro")
 PRICE = st.column_config.TextColumn(alignment="right")  # text as ui.format.price writes it (for_display)
 DATE_RANGE_WIDTH = 250  # px
-RATIO = st.column_config.ProgressColumn("Fill ratio", min_value=0.0, max_value=1.0, format="percent")
+# a number (the grid sorts by the share) written as ui.operations_view.fill_ratio_text writes it, as in the detail
+RATIO = st.column_config.NumberColumn(alignment="right")
 
 
 def date_range(key: str) -> tuple[date | None, date | None]:
@@ -179,14 +181,13 @@ def operations_view(base: dict[str, object]) -> None:
                 st.page_link(CREATE_LINK.path, label=CREATE_LINK.title, icon=CREATE_LINK.icon)
         return
 
-    frame = operations_frame(result.rows)
     st.dataframe(
-        for_display(frame, OPERATION_MONEY, OPERATION_PRICES),
+        operations_shown(result.rows),
         hide_index=True,
         column_config={
             **{c: MONEY for c in OPERATION_MONEY},
             "Reference price": PRICE,
-            "Fill ratio": RATIO,
+            FILL_RATIO: RATIO,
             "Ticket": st.column_config.TextColumn(pinned=True),
             "Operation id": None,
         },

@@ -74,8 +74,8 @@ OPERATION_MONEY = [
     "Filled EUR",
     "Resting EUR",
     "Withdrawn EUR",
-    "Fill ratio",
 ]
+FILL_RATIO = "Fill ratio"
 
 ORDER_COLUMNS: dict[str, str] = {
     "id": "Order id",
@@ -168,6 +168,20 @@ def tickets_frame(tickets: Iterable[TicketLog]) -> pd.DataFrame:
         for t in tickets
     ]
     return pd.DataFrame.from_records(records, columns=TICKET_COLUMNS)
+
+
+def operations_shown(rows: Sequence[OperationSummary]) -> "pd.io.formats.style.Styler":
+    """The operations as their grid shows them (``for_display``), the fill ratio of each written by
+    ``fill_ratio_text`` from its two amounts, exactly as the operation's detail and the headline write it, while the
+    grid sorts the column by the share itself. (A percent column format rounded the stored, already rounded, ratio
+    its own way: 0.8 % in the table beside 0.7 % in the detail, "0.0%" for a share of "< 0.1 %".)"""
+    shown = for_display(operations_frame(rows), OPERATION_MONEY, OPERATION_PRICES)
+    shown[FILL_RATIO] = [float(r.filled_eur / r.actual_total_eur) if r.actual_total_eur else None for r in rows]
+    styled = shown.style
+    for position, row in enumerate(rows):  # each cell its own text: written from the Decimals, never the float
+        text = fill_ratio_text(row.filled_eur, row.actual_total_eur)
+        styled = styled.format(lambda _, text=text: text, subset=pd.IndexSlice[[shown.index[position]], [FILL_RATIO]])
+    return styled
 
 
 def for_display(frame: pd.DataFrame, money_columns: Iterable[str], price_columns: Iterable[str] = ()) -> pd.DataFrame:

@@ -1,9 +1,11 @@
 """The Operations page (AppTest): table, filters, detail, charts and audit log; read-only for analysts,
 withdrawal with confirmation for admins."""
 
+import json
 from datetime import date
 
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core.enums import Role
 from core.errors import PermissionDenied
@@ -26,6 +28,12 @@ def operations(db, actors):
     trader_sells(db, actors, "CEA", 20)
     eua = create_operation(db, actors, "EUA", bid="8000.00", ask="4000.00")
     return eua, cea
+
+
+def grid_texts(grid, column: str) -> list[str]:
+    """A column of a grid as the page writes it (the display text its Styler sends), row by row."""
+    arrow = grid.proto.arrow_data if grid.proto.arrow_data.data else grid.proto.lazy_data.initial_chunk
+    return convert_arrow_bytes_to_pandas_df(arrow.styler.display_values)[column].tolist()
 
 
 def table(at, key: str = "ops_table"):
@@ -320,6 +328,23 @@ def test_an_operations_fill_ratio_reads_the_same_in_the_summary_and_in_its_detai
 
     ratios = [m.value for m in at.metric if m.label == "Fill ratio"]
     assert ratios == ["0.7 %", "0.7 %"]
+
+
+def test_the_tables_fill_ratio_reads_as_its_detail_and_sorts_as_a_number(open_app, db, actors):
+    # €111.76 of €14,907.14: the grid's percent format read the stored 0.0075 as "0.8%" beside the detail's 0.7 %
+    fund_market_makers(db, actors)
+    traded = create_operation(db, actors, "CEA")
+    trader_sells(db, actors, "CEA", 8)
+    untouched = create_operation(db, actors, "EUA")
+    at = open_app(actors.analyst, PAGE)
+    at.selectbox(key="ops_detail").select(traded.id).run()
+
+    grid = at.dataframe[0]
+    *_, detail = [m.value for m in at.metric if m.label == "Fill ratio"]  # the headline's first, then the detail's
+    assert grid_texts(grid, "Fill ratio") == ["0.0 %", detail] == ["0.0 %", "0.7 %"]  # newest first: EUA, CEA
+    assert list(grid.value["Ticket"]) == [untouched.ticket_id, traded.ticket_id]
+    assert grid.value["Fill ratio"].tolist() == pytest.approx([0, 111.76 / 14907.14])  # sorted by the share itself
+    assert "format" not in json.loads(grid.proto.columns)["Fill ratio"]  # a format would replace the text
 
 
 @pytest.mark.parametrize(("role", "link"), [("admin", True), ("analyst", False)])

@@ -16,11 +16,13 @@ from ui.operations_view import (
     AFTER_JSON,
     deployed_per_day_figure,
     fill_ratio_figure,
+    fill_ratio_text,
     for_display,
     levels_figure,
     object_label,
     operation_label,
     operations_frame,
+    operations_shown,
     orders_frame,
     resting_depth_figure,
     tickets_frame,
@@ -116,6 +118,29 @@ def test_display_turns_money_into_floats_and_leaves_the_exact_frame_alone():
 
     assert shown["Filled EUR"].iloc[0] == pytest.approx(0.10)
     assert frame["Filled EUR"].iloc[0] == Decimal("0.10")
+
+
+def test_the_grids_fill_ratio_reads_as_the_detail_writes_it_and_sorts_by_the_share():
+    # €111.76 of €14,907.14 is 0.7497 %, stored rounded to 0.0075: a percent format read it 0.8 % (the detail: 0.7 %)
+    rows = [
+        summary(id=1, ticket_id="T-1", filled_eur=Decimal("111.76"), actual_total_eur=Decimal("14907.14"),
+                fill_ratio=Decimal("0.0075")),
+        summary(id=2, ticket_id="T-2", filled_eur=Decimal("100.00"), actual_total_eur=Decimal("1000.00"),
+                fill_ratio=Decimal("0.1000")),
+        summary(id=3, ticket_id="T-3", filled_eur=Decimal("90.00"), actual_total_eur=Decimal("1000.00"),
+                fill_ratio=Decimal("0.0900")),
+        summary(id=4, ticket_id="T-4", filled_eur=Decimal("0.10"), actual_total_eur=Decimal("1499.88")),
+        summary(id=5, ticket_id="T-5", filled_eur=Decimal(0), actual_total_eur=Decimal(0), fill_ratio=None),
+    ]  # fmt: skip
+
+    styled = operations_shown(rows)
+
+    written = [cell["display_value"] for row in styled._translate(False, False)["body"] for cell in row
+               if cell.get("id", "").endswith(f"col{list(styled.data.columns).index('Fill ratio')}")]  # fmt: skip
+    assert written == [fill_ratio_text(r.filled_eur, r.actual_total_eur) for r in rows]
+    assert written == ["0.7 %", "10.0 %", "9.0 %", "< 0.1 %", "—"]
+    by_share = styled.data.sort_values("Fill ratio", na_position="first")["Ticket"].tolist()
+    assert by_share == ["T-5", "T-4", "T-1", "T-3", "T-2"]  # as numbers: 9.0 % before 10.0 %
 
 
 def test_display_writes_a_price_as_the_app_writes_prices_never_padded_nor_rounded():
