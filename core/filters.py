@@ -37,9 +37,11 @@ def _describe(error: Mapping[str, object]) -> str:
 
 
 def day_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
-    """Inclusive calendar days (UTC) as a half-open [start, end) timestamp range."""
+    """Inclusive calendar days (UTC) as a half-open [start, end) timestamp range. A range to the last day there is
+    (9999-12-31, where a date field's years end) has no end: the day after it is no date Python can write."""
     start = datetime.combine(date_from, time.min, tzinfo=UTC) if date_from else None
-    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=UTC) if date_to else None
+    last = date_to if date_to and date_to < date.max else None
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC) if last else None
     return start, end
 
 

@@ -64,7 +64,17 @@ RATIO = st.column_config.NumberColumn(alignment="right")
 def date_range(key: str) -> tuple[date | None, date | None]:
     """Inclusive days; a single picked day is a one-day range."""
     # wide enough for both days (yyyy-mm-dd) whole: in a row of filters it shrank to cut the second day at 1280 px
-    days = st.date_input("Created between", value=(), key=key, format="YYYY-MM-DD", width=DATE_RANGE_WIDTH)
+    # every day a person can type: outside the field's own bounds (ten years either side by default) a typed 2099 was
+    # refused in the browser with a red outline alone, and the table stayed filtered by the range before it
+    days = st.date_input(
+        "Created between",
+        value=(),
+        min_value=date.min,
+        max_value=date.max,
+        key=key,
+        format="YYYY-MM-DD",
+        width=DATE_RANGE_WIDTH,
+    )
     first, *rest = days or (None,)
     return first, rest[0] if rest else first
 

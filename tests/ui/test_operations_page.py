@@ -244,6 +244,30 @@ def test_a_reversed_date_range_is_refused_with_a_message_and_shows_nothing(open_
     assert not at.dataframe
 
 
+@pytest.mark.parametrize(("view", "key", "none"), [
+    ("Operations", "ops_dates", "No liquidity operation matches these filters."),
+    ("Charts", "ops_dates", "No liquidity operation matches these filters."),
+    ("Audit log", "audit_dates", "No ticket matches these filters."),
+])  # fmt: skip
+def test_a_date_range_far_in_the_future_or_past_is_taken_as_typed_and_matches_nothing(
+    open_app, actors, operations, view, key, none
+):
+    # the field's own bounds (ten years either side) refused 2099 in the browser with a red outline alone, the table
+    # still filtered by the range before it; 9999-12-31 raised OverflowError in the audit log's read
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="ops_view").set_value(view).run()
+    field = at.date_input(key=key)
+
+    assert (field.proto.min, field.proto.max) == ("0001-01-01", "9999-12-31")  # every day a person can type
+
+    for days in [(date(2099, 1, 1), date(2099, 12, 31)), (date(2099, 1, 1), date.max), (date.min, date(1999, 12, 31))]:
+        at.date_input(key=key).set_value(days).run()
+
+        assert not at.exception and not at.error
+        assert texts(at.info) == [none]
+        assert not at.dataframe and not at.get("plotly_chart")
+
+
 def test_the_detail_shows_the_reference_price_and_its_source_in_words(open_app, db, actors, operations):
     _, cea = operations
     at = open_app(actors.admin, PAGE)

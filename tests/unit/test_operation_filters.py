@@ -86,6 +86,12 @@ def test_a_ticket_search_names_each_character_no_ticket_id_has_once_in_the_order
     assert refused.value.message == "A ticket id has only letters, digits and '-', not a space, '%', '_', \"'\""
 
 
+def test_a_range_to_the_last_day_a_date_field_offers_has_no_end_instead_of_overflowing():
+    # 9999-12-31 plus a day is no Python date: the audit log's read raised OverflowError
+    assert day_bounds(date.min, date.max) == (datetime(1, 1, 1, tzinfo=UTC), None)
+    assert TicketFilters(date_from=date(2099, 1, 1), date_to=date.max).sql_params()["to"] is None
+
+
 @pytest.mark.parametrize(
     ("typed", "page"),
     [("3", 3), (" 12 ", 12), ("1,234", 1234), ("+2", 2), ("0", 0), ("-1", -1), ("007", 7), (4, 4),
