@@ -91,7 +91,7 @@ def order(side: OrderSide, price: str, resting: int, **overrides) -> OperationOr
 def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
     frame = operations_frame([summary()])
 
-    text = csv_bytes(frame).decode()
+    text = csv_bytes(frame).decode("utf-8-sig")
 
     header, row = text.splitlines()
     assert header.startswith("Time (UTC),Ticket,Certificate,Source,Reference price,Price source,Target BID EUR")
@@ -103,7 +103,7 @@ def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
 def test_the_operations_csv_ends_with_the_notes_typed_on_create_liquidity_lines_and_commas_kept():
     frame = operations_frame([summary(notes="Desk request, Q4\nsecond line"), summary(id=8)])
 
-    text = csv_bytes(frame).decode()
+    text = csv_bytes(frame).decode("utf-8-sig")
 
     assert text.splitlines()[0].endswith(",Created by,Operation id,Notes")
     assert ',admin,7,"Desk request, Q4\nsecond line"\n' in text
@@ -251,7 +251,7 @@ def test_the_audit_csv_reads_each_change_in_the_words_of_the_screen_and_labels_t
         }
     )  # fmt: skip
 
-    header, row = csv.reader(io.StringIO(csv_bytes(tickets_frame([fund])).decode("utf-8")))
+    header, row = csv.reader(io.StringIO(csv_bytes(tickets_frame([fund])).decode("utf-8-sig")))
 
     read = dict(zip(header, row, strict=True))
     # it said "Before" and "After" over JSON, which a desk took for more of the change
