@@ -26,6 +26,7 @@ from ui.quality_view import (
     SLIPPAGE_AMOUNTS,
     as_utc,
     bps,
+    bucket_label,
     depth_figure,
     heatmap_figure,
     period_ending,
@@ -138,17 +139,17 @@ def charts(cert: CertificateType, start: datetime, end: datetime) -> None:
     """Spread, two-sided presence and depth per bucket of the period, and depth by weekday and hour."""
     series = data.series(cert, start, end, user.id)
     frame = series_frame(series)
-    bucket = f"{int(series.bucket.total_seconds()) // 60} min" if series.bucket >= timedelta(minutes=1) else "snapshot"
+    bucket = bucket_label(series.bucket)
     left, right = st.columns(2)
     with left.container(border=True):
         st.markdown(f"**Spread** · mean per {bucket}")
-        st.plotly_chart(spread_figure(frame), key="mq_spread_chart")
+        st.plotly_chart(spread_figure(frame, series.bucket), key="mq_spread_chart")
     with right.container(border=True):
         st.markdown(f"**Two-sided presence** · per {bucket}")
-        st.plotly_chart(presence_figure(frame), key="mq_presence_chart")
+        st.plotly_chart(presence_figure(frame, series.bucket), key="mq_presence_chart")
     with st.container(border=True):
         st.markdown(f"**Depth within ±0.5 / 1 / 2 % of mid** · mean per {bucket}, two-sided snapshots")
-        st.plotly_chart(depth_figure(frame), key="mq_depth_chart")
+        st.plotly_chart(depth_figure(frame, series.bucket), key="mq_depth_chart")
     with st.container(border=True):
         st.markdown("**When the book is deep** · mean depth within ±1 % of mid (bid + ask) by weekday and hour, UTC")
         st.plotly_chart(heatmap_figure(data.heatmap(cert, start, end, user.id)), key="mq_heatmap")

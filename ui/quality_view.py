@@ -71,6 +71,31 @@ def series_frame(series: HealthSeries) -> pd.DataFrame:
     )
 
 
+def bucket_label(bucket: timedelta) -> str:
+    """A chart's bucket in words, as a chart's title says it ("mean per 15 min"): "snapshot" below a minute (each
+    snapshot is its own point), "minute", "2 min", "hour", "3 h", "day" (it read "per 60 min", "per 1440 min")."""
+    seconds = int(bucket.total_seconds())
+    if seconds < 60:
+        return "snapshot"
+    for unit, size, single in (("days", 86400, "day"), ("h", 3600, "hour"), ("min", 60, "minute")):
+        if seconds % size == 0:
+            count = seconds // size
+            return single if count == 1 else f"{count} {unit}"
+    return f"{seconds:,} s"
+
+
+def _time_axis(fig: go.Figure, frame: pd.DataFrame, bucket: timedelta | None) -> go.Figure:
+    """Bars as wide as most of their bucket, and a period of one bucket alone drawn with a bucket either side of it:
+    left to plotly, the axis zoomed into that point's milliseconds ("23:59:59.9995", "00:00:00.0005")."""
+    if bucket is None:
+        return fig
+    fig.update_traces(width=bucket.total_seconds() * 1000 * 0.8, selector={"type": "bar"})  # ms on a date axis
+    if len(frame) == 1:
+        at = pd.Timestamp(frame["Time (UTC)"].iloc[0])
+        fig.update_xaxes(range=[at - bucket, at + bucket])
+    return fig
+
+
 def _layout(fig: go.Figure, y_title: str, height: int = 280) -> go.Figure:
     fig.update_layout(
         height=height,
@@ -83,7 +108,7 @@ def _layout(fig: go.Figure, y_title: str, height: int = 280) -> go.Figure:
     return fig
 
 
-def spread_figure(frame: pd.DataFrame) -> go.Figure:
+def spread_figure(frame: pd.DataFrame, bucket: timedelta | None = None) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=frame["Time (UTC)"],
@@ -95,10 +120,10 @@ def spread_figure(frame: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y:.1f} bps<extra>mean spread</extra>",
         )
     )
-    return _layout(fig, "Spread (bps of mid)")
+    return _time_axis(_layout(fig, "Spread (bps of mid)"), frame, bucket)
 
 
-def depth_figure(frame: pd.DataFrame) -> go.Figure:
+def depth_figure(frame: pd.DataFrame, bucket: timedelta | None = None) -> go.Figure:
     """Resting EUR per side within each band of mid: bids green, asks red, one dash style per band."""
     fig = go.Figure()
     for pct, _, dash in BANDS:
@@ -115,10 +140,10 @@ def depth_figure(frame: pd.DataFrame) -> go.Figure:
                     hovertemplate=f"€%{{y:,.0f}}<extra>{column}</extra>",
                 )
             )
-    return _layout(fig, "Resting EUR", height=320)
+    return _time_axis(_layout(fig, "Resting EUR", height=320), frame, bucket)
 
 
-def presence_figure(frame: pd.DataFrame) -> go.Figure:
+def presence_figure(frame: pd.DataFrame, bucket: timedelta | None = None) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=frame["Time (UTC)"],
@@ -128,7 +153,7 @@ def presence_figure(frame: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_yaxes(range=[0, 100])
-    return _layout(fig, "Two-sided (% of snapshots)", height=220)
+    return _time_axis(_layout(fig, "Two-sided (% of snapshots)", height=220), frame, bucket)
 
 
 def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
