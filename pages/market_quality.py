@@ -46,6 +46,7 @@ settings = get_settings()
 MONEY = st.column_config.NumberColumn(format="euro")
 DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
 DATE_WIDTH = 240  # a UTC date and time, whole
+URL = "query-params"  # the book and the period are kept in the URL: a reload, or a link, opens on them
 
 
 def stop_with(message: str) -> None:
@@ -66,9 +67,11 @@ def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
     with st.container(border=True, key="mq_filters"):
         with st.container(horizontal=True, vertical_alignment="bottom"):
             cert = st.segmented_control(
-                "Certificate", [c.value for c in CertificateType], default="EUA", required=True, key="mq_cert"
+                "Certificate", [c.value for c in CertificateType], default="EUA", required=True, key="mq_cert", bind=URL
             )
-            choice = st.segmented_control("Period", list(PERIODS), default="Last 24 h", required=True, key="mq_period")
+            choice = st.segmented_control(
+                "Period", list(PERIODS), default="Last 24 h", required=True, key="mq_period", bind=URL
+            )
         last_day = period_ending(datetime.now(UTC), PERIODS["Last 24 h"], settings.snapshot_seconds)
         under_to = None
         if PERIODS[choice] is None:

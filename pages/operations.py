@@ -54,6 +54,9 @@ CREATE_LINK = CREATE_LIQUIDITY if user.role in CREATE_LIQUIDITY.roles else None 
 # what the withdrawal callback reports to the run that follows it (an error, or the success message)
 WITHDRAW_OUTCOME_KEY = "ops_withdraw_outcome"
 M = TypeVar("M", bound=BaseModel)
+# the view and how the table is cut are kept in the URL: a reload, or a link sent to a colleague, opens on them (the
+# Audit log came back as Operations); what was typed or picked from the data (dates, ticket, creator) is not
+URL = "query-params"
 MONEY = st.column_config.NumberColumn(format="euro")
 PRICE = st.column_config.TextColumn(alignment="right")  # text as ui.format.price writes it (for_display)
 DATE_RANGE_WIDTH = 250  # px
@@ -135,7 +138,9 @@ def ticket_field(key: str, read: Callable[[str], str | None], help: str) -> str 
 
 def operation_filters() -> dict[str, object]:
     with st.container(border=True, horizontal=True, vertical_alignment="top", key="ops_filters"):
-        cert = st.segmented_control("Certificate", ["All", "CEA", "EUA"], default="All", required=True, key="ops_cert")
+        cert = st.segmented_control(
+            "Certificate", ["All", "CEA", "EUA"], default="All", required=True, key="ops_cert", bind=URL
+        )
         date_from, date_to = date_range("ops_dates")
         people = data.creators(version, user.id)
         names = {c.id: c.username for c in people}
@@ -157,10 +162,10 @@ def operation_filters() -> dict[str, object]:
 def operations_view(base: dict[str, object]) -> None:
     with st.container(horizontal=True, vertical_alignment="bottom"):
         sort = st.selectbox(
-            "Sort by", list(SORT_LABELS), format_func=SORT_LABELS.__getitem__, key="ops_sort", width=220
+            "Sort by", list(SORT_LABELS), format_func=SORT_LABELS.__getitem__, key="ops_sort", width=220, bind=URL
         )
-        descending = st.toggle("Largest / newest first", value=True, key="ops_desc")
-        page_size = st.selectbox("Rows per page", [25, 50, 100, 200], index=1, key="ops_page_size", width=140)
+        descending = st.toggle("Largest / newest first", value=True, key="ops_desc", bind=URL)
+        page_size = st.selectbox("Rows per page", [25, 50, 100, 200], index=1, key="ops_page_size", width=140, bind=URL)
     listing = {**base, "sort": sort or OperationSort.CREATED_AT, "descending": descending, "page_size": page_size}
     signature = parsed(OperationFilters, listing, "Operation filters").model_dump_json()
     first = data.operations_page(signature, version, user.id)
@@ -396,6 +401,7 @@ view = st.segmented_control(
     default="Operations",
     required=True,  # a click on the chosen view keeps it chosen
     key="ops_view",
+    bind=URL,
     label_visibility="collapsed",
 )
 if view == "Audit log":

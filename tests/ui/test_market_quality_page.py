@@ -7,11 +7,12 @@ import time
 from datetime import datetime
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from core.enums import Role
 from core.market_quality import take_snapshot
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote
-from tests.ui.conftest import field_errors, linkable, refusal_under, texts
+from tests.ui.conftest import APP, field_errors, linkable, open_url, refusal_under, sign_in_as, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/market_quality.py"
@@ -224,3 +225,19 @@ def test_a_click_on_a_chosen_option_keeps_it_chosen(open_app, actors):
 
     assert set(keys) == {"mq_cert", "mq_period", "mq_side", "mq_band"}
     assert all(at.segmented_control(key=k).proto.required for k in keys)
+
+
+def test_a_reload_opens_on_the_book_and_the_period_the_url_keeps(app_env, db, actors, actor_sessions):
+    leaving_and_moving(db, actors)  # CEA snapshots just now
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_as(at, actors.analyst, actor_sessions[actors.analyst.id])
+    at.query_params.update({"mq_cert": "CEA", "mq_period": "Last 7 days"})
+
+    open_url(at, "market-quality")  # a new session on a URL the page wrote: it came back on EUA, last 24 h
+
+    assert not at.exception
+    assert (at.segmented_control(key="mq_cert").value, at.segmented_control(key="mq_period").value) == (
+        "CEA",
+        "Last 7 days",
+    )
+    assert at.get("plotly_chart")  # the CEA book's snapshots, charted

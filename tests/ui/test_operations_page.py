@@ -6,15 +6,16 @@ from datetime import date
 
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
 
 from core.enums import Role
 from core.errors import PermissionDenied
 from core.liquidity_service import create_liquidity, withdraw_liquidity
-from core.operations import get_operation_detail
+from core.operations import OperationSort, get_operation_detail
 from core.validation import echoed
 from tests.helpers import snapshot
 from tests.operations_helpers import create_operation, fund_market_makers, trader_sells
-from tests.ui.conftest import field_errors, shown, texts
+from tests.ui.conftest import APP, field_errors, open_url, shown, sign_in_as, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/operations.py"
@@ -379,3 +380,27 @@ def test_with_no_operation_and_no_filter_the_page_says_there_is_none_yet(open_ap
     assert texts(at.info) == ["No liquidity operations yet."]  # not a filter to loosen: none is set
     assert not at.dataframe
     assert [p.label for p in at.get("page_link")] == (["Create Liquidity"] if link else [])  # as the sidebar names it
+
+
+def test_a_reload_opens_on_the_view_and_the_cut_of_the_table_the_url_keeps(app_env, actors, actor_sessions, operations):
+    _, cea = operations
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_as(at, actors.analyst, actor_sessions[actors.analyst.id])
+    at.query_params.update({"ops_cert": "CEA", "ops_sort": "Ticket", "ops_desc": "false", "ops_page_size": "25"})
+
+    open_url(at, "operations")  # a new session on a URL the page wrote (the Audit log came back as Operations)
+
+    assert not at.exception
+    assert (at.segmented_control(key="ops_cert").value, at.selectbox(key="ops_sort").value) == (
+        "CEA",
+        OperationSort.TICKET_ID,
+    )
+    assert (at.toggle(key="ops_desc").value, at.selectbox(key="ops_page_size").value) == (False, 25)
+    assert list(at.dataframe[0].value["Ticket"]) == [cea.ticket_id]
+
+    reloaded = AppTest.from_file(APP, default_timeout=30)
+    sign_in_as(reloaded, actors.analyst, actor_sessions[actors.analyst.id])
+    reloaded.query_params.update({"ops_view": "Audit log", "ops_cert": "<b>x</b>"})  # a careless edit is ignored
+    open_url(reloaded, "operations")
+    assert not reloaded.exception
+    assert reloaded.get("text_input")[0].key == "audit_object_id"  # the audit log's filters, not the operations'
