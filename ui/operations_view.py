@@ -234,14 +234,19 @@ def deployed_per_day_figure(stats: Sequence[DailyStat]) -> go.Figure:
 
 
 def fill_ratio_figure(stats: Sequence[DailyStat]) -> go.Figure:
+    """Each day's share of its deployed EUR that traded, its hover written by ``fill_ratio_text`` from the day's two
+    amounts, as the headline and the detail write a fill ratio (plotly's "%{y:.1%}" rounded SQL's stored, already
+    rounded ratio again: 0.8% for a day the headline called 0.7 %)."""
+    deployed = [s.deployed_bid_eur + s.deployed_ask_eur for s in stats]
     fig = go.Figure(
         go.Scatter(
             x=[s.day.isoformat() for s in stats],
-            y=[None if s.fill_ratio is None else float(s.fill_ratio) for s in stats],
+            y=[float(s.filled_eur / d) if d else None for s, d in zip(stats, deployed, strict=True)],
+            customdata=[fill_ratio_text(s.filled_eur, d) for s, d in zip(stats, deployed, strict=True)],
             mode="lines+markers",
             name="Fill ratio",
             line={"color": BID_COLOR},
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )
     fig.update_yaxes(tickformat=".1%", rangemode="tozero")

@@ -286,6 +286,26 @@ def test_the_daily_charts_plot_each_side_and_the_ratio():
     assert ratio.layout.yaxis.tickformat == ".1%"  # 12.5 % reads as 12.5 %, not 13 %
 
 
+def test_a_days_fill_ratio_hovers_as_the_headline_writes_it_from_its_two_amounts():
+    # €111.76 of €14,907.14 is 0.7497 %; SQL stores 0.0075, which plotly's ".1%" hovered as 0.8%
+    day = DailyStat(
+        day=date(2026, 3, 4),
+        operations=1,
+        deployed_bid_eur=Decimal("9938.09"),
+        deployed_ask_eur=Decimal("4969.05"),
+        filled_eur=Decimal("111.76"),
+        fill_ratio=Decimal("0.0075"),
+    )
+    idle = day.model_copy(update={"day": date(2026, 3, 5), "filled_eur": Decimal(0), "fill_ratio": Decimal(0)})
+
+    trace = fill_ratio_figure([day, idle]).data[0]
+
+    assert list(trace.customdata) == [fill_ratio_text(Decimal("111.76"), Decimal("14907.14")), "0.0 %"]
+    assert list(trace.customdata) == ["0.7 %", "0.0 %"]
+    assert "%{customdata}" in trace.hovertemplate and "%{y" not in trace.hovertemplate
+    assert trace.y[0] == pytest.approx(111.76 / 14907.14)  # drawn at the share itself, not the rounded 0.0075
+
+
 def test_resting_depth_stacks_each_market_maker_by_side():
     depth = [
         RestingDepth(
