@@ -19,7 +19,7 @@ from ui.feedback import field_error
 from ui.format import counted, eur, md_escape, percent
 from ui.metrics import Metric, metric_row
 from ui.navigation import MARKET_QUALITY
-from ui.operations_view import for_display
+from ui.operations_view import priced
 from ui.quality_view import (
     PERIODS,
     SCORE_MONEY,
@@ -176,12 +176,12 @@ def slippage_calculator(cert: CertificateType) -> None:
             field_error(st.container(), exc.message)  # under the field; the fixed sizes still show
     results = [data.live_slippage(cert, order_side, amount, user.id) for amount in sorted(amounts)]  # smallest first
     st.dataframe(
-        for_display(slippage_frame(results), ["Amount (€)", "Filled (€)", "Slippage (bps)"], ["Average price (€)"]),
+        priced(slippage_frame(results), ["Amount (€)", "Filled (€)", "Slippage (bps)"], ["Average price (€)"]),
         hide_index=True,
         column_config={
             "Amount (€)": MONEY,
             "Filled (€)": MONEY,
-            "Average price (€)": st.column_config.TextColumn(alignment="right"),  # as ui.format.price writes it
+            "Average price (€)": st.column_config.NumberColumn(),  # sorted as a number, written by ui.format.price
             "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
         },
         placeholder="—",  # no average or slippage where nothing fills: a dash, as everywhere, not "None"

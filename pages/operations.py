@@ -35,12 +35,12 @@ from ui.operations_view import (
     deployed_per_day_figure,
     fill_ratio_figure,
     fill_ratio_text,
-    for_display,
     levels_figure,
     operation_label,
     operations_frame,
     operations_shown,
     orders_frame,
+    priced,
     resting_depth_figure,
     tickets_frame,
 )
@@ -58,7 +58,7 @@ M = TypeVar("M", bound=BaseModel)
 # Audit log came back as Operations); what was typed or picked from the data (dates, ticket, creator) is not
 URL = "query-params"
 MONEY = st.column_config.NumberColumn(format="euro")
-PRICE = st.column_config.TextColumn(alignment="right")  # text as ui.format.price writes it (for_display)
+PRICE = st.column_config.NumberColumn()  # sorted as a number, written as ui.format.price writes it (priced)
 DATE_RANGE_WIDTH = 250  # px
 # a number (the grid sorts by the share) written as ui.operations_view.fill_ratio_text writes it, as in the detail
 RATIO = st.column_config.NumberColumn(alignment="right")
@@ -281,7 +281,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
 
     orders = orders_frame(detail.orders)
     st.dataframe(
-        for_display(orders, ORDER_MONEY, ORDER_PRICES),
+        priced(orders, ORDER_MONEY, ORDER_PRICES),
         hide_index=True,
         column_config={"Price": PRICE, "Filled EUR": MONEY},
         alt="Orders of the selected operation",

@@ -170,12 +170,24 @@ def tickets_frame(tickets: Iterable[TicketLog]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=TICKET_COLUMNS)
 
 
+def priced(
+    frame: pd.DataFrame, money_columns: Iterable[str], price_columns: Iterable[str]
+) -> "pd.io.formats.style.Styler":
+    """``for_display``'s grid, its prices kept numbers, so a click on their header sorts them as numbers (as text,
+    "€10.20" came before "€9.80" and "€100.50" before "€81.00"), each written as ``ui.format.price`` writes it (a
+    grid's number format padded every price to one count of decimals, or rounded a mid between two ticks). For a
+    grid whose price columns are number columns without a format of their own: a format would replace the words."""
+    shown = for_display(frame, [*money_columns, *price_columns])
+    prices = [column for column in price_columns if column in shown]
+    return shown.style.format(lambda value: price(Decimal(repr(value))), subset=prices, na_rep="—")
+
+
 def operations_shown(rows: Sequence[OperationSummary]) -> "pd.io.formats.style.Styler":
     """The operations as their grid shows them (``for_display``), the fill ratio of each written by
     ``fill_ratio_text`` from its two amounts, exactly as the operation's detail and the headline write it, while the
     grid sorts the column by the share itself. (A percent column format rounded the stored, already rounded, ratio
     its own way: 0.8 % in the table beside 0.7 % in the detail, "0.0%" for a share of "< 0.1 %".)"""
-    shown = for_display(operations_frame(rows), OPERATION_MONEY, OPERATION_PRICES)
+    shown = operations_frame(rows)
     shares = [float(r.filled_eur / r.actual_total_eur) if r.actual_total_eur else None for r in rows]
     shown[FILL_RATIO] = shares
     # each share's words, looked up by the number the grid holds (one formatter for the column: one per row cost a
@@ -186,8 +198,7 @@ def operations_shown(rows: Sequence[OperationSummary]) -> "pd.io.formats.style.S
         for share, row in zip(shares, rows, strict=True)
         if share is not None
     }
-    styled = shown.style.format(words.__getitem__, subset=[FILL_RATIO], na_rep="—")
-    return styled
+    return priced(shown, OPERATION_MONEY, OPERATION_PRICES).format(words.__getitem__, subset=[FILL_RATIO], na_rep="—")
 
 
 def for_display(frame: pd.DataFrame, money_columns: Iterable[str], price_columns: Iterable[str] = ()) -> pd.DataFrame:

@@ -5,7 +5,6 @@ import json
 from datetime import date
 
 import pytest
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from core.enums import Role
@@ -15,7 +14,7 @@ from core.operations import OperationSort, get_operation_detail
 from core.validation import echoed
 from tests.helpers import snapshot
 from tests.operations_helpers import create_operation, fund_market_makers, trader_sells
-from tests.ui.conftest import APP, field_errors, open_url, shown, sign_in_as, texts
+from tests.ui.conftest import APP, field_errors, grid_texts, open_url, shown, sign_in_as, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/operations.py"
@@ -29,12 +28,6 @@ def operations(db, actors):
     trader_sells(db, actors, "CEA", 20)
     eua = create_operation(db, actors, "EUA", bid="8000.00", ask="4000.00")
     return eua, cea
-
-
-def grid_texts(grid, column: str) -> list[str]:
-    """A column of a grid as the page writes it (the display text its Styler sends), row by row."""
-    arrow = grid.proto.arrow_data if grid.proto.arrow_data.data else grid.proto.lazy_data.initial_chunk
-    return convert_arrow_bytes_to_pandas_df(arrow.styler.display_values)[column].tolist()
 
 
 def table(at, key: str = "ops_table"):
@@ -245,6 +238,20 @@ def test_a_reversed_date_range_is_refused_with_a_message_and_shows_nothing(open_
     assert not at.dataframe
 
 
+def test_prices_in_the_tables_read_as_the_app_writes_them_and_sort_as_numbers(open_app, actors, operations):
+    _, cea = operations
+    at = open_app(actors.analyst, PAGE)
+    at.selectbox(key="ops_detail").select(cea.id).run()
+
+    operations_grid, orders_grid = at.dataframe[0], at.dataframe[1]
+
+    assert grid_texts(operations_grid, "Reference price") == ["€81.00", "€14.00"]  # not €81.0000
+    assert operations_grid.value["Reference price"].tolist() == [81.0, 14.0]  # numbers: "€100.50" < "€81.00" as text
+    assert all(text.startswith("€13.") or text.startswith("€14.") for text in grid_texts(orders_grid, "Price"))
+    assert orders_grid.value["Price"].dtype == "float64"
+    assert json.loads(operations_grid.proto.columns)["Reference price"]["type_config"] == {"type": "number"}
+
+
 @pytest.mark.parametrize(("view", "key", "none"), [
     ("Operations", "ops_dates", "No liquidity operation matches these filters."),
     ("Charts", "ops_dates", "No liquidity operation matches these filters."),
@@ -369,7 +376,8 @@ def test_the_tables_fill_ratio_reads_as_its_detail_and_sorts_as_a_number(open_ap
     assert grid_texts(grid, "Fill ratio") == ["0.0 %", detail] == ["0.0 %", "0.7 %"]  # newest first: EUA, CEA
     assert list(grid.value["Ticket"]) == [untouched.ticket_id, traded.ticket_id]
     assert grid.value["Fill ratio"].tolist() == pytest.approx([0, 111.76 / 14907.14])  # sorted by the share itself
-    assert "format" not in json.loads(grid.proto.columns)["Fill ratio"]  # a format would replace the text
+    # a number column without a format of its own: a format would replace the words
+    assert json.loads(grid.proto.columns)["Fill ratio"]["type_config"] == {"type": "number"}
 
 
 @pytest.mark.parametrize(("role", "link"), [("admin", True), ("analyst", False)])

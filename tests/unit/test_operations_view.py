@@ -24,6 +24,7 @@ from ui.operations_view import (
     operations_frame,
     operations_shown,
     orders_frame,
+    priced,
     resting_depth_figure,
     tickets_frame,
 )
@@ -150,6 +151,22 @@ def test_display_writes_a_price_as_the_app_writes_prices_never_padded_nor_rounde
 
     assert list(shown["Reference price"]) == ["€14.00", "€80.975"]  # not €14.0000, and not €80.98
     assert frame["Reference price"].iloc[1] == Decimal("80.9750")  # the CSV's stays exact
+
+
+def test_a_grids_prices_sort_as_numbers_and_read_as_the_app_writes_prices():
+    # as text, "€10.20" came before "€9.80" and "€100.50" before "€81.00" at a click on the header
+    frame = operations_frame(
+        [summary(id=i, reference_price=Decimal(p)) for i, p in enumerate(("9.8000", "10.2000", "100.5000", "80.9750"))]
+    )
+
+    styled = priced(frame, ["Filled EUR"], ["Reference price"])
+
+    column = list(styled.data.columns).index("Reference price")
+    body = styled._translate(False, False)["body"]
+    assert [row[column + 1]["display_value"] for row in body] == ["€9.80", "€10.20", "€100.50", "€80.975"]
+    by_price = styled.data.sort_values("Reference price")["Reference price"].tolist()
+    assert by_price == [9.8, 10.2, 80.975, 100.5]
+    assert frame["Reference price"].iloc[3] == Decimal("80.9750")  # the CSV's stays exact
 
 
 def test_an_empty_page_still_has_every_column():
