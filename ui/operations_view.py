@@ -19,7 +19,7 @@ from core.enums import OrderSide
 from core.market import OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
 from ui import labels
-from ui.format import percent, price
+from ui.format import percent, plot_text, price
 from ui.ticket_changes import describe_change, exact_json, named
 
 BID_COLOR, ASK_COLOR = "#0f766e", "#b91c1c"
@@ -275,7 +275,7 @@ def resting_depth_figure(depth: Sequence[RestingDepth]) -> go.Figure:
     fig = go.Figure(
         [
             go.Bar(
-                y=[d.market_maker_name for d in depth if d.side is side],
+                y=[plot_text(d.market_maker_name) for d in depth if d.side is side],  # typed: never markup
                 x=[float(d.resting_eur) for d in depth if d.side is side],
                 name=SIDE_LABEL[side],
                 orientation="h",

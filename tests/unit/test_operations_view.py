@@ -1,6 +1,7 @@
 """Operations page helpers: exact CSVs, readable audit changes, the figures' series (no database)."""
 
 import csv
+import html
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -346,6 +347,21 @@ def test_resting_depth_stacks_each_market_maker_by_side():
     fig = resting_depth_figure(depth)
 
     assert [(t.name, list(t.y), list(t.x)) for t in fig.data] == [("BID", ["LP 1"], [10.0]), ("ASK", ["AH 1"], [20.0])]
+
+
+def test_a_market_makers_name_is_drawn_on_the_chart_as_typed_never_as_a_link_or_bold():
+    # plotly draws <a href> and <b> in any label: this name was a clickable link on the resting depth chart
+    typed = ["MM <a href='http://example.invalid/x'>click</a>", "<b>Bold</b> & Co"]
+    depth = [
+        RestingDepth(market_maker_id=i, market_maker_name=name, side=OrderSide.BUY, resting_eur=Decimal("10.00"),
+                     resting_quantity=1, open_orders=1)
+        for i, name in enumerate(typed, start=1)
+    ]  # fmt: skip
+
+    labels = list(resting_depth_figure(depth).data[0].y)
+
+    assert labels == ["MM &lt;a href='http://example.invalid/x'&gt;click&lt;/a&gt;", "&lt;b&gt;Bold&lt;/b&gt; &amp; Co"]
+    assert [html.unescape(label) for label in labels] == typed  # plotly shows the entities as the characters typed
 
 
 def test_the_levels_chart_adds_up_the_operations_resting_quantity_per_price_over_the_book():
