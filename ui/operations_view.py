@@ -19,7 +19,7 @@ from core.enums import OrderSide
 from core.market import OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
 from ui import labels
-from ui.format import percent, plot_text, price
+from ui.format import eur, percent, plot_text, price
 from ui.ticket_changes import describe_change, exact_json, named
 
 BID_COLOR, ASK_COLOR = "#0f766e", "#b91c1c"
@@ -238,11 +238,22 @@ def _day_axis(fig: go.Figure) -> None:
 
 
 def deployed_per_day_figure(stats: Sequence[DailyStat]) -> go.Figure:
+    """EUR deployed per day and side, each bar hovering its amount to the cent (plotly's own hover read "51.16k")."""
     days = [s.day.isoformat() for s in stats]
     fig = go.Figure(
         [
-            go.Bar(x=days, y=[float(s.deployed_bid_eur) for s in stats], name="BID", marker_color=BID_COLOR),
-            go.Bar(x=days, y=[float(s.deployed_ask_eur) for s in stats], name="ASK", marker_color=ASK_COLOR),
+            go.Bar(
+                x=days,
+                y=[float(amount) for amount in amounts],
+                customdata=[eur(amount) for amount in amounts],
+                hovertemplate=f"%{{x}} · {side}: %{{customdata}}<extra></extra>",
+                name=side,
+                marker_color=color,
+            )
+            for side, color, amounts in (
+                ("BID", BID_COLOR, [s.deployed_bid_eur for s in stats]),
+                ("ASK", ASK_COLOR, [s.deployed_ask_eur for s in stats]),
+            )
         ]
     )
     fig.update_layout(barmode="group")
@@ -277,6 +288,8 @@ def resting_depth_figure(depth: Sequence[RestingDepth]) -> go.Figure:
             go.Bar(
                 y=[plot_text(d.market_maker_name) for d in depth if d.side is side],  # typed: never markup
                 x=[float(d.resting_eur) for d in depth if d.side is side],
+                customdata=[eur(d.resting_eur) for d in depth if d.side is side],
+                hovertemplate=f"%{{y}} · {SIDE_LABEL[side]}: %{{customdata}} resting<extra></extra>",
                 name=SIDE_LABEL[side],
                 orientation="h",
                 marker_color=SIDE_COLOR[side],

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from core.enums import OrderSide
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
-from ui.format import percent
+from ui.format import eur, percent
 from ui.operations_view import for_display
 
 PERIODS: dict[str, timedelta | None] = {
@@ -137,7 +137,7 @@ def depth_figure(frame: pd.DataFrame, bucket: timedelta | None = None) -> go.Fig
                     mode=SERIES_MODE,
                     marker={"size": MARKER_SIZE},
                     line={"color": color, "dash": dash, "width": 1.5},
-                    hovertemplate=f"€%{{y:,.0f}}<extra>{column}</extra>",
+                    hovertemplate=f"€%{{y:,.2f}}<extra>{column}</extra>",  # EUR to the cent, as the headline
                 )
             )
     return _time_axis(_layout(fig, "Resting EUR", height=320), frame, bucket)
@@ -163,7 +163,9 @@ def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
     for c in cells:
         bid, ask = c.avg_bid_depth_1pct_eur, c.avg_ask_depth_1pct_eur
         total[c.weekday - 1][c.hour] = float(bid + ask)
-        detail[c.weekday - 1][c.hour] = f"bid €{bid:,.0f} · ask €{ask:,.0f} · {c.two_sided:,} snapshots"
+        detail[c.weekday - 1][c.hour] = (
+            f"{eur(bid + ask)} within ±1 %<br>bid {eur(bid)} · ask {eur(ask)} · {c.two_sided:,} snapshots"
+        )
     fig = go.Figure(
         go.Heatmap(
             z=total,
@@ -175,7 +177,7 @@ def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
             zmin=0,
             zmax=max((v for row in total for v in row if v is not None), default=0) or 1,
             colorbar={"title": "€ ±1 %"},
-            hovertemplate="%{y} %{x} UTC<br>€%{z:,.0f} within ±1 %<br>%{customdata}<extra></extra>",
+            hovertemplate="%{y} %{x} UTC<br>%{customdata}<extra></extra>",  # EUR to the cent, from the Decimals
             hoverongaps=False,
         )
     )

@@ -300,6 +300,7 @@ def test_the_daily_charts_plot_each_side_and_the_ratio():
     ratio = fill_ratio_figure(stats)
 
     assert [(t.name, list(t.y)) for t in deployed.data] == [("BID", [100.0]), ("ASK", [50.0])]
+    assert [list(t.customdata) for t in deployed.data] == [["€100.00"], ["€50.00"]]  # plotly's own hover: "100"
     assert list(ratio.data[0].y) == [0.1]
     assert ratio.layout.yaxis.tickformat == ".1%"  # 12.5 % reads as 12.5 %, not 13 %
 
@@ -347,6 +348,7 @@ def test_resting_depth_stacks_each_market_maker_by_side():
     fig = resting_depth_figure(depth)
 
     assert [(t.name, list(t.y), list(t.x)) for t in fig.data] == [("BID", ["LP 1"], [10.0]), ("ASK", ["AH 1"], [20.0])]
+    assert [list(t.customdata) for t in fig.data] == [["€10.00"], ["€20.00"]]  # hovered to the cent
 
 
 def test_a_market_makers_name_is_drawn_on_the_chart_as_typed_never_as_a_link_or_bold():

@@ -158,3 +158,15 @@ def test_a_charts_bucket_reads_in_the_unit_a_desk_says_it_in():
     labels = [bucket_label(timedelta(seconds=s)) for s in (10, 60, 120, 900, 3600, 3 * 3600, 86400, 2 * 86400)]
 
     assert labels == ["snapshot", "minute", "2 min", "15 min", "hour", "3 h", "day", "2 days"]  # not "1440 min"
+
+
+def test_every_euro_a_chart_hovers_is_written_to_the_cent_as_the_headline_writes_it():
+    # the heatmap hovered "€301" and "bid €100" for €300.75 of €100.50 and €200.25; the depth chart "€38,026"
+    heatmap = heatmap_figure([tuesday_3pm("100.50", "200.25")]).data[0]
+    at = datetime(2026, 12, 2, tzinfo=UTC)
+    depth = {f"{side} ±{pct} %": [100.5] for side in ("Bid", "Ask") for pct in ("0.5", "1", "2")}
+    lines = depth_figure(pd.DataFrame({"Time (UTC)": [at], **depth})).data
+
+    assert heatmap.customdata[1][15] == "€300.75 within ±1 %<br>bid €100.50 · ask €200.25 · 3 snapshots"
+    assert "%{z" not in heatmap.hovertemplate
+    assert {trace.hovertemplate.split("<extra>")[0] for trace in lines} == {"€%{y:,.2f}"}
