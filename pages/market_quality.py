@@ -19,13 +19,14 @@ from ui.feedback import field_error
 from ui.format import counted, eur, md_escape, percent
 from ui.metrics import Metric, metric_row
 from ui.navigation import MARKET_QUALITY
-from ui.operations_view import for_display
+from ui.operations_view import priced
 from ui.quality_view import (
     PERIODS,
     SCORE_MONEY,
     SLIPPAGE_AMOUNTS,
     as_utc,
     bps,
+    bucket_label,
     depth_figure,
     heatmap_figure,
     period_ending,
@@ -45,6 +46,7 @@ settings = get_settings()
 MONEY = st.column_config.NumberColumn(format="euro")
 DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
 DATE_WIDTH = 240  # a UTC date and time, whole
+URL = "query-params"  # the book and the period are kept in the URL: a reload, or a link, opens on them
 
 
 def stop_with(message: str) -> None:
@@ -65,9 +67,11 @@ def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
     with st.container(border=True, key="mq_filters"):
         with st.container(horizontal=True, vertical_alignment="bottom"):
             cert = st.segmented_control(
-                "Certificate", [c.value for c in CertificateType], default="EUA", required=True, key="mq_cert"
+                "Certificate", [c.value for c in CertificateType], default="EUA", required=True, key="mq_cert", bind=URL
             )
-            choice = st.segmented_control("Period", list(PERIODS), default="Last 24 h", required=True, key="mq_period")
+            choice = st.segmented_control(
+                "Period", list(PERIODS), default="Last 24 h", required=True, key="mq_period", bind=URL
+            )
         last_day = period_ending(datetime.now(UTC), PERIODS["Last 24 h"], settings.snapshot_seconds)
         under_to = None
         if PERIODS[choice] is None:
@@ -138,17 +142,17 @@ def charts(cert: CertificateType, start: datetime, end: datetime) -> None:
     """Spread, two-sided presence and depth per bucket of the period, and depth by weekday and hour."""
     series = data.series(cert, start, end, user.id)
     frame = series_frame(series)
-    bucket = f"{int(series.bucket.total_seconds()) // 60} min" if series.bucket >= timedelta(minutes=1) else "snapshot"
+    bucket = bucket_label(series.bucket)
     left, right = st.columns(2)
     with left.container(border=True):
         st.markdown(f"**Spread** · mean per {bucket}")
-        st.plotly_chart(spread_figure(frame), key="mq_spread_chart")
+        st.plotly_chart(spread_figure(frame, series.bucket), key="mq_spread_chart")
     with right.container(border=True):
         st.markdown(f"**Two-sided presence** · per {bucket}")
-        st.plotly_chart(presence_figure(frame), key="mq_presence_chart")
+        st.plotly_chart(presence_figure(frame, series.bucket), key="mq_presence_chart")
     with st.container(border=True):
         st.markdown(f"**Depth within ±0.5 / 1 / 2 % of mid** · mean per {bucket}, two-sided snapshots")
-        st.plotly_chart(depth_figure(frame), key="mq_depth_chart")
+        st.plotly_chart(depth_figure(frame, series.bucket), key="mq_depth_chart")
     with st.container(border=True):
         st.markdown("**When the book is deep** · mean depth within ±1 % of mid (bid + ask) by weekday and hour, UTC")
         st.plotly_chart(heatmap_figure(data.heatmap(cert, start, end, user.id)), key="mq_heatmap")
@@ -172,12 +176,12 @@ def slippage_calculator(cert: CertificateType) -> None:
             field_error(st.container(), exc.message)  # under the field; the fixed sizes still show
     results = [data.live_slippage(cert, order_side, amount, user.id) for amount in sorted(amounts)]  # smallest first
     st.dataframe(
-        for_display(slippage_frame(results), ["Amount (€)", "Filled (€)", "Slippage (bps)"], ["Average price (€)"]),
+        priced(slippage_frame(results), ["Amount (€)", "Filled (€)", "Slippage (bps)"], ["Average price (€)"]),
         hide_index=True,
         column_config={
             "Amount (€)": MONEY,
             "Filled (€)": MONEY,
-            "Average price (€)": st.column_config.TextColumn(alignment="right"),  # as ui.format.price writes it
+            "Average price (€)": st.column_config.NumberColumn(),  # sorted as a number, written by ui.format.price
             "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
         },
         placeholder="—",  # no average or slippage where nothing fills: a dash, as everywhere, not "None"

@@ -27,23 +27,24 @@ from ui.navigation import CREATE_LIQUIDITY, OPERATIONS
 from ui.operations_view import (
     AFTER_JSON,
     BEFORE_JSON,
+    FILL_RATIO,
     OPERATION_MONEY,
-    OPERATION_PRICES,
     ORDER_MONEY,
     ORDER_PRICES,
     SORT_LABELS,
     deployed_per_day_figure,
     fill_ratio_figure,
     fill_ratio_text,
-    for_display,
     levels_figure,
     operation_label,
     operations_frame,
+    operations_shown,
     orders_frame,
+    priced,
     resting_depth_figure,
     tickets_frame,
 )
-from ui.paging import page_field, page_in_range
+from ui.paging import page_field, page_for_filters
 from ui.runtime import db_session
 from ui.session import require_user
 
@@ -53,16 +54,30 @@ CREATE_LINK = CREATE_LIQUIDITY if user.role in CREATE_LIQUIDITY.roles else None 
 # what the withdrawal callback reports to the run that follows it (an error, or the success message)
 WITHDRAW_OUTCOME_KEY = "ops_withdraw_outcome"
 M = TypeVar("M", bound=BaseModel)
+# the view and how the table is cut are kept in the URL: a reload, or a link sent to a colleague, opens on them (the
+# Audit log came back as Operations); what was typed or picked from the data (dates, ticket, creator) is not
+URL = "query-params"
 MONEY = st.column_config.NumberColumn(format="euro")
-PRICE = st.column_config.TextColumn(alignment="right")  # text as ui.format.price writes it (for_display)
+PRICE = st.column_config.NumberColumn()  # sorted as a number, written as ui.format.price writes it (priced)
 DATE_RANGE_WIDTH = 250  # px
-RATIO = st.column_config.ProgressColumn("Fill ratio", min_value=0.0, max_value=1.0, format="percent")
+# a number (the grid sorts by the share) written as ui.operations_view.fill_ratio_text writes it, as in the detail
+RATIO = st.column_config.NumberColumn(alignment="right")
 
 
 def date_range(key: str) -> tuple[date | None, date | None]:
     """Inclusive days; a single picked day is a one-day range."""
     # wide enough for both days (yyyy-mm-dd) whole: in a row of filters it shrank to cut the second day at 1280 px
-    days = st.date_input("Created between", value=(), key=key, format="YYYY-MM-DD", width=DATE_RANGE_WIDTH)
+    # every day a person can type: outside the field's own bounds (ten years either side by default) a typed 2099 was
+    # refused in the browser with a red outline alone, and the table stayed filtered by the range before it
+    days = st.date_input(
+        "Created between",
+        value=(),
+        min_value=date.min,
+        max_value=date.max,
+        key=key,
+        format="YYYY-MM-DD",
+        width=DATE_RANGE_WIDTH,
+    )
     first, *rest = days or (None,)
     return first, rest[0] if rest else first
 
@@ -74,14 +89,6 @@ def parsed(model: type[M], values: dict[str, object], what: str) -> M:
     except CoreError as exc:
         st.error(md_escape(exc.message), icon=":material/error:")
         st.stop()
-
-
-def page_number(key: str, signature: str, pages: int) -> int:
-    """The page to show; back to the first whenever the filters change."""
-    if st.session_state.get(f"{key}_signature") != signature:
-        st.session_state[f"{key}_signature"] = signature
-        st.session_state[key] = 1
-    return page_in_range(key, pages)
 
 
 def pager_with_export(prefix: str, caption: str, label: str, csv: Callable[[], bytes], file_name: str) -> None:
@@ -131,7 +138,9 @@ def ticket_field(key: str, read: Callable[[str], str | None], help: str) -> str 
 
 def operation_filters() -> dict[str, object]:
     with st.container(border=True, horizontal=True, vertical_alignment="top", key="ops_filters"):
-        cert = st.segmented_control("Certificate", ["All", "CEA", "EUA"], default="All", required=True, key="ops_cert")
+        cert = st.segmented_control(
+            "Certificate", ["All", "CEA", "EUA"], default="All", required=True, key="ops_cert", bind=URL
+        )
         date_from, date_to = date_range("ops_dates")
         people = data.creators(version, user.id)
         names = {c.id: c.username for c in people}
@@ -153,14 +162,14 @@ def operation_filters() -> dict[str, object]:
 def operations_view(base: dict[str, object]) -> None:
     with st.container(horizontal=True, vertical_alignment="bottom"):
         sort = st.selectbox(
-            "Sort by", list(SORT_LABELS), format_func=SORT_LABELS.__getitem__, key="ops_sort", width=220
+            "Sort by", list(SORT_LABELS), format_func=SORT_LABELS.__getitem__, key="ops_sort", width=220, bind=URL
         )
-        descending = st.toggle("Largest / newest first", value=True, key="ops_desc")
-        page_size = st.selectbox("Rows per page", [25, 50, 100, 200], index=1, key="ops_page_size", width=140)
+        descending = st.toggle("Largest / newest first", value=True, key="ops_desc", bind=URL)
+        page_size = st.selectbox("Rows per page", [25, 50, 100, 200], index=1, key="ops_page_size", width=140, bind=URL)
     listing = {**base, "sort": sort or OperationSort.CREATED_AT, "descending": descending, "page_size": page_size}
     signature = parsed(OperationFilters, listing, "Operation filters").model_dump_json()
     first = data.operations_page(signature, version, user.id)
-    page = page_number("ops_page", signature, first.pages)
+    page = page_for_filters("ops_page", signature, first.pages)
     result = (
         first
         if page == 1
@@ -187,14 +196,13 @@ def operations_view(base: dict[str, object]) -> None:
                 st.page_link(CREATE_LINK.path, label=CREATE_LINK.title, icon=CREATE_LINK.icon)
         return
 
-    frame = operations_frame(result.rows)
     st.dataframe(
-        for_display(frame, OPERATION_MONEY, OPERATION_PRICES),
+        operations_shown(result.rows),
         hide_index=True,
         column_config={
             **{c: MONEY for c in OPERATION_MONEY},
             "Reference price": PRICE,
-            "Fill ratio": RATIO,
+            FILL_RATIO: RATIO,
             "Ticket": st.column_config.TextColumn(pinned=True),
             "Operation id": None,
         },
@@ -273,7 +281,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
 
     orders = orders_frame(detail.orders)
     st.dataframe(
-        for_display(orders, ORDER_MONEY, ORDER_PRICES),
+        priced(orders, ORDER_MONEY, ORDER_PRICES),
         hide_index=True,
         column_config={"Price": PRICE, "Filled EUR": MONEY},
         alt="Orders of the selected operation",
@@ -353,7 +361,7 @@ def audit_view() -> None:
     }
     signature = parsed(TicketFilters, base, "Audit filters").model_dump_json()
     first = data.tickets_page(signature, version, user.id)
-    page = page_number("audit_page", signature, first.pages)
+    page = page_for_filters("audit_page", signature, first.pages)
     result = (
         first if page == 1 else data.tickets_page(TicketFilters(**base, page=page).model_dump_json(), version, user.id)
     )
@@ -393,6 +401,7 @@ view = st.segmented_control(
     default="Operations",
     required=True,  # a click on the chosen view keeps it chosen
     key="ops_view",
+    bind=URL,
     label_visibility="collapsed",
 )
 if view == "Audit log":

@@ -1,5 +1,6 @@
 """Display formatting for money, quantities and user-entered text (display only; never fed back into calculations)."""
 
+import html
 import re
 from decimal import Decimal
 
@@ -49,3 +50,11 @@ def md_escape_lines(text: str) -> str:
     """Typed text of several lines (a note) shown through Markdown as typed, line for line: each line escaped by
     ``md_escape``, each break kept as a hard line break (Markdown would join them into one line)."""
     return "  \n".join(md_escape(line) for line in text.splitlines())
+
+
+def plot_text(text: str) -> str:
+    """Text a person typed (a market maker's name) as a plotly label or hover: plotly draws <a href>, <b>, <br> and
+    their kin in any text it is given, so a name typed "MM <a href='http://…'>click</a>" became a link on the
+    Operations page's resting depth chart. Its angle brackets and ampersands go as entities, which plotly shows as
+    the characters typed."""
+    return html.escape(text, quote=False)

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from core.enums import OrderSide
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
-from ui.format import percent
+from ui.format import eur, percent
 from ui.operations_view import for_display
 
 PERIODS: dict[str, timedelta | None] = {
@@ -71,6 +71,31 @@ def series_frame(series: HealthSeries) -> pd.DataFrame:
     )
 
 
+def bucket_label(bucket: timedelta) -> str:
+    """A chart's bucket in words, as a chart's title says it ("mean per 15 min"): "snapshot" below a minute (each
+    snapshot is its own point), "minute", "2 min", "hour", "3 h", "day" (it read "per 60 min", "per 1440 min")."""
+    seconds = int(bucket.total_seconds())
+    if seconds < 60:
+        return "snapshot"
+    for unit, size, single in (("days", 86400, "day"), ("h", 3600, "hour"), ("min", 60, "minute")):
+        if seconds % size == 0:
+            count = seconds // size
+            return single if count == 1 else f"{count} {unit}"
+    return f"{seconds:,} s"
+
+
+def _time_axis(fig: go.Figure, frame: pd.DataFrame, bucket: timedelta | None) -> go.Figure:
+    """Bars as wide as most of their bucket, and a period of one bucket alone drawn with a bucket either side of it:
+    left to plotly, the axis zoomed into that point's milliseconds ("23:59:59.9995", "00:00:00.0005")."""
+    if bucket is None:
+        return fig
+    fig.update_traces(width=bucket.total_seconds() * 1000 * 0.8, selector={"type": "bar"})  # ms on a date axis
+    if len(frame) == 1:
+        at = pd.Timestamp(frame["Time (UTC)"].iloc[0])
+        fig.update_xaxes(range=[at - bucket, at + bucket])
+    return fig
+
+
 def _layout(fig: go.Figure, y_title: str, height: int = 280) -> go.Figure:
     fig.update_layout(
         height=height,
@@ -83,7 +108,7 @@ def _layout(fig: go.Figure, y_title: str, height: int = 280) -> go.Figure:
     return fig
 
 
-def spread_figure(frame: pd.DataFrame) -> go.Figure:
+def spread_figure(frame: pd.DataFrame, bucket: timedelta | None = None) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=frame["Time (UTC)"],
@@ -95,10 +120,10 @@ def spread_figure(frame: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y:.1f} bps<extra>mean spread</extra>",
         )
     )
-    return _layout(fig, "Spread (bps of mid)")
+    return _time_axis(_layout(fig, "Spread (bps of mid)"), frame, bucket)
 
 
-def depth_figure(frame: pd.DataFrame) -> go.Figure:
+def depth_figure(frame: pd.DataFrame, bucket: timedelta | None = None) -> go.Figure:
     """Resting EUR per side within each band of mid: bids green, asks red, one dash style per band."""
     fig = go.Figure()
     for pct, _, dash in BANDS:
@@ -112,13 +137,13 @@ def depth_figure(frame: pd.DataFrame) -> go.Figure:
                     mode=SERIES_MODE,
                     marker={"size": MARKER_SIZE},
                     line={"color": color, "dash": dash, "width": 1.5},
-                    hovertemplate=f"€%{{y:,.0f}}<extra>{column}</extra>",
+                    hovertemplate=f"€%{{y:,.2f}}<extra>{column}</extra>",  # EUR to the cent, as the headline
                 )
             )
-    return _layout(fig, "Resting EUR", height=320)
+    return _time_axis(_layout(fig, "Resting EUR", height=320), frame, bucket)
 
 
-def presence_figure(frame: pd.DataFrame) -> go.Figure:
+def presence_figure(frame: pd.DataFrame, bucket: timedelta | None = None) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=frame["Time (UTC)"],
@@ -128,7 +153,7 @@ def presence_figure(frame: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_yaxes(range=[0, 100])
-    return _layout(fig, "Two-sided (% of snapshots)", height=220)
+    return _time_axis(_layout(fig, "Two-sided (% of snapshots)", height=220), frame, bucket)
 
 
 def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
@@ -138,7 +163,9 @@ def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
     for c in cells:
         bid, ask = c.avg_bid_depth_1pct_eur, c.avg_ask_depth_1pct_eur
         total[c.weekday - 1][c.hour] = float(bid + ask)
-        detail[c.weekday - 1][c.hour] = f"bid €{bid:,.0f} · ask €{ask:,.0f} · {c.two_sided:,} snapshots"
+        detail[c.weekday - 1][c.hour] = (
+            f"{eur(bid + ask)} within ±1 %<br>bid {eur(bid)} · ask {eur(ask)} · {c.two_sided:,} snapshots"
+        )
     fig = go.Figure(
         go.Heatmap(
             z=total,
@@ -150,7 +177,7 @@ def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
             zmin=0,
             zmax=max((v for row in total for v in row if v is not None), default=0) or 1,
             colorbar={"title": "€ ±1 %"},
-            hovertemplate="%{y} %{x} UTC<br>€%{z:,.0f} within ±1 %<br>%{customdata}<extra></extra>",
+            hovertemplate="%{y} %{x} UTC<br>%{customdata}<extra></extra>",  # EUR to the cent, from the Decimals
             hoverongaps=False,
         )
     )

@@ -55,6 +55,11 @@ def test_admin_reads_the_operations_and_opens_one_with_its_levels_against_the_bo
     settle(page)
     page.get_by_text("Audit log", exact=True).click()
     expect(page.get_by_text("tickets, newest first")).to_be_visible(timeout=20_000)
+    settle(page)
+
+    page.reload()  # a new session under the same sign-in: the URL keeps the view (it came back as Operations)
+    expect(page.get_by_text("tickets, newest first")).to_be_visible(timeout=20_000)
+    assert "ops_view=Audit+log" in page.url
 
 
 # what is drawn wider than its box in a filters row: the date range's fields, or a text field's placeholder (measured
@@ -94,7 +99,7 @@ def test_every_filters_placeholder_is_shown_whole_at_desktop_widths(db, actors, 
 
     page.locator(".st-key-ops_view").get_by_text("Operations", exact=True).click()  # a page that is none, then a filter
     settle(page)
-    box = page.get_by_role("spinbutton", name="Page")
+    box = page.get_by_role("textbox", name="Page", exact=True)
     note = page.get_by_text("There is no page 99999999999999")  # echoed as typed
     box.fill("99999999999999")
     box.press("Enter")
@@ -111,9 +116,10 @@ def test_every_filters_placeholder_is_shown_whole_at_desktop_widths(db, actors, 
     expect(note).to_have_count(0)
     expect(page.get_by_text("Page 1 of 1 · 1 operation")).to_be_visible()
 
-    for typed in ("2.5", "1.5"):  # a whole-number field cut them to 2 and 1 in the browser: "There is no page 2"
+    # a whole-number field cut 2.5 to 2 in the browser ("There is no page 2"); a number field read 1e3 as 1000
+    for typed in ("2.5", "1.5", "1e3", "abc"):
         box.fill(typed)
         box.press("Enter")
-        expect(page.get_by_text(f"Page is a whole number, got {typed}")).to_be_visible()
+        expect(page.get_by_text(f"Page is a whole number, got '{typed}'")).to_be_visible()
         expect(page.get_by_text("There is no page")).to_have_count(0)
         expect(box).to_have_value("1")

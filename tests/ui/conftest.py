@@ -20,6 +20,7 @@ import pytest
 import streamlit as st
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Column
 from streamlit.util import calc_hash
@@ -96,6 +97,13 @@ def shown(markup: str) -> str:
     plain = re.sub(r":material/[a-z_]+: ", "", markup.replace(ZERO_WIDTH_SPACE, ""))
     plain = re.sub(r"^:[a-z]+\[(.*)\]$", r"\1", plain, flags=re.S)
     return re.sub(r"\\(.)", r"\1", plain)
+
+
+def grid_texts(grid, column: str) -> list[str]:
+    """A column of a grid drawn from a Styler as the page writes it (the display text the Styler sends), row by
+    row: what a reader sees where the grid's value holds the number it sorts by."""
+    arrow = grid.proto.arrow_data if grid.proto.arrow_data.data else grid.proto.lazy_data.initial_chunk
+    return convert_arrow_bytes_to_pandas_df(arrow.styler.display_values)[column].tolist()
 
 
 def field_errors(at) -> list[str]:

@@ -7,11 +7,12 @@ import time
 from datetime import datetime
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from core.enums import Role
 from core.market_quality import take_snapshot
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote
-from tests.ui.conftest import field_errors, linkable, refusal_under, texts
+from tests.ui.conftest import APP, field_errors, grid_texts, linkable, open_url, refusal_under, sign_in_as, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/market_quality.py"
@@ -116,7 +117,8 @@ def test_the_slippage_calculator_shows_ten_and_a_hundred_thousand_and_a_typed_am
     assert list(table["Amount (€)"]) == [10000.0, 100000.0, 250000.0]
     assert list(table["Certificates"]) == [125, 1250, 2000]
     assert list(table["Book absorbs it"]) == ["yes", "yes", "no: the book is too thin"]
-    assert list(table["Average price (€)"]) == ["€80.00", "€80.00", "€80.00"]  # not €80.0000
+    assert grid_texts(at.dataframe[0], "Average price (€)") == ["€80.00", "€80.00", "€80.00"]  # not €80.0000
+    assert list(table["Average price (€)"]) == [80.0, 80.0, 80.0]  # a number: its header sorts it as one
 
     at.text_input(key="mq_amount").input("5,000").run()
     assert list(frame(at, "mq_slippage")["Amount (€)"]) == [5000.0, 10000.0, 100000.0]  # in order, not last
@@ -224,3 +226,19 @@ def test_a_click_on_a_chosen_option_keeps_it_chosen(open_app, actors):
 
     assert set(keys) == {"mq_cert", "mq_period", "mq_side", "mq_band"}
     assert all(at.segmented_control(key=k).proto.required for k in keys)
+
+
+def test_a_reload_opens_on_the_book_and_the_period_the_url_keeps(app_env, db, actors, actor_sessions):
+    leaving_and_moving(db, actors)  # CEA snapshots just now
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_as(at, actors.analyst, actor_sessions[actors.analyst.id])
+    at.query_params.update({"mq_cert": "CEA", "mq_period": "Last 7 days"})
+
+    open_url(at, "market-quality")  # a new session on a URL the page wrote: it came back on EUA, last 24 h
+
+    assert not at.exception
+    assert (at.segmented_control(key="mq_cert").value, at.segmented_control(key="mq_period").value) == (
+        "CEA",
+        "Last 7 days",
+    )
+    assert at.get("plotly_chart")  # the CEA book's snapshots, charted

@@ -1,17 +1,20 @@
 """The Operations page (AppTest): table, filters, detail, charts and audit log; read-only for analysts,
 withdrawal with confirmation for admins."""
 
+import json
 from datetime import date
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from core.enums import Role
 from core.errors import PermissionDenied
 from core.liquidity_service import create_liquidity, withdraw_liquidity
-from core.operations import get_operation_detail
+from core.operations import OperationSort, get_operation_detail
+from core.validation import echoed
 from tests.helpers import snapshot
 from tests.operations_helpers import create_operation, fund_market_makers, trader_sells
-from tests.ui.conftest import field_errors, shown, texts
+from tests.ui.conftest import APP, field_errors, grid_texts, open_url, shown, sign_in_as, texts
 from ui.navigation import PAGES
 
 PAGE = "pages/operations.py"
@@ -235,6 +238,44 @@ def test_a_reversed_date_range_is_refused_with_a_message_and_shows_nothing(open_
     assert not at.dataframe
 
 
+def test_prices_in_the_tables_read_as_the_app_writes_them_and_sort_as_numbers(open_app, actors, operations):
+    _, cea = operations
+    at = open_app(actors.analyst, PAGE)
+    at.selectbox(key="ops_detail").select(cea.id).run()
+
+    operations_grid, orders_grid = at.dataframe[0], at.dataframe[1]
+
+    assert grid_texts(operations_grid, "Reference price") == ["€81.00", "€14.00"]  # not €81.0000
+    assert operations_grid.value["Reference price"].tolist() == [81.0, 14.0]  # numbers: "€100.50" < "€81.00" as text
+    assert all(text.startswith("€13.") or text.startswith("€14.") for text in grid_texts(orders_grid, "Price"))
+    assert orders_grid.value["Price"].dtype == "float64"
+    assert json.loads(operations_grid.proto.columns)["Reference price"]["type_config"] == {"type": "number"}
+
+
+@pytest.mark.parametrize(("view", "key", "none"), [
+    ("Operations", "ops_dates", "No liquidity operation matches these filters."),
+    ("Charts", "ops_dates", "No liquidity operation matches these filters."),
+    ("Audit log", "audit_dates", "No ticket matches these filters."),
+])  # fmt: skip
+def test_a_date_range_far_in_the_future_or_past_is_taken_as_typed_and_matches_nothing(
+    open_app, actors, operations, view, key, none
+):
+    # the field's own bounds (ten years either side) refused 2099 in the browser with a red outline alone, the table
+    # still filtered by the range before it; 9999-12-31 raised OverflowError in the audit log's read
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="ops_view").set_value(view).run()
+    field = at.date_input(key=key)
+
+    assert (field.proto.min, field.proto.max) == ("0001-01-01", "9999-12-31")  # every day a person can type
+
+    for days in [(date(2099, 1, 1), date(2099, 12, 31)), (date(2099, 1, 1), date.max), (date.min, date(1999, 12, 31))]:
+        at.date_input(key=key).set_value(days).run()
+
+        assert not at.exception and not at.error
+        assert texts(at.info) == [none]
+        assert not at.dataframe and not at.get("plotly_chart")
+
+
 def test_the_detail_shows_the_reference_price_and_its_source_in_words(open_app, db, actors, operations):
     _, cea = operations
     at = open_app(actors.admin, PAGE)
@@ -268,31 +309,42 @@ def test_a_click_on_the_chosen_view_or_certificate_keeps_it_chosen(open_app, act
     assert required == {"ops_view": True, "ops_cert": True}  # not deselected, highlighting nothing
 
 
-@pytest.mark.parametrize(("typed", "shown"), [(5, 1), (0, 1), (-1, 1), (99_999_999_999_999, 1)])
+@pytest.mark.parametrize(
+    ("typed", "shown"), [("5", 1), ("0", 1), ("-1", 1), ("99999999999999", 1), ("1,000", 1), ("9" * 5000, 1)]
+)
 def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so_under_the_field(
     open_app, actors, operations, typed, shown
 ):
     at = open_app(actors.analyst, PAGE)
 
-    at.number_input(key="ops_page").set_value(typed).run()
+    at.text_input(key="ops_page").set_value(typed).run()
 
-    assert field_errors(at) == [f"There is no page {typed}: showing page {shown} of 1"]  # echoed as typed
-    assert at.number_input(key="ops_page").value == shown
+    assert not at.exception
+    assert field_errors(at) == [f"There is no page {echoed(typed)}: showing page {shown} of 1"]  # echoed as typed
+    assert at.text_input(key="ops_page").value == str(shown)
 
     at.selectbox(key="ops_page_size").set_value(25).run()  # another filter: the page shown is the one the box says
 
     assert field_errors(at) == []
-    assert at.number_input(key="ops_page").value == 1
+    assert at.text_input(key="ops_page").value == "1"
 
 
-@pytest.mark.parametrize("typed", [2.5, 0.5])
-def test_a_page_number_that_is_not_whole_is_refused_as_such_and_the_page_stays(open_app, actors, operations, typed):
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("2.5", "'2.5'"), ("0.5", "'0.5'"), ("1e3", "'1e3'"), ("1E3", "'1E3'"), ("abc", "'abc'"), ("", "nothing"),
+     ("1 000", "'1 000'"), ("١٢", "'١٢'")],
+)  # fmt: skip
+def test_a_page_number_that_is_not_whole_is_refused_as_such_and_the_page_stays(
+    open_app, actors, operations, typed, said
+):
+    # "1e3" is no page number a desk types: a number field read it as page 1,000 ("There is no page 1000")
     at = open_app(actors.analyst, PAGE)
 
-    at.number_input(key="ops_page").set_value(typed).run()
+    at.text_input(key="ops_page").set_value(typed).run()
 
-    assert field_errors(at) == [f"Page is a whole number, got {typed}"]  # not "There is no page 2"
-    assert at.number_input(key="ops_page").value == 1
+    assert not at.exception
+    assert field_errors(at) == [f"Page is a whole number, got {said}"]  # not "There is no page 1000"
+    assert at.text_input(key="ops_page").value == "1"
     assert list(at.dataframe[0].value["Ticket"]) == [op.ticket_id for op in operations]
 
 
@@ -310,6 +362,24 @@ def test_an_operations_fill_ratio_reads_the_same_in_the_summary_and_in_its_detai
     assert ratios == ["0.7 %", "0.7 %"]
 
 
+def test_the_tables_fill_ratio_reads_as_its_detail_and_sorts_as_a_number(open_app, db, actors):
+    # €111.76 of €14,907.14: the grid's percent format read the stored 0.0075 as "0.8%" beside the detail's 0.7 %
+    fund_market_makers(db, actors)
+    traded = create_operation(db, actors, "CEA")
+    trader_sells(db, actors, "CEA", 8)
+    untouched = create_operation(db, actors, "EUA")
+    at = open_app(actors.analyst, PAGE)
+    at.selectbox(key="ops_detail").select(traded.id).run()
+
+    grid = at.dataframe[0]
+    *_, detail = [m.value for m in at.metric if m.label == "Fill ratio"]  # the headline's first, then the detail's
+    assert grid_texts(grid, "Fill ratio") == ["0.0 %", detail] == ["0.0 %", "0.7 %"]  # newest first: EUA, CEA
+    assert list(grid.value["Ticket"]) == [untouched.ticket_id, traded.ticket_id]
+    assert grid.value["Fill ratio"].tolist() == pytest.approx([0, 111.76 / 14907.14])  # sorted by the share itself
+    # a number column without a format of its own: a format would replace the words
+    assert json.loads(grid.proto.columns)["Fill ratio"]["type_config"] == {"type": "number"}
+
+
 @pytest.mark.parametrize(("role", "link"), [("admin", True), ("analyst", False)])
 def test_with_no_operation_and_no_filter_the_page_says_there_is_none_yet(open_app, actors, role, link):
     at = open_app(getattr(actors, role), PAGE)
@@ -318,3 +388,27 @@ def test_with_no_operation_and_no_filter_the_page_says_there_is_none_yet(open_ap
     assert texts(at.info) == ["No liquidity operations yet."]  # not a filter to loosen: none is set
     assert not at.dataframe
     assert [p.label for p in at.get("page_link")] == (["Create Liquidity"] if link else [])  # as the sidebar names it
+
+
+def test_a_reload_opens_on_the_view_and_the_cut_of_the_table_the_url_keeps(app_env, actors, actor_sessions, operations):
+    _, cea = operations
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_as(at, actors.analyst, actor_sessions[actors.analyst.id])
+    at.query_params.update({"ops_cert": "CEA", "ops_sort": "Ticket", "ops_desc": "false", "ops_page_size": "25"})
+
+    open_url(at, "operations")  # a new session on a URL the page wrote (the Audit log came back as Operations)
+
+    assert not at.exception
+    assert (at.segmented_control(key="ops_cert").value, at.selectbox(key="ops_sort").value) == (
+        "CEA",
+        OperationSort.TICKET_ID,
+    )
+    assert (at.toggle(key="ops_desc").value, at.selectbox(key="ops_page_size").value) == (False, 25)
+    assert list(at.dataframe[0].value["Ticket"]) == [cea.ticket_id]
+
+    reloaded = AppTest.from_file(APP, default_timeout=30)
+    sign_in_as(reloaded, actors.analyst, actor_sessions[actors.analyst.id])
+    reloaded.query_params.update({"ops_view": "Audit log", "ops_cert": "<b>x</b>"})  # a careless edit is ignored
+    open_url(reloaded, "operations")
+    assert not reloaded.exception
+    assert reloaded.get("text_input")[0].key == "audit_object_id"  # the audit log's filters, not the operations'

@@ -25,3 +25,13 @@ def test_typed_text_a_spreadsheet_would_run_as_a_formula_opens_as_text_and_numbe
         "",
     ]
     assert {row[1] for row in rows[1:]} == {"-5.00"}  # an amount is exact, and never taken for text
+
+
+def test_a_csv_opens_in_a_spreadsheet_with_its_euro_signs_and_accents_as_they_are():
+    frame = pd.DataFrame({"Avg quoted (€)": [Decimal("1234.50")], "Market maker": ["Société Générale ✓"]})
+
+    data = csv_bytes(frame)
+
+    assert data.startswith(b"\xef\xbb\xbf")  # the byte order mark: Excel reads UTF-8 only with it
+    assert data.decode("utf-8-sig") == "Avg quoted (€),Market maker\n1234.50,Société Générale ✓\n"
+    assert pd.read_csv(io.BytesIO(data)).columns.tolist() == ["Avg quoted (€)", "Market maker"]  # no stray mark

@@ -7,7 +7,7 @@ import pytest
 from core.audit import TicketFilters, ticket_search, whole_ticket_id
 from core.enums import CertificateType
 from core.errors import ValidationError
-from core.filters import day_bounds, parse_filters
+from core.filters import BEYOND_ANY_PAGE, day_bounds, parse_filters, parse_page_number
 from core.operations import OperationFilters, OperationSort
 
 
@@ -84,3 +84,31 @@ def test_a_ticket_search_names_each_character_no_ticket_id_has_once_in_the_order
         ticket_search("TKT 20%6_%'")
 
     assert refused.value.message == "A ticket id has only letters, digits and '-', not a space, '%', '_', \"'\""
+
+
+def test_a_range_to_the_last_day_a_date_field_offers_has_no_end_instead_of_overflowing():
+    # 9999-12-31 plus a day is no Python date: the audit log's read raised OverflowError
+    assert day_bounds(date.min, date.max) == (datetime(1, 1, 1, tzinfo=UTC), None)
+    assert TicketFilters(date_from=date(2099, 1, 1), date_to=date.max).sql_params()["to"] is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "page"),
+    [("3", 3), (" 12 ", 12), ("1,234", 1234), ("+2", 2), ("0", 0), ("-1", -1), ("007", 7), (4, 4),
+     ("9" * 5000, BEYOND_ANY_PAGE)],
+)  # fmt: skip
+def test_a_page_number_is_a_whole_number_in_digits_even_one_that_is_no_page(typed, page):
+    assert parse_page_number(typed) == page  # the pager brings 0, -1 and the too large to the nearest page
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("1e3", "'1e3'"), ("1E3", "'1E3'"), ("2.5", "'2.5'"), ("2.0", "'2.0'"), ("abc", "'abc'"), ("", "nothing"),
+     ("   ", "nothing"), (None, "nothing"), ("1,23", "'1,23'"), ("1 000", "'1 000'"), ("²", "'²'"), ("١٢", "'١٢'"),
+     (True, "'True'"), (2.5, "'2.5'")],
+)  # fmt: skip
+def test_a_page_number_in_exponent_notation_or_with_decimals_is_refused_as_no_whole_number(typed, said):
+    with pytest.raises(ValidationError) as refused:
+        parse_page_number(typed)
+
+    assert refused.value.message == f"Page is a whole number, got {said}"

@@ -1,6 +1,7 @@
 """Operations page helpers: exact CSVs, readable audit changes, the figures' series (no database)."""
 
 import csv
+import html
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -16,12 +17,15 @@ from ui.operations_view import (
     AFTER_JSON,
     deployed_per_day_figure,
     fill_ratio_figure,
+    fill_ratio_text,
     for_display,
     levels_figure,
     object_label,
     operation_label,
     operations_frame,
+    operations_shown,
     orders_frame,
+    priced,
     resting_depth_figure,
     tickets_frame,
 )
@@ -89,7 +93,7 @@ def order(side: OrderSide, price: str, resting: int, **overrides) -> OperationOr
 def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
     frame = operations_frame([summary()])
 
-    text = csv_bytes(frame).decode()
+    text = csv_bytes(frame).decode("utf-8-sig")
 
     header, row = text.splitlines()
     assert header.startswith("Time (UTC),Ticket,Certificate,Source,Reference price,Price source,Target BID EUR")
@@ -101,7 +105,7 @@ def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
 def test_the_operations_csv_ends_with_the_notes_typed_on_create_liquidity_lines_and_commas_kept():
     frame = operations_frame([summary(notes="Desk request, Q4\nsecond line"), summary(id=8)])
 
-    text = csv_bytes(frame).decode()
+    text = csv_bytes(frame).decode("utf-8-sig")
 
     assert text.splitlines()[0].endswith(",Created by,Operation id,Notes")
     assert ',admin,7,"Desk request, Q4\nsecond line"\n' in text
@@ -118,6 +122,29 @@ def test_display_turns_money_into_floats_and_leaves_the_exact_frame_alone():
     assert frame["Filled EUR"].iloc[0] == Decimal("0.10")
 
 
+def test_the_grids_fill_ratio_reads_as_the_detail_writes_it_and_sorts_by_the_share():
+    # €111.76 of €14,907.14 is 0.7497 %, stored rounded to 0.0075: a percent format read it 0.8 % (the detail: 0.7 %)
+    rows = [
+        summary(id=1, ticket_id="T-1", filled_eur=Decimal("111.76"), actual_total_eur=Decimal("14907.14"),
+                fill_ratio=Decimal("0.0075")),
+        summary(id=2, ticket_id="T-2", filled_eur=Decimal("100.00"), actual_total_eur=Decimal("1000.00"),
+                fill_ratio=Decimal("0.1000")),
+        summary(id=3, ticket_id="T-3", filled_eur=Decimal("90.00"), actual_total_eur=Decimal("1000.00"),
+                fill_ratio=Decimal("0.0900")),
+        summary(id=4, ticket_id="T-4", filled_eur=Decimal("0.10"), actual_total_eur=Decimal("1499.88")),
+        summary(id=5, ticket_id="T-5", filled_eur=Decimal(0), actual_total_eur=Decimal(0), fill_ratio=None),
+    ]  # fmt: skip
+
+    styled = operations_shown(rows)
+
+    written = [cell["display_value"] for row in styled._translate(False, False)["body"] for cell in row
+               if cell.get("id", "").endswith(f"col{list(styled.data.columns).index('Fill ratio')}")]  # fmt: skip
+    assert written == [fill_ratio_text(r.filled_eur, r.actual_total_eur) for r in rows]
+    assert written == ["0.7 %", "10.0 %", "9.0 %", "< 0.1 %", "—"]
+    by_share = styled.data.sort_values("Fill ratio", na_position="first")["Ticket"].tolist()
+    assert by_share == ["T-5", "T-4", "T-1", "T-3", "T-2"]  # as numbers: 9.0 % before 10.0 %
+
+
 def test_display_writes_a_price_as_the_app_writes_prices_never_padded_nor_rounded():
     frame = operations_frame([summary(), summary(id=8, reference_price=Decimal("80.9750"))])
 
@@ -125,6 +152,22 @@ def test_display_writes_a_price_as_the_app_writes_prices_never_padded_nor_rounde
 
     assert list(shown["Reference price"]) == ["€14.00", "€80.975"]  # not €14.0000, and not €80.98
     assert frame["Reference price"].iloc[1] == Decimal("80.9750")  # the CSV's stays exact
+
+
+def test_a_grids_prices_sort_as_numbers_and_read_as_the_app_writes_prices():
+    # as text, "€10.20" came before "€9.80" and "€100.50" before "€81.00" at a click on the header
+    frame = operations_frame(
+        [summary(id=i, reference_price=Decimal(p)) for i, p in enumerate(("9.8000", "10.2000", "100.5000", "80.9750"))]
+    )
+
+    styled = priced(frame, ["Filled EUR"], ["Reference price"])
+
+    column = list(styled.data.columns).index("Reference price")
+    body = styled._translate(False, False)["body"]
+    assert [row[column + 1]["display_value"] for row in body] == ["€9.80", "€10.20", "€100.50", "€80.975"]
+    by_price = styled.data.sort_values("Reference price")["Reference price"].tolist()
+    assert by_price == [9.8, 10.2, 80.975, 100.5]
+    assert frame["Reference price"].iloc[3] == Decimal("80.9750")  # the CSV's stays exact
 
 
 def test_an_empty_page_still_has_every_column():
@@ -226,7 +269,7 @@ def test_the_audit_csv_reads_each_change_in_the_words_of_the_screen_and_labels_t
         }
     )  # fmt: skip
 
-    header, row = csv.reader(io.StringIO(csv_bytes(tickets_frame([fund])).decode("utf-8")))
+    header, row = csv.reader(io.StringIO(csv_bytes(tickets_frame([fund])).decode("utf-8-sig")))
 
     read = dict(zip(header, row, strict=True))
     # it said "Before" and "After" over JSON, which a desk took for more of the change
@@ -257,8 +300,29 @@ def test_the_daily_charts_plot_each_side_and_the_ratio():
     ratio = fill_ratio_figure(stats)
 
     assert [(t.name, list(t.y)) for t in deployed.data] == [("BID", [100.0]), ("ASK", [50.0])]
+    assert [list(t.customdata) for t in deployed.data] == [["€100.00"], ["€50.00"]]  # plotly's own hover: "100"
     assert list(ratio.data[0].y) == [0.1]
     assert ratio.layout.yaxis.tickformat == ".1%"  # 12.5 % reads as 12.5 %, not 13 %
+
+
+def test_a_days_fill_ratio_hovers_as_the_headline_writes_it_from_its_two_amounts():
+    # €111.76 of €14,907.14 is 0.7497 %; SQL stores 0.0075, which plotly's ".1%" hovered as 0.8%
+    day = DailyStat(
+        day=date(2026, 3, 4),
+        operations=1,
+        deployed_bid_eur=Decimal("9938.09"),
+        deployed_ask_eur=Decimal("4969.05"),
+        filled_eur=Decimal("111.76"),
+        fill_ratio=Decimal("0.0075"),
+    )
+    idle = day.model_copy(update={"day": date(2026, 3, 5), "filled_eur": Decimal(0), "fill_ratio": Decimal(0)})
+
+    trace = fill_ratio_figure([day, idle]).data[0]
+
+    assert list(trace.customdata) == [fill_ratio_text(Decimal("111.76"), Decimal("14907.14")), "0.0 %"]
+    assert list(trace.customdata) == ["0.7 %", "0.0 %"]
+    assert "%{customdata}" in trace.hovertemplate and "%{y" not in trace.hovertemplate
+    assert trace.y[0] == pytest.approx(111.76 / 14907.14)  # drawn at the share itself, not the rounded 0.0075
 
 
 def test_resting_depth_stacks_each_market_maker_by_side():
@@ -284,6 +348,22 @@ def test_resting_depth_stacks_each_market_maker_by_side():
     fig = resting_depth_figure(depth)
 
     assert [(t.name, list(t.y), list(t.x)) for t in fig.data] == [("BID", ["LP 1"], [10.0]), ("ASK", ["AH 1"], [20.0])]
+    assert [list(t.customdata) for t in fig.data] == [["€10.00"], ["€20.00"]]  # hovered to the cent
+
+
+def test_a_market_makers_name_is_drawn_on_the_chart_as_typed_never_as_a_link_or_bold():
+    # plotly draws <a href> and <b> in any label: this name was a clickable link on the resting depth chart
+    typed = ["MM <a href='http://example.invalid/x'>click</a>", "<b>Bold</b> & Co"]
+    depth = [
+        RestingDepth(market_maker_id=i, market_maker_name=name, side=OrderSide.BUY, resting_eur=Decimal("10.00"),
+                     resting_quantity=1, open_orders=1)
+        for i, name in enumerate(typed, start=1)
+    ]  # fmt: skip
+
+    labels = list(resting_depth_figure(depth).data[0].y)
+
+    assert labels == ["MM &lt;a href='http://example.invalid/x'&gt;click&lt;/a&gt;", "&lt;b&gt;Bold&lt;/b&gt; &amp; Co"]
+    assert [html.unescape(label) for label in labels] == typed  # plotly shows the entities as the characters typed
 
 
 def test_the_levels_chart_adds_up_the_operations_resting_quantity_per_price_over_the_book():

@@ -9,10 +9,12 @@ from core.quality_models import BookSnapshot, DepthCell, MarketMakerQuote, Marke
 from ui.quality_view import (
     FAIL_COLOR,
     PASS_COLOR,
+    bucket_label,
     depth_figure,
     heatmap_figure,
     period_ending,
     points_frame,
+    presence_figure,
     scorecard_frame,
     scorecard_shown,
     scorecard_style,
@@ -135,3 +137,36 @@ def test_the_heatmap_scale_starts_at_zero_euros():
 
     assert (heatmap.zmin, heatmap.zmax) == (0, 39365.6)  # not a colour bar from 39.365k to 39.3658k
     assert heatmap_figure([]).data[0].zmax == 1  # nothing two-sided: still a scale
+
+
+def test_a_period_of_one_bucket_is_drawn_a_bucket_either_side_of_its_point_never_zoomed_into_its_milliseconds():
+    # a year of Custom period in day buckets, with one day of snapshots: the axis read "23:59:59.9995", "00:00:00.0005"
+    day = timedelta(days=1)
+    at = datetime(2026, 12, 2, tzinfo=UTC)
+    depth = {f"{side} ±{pct} %": [100.0] for side in ("Bid", "Ask") for pct in ("0.5", "1", "2")}
+    frame = pd.DataFrame({"Time (UTC)": [at], "Spread (bps)": [42.0], "Two-sided %": [93.5], **depth})
+
+    figures = [spread_figure(frame, day), presence_figure(frame, day), depth_figure(frame, day)]
+
+    for figure in figures:
+        first, last = (pd.Timestamp(end) for end in figure.layout.xaxis.range)
+        assert (first, last) == (pd.Timestamp(at - day), pd.Timestamp(at + day))
+    assert figures[1].data[0].width == 0.8 * day.total_seconds() * 1000  # the bar most of its day wide, not 1 ms
+
+
+def test_a_charts_bucket_reads_in_the_unit_a_desk_says_it_in():
+    labels = [bucket_label(timedelta(seconds=s)) for s in (10, 60, 120, 900, 3600, 3 * 3600, 86400, 2 * 86400)]
+
+    assert labels == ["snapshot", "minute", "2 min", "15 min", "hour", "3 h", "day", "2 days"]  # not "1440 min"
+
+
+def test_every_euro_a_chart_hovers_is_written_to_the_cent_as_the_headline_writes_it():
+    # the heatmap hovered "€301" and "bid €100" for €300.75 of €100.50 and €200.25; the depth chart "€38,026"
+    heatmap = heatmap_figure([tuesday_3pm("100.50", "200.25")]).data[0]
+    at = datetime(2026, 12, 2, tzinfo=UTC)
+    depth = {f"{side} ±{pct} %": [100.5] for side in ("Bid", "Ask") for pct in ("0.5", "1", "2")}
+    lines = depth_figure(pd.DataFrame({"Time (UTC)": [at], **depth})).data
+
+    assert heatmap.customdata[1][15] == "€300.75 within ±1 %<br>bid €100.50 · ask €200.25 · 3 snapshots"
+    assert "%{z" not in heatmap.hovertemplate
+    assert {trace.hovertemplate.split("<extra>")[0] for trace in lines} == {"€%{y:,.2f}"}
