@@ -4,6 +4,7 @@ trader dialogs, each refusal under the field it is about."""
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from core.entities import create_entity, fund_entity, get_trader_firm
 from core.orders import place_order
@@ -158,3 +159,25 @@ def test_a_trader_added_to_a_firm_signs_in_with_the_password_shown_once(open_app
     assert not at.code  # gone for good
     assert at.selectbox(key="tf_selected").value == actors.entity.id  # still the firm just added to
     assert at.dataframe[1].value["username"].tolist() == ["desk.one", "trader"]
+
+
+def test_a_deposit_past_what_the_balance_can_hold_is_refused_before_any_confirmation_in_funding_s_sentence(
+    open_app, actors, db
+):
+    db.execute(  # arranged by hand: as ten thousand deposits of the per-action maximum would leave it
+        text("UPDATE balances SET available = 9999999999999000 WHERE entity_id = :e AND asset = 'EUR'"),
+        {"e": actors.entity.id},
+    )
+    db.commit()
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_fund_open").click().run()
+    before = snapshot(db)
+
+    send(at, "tf_fund_amount", "1000.01", "tf_fund_submit")  # refused at Confirm only, as "A number is too large"
+
+    assert question(at) == []
+    assert refusal_under(at, "tf_fund_amount") == (
+        'Cannot fund trader firm "Trader Firm" with €1,000.01: it would hold €10,000,000,000,000,000.01, above the '
+        "most one account can hold (€9,999,999,999,999,999.99)"
+    )
+    assert snapshot(db) == before
