@@ -22,7 +22,7 @@ from core.market_makers import (
     withdraw_market_maker,
 )
 from core.models import LedgerEntry, MarketMaker
-from ui.dialogs import Dialogs
+from ui.dialogs import Dialogs, start_with
 from ui.feedback import attempt, field_error, show_refusal
 from ui.format import amount_text, counted, md_escape
 from ui.funding_dialog import (
@@ -137,12 +137,12 @@ def create_dialog() -> None:
         created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}" + (f" with {funded}" if funded else "")
         finish(f"{created} ({mm.ticket_id})", mm.id)  # the ticket its deposits carry on its ledger too
     pending = st.session_state.get(f"{NEW}_pending")
+    start_with({f"{NEW}_type": MarketMakerType.LIQUIDITY_PROVIDER, f"{NEW}_name": ""})
     # outside the form: choosing a type redraws which balances the form asks for
     kind = st.segmented_control(
         "Type",
         options=list(TYPE_BADGE),
         format_func=type_label,
-        default=MarketMakerType.LIQUIDITY_PROVIDER,
         required=True,
         key=f"{NEW}_type",
         disabled=pending is not None,
@@ -153,6 +153,7 @@ def create_dialog() -> None:
         else "Places SELL orders with its CEA and EUA certificates."
     )
     # a form, so Enter in any field creates; each field has a place right below it for its refusal
+    start_with({f"{NEW}_{asset.value.lower()}": "" for asset in held_by_type[kind]})
     with st.form(f"{NEW}_form", border=False):
         # no max_chars: the browser would drop a longer paste whole and say nothing; core says how long it may be
         st.text_input("Name", key=f"{NEW}_name", disabled=pending is not None)

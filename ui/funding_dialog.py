@@ -17,6 +17,7 @@ from core.enums import AssetType, TransactionType
 from core.errors import CoreError, InsufficientFunds, ValidationError
 from core.funding import check_movement
 from core.models import LedgerEntry
+from ui.dialogs import escape_closes, start_with
 from ui.feedback import field_error, show_refusal
 from ui.format import amount_text, md_escape
 from ui.runtime import db_session
@@ -118,10 +119,10 @@ def amount_form(
     if pending is not None and pending.account_id != account.id:
         pending = None
     st.markdown(heading)
+    start_with({f"{key}_asset": default, f"{key}_amount": ""})
     asset = st.segmented_control(
         "Asset",
         options=list(assets),
-        default=default,
         required=True,
         key=f"{key}_asset",
         disabled=len(assets) == 1 or pending is not None,
@@ -179,7 +180,9 @@ def checked(key: str, movement: TransactionType, account_kind: str, account_id: 
 
 def confirmation(key: str, question: str, on_confirm: Callable[..., None], args: tuple) -> None:
     """Under a greyed form whose send waits at ``<key>_pending``: the sentence of what Confirm will do (Markdown,
-    typed text in it escaped), with Back (to change what was typed) and Confirm (``on_confirm``, a callback)."""
+    typed text in it escaped), with Back (to change what was typed) and Confirm (``on_confirm``, a callback). Escape
+    closes the dialog, moving nothing, though the greyed field took the focus out of it (``ui.dialogs``)."""
+    escape_closes()
     with st.container(border=True):
         st.markdown(question)
         back, confirm = st.columns(2)
