@@ -34,6 +34,7 @@ from ui.funding_dialog import (
     first_available,
     form_keys,
     moved,
+    nothing_to_withdraw,
     withdrawable_assets,
 )
 from ui.market_makers_view import (
@@ -215,7 +216,7 @@ def withdraw_dialog(mm: MarketMaker) -> None:
         default = first_available(mm, held)
         entry = market_maker_form(mm, "withdraw", held, default, "Withdraw", ":material/output:", withdraw_market_maker)
     elif entry is None:
-        st.info("It holds nothing to withdraw any more.")
+        nothing_to_withdraw("mm")
     if entry is not None:
         taken = amount_text(entry.asset, entry.amount)
         finish(f"Withdrew {taken} from {md_escape(mm.name)} ({entry.ticket_id})", mm.id)
