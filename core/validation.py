@@ -256,6 +256,14 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
         raise ValidationError(f"{what} is required", field=what)
     if any(ord(c) < 32 for c in value.strip()):
         raise ValidationError(f"{what} cannot contain control characters", field=what)
+    if (hidden := next((c for c in value if unicodedata.category(c) == "Cf"), None)) is not None:
+        # a zero-width space, or a right-to-left override that shows the name backwards: "Alpha\u200bBeta" reads as
+        # "AlphaBeta" and would be a second firm looking like the first; pasted text brings them along unseen
+        raise ValidationError(
+            f"{what} contains an invisible character (U+{ord(hidden):04X} {unicodedata.name(hidden, 'FORMAT')}), "
+            "as pasted text can: type the name without it",
+            field=what,
+        )
     name = " ".join(value.split())
     if len(name) > max_length:
         raise ValidationError(too_long(what, max_length, len(name)), field=what)

@@ -71,6 +71,22 @@ def test_creating_a_firm_shows_it_and_a_taken_or_blank_name_is_refused_under_the
     assert at.selectbox(key="tf_selected").value == at.dataframe[0].value.loc[0, "id"]
 
 
+def test_a_firm_name_pasted_with_an_invisible_character_is_refused_under_the_name_and_nothing_is_created(
+    open_app, actors, db
+):
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_create_open").click().run()
+    before = snapshot(db)
+
+    send(at, "tf_new_name", "Trader\u200bFirm", "tf_new_submit")  # reads as "TraderFirm": it was created
+
+    assert refusal_under(at, "tf_new_name") == (
+        "Firm name contains an invisible character (U+200B ZERO WIDTH SPACE), as pasted text can: type the name "
+        "without it"
+    )
+    assert snapshot(db) == before
+
+
 def test_funding_a_firm_adds_to_its_balance_and_a_bad_amount_is_refused_under_the_amount(open_app, actors, db):
     at = open_app(actors.admin, PAGE)
     at.button(key="tf_fund_open").click().run()

@@ -241,6 +241,25 @@ def test_text_past_its_limit_is_refused_with_both_counts_grouped_in_one_wording(
     assert refused.value.message == message
 
 
+@pytest.mark.parametrize(
+    ("typed", "hidden"),
+    [
+        ("Alpha\u200bBeta", "U+200B ZERO WIDTH SPACE"),  # reads as "AlphaBeta": a second firm looking like the first
+        ("\ufeffNordic Carbon AB", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),  # a byte-order mark, pasted from a file
+        ("Atlas \u202eytidiuqiL", "U+202E RIGHT-TO-LEFT OVERRIDE"),  # shown as "Atlas Liquidity"
+        ("Cedar\u00adCarbon", "U+00AD SOFT HYPHEN"),
+    ],
+)
+def test_a_name_holding_an_invisible_character_is_refused_naming_it(typed, hidden):
+    with pytest.raises(ValidationError) as refused:
+        parse_name(typed, "Firm name")
+
+    assert refused.value.message == (
+        f"Firm name contains an invisible character ({hidden}), as pasted text can: type the name without it"
+    )
+    assert refused.value.field == "Firm name"
+
+
 @pytest.mark.parametrize("typed", ["Padded  Firm", "Padded\u00a0Firm", " Padded \u2003 Firm "])
 def test_a_name_reads_as_it_looks_every_run_of_spaces_one_space(typed):
     assert parse_name(typed, "Name") == "Padded Firm"
