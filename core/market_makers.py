@@ -81,6 +81,24 @@ def check_new_market_maker(
     return NewMarketMaker(clean_name, kind, {AssetType(a): v for a, v in initial.items()})
 
 
+def check_market_maker_creation(
+    db: Session,
+    name: str,
+    mm_type: MarketMakerType | str,
+    created_by_id: int,
+    initial_eur_balance: object = None,
+    initial_balances: dict | None = None,
+) -> NewMarketMaker:
+    """``check_new_market_maker``, and a name taken refused as ``create_market_maker`` would refuse it now (SQL's
+    ``claim_market_maker_name``, a ``Conflict`` about the name): for a form to refuse it before it asks to confirm
+    the deposits. Asked of admins only, so nobody else learns which names exist."""
+    new = check_new_market_maker(name, mm_type, initial_eur_balance, initial_balances)
+    with conflicts_name(NAME_FIELD), unit_of_work(db):
+        require_role(db, created_by_id, ADMIN, "create market makers")
+        db.execute(text("SELECT claim_market_maker_name(:n)"), {"n": new.name})
+    return new
+
+
 def create_market_maker(
     db: Session,
     name: str,

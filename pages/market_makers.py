@@ -10,7 +10,7 @@ from core.errors import Conflict, CoreError
 from core.market_makers import (
     NAME_FIELD,
     NewMarketMaker,
-    check_new_market_maker,
+    check_market_maker_creation,
     create_market_maker,
     deactivate_market_maker,
     fund_market_maker,
@@ -92,11 +92,13 @@ def typed_amounts(kind: MarketMakerType) -> dict[AssetType, str | None]:
 
 
 def create_checked(kind: MarketMakerType) -> None:
-    """The create form's callback (Enter or its button): core reads what was typed; a market maker funded at birth
-    waits for its Confirm (money moves), one without funds is created at once; a refusal is kept for the form."""
+    """The create form's callback (Enter or its button): core reads what was typed (a name taken is refused now, not
+    after Confirm); a market maker funded at birth waits for its Confirm (money moves), one without funds is created
+    at once; a refusal is kept for the form."""
     name, amounts = st.session_state.get(f"{NEW}_name", ""), typed_amounts(kind)
     try:
-        new = check_new_market_maker(name, kind, **initial_funding(kind, amounts))
+        with db_session() as db:
+            new = check_market_maker_creation(db, name, kind, user.id, **initial_funding(kind, amounts))
     except CoreError as exc:
         st.session_state[f"{NEW}_refused"] = exc
         return
