@@ -6,7 +6,7 @@ from datetime import UTC
 import streamlit as st
 
 from core.enums import AssetType, MarketMakerType, Role
-from core.errors import Conflict, CoreError
+from core.errors import Conflict, CoreError, InvalidFields
 from core.market_makers import (
     NAME_FIELD,
     NewMarketMaker,
@@ -180,7 +180,10 @@ def create_dialog() -> None:
             on_click=create_checked,
             args=(kind,),
         )
-    if (refused := st.session_state.pop(f"{NEW}_refused", None)) is not None:
+    if isinstance(refused := st.session_state.pop(f"{NEW}_refused", None), InvalidFields):
+        for field, why in refused.faults.items():  # every fault at once, each under its field
+            field_error(under.get(field) or st.container(), why)
+    elif refused is not None:
         # a name another market maker holds is the conflict a creation can meet
         where = under.get(NAME_FIELD if isinstance(refused, Conflict) else refused.field)
         if where is not None:

@@ -272,6 +272,29 @@ def test_a_refused_creation_says_why_under_the_field_it_is_about_and_keeps_the_d
     assert snapshot(db) == before
 
 
+@pytest.mark.parametrize(
+    ("name", "name_refusal"),
+    [("   ", "Market maker name is required"), ("atlas", 'A market maker named "Atlas" already exists')],
+)
+def test_every_fault_of_a_creation_is_said_at_once_each_under_its_field(
+    open_app, actors, db, market_makers, name, name_refusal
+):
+    before = snapshot(db)
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
+
+    at.text_input(key="mm_new_name").set_value(name)
+    at.text_input(key="mm_new_eur").set_value("1e3")
+    at.button(key="mm_new_submit").click().run()  # the name's refusal came alone, the amount's once it was fixed
+
+    assert not at.exception
+    assert refusal_under(at, "mm_new_name") == name_refusal
+    assert refusal_under(at, "mm_new_eur") == (
+        "Initial EUR balance: type the number in full, like 1000 (no exponent), got '1e3'"
+    )
+    assert "mm_new_confirm" not in button_keys(at)
+    assert snapshot(db) == before
+
+
 def test_funding_adds_to_the_balance_and_writes_a_ledger_row(open_app, actors, db, market_makers):
     at = open_app(actors.admin, PAGE)
     at.selectbox(key="mm_selected").set_value(market_makers["cedar"].id).run()
