@@ -14,10 +14,19 @@ from core.models import LedgerEntry
 from core.sqlcall import unit_of_work
 from core.validation import parse_amount, parse_enum, parse_id
 
-# each movement's stored function, and how the role check names it
-MOVES: dict[TransactionType, tuple[str, str]] = {
-    TransactionType.DEPOSIT: ("fund_account", "fund"),
-    TransactionType.WITHDRAWAL: ("withdraw_account", "withdraw from"),
+
+class _Functions(NamedTuple):
+    """A movement's stored function, the stored function holding its rules (the movement asks it under the row's
+    lock; ``check_movement`` asks it before), and how the role check names the movement."""
+
+    move: str
+    check: str
+    doing: str
+
+
+MOVES: dict[TransactionType, _Functions] = {
+    TransactionType.DEPOSIT: _Functions("fund_account", "check_deposit", "fund"),
+    TransactionType.WITHDRAWAL: _Functions("withdraw_account", "check_withdrawal", "withdraw from"),
 }
 
 
@@ -32,20 +41,20 @@ def check_movement(
     entity_id: object = None,
 ) -> tuple[AssetType, Decimal]:
     """The asset and exact amount ``move_funds`` would move for the same arguments, refused as it would refuse them
-    now: what a form checks before it asks to confirm. A withdrawal of more than is available is refused by the
-    stored function's own rule (``check_withdrawal``) on the row as it is; ``withdraw_account`` asks it again under
-    the row's lock when the amount moves, as an order may take what is available in between."""
+    now: what a form checks before it asks to confirm. The stored function's own rules (``check_deposit``: an active
+    market maker, an asset it trades, no balance past what it can hold; ``check_withdrawal``: no more than is
+    available) are asked of the row as it is; the movement asks them again under the row's lock when the amount
+    moves, as an order or another admin may change the balance in between."""
     move = _movement(movement, asset_type, amount, market_maker_id, entity_id)
     with unit_of_work(db):
         require_role(db, created_by_id, Role.ADMIN, move.doing)
-        if move.kind is TransactionType.WITHDRAWAL:
-            db.execute(
-                text(
-                    "SELECT check_withdrawal(b, :v) FROM balances b "
-                    "WHERE b.id = balance_id_for(:m, :e, CAST(:a AS asset_type))"
-                ),
-                {"m": move.market_maker_id, "e": move.entity_id, "a": move.asset.value, "v": move.amount},
-            )
+        db.execute(
+            text(
+                f"SELECT {MOVES[move.kind].check}(b, :v) FROM balances b "
+                "WHERE b.id = balance_id_for(:m, :e, CAST(:a AS asset_type))"
+            ),
+            {"m": move.market_maker_id, "e": move.entity_id, "a": move.asset.value, "v": move.amount},
+        )
     return move.asset, move.amount
 
 
@@ -62,7 +71,7 @@ class _Movement(NamedTuple):
     @property
     def doing(self) -> str:
         """What the role check says the caller does: "withdraw from market makers"."""
-        return f"{MOVES[self.kind][1]} {'market makers' if self.market_maker_id else 'entities'}"
+        return f"{MOVES[self.kind].doing} {'market makers' if self.market_maker_id else 'entities'}"
 
 
 def _movement(
@@ -99,7 +108,7 @@ def move_funds(
         require_role(db, created_by_id, Role.ADMIN, move.doing)
         row = (
             db.execute(
-                text(f"SELECT * FROM {MOVES[move.kind][0]}(:m, :e, :a, :v, :by)"),
+                text(f"SELECT * FROM {MOVES[move.kind].move}(:m, :e, :a, :v, :by)"),
                 {
                     "m": move.market_maker_id,
                     "e": move.entity_id,

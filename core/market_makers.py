@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from core.auth import READERS, read_as, require_role, rows_as
 from core.enums import AssetType, MarketMakerType, Role, TransactionType
-from core.errors import NotFound, ValidationError, conflicts_name
+from core.errors import Conflict, InvalidFields, NotFound, ValidationError, conflicts_name
 from core.funding import move_funds
 from core.models import CreatedMarketMaker, LedgerEntry, MarketMaker, MarketMakerLedgerEntry
 from core.sqlcall import fetch_all, unit_of_work
-from core.validation import parse_amount, parse_enum, parse_id, parse_name
+from core.validation import FieldFaults, parse_amount, parse_enum, parse_id, parse_name
 
 ADMIN = Role.ADMIN
 MAX_LEDGER_ROWS = 10_000
@@ -38,8 +38,11 @@ def held_assets_by_type(db: Session) -> dict[MarketMakerType, tuple[AssetType, .
     return {MarketMakerType(r["t"]): tuple(AssetType(a) for a in r["assets"]) for r in rows}
 
 
-def _initial_balances(initial_eur_balance: object, initial_balances: dict | None) -> dict[str, Decimal]:
-    """The initial deposits, parsed exactly; which assets a type may start with is checked in SQL."""
+def _initial_balances(
+    initial_eur_balance: object, initial_balances: dict | None, faults: FieldFaults
+) -> dict[str, Decimal]:
+    """The initial deposits, parsed exactly, each amount's refusal kept in ``faults`` under its field; which assets a
+    type may start with is checked in SQL."""
     requested: dict[AssetType, object] = {}
     if initial_eur_balance is not None:
         requested[AssetType.EUR] = initial_eur_balance
@@ -48,8 +51,11 @@ def _initial_balances(initial_eur_balance: object, initial_balances: dict | None
         if asset in requested:
             raise ValidationError(f"Initial {asset} balance is given twice")
         requested[asset] = amount
-    parsed = {a: parse_amount(v, a, initial_balance_field(a), allow_zero=True) for a, v in requested.items()}
-    return {asset.value: value for asset, value in parsed.items() if value > 0}
+    parsed = {
+        a: faults.parse(initial_balance_field(a), parse_amount, v, a, initial_balance_field(a), allow_zero=True)
+        for a, v in requested.items()
+    }
+    return {asset.value: value for asset, value in parsed.items() if value}
 
 
 def _market_maker(db: Session, mm_id: int) -> MarketMaker:
@@ -71,14 +77,52 @@ class NewMarketMaker(NamedTuple):
 def check_new_market_maker(
     name: str, mm_type: MarketMakerType | str, initial_eur_balance: object = None, initial_balances: dict | None = None
 ) -> NewMarketMaker:
-    """What ``create_market_maker`` would create of these inputs, or a ``ValidationError`` naming the field it
-    refuses: for a form to say what will be created before it is. A name taken is the database's to refuse, then."""
+    """What ``create_market_maker`` would create of these inputs, or the refusal of every field it refuses at once
+    (``InvalidFields``, keyed by ``NAME_FIELD`` and ``initial_balance_field``): for a form to say what will be created
+    before it is, each fault under its field. A name taken is the database's to refuse
+    (``check_market_maker_creation``)."""
     kind = parse_enum(MarketMakerType, mm_type, "market maker type")
-    clean_name = parse_name(name, NAME_FIELD)
     if initial_balances is not None and not isinstance(initial_balances, dict):
         raise ValidationError("Initial balances must be a mapping of asset to amount")
-    initial = _initial_balances(initial_eur_balance, initial_balances)
+    faults = FieldFaults()
+    clean_name = faults.parse(NAME_FIELD, parse_name, name, NAME_FIELD)
+    initial = _initial_balances(initial_eur_balance, initial_balances, faults)
+    faults.raise_any()
     return NewMarketMaker(clean_name, kind, {AssetType(a): v for a, v in initial.items()})
+
+
+def check_market_maker_creation(
+    db: Session,
+    name: str,
+    mm_type: MarketMakerType | str,
+    created_by_id: int,
+    initial_eur_balance: object = None,
+    initial_balances: dict | None = None,
+) -> NewMarketMaker:
+    """``check_new_market_maker``, and a name taken refused as ``create_market_maker`` would refuse it now (SQL's
+    ``claim_market_maker_name``, a ``Conflict`` about the name): for a form to refuse it before it asks to confirm
+    the deposits, with the other faults if any (said at once, not once they are fixed). Asked of admins only, so
+    nobody else learns which names exist."""
+    try:
+        new = check_new_market_maker(name, mm_type, initial_eur_balance, initial_balances)
+    except InvalidFields as exc:
+        if NAME_FIELD not in exc.faults and (taken := _name_taken(db, parse_name(name, NAME_FIELD), created_by_id)):
+            raise InvalidFields({NAME_FIELD: taken, **exc.faults}) from None
+        raise
+    if (taken := _name_taken(db, new.name, created_by_id)) is not None:
+        raise Conflict(taken, field=NAME_FIELD)
+    return new
+
+
+def _name_taken(db: Session, name: str, created_by_id: int) -> str | None:
+    """Why ``name`` cannot be a new market maker's (SQL's ``claim_market_maker_name``), or None; admins only."""
+    try:
+        with unit_of_work(db):
+            require_role(db, created_by_id, ADMIN, "create market makers")
+            db.execute(text("SELECT claim_market_maker_name(:n)"), {"n": name})
+    except Conflict as exc:
+        return exc.message
+    return None
 
 
 def create_market_maker(

@@ -48,6 +48,8 @@ _SCRIPT_OF = {"CJK": "Han", "IDEOGRAPHIC": "Han", "HENTAIGANA": "Hiragana"}
 _EAST_ASIAN = frozenset({"Latin", "Han", "Hiragana", "Katakana", "Bopomofo", "Hangul"})
 # characters NFKC changes that are nonetheless how their language is typed: Thai and Lao AM (the vowel of "จำกัด")
 _TYPED_AS_IS = frozenset("\u0e33\u0eb3")
+# zero-width non-joiner and joiner: how Persian and the Indic scripts spell some words
+_JOINERS = frozenset("\u200c\u200d")
 
 
 def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
@@ -258,6 +260,14 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
         raise ValidationError(f"{what} is required", field=what)
     if any(ord(c) < 32 for c in value.strip()):
         raise ValidationError(f"{what} cannot contain control characters", field=what)
+    if (hidden := invisible_character(value)) is not None:
+        # a zero-width space, or a right-to-left override that shows the name backwards: "Alpha\u200bBeta" reads as
+        # "AlphaBeta" and would be a second firm looking like the first; pasted text brings them along unseen
+        raise ValidationError(
+            f"{what} contains an invisible character (U+{ord(hidden):04X} {unicodedata.name(hidden, 'FORMAT')}), "
+            "as pasted text can: type the name without it",
+            field=what,
+        )
     # composed as one character where Unicode writes one ("é", not "e" and a combining accent): the same text, so a
     # name typed on a keyboard that sends the accent apart is the name typed on any other, never a second one
     name = unicodedata.normalize("NFC", " ".join(value.split()))
@@ -281,6 +291,24 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
             field=what,
         )
     return name
+
+
+def invisible_character(name: str) -> str | None:
+    """The first invisible formatting character of ``name`` (Unicode category Cf: a zero-width space, a
+    right-to-left override, a soft hyphen), or None. The zero-width (non-)joiners are spelling, not disguise, between
+    two letters of a script that writes with them (Persian, Devanagari, Malayalam): TR31's rule, read
+    here as "neither neighbour is Latin or no letter", so one between Latin letters is still refused."""
+    for i, character in enumerate(name):
+        if unicodedata.category(character) != "Cf":
+            continue
+        if character in _JOINERS:
+            # the letters either side, a virama or vowel sign before it read as the letter it sits on
+            before = next((c for c in reversed(name[:i]) if not unicodedata.category(c).startswith("M")), "")
+            scripts = {letter_script(before) if before else None, letter_script(name[i + 1 : i + 2] or " ")}
+            if None not in scripts and "Latin" not in scripts:
+                continue
+        return character
+    return None
 
 
 def compatibility_character(name: str) -> tuple[str, str] | None:

@@ -6,11 +6,11 @@ from datetime import UTC
 import streamlit as st
 
 from core.enums import AssetType, MarketMakerType, Role
-from core.errors import Conflict, CoreError
+from core.errors import Conflict, CoreError, InvalidFields
 from core.market_makers import (
     NAME_FIELD,
     NewMarketMaker,
-    check_new_market_maker,
+    check_market_maker_creation,
     create_market_maker,
     deactivate_market_maker,
     fund_market_maker,
@@ -22,7 +22,7 @@ from core.market_makers import (
     withdraw_market_maker,
 )
 from core.models import LedgerEntry, MarketMaker
-from ui.dialogs import Dialogs
+from ui.dialogs import Dialogs, start_with
 from ui.feedback import attempt, field_error, show_refusal
 from ui.format import amount_text, counted, md_escape
 from ui.funding_dialog import (
@@ -34,6 +34,7 @@ from ui.funding_dialog import (
     first_available,
     form_keys,
     moved,
+    nothing_to_withdraw,
     withdrawable_assets,
 )
 from ui.market_makers_view import (
@@ -91,11 +92,13 @@ def typed_amounts(kind: MarketMakerType) -> dict[AssetType, str | None]:
 
 
 def create_checked(kind: MarketMakerType) -> None:
-    """The create form's callback (Enter or its button): core reads what was typed; a market maker funded at birth
-    waits for its Confirm (money moves), one without funds is created at once; a refusal is kept for the form."""
+    """The create form's callback (Enter or its button): core reads what was typed (a name taken is refused now, not
+    after Confirm); a market maker funded at birth waits for its Confirm (money moves), one without funds is created
+    at once; a refusal is kept for the form."""
     name, amounts = st.session_state.get(f"{NEW}_name", ""), typed_amounts(kind)
     try:
-        new = check_new_market_maker(name, kind, **initial_funding(kind, amounts))
+        with db_session() as db:
+            new = check_market_maker_creation(db, name, kind, user.id, **initial_funding(kind, amounts))
     except CoreError as exc:
         st.session_state[f"{NEW}_refused"] = exc
         return
@@ -137,12 +140,12 @@ def create_dialog() -> None:
         created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}" + (f" with {funded}" if funded else "")
         finish(f"{created} ({mm.ticket_id})", mm.id)  # the ticket its deposits carry on its ledger too
     pending = st.session_state.get(f"{NEW}_pending")
+    start_with({f"{NEW}_type": MarketMakerType.LIQUIDITY_PROVIDER, f"{NEW}_name": ""})
     # outside the form: choosing a type redraws which balances the form asks for
     kind = st.segmented_control(
         "Type",
         options=list(TYPE_BADGE),
         format_func=type_label,
-        default=MarketMakerType.LIQUIDITY_PROVIDER,
         required=True,
         key=f"{NEW}_type",
         disabled=pending is not None,
@@ -153,6 +156,7 @@ def create_dialog() -> None:
         else "Places SELL orders with its CEA and EUA certificates."
     )
     # a form, so Enter in any field creates; each field has a place right below it for its refusal
+    start_with({f"{NEW}_{asset.value.lower()}": "" for asset in held_by_type[kind]})
     with st.form(f"{NEW}_form", border=False):
         # no max_chars: the browser would drop a longer paste whole and say nothing; core says how long it may be
         st.text_input("Name", key=f"{NEW}_name", disabled=pending is not None)
@@ -176,7 +180,10 @@ def create_dialog() -> None:
             on_click=create_checked,
             args=(kind,),
         )
-    if (refused := st.session_state.pop(f"{NEW}_refused", None)) is not None:
+    if isinstance(refused := st.session_state.pop(f"{NEW}_refused", None), InvalidFields):
+        for field, why in refused.faults.items():  # every fault at once, each under its field
+            field_error(under.get(field) or st.container(), why)
+    elif refused is not None:
         # a name another market maker holds is the conflict a creation can meet
         where = under.get(NAME_FIELD if isinstance(refused, Conflict) else refused.field)
         if where is not None:
@@ -214,7 +221,7 @@ def withdraw_dialog(mm: MarketMaker) -> None:
         default = first_available(mm, held)
         entry = market_maker_form(mm, "withdraw", held, default, "Withdraw", ":material/output:", withdraw_market_maker)
     elif entry is None:
-        st.info("It holds nothing to withdraw any more.")
+        nothing_to_withdraw("mm")
     if entry is not None:
         taken = amount_text(entry.asset, entry.amount)
         finish(f"Withdrew {taken} from {md_escape(mm.name)} ({entry.ticket_id})", mm.id)

@@ -19,7 +19,15 @@ from ui.accounts_view import (
 from ui.dialogs import Dialogs
 from ui.feedback import attempt
 from ui.format import amount_text, md_escape
-from ui.funding_dialog import Move, amount_form, first_available, form_keys, moved, withdrawable_assets
+from ui.funding_dialog import (
+    Move,
+    amount_form,
+    first_available,
+    form_keys,
+    moved,
+    nothing_to_withdraw,
+    withdrawable_assets,
+)
 from ui.metrics import metric_row
 from ui.navigation import TRADER_FIRMS
 from ui.runtime import db_session
@@ -72,7 +80,7 @@ def firm_form(firm: TraderFirm, kind: str, button: str, icon: str, move: Move, w
         firm = get_trader_firm(db, firm.id, user_id=user.id)
     assets = withdrawable_assets(firm) if withdrawing else tuple(AssetType)
     if not assets:
-        st.info("It holds nothing to withdraw any more.")
+        nothing_to_withdraw("tf")
         return None
     default = first_available(firm, assets) if withdrawing else AssetType.EUR
     heading = f"**{md_escape(firm.name)}** · trader firm"

@@ -1,6 +1,6 @@
 -- create_market_maker: a new market maker with its balance rows, optional initial deposits and a ticket.
 -- p_initial maps assets it is funded with (market_maker_assets) to amounts, e.g. {"CEA": n, "EUA": n}.
--- A name is unique as lower(btrim(name)); one already taken is refused naming the holder as stored.
+-- A name is unique as lower(btrim(name)); one already taken is refused by claim_market_maker_name.
 CREATE OR REPLACE FUNCTION create_market_maker(
     p_name        text,
     p_mm_type     market_maker_type,
@@ -20,13 +20,8 @@ BEGIN
     IF p_name IS NULL OR length(btrim(p_name)) NOT BETWEEN 1 AND 200 THEN
         PERFORM raise_error('CB400', 'A market maker needs a name of 1 to 200 characters');
     END IF;
-    -- the name's lock first: two creations of one name queue here, and the second's check sees the first's row
-    PERFORM pg_advisory_xact_lock(7303, hashtext(lower(btrim(p_name))));
-    SELECT * INTO mm FROM market_maker_clients WHERE lower(btrim(name)) = lower(btrim(p_name));
-    IF FOUND THEN  -- a deactivated one is hidden from the default list: say so, or the refusal reads as a mystery
-        PERFORM raise_error('CB409', format('A market maker named "%s" already exists%s', mm.name,
-            CASE WHEN mm.is_active THEN '' ELSE ' (deactivated: "Show inactive" lists it); choose another name' END));
-    END IF;
+    -- the name's lock first: two creations of one name queue there, and the second's check sees the first's row
+    PERFORM claim_market_maker_name(p_name);
     FOR v_asset IN SELECT jsonb_object_keys(coalesce(p_initial, '{}')) LOOP
         IF v_asset NOT IN ('EUR', 'CEA', 'EUA') THEN
             PERFORM raise_error('CB400', format('Unknown asset "%s" in initial balances', v_asset));

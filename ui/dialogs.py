@@ -13,6 +13,42 @@ from ui.sending import new_token, send_once
 
 T = TypeVar("T")
 
+# Escape closes an open dialog wherever the focus is. Streamlit's dialog hears Escape only from inside itself, and a
+# confirmation greys the field the admin pressed Enter in (or removes Back or Confirm once clicked): the browser then
+# moves the focus to the page's body, and Escape did nothing while the dialog asked "Fund X with €1,000.50?". Pressed
+# outside the dialog, it clicks the dialog's own close button, so it is dismissed as its X dismisses it
+# (``on_dismiss``). Installed once per browser tab, whichever dialog draws it first.
+ESCAPE_KEY = "dialog_escape_closes"  # its container, hidden: a script takes no room (unhidden, it took a gap)
+ESCAPE_CLOSES = f"""<style>div:has(> .st-key-{ESCAPE_KEY}) {{display: none}}</style>
+<script>
+if (!window.carbonEscapeCloses) {{
+    window.carbonEscapeCloses = true;
+    document.addEventListener("keydown", (event) => {{
+        const dialog = document.querySelector("[role=dialog]");
+        if (event.key !== "Escape" || !dialog || dialog.contains(document.activeElement)) return;
+        dialog.querySelector("button[aria-label=Close]")?.click();
+    }});
+}}
+</script>"""
+
+
+def start_with(values: Mapping[str, object]) -> None:
+    """The values a dialog's widgets (session-state key → value) take in the first run of an opening: the ones
+    ``Dialogs.open`` emptied. Set by the server, they replace what the browser may still hold: it keeps a widget's
+    value until a run of the page ends without it, so a dialog reopened while the run that closed it (Escape) was
+    under way showed the last opening's amount and asset, the asset disagreeing with the balance said under it. Left
+    alone once set: from then on they hold what was chosen and typed. (Given to a widget as ``default``, Streamlit
+    warns beside a value set here; a text field's empty default is no such value.)"""
+    for key, value in values.items():
+        st.session_state.setdefault(key, value)
+
+
+def escape_closes() -> None:
+    """Have Escape close the open dialog even when the focus left it (``ESCAPE_CLOSES``); drawn inside a dialog, it
+    takes no room."""
+    with st.container(key=ESCAPE_KEY):
+        st.html(ESCAPE_CLOSES, unsafe_allow_javascript=True)
+
 
 @dataclass(frozen=True)
 class Dialogs:

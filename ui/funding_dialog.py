@@ -17,6 +17,7 @@ from core.enums import AssetType, TransactionType
 from core.errors import CoreError, InsufficientFunds, ValidationError
 from core.funding import check_movement
 from core.models import LedgerEntry
+from ui.dialogs import escape_closes, start_with
 from ui.feedback import field_error, show_refusal
 from ui.format import amount_text, md_escape
 from ui.runtime import db_session
@@ -81,8 +82,9 @@ class Pending:
 
 
 # what a dialog with a confirmation keeps besides its widgets: the send waiting for Confirm, a refusal for the form,
-# and what was done, for the dialog's next run (each ``<key>_<part>``)
-CONFIRMATION_STATE = ("pending", "refused", "done")
+# what was done, for the dialog's next run, and that Confirm was refused, for the page to be read again (each
+# ``<key>_<part>``)
+CONFIRMATION_STATE = ("pending", "refused", "done", "reread")
 
 
 def form_keys(prefix: str, kind: str) -> tuple[str, ...]:
@@ -118,10 +120,10 @@ def amount_form(
     if pending is not None and pending.account_id != account.id:
         pending = None
     st.markdown(heading)
+    start_with({f"{key}_asset": default, f"{key}_amount": ""})
     asset = st.segmented_control(
         "Asset",
         options=list(assets),
-        default=default,
         required=True,
         key=f"{key}_asset",
         disabled=len(assets) == 1 or pending is not None,
@@ -155,8 +157,22 @@ def amount_form(
 
 def moved(prefix: str, kind: str) -> LedgerEntry | None:
     """The ledger row Confirm's callback moved before this run, for the dialog to say and close (whatever the account
-    holds now: a withdrawal of all it had leaves nothing to offer); None when nothing was moved."""
+    holds now: a withdrawal of all it had leaves nothing to offer); None when nothing was moved.
+
+    When Confirm was refused instead, the balances moved under the dialog (another admin withdrew, an order locked
+    funds, the market maker was deactivated): a dialog reruns alone, so the page behind it still showed them as they
+    were. The whole page runs again first, reading them anew, and draws the dialog again with the refusal."""
+    if st.session_state.pop(f"{prefix}_{kind}_reread", False):
+        st.rerun(scope="app")
     return st.session_state.pop(f"{prefix}_{kind}_done", None)
+
+
+def nothing_to_withdraw(prefix: str) -> None:
+    """The withdraw dialog's body once the account holds nothing any more (taken by another admin, or by orders
+    meanwhile): the refusal of the Confirm that found it so, if that is how, and that there is nothing to take."""
+    if (refused := st.session_state.pop(f"{prefix}_withdraw_refused", None)) is not None:
+        show_refusal(refused)
+    st.info("It holds nothing to withdraw any more.")
 
 
 def checked(key: str, movement: TransactionType, account_kind: str, account_id: int, user_id: int) -> None:
@@ -179,7 +195,9 @@ def checked(key: str, movement: TransactionType, account_kind: str, account_id: 
 
 def confirmation(key: str, question: str, on_confirm: Callable[..., None], args: tuple) -> None:
     """Under a greyed form whose send waits at ``<key>_pending``: the sentence of what Confirm will do (Markdown,
-    typed text in it escaped), with Back (to change what was typed) and Confirm (``on_confirm``, a callback)."""
+    typed text in it escaped), with Back (to change what was typed) and Confirm (``on_confirm``, a callback). Escape
+    closes the dialog, moving nothing, though the greyed field took the focus out of it (``ui.dialogs``)."""
+    escape_closes()
     with st.container(border=True):
         st.markdown(question)
         back, confirm = st.columns(2)
@@ -206,6 +224,7 @@ def confirmed(key: str, move: Move, user_id: int) -> None:
             )
     except CoreError as exc:
         st.session_state[f"{key}_refused"] = exc
+        st.session_state[f"{key}_reread"] = True  # what the page shows may be what refused it: see ``moved``
         return
     st.session_state[f"{key}_done"] = entry
 

@@ -10,6 +10,8 @@ from core.enums import AssetType, MarketMakerType
 from core.errors import Conflict, DatabaseUnavailable, NotFound, PermissionDenied, ValidationError
 from core.ledger import verify_ledger
 from core.market_makers import (
+    NAME_FIELD,
+    check_market_maker_creation,
     check_new_market_maker,
     create_market_maker,
     deactivate_market_maker,
@@ -184,7 +186,7 @@ def test_a_market_maker_name_with_a_ligature_is_refused_naming_it_and_nothing_is
         'type "first Carbon"'
     )
     assert refused.value.message == refused_again.value.message == message
-    assert refused_again.value.field == "Market maker name"
+    assert refused_again.value.faults == {NAME_FIELD: message}  # said under the name
     assert snapshot(db) == before
 
 
@@ -257,3 +259,22 @@ def test_a_deactivation_that_says_nothing_was_changed_changed_nothing(db, actors
 
     monkeypatch.undo()
     assert get_market_maker(db, mm.id, user_id=actors.admin.id).is_active is True
+
+
+def test_checking_a_new_market_maker_refuses_a_taken_name_as_creating_it_would_and_creates_nothing(db, actors):
+    admin = actors.admin.id
+    create_market_maker(db, "Atlas", "LIQUIDITY_PROVIDER", admin)
+    before = snapshot(db)
+
+    with pytest.raises(Conflict) as checked:
+        check_market_maker_creation(db, " ATLAS ", "LIQUIDITY_PROVIDER", admin, initial_eur_balance="100")
+    with pytest.raises(Conflict) as created:
+        create_market_maker(db, " ATLAS ", "LIQUIDITY_PROVIDER", admin, initial_eur_balance="100")
+
+    assert checked.value.message == created.value.message == 'A market maker named "Atlas" already exists'
+    assert checked.value.field == NAME_FIELD  # shown under the name
+    assert snapshot(db) == before
+    new = check_market_maker_creation(db, "Boreal", "LIQUIDITY_PROVIDER", admin, initial_eur_balance="100")
+    assert (new.name, new.initial) == ("Boreal", {AssetType.EUR: Decimal("100.00")})
+    with pytest.raises(PermissionDenied):  # nobody else learns which names exist
+        check_market_maker_creation(db, "Atlas", "LIQUIDITY_PROVIDER", actors.analyst.id)

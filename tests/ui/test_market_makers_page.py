@@ -270,13 +270,35 @@ def test_a_refused_creation_says_why_under_the_field_it_is_about_and_keeps_the_d
     at.text_input(key="mm_new_name").set_value(name)
     at.text_input(key="mm_new_eur").set_value(eur)
     at.button(key="mm_new_submit").click().run()
-    if "mm_new_confirm" in button_keys(at):  # read as a creation: a name taken is refused when it is confirmed
-        at.button(key="mm_new_confirm").click().run()
 
     assert not at.exception
+    assert "mm_new_confirm" not in button_keys(at)  # refused at the first send, a name taken too: nothing to confirm
     assert refusal_under(at, field) == message
     assert not at.error  # not in a box under the button
     assert "mm_new_submit" in button_keys(at)
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "name_refusal"),
+    [("   ", "Market maker name is required"), ("atlas", 'A market maker named "Atlas" already exists')],
+)
+def test_every_fault_of_a_creation_is_said_at_once_each_under_its_field(
+    open_app, actors, db, market_makers, name, name_refusal
+):
+    before = snapshot(db)
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
+
+    at.text_input(key="mm_new_name").set_value(name)
+    at.text_input(key="mm_new_eur").set_value("1e3")
+    at.button(key="mm_new_submit").click().run()  # the name's refusal came alone, the amount's once it was fixed
+
+    assert not at.exception
+    assert refusal_under(at, "mm_new_name") == name_refusal
+    assert refusal_under(at, "mm_new_eur") == (
+        "Initial EUR balance: type the number in full, like 1000 (no exponent), got '1e3'"
+    )
+    assert "mm_new_confirm" not in button_keys(at)
     assert snapshot(db) == before
 
 

@@ -4,6 +4,7 @@ trader dialogs, each refusal under the field it is about."""
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from core.entities import create_entity, fund_entity, get_trader_firm
 from core.orders import place_order
@@ -70,18 +71,38 @@ def test_creating_a_firm_shows_it_and_a_taken_or_blank_name_is_refused_under_the
     assert at.selectbox(key="tf_selected").value == at.dataframe[0].value.loc[0, "id"]
 
 
+def _refused_name(at, typed: str) -> str:
+    at.button(key="tf_create_open").click().run()
+    send(at, "tf_new_name", typed, "tf_new_submit")
+    return refusal_under(at, "tf_new_name")
+
+
 def test_a_firm_name_in_mathematical_bold_letters_is_refused_under_the_name_and_nothing_is_created(
     open_app, actors, db
 ):
     at = open_app(actors.admin, PAGE)
-    at.button(key="tf_create_open").click().run()
     before = snapshot(db)
 
-    send(at, "tf_new_name", "\U0001d413rader Firm", "tf_new_submit")  # a mathematical bold T
+    refusal = _refused_name(at, "\U0001d413rader Firm")  # a mathematical bold T
 
-    assert refusal_under(at, "tf_new_name") == (
+    assert refusal == (
         "Firm name \"\U0001d413rader Firm\": '\U0001d413' is a mathematical bold capital T, not a plain 'T': "
         'type "Trader Firm"'
+    )
+    assert snapshot(db) == before
+
+
+def test_a_firm_name_pasted_with_an_invisible_character_is_refused_under_the_name_and_nothing_is_created(
+    open_app, actors, db
+):
+    at = open_app(actors.admin, PAGE)
+    before = snapshot(db)
+
+    refusal = _refused_name(at, "Trader\u200bFirm")  # reads as "TraderFirm": it was created
+
+    assert refusal == (
+        "Firm name contains an invisible character (U+200B ZERO WIDTH SPACE), as pasted text can: type the name "
+        "without it"
     )
     assert snapshot(db) == before
 
@@ -174,3 +195,25 @@ def test_a_trader_added_to_a_firm_signs_in_with_the_password_shown_once(open_app
     assert not at.code  # gone for good
     assert at.selectbox(key="tf_selected").value == actors.entity.id  # still the firm just added to
     assert at.dataframe[1].value["username"].tolist() == ["desk.one", "trader"]
+
+
+def test_a_deposit_past_what_the_balance_can_hold_is_refused_before_any_confirmation_in_funding_s_sentence(
+    open_app, actors, db
+):
+    db.execute(  # arranged by hand: as ten thousand deposits of the per-action maximum would leave it
+        text("UPDATE balances SET available = 9999999999999000 WHERE entity_id = :e AND asset = 'EUR'"),
+        {"e": actors.entity.id},
+    )
+    db.commit()
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_fund_open").click().run()
+    before = snapshot(db)
+
+    send(at, "tf_fund_amount", "1000.01", "tf_fund_submit")  # refused at Confirm only, as "A number is too large"
+
+    assert question(at) == []
+    assert refusal_under(at, "tf_fund_amount") == (
+        'Cannot fund trader firm "Trader Firm" with €1,000.01: it would hold €10,000,000,000,000,000.01, above the '
+        "most one account can hold (€9,999,999,999,999,999.99)"
+    )
+    assert snapshot(db) == before

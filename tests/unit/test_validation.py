@@ -242,6 +242,38 @@ def test_text_past_its_limit_is_refused_with_both_counts_grouped_in_one_wording(
     assert refused.value.message == message
 
 
+@pytest.mark.parametrize(
+    ("typed", "hidden"),
+    [
+        ("Alpha\u200bBeta", "U+200B ZERO WIDTH SPACE"),  # reads as "AlphaBeta": a second firm looking like the first
+        ("\ufeffNordic Carbon AB", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),  # a byte-order mark, pasted from a file
+        ("Atlas \u202eytidiuqiL", "U+202E RIGHT-TO-LEFT OVERRIDE"),  # shown as "Atlas Liquidity"
+        ("Cedar\u00adCarbon", "U+00AD SOFT HYPHEN"),
+        ("Alpha\u200cBeta", "U+200C ZERO WIDTH NON-JOINER"),  # a joiner between Latin letters spells nothing
+        ("\u0645\u06cc\u200d", "U+200D ZERO WIDTH JOINER"),  # ...nor at a name's end
+    ],
+)
+def test_a_name_holding_an_invisible_character_is_refused_naming_it(typed, hidden):
+    with pytest.raises(ValidationError) as refused:
+        parse_name(typed, "Firm name")
+
+    assert refused.value.message == (
+        f"Firm name contains an invisible character ({hidden}), as pasted text can: type the name without it"
+    )
+    assert refused.value.field == "Firm name"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 Trading",  # Persian "I want": the non-joiner is spelling
+        "\u0915\u094d\u200d\u0937 Carbon",  # Devanagari: a joiner shapes the conjunct
+    ],
+)
+def test_a_zero_width_joiner_between_letters_of_a_script_that_spells_with_it_is_kept(typed):
+    assert parse_name(typed, "Firm name") == typed
+
+
 @pytest.mark.parametrize("typed", ["Padded  Firm", "Padded\u00a0Firm", " Padded \u2003 Firm "])
 def test_a_name_reads_as_it_looks_every_run_of_spaces_one_space(typed):
     assert parse_name(typed, "Name") == "Padded Firm"
