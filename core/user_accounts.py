@@ -19,7 +19,7 @@ from core.enums import Role
 from core.errors import Conflict
 from core.models import User
 from core.sqlcall import unit_of_work
-from core.users import USERNAME_KEY_SQL, hash_password, parse_username
+from core.users import hash_password, parse_username
 from core.validation import FieldFaults, parse_enum, parse_id
 
 ADMIN = Role.ADMIN
@@ -149,9 +149,9 @@ def list_users(db: Session, role: Role | str | None = None, *, user_id: int) -> 
         ADMIN,
         "see users",
         # each user's look-alikes: everyone sharing their key, but themselves (usernames are unique)
-        "WITH keyed AS (SELECT id, array_remove(array_agg(username) OVER (PARTITION BY "
-        f"{USERNAME_KEY_SQL.format(column='username')} ORDER BY lower(username), id ROWS BETWEEN UNBOUNDED PRECEDING "
-        "AND UNBOUNDED FOLLOWING), username) AS reads_like FROM users) "
+        "WITH keyed AS (SELECT id, array_remove(array_agg(username) OVER (PARTITION BY username_key(username) "
+        "ORDER BY lower(username), id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), username) "
+        "AS reads_like FROM users) "
         f"SELECT {columns}, e.name AS entity_name, f.locked_until, k.reads_like FROM users u "
         "JOIN keyed k ON k.id = u.id "
         "LEFT JOIN entities e ON e.id = u.entity_id "

@@ -29,11 +29,6 @@ USERNAME_RULE = (
 # one character of a username, as the users_username_check constraint allows it
 _USERNAME_CHARACTER = re.compile(r"[A-Za-z0-9_.-]")
 USERNAME_FIELD = "Username"
-# SQL's key of a username, by which two names read alike (revision 0021): its letters and digits in order, whatever
-# their case and their '.', '_' and '-'. The expression ``claim_username`` (sql/claim_username.sql) keys names with,
-# word for word, for a query's {column}; tests/integration/test_user_accounts.py proves the two agree. (Its one home
-# should be one SQL function that claim_username and this query both call, once a revision can add it.)
-USERNAME_KEY_SQL = "regexp_replace(lower({column}), '[._-]', '', 'g')"
 _hasher = PasswordHasher()
 # verified against when the username is unknown, so a wrong name costs the same time as a wrong password
 _DUMMY_HASH = _hasher.hash("not-a-real-password")

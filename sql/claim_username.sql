@@ -1,22 +1,21 @@
 -- claim_username: refuse a new username that is taken, or that reads like one taken ("Admin." beside "admin",
 -- "j.doe" beside "j_doe"): an audit line or a sign-in must never leave a reader unsure which user it was. Two
--- names read alike when they have the same letters and digits in the same order, whatever their case and their
--- '.', '_' and '-'. Called by every creation of a user (create_user_account; core.users.create_user for the first
--- admin and the demo seed) in the creating transaction, before its INSERT.
+-- names read alike when their username_key is the same. Called by every creation of a user (create_user_account;
+-- core.users.create_user for the first admin and the demo seed) in the creating transaction, before its INSERT.
 CREATE OR REPLACE FUNCTION claim_username(p_username text)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
 DECLARE
     v_name    text := btrim(p_username);
-    v_key     text := regexp_replace(lower(btrim(p_username)), '[._-]', '', 'g');
+    v_key     text := username_key(p_username);
     v_holder  text;
 BEGIN
     -- the name's lock first: two creations of look-alike names queue here, and the second's check sees the first
     PERFORM pg_advisory_xact_lock(7304, hashtext(v_key));
     SELECT u.username INTO v_holder
       FROM users u
-     WHERE regexp_replace(lower(u.username), '[._-]', '', 'g') = v_key
+     WHERE username_key(u.username) = v_key
      ORDER BY lower(u.username) <> lower(v_name), u.id
      LIMIT 1;
     IF v_holder IS NULL THEN

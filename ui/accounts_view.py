@@ -47,7 +47,7 @@ USER_COLUMNS: tuple[str, ...] = (
     "last_login_at",
     "created_at",
 )
-# what "reads like" means, as SQL's claim_username has it (core.users.USERNAME_KEY_SQL), and why it matters
+# what "reads like" means, as SQL's username_key has it (claim_username's rule), and why it matters
 READS_LIKE_RULE = "the same letters and digits in the same order, whatever the case and the '.', '_' and '-'"
 READS_LIKE_WHY = (
     "added before such names were refused (new ones are): an audit line or a sign-in naming one may be taken for the "

@@ -11,6 +11,9 @@ amount_text writes amounts up to that capacity (its format stopped at 15 digits 
 claim_market_maker_name holds create_market_maker's rule that a name is taken once (under the name's lock), so core
 asks it before a form asks to confirm a new market maker's deposits (a taken name was refused only after Confirm).
 
+username_key is what a username reads as: claim_username's rule, now one function it and core's user list (which
+marks the look-alikes made before 0021) both call.
+
 Revision ID: 0022
 Revises: 0021
 """
@@ -30,6 +33,8 @@ SQL_PINS: dict[str, str] = {
     "fund_account.sql": "1515f6211c51b197",
     "claim_market_maker_name.sql": "4a0efd1bc43d90a1",
     "create_market_maker.sql": "026912f58775f692",
+    "username_key.sql": "800a9ad0e61abec3",
+    "claim_username.sql": "a03b80060c416023",
 }
 
 
@@ -38,6 +43,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    install_sql(op.get_bind(), {"claim_username.sql": "64aebd60c59c66a5"})  # as 0021 installed it
+    op.execute("DROP FUNCTION username_key(text)")
     install_sql(op.get_bind(), {"create_market_maker.sql": "18f453447cd5c6a2"})  # as 0020 installed it
     op.execute("DROP FUNCTION claim_market_maker_name(text)")
     install_sql(op.get_bind(), {"fund_account.sql": "eb83235da806bda0"})  # as 0018 installed it

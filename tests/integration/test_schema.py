@@ -9,6 +9,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
+from alembic import command
 from core.db import PROJECT_ROOT, alembic_config, migrate
 from core.schema import catalog, head_problems
 from tests.helpers import cloned_database
@@ -50,6 +51,26 @@ def test_an_upgrade_from_every_revision_gives_the_schema_of_a_fresh_install(pg_a
     differences = {key for key in fresh_catalog.keys() | upgraded.keys() if fresh_catalog.get(key) != upgraded.get(key)}
 
     assert differences == set(), f"upgrading from {start} differs from a fresh install in {sorted(differences)}"
+
+
+def test_a_downgrade_of_the_newest_revision_gives_the_schema_its_predecessor_installs(pg_admin_url):
+    previous = REVISIONS[-2]
+    with cloned_database(pg_admin_url, "template0", prefix="t_prev") as url:
+        expected = _catalog_after(url, previous)
+    with cloned_database(pg_admin_url, "template0", prefix="t_down") as url:
+        engine = create_engine(url)
+        try:
+            migrate(engine, "head")
+            cfg = alembic_config()
+            with engine.connect() as conn:
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, previous)
+            with engine.connect() as conn:
+                downgraded = catalog(conn)
+        finally:
+            engine.dispose()
+
+    assert downgraded == expected
 
 
 def test_the_fresh_install_covers_functions_tables_views_and_types(fresh_catalog):
