@@ -226,6 +226,9 @@ def _score(row: RowMapping, required_pct: Decimal) -> MarketMakerScore:
 
 def parse_presence_target(value: object) -> Decimal:
     """The share of snapshots a market maker must be present in, as typed: a percentage from 0 to 100."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        # parse_decimal's "… is required" would read "The required presence is required"
+        raise ValidationError("Type the required presence, a percentage from 0 to 100")
     pct = parse_decimal(value, "The required presence")
     if not Decimal(0) <= pct <= Decimal(100):
         raise ValidationError(f"The required presence is a percentage from 0 to 100, got {echoed(pct)}")

@@ -81,6 +81,15 @@ def test_the_scorecard_uses_the_thresholds_typed_on_the_page(open_app, db, actor
     assert "**1 of 2** market makers meet the obligation of 50 % presence." in texts(at.markdown)
 
 
+def test_a_required_presence_left_empty_is_asked_for_without_saying_required_twice(open_app, db, actors):
+    leaving_and_moving(db, actors)
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="mq_presence").input(" ").run()
+
+    assert refusal_under(at, "mq_presence") == "Type the required presence, a percentage from 0 to 100"
+
+
 @pytest.mark.parametrize("typed", ["150", "-5", "seventy"])
 def test_a_required_presence_that_is_no_percentage_is_refused_under_it_and_scores_nothing(open_app, db, actors, typed):
     leaving_and_moving(db, actors)
