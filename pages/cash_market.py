@@ -50,7 +50,7 @@ from ui.order_entry import (
 )
 from ui.runtime import db_session
 from ui.session import require_user
-from ui.url_state import choices_from_url, choices_to_url
+from ui.url_state import YES_NO, choices_from_url, choices_to_url, same_words
 
 REFRESH = "3s"
 NBSP = "\u00a0"
@@ -58,9 +58,10 @@ GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: p
 PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
 URL_CHOICES = {
-    "cm_cert": ("market", [c.value for c in CertificateType]),
-    "cm_side": ("side", [s.value for s in OrderSide]),
-    "cm_type": ("type", [t.value for t in OrderType]),
+    "cm_cert": ("market", same_words([c.value for c in CertificateType])),
+    "cm_side": ("side", same_words([s.value for s in OrderSide])),
+    "cm_type": ("type", same_words([t.value for t in OrderType])),
+    POST_ONLY_KEY: ("post_only", YES_NO),
 }
 
 user = require_user()
@@ -69,7 +70,7 @@ st.html(STICKY_CSS)
 
 if (requested := st.session_state.pop(market_data.OPEN_ON_KEY, None)) is not None:  # another page sent us to this book
     st.session_state["cm_cert"] = requested
-choices_from_url(URL_CHOICES)  # a reload keeps the market, the side and the type (a Sell never comes back a Buy)
+choices_from_url(URL_CHOICES)  # a reload keeps the market, side, type and Post only (a Sell never comes back a Buy)
 st.session_state.setdefault("cm_cert", CertificateType.EUA.value)
 st.session_state.setdefault("cm_side", OrderSide.BUY.value)
 st.session_state.setdefault("cm_type", OrderType.LIMIT.value)
@@ -168,7 +169,6 @@ with st.container(key=ENTRY_KEY, border=True):
         kind = OrderType(
             cols[1].segmented_control("Type", ["LIMIT", "MARKET"], required=True, key="cm_type", format_func=str.title)
         )
-        choices_to_url(URL_CHOICES)
         # start from the best opposite price whenever the market or account changes, and when the side changes while
         # the price is still the one we put there; a price typed or picked from the book is kept across a side change.
         # Streamlit forgets a widget's value while its page is not shown, so a missing price starts afresh too.
@@ -194,6 +194,7 @@ with st.container(key=ENTRY_KEY, border=True):
         # for its sentence at 1,280 px. A market order always trades at once: it is never post-only
         action = cols[4].container(gap=None)
         post_only = action.toggle("Post only", key=POST_ONLY_KEY, disabled=is_market, help=POST_ONLY_HELP)
+        choices_to_url(URL_CHOICES)
         with db_session() as db:
             entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id, post_only)
         label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"
