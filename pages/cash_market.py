@@ -50,6 +50,7 @@ from ui.order_entry import (
 )
 from ui.runtime import db_session
 from ui.session import require_user
+from ui.typing_watch import watch_typing
 from ui.url_state import YES_NO, choices_from_url, choices_to_url, same_words
 
 REFRESH = "3s"
@@ -57,6 +58,7 @@ NBSP = "\u00a0"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
 PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
+QUANTITY_WATCH_KEY = "cm_qty_watch"  # tells the page the quantity was typed in, even typed over with itself
 URL_CHOICES = {
     "cm_cert": ("market", same_words([c.value for c in CertificateType])),
     "cm_side": ("side", same_words([s.value for s in OrderSide])),
@@ -183,13 +185,10 @@ with st.container(key=ENTRY_KEY, border=True):
         st.session_state[PRICE_CONTEXT_KEY] = context
         is_market = kind is OrderType.MARKET
         price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market)
-        # the browser sends a typed value only when it differs from the last one sent: the page's default typed again
-        # over itself ("10" for 10) never arrived, and its note stayed grey. While the default is there, every
-        # keystroke is sent (live): the first one differs from it (a "1", an emptied field) and counts as typing
-        untouched = not st.session_state.get(QUANTITY_TYPED_KEY)
-        quantity_text = cols[3].text_input(
-            "Quantity", key=QUANTITY_KEY, on_change=quantity_typed, live="0ms" if untouched else False
-        )
+        # live: what is checked under it is what the field holds after the last keystroke (it was sent at the first
+        # keystroke only, then not until Enter or Tab). Typing over the page's own quantity counts even when it
+        # types the same "10": the browser then sends no new value, and the watch below says it was typed
+        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY, on_change=quantity_typed, live=True)
         # on the button's label line, where the fields have theirs: a column of its own left the button too narrow
         # for its sentence at 1,280 px. A market order always trades at once: it is never post-only
         action = cols[4].container(gap=None)
@@ -231,6 +230,7 @@ with st.container(key=ENTRY_KEY, border=True):
             for warning in warnings:
                 field_warning(under[4], warning)
         submit(user.id, entry, clicked, label, mm_id)
+        watch_typing(QUANTITY_WATCH_KEY, QUANTITY_KEY, not st.session_state.get(QUANTITY_TYPED_KEY), quantity_typed)
 
 if st.session_state.get(PENDING_KEY) is not None:
     confirmation_dialog(user.id)
