@@ -184,7 +184,9 @@ with st.container(key=ENTRY_KEY, border=True):
             st.session_state[DEFAULT_PRICE_KEY] = st.session_state[PRICE_KEY]
         st.session_state[PRICE_CONTEXT_KEY] = context
         is_market = kind is OrderType.MARKET
-        price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market)
+        # live, as the quantity: the check and the button follow the last keystroke (they showed the price before it
+        # until Enter or Tab, the field holding "abc" beside a live "Buy 10 EUA at €81.17" button)
+        price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market, live=True)
         # live: what is checked under it is what the field holds after the last keystroke (it was sent at the first
         # keystroke only, then not until Enter or Tab). Typing over the page's own quantity counts even when it
         # types the same "10": the browser then sends no new value, and the watch below says it was typed

@@ -411,6 +411,25 @@ def test_the_check_under_quantity_follows_the_last_keystroke_without_enter_or_ta
         expect(quantity).to_have_value(typed)
 
 
+def test_the_check_under_price_and_the_button_follow_the_last_keystroke_without_enter_or_tab(
+    db, actors, app_server, page
+):
+    make_desk(db, actors)
+    fund_trader(db, actors, eur="10000.00")
+    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=BUY")
+    entry = page.locator(ENTRY)
+    price = entry.get_by_role("textbox", name="Price (€)")
+    expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at"))).to_be_visible()
+    settle(page)
+
+    for typed, shown in (("abc", "Price must be a number, got 'abc'"), ("80.5", "Buy 10 EUA at €80.50 limit")):
+        type_over(price, typed, "as fast as keys go")
+
+        # the button kept offering the price before, beside a field holding "abc", until Enter or Tab
+        expect(entry.get_by_text(shown)).to_be_visible()
+        expect(price).to_have_value(typed)
+
+
 def test_a_post_only_order_that_would_trade_at_once_is_refused_under_the_entry_and_changes_nothing(
     db, actors, app_server, page
 ):
