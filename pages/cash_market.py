@@ -51,7 +51,7 @@ from ui.order_entry import (
 from ui.runtime import db_session
 from ui.session import require_user
 from ui.typing_watch import watch_typing
-from ui.url_state import YES_NO, choices_from_url, choices_to_url, same_words
+from ui.url_state import YES_NO, UrlChoices, choices_from_url, choices_to_url, same_words
 
 REFRESH = "3s"
 NBSP = "\u00a0"
@@ -96,11 +96,14 @@ cert = CertificateType(
 mm_id: int | None = None
 trades: OrderSide | None = None  # the side the account trades, when it trades only one
 account = None
+maker_choice: UrlChoices = {}  # an admin's market maker, kept in the URL too: a reload traded for the first one
 with db_session() as db:
     if is_admin:
         makers = get_market_makers(db, include_inactive=False, user_id=user.id)
         if makers:
             by_id = {m.id: m for m in makers}
+            maker_choice = {"cm_mm": ("market_maker", {str(i): i for i in by_id})}
+            choices_from_url(maker_choice)
             mm_id = account_box.selectbox(
                 "Trading for",
                 list(by_id),
@@ -195,7 +198,7 @@ with st.container(key=ENTRY_KEY, border=True):
         # for its sentence at 1,280 px. A market order always trades at once: it is never post-only
         action = cols[4].container(gap=None)
         post_only = action.toggle("Post only", key=POST_ONLY_KEY, disabled=is_market, help=POST_ONLY_HELP)
-        choices_to_url(URL_CHOICES)
+        choices_to_url({**URL_CHOICES, **maker_choice})
         with db_session() as db:
             entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id, post_only)
         label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"

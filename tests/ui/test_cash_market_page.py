@@ -532,6 +532,27 @@ def test_a_reload_keeps_post_only_as_the_url_says_it(open_page, actors, market):
     assert reloaded.query_params["post_only"] == "NO"
 
 
+def test_a_reload_keeps_the_market_maker_an_admin_trades_for(open_page, actors, market):
+    at = open_page(actors.admin)
+    at.selectbox(key="cm_mm").select(market.lp.id).run()  # the first offered is "AH One", a seller
+    assert (at.query_params["market_maker"], at.query_params["side"]) == (str(market.lp.id), "BUY")
+
+    reloaded = open_page(actors.admin, query=dict(at.query_params))  # a new session
+
+    # it traded for the first market maker again, a seller, and the side went with it
+    assert reloaded.selectbox(key="cm_mm").value == market.lp.id
+    assert submit(reloaded).label.startswith("Buy 10 EUA at €81.00 limit")
+
+
+@pytest.mark.parametrize("named", ["999999", "abc", "-1", "", "<b>1</b>"])
+def test_a_url_naming_no_market_maker_of_the_admins_opens_on_the_first(open_page, actors, market, named):
+    at = open_page(actors.admin, query={"market_maker": named, "side": "BUY"})
+
+    assert not at.exception
+    assert at.selectbox(key="cm_mm").value == market.ah.id  # "AH One", first by name
+    assert submit(at).label.startswith("Sell 10 EUA at €80.50 limit")  # the side it trades, not the URL's
+
+
 def test_a_url_naming_no_market_side_or_type_opens_on_the_defaults(open_page, actors, market):
     at = open_page(actors.trader, query={"market": "BTC", "side": "<b>x</b>", "type": "", "post_only": "maybe"})
 
