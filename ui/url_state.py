@@ -1,7 +1,6 @@
 """Choices a page keeps in its URL as well as in its session, so that a reload (a new session under the same
 sign-in) or a shared link opens on them: the Cash Market's market, side, order type, Post only and an admin's
-market maker. What was typed
-(a price, a quantity) is not kept: a reload starts it afresh, from the book."""
+market maker. What was typed (a price, a quantity) is not kept: a reload starts it afresh, from the book."""
 
 from collections.abc import Mapping
 
