@@ -144,6 +144,10 @@ stats_header(cert)
 # at 80 and 70 they showed seven characters), and the button takes the rest, wrapping its sentence onto a second line
 # where it must rather than cutting it
 ENTRY_WIDTHS = [1.2, 1.45, 1.1, 1.0, 2.4]
+# the price and the quantity are sent at every keystroke: what is checked under them and on the button is what they
+# hold, and a click elsewhere right after typing carries it (with a pause before sending, a switch to Market within
+# it disabled the field first, and the price typed was lost)
+ENTRY_LIVE = "0ms"
 
 
 @live_fragment(REFRESH)
@@ -189,11 +193,11 @@ with st.container(key=ENTRY_KEY, border=True):
         is_market = kind is OrderType.MARKET
         # live, as the quantity: the check and the button follow the last keystroke (they showed the price before it
         # until Enter or Tab, the field holding "abc" beside a live "Buy 10 EUA at €81.17" button)
-        price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market, live=True)
+        price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market, live=ENTRY_LIVE)
         # live: what is checked under it is what the field holds after the last keystroke (it was sent at the first
         # keystroke only, then not until Enter or Tab). Typing over the page's own quantity counts even when it
         # types the same "10": the browser then sends no new value, and the watch below says it was typed
-        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY, on_change=quantity_typed, live=True)
+        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY, on_change=quantity_typed, live=ENTRY_LIVE)
         # on the button's label line, where the fields have theirs: a column of its own left the button too narrow
         # for its sentence at 1,280 px. A market order always trades at once: it is never post-only
         action = cols[4].container(gap=None)

@@ -430,6 +430,30 @@ def test_the_check_under_price_and_the_button_follow_the_last_keystroke_without_
         expect(price).to_have_value(typed)
 
 
+def test_a_price_typed_right_before_a_switch_to_market_is_there_again_back_on_limit(db, actors, app_server, page):
+    desk = make_desk(db, actors)
+    fund_trader(db, actors, eur="10000.00")
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 30, "81.00", market_maker_id=desk.ah.id)
+    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=BUY")
+    entry = page.locator(ENTRY)
+    price = entry.get_by_role("textbox", name="Price (€)")
+    expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at"))).to_be_visible()
+    settle(page)
+
+    for kind in ("Market", "Limit", "Market", "Limit"):  # the app's runs as quick as once warm (first runs are slow)
+        entry.get_by_text(kind, exact=True).click()
+        settle(page)
+
+    type_over(price, "79.50", "as fast as keys go")
+    entry.get_by_text("Market", exact=True).click()  # at once: Market disables the price field
+    expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at market"))).to_be_visible()
+    entry.get_by_text("Limit", exact=True).click()
+
+    # the price before it came back: the field was disabled before the typed price was sent
+    expect(entry.get_by_role("button", name="Buy 10 EUA at €79.50 limit, total €795.00")).to_be_visible()
+    expect(price).to_have_value("79.50")
+
+
 def test_a_post_only_order_that_would_trade_at_once_is_refused_under_the_entry_and_changes_nothing(
     db, actors, app_server, page
 ):
