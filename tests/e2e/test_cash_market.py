@@ -393,6 +393,27 @@ def test_the_default_quantity_typed_again_over_itself_turns_its_shortfall_note_i
     expect(quantity).to_have_value("10")
 
 
+def test_after_an_order_the_same_quantity_pasted_again_turns_its_shortfall_note_into_a_refusal(
+    db, actors, app_server, page
+):
+    desk = make_desk(db, actors)
+    fund_trader(db, actors, eua=7)
+    place_order(db, actors.admin.id, "EUA", "BUY", "LIMIT", 30, "80.00", market_maker_id=desk.lp.id)
+    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=SELL&type=MARKET")
+    entry = page.locator(ENTRY)
+    quantity = entry.get_by_role("textbox", name="Quantity")
+    settle(page)
+    type_over(quantity, "7", "at a person's pace")
+    entry.get_by_role("button", name=re.compile("^Sell 7 EUA at market")).click()
+    said = entry.locator("[data-testid=stCaptionContainer]", has_text="Not enough EUA: this sell needs 7")
+    expect(said).to_have_text(re.compile(r"^info"))  # the fields keep the order just sent: no mistake of theirs
+    settle(page)
+
+    type_over(quantity, "7", "at once")  # the watch is armed again once the page has sent the order
+
+    expect(said).to_have_text(re.compile(r"^error"))
+
+
 @pytest.mark.parametrize("pace", ["at a person's pace", "as fast as keys go"])
 def test_the_check_under_quantity_follows_the_last_keystroke_without_enter_or_tab(db, actors, app_server, page, pace):
     make_desk(db, actors)
