@@ -50,17 +50,20 @@ from ui.order_entry import (
 )
 from ui.runtime import db_session
 from ui.session import require_user
-from ui.url_state import choices_from_url, choices_to_url
+from ui.typing_watch import watch_typing
+from ui.url_state import YES_NO, UrlChoices, choices_from_url, choices_to_url, same_words
 
 REFRESH = "3s"
 NBSP = "\u00a0"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
 PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
+QUANTITY_WATCH_KEY = "cm_qty_watch"  # tells the page the quantity was typed in, even typed over with itself
 URL_CHOICES = {
-    "cm_cert": ("market", [c.value for c in CertificateType]),
-    "cm_side": ("side", [s.value for s in OrderSide]),
-    "cm_type": ("type", [t.value for t in OrderType]),
+    "cm_cert": ("market", same_words([c.value for c in CertificateType])),
+    "cm_side": ("side", same_words([s.value for s in OrderSide])),
+    "cm_type": ("type", same_words([t.value for t in OrderType])),
+    POST_ONLY_KEY: ("post_only", YES_NO),
 }
 
 user = require_user()
@@ -69,7 +72,7 @@ st.html(STICKY_CSS)
 
 if (requested := st.session_state.pop(market_data.OPEN_ON_KEY, None)) is not None:  # another page sent us to this book
     st.session_state["cm_cert"] = requested
-choices_from_url(URL_CHOICES)  # a reload keeps the market, the side and the type (a Sell never comes back a Buy)
+choices_from_url(URL_CHOICES)  # a reload keeps the market, side, type and Post only (a Sell never comes back a Buy)
 st.session_state.setdefault("cm_cert", CertificateType.EUA.value)
 st.session_state.setdefault("cm_side", OrderSide.BUY.value)
 st.session_state.setdefault("cm_type", OrderType.LIMIT.value)
@@ -93,11 +96,14 @@ cert = CertificateType(
 mm_id: int | None = None
 trades: OrderSide | None = None  # the side the account trades, when it trades only one
 account = None
+maker_choice: UrlChoices = {}  # an admin's market maker, kept in the URL too: a reload traded for the first one
 with db_session() as db:
     if is_admin:
         makers = get_market_makers(db, include_inactive=False, user_id=user.id)
         if makers:
             by_id = {m.id: m for m in makers}
+            maker_choice = {"cm_mm": ("market_maker", {str(i): i for i in by_id})}
+            choices_from_url(maker_choice)
             mm_id = account_box.selectbox(
                 "Trading for",
                 list(by_id),
@@ -138,6 +144,10 @@ stats_header(cert)
 # at 80 and 70 they showed seven characters), and the button takes the rest, wrapping its sentence onto a second line
 # where it must rather than cutting it
 ENTRY_WIDTHS = [1.2, 1.45, 1.1, 1.0, 2.4]
+# the price and the quantity are sent at every keystroke: what is checked under them and on the button is what they
+# hold, and a click elsewhere right after typing carries it (with a pause before sending, a switch to Market within
+# it disabled the field first, and the price typed was lost)
+ENTRY_LIVE = "0ms"
 
 
 @live_fragment(REFRESH)
@@ -168,7 +178,6 @@ with st.container(key=ENTRY_KEY, border=True):
         kind = OrderType(
             cols[1].segmented_control("Type", ["LIMIT", "MARKET"], required=True, key="cm_type", format_func=str.title)
         )
-        choices_to_url(URL_CHOICES)
         # start from the best opposite price whenever the market or account changes, and when the side changes while
         # the price is still the one we put there; a price typed or picked from the book is kept across a side change.
         # Streamlit forgets a widget's value while its page is not shown, so a missing price starts afresh too.
@@ -182,18 +191,18 @@ with st.container(key=ENTRY_KEY, border=True):
             st.session_state[DEFAULT_PRICE_KEY] = st.session_state[PRICE_KEY]
         st.session_state[PRICE_CONTEXT_KEY] = context
         is_market = kind is OrderType.MARKET
-        price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market)
-        # the browser sends a typed value only when it differs from the last one sent: the page's default typed again
-        # over itself ("10" for 10) never arrived, and its note stayed grey. While the default is there, every
-        # keystroke is sent (live): the first one differs from it (a "1", an emptied field) and counts as typing
-        untouched = not st.session_state.get(QUANTITY_TYPED_KEY)
-        quantity_text = cols[3].text_input(
-            "Quantity", key=QUANTITY_KEY, on_change=quantity_typed, live="0ms" if untouched else False
-        )
+        # live, as the quantity: the check and the button follow the last keystroke (they showed the price before it
+        # until Enter or Tab, the field holding "abc" beside a live "Buy 10 EUA at €81.17" button)
+        price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market, live=ENTRY_LIVE)
+        # live: what is checked under it is what the field holds after the last keystroke (it was sent at the first
+        # keystroke only, then not until Enter or Tab). Typing over the page's own quantity counts even when it
+        # types the same "10": the browser then sends no new value, and the watch below says it was typed
+        quantity_text = cols[3].text_input("Quantity", key=QUANTITY_KEY, on_change=quantity_typed, live=ENTRY_LIVE)
         # on the button's label line, where the fields have theirs: a column of its own left the button too narrow
         # for its sentence at 1,280 px. A market order always trades at once: it is never post-only
         action = cols[4].container(gap=None)
         post_only = action.toggle("Post only", key=POST_ONLY_KEY, disabled=is_market, help=POST_ONLY_HELP)
+        choices_to_url({**URL_CHOICES, **maker_choice})
         with db_session() as db:
             entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id, post_only)
         label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"
@@ -230,6 +239,7 @@ with st.container(key=ENTRY_KEY, border=True):
             for warning in warnings:
                 field_warning(under[4], warning)
         submit(user.id, entry, clicked, label, mm_id)
+        watch_typing(QUANTITY_WATCH_KEY, QUANTITY_KEY, not st.session_state.get(QUANTITY_TYPED_KEY), quantity_typed)
 
 if st.session_state.get(PENDING_KEY) is not None:
     confirmation_dialog(user.id)

@@ -4,6 +4,7 @@ clicked in the book lands in the entry (every time it is clicked), and bad input
 import re
 from decimal import Decimal
 
+import pytest
 from playwright.sync_api import WebSocketRoute, expect
 from sqlalchemy import text
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -354,8 +355,25 @@ def test_the_entrys_available_line_follows_an_order_placed_in_another_window(db,
     assert page.evaluate("window.sawRefusal") is False
 
 
+PACES = {"at a person's pace": 150, "as fast as keys go": 0, "at once": None}  # ms between keys; None: a fill
+
+
+def type_over(field, typed: str, pace: str, enter: bool = False) -> None:
+    """Select what ``field`` holds and type ``typed`` over it at ``pace``: a person's, as fast as keys go (a quick
+    trader, a test), or at once (a paste, Playwright's fill)."""
+    field.click()
+    field.press("ControlOrMeta+a")
+    if PACES[pace] is None:
+        field.fill(typed)
+    else:
+        field.press_sequentially(typed, delay=PACES[pace])
+    if enter:
+        field.press("Enter")
+
+
+@pytest.mark.parametrize("pace", PACES)
 def test_the_default_quantity_typed_again_over_itself_turns_its_shortfall_note_into_a_refusal(
-    db, actors, app_server, page
+    db, actors, app_server, page, pace
 ):
     make_desk(db, actors)  # the trader's firm holds no CEA: the 10 the page puts there cannot be sold
     sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=CEA&side=SELL")
@@ -366,15 +384,95 @@ def test_the_default_quantity_typed_again_over_itself_turns_its_shortfall_note_i
     settle(page)
     assert said.inner_text().startswith("info")  # a note: the trader typed nothing
 
-    quantity.click()
-    quantity.press("ControlOrMeta+a")
-    quantity.press_sequentially("10", delay=150)  # the same value, typed by a person
-    quantity.press("Enter")
+    type_over(quantity, "10", pace, enter=True)  # the same value
 
     # red, as after typing any other quantity: it stayed a grey note (the browser sent nothing, the value being
-    # the one it had)
+    # the one it had), and typed fast or at once it stayed grey even when the browser sent "1" and then "10"
+    # (Streamlit merged the two, and the page saw no change)
     expect(said).to_have_text(re.compile(r"^error"))
     expect(quantity).to_have_value("10")
+
+
+def test_after_an_order_the_same_quantity_pasted_again_turns_its_shortfall_note_into_a_refusal(
+    db, actors, app_server, page
+):
+    desk = make_desk(db, actors)
+    fund_trader(db, actors, eua=7)
+    place_order(db, actors.admin.id, "EUA", "BUY", "LIMIT", 30, "80.00", market_maker_id=desk.lp.id)
+    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=SELL&type=MARKET")
+    entry = page.locator(ENTRY)
+    quantity = entry.get_by_role("textbox", name="Quantity")
+    settle(page)
+    type_over(quantity, "7", "at a person's pace")
+    entry.get_by_role("button", name=re.compile("^Sell 7 EUA at market")).click()
+    said = entry.locator("[data-testid=stCaptionContainer]", has_text="Not enough EUA: this sell needs 7")
+    expect(said).to_have_text(re.compile(r"^info"))  # the fields keep the order just sent: no mistake of theirs
+    settle(page)
+
+    type_over(quantity, "7", "at once")  # the watch is armed again once the page has sent the order
+
+    expect(said).to_have_text(re.compile(r"^error"))
+
+
+@pytest.mark.parametrize("pace", ["at a person's pace", "as fast as keys go"])
+def test_the_check_under_quantity_follows_the_last_keystroke_without_enter_or_tab(db, actors, app_server, page, pace):
+    make_desk(db, actors)
+    fund_trader(db, actors, eua=20)
+    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=SELL")
+    entry = page.locator(ENTRY)
+    quantity = entry.get_by_role("textbox", name="Quantity")
+    expect(entry.get_by_role("button", name=re.compile("^Sell 10 EUA"))).to_be_visible()
+    settle(page)
+
+    for typed, shown in (("5000", "this sell needs 5,000,"), ("12", "Sell 12 EUA at €"), ("3000", "needs 3,000,")):
+        type_over(quantity, typed, pace)
+
+        # the check and the button said what the first keystroke made ("5", "1", "3") until Enter or Tab
+        expect(entry.get_by_text(shown)).to_be_visible()
+        expect(quantity).to_have_value(typed)
+
+
+def test_the_check_under_price_and_the_button_follow_the_last_keystroke_without_enter_or_tab(
+    db, actors, app_server, page
+):
+    make_desk(db, actors)
+    fund_trader(db, actors, eur="10000.00")
+    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=BUY")
+    entry = page.locator(ENTRY)
+    price = entry.get_by_role("textbox", name="Price (€)")
+    expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at"))).to_be_visible()
+    settle(page)
+
+    for typed, shown in (("abc", "Price must be a number, got 'abc'"), ("80.5", "Buy 10 EUA at €80.50 limit")):
+        type_over(price, typed, "as fast as keys go")
+
+        # the button kept offering the price before, beside a field holding "abc", until Enter or Tab
+        expect(entry.get_by_text(shown)).to_be_visible()
+        expect(price).to_have_value(typed)
+
+
+def test_a_price_typed_right_before_a_switch_to_market_is_there_again_back_on_limit(db, actors, app_server, page):
+    desk = make_desk(db, actors)
+    fund_trader(db, actors, eur="10000.00")
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 30, "81.00", market_maker_id=desk.ah.id)
+    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=BUY")
+    entry = page.locator(ENTRY)
+    price = entry.get_by_role("textbox", name="Price (€)")
+    expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at"))).to_be_visible()
+    settle(page)
+
+    for kind in ("Market", "Limit", "Market", "Limit"):  # the app's runs as quick as once warm (first runs are slow)
+        entry.get_by_text(kind, exact=True).click()
+        settle(page)
+
+    type_over(price, "79.50", "as fast as keys go")
+    entry.get_by_text("Market", exact=True).click()  # at once: Market disables the price field
+    expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at market"))).to_be_visible()
+    entry.get_by_text("Limit", exact=True).click()
+
+    # the price before it came back: the field was disabled before the typed price was sent
+    expect(entry.get_by_role("button", name="Buy 10 EUA at €79.50 limit, total €795.00")).to_be_visible()
+    expect(price).to_have_value("79.50")
 
 
 def test_a_post_only_order_that_would_trade_at_once_is_refused_under_the_entry_and_changes_nothing(

@@ -512,18 +512,52 @@ def test_a_reload_opens_on_the_market_side_and_type_the_url_keeps(open_page, act
     at = open_page(actors.trader)
     at.session_state["cm_side"] = "SELL"
     at.run()
-    assert dict(at.query_params) == {"market": "EUA", "side": "SELL", "type": "LIMIT"}
+    assert dict(at.query_params) == {"market": "EUA", "side": "SELL", "type": "LIMIT", "post_only": "NO"}
 
     reloaded = open_page(actors.trader, query={"market": "eua", "side": "SELL", "type": "LIMIT"})  # a new session
 
     assert submit(reloaded).label.startswith("Sell 10 EUA at €80.50 limit")  # it came back a Buy
 
 
-def test_a_url_naming_no_market_side_or_type_opens_on_the_defaults(open_page, actors, market):
-    at = open_page(actors.trader, query={"market": "BTC", "side": "<b>x</b>", "type": ""})
+def test_a_reload_keeps_post_only_as_the_url_says_it(open_page, actors, market):
+    at = open_page(actors.trader)
+    at.toggle(key="cm_post_only").set_value(True).run()
+    assert at.query_params["post_only"] == "YES"
+
+    reloaded = open_page(actors.trader, query={"market": "EUA", "side": "BUY", "type": "LIMIT", "post_only": "yes"})
+
+    assert reloaded.toggle(key="cm_post_only").value is True  # it came back off, and the next click could trade
+    assert submit(reloaded).label == "Buy 10 EUA at €81.00 limit, post only, total €810.00"
+    reloaded.toggle(key="cm_post_only").set_value(False).run()
+    assert reloaded.query_params["post_only"] == "NO"
+
+
+def test_a_reload_keeps_the_market_maker_an_admin_trades_for(open_page, actors, market):
+    at = open_page(actors.admin)
+    at.selectbox(key="cm_mm").select(market.lp.id).run()  # the first offered is "AH One", a seller
+    assert (at.query_params["market_maker"], at.query_params["side"]) == (str(market.lp.id), "BUY")
+
+    reloaded = open_page(actors.admin, query=dict(at.query_params))  # a new session
+
+    # it traded for the first market maker again, a seller, and the side went with it
+    assert reloaded.selectbox(key="cm_mm").value == market.lp.id
+    assert submit(reloaded).label.startswith("Buy 10 EUA at €81.00 limit")
+
+
+@pytest.mark.parametrize("named", ["999999", "abc", "-1", "", "<b>1</b>"])
+def test_a_url_naming_no_market_maker_of_the_admins_opens_on_the_first(open_page, actors, market, named):
+    at = open_page(actors.admin, query={"market_maker": named, "side": "BUY"})
 
     assert not at.exception
-    assert submit(at).label.startswith("Buy 10 EUA at €81.00 limit")
+    assert at.selectbox(key="cm_mm").value == market.ah.id  # "AH One", first by name
+    assert submit(at).label.startswith("Sell 10 EUA at €80.50 limit")  # the side it trades, not the URL's
+
+
+def test_a_url_naming_no_market_side_or_type_opens_on_the_defaults(open_page, actors, market):
+    at = open_page(actors.trader, query={"market": "BTC", "side": "<b>x</b>", "type": "", "post_only": "maybe"})
+
+    assert not at.exception
+    assert submit(at).label.startswith("Buy 10 EUA at €81.00 limit, total")
 
 
 def test_switching_the_side_moves_a_price_nobody_touched_to_the_other_sides_best(open_page, actors, market):
