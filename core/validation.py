@@ -96,6 +96,7 @@ def parse_decimal(value: object, what: str) -> Decimal:
             typed = value.strip()
             if not typed:
                 raise ValidationError(f"{what} is required: enter a number", field=what)
+            refuse_invisible(typed, what, "number")  # "\u200b12", pasted from a web page or a chat
             if "_" in typed or any(c.isdigit() and not c.isascii() for c in typed):
                 # Decimal reads "١٢" as 12 and "1_0_0" as 100: a desk's numbers are the digits 0-9, as they are echoed
                 raise ValidationError(
@@ -260,14 +261,9 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
         raise ValidationError(f"{what} is required", field=what)
     if any(ord(c) < 32 for c in value.strip()):
         raise ValidationError(f"{what} cannot contain control characters", field=what)
-    if (hidden := invisible_character(value)) is not None:
-        # a zero-width space, or a right-to-left override that shows the name backwards: "Alpha\u200bBeta" reads as
-        # "AlphaBeta" and would be a second firm looking like the first; pasted text brings them along unseen
-        raise ValidationError(
-            f"{what} contains an invisible character (U+{ord(hidden):04X} {unicodedata.name(hidden, 'FORMAT')}), "
-            "as pasted text can: type the name without it",
-            field=what,
-        )
+    # a zero-width space, or a right-to-left override that shows the name backwards: "Alpha\u200bBeta" reads as
+    # "AlphaBeta" and would be a second firm looking like the first; pasted text brings them along unseen
+    refuse_invisible(value, what, "name")
     # composed as one character where Unicode writes one ("é", not "e" and a combining accent): the same text, so a
     # name typed on a keyboard that sends the accent apart is the name typed on any other, never a second one
     name = unicodedata.normalize("NFC", " ".join(value.split()))
@@ -291,6 +287,17 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
             field=what,
         )
     return name
+
+
+def refuse_invisible(typed: str, what: str, thing: str) -> None:
+    """Refuse ``typed`` if it holds an invisible formatting character (``invisible_character``), naming it: it cannot
+    be seen to be deleted, so the refusal says what it is."""
+    if (hidden := invisible_character(typed)) is not None:
+        raise ValidationError(
+            f"{what} contains an invisible character (U+{ord(hidden):04X} {unicodedata.name(hidden, 'FORMAT')}), "
+            f"as pasted text can: type the {thing} without it",
+            field=what,
+        )
 
 
 def invisible_character(name: str) -> str | None:

@@ -77,6 +77,19 @@ def test_numbers_in_other_scripts_or_with_underscores_are_refused_as_typed(typed
         parse_eur(typed)
 
 
+@pytest.mark.parametrize(
+    ("typed", "hidden"), [("\u200b12", "U+200B ZERO WIDTH SPACE"), ("1,000\u2060", "U+2060 WORD JOINER")]
+)
+def test_a_number_pasted_with_an_invisible_character_is_refused_naming_it(typed, hidden):
+    with pytest.raises(ValidationError) as refused:
+        parse_amount(typed, AssetType.CEA, "Quantity")
+
+    assert refused.value.message == (
+        f"Quantity contains an invisible character ({hidden}), as pasted text can: type the number without it"
+    )
+    assert refused.value.field == "Quantity"
+
+
 def test_a_leading_euro_sign_is_read_in_a_euro_amount_only():
     assert parse_eur(" €1,250.50 ") == Decimal("1250.50")
     assert parse_amount("€100", AssetType.EUR) == Decimal("100.00")  # the fund and withdraw dialogs refused it
