@@ -161,3 +161,20 @@ def test_after_another_admins_save_and_after_a_save_the_fields_show_the_policy_a
         assert len(tiles) == 4
         assert max(t["y"] + t["height"] for t in tiles) <= next_run.bounding_box()["y"], width
         assert max(t["height"] for t in tiles) < 200, width  # as tall as a figure and its note, not a stretched void
+
+
+def test_a_double_click_on_save_policy_saves_once_and_says_it_saved_not_that_another_save_came_first(
+    db, actors, app_server, page
+):
+    card = _policy_form(page, app_server, actors, "CEA")
+    card.get_by_role("textbox", name="BID target (EUR)").fill("10000")
+    card.get_by_role("textbox", name="ASK target (EUR)").fill("10000")
+
+    card.get_by_role("button", name="Save policy").dblclick()  # the second send is the same save: its outcome
+
+    expect(page.get_by_text("CEA policy saved")).to_be_visible()
+    settle(page)
+    expect(card.get_by_text("nothing was saved")).to_have_count(0)  # it said so, of the save it had just made
+    saves = db.execute(text("SELECT count(*) FROM ticket_logs WHERE action = 'SAVE_LIQUIDITY_POLICY'")).scalar()
+    db.rollback()
+    assert saves == 1
