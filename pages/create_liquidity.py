@@ -51,6 +51,7 @@ from ui.liquidity_view import (
 from ui.metrics import Metric, metric_row
 from ui.navigation import CASH_MARKET, CREATE_LIQUIDITY, OPERATIONS
 from ui.runtime import db_session, notes_help
+from ui.sending import send_once
 from ui.session import require_user
 
 user = require_user()
@@ -191,7 +192,12 @@ def show_side(preview: LiquidityPreview, side: OrderSide, tag: str) -> None:
 
 def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     """Create new market makers or fund the short ones, prefilled with what covers the shortfall (and why). A form:
-    Enter provisions, and a refusal of the amount shows right under it."""
+    Enter provisions, and a refusal of the amount shows right under it.
+
+    Provisioned once per shortfall shown and amount typed (``ui.sending.send_once``): the second send of a double
+    click reaches a page whose shortfall the first send already shrank, where the field is prefilled anew, and it
+    funded that new suggestion too (€4.3 million after €1,000 typed). So the button's callback keeps what the click
+    sent, the shortfall its form was drawn for and the amount as typed, and the second send gets the first's outcome."""
     side = f"{shortfall.side.value}"
     actions = ["create_new"] if shortfall.no_market_makers else ["fund_existing", "create_new"]
     action = st.segmented_control(  # outside the form: choosing an action redraws what the form asks for
@@ -203,35 +209,42 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
         key=f"liq_prov_action_{side}{tag}",
     )
     key, suggested = f"liq_prov_amount_{side}_{action}{tag}", provision_amount(shortfall, action)
+    count_key, sent_key = f"liq_prov_count_{side}{tag}", f"liq_prov_sent_{side}{tag}"
     # a new shortfall, or a field Streamlit forgot while the other action showed: the suggestion, not what was typed
     # for another shortfall, nor nothing
     if key not in st.session_state or st.session_state.get(f"{key}_for") != suggested:
         st.session_state[key] = st.session_state[f"{key}_for"] = suggested
+    shown = f"{st.session_state[DIALOG_KEY]['key']}:{action}:{shortfall!r}"  # this preview's shortfall, as drawn
     with st.form(f"liq_prov_form_{side}{tag}", border=False):
         with st.container(horizontal=True, vertical_alignment="bottom"):
-            amount = st.text_input(f"Amount ({shortfall.asset.value})", key=key)
-            count = 1
+            st.text_input(f"Amount ({shortfall.asset.value})", key=key)
             if action == "create_new":
-                count = int(
-                    st.number_input("How many", min_value=1, max_value=100, value=1, key=f"liq_prov_count_{side}{tag}")
-                )
+                st.number_input("How many", min_value=1, max_value=100, value=1, key=count_key)
             submitted = st.form_submit_button(
-                "Provision", icon=":material/add_card:", key=f"liq_prov_submit_{side}{tag}"
+                "Provision",
+                icon=":material/add_card:",
+                key=f"liq_prov_submit_{side}{tag}",
+                on_click=keep_sent,
+                args=(sent_key, shown, key, count_key if action == "create_new" else None),
             )
         under_amount = st.container()  # the amount leads the row: its refusal shows right below it
     st.caption(provision_note(shortfall, action))
-    if submitted:
+    if submitted and (sent := st.session_state.pop(sent_key, None)) is not None:
+        _, amount, count = sent
         with db_session() as db:
             done = attempt(
-                lambda: provision_market_makers(
-                    db,
-                    action,
-                    shortfall.mm_type,
-                    amount,
-                    user.id,
-                    mm_ids=[m.id for m in shortfall.market_makers] if action == "fund_existing" else None,
-                    count=count if action == "create_new" else None,
-                    certificate_type=cert,
+                lambda: send_once(
+                    repr(sent),
+                    lambda: provision_market_makers(
+                        db,
+                        action,
+                        shortfall.mm_type,
+                        amount,
+                        user.id,
+                        mm_ids=[m.id for m in shortfall.market_makers] if action == "fund_existing" else None,
+                        count=count,
+                        certificate_type=cert,
+                    ),
                 ),
                 under=lambda exc: under_amount if isinstance(exc, ValidationError) else None,
             )
@@ -240,6 +253,13 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
             for key in [k for k in st.session_state if str(k).startswith("liq_prov_")]:
                 del st.session_state[key]
             st.rerun()
+
+
+def keep_sent(sent_key: str, shown: str, amount_key: str, count_key: str | None) -> None:
+    """Provision's callback, before the page is drawn again: what this click sent (the shortfall its form showed, the
+    amount and count as typed), before the field is prefilled for a shortfall that changed meanwhile."""
+    count = int(st.session_state.get(count_key) or 1) if count_key is not None else None
+    st.session_state[sent_key] = (shown, st.session_state.get(amount_key), count)
 
 
 def execute(request: dict, confirmed: tuple[str, ...]) -> None:

@@ -1,8 +1,10 @@
 """Create Liquidity in a real browser: preview the plan, execute it, find the orders on the Cash Market."""
 
 import re
+from decimal import Decimal
 
 from playwright.sync_api import expect
+from sqlalchemy import text
 
 from core.market_makers import create_market_maker
 from tests.e2e.conftest import settle, sign_in
@@ -106,3 +108,26 @@ def test_a_preview_short_of_funds_shows_every_column_of_its_tables_whole_at_1280
     page.wait_for_timeout(500)  # one layout pass of the canvases (not an assertion)
     screenshot(page, "create-liquidity-short-1280.png")
     assert page.evaluate(DIALOG_OVERFLOW) == [0, 0, 0]  # levels, market makers, shortfall: Order value was cut
+
+
+def test_a_double_click_on_provision_funds_the_amount_typed_once_and_never_the_suggestion_that_follows(
+    db, actors, app_server, page
+):
+    make_providers(db, actors.admin, 2, eur="1000.00")
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
+    page.get_by_role("heading", name="Create Liquidity").wait_for()
+    settle(page)
+    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
+    bid.fill("500000")
+    bid.press("Enter")
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="Amount (EUR)").fill("1000")
+
+    # the second send reached a page whose shortfall the first had shrunk, and funded the new suggestion too
+    dialog.get_by_role("button", name="Provision").dblclick()
+
+    expect(page.get_by_text(re.compile("^Provisioned 2 market makers"))).to_be_visible()
+    settle(page)
+    deposits = db.execute(text("SELECT amount FROM asset_transactions ORDER BY id")).scalars().all()
+    db.rollback()
+    assert deposits == [Decimal("1000.00"), Decimal("1000.00"), Decimal("500.00"), Decimal("500.00")]
