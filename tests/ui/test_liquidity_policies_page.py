@@ -6,6 +6,7 @@ import json
 import pytest
 from sqlalchemy import text
 
+from core import sessions
 from core.enums import Role
 from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidity, run_policy
 from tests.policy_helpers import fund_market, policy
@@ -13,6 +14,7 @@ from tests.ui.conftest import field_errors, linkable, refusal_under, shown, text
 from ui.feedback import WARNING_ICON
 from ui.navigation import PAGES
 from ui.policies_view import REASON_COLUMN_PX, RUNS_ROW_PX
+from ui.session import TOKEN_KEY
 
 PAGE = "pages/liquidity_policies.py"
 HOSTILE = "Firm [pwn](http://example.invalid/x)"
@@ -350,3 +352,14 @@ def test_admins_and_analysts_have_the_page_in_their_menu():
     spec = next(p for p in PAGES if p.url_path == "liquidity-policies")
 
     assert spec.title == "Liquidity Policies" and set(spec.roles) == {Role.ADMIN, Role.ANALYST}
+
+
+def test_a_save_from_a_tab_signed_out_in_another_window_saves_nothing_and_the_tab_says_why(open_app, db, actors):
+    at = open_app(actors.admin, PAGE)
+    sessions.revoke(db, at.session_state[TOKEN_KEY])  # Sign out in another window, before this tab noticed
+
+    at = _save(at, "CEA", bid="10000", ask="8000")
+
+    assert not at.exception
+    assert get_policies(db, user_id=actors.admin.id) == []  # Save's callback ran before the page saw the sign-out
+    assert texts(at.info) == ["You were signed out in another window. Please sign in again."]
