@@ -52,7 +52,7 @@ from ui.metrics import Metric, metric_row
 from ui.navigation import CASH_MARKET, CREATE_LIQUIDITY, OPERATIONS
 from ui.runtime import db_session, notes_help
 from ui.sending import send_once
-from ui.session import require_user
+from ui.session import require_user, signed_in
 
 user = require_user()
 if user.role is not Role.ADMIN:  # the menu hides the page from others; core refuses them anyway
@@ -342,6 +342,7 @@ def dialog_plan(request: dict) -> list[LiquidityPreview] | None:
 
 
 @st.dialog("Liquidity preview", icon=":material/water_drop:", width="large", on_dismiss=close_preview)
+@signed_in
 def preview_dialog(request: dict) -> None:
     previews = dialog_plan(request)
     if previews is None:

@@ -21,6 +21,7 @@ from ui.feedback import attempt, flash
 from ui.format import counted, md_escape
 from ui.policies_view import resume_line
 from ui.runtime import db_session
+from ui.session import signed_in
 
 RED = "#dc2626"
 # the open confirmation (which one, from which place) lives in session state, so the dialog survives the reruns
@@ -86,6 +87,7 @@ def _close() -> None:
 
 
 @st.dialog("Pause all liquidity?", icon=":material/emergency_home:", on_dismiss=_close)
+@signed_in
 def confirm_pause(user: User) -> None:
     st.warning(
         "In one step: every resting order placed by any liquidity policy, on both books, is withdrawn and what it "
@@ -126,6 +128,7 @@ def confirm_pause(user: User) -> None:
 
 
 @st.dialog("Resume liquidity?", icon=":material/play_arrow:", on_dismiss=_close)
+@signed_in
 def confirm_resume(user: User) -> None:
     with db_session() as db:
         restarting = attempt(lambda: get_paused_policies(db, user_id=user.id))

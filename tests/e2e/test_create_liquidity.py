@@ -131,3 +131,27 @@ def test_a_double_click_on_provision_funds_the_amount_typed_once_and_never_the_s
     deposits = db.execute(text("SELECT amount FROM asset_transactions ORDER BY id")).scalars().all()
     db.rollback()
     assert deposits == [Decimal("1000.00"), Decimal("1000.00"), Decimal("500.00"), Decimal("500.00")]
+
+
+def test_confirm_in_a_preview_signed_out_in_another_window_places_nothing_and_says_why(db, actors, app_server, page):
+    make_providers(db, actors.admin, 2, eur="250000.00")
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
+    page.get_by_role("heading", name="Create Liquidity").wait_for()
+    settle(page)
+    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
+    bid.fill("10000")
+    bid.press("Enter")
+    confirm = page.get_by_role("dialog").get_by_role("button", name="Confirm & execute")
+    confirm.wait_for()
+    other = page.context.new_page()  # another window of the same browser: signing out there ends this one's session
+    other.goto(app_server.url + "/create-liquidity")
+    other.get_by_role("button", name="Sign out").click()
+    other.get_by_role("button", name="Sign in").wait_for()
+
+    confirm.click()  # a click in the dialog reruns the dialog alone: app.py never saw the session had ended
+
+    expect(page.get_by_text("You were signed out in another window. Please sign in again.")).to_be_visible()
+    settle(page)
+    operations = db.execute(text("SELECT count(*) FROM liquidity_operations")).scalar()
+    db.rollback()
+    assert operations == 0
