@@ -178,3 +178,29 @@ def test_a_double_click_on_save_policy_saves_once_and_says_it_saved_not_that_ano
     saves = db.execute(text("SELECT count(*) FROM ticket_logs WHERE action = 'SAVE_LIQUIDITY_POLICY'")).scalar()
     db.rollback()
     assert saves == 1
+
+
+def test_a_pause_made_in_another_window_first_closes_this_one_s_dialog_and_says_so_over_the_switch_as_it_is(
+    db, actors, app_server, page
+):
+    policy(db, actors, "CEA", bid_depth_eur="10000", ask_depth_eur="10000")
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/liquidity-policies")
+    page.get_by_role("heading", name="Liquidity Policies").wait_for()
+    settle(page)
+    page.locator(".st-key-ks_pause_page").get_by_role("button").click()
+    dialog = page.get_by_role("dialog")
+    reason = dialog.get_by_role("textbox", name="Reason")
+    reason.wait_for()
+    other = page.context.new_page()  # this admin's other window pauses first
+    other.goto(app_server.url + "/liquidity-policies")
+    other.locator(".st-key-ks_pause_page").get_by_role("button").click()
+    other.get_by_role("dialog").get_by_role("textbox", name="Reason").fill("Drill")
+    other.get_by_role("dialog").get_by_role("textbox", name="Reason").press("Enter")
+    expect(other.get_by_role("dialog")).to_be_hidden()
+
+    reason.fill("Feed frozen")
+    reason.press("Enter")  # it stayed open, red, offering Pause now again over a page that read "1 running"
+
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text(re.compile(r"^Liquidity is already paused .*: Drill$"))).to_be_visible()
+    expect(page.locator(".st-key-ks_resume_page")).to_be_visible()

@@ -363,3 +363,23 @@ def test_a_save_from_a_tab_signed_out_in_another_window_saves_nothing_and_the_ta
     assert not at.exception
     assert get_policies(db, user_id=actors.admin.id) == []  # Save's callback ran before the page saw the sign-out
     assert texts(at.info) == ["You were signed out in another window. Please sign in again."]
+
+
+def test_a_pause_another_admin_made_first_closes_the_dialog_and_the_page_says_so_as_it_is_now(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    at = open_app(actors.admin, PAGE)
+    at.button(key="ks_pause_page").click().run()
+    at.text_input(key="ks_reason").set_value("Feed frozen")
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")  # another admin, or this admin's other tab
+
+    at.button(key="ks_confirm").click().run()
+
+    assert not at.exception
+    assert "ks_confirm" not in [b.key for b in at.button]
+    # the dialog vanished and its click went unanswered, unsaid
+    assert [w for w in texts(at.warning) if "paused meanwhile" in w]
+    assert get_kill_switch(db, user_id=actors.admin.id).reason == "Drill"
+    assert at.button(key="ks_resume_page")  # the switch as it now is
+    at.button(key="ks_resume_page").click().run()
+    assert at.button(key="ks_resume_confirm")  # and its other dialog opens
