@@ -13,8 +13,10 @@ SHOWN_SUFFIX = "_shown"  # the page the table showed last: where a refused numbe
 
 
 def page_in_range(key: str, pages: int) -> int:
-    """The page the field at ``key`` asks for, brought within 1..``pages`` (the field then shows it)."""
-    typed = st.session_state.get(key)
+    """The page the field at ``key`` asks for, brought within 1..``pages`` (the field then shows it). A field never
+    drawn yet (the page's first view, or the first after another page, which made Streamlit forget it) asks for the
+    first page: it was refused as "Page is a whole number, got nothing" though nobody had typed in it."""
+    typed = st.session_state.get(key, 1)
     shown = min(max(1, st.session_state.get(key + SHOWN_SUFFIX, 1)), pages)
     if typed is None or typed != int(typed):
         # the field takes decimals so that 2.5 arrives as typed: a whole-number field cut it to 2 in the browser,

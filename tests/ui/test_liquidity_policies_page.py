@@ -383,3 +383,15 @@ def test_a_pause_another_admin_made_first_closes_the_dialog_and_the_page_says_so
     assert at.button(key="ks_resume_page")  # the switch as it now is
     at.button(key="ks_resume_page").click().run()
     assert at.button(key="ks_resume_confirm")  # and its other dialog opens
+
+
+def test_the_runs_open_on_page_one_without_a_refusal_under_a_page_field_nobody_typed_in(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+
+    at = open_app(actors.analyst, PAGE)
+
+    assert not at.exception
+    assert at.number_input(key="pol_runs_page").value == 1
+    assert field_errors(at) == []  # "Page is a whole number, got nothing", in red, on every first view
