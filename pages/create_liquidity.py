@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from core.enums import OrderSide, Role
 from core.errors import CoreError, InvalidFields, ValidationError
 from core.limits import check_notes
-from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview
+from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, ProvisioningPlan
 from core.liquidity_service import (
     PlanChanged,
     create_liquidity,
@@ -18,6 +18,7 @@ from core.liquidity_service import (
     get_liquidity_providers,
     get_market_reference,
     parse_liquidity_targets,
+    plan_provisioning,
     plan_signature,
     preview_liquidity_creation,
     preview_liquidity_for_all,
@@ -39,6 +40,7 @@ from ui.liquidity_view import (
     preview_headline,
     provision_amount,
     provision_note,
+    provision_question,
     provisioned_text,
     reference_caption,
     result_lines,
@@ -192,12 +194,13 @@ def show_side(preview: LiquidityPreview, side: OrderSide, tag: str) -> None:
 
 def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     """Create new market makers or fund the short ones, prefilled with what covers the shortfall (and why). A form:
-    Enter provisions, and a refusal of the amount shows right under it.
+    Enter provisions, and a refusal of the amount shows right under it. Nothing moves until the sentence that
+    follows, what each market maker receives, is confirmed (``confirm_provisioning``): a single Enter in the
+    prefilled field deposited millions.
 
-    Provisioned once per shortfall shown and amount typed (``ui.sending.send_once``): the second send of a double
-    click reaches a page whose shortfall the first send already shrank, where the field is prefilled anew, and it
-    funded that new suggestion too (€4.3 million after €1,000 typed). So the button's callback keeps what the click
-    sent, the shortfall its form was drawn for and the amount as typed, and the second send gets the first's outcome."""
+    The Provision button's callback keeps what the click sent, the shortfall its form was drawn for and the amount as
+    typed: the second send of a double click reached a page whose shortfall the first had already shrunk, where the
+    field was prefilled anew, and deposited that new suggestion too (€4.3 million after €1,000 typed)."""
     side = f"{shortfall.side.value}"
     actions = ["create_new"] if shortfall.no_market_makers else ["fund_existing", "create_new"]
     action = st.segmented_control(  # outside the form: choosing an action redraws what the form asks for
@@ -229,30 +232,58 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
             )
         under_amount = st.container()  # the amount leads the row: its refusal shows right below it
     st.caption(provision_note(shortfall, action))
+    pending_key = f"liq_prov_pending_{side}{tag}"
     if submitted and (sent := st.session_state.pop(sent_key, None)) is not None:
         _, amount, count = sent
+        mm_ids = [m.id for m in shortfall.market_makers] if action == "fund_existing" else None
         with db_session() as db:
-            done = attempt(
-                lambda: send_once(
-                    repr(sent),
-                    lambda: provision_market_makers(
-                        db,
-                        action,
-                        shortfall.mm_type,
-                        amount,
-                        user.id,
-                        mm_ids=[m.id for m in shortfall.market_makers] if action == "fund_existing" else None,
-                        count=count,
-                        certificate_type=cert,
-                    ),
-                ),
+            plan = attempt(
+                lambda: plan_provisioning(db, action, shortfall.mm_type, amount, mm_ids, count, cert),
                 under=lambda exc: under_amount if isinstance(exc, ValidationError) else None,
             )
-        if done is not None:
-            flash(provisioned_text(done))
-            for key in [k for k in st.session_state if str(k).startswith("liq_prov_")]:
-                del st.session_state[key]
+        st.session_state[pending_key] = None if plan is None else (sent, plan)
+    pending = st.session_state.get(pending_key)
+    # asked while the form holds what was sent: a changed amount (or action) is sent again, never confirmed unseen
+    if pending is not None and pending[1].action == action and pending[0][1] == st.session_state.get(key):
+        confirm_provisioning(cert, pending, {m.id: m.name for m in shortfall.market_makers}, f"{side}{tag}")
+
+
+def confirm_provisioning(
+    cert: str, pending: tuple[tuple[str, str, int | None], ProvisioningPlan], names: dict[int, str], place: str
+) -> None:
+    """The sentence a provisioning is confirmed with (``plan_provisioning``: as core reads what was sent), Back and
+    Confirm; Confirm deposits exactly that, once however many times it is clicked (``send_once`` under what the
+    Provision click sent: the shortfall its form showed, the amount and count as typed)."""
+    sent, plan = pending
+    with st.container(border=True):
+        st.markdown(provision_question(plan, names))
+        back, confirm = st.columns(2)
+        if back.button("Back", key=f"liq_prov_back_{place}", width="stretch"):
+            st.session_state.pop(f"liq_prov_pending_{place}", None)
             st.rerun()
+        if confirm.button("Confirm", type="primary", key=f"liq_prov_confirm_{place}", width="stretch"):
+            new = len(plan.amounts) if plan.mm_ids is None else None
+            with db_session() as db:
+                done = attempt(
+                    lambda: send_once(
+                        repr(sent),
+                        lambda: provision_market_makers(
+                            db,
+                            plan.action,
+                            plan.mm_type,
+                            f"{plan.total_amount:f}",
+                            user.id,
+                            mm_ids=plan.mm_ids,
+                            count=new,
+                            certificate_type=cert,
+                        ),
+                    )
+                )
+            if done is not None:
+                flash(provisioned_text(done))
+                for key in [k for k in st.session_state if str(k).startswith("liq_prov_")]:
+                    del st.session_state[key]
+                st.rerun()
 
 
 def keep_sent(sent_key: str, shown: str, amount_key: str, count_key: str | None) -> None:

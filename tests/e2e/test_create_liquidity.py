@@ -110,7 +110,7 @@ def test_a_preview_short_of_funds_shows_every_column_of_its_tables_whole_at_1280
     assert page.evaluate(DIALOG_OVERFLOW) == [0, 0, 0]  # levels, market makers, shortfall: Order value was cut
 
 
-def test_a_double_click_on_provision_funds_the_amount_typed_once_and_never_the_suggestion_that_follows(
+def test_a_double_click_on_provision_and_its_confirm_funds_the_amount_typed_once_and_never_the_suggestion_that_follows(
     db, actors, app_server, page
 ):
     make_providers(db, actors.admin, 2, eur="1000.00")
@@ -123,8 +123,10 @@ def test_a_double_click_on_provision_funds_the_amount_typed_once_and_never_the_s
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("textbox", name="Amount (EUR)").fill("1000")
 
+    dialog.get_by_role("button", name="Provision").dblclick()  # asks first: nothing moves yet
+    expect(dialog.get_by_text("Deposit €1,000.00: LP 1 €500.00 and LP 2 €500.00?")).to_be_visible()
     # the second send reached a page whose shortfall the first had shrunk, and funded the new suggestion too
-    dialog.get_by_role("button", name="Provision").dblclick()
+    dialog.get_by_role("button", name="Confirm", exact=True).dblclick()
 
     expect(page.get_by_text(re.compile("^Provisioned 2 market makers"))).to_be_visible()
     settle(page)
