@@ -12,10 +12,10 @@ import streamlit as st
 from sqlalchemy.exc import DBAPIError
 from streamlit.runtime.pages_manager import PagesManager
 
-from core.errors import AuthenticationFailed, CoreError, DatabaseUnavailable
-from core.users import authenticate
+from core.errors import AuthenticationFailed, CoreError, DatabaseUnavailable, InvalidFields
+from core.users import SIGN_IN_PASSWORD, SIGN_IN_USERNAME, authenticate
 from ui import session
-from ui.feedback import on_script_error, show_flashed, show_refusal, show_unexpected
+from ui.feedback import field_error, on_script_error, show_flashed, show_refusal, show_unexpected
 from ui.format import md_escape
 from ui.kill_switch import render_kill_switch
 from ui.live import app_run_started
@@ -45,12 +45,18 @@ def login_page(target: PageSpec | None) -> None:
             st.markdown(f"Sign in to open **{target.title}**.")
         with st.form("login_form"):
             username = st.text_input("Username", key="login_username")
+            under = {SIGN_IN_USERNAME: st.container()}
             password = st.text_input("Password", type="password", key="login_password")
+            under[SIGN_IN_PASSWORD] = st.container()
             submitted = st.form_submit_button("Sign in", type="primary", width="stretch")
         if submitted:
             try:
                 with db_session() as db:
                     user = authenticate(db, username, password)
+            except InvalidFields as exc:  # a field left empty: asked for under it, no attempt counted
+                for field, why in exc.faults.items():
+                    field_error(under[field], why)
+                return
             except AuthenticationFailed as exc:
                 st.error(md_escape(exc.message), icon=":material/lock:")
                 return

@@ -220,6 +220,18 @@ class ProvisionedMarketMaker(Record):
     deposit_ticket_id: str  # the ticket of its deposit: the one its ledger row carries
 
 
+class ProvisioningPlan(Record):
+    """What a provisioning would deposit, read as ``provision_market_makers`` reads it: the sentence confirmed
+    before any money moves."""
+
+    action: Literal["create_new", "fund_existing"]
+    mm_type: MarketMakerType
+    asset: AssetType
+    total_amount: Decimal
+    amounts: list[Decimal]  # each market maker's deposit, in the order of ``mm_ids`` (or of the new ones)
+    mm_ids: list[int] | None  # the market makers funded; None: new ones
+
+
 class ProvisioningResult(Record):
     action: Literal["create_new", "fund_existing"]
     mm_type: MarketMakerType

@@ -25,6 +25,7 @@ from core.liquidity_models import (
     LiquidityPreview,
     MarketReference,
     ProvisionedMarketMaker,
+    ProvisioningPlan,
     ProvisioningResult,
     SidePlan,
     SideRole,
@@ -593,6 +594,38 @@ def _provisioned_asset(held: Sequence[AssetType], certificate_type: object) -> A
     return asset
 
 
+def plan_provisioning(
+    db: Session,
+    action: str,
+    mm_type: object,
+    amount: object,
+    mm_ids: Sequence[object] | None = None,
+    count: object = None,
+    certificate_type: object = None,
+) -> ProvisioningPlan:
+    """What ``provision_market_makers`` would deposit for these arguments, or its refusal, moving nothing: the
+    confirmation's sentence. ``create_new`` splits ``amount`` over ``count`` new market makers, ``fund_existing``
+    over ``mm_ids``; evenly, exact to the cent (EUR) or the certificate, the remainder to the first ones. Each gets
+    what its type trades (liquidity providers EUR; asset holders ``certificate_type``)."""
+    if action not in PROVISION_ACTIONS:
+        raise ValidationError(f"Unknown provisioning action {action!r}: expected create_new or fund_existing")
+    kind = parse_enum(MarketMakerType, mm_type, "market maker type")
+    asset = _provisioned_asset(held_assets_by_type(db)[kind], certificate_type)
+    value = parse_amount(amount, asset, f"Amount of {asset}")
+    ids, parts = _provision_targets(action, mm_ids, count)
+    quantum = Decimal("0.01") if asset is AssetType.EUR else Decimal(1)
+    if value < quantum * parts:
+        raise ValidationError(f"{value} {asset} cannot be split over {parts} market makers: each needs some")
+    return ProvisioningPlan(
+        action=action,  # type: ignore[arg-type]
+        mm_type=kind,
+        asset=asset,
+        total_amount=value,
+        amounts=split_evenly(value, parts, quantum),
+        mm_ids=ids,
+    )
+
+
 def provision_market_makers(
     db: Session,
     action: str,
@@ -603,20 +636,9 @@ def provision_market_makers(
     count: object = None,
     certificate_type: object = None,
 ) -> ProvisioningResult:
-    """Cover a shortfall: ``create_new`` splits ``amount`` over ``count`` new market makers, ``fund_existing``
-    over ``mm_ids``; evenly, exact to the cent (EUR) or the certificate, the remainder to the first ones.
-    Each gets what its type trades (liquidity providers EUR; asset holders ``certificate_type``). One transaction,
-    with tickets."""
-    if action not in PROVISION_ACTIONS:
-        raise ValidationError(f"Unknown provisioning action {action!r}: expected create_new or fund_existing")
-    kind = parse_enum(MarketMakerType, mm_type, "market maker type")
-    asset = _provisioned_asset(held_assets_by_type(db)[kind], certificate_type)
-    value = parse_amount(amount, asset, f"Amount of {asset}")
-    ids, parts = _provision_targets(action, mm_ids, count)
-    quantum = Decimal("0.01") if asset is AssetType.EUR else Decimal(1)
-    if value < quantum * parts:
-        raise ValidationError(f"{value} {asset} cannot be split over {parts} market makers: each needs some")
-    amounts = split_evenly(value, parts, quantum)
+    """Cover a shortfall as ``plan_provisioning`` reads the arguments. One transaction, with tickets."""
+    plan = plan_provisioning(db, action, mm_type, amount, mm_ids, count, certificate_type)
+    kind, asset, value, amounts, ids = plan.mm_type, plan.asset, plan.total_amount, plan.amounts, plan.mm_ids
     with unit_of_work(db):
         require_role(db, created_by_id, ADMIN, "provision market makers")
         rows = list(

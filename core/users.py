@@ -13,7 +13,7 @@ from core.enums import Role
 from core.errors import AuthenticationFailed, NotFound, ValidationError
 from core.models import User
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import echoed, letter_script, parse_enum, parse_id
+from core.validation import FieldFaults, echoed, letter_script, parse_enum, parse_id
 from core.wording import counted
 
 MIN_PASSWORD_LENGTH = 8
@@ -130,7 +130,17 @@ def authenticate(db: Session, username: str, password: str) -> User:
 
     Failures are counted per name tried, whether or not a user has it, and a lock is computed by the database's
     clock: an unknown name is answered, locked and timed exactly like a real one, so no answer tells which exist.
+
+    A field left empty is no attempt: ``InvalidFields`` asks for it (``SIGN_IN_USERNAME``, ``SIGN_IN_PASSWORD``) and
+    nothing is counted. Enter pressed in the username, before the password was typed, sends the form: it was told
+    "Wrong username or password" and counted towards the lock.
     """
+    faults = FieldFaults()
+    if isinstance(username, str) and not username.strip():
+        faults.refuse(SIGN_IN_USERNAME, "Type your username")
+    if isinstance(password, str) and not password:
+        faults.refuse(SIGN_IN_PASSWORD, "Type your password")
+    faults.raise_any()
     if (
         not isinstance(password, str)
         or not isinstance(username, str)
@@ -154,6 +164,7 @@ def authenticate(db: Session, username: str, password: str) -> User:
 
 
 WRONG_SIGN_IN = "Wrong username or password"
+SIGN_IN_USERNAME, SIGN_IN_PASSWORD = "username", "password"  # the fields of a sign-in, as InvalidFields names them
 
 
 def try_password(db: Session, username_key: str, password: object, wrong: str) -> RowMapping:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from core.enums import OrderSide, Role
 from core.errors import CoreError, InvalidFields, ValidationError
 from core.limits import check_notes
-from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview
+from core.liquidity_models import AssetShortfall, LiquidityOperation, LiquidityPreview, ProvisioningPlan
 from core.liquidity_service import (
     PlanChanged,
     create_liquidity,
@@ -18,6 +18,7 @@ from core.liquidity_service import (
     get_liquidity_providers,
     get_market_reference,
     parse_liquidity_targets,
+    plan_provisioning,
     plan_signature,
     preview_liquidity_creation,
     preview_liquidity_for_all,
@@ -39,6 +40,7 @@ from ui.liquidity_view import (
     preview_headline,
     provision_amount,
     provision_note,
+    provision_question,
     provisioned_text,
     reference_caption,
     result_lines,
@@ -51,7 +53,8 @@ from ui.liquidity_view import (
 from ui.metrics import Metric, metric_row
 from ui.navigation import CASH_MARKET, CREATE_LIQUIDITY, OPERATIONS
 from ui.runtime import db_session, notes_help
-from ui.session import require_user
+from ui.sending import send_once
+from ui.session import require_user, signed_in
 
 user = require_user()
 if user.role is not Role.ADMIN:  # the menu hides the page from others; core refuses them anyway
@@ -191,7 +194,13 @@ def show_side(preview: LiquidityPreview, side: OrderSide, tag: str) -> None:
 
 def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     """Create new market makers or fund the short ones, prefilled with what covers the shortfall (and why). A form:
-    Enter provisions, and a refusal of the amount shows right under it."""
+    Enter provisions, and a refusal of the amount shows right under it. Nothing moves until the sentence that
+    follows, what each market maker receives, is confirmed (``confirm_provisioning``): a single Enter in the
+    prefilled field deposited millions.
+
+    The Provision button's callback keeps what the click sent, the shortfall its form was drawn for and the amount as
+    typed: the second send of a double click reached a page whose shortfall the first had already shrunk, where the
+    field was prefilled anew, and deposited that new suggestion too (€4.3 million after €1,000 typed)."""
     side = f"{shortfall.side.value}"
     actions = ["create_new"] if shortfall.no_market_makers else ["fund_existing", "create_new"]
     action = st.segmented_control(  # outside the form: choosing an action redraws what the form asks for
@@ -203,43 +212,85 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
         key=f"liq_prov_action_{side}{tag}",
     )
     key, suggested = f"liq_prov_amount_{side}_{action}{tag}", provision_amount(shortfall, action)
+    count_key, sent_key = f"liq_prov_count_{side}{tag}", f"liq_prov_sent_{side}{tag}"
     # a new shortfall, or a field Streamlit forgot while the other action showed: the suggestion, not what was typed
     # for another shortfall, nor nothing
     if key not in st.session_state or st.session_state.get(f"{key}_for") != suggested:
         st.session_state[key] = st.session_state[f"{key}_for"] = suggested
+    shown = f"{st.session_state[DIALOG_KEY]['key']}:{action}:{shortfall!r}"  # this preview's shortfall, as drawn
     with st.form(f"liq_prov_form_{side}{tag}", border=False):
         with st.container(horizontal=True, vertical_alignment="bottom"):
-            amount = st.text_input(f"Amount ({shortfall.asset.value})", key=key)
-            count = 1
+            st.text_input(f"Amount ({shortfall.asset.value})", key=key)
             if action == "create_new":
-                count = int(
-                    st.number_input("How many", min_value=1, max_value=100, value=1, key=f"liq_prov_count_{side}{tag}")
-                )
+                st.number_input("How many", min_value=1, max_value=100, value=1, key=count_key)
             submitted = st.form_submit_button(
-                "Provision", icon=":material/add_card:", key=f"liq_prov_submit_{side}{tag}"
+                "Provision",
+                icon=":material/add_card:",
+                key=f"liq_prov_submit_{side}{tag}",
+                on_click=keep_sent,
+                args=(sent_key, shown, key, count_key if action == "create_new" else None),
             )
         under_amount = st.container()  # the amount leads the row: its refusal shows right below it
     st.caption(provision_note(shortfall, action))
-    if submitted:
+    pending_key = f"liq_prov_pending_{side}{tag}"
+    if submitted and (sent := st.session_state.pop(sent_key, None)) is not None:
+        _, amount, count = sent
+        mm_ids = [m.id for m in shortfall.market_makers] if action == "fund_existing" else None
         with db_session() as db:
-            done = attempt(
-                lambda: provision_market_makers(
-                    db,
-                    action,
-                    shortfall.mm_type,
-                    amount,
-                    user.id,
-                    mm_ids=[m.id for m in shortfall.market_makers] if action == "fund_existing" else None,
-                    count=count if action == "create_new" else None,
-                    certificate_type=cert,
-                ),
+            plan = attempt(
+                lambda: plan_provisioning(db, action, shortfall.mm_type, amount, mm_ids, count, cert),
                 under=lambda exc: under_amount if isinstance(exc, ValidationError) else None,
             )
-        if done is not None:
-            flash(provisioned_text(done))
-            for key in [k for k in st.session_state if str(k).startswith("liq_prov_")]:
-                del st.session_state[key]
+        st.session_state[pending_key] = None if plan is None else (sent, plan)
+    pending = st.session_state.get(pending_key)
+    # asked while the form holds what was sent: a changed amount (or action) is sent again, never confirmed unseen
+    if pending is not None and pending[1].action == action and pending[0][1] == st.session_state.get(key):
+        confirm_provisioning(cert, pending, {m.id: m.name for m in shortfall.market_makers}, f"{side}{tag}")
+
+
+def confirm_provisioning(
+    cert: str, pending: tuple[tuple[str, str, int | None], ProvisioningPlan], names: dict[int, str], place: str
+) -> None:
+    """The sentence a provisioning is confirmed with (``plan_provisioning``: as core reads what was sent), Back and
+    Confirm; Confirm deposits exactly that, once however many times it is clicked (``send_once`` under what the
+    Provision click sent: the shortfall its form showed, the amount and count as typed)."""
+    sent, plan = pending
+    with st.container(border=True):
+        st.markdown(provision_question(plan, names))
+        back, confirm = st.columns(2)
+        if back.button("Back", key=f"liq_prov_back_{place}", width="stretch"):
+            st.session_state.pop(f"liq_prov_pending_{place}", None)
             st.rerun()
+        if confirm.button("Confirm", type="primary", key=f"liq_prov_confirm_{place}", width="stretch"):
+            new = len(plan.amounts) if plan.mm_ids is None else None
+            with db_session() as db:
+                done = attempt(
+                    lambda: send_once(
+                        repr(sent),
+                        lambda: provision_market_makers(
+                            db,
+                            plan.action,
+                            plan.mm_type,
+                            f"{plan.total_amount:f}",
+                            user.id,
+                            mm_ids=plan.mm_ids,
+                            count=new,
+                            certificate_type=cert,
+                        ),
+                    )
+                )
+            if done is not None:
+                flash(provisioned_text(done))
+                for key in [k for k in st.session_state if str(k).startswith("liq_prov_")]:
+                    del st.session_state[key]
+                st.rerun()
+
+
+def keep_sent(sent_key: str, shown: str, amount_key: str, count_key: str | None) -> None:
+    """Provision's callback, before the page is drawn again: what this click sent (the shortfall its form showed, the
+    amount and count as typed), before the field is prefilled for a shortfall that changed meanwhile."""
+    count = int(st.session_state.get(count_key) or 1) if count_key is not None else None
+    st.session_state[sent_key] = (shown, st.session_state.get(amount_key), count)
 
 
 def execute(request: dict, confirmed: tuple[str, ...]) -> None:
@@ -322,6 +373,7 @@ def dialog_plan(request: dict) -> list[LiquidityPreview] | None:
 
 
 @st.dialog("Liquidity preview", icon=":material/water_drop:", width="large", on_dismiss=close_preview)
+@signed_in
 def preview_dialog(request: dict) -> None:
     previews = dialog_plan(request)
     if previews is None:

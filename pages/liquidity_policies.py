@@ -50,6 +50,7 @@ from ui.policies_view import (
     state_badge,
 )
 from ui.runtime import db_session, notes_help
+from ui.sending import new_token, send_once
 from ui.session import require_user
 
 user = require_user()
@@ -65,10 +66,12 @@ DISABLED_RUN_HELP = "This policy is disabled: turn on Enabled and save to run it
 def fill_form(cert: str, policy: LiquidityPolicy | None) -> None:
     """Every field of the form as ``policy`` has it (a new policy's defaults for None), and the version it was filled
     from. Through session state, so the browser shows it too: a field drawn again with a new ``value=`` keeps
-    showing what was typed in it (``12`` after ``12.00`` was saved, another admin's change unseen)."""
+    showing what was typed in it (``12`` after ``12.00`` was saved, another admin's change unseen). Each filling is
+    a new send for ``save_form``."""
     for name, value in form_values(policy).items():
         st.session_state[f"pol_{cert}_{name}"] = value
     st.session_state[f"pol_{cert}_shown"] = policy.updated_at if policy else None
+    st.session_state[f"pol_{cert}_filling"] = new_token()
 
 
 def forget(prefix: str) -> None:
@@ -98,27 +101,32 @@ def typed_targets(cert: str) -> tuple[object, object]:
 
 def save_form(cert: str) -> None:
     """Save policy's callback, before the page is drawn again: the policy saved, or each fault kept under its
-    field (nothing saved, what was typed stays); a save by another admin since refills the form instead."""
+    field (nothing saved, what was typed stays); a save by another admin since refills the form instead.
+
+    Saved once per filling of the form and what it holds (``ui.sending.send_once``): the second send of a double click
+    or of Enter pressed twice still carries the version the form was filled from, and was refused as "saved by admin
+    after this form was filled in: nothing was saved" though the first had just saved it; it now gets the first's
+    outcome."""
     state = st.session_state
     typed = {field.param: state[f"pol_{cert}_{field.name}"] for field in POLICY_TEXT_FIELDS}
+    switches = {"dynamic_spread": state[f"pol_{cert}_dynamic"], "enabled": state[f"pol_{cert}_enabled"]}
+    sent = (state.get(f"pol_{cert}_filling"), typed, switches)
     forget(f"pol_{cert}_refused_")
     forget(f"pol_{cert}_warned_")
     try:
         with db_session() as db:
-            saved = save_policy(
-                db,
-                cert,
-                user_id=user.id,
-                **typed,
-                dynamic_spread=state[f"pol_{cert}_dynamic"],
-                enabled=state[f"pol_{cert}_enabled"],
-                expected_updated_at=state[f"pol_{cert}_shown"],
+            saved = send_once(
+                repr(sent),
+                lambda: save_policy(
+                    db, cert, user_id=user.id, **typed, **switches, expected_updated_at=state[f"pol_{cert}_shown"]
+                ),
             )
     except Conflict as exc:
         with db_session() as db:
             fill_form(cert, book_policy(db, cert))  # the policy as it now is, for the admin to change again
         state[f"pol_form_{cert}_refusal"] = exc
     except InvalidFields as exc:
+        state[f"pol_{cert}_filling"] = new_token()  # a refusal is kept for the double send only, never for a resend
         for param, why in exc.faults.items():
             state[f"pol_{cert}_refused_{param}"] = (
                 typed_targets(cert) if param == TARGETS_FIELD else typed.get(param),
@@ -127,6 +135,7 @@ def save_form(cert: str) -> None:
         if unshown := [why for param, why in exc.faults.items() if param not in (*typed, TARGETS_FIELD)]:
             state[f"pol_form_{cert}_refusal"] = ValidationError("; ".join(unshown))
     except CoreError as exc:
+        state[f"pol_{cert}_filling"] = new_token()
         state[f"pol_form_{cert}_refusal"] = exc
     else:
         fill_form(cert, saved)

@@ -27,7 +27,7 @@ from ui.feedback import show_refusal
 from ui.format import md_escape
 from ui.navigation import USERS
 from ui.runtime import db_session
-from ui.session import require_user
+from ui.session import require_user, signed_in
 from ui.user_dialogs import add_user_fields, hand_over, open_add_user, open_issued_password
 
 T = TypeVar("T")
@@ -64,6 +64,7 @@ def act(action: Callable[[Session], T]) -> T | None:
 
 
 @st.dialog("Deactivate user", icon=":material/person_off:", on_dismiss=dialogs.close)
+@signed_in
 def deactivate_dialog(target: UserAccount) -> None:
     name = md_escape(target.username)
     question = f"Deactivate **{name}**? They are signed out everywhere at once and cannot sign in until reactivated."
@@ -74,6 +75,7 @@ def deactivate_dialog(target: UserAccount) -> None:
 
 
 @st.dialog("Reactivate user", icon=":material/person_check:", on_dismiss=dialogs.close)
+@signed_in
 def reactivate_dialog(target: UserAccount) -> None:
     name = md_escape(target.username)
     if confirm("reactivate", f"Reactivate **{name}**? They sign in again with their password.", "Reactivate"):
@@ -83,6 +85,7 @@ def reactivate_dialog(target: UserAccount) -> None:
 
 
 @st.dialog("Reset password", icon=":material/lock_reset:", on_dismiss=dialogs.close)
+@signed_in
 def reset_dialog(target: UserAccount) -> None:
     name = md_escape(target.username)
     question = (

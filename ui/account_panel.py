@@ -19,6 +19,7 @@ from ui.feedback import flash
 from ui.format import md_escape
 from ui.live import ask_app_rerun
 from ui.runtime import db_session
+from ui.session import session_is_live
 from ui.trading_account_view import (
     FILL_COLUMNS,
     HISTORY_COLUMNS,
@@ -43,7 +44,10 @@ PAGE_SIZE = 20
 def cancel_selected(user_id: int, order_ids: tuple[int, ...]) -> None:
     """The Cancel button's callback: cancel the orders it offered when it was drawn (each on its own: one refused
     does not stop the others). Bound when drawn, not read from the table when clicked: an order another window
-    cancelled in between leaves the table, and its selection with it, and the click then did nothing, unsaid."""
+    cancelled in between leaves the table, and its selection with it, and the click then did nothing, unsaid. Nothing
+    from a tab whose session ended: the run that follows signs it out and says why (``ui.session.session_is_live``)."""
+    if not session_is_live():
+        return
     refused = []
     for order_id in order_ids:
         try:

@@ -9,24 +9,30 @@ in its body (``key="page"``). Each place passes its own ``key`` so their widgets
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
 from core.enums import Role
-from core.errors import CoreError, ValidationError
+from core.errors import Conflict, CoreError, ValidationError
 from core.kill_switch import get_kill_switch, pause_liquidity, resume_liquidity
 from core.liquidity_policies import get_paused_policies
 from core.models import User
-from ui.feedback import attempt, flash
+from ui.feedback import attempt, flash, show_refusal
 from ui.format import counted, md_escape
 from ui.policies_view import resume_line
 from ui.runtime import db_session
+from ui.session import signed_in
 
 RED = "#dc2626"
 # the open confirmation (which one, from which place) lives in session state, so the dialog survives the reruns
 # its own widgets cause
 DIALOG_KEY = "ks_dialog_open"
+OVERTAKEN_KEY = "ks_overtaken"  # (the place whose dialog closed, the refusal): said there once, as a warning
 PAUSE, RESUME = "pause", "resume"
+PAUSED_MEANWHILE = "Liquidity was paused meanwhile, by another admin or in another window: nothing more was done."
+RESUMED_MEANWHILE = "Liquidity was resumed meanwhile, by another admin or in another window: nothing more was done."
+T = TypeVar("T")
 
 
 def render_kill_switch(user: User, *, key: str = "sidebar") -> None:
@@ -38,6 +44,15 @@ def render_kill_switch(user: User, *, key: str = "sidebar") -> None:
             switch = get_kill_switch(db, user_id=user.id)
     except CoreError:
         return  # the page itself says the database is unavailable
+    opened = st.session_state.get(DIALOG_KEY)
+    if opened is not None and opened[1] == key and (opened[0] == PAUSE) == switch.paused:
+        # its dialog asks for what another admin (or window) did meanwhile: it vanished, its click unanswered
+        _close()
+        st.session_state[OVERTAKEN_KEY] = (key, Conflict(PAUSED_MEANWHILE if switch.paused else RESUMED_MEANWHILE))
+    overtaken = st.session_state.get(OVERTAKEN_KEY)
+    if overtaken is not None and overtaken[0] == key:
+        del st.session_state[OVERTAKEN_KEY]
+        show_refusal(overtaken[1], warning=True)
     if switch.paused:
         when = f"{switch.changed_at:%Y-%m-%d %H:%M} UTC" if switch.changed_at else ""
         st.error(
@@ -85,7 +100,21 @@ def _close() -> None:
     st.session_state.pop("ks_reason", None)
 
 
+def _unless_overtaken(action: Callable[[], T]) -> T:
+    """``action``; but when another admin (or this admin's other tab) paused or resumed first, the dialog closes and
+    its place says so as a warning over the switch as it now is. It stayed open with a red error, still offering
+    Pause now over a page that still read "Pause all liquidity (1 running)"."""
+    try:
+        return action()
+    except Conflict as exc:
+        opened = st.session_state.get(DIALOG_KEY)
+        st.session_state[OVERTAKEN_KEY] = (opened[1] if opened else None, exc)
+        _close()
+        st.rerun()
+
+
 @st.dialog("Pause all liquidity?", icon=":material/emergency_home:", on_dismiss=_close)
+@signed_in
 def confirm_pause(user: User) -> None:
     st.warning(
         "In one step: every resting order placed by any liquidity policy, on both books, is withdrawn and what it "
@@ -113,7 +142,7 @@ def confirm_pause(user: User) -> None:
     if confirm:
         with db_session() as db:
             done = attempt(
-                lambda: pause_liquidity(db, user_id=user.id, reason=reason),
+                lambda: _unless_overtaken(lambda: pause_liquidity(db, user_id=user.id, reason=reason)),
                 under=lambda exc: under_reason if isinstance(exc, ValidationError) else None,
             )
         if done is not None:
@@ -126,6 +155,7 @@ def confirm_pause(user: User) -> None:
 
 
 @st.dialog("Resume liquidity?", icon=":material/play_arrow:", on_dismiss=_close)
+@signed_in
 def confirm_resume(user: User) -> None:
     with db_session() as db:
         restarting = attempt(lambda: get_paused_policies(db, user_id=user.id))
@@ -149,7 +179,7 @@ def confirm_resume(user: User) -> None:
         "Resume now", key="ks_resume_confirm", type="primary", icon=":material/play_arrow:", width="stretch"
     ):
         with db_session() as db:
-            done = attempt(lambda: resume_liquidity(db, user_id=user.id))
+            done = attempt(lambda: _unless_overtaken(lambda: resume_liquidity(db, user_id=user.id)))
         if done is not None:
             _close()
             flash(

@@ -17,6 +17,7 @@ from core.liquidity_models import (
     LiquidityOperation,
     LiquidityPreview,
     MarketReference,
+    ProvisioningPlan,
     ProvisioningResult,
     SidePlan,
 )
@@ -185,6 +186,22 @@ def provision_note(shortfall: AssetShortfall, action: str) -> str:
         f"by {amount_text(asset, worst.shortfall)}: each gets that much, so every one of them is covered "
         f"({names})."
     )
+
+
+def provision_question(plan: ProvisioningPlan, names: dict[int, str]) -> str:
+    """The sentence a provisioning is confirmed with, before any money moves: what each market maker receives and
+    the total, as core read the amount. Markdown-safe (market maker names are escaped)."""
+    total = f"**{amount_text(plan.asset, plan.total_amount)}**"
+    if plan.mm_ids is None:
+        each = sorted(set(plan.amounts), reverse=True)
+        share = " or ".join(amount_text(plan.asset, a) for a in each)
+        who = counted(len(plan.amounts), f"new {MM_NOUN[plan.mm_type]}", f"new {MM_PLURAL[plan.mm_type]}")
+        return f"Create **{who}** with {total} in all ({share} each)?"
+    deposits = " and ".join(
+        f"{md_escape(names.get(i, f'market maker {i}'))} {amount_text(plan.asset, a)}"
+        for i, a in zip(plan.mm_ids, plan.amounts, strict=True)
+    )
+    return f"Deposit {total}: {deposits}?"
 
 
 LISTED_DEPOSITS = 3  # a provisioning of more market makers names its first deposits and counts the rest

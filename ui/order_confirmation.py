@@ -25,6 +25,7 @@ from ui.order_entry import (
     estimated,
 )
 from ui.runtime import db_session
+from ui.session import session_is_live
 
 CONFIRM_KEY = "cm_confirm"
 BACK_KEY = "cm_back"
@@ -121,9 +122,10 @@ def drop_pending() -> None:
 
 def confirm_pending(user_id: int) -> None:
     """The dialog's send button (a callback, before the dialog reruns): a MARKET order is estimated again and
-    sent only if it would still fill as shown; otherwise the dialog shows the new estimate."""
+    sent only if it would still fill as shown; otherwise the dialog shows the new estimate. Nothing from a tab whose
+    session ended (a callback runs before app.py's check): the run that follows signs it out and says why."""
     pending: Confirmation | None = st.session_state.get(PENDING_KEY)
-    if pending is None:
+    if pending is None or not session_is_live():
         return
     ticket = pending.ticket
     if ticket.estimate is not None:

@@ -17,7 +17,9 @@ SIGNATURE_SUFFIX = "_signature"
 
 
 def page_in_range(key: str, pages: int) -> int:
-    """The page the field at ``key`` asks for, brought within 1..``pages`` (the field then shows it)."""
+    """The page the field at ``key`` asks for, brought within 1..``pages`` (the field then shows it). A field never
+    drawn yet (the page's first view, or the first after another page, which made Streamlit forget it) asks for the
+    first page: it was refused as "Page is a whole number, got nothing" though nobody had typed in it."""
     typed = st.session_state.get(key, "1")
     shown = min(max(1, st.session_state.get(key + SHOWN_SUFFIX, 1)), pages)
     try:

@@ -193,8 +193,23 @@ def due_text(status: PolicyStatus, now: datetime) -> str:
     if status.next_due_at is None:
         return "not scheduled (paused or disabled)"
     seconds = (status.next_due_at - now).total_seconds()
-    when = f"{status.next_due_at.astimezone(UTC):%H:%M:%S} UTC"
-    return f"{when} (due now)" if seconds <= 0 else f"{when} (in {int(seconds)} s)"
+    due = status.next_due_at.astimezone(UTC)
+    # the day too when it is not today's: a weekly cron read "07:00:00 UTC (in 486000 s)", as if today
+    when = f"{due:%H:%M:%S} UTC" if due.date() == now.astimezone(UTC).date() else f"{due:%Y-%m-%d %H:%M:%S} UTC"
+    return f"{when} (due now)" if seconds <= 0 else f"{when} (in {wait_text(int(seconds))})"
+
+
+def wait_text(seconds: int) -> str:
+    """How long until a run, as a person reads it: "45 s", "52 min", "5 h 3 min", "6 days"."""
+    if seconds < 120:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 120:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h {minutes % 60} min" if minutes % 60 else f"{hours} h"
+    return f"{hours // 24} days"
 
 
 def resume_line(policy: LiquidityPolicy) -> str:

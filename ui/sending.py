@@ -4,7 +4,12 @@ The house's guard against a double send (``ui.password_form`` takes its lock too
 run their callbacks at once, in two threads (Streamlit starts the second run before the first has stopped, and the
 stopped one can no longer write session state). So a lock per sign-in session makes the second wait for the first,
 and what the first did is remembered here, in the server process, under the confirmation's own random token: the
-second gets the same outcome (the ledger row, or the refusal) instead of acting again."""
+second gets the same outcome (the ledger row, or the refusal) instead of acting again.
+
+A send acts only while its tab's session is live. A callback runs before the script, so before app.py finds the
+session ended (signed out in another window, idle past its expiry): a policy was saved by a tab that had been
+signed out elsewhere, and only then did the page say so. Now such a send changes nothing, and the run that follows
+shows the sign-in form saying why."""
 
 import secrets
 import threading
@@ -13,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from core.errors import CoreError
+from core.errors import CoreError, PermissionDenied
 from ui import session
 
 T = TypeVar("T")
@@ -22,6 +27,7 @@ KEPT = 1_000  # outcomes remembered: a repeat follows its first send within a se
 _SENDING: defaultdict[str | None, threading.Lock] = defaultdict(threading.Lock)
 _SENDING_GUARD = threading.Lock()  # so two threads never make two locks for one session
 _OUTCOMES: OrderedDict[str, object] = OrderedDict()
+SESSION_ENDED = "You are no longer signed in here: nothing was changed. Sign in again to continue."
 
 
 def new_token() -> str:
@@ -40,9 +46,12 @@ def one_send_at_a_time() -> Iterator[None]:
 
 def send_once(token: str, action: Callable[[], T]) -> T:
     """``action``'s result, or its refusal raised, run once for ``token``: a repeat of the same send (a double click,
-    a second Enter) waits for the first and gets its outcome, never a second action."""
+    a second Enter) waits for the first and gets its outcome, never a second action. Refused (``PermissionDenied``),
+    acting not at all, once this tab's session has ended."""
     with one_send_at_a_time():
         if token not in _OUTCOMES:
+            if not session.session_is_live():  # not kept as the outcome: signed in again, the send is new
+                raise PermissionDenied(SESSION_ENDED)
             try:
                 _OUTCOMES[token] = action()
             except CoreError as exc:

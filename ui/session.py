@@ -8,9 +8,12 @@ cookie and redirects back to the same page, which then opens signed in. The toke
 moment later; the cookie's own token never appears in a page, a URL or a script.
 """
 
+import functools
 import html
 import math
 import time
+from collections.abc import Callable
+from typing import ParamSpec
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +28,7 @@ from core.sessions import TOUCH_INTERVAL, SessionEnd
 from ui.live import live_fragment
 from ui.runtime import db_session
 
+P = ParamSpec("P")
 COOKIE = "carbon_session"
 COOKIE_ROUTE = "/session/cookie"
 USER_KEY = "auth_user"  # the user this run acts for (pages read it through require_user)
@@ -115,6 +119,23 @@ def session_is_live() -> bool:
     mine = token()
     with db_session() as db:
         return mine is not None and sessions.resolve(db, mine) is not None
+
+
+def signed_in(body: Callable[P, None]) -> Callable[P, None]:
+    """For the body of a dialog (``st.dialog`` runs it as a fragment): its session checked before each of its runs.
+
+    A click inside a dialog reruns only the dialog's function, not app.py, so nothing found that the session had
+    ended (signed out in another window, idle past its expiry) until ``watch`` came round: a Confirm clicked
+    meanwhile acted (Create Liquidity placed its orders, then the page said "You were signed out"). Now an ended
+    session reruns the whole app instead, which signs the tab out and says why; the dialog does nothing."""
+
+    @functools.wraps(body)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> None:
+        if not session_is_live():
+            st.rerun(scope="app")
+        body(*args, **kwargs)
+
+    return checked
 
 
 @live_fragment(WATCH_EVERY)

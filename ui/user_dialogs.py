@@ -18,6 +18,7 @@ from ui.dialogs import Dialogs
 from ui.feedback import field_error, flash, show_refusal
 from ui.format import md_escape
 from ui.runtime import db_session
+from ui.session import signed_in
 
 ISSUED_KEY = "users_issued_password"
 ROLE_LABELS = {Role.TRADER: "Trader", Role.ANALYST: "Analyst", Role.ADMIN: "Admin"}
@@ -159,7 +160,7 @@ def open_add_user(
     roles: Sequence[Role] = tuple(ROLE_LABELS),
 ) -> None:
     title = add_title(roles)
-    st.dialog(title, icon=":material/person_add:", on_dismiss=dialogs.close)(add_user_form)(
+    st.dialog(title, icon=":material/person_add:", on_dismiss=dialogs.close)(signed_in(add_user_form))(
         dialogs, prefix, firms, acting_id, firm_id, roles
     )
 

@@ -1,8 +1,10 @@
 """Create Liquidity in a real browser: preview the plan, execute it, find the orders on the Cash Market."""
 
 import re
+from decimal import Decimal
 
 from playwright.sync_api import expect
+from sqlalchemy import text
 
 from core.market_makers import create_market_maker
 from tests.e2e.conftest import settle, sign_in
@@ -106,3 +108,52 @@ def test_a_preview_short_of_funds_shows_every_column_of_its_tables_whole_at_1280
     page.wait_for_timeout(500)  # one layout pass of the canvases (not an assertion)
     screenshot(page, "create-liquidity-short-1280.png")
     assert page.evaluate(DIALOG_OVERFLOW) == [0, 0, 0]  # levels, market makers, shortfall: Order value was cut
+
+
+def test_a_double_click_on_provision_and_its_confirm_funds_the_amount_typed_once_and_never_the_suggestion_that_follows(
+    db, actors, app_server, page
+):
+    make_providers(db, actors.admin, 2, eur="1000.00")
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
+    page.get_by_role("heading", name="Create Liquidity").wait_for()
+    settle(page)
+    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
+    bid.fill("500000")
+    bid.press("Enter")
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="Amount (EUR)").fill("1000")
+
+    dialog.get_by_role("button", name="Provision").dblclick()  # asks first: nothing moves yet
+    expect(dialog.get_by_text("Deposit €1,000.00: LP 1 €500.00 and LP 2 €500.00?")).to_be_visible()
+    # the second send reached a page whose shortfall the first had shrunk, and funded the new suggestion too
+    dialog.get_by_role("button", name="Confirm", exact=True).dblclick()
+
+    expect(page.get_by_text(re.compile("^Provisioned 2 market makers"))).to_be_visible()
+    settle(page)
+    deposits = db.execute(text("SELECT amount FROM asset_transactions ORDER BY id")).scalars().all()
+    db.rollback()
+    assert deposits == [Decimal("1000.00"), Decimal("1000.00"), Decimal("500.00"), Decimal("500.00")]
+
+
+def test_confirm_in_a_preview_signed_out_in_another_window_places_nothing_and_says_why(db, actors, app_server, page):
+    make_providers(db, actors.admin, 2, eur="250000.00")
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
+    page.get_by_role("heading", name="Create Liquidity").wait_for()
+    settle(page)
+    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
+    bid.fill("10000")
+    bid.press("Enter")
+    confirm = page.get_by_role("dialog").get_by_role("button", name="Confirm & execute")
+    confirm.wait_for()
+    other = page.context.new_page()  # another window of the same browser: signing out there ends this one's session
+    other.goto(app_server.url + "/create-liquidity")
+    other.get_by_role("button", name="Sign out").click()
+    other.get_by_role("button", name="Sign in").wait_for()
+
+    confirm.click()  # a click in the dialog reruns the dialog alone: app.py never saw the session had ended
+
+    expect(page.get_by_text("You were signed out in another window. Please sign in again.")).to_be_visible()
+    settle(page)
+    operations = db.execute(text("SELECT count(*) FROM liquidity_operations")).scalar()
+    db.rollback()
+    assert operations == 0

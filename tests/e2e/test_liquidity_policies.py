@@ -161,3 +161,46 @@ def test_after_another_admins_save_and_after_a_save_the_fields_show_the_policy_a
         assert len(tiles) == 4
         assert max(t["y"] + t["height"] for t in tiles) <= next_run.bounding_box()["y"], width
         assert max(t["height"] for t in tiles) < 200, width  # as tall as a figure and its note, not a stretched void
+
+
+def test_a_double_click_on_save_policy_saves_once_and_says_it_saved_not_that_another_save_came_first(
+    db, actors, app_server, page
+):
+    card = _policy_form(page, app_server, actors, "CEA")
+    card.get_by_role("textbox", name="BID target (EUR)").fill("10000")
+    card.get_by_role("textbox", name="ASK target (EUR)").fill("10000")
+
+    card.get_by_role("button", name="Save policy").dblclick()  # the second send is the same save: its outcome
+
+    expect(page.get_by_text("CEA policy saved")).to_be_visible()
+    settle(page)
+    expect(card.get_by_text("nothing was saved")).to_have_count(0)  # it said so, of the save it had just made
+    saves = db.execute(text("SELECT count(*) FROM ticket_logs WHERE action = 'SAVE_LIQUIDITY_POLICY'")).scalar()
+    db.rollback()
+    assert saves == 1
+
+
+def test_a_pause_made_in_another_window_first_closes_this_one_s_dialog_and_says_so_over_the_switch_as_it_is(
+    db, actors, app_server, page
+):
+    policy(db, actors, "CEA", bid_depth_eur="10000", ask_depth_eur="10000")
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/liquidity-policies")
+    page.get_by_role("heading", name="Liquidity Policies").wait_for()
+    settle(page)
+    page.locator(".st-key-ks_pause_page").get_by_role("button").click()
+    dialog = page.get_by_role("dialog")
+    reason = dialog.get_by_role("textbox", name="Reason")
+    reason.wait_for()
+    other = page.context.new_page()  # this admin's other window pauses first
+    other.goto(app_server.url + "/liquidity-policies")
+    other.locator(".st-key-ks_pause_page").get_by_role("button").click()
+    other.get_by_role("dialog").get_by_role("textbox", name="Reason").fill("Drill")
+    other.get_by_role("dialog").get_by_role("textbox", name="Reason").press("Enter")
+    expect(other.get_by_role("dialog")).to_be_hidden()
+
+    reason.fill("Feed frozen")
+    reason.press("Enter")  # it stayed open, red, offering Pause now again over a page that read "1 running"
+
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text(re.compile(r"^Liquidity is already paused .*: Drill$"))).to_be_visible()
+    expect(page.locator(".st-key-ks_resume_page")).to_be_visible()

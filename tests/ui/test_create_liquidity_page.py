@@ -4,12 +4,14 @@ provisioning from the dialog, execution and its result."""
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from core import liquidity_service
 from core.config import get_settings
 from core.enums import Role
 from core.liquidity_service import create_liquidity, get_liquidity_operations
 from core.market_makers import get_market_maker_ledger, get_market_makers
+from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
 from tests.ui.conftest import field_errors, linkable, refusal_under, texts
 from ui.navigation import PAGES
@@ -71,6 +73,7 @@ def test_a_shortfall_is_explained_and_provisioning_from_the_dialog_fixes_it(open
     assert at.text_input(key="liq_prov_amount_SELL_create_new").value != ""
 
     at.button(key="liq_prov_submit_SELL").click().run()
+    at.button(key="liq_prov_confirm_SELL").click().run()
 
     assert not at.exception
     (holder,) = [m for m in get_market_makers(db, user_id=actors.admin.id) if m.mm_type.value == "ASSET_HOLDER"]
@@ -112,6 +115,29 @@ def test_the_provisioning_amount_is_suggested_again_after_switching_the_action_b
     at.segmented_control(key="liq_prov_action_BUY").set_value("fund_existing").run()
 
     assert at.text_input(key="liq_prov_amount_BUY_fund_existing").value == suggested != ""  # it came back empty
+
+
+def test_a_provisioning_moves_nothing_until_its_sentence_is_confirmed_and_back_changes_nothing(open_app, db, actors):
+    make_providers(db, actors.admin, 2, eur="100.00", prefix="Atlas")
+    at = _preview(open_app(actors.admin, PAGE), "1000", "0")
+    at.text_input(key="liq_prov_amount_BUY_fund_existing").set_value("1,000")
+    before = snapshot(db)
+
+    at.button(key="liq_prov_submit_BUY").click().run()  # Enter in the prefilled field: it deposited at once
+
+    assert not at.exception
+    assert snapshot(db) == before
+    assert "Deposit **€1,000.00**: Atlas 1 €500.00 and Atlas 2 €500.00?" in texts(at.markdown)
+    at.button(key="liq_prov_back_BUY").click().run()
+    assert snapshot(db) == before
+    assert "liq_prov_confirm_BUY" not in [b.key for b in at.button]
+
+    at.button(key="liq_prov_submit_BUY").click().run()
+    at.button(key="liq_prov_confirm_BUY").click().run()
+
+    deposits = db.execute(text("SELECT amount FROM asset_transactions ORDER BY id")).scalars().all()
+    db.rollback()
+    assert deposits == [Decimal("100.00"), Decimal("100.00"), Decimal("500.00"), Decimal("500.00")]
 
 
 def test_a_provisioning_amount_that_is_no_amount_is_refused_under_it_and_provisions_nothing(open_app, db, actors):

@@ -2,7 +2,16 @@
 the second send of a double click, or of an Enter whose run another run overtook after it had created, gets the
 first one's outcome ("Created trader firm …"), never a refusal that the name it just took already exists."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from ui import session
+
+
+@pytest.fixture(autouse=True)
+def live_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The script stands for a page of a tab still signed in (it holds no session of its own)."""
+    monkeypatch.setattr(session, "session_is_live", lambda: True)
 
 
 def script() -> None:

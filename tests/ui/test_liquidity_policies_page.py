@@ -6,6 +6,7 @@ import json
 import pytest
 from sqlalchemy import text
 
+from core import sessions
 from core.enums import Role
 from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidity, run_policy
 from tests.policy_helpers import fund_market, policy
@@ -13,6 +14,7 @@ from tests.ui.conftest import field_errors, linkable, refusal_under, shown, text
 from ui.feedback import WARNING_ICON
 from ui.navigation import PAGES
 from ui.policies_view import REASON_COLUMN_PX, RUNS_ROW_PX
+from ui.session import TOKEN_KEY
 
 PAGE = "pages/liquidity_policies.py"
 HOSTILE = "Firm [pwn](http://example.invalid/x)"
@@ -350,3 +352,46 @@ def test_admins_and_analysts_have_the_page_in_their_menu():
     spec = next(p for p in PAGES if p.url_path == "liquidity-policies")
 
     assert spec.title == "Liquidity Policies" and set(spec.roles) == {Role.ADMIN, Role.ANALYST}
+
+
+def test_a_save_from_a_tab_signed_out_in_another_window_saves_nothing_and_the_tab_says_why(open_app, db, actors):
+    at = open_app(actors.admin, PAGE)
+    sessions.revoke(db, at.session_state[TOKEN_KEY])  # Sign out in another window, before this tab noticed
+
+    at = _save(at, "CEA", bid="10000", ask="8000")
+
+    assert not at.exception
+    assert get_policies(db, user_id=actors.admin.id) == []  # Save's callback ran before the page saw the sign-out
+    assert texts(at.info) == ["You were signed out in another window. Please sign in again."]
+
+
+def test_a_pause_another_admin_made_first_closes_the_dialog_and_the_page_says_so_as_it_is_now(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    at = open_app(actors.admin, PAGE)
+    at.button(key="ks_pause_page").click().run()
+    at.text_input(key="ks_reason").set_value("Feed frozen")
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")  # another admin, or this admin's other tab
+
+    at.button(key="ks_confirm").click().run()
+
+    assert not at.exception
+    assert "ks_confirm" not in [b.key for b in at.button]
+    # the dialog vanished and its click went unanswered, unsaid
+    assert [w for w in texts(at.warning) if "paused meanwhile" in w]
+    assert get_kill_switch(db, user_id=actors.admin.id).reason == "Drill"
+    assert at.button(key="ks_resume_page")  # the switch as it now is
+    at.button(key="ks_resume_page").click().run()
+    assert at.button(key="ks_resume_confirm")  # and its other dialog opens
+
+
+def test_the_runs_open_on_page_one_without_a_refusal_under_a_page_field_nobody_typed_in(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+
+    at = open_app(actors.analyst, PAGE)
+
+    assert not at.exception
+    assert at.text_input(key="pol_runs_page").value == "1"
+    assert field_errors(at) == []  # "Page is a whole number, got nothing", in red, on every first view

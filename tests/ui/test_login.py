@@ -2,11 +2,12 @@
 hands to the browser's cookie, sign-out, idle expiry, and routing by role."""
 
 import pytest
+from sqlalchemy import text
 
 from core import sessions
 from core.config import get_settings
 from tests.helpers import PASSWORD
-from tests.ui.conftest import texts
+from tests.ui.conftest import field_errors, texts
 from ui.session import TOKEN_KEY, USER_KEY
 
 MARKET_MAKERS = "pages/market_makers.py"
@@ -128,3 +129,17 @@ def test_a_trader_is_not_routed_to_the_market_makers_page(open_app, actors):
     with pytest.raises(ValueError):
         at.switch_page(MARKET_MAKERS)
     assert "Market Makers" not in [t.value for t in at.title]
+
+
+def test_enter_in_the_username_before_the_password_asks_for_it_under_its_field_and_counts_no_failure(app, actors, db):
+    at = app.run()
+
+    submit(at, "admin", "")
+
+    assert not at.exception
+    assert not at.error  # it said "Wrong username or password", and counted a failed sign-in towards the lock
+    assert field_errors(at) == ["Type your password"]
+    failures = db.execute(text("SELECT count(*) FROM login_failures")).scalar()
+    db.rollback()
+    assert failures == 0
+    assert USER_KEY not in at.session_state

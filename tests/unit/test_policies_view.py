@@ -7,6 +7,7 @@ from core.enums import CertificateType
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
 from ui.policies_view import (
     depth_history_figure,
+    due_text,
     form_values,
     resume_line,
     run_outcome,
@@ -126,3 +127,16 @@ def test_what_resume_restarts_names_the_book_its_targets_its_schedule_and_who_it
 
     assert line == r"**EUA**: bids €12,000.00 and asks €8,000.50, every 60 s, acting as ops\_\[x\]\(y\)"
     assert r"on cron '\*/5 \* \* \* \*' (UTC)" in resume_line(on_cron)
+
+
+def test_when_the_next_run_is_due_reads_in_minutes_hours_or_days_with_the_day_when_not_today():
+    now = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)  # a Tuesday
+
+    def due(at: datetime) -> str:
+        return due_text(PolicyStatus.model_construct(schedule_never_comes=False, next_due_at=at), now)
+
+    assert due(datetime(2026, 12, 1, 16, 0, 45, tzinfo=UTC)) == "16:00:45 UTC (in 45 s)"
+    assert due(datetime(2026, 12, 1, 16, 52, 25, tzinfo=UTC)) == "16:52:25 UTC (in 52 min)"  # was "in 3145 s"
+    assert due(datetime(2026, 12, 1, 21, 3, tzinfo=UTC)) == "21:03:00 UTC (in 5 h 3 min)"
+    # a weekly cron's next Monday said "07:00:00 UTC (in 486000 s)", as if it were today
+    assert due(datetime(2026, 12, 7, 7, 0, tzinfo=UTC)) == "2026-12-07 07:00:00 UTC (in 5 days)"
