@@ -46,7 +46,7 @@ from ui.operations_view import (
 )
 from ui.paging import page_field, page_for_filters
 from ui.runtime import db_session
-from ui.session import require_user
+from ui.session import require_user, signed_in
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
@@ -107,6 +107,7 @@ def pager_with_export(prefix: str, caption: str, label: str, csv: Callable[[], b
         )
 
 
+@signed_in  # a callback runs before app.py's check: from a tab signed out meanwhile it withdrew everything
 def withdraw(operation_id: int, ticket_id: str) -> None:
     """Confirmed in the popover: core checks the role and refuses anything but an admin."""
     try:

@@ -121,19 +121,23 @@ def session_is_live() -> bool:
         return mine is not None and sessions.resolve(db, mine) is not None
 
 
-def signed_in(body: Callable[P, None]) -> Callable[P, None]:
-    """For the body of a dialog (``st.dialog`` runs it as a fragment): its session checked before each of its runs.
+def signed_in(act: Callable[P, None]) -> Callable[P, None]:
+    """The one guard of every write a tab sends: ``act`` runs only while this tab's session is live. Wrap a widget's
+    callback (``on_click=``, ``on_change=``, ``on_select=``…) and the body of a dialog in it;
+    ``tests/ui/test_every_write_is_signed_in.py`` finds any that is not.
 
-    A click inside a dialog reruns only the dialog's function, not app.py, so nothing found that the session had
-    ended (signed out in another window, idle past its expiry) until ``watch`` came round: a Confirm clicked
-    meanwhile acted (Create Liquidity placed its orders, then the page said "You were signed out"). Now an ended
-    session reruns the whole app instead, which signs the tab out and says why; the dialog does nothing."""
+    Neither passes through app.py's check first: a callback runs before the script, and a click inside a dialog (a
+    fragment) reruns only the dialog's function. So a tab signed out in another window, idle past its expiry or whose
+    user was switched off still acted (Create Liquidity placed its orders, Withdraw remaining liquidity cancelled
+    them, and only then did the page say "You were signed out"). Now an ended session acts not at all: the whole app
+    runs again instead (from a callback too: ``st.rerun`` there stops the callback and asks for that run), which
+    signs the tab out and says why."""
 
-    @functools.wraps(body)
+    @functools.wraps(act)
     def checked(*args: P.args, **kwargs: P.kwargs) -> None:
         if not session_is_live():
             st.rerun(scope="app")
-        body(*args, **kwargs)
+        act(*args, **kwargs)
 
     return checked
 

@@ -1,16 +1,42 @@
 """A tab whose session ended (signed out in another window, idle past its expiry) changes nothing, whichever button
-it clicks: a widget's callback runs before app.py finds the session ended, so each callback that writes asks first.
-(Sends through ``ui.sending.send_once`` and the dialogs of ``ui.session.signed_in`` are covered in their own tests.)"""
+it clicks: a widget's callback runs before app.py finds the session ended, and a click in a dialog reruns the dialog
+alone, so each goes through ``ui.session.signed_in`` first (``test_every_write_is_signed_in`` finds one that does
+not). (Sends through ``ui.sending.send_once`` are covered in their own tests too.)"""
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
 
 from core import sessions
+from core.market_makers import create_market_maker, get_market_makers
+from core.operations import get_operation_detail
 from core.orders import get_my_orders, place_order
 from core.trading_account import get_open_orders
+from tests.helpers import snapshot
+from tests.operations_helpers import create_operation, fund_market_makers
 from tests.trading import fund_trader, make_desk
 from tests.ui.conftest import texts
-from ui.session import TOKEN_KEY
+from ui.session import TOKEN_KEY, USER_KEY
 from ui.trading_account_view import open_orders_key
 
 CASH_MARKET = "pages/cash_market.py"
+OPERATIONS = "pages/operations.py"
+MARKET_MAKERS = "pages/market_makers.py"
+
+
+@pytest.fixture
+def routed_by_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run goes through app.py, as when served: AppTest takes our ``pages/`` folder for an old-style page list
+    before each run (app.py turns that off only when served), and then ran pages/operations.py by itself, without
+    app.py's session check, since its URL path (``operations``) is its file's name."""
+    build = PagesManager.__init__
+
+    def routed(self: PagesManager, *args: object, **kwargs: object) -> None:
+        PagesManager.uses_pages_directory = False
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(PagesManager, "__init__", routed)
+
+
 SIGNED_OUT = "You were signed out in another window. Please sign in again."
 
 
@@ -44,4 +70,41 @@ def test_confirming_an_order_from_a_tab_signed_out_in_another_window_places_noth
 
     assert not at.exception
     assert get_my_orders(db, actors.trader.id) == []  # the order was placed, then the tab signed out
+    assert texts(at.info) == [SIGNED_OUT]
+
+
+def test_withdrawing_an_operation_from_a_tab_signed_out_in_another_window_withdraws_nothing_and_says_why(
+    open_app, db, actors, routed_by_app_py
+):
+    fund_market_makers(db, actors)
+    operation = create_operation(db, actors, "CEA")
+    at = open_app(actors.admin, OPERATIONS)
+    at.selectbox(key="ops_detail").select(operation.id).run()
+    open_orders = get_operation_detail(db, operation.id, user_id=actors.admin.id).summary.open_orders
+    sessions.revoke(db, at.session_state[TOKEN_KEY])
+
+    at.button(key="ops_withdraw_confirm").click().run()
+
+    assert not at.exception
+    assert open_orders > 0
+    # the callback cancelled every open order of the operation, then the tab signed out
+    assert get_operation_detail(db, operation.id, user_id=actors.admin.id).summary.open_orders == open_orders
+    assert USER_KEY not in at.session_state
+    assert texts(at.info) == [SIGNED_OUT]
+
+
+def test_deactivating_a_market_maker_from_a_tab_signed_out_in_another_window_changes_nothing_and_says_why(
+    open_app, db, actors
+):
+    create_market_maker(db, "Atlas", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="1000.50")
+    at = open_app(actors.admin, MARKET_MAKERS)
+    at.button(key="mm_deactivate_open").click().run()
+    sessions.revoke(db, at.session_state[TOKEN_KEY])
+    before = snapshot(db)
+
+    at.button(key="mm_deactivate_confirm").click().run()
+
+    assert not at.exception
+    assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == ["Atlas"]
+    assert snapshot(db) == before
     assert texts(at.info) == [SIGNED_OUT]
