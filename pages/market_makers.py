@@ -57,7 +57,7 @@ from ui.metrics import metric_row
 from ui.navigation import MARKET_MAKERS
 from ui.runtime import db_session
 from ui.sending import new_token, send_once
-from ui.session import require_user
+from ui.session import require_user, signed_in
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
@@ -228,6 +228,7 @@ def withdraw_dialog(mm: MarketMaker) -> None:
 
 
 @st.dialog("Deactivate market maker", icon=":material/block:", on_dismiss=close_dialog)
+@signed_in  # its Confirm acts in the dialog's body, which a click reruns alone: app.py never checks the session
 def deactivate_dialog(mm: MarketMaker) -> None:
     st.markdown(
         f"Deactivate **{md_escape(mm.name)}**? It keeps its balances and ledger but takes no part in new liquidity. "

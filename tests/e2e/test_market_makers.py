@@ -6,9 +6,14 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from core.market_makers import create_market_maker, deactivate_market_maker, withdraw_market_maker
+from core.market_makers import (
+    create_market_maker,
+    deactivate_market_maker,
+    get_market_makers,
+    withdraw_market_maker,
+)
 from core.orders import place_order
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD
 from tests.trading import fund_trader
 
@@ -198,3 +203,25 @@ def test_every_column_of_the_ledger_fits_with_a_fill_and_its_order_from_a_laptop
         screenshot(page, f"market-makers-ledger-{width}.png")
 
     assert overflow == {1280: 0, 1920: 0}  # the ticket was cut to "TKT-2026-00" at 1,280
+
+
+def test_deactivating_from_a_dialog_signed_out_in_another_window_changes_nothing_and_says_why(
+    db, actors, app_server, page
+):
+    create_market_maker(db, "Atlas", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="1000.50")
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/market-makers")
+    page.get_by_role("heading", name="Market Makers").wait_for()
+    settle(page)
+    page.get_by_role("button", name="Deactivate").click()
+    confirm = page.get_by_role("dialog").get_by_role("button", name="Deactivate")
+    confirm.wait_for()
+    other = page.context.new_page()  # another window of the same browser: signing out there ends this one's session
+    other.goto(app_server.url + "/market-makers")
+    other.get_by_role("button", name="Sign out").click()
+    other.get_by_role("button", name="Sign in").wait_for()
+
+    confirm.click()  # a click in the dialog reruns the dialog alone: app.py never saw the session had ended
+
+    expect(page.get_by_text("You were signed out in another window. Please sign in again.")).to_be_visible()
+    settle(page)
+    assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == ["Atlas"]
