@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.liquidity_service import withdraw_liquidity
+from core.operations import get_operation_detail
 from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD
 from tests.operations_helpers import create_operation, fund_market_makers, trader_buys, trader_sells
@@ -123,3 +124,27 @@ def test_every_filters_placeholder_is_shown_whole_at_desktop_widths(db, actors, 
         expect(page.get_by_text(f"Page is a whole number, got '{typed}'")).to_be_visible()
         expect(page.get_by_text("There is no page")).to_have_count(0)
         expect(box).to_have_value("1")
+
+
+def test_withdrawing_from_a_tab_signed_out_in_another_window_withdraws_nothing_and_says_why(
+    db, actors, app_server, page
+):
+    fund_market_makers(db, actors)
+    operation = create_operation(db, actors, "CEA")
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/operations")
+    page.get_by_role("heading", name="Operations").wait_for()
+    settle(page)
+    choose(page, "Operation details", operation.ticket_id)
+    page.get_by_role("button", name="Withdraw remaining liquidity").click()
+    confirm = page.get_by_role("button", name="Confirm withdrawal")
+    confirm.wait_for()
+    other = page.context.new_page()  # another window of the same browser: signing out there ends this one's session
+    other.goto(app_server.url + "/operations")
+    other.get_by_role("button", name="Sign out").click()
+    other.get_by_role("button", name="Sign in").wait_for()
+
+    confirm.click()  # its callback runs before app.py looks at the session
+
+    expect(page.get_by_text("You were signed out in another window. Please sign in again.")).to_be_visible()
+    settle(page)
+    assert get_operation_detail(db, operation.id, user_id=actors.admin.id).summary.open_orders > 0
