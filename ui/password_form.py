@@ -79,6 +79,7 @@ def password_form(user_id: int, *, key: str, changed: str, current_label: str = 
             show_refusal(outcome)
 
 
+@session.signed_in  # from a tab signed out elsewhere, a wrong current password counted towards locking the user out
 def _send(user_id: int, keys: dict[str, str], outcome_key: str, changed: str) -> None:
     typed = {field: st.session_state.get(widget, "") for field, widget in keys.items()}
     token = session.token()

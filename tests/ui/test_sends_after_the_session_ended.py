@@ -4,6 +4,7 @@ alone, so each goes through ``ui.session.signed_in`` first (``test_every_write_i
 not). (Sends through ``ui.sending.send_once`` are covered in their own tests too.)"""
 
 import pytest
+from sqlalchemy import text
 from streamlit.runtime.pages_manager import PagesManager
 
 from core import sessions
@@ -107,4 +108,19 @@ def test_deactivating_a_market_maker_from_a_tab_signed_out_in_another_window_cha
     assert not at.exception
     assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == ["Atlas"]
     assert snapshot(db) == before
+    assert texts(at.info) == [SIGNED_OUT]
+
+
+def test_a_password_change_from_a_tab_signed_out_in_another_window_tries_no_password_and_says_why(open_app, db, actors):
+    at = open_app(actors.trader, "pages/change_password.py")
+    sessions.revoke(db, at.session_state[TOKEN_KEY])
+    for field, typed in (("current", "a guess"), ("new", "fjord lantern quietly"), ("repeat", "fjord lantern quietly")):
+        at.text_input(key=f"change_password_{field}_password").set_value(typed)
+
+    at.button(key="FormSubmitter:change_password_form-Change password").click().run()
+
+    assert not at.exception
+    failures = db.execute(text("SELECT coalesce(sum(failures), 0) FROM login_failures")).scalar()
+    db.rollback()
+    assert failures == 0  # the guess was tried, and counted towards locking the trader out
     assert texts(at.info) == [SIGNED_OUT]
