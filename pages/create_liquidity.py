@@ -124,6 +124,7 @@ def target_fields(certs: tuple[str, ...], visible: bool) -> None:
             refused_target(target_field(cert))  # under the book's row: neither of its targets above zero
 
 
+@signed_in
 def open_preview() -> None:
     """The preview of what was typed, once core reads the amounts; otherwise why not, under the fields."""
     books = typed_books()

@@ -51,7 +51,7 @@ from ui.policies_view import (
 )
 from ui.runtime import db_session, notes_help
 from ui.sending import new_token, send_once
-from ui.session import require_user
+from ui.session import require_user, signed_in
 
 user = require_user()
 if user.role not in (Role.ADMIN, Role.ANALYST):  # the menu hides the page from others; core refuses them anyway
@@ -99,6 +99,7 @@ def typed_targets(cert: str) -> tuple[object, object]:
     return tuple(st.session_state.get(f"pol_{cert}_{field.name}") for field in TARGET_ROW)
 
 
+@signed_in
 def save_form(cert: str) -> None:
     """Save policy's callback, before the page is drawn again: the policy saved, or each fault kept under its
     field (nothing saved, what was typed stays); a save by another admin since refills the form instead.

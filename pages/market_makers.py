@@ -91,6 +91,7 @@ def typed_amounts(kind: MarketMakerType) -> dict[AssetType, str | None]:
     return {asset: st.session_state.get(f"{NEW}_{asset.value.lower()}") for asset in held_by_type[kind]}
 
 
+@signed_in
 def create_checked(kind: MarketMakerType) -> None:
     """The create form's callback (Enter or its button): core reads what was typed (a name taken is refused now, not
     after Confirm); a market maker funded at birth waits for its Confirm (money moves), one without funds is created
@@ -112,6 +113,7 @@ def create_checked(kind: MarketMakerType) -> None:
         st.session_state[f"{NEW}_{asset.value.lower()}"] = typed
 
 
+@signed_in
 def create_confirmed(token: str, new: NewMarketMaker) -> None:
     """Create what core read (once for ``token``, however many times it is sent); the market maker for the dialog's
     next run, or the refusal for the form (a name taken meanwhile)."""
@@ -134,6 +136,7 @@ def creation_question(new: NewMarketMaker) -> str:
 
 
 @st.dialog("Create market maker", icon=":material/add_business:", on_dismiss=close_dialog)
+@signed_in
 def create_dialog() -> None:
     if (mm := st.session_state.pop(f"{NEW}_done", None)) is not None:
         funded = ", ".join(amount_text(a, mm.available(a)) for a in mm.held_assets if mm.available(a))
@@ -206,6 +209,7 @@ def market_maker_form(
 
 
 @st.dialog("Fund market maker", icon=":material/account_balance_wallet:", on_dismiss=close_dialog)
+@signed_in
 def fund_dialog(mm: MarketMaker) -> None:
     held = mm.held_assets
     entry = market_maker_form(mm, "fund", held, held[0], "Fund", ":material/savings:", fund_market_maker)
@@ -215,6 +219,7 @@ def fund_dialog(mm: MarketMaker) -> None:
 
 
 @st.dialog("Withdraw from market maker", icon=":material/output:", on_dismiss=close_dialog)
+@signed_in
 def withdraw_dialog(mm: MarketMaker) -> None:
     entry = moved("mm", "withdraw")
     if entry is None and (held := withdrawable_assets(mm)):

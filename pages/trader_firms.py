@@ -31,7 +31,7 @@ from ui.funding_dialog import (
 from ui.metrics import metric_row
 from ui.navigation import TRADER_FIRMS
 from ui.runtime import db_session
-from ui.session import require_user
+from ui.session import require_user, signed_in
 from ui.user_dialogs import add_user_fields, open_add_user, open_issued_password
 
 user = require_user()
@@ -55,6 +55,7 @@ dialogs = Dialogs(
 
 
 @st.dialog("Create trader firm", icon=":material/add_business:", on_dismiss=dialogs.close)
+@signed_in
 def create_dialog() -> None:
     with st.form("tf_new_form", border=False):  # Enter creates
         name = st.text_input("Name", key="tf_new_name", placeholder="e.g. Nordic Carbon Trading AB")
@@ -88,6 +89,7 @@ def firm_form(firm: TraderFirm, kind: str, button: str, icon: str, move: Move, w
 
 
 @st.dialog("Fund trader firm", icon=":material/account_balance_wallet:", on_dismiss=dialogs.close)
+@signed_in
 def fund_dialog(firm: TraderFirm) -> None:
     entry = firm_form(firm, "fund", "Fund", ":material/savings:", fund_entity, withdrawing=False)
     if entry is not None:
@@ -96,6 +98,7 @@ def fund_dialog(firm: TraderFirm) -> None:
 
 
 @st.dialog("Withdraw from trader firm", icon=":material/output:", on_dismiss=dialogs.close)
+@signed_in
 def withdraw_dialog(firm: TraderFirm) -> None:
     entry = moved("tf", "withdraw") or firm_form(
         firm, "withdraw", "Withdraw", ":material/output:", withdraw_entity, withdrawing=True

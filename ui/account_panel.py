@@ -19,7 +19,7 @@ from ui.feedback import flash
 from ui.format import md_escape
 from ui.live import ask_app_rerun
 from ui.runtime import db_session
-from ui.session import session_is_live
+from ui.session import signed_in
 from ui.trading_account_view import (
     FILL_COLUMNS,
     HISTORY_COLUMNS,
@@ -41,13 +41,12 @@ CANCEL_REFUSED_KEY = "cm_cancel_refused"
 PAGE_SIZE = 20
 
 
+@signed_in
 def cancel_selected(user_id: int, order_ids: tuple[int, ...]) -> None:
     """The Cancel button's callback: cancel the orders it offered when it was drawn (each on its own: one refused
     does not stop the others). Bound when drawn, not read from the table when clicked: an order another window
     cancelled in between leaves the table, and its selection with it, and the click then did nothing, unsaid. Nothing
-    from a tab whose session ended: the run that follows signs it out and says why (``ui.session.session_is_live``)."""
-    if not session_is_live():
-        return
+    from a tab whose session ended (``signed_in``): the whole app runs instead, which signs it out and says why."""
     refused = []
     for order_id in order_ids:
         try:

@@ -22,6 +22,7 @@ from ui.feedback import field_error, show_refusal
 from ui.format import amount_text, md_escape
 from ui.runtime import db_session
 from ui.sending import new_token, send_once
+from ui.session import signed_in
 
 
 class Account(Protocol):
@@ -175,6 +176,7 @@ def nothing_to_withdraw(prefix: str) -> None:
     st.info("It holds nothing to withdraw any more.")
 
 
+@signed_in
 def checked(key: str, movement: TransactionType, account_kind: str, account_id: int, user_id: int) -> None:
     """The form's callback (Enter or its button), before the dialog's run draws it again: the amount as core reads
     it (for a withdrawal, within what is available now) waits for its Confirm, or core's refusal is kept for the form
@@ -210,6 +212,7 @@ def back_to_form(key: str) -> None:
     st.session_state.pop(f"{key}_pending", None)
 
 
+@signed_in
 def confirmed(key: str, move: Move, user_id: int) -> None:
     """Confirm's callback: move the pending amount, once however many times Confirm was clicked; its ledger row is
     for the dialog's next run, a refusal goes back to the form, which still holds what was typed."""

@@ -25,7 +25,7 @@ from ui.order_entry import (
     estimated,
 )
 from ui.runtime import db_session
-from ui.session import session_is_live
+from ui.session import signed_in
 
 CONFIRM_KEY = "cm_confirm"
 BACK_KEY = "cm_back"
@@ -120,12 +120,14 @@ def drop_pending() -> None:
     st.session_state.pop(PENDING_KEY, None)
 
 
+@signed_in
 def confirm_pending(user_id: int) -> None:
     """The dialog's send button (a callback, before the dialog reruns): a MARKET order is estimated again and
     sent only if it would still fill as shown; otherwise the dialog shows the new estimate. Nothing from a tab whose
-    session ended (a callback runs before app.py's check): the run that follows signs it out and says why."""
+    session ended (``signed_in``: a callback runs before app.py's check): the whole app runs instead, which signs it
+    out and says why."""
     pending: Confirmation | None = st.session_state.get(PENDING_KEY)
-    if pending is None or not session_is_live():
+    if pending is None:
         return
     ticket = pending.ticket
     if ticket.estimate is not None:
@@ -142,6 +144,7 @@ def confirm_pending(user_id: int) -> None:
 
 
 @st.dialog("Confirm your order", width="medium", on_dismiss=drop_pending)
+@signed_in
 def confirmation_dialog(user_id: int) -> None:
     pending: Confirmation | None = st.session_state.get(PENDING_KEY)
     if pending is None:  # sent or dropped by a button of this dialog: close it and show the page as it is now

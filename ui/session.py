@@ -124,7 +124,7 @@ def session_is_live() -> bool:
 def signed_in(act: Callable[P, None]) -> Callable[P, None]:
     """The one guard of every write a tab sends: ``act`` runs only while this tab's session is live. Wrap a widget's
     callback (``on_click=``, ``on_change=``, ``on_select=``…) and the body of a dialog in it;
-    ``tests/ui/test_every_write_is_signed_in.py`` finds any that is not.
+    ``tests/unit/test_every_write_is_signed_in.py`` finds any that is not.
 
     Neither passes through app.py's check first: a callback runs before the script, and a click inside a dialog (a
     fragment) reruns only the dialog's function. So a tab signed out in another window, idle past its expiry or whose

@@ -167,4 +167,4 @@ def open_add_user(
 
 def open_issued_password(dialogs: Dialogs) -> None:
     # dismissing it is closing it: the password is gone either way
-    st.dialog("One-time password", icon=":material/key:", on_dismiss=dialogs.close)(issued_password)(dialogs)
+    st.dialog("One-time password", icon=":material/key:", on_dismiss=dialogs.close)(signed_in(issued_password))(dialogs)
