@@ -40,11 +40,12 @@ def change_password(
     if session_hash is None:
         raise PermissionDenied(NOT_SIGNED_IN)
     with unit_of_work(db):
-        username = db.execute(
-            text("SELECT username FROM users WHERE id = :id AND is_active"), {"id": uid}
-        ).scalar_one_or_none()
-        if username is None:
+        # the session first, before any password is tried: a tab signed out elsewhere (or idle past its expiry) had
+        # its wrong guess counted towards locking the user out, and was refused only once the password was swapped
+        owner = sessions.resolve(db, session_token)
+        if owner is None or owner.id != uid:
             raise PermissionDenied(NOT_SIGNED_IN)
+        username = owner.username
         faults = FieldFaults()
         if not isinstance(current_password, str) or not current_password:
             faults.refuse(CURRENT, "Type your current password: the one you signed in with")

@@ -159,3 +159,16 @@ def test_the_hash_verified_against_must_still_be_stored_so_a_reset_meanwhile_win
     stored = db.execute(text("SELECT password_hash FROM users WHERE id = :u"), {"u": actors.trader.id}).scalar()
     assert stored == meanwhile
     assert sessions.resolve(db, token) is not None
+
+
+@pytest.mark.parametrize("end", ["signed out", "another user's session"])
+def test_a_session_that_is_not_the_user_s_live_one_tries_no_password_and_changes_nothing(db, actors, end):
+    token = sessions.create(db, actors.trader.id if end == "signed out" else actors.analyst.id)
+    if end == "signed out":
+        sessions.revoke(db, token)
+    before = snapshot(db)
+
+    with pytest.raises(PermissionDenied, match="sign in again"):
+        change_password(db, actors.trader.id, "a guess", NEW_PASSWORD, NEW_PASSWORD, session_token=token)
+
+    assert snapshot(db) == before  # the guess was tried first, and counted towards locking the trader out
