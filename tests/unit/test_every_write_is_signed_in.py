@@ -202,3 +202,33 @@ def test_the_scan_sees_the_writes_it_is_meant_to_guard():
 
 def test_every_callback_listed_as_showing_only_still_exists():
     assert [name for name in SHOWS_ONLY if not functions(name)] == []
+
+
+def is_fragment(node: ast.expr) -> bool:
+    """``@st.fragment``, ``@st.fragment(run_every=…)``, ``@live_fragment(…)``: a body that reruns alone."""
+    called = node.func if isinstance(node, ast.Call) else node
+    return (isinstance(called, ast.Attribute) and called.attr == "fragment") or (
+        isinstance(called, ast.Name) and called.id == "live_fragment"
+    )
+
+
+def test_no_fragment_reads_a_click_in_its_body_unless_signed_in():
+    """A fragment reruns alone, as a dialog does: ``if st.button(...)`` in its body would act without app.py's check.
+    Its buttons act through callbacks (scanned above), or the fragment is signed_in."""
+    found = []
+    for module in MODULES:
+        for fragment in ast.walk(module.tree):
+            if not (isinstance(fragment, ast.FunctionDef) and any(is_fragment(d) for d in fragment.decorator_list)):
+                continue
+            drawn_only = {id(s.value) for s in ast.walk(fragment) if isinstance(s, ast.Expr)}
+            for call in ast.walk(fragment):
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and call.func.attr in ("button", "form_submit_button")
+                    and id(call) not in drawn_only
+                    and not guarded(fragment)
+                ):
+                    found.append(str(Found(f"{module.name}:{call.lineno}", f"{fragment.name}: {ast.unparse(call)}")))
+
+    assert found == []
