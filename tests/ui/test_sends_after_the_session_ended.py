@@ -97,6 +97,9 @@ def test_withdrawing_an_operation_from_a_tab_signed_out_in_another_window_withdr
 def test_deactivating_a_market_maker_from_a_tab_signed_out_in_another_window_changes_nothing_and_says_why(
     open_app, db, actors
 ):
+    """AppTest reruns the whole app on every click, so this holds even without the dialog's guard: the browser test
+    ``e2e/test_market_makers.py::test_deactivating_from_a_dialog_signed_out_in_another_window_changes_nothing_and_says_why``
+    drives the dialog-only rerun that acted."""
     create_market_maker(db, "Atlas", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="1000.50")
     at = open_app(actors.admin, MARKET_MAKERS)
     at.button(key="mm_deactivate_open").click().run()
