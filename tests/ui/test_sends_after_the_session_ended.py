@@ -8,11 +8,9 @@ from sqlalchemy import text
 from streamlit.runtime.pages_manager import PagesManager
 
 from core import sessions
-from core.market_makers import create_market_maker, get_market_makers
 from core.operations import get_operation_detail
 from core.orders import get_my_orders, place_order
 from core.trading_account import get_open_orders
-from tests.helpers import snapshot
 from tests.operations_helpers import create_operation, fund_market_makers
 from tests.trading import fund_trader, make_desk
 from tests.ui.conftest import texts
@@ -91,26 +89,6 @@ def test_withdrawing_an_operation_from_a_tab_signed_out_in_another_window_withdr
     # the callback cancelled every open order of the operation, then the tab signed out
     assert get_operation_detail(db, operation.id, user_id=actors.admin.id).summary.open_orders == open_orders
     assert USER_KEY not in at.session_state
-    assert texts(at.info) == [SIGNED_OUT]
-
-
-def test_deactivating_a_market_maker_from_a_tab_signed_out_in_another_window_changes_nothing_and_says_why(
-    open_app, db, actors
-):
-    """AppTest reruns the whole app on every click, so this holds even without the dialog's guard: the browser test
-    ``e2e/test_market_makers.py::test_deactivating_from_a_dialog_signed_out_in_another_window_changes_nothing_and_says_why``
-    drives the dialog-only rerun that acted."""
-    create_market_maker(db, "Atlas", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="1000.50")
-    at = open_app(actors.admin, MARKET_MAKERS)
-    at.button(key="mm_deactivate_open").click().run()
-    sessions.revoke(db, at.session_state[TOKEN_KEY])
-    before = snapshot(db)
-
-    at.button(key="mm_deactivate_confirm").click().run()
-
-    assert not at.exception
-    assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == ["Atlas"]
-    assert snapshot(db) == before
     assert texts(at.info) == [SIGNED_OUT]
 
 
