@@ -16,7 +16,7 @@ from typing import ParamSpec, TypeVar
 from core.config import get_settings
 from core.enums import AssetType
 from core.errors import InvalidFields, ValidationError
-from core.wording import listed
+from core.wording import counted, listed
 
 E = TypeVar("E", bound=StrEnum)
 P = ParamSpec("P")
@@ -187,7 +187,10 @@ def refuse_dot_grouped(value: object, what: str, whole: str | None = None) -> No
     if here is None or (whole is not None and here != here.to_integral_value()):
         # "1.000.000", or "1.500" certificates: no reading but the thousands
         raise ValidationError(f'{what}: "{typed}" reads as {grouped} in much of Europe: {instead}', field=what)
-    mine = f"{here:.2f} for €{here:,.2f}" if whole is None else f"{int(here)} for {int(here)} {whole}"
+    if whole is None:
+        mine = f"{here:.2f} for €{here:,.2f}"
+    else:  # a unit that is a plural noun ("minutes") is one in the singular: "1 for 1 minute", "1 for 1 EUA"
+        mine = f"{int(here)} for {counted(int(here), whole.removesuffix('s'), whole)}"
     raise ValidationError(
         f'{what}: "{typed}" reads as {grouped} in much of Europe and as {here.normalize():f} here: {instead} '
         f"(or {mine})",

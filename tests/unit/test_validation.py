@@ -22,6 +22,7 @@ from core.validation import (
     parse_notes,
     parse_price,
     parse_quantity,
+    refuse_dot_grouped,
 )
 
 
@@ -442,6 +443,21 @@ def test_certificates_typed_with_points_grouping_thousands_are_refused_in_the_wo
         parse_quantity(typed, "EUA")
 
     assert refused.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "reading"),
+    [
+        ("1.000", "minutes", "(or 1 for 1 minute)"),
+        ("2.000", "minutes", "(or 2 for 2 minutes)"),
+        ("1.000", "EUA", "(or 1 for 1 EUA)"),
+    ],
+)
+def test_a_point_grouped_count_of_one_minute_is_offered_as_1_minute_not_1_minutes(typed, unit, reading):
+    with pytest.raises(ValidationError) as refused:
+        refuse_dot_grouped(typed, "Max age (min)", unit)
+
+    assert refused.value.message.endswith(reading)
 
 
 @pytest.mark.parametrize(
