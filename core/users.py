@@ -14,7 +14,7 @@ from core.errors import AuthenticationFailed, NotFound, ValidationError
 from core.models import User
 from core.sqlcall import fetch_one, unit_of_work
 from core.validation import FieldFaults, echoed, letter_script, parse_enum, parse_id
-from core.wording import counted
+from core.wording import a_or_an, counted
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1000
@@ -63,7 +63,7 @@ def _not_one(character: str) -> str:
     if script == "Latin":
         return f"{character!r} is not one (a-z without accents)"
     if script is not None:
-        return f"{character!r} is a {script} letter, not a Latin one"
+        return f"{character!r} is {a_or_an(script)} letter, not a Latin one"
     return f"{character!r} is not one"
 
 

@@ -547,6 +547,7 @@ def test_a_new_username_starting_and_ending_with_a_letter_or_digit_is_kept_trimm
     [
         ("\u0430dmin", "'\u0430' is a Cyrillic letter, not a Latin one"),  # it reads "admin"
         ("\u03bfperator", "'\u03bf' is a Greek letter, not a Latin one"),
+        ("\u0627dmin", "'\u0627' is an Arabic letter, not a Latin one"),  # never "a Arabic letter"
         ("ren\u00e9.m", "'\u00e9' is not one (a-z without accents)"),
         ("j doe", "a space is not one"),
         ("a%b", "'%' is not one"),
