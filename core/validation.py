@@ -52,6 +52,17 @@ _TYPED_AS_IS = frozenset("\u0e33\u0eb3")
 _JOINERS = frozenset("\u200c\u200d")
 
 
+# drawn as nothing, though no space and no format character: the Hangul fillers and the braille blank
+_DRAWN_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows as nothing: only spaces, invisible formatting characters (a zero-width space U+200B, a
+    byte order mark, a left-to-right mark: category Cf) and fillers drawn blank (U+3164, U+2800). A lone zero-width
+    space pasted as a reason or a name is no reason and no name, and would show as an empty one."""
+    return all(c.isspace() or c in _DRAWN_BLANK or unicodedata.category(c) == "Cf" for c in text)
+
+
 def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
     """Accept a member or its plain string value (``"EUR"``), case-insensitively."""
     if isinstance(value, enum_cls):
@@ -260,7 +271,7 @@ def parse_id(value: object, what: str) -> int:
 def parse_name(value: object, what: str, max_length: int = 200) -> str:
     """A name as people read it: every run of spaces (a no-break space too) one space, so "Padded  Firm" and
     "Padded\u00a0Firm" are the "Padded Firm" they look like, and refused as its duplicate, never a second one."""
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or is_blank(value):
         raise ValidationError(f"{what} is required", field=what)
     if any(ord(c) < 32 for c in value.strip()):
         raise ValidationError(f"{what} cannot contain control characters", field=what)
@@ -371,16 +382,19 @@ def mixed_script_word(name: str) -> tuple[str, list[str]] | None:
 
 def parse_notes(value: object, max_length: int, what: str = "Notes") -> str | None:
     """Free text a person attaches to an action, at most ``max_length`` characters (the caller reads the limit
-    from SQL's ``notes_max_length()``, the one the table CHECKs use); blank is None."""
+    from SQL's ``notes_max_length()``, the one the table CHECKs use); blank (``is_blank``: nothing that shows) is
+    None."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise ValidationError(f"{what} must be text", field=what)
+    if is_blank(value):  # a zero-width space alone would be kept and shown as an empty note
+        return None
     if len(value) > max_length:
         raise ValidationError(too_long(what, max_length, len(value)), field=what)
     if "\x00" in value:
         raise ValidationError(f"{what} cannot contain NUL characters", field=what)
-    return value.strip() or None
+    return value.strip()
 
 
 def parse_moment(value: object, what: str) -> datetime:

@@ -482,6 +482,40 @@ def test_a_required_presence_keeps_its_three_decimals_a_point_there_groups_no_th
     assert parse_presence_target("12.500") == Decimal("12.5")
 
 
+BLANK_TO_THE_EYE = [
+    "\u200b",  # a zero-width space, pasted alone
+    " \u200b\ufeff ",  # with a byte order mark and spaces
+    "\u2060\u200e",  # a word joiner, a left-to-right mark
+    "\u3164",  # the Hangul filler
+    "\u2800",  # the braille blank
+]
+
+
+@pytest.mark.parametrize("typed", BLANK_TO_THE_EYE)
+def test_notes_of_spaces_and_invisible_characters_alone_are_blank_not_an_empty_looking_note(typed):
+    assert parse_notes(typed, 2000) is None
+
+
+@pytest.mark.parametrize("typed", BLANK_TO_THE_EYE)
+def test_a_name_of_spaces_and_invisible_characters_alone_is_asked_for_as_required(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_name(typed, "Firm name")
+
+    assert refused.value.message == "Firm name is required"
+
+
+@pytest.mark.parametrize("typed", BLANK_TO_THE_EYE)
+def test_a_username_of_spaces_and_invisible_characters_alone_is_asked_for_as_required(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_username(typed)
+
+    assert refused.value.message == "Username is required"
+
+
+def test_notes_with_words_keep_them_invisible_characters_among_them_do_not_blank_them():
+    assert parse_notes(" Feed\u200bfrozen ", 2000) == "Feed\u200bfrozen"
+
+
 def test_notes_are_bounded():
     assert parse_notes("  ", 2000) is None
     with pytest.raises(ValidationError, match="at most 2,000"):
