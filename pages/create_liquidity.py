@@ -30,6 +30,7 @@ from ui.feedback import attempt, field_error, flash, refused_while_typed, show_r
 from ui.format import amount_text, counted, eur, price
 from ui.liquidity_view import (
     ACTION_LABEL,
+    SHORTFALL_MOVED,
     SIDE_TITLE,
     allocations_column_config,
     allocations_frame,
@@ -214,12 +215,16 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     )
     key, suggested = f"liq_prov_amount_{side}_{action}{tag}", provision_amount(shortfall, action)
     count_key, sent_key = f"liq_prov_count_{side}{tag}", f"liq_prov_sent_{side}{tag}"
+    fields_key, pending_key = f"liq_prov_fields_{side}{tag}", f"liq_prov_pending_{side}{tag}"
     # a new shortfall, or a field Streamlit forgot while the other action showed: the suggestion, not what was typed
     # for another shortfall, nor nothing
     if key not in st.session_state or st.session_state.get(f"{key}_for") != suggested:
+        if key in st.session_state and st.session_state.pop(pending_key, None) is not None:
+            # a deposit or an order elsewhere moved the shortfall while its question was open: the question went
+            # without a word, and the field held a new suggestion in place of the amount typed
+            st.warning(SHORTFALL_MOVED, icon=":material/sync_problem:")
         st.session_state[key] = st.session_state[f"{key}_for"] = suggested
     shown = f"{st.session_state[DIALOG_KEY]['key']}:{action}:{shortfall!r}"  # this preview's shortfall, as drawn
-    fields_key, pending_key = f"liq_prov_fields_{side}{tag}", f"liq_prov_pending_{side}{tag}"
     with st.form(f"liq_prov_form_{side}{tag}", border=False):
         with st.container(horizontal=True, vertical_alignment="bottom", key=fields_key):
             st.text_input(f"Amount ({shortfall.asset.value})", key=key)
