@@ -19,7 +19,7 @@ from core.auth import READERS, row_sets_as, rows_as
 from core.errors import ValidationError
 from core.filters import check_date_range, day_bounds, parse_filters
 from core.models import Record
-from core.validation import too_long
+from core.validation import is_blank, too_long
 
 COUNT_CAP = 10_000
 EXPORT_LIMIT = COUNT_CAP
@@ -31,7 +31,7 @@ def ticket_search(typed: str | None) -> str | None:
     """A ticket id, or part of one, as typed: trimmed, None when blank. Refused, naming what no ticket id has, when
     it is not letters, digits and '-' or is longer than any (the Operations page checks its fields with this as
     they are typed)."""
-    value = (typed or "").strip()
+    value = "" if typed is None or is_blank(typed) else typed.strip()
     foreign = [c for i, c in enumerate(value) if not (c.isalnum() or c == "-") and c not in value[:i]]
     if foreign:
         named = ", ".join("a space" if c.isspace() else repr(c) for c in foreign)

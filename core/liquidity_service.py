@@ -38,6 +38,7 @@ from core.planning import SIDE_FIELD, choose_reference_price, plan_liquidity, sp
 from core.sqlcall import unit_of_work
 from core.validation import FieldFaults, parse_amount, parse_enum, parse_eur, parse_id, parse_notes
 from core.volatility import ewma_volatility, spread_multiplier
+from core.wording import a_or_an
 
 ADMIN = Role.ADMIN
 PROVISION_ACTIONS = ("create_new", "fund_existing")
@@ -431,7 +432,7 @@ def parse_liquidity_targets(targets: object) -> list[tuple[CertificateType, Deci
             for side, typed in zip(SIDE_FIELD.values(), map(blank_is_zero, amounts), strict=True)
         )
         if bid == 0 and ask == 0:
-            fault = f"Enter a {book}BID or {book}ASK liquidity amount above zero (one side alone is fine)"
+            fault = f"Enter {a_or_an(f'{book}BID')} or {book}ASK liquidity amount above zero (one side alone is fine)"
             faults.refuse(target_field(cert), fault)
         parsed[cert] = (cert, bid, ask)
     faults.raise_any()

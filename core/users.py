@@ -13,8 +13,8 @@ from core.enums import Role
 from core.errors import AuthenticationFailed, NotFound, ValidationError
 from core.models import User
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import FieldFaults, echoed, letter_script, parse_enum, parse_id
-from core.wording import counted
+from core.validation import FieldFaults, echoed, is_blank, letter_script, parse_enum, parse_id
+from core.wording import a_or_an, counted
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1000
@@ -43,7 +43,7 @@ def parse_username(value: object, what: str = USERNAME_FIELD) -> str:
     """A new username as it will be stored: trimmed, as ``USERNAME_RULE`` says; a refusal names the first character
     that is none of its (a Cyrillic a, U+0430, looks Latin). (Whether it is taken, or reads like a name taken, is SQL's
     ``claim_username``.)"""
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or is_blank(value):
         raise ValidationError(f"{what} is required", field=what)
     name = value.strip()
     if not USERNAME_PATTERN.fullmatch(name):
@@ -63,7 +63,7 @@ def _not_one(character: str) -> str:
     if script == "Latin":
         return f"{character!r} is not one (a-z without accents)"
     if script is not None:
-        return f"{character!r} is a {script} letter, not a Latin one"
+        return f"{character!r} is {a_or_an(script)} letter, not a Latin one"
     return f"{character!r} is not one"
 
 
@@ -136,7 +136,7 @@ def authenticate(db: Session, username: str, password: str) -> User:
     "Wrong username or password" and counted towards the lock.
     """
     faults = FieldFaults()
-    if isinstance(username, str) and not username.strip():
+    if isinstance(username, str) and is_blank(username):
         faults.refuse(SIGN_IN_USERNAME, "Type your username")
     if isinstance(password, str) and not password:
         faults.refuse(SIGN_IN_PASSWORD, "Type your password")

@@ -16,7 +16,7 @@ from typing import ParamSpec, TypeVar
 from core.config import get_settings
 from core.enums import AssetType
 from core.errors import InvalidFields, ValidationError
-from core.wording import listed
+from core.wording import counted, listed
 
 E = TypeVar("E", bound=StrEnum)
 P = ParamSpec("P")
@@ -50,6 +50,17 @@ _EAST_ASIAN = frozenset({"Latin", "Han", "Hiragana", "Katakana", "Bopomofo", "Ha
 _TYPED_AS_IS = frozenset("\u0e33\u0eb3")
 # zero-width non-joiner and joiner: how Persian and the Indic scripts spell some words
 _JOINERS = frozenset("\u200c\u200d")
+
+
+# drawn as nothing, though no space and no format character: the Hangul fillers and the braille blank
+_DRAWN_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows as nothing: only spaces, invisible formatting characters (a zero-width space U+200B, a
+    byte order mark, a left-to-right mark: category Cf) and fillers drawn blank (U+3164, U+2800). A lone zero-width
+    space pasted as a reason or a name is no reason and no name, and would show as an empty one."""
+    return all(c.isspace() or c in _DRAWN_BLANK or unicodedata.category(c) == "Cf" for c in text)
 
 
 def parse_enum(enum_cls: type[E], value: object, what: str) -> E:
@@ -187,7 +198,10 @@ def refuse_dot_grouped(value: object, what: str, whole: str | None = None) -> No
     if here is None or (whole is not None and here != here.to_integral_value()):
         # "1.000.000", or "1.500" certificates: no reading but the thousands
         raise ValidationError(f'{what}: "{typed}" reads as {grouped} in much of Europe: {instead}', field=what)
-    mine = f"{here:.2f} for €{here:,.2f}" if whole is None else f"{int(here)} for {int(here)} {whole}"
+    if whole is None:
+        mine = f"{here:.2f} for €{here:,.2f}"
+    else:  # a unit that is a plural noun ("minutes") is one in the singular: "1 for 1 minute", "1 for 1 EUA"
+        mine = f"{int(here)} for {counted(int(here), whole.removesuffix('s'), whole)}"
     raise ValidationError(
         f'{what}: "{typed}" reads as {grouped} in much of Europe and as {here.normalize():f} here: {instead} '
         f"(or {mine})",
@@ -257,7 +271,7 @@ def parse_id(value: object, what: str) -> int:
 def parse_name(value: object, what: str, max_length: int = 200) -> str:
     """A name as people read it: every run of spaces (a no-break space too) one space, so "Padded  Firm" and
     "Padded\u00a0Firm" are the "Padded Firm" they look like, and refused as its duplicate, never a second one."""
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or is_blank(value):
         raise ValidationError(f"{what} is required", field=what)
     if any(ord(c) < 32 for c in value.strip()):
         raise ValidationError(f"{what} cannot contain control characters", field=what)
@@ -368,16 +382,19 @@ def mixed_script_word(name: str) -> tuple[str, list[str]] | None:
 
 def parse_notes(value: object, max_length: int, what: str = "Notes") -> str | None:
     """Free text a person attaches to an action, at most ``max_length`` characters (the caller reads the limit
-    from SQL's ``notes_max_length()``, the one the table CHECKs use); blank is None."""
+    from SQL's ``notes_max_length()``, the one the table CHECKs use); blank (``is_blank``: nothing that shows) is
+    None."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise ValidationError(f"{what} must be text", field=what)
+    if is_blank(value):  # a zero-width space alone would be kept and shown as an empty note
+        return None
     if len(value) > max_length:
         raise ValidationError(too_long(what, max_length, len(value)), field=what)
     if "\x00" in value:
         raise ValidationError(f"{what} cannot contain NUL characters", field=what)
-    return value.strip() or None
+    return value.strip()
 
 
 def parse_moment(value: object, what: str) -> datetime:

@@ -13,6 +13,19 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural or noun + 's'}"
 
 
+# letters whose names start with a vowel sound ("an EUA", "an MM", "an X"): an initialism takes "an" after these
+_AN_LETTERS = frozenset("AEFHILMNORSX")
+
+
+def a_or_an(word: str) -> str:
+    """The word after its indefinite article: "an EUA" (initials are read letter by letter, E as "ee"), "a CEA",
+    "a BID", "an Arabic letter", "a Cyrillic letter"; never "a EUA"."""
+    first = word.split(" ", 1)[0]
+    initials = first.isupper() and len(first) <= 4  # "EUA", "BID": no word of capitals is read as a word here
+    vowel_sound = first[:1] in _AN_LETTERS if initials else first[:1].lower() in "aeiou"
+    return f"{'an' if vowel_sound else 'a'} {word}"
+
+
 def listed(items: Sequence[str]) -> str:
     """Items in a sentence: "Latin", "Latin and Cyrillic", "analysts, traders and admins"."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

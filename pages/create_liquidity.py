@@ -30,6 +30,7 @@ from ui.feedback import attempt, field_error, flash, refused_while_typed, show_r
 from ui.format import amount_text, counted, eur, price
 from ui.liquidity_view import (
     ACTION_LABEL,
+    SHORTFALL_MOVED,
     SIDE_TITLE,
     allocations_column_config,
     allocations_frame,
@@ -55,6 +56,7 @@ from ui.navigation import CASH_MARKET, CREATE_LIQUIDITY, OPERATIONS
 from ui.runtime import db_session, notes_help
 from ui.sending import send_once
 from ui.session import require_user, signed_in
+from ui.typing_watch import watch_typing
 
 user = require_user()
 if user.role is not Role.ADMIN:  # the menu hides the page from others; core refuses them anyway
@@ -214,13 +216,18 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     )
     key, suggested = f"liq_prov_amount_{side}_{action}{tag}", provision_amount(shortfall, action)
     count_key, sent_key = f"liq_prov_count_{side}{tag}", f"liq_prov_sent_{side}{tag}"
+    fields_key, pending_key = f"liq_prov_fields_{side}{tag}", f"liq_prov_pending_{side}{tag}"
     # a new shortfall, or a field Streamlit forgot while the other action showed: the suggestion, not what was typed
     # for another shortfall, nor nothing
     if key not in st.session_state or st.session_state.get(f"{key}_for") != suggested:
+        if key in st.session_state and st.session_state.pop(pending_key, None) is not None:
+            # a deposit or an order elsewhere moved the shortfall while its question was open: the question went
+            # without a word, and the field held a new suggestion in place of the amount typed
+            st.warning(SHORTFALL_MOVED, icon=":material/sync_problem:")
         st.session_state[key] = st.session_state[f"{key}_for"] = suggested
     shown = f"{st.session_state[DIALOG_KEY]['key']}:{action}:{shortfall!r}"  # this preview's shortfall, as drawn
     with st.form(f"liq_prov_form_{side}{tag}", border=False):
-        with st.container(horizontal=True, vertical_alignment="bottom"):
+        with st.container(horizontal=True, vertical_alignment="bottom", key=fields_key):
             st.text_input(f"Amount ({shortfall.asset.value})", key=key)
             if action == "create_new":
                 st.number_input("How many", min_value=1, max_value=100, value=1, key=count_key)
@@ -233,7 +240,6 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
             )
         under_amount = st.container()  # the amount leads the row: its refusal shows right below it
     st.caption(provision_note(shortfall, action))
-    pending_key = f"liq_prov_pending_{side}{tag}"
     if submitted and (sent := st.session_state.pop(sent_key, None)) is not None:
         _, amount, count = sent
         mm_ids = [m.id for m in shortfall.market_makers] if action == "fund_existing" else None
@@ -247,6 +253,11 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     # asked while the form holds what was sent: a changed amount (or action) is sent again, never confirmed unseen
     if pending is not None and pending[1].action == action and pending[0][1] == st.session_state.get(key):
         confirm_provisioning(cert, pending, {m.id: m.name for m in shortfall.market_makers}, f"{side}{tag}")
+    # the question goes at the first keystroke in the form: a form sends its fields only with Provision, so "2000"
+    # typed over the €1,000 asked for left the page reading 1000, and Confirm deposited €1,000 beside a field of 2000
+    watch_typing(
+        f"liq_prov_watch_{side}{tag}", fields_key, pending is not None, lambda: st.session_state.pop(pending_key, None)
+    )
 
 
 def confirm_provisioning(

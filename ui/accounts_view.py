@@ -21,9 +21,13 @@ STATUS_ONE_TIME = "One-time password"
 ONE_TIME_HELP = "Signs in with the password an admin made, then chooses their own before anything else opens"
 STATUS_LOCKED = "Locked"
 LOCKED_HELP = "too many failed sign-ins, refused until the lock lifts (Reset password lifts it)"
-# the Status column fits a user's every tag at once ("Active", "Locked", "One-time password"): left to the grid, it
-# was measured on the rows first drawn and cut "One-time password" to "One-tir" at 1,280 px
+# the Status column fits the tags of the user who has most ("Active", "Locked", "One-time password": 256 px): left
+# to the grid, it was measured on the rows first drawn and cut "One-time password" to "One-tir" at 1,280 px. Always
+# that wide, it pushed Trader firm and Created out of sight at 1,280 px once "Reads like" showed, beside rows all
+# "Active". A tag takes about 7 px a character and 12 px of pill and gap; the column's padding 16 px; its header,
+# with the help icon, at least 96 px
 STATUS_COLUMN_PX = 256
+STATUS_COLUMN_MIN_PX = 96
 ROLE_FILTERS: dict[str, Role | None] = {
     "All": None,
     "Admins": Role.ADMIN,
@@ -127,9 +131,7 @@ def users_frame(users: Sequence[UserAccount]) -> pd.DataFrame:
             "reads_like": ", ".join(u.reads_like),
             "role": role_word(u.role),
             "firm": u.entity_name or "",
-            "status": [STATUS_ACTIVE if u.is_active else STATUS_INACTIVE]
-            + ([STATUS_LOCKED] if u.locked_until else [])
-            + ([STATUS_ONE_TIME] if u.must_change_password else []),
+            "status": status_tags(u),
             "last_login_at": u.last_login_at,
             "created_at": u.created_at,
         }
@@ -141,9 +143,25 @@ def users_frame(users: Sequence[UserAccount]) -> pd.DataFrame:
     return frame
 
 
+def status_tags(user: UserAccount) -> list[str]:
+    """A user's tags in the Status column: active or not, then locked and one-time password when they are."""
+    return (
+        [STATUS_ACTIVE if user.is_active else STATUS_INACTIVE]
+        + ([STATUS_LOCKED] if user.locked_until else [])
+        + ([STATUS_ONE_TIME] if user.must_change_password else [])
+    )
+
+
+def status_column_px(users: Iterable[UserAccount]) -> int:
+    """How wide the Status column is drawn: wide enough for the tags of the user of ``users`` who has most."""
+    widest = max((sum(7 * len(tag) + 12 for tag in status_tags(u)) for u in users), default=0)
+    return max(STATUS_COLUMN_MIN_PX, 16 + widest)
+
+
 def users_column_config(users: Iterable[UserAccount] = ()) -> dict[str, Any]:
     """The columns of the Users table of ``users``; "Reads like" only when the username of one of them reads like
     another's."""
+    users = list(users)
     look_alikes = any(u.reads_like for u in users)
     return {
         "id": None,
@@ -155,7 +173,7 @@ def users_column_config(users: Iterable[UserAccount] = ()) -> dict[str, Any]:
             "Status",
             options=[STATUS_ACTIVE, STATUS_INACTIVE, STATUS_LOCKED, STATUS_ONE_TIME],
             color=["#e2e8f0", "#fde68a", "#fecaca", "#bfdbfe"],
-            width=STATUS_COLUMN_PX,
+            width=status_column_px(users),
             help=f"{STATUS_LOCKED}: {LOCKED_HELP}. {STATUS_ONE_TIME}: {ONE_TIME_HELP[0].lower()}{ONE_TIME_HELP[1:]}.",
         ),
         "last_login_at": st.column_config.DatetimeColumn(

@@ -188,6 +188,13 @@ def provision_note(shortfall: AssetShortfall, action: str) -> str:
     )
 
 
+# said where a provisioning's question was, when the shortfall it was asked for changed before Confirm
+SHORTFALL_MOVED = (
+    "The shortfall changed while you were asked to confirm (a deposit or an order elsewhere): nothing was deposited. "
+    "The amount is now what covers the new shortfall; Provision asks again."
+)
+
+
 def provision_question(plan: ProvisioningPlan, names: dict[int, str]) -> str:
     """The sentence a provisioning is confirmed with, before any money moves: what each market maker receives and
     the total, as core read the amount. Markdown-safe (market maker names are escaped)."""

@@ -135,6 +135,37 @@ def test_a_double_click_on_provision_and_its_confirm_funds_the_amount_typed_once
     assert deposits == [Decimal("1000.00"), Decimal("1000.00"), Decimal("500.00"), Decimal("500.00")]
 
 
+def test_an_amount_typed_over_the_one_asked_for_withdraws_the_question_so_confirm_never_deposits_the_old_amount(
+    db, actors, app_server, page
+):
+    make_providers(db, actors.admin, 2, eur="1000.00")
+    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
+    page.get_by_role("heading", name="Create Liquidity").wait_for()
+    settle(page)
+    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
+    bid.fill("500000")
+    bid.press("Enter")
+    dialog = page.get_by_role("dialog")
+    amount = dialog.get_by_role("textbox", name="Amount (EUR)")
+    amount.fill("1000")
+    amount.press("Enter")
+    expect(dialog.get_by_text("Deposit €1,000.00: LP 1 €500.00 and LP 2 €500.00?")).to_be_visible()
+    settle(page)  # the question's run drawn whole, its watch of the amount with it (a person reads the question first)
+
+    amount.fill("2000")  # a form sends it only with Provision: Confirm deposited the €1,000 beside a field of 2000
+
+    expect(dialog.get_by_role("button", name="Confirm", exact=True)).to_have_count(0)
+    expect(amount).to_have_value("2000")
+    amount.press("Enter")
+    expect(dialog.get_by_text("Deposit €2,000.00: LP 1 €1,000.00 and LP 2 €1,000.00?")).to_be_visible()
+    dialog.get_by_role("button", name="Confirm", exact=True).click()
+    expect(page.get_by_text(re.compile("^Provisioned 2 market makers"))).to_be_visible()
+    settle(page)
+    deposits = db.execute(text("SELECT amount FROM asset_transactions ORDER BY id")).scalars().all()
+    db.rollback()
+    assert deposits == [Decimal("1000.00"), Decimal("1000.00"), Decimal("1000.00"), Decimal("1000.00")]
+
+
 def test_confirm_in_a_preview_signed_out_in_another_window_places_nothing_and_says_why(db, actors, app_server, page):
     make_providers(db, actors.admin, 2, eur="250000.00")
     sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")

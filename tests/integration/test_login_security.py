@@ -164,8 +164,9 @@ def test_hostile_credentials_get_the_plain_refusal_and_change_nothing(db, userna
         ("alice", "", {"password": "Type your password"}),  # Enter pressed in the username, before the password
         ("", PASSWORD, {"username": "Type your username"}),
         ("   ", "", {"username": "Type your username", "password": "Type your password"}),
+        ("\u200b", PASSWORD, {"username": "Type your username"}),  # a zero-width space pasted alone shows nothing
     ],
-    ids=["empty-password", "empty-name", "both-blank"],
+    ids=["empty-password", "empty-name", "both-blank", "invisible-name"],
 )
 def test_a_field_left_empty_is_asked_for_and_counts_no_failed_sign_in(db, username, password, asked):
     create_user(db, "alice", PASSWORD, "ADMIN")

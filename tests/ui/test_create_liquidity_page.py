@@ -10,10 +10,11 @@ from core import liquidity_service
 from core.config import get_settings
 from core.enums import Role
 from core.liquidity_service import create_liquidity, get_liquidity_operations
-from core.market_makers import get_market_maker_ledger, get_market_makers
+from core.market_makers import fund_market_maker, get_market_maker_ledger, get_market_makers
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
 from tests.ui.conftest import field_errors, linkable, refusal_under, texts
+from ui.liquidity_view import SHORTFALL_MOVED
 from ui.navigation import PAGES
 
 PAGE = "pages/create_liquidity.py"
@@ -138,6 +139,26 @@ def test_a_provisioning_moves_nothing_until_its_sentence_is_confirmed_and_back_c
     deposits = db.execute(text("SELECT amount FROM asset_transactions ORDER BY id")).scalars().all()
     db.rollback()
     assert deposits == [Decimal("100.00"), Decimal("100.00"), Decimal("500.00"), Decimal("500.00")]
+
+
+def test_a_shortfall_moved_by_another_deposit_while_asked_withdraws_the_question_saying_why_and_deposits_nothing(
+    open_app, db, actors
+):
+    atlases = make_providers(db, actors.admin, 2, eur="100.00", prefix="Atlas")
+    at = _preview(open_app(actors.admin, PAGE), "1000", "0")
+    at.text_input(key="liq_prov_amount_BUY_fund_existing").set_value("1,000")
+    at.button(key="liq_prov_submit_BUY").click().run()
+    assert "Deposit **€1,000.00**: Atlas 1 €500.00 and Atlas 2 €500.00?" in texts(at.markdown)
+    for atlas in atlases:  # another admin, meanwhile: the suggestion (each one's shortfall, evenly) is another
+        fund_market_maker(db, atlas.id, "EUR", "300.00", actors.admin.id)
+    before = snapshot(db)
+
+    at.button(key="liq_prov_confirm_BUY").click().run()  # the click reads the book again: the shortfall moved
+
+    assert not at.exception
+    assert snapshot(db) == before
+    assert "liq_prov_confirm_BUY" not in [b.key for b in at.button]
+    assert SHORTFALL_MOVED in texts(at.warning)  # it went without a word, the amount typed replaced
 
 
 def test_a_provisioning_amount_that_is_no_amount_is_refused_under_it_and_provisions_nothing(open_app, db, actors):

@@ -315,6 +315,20 @@ def test_the_kill_switch_asks_for_a_reason_then_pauses_and_shows_it_exactly_as_t
     assert at.button(key="ks_resume_page")
 
 
+def test_a_kill_switch_reason_of_a_zero_width_space_alone_is_asked_for_and_pauses_nothing(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    at = open_app(actors.admin, PAGE)
+
+    at.button(key="ks_pause_page").click().run()
+    at.text_input(key="ks_reason").set_value("\u200b")  # pasted: shows as an empty reason
+    at.button(key="ks_confirm").click().run()
+
+    assert not at.exception
+    assert "Say why" in (refusal_under(at, "ks_reason") or "")
+    assert not get_kill_switch(db, user_id=actors.admin.id).paused
+
+
 def test_resume_asks_first_naming_each_book_policy_that_will_run_again_and_cancel_changes_nothing(open_app, db, actors):
     fund_market(db, actors, certs=("CEA", "EUA"))
     policy(db, actors, "CEA", bid_depth_eur="12000", ask_depth_eur="8000")

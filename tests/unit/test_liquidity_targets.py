@@ -37,3 +37,12 @@ def test_every_fault_is_named_at_once_under_its_field_or_its_book():
             "EUA", "ask"
         ): "EUA ASK liquidity 2000000000000 is above the maximum of €1,000,000,000,000 accepted in one operation",
     }
+
+
+def test_the_eua_book_left_at_zero_asks_for_an_eua_bid_not_a_eua_bid():
+    with pytest.raises(InvalidFields) as refused:
+        parse_liquidity_targets({"CEA": ("100", "0"), "EUA": ("0", "0")})
+
+    assert refused.value.faults == {
+        target_field("EUA"): "Enter an EUA BID or EUA ASK liquidity amount above zero (one side alone is fine)"
+    }

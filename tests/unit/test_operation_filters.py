@@ -73,6 +73,11 @@ def test_a_ticket_search_is_trimmed_and_a_blank_one_is_no_search():
     assert (ticket_search("  tkt-2026-00 "), ticket_search("   "), ticket_search(None)) == ("tkt-2026-00", None, None)
 
 
+@pytest.mark.parametrize("typed", ["\u200b", " \ufeff\u200b "])
+def test_a_ticket_search_of_invisible_characters_alone_is_no_search_not_a_refusal_of_what_cannot_be_seen(typed):
+    assert ticket_search(typed) is None and whole_ticket_id(typed) is None
+
+
 @pytest.mark.parametrize("part", ["TKT-2026", "000123", "TKT-2026-00012", "TKT-26-000123"])
 def test_the_audit_logs_ticket_field_refuses_a_part_of_an_id_saying_it_finds_whole_ids(part):
     with pytest.raises(ValidationError, match=f"Type a whole ticket id, like TKT-2026-000123, not '{part}'"):

@@ -22,6 +22,7 @@ from core.validation import (
     parse_notes,
     parse_price,
     parse_quantity,
+    refuse_dot_grouped,
 )
 
 
@@ -445,6 +446,21 @@ def test_certificates_typed_with_points_grouping_thousands_are_refused_in_the_wo
 
 
 @pytest.mark.parametrize(
+    ("typed", "unit", "reading"),
+    [
+        ("1.000", "minutes", "(or 1 for 1 minute)"),
+        ("2.000", "minutes", "(or 2 for 2 minutes)"),
+        ("1.000", "EUA", "(or 1 for 1 EUA)"),
+    ],
+)
+def test_a_point_grouped_count_of_one_minute_is_offered_as_1_minute_not_1_minutes(typed, unit, reading):
+    with pytest.raises(ValidationError) as refused:
+        refuse_dot_grouped(typed, "Max age (min)", unit)
+
+    assert refused.value.message.endswith(reading)
+
+
+@pytest.mark.parametrize(
     ("typed", "amount"),
     [("1.00", Decimal("1.00")), ("0.500", Decimal("0.50")), ("1,000", Decimal("1000.00")), ("1000.000", Decimal(1000))],
 )
@@ -464,6 +480,40 @@ def test_every_number_written_with_points_grouping_thousands_is_refused_never_re
 
 def test_a_required_presence_keeps_its_three_decimals_a_point_there_groups_no_thousands():
     assert parse_presence_target("12.500") == Decimal("12.5")
+
+
+BLANK_TO_THE_EYE = [
+    "\u200b",  # a zero-width space, pasted alone
+    " \u200b\ufeff ",  # with a byte order mark and spaces
+    "\u2060\u200e",  # a word joiner, a left-to-right mark
+    "\u3164",  # the Hangul filler
+    "\u2800",  # the braille blank
+]
+
+
+@pytest.mark.parametrize("typed", BLANK_TO_THE_EYE)
+def test_notes_of_spaces_and_invisible_characters_alone_are_blank_not_an_empty_looking_note(typed):
+    assert parse_notes(typed, 2000) is None
+
+
+@pytest.mark.parametrize("typed", BLANK_TO_THE_EYE)
+def test_a_name_of_spaces_and_invisible_characters_alone_is_asked_for_as_required(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_name(typed, "Firm name")
+
+    assert refused.value.message == "Firm name is required"
+
+
+@pytest.mark.parametrize("typed", BLANK_TO_THE_EYE)
+def test_a_username_of_spaces_and_invisible_characters_alone_is_asked_for_as_required(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_username(typed)
+
+    assert refused.value.message == "Username is required"
+
+
+def test_notes_with_words_keep_them_invisible_characters_among_them_do_not_blank_them():
+    assert parse_notes(" Feed\u200bfrozen ", 2000) == "Feed\u200bfrozen"
 
 
 def test_notes_are_bounded():
@@ -531,6 +581,7 @@ def test_a_new_username_starting_and_ending_with_a_letter_or_digit_is_kept_trimm
     [
         ("\u0430dmin", "'\u0430' is a Cyrillic letter, not a Latin one"),  # it reads "admin"
         ("\u03bfperator", "'\u03bf' is a Greek letter, not a Latin one"),
+        ("\u0627dmin", "'\u0627' is an Arabic letter, not a Latin one"),  # never "a Arabic letter"
         ("ren\u00e9.m", "'\u00e9' is not one (a-z without accents)"),
         ("j doe", "a space is not one"),
         ("a%b", "'%' is not one"),

@@ -7,7 +7,7 @@ import pytest
 
 from core import policy_rules
 from core.enums import AssetType
-from core.wording import amount_text, counted, eur
+from core.wording import a_or_an, amount_text, counted, eur
 from ui import format as ui_format
 
 
@@ -47,3 +47,18 @@ def test_core_and_the_ui_write_amounts_with_the_same_words():
     assert ui_format.amount_text is amount_text
     assert policy_rules.amount_text is amount_text  # the policy rules kept a twin of their own
     assert ui_format.eur is eur
+
+
+@pytest.mark.parametrize(
+    ("word", "text"),
+    [
+        ("EUA", "an EUA"),  # read letter by letter: "ee-you-ay"
+        ("EUA BID", "an EUA BID"),
+        ("CEA BID", "a CEA BID"),
+        ("BID", "a BID"),
+        ("Arabic", "an Arabic"),
+        ("Cyrillic", "a Cyrillic"),
+    ],
+)
+def test_an_indefinite_article_follows_the_sound_of_the_word_an_eua_a_cea(word, text):
+    assert a_or_an(word) == text
