@@ -253,11 +253,13 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     # asked while the form holds what was sent: a changed amount (or action) is sent again, never confirmed unseen
     if pending is not None and pending[1].action == action and pending[0][1] == st.session_state.get(key):
         confirm_provisioning(cert, pending, {m.id: m.name for m in shortfall.market_makers}, f"{side}{tag}")
+
     # the question goes at the first keystroke in the form: a form sends its fields only with Provision, so "2000"
     # typed over the €1,000 asked for left the page reading 1000, and Confirm deposited €1,000 beside a field of 2000
-    watch_typing(
-        f"liq_prov_watch_{side}{tag}", fields_key, pending is not None, lambda: st.session_state.pop(pending_key, None)
-    )
+    def drop_question() -> None:
+        st.session_state.pop(pending_key, None)
+
+    watch_typing(f"liq_prov_watch_{side}{tag}", fields_key, pending is not None, drop_question)
 
 
 def confirm_provisioning(

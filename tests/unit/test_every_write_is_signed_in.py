@@ -34,6 +34,7 @@ SHOWS_ONLY = {
     "_turn": "ui.trading_account_view: a table's page number",
     "quantity_typed": "Cash Market: notes that the quantity was typed (how its shortfall is said)",
     "on_book_select": "Cash Market: a price clicked in the book, put into the order entry",
+    "drop_question": "Create Liquidity: typing over Provision's amount withdraws the question asked for the old one",
 }
 
 
