@@ -7,9 +7,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.enums import Role
-from core.errors import PermissionDenied, ValidationError
+from core.errors import Conflict, PermissionDenied, ValidationError
 from core.models import User
-from core.sqlcall import read, rows_in_one_trip
+from core.sqlcall import read, rows_in_one_trip, unit_of_work
 from core.validation import parse_id
 
 T = TypeVar("T")
@@ -63,6 +63,22 @@ def read_as(db: Session, user_id: object, roles: Role | tuple[Role, ...], action
         return fn(session)
 
     return read(db, load)
+
+
+def conflict_as(
+    db: Session, user_id: object, roles: Role | tuple[Role, ...], action: str, sql: str, params: Mapping[str, Any]
+) -> str | None:
+    """What a claim (a stored function that refuses a name taken, ``claim_username``, ``claim_market_maker_name``)
+    says of ``params`` on behalf of ``user_id``, refused unless they hold one of ``roles``: its ``Conflict`` message,
+    or None when it would let the name be taken. Asked before a creation, for a form to say it with its other faults;
+    the claim itself takes nothing (its transaction ends here)."""
+    try:
+        with unit_of_work(db):
+            require_role(db, user_id, roles, action)
+            db.execute(text(sql), params)
+    except Conflict as exc:
+        return exc.message
+    return None
 
 
 def rows_as(

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core.auth import READERS, read_as, require_role, rows_as
+from core.auth import READERS, conflict_as, read_as, require_role, rows_as
 from core.enums import AssetType, MarketMakerType, Role, TransactionType
 from core.errors import Conflict, InvalidFields, NotFound, ValidationError, conflicts_name
 from core.funding import move_funds
@@ -116,13 +116,9 @@ def check_market_maker_creation(
 
 def _name_taken(db: Session, name: str, created_by_id: int) -> str | None:
     """Why ``name`` cannot be a new market maker's (SQL's ``claim_market_maker_name``), or None; admins only."""
-    try:
-        with unit_of_work(db):
-            require_role(db, created_by_id, ADMIN, "create market makers")
-            db.execute(text("SELECT claim_market_maker_name(:n)"), {"n": name})
-    except Conflict as exc:
-        return exc.message
-    return None
+    return conflict_as(
+        db, created_by_id, ADMIN, "create market makers", "SELECT claim_market_maker_name(:n)", {"n": name}
+    )
 
 
 def create_market_maker(

@@ -14,9 +14,8 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core.auth import USER_COLUMNS, require_role, rows_as
+from core.auth import USER_COLUMNS, conflict_as, require_role, rows_as
 from core.enums import Role
-from core.errors import Conflict
 from core.models import User
 from core.sqlcall import unit_of_work
 from core.users import hash_password, parse_username
@@ -88,13 +87,7 @@ def create_user_account(
 def _username_taken(db: Session, username: str, created_by_id: int) -> str | None:
     """Why ``username`` cannot be taken (SQL's ``claim_username``: taken, or reading like a name taken), or None; asked
     of an admin only, so nobody else learns which names exist."""
-    try:
-        with unit_of_work(db):
-            require_role(db, created_by_id, ADMIN, "add users")
-            db.execute(text("SELECT claim_username(:u)"), {"u": username})
-    except Conflict as exc:
-        return exc.message
-    return None
+    return conflict_as(db, created_by_id, ADMIN, "add users", "SELECT claim_username(:u)", {"u": username})
 
 
 def deactivate_user(db: Session, user_id: object, *, created_by_id: int) -> User:
