@@ -3,13 +3,35 @@
 import re
 from decimal import Decimal
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from core.market_makers import create_market_maker
-from tests.e2e.conftest import settle, sign_in
+from tests.e2e.conftest import RunningApp, settle, sign_in
 from tests.helpers import PASSWORD
 from tests.liquidity_helpers import make_holders, make_providers
+
+
+def open_create_liquidity(page: Page, app_server: RunningApp, username: str) -> None:
+    sign_in(page, app_server, username, PASSWORD, "/create-liquidity")
+    page.get_by_role("heading", name="Create Liquidity").wait_for()
+    settle(page)  # an Enter that lands while the page's first run is still drawing it is dropped (tests/e2e/conftest)
+
+
+def preview_bid(page: Page, app_server: RunningApp, username: str, eur: str) -> Locator:
+    """The preview dialog of a BID of ``eur`` on the EUA book, as an admin opens it with Enter."""
+    open_create_liquidity(page, app_server, username)
+    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
+    bid.fill(eur)
+    bid.press("Enter")
+    return page.get_by_role("dialog")
+
+
+def deposits(db: Session) -> list[Decimal]:
+    amounts = db.execute(text("SELECT amount FROM asset_transactions ORDER BY id")).scalars().all()
+    db.rollback()
+    return list(amounts)
 
 
 def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_market(
@@ -56,9 +78,7 @@ def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_
 def test_amounts_typed_and_not_yet_previewed_stay_while_the_other_mode_is_shown_and_back(db, actors, app_server, page):
     make_providers(db, actors.admin, 1, eur="250000.00")
     make_holders(db, actors.admin, 1, certificates=3000, cert="EUA")
-    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
-    page.get_by_role("heading", name="Create Liquidity").wait_for()
-    settle(page)
+    open_create_liquidity(page, app_server, actors.admin.username)
     mode = page.locator(".st-key-liq_cert")
 
     page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True).fill("1200")  # typed, not previewed
@@ -94,15 +114,9 @@ def test_a_preview_short_of_funds_shows_every_column_of_its_tables_whole_at_1280
     for name, eur in (("Atlas Liquidity", "500000.00"), ("Boreal Capital", "350000.00")):  # the demo's
         create_market_maker(db, name, "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance=eur)
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
-    page.get_by_role("heading", name="Create Liquidity").wait_for()
-    settle(page)
 
-    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
-    bid.fill("1,000,000.00")
-    bid.press("Enter")
+    dialog = preview_bid(page, app_server, actors.admin.username, "1,000,000.00")
 
-    dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text("1 liquidity provider is short by €149,823.49: its orders need")).to_be_visible()
     expect(dialog.get_by_text("Boreal Capital", exact=True).first).to_be_attached()  # the grids' accessible copies
     page.wait_for_timeout(500)  # one layout pass of the canvases (not an assertion)
@@ -114,13 +128,7 @@ def test_a_double_click_on_provision_and_its_confirm_funds_the_amount_typed_once
     db, actors, app_server, page
 ):
     make_providers(db, actors.admin, 2, eur="1000.00")
-    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
-    page.get_by_role("heading", name="Create Liquidity").wait_for()
-    settle(page)
-    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
-    bid.fill("500000")
-    bid.press("Enter")
-    dialog = page.get_by_role("dialog")
+    dialog = preview_bid(page, app_server, actors.admin.username, "500000")
     dialog.get_by_role("textbox", name="Amount (EUR)").fill("1000")
 
     dialog.get_by_role("button", name="Provision").dblclick()  # asks first: nothing moves yet
@@ -130,22 +138,14 @@ def test_a_double_click_on_provision_and_its_confirm_funds_the_amount_typed_once
 
     expect(page.get_by_text(re.compile("^Provisioned 2 market makers"))).to_be_visible()
     settle(page)
-    deposits = db.execute(text("SELECT amount FROM asset_transactions ORDER BY id")).scalars().all()
-    db.rollback()
-    assert deposits == [Decimal("1000.00"), Decimal("1000.00"), Decimal("500.00"), Decimal("500.00")]
+    assert deposits(db) == [Decimal("1000.00"), Decimal("1000.00"), Decimal("500.00"), Decimal("500.00")]
 
 
 def test_an_amount_typed_over_the_one_asked_for_withdraws_the_question_so_confirm_never_deposits_the_old_amount(
     db, actors, app_server, page
 ):
     make_providers(db, actors.admin, 2, eur="1000.00")
-    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
-    page.get_by_role("heading", name="Create Liquidity").wait_for()
-    settle(page)
-    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
-    bid.fill("500000")
-    bid.press("Enter")
-    dialog = page.get_by_role("dialog")
+    dialog = preview_bid(page, app_server, actors.admin.username, "500000")
     amount = dialog.get_by_role("textbox", name="Amount (EUR)")
     amount.fill("1000")
     amount.press("Enter")
@@ -161,20 +161,14 @@ def test_an_amount_typed_over_the_one_asked_for_withdraws_the_question_so_confir
     dialog.get_by_role("button", name="Confirm", exact=True).click()
     expect(page.get_by_text(re.compile("^Provisioned 2 market makers"))).to_be_visible()
     settle(page)
-    deposits = db.execute(text("SELECT amount FROM asset_transactions ORDER BY id")).scalars().all()
-    db.rollback()
-    assert deposits == [Decimal("1000.00"), Decimal("1000.00"), Decimal("1000.00"), Decimal("1000.00")]
+    assert deposits(db) == [Decimal("1000.00"), Decimal("1000.00"), Decimal("1000.00"), Decimal("1000.00")]
 
 
 def test_confirm_in_a_preview_signed_out_in_another_window_places_nothing_and_says_why(db, actors, app_server, page):
     make_providers(db, actors.admin, 2, eur="250000.00")
-    sign_in(page, app_server, actors.admin.username, PASSWORD, "/create-liquidity")
-    page.get_by_role("heading", name="Create Liquidity").wait_for()
-    settle(page)
-    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
-    bid.fill("10000")
-    bid.press("Enter")
-    confirm = page.get_by_role("dialog").get_by_role("button", name="Confirm & execute")
+    confirm = preview_bid(page, app_server, actors.admin.username, "10000").get_by_role(
+        "button", name="Confirm & execute"
+    )
     confirm.wait_for()
     other = page.context.new_page()  # another window of the same browser: signing out there ends this one's session
     other.goto(app_server.url + "/create-liquidity")
