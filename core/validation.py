@@ -16,7 +16,7 @@ from typing import ParamSpec, TypeVar
 from core.config import get_settings
 from core.enums import AssetType
 from core.errors import InvalidFields, ValidationError
-from core.wording import counted, listed
+from core.wording import a_or_an, counted, listed
 
 E = TypeVar("E", bound=StrEnum)
 P = ParamSpec("P")
@@ -50,8 +50,6 @@ _EAST_ASIAN = frozenset({"Latin", "Han", "Hiragana", "Katakana", "Bopomofo", "Ha
 _TYPED_AS_IS = frozenset("\u0e33\u0eb3")
 # zero-width non-joiner and joiner: how Persian and the Indic scripts spell some words
 _JOINERS = frozenset("\u200c\u200d")
-
-
 # drawn as nothing, though no space and no format character: the Hangul fillers and the braille blank
 _DRAWN_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
@@ -351,7 +349,7 @@ def _described(character: str) -> str:
     # the letter a name ends with keeps its case: "capital D", "small d"
     if "capital" in words and len(words[-1]) == 1:
         words[-1] = words[-1].upper()
-    return f"{'an' if words[0][0] in 'aeiou' else 'a'} {' '.join(words)}"
+    return a_or_an(" ".join(words))
 
 
 def letter_script(letter: str) -> str | None:

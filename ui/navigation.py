@@ -12,7 +12,7 @@ from functools import partial
 import streamlit as st
 
 from core.enums import Role
-from core.wording import listed
+from core.wording import a_or_an, listed
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,4 @@ def _everywhere(show: Callable[[PageSpec | None], None], title: str, icon: str, 
 def refusal(page: PageSpec, role: Role) -> str:
     """E.g. "Create Liquidity is for admins; you are signed in as an analyst." """
     who = listed([r.value.lower() + "s" for r in page.roles])
-    mine = role.value.lower()
-    article = "an" if mine[0] in "aeiou" else "a"
-    return f"{page.title} is for {who}; you are signed in as {article} {mine}."
+    return f"{page.title} is for {who}; you are signed in as {a_or_an(role.value.lower())}."
