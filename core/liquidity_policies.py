@@ -23,7 +23,8 @@ from core.errors import Conflict, ValidationError
 from core.kill_switch import get_kill_switch, kill_switch_state, pause_liquidity, resume_liquidity
 from core.limits import notes_max_length
 from core.liquidity_models import FundedMarketMaker, LiquidityPreview
-from core.liquidity_service import blank_is_zero, market_volatility, place_operation, side_roles
+from core.liquidity_service import market_volatility, place_operation, side_roles
+from core.liquidity_targets import blank_is_zero
 from core.market import book_tick
 from core.policy_models import LiquidityPolicy, PolicyRun, SavedPolicy
 from core.policy_rules import Decision, OwnOrder, RunInputs, decide, unplaceable_targets

@@ -1,4 +1,4 @@
-"""Create Liquidity: preview, execute and withdraw liquidity operations; provision the market makers they need.
+"""Create Liquidity: preview, execute and withdraw liquidity operations (provisioning: ``core.provisioning``).
 
 Split as in the architecture: ``core.planning`` (pure) makes the plan from what is read here, and one stored
 function, ``create_liquidity_operation``, re-checks it under the book and balance locks and writes it.
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.auth import require_role
 from core.config import get_settings
-from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide, Role
+from core.enums import CertificateType, OrderSide, Role
 from core.errors import Conflict, InsufficientAssetsError, InsufficientFunds, ValidationError
 from core.limits import notes_max_length
 from core.liquidity_models import (
@@ -24,26 +24,24 @@ from core.liquidity_models import (
     LiquidityOperation,
     LiquidityPreview,
     MarketReference,
-    ProvisionedMarketMaker,
-    ProvisioningPlan,
-    ProvisioningResult,
     SidePlan,
     SideRole,
     WithdrawalResult,
 )
+from core.liquidity_targets import parse_liquidity_targets
 from core.market import book_tick
-from core.market_makers import MARKET_MAKER_ROWS, held_assets_by_type
+from core.market_makers import MARKET_MAKER_ROWS
 from core.models import MarketMaker
-from core.planning import SIDE_FIELD, choose_reference_price, plan_liquidity, split_evenly, target_field
+from core.planning import choose_reference_price, plan_liquidity
+
+# re-exported (`x as x`): issue 5 names provisioning in this module; its home is core.provisioning
+from core.provisioning import plan_provisioning as plan_provisioning
+from core.provisioning import provision_market_makers as provision_market_makers
 from core.sqlcall import unit_of_work
-from core.validation import FieldFaults, parse_amount, parse_enum, parse_eur, parse_id, parse_notes
+from core.validation import parse_enum, parse_id, parse_notes
 from core.volatility import ewma_volatility, spread_multiplier
-from core.wording import a_or_an
 
 ADMIN = Role.ADMIN
-PROVISION_ACTIONS = ("create_new", "fund_existing")
-MAX_NEW_MARKET_MAKERS = 100
-MAX_FUNDED_MARKET_MAKERS = 1000
 
 OPERATION_COLUMNS = (
     "id, ticket_id, certificate_type, target_bid_liquidity_eur, target_ask_liquidity_eur, "
@@ -406,39 +404,6 @@ def create_liquidity(
 Targets = Mapping[object, tuple[object, object]]
 
 
-def blank_is_zero(typed: object) -> object:
-    """A side left empty, or holding only spaces, asks for no liquidity there: one side alone is fine. The one rule
-    for a side's target as typed, in Create Liquidity and in a liquidity policy."""
-    return "0" if typed is None or (isinstance(typed, str) and not typed.strip()) else typed
-
-
-def parse_liquidity_targets(targets: object) -> list[tuple[CertificateType, Decimal, Decimal]]:
-    """``{"CEA": (bid_eur, ask_eur), "EUA": (bid_eur, ask_eur)}`` → parsed, each book once, in book order; with
-    several books each refusal names its book ("CEA ASK liquidity: …"). Every fault at once (``InvalidFields``), each
-    under its ``target_field``: what the Create Liquidity page checks the typed amounts with before a preview."""
-    if not isinstance(targets, Mapping) or not targets:
-        raise ValidationError('Liquidity for several books takes targets like {"CEA": (bid_eur, ask_eur), ...}')
-    named, faults = len(targets) > 1, FieldFaults()
-    parsed: dict[CertificateType, tuple[CertificateType, Decimal | None, Decimal | None]] = {}
-    for certificate_type, amounts in targets.items():
-        if not isinstance(amounts, tuple | list) or len(amounts) != 2:
-            raise ValidationError(f"The targets of {certificate_type} are a pair (BID EUR, ASK EUR), got {amounts!r}")
-        cert = parse_enum(CertificateType, certificate_type, "certificate type")
-        if cert in parsed:
-            raise ValidationError(f"The {cert} book appears twice in the targets")
-        book = f"{cert} " if named else ""
-        bid, ask = (
-            faults.parse(target_field(cert, side), parse_eur, typed, f"{book}{side.upper()} liquidity", allow_zero=True)
-            for side, typed in zip(SIDE_FIELD.values(), map(blank_is_zero, amounts), strict=True)
-        )
-        if bid == 0 and ask == 0:
-            fault = f"Enter {a_or_an(f'{book}BID')} or {book}ASK liquidity amount above zero (one side alone is fine)"
-            faults.refuse(target_field(cert), fault)
-        parsed[cert] = (cert, bid, ask)
-    faults.raise_any()
-    return [parsed[c] for c in sorted(parsed)]  # type: ignore[misc]  (no fault: every amount parsed)
-
-
 def preview_liquidity_for_all(
     db: Session, targets: Targets, *, user_id: int, dynamic_spread: bool = False
 ) -> list[LiquidityPreview]:
@@ -560,136 +525,6 @@ def get_asset_holders(db: Session, certificate_type: object, *, user_id: int) ->
     """The active market makers of the ASK side of ``certificate_type``'s book (holding some of it)."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     return _market_makers(db, OrderSide.SELL, cert, user_id, "list asset holders")
-
-
-def _provision_targets(action: str, mm_ids: Sequence[object] | None, count: object) -> tuple[list[int] | None, int]:
-    if action == "create_new":
-        if mm_ids:
-            raise ValidationError("Creating new market makers takes a count, not market maker ids")
-        number = 1 if count is None else parse_id(count, "Number of new market makers")
-        if number > MAX_NEW_MARKET_MAKERS:
-            raise ValidationError(f"At most {MAX_NEW_MARKET_MAKERS} market makers can be created at once")
-        return None, number
-    if not mm_ids:
-        raise ValidationError("Choose the market makers to fund")
-    if isinstance(mm_ids, str | bytes) or not isinstance(mm_ids, Sequence | set | frozenset):
-        raise ValidationError(f"Market maker ids must be a list of ids, got {mm_ids!r}")
-    ids = [parse_id(i, "Market maker id") for i in mm_ids]
-    if len(set(ids)) != len(ids):
-        raise ValidationError("Each market maker may be funded once per provisioning")
-    if len(ids) > MAX_FUNDED_MARKET_MAKERS:
-        raise ValidationError(f"At most {MAX_FUNDED_MARKET_MAKERS} market makers can be funded at once")
-    return ids, len(ids)
-
-
-def _provisioned_asset(held: Sequence[AssetType], certificate_type: object) -> AssetType:
-    """What provisioning funds a market maker with: the one asset it trades, or the certificate asked for among
-    those it trades (SQL's ``market_maker_assets``)."""
-    if len(held) == 1:
-        return held[0]
-    if certificate_type is None:
-        raise ValidationError(f"Say which certificate ({' or '.join(held)}) the market makers receive")
-    asset = AssetType(parse_enum(CertificateType, certificate_type, "certificate type").value)
-    if asset not in held:
-        raise ValidationError(f"These market makers are funded with {'/'.join(held)} only, not {asset}")
-    return asset
-
-
-def plan_provisioning(
-    db: Session,
-    action: str,
-    mm_type: object,
-    amount: object,
-    mm_ids: Sequence[object] | None = None,
-    count: object = None,
-    certificate_type: object = None,
-) -> ProvisioningPlan:
-    """What ``provision_market_makers`` would deposit for these arguments, or its refusal, moving nothing: the
-    confirmation's sentence. ``create_new`` splits ``amount`` over ``count`` new market makers, ``fund_existing``
-    over ``mm_ids``; evenly, exact to the cent (EUR) or the certificate, the remainder to the first ones. Each gets
-    what its type trades (liquidity providers EUR; asset holders ``certificate_type``)."""
-    if action not in PROVISION_ACTIONS:
-        raise ValidationError(f"Unknown provisioning action {action!r}: expected create_new or fund_existing")
-    kind = parse_enum(MarketMakerType, mm_type, "market maker type")
-    asset = _provisioned_asset(held_assets_by_type(db)[kind], certificate_type)
-    value = parse_amount(amount, asset, f"Amount of {asset}")
-    ids, parts = _provision_targets(action, mm_ids, count)
-    quantum = Decimal("0.01") if asset is AssetType.EUR else Decimal(1)
-    if value < quantum * parts:
-        raise ValidationError(f"{value} {asset} cannot be split over {parts} market makers: each needs some")
-    return ProvisioningPlan(
-        action=action,  # type: ignore[arg-type]
-        mm_type=kind,
-        asset=asset,
-        total_amount=value,
-        amounts=split_evenly(value, parts, quantum),
-        mm_ids=ids,
-    )
-
-
-def provision_market_makers(
-    db: Session,
-    action: str,
-    mm_type: object,
-    amount: object,
-    created_by_id: int,
-    mm_ids: Sequence[object] | None = None,
-    count: object = None,
-    certificate_type: object = None,
-) -> ProvisioningResult:
-    """Cover a shortfall as ``plan_provisioning`` reads the arguments. One transaction, with tickets."""
-    plan = plan_provisioning(db, action, mm_type, amount, mm_ids, count, certificate_type)
-    kind, asset, value, amounts, ids = plan.mm_type, plan.asset, plan.total_amount, plan.amounts, plan.mm_ids
-    with unit_of_work(db):
-        require_role(db, created_by_id, ADMIN, "provision market makers")
-        rows = list(
-            db.execute(
-                text(
-                    "SELECT * FROM provision_market_makers(:action, CAST(:t AS market_maker_type), "
-                    "CAST(:asset AS asset_type), CAST(:amounts AS numeric[]), :by, CAST(:ids AS bigint[]))"
-                ),
-                {
-                    "action": action,
-                    "t": kind.value,
-                    "asset": asset.value,
-                    "amounts": amounts,
-                    "by": created_by_id,
-                    "ids": ids,
-                },
-            ).mappings()
-        )
-        deposits = _deposit_tickets(db, [r["market_maker_id"] for r in rows], asset)
-    return ProvisioningResult(
-        action=action,  # type: ignore[arg-type]
-        mm_type=kind,
-        asset=asset,
-        ticket_id=rows[0]["ticket_id"],
-        total_amount=value,
-        market_makers=[
-            ProvisionedMarketMaker(
-                id=r["market_maker_id"],
-                name=r["name"],
-                amount=r["amount"],
-                deposit_ticket_id=deposits[r["market_maker_id"]],
-            )
-            for r in rows
-        ],
-    )
-
-
-def _deposit_tickets(db: Session, mm_ids: list[int], asset: AssetType) -> dict[int, str]:
-    """The ticket of each market maker's deposit of ``asset`` just made, the one its ledger row carries (the
-    provisioning's own ticket lists the market makers, not their deposits). Read in the provisioning's transaction,
-    which still holds every balance row it funded: each one's newest ledger row is its deposit."""
-    rows = db.execute(
-        text(
-            "SELECT b.market_maker_id, last.ticket_id FROM balances b CROSS JOIN LATERAL ("
-            "  SELECT t.ticket_id FROM asset_transactions t WHERE t.balance_id = b.id ORDER BY t.id DESC LIMIT 1"
-            ") last WHERE b.market_maker_id = ANY(:ids) AND b.asset = CAST(:asset AS asset_type)"
-        ),
-        {"ids": mm_ids, "asset": asset.value},
-    ).mappings()
-    return {r["market_maker_id"]: r["ticket_id"] for r in rows}
 
 
 def get_liquidity_operations(

@@ -17,14 +17,13 @@ from core.liquidity_service import (
     get_liquidity_operations,
     get_liquidity_providers,
     get_market_reference,
-    parse_liquidity_targets,
-    plan_provisioning,
     plan_signature,
     preview_liquidity_creation,
     preview_liquidity_for_all,
-    provision_market_makers,
-    target_field,
 )
+from core.liquidity_targets import parse_liquidity_targets
+from core.planning import target_field
+from core.provisioning import plan_provisioning, provision_market_makers
 from ui import market_data
 from ui.feedback import attempt, field_error, flash, refused_while_typed, show_refusal
 from ui.format import amount_text, counted, eur, price

@@ -3,7 +3,8 @@
 import pytest
 
 from core.errors import InsufficientAssetsError, ValidationError
-from core.liquidity_service import create_liquidity_for_all, preview_liquidity_for_all, target_field
+from core.liquidity_service import create_liquidity_for_all, preview_liquidity_for_all
+from core.planning import target_field
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
 from tests.policy_helpers import healthy

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from core.errors import InvalidFields
-from core.liquidity_service import parse_liquidity_targets, target_field
+from core.liquidity_targets import parse_liquidity_targets
+from core.planning import target_field
 
 
 def test_targets_are_read_exactly_per_book_in_book_order():
