@@ -21,6 +21,7 @@ import streamlit as st
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Column
 from streamlit.util import calc_hash
@@ -35,10 +36,27 @@ APP = str(PROJECT_ROOT / "app.py")
 TIMEOUT = 30  # seconds per run: the first run of a test builds an engine and imports pandas/plotly
 
 
+def route_through_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run of an AppTest goes through app.py, as when served. Before each run AppTest forgets whether the app
+    routes with ``st.navigation``, and Streamlit then takes our ``pages/`` folder for an old-style (v1) page list: a
+    page whose URL path is its file's name (``operations``, ``market_quality``...) ran by itself, without app.py's
+    session check, its sidebar or its error box, so a page test passed where the served page would not have run
+    the same. app.py turns the old-style list off when served; this does it before each run of a test."""
+    build = PagesManager.__init__
+
+    def routed(self: PagesManager, *args: object, **kwargs: object) -> None:
+        PagesManager.uses_pages_directory = False
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(PagesManager, "__init__", routed)
+
+
 @pytest.fixture
 def app_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Point the app at this test's database; forget its engine afterwards (the database is dropped)."""
+    """Point the app at this test's database, every run routed by app.py (``route_through_app_py``); forget its
+    engine afterwards (the database is dropped)."""
     monkeypatch.setenv("DATABASE_URL", database_url)
+    route_through_app_py(monkeypatch)
     yield
     st.cache_data.clear()
     st.cache_resource.clear()

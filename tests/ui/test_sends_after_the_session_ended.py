@@ -3,9 +3,7 @@ it clicks: a widget's callback runs before app.py finds the session ended, and a
 alone, so each goes through ``ui.session.signed_in`` first (``test_every_write_is_signed_in`` finds one that does
 not). (Sends through ``ui.sending.send_once`` are covered in their own tests too.)"""
 
-import pytest
 from sqlalchemy import text
-from streamlit.runtime.pages_manager import PagesManager
 
 from core import sessions
 from core.operations import get_operation_detail
@@ -20,20 +18,6 @@ from ui.trading_account_view import open_orders_key
 CASH_MARKET = "pages/cash_market.py"
 OPERATIONS = "pages/operations.py"
 MARKET_MAKERS = "pages/market_makers.py"
-
-
-@pytest.fixture
-def routed_by_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every run goes through app.py, as when served: AppTest takes our ``pages/`` folder for an old-style page list
-    before each run (app.py turns that off only when served), and then ran pages/operations.py by itself, without
-    app.py's session check, since its URL path (``operations``) is its file's name."""
-    build = PagesManager.__init__
-
-    def routed(self: PagesManager, *args: object, **kwargs: object) -> None:
-        PagesManager.uses_pages_directory = False
-        build(self, *args, **kwargs)
-
-    monkeypatch.setattr(PagesManager, "__init__", routed)
 
 
 SIGNED_OUT = "You were signed out in another window. Please sign in again."
@@ -73,7 +57,7 @@ def test_confirming_an_order_from_a_tab_signed_out_in_another_window_places_noth
 
 
 def test_withdrawing_an_operation_from_a_tab_signed_out_in_another_window_withdraws_nothing_and_says_why(
-    open_app, db, actors, routed_by_app_py
+    open_app, db, actors
 ):
     fund_market_makers(db, actors)
     operation = create_operation(db, actors, "CEA")
