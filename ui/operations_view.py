@@ -61,6 +61,7 @@ OPERATION_COLUMNS: dict[str, str] = {
     "withdrawn_eur": "Withdrawn EUR",
     "withdrawn_quantity": "Withdrawn certificates",
     "fill_ratio": "Fill ratio",
+    "fill_ratio_percent": "Fill ratio (%)",
     "created_by_username": "Created by",
     "id": "Operation id",
     "notes": "Notes",  # free text last: a spreadsheet reads every figure before it
@@ -76,6 +77,10 @@ OPERATION_MONEY = [
     "Withdrawn EUR",
 ]
 FILL_RATIO = "Fill ratio"
+# the same fill ratio as a number, in the CSV only: the words beside it are what the screen says, this one a
+# spreadsheet sorts and sums (the grid sorts its words' column by the share itself)
+FILL_RATIO_PERCENT = "Fill ratio (%)"
+FILL_RATIO_PLACES = 1  # a fill ratio is written to a tenth of a percent, in words and as a number
 
 ORDER_COLUMNS: dict[str, str] = {
     "id": "Order id",
@@ -100,11 +105,24 @@ BEFORE_JSON, AFTER_JSON = "Before (raw JSON)", "After (raw JSON)"
 TICKET_COLUMNS = ["Time (UTC)", "Ticket", "Action", "Actor", "Object", "Change", BEFORE_JSON, AFTER_JSON]
 
 
+def fill_ratio_share(filled: Decimal, deployed: Decimal) -> Decimal | None:
+    """What share of the EUR deployed traded, in percent, from the two amounts, not rounded yet (None when nothing
+    was deployed). SQL's stored ``fill_ratio`` is already rounded to four places, and rounded again to one it read
+    0.8 % for €111.76 of €14,907.14 (0.0075 for 0.7497 %) beside a summary's 0.7 %."""
+    return filled / deployed * 100 if deployed else None
+
+
 def fill_ratio_text(filled: Decimal, deployed: Decimal) -> str:
-    """What share of the EUR deployed traded, as every figure of the page writes it: from the two amounts, rounded
-    once (by ``percent``). SQL's stored ``fill_ratio`` is already rounded to four places, and rounded again to one
-    it read 0.8 % for €111.76 of €14,907.14 (0.0075 for 0.7497 %) beside a summary's 0.7 %."""
-    return percent(filled / deployed * 100, 1) if deployed else "—"
+    """A fill ratio as every figure of the page writes it: the share rounded once (by ``percent``), "< 0.1 %" for a
+    share that is not nothing but rounds to it, "—" when nothing was deployed."""
+    return percent(fill_ratio_share(filled, deployed), FILL_RATIO_PLACES)
+
+
+def fill_ratio_percent(filled: Decimal, deployed: Decimal) -> Decimal | None:
+    """``fill_ratio_text``'s number, for a spreadsheet: the share rounded as the words round it (0.7 for "0.7 %"; 0.0
+    for "< 0.1 %", which the words beside it in the CSV tell from nothing traded)."""
+    share = fill_ratio_share(filled, deployed)
+    return None if share is None else share.quantize(Decimal(1).scaleb(-FILL_RATIO_PLACES))
 
 
 def _utc(moment: datetime) -> str:
@@ -112,10 +130,13 @@ def _utc(moment: datetime) -> str:
 
 
 def operations_frame(rows: Sequence[OperationSummary]) -> pd.DataFrame:
-    """One row per operation, in the given order, with exact values."""
+    """One row per operation, in the given order, with exact values; its fill ratio as the screen writes it (the
+    stored, already rounded fraction, 0.3333, read as nothing the screen says) and as that number."""
     records = [
         {
             **r.model_dump(),
+            "fill_ratio": fill_ratio_text(r.filled_eur, r.actual_total_eur),
+            "fill_ratio_percent": fill_ratio_percent(r.filled_eur, r.actual_total_eur),
             "market_makers": ", ".join(r.market_maker_names),
             "created_at": _utc(r.created_at),
             "source": "Manual" if r.policy_id is None else "Policy",
@@ -187,7 +208,7 @@ def operations_shown(rows: Sequence[OperationSummary]) -> "pd.io.formats.style.S
     ``fill_ratio_text`` from its two amounts, exactly as the operation's detail and the headline write it, while the
     grid sorts the column by the share itself. (A percent column format rounded the stored, already rounded, ratio
     its own way: 0.8 % in the table beside 0.7 % in the detail, "0.0%" for a share of "< 0.1 %".)"""
-    shown = operations_frame(rows)
+    shown = operations_frame(rows).drop(columns=[FILL_RATIO_PERCENT])  # the CSV's number: the grid's is the share
     shares = [float(r.filled_eur / r.actual_total_eur) if r.actual_total_eur else None for r in rows]
     shown[FILL_RATIO] = shares
     # each share's words, looked up by the number the grid holds (one formatter for the column: one per row cost a

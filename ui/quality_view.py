@@ -16,7 +16,7 @@ from core.enums import OrderSide
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
 from ui.format import eur, percent
-from ui.operations_view import for_display
+from ui.operations_view import FILL_RATIO_PLACES, for_display  # a share of placed certificates, written as a fill ratio
 
 PERIODS: dict[str, timedelta | None] = {
     "Last 24 h": timedelta(hours=24),
@@ -32,7 +32,6 @@ SERIES_MODE, MARKER_SIZE = "lines+markers", 4  # at most MAX_CHART_BUCKETS (720)
 PASS_COLOR, FAIL_COLOR = "#dcfce7", "#fee2e2"
 SCORE_MONEY = ["Avg quoted (€)", "Traded (€)"]
 SCORE_RATIOS = ["Presence %", "Fill ratio"]
-FILL_RATIO_PLACES = 1  # a share of placed certificates, as the Operations page writes a fill ratio
 # presence is judged against an obligation typed to 2 decimals: shown to 2 and cut, never rounded up, so a market maker
 # failing at 69.996 % never reads "70.00 %" (or "70.0 %") beside its Fail under a 70 % obligation
 PRESENCE_STEP = Decimal("0.01")

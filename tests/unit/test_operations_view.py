@@ -99,7 +99,29 @@ def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
     assert header.startswith("Time (UTC),Ticket,Certificate,Source,Reference price,Price source,Target BID EUR")
     assert "2026-03-04 05:06:07,TKT-2026-000007,CEA,Manual,14.0000,Configured default,1000.00,999.97,500.00" in row
     assert '"AH 1, LP 1"' in row
-    assert row.endswith(",0.0001,admin,7,")  # then the notes, none here
+    assert row.endswith(",< 0.1 %,0.0,admin,7,")  # its fill ratio in words and as a number, then the notes (none)
+
+
+def test_the_operations_csv_writes_each_fill_ratio_as_the_screen_does_and_as_the_number_a_spreadsheet_sorts():
+    # €100 of €300 was stored as 0.3333: the CSV said that while the screen said 33.3 %
+    rows = [
+        summary(id=1, ticket_id="T-1", filled_eur=Decimal("100.00"), actual_total_eur=Decimal("300.00"),
+                fill_ratio=Decimal("0.3333")),
+        summary(id=2, ticket_id="T-2", filled_eur=Decimal("111.76"), actual_total_eur=Decimal("14907.14"),
+                fill_ratio=Decimal("0.0075")),
+        summary(id=3, ticket_id="T-3", filled_eur=Decimal("0.10"), actual_total_eur=Decimal("1499.88")),
+        summary(id=4, ticket_id="T-4", filled_eur=Decimal(0), actual_total_eur=Decimal(0), fill_ratio=None),
+    ]  # fmt: skip
+    styled = operations_shown(rows)
+    on_screen = [cell["display_value"] for row in styled._translate(False, False)["body"] for cell in row
+                 if cell.get("id", "").endswith(f"col{list(styled.data.columns).index('Fill ratio')}")]  # fmt: skip
+
+    text = csv_bytes(operations_frame(rows)).decode("utf-8-sig")
+
+    read = list(csv.DictReader(io.StringIO(text)))
+    assert [r["Fill ratio"] for r in read] == on_screen == ["33.3 %", "0.7 %", "< 0.1 %", "—"]
+    assert [r["Fill ratio (%)"] for r in read] == ["33.3", "0.7", "0.0", ""]  # numbers, rounded as the words are
+    assert "Fill ratio (%)" not in styled.data.columns  # the screen has the words' column alone
 
 
 def test_the_operations_csv_ends_with_the_notes_typed_on_create_liquidity_lines_and_commas_kept():
@@ -116,7 +138,7 @@ def test_the_operations_csv_ends_with_the_notes_typed_on_create_liquidity_lines_
 def test_display_turns_money_into_floats_and_leaves_the_exact_frame_alone():
     frame = operations_frame([summary()])
 
-    shown = for_display(frame, ["Filled EUR", "Fill ratio"])
+    shown = for_display(frame, ["Filled EUR", "Fill ratio (%)"])
 
     assert shown["Filled EUR"].iloc[0] == pytest.approx(0.10)
     assert frame["Filled EUR"].iloc[0] == Decimal("0.10")
