@@ -21,6 +21,7 @@ from core.policy_schedule import get_policy_statuses
 from core.wording import counted
 from ui.feedback import SUCCESS_ICON, WARNING_ICON, attempt, field_warning, flash, refused_while_typed, show_refusal
 from ui.format import eur, md_escape, md_escape_lines
+from ui.grids import NEWEST_FIRST, paged_grid
 from ui.kill_switch import render_kill_switch
 from ui.metrics import Metric, metric_row
 from ui.navigation import LIQUIDITY_POLICIES
@@ -263,11 +264,11 @@ def runs_section() -> None:
     if not runs:
         st.caption("No runs yet.")
         return
-    st.dataframe(
+    paged_grid(
         for_display(runs_frame(runs), [], ["reference"]),
+        order=NEWEST_FIRST,
         column_config=runs_column_config(),
         placeholder="—",  # a skipped run has no reference price: a dash, as everywhere, not "None"
-        hide_index=True,
         row_height=RUNS_ROW_PX,
         key="pol_runs",
         alt="Liquidity policy runs, newest first",

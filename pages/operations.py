@@ -22,6 +22,7 @@ from ui import operations_data as data
 from ui.downloads import csv_bytes
 from ui.feedback import field_error
 from ui.format import counted, eur, md_escape, md_escape_lines, price, units
+from ui.grids import NEWEST_FIRST, paged_grid
 from ui.metrics import Metric, metric_row
 from ui.navigation import CREATE_LIQUIDITY, OPERATIONS
 from ui.operations_view import (
@@ -42,6 +43,7 @@ from ui.operations_view import (
     orders_frame,
     priced,
     resting_depth_figure,
+    sort_order_text,
     tickets_frame,
 )
 from ui.paging import page_field, page_for_filters
@@ -197,9 +199,9 @@ def operations_view(base: dict[str, object]) -> None:
                 st.page_link(CREATE_LINK.path, label=CREATE_LINK.title, icon=CREATE_LINK.icon)
         return
 
-    st.dataframe(
+    paged_grid(
         operations_shown(result.rows),
-        hide_index=True,
+        order=sort_order_text(listing["sort"], descending),
         column_config={
             **{c: MONEY for c in OPERATION_MONEY},
             "Reference price": PRICE,
@@ -369,9 +371,9 @@ def audit_view() -> None:
     if result.total == 0:
         st.info("No ticket matches these filters.", icon=":material/filter_alt_off:")
         return
-    st.dataframe(
+    paged_grid(
         tickets_frame(result.rows),
-        hide_index=True,
+        order=NEWEST_FIRST,
         column_config={
             "Change": st.column_config.TextColumn(width="large"),
             BEFORE_JSON: st.column_config.JsonColumn(),

@@ -17,6 +17,7 @@ from core.trading_account import (
 from ui import market_data
 from ui.feedback import flash
 from ui.format import md_escape
+from ui.grids import NEWEST_FIRST, paged_grid
 from ui.live import ask_app_rerun
 from ui.runtime import db_session
 from ui.session import signed_in
@@ -122,5 +123,5 @@ def paged_table(
     if not page.total:
         st.caption(f"No {noun}s yet")
         return
-    st.dataframe(frame, hide_index=True, column_config=columns)
+    paged_grid(frame, key=f"{key}_table", order=NEWEST_FIRST, column_config=columns, alt=f"{title}, newest first")
     pager(key, page.page, page.pages, page.total, noun)

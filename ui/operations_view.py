@@ -41,6 +41,26 @@ SORT_LABELS: dict[OperationSort, str] = {
     OperationSort.FILL_RATIO: "Fill ratio",
 }
 
+
+# how each sort reads, largest first and smallest first: the toggle says "Largest / newest first" for them all
+SORT_DIRECTIONS: dict[OperationSort, tuple[str, str]] = {
+    OperationSort.CREATED_AT: ("newest first", "oldest first"),
+    OperationSort.TICKET_ID: ("last ticket first", "first ticket first"),
+    OperationSort.CERTIFICATE_TYPE: ("EUA before CEA", "CEA before EUA"),
+}
+
+
+def sort_order_text(sort: OperationSort | str, descending: bool) -> str:
+    """How the operations table is ordered, said on hover of its headers (``ui.grids.paged_grid``): "Every page is
+    sorted by Filled EUR, largest first: change it with Sort by, above the table (a header click sorts nothing)"."""
+    sort = OperationSort(sort)
+    largest, smallest = SORT_DIRECTIONS.get(sort, ("largest first", "smallest first"))
+    return (
+        f"Every page is sorted by {SORT_LABELS[sort]}, {largest if descending else smallest}: change it with Sort by, "
+        "above the table (a header click sorts nothing)"
+    )
+
+
 OPERATION_COLUMNS: dict[str, str] = {
     "created_at": "Time (UTC)",
     "ticket_id": "Ticket",

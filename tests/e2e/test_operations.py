@@ -148,3 +148,30 @@ def test_withdrawing_from_a_tab_signed_out_in_another_window_withdraws_nothing_a
     expect(page.get_by_text("You were signed out in another window. Please sign in again.")).to_be_visible()
     settle(page)
     assert get_operation_detail(db, operation.id, user_id=actors.admin.id).summary.open_orders > 0
+
+
+def test_no_header_click_nor_column_menu_re_sorts_the_page_of_operations_on_screen(db, actors, app_server, page):
+    # a click on a header sorted the 50 rows on screen alone, while Sort by and the pager order every operation
+    fund_market_makers(db, actors)
+    tickets = [create_operation(db, actors, cert).ticket_id for cert in ("CEA", "EUA", "CEA")]
+    sign_in(page, app_server, actors.analyst.username, PASSWORD, path="/operations")
+    grid = page.locator("[data-testid=stDataFrame]").first  # the operations: no detail is open
+    expect(grid.locator("[role=row]")).to_have_count(4)  # the header and three operations
+    settle(page)
+    box = grid.bounding_box()
+
+    def first_cells() -> list[str]:
+        return [grid.locator("[role=row]").nth(n).locator("[role=gridcell]").first.inner_text() for n in (1, 2, 3)]
+
+    page.mouse.click(box["x"] + 285, box["y"] + 17)  # "Certificate": a sortable grid puts both CEA first at once
+    settle(page)
+    orders = first_cells()
+    for x in range(20, 200, 4):  # along the first headers until a column menu opens at its button
+        page.mouse.move(box["x"] + x, box["y"] + 17)
+        page.mouse.click(box["x"] + x, box["y"] + 17)
+        if page.get_by_text("Pin column").count():
+            break
+
+    assert orders == tickets[::-1]  # newest first, as Sort by says
+    expect(page.get_by_text("Pin column")).to_be_visible()  # the column menu is open...
+    expect(page.get_by_text("Sort ascending")).to_have_count(0)  # ...and offers no sort of the page alone

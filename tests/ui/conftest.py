@@ -11,6 +11,7 @@ and opening the app changes nothing in the database.
 """
 
 import itertools
+import json
 import math
 import re
 import time
@@ -122,6 +123,18 @@ def grid_texts(grid, column: str) -> list[str]:
     row: what a reader sees where the grid's value holds the number it sorts by."""
     arrow = grid.proto.arrow_data if grid.proto.arrow_data.data else grid.proto.lazy_data.initial_chunk
     return convert_arrow_bytes_to_pandas_df(arrow.styler.display_values)[column].tolist()
+
+
+def header_sort_of(grid) -> dict[str, object]:
+    """Whether a click on a header of ``grid`` (or Sort in its column menu) would sort its rows in the browser, and
+    what its visible headers say on hover (ui.grids.paged_grid). The browser sorts any table but a data editor that
+    adds rows ("dynamic"); disabled, that one edits and adds nothing."""
+    columns = json.loads(grid.proto.columns)
+    shown = [c for c in grid.value.columns if not columns.get(str(c), {}).get("hidden")]
+    return {
+        "sorts": not (grid.editing_mode == "dynamic" and grid.proto.disabled),
+        "says": {columns.get(str(c), {}).get("help") for c in shown},
+    }
 
 
 def field_errors(at) -> list[str]:

@@ -18,13 +18,17 @@ from tests.helpers import snapshot
 from tests.trading import balance, fund_trader, make_desk
 from tests.ui.conftest import (
     field_errors,
+    header_sort_of,
     linkable,
     open_url,
+    route_through_app_py,
     said_from_under_to_the_edge,
     said_under,
     shown,
     texts,
 )
+from ui.account_panel import FILLS_PAGE_KEY
+from ui.grids import NEWEST_FIRST
 from ui.session import SEEN_KEY, USER_KEY
 from ui.trading_account_view import open_orders_key
 
@@ -36,6 +40,7 @@ HOSTILE = "Firm [pwn](http://example.invalid/x)"
 def open_page(database_url, monkeypatch):
     """The app run once as ``user``; Cash Market is the first page of traders and admins."""
     monkeypatch.setenv("DATABASE_URL", database_url)
+    route_through_app_py(monkeypatch)
 
     def _open(user, query: dict[str, str] | None = None, **state):
         """``query``: a browser opening /cash-market?… (at / the app moves to the page, and the query goes)."""
@@ -127,6 +132,8 @@ def test_a_trader_places_a_limit_buy_that_trades_and_sees_it_confirmed(open_page
     assert balance(db, "EUR", entity_id=actors.entity.id) == (Decimal("9028.00"), Decimal("0.00"))
     (trades,) = [d for d in at.dataframe if list(d.value.columns) == ["time", "side", "price", "quantity"]]
     assert headers(trades) == ["Time (UTC)", "Aggressor", "Price €", "Quantity"]  # in UTC like every other table
+    (fills,) = [d for d in at.dataframe if d.key == f"{FILLS_PAGE_KEY}_table"]
+    assert header_sort_of(fills) == {"sorts": False, "says": {NEWEST_FIRST}}  # a page of fills: no header re-sorts it
 
 
 def test_a_price_with_more_decimals_than_the_tick_shows_why_next_to_the_field_and_sends_nothing(

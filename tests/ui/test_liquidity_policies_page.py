@@ -10,8 +10,9 @@ from core import sessions
 from core.enums import Role
 from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidity, run_policy
 from tests.policy_helpers import fund_market, policy
-from tests.ui.conftest import field_errors, linkable, refusal_under, shown, texts
+from tests.ui.conftest import field_errors, header_sort_of, linkable, refusal_under, shown, texts
 from ui.feedback import WARNING_ICON
+from ui.grids import NEWEST_FIRST
 from ui.navigation import PAGES
 from ui.policies_view import REASON_COLUMN_PX, RUNS_ROW_PX
 from ui.session import TOKEN_KEY
@@ -64,6 +65,7 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     assert "Page 1 of 1 · 1 run" in texts(at.caption)  # one run, not "1 runs"
     (grid,) = [d for d in at.dataframe if "reason" in d.value.columns]
     assert grid.proto.placeholder == "—"  # a skipped run's missing reference reads as a dash, not "None"
+    assert header_sort_of(grid) == {"sorts": False, "says": {NEWEST_FIRST}}  # a page of runs: no header re-sorts it
 
 
 def test_each_run_s_reason_reads_whole_in_rows_tall_enough_for_it_to_wrap(open_app, db, actors):

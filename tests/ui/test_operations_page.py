@@ -14,8 +14,10 @@ from core.operations import OperationSort, get_operation_detail
 from core.validation import echoed
 from tests.helpers import snapshot
 from tests.operations_helpers import create_operation, fund_market_makers, trader_sells
-from tests.ui.conftest import APP, field_errors, grid_texts, open_url, shown, sign_in_as, texts
+from tests.ui.conftest import APP, field_errors, grid_texts, header_sort_of, open_url, shown, sign_in_as, texts
+from ui.grids import NEWEST_FIRST
 from ui.navigation import PAGES
+from ui.operations_view import sort_order_text
 
 PAGE = "pages/operations.py"
 
@@ -378,6 +380,26 @@ def test_the_tables_fill_ratio_reads_as_its_detail_and_sorts_as_a_number(open_ap
     assert grid.value["Fill ratio"].tolist() == pytest.approx([0, 111.76 / 14907.14])  # sorted by the share itself
     # a number column without a format of its own: a format would replace the words
     assert json.loads(grid.proto.columns)["Fill ratio"]["type_config"] == {"type": "number"}
+
+
+def test_no_header_click_re_sorts_a_page_of_operations_or_tickets_and_each_header_says_how_every_page_is_sorted(
+    open_app, actors, operations
+):
+    # a click on "Reference price" sorted the 50 rows on screen, while Sort by and the pager ordered every operation
+    at = open_app(actors.analyst, PAGE)
+    at.selectbox(key="ops_sort").select(OperationSort.REFERENCE_PRICE)
+    at.toggle(key="ops_desc").set_value(False).run()
+
+    operations_grid = header_sort_of(next(d for d in at.dataframe if d.key == "ops_table"))
+    at.segmented_control(key="ops_view").set_value("Audit log").run()
+    tickets_grid = header_sort_of(next(d for d in at.dataframe if d.key == "audit_table"))
+
+    assert operations_grid == {
+        "sorts": False,
+        "says": {sort_order_text(OperationSort.REFERENCE_PRICE, descending=False)},
+    }
+    assert "Reference price, smallest first: change it with Sort by" in sort_order_text("reference_price", False)
+    assert tickets_grid == {"sorts": False, "says": {NEWEST_FIRST}}
 
 
 @pytest.mark.parametrize(("role", "link"), [("admin", True), ("analyst", False)])

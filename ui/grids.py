@@ -1,0 +1,69 @@
+"""A paged table: one page of rows that a core read sorted, drawn so that nothing on screen re-sorts that page alone.
+
+A click on a header of ``st.dataframe`` (or Sort in its column menu) sorts the rows the grid was given: under a pager,
+the page on screen, while the page's own Sort control and its pager order every match. A person clicking "Reference
+price" thought all operations were sorted by it. Streamlit 1.67 reports no header click (a column selection would
+take it, but the column menu's Sort still ordered the page alone), and lets no column be unsortable; the one grid it
+draws with no sort at all, neither by a header nor in the menu, is a data editor that adds rows (sorting would mix
+the new rows in), which ``disabled=True`` keeps from editing and from adding anything: that is how a paged table is
+drawn. Each header says, on hover, how the rows are ordered and where to change it.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.dataframe_util import is_pandas_styler
+
+ROW_PX, HEADER_PX, BORDER_PX = 35, 35, 2  # Streamlit's grid: a row, the header row, its two borders
+AUTO_HEIGHT_MAX_PX = 400  # the height Streamlit gives a longer table (it scrolls inside)
+NEWEST_FIRST = "Newest first, across every page: a header click sorts nothing"
+
+
+def header_help(columns: list[str], config: Mapping[str, Any], order: str) -> dict[str, Any]:
+    """``config`` for every column of ``columns``, each saying ``order`` on hover unless it has help of its own; a
+    column hidden there (None) stays hidden."""
+    helped: dict[str, Any] = dict(config)
+    for column in columns:
+        if column in config and config[column] is None:
+            continue
+        own = config.get(column) or {}
+        own = {"label": own} if isinstance(own, str) else dict(own)
+        helped[column] = {**own, "help": own.get("help") or order}
+    return helped
+
+
+def grid_height(rows: int, row_height: int | None = None) -> int | str:
+    """The page's rows whole, as ``st.dataframe`` sizes a table (an adding editor leaves room for one row more, an
+    empty row under the last); "auto" once that is taller than Streamlit's own height for a table (it scrolls)."""
+    height = HEADER_PX + rows * (row_height or ROW_PX) + BORDER_PX
+    return height if height <= AUTO_HEIGHT_MAX_PX else "auto"
+
+
+def paged_grid(
+    data: "pd.DataFrame | pd.io.formats.style.Styler",
+    *,
+    key: str,
+    order: str,
+    alt: str,
+    column_config: Mapping[str, Any] | None = None,
+    row_height: int | None = None,
+    placeholder: str | None = None,
+) -> None:
+    """One page of a paged table, which no header click re-sorts (see the module's doc); ``order`` says how the rows
+    are sorted across every page and how to change that, e.g. "Sorted across every page by Time, newest first:
+    change it with Sort by, above the table"."""
+    frame = data.data if is_pandas_styler(data) else data
+    st.data_editor(
+        data,
+        key=key,
+        disabled=True,  # nothing edited, no row added nor deleted
+        num_rows="dynamic",  # the one grid Streamlit draws without sorting: see the module's doc
+        hide_index=True,
+        column_config=header_help([str(c) for c in frame.columns], column_config or {}, order),
+        height=grid_height(len(frame), row_height),
+        row_height=row_height,
+        placeholder=placeholder,
+        alt=alt,
+    )
