@@ -12,7 +12,13 @@ from core.models import TraderFirm
 from core.user_accounts import UserAccount
 from core.wording import listed
 from ui.format import amount_text, md_escape
-from ui.market_makers_view import name_column_width, short_name
+from ui.market_makers_view import (
+    NAME_COLUMN_MAX_PX,
+    NAME_PADDING_PX,
+    NAME_PX_PER_CHAR,
+    name_column_width,
+    short_name,
+)
 from ui.metrics import Metric
 
 STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
@@ -28,6 +34,12 @@ LOCKED_HELP = "too many failed sign-ins, refused until the lock lifts (Reset pas
 # with the help icon, at least 96 px
 STATUS_COLUMN_PX = 256
 STATUS_COLUMN_MIN_PX = 96
+# Username, Reads like and Trader firm are as wide as their longest text (and their header) needs, up to
+# NAME_COLUMN_MAX_PX: left to the grid, a firm's name was cut at 1,280 px ("Demo Trading G…") once the other columns
+# took their room, and the grid keeps the width it measured first. A firm's name, in capitals too, takes more than the
+# market makers' 6.5 px a character (Demo Trading GmbH measured 122 px: 7.2 a character); a username, mostly small
+# letters and dots, less (desk.assistant.long: 5.9)
+FIRM_PX_PER_CHAR = 7.5
 ROLE_FILTERS: dict[str, Role | None] = {
     "All": None,
     "Admins": Role.ADMIN,
@@ -158,17 +170,33 @@ def status_column_px(users: Iterable[UserAccount]) -> int:
     return max(STATUS_COLUMN_MIN_PX, 16 + widest)
 
 
+def text_column_px(header: str, texts: Iterable[str], px_per_char: float = NAME_PX_PER_CHAR) -> int:
+    """How wide a column of names is drawn: its longest text (or its header) whole, up to NAME_COLUMN_MAX_PX."""
+    longest = max((len(t) for t in texts), default=0)
+    return min(NAME_COLUMN_MAX_PX, round(max(longest, len(header)) * px_per_char) + NAME_PADDING_PX)
+
+
 def users_column_config(users: Iterable[UserAccount] = ()) -> dict[str, Any]:
     """The columns of the Users table of ``users``; "Reads like" only when the username of one of them reads like
-    another's."""
+    another's. The names are as wide as the longest needs (``text_column_px``)."""
     users = list(users)
     look_alikes = any(u.reads_like for u in users)
+    frame = users_frame(users)
+    names = {
+        "username": text_column_px("Username", frame["username"]),
+        "reads_like": text_column_px("Reads like", frame["reads_like"]),
+        "firm": text_column_px("Trader firm", frame["firm"], FIRM_PX_PER_CHAR),
+    }
     return {
         "id": None,
-        "username": st.column_config.TextColumn("Username"),
-        "reads_like": st.column_config.TextColumn("Reads like", help=READS_LIKE_HELP) if look_alikes else None,
+        "username": st.column_config.TextColumn("Username", width=names["username"]),
+        "reads_like": (
+            st.column_config.TextColumn("Reads like", help=READS_LIKE_HELP, width=names["reads_like"])
+            if look_alikes
+            else None
+        ),
         "role": st.column_config.TextColumn("Role", width="small"),
-        "firm": st.column_config.TextColumn("Trader firm"),
+        "firm": st.column_config.TextColumn("Trader firm", width=names["firm"]),
         "status": st.column_config.MultiselectColumn(
             "Status",
             options=[STATUS_ACTIVE, STATUS_INACTIVE, STATUS_LOCKED, STATUS_ONE_TIME],

@@ -14,7 +14,7 @@ from core.user_accounts import deactivate_user, reactivate_user
 from core.users import authenticate, get_user, hash_password
 from tests.helpers import PASSWORD, snapshot
 from tests.ui.conftest import refusal_under, texts
-from ui.accounts_view import STATUS_COLUMN_MIN_PX, STATUS_COLUMN_PX
+from ui.accounts_view import STATUS_COLUMN_MIN_PX, STATUS_COLUMN_PX, text_column_px
 
 PAGE = "pages/user_accounts.py"
 
@@ -87,6 +87,19 @@ def test_the_status_column_is_as_wide_as_the_user_with_most_tags_needs_so_the_la
         "One-time password",
     ]
     assert json.loads(at.dataframe[0].proto.columns)["status"]["width"] >= STATUS_COLUMN_PX - 1  # all three tags
+
+
+def test_the_name_columns_are_as_wide_as_their_longest_name_so_a_firm_reads_whole_at_1280(open_app, actors, db):
+    # left to the grid, "Demo Trading GmbH" was cut to "Demo Trading G…" at 1,280 px (Chromium drew the name 122 px
+    # wide, in a cell with 8 px of padding either side)
+    db.execute(text("UPDATE entities SET name = 'Demo Trading GmbH' WHERE id = :id"), {"id": actors.entity.id})
+    db.commit()
+
+    at = open_app(actors.admin, PAGE)
+
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["firm"]["width"] >= 122 + 2 * 8
+    assert columns["username"]["width"] == text_column_px("Username", ["analyst", "admin", "trader"])
 
 
 def badges(at) -> list[str]:
