@@ -102,19 +102,24 @@ def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
     assert row.endswith(",< 0.1 %,0.0,admin,7,")  # its fill ratio in words and as a number, then the notes (none)
 
 
+def traded(n: int, filled: str, deployed: str, stored: str | None = None) -> OperationSummary:
+    """Operation ``n`` (ticket T-n) that traded ``filled`` of the EUR it ``deployed``, its ratio ``stored`` by SQL."""
+    return summary(id=n, ticket_id=f"T-{n}", filled_eur=Decimal(filled), actual_total_eur=Decimal(deployed),
+                   fill_ratio=None if stored is None else Decimal(stored))  # fmt: skip
+
+
+def fill_ratios_on_screen(styled) -> list[str]:
+    """The grid's Fill ratio column as a reader sees it (the Styler's display text)."""
+    column = f"col{list(styled.data.columns).index('Fill ratio')}"
+    return [cell["display_value"] for row in styled._translate(False, False)["body"] for cell in row
+            if cell.get("id", "").endswith(column)]  # fmt: skip
+
+
 def test_the_operations_csv_writes_each_fill_ratio_as_the_screen_does_and_as_the_number_a_spreadsheet_sorts():
     # €100 of €300 was stored as 0.3333: the CSV said that while the screen said 33.3 %
-    rows = [
-        summary(id=1, ticket_id="T-1", filled_eur=Decimal("100.00"), actual_total_eur=Decimal("300.00"),
-                fill_ratio=Decimal("0.3333")),
-        summary(id=2, ticket_id="T-2", filled_eur=Decimal("111.76"), actual_total_eur=Decimal("14907.14"),
-                fill_ratio=Decimal("0.0075")),
-        summary(id=3, ticket_id="T-3", filled_eur=Decimal("0.10"), actual_total_eur=Decimal("1499.88")),
-        summary(id=4, ticket_id="T-4", filled_eur=Decimal(0), actual_total_eur=Decimal(0), fill_ratio=None),
-    ]  # fmt: skip
-    styled = operations_shown(rows)
-    on_screen = [cell["display_value"] for row in styled._translate(False, False)["body"] for cell in row
-                 if cell.get("id", "").endswith(f"col{list(styled.data.columns).index('Fill ratio')}")]  # fmt: skip
+    rows = [traded(1, "100.00", "300.00", "0.3333"), traded(2, "111.76", "14907.14", "0.0075"),
+            traded(3, "0.10", "1499.88", "0.0001"), traded(4, "0", "0")]  # fmt: skip
+    on_screen = fill_ratios_on_screen(styled := operations_shown(rows))
 
     text = csv_bytes(operations_frame(rows)).decode("utf-8-sig")
 
@@ -146,21 +151,13 @@ def test_display_turns_money_into_floats_and_leaves_the_exact_frame_alone():
 
 def test_the_grids_fill_ratio_reads_as_the_detail_writes_it_and_sorts_by_the_share():
     # €111.76 of €14,907.14 is 0.7497 %, stored rounded to 0.0075: a percent format read it 0.8 % (the detail: 0.7 %)
-    rows = [
-        summary(id=1, ticket_id="T-1", filled_eur=Decimal("111.76"), actual_total_eur=Decimal("14907.14"),
-                fill_ratio=Decimal("0.0075")),
-        summary(id=2, ticket_id="T-2", filled_eur=Decimal("100.00"), actual_total_eur=Decimal("1000.00"),
-                fill_ratio=Decimal("0.1000")),
-        summary(id=3, ticket_id="T-3", filled_eur=Decimal("90.00"), actual_total_eur=Decimal("1000.00"),
-                fill_ratio=Decimal("0.0900")),
-        summary(id=4, ticket_id="T-4", filled_eur=Decimal("0.10"), actual_total_eur=Decimal("1499.88")),
-        summary(id=5, ticket_id="T-5", filled_eur=Decimal(0), actual_total_eur=Decimal(0), fill_ratio=None),
-    ]  # fmt: skip
+    rows = [traded(1, "111.76", "14907.14", "0.0075"), traded(2, "100.00", "1000.00", "0.1000"),
+            traded(3, "90.00", "1000.00", "0.0900"), traded(4, "0.10", "1499.88", "0.0001"),
+            traded(5, "0", "0")]  # fmt: skip
 
     styled = operations_shown(rows)
 
-    written = [cell["display_value"] for row in styled._translate(False, False)["body"] for cell in row
-               if cell.get("id", "").endswith(f"col{list(styled.data.columns).index('Fill ratio')}")]  # fmt: skip
+    written = fill_ratios_on_screen(styled)
     assert written == [fill_ratio_text(r.filled_eur, r.actual_total_eur) for r in rows]
     assert written == ["0.7 %", "10.0 %", "9.0 %", "< 0.1 %", "—"]
     by_share = styled.data.sort_values("Fill ratio", na_position="first")["Ticket"].tolist()
