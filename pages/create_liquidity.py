@@ -27,6 +27,7 @@ from core.provisioning import plan_provisioning, provision_market_makers
 from ui import market_data
 from ui.feedback import attempt, field_error, flash, refused_while_typed, show_refusal
 from ui.format import amount_text, counted, eur, price
+from ui.hidden import hide_element
 from ui.liquidity_view import (
     ACTION_LABEL,
     SHORTFALL_MOVED,
@@ -448,10 +449,7 @@ st.caption(
 # first run that does not draw it, and a form sends what its fields hold only when it is sent: handing the values of
 # undrawn fields back to session state kept the amounts previewed, but an amount typed and not yet previewed had never
 # reached the page, and switching EUA → Both → EUA emptied its field. Drawn, a field keeps what was typed in it.
-st.html(
-    f"<style>.st-key-{HIDDEN_TARGETS}, [data-testid=stLayoutWrapper]:has(> .st-key-{HIDDEN_TARGETS}) "
-    "{display: none}</style>"  # the wrapper too, or its gap stays under the fields shown
-)
+hide_element(HIDDEN_TARGETS)
 
 choice = st.segmented_control(
     "Certificate",
@@ -505,7 +503,7 @@ st.subheader("Target liquidity")
 # a form: Enter in any field previews, as the button does (its fields are read when it is submitted)
 with st.form("liq_targets", border=False, enter_to_submit=True):
     target_fields(tuple(shown), visible=True)
-    with st.container(key=HIDDEN_TARGETS):  # the other mode's: see the style above
+    with st.container(key=HIDDEN_TARGETS):  # the other mode's, hidden: see above
         target_fields((shown[0],) if choice == BOTH else CERTS, visible=False)
     st.toggle(
         "Widen spreads when the market is volatile",

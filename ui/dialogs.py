@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.errors import CoreError
 from ui.feedback import flash, show_refusal
+from ui.hidden import hide_element
 from ui.sending import new_token, send_once
 
 T = TypeVar("T")
@@ -19,16 +20,15 @@ T = TypeVar("T")
 # outside the dialog, it clicks the dialog's own close button, so it is dismissed as its X dismisses it
 # (``on_dismiss``). Installed once per browser tab, whichever dialog draws it first.
 ESCAPE_KEY = "dialog_escape_closes"  # its container, hidden: a script takes no room (unhidden, it took a gap)
-ESCAPE_CLOSES = f"""<style>div:has(> .st-key-{ESCAPE_KEY}) {{display: none}}</style>
-<script>
-if (!window.carbonEscapeCloses) {{
+ESCAPE_CLOSES = """<script>
+if (!window.carbonEscapeCloses) {
     window.carbonEscapeCloses = true;
-    document.addEventListener("keydown", (event) => {{
+    document.addEventListener("keydown", (event) => {
         const dialog = document.querySelector("[role=dialog]");
         if (event.key !== "Escape" || !dialog || dialog.contains(document.activeElement)) return;
         dialog.querySelector("button[aria-label=Close]")?.click();
-    }});
-}}
+    });
+}
 </script>"""
 
 
@@ -46,6 +46,7 @@ def start_with(values: Mapping[str, object]) -> None:
 def escape_closes() -> None:
     """Have Escape close the open dialog even when the focus left it (``ESCAPE_CLOSES``); drawn inside a dialog, it
     takes no room."""
+    hide_element(ESCAPE_KEY)
     with st.container(key=ESCAPE_KEY):
         st.html(ESCAPE_CLOSES, unsafe_allow_javascript=True)
 

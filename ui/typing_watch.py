@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from ui.hidden import hide_element
+
 # one listener on the document, for the field's input events (typing, deleting, pasting, a test's fill); it sends
 # one trigger per arming (``armed`` comes back true once the page has put a value of its own there again)
 _JS = """
@@ -27,12 +29,9 @@ export default function ({ data, setTriggerValue }) {
 """
 _watch = st.components.v2.component("typing_watch", js=_JS)
 
-# its element takes no room in the layout (an empty element still took a gap of the page's flow)
-HIDDEN_CSS = "<style>.st-key-{key} {{ display: none; }}</style>"
-
 
 def watch_typing(key: str, field_key: str, armed: bool, on_typed: Callable[[], None]) -> None:
     """Call ``on_typed`` before the run that follows the first input event in the field keyed ``field_key``, while
     ``armed``. Drawn anywhere on the page (it draws nothing)."""
-    st.html(HIDDEN_CSS.format(key=key))
+    hide_element(key)  # an empty element still took a gap of the page's flow
     _watch(key=key, data={"field": field_key, "armed": armed}, on_typed_change=on_typed)

@@ -1,0 +1,17 @@
+"""Elements drawn for what they do, not to be seen: a script, a component that only listens, the fields of a mode not
+shown. ``hide_element`` is the one home of "this element takes no room"."""
+
+import streamlit as st
+
+
+def hidden_css(key: str) -> str:
+    """The style that hides the element keyed ``key`` and the layout wrapper Streamlit draws around a keyed container:
+    hidden alone, a container left its wrapper, which still took a gap of the page's flow. Never the element's parent
+    as such (``div:has(> .st-key-…)``): the parent of a keyed widget or component is the whole block it sits in."""
+    return f"<style>.st-key-{key}, [data-testid=stLayoutWrapper]:has(> .st-key-{key}) {{display: none}}</style>"
+
+
+def hide_element(key: str) -> None:
+    """Have the element (a widget, a component, a container) keyed ``key`` take no room, wherever it is drawn. Style
+    only, so Streamlit puts the rule itself in its event container, where it takes no room either."""
+    st.html(hidden_css(key))
