@@ -47,12 +47,19 @@ def percent(value: Decimal | float | None, places: int | None = None, *, signed:
     return f"{number:{sign},.{places}f} %"
 
 
+def figure(asset: AssetType | str, value: Decimal | int) -> str:
+    """An amount's number, thousands grouped, without its unit: "1,000.50" of EUR (to the cent), "5,000" of
+    certificates (whole units). What a field the app prefills with an amount shows: it reads as the app writes
+    amounts everywhere, and ``core.validation.parse_amount`` reads it back as it is."""
+    return f"{Decimal(value):,.2f}" if AssetType(asset) is AssetType.EUR else f"{int(value):,}"
+
+
 def eur(value: Decimal | int | None) -> str:
     """Euros to the cent with thousands grouped: "€1,000.50" ("—" for none)."""
-    return "—" if value is None else f"€{Decimal(value):,.2f}"
+    return "—" if value is None else f"€{figure(AssetType.EUR, value)}"
 
 
 def amount_text(asset: AssetType | str, value: Decimal | int) -> str:
     """An amount with its unit: "€1,000.50" of EUR, "500 CEA" of certificates (whole units)."""
     kind = AssetType(asset)
-    return eur(value) if kind is AssetType.EUR else f"{int(value):,} {kind.value}"
+    return eur(value) if kind is AssetType.EUR else f"{figure(kind, value)} {kind.value}"

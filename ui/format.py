@@ -7,6 +7,7 @@ from decimal import Decimal
 from core.wording import amount_text as amount_text  # and "€1,000.50", "500 CEA"
 from core.wording import counted as counted  # one home for core and ui: "1 operation", "2 policies"
 from core.wording import eur as eur  # "€1,000.50"
+from core.wording import figure as figure  # "1,000.50", "5,000": a prefilled amount field's text
 from core.wording import percent as percent  # and "0.70 %"
 
 # Markdown and Streamlit directives (:red[...], :material/x:, $math$) that typed text must not trigger.

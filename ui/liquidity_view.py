@@ -22,7 +22,7 @@ from core.liquidity_models import (
     SidePlan,
 )
 from ui import labels
-from ui.format import amount_text, counted, eur, md_escape, percent, price
+from ui.format import amount_text, counted, eur, figure, md_escape, percent, price
 from ui.market_makers_view import short_name
 
 SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
@@ -160,9 +160,9 @@ def shortfall_column_config() -> dict[str, Any]:
 
 
 def provision_amount(shortfall: AssetShortfall, action: str) -> str:
-    """The amount a provisioning form starts with: enough to cover the shortfall (as text, for core to parse)."""
-    amount = shortfall.shortfall if action == "create_new" else shortfall.even_top_up
-    return f"{amount:.2f}" if shortfall.asset.value == "EUR" else f"{int(amount)}"
+    """The amount a provisioning form starts with: enough to cover the shortfall, grouped as the app writes amounts
+    ("4,300,000.00", "5,000": as text, for core to parse)."""
+    return figure(shortfall.asset, shortfall.shortfall if action == "create_new" else shortfall.even_top_up)
 
 
 def provision_note(shortfall: AssetShortfall, action: str) -> str:

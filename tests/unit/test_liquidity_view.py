@@ -15,6 +15,7 @@ from core.liquidity_models import (
     ProvisioningResult,
     SidePlan,
 )
+from core.validation import parse_amount
 from ui.format import md_escape
 from ui.liquidity_view import (
     PLAN_NAME_CHARS,
@@ -112,6 +113,17 @@ def test_funding_even_shortfalls_suggests_exactly_the_shortfall_and_says_so():
 
     assert provision_amount(short, "fund_existing") == "60"
     assert provision_note(short, "fund_existing").startswith("Suggested: exactly the shortfall, 60 CEA")
+
+
+def test_a_suggested_amount_is_grouped_as_the_app_writes_amounts_and_core_reads_it_back_exactly():
+    euros = eur_shortfall(("LP 1", "4300100.00", "100.00"))
+    certificates = shortfall(("AH 1", "2500"), ("AH 2", "2500"))
+
+    suggested = [provision_amount(euros, "create_new"), provision_amount(certificates, "fund_existing")]
+
+    assert suggested == ["4,300,000.00", "5,000"]  # were "4300000.00" and "5000"
+    assert parse_amount(suggested[0], AssetType.EUR) == Decimal("4300000.00")
+    assert parse_amount(suggested[1], AssetType.CEA) == Decimal(5000)
 
 
 def test_new_market_makers_get_the_shortfall_and_the_admin_is_told_to_preview_again():

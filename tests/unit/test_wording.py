@@ -7,7 +7,7 @@ import pytest
 
 from core import policy_rules
 from core.enums import AssetType
-from core.wording import a_or_an, amount_text, counted, eur
+from core.wording import a_or_an, amount_text, counted, eur, figure
 from ui import format as ui_format
 
 
@@ -43,10 +43,24 @@ def test_an_amount_reads_with_its_unit_euros_to_the_cent_and_certificates_whole(
     assert amount_text(asset, value) == text
 
 
+@pytest.mark.parametrize(
+    ("asset", "value", "text"),
+    [
+        (AssetType.EUR, Decimal("4300000"), "4,300,000.00"),
+        ("EUR", Decimal("0.5"), "0.50"),
+        (AssetType.EUA, Decimal("5000"), "5,000"),
+        ("CEA", 999, "999"),
+    ],
+)
+def test_a_figure_is_an_amount_grouped_without_its_unit_as_a_prefilled_field_shows_it(asset, value, text):
+    assert figure(asset, value) == text
+
+
 def test_core_and_the_ui_write_amounts_with_the_same_words():
     assert ui_format.amount_text is amount_text
     assert policy_rules.amount_text is amount_text  # the policy rules kept a twin of their own
     assert ui_format.eur is eur
+    assert ui_format.figure is figure
 
 
 @pytest.mark.parametrize(
