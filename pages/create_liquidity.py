@@ -25,8 +25,10 @@ from core.liquidity_targets import parse_liquidity_targets
 from core.planning import target_field
 from core.provisioning import plan_provisioning, provision_market_makers
 from ui import market_data
+from ui.dialogs import asked_field, escape_closes, keep_asked
 from ui.feedback import attempt, field_error, flash, refused_while_typed, show_refusal
 from ui.format import amount_text, counted, eur, price
+from ui.funding_dialog import back_to_form
 from ui.hidden import hide_element
 from ui.liquidity_view import (
     ACTION_LABEL,
@@ -56,7 +58,6 @@ from ui.navigation import CASH_MARKET, CREATE_LIQUIDITY, OPERATIONS
 from ui.runtime import db_session, notes_help
 from ui.sending import send_once
 from ui.session import require_user, signed_in
-from ui.typing_watch import watch_typing
 
 user = require_user()
 if user.role is not Role.ADMIN:  # the menu hides the page from others; core refuses them anyway
@@ -199,12 +200,25 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     """Create new market makers or fund the short ones, prefilled with what covers the shortfall (and why). A form:
     Enter provisions, and a refusal of the amount shows right under it. Nothing moves until the sentence that
     follows, what each market maker receives, is confirmed (``confirm_provisioning``): a single Enter in the
-    prefilled field deposited millions.
+    prefilled field deposited millions. While it asks, the form is greyed showing the amount (and count) asked
+    about, as the Fund dialog's is: no keystroke lands in it, so Confirm deposits what the field shows (a question
+    withdrawn at the first keystroke missed one that landed as it appeared); Back gives the field back, as typed."""
+    side = shortfall.side.value
+    place = f"{side}{tag}"
+    ask = f"liq_prov_{place}"  # <ask>_pending: the plan waiting for Confirm; <ask>_refused: why Provision was refused
 
-    The Provision button's callback keeps what the click sent, the shortfall its form was drawn for and the amount as
-    typed: the second send of a double click reached a page whose shortfall the first had already shrunk, where the
-    field was prefilled anew, and deposited that new suggestion too (€4.3 million after €1,000 typed)."""
-    side = f"{shortfall.side.value}"
+    def amount_key(action: str) -> str:
+        return f"liq_prov_amount_{side}_{action}{tag}"
+
+    pending = st.session_state.get(f"{ask}_pending")
+    if pending is not None and st.session_state.get(f"{amount_key(pending[1].action)}_for") != provision_amount(
+        shortfall, pending[1].action
+    ):
+        # a deposit or an order elsewhere moved the shortfall while its question was open: the question goes, saying
+        # so, and the field takes the new suggestion in place of the amount asked about
+        st.session_state.pop(f"{ask}_pending")
+        pending = None
+        st.warning(SHORTFALL_MOVED, icon=":material/sync_problem:")
     actions = ["create_new"] if shortfall.no_market_makers else ["fund_existing", "create_new"]
     action = st.segmented_control(  # outside the form: choosing an action redraws what the form asks for
         "Provisioning",
@@ -212,69 +226,93 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
         default=actions[0],
         required=True,
         format_func=ACTION_LABEL.get,
-        key=f"liq_prov_action_{side}{tag}",
+        key=f"liq_prov_action_{place}",
+        disabled=pending is not None,
     )
-    key, suggested = f"liq_prov_amount_{side}_{action}{tag}", provision_amount(shortfall, action)
-    count_key, sent_key = f"liq_prov_count_{side}{tag}", f"liq_prov_sent_{side}{tag}"
-    fields_key, pending_key = f"liq_prov_fields_{side}{tag}", f"liq_prov_pending_{side}{tag}"
+    key, suggested = amount_key(action), provision_amount(shortfall, action)
+    count_key = f"liq_prov_count_{place}" if action == "create_new" else None
+    fields = (key,) if count_key is None else (key, count_key)
+    asking = pending is not None and pending[1].action == action  # the form greyed at what it sent (ui.dialogs)
     # a new shortfall, or a field Streamlit forgot while the other action showed: the suggestion, not what was typed
     # for another shortfall, nor nothing
-    if key not in st.session_state or st.session_state.get(f"{key}_for") != suggested:
-        if key in st.session_state and st.session_state.pop(pending_key, None) is not None:
-            # a deposit or an order elsewhere moved the shortfall while its question was open: the question went
-            # without a word, and the field held a new suggestion in place of the amount typed
-            st.warning(SHORTFALL_MOVED, icon=":material/sync_problem:")
+    if not asking and (key not in st.session_state or st.session_state.get(f"{key}_for") != suggested):
         st.session_state[key] = st.session_state[f"{key}_for"] = suggested
     shown = f"{st.session_state[DIALOG_KEY]['key']}:{action}:{shortfall!r}"  # this preview's shortfall, as drawn
-    with st.form(f"liq_prov_form_{side}{tag}", border=False):
-        with st.container(horizontal=True, vertical_alignment="bottom", key=fields_key):
-            st.text_input(f"Amount ({shortfall.asset.value})", key=key)
-            if action == "create_new":
-                st.number_input("How many", min_value=1, max_value=100, value=1, key=count_key)
-            submitted = st.form_submit_button(
+    with st.form(f"liq_prov_form_{place}", border=False):
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            st.text_input(f"Amount ({shortfall.asset.value})", key=asked_field(key, asking), disabled=asking)
+            if count_key is not None:
+                st.number_input(
+                    "How many", min_value=1, max_value=100, key=asked_field(count_key, asking), disabled=asking
+                )
+            st.form_submit_button(
                 "Provision",
                 icon=":material/add_card:",
-                key=f"liq_prov_submit_{side}{tag}",
-                on_click=keep_sent,
-                args=(sent_key, shown, key, count_key if action == "create_new" else None),
+                key=f"liq_prov_submit_{place}",
+                disabled=asking,
+                on_click=ask_provisioning,
+                args=(cert, shortfall, action, ask, shown, key, count_key),
             )
         under_amount = st.container()  # the amount leads the row: its refusal shows right below it
     st.caption(provision_note(shortfall, action))
-    if submitted and (sent := st.session_state.pop(sent_key, None)) is not None:
-        _, amount, count = sent
-        mm_ids = [m.id for m in shortfall.market_makers] if action == "fund_existing" else None
+    if (refused := st.session_state.pop(f"{ask}_refused", None)) is not None:
+        if isinstance(refused, ValidationError):
+            field_error(under_amount, refused.message)
+        else:
+            show_refusal(refused)
+    if asking:
+        confirm_provisioning(cert, pending, {m.id: m.name for m in shortfall.market_makers}, place, fields)
+
+
+@signed_in
+def ask_provisioning(
+    cert: str, shortfall: AssetShortfall, action: str, ask: str, shown: str, amount_key: str, count_key: str | None
+) -> None:
+    """Provision's callback (Enter or the button), before the dialog's run draws the form again: what the click sent
+    (the shortfall its form showed, the amount and count as typed), as core plans it, waits at ``<ask>_pending`` for
+    its Confirm; or core's refusal waits at ``<ask>_refused`` for the form to show. Planned from what the click
+    sent, not in the run that follows: the second send of a double click reached a page whose shortfall the first
+    had already shrunk, where the field was prefilled anew (€4.3 million asked after €1,000 typed)."""
+    typed = st.session_state.get(amount_key)
+    count = int(st.session_state.get(count_key) or 1) if count_key is not None else None
+    mm_ids = [m.id for m in shortfall.market_makers] if action == "fund_existing" else None
+    try:
         with db_session() as db:
-            plan = attempt(
-                lambda: plan_provisioning(db, action, shortfall.mm_type, amount, mm_ids, count, cert),
-                under=lambda exc: under_amount if isinstance(exc, ValidationError) else None,
-            )
-        st.session_state[pending_key] = None if plan is None else (sent, plan)
-    pending = st.session_state.get(pending_key)
-    # asked while the form holds what was sent: a changed amount (or action) is sent again, never confirmed unseen
-    if pending is not None and pending[1].action == action and pending[0][1] == st.session_state.get(key):
-        confirm_provisioning(cert, pending, {m.id: m.name for m in shortfall.market_makers}, f"{side}{tag}")
-
-    # the question goes at the first keystroke in the form: a form sends its fields only with Provision, so "2000"
-    # typed over the €1,000 asked for left the page reading 1000, and Confirm deposited €1,000 beside a field of 2000
-    def drop_question() -> None:
-        st.session_state.pop(pending_key, None)
-
-    watch_typing(f"liq_prov_watch_{side}{tag}", fields_key, pending is not None, drop_question)
+            plan = plan_provisioning(db, action, shortfall.mm_type, typed, mm_ids, count, cert)
+    except CoreError as exc:
+        st.session_state[f"{ask}_refused"] = exc
+        return
+    st.session_state[f"{ask}_pending"] = ((shown, typed, count), plan)
+    keep_asked(amount_key, typed)  # what the greyed form shows while it asks
+    if count_key is not None:
+        keep_asked(count_key, count)
 
 
 def confirm_provisioning(
-    cert: str, pending: tuple[tuple[str, str, int | None], ProvisioningPlan], names: dict[int, str], place: str
+    cert: str,
+    pending: tuple[tuple[str, str, int | None], ProvisioningPlan],
+    names: dict[int, str],
+    place: str,
+    fields: tuple[str, ...],
 ) -> None:
     """The sentence a provisioning is confirmed with (``plan_provisioning``: as core reads what was sent), Back and
     Confirm; Confirm deposits exactly that, once however many times it is clicked (``send_once`` under what the
-    Provision click sent: the shortfall its form showed, the amount and count as typed)."""
+    Provision click sent: the shortfall its form showed, the amount and count as typed). Read in the run, not in a
+    callback: the run has planned the preview again first, so a shortfall moved meanwhile withdraws the question
+    (``provision_form``) before Confirm can deposit for it. Back gives the form's greyed ``fields`` back as they were
+    sent; Escape closes the dialog, though the greyed field took the focus out of it (``ui.dialogs``)."""
     sent, plan = pending
+    escape_closes()
     with st.container(border=True):
         st.markdown(provision_question(plan, names))
         back, confirm = st.columns(2)
-        if back.button("Back", key=f"liq_prov_back_{place}", width="stretch"):
-            st.session_state.pop(f"liq_prov_pending_{place}", None)
-            st.rerun()
+        back.button(
+            "Back",
+            key=f"liq_prov_back_{place}",
+            width="stretch",
+            on_click=back_to_form,
+            args=(f"liq_prov_{place}", fields),
+        )
         if confirm.button("Confirm", type="primary", key=f"liq_prov_confirm_{place}", width="stretch"):
             new = len(plan.amounts) if plan.mm_ids is None else None
             with db_session() as db:
@@ -298,13 +336,6 @@ def confirm_provisioning(
                 for key in [k for k in st.session_state if str(k).startswith("liq_prov_")]:
                     del st.session_state[key]
                 st.rerun()
-
-
-def keep_sent(sent_key: str, shown: str, amount_key: str, count_key: str | None) -> None:
-    """Provision's callback, before the page is drawn again: what this click sent (the shortfall its form showed, the
-    amount and count as typed), before the field is prefilled for a shortfall that changed meanwhile."""
-    count = int(st.session_state.get(count_key) or 1) if count_key is not None else None
-    st.session_state[sent_key] = (shown, st.session_state.get(amount_key), count)
 
 
 def execute(request: dict, confirmed: tuple[str, ...]) -> None:

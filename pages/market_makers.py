@@ -22,7 +22,7 @@ from core.market_makers import (
     withdraw_market_maker,
 )
 from core.models import LedgerEntry, MarketMaker
-from ui.dialogs import Dialogs, start_with
+from ui.dialogs import ASKED, Dialogs, asked_field, give_back, keep_asked, start_with
 from ui.feedback import attempt, field_error, show_refusal
 from ui.format import amount_text, counted, md_escape
 from ui.funding_dialog import (
@@ -68,12 +68,14 @@ ACTIONS = {
     "withdraw": ("Withdraw", ":material/output:"),
     "deactivate": ("Deactivate", ":material/block:"),
 }
+CREATE_TYPED = ("name", *(a.value.lower() for a in AssetType))  # the create form's typed fields (mm_new_…)
 dialogs = Dialogs(
     key="mm_dialog",
     select_next_key="mm_select_next",
     fields={
         "create": tuple(
-            f"mm_new_{part}" for part in ("name", "type", *(a.value.lower() for a in AssetType), *CONFIRMATION_STATE)
+            f"mm_new_{part}"
+            for part in ("type", *CREATE_TYPED, *(f"{typed}{ASKED}" for typed in CREATE_TYPED), *CONFIRMATION_STATE)
         ),
         "fund": form_keys("mm", "fund"),
         "withdraw": form_keys("mm", "withdraw"),
@@ -88,7 +90,16 @@ NEW = "mm_new"  # the create dialog's keys: <NEW>_name, <NEW>_eur…, and its co
 
 
 def typed_amounts(kind: MarketMakerType) -> dict[AssetType, str | None]:
-    return {asset: st.session_state.get(f"{NEW}_{asset.value.lower()}") for asset in held_by_type[kind]}
+    return {asset: st.session_state.get(balance_key(asset)) for asset in held_by_type[kind]}
+
+
+def balance_key(asset: AssetType) -> str:
+    return f"{NEW}_{asset.value.lower()}"
+
+
+def create_fields(kind: MarketMakerType) -> tuple[str, ...]:
+    """The create form's typed fields for a type: the name, and the initial balance of each asset it holds."""
+    return (f"{NEW}_name", *(balance_key(asset) for asset in held_by_type[kind]))
 
 
 @signed_in
@@ -107,17 +118,15 @@ def create_checked(kind: MarketMakerType) -> None:
         create_confirmed(dialogs.send_key(new), new)  # once for what was typed: a double send makes one
         return
     st.session_state[f"{NEW}_pending"] = (new_token(), new)
-    # kept as typed: Streamlit drops what a widget sent in the run that disables it (greyed while confirming)
-    st.session_state[f"{NEW}_name"] = name
-    for asset, typed in amounts.items():
-        st.session_state[f"{NEW}_{asset.value.lower()}"] = typed
+    for key in create_fields(kind):  # what the greyed form shows while it asks
+        keep_asked(key, st.session_state.get(key))
 
 
 @signed_in
 def create_confirmed(token: str, new: NewMarketMaker) -> None:
     """Create what core read (once for ``token``, however many times it is sent); the market maker for the dialog's
     next run, or the refusal for the form (a name taken meanwhile)."""
-    st.session_state.pop(f"{NEW}_pending", None)
+    asked = st.session_state.pop(f"{NEW}_pending", None) is not None  # or created at once, with no funds to confirm
     initial = {asset.value: f"{amount:f}" for asset, amount in new.initial.items()}
     try:
         with db_session() as db:
@@ -126,6 +135,8 @@ def create_confirmed(token: str, new: NewMarketMaker) -> None:
             )
     except CoreError as exc:
         st.session_state[f"{NEW}_refused"] = exc
+        if asked:
+            give_back(create_fields(new.mm_type))  # the form, holding what was typed
         return
     st.session_state[f"{NEW}_done"] = mm
 
@@ -143,6 +154,7 @@ def create_dialog() -> None:
         created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}" + (f" with {funded}" if funded else "")
         finish(f"{created} ({mm.ticket_id})", mm.id)  # the ticket its deposits carry on its ledger too
     pending = st.session_state.get(f"{NEW}_pending")
+    asking = pending is not None  # the form greyed, at what it sent, while it asks to confirm
     start_with({f"{NEW}_type": MarketMakerType.LIQUIDITY_PROVIDER, f"{NEW}_name": ""})
     # outside the form: choosing a type redraws which balances the form asks for
     kind = st.segmented_control(
@@ -151,7 +163,7 @@ def create_dialog() -> None:
         format_func=type_label,
         required=True,
         key=f"{NEW}_type",
-        disabled=pending is not None,
+        disabled=asking,
     )
     st.caption(
         "Places BUY orders with its EUR."
@@ -159,18 +171,18 @@ def create_dialog() -> None:
         else "Places SELL orders with its CEA and EUA certificates."
     )
     # a form, so Enter in any field creates; each field has a place right below it for its refusal
-    start_with({f"{NEW}_{asset.value.lower()}": "" for asset in held_by_type[kind]})
+    start_with({balance_key(asset): "" for asset in held_by_type[kind]})
     with st.form(f"{NEW}_form", border=False):
         # no max_chars: the browser would drop a longer paste whole and say nothing; core says how long it may be
-        st.text_input("Name", key=f"{NEW}_name", disabled=pending is not None)
+        st.text_input("Name", key=asked_field(f"{NEW}_name", asking), disabled=asking)
         under = {NAME_FIELD: st.container()}
         for asset in held_by_type[kind]:
             st.text_input(
                 initial_balance_field(asset),
-                key=f"{NEW}_{asset.value.lower()}",
+                key=asked_field(balance_key(asset), asking),
                 placeholder=amount_placeholder(asset),
                 help="Optional; leave empty to start at zero.",
-                disabled=pending is not None,
+                disabled=asking,
             )
             under[initial_balance_field(asset)] = st.container()
         st.form_submit_button(
@@ -179,7 +191,7 @@ def create_dialog() -> None:
             icon=":material/add:",
             key=f"{NEW}_submit",
             width="stretch",
-            disabled=pending is not None,
+            disabled=asking,
             on_click=create_checked,
             args=(kind,),
         )
@@ -195,7 +207,7 @@ def create_dialog() -> None:
             show_refusal(refused)
     if pending is not None:
         token, new = pending
-        confirmation(NEW, creation_question(new), create_confirmed, (token, new))
+        confirmation(NEW, creation_question(new), create_confirmed, (token, new), create_fields(kind))
 
 
 def market_maker_form(

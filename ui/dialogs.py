@@ -1,7 +1,7 @@
 """Which dialog of a page is open, kept in session state (not in the opener's click), so it survives the reruns its
 own widgets cause and a refused action keeps it open with the message."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -41,6 +41,32 @@ def start_with(values: Mapping[str, object]) -> None:
     warns beside a value set here; a text field's empty default is no such value.)"""
     for key, value in values.items():
         st.session_state.setdefault(key, value)
+
+
+# A form that asks to confirm what it sent is greyed meanwhile, each field shown by a greyed copy of it holding what it
+# sent (``<key>_asked``). Greyed in place, a field kept whatever the browser had put in it after the form was sent: a
+# keystroke landing as the question appeared showed "10005", greyed, beside "Fund X with €1,000.00?". A copy is
+# another element, which shows only what the page puts in it.
+ASKED = "_asked"
+
+
+def keep_asked(key: str, sent: object) -> None:
+    """In the callback of a send that asks to confirm: the greyed copy of the field ``key`` holds what it sent."""
+    st.session_state[f"{key}{ASKED}"] = sent
+
+
+def asked_field(key: str, asking: bool) -> str:
+    """The key to draw the form field ``key`` under: the field itself, or while its form asks to confirm what it sent
+    (``asking``), its copy holding that (``keep_asked``), drawn ``disabled=asking``."""
+    return f"{key}{ASKED}" if asking else key
+
+
+def give_back(keys: Iterable[str]) -> None:
+    """In the callback that ends a question without acting (Back, a refused Confirm): each field drawn as its copy
+    holds again what it sent, to be changed (Streamlit forgets a field the runs that draw only its copy)."""
+    for key in keys:
+        if (sent := st.session_state.pop(f"{key}{ASKED}", None)) is not None:
+            st.session_state[key] = sent
 
 
 def escape_closes() -> None:

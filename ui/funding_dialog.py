@@ -17,7 +17,7 @@ from core.enums import AssetType, TransactionType
 from core.errors import CoreError, InsufficientFunds, ValidationError
 from core.funding import check_movement
 from core.models import LedgerEntry
-from ui.dialogs import escape_closes, start_with
+from ui.dialogs import ASKED, asked_field, escape_closes, give_back, keep_asked, start_with
 from ui.feedback import field_error, show_refusal
 from ui.format import amount_text, md_escape
 from ui.runtime import db_session
@@ -91,7 +91,7 @@ CONFIRMATION_STATE = ("pending", "refused", "done", "reread")
 def form_keys(prefix: str, kind: str) -> tuple[str, ...]:
     """Every session-state key of a fund or withdraw dialog (its widgets and its confirmation), for the page to
     empty when the dialog opens: nothing typed or confirmed for one account carries over to the next."""
-    return tuple(f"{prefix}_{kind}_{part}" for part in ("asset", "amount", *CONFIRMATION_STATE))
+    return tuple(f"{prefix}_{kind}_{part}" for part in ("asset", "amount", f"amount{ASKED}", *CONFIRMATION_STATE))
 
 
 def amount_form(
@@ -111,9 +111,9 @@ def amount_form(
     ``account`` is read again by the caller on every run: a dialog reruns alone, and what it was opened with may
     have moved since (another admin's withdrawal). The asset is chosen outside the form (choosing one redraws what
     it shows); the amount is sent with Enter or the button and checked by core, a refusal right under it (which
-    keeps what was typed). An amount that passes moves nothing yet: the form stays, greyed, under the sentence of
-    what will happen, and only its Confirm moves it (a typo of three zeros is read before it is money). Widget keys
-    are ``<prefix>_<kind>_…`` (``form_keys``)."""
+    keeps what was typed). An amount that passes moves nothing yet: the form stays, greyed at the amount sent
+    (``ui.dialogs.asked_field``), under the sentence of what will happen, and only its Confirm moves it (a typo of
+    three zeros is read before it is money). Widget keys are ``<prefix>_<kind>_…`` (``form_keys``)."""
     key = f"{prefix}_{kind}"
     if (done := moved(prefix, kind)) is not None:
         return done
@@ -132,7 +132,10 @@ def amount_form(
     st.caption(balance_caption(account, asset))
     with st.form(f"{key}_form", border=False):
         st.text_input(
-            "Amount", key=f"{key}_amount", placeholder=amount_placeholder(asset), disabled=pending is not None
+            "Amount",
+            key=asked_field(f"{key}_amount", pending is not None),
+            placeholder=amount_placeholder(asset),
+            disabled=pending is not None,
         )
         under_amount = st.container()
         st.form_submit_button(
@@ -152,7 +155,7 @@ def amount_form(
             show_refusal(refused)
     if pending is not None:
         question = QUESTIONS[kind](md_escape(account.name), amount_text(pending.asset, pending.amount))
-        confirmation(key, question, confirmed, (key, move, user_id))
+        confirmation(key, question, confirmed, (key, move, user_id), (f"{key}_amount",))
     return None
 
 
@@ -190,26 +193,26 @@ def checked(key: str, movement: TransactionType, account_kind: str, account_id: 
         st.session_state[f"{key}_refused"] = exc
         return
     st.session_state[f"{key}_pending"] = Pending(new_token(), account_id, asset, amount)
-    # kept as typed: Streamlit drops what a widget sent in the run that disables it (greyed while confirming), and
-    # the amount was sent in this very run (the asset, outside the form, was sent when it was chosen)
-    st.session_state[f"{key}_amount"] = typed
+    keep_asked(f"{key}_amount", typed)  # what the greyed form shows while it asks
 
 
-def confirmation(key: str, question: str, on_confirm: Callable[..., None], args: tuple) -> None:
+def confirmation(key: str, question: str, on_confirm: Callable[..., None], args: tuple, fields: Sequence[str]) -> None:
     """Under a greyed form whose send waits at ``<key>_pending``: the sentence of what Confirm will do (Markdown,
-    typed text in it escaped), with Back (to change what was typed) and Confirm (``on_confirm``, a callback). Escape
-    closes the dialog, moving nothing, though the greyed field took the focus out of it (``ui.dialogs``)."""
+    typed text in it escaped), with Back (to change what was typed: ``fields``, the keys of the form's fields drawn
+    greyed) and Confirm (``on_confirm``, a callback). Escape closes the dialog, moving nothing, though the greyed
+    field took the focus out of it (``ui.dialogs``)."""
     escape_closes()
     with st.container(border=True):
         st.markdown(question)
         back, confirm = st.columns(2)
-        back.button("Back", key=f"{key}_back", width="stretch", on_click=back_to_form, args=(key,))
+        back.button("Back", key=f"{key}_back", width="stretch", on_click=back_to_form, args=(key, fields))
         confirm.button("Confirm", type="primary", key=f"{key}_confirm", width="stretch", on_click=on_confirm, args=args)
 
 
-def back_to_form(key: str) -> None:
-    """Back's callback: the form again, holding what was typed, to change it."""
+def back_to_form(key: str, fields: Sequence[str]) -> None:
+    """Back's callback: the form again, its ``fields`` holding what was typed, to change it."""
     st.session_state.pop(f"{key}_pending", None)
+    give_back(fields)
 
 
 @signed_in
@@ -228,6 +231,7 @@ def confirmed(key: str, move: Move, user_id: int) -> None:
     except CoreError as exc:
         st.session_state[f"{key}_refused"] = exc
         st.session_state[f"{key}_reread"] = True  # what the page shows may be what refused it: see ``moved``
+        give_back((f"{key}_amount",))  # the form, holding what was typed
         return
     st.session_state[f"{key}_done"] = entry
 

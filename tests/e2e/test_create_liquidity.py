@@ -141,21 +141,29 @@ def test_a_double_click_on_provision_and_its_confirm_funds_the_amount_typed_once
     assert deposits(db) == [Decimal("1000.00"), Decimal("1000.00"), Decimal("500.00"), Decimal("500.00")]
 
 
-def test_an_amount_typed_over_the_one_asked_for_withdraws_the_question_so_confirm_never_deposits_the_old_amount(
+def test_while_a_provisioning_asks_its_amount_is_greyed_at_the_amount_asked_and_back_gives_it_back_as_typed(
     db, actors, app_server, page
 ):
     make_providers(db, actors.admin, 2, eur="1000.00")
     dialog = preview_bid(page, app_server, actors.admin.username, "500000")
     amount = dialog.get_by_role("textbox", name="Amount (EUR)")
-    amount.fill("1000")
+    amount.fill("1,000")
+
     amount.press("Enter")
+    page.keyboard.type("5")  # as the question appears: a watch that withdrew the question at a keystroke could miss it
+
     expect(dialog.get_by_text("Deposit €1,000.00: LP 1 €500.00 and LP 2 €500.00?")).to_be_visible()
-    settle(page)  # the question's run drawn whole, its watch of the amount with it (a person reads the question first)
-
-    amount.fill("2000")  # a form sends it only with Provision: Confirm deposited the €1,000 beside a field of 2000
-
-    expect(dialog.get_by_role("button", name="Confirm", exact=True)).to_have_count(0)
-    expect(amount).to_have_value("2000")
+    settle(page)  # the run drawn whole: until then the field it replaces by its greyed copy is on the page too
+    expect(amount).to_be_disabled()
+    expect(amount).to_have_value("1,000")  # what the question asks about, whatever landed before it
+    amount.click(force=True)
+    page.keyboard.type("2000")  # a greyed field takes no focus: Confirm beside a field of 2000 deposited €1,000
+    expect(amount).to_have_value("1,000")
+    dialog.get_by_role("button", name="Back").click()
+    settle(page)
+    expect(amount).to_be_enabled()
+    expect(amount).to_have_value("1,000")  # as typed, to change it
+    amount.fill("2,000")
     amount.press("Enter")
     expect(dialog.get_by_text("Deposit €2,000.00: LP 1 €1,000.00 and LP 2 €1,000.00?")).to_be_visible()
     dialog.get_by_role("button", name="Confirm", exact=True).click()

@@ -46,6 +46,30 @@ def test_escape_closes_a_fund_dialog_asking_to_confirm_moving_nothing_and_it_reo
     expect(dialog).to_be_hidden()
 
 
+def test_a_fund_dialog_asking_shows_its_amount_greyed_as_asked_whatever_was_typed_as_it_asked_and_back_gives_it_back(
+    db, actors, app_server, page
+):
+    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/trader-firms")
+    settle(page)
+    page.get_by_role("button", name="Fund").click()
+    dialog = page.get_by_role("dialog")
+    settle(page)  # the dialog drawn whole before typing
+    amount = dialog.get_by_role("textbox", name="Amount")
+    amount.fill("1000")
+
+    amount.press("Enter")
+    page.keyboard.type("5")  # as the question appears: greyed in place, the field showed "10005" beside it
+
+    expect(dialog.get_by_text("Fund Trader Firm with €1,000.00?")).to_be_visible()
+    settle(page)  # the run drawn whole: until then the field it replaces by its greyed copy is on the page too
+    expect(amount).to_be_disabled()
+    expect(amount).to_have_value("1000")
+    dialog.get_by_role("button", name="Back").click()
+    settle(page)
+    expect(amount).to_be_enabled()
+    expect(amount).to_have_value("1000")
+
+
 def test_escape_closes_a_create_market_maker_dialog_asking_to_confirm_creating_nothing(db, actors, app_server, page):
     sign_in(page, app_server, actors.admin.username, PASSWORD, path="/market-makers")
     settle(page)

@@ -128,6 +128,7 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
     amount.fill("1000.50")
     amount.press("Enter")
     expect(dialog.get_by_text("Withdraw €1,000.50 from Atlas Liquidity?")).to_be_visible()
+    settle(page)  # the run drawn whole: until then the field it replaces by its greyed copy is on the page too
     expect(amount).to_be_disabled()  # what Confirm moves is what the sentence says
     withdraw_market_maker(db, atlas.id, "EUR", "248000", actors.admin.id)  # another admin, before this Confirm
     dialog.get_by_role("button", name="Confirm").click()
@@ -135,7 +136,8 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
     expect(dialog.get_by_text(re.compile(r"only €1,000\.00 is available"))).to_be_visible()
     # the dialog reruns alone: it said "Available now: €249,000.00" beside that refusal
     expect(dialog.get_by_text("Available now: €1,000.00 · locked in open orders: €1,000.00")).to_be_visible()
-
+    settle(page)  # the field back in place of its greyed copy
+    expect(amount).to_have_value("1000.50")  # as typed, to correct
     amount.fill("1000")
     amount.press("Enter")
     dialog.get_by_role("button", name="Confirm").click()

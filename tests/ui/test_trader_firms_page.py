@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from core.entities import create_entity, fund_entity, get_trader_firm
+from core.entities import create_entity, fund_entity, get_trader_firm, withdraw_entity
 from core.orders import place_order
 from core.users import authenticate
 from tests.helpers import snapshot
@@ -154,7 +154,8 @@ def test_a_funding_sent_moves_nothing_until_its_sentence_is_confirmed(open_app, 
     send(at, "tf_fund_amount", "€1,000.50", "tf_fund_submit")  # Enter, or the button: a first send only asks
 
     assert question(at) == ["Fund **Trader Firm** with €1,000.50?"]
-    assert at.text_input(key="tf_fund_amount").disabled  # the amount confirmed is the amount shown
+    greyed = at.text_input(key="tf_fund_amount_asked")  # its greyed copy: the amount confirmed is the amount shown
+    assert (greyed.value, greyed.disabled) == ("€1,000.50", True)
     assert snapshot(db) == before
     at.button(key="tf_fund_back").click().run()
     assert question(at) == []
@@ -166,6 +167,23 @@ def test_a_funding_sent_moves_nothing_until_its_sentence_is_confirmed(open_app, 
 
     assert any(t.startswith("Funded Trader Firm with €100,000.00 (TKT-") for t in texts(at.toast))
     assert get_trader_firm(db, actors.entity.id, user_id=actors.admin.id).eur_available == Decimal("100000.00")
+
+
+def test_a_withdrawal_refused_at_confirm_gives_back_the_form_holding_the_amount_typed_however_long_it_asked(
+    open_app, actors, db, funded
+):
+    at = open_app(actors.admin, PAGE)
+    at.button(key="tf_withdraw_open").click().run()
+    send(at, "tf_withdraw_amount", "400", "tf_withdraw_submit")
+    at.run()
+    at.run()  # asking over runs that draw only the field's greyed copy: Streamlit forgets the field itself
+    withdraw_entity(db, actors.entity.id, "EUR", "100.00", actors.admin.id)  # another admin, in another tab
+
+    confirm(at, "withdraw")
+
+    assert "only €300.00 is available" in refusal_under(at, "tf_withdraw_amount")
+    amount = at.text_input(key="tf_withdraw_amount")
+    assert (amount.value, amount.disabled) == ("400", False)  # kept, to correct
 
 
 def test_a_withdrawal_asks_to_confirm_the_amount_from_the_firm(open_app, actors, db, funded):

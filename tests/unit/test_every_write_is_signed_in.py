@@ -27,14 +27,12 @@ SHOWS_ONLY = {
     "_open": "ui.kill_switch: which kill-switch confirmation this tab shows",
     "_close": "ui.kill_switch: the confirmation dismissed",
     "close_preview": "Create Liquidity: the preview dismissed",
-    "keep_sent": "Create Liquidity: what a Provision click sent, kept for the run that follows (which plans it)",
     "back_to_form": "ui.funding_dialog: Back from a confirmation to the form",
     "drop_pending": "ui.order_confirmation: Back (or dismissing) drops the order waiting for its confirmation",
     "dismiss_refusals": "ui.account_panel: the refusals of the last cancel, dismissed",
     "_turn": "ui.trading_account_view: a table's page number",
     "quantity_typed": "Cash Market: notes that the quantity was typed (how its shortfall is said)",
     "on_book_select": "Cash Market: a price clicked in the book, put into the order entry",
-    "drop_question": "Create Liquidity: typing over Provision's amount withdraws the question asked for the old one",
 }
 
 
