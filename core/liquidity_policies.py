@@ -37,7 +37,7 @@ from core.validation import (
     parse_enum,
     parse_eur,
     parse_notes,
-    refuse_dot_grouped,
+    parse_whole_number,
 )
 
 ADMIN = Role.ADMIN
@@ -117,15 +117,6 @@ def _parse_pct(value: object, what: str) -> Decimal:
     if number != number.quantize(Decimal("0.001")):
         raise ValidationError(f"{what} has at most 3 decimals, got {echoed_number(value, number)}")
     return number
-
-
-def _parse_int(value: object, what: str, low: int, high: int, unit: str) -> int:
-    refuse_dot_grouped(value, what, unit)  # "1.000" minutes is a thousand, not the 1 the point would make it
-    number = parse_decimal(value, what)
-    if number != number.to_integral_value() or not low <= number <= high:
-        typed = echoed_number(value, number)
-        raise ValidationError(f"{what} is a whole number of {unit} from {low:,} to {high:,}, got {typed}")
-    return int(number)
 
 
 def _parse_price_bound(value: object, what: str) -> Decimal | None:
@@ -235,13 +226,17 @@ def save_policy(
         ),
         "top_up": faults.parse("top_up_below_pct", _parse_pct, top_up_below_pct, _label("top_up_below_pct")),
         "age": faults.parse(
-            "max_order_age_minutes", _parse_int, max_order_age_minutes, _label("max_order_age_minutes"), *AGE_MINUTES
+            "max_order_age_minutes",
+            parse_whole_number,
+            max_order_age_minutes,
+            _label("max_order_age_minutes"),
+            *AGE_MINUTES,
         ),
         "floor": faults.parse("price_floor", _parse_price_bound, price_floor, _label("price_floor")),
         "ceiling": faults.parse("price_ceiling", _parse_price_bound, price_ceiling, _label("price_ceiling")),
         "dynamic": faults.parse("dynamic_spread", _parse_bool, dynamic_spread, "Dynamic spread"),
         "interval": faults.parse(
-            "interval_seconds", _parse_int, interval_seconds, _label("interval_seconds"), *INTERVAL
+            "interval_seconds", parse_whole_number, interval_seconds, _label("interval_seconds"), *INTERVAL
         ),
         "cron": faults.parse("cron", parse_cron, cron),
         "enabled": faults.parse("enabled", _parse_bool, enabled, "Enabled"),
@@ -313,8 +308,8 @@ def get_policy_runs(
 ) -> list[PolicyRun]:
     """Runs, newest first (admins and analysts); ``offset`` pages further back."""
     cert = parse_enum(CertificateType, certificate_type, "certificate type") if certificate_type is not None else None
-    lim = _parse_int(limit, "Number of runs", 1, MAX_RUNS_PAGE, "runs")
-    off = _parse_int(offset, "Offset", 0, 10**9, "runs")
+    lim = parse_whole_number(limit, "Number of runs", 1, MAX_RUNS_PAGE, "runs")
+    off = parse_whole_number(offset, "Offset", 0, 10**9, "runs")
     with unit_of_work(db):
         require_role(db, user_id, READERS, "view liquidity policy runs")
         rows = db.execute(text(_RUNS_SQL), {"c": cert.value if cert else None, "lim": lim, "off": off}).mappings()

@@ -16,10 +16,11 @@ from core.liquidity_models import ProvisionedMarketMaker, ProvisioningPlan, Prov
 from core.market_makers import held_assets_by_type
 from core.planning import split_evenly
 from core.sqlcall import unit_of_work
-from core.validation import parse_amount, parse_enum, parse_id
+from core.validation import parse_amount, parse_enum, parse_id, parse_whole_number
 
 PROVISION_ACTIONS = ("create_new", "fund_existing")
 MAX_NEW_MARKET_MAKERS = 100
+NEW_COUNT_FIELD = "Number of new market makers"  # the field a refused count of new market makers names
 MAX_FUNDED_MARKET_MAKERS = 1000
 
 
@@ -27,10 +28,9 @@ def _provision_targets(action: str, mm_ids: Sequence[object] | None, count: obje
     if action == "create_new":
         if mm_ids:
             raise ValidationError("Creating new market makers takes a count, not market maker ids")
-        number = 1 if count is None else parse_id(count, "Number of new market makers")
-        if number > MAX_NEW_MARKET_MAKERS:
-            raise ValidationError(f"At most {MAX_NEW_MARKET_MAKERS} market makers can be created at once")
-        return None, number
+        if count is None:
+            return None, 1
+        return None, parse_whole_number(count, NEW_COUNT_FIELD, 1, MAX_NEW_MARKET_MAKERS, "market makers")
     if not mm_ids:
         raise ValidationError("Choose the market makers to fund")
     if isinstance(mm_ids, str | bytes) or not isinstance(mm_ids, Sequence | set | frozenset):

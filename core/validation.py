@@ -241,6 +241,17 @@ def parse_quantity(value: object, certificate_type: str, what: str = "Quantity")
     return int(parse_amount(value, AssetType(certificate_type), what))
 
 
+def parse_whole_number(value: object, what: str, low: int, high: int, unit: str) -> int:
+    """A whole number of ``unit`` (minutes, runs, market makers) from ``low`` to ``high``, as typed: "1.000" minutes is
+    a thousand to much of Europe, not the 1 the point would make it, and is refused saying so."""
+    refuse_dot_grouped(value, what, unit)
+    number = parse_decimal(value, what)
+    if number != number.to_integral_value() or not low <= number <= high:
+        typed = echoed_number(value, number)
+        raise ValidationError(f"{what} is a whole number of {unit} from {low:,} to {high:,}, got {typed}", field=what)
+    return int(number)
+
+
 def parse_id(value: object, what: str) -> int:
     """A database id: a positive integer (ints or digit strings only), at most ``ID_MAX``. A number past that is
     refused as too large, not as no id: it is one, just beyond any id the database can hold."""

@@ -237,14 +237,14 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     # for another shortfall, nor nothing
     if not asking and (key not in st.session_state or st.session_state.get(f"{key}_for") != suggested):
         st.session_state[key] = st.session_state[f"{key}_for"] = suggested
+    if not asking and count_key is not None:
+        st.session_state.setdefault(count_key, "1")
     shown = f"{st.session_state[DIALOG_KEY]['key']}:{action}:{shortfall!r}"  # this preview's shortfall, as drawn
     with st.form(f"liq_prov_form_{place}", border=False):
         with st.container(horizontal=True, vertical_alignment="bottom"):
             st.text_input(f"Amount ({shortfall.asset.value})", key=asked_field(key, asking), disabled=asking)
-            if count_key is not None:
-                st.number_input(
-                    "How many", min_value=1, max_value=100, key=asked_field(count_key, asking), disabled=asking
-                )
+            if count_key is not None:  # text read by core: a number input out of range sent nothing, and said nothing
+                st.text_input("How many", key=asked_field(count_key, asking), disabled=asking)
             st.form_submit_button(
                 "Provision",
                 icon=":material/add_card:",
@@ -253,11 +253,11 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
                 on_click=ask_provisioning,
                 args=(cert, shortfall, action, ask, shown, key, count_key),
             )
-        under_amount = st.container()  # the amount leads the row: its refusal shows right below it
+        under_fields = st.container()  # the amount leads the row: a refusal of it (or of the count) shows right below
     st.caption(provision_note(shortfall, action))
     if (refused := st.session_state.pop(f"{ask}_refused", None)) is not None:
         if isinstance(refused, ValidationError):
-            field_error(under_amount, refused.message)
+            field_error(under_fields, refused.message)
         else:
             show_refusal(refused)
     if asking:
@@ -274,7 +274,7 @@ def ask_provisioning(
     sent, not in the run that follows: the second send of a double click reached a page whose shortfall the first
     had already shrunk, where the field was prefilled anew (€4.3 million asked after €1,000 typed)."""
     typed = st.session_state.get(amount_key)
-    count = int(st.session_state.get(count_key) or 1) if count_key is not None else None
+    count = st.session_state.get(count_key) if count_key is not None else None
     mm_ids = [m.id for m in shortfall.market_makers] if action == "fund_existing" else None
     try:
         with db_session() as db:
@@ -290,7 +290,7 @@ def ask_provisioning(
 
 def confirm_provisioning(
     cert: str,
-    pending: tuple[tuple[str, str, int | None], ProvisioningPlan],
+    pending: tuple[tuple[str, str, str | None], ProvisioningPlan],
     names: dict[int, str],
     place: str,
     fields: tuple[str, ...],

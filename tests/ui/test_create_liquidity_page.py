@@ -148,7 +148,7 @@ def test_while_a_provisioning_asks_its_form_is_greyed_holding_what_it_asks_about
     at = _preview(open_app(actors.admin, PAGE), "1000", "0")
     at.segmented_control(key="liq_prov_action_BUY").set_value("create_new").run()
     at.text_input(key="liq_prov_amount_BUY_create_new").set_value("1,500")
-    at.number_input(key="liq_prov_count_BUY").set_value(3)
+    at.text_input(key="liq_prov_count_BUY").set_value("3")
 
     at.button(key="liq_prov_submit_BUY").click().run()
 
@@ -156,15 +156,15 @@ def test_while_a_provisioning_asks_its_form_is_greyed_holding_what_it_asks_about
     assert "Create **3 new liquidity providers** with **€1,500.00** in all (€500.00 each)?" in texts(at.markdown)
     # greyed copies of the fields (ui.dialogs.asked_field): a keystroke landing as the question appeared could miss it
     amount = at.text_input(key="liq_prov_amount_BUY_create_new_asked")
-    count = at.number_input(key="liq_prov_count_BUY_asked")
-    assert (amount.value, count.value) == ("1,500", 3)  # what the question asks about
+    count = at.text_input(key="liq_prov_count_BUY_asked")
+    assert (amount.value, count.value) == ("1,500", "3")  # what the question asks about
     assert amount.disabled and count.disabled
     assert at.segmented_control(key="liq_prov_action_BUY").disabled and at.button(key="liq_prov_submit_BUY").disabled
 
     at.button(key="liq_prov_back_BUY").click().run()
 
-    amount, count = at.text_input(key="liq_prov_amount_BUY_create_new"), at.number_input(key="liq_prov_count_BUY")
-    assert (amount.value, count.value) == ("1,500", 3)  # as typed, to change it
+    amount, count = at.text_input(key="liq_prov_amount_BUY_create_new"), at.text_input(key="liq_prov_count_BUY")
+    assert (amount.value, count.value) == ("1,500", "3")  # as typed, to change it
     assert not amount.disabled and not count.disabled and not at.button(key="liq_prov_submit_BUY").disabled
     assert "liq_prov_confirm_BUY" not in [b.key for b in at.button]
 
@@ -199,6 +199,31 @@ def test_a_provisioning_amount_that_is_no_amount_is_refused_under_it_and_provisi
     assert field_errors(at) == ["Amount of EUR must be a number, got 'abc'"]
     assert not at.error or all("abc" not in e for e in texts(at.error))  # not in a box under the note
     assert count_rows(db, "asset_transactions") == 1  # the provider's initial deposit only
+
+
+@pytest.mark.parametrize(
+    ("count", "why"),
+    [
+        ("0", "Number of new market makers is a whole number of market makers from 1 to 100, got 0"),
+        ("101", "Number of new market makers is a whole number of market makers from 1 to 100, got 101"),
+        ("two", "Number of new market makers must be a number, got 'two'"),
+    ],
+)
+def test_a_count_of_new_market_makers_out_of_range_is_refused_in_words_and_provisions_nothing(
+    open_app, db, actors, count, why
+):
+    make_providers(db, actors.admin, 1, eur="100.00")
+    at = _preview(open_app(actors.admin, PAGE), "1000", "0")
+    at.segmented_control(key="liq_prov_action_BUY").set_value("create_new").run()
+    at.text_input(key="liq_prov_count_BUY").set_value(count)
+    before = snapshot(db)
+
+    at.button(key="liq_prov_submit_BUY").click().run()  # a number input kept 0 red and sent nothing, unsaid
+
+    assert not at.exception
+    assert field_errors(at) == [why]
+    assert "liq_prov_confirm_BUY" not in [b.key for b in at.button]
+    assert snapshot(db) == before
 
 
 def test_notes_longer_than_allowed_are_refused_under_them_at_preview_not_after_confirming(open_app, db, actors):
