@@ -172,6 +172,22 @@ def test_while_a_provisioning_asks_its_amount_is_greyed_at_the_amount_asked_and_
     assert deposits(db) == [Decimal("1000.00"), Decimal("1000.00"), Decimal("1000.00"), Decimal("1000.00")]
 
 
+def test_escape_closes_the_preview_while_provision_asks_depositing_nothing(db, actors, app_server, page):
+    make_providers(db, actors.admin, 2, eur="1000.00")
+    dialog = preview_bid(page, app_server, actors.admin.username, "500000")
+    amount = dialog.get_by_role("textbox", name="Amount (EUR)")
+    amount.fill("1,000")
+    amount.press("Enter")  # the field greys while it asks: the browser takes the focus out of the dialog
+    expect(dialog.get_by_text("Deposit €1,000.00: LP 1 €500.00 and LP 2 €500.00?")).to_be_visible()
+    settle(page)
+
+    page.keyboard.press("Escape")
+
+    expect(dialog).to_be_hidden()
+    settle(page)
+    assert deposits(db) == [Decimal("1000.00"), Decimal("1000.00")]  # the providers' own
+
+
 def test_confirm_in_a_preview_signed_out_in_another_window_places_nothing_and_says_why(db, actors, app_server, page):
     make_providers(db, actors.admin, 2, eur="250000.00")
     confirm = preview_bid(page, app_server, actors.admin.username, "10000").get_by_role(
