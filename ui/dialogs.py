@@ -15,8 +15,9 @@ from ui.sending import new_token, send_once
 T = TypeVar("T")
 
 # Escape closes an open dialog wherever the focus is. Streamlit's dialog hears Escape only from inside itself, and a
-# confirmation greys the field the admin pressed Enter in (or removes Back or Confirm once clicked): the browser then
-# moves the focus to the page's body, and Escape did nothing while the dialog asked "Fund X with €1,000.50?". Pressed
+# confirmation takes away the element the focus was on (the field the admin pressed Enter in, greyed, now its greyed
+# copy; Back or Confirm once clicked): the browser could move the focus to the page's body, and Escape did nothing
+# while the dialog asked "Fund X with €1,000.50?". Pressed
 # outside the dialog, it clicks the dialog's own close button, so it is dismissed as its X dismisses it
 # (``on_dismiss``). Installed once per browser tab, whichever dialog draws it first.
 ESCAPE_KEY = "dialog_escape_closes"  # its container, hidden: a script takes no room (unhidden, it took a gap)

@@ -161,6 +161,15 @@ def settle(page) -> None:
         expect(status).to_have_count(0, timeout=20_000)
 
 
+def ask_with_enter(page, field, typed: str, question) -> None:
+    """Type ``typed`` into a dialog's form ``field`` and send it with Enter; return once the dialog asks ``question``
+    (a locator) and that run has been drawn whole."""
+    field.fill(typed)
+    field.press("Enter")
+    expect(question).to_be_visible()
+    settle(page)
+
+
 def click_until_shown(page, button, shown, tries: int = 3) -> None:
     """Click ``button`` until ``shown`` is on the page, at most ``tries`` times. A click can go unanswered when it
     lands while a part of the page reruns on its timer (seen in CI under load: the form still held what was typed,

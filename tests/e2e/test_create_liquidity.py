@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.market_makers import create_market_maker
-from tests.e2e.conftest import RunningApp, settle, sign_in
+from tests.e2e.conftest import RunningApp, ask_with_enter, settle, sign_in
 from tests.helpers import PASSWORD
 from tests.liquidity_helpers import make_holders, make_providers
 
@@ -175,11 +175,8 @@ def test_while_a_provisioning_asks_its_amount_is_greyed_at_the_amount_asked_and_
 def test_escape_closes_the_preview_while_provision_asks_depositing_nothing(db, actors, app_server, page):
     make_providers(db, actors.admin, 2, eur="1000.00")
     dialog = preview_bid(page, app_server, actors.admin.username, "500000")
-    amount = dialog.get_by_role("textbox", name="Amount (EUR)")
-    amount.fill("1,000")
-    amount.press("Enter")  # the field greys while it asks: the browser takes the focus out of the dialog
-    expect(dialog.get_by_text("Deposit €1,000.00: LP 1 €500.00 and LP 2 €500.00?")).to_be_visible()
-    settle(page)
+    question = dialog.get_by_text("Deposit €1,000.00: LP 1 €500.00 and LP 2 €500.00?")
+    ask_with_enter(page, dialog.get_by_role("textbox", name="Amount (EUR)"), "1,000", question)  # the field greys
 
     page.keyboard.press("Escape")
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from core.entities import fund_entity, withdraw_entity
 from core.market_makers import create_market_maker, withdraw_market_maker
-from tests.e2e.conftest import settle, sign_in
+from tests.e2e.conftest import ask_with_enter, settle, sign_in
 from tests.helpers import PASSWORD
 
 LEDGER_ROWS = "SELECT count(*) FROM asset_transactions"
@@ -29,11 +29,8 @@ def test_escape_closes_a_fund_dialog_asking_to_confirm_moving_nothing_and_it_reo
     page.get_by_role("button", name="Fund").click()
     dialog = page.get_by_role("dialog")
     settle(page)  # the dialog drawn whole before typing
-    amount = dialog.get_by_role("textbox", name="Amount")
-    amount.fill("1000.50")
-    amount.press("Enter")  # the field greys while it asks: the browser takes the focus out of the dialog
-    expect(dialog.get_by_text("Fund Trader Firm with €1,000.50?")).to_be_visible()
-    settle(page)
+    question = dialog.get_by_text("Fund Trader Firm with €1,000.50?")
+    ask_with_enter(page, dialog.get_by_role("textbox", name="Amount"), "1000.50", question)  # the field greys
 
     page.keyboard.press("Escape")
 
