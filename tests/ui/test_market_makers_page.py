@@ -217,6 +217,23 @@ def test_creating_a_liquidity_provider_closes_the_dialog_and_shows_it(open_app, 
     assert at.selectbox(key="mm_selected").value == boreal.id
 
 
+def test_a_creation_asking_to_confirm_shows_its_form_greyed_as_sent_and_back_gives_it_back_as_typed(open_app, actors):
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
+    at.text_input(key="mm_new_name").set_value("Boreal")
+    at.text_input(key="mm_new_eur").set_value("250,000")
+
+    at.button(key="mm_new_submit").click().run()
+    at.run()  # a rerun while it asks: Streamlit forgets a field the runs that draw only its greyed copy
+
+    greyed = [(t.key, t.value, t.disabled) for t in at.text_input]
+    assert greyed == [("mm_new_name_asked", "Boreal", True), ("mm_new_eur_asked", "250,000", True)]
+    at.button(key="mm_new_back").click().run()
+    assert [(t.key, t.value, t.disabled) for t in at.text_input] == [
+        ("mm_new_name", "Boreal", False),
+        ("mm_new_eur", "250,000", False),
+    ]
+
+
 def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
     at = open_dialog(open_app(actors.admin, PAGE), "mm_create_open")
 
