@@ -34,8 +34,10 @@ def ticket_search(typed: str | None) -> str | None:
     value = "" if typed is None or is_blank(typed) else typed.strip()
     foreign = [c for i, c in enumerate(value) if not (c.isalnum() or c == "-") and c not in value[:i]]
     if foreign:
-        named = ", ".join("a space" if c.isspace() else repr(c) for c in foreign)
-        raise ValidationError(f"A ticket id has only letters, digits and '-', not {named}")
+        # each character bare, a space apart: quoted one by one, ' and " came out as "'" and '"' in a row of quotes
+        named = " ".join(c for c in foreign if not c.isspace())
+        named += f"{' or ' if named else ''}a space" if any(c.isspace() for c in foreign) else ""
+        raise ValidationError(f'A ticket id has only letters, digits and "-", not {named}')
     if len(value) > TICKET_ID_MAX_LENGTH:
         raise ValidationError(too_long("Ticket id", TICKET_ID_MAX_LENGTH, len(value)))
     return value or None

@@ -148,7 +148,7 @@ def test_daily_stats_sum_what_each_day_deployed_and_filled(db, actors, three_ope
         ({"page_size": 10_000}, "page size: Input should be less than or equal to 500"),
         ({"date_from": date(2026, 2, 1), "date_to": date(2026, 1, 1)}, "starts (2026-02-01) after it ends"),
         ({"date_from": "yesterday"}, "date from: Input should be a valid date"),
-        ({"ticket_search": "TKT%"}, "ticket search: A ticket id has only letters, digits and '-', not '%'"),
+        ({"ticket_search": "TKT%"}, 'ticket search: A ticket id has only letters, digits and "-", not %'),
         ({"created_by": -3}, "created by: Input should be greater than 0"),
         ({"colour": "red"}, "colour: Extra inputs are not permitted"),
     ],
