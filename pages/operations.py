@@ -19,6 +19,7 @@ from core.operations import OperationFilters, OperationSort, OperationSummary
 from core.validation import parse_id
 from ui import labels
 from ui import operations_data as data
+from ui.choices import any_or_one
 from ui.downloads import csv_bytes
 from ui.feedback import field_error
 from ui.format import counted, eur, md_escape, md_escape_lines, price, units
@@ -147,9 +148,7 @@ def operation_filters() -> dict[str, object]:
         date_from, date_to = date_range("ops_dates")
         people = data.creators(version, user.id)
         names = {c.id: c.username for c in people}
-        creator = st.selectbox(
-            "Created by", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="ops_creator"
-        )
+        creator = any_or_one("Created by", list(names), names.__getitem__, "Anyone", key="ops_creator")
         ticket = ticket_field(
             "ops_ticket", ticket_search, "A whole ticket id, or any part of it: 000123, 2026-0001, tkt-2026"
         )
@@ -323,18 +322,9 @@ def audit_view() -> None:
     actions, object_types, actors = data.audit_options(version, user.id)
     names = {a.id: a.username for a in actors}
     with st.container(border=True, horizontal=True, vertical_alignment="top", key="audit_filters"):
-        action = st.selectbox(
-            "Action", [None, *actions], format_func=lambda a: labels.action(a) or "Any", key="audit_action"
-        )
-        actor = st.selectbox(
-            "Actor", [None, *names], format_func=lambda i: "Anyone" if i is None else names[i], key="audit_actor"
-        )
-        object_type = st.selectbox(
-            "Object",
-            [None, *object_types],
-            format_func=lambda t: "Any" if t is None else labels.humanize(t),
-            key="audit_object_type",
-        )
+        action = any_or_one("Action", actions, labels.action, "Any", key="audit_action")
+        actor = any_or_one("Actor", list(names), names.__getitem__, "Anyone", key="audit_actor")
+        object_type = any_or_one("Object", object_types, labels.humanize, "Any", key="audit_object_type")
         # typed text read by core: a number input out of range kept filtering by its last valid value, unsaid
         object_box = st.container(gap=None)
         typed_id = object_box.text_input("Object id", placeholder="e.g. 42", key="audit_object_id")
