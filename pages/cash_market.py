@@ -23,6 +23,7 @@ from ui.navigation import CASH_MARKET
 from ui.order_book import (
     ENTRY_KEY,
     ROW_HEIGHT,
+    SIDES_KEY,
     STATS_KEY,
     STICKY_CSS,
     book_column_config,
@@ -268,7 +269,7 @@ def on_book_select(key: str, prices: tuple[str, ...], generation: int) -> None:
 def market_panel(certificate: CertificateType) -> None:
     book = market_data.order_book(certificate.value)
     st.subheader("Order book", help="Click a price to use it in the order entry.")
-    bids_col, asks_col = st.columns(2)
+    bids_col, asks_col = st.container(key=SIDES_KEY).columns(2)
     generation = st.session_state.get(GRIDS_KEY, 0)
     for col, side_, levels in ((bids_col, OrderSide.BUY, book.bids), (asks_col, OrderSide.SELL, book.asks)):
         name = f"cm_book_{side_.value.lower()}_{certificate}"

@@ -20,15 +20,24 @@ from ui.format import eur, price
 ROW_HEIGHT = 38  # px: larger rows than a plain table, the book is the page's centrepiece
 BOOK_HEIGHT = 600  # px: the book scrolls inside this
 ENTRY_KEY = "cm_order_entry"
+SIDES_KEY = "cm_book_sides"  # the row holding the bids beside the asks
 
 STATS_KEY = "cm_stats"
 PAGE_BACKGROUND = "#f8fafc"  # theme.backgroundColor in .streamlit/config.toml
+
+# px per column: together they fit one side of the book on a 390 px phone (356 px) and at 1,280 px with the sidebar open
+# (400 px), so no side scrolls sideways (the bids' prices, their outer column, were hidden); wider windows stretch them
+BOOK_COLUMN_WIDTHS = {"price": 60, "quantity": 72, "orders": 56, "cumulative": 84, "value": 84}
+BOOK_SIDE_PX = sum(BOOK_COLUMN_WIDTHS.values()) + 2  # and the grid's border
 
 # st.container(key=ENTRY_KEY) renders with class st-key-<key>; position: sticky only takes effect on the
 # block that wraps it (its direct parent), so the rule targets that parent. The app header is transparent:
 # painting it keeps scrolled book rows from showing through above the pinned entry. Metric values are
 # smaller than Streamlit's default so the six stats fit one row at 1,280 px with the sidebar open (they are never
-# cut: ui.metrics.metric_row wraps a card that does not fit onto another row).
+# cut: ui.metrics.metric_row wraps a card that does not fit onto another row). Between a phone and a laptop (700 to
+# 1,180 px with the sidebar open) nothing is cut either: the book's sides stack once they no longer fit side by side,
+# a segmented control's column keeps the width of every option (Side and Type showed "Buy" and "Limit" alone, Sell and
+# Market scrolled out of sight) and the entry's fields keep room for a price; the entry's row wraps instead.
 STICKY_CSS = f"""
 <style>
 div:has(> .st-key-{ENTRY_KEY}) {{
@@ -44,6 +53,15 @@ div:has(> .st-key-{ENTRY_KEY}) {{
 }}
 .stAppHeader {{
     background: {PAGE_BACKGROUND};
+}}
+.st-key-{SIDES_KEY} [data-testid="stColumn"] {{
+    min-width: min(100%, {BOOK_SIDE_PX}px);
+}}
+[data-testid="stColumn"]:has([data-testid="stButtonGroup"]) {{
+    min-width: max-content;
+}}
+.st-key-{ENTRY_KEY} [data-testid="stColumn"]:has([data-testid="stTextInput"]) {{
+    min-width: 6rem;
 }}
 .st-key-{STATS_KEY} [data-testid="stMetricValue"] {{
     font-size: 1.4rem;
@@ -63,11 +81,6 @@ def book_frame(levels: list[BookLevel]) -> pd.DataFrame:
             "value": [float(lv.price * lv.quantity) for lv in levels],
         }
     )
-
-
-# px per column: together they fit one side of the book at 1,280 px with the sidebar open (about 400 px), so no side
-# scrolls sideways (the bids' prices, their rightmost column, were hidden); wider windows stretch them
-BOOK_COLUMN_WIDTHS = {"price": 62, "quantity": 76, "orders": 62, "cumulative": 92, "value": 100}
 
 
 def book_column_config(side: OrderSide, deepest: int) -> dict:

@@ -67,12 +67,12 @@ def settled_box(page, locator) -> dict:
     return seen[-1][0]
 
 
-# what a reader cannot see whole at this width: any element of the stats or the entry narrower than its content (an
-# ellipsis, a segmented control scrolled sideways), a side of the book that scrolls sideways (its outer column, the
-# bids' prices, hidden), and any two of the entry's controls that overlap
+# what a reader cannot see whole at this width: any element of the Market switch, the stats or the entry narrower than
+# its content (an ellipsis, a segmented control scrolled sideways), a side of the book that scrolls sideways (its outer
+# column, the bids' prices, hidden), and any two of the entry's controls that overlap
 CUT_OR_OVERLAPPING = """() => {
     const cut = [];
-    for (const e of document.querySelectorAll('.st-key-cm_stats *, .st-key-cm_order_entry *'))
+    for (const e of document.querySelectorAll('.st-key-cm_cert *, .st-key-cm_stats *, .st-key-cm_order_entry *'))
         // (a box 1 px wide is hidden on purpose: the Post only switch's input, there for screen readers)
         if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 1) cut.push(`cut: ${e.textContent}`);
     for (const side of ['buy', 'sell'])
@@ -184,6 +184,31 @@ def click_ask(page, asks, row: int, price, expected: str) -> None:
         settle(page)
         return
     expect(price).to_have_value(expected)
+
+
+def test_every_option_field_and_price_is_whole_from_a_phone_to_a_window_beside_another(
+    db, actors, app_server, page, screenshot
+):
+    desk = make_desk(db, actors)
+    fund_trader(db, actors, eur="10000.00", eua=20)
+    place_order(db, actors.admin.id, "EUA", "BUY", "LIMIT", 926, "80.83", market_maker_id=desk.lp.id)
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 922, "81.17", market_maker_id=desk.ah.id)
+    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    entry = page.locator(ENTRY)
+    expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at €81.17 limit"))).to_be_visible()
+    expect(page.locator(".st-key-cm_book_buy_EUA canvas").first).to_be_visible()
+
+    cut = {}
+    for width in (390, 800, 1024):  # a phone; a window beside another on a 1,920 px screen; a small laptop
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(500)  # one layout pass (not an assertion)
+        cut[width] = page.evaluate(CUT_OR_OVERLAPPING)
+        screenshot(page, f"cash-market-{width}.png")
+
+    # from 700 to 1,180 px with the sidebar open, Side showed "Buy" and Type "Limit" alone (Sell and Market scrolled
+    # out of their boxes), and the book's two sides, side by side, hid the bids' prices (their outer column); on a
+    # phone too, by 36 px
+    assert cut == {390: [], 800: [], 1024: []}
 
 
 def test_a_price_clicked_in_the_book_fills_the_order_entry_every_time_it_is_clicked(db, actors, app_server, page):
