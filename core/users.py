@@ -1,6 +1,7 @@
 """Users: creation with argon2 password hashes, and authentication with a lockout after repeated failures."""
 
 import re
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,7 +14,7 @@ from core.enums import Role
 from core.errors import AuthenticationFailed, NotFound, ValidationError
 from core.models import User
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import FieldFaults, echoed, is_blank, letter_script, parse_enum, parse_id
+from core.validation import FieldFaults, echoed, is_blank, letter_script, parse_enum, parse_id, refuse_invisible
 from core.wording import a_or_an, counted
 
 MIN_PASSWORD_LENGTH = 8
@@ -68,7 +69,9 @@ def _not_one(character: str) -> str:
 
 
 def check_new_password(password: object, username: str) -> str:
-    """A password a person chose, as the one rule for it has it: 8 to 1000 characters, no NUL, and not built on
+    """A password a person chose, as the one rule for it has it: 8 to 1000 characters, none that cannot be typed
+    again when signing in (a tab, a line break or another control character, an invisible one such as a zero-width
+    space: pasted text brings them along unseen, and the password then works only pasted again), and not built on
     the username (the first thing anyone guesses)."""
     if not isinstance(password, str) or not password:
         raise ValidationError("Type a password", field=PASSWORD_FIELD)
@@ -86,6 +89,13 @@ def check_new_password(password: object, username: str) -> str:
             f"A password is at most {MAX_PASSWORD_LENGTH:,} characters and cannot contain NUL characters",
             field=PASSWORD_FIELD,
         )
+    if any(unicodedata.category(c) == "Cc" for c in password):
+        raise ValidationError(
+            "A password cannot contain a tab, a line break or another control character, as pasted text can: "
+            "type the password without it",
+            field=PASSWORD_FIELD,
+        )
+    refuse_invisible(password, PASSWORD_FIELD, "password")
     if username.strip().lower() in password.lower():
         raise ValidationError("A password must not contain the username", field=PASSWORD_FIELD)
     return password

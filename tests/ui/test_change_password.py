@@ -59,6 +59,27 @@ def test_a_pasted_password_past_the_limit_is_refused_saying_the_limit_never_cut_
     assert authenticate(db, actors.trader.username, PASSWORD).id == actors.trader.id  # unchanged
 
 
+def test_a_pasted_password_holding_a_character_no_one_can_type_again_is_refused_naming_it(open_app, actors, db):
+    at = open_app(actors.trader, PAGE)
+
+    for pasted, refusal in (
+        (
+            "fjord\u200blantern quietly",  # a zero-width space, copied from a chat: the password worked pasted only
+            "Password contains an invisible character (U+200B ZERO WIDTH SPACE), as pasted text can: "
+            "type the password without it",
+        ),
+        (
+            "fjord lantern\tquietly",  # a tab moves to the next field when typed at sign-in
+            "A password cannot contain a tab, a line break or another control character, as pasted text can: "
+            "type the password without it",
+        ),
+    ):
+        fill(at, "change_password", PASSWORD, pasted, pasted)
+
+        assert refusal_under(at, "change_password_new_password") == refusal
+    assert authenticate(db, actors.trader.username, PASSWORD).id == actors.trader.id  # unchanged
+
+
 def test_the_change_password_page_refuses_each_fault_under_its_field_and_changes_nothing(open_app, actors, db):
     at = open_app(actors.trader, PAGE)
 
