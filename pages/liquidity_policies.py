@@ -37,6 +37,7 @@ from ui.policies_view import (
     depth_history_figure,
     due_text,
     form_values,
+    idle_reason,
     policy_text,
     reference_text,
     run_now_text,
@@ -61,7 +62,6 @@ if user.role not in (Role.ADMIN, Role.ANALYST):  # the menu hides the page from 
 ADMIN = user.role is Role.ADMIN
 RUNS_PAGE = 25
 CSV_LIMIT = 10_000
-DISABLED_RUN_HELP = "This policy is disabled: turn on Enabled and save to run it"
 
 
 def fill_form(cert: str, policy: LiquidityPolicy | None) -> None:
@@ -206,7 +206,7 @@ def show_status(cert: str, status: PolicyStatus, switch: KillSwitch) -> None:
             ),
         ]
     )
-    st.caption(f"Next run: {due_text(status, datetime.now(UTC))}")
+    st.caption(f"Next run: {due_text(status, datetime.now(UTC), switch)}")
     st.caption(md_escape(schedule_text(p)))
     if p.notes:
         st.caption(f"Notes: {md_escape_lines(p.notes)}")  # line for line, as typed
@@ -310,14 +310,16 @@ for cert, column in zip(CertificateType, st.columns(2), strict=True):
         if ADMIN:
             with db_session() as db:
                 current = book_policy(db, cert.value)
-            # a disabled policy's run would only record a Skipped run: the button says why up front, and records none
-            switched_off = current is not None and not current.enabled and not current.paused
+                switch = get_kill_switch(db, user_id=user.id)
+            # a disabled policy's run, or any run while liquidity is paused, would only record a Skipped run: the
+            # button says why up front, and records none
+            idle = idle_reason(current, switch) if current is not None else None
             if current is not None and st.button(
                 "Run now",
                 icon=":material/play_arrow:",
                 key=f"pol_run_{cert.value}",
-                disabled=switched_off,
-                help=DISABLED_RUN_HELP if switched_off else None,
+                disabled=idle is not None,
+                help=idle,
             ):
                 run_now(cert.value)
             # keyed: still open once Create policy becomes Edit policy, with what the save said under its fields

@@ -187,11 +187,23 @@ def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
     return price(run.reference_price), labels.price_source(run.price_source or "mid").lower()
 
 
-def due_text(status: PolicyStatus, now: datetime) -> str:
+def idle_reason(policy: LiquidityPolicy, switch: KillSwitch) -> str | None:
+    """Why the book's policy does not run now, and what runs it again; None while it runs. These are a run's first
+    two rules (``core.policy_rules.decide`` skips it, in this order), said before a run records that it skipped:
+    Run now is greyed with this as its help, and the next run says it."""
+    if switch.paused:
+        return "Liquidity is paused: resume liquidity to run it"
+    if not policy.enabled:
+        return "This policy is disabled: turn on Enabled and save to run it"
+    return None
+
+
+def due_text(status: PolicyStatus, now: datetime, switch: KillSwitch) -> str:
     if status.schedule_never_comes:
         return f"never: cron '{status.policy.cron}' never comes (no month has that day); save a schedule that does"
     if status.next_due_at is None:
-        return "not scheduled (paused or disabled)"
+        why = idle_reason(status.policy, switch)
+        return "not scheduled" if why is None else f"none. {why}"  # it said "paused or disabled", whichever it was
     seconds = (status.next_due_at - now).total_seconds()
     due = status.next_due_at.astimezone(UTC)
     # the day too when it is not today's: a weekly cron read "07:00:00 UTC (in 486000 s)", as if today

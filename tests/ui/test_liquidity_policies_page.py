@@ -364,6 +364,23 @@ def test_a_paused_book_says_so_and_resume_brings_the_policies_back(open_app, db,
     assert get_policies(db, user_id=actors.admin.id)[0].enabled
 
 
+def test_while_liquidity_is_paused_run_now_is_greyed_saying_so_and_the_next_run_says_why_there_is_none(
+    open_app, db, actors
+):
+    fund_market(db, actors)
+    policy(db, actors)
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")
+
+    at = open_app(actors.admin, PAGE)
+
+    assert not at.exception
+    run_now = at.button(key="pol_run_CEA")  # a click recorded a Skipped run saying "Liquidity is paused: Drill."
+    assert run_now.disabled
+    assert run_now.help == "Liquidity is paused: resume liquidity to run it"
+    # it read "not scheduled (paused or disabled)", whichever it was
+    assert "Next run: none. Liquidity is paused: resume liquidity to run it" in texts(at.caption)
+
+
 def test_admins_and_analysts_have_the_page_in_their_menu():
     spec = next(p for p in PAGES if p.url_path == "liquidity-policies")
 

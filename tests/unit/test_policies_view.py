@@ -133,10 +133,27 @@ def test_when_the_next_run_is_due_reads_in_minutes_hours_or_days_with_the_day_wh
     now = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)  # a Tuesday
 
     def due(at: datetime) -> str:
-        return due_text(PolicyStatus.model_construct(schedule_never_comes=False, next_due_at=at), now)
+        status = PolicyStatus.model_construct(schedule_never_comes=False, next_due_at=at)
+        return due_text(status, now, KillSwitch.model_construct(paused=False))
 
     assert due(datetime(2026, 12, 1, 16, 0, 45, tzinfo=UTC)) == "16:00:45 UTC (in 45 s)"
     assert due(datetime(2026, 12, 1, 16, 52, 25, tzinfo=UTC)) == "16:52:25 UTC (in 52 min)"  # was "in 3145 s"
     assert due(datetime(2026, 12, 1, 21, 3, tzinfo=UTC)) == "21:03:00 UTC (in 5 h 3 min)"
     # a weekly cron's next Monday said "07:00:00 UTC (in 486000 s)", as if it were today
     assert due(datetime(2026, 12, 7, 7, 0, tzinfo=UTC)) == "2026-12-07 07:00:00 UTC (in 5 days)"
+
+
+def test_a_book_with_no_next_run_says_whether_liquidity_is_paused_or_its_policy_disabled():
+    now = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
+    running, paused = KillSwitch.model_construct(paused=False), KillSwitch.model_construct(paused=True)
+    enabled = LiquidityPolicy.model_construct(enabled=True, cron=None)
+    disabled = LiquidityPolicy.model_construct(enabled=False, cron=None)
+
+    def due(policy: LiquidityPolicy, switch: KillSwitch) -> str:
+        status = PolicyStatus.model_construct(policy=policy, schedule_never_comes=False, next_due_at=None)
+        return due_text(status, now, switch)
+
+    assert due(disabled, running) == "none. This policy is disabled: turn on Enabled and save to run it"
+    # a run skips while liquidity is paused whatever its policy: a policy saved enabled since the pause too
+    assert due(enabled, paused) == "none. Liquidity is paused: resume liquidity to run it"
+    assert due(disabled, paused) == "none. Liquidity is paused: resume liquidity to run it"
