@@ -50,6 +50,9 @@ _EAST_ASIAN = frozenset({"Latin", "Han", "Hiragana", "Katakana", "Bopomofo", "Ha
 _TYPED_AS_IS = frozenset("\u0e33\u0eb3")
 # zero-width non-joiner and joiner: how Persian and the Indic scripts spell some words
 _JOINERS = frozenset("\u200c\u200d")
+# the bidirectional embeddings, overrides and isolates: the text after one shows reordered, an override's backwards
+# ("evil" read "live"); in free text, where a zero-width space hides nothing, these alone change what is read
+_REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # drawn as nothing, though no space and no format character: the Hangul fillers and the braille blank
 _DRAWN_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
@@ -391,8 +394,8 @@ def mixed_script_word(name: str) -> tuple[str, list[str]] | None:
 
 def parse_notes(value: object, max_length: int, what: str = "Notes") -> str | None:
     """Free text a person attaches to an action, at most ``max_length`` characters (the caller reads the limit
-    from SQL's ``notes_max_length()``, the one the table CHECKs use); blank (``is_blank``: nothing that shows) is
-    None."""
+    from SQL's ``notes_max_length()``, the one the table CHECKs use), without a character that shows the text after
+    it in another order than typed (``_REORDERING``); blank (``is_blank``: nothing that shows) is None."""
     if value is None:
         return None
     if not isinstance(value, str):
@@ -403,6 +406,13 @@ def parse_notes(value: object, max_length: int, what: str = "Notes") -> str | No
         raise ValidationError(too_long(what, max_length, len(value)), field=what)
     if "\x00" in value:
         raise ValidationError(f"{what} cannot contain NUL characters", field=what)
+    if (hidden := next((c for c in value if c in _REORDERING), None)) is not None:
+        # shown to every admin and analyst (a kill switch's reason in red on every page): read as typed, or not at all
+        raise ValidationError(
+            f"{what}: an invisible character (U+{ord(hidden):04X} {unicodedata.name(hidden)}), as pasted text can "
+            "bring, shows the text after it reordered: type it without it",
+            field=what,
+        )
     return value.strip()
 
 

@@ -331,6 +331,20 @@ def test_a_kill_switch_reason_of_a_zero_width_space_alone_is_asked_for_and_pause
     assert not get_kill_switch(db, user_id=actors.admin.id).paused
 
 
+def test_a_kill_switch_reason_that_would_show_backwards_is_refused_under_it_and_pauses_nothing(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    at = open_app(actors.admin, PAGE)
+
+    at.button(key="ks_pause_page").click().run()
+    at.text_input(key="ks_reason").set_value("Feed frozen, \u202eevil")  # the red banner read "Feed frozen, live"
+    at.button(key="ks_confirm").click().run()
+
+    assert not at.exception
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in (refusal_under(at, "ks_reason") or "")
+    assert not get_kill_switch(db, user_id=actors.admin.id).paused
+
+
 def test_resume_asks_first_naming_each_book_policy_that_will_run_again_and_cancel_changes_nothing(open_app, db, actors):
     fund_market(db, actors, certs=("CEA", "EUA"))
     policy(db, actors, "CEA", bid_depth_eur="12000", ask_depth_eur="8000")

@@ -516,6 +516,24 @@ def test_notes_with_words_keep_them_invisible_characters_among_them_do_not_blank
     assert parse_notes(" Feed\u200bfrozen ", 2000) == "Feed\u200bfrozen"
 
 
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [
+        ("Feed frozen, \u202eevil", "U+202E RIGHT-TO-LEFT OVERRIDE"),  # shown as "Feed frozen, live"
+        ("Feed \u2067frozen\u2069", "U+2067 RIGHT-TO-LEFT ISOLATE"),
+    ],
+)
+def test_notes_holding_a_character_that_shows_the_rest_reordered_are_refused_naming_it(typed, named):
+    with pytest.raises(ValidationError) as refused:
+        parse_notes(typed, 2000, "The reason")
+
+    assert refused.value.message == (
+        f"The reason: an invisible character ({named}), as pasted text can bring, shows the text after it reordered: "
+        "type it without it"
+    )
+    assert refused.value.field == "The reason"
+
+
 def test_notes_are_bounded():
     assert parse_notes("  ", 2000) is None
     with pytest.raises(ValidationError, match="at most 2,000"):
