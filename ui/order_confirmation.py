@@ -11,6 +11,7 @@ from core.enums import OrderSide
 from core.errors import CoreError
 from core.order_entry import MarketOrderEstimate, PriceCollar
 from core.orders import OwnOrder, get_self_trade_cancels, place_order
+from core.trading_account import get_trading_account
 from ui import market_data
 from ui.feedback import flash
 from ui.format import eur, md_escape, percent, price
@@ -152,6 +153,11 @@ def confirmation_dialog(user_id: int) -> None:
         return
     ticket = pending.ticket
     st.warning(pending.reason, icon=":material/warning:")
+    # the account is part of the order: an admin who picked another market maker as they clicked was asked to check
+    # an order whose sentence read the same, the account it would be sent for said nowhere in the dialog
+    with db_session() as db:
+        account = get_trading_account(db, user_id, market_maker_id=ticket.market_maker_id)
+    st.markdown(f"Trading for **{md_escape(account.name)}**")
     if ticket.self_trade_warning:
         st.warning(ticket.self_trade_warning, icon=":material/warning:")
     est = ticket.estimate

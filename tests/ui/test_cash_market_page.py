@@ -395,6 +395,28 @@ def test_an_admin_trades_for_the_market_maker_it_picks(open_page, db, actors, ma
     assert (order.market_maker_id, order.side, order.quantity) == (market.ah.id, "SELL", 5)
 
 
+def test_an_admin_who_picks_another_market_maker_as_they_click_is_asked_naming_the_one_it_goes_to(
+    open_page, db, actors, market
+):
+    at = open_page(actors.admin)
+    at.selectbox(key="cm_mm").select(market.lp.id).run()
+    before = snapshot(db)
+
+    at.selectbox(key="cm_mm").select(market.lp2.id)
+    submit(at).click().run()  # the button read the same sentence for LP One
+
+    assert snapshot(db) == before
+    assert any("not the order the button showed" in str(w.value) for w in at.warning)
+    assert at.button(key="cm_confirm").label == "Buy 10 EUA at €81.00 limit, total €810.00"
+    assert "Trading for **LP Two**" in markdown(at)  # the one thing that changed, said nowhere in the dialog
+
+    at.button(key="cm_confirm").click().run()
+
+    assert not at.exception and not at.error
+    (order,) = [o for o in get_my_orders(db, actors.admin.id) if o.market_maker_id == market.lp2.id]
+    assert (order.side, order.quantity, order.price) == ("BUY", 10, Decimal("81.00"))
+
+
 @pytest.mark.parametrize(("maker", "side", "price"), [("ah", "SELL", "€80.50"), ("lp", "BUY", "€81.00")])
 def test_an_admin_picking_a_market_maker_is_offered_only_the_side_it_trades(
     open_page, actors, market, maker, side, price
