@@ -48,6 +48,7 @@ from ui.market_makers_view import (
     ledger_frame,
     market_makers_column_config,
     market_makers_frame,
+    open_orders_block,
     option_label,
     summarize,
     summary_metrics,
@@ -343,7 +344,7 @@ else:
                 unavailable = {  # why an action cannot be taken now (None: it can)
                     "fund": None if mm.is_active else "A deactivated market maker cannot be funded",
                     "withdraw": None if withdrawable_assets(mm) else "It holds nothing to withdraw",
-                    "deactivate": None if mm.is_active else "It is deactivated already",
+                    "deactivate": "It is deactivated already" if not mm.is_active else open_orders_block(mm),
                 }
                 # one group: beside a long name it wraps whole, instead of Fund staying up and the rest dropping
                 with st.container(horizontal=True, width="content"):

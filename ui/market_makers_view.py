@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.enums import AssetType, MarketMakerType
 from core.models import MarketMaker, MarketMakerLedgerEntry
-from ui.format import amount_text
+from ui.format import amount_text, counted
 from ui.metrics import Metric
 
 LP = MarketMakerType.LIQUIDITY_PROVIDER
@@ -40,6 +40,15 @@ def type_label(mm_type: MarketMakerType | str) -> str:
 def type_for_filter(choice: str | None) -> MarketMakerType | None:
     """The type a filter choice ("All", "LP", "AH") keeps; None keeps every type."""
     return next((t for t, badge in TYPE_BADGE.items() if badge == choice), None)
+
+
+def open_orders_block(mm: MarketMaker) -> str | None:
+    """Why ``mm`` cannot be deactivated now, as SQL's ``deactivate_market_maker`` refuses it (open orders), or None:
+    said on the greyed button, before a confirmation that could only be refused."""
+    if not mm.open_orders:
+        return None
+    them = "it" if mm.open_orders == 1 else "them"
+    return f"It has {counted(mm.open_orders, 'open order')}: cancel or withdraw {them} before deactivating"
 
 
 def filter_market_makers(

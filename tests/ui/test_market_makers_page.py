@@ -472,10 +472,21 @@ def test_cancelling_the_deactivation_changes_nothing(open_app, actors, db, marke
     assert snapshot(db) == before
 
 
-def test_deactivation_is_refused_while_the_market_maker_has_open_orders(open_app, actors, db, market_makers):
+def test_a_market_maker_with_open_orders_offers_deactivate_greyed_saying_why(open_app, actors, db, market_makers):
+    place_order(db, actors.admin.id, "CEA", "BUY", "LIMIT", 10, "10.00", market_maker_id=market_makers["atlas"].id)
+    place_order(db, actors.admin.id, "EUA", "BUY", "LIMIT", 1, "10.00", market_maker_id=market_makers["atlas"].id)
+
+    at = open_app(actors.admin, PAGE)
+
+    deactivate = at.button(key="mm_deactivate_open")
+    assert deactivate.disabled
+    assert deactivate.help == "It has 2 open orders: cancel or withdraw them before deactivating"
+
+
+def test_deactivation_is_refused_when_an_order_is_placed_while_it_asks_to_confirm(open_app, actors, db, market_makers):
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_deactivate_open")
     place_order(db, actors.admin.id, "CEA", "BUY", "LIMIT", 10, "10.00", market_maker_id=market_makers["atlas"].id)
     before = snapshot(db)
-    at = open_dialog(open_app(actors.admin, PAGE), "mm_deactivate_open")
 
     at.button(key="mm_deactivate_confirm").click().run()
 
