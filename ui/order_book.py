@@ -38,6 +38,9 @@ BOOK_SIDE_PX = sum(BOOK_COLUMN_WIDTHS.values()) + 2  # and the grid's border
 # 1,180 px with the sidebar open) nothing is cut either: the book's sides stack once they no longer fit side by side,
 # a segmented control's column keeps the width of every option (Side and Type showed "Buy" and "Limit" alone, Sell and
 # Market scrolled out of sight) and the entry's fields keep room for a price; the entry's row wraps instead.
+# on a phone the entry's fields wrap into a box as tall as half the screen: pinned, it left the book a strip to scroll
+# in, so below a tablet's width it scrolls with the page
+PINNED_FROM_PX = 640
 STICKY_CSS = f"""
 <style>
 div:has(> .st-key-{ENTRY_KEY}) {{
@@ -65,6 +68,11 @@ div:has(> .st-key-{ENTRY_KEY}) {{
 }}
 .st-key-{STATS_KEY} [data-testid="stMetricValue"] {{
     font-size: 1.4rem;
+}}
+@media (max-width: {PINNED_FROM_PX - 1}px) {{
+    div:has(> .st-key-{ENTRY_KEY}) {{
+        position: static;
+    }}
 }}
 </style>
 """

@@ -15,6 +15,7 @@ from core.user_accounts import deactivate_user
 from tests.e2e.conftest import settle, sign_in
 from tests.helpers import PASSWORD, snapshot
 from tests.trading import fund_trader, make_desk
+from ui.order_book import PINNED_FROM_PX
 
 ENTRY = ".st-key-cm_order_entry"
 MAIN_SCROLL = "document.querySelector('.stMain').scrollTop"
@@ -105,7 +106,9 @@ TITLE_ROW_BASELINES = """() => {
 }"""
 
 
-def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, actors, app_server, page, screenshot):
+def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll_but_not_on_a_phone(
+    db, actors, app_server, page, screenshot
+):
     deep_book(db, actors)
     sign_in(page, app_server, actors.trader.username, PASSWORD)
     entry = page.locator(ENTRY)
@@ -166,6 +169,15 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll(db, act
     page.mouse.wheel(0, 400)
     assert settled_box(page, entry) == pinned
     assert pinned["y"] < 100 and entry.is_visible()
+
+    # on a phone the entry, its fields wrapped, is half the screen tall: it scrolls away with the page instead
+    page.set_viewport_size({"width": PINNED_FROM_PX - 250, "height": 844})
+    page.evaluate("document.querySelector('.stMain').scrollTo(0, 0)")
+    page.mouse.move(5, 400)
+    page.mouse.wheel(0, 1500)
+    phone = settled_box(page, entry)
+    assert page.evaluate(MAIN_SCROLL) > 0
+    assert phone["y"] + phone["height"] <= 0
 
 
 def click_ask(page, asks, row: int, price, expected: str) -> None:
