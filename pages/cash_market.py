@@ -33,6 +33,7 @@ from ui.order_book import (
     deepest,
     default_price,
     picked_price,
+    trades_height,
 )
 from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
 from ui.order_entry import (
@@ -315,7 +316,7 @@ def market_panel(certificate: CertificateType) -> None:
             st.dataframe(
                 frame,
                 hide_index=True,
-                height=320,
+                height=trades_height(len(trades)),
                 column_config={
                     "time": st.column_config.TextColumn("Time (UTC)"),
                     "side": st.column_config.TextColumn("Aggressor"),

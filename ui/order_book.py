@@ -13,12 +13,14 @@ from core.enums import OrderSide, OrderStatus
 from core.market import BookLevel, MarketStats, OrderBook
 from core.orders import Order, OwnOrder
 from ui.format import eur, price
+from ui.grids import grid_height
 
 # where GitHub-flavoured Markdown starts a link of its own (escaping does not stop it): after a scheme's colon,
 # after "www" and after the @ of an e-mail address
 
 ROW_HEIGHT = 38  # px: larger rows than a plain table, the book is the page's centrepiece
 BOOK_HEIGHT = 600  # px: the book scrolls inside this
+TRADES_HEIGHT = 320  # px: at most; the recent trades scroll inside this
 ENTRY_KEY = "cm_order_entry"
 SIDES_KEY = "cm_book_sides"  # the row holding the bids beside the asks
 
@@ -117,6 +119,13 @@ def book_height(book: OrderBook) -> int | str:
     """Fixed (and scrolling) once the longer side outgrows it; otherwise just the rows there are."""
     rows = max(len(book.bids), len(book.asks), 1) + 1
     return BOOK_HEIGHT if rows * ROW_HEIGHT + 4 > BOOK_HEIGHT else "content"
+
+
+def trades_height(rows: int) -> int:
+    """The recent trades' grid just as tall as its rows (a fixed 320 px showed blank rows under a few trades), up
+    to ``TRADES_HEIGHT``, past which it scrolls."""
+    height = grid_height(rows)
+    return height if isinstance(height, int) and height <= TRADES_HEIGHT else TRADES_HEIGHT
 
 
 def picked_price(cells: list[tuple[int, str]], prices: tuple[str, ...]) -> str | None:

@@ -29,6 +29,7 @@ from tests.ui.conftest import (
 )
 from ui.account_panel import FILLS_PAGE_KEY
 from ui.grids import NEWEST_FIRST
+from ui.order_book import TRADES_HEIGHT, trades_height
 from ui.session import SEEN_KEY, USER_KEY
 from ui.trading_account_view import open_orders_key
 
@@ -134,6 +135,32 @@ def test_a_trader_places_a_limit_buy_that_trades_and_sees_it_confirmed(open_page
     assert headers(trades) == ["Time (UTC)", "Aggressor", "Price €", "Quantity"]  # in UTC like every other table
     (fills,) = [d for d in at.dataframe if d.key == f"{FILLS_PAGE_KEY}_table"]
     assert header_sort_of(fills) == {"sorts": False, "says": {NEWEST_FIRST}}  # a page of fills: no header re-sorts it
+
+
+def test_a_few_recent_trades_fill_a_grid_as_tall_as_their_rows_with_no_blank_rows_under_them(
+    open_page, actors, market, monkeypatch
+):
+    heights = []  # AppTest keeps a grid's rows but not its height: read what the page asks st.dataframe for
+    drawn = st.dataframe
+
+    def dataframe(data, *args, **kwargs):
+        if list(getattr(data, "columns", [])) == ["time", "side", "price", "quantity"]:
+            heights.append((len(data), kwargs.get("height")))
+        return drawn(data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "dataframe", dataframe)
+    at = open_page(actors.trader)
+    heights.clear()
+
+    submit(at).click().run()  # buys 10 EUA at €81.00: one trade
+
+    assert not at.exception
+    assert heights[-1] == (1, 35 + 35 + 2)  # its header and its one row, not 320 px with blank rows under it
+
+
+def test_recent_trades_past_what_fits_scroll_inside_the_grids_fixed_height():
+    assert trades_height(50) == TRADES_HEIGHT == 320  # the fifty a market shows
+    assert trades_height(8) <= TRADES_HEIGHT < trades_height(8) + 35  # eight rows fit whole, a ninth would not
 
 
 def test_a_price_with_more_decimals_than_the_tick_shows_why_next_to_the_field_and_sends_nothing(
