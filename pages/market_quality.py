@@ -9,10 +9,11 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.config import QUOTE_BANDS_PCT, get_settings
-from core.enums import CertificateType, OrderSide
+from core.enums import AssetType, CertificateType, OrderSide
 from core.errors import CoreError, DatabaseUnavailable, InvalidFields
 from core.market_quality import parse_obligations
 from core.validation import parse_eur, parse_period
+from core.wording import figure
 from ui import quality_data as data
 from ui.downloads import csv_bytes
 from ui.feedback import field_error
@@ -205,7 +206,7 @@ def obligations() -> tuple[Decimal, Decimal, Decimal] | None:
         )
         # text read by core: a number input out of range kept scoring by its last valid value, unsaid
         quote_field, quote_refusal = typed_field(
-            "Minimum quote (€)", f"{settings.scorecard_min_quote_eur:,.0f}", "mq_min_quote"
+            "Minimum quote (€)", figure(AssetType.EUR, settings.scorecard_min_quote_eur), "mq_min_quote"
         )
         presence_field, presence_refusal = typed_field(
             "Required presence (%)", f"{settings.scorecard_required_presence_pct:f}", "mq_presence"

@@ -81,6 +81,17 @@ def test_the_scorecard_uses_the_thresholds_typed_on_the_page(open_app, db, actor
     assert "**1 of 2** market makers meet the obligation of 50 % presence." in texts(at.markdown)
 
 
+def test_the_minimum_quote_is_prefilled_as_the_app_writes_an_amount_and_scores_as_it_reads(open_app, db, actors):
+    leaving_and_moving(db, actors)  # CEA snapshots
+
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="mq_cert").set_value("CEA").run()
+
+    assert at.text_input(key="mq_min_quote").value == "10,000.00"  # core.wording.figure: to the cent, as everywhere
+    assert not field_errors(at)
+    assert len(at.dataframe) == 2  # the slippage table and the scorecard the prefilled thresholds judged
+
+
 def test_a_required_presence_left_empty_is_asked_for_without_saying_required_twice(open_app, db, actors):
     leaving_and_moving(db, actors)
     at = open_app(actors.analyst, PAGE)
