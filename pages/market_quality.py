@@ -47,7 +47,7 @@ settings = get_settings()
 MONEY = st.column_config.NumberColumn(format="euro")
 DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
 DATE_WIDTH = 240  # a UTC date and time, whole
-URL = "query-params"  # the book and the period are kept in the URL: a reload, or a link, opens on them
+URL = "query-params"  # the book and the period, a Custom one with its dates: a reload, or a link, opens on them
 
 
 def stop_with(message: str) -> None:
@@ -56,9 +56,10 @@ def stop_with(message: str) -> None:
 
 
 def moment_field(label: str, default: datetime, key: str) -> datetime | None:
-    """One end of a Custom period: a UTC date and time, to five minutes."""
+    """One end of a Custom period: a UTC date and time, to five minutes, kept in the URL as the period is (a reload
+    of a Custom period came back on the last 24 hours, still saying Custom)."""
     return st.datetime_input(
-        label, value=default.replace(tzinfo=None), step=timedelta(minutes=5), key=key, width=DATE_WIDTH
+        label, value=default.replace(tzinfo=None), step=timedelta(minutes=5), key=key, width=DATE_WIDTH, bind=URL
     )
 
 

@@ -262,3 +262,16 @@ def test_a_reload_opens_on_the_book_and_the_period_the_url_keeps(app_env, db, ac
         "Last 7 days",
     )
     assert at.get("plotly_chart")  # the CEA book's snapshots, charted
+
+
+def test_a_reload_of_a_custom_period_opens_on_the_dates_the_url_keeps(app_env, db, actors, actor_sessions):
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_as(at, actors.analyst, actor_sessions[actors.analyst.id])
+    at.query_params.update({"mq_period": "Custom", "mq_from": "2026-11-30T08:15", "mq_to": "2026-12-01T10:00"})
+
+    open_url(at, "market-quality")  # it came back on Custom over the last 24 hours, not the period typed
+
+    assert not at.exception
+    assert at.segmented_control(key="mq_period").value == "Custom"
+    assert at.datetime_input(key="mq_from").value == datetime(2026, 11, 30, 8, 15)
+    assert at.datetime_input(key="mq_to").value == datetime(2026, 12, 1, 10, 0)
