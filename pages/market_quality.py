@@ -24,6 +24,7 @@ from ui.operations_view import priced
 from ui.quality_view import (
     PERIODS,
     SCORE_MONEY,
+    SCORE_UNITS,
     SLIPPAGE_AMOUNTS,
     as_utc,
     bps,
@@ -45,6 +46,7 @@ from ui.session import require_user
 user = require_user()
 settings = get_settings()
 MONEY = st.column_config.NumberColumn(format="euro")
+UNITS = st.column_config.NumberColumn(format="%,d")  # certificates and counts grouped, as every grid writes them
 DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
 DATE_WIDTH = 240  # a UTC date and time, whole
 URL = "query-params"  # the book and the period, a Custom one with its dates: a reload, or a link, opens on them
@@ -182,6 +184,7 @@ def slippage_calculator(cert: CertificateType) -> None:
         hide_index=True,
         column_config={
             "Amount (€)": MONEY,
+            "Certificates": UNITS,
             "Filled (€)": MONEY,
             "Average price (€)": st.column_config.NumberColumn(),  # sorted as a number, written by ui.format.price
             "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
@@ -254,6 +257,7 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
         hide_index=True,
         column_config={
             **{c: MONEY for c in SCORE_MONEY},
+            **{c: UNITS for c in SCORE_UNITS},
             "Market maker": st.column_config.TextColumn(pinned=True),
         },
         key="mq_scorecard",

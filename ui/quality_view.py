@@ -31,6 +31,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SERIES_MODE, MARKER_SIZE = "lines+markers", 4  # at most MAX_CHART_BUCKETS (720) points a trace
 PASS_COLOR, FAIL_COLOR = "#dcfce7", "#fee2e2"
 SCORE_MONEY = ["Avg quoted (€)", "Traded (€)"]
+SCORE_UNITS = ["Placed", "Filled", "Snapshots"]  # certificates and counts: grouped ("1,231"), as every grid writes them
 SCORE_RATIOS = ["Presence %", "Fill ratio"]
 # presence is judged against an obligation typed to 2 decimals: shown to 2 and cut, never rounded up, so a market maker
 # failing at 69.996 % never reads "70.00 %" (or "70.0 %") beside its Fail under a 70 % obligation

@@ -2,6 +2,7 @@
 calculator and the scorecard with pass/fail, each refusing bad input next to where it was typed; names shown
 exactly as typed."""
 
+import json
 import re
 import time
 from datetime import datetime
@@ -90,6 +91,25 @@ def test_the_minimum_quote_is_prefilled_as_the_app_writes_an_amount_and_scores_a
     assert at.text_input(key="mq_min_quote").value == "10,000.00"  # core.wording.figure: to the cent, as everywhere
     assert not field_errors(at)
     assert len(at.dataframe) == 2  # the slippage table and the scorecard the prefilled thresholds judged
+
+
+def test_certificates_and_counts_are_grouped_in_thousands_as_in_every_grid(open_app, db, actors):
+    leaving_and_moving(db, actors)  # CEA snapshots
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="mq_cert").set_value("CEA").run()
+
+    formats = [
+        {
+            column: json.loads(grid.proto.columns).get(column, {}).get("type_config", {}).get("format")
+            for column in names
+        }
+        for grid, names in ((at.dataframe[0], ["Certificates"]), (at.dataframe[1], ["Placed", "Filled", "Snapshots"]))
+    ]
+
+    assert formats == [  # "1231" certificates beside "€99,969.71" read as another kind of number
+        {"Certificates": "%,d"},
+        {"Placed": "%,d", "Filled": "%,d", "Snapshots": "%,d"},
+    ]
 
 
 def test_a_required_presence_left_empty_is_asked_for_without_saying_required_twice(open_app, db, actors):
