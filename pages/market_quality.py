@@ -22,6 +22,7 @@ from ui.metrics import Metric, metric_row
 from ui.navigation import MARKET_QUALITY
 from ui.operations_view import priced
 from ui.quality_view import (
+    FILTERS_CSS,
     PERIODS,
     SCORE_MONEY,
     SCORE_UNITS,
@@ -68,6 +69,7 @@ def moment_field(label: str, default: datetime, key: str) -> datetime | None:
 def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
     """The book, and the period the page is about; a period that makes no sense is refused under the To field (the
     one typed last) and is None: what depends on the period is not read, the rest of the page still is."""
+    st.html(FILTERS_CSS)
     with st.container(border=True, key="mq_filters"):
         with st.container(horizontal=True, vertical_alignment="bottom"):
             cert = st.segmented_control(

@@ -18,6 +18,22 @@ from ui.charts import ASK_COLOR, BID_COLOR
 from ui.format import eur, percent
 from ui.operations_view import FILL_RATIO_PLACES, for_display  # a share of placed certificates, written as a fill ratio
 
+# a segmented control's options sit on one row that scrolls sideways where it is too narrow: at 390 px the Period
+# showed "24 h | Last 7 days | Last 30 days | Custom", "Last" of its first option scrolled out of sight. Narrow
+# windows take tighter options (all four fit on one row at 390 px), and a narrower one wraps them, never scrolls
+FILTERS_CSS = """
+<style>
+.st-key-mq_filters [data-testid="stButtonGroup"] > div:has(> button) {
+    flex-wrap: wrap;
+}
+@media (max-width: 480px) {
+    .st-key-mq_filters [data-testid="stButtonGroup"] button {
+        padding-left: 0.5rem;
+        padding-right: 0.5rem;
+    }
+}
+</style>
+"""
 PERIODS: dict[str, timedelta | None] = {
     "Last 24 h": timedelta(hours=24),
     "Last 7 days": timedelta(days=7),

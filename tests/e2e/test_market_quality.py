@@ -75,3 +75,19 @@ def test_every_headline_figure_and_label_is_shown_whole_at_desktop_widths(db, ac
         )
         assert (width, cut) == (width, [])
         assert len(page.locator("[data-testid=stMetric]").all()) == 6
+
+
+def test_every_period_is_shown_whole_on_a_phone(db, actors, app_server, page):
+    page.set_viewport_size({"width": 390, "height": 900})
+    sign_in(page, app_server, actors.analyst.username, PASSWORD, "/market-quality?mq_period=Custom")
+    filters = page.locator(".st-key-mq_filters")
+    expect(filters.get_by_text("From (UTC)")).to_be_visible(timeout=20_000)
+    settle(page)
+
+    box = filters.bounding_box()
+    options = filters.locator(".st-key-mq_period button")
+    shown = [(b.inner_text(), b.bounding_box()) for b in options.all()]
+
+    # one row scrolling sideways: "Last 24 h" scrolled out of sight, left of the filters, while "Custom" was chosen
+    assert [text for text, _ in shown] == ["Last 24 h", "Last 7 days", "Last 30 days", "Custom"]
+    assert [text for text, b in shown if b["x"] < box["x"] or b["x"] + b["width"] > box["x"] + box["width"]] == []
