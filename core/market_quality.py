@@ -232,7 +232,7 @@ def parse_presence_target(value: object) -> Decimal:
     pct = parse_decimal(value, "The required presence")
     if not Decimal(0) <= pct <= Decimal(100):
         raise ValidationError(f"The required presence is a percentage from 0 to 100, got {echoed(pct)}")
-    return pct
+    return pct + 0  # "-0" is 0, and said so: the scorecard read "meet the obligation of -0 % presence"
 
 
 def parse_obligations(min_quote_eur: object, required_presence_pct: object) -> tuple[Decimal, Decimal]:

@@ -482,6 +482,14 @@ def test_a_required_presence_keeps_its_three_decimals_a_point_there_groups_no_th
     assert parse_presence_target("12.500") == Decimal("12.5")
 
 
+@pytest.mark.parametrize("typed", ["-0", "-0.0", "-0.00"])
+def test_a_required_presence_of_minus_zero_is_zero_never_said_as_minus_zero(typed):
+    presence = parse_presence_target(typed)
+
+    assert presence == 0
+    assert not str(presence).startswith("-")  # the scorecard read "meet the obligation of -0 % presence"
+
+
 BLANK_TO_THE_EYE = [
     "\u200b",  # a zero-width space, pasted alone
     " \u200b\ufeff ",  # with a byte order mark and spaces
