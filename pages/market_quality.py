@@ -32,6 +32,7 @@ from ui.quality_view import (
     bucket_label,
     depth_figure,
     heatmap_figure,
+    no_snapshot_text,
     period_ending,
     points_frame,
     presence_figure,
@@ -61,8 +62,17 @@ def stop_with(message: str) -> None:
 def moment_field(label: str, default: datetime, key: str) -> datetime | None:
     """One end of a Custom period: a UTC date and time, to five minutes, kept in the URL as the period is (a reload
     of a Custom period came back on the last 24 hours, still saying Custom)."""
+    # every moment a person can type: past the field's own bounds (ten years either side) a typed 1990 was refused in
+    # the browser, unsaid, and the page went on with the moment before it
     return st.datetime_input(
-        label, value=default.replace(tzinfo=None), step=timedelta(minutes=5), key=key, width=DATE_WIDTH, bind=URL
+        label,
+        value=default.replace(tzinfo=None),
+        min_value=datetime.min,
+        max_value=datetime.max,
+        step=timedelta(minutes=5),
+        key=key,
+        width=DATE_WIDTH,
+        bind=URL,
     )
 
 
@@ -119,11 +129,7 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
         ]
     )
     if summary.snapshots == 0:
-        st.info(
-            f"No snapshot of the {cert} book in this period. The worker takes one every "
-            f"{settings.snapshot_seconds} s while it runs.",
-            icon=":material/info:",
-        )
+        st.info(no_snapshot_text(cert, start, datetime.now(UTC), settings.snapshot_seconds), icon=":material/info:")
         return
     if summary.two_sided_pct:
         charts(cert, start, end)

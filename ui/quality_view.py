@@ -12,7 +12,7 @@ from decimal import ROUND_DOWN, Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.enums import OrderSide
+from core.enums import CertificateType, OrderSide
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
 from ui.format import eur, percent
@@ -284,3 +284,11 @@ def points_frame(points: Sequence[BookSnapshot]) -> pd.DataFrame:
         json.dumps([q.model_dump(mode="json") for q in p.market_makers], separators=(",", ":")) for p in points
     ]
     return frame
+
+
+def no_snapshot_text(cert: CertificateType | str, start: datetime, now: datetime, every_seconds: int) -> str:
+    """Why a period holds no snapshot of ``cert``'s book: one that has not begun yet, or a worker that took none (one
+    every ``every_seconds`` while it runs). A period wholly ahead read as if the worker had missed it."""
+    if start > now:
+        return f"This period has not begun: no snapshot of the {cert} book can be in it yet."
+    return f"No snapshot of the {cert} book in this period. The worker takes one every {every_seconds} s while it runs."

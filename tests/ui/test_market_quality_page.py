@@ -295,3 +295,28 @@ def test_a_reload_of_a_custom_period_opens_on_the_dates_the_url_keeps(app_env, d
     assert at.segmented_control(key="mq_period").value == "Custom"
     assert at.datetime_input(key="mq_from").value == datetime(2026, 11, 30, 8, 15)
     assert at.datetime_input(key="mq_to").value == datetime(2026, 12, 1, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "said"),
+    [
+        (datetime(1990, 1, 1), datetime(1990, 1, 2), "No snapshot of the EUA book in this period."),
+        (datetime(9999, 12, 30), datetime(9999, 12, 31, 23, 55), "This period has not begun:"),
+    ],
+    ids=["decades-ago", "year-9999"],
+)
+def test_a_custom_period_decades_away_is_taken_as_typed_and_says_why_it_holds_no_snapshot(
+    open_app, actors, start, end, said
+):
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="mq_period").set_value("Custom").run()
+
+    at.datetime_input(key="mq_from").set_value(start).run()
+    at.datetime_input(key="mq_to").set_value(end).run()
+
+    assert not at.exception and not at.error
+    # the field's own bounds were ten years either side: the browser refused 1990 unsaid and kept the moment before
+    fields = [at.datetime_input(key=k) for k in ("mq_from", "mq_to")]
+    assert [f.value for f in fields] == [start, end]
+    assert all(f.proto.min.startswith("0001-01-01") and f.proto.max.startswith("9999-12-31") for f in fields)
+    assert any(i.value.startswith(said) for i in at.info)
