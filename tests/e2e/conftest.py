@@ -143,6 +143,15 @@ def sign_in(page, app: RunningApp, username: str, password: str, path: str = "/"
     submit_sign_in(page, username, password)
 
 
+def sign_out_in_another_window(page, app: RunningApp, path: str) -> None:
+    """Sign out in another window of ``page``'s browser, at ``path``: the session ``page`` belongs to ends, while
+    ``page`` still shows what it drew before (a dialog asking to confirm, a button to click)."""
+    other = page.context.new_page()
+    other.goto(app.url + path)
+    other.get_by_role("button", name="Sign out").click()
+    other.get_by_role("button", name="Sign in").wait_for()
+
+
 def submit_sign_in(page, username: str, password: str) -> None:
     """Fill and send the sign-in form already on the page; wait until the page shows signed in."""
     page.get_by_label("Username").fill(username)

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.market_makers import create_market_maker
-from tests.e2e.conftest import RunningApp, ask_with_enter, settle, sign_in
+from tests.e2e.conftest import RunningApp, ask_with_enter, settle, sign_in, sign_out_in_another_window
 from tests.helpers import PASSWORD
 from tests.liquidity_helpers import make_holders, make_providers
 
@@ -191,10 +191,7 @@ def test_confirm_in_a_preview_signed_out_in_another_window_places_nothing_and_sa
         "button", name="Confirm & execute"
     )
     confirm.wait_for()
-    other = page.context.new_page()  # another window of the same browser: signing out there ends this one's session
-    other.goto(app_server.url + "/create-liquidity")
-    other.get_by_role("button", name="Sign out").click()
-    other.get_by_role("button", name="Sign in").wait_for()
+    sign_out_in_another_window(page, app_server, "/create-liquidity")  # ends the session this page belongs to
 
     confirm.click()  # a click in the dialog reruns the dialog alone: app.py never saw the session had ended
 

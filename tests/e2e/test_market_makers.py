@@ -13,7 +13,7 @@ from core.market_makers import (
     withdraw_market_maker,
 )
 from core.orders import place_order
-from tests.e2e.conftest import settle, sign_in
+from tests.e2e.conftest import settle, sign_in, sign_out_in_another_window
 from tests.helpers import PASSWORD
 from tests.trading import fund_trader
 
@@ -217,10 +217,7 @@ def test_deactivating_from_a_dialog_signed_out_in_another_window_changes_nothing
     page.get_by_role("button", name="Deactivate").click()
     confirm = page.get_by_role("dialog").get_by_role("button", name="Deactivate")
     confirm.wait_for()
-    other = page.context.new_page()  # another window of the same browser: signing out there ends this one's session
-    other.goto(app_server.url + "/market-makers")
-    other.get_by_role("button", name="Sign out").click()
-    other.get_by_role("button", name="Sign in").wait_for()
+    sign_out_in_another_window(page, app_server, "/market-makers")  # ends the session this page belongs to
 
     confirm.click()  # a click in the dialog reruns the dialog alone: app.py never saw the session had ended
 

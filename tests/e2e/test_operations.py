@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from core.liquidity_service import withdraw_liquidity
 from core.operations import get_operation_detail
-from tests.e2e.conftest import settle, sign_in
+from tests.e2e.conftest import settle, sign_in, sign_out_in_another_window
 from tests.helpers import PASSWORD
 from tests.operations_helpers import create_operation, fund_market_makers, trader_buys, trader_sells
 
@@ -138,10 +138,7 @@ def test_withdrawing_from_a_tab_signed_out_in_another_window_withdraws_nothing_a
     page.get_by_role("button", name="Withdraw remaining liquidity").click()
     confirm = page.get_by_role("button", name="Confirm withdrawal")
     confirm.wait_for()
-    other = page.context.new_page()  # another window of the same browser: signing out there ends this one's session
-    other.goto(app_server.url + "/operations")
-    other.get_by_role("button", name="Sign out").click()
-    other.get_by_role("button", name="Sign in").wait_for()
+    sign_out_in_another_window(page, app_server, "/operations")  # ends the session this page belongs to
 
     confirm.click()  # its callback runs before app.py looks at the session
 
