@@ -134,13 +134,18 @@ def main() -> None:
     results = []
     for per_side in SIZES:
         created, plain, full, orders = bench_size(db, admin, entity, balance, per_side)
-        results.append((per_side, created, plain))
+        results.append((per_side, created, plain, full))
         print(f"{per_side:8d} {orders:7d} {per_side * 2:7d} {created:10.1f} {plain:12.1f} {created / plain:6.1f}x "
               f"{full:13.1f} {created / full:6.1f}x", flush=True)  # fmt: skip
-    per_side, created, plain = results[-1]
+    per_side, created, plain, full = results[-1]
     verdict = "met" if created / plain <= GOAL and created < 5000 else "NOT met"
-    ratio = created / plain
-    print(f"\ngoal at {per_side} MMs/side: within {GOAL:g}x of the baseline and under 5 s: {ratio:.1f}x, {verdict}")
+    # the "plain transaction inserting the same rows" is, faithfully, every row a creation writes (its
+    # audit tickets and balance updates too): both ratios are stated, the goal is judged on the plain one
+    print(
+        f"\ngoal at {per_side} MMs/side: within {GOAL:g}x of the baseline and under 5 s: {created / plain:.2f}x, "
+        f"{verdict}; against every row a creation writes: {created / full:.2f}x "
+        f"({'within' if created / full <= GOAL else 'beyond'} {GOAL:g}x)"
+    )
     engine.dispose()
 
 

@@ -94,10 +94,13 @@ def _bounded(value: object, what: str, upper: int) -> int:
     return value
 
 
+BOOK_TICK_SQL = "SELECT price_tick(:c) AS tick"  # a book's price step (``:c``), as core reads it
+
+
 def book_tick(db: Session, certificate_type: CertificateType) -> Decimal:
     """The price step of one book (``markets.price_tick``), read inside the caller's unit of work: the engine,
     the planner and the order entry all read it from there."""
-    return db.execute(text("SELECT price_tick(:c)"), {"c": certificate_type.value}).scalar_one()
+    return db.execute(text(BOOK_TICK_SQL), {"c": certificate_type.value}).scalar_one()
 
 
 def price_tick(db: Session, certificate_type: CertificateType | str) -> Decimal:

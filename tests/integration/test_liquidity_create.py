@@ -1,5 +1,6 @@
 """Create Liquidity: every rule of preview and execution, and every refusal leaving the database unchanged."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -421,6 +422,25 @@ def test_the_stored_function_refuses_a_plan_beyond_available_balances(db, actors
                 "'CEA', CAST(:p AS jsonb), 200, 0, 10, 'default', :by, NULL, NULL, 10)"
             ),
             {"p": plan, "by": actors.admin.id},
+        )
+
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("price", ["10.005", "0", "-10.00", None])
+def test_the_stored_function_refuses_a_plan_with_any_order_priced_off_the_tick(db, actors, price):
+    lps = make_providers(db, actors.admin, 2)
+    before = snapshot(db)
+    orders = [{"mm_id": lp.id, "level": level, "price": "9.00", "quantity": 1} for lp in lps for level in (1, 2)]
+    orders[-1]["price"] = price  # one order of four: the check is per order, whatever the others' prices
+
+    with pytest.raises(ValidationError, match=r"a price above zero in steps of €0\.01"), unit_of_work(db):
+        db.execute(
+            text(
+                "SELECT create_liquidity_operation("
+                "'CEA', CAST(:p AS jsonb), 200, 0, 10, 'default', :by, NULL, NULL, 10)"
+            ),
+            {"p": json.dumps(orders), "by": actors.admin.id},
         )
 
     assert snapshot(db) == before
