@@ -193,6 +193,8 @@ SHORTFALL_MOVED = (
     "The shortfall changed while you were asked to confirm (a deposit or an order elsewhere): nothing was deposited. "
     "The amount is now what covers the new shortfall; Provision asks again."
 )
+# said under a provisioning refused at Confirm (a market maker deactivated meanwhile), when the shortfall moved too
+REFUSED_SHORTFALL_MOVED = "The shortfall has changed too: the amount is now what covers the new one."
 
 
 def provision_question(plan: ProvisioningPlan, names: dict[int, str]) -> str:
