@@ -37,6 +37,7 @@ from core.validation import (
     parse_enum,
     parse_eur,
     parse_notes,
+    parse_price,
     parse_whole_number,
 )
 
@@ -122,7 +123,7 @@ def _parse_pct(value: object, what: str) -> Decimal:
 def _parse_price_bound(value: object, what: str) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return parse_eur(value, what)
+    return parse_price(value, what)  # a bound past the maximum is refused as a price, not as "one operation"
 
 
 def parse_cron(value: object) -> str | None:

@@ -25,6 +25,8 @@ T = TypeVar("T")
 EUR_QUANTUM = Decimal("0.01")
 _ID_TEXT = re.compile(r"[0-9]+")  # ASCII digits only: "²" is a digit to str.isdigit and no number to int()
 ID_MAX = 2**63 - 1  # a bigint, the type of every id column
+# digits and commas with two points or more ("1,000.5.5"): a number typed with one point too many
+_POINTED_NUMBER = re.compile(r"[+-]?(?=[\d,.]*\d)[\d,]*(\.[\d,]*){2,}")
 # thousands grouped with commas ("1,250" or "1,250.50"); any other comma is a decimal comma, refused
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 # a number in exponent notation ("1e3", "2.5E-2"): Decimal reads it, a desk never types it on purpose
@@ -121,6 +123,11 @@ def parse_decimal(value: object, what: str) -> Decimal:
                 # "1e3" is a slip of the finger on a desk, not €1,000.00: a number is typed in full
                 raise ValidationError(
                     f"{what}: type the number in full, like 1000 (no exponent), got {echoed(value)!r}", field=what
+                )
+            if typed.count(".") > 1 and _POINTED_NUMBER.fullmatch(typed):
+                # "1,000.5.5": the comma rule below told to "use a point for decimals", to a number with two
+                raise ValidationError(
+                    f"{what} has more than one decimal point, got {echoed(value.strip())!r}", field=what
                 )
             if "," in typed and not _GROUPED_NUMBER.fullmatch(typed):
                 # "14,03" must never become 1403: a comma only groups thousands ("1,250.50")

@@ -26,12 +26,13 @@ from core.planning import target_field
 from core.provisioning import plan_provisioning, provision_market_makers
 from ui import market_data
 from ui.dialogs import asked_field, escape_closes, keep_asked
-from ui.feedback import attempt, field_error, flash, refused_while_typed, show_refusal
+from ui.feedback import attempt, field_error, field_warning, flash, refused_while_typed, show_refusal
 from ui.format import amount_text, counted, eur, price
 from ui.funding_dialog import back_to_form
 from ui.hidden import hide_element
 from ui.liquidity_view import (
     ACTION_LABEL,
+    REFUSED_SHORTFALL_MOVED,
     SHORTFALL_MOVED,
     SIDE_TITLE,
     allocations_column_config,
@@ -56,7 +57,7 @@ from ui.liquidity_view import (
 from ui.metrics import Metric, metric_row
 from ui.navigation import CASH_MARKET, CREATE_LIQUIDITY, OPERATIONS
 from ui.runtime import db_session, notes_help
-from ui.sending import send_once
+from ui.sending import new_token, send_once
 from ui.session import require_user, signed_in
 
 user = require_user()
@@ -235,7 +236,8 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     asking = pending is not None and pending[1].action == action  # the form greyed at what it sent (ui.dialogs)
     # a new shortfall, or a field Streamlit forgot while the other action showed: the suggestion, not what was typed
     # for another shortfall, nor nothing
-    if not asking and (key not in st.session_state or st.session_state.get(f"{key}_for") != suggested):
+    for_another = not asking and key in st.session_state and st.session_state.get(f"{key}_for") != suggested
+    if not asking and (key not in st.session_state or for_another):
         st.session_state[key] = st.session_state[f"{key}_for"] = suggested
     if not asking and count_key is not None:
         st.session_state.setdefault(count_key, "1")
@@ -255,11 +257,14 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
             )
         under_fields = st.container()  # the amount leads the row: a refusal of it (or of the count) shows right below
     st.caption(provision_note(shortfall, action))
-    if (refused := st.session_state.pop(f"{ask}_refused", None)) is not None:
+    if (refused := st.session_state.pop(f"{ask}_refused", None)) is not None:  # by core, at Provision or Confirm
         if isinstance(refused, ValidationError):
             field_error(under_fields, refused.message)
         else:
-            show_refusal(refused)
+            with under_fields:
+                show_refusal(refused)
+        if for_another:  # a Confirm refused as the market makers changed: the amount given back was for the last ones
+            field_warning(under_fields, REFUSED_SHORTFALL_MOVED)
     if asking:
         confirm_provisioning(cert, pending, {m.id: m.name for m in shortfall.market_makers}, place, fields)
 
@@ -282,7 +287,9 @@ def ask_provisioning(
     except CoreError as exc:
         st.session_state[f"{ask}_refused"] = exc
         return
-    st.session_state[f"{ask}_pending"] = ((shown, typed, count), plan)
+    # this question's token: Confirm sends it once (ui.sending), and a question asked again is a new send, never the
+    # outcome of the last one (a Confirm refused while a market maker was deactivated refused again once reactivated)
+    st.session_state[f"{ask}_pending"] = ((new_token(), shown, typed, count), plan)
     keep_asked(amount_key, typed)  # what the greyed form shows while it asks
     if count_key is not None:
         keep_asked(count_key, count)
@@ -290,35 +297,31 @@ def ask_provisioning(
 
 def confirm_provisioning(
     cert: str,
-    pending: tuple[tuple[str, str, str | None], ProvisioningPlan],
+    pending: tuple[tuple[str, str, str, str | None], ProvisioningPlan],
     names: dict[int, str],
     place: str,
     fields: tuple[str, ...],
 ) -> None:
     """The sentence a provisioning is confirmed with (``plan_provisioning``: as core reads what was sent), Back and
-    Confirm; Confirm deposits exactly that, once however many times it is clicked (``send_once`` under what the
-    Provision click sent: the shortfall its form showed, the amount and count as typed). Read in the run, not in a
-    callback: the run has planned the preview again first, so a shortfall moved meanwhile withdraws the question
-    (``provision_form``) before Confirm can deposit for it. Back gives the form's greyed ``fields`` back as they were
-    sent; Escape closes the dialog, though the greyed field took the focus out of it (``ui.dialogs``)."""
-    sent, plan = pending
+    Confirm; Confirm deposits exactly that, once however many times it is clicked (``send_once`` under the question's
+    token). Read in the run, not in a callback: the run has planned the preview again first, so a shortfall moved
+    meanwhile withdraws the question (``provision_form``) before Confirm can deposit for it. Back, and a Confirm core
+    refuses, give the form's greyed ``fields`` back as they were sent, the refusal under them (the question stayed,
+    asking to confirm what had just been refused); Escape closes the dialog, though the greyed field took the focus
+    out of it (``ui.dialogs``)."""
+    (token, *_), plan = pending
+    ask = f"liq_prov_{place}"
     escape_closes()
     with st.container(border=True):
         st.markdown(provision_question(plan, names))
         back, confirm = st.columns(2)
-        back.button(
-            "Back",
-            key=f"liq_prov_back_{place}",
-            width="stretch",
-            on_click=back_to_form,
-            args=(f"liq_prov_{place}", fields),
-        )
+        back.button("Back", key=f"liq_prov_back_{place}", width="stretch", on_click=back_to_form, args=(ask, fields))
         if confirm.button("Confirm", type="primary", key=f"liq_prov_confirm_{place}", width="stretch"):
             new = len(plan.amounts) if plan.mm_ids is None else None
-            with db_session() as db:
-                done = attempt(
-                    lambda: send_once(
-                        repr(sent),
+            try:
+                with db_session() as db:
+                    done = send_once(
+                        token,
                         lambda: provision_market_makers(
                             db,
                             plan.action,
@@ -330,12 +333,14 @@ def confirm_provisioning(
                             certificate_type=cert,
                         ),
                     )
-                )
-            if done is not None:
-                flash(provisioned_text(done))
-                for key in [k for k in st.session_state if str(k).startswith("liq_prov_")]:
-                    del st.session_state[key]
-                st.rerun()
+            except CoreError as exc:  # the form again, holding what was typed, the refusal under it
+                back_to_form(ask, fields)
+                st.session_state[f"{ask}_refused"] = exc
+                st.rerun()  # the whole page: what it shows (the market makers' EUR) may be what refused it
+            flash(provisioned_text(done))
+            for key in [k for k in st.session_state if str(k).startswith("liq_prov_")]:
+                del st.session_state[key]
+            st.rerun()
 
 
 def execute(request: dict, confirmed: tuple[str, ...]) -> None:

@@ -186,6 +186,19 @@ def run_now(cert: str) -> None:
         st.rerun()
 
 
+@signed_in
+def note_idle_click(cert: str) -> None:
+    """Run now's callback: a click that reaches a policy no longer able to run (paused or disabled meanwhile, by
+    another admin or window) is said under the button. Its run draws the button greyed, and a greyed button's click
+    is dropped: it ran nothing, unsaid, beside a button that had been live when clicked."""
+    with db_session() as db:
+        current = book_policy(db, cert)
+        switch = get_kill_switch(db, user_id=user.id)
+    idle = idle_reason(current, switch) if current is not None else None
+    if idle is not None:
+        st.session_state[f"pol_run_idle_{cert}"] = f"Nothing was run. {idle}."
+
+
 def show_status(cert: str, status: PolicyStatus, switch: KillSwitch) -> None:
     p = status.policy
     reference, source = reference_text(status.last_run)
@@ -320,8 +333,12 @@ for cert, column in zip(CertificateType, st.columns(2), strict=True):
                 key=f"pol_run_{cert.value}",
                 disabled=idle is not None,
                 help=idle,
+                on_click=note_idle_click,
+                args=(cert.value,),
             ):
                 run_now(cert.value)
+            if (unrun := st.session_state.pop(f"pol_run_idle_{cert.value}", None)) is not None:
+                st.warning(unrun, icon=":material/sync_problem:")
             # keyed: still open once Create policy becomes Edit policy, with what the save said under its fields
             with st.expander(
                 "Edit policy" if current else "Create policy", icon=":material/tune:", key=f"pol_edit_{cert.value}"

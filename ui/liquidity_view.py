@@ -21,6 +21,7 @@ from core.liquidity_models import (
     ProvisioningResult,
     SidePlan,
 )
+from core.wording import listed
 from ui import labels
 from ui.format import amount_text, counted, eur, figure, md_escape, percent, price
 from ui.market_makers_view import short_name
@@ -193,6 +194,8 @@ SHORTFALL_MOVED = (
     "The shortfall changed while you were asked to confirm (a deposit or an order elsewhere): nothing was deposited. "
     "The amount is now what covers the new shortfall; Provision asks again."
 )
+# said under a provisioning refused at Confirm (a market maker deactivated meanwhile), when the shortfall moved too
+REFUSED_SHORTFALL_MOVED = "The shortfall has changed too: the amount is now what covers the new one."
 
 
 def provision_question(plan: ProvisioningPlan, names: dict[int, str]) -> str:
@@ -204,10 +207,12 @@ def provision_question(plan: ProvisioningPlan, names: dict[int, str]) -> str:
         share = " or ".join(amount_text(plan.asset, a) for a in each)
         who = counted(len(plan.amounts), f"new {MM_NOUN[plan.mm_type]}", f"new {MM_PLURAL[plan.mm_type]}")
         return f"Create **{who}** with {total} in all ({share} each)?"
-    deposits = " and ".join(
-        f"{md_escape(names.get(i, f'market maker {i}'))} {amount_text(plan.asset, a)}"
-        for i, a in zip(plan.mm_ids, plan.amounts, strict=True)
-    )
+    deposits = listed(
+        [
+            f"{md_escape(names.get(i, f'market maker {i}'))} {amount_text(plan.asset, a)}"
+            for i, a in zip(plan.mm_ids, plan.amounts, strict=True)
+        ]
+    )  # "A €1, B €1 and C €1", never "A €1 and B €1 and C €1"
     return f"Deposit {total}: {deposits}?"
 
 

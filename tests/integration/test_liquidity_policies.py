@@ -283,6 +283,10 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
         ({"cron": 5}, "text like"),
         ({"enabled": None}, "True or False"),
         ({"price_floor": "-1"}, "greater than zero"),
+        (
+            {"price_ceiling": "9" * 22},  # it read "above the maximum … accepted in one operation", as an amount
+            r"Price ceiling \(EUR\) 9{22} is above the maximum price of €1,000,000,000,000$",
+        ),
     ],
 )
 def test_an_invalid_policy_is_refused_with_a_specific_message_and_changes_nothing(db, actors, changes, message):

@@ -6,15 +6,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from core import liquidity_service
+from core import liquidity_service, provisioning
 from core.config import get_settings
 from core.enums import Role
+from core.errors import Conflict
 from core.liquidity_service import create_liquidity, get_liquidity_operations
-from core.market_makers import fund_market_maker, get_market_maker_ledger, get_market_makers
+from core.market_makers import deactivate_market_maker, fund_market_maker, get_market_maker_ledger, get_market_makers
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
-from tests.ui.conftest import field_errors, linkable, refusal_under, texts
-from ui.liquidity_view import SHORTFALL_MOVED
+from tests.ui.conftest import drawn, field_errors, linkable, refusal_under, texts
+from ui.liquidity_view import REFUSED_SHORTFALL_MOVED, SHORTFALL_MOVED
 from ui.navigation import PAGES
 
 PAGE = "pages/create_liquidity.py"
@@ -187,6 +188,89 @@ def test_a_shortfall_moved_by_another_deposit_while_asked_withdraws_the_question
     assert snapshot(db) == before
     assert "liq_prov_confirm_BUY" not in [b.key for b in at.button]
     assert SHORTFALL_MOVED in texts(at.warning)  # it went without a word, the amount typed replaced
+
+
+def _refused_once(monkeypatch, refusal: Exception) -> None:
+    """Core refuses the next provisioning at its deposit (what it found then, as a question fairly asked before), and
+    deposits the ones after it."""
+    real, calls = provisioning.provision_market_makers, []
+
+    def deposit(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise refusal
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(provisioning, "provision_market_makers", deposit)
+
+
+def _asked_to_fund_both(at, typed: str = "1,000"):
+    at.text_input(key="liq_prov_amount_BUY_fund_existing").set_value(typed)
+    return at.button(key="liq_prov_submit_BUY").click().run()
+
+
+def test_a_provisioning_confirm_refused_gives_the_form_back_as_typed_with_the_refusal_under_it(
+    open_app, db, actors, monkeypatch
+):
+    make_providers(db, actors.admin, 2, eur="100.00", prefix="Atlas")
+    at = _asked_to_fund_both(_preview(open_app(actors.admin, PAGE), "1000", "0"))
+    _refused_once(monkeypatch, Conflict('Market maker "Atlas 2" is deactivated and cannot be funded'))
+    before = snapshot(db)
+
+    at.button(key="liq_prov_confirm_BUY").click().run()
+
+    assert not at.exception
+    assert snapshot(db) == before
+    assert "liq_prov_confirm_BUY" not in [b.key for b in at.button]  # it still asked to confirm what was refused
+    amount = at.text_input(key="liq_prov_amount_BUY_fund_existing")
+    assert (amount.value, amount.disabled) == ("1,000", False)  # as typed, to change it
+    assert not at.button(key="liq_prov_submit_BUY").disabled
+    said = [str(getattr(e, "value", "")) for e in drawn(at._tree)]
+    refusal = said.index('Market maker "Atlas 2" is deactivated and cannot be funded')
+    assert refusal < next(i for i, t in enumerate(said) if t.startswith("Suggested:"))  # under the form, not below
+
+
+def test_a_provisioning_refused_at_confirm_and_asked_again_is_sent_again_not_refused_from_memory(
+    open_app, db, actors, monkeypatch
+):
+    make_providers(db, actors.admin, 2, eur="100.00", prefix="Atlas")
+    at = _asked_to_fund_both(_preview(open_app(actors.admin, PAGE), "1000", "0"))
+    _refused_once(monkeypatch, Conflict('Market maker "Atlas 2" is deactivated and cannot be funded'))
+    at.button(key="liq_prov_confirm_BUY").click().run()  # refused; then Atlas 2 is active again
+
+    at.button(key="liq_prov_submit_BUY").click().run()  # the same amount, for the same shortfall, asked again
+    at.button(key="liq_prov_confirm_BUY").click().run()
+
+    assert not at.exception
+    deposits = db.execute(text("SELECT amount FROM asset_transactions ORDER BY id")).scalars().all()
+    db.rollback()
+    assert deposits == [Decimal("100.00"), Decimal("100.00"), Decimal("500.00"), Decimal("500.00")]
+
+
+def test_a_provisioning_confirm_refused_for_a_market_maker_deactivated_meanwhile_says_why_and_what_the_amount_is_now(
+    open_app, db, actors, monkeypatch
+):
+    _, atlas_2 = make_providers(db, actors.admin, 2, eur="100.00", prefix="Atlas")
+    at = _asked_to_fund_both(_preview(open_app(actors.admin, PAGE), "1000", "0"))
+    real = provisioning.provision_market_makers
+
+    def deposit(*args, **kwargs):  # another admin deactivates Atlas 2 after the run asked, before the deposit
+        deactivate_market_maker(db, atlas_2.id, actors.admin.id)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(provisioning, "provision_market_makers", deposit)
+    before = count_rows(db, "asset_transactions")
+
+    at.button(key="liq_prov_confirm_BUY").click().run()
+
+    assert not at.exception
+    assert count_rows(db, "asset_transactions") == before
+    assert "liq_prov_confirm_BUY" not in [b.key for b in at.button]
+    assert 'Market maker "Atlas 2" is deactivated and cannot be funded' in texts(at.error)
+    amount = at.text_input(key="liq_prov_amount_BUY_fund_existing").value
+    assert amount != "1,000"  # for Atlas 1 alone now, as the note under it says
+    assert any(c.startswith(f"Suggested: exactly the shortfall, €{amount}") for c in texts(at.caption))
+    assert REFUSED_SHORTFALL_MOVED in texts(at.caption)
 
 
 def test_a_provisioning_amount_that_is_no_amount_is_refused_under_it_and_provisions_nothing(open_app, db, actors):

@@ -395,6 +395,24 @@ def test_while_liquidity_is_paused_run_now_is_greyed_saying_so_and_the_next_run_
     assert "Next run: none. Liquidity is paused: resume liquidity to run it" in texts(at.caption)
 
 
+def test_run_now_clicked_after_another_window_paused_liquidity_runs_nothing_and_says_why(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    at = open_app(actors.admin, PAGE)
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")  # another admin, or this admin's other tab
+    runs = db.execute(text("SELECT count(*) FROM liquidity_policy_runs")).scalar_one()
+    db.rollback()
+
+    at.button(key="pol_run_CEA").click().run()  # live when clicked, greyed in the run the click starts
+
+    assert not at.exception
+    assert db.execute(text("SELECT count(*) FROM liquidity_policy_runs")).scalar_one() == runs
+    db.rollback()
+    # the click went unanswered, unsaid
+    assert "Nothing was run. Liquidity is paused: resume liquidity to run it." in texts(at.warning)
+    assert at.button(key="pol_run_CEA").disabled
+
+
 def test_admins_and_analysts_have_the_page_in_their_menu():
     spec = next(p for p in PAGES if p.url_path == "liquidity-policies")
 

@@ -12,6 +12,7 @@ from core.liquidity_models import (
     MarketMakerShortfall,
     PlannedOrder,
     ProvisionedMarketMaker,
+    ProvisioningPlan,
     ProvisioningResult,
     SidePlan,
 )
@@ -24,6 +25,7 @@ from ui.liquidity_view import (
     operations_frame,
     provision_amount,
     provision_note,
+    provision_question,
     provisioned_text,
     result_lines,
     shortfall_frame,
@@ -264,3 +266,18 @@ def test_the_result_says_a_side_that_was_not_requested_was_not_requested():
 
     assert lines["BID placed"] == "€807.50 of €1,000.00"
     assert lines["ASK placed"] == "Not requested"  # as the preview says, not "€0.00 of €0.00"
+
+
+def test_the_question_of_a_deposit_into_three_market_makers_lists_them_as_a_sentence_does():
+    plan = ProvisioningPlan(
+        action="fund_existing",
+        mm_type=MarketMakerType.LIQUIDITY_PROVIDER,
+        asset=AssetType.EUR,
+        total_amount=Decimal("1000.00"),
+        amounts=[Decimal("333.34"), Decimal("333.33"), Decimal("333.33")],
+        mm_ids=[1, 2, 3],
+    )
+
+    question = provision_question(plan, {1: "Atlas", 2: "Boreal", 3: "Cedar"})
+
+    assert question == "Deposit **€1,000.00**: Atlas €333.34, Boreal €333.33 and Cedar €333.33?"  # "and … and …"

@@ -554,6 +554,14 @@ def test_a_decimal_comma_is_refused_rather_than_read_as_a_thousands_separator(ty
         parse_eur(typed, "Amount")
 
 
+@pytest.mark.parametrize("typed", ["1,000.5.5", "10.5.5", "1..5", "-1.2.3"])
+def test_a_number_with_two_decimal_points_is_refused_saying_so_not_told_to_use_a_point(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_eur(typed, "Amount")
+
+    assert refused.value.message == f"Amount has more than one decimal point, got '{typed}'"  # "use a point for…"
+
+
 @pytest.mark.parametrize(("typed", "value"), [("1,250", Decimal("1250")), ("1,250,000.50", Decimal("1250000.50"))])
 def test_commas_grouping_thousands_are_read_as_such(typed, value):
     assert parse_eur(typed, "Amount") == value
