@@ -20,7 +20,7 @@ from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicySta
 from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
 from ui.downloads import csv_bytes
-from ui.format import eur, md_escape, percent, price
+from ui.format import eur, md_escape, percent, price, utc_time
 
 ACTION_LABEL = {
     "placed": "Placed",
@@ -257,7 +257,7 @@ def runs_frame(runs: Sequence[PolicyRun]) -> pd.DataFrame:
     """One row per run, newest first, with exact values (the CSV) and readable words."""
     rows = [
         {
-            "time": r.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            "time": utc_time(r.created_at),
             "book": r.certificate_type.value,
             "action": run_outcome(r)[0],
             "reason": r.reason,

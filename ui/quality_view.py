@@ -277,9 +277,12 @@ def bps(value: Decimal | None) -> str:
 
 
 def points_frame(points: Sequence[BookSnapshot]) -> pd.DataFrame:
-    """Every snapshot with the issue's field names, market makers as a JSON list (exact values, for the CSV)."""
+    """Every snapshot with the issue's field names, market makers as a JSON list (exact values, for the CSV). The
+    moment's column says its zone as the others say their unit (``_eur``): ``at_utc``, written as every CSV writes a
+    time (ui.downloads); "at" held "2026-12-01 10:00:00+00:00"."""
     columns = [name for name in BookSnapshot.model_fields if name not in ("certificate_type", "market_makers")]
     frame = pd.DataFrame([{name: getattr(p, name) for name in columns} for p in points], columns=columns)
+    frame = frame.rename(columns={"at": "at_utc"})
     frame["market_makers"] = [
         json.dumps([q.model_dump(mode="json") for q in p.market_makers], separators=(",", ":")) for p in points
     ]

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pandas as pd
 
 from core.quality_models import BookSnapshot, DepthCell, MarketMakerQuote, MarketMakerScore
+from ui.downloads import csv_bytes
 from ui.quality_view import (
     FAIL_COLOR,
     PASS_COLOR,
@@ -98,6 +99,9 @@ def test_the_points_csv_keeps_exact_values_and_the_market_makers_of_each_snapsho
     frame = points_frame([point])
 
     assert frame.loc[0, "bid_depth_0_5pct_eur"] == D("0.10")
+    header, first = csv_bytes(frame).decode("utf-8-sig").splitlines()[:2]
+    assert header.startswith("at_utc,best_bid,")  # its zone in its name, as the amounts' unit is in theirs
+    assert first.startswith("2026-03-02 00:00:00,99.90,")  # as every CSV writes a time: it read "…00:00:00+00:00"
     assert frame.loc[0, "market_makers"] == (
         '[{"market_maker_id":7,"side":"BUY","best_price":"99.90","value_0_5pct_eur":"0.10",'
         '"value_1pct_eur":"0.10","value_2pct_eur":null}]'
