@@ -266,7 +266,7 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
         column_config={
             **{c: MONEY for c in SCORE_MONEY},
             **{c: UNITS for c in SCORE_UNITS},
-            "Market maker": st.column_config.TextColumn(pinned=True),
+            "Market maker": st.column_config.TextColumn(),  # first, not pinned (ui.grids: a pinned column is faded)
         },
         key="mq_scorecard",
         alt="Market-maker scorecard: presence, quoted EUR, orders and fills; green rows pass, red rows fail",

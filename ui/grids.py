@@ -7,6 +7,11 @@ take it, but the column menu's Sort still ordered the page alone), and lets no c
 draws with no sort at all, neither by a header nor in the menu, is a data editor that adds rows (sorting would mix
 the new rows in), which ``disabled=True`` keeps from editing and from adding anything: that is how a paged table is
 drawn. Each header says, on hover, how the rows are ordered and where to change it.
+
+No grid pins a column (``column_config`` ``pinned=True``): Streamlit 1.67 draws every cell of a pinned column, as of
+an index, at 60 % opacity (glide's "faded" style, in any st.dataframe or data editor, whatever a Styler's colour),
+so the Ticket of Operations, the Market maker of the scorecard and the Time of a policy's runs read greyed beside
+the other columns, as if disabled. The columns that name a row come first instead.
 """
 
 from collections.abc import Mapping

@@ -307,7 +307,7 @@ REASON_COLUMN_PX = 480  # four lines of ~75 characters: the longest reasons, bot
 def runs_column_config() -> dict[str, Any]:
     money = {"format": "euro", "step": 0.01}
     return {
-        "time": st.column_config.TextColumn(RUN_COLUMNS["time"], pinned=True),
+        "time": st.column_config.TextColumn(RUN_COLUMNS["time"]),  # first, not pinned (ui.grids: it would be faded)
         "book": st.column_config.TextColumn(RUN_COLUMNS["book"], width="small"),
         "action": st.column_config.TextColumn(RUN_COLUMNS["action"], width="small"),
         "reason": st.column_config.TextColumn(RUN_COLUMNS["reason"], width=REASON_COLUMN_PX),

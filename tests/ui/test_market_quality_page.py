@@ -13,7 +13,17 @@ from streamlit.testing.v1 import AppTest
 from core.enums import Role
 from core.market_quality import take_snapshot
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote
-from tests.ui.conftest import APP, field_errors, grid_texts, linkable, open_url, refusal_under, sign_in_as, texts
+from tests.ui.conftest import (
+    APP,
+    field_errors,
+    grid_texts,
+    linkable,
+    open_url,
+    pinned_columns,
+    refusal_under,
+    sign_in_as,
+    texts,
+)
 from ui.navigation import PAGES
 
 PAGE = "pages/market_quality.py"
@@ -141,6 +151,8 @@ def test_a_market_makers_name_is_shown_exactly_as_typed(open_app, db, actors):
     at = open_app(actors.analyst, PAGE)
 
     assert list(frame(at, "mq_scorecard")["Market maker"]) == [HOSTILE]
+    # Streamlit draws a pinned column at 60 % opacity: every name read greyed beside its Pass or Fail
+    assert [pinned_columns(grid) for grid in at.dataframe] == [[], []]
     caption = next(c for c in texts(at.caption) if c.startswith("Below it:"))
     assert caption == f"Below it: {HOSTILE}"  # read exactly as typed
     assert not [c for c in at.caption if linkable(str(c.value))]  # never a link
