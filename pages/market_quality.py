@@ -41,6 +41,7 @@ from ui.quality_view import (
     scorecard_style,
     series_frame,
     slippage_frame,
+    slippage_widths,
     spread_figure,
 )
 from ui.session import require_user
@@ -187,16 +188,20 @@ def slippage_calculator(cert: CertificateType) -> None:
         except CoreError as exc:
             field_error(st.container(), exc.message)  # under the field; the fixed sizes still show
     results = [data.live_slippage(cert, order_side, amount, user.id) for amount in sorted(amounts)]  # smallest first
+    columns = {
+        "Amount (€)": MONEY,
+        "Certificates": UNITS,
+        "Filled (€)": MONEY,
+        "Average price (€)": st.column_config.NumberColumn(),  # sorted as a number, written by ui.format.price
+        "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
+        "Book absorbs it": st.column_config.TextColumn(),
+    }
+    # every figure whole, a typed amount's too: on a phone they were cut at the widths measured before it was typed
+    widths = slippage_widths(results)
     st.dataframe(
         priced(slippage_frame(results), ["Amount (€)", "Filled (€)", "Slippage (bps)"], ["Average price (€)"]),
         hide_index=True,
-        column_config={
-            "Amount (€)": MONEY,
-            "Certificates": UNITS,
-            "Filled (€)": MONEY,
-            "Average price (€)": st.column_config.NumberColumn(),  # sorted as a number, written by ui.format.price
-            "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
-        },
+        column_config={name: {**config, "width": widths[name]} for name, config in columns.items()},
         placeholder="—",  # no average or slippage where nothing fills: a dash, as everywhere, not "None"
         key="mq_slippage",
         alt=f"Slippage of market {side.lower()} orders of fixed EUR amounts on the live {cert} book",

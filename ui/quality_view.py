@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 from core.enums import CertificateType, OrderSide
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
-from ui.format import eur, percent
+from ui.format import eur, percent, price
+from ui.grids import FIGURE_PX_PER_CHAR, text_column_px
 from ui.operations_view import FILL_RATIO_PLACES, for_display  # a share of placed certificates, written as a fill ratio
 
 # a segmented control's options sit on one row that scrolls sideways where it is too narrow: at 390 px the Period
@@ -223,6 +224,26 @@ def slippage_frame(results: Sequence[Slippage]) -> pd.DataFrame:
             "Book absorbs it": [absorbs_text(r) for r in results],
         }
     )
+
+
+def slippage_widths(results: Sequence[Slippage]) -> dict[str, int]:
+    """Each column of the slippage table as wide as its longest text as the grid writes it (``text_column_px``): the
+    grid kept the widths it measured on the two fixed sizes, and a typed amount's figures ("€1,250,000.00",
+    "€149,691.78") were cut at their start on a phone, where no column stretches. Wider than the window, the table
+    scrolls sideways."""
+
+    def money(value: Decimal | None) -> str:
+        return "—" if value is None else eur(value)
+
+    figures = {
+        "Amount (€)": [money(r.amount_eur) for r in results],
+        "Certificates": [f"{r.quantity:,}" for r in results],
+        "Filled (€)": [money(r.filled_eur) for r in results],
+        "Average price (€)": ["—" if r.average_price is None else price(r.average_price) for r in results],
+        "Slippage (bps)": ["—" if r.slippage_bps is None else f"{r.slippage_bps:.2f}" for r in results],
+    }
+    widths = {column: text_column_px(column, texts, FIGURE_PX_PER_CHAR) for column, texts in figures.items()}
+    return {**widths, "Book absorbs it": text_column_px("Book absorbs it", [absorbs_text(r) for r in results])}
 
 
 def scorecard_frame(scores: Sequence[MarketMakerScore]) -> pd.DataFrame:

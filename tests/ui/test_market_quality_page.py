@@ -179,6 +179,20 @@ def test_the_slippage_calculator_shows_ten_and_a_hundred_thousand_and_a_typed_am
     assert set(frame(at, "mq_slippage")["Book absorbs it"]) == {"no: no bid fills any of it"}  # empty, not thin
 
 
+def test_every_figure_of_the_slippage_table_has_room_whole_a_typed_amounts_too(open_app, db, actors):
+    quote(db, actors, holder(db, actors, "AH"), "EUA", "80.00", 20_000)  # €1,600,000 of asks
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="mq_amount").input("1,250,000").run()
+
+    widths = {name: config.get("width") for name, config in json.loads(at.dataframe[0].proto.columns).items()}
+    # measured in Chromium, in the grid's 14 px font, and 8 px of padding either side: the grid kept the widths it
+    # measured on €10,000.00 and €100,000.00, and at 390 px showed "1,250,000.00" and "149,691.78", cut at their start
+    needed = {"Amount (€)": 80 + 16, "Filled (€)": 80 + 16, "Certificates": 66 + 16, "Book absorbs it": 91 + 16}
+    assert list(frame(at, "mq_slippage")["Filled (€)"]) == [10_000.0, 100_000.0, 1_250_000.0]
+    assert {name: (widths[name] or 0) >= px for name, px in needed.items()} == dict.fromkeys(needed, True)
+
+
 def test_a_slippage_the_book_cannot_give_shows_a_dash_not_none(open_app, db, actors):
     at = open_app(actors.analyst, PAGE)  # an empty book: nothing fills, no average, no slippage
 
