@@ -176,7 +176,8 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
         ]
     )
     if summary.snapshots == 0:
-        st.info(no_snapshot_text(cert, start, datetime.now(UTC), settings.snapshot_seconds), icon=":material/info:")
+        said = no_snapshot_text(cert, start, datetime.now(UTC), settings.snapshot_seconds, end)
+        st.info(said, icon=":material/info:")
         return
     if summary.two_sided_pct:
         charts(cert, start, end)

@@ -310,9 +310,17 @@ def points_frame(points: Sequence[BookSnapshot]) -> pd.DataFrame:
     return frame
 
 
-def no_snapshot_text(cert: CertificateType | str, start: datetime, now: datetime, every_seconds: int) -> str:
-    """Why a period holds no snapshot of ``cert``'s book: one that has not begun yet, or a worker that took none (one
-    every ``every_seconds`` while it runs). A period wholly ahead read as if the worker had missed it."""
+def no_snapshot_text(
+    cert: CertificateType | str, start: datetime, now: datetime, every_seconds: int, end: datetime | None = None
+) -> str:
+    """Why a period holds no snapshot of ``cert``'s book: one that has not begun yet, one shorter than the time between
+    two snapshots, or a worker that took none (one every ``every_seconds`` while it runs). A period wholly ahead, or a
+    From and To typed the same, read as if the worker had missed it."""
     if start > now:
         return f"This period has not begun: no snapshot of the {cert} book can be in it yet."
+    if end is not None and (end - start).total_seconds() < every_seconds:
+        return (
+            f"This period is shorter than the {every_seconds} s between two snapshots of the {cert} book, and holds "
+            "none: choose an end later than the start."
+        )
     return f"No snapshot of the {cert} book in this period. The worker takes one every {every_seconds} s while it runs."

@@ -13,6 +13,7 @@ from ui.quality_view import (
     bucket_label,
     depth_figure,
     heatmap_figure,
+    no_snapshot_text,
     period_ending,
     points_frame,
     presence_figure,
@@ -174,3 +175,14 @@ def test_every_euro_a_chart_hovers_is_written_to_the_cent_as_the_headline_writes
     assert heatmap.customdata[1][15] == "€300.75 within ±1 %<br>bid €100.50 · ask €200.25 · 3 snapshots"
     assert "%{z" not in heatmap.hovertemplate
     assert {trace.hovertemplate.split("<extra>")[0] for trace in lines} == {"€%{y:,.2f}"}
+
+
+def test_a_period_shorter_than_the_time_between_snapshots_says_so_not_that_the_worker_took_none():
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+
+    instant = no_snapshot_text("EUA", start, start + timedelta(days=1), 10, end=start)
+    day = no_snapshot_text("EUA", start, start + timedelta(days=2), 10, end=start + timedelta(days=1))
+
+    # From and To typed the same read "No snapshot … The worker takes one every 10 s while it runs"
+    assert instant.startswith("This period is shorter than the 10 s between two snapshots of the EUA book")
+    assert day.startswith("No snapshot of the EUA book in this period.")
