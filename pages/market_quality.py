@@ -16,7 +16,7 @@ from core.validation import parse_eur, parse_period
 from core.wording import figure
 from ui import quality_data as data
 from ui.downloads import csv_bytes
-from ui.feedback import field_error
+from ui.feedback import field_error, field_warning
 from ui.format import counted, eur, md_escape, percent
 from ui.metrics import Metric, metric_row
 from ui.navigation import MARKET_QUALITY
@@ -41,9 +41,19 @@ from ui.quality_view import (
     scorecard_style,
     series_frame,
     slippage_frame,
+    slippage_widths,
     spread_figure,
 )
 from ui.session import require_user
+from ui.url_state import (
+    UrlChoices,
+    choices_from_url,
+    choices_to_url,
+    dropped_by_url,
+    said_by_url,
+    typed_from_url,
+    typed_to_url,
+)
 
 user = require_user()
 settings = get_settings()
@@ -51,7 +61,20 @@ MONEY = st.column_config.NumberColumn(format="euro")
 UNITS = st.column_config.NumberColumn(format="%,d")  # certificates and counts grouped, as every grid writes them
 DEPTH_HELP = "Mean resting EUR within ±1 % of mid, over the two-sided snapshots"
 DATE_WIDTH = 240  # a UTC date and time, whole
-URL = "query-params"  # the book and the period, a Custom one with its dates: a reload, or a link, opens on them
+# the book, the period (a Custom one with its dates) and the scorecard's thresholds are kept in the URL: a reload, or
+# a link, opens on them. A value a link holds that the page cannot take leaves its field at the default, said so
+URL = "query-params"
+# the thresholds are kept by ui.url_state, which judges a link's text before the field shows it (a text field bound
+# by Streamlit takes any text, so a link's "seventy" would have greyed out the scorecard with no word of a link)
+BAND_WORDS = {f"{pct.normalize()}": pct for pct in QUOTE_BANDS_PCT}  # mq_band=0.5
+BAND_CHOICE: UrlChoices = {"mq_band": ("mq_band", BAND_WORDS)}
+THRESHOLD_FIELDS = {"mq_min_quote": "min_quote_eur", "mq_presence": "required_presence_pct"}  # key: core's parameter
+THRESHOLD_DEFAULTS = {
+    "mq_min_quote": figure(AssetType.EUR, settings.scorecard_min_quote_eur),
+    "mq_presence": f"{settings.scorecard_required_presence_pct:f}",
+}
+MOMENT_EXAMPLE = "2026-12-01T10:00"
+BAND_WIDTH = 210  # px: "±0.5 % | ±1 % | ±2 %" whole (195 px)
 
 
 def stop_with(message: str) -> None:
@@ -76,10 +99,28 @@ def moment_field(label: str, default: datetime, key: str) -> datetime | None:
     )
 
 
+def link_note(label: str, said: str, shown: object, offered: list[str] | None = None) -> str | None:
+    """Why a value of a link's filter was not taken (None when it was the value shown, its default, which Streamlit
+    drops from the URL as well)."""
+    if offered is not None:
+        if said == shown:
+            return None
+        return f"The link's {label} “{said}” is not one of {', '.join(offered)}: {shown} is shown."
+    try:
+        if datetime.fromisoformat(said) == shown:
+            return None
+    except ValueError:
+        pass
+    when = f"{shown:%Y-%m-%d %H:%M}" if isinstance(shown, datetime) else "the default"
+    return f"The link's {label} “{said}” is not a date and time (e.g. {MOMENT_EXAMPLE}): {when} is shown."
+
+
 def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
     """The book, and the period the page is about; a period that makes no sense is refused under the To field (the
     one typed last) and is None: what depends on the period is not read, the rest of the page still is."""
     st.html(FILTERS_CSS)
+    said = said_by_url(("mq_cert", "mq_period", "mq_from", "mq_to"))
+    start = end = None
     with st.container(border=True, key="mq_filters"):
         with st.container(horizontal=True, vertical_alignment="bottom"):
             cert = st.segmented_control(
@@ -100,6 +141,12 @@ def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
             start, end = as_utc(start), as_utc(end)
         else:
             start, end = period_ending(datetime.now(UTC), PERIODS[choice], settings.snapshot_seconds)
+        shown = {"mq_cert": cert, "mq_period": choice, "mq_from": start, "mq_to": end}
+        offered = {"mq_cert": [c.value for c in CertificateType], "mq_period": list(PERIODS)}
+        labels = {"mq_cert": "Certificate", "mq_period": "Period", "mq_from": "From (UTC)", "mq_to": "To (UTC)"}
+        for key, text in dropped_by_url(said).items():  # Streamlit drops a link's value its widget cannot take, unsaid
+            moment = shown[key].replace(tzinfo=None) if isinstance(shown[key], datetime) else shown[key]
+            field_warning(st.container(), link_note(labels[key], text, moment, offered.get(key)))
     book = CertificateType(cert or "EUA")
     try:
         return book, parse_period(start, end)
@@ -129,7 +176,8 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
         ]
     )
     if summary.snapshots == 0:
-        st.info(no_snapshot_text(cert, start, datetime.now(UTC), settings.snapshot_seconds), icon=":material/info:")
+        said = no_snapshot_text(cert, start, datetime.now(UTC), settings.snapshot_seconds, end)
+        st.info(said, icon=":material/info:")
         return
     if summary.two_sided_pct:
         charts(cert, start, end)
@@ -187,42 +235,73 @@ def slippage_calculator(cert: CertificateType) -> None:
         except CoreError as exc:
             field_error(st.container(), exc.message)  # under the field; the fixed sizes still show
     results = [data.live_slippage(cert, order_side, amount, user.id) for amount in sorted(amounts)]  # smallest first
+    columns = {
+        "Amount (€)": MONEY,
+        "Certificates": UNITS,
+        "Filled (€)": MONEY,
+        "Average price (€)": st.column_config.NumberColumn(),  # sorted as a number, written by ui.format.price
+        "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
+        "Book absorbs it": st.column_config.TextColumn(),
+    }
+    # every figure whole, a typed amount's too: on a phone they were cut at the widths measured before it was typed
+    widths = slippage_widths(results)
     st.dataframe(
         priced(slippage_frame(results), ["Amount (€)", "Filled (€)", "Slippage (bps)"], ["Average price (€)"]),
         hide_index=True,
-        column_config={
-            "Amount (€)": MONEY,
-            "Certificates": UNITS,
-            "Filled (€)": MONEY,
-            "Average price (€)": st.column_config.NumberColumn(),  # sorted as a number, written by ui.format.price
-            "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
-        },
+        column_config={name: {**config, "width": widths[name]} for name, config in columns.items()},
         placeholder="—",  # no average or slippage where nothing fills: a dash, as everywhere, not "None"
         key="mq_slippage",
         alt=f"Slippage of market {side.lower()} orders of fixed EUR amounts on the live {cert} book",
     )
 
 
+def link_threshold_faults(said: dict[str, str]) -> dict[str, str]:
+    """Why core refuses each threshold a link holds ({key: why}), read with the others at their defaults."""
+    typed = {**THRESHOLD_DEFAULTS, **said}
+    try:
+        parse_obligations(typed["mq_min_quote"], typed["mq_presence"])
+    except InvalidFields as exc:
+        return {key: exc.faults[field] for key, field in THRESHOLD_FIELDS.items() if field in exc.faults}
+    return {}
+
+
 def obligations() -> tuple[Decimal, Decimal, Decimal] | None:
-    """The scorecard's thresholds from the widgets (defaults from the settings), or None with a message."""
+    """The scorecard's thresholds from the widgets (defaults from the settings, or a link's), or None with a
+    message."""
     labels = {pct: f"±{pct.normalize()} %" for pct in QUOTE_BANDS_PCT}
+    default_band = next(p for p in labels if p == settings.scorecard_max_spread_pct)
+    unknown_band = choices_from_url(BAND_CHOICE)
+    from_link = typed_from_url(THRESHOLD_FIELDS, link_threshold_faults)
     # aligned at the top: a refusal under a field makes its column taller
     with st.container(horizontal=True, vertical_alignment="top", key="mq_obligations"):
-        band = st.segmented_control(
-            "Maximum spread",
-            list(labels),
-            default=next(p for p in labels if p == settings.scorecard_max_spread_pct),
-            format_func=labels.__getitem__,
-            required=True,
-            key="mq_band",
-        )
+        with st.container(width=BAND_WIDTH):  # a link's refused band is said under it, wrapped as the fields' are
+            band = st.segmented_control(
+                "Maximum spread",
+                list(labels),
+                default=default_band,
+                format_func=labels.__getitem__,
+                required=True,
+                key="mq_band",
+            )
+            if "mq_band" in unknown_band:
+                offered = ", ".join(BAND_WORDS)
+                field_warning(
+                    st.container(),
+                    f"The link's maximum spread “{unknown_band['mq_band']}” is not one of {offered}: "
+                    f"{labels[band]} is used.",
+                )
         # text read by core: a number input out of range kept scoring by its last valid value, unsaid
         quote_field, quote_refusal = typed_field(
-            "Minimum quote (€)", figure(AssetType.EUR, settings.scorecard_min_quote_eur), "mq_min_quote"
+            "Minimum quote (€)", THRESHOLD_DEFAULTS["mq_min_quote"], "mq_min_quote"
         )
         presence_field, presence_refusal = typed_field(
-            "Required presence (%)", f"{settings.scorecard_required_presence_pct:f}", "mq_presence"
+            "Required presence (%)", THRESHOLD_DEFAULTS["mq_presence"], "mq_presence"
         )
+    choices_to_url(BAND_CHOICE, defaults={"mq_band": default_band})
+    typed_to_url(THRESHOLD_DEFAULTS)
+    for key, where in (("mq_min_quote", quote_refusal), ("mq_presence", presence_refusal)):
+        if key in from_link:
+            field_warning(where, f"Not taken from the link: {from_link[key]}. The default is used.")
     try:
         minimum, required = parse_obligations(quote_field, presence_field)
     except InvalidFields as exc:  # every fault at once, each under its own field
@@ -266,7 +345,7 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
         column_config={
             **{c: MONEY for c in SCORE_MONEY},
             **{c: UNITS for c in SCORE_UNITS},
-            "Market maker": st.column_config.TextColumn(pinned=True),
+            "Market maker": st.column_config.TextColumn(),  # first, not pinned (ui.grids: a pinned column is faded)
         },
         key="mq_scorecard",
         alt="Market-maker scorecard: presence, quoted EUR, orders and fills; green rows pass, red rows fail",

@@ -205,7 +205,7 @@ def operations_view(base: dict[str, object]) -> None:
             **{c: MONEY for c in OPERATION_MONEY},
             "Reference price": PRICE,
             FILL_RATIO: RATIO,
-            "Ticket": st.column_config.TextColumn(pinned=True),
+            "Ticket": st.column_config.TextColumn(),  # first, not pinned (ui.grids: a pinned column is faded)
             "Operation id": None,
         },
         key="ops_table",

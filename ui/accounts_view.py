@@ -12,13 +12,8 @@ from core.models import TraderFirm
 from core.user_accounts import UserAccount
 from core.wording import listed
 from ui.format import amount_text, md_escape
-from ui.market_makers_view import (
-    NAME_COLUMN_MAX_PX,
-    NAME_PADDING_PX,
-    NAME_PX_PER_CHAR,
-    name_column_width,
-    short_name,
-)
+from ui.grids import text_column_px
+from ui.market_makers_view import name_column_width, short_name
 from ui.metrics import Metric
 
 STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
@@ -168,12 +163,6 @@ def status_column_px(users: Iterable[UserAccount]) -> int:
     """How wide the Status column is drawn: wide enough for the tags of the user of ``users`` who has most."""
     widest = max((sum(7 * len(tag) + 12 for tag in status_tags(u)) for u in users), default=0)
     return max(STATUS_COLUMN_MIN_PX, 16 + widest)
-
-
-def text_column_px(header: str, texts: Iterable[str], px_per_char: float = NAME_PX_PER_CHAR) -> int:
-    """How wide a column of names is drawn: its longest text (or its header) whole, up to NAME_COLUMN_MAX_PX."""
-    longest = max((len(t) for t in texts), default=0)
-    return min(NAME_COLUMN_MAX_PX, round(max(longest, len(header)) * px_per_char) + NAME_PADDING_PX)
 
 
 def users_column_config(users: Iterable[UserAccount] = ()) -> dict[str, Any]:

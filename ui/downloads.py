@@ -1,12 +1,18 @@
 """What the download buttons hand over: CSV files a spreadsheet opens as data."""
 
+from datetime import datetime
+
 import pandas as pd
+
+from ui.format import utc_time
 
 # a spreadsheet runs a cell starting with one of these as a formula: a name typed as '=HYPERLINK("http://…")'
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _inert(value: object) -> object:
+def _cell(value: object) -> object:
+    if isinstance(value, datetime):  # a pandas Timestamp too; NaT is no moment: an empty cell
+        return "" if pd.isna(value) else utc_time(value)
     return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
@@ -15,5 +21,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     Excel reads the file as Windows-1252, and every "€" of a header ("Avg quoted (€)") and every accent of a name or
     a note opened garbled ("Ã¼" for "ü"); pandas, LibreOffice and Python's "utf-8-sig" read past it. Typed text a
     spreadsheet would run as a formula (a name or a note starting with =, +, -, @) starts with an apostrophe there,
-    so it opens as the text it is (OWASP's advice against CSV injection); numbers are never touched."""
-    return frame.map(_inert).to_csv(index=False).encode("utf-8-sig")
+    so it opens as the text it is (OWASP's advice against CSV injection); numbers are never touched. A moment is
+    written as every table of the app writes one (``ui.format.utc_time``: "2026-12-01 10:00:00", UTC, said by the
+    column's header), never pandas' "2026-12-01 10:00:00+00:00", an offset a spreadsheet reads as text."""
+    return frame.map(_cell).to_csv(index=False).encode("utf-8-sig")

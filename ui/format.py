@@ -2,6 +2,7 @@
 
 import html
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from core.wording import amount_text as amount_text  # and "€1,000.50", "500 CEA"
@@ -23,6 +24,13 @@ ZERO_WIDTH_SPACE = "\u200b"
 # ≤ and ≈, escaped or not: an invisible word joiner inside each keeps what was typed ("DROP TABLE x; -- y")
 _TYPOGRAPHIC_TOKEN = re.compile(r"(?:(?<=\s)|^)(?=(?:<->|->|<-|--|>=|<=|~=)(?:\s|$))(.)")
 WORD_JOINER = "\u2060"
+
+
+def utc_time(moment: datetime) -> str:
+    """A moment as every table and CSV of the app writes it: UTC, to the second, "2026-12-01 10:00:00", its header
+    saying "(UTC)". A naive moment is taken as the UTC it always is here (the page's fields are UTC)."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return f"{aware:%Y-%m-%d %H:%M:%S}"
 
 
 def price(value: Decimal | int | None) -> str:

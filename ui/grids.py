@@ -7,9 +7,14 @@ take it, but the column menu's Sort still ordered the page alone), and lets no c
 draws with no sort at all, neither by a header nor in the menu, is a data editor that adds rows (sorting would mix
 the new rows in), which ``disabled=True`` keeps from editing and from adding anything: that is how a paged table is
 drawn. Each header says, on hover, how the rows are ordered and where to change it.
+
+No grid pins a column (``column_config`` ``pinned=True``): Streamlit 1.67 draws every cell of a pinned column, as of
+an index, at 60 % opacity (glide's "faded" style, in any st.dataframe or data editor, whatever a Styler's colour),
+so the Ticket of Operations, the Market maker of the scorecard and the Time of a policy's runs read greyed beside
+the other columns, as if disabled. The columns that name a row come first instead.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -19,6 +24,12 @@ from streamlit.dataframe_util import is_pandas_styler
 ROW_PX, HEADER_PX, BORDER_PX = 35, 35, 2  # Streamlit's grid: a row, the header row, its two borders
 AUTO_HEIGHT_MAX_PX = 400  # the height Streamlit gives a longer table (it scrolls inside)
 NEWEST_FIRST = "Newest first, across every page: a header click sorts nothing"
+# A column sized to its text: the grid measures a column on the rows it first draws and keeps that width while the page
+# shows it, so a longer text arriving later (a name created since, an amount typed) was cut, clipped at its start
+# where a figure is right-aligned ("1,250,000.00" for €1,250,000.00 at 390 px). Names take about 6.5 px a character
+# of the grid's 14 px Source Sans; figures 7 (a digit is 7 px: "€1,250,000.00" measured 80 px), and the column's
+# padding and the header's room 24 px
+NAME_PX_PER_CHAR, FIGURE_PX_PER_CHAR, NAME_PADDING_PX, NAME_COLUMN_MAX_PX = 6.5, 7.0, 24, 280
 
 
 def header_help(columns: list[str], config: Mapping[str, Any], order: str) -> dict[str, Any]:
@@ -32,6 +43,12 @@ def header_help(columns: list[str], config: Mapping[str, Any], order: str) -> di
         own = {"label": own} if isinstance(own, str) else dict(own)
         helped[column] = {**own, "help": own.get("help") or order}
     return helped
+
+
+def text_column_px(header: str, texts: Iterable[str], px_per_char: float = NAME_PX_PER_CHAR) -> int:
+    """How wide a column is drawn: its longest text (or its header) whole, up to NAME_COLUMN_MAX_PX."""
+    longest = max((len(t) for t in texts), default=0)
+    return min(NAME_COLUMN_MAX_PX, round(max(longest, len(header)) * px_per_char) + NAME_PADDING_PX)
 
 
 def grid_height(rows: int, row_height: int | None = None) -> int | str:

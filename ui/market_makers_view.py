@@ -12,6 +12,7 @@ import streamlit as st
 from core.enums import AssetType, MarketMakerType
 from core.models import MarketMaker, MarketMakerLedgerEntry
 from ui.format import amount_text, counted
+from ui.grids import NAME_COLUMN_MAX_PX, NAME_PADDING_PX, NAME_PX_PER_CHAR
 from ui.metrics import Metric
 
 LP = MarketMakerType.LIQUIDITY_PROVIDER
@@ -27,7 +28,6 @@ STATUS_ACTIVE, STATUS_INACTIVE = "Active", "Inactive"
 LABEL_NAME_CHARS = 90  # a longer name is shortened in its middle in a selectbox label (~7 px a character)
 # The table's Name column: the grid fits names up to about this long; a longer one gets a width of its own
 SHORT_NAME_CHARS = 16
-NAME_PX_PER_CHAR, NAME_PADDING_PX, NAME_COLUMN_MAX_PX = 6.5, 24, 280
 # what the widest Name column holds: a longer name is shortened in its middle there, so that two accounts of one firm
 # ("…International Holdings GmbH — Account 2" and "… 3") stay told apart; the details show the whole name
 TABLE_NAME_CHARS = int((NAME_COLUMN_MAX_PX - NAME_PADDING_PX) / NAME_PX_PER_CHAR)

@@ -6,7 +6,6 @@ floats for the grid and the charts only.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -19,7 +18,7 @@ from core.enums import OrderSide
 from core.market import OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
 from ui import labels
-from ui.format import eur, percent, plot_text, price
+from ui.format import eur, percent, plot_text, price, utc_time
 from ui.ticket_changes import describe_change, exact_json, named
 
 BID_COLOR, ASK_COLOR = "#0f766e", "#b91c1c"
@@ -145,10 +144,6 @@ def fill_ratio_percent(filled: Decimal, deployed: Decimal) -> Decimal | None:
     return None if share is None else share.quantize(Decimal(1).scaleb(-FILL_RATIO_PLACES))
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def operations_frame(rows: Sequence[OperationSummary]) -> pd.DataFrame:
     """One row per operation, in the given order, with exact values; its fill ratio as the screen writes it (the
     stored, already rounded fraction, 0.3333, read as nothing the screen says) and as that number."""
@@ -158,7 +153,7 @@ def operations_frame(rows: Sequence[OperationSummary]) -> pd.DataFrame:
             "fill_ratio": fill_ratio_text(r.filled_eur, r.actual_total_eur),
             "fill_ratio_percent": fill_ratio_percent(r.filled_eur, r.actual_total_eur),
             "market_makers": ", ".join(r.market_maker_names),
-            "created_at": _utc(r.created_at),
+            "created_at": utc_time(r.created_at),
             "source": "Manual" if r.policy_id is None else "Policy",
         }
         for r in rows
@@ -197,7 +192,7 @@ def _json(value: Any) -> str:
 def tickets_frame(tickets: Iterable[TicketLog]) -> pd.DataFrame:
     records = [
         {
-            "Time (UTC)": _utc(t.created_at),
+            "Time (UTC)": utc_time(t.created_at),
             "Ticket": t.ticket_id,
             "Action": labels.action(t.action),
             "Actor": t.actor_username or "—",

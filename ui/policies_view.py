@@ -20,7 +20,7 @@ from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicySta
 from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
 from ui.downloads import csv_bytes
-from ui.format import eur, md_escape, percent, price
+from ui.format import eur, md_escape, percent, price, utc_time
 
 ACTION_LABEL = {
     "placed": "Placed",
@@ -257,7 +257,7 @@ def runs_frame(runs: Sequence[PolicyRun]) -> pd.DataFrame:
     """One row per run, newest first, with exact values (the CSV) and readable words."""
     rows = [
         {
-            "time": r.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            "time": utc_time(r.created_at),
             "book": r.certificate_type.value,
             "action": run_outcome(r)[0],
             "reason": r.reason,
@@ -307,7 +307,7 @@ REASON_COLUMN_PX = 480  # four lines of ~75 characters: the longest reasons, bot
 def runs_column_config() -> dict[str, Any]:
     money = {"format": "euro", "step": 0.01}
     return {
-        "time": st.column_config.TextColumn(RUN_COLUMNS["time"], pinned=True),
+        "time": st.column_config.TextColumn(RUN_COLUMNS["time"]),  # first, not pinned (ui.grids: it would be faded)
         "book": st.column_config.TextColumn(RUN_COLUMNS["book"], width="small"),
         "action": st.column_config.TextColumn(RUN_COLUMNS["action"], width="small"),
         "reason": st.column_config.TextColumn(RUN_COLUMNS["reason"], width=REASON_COLUMN_PX),

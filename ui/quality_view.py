@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 from core.enums import CertificateType, OrderSide
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
-from ui.format import eur, percent
+from ui.format import eur, percent, price
+from ui.grids import FIGURE_PX_PER_CHAR, text_column_px
 from ui.operations_view import FILL_RATIO_PLACES, for_display  # a share of placed certificates, written as a fill ratio
 
 # a segmented control's options sit on one row that scrolls sideways where it is too narrow: at 390 px the Period
@@ -225,6 +226,26 @@ def slippage_frame(results: Sequence[Slippage]) -> pd.DataFrame:
     )
 
 
+def slippage_widths(results: Sequence[Slippage]) -> dict[str, int]:
+    """Each column of the slippage table as wide as its longest text as the grid writes it (``text_column_px``): the
+    grid kept the widths it measured on the two fixed sizes, and a typed amount's figures ("€1,250,000.00",
+    "€149,691.78") were cut at their start on a phone, where no column stretches. Wider than the window, the table
+    scrolls sideways."""
+
+    def money(value: Decimal | None) -> str:
+        return "—" if value is None else eur(value)
+
+    figures = {
+        "Amount (€)": [money(r.amount_eur) for r in results],
+        "Certificates": [f"{r.quantity:,}" for r in results],
+        "Filled (€)": [money(r.filled_eur) for r in results],
+        "Average price (€)": ["—" if r.average_price is None else price(r.average_price) for r in results],
+        "Slippage (bps)": ["—" if r.slippage_bps is None else f"{r.slippage_bps:.2f}" for r in results],
+    }
+    widths = {column: text_column_px(column, texts, FIGURE_PX_PER_CHAR) for column, texts in figures.items()}
+    return {**widths, "Book absorbs it": text_column_px("Book absorbs it", [absorbs_text(r) for r in results])}
+
+
 def scorecard_frame(scores: Sequence[MarketMakerScore]) -> pd.DataFrame:
     """The scorecard as the page shows and exports it; names exactly as typed."""
     return pd.DataFrame(
@@ -277,18 +298,29 @@ def bps(value: Decimal | None) -> str:
 
 
 def points_frame(points: Sequence[BookSnapshot]) -> pd.DataFrame:
-    """Every snapshot with the issue's field names, market makers as a JSON list (exact values, for the CSV)."""
+    """Every snapshot with the issue's field names, market makers as a JSON list (exact values, for the CSV). The
+    moment's column says its zone as the others say their unit (``_eur``): ``at_utc``, written as every CSV writes a
+    time (ui.downloads); "at" held "2026-12-01 10:00:00+00:00"."""
     columns = [name for name in BookSnapshot.model_fields if name not in ("certificate_type", "market_makers")]
     frame = pd.DataFrame([{name: getattr(p, name) for name in columns} for p in points], columns=columns)
+    frame = frame.rename(columns={"at": "at_utc"})
     frame["market_makers"] = [
         json.dumps([q.model_dump(mode="json") for q in p.market_makers], separators=(",", ":")) for p in points
     ]
     return frame
 
 
-def no_snapshot_text(cert: CertificateType | str, start: datetime, now: datetime, every_seconds: int) -> str:
-    """Why a period holds no snapshot of ``cert``'s book: one that has not begun yet, or a worker that took none (one
-    every ``every_seconds`` while it runs). A period wholly ahead read as if the worker had missed it."""
+def no_snapshot_text(
+    cert: CertificateType | str, start: datetime, now: datetime, every_seconds: int, end: datetime | None = None
+) -> str:
+    """Why a period holds no snapshot of ``cert``'s book: one that has not begun yet, one shorter than the time between
+    two snapshots, or a worker that took none (one every ``every_seconds`` while it runs). A period wholly ahead, or a
+    From and To typed the same, read as if the worker had missed it."""
     if start > now:
         return f"This period has not begun: no snapshot of the {cert} book can be in it yet."
+    if end is not None and (end - start).total_seconds() < every_seconds:
+        return (
+            f"This period is shorter than the {every_seconds} s between two snapshots of the {cert} book, and holds "
+            "none: choose an end later than the start."
+        )
     return f"No snapshot of the {cert} book in this period. The worker takes one every {every_seconds} s while it runs."

@@ -1,8 +1,11 @@
 """Choices a page keeps in its URL as well as in its session, so that a reload (a new session under the same
 sign-in) or a shared link opens on them: the Cash Market's market, side, order type, Post only and an admin's
-market maker. What was typed (a price, a quantity) is not kept: a reload starts it afresh, from the book."""
+market maker; Market Quality's thresholds. What the URL says is read only while the session has no value of its own
+yet (a link just opened): a value the page cannot take leaves the field at its default, and the page says so under
+it, never dropping it unsaid. Widgets bound by Streamlit itself (``bind="query-params"``) drop such a value as they
+are drawn: ``said_by_url`` and ``dropped_by_url`` find it, for the page to say so too."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import streamlit as st
 
@@ -17,20 +20,71 @@ def same_words(values: list[str]) -> dict[str, object]:
     return {value.upper(): value for value in values}
 
 
-def choices_from_url(choices: UrlChoices) -> None:
+def choices_from_url(choices: UrlChoices) -> dict[str, str]:
     """Before the widgets are drawn: each choice the URL names, if it is one of its words and the session has
-    none yet (another page's request, or the person's own choice, wins)."""
+    none yet (another page's request, or the person's own choice, wins). Returns what the URL named that is none of
+    its choice's words ({session key: as the URL said it}), for the page to say it kept the default instead."""
+    unknown = {}
     for key, (param, words) in choices.items():
-        named = str(st.query_params.get(param, "")).strip().upper()
-        if key not in st.session_state and named in words:
-            st.session_state[key] = words[named]
+        said = str(st.query_params.get(param, "")).strip()
+        if key in st.session_state or not said:
+            continue
+        if said.upper() in words:
+            st.session_state[key] = words[said.upper()]
+        else:
+            unknown[key] = said
+    return unknown
 
 
-def choices_to_url(choices: UrlChoices) -> None:
-    """After the widgets are drawn: the URL says what they show."""
+def choices_to_url(choices: UrlChoices, defaults: Mapping[str, object] | None = None) -> None:
+    """After the widgets are drawn: the URL says what they show; a choice at its value in ``defaults`` (if given)
+    is left out, as Streamlit keeps the URL of a bound widget."""
     said = {}
     for key, (param, words) in choices.items():
+        if defaults is not None and key in defaults and st.session_state.get(key) == defaults[key]:
+            if param in st.query_params:
+                del st.query_params[param]
+            continue
         shown = [word for word, value in words.items() if key in st.session_state and value == st.session_state[key]]
         if shown:
             said[param] = shown[0]
     st.query_params.update(said)
+
+
+def typed_from_url(keys: Iterable[str], faults: Callable[[dict[str, str]], Mapping[str, str]]) -> dict[str, str]:
+    """Before the typed fields ``keys`` (each its own URL parameter) are drawn: what a link just opened says for the
+    ones the session holds no value of yet. ``faults`` judges them together (as the page reads them) and returns why
+    each one it refuses is refused ({key: why}); a refused field keeps its default, the others take the link's text.
+    Returns the refusals, for the page to say under each field."""
+    said = {key: str(st.query_params[key]) for key in keys if key not in st.session_state and key in st.query_params}
+    said = {key: text for key, text in said.items() if text.strip()}  # an empty parameter says nothing
+    refused = dict(faults(said)) if said else {}
+    for key, text in said.items():
+        if key not in refused:
+            st.session_state[key] = text
+    return refused
+
+
+def typed_to_url(defaults: Mapping[str, str]) -> None:
+    """After the typed fields are drawn: the URL holds what each shows, and nothing for one empty or at its default
+    (``defaults``: key → its default text), as Streamlit keeps the URL of a bound widget."""
+    for key, default in defaults.items():
+        shown = str(st.session_state.get(key, default))
+        if shown.strip() in ("", default):
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != shown:
+            st.query_params[key] = shown
+
+
+def said_by_url(keys: Iterable[str]) -> dict[str, str]:
+    """Before the widgets bound to the URL (``bind="query-params"``, keyed as their parameters) are drawn: what a link
+    just opened says for the ones the session has not drawn yet."""
+    return {key: str(st.query_params[key]) for key in keys if key not in st.session_state and key in st.query_params}
+
+
+def dropped_by_url(said: Mapping[str, str]) -> dict[str, str]:
+    """After they are drawn: what the link said that its widget did not take. Streamlit drops a value its widget
+    cannot take from the URL as it draws it, unsaid, and shows the default (it drops one equal to the default too:
+    the page tells those apart by what the widget shows)."""
+    return {key: text for key, text in said.items() if key not in st.query_params}

@@ -137,6 +137,11 @@ def header_sort_of(grid) -> dict[str, object]:
     }
 
 
+def pinned_columns(grid) -> list[str]:
+    """The columns of ``grid`` pinned to its left edge, which Streamlit draws faded (ui.grids)."""
+    return [name for name, config in json.loads(grid.proto.columns).items() if (config or {}).get("pinned")]
+
+
 def field_errors(at) -> list[str]:
     """The refusals shown under fields (ui.feedback.field_error), as a reader sees them."""
     return [shown(str(c.value)) for c in at.caption if str(c.value).startswith(":red[")]

@@ -10,7 +10,7 @@ from core import sessions
 from core.enums import Role
 from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidity, run_policy
 from tests.policy_helpers import fund_market, policy
-from tests.ui.conftest import field_errors, header_sort_of, linkable, refusal_under, shown, texts
+from tests.ui.conftest import field_errors, header_sort_of, linkable, pinned_columns, refusal_under, shown, texts
 from ui.feedback import WARNING_ICON
 from ui.grids import NEWEST_FIRST
 from ui.navigation import PAGES
@@ -78,6 +78,7 @@ def test_each_run_s_reason_reads_whole_in_rows_tall_enough_for_it_to_wrap(open_a
     grid = next(d for d in at.dataframe if "reason" in d.value.columns)
     assert grid.proto.row_height == RUNS_ROW_PX  # four lines: the grid wraps a text column into a tall row
     assert json.loads(grid.proto.columns)["reason"]["width"] == REASON_COLUMN_PX  # in one line it was cut
+    assert pinned_columns(grid) == []  # Streamlit draws a pinned column at 60 % opacity: each Time read greyed
 
 
 def test_a_new_policy_starts_disabled_and_its_save_says_so_and_how_to_start_it(open_app, db, actors):

@@ -6,6 +6,7 @@ import json
 import re
 import time
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,7 +14,18 @@ from streamlit.testing.v1 import AppTest
 from core.enums import Role
 from core.market_quality import take_snapshot
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote
-from tests.ui.conftest import APP, field_errors, grid_texts, linkable, open_url, refusal_under, sign_in_as, texts
+from tests.ui.conftest import (
+    APP,
+    field_errors,
+    grid_texts,
+    linkable,
+    open_url,
+    pinned_columns,
+    refusal_under,
+    shown,
+    sign_in_as,
+    texts,
+)
 from ui.navigation import PAGES
 
 PAGE = "pages/market_quality.py"
@@ -141,6 +153,8 @@ def test_a_market_makers_name_is_shown_exactly_as_typed(open_app, db, actors):
     at = open_app(actors.analyst, PAGE)
 
     assert list(frame(at, "mq_scorecard")["Market maker"]) == [HOSTILE]
+    # Streamlit draws a pinned column at 60 % opacity: every name read greyed beside its Pass or Fail
+    assert [pinned_columns(grid) for grid in at.dataframe] == [[], []]
     caption = next(c for c in texts(at.caption) if c.startswith("Below it:"))
     assert caption == f"Below it: {HOSTILE}"  # read exactly as typed
     assert not [c for c in at.caption if linkable(str(c.value))]  # never a link
@@ -165,6 +179,20 @@ def test_the_slippage_calculator_shows_ten_and_a_hundred_thousand_and_a_typed_am
 
     at.segmented_control(key="mq_side").set_value("Sell").run()
     assert set(frame(at, "mq_slippage")["Book absorbs it"]) == {"no: no bid fills any of it"}  # empty, not thin
+
+
+def test_every_figure_of_the_slippage_table_has_room_whole_a_typed_amounts_too(open_app, db, actors):
+    quote(db, actors, holder(db, actors, "AH"), "EUA", "80.00", 20_000)  # €1,600,000 of asks
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="mq_amount").input("1,250,000").run()
+
+    widths = {name: config.get("width") for name, config in json.loads(at.dataframe[0].proto.columns).items()}
+    # measured in Chromium, in the grid's 14 px font, and 8 px of padding either side: the grid kept the widths it
+    # measured on €10,000.00 and €100,000.00, and at 390 px showed "1,250,000.00" and "149,691.78", cut at their start
+    needed = {"Amount (€)": 80 + 16, "Filled (€)": 80 + 16, "Certificates": 66 + 16, "Book absorbs it": 91 + 16}
+    assert list(frame(at, "mq_slippage")["Filled (€)"]) == [10_000.0, 100_000.0, 1_250_000.0]
+    assert {name: (widths[name] or 0) >= px for name, px in needed.items()} == dict.fromkeys(needed, True)
 
 
 def test_a_slippage_the_book_cannot_give_shows_a_dash_not_none(open_app, db, actors):
@@ -320,3 +348,77 @@ def test_a_custom_period_decades_away_is_taken_as_typed_and_says_why_it_holds_no
     assert [f.value for f in fields] == [start, end]
     assert all(f.proto.min.startswith("0001-01-01") and f.proto.max.startswith("9999-12-31") for f in fields)
     assert any(i.value.startswith(said) for i in at.info)
+
+
+def warnings_said(at) -> list[str]:
+    """The warnings drawn under fields (ui.feedback.field_warning), as a reader sees them."""
+    return [shown(str(c.value)) for c in at.caption if str(c.value).startswith(":orange[")]
+
+
+def opened_at(app_env, actors, actor_sessions, params: dict[str, str]) -> AppTest:
+    """Market Quality opened by the analyst on a link holding ``params``: a new session, as a reload or a shared
+    link opens it."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_as(at, actors.analyst, actor_sessions[actors.analyst.id])
+    at.query_params.update(params)
+    return open_url(at, "market-quality")
+
+
+def test_a_reload_opens_on_the_scorecards_thresholds_the_url_keeps(app_env, db, actors, actor_sessions):
+    leaving_and_moving(db, actors)  # CEA snapshots
+    link = {"mq_cert": "CEA", "mq_band": "2", "mq_min_quote": "1,000", "mq_presence": "50"}
+
+    at = opened_at(app_env, actors, actor_sessions, link)  # they came back on ±1 %, 10,000.00 and 70
+
+    assert not at.exception and not warnings_said(at)
+    assert at.segmented_control(key="mq_band").value == Decimal("2")
+    assert (at.text_input(key="mq_min_quote").value, at.text_input(key="mq_presence").value) == ("1,000", "50")
+    assert "**1 of 2** market makers meet the obligation of 50 % presence." in texts(at.markdown)
+
+
+def test_thresholds_typed_on_the_page_are_kept_in_the_url_and_left_out_at_their_defaults(open_app, actors):
+    at = open_app(actors.analyst, PAGE)
+
+    at.text_input(key="mq_presence").input("85").run()
+    at.segmented_control(key="mq_band").set_value(Decimal("2")).run()
+
+    assert (at.query_params.get("mq_presence"), at.query_params.get("mq_band")) == ("85", "2")
+    assert "mq_min_quote" not in at.query_params  # at its default: a clean URL, as Streamlit keeps the bound ones
+
+
+def test_a_links_thresholds_the_page_cannot_take_fall_back_to_the_defaults_each_saying_so_under_its_field(
+    app_env, db, actors, actor_sessions
+):
+    leaving_and_moving(db, actors)  # EUA has no snapshot: the scorecard needs none to show its thresholds
+    link = {"mq_band": "3", "mq_min_quote": "-5", "mq_presence": "seventy"}
+
+    at = opened_at(app_env, actors, actor_sessions, link)
+
+    assert not at.exception and not field_errors(at)
+    assert at.segmented_control(key="mq_band").value == Decimal("1.0")
+    assert (at.text_input(key="mq_min_quote").value, at.text_input(key="mq_presence").value) == ("10,000.00", "70")
+    assert warnings_said(at) == [  # a link's "seventy" filled the field and hid the scorecard, no word of the link
+        "The link's maximum spread “3” is not one of 0.5, 1, 2: ±1 % is used.",
+        "Not taken from the link: The minimum quote must be greater than zero, got -5. The default is used.",
+        "Not taken from the link: The required presence must be a number, got 'seventy'. The default is used.",
+    ]
+
+
+def test_a_links_book_period_or_dates_the_page_cannot_take_are_said_not_dropped_unsaid(app_env, actors, actor_sessions):
+    at = opened_at(app_env, actors, actor_sessions, {"mq_cert": "XYZ", "mq_period": "Forever"})
+
+    assert not at.exception
+    assert (at.segmented_control(key="mq_cert").value, at.segmented_control(key="mq_period").value) == (
+        "EUA",
+        "Last 24 h",
+    )
+    assert warnings_said(at) == [
+        "The link's Certificate “XYZ” is not one of CEA, EUA: EUA is shown.",
+        "The link's Period “Forever” is not one of Last 24 h, Last 7 days, Last 30 days, Custom: Last 24 h is shown.",
+    ]
+
+    at = opened_at(app_env, actors, actor_sessions, {"mq_period": "Custom", "mq_from": "yesterday"})
+
+    assert at.segmented_control(key="mq_period").value == "Custom"
+    (said,) = warnings_said(at)
+    assert said.startswith("The link's From (UTC) “yesterday” is not a date and time (e.g. 2026-12-01T10:00): ")

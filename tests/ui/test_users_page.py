@@ -14,7 +14,8 @@ from core.user_accounts import deactivate_user, reactivate_user
 from core.users import authenticate, get_user, hash_password
 from tests.helpers import PASSWORD, snapshot
 from tests.ui.conftest import refusal_under, texts
-from ui.accounts_view import STATUS_COLUMN_MIN_PX, STATUS_COLUMN_PX, text_column_px
+from ui.accounts_view import STATUS_COLUMN_MIN_PX, STATUS_COLUMN_PX
+from ui.grids import text_column_px
 
 PAGE = "pages/user_accounts.py"
 

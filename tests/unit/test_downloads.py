@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pandas as pd
@@ -35,3 +36,18 @@ def test_a_csv_opens_in_a_spreadsheet_with_its_euro_signs_and_accents_as_they_ar
     assert data.startswith(b"\xef\xbb\xbf")  # the byte order mark: Excel reads UTF-8 only with it
     assert data.decode("utf-8-sig") == "Avg quoted (€),Market maker\n1234.50,Société Générale ✓\n"
     assert pd.read_csv(io.BytesIO(data)).columns.tolist() == ["Avg quoted (€)", "Market maker"]  # no stray mark
+
+
+def test_a_moment_is_written_in_utc_to_the_second_as_every_table_writes_it_never_with_an_offset():
+    paris = timezone(timedelta(hours=1))
+    frame = pd.DataFrame(
+        {
+            "Time (UTC)": [datetime(2026, 12, 1, 11, 0, 5, tzinfo=paris), None],
+            "At (UTC)": pd.to_datetime([datetime(2026, 12, 1, 10, tzinfo=UTC), None]),
+        }
+    )
+
+    rows = list(csv.reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"))))
+
+    # pandas wrote "2026-12-01 10:00:00+00:00", an offset a spreadsheet reads as text; no moment is an empty cell
+    assert rows[1:] == [["2026-12-01 10:00:05", "2026-12-01 10:00:00"], ["", ""]]

@@ -6,12 +6,14 @@ from decimal import Decimal
 import pandas as pd
 
 from core.quality_models import BookSnapshot, DepthCell, MarketMakerQuote, MarketMakerScore
+from ui.downloads import csv_bytes
 from ui.quality_view import (
     FAIL_COLOR,
     PASS_COLOR,
     bucket_label,
     depth_figure,
     heatmap_figure,
+    no_snapshot_text,
     period_ending,
     points_frame,
     presence_figure,
@@ -98,6 +100,9 @@ def test_the_points_csv_keeps_exact_values_and_the_market_makers_of_each_snapsho
     frame = points_frame([point])
 
     assert frame.loc[0, "bid_depth_0_5pct_eur"] == D("0.10")
+    header, first = csv_bytes(frame).decode("utf-8-sig").splitlines()[:2]
+    assert header.startswith("at_utc,best_bid,")  # its zone in its name, as the amounts' unit is in theirs
+    assert first.startswith("2026-03-02 00:00:00,99.90,")  # as every CSV writes a time: it read "…00:00:00+00:00"
     assert frame.loc[0, "market_makers"] == (
         '[{"market_maker_id":7,"side":"BUY","best_price":"99.90","value_0_5pct_eur":"0.10",'
         '"value_1pct_eur":"0.10","value_2pct_eur":null}]'
@@ -170,3 +175,14 @@ def test_every_euro_a_chart_hovers_is_written_to_the_cent_as_the_headline_writes
     assert heatmap.customdata[1][15] == "€300.75 within ±1 %<br>bid €100.50 · ask €200.25 · 3 snapshots"
     assert "%{z" not in heatmap.hovertemplate
     assert {trace.hovertemplate.split("<extra>")[0] for trace in lines} == {"€%{y:,.2f}"}
+
+
+def test_a_period_shorter_than_the_time_between_snapshots_says_so_not_that_the_worker_took_none():
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+
+    instant = no_snapshot_text("EUA", start, start + timedelta(days=1), 10, end=start)
+    day = no_snapshot_text("EUA", start, start + timedelta(days=2), 10, end=start + timedelta(days=1))
+
+    # From and To typed the same read "No snapshot … The worker takes one every 10 s while it runs"
+    assert instant.startswith("This period is shorter than the 10 s between two snapshots of the EUA book")
+    assert day.startswith("No snapshot of the EUA book in this period.")
