@@ -1,6 +1,7 @@
 """Records of the liquidity service: the plan (per side, per market maker, per level), the preview with its
 shortfalls, the executed operation, withdrawal and provisioning results. Pure data, no I/O."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
@@ -9,6 +10,7 @@ from pydantic import Field, computed_field
 
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.models import Record
+from core.wording import amount_text
 
 # where a reference price came from; "previous_run" only for a policy run (its previous run's reference)
 PriceSource = Literal["mid", "last_trade", "previous_run", "default"]
@@ -54,6 +56,13 @@ class PlannedOrder(Record):
     value_eur: Decimal
 
 
+def locked_by(orders: Sequence[PlannedOrder], asset: AssetType) -> Decimal:
+    """What ``orders`` lock, in ``asset``: their value when that is EUR, else their certificates."""
+    if asset is AssetType.EUR:
+        return sum((o.value_eur for o in orders), Decimal("0.00"))
+    return Decimal(sum(o.quantity for o in orders))
+
+
 class MarketMakerAllocation(Record):
     """One market maker's share of a side: its EUR budget, what it holds, and the orders it will rest."""
 
@@ -76,13 +85,28 @@ class MarketMakerAllocation(Record):
     @property
     def required(self) -> Decimal:
         """What the orders lock, in ``asset``: their value when that is EUR, else their certificates."""
-        if self.asset is AssetType.EUR:
-            return self.total_value
-        return Decimal(self.total_quantity)
+        return locked_by(self.orders, self.asset)
 
     @property
     def shortfall(self) -> Decimal:
         return max(self.required - self.available, Decimal(0))
+
+
+class LeftOutMarketMaker(Record):
+    """A market maker of the side's role that the plan leaves out: it holds less than what an even share's orders
+    lock (``core.planning.even_share_set``)."""
+
+    id: int
+    name: str
+    asset: AssetType  # what the side's orders lock
+    available: Decimal  # of ``asset``
+    required: Decimal  # what each market maker the side uses locks, in ``asset``: more than ``available``
+
+    @property
+    def reason(self) -> str:
+        """Why it is left out: "holds €100.00, less than an even share of €299,987.50"."""
+        held, share = amount_text(self.asset, self.available), amount_text(self.asset, self.required)
+        return f"holds {held}, less than an even share of {share}"
 
 
 class SidePlan(Record):
@@ -92,7 +116,8 @@ class SidePlan(Record):
     target_eur: Decimal
     level_prices: tuple[Decimal, ...]
     split: tuple[Decimal, ...]
-    market_makers: tuple[MarketMakerAllocation, ...]
+    market_makers: tuple[MarketMakerAllocation, ...]  # the ones used, by id: each funds the same orders
+    left_out: tuple[LeftOutMarketMaker, ...] = ()  # the role's others, by id: each too poor for an even share
 
     @property
     def total_eur(self) -> Decimal:
@@ -157,6 +182,11 @@ class LiquidityPreview(Record):
     @property
     def can_execute(self) -> bool:
         return not self.missing_assets and not self.problems
+
+    @property
+    def left_out(self) -> tuple[LeftOutMarketMaker, ...]:
+        """The market makers either side leaves out, each too poor for an even share of it."""
+        return tuple(m for p in (self.bid_plan, self.ask_plan) if p is not None for m in p.left_out)
 
     @property
     def total_orders_count(self) -> int:

@@ -4,8 +4,13 @@ Money stays Decimal throughout. Rules, each property-tested in tests/unit/test_p
 - reference price: mid of best bid and ask when both exist, else the last trade, else the configured default;
 - level prices: the configured offsets times the spread multiplier (1 or more: volatility widens, never
   narrows), rounded to the tick away from the reference, strictly away from it, always distinct;
-- a side's EUR is split evenly (to the cent) over its market makers, then by the configured volume split;
-- quantities are whole certificates, at least 1, and every market maker of a side gets the same orders, so
+- a side's EUR is split evenly (to the cent) over the largest set of the side's market makers that can each fund
+  an even share (the richest k, by available balance and then id, for the largest k whose even share every one
+  of them can fund), then by the configured volume split; the role's other market makers are left out, each
+  named in the plan with what it holds against what an even share locks. So one poor market maker beside rich
+  ones no longer stops a side: the side stays even over those that can carry it. When no set can (even the
+  richest cannot fund the whole target), the side is split over all of them and each one's shortfall is shown;
+- quantities are whole certificates, at least 1, and every market maker a side uses gets the same orders, so
   the side is even and its value never exceeds the target.
 """
 
@@ -13,11 +18,12 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 
 from core.config import LiquidityLevels
-from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
+from core.enums import CertificateType, MarketMakerType, OrderSide
 from core.errors import ValidationError
 from core.liquidity_models import (
     AssetShortfall,
     FundedMarketMaker,
+    LeftOutMarketMaker,
     LiquidityPreview,
     MarketMakerAllocation,
     MarketMakerShortfall,
@@ -25,6 +31,7 @@ from core.liquidity_models import (
     PriceSource,
     SidePlan,
     SideRole,
+    locked_by,
 )
 from core.wording import counted
 
@@ -104,8 +111,9 @@ def minimum_per_market_maker(prices: Sequence[Decimal], levels: LiquidityLevels)
 
 def smallest_target(prices: Sequence[Decimal], levels: LiquidityLevels, market_makers: int) -> Decimal:
     """The smallest side target a plan at ``prices`` can place: the target is split evenly (to the cent) over the
-    side's ``market_makers`` (one when there are none), and every share must buy one whole certificate at every
-    level. ``plan_side`` refuses below it, so a run skips the side; a policy's save warns with it."""
+    ``market_makers`` the side uses (``even_share_set``; one when there are none), and every share must buy one
+    whole certificate at every level. ``plan_side`` refuses below it, so a run skips the side; a policy's save warns
+    with it."""
     return minimum_per_market_maker(prices, levels) * max(market_makers, 1)
 
 
@@ -118,6 +126,28 @@ def level_orders(share: Decimal, prices: Sequence[Decimal], split: Sequence[Deci
     return tuple(orders)
 
 
+def even_share_set(
+    role: SideRole,
+    target_eur: Decimal,
+    prices: Sequence[Decimal],
+    split: Sequence[Decimal],
+    market_makers: Sequence[FundedMarketMaker],
+) -> tuple[list[FundedMarketMaker], list[FundedMarketMaker]]:
+    """Who a side of ``target_eur`` is split over, and who is left out, each by id.
+
+    The largest k for which the k market makers with the most available (ties by id) can each fund the orders of
+    the smallest even share of ``target_eur`` over k (what they lock in ``role.asset``); the others are left out.
+    When no k can (even the richest cannot fund the whole target), all of them, none left out: the plan then shows
+    each one's shortfall. One rule for both sides: ``role`` says what a side's orders lock.
+    """
+    richest = sorted(market_makers, key=lambda m: (-m.available, m.id))
+    for k in range(len(richest), 0, -1):
+        orders = level_orders(min(split_evenly(target_eur, k)), prices, split)
+        if richest[k - 1].available >= locked_by(orders, role.asset):  # the poorest of the k: so all of them
+            return sorted(richest[:k], key=lambda m: m.id), sorted(richest[k:], key=lambda m: m.id)
+    return sorted(market_makers, key=lambda m: m.id), []
+
+
 def plan_side(
     role: SideRole,
     reference: Decimal,
@@ -127,21 +157,24 @@ def plan_side(
     tick: Decimal,
     spread_multiplier: Decimal = Decimal(1),
 ) -> SidePlan:
-    """Spread ``target_eur`` over ``market_makers`` (all of the role's type, sorted by id).
+    """Spread ``target_eur`` over the largest set of ``market_makers`` (all of the role's type) that can each fund
+    an even share (``even_share_set``); the rest are listed as left out, with why.
 
-    Every market maker gets the orders of the smallest EUR share, so the side is exactly even and its
+    Every market maker used gets the orders of the smallest EUR share, so the side is exactly even and its
     total never exceeds the target. Raises ``ValidationError`` when a share cannot buy one certificate
-    at every level.
+    at every level (the share over the market makers used).
     """
     side = role.side
     prices = level_prices(reference, side, levels, tick, spread_multiplier)
-    mms = sorted(market_makers, key=lambda m: m.id)
+    mms, left_out = even_share_set(role, target_eur, prices, levels.split, market_makers)
     count = max(len(mms), 1)
     shares = split_evenly(target_eur, count)
     if target_eur < (smallest := smallest_target(prices, levels, len(mms))):
-        who = MM_LABEL[role.mm_type]
+        who = counted(count, MM_LABEL[role.mm_type])
+        if left_out:
+            who += f" (of {len(mms) + len(left_out)}, leaving out those holding too little for an even share)"
         raise ValidationError(
-            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {counted(count, who)} gives "
+            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {who} gives "
             f"€{min(shares):,} each; each needs at least €{smallest / count:,} to rest one whole certificate at "
             f"every level (€{smallest:,} in total)"
         )
@@ -158,6 +191,7 @@ def plan_side(
         )
         for mm, share in zip(mms, shares, strict=False)
     )
+    required = locked_by(orders, role.asset)
     return SidePlan(
         side=side,
         mm_type=role.mm_type,
@@ -166,6 +200,10 @@ def plan_side(
         level_prices=prices,
         split=levels.split,
         market_makers=allocations,
+        left_out=tuple(
+            LeftOutMarketMaker(id=m.id, name=m.name, asset=role.asset, available=m.available, required=required)
+            for m in left_out
+        ),
     )
 
 
@@ -176,11 +214,7 @@ def shortfall_of(plan: SidePlan) -> AssetShortfall | None:
     """
     mm_type = plan.mm_type
     if not plan.market_makers:
-        orders = level_orders(plan.target_eur, plan.level_prices, plan.split)
-        if plan.asset is AssetType.EUR:
-            required = sum((o.value_eur for o in orders), Decimal("0.00"))
-        else:
-            required = Decimal(sum(o.quantity for o in orders))
+        required = locked_by(level_orders(plan.target_eur, plan.level_prices, plan.split), plan.asset)
         return AssetShortfall(
             asset=plan.asset,
             side=plan.side,

@@ -12,8 +12,11 @@ The rules, in order (each tested in tests/integration/test_liquidity_policies.py
 6. top up a side whose resting value fell below ``top_up_below_pct`` % of its target (what a full plan of that
    side rests, at the reference and spread its orders were placed with), by replacing that side;
 7. otherwise nothing.
-A side its market makers cannot fund, or that would trade at once (post-only), is left out and named in the
-reason with its shortfall; the other side is still maintained. Planning counts what the run's own withdrawals
+A side is planned by the planner's own rule (``core.planning.plan_side``): spread evenly over the largest set of
+its market makers that can each fund an even share, so one whose holdings fills used up is left out, named in the
+reason, and the side is still quoted over the others. A side not even its richest market maker can fund, or that
+would trade at once (post-only), is left out and named in the reason with its shortfall; the other side is still
+maintained. Planning counts what the run's own withdrawals
 give back, so replacing a side never needs more than the market makers hold.
 """
 
@@ -31,15 +34,17 @@ from core.planning import (
     REFERENCE_QUANTUM,
     SIDE_LABEL,
     crossing_problems,
+    even_share_set,
     level_prices,
     plan_side,
     shortfall_of,
     smallest_target,
 )
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyAction
-from core.wording import amount_text, counted, eur, percent
+from core.wording import amount_text, counted, eur, listed, percent
 
 SIDES = (OrderSide.BUY, OrderSide.SELL)
+NAMED_LEFT_OUT = 3  # a run's reason names this many market makers a plan leaves out, and counts the rest
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,14 @@ def _maintained(policy: LiquidityPolicy) -> list[OrderSide]:
 
 def _placed_text(plans: dict[OrderSide, SidePlan], reference: Decimal, source: PriceSource) -> str:
     sides = " and ".join(f"{SIDE_LABEL[s]} {eur(p.total_eur)}" for s, p in sorted(plans.items()))
-    return f"placed {sides} around {eur(reference)} ({source.replace('_', ' ')})"
+    placed = f"placed {sides} around {eur(reference)} ({source.replace('_', ' ')})"
+    left = [m for _, p in sorted(plans.items()) for m in p.left_out]
+    if not left:
+        return placed
+    named = [f"{m.name} ({m.reason})" for m in left[:NAMED_LEFT_OUT]]
+    if len(left) > NAMED_LEFT_OUT:
+        named.append(f"{len(left) - NAMED_LEFT_OUT} more")
+    return f"{placed}, leaving out {listed(named)}"
 
 
 def _outcome(
@@ -343,8 +355,8 @@ def _top_up(
 
 def unplaceable_targets(inputs: RunInputs) -> dict[OrderSide, str]:
     """The maintained sides whose target no plan can hold now: too small (with the smallest target that can, the
-    planner's own rule ``smallest_target``: one whole certificate at every level for each of the side's market
-    makers), or more than the side's market makers hold (the planner's shortfall, in a run's words), at the
+    planner's own rule ``smallest_target``: one whole certificate at every level for each market maker the side
+    uses), or more than the side's market makers hold (the planner's shortfall, in a run's words), at the
     reference and spread a run would use now. A run skips such a side until the target, the price or the holdings
     change, so a save warns with it; they move, so it is a warning, not a refusal."""
     policy = inputs.policy
@@ -357,10 +369,17 @@ def unplaceable_targets(inputs: RunInputs) -> dict[OrderSide, str]:
             unplaceable[side] = exc.message
             continue
         freed = _freed([o for o in inputs.own if o.side is side])  # a run replacing the side has them back
-        mms = _side_market_makers(inputs, side, freed)
-        smallest = smallest_target(prices, inputs.levels, len(mms))
+        # split over those that can fund an even share of the target (the planner's even_share_set)
+        used, _ = even_share_set(
+            inputs.roles[side],
+            side_target(policy, side),
+            prices,
+            inputs.levels.split,
+            _side_market_makers(inputs, side, freed),
+        )
+        smallest = smallest_target(prices, inputs.levels, len(used))
         if side_target(policy, side) < smallest:
-            unplaceable[side] = _too_small(inputs, side, len(prices), len(mms), smallest, around)
+            unplaceable[side] = _too_small(inputs, side, len(prices), len(used), smallest, around)
         elif (short := plan_for_side(inputs, side, around[0], inputs.spread_multiplier, freed).problem) is not None:
             # the very words of a run's Skipped reason: what the market makers hold now against what it needs
             unplaceable[side] = f"{short}: runs skip this side until they hold enough"

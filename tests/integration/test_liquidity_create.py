@@ -228,6 +228,24 @@ def test_short_market_makers_are_each_listed_and_nothing_is_placed(db, actors):
     assert len(error.shortfalls) == 2
 
 
+def test_a_poor_market_maker_beside_rich_ones_is_left_out_and_the_creation_executes(db, actors):
+    rich_lps = make_providers(db, actors.admin, 2, eur="600000.00")
+    (poor_lp,) = make_providers(db, actors.admin, 1, eur="100.00", prefix="Poor LP")
+    rich_ahs = make_holders(db, actors.admin, 2)
+    (poor_ah,) = make_holders(db, actors.admin, 1, certificates=5, prefix="Poor AH")
+    preview = preview_liquidity_creation(db, "CEA", "600000", "4000", user_id=actors.admin.id)
+
+    op = create_liquidity(db, "CEA", "600000", "4000", actors.admin.id)
+
+    assert preview.can_execute and preview.missing_assets == []
+    assert [m.id for m in preview.left_out] == [poor_lp.id, poor_ah.id]
+    assert preview.left_out[0].reason.startswith("holds €100.00, less than an even share of €")
+    assert sorted(m.id for m in op.market_makers_used) == sorted(m.id for m in rich_lps + rich_ahs)
+    assert op.actual_bid_liquidity_eur == preview.bid_plan.total_eur > Decimal("599000")
+    assert get_market_maker(db, poor_lp.id, user_id=actors.admin.id).eur_available == Decimal("100.00")
+    assert healthy(db)
+
+
 def test_a_side_without_market_makers_is_a_shortfall_suggesting_new_ones(db, actors):
     make_providers(db, actors.admin, 1)
     before = snapshot(db)

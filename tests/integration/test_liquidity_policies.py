@@ -237,6 +237,32 @@ def test_a_side_its_market_makers_cannot_fund_is_named_with_its_shortfall_and_th
     assert healthy(db)
 
 
+def test_a_liquidity_provider_drained_by_fills_is_left_out_and_the_bid_side_is_still_quoted(db, actors):
+    make_providers(db, actors.admin, 2)
+    (drained,) = make_providers(db, actors.admin, 1, eur="3400.00", prefix="Small LP")  # about one third of €10,000
+    make_holders(db, actors.admin, 2)
+    cea = policy(db, actors, top_up_below_pct="80")
+    first = run_policy(db, "CEA", user_id=actors.admin.id)
+    level_one = [r for r in resting(db, cea.id, "BUY") if r["price"] == Decimal("13.97")]
+    taker = trader(db, actors)
+    quote(db, taker, "CEA", "SELL", "13.97", sum(r["remaining_quantity"] for r in level_one))  # fills all three
+
+    run = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    assert first.placed_orders == PLAN_ORDERS + 3 and len(level_one) == 3
+    assert run.action == "topped_up" and "replaced BID" in run.reason
+    assert "leaving out Small LP 1 (holds €" in run.reason and "less than an even share of €" in run.reason
+    bids = resting(db, cea.id, "BUY")
+    assert len(bids) == 6 and resting_eur(db, cea.id, "BUY") > Decimal("9900")  # two providers, the full target
+    assert healthy(db)
+    assert drained.id not in {
+        r["market_maker_id"]
+        for r in db.execute(
+            text("SELECT market_maker_id FROM orders WHERE id = ANY(:ids)"), {"ids": [r["id"] for r in bids]}
+        ).mappings()
+    }
+
+
 def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors):
     make_providers(db, actors.admin, 1, eur="100.00")
     make_holders(db, actors.admin, 1, certificates=10)

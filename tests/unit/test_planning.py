@@ -9,10 +9,11 @@ from hypothesis import strategies as st
 from core.config import LiquidityLevels
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.errors import ValidationError
-from core.liquidity_models import FundedMarketMaker, SideRole
+from core.liquidity_models import FundedMarketMaker, SideRole, locked_by
 from core.planning import (
     choose_reference_price,
     crossing_problems,
+    level_orders,
     level_prices,
     minimum_per_market_maker,
     plan_side,
@@ -195,6 +196,110 @@ def test_shortfalls_are_per_market_maker_against_available_balance():
     required = plan.market_makers[1].required
     assert (short.required, short.available, short.shortfall) == (required, Decimal(100), required - 100)
     assert suggested_actions([short]) == ["create_lp_mms", "fund_existing_lps"]
+
+
+def _funded(side: OrderSide, availables: list[Decimal]) -> list[FundedMarketMaker]:
+    mm_type = MarketMakerType.LIQUIDITY_PROVIDER if side is OrderSide.BUY else MarketMakerType.ASSET_HOLDER
+    return [
+        FundedMarketMaker(id=i + 1, name=f"MM {i + 1}", mm_type=mm_type, available=a) for i, a in enumerate(availables)
+    ]
+
+
+def _even_share_locks(target: Decimal, k: int, prices_: tuple[Decimal, ...], asset: AssetType) -> Decimal:
+    """What each of k market makers locks for the smallest even share of ``target``: the rule's own yardstick."""
+    return locked_by(level_orders(min(split_evenly(target, k)), prices_, LEVELS.split), asset)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    reference=st.decimals(min_value=Decimal("1"), max_value=Decimal("500"), places=2),
+    target=st.integers(min_value=100_000, max_value=10**9).map(lambda c: Decimal(c) / 100),
+    # each market maker's holdings as a fraction of the whole target: penniless, poor, about a share, rich
+    fractions=st.lists(
+        st.one_of(
+            st.sampled_from([Decimal(0), Decimal("0.0001"), Decimal("0.25"), Decimal("0.34"), Decimal("0.5")]),
+            st.decimals(min_value=Decimal(0), max_value=Decimal("1.2"), places=4),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    side=st.sampled_from([OrderSide.BUY, OrderSide.SELL]),
+)
+def test_a_side_is_split_over_the_largest_set_of_market_makers_that_can_each_fund_an_even_share(
+    reference, target, fractions, side
+):
+    serves = role(side, CertificateType.EUA)
+    prices_ = level_prices(reference, side, LEVELS, TICK)
+    if side is OrderSide.BUY:
+        availables = [(target * f).quantize(Decimal("0.01")) for f in fractions]
+    else:  # certificates, whole: what the fraction of the target buys at the reference
+        availables = [Decimal(int(target * f / reference)) for f in fractions]
+    mms = _funded(side, availables)
+    n = len(mms)
+    fundable = [
+        k
+        for k in range(1, n + 1)
+        if sorted(availables, reverse=True)[k - 1] >= _even_share_locks(target, k, prices_, serves.asset)
+    ]  # the k richest are the best set of k: when they cannot each fund a share, no k market makers can
+    chosen = max(fundable, default=n)
+    if target < smallest_target(prices_, LEVELS, chosen):  # the minimum share is checked over the set chosen
+        with pytest.raises(ValidationError, match=f"over {chosen} "):
+            plan_side(serves, reference, target, mms, LEVELS, TICK)
+        return
+
+    plan = plan_side(serves, reference, target, mms, LEVELS, TICK)
+
+    used, left = [m.id for m in plan.market_makers], [m.id for m in plan.left_out]
+    assert len(used) == chosen
+    assert sorted(used + left) == list(range(1, n + 1)) and used == sorted(used) and left == sorted(left)
+    assert sum(m.amount for m in plan.market_makers) == target and plan.total_eur <= target
+    assert len({m.orders for m in plan.market_makers}) == 1  # the same orders each: the side is even
+    if fundable:
+        assert all(m.shortfall == 0 for m in plan.market_makers) and shortfall_of(plan) is None
+        required = plan.market_makers[0].required
+        for out in plan.left_out:
+            assert out.available < required and out.required == required
+            assert out.reason.startswith("holds ") and "less than an even share of" in out.reason
+            assert all(out.available <= m.available for m in plan.market_makers)
+    else:  # nobody can carry it: today's plan, every market maker with its shortfall, and provisioning offered
+        assert plan.left_out == () and used == list(range(1, n + 1))
+        assert [m.amount for m in plan.market_makers] == split_evenly(target, n)
+        short = shortfall_of(plan)
+        assert short is not None
+        assert [m.id for m in short.market_makers] == [m.id for m in plan.market_makers if m.shortfall > 0]
+        assert "fund_existing_lps" in suggested_actions([short]) or "fund_existing_ahs" in suggested_actions([short])
+
+
+def test_a_poor_liquidity_provider_beside_rich_ones_is_left_out_with_why():
+    mms = _funded(OrderSide.BUY, [Decimal("600000.00"), Decimal("100.00"), Decimal("600000.00")])
+
+    plan = plan_side(role(OrderSide.BUY, CertificateType.CEA), Decimal("10"), Decimal("600000.00"), mms, LEVELS, TICK)
+
+    assert [m.id for m in plan.market_makers] == [1, 3] and shortfall_of(plan) is None
+    assert [m.amount for m in plan.market_makers] == [Decimal("300000.00")] * 2
+    ((poor,),) = (plan.left_out,)
+    assert poor.id == 2
+    assert poor.reason == f"holds €100.00, less than an even share of €{plan.market_makers[0].total_value:,}"
+
+
+def test_an_asset_holder_too_poor_for_an_even_share_is_left_out_in_certificates():
+    mms = _funded(OrderSide.SELL, [Decimal(5), Decimal(10_000), Decimal(10_000)])
+
+    plan = plan_side(role(OrderSide.SELL, CertificateType.CEA), Decimal("10"), Decimal("4000.00"), mms, LEVELS, TICK)
+
+    assert [m.id for m in plan.market_makers] == [2, 3]
+    assert [m.reason for m in plan.left_out] == ["holds 5 CEA, less than an even share of 197 CEA"]
+
+
+def test_the_minimum_share_is_checked_over_the_market_makers_that_can_fund_one():
+    mms = _funded(OrderSide.BUY, [Decimal("10000.00"), Decimal("5.00"), Decimal("10000.00")])
+    bids = role(OrderSide.BUY, CertificateType.CEA)
+
+    plan = plan_side(bids, Decimal("10.00"), Decimal("120.00"), mms, LEVELS, TICK)  # over 3: €40 each, too little
+    with pytest.raises(ValidationError, match=r"over 2 liquidity providers \(of 3, leaving out .*€99\.50 in total"):
+        plan_side(bids, Decimal("10.00"), Decimal("90.00"), mms, LEVELS, TICK)
+
+    assert [m.id for m in plan.market_makers] == [1, 3] and [m.id for m in plan.left_out] == [2]
 
 
 def test_a_side_without_market_makers_is_entirely_short():
