@@ -2,6 +2,7 @@
 
 import uuid
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,9 @@ from ui.liquidity_view import (
     SIDE_TITLE,
     allocations_column_config,
     allocations_frame,
+    left_out_column_config,
+    left_out_frame,
+    left_out_text,
     levels_column_config,
     levels_frame,
     operations_column_config,
@@ -181,20 +185,22 @@ def show_side(preview: LiquidityPreview, side: OrderSide, tag: str) -> None:
     st.caption(side_summary(plan))
     if not plan.market_makers:
         return
-    st.dataframe(
-        levels_frame(plan),
-        column_config=levels_column_config(),
-        hide_index=True,
-        key=f"liq_levels_{side.value}{tag}",
-        alt=f"{SIDE_TITLE[side]}: price levels",
-    )
-    st.dataframe(
-        allocations_frame(plan),
-        column_config=allocations_column_config(),
-        hide_index=True,
-        key=f"liq_mms_{side.value}{tag}",
-        alt=f"{SIDE_TITLE[side]}: plan per market maker",
-    )
+
+    def table(name: str, frame: pd.DataFrame, config: dict, what: str) -> None:
+        st.dataframe(
+            frame,
+            column_config=config,
+            hide_index=True,
+            key=f"liq_{name}_{side.value}{tag}",
+            alt=f"{SIDE_TITLE[side]}: {what}",
+        )
+
+    table("levels", levels_frame(plan), levels_column_config(), "price levels")
+    table("mms", allocations_frame(plan), allocations_column_config(), "plan per market maker")
+    if (left_out := left_out_text(plan)) is not None:  # who the side leaves out, too poor for an even share
+        st.caption(left_out)
+        if len(plan.left_out) > 1:
+            table("left", left_out_frame(plan), left_out_column_config(), "market makers left out")
 
 
 def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:

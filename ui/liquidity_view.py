@@ -109,6 +109,37 @@ def allocations_column_config() -> dict[str, Any]:
     }
 
 
+def left_out_text(plan: SidePlan) -> str | None:
+    """Who the side leaves out and why (each holds less than an even share locks), or None when it uses every
+    market maker of its role. One market maker in one line; several are listed by ``left_out_frame`` under it.
+    Markdown-safe (market maker names are escaped)."""
+    left = plan.left_out
+    if not left:
+        return None
+    who = counted(len(left), MM_NOUN[plan.mm_type])
+    why = "so the side is split evenly over those that can fund one"
+    if len(left) == 1:
+        return f"{who} left out: **{md_escape(left[0].name)}** {left[0].reason}, {why}."
+    share = amount_text(plan.asset, left[0].required)
+    return f"{who} left out, each holding less than an even share of {share}, {why}:"
+
+
+def left_out_frame(plan: SidePlan) -> pd.DataFrame:
+    """The market makers a side leaves out and what each holds (several: one line names a single one)."""
+    rows = [
+        {"name": short_name(m.name, PLAN_NAME_CHARS), "available": amount_text(m.asset, m.available)}
+        for m in plan.left_out
+    ]
+    return pd.DataFrame(rows, columns=["name", "available"])
+
+
+def left_out_column_config() -> dict[str, Any]:
+    return {
+        "name": st.column_config.TextColumn("Left out", width="medium"),
+        "available": st.column_config.TextColumn("Available", alignment="right"),
+    }
+
+
 def side_summary(plan: SidePlan) -> str:
     if not plan.market_makers:
         prices = " / ".join(eur(p) for p in plan.level_prices)

@@ -65,6 +65,25 @@ def test_preview_opens_a_dialog_with_the_plan_per_side_and_per_market_maker(open
     assert at.button(key="liq_execute").disabled is False
 
 
+def test_market_makers_too_poor_for_an_even_share_are_named_under_the_plan_and_it_executes(open_app, db, actors):
+    make_providers(db, actors.admin, 2, eur="600000.00")
+    make_providers(db, actors.admin, 1, eur="100.00", prefix="Poor LP")
+    make_holders(db, actors.admin, 2, cert="EUA")
+    make_holders(db, actors.admin, 2, certificates=3, cert="EUA", prefix="Poor AH")
+
+    at = _preview(open_app(actors.admin, PAGE), "600000", "8000")
+
+    assert not at.exception and not at.error
+    per_mm = [f.value for f in at.dataframe if "budget" in f.value.columns]
+    assert [list(f["name"]) for f in per_mm] == [["LP 1", "LP 2"], ["AH 1", "AH 2"]]
+    captions = texts(at.caption)
+    assert any(c.startswith("1 liquidity provider left out: **Poor LP 1** holds €100.00, less than") for c in captions)
+    assert any(c.startswith("2 asset holders left out, each holding less than an even share of ") for c in captions)
+    (left_out,) = [f.value for f in at.dataframe if list(f.value.columns) == ["name", "available"]]
+    assert list(left_out["name"]) == ["Poor AH 1", "Poor AH 2"] and list(left_out["available"]) == ["3 EUA"] * 2
+    assert at.button(key="liq_execute").disabled is False
+
+
 def test_a_shortfall_is_explained_and_provisioning_from_the_dialog_fixes_it(open_app, db, actors):
     make_providers(db, actors.admin, 1)
     at = open_app(actors.admin, PAGE)
@@ -561,3 +580,4 @@ def test_each_rerun_of_the_open_dialog_plans_afresh_so_it_never_shows_the_plan_i
     per_mm = [f.value for f in at.dataframe if "budget" in f.value.columns]
     # the plan as it stands now: the late provider carries the side, the €100 one is left out of it
     assert list(per_mm[0]["name"]) == ["Late LP 1"]
+    assert any("left out: **LP 1** holds €100.00" in c for c in texts(at.caption))
