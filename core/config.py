@@ -52,9 +52,6 @@ class Settings(BaseSettings):
     volatility_reference_pct: Decimal = Field(default=Decimal("0.5"), gt=0, le=100)
     max_spread_multiplier: Decimal = Field(default=Decimal(3), ge=1, le=10)
     volatility_window_trades: int = Field(default=50, ge=10, le=10_000)
-    # Largest single amount accepted anywhere (EUR or certificates): far above any real ticket,
-    # far below NUMERIC(18,2) overflow.
-    max_amount: Decimal = Decimal("1000000000000")
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
     # a name's failure count is forgotten this long after its last failure (unless it is locked): failures count

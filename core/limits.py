@@ -1,4 +1,7 @@
-"""Limits whose one source is SQL (the table CHECKs use the same functions), read by core and the pages."""
+"""Limits whose one source is SQL (the table CHECKs use the same functions), read by core and the pages.
+
+The largest amount a person may ask for in one action is SQL's ``max_amount()`` too; the parsers need it without a
+database, so core reads it from its source (``core.validation.MAX_AMOUNT``, ``core.sql_files.sql_constant``)."""
 
 from sqlalchemy.orm import Session
 

@@ -18,6 +18,7 @@ from core.orders import OwnOrder, acting_account
 from core.sqlcall import fetch_one, unit_of_work
 from core.validation import (
     EUR_QUANTUM,
+    MAX_AMOUNT,
     parse_decimal,
     parse_enum,
     parse_price,
@@ -152,7 +153,7 @@ def check_limit_price(db: Session, certificate_type: CertificateType | str, valu
     typed = without_euro_sign(_typed(value, "Price"))
     refuse_dot_grouped(typed, "Price")  # before the tick: "81.170" is refused as ambiguous, not as 81.17
     number = parse_decimal(typed, "Price")
-    if 0 < number <= get_settings().max_amount:
+    if 0 < number <= MAX_AMOUNT:
         # a tick is whole cents (markets.price_tick is numeric(18, 2)), so a price with more decimals is on none; it
         # is not sent, as "1e-999999999" has more decimals than PostgreSQL's numeric holds
         cents = number if number == number.quantize(EUR_QUANTUM) else None

@@ -18,13 +18,12 @@ from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
 from core.auth import require_role
-from core.config import get_settings
 from core.enums import CertificateType, OrderSide, OrderStatus, OrderType, Role
 from core.errors import DatabaseUnavailable, NotFound, PermissionDenied, ValidationError
 from core.market import Trade
 from core.models import Record, User
 from core.sqlcall import autocommit_row, read, translate_sqlstate, unit_of_work
-from core.validation import parse_enum, parse_id, parse_price, parse_quantity
+from core.validation import MAX_AMOUNT, parse_enum, parse_id, parse_price, parse_quantity
 
 TRADERS = (Role.ADMIN, Role.TRADER)
 OPEN_STATUSES = (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
@@ -103,7 +102,7 @@ def _acting_user_id(user_id: object, action: str) -> int:
 
 def limit_order_value(price: Decimal, quantity: int) -> Decimal:
     """What a limit order is worth (and a BUY locks): refused above the maximum accepted in one order."""
-    value, limit = price * quantity, get_settings().max_amount
+    value, limit = price * quantity, MAX_AMOUNT
     if value > limit:
         raise ValidationError(f"Order value €{value:,.2f} is above the maximum of €{limit:,} accepted in one order")
     return value

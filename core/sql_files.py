@@ -11,6 +11,8 @@ match its digest, or the newest pin of a file is not its current text.
 """
 
 import hashlib
+import re
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.engine import Connection
@@ -27,6 +29,17 @@ def digest_of(text: bytes) -> str:
 def sql_digest(name: str) -> str:
     """Digest of the current text of one sql/ file."""
     return digest_of((SQL_DIR / name).read_bytes())
+
+
+def sql_constant(name: str) -> Decimal:
+    """The number a constant function of ``sql/<name>`` returns (its body is ``SELECT 1000000000000::numeric;``), as
+    core reads a limit whose one source is SQL without a round trip: the text at head is what the database runs
+    (``check-schema`` refuses any other), and a test compares the two."""
+    text = (SQL_DIR / name).read_text()
+    found = re.search(r"\$\$\s*SELECT\s+(\d+)(?:::\w+)?\s*;\s*\$\$", text)
+    if found is None:
+        raise ValueError(f"sql/{name} returns no constant number: expected a body of SELECT <digits>;")
+    return Decimal(found.group(1))
 
 
 def frozen_path(name: str, digest: str) -> Path:

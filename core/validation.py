@@ -13,9 +13,9 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import ParamSpec, TypeVar
 
-from core.config import get_settings
 from core.enums import AssetType
 from core.errors import InvalidFields, ValidationError
+from core.sql_files import sql_constant
 from core.wording import a_or_an, counted, listed
 
 E = TypeVar("E", bound=StrEnum)
@@ -27,6 +27,9 @@ _ID_TEXT = re.compile(r"[0-9]+")  # ASCII digits only: "²" is a digit to str.is
 ID_MAX = 2**63 - 1  # a bigint, the type of every id column
 # digits and commas with two points or more ("1,000.5.5"): a number typed with one point too many
 _POINTED_NUMBER = re.compile(r"[+-]?(?=[\d,.]*\d)[\d,]*(\.[\d,]*){2,}")
+# the largest amount a person may ask for in one action: SQL's max_amount(), the one source, which the stored
+# functions refuse past too (amount_above_maximum)
+MAX_AMOUNT: Decimal = sql_constant("max_amount.sql")
 # thousands grouped with commas ("1,250" or "1,250.50"); any other comma is a decimal comma, refused
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 # a number in exponent notation ("1e3", "2.5E-2"): Decimal reads it, a desk never types it on purpose
@@ -176,7 +179,7 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
         raise ValidationError(
             f"{what} must be {'zero or more' if allow_zero else 'greater than zero'}, got {typed}", field=what
         )
-    limit = get_settings().max_amount
+    limit = MAX_AMOUNT
     if number > limit:
         maximum = f"€{limit:,}" if asset is AssetType.EUR else f"{limit:,}"
         raise ValidationError(f"{what} {typed} is above the maximum of {maximum} accepted in one operation", field=what)
@@ -238,7 +241,7 @@ def parse_price(value: object, what: str = "Price") -> Decimal:
     said "accepted in one operation", which a price is not."""
     typed = without_euro_sign(value)
     number = parse_decimal(typed, what)
-    limit = get_settings().max_amount
+    limit = MAX_AMOUNT
     if number > limit:
         raise ValidationError(
             f"{what} {echoed_number(typed, number)} is above the maximum price of €{limit:,}", field=what
@@ -292,7 +295,7 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
     "Padded\u00a0Firm" are the "Padded Firm" they look like, and refused as its duplicate, never a second one."""
     if not isinstance(value, str) or is_blank(value):
         raise ValidationError(f"{what} is required", field=what)
-    if any(ord(c) < 32 for c in value.strip()):
+    if any(unicodedata.category(c) == "Cc" for c in value.strip()):  # DEL and U+0080-U+009F too, as SQL's name_fault
         raise ValidationError(f"{what} cannot contain control characters", field=what)
     # a zero-width space, or a right-to-left override that shows the name backwards: "Alpha\u200bBeta" reads as
     # "AlphaBeta" and would be a second firm looking like the first; pasted text brings them along unseen

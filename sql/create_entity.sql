@@ -1,5 +1,6 @@
 -- create_entity: a trader firm (entity) with its balance rows and a ticket. A name is unique as
--- lower(btrim(name)); one already taken is refused naming the holder as stored.
+-- lower(btrim(name)); one already taken is refused naming the holder as stored, one name_fault refuses (control,
+-- invisible or compatibility characters) as it says.
 CREATE OR REPLACE FUNCTION create_entity(p_name text, p_created_by bigint)
 RETURNS entities
 LANGUAGE plpgsql
@@ -10,6 +11,9 @@ BEGIN
     PERFORM require_admin(p_created_by, 'create trader firms');
     IF p_name IS NULL OR length(btrim(p_name)) NOT BETWEEN 1 AND 200 THEN
         PERFORM raise_error('CB400', 'A trader firm needs a name of 1 to 200 characters');
+    END IF;
+    IF name_fault('Firm name', p_name) IS NOT NULL THEN  -- one name reading as another, or hiding what it says
+        PERFORM raise_error('CB400', name_fault('Firm name', p_name));
     END IF;
     -- the name's lock first: two creations of one name queue here, and the second's check sees the first's row
     PERFORM pg_advisory_xact_lock(7303, hashtext(lower(btrim(p_name))));

@@ -52,6 +52,9 @@ BEGIN
     IF p_plan IS NULL OR jsonb_typeof(p_plan) <> 'array' OR jsonb_array_length(p_plan) = 0 THEN
         PERFORM raise_error('CB400', 'A liquidity plan needs at least one order');
     END IF;
+    -- the targets a person typed (or a policy holds): within the maximum, named as core names them
+    PERFORM refuse_amount_above_maximum('BID liquidity', 'EUR', p_target_bid);
+    PERFORM refuse_amount_above_maximum('ASK liquidity', 'EUR', p_target_ask);
     IF p_rate_limit IS NULL OR p_rate_limit < 1 THEN
         PERFORM raise_error('CB400', 'The liquidity rate limit must be at least one creation per minute');
     END IF;

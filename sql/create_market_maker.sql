@@ -1,6 +1,7 @@
 -- create_market_maker: a new market maker with its balance rows, optional initial deposits and a ticket.
 -- p_initial maps assets it is funded with (market_maker_assets) to amounts, e.g. {"CEA": n, "EUA": n}.
--- A name is unique as lower(btrim(name)); one already taken is refused by claim_market_maker_name.
+-- A name is unique as lower(btrim(name)); one already taken is refused by claim_market_maker_name, one name_fault
+-- refuses (control, invisible or compatibility characters) as it says.
 CREATE OR REPLACE FUNCTION create_market_maker(
     p_name        text,
     p_mm_type     market_maker_type,
@@ -20,6 +21,9 @@ BEGIN
     IF p_name IS NULL OR length(btrim(p_name)) NOT BETWEEN 1 AND 200 THEN
         PERFORM raise_error('CB400', 'A market maker needs a name of 1 to 200 characters');
     END IF;
+    IF name_fault('Market maker name', p_name) IS NOT NULL THEN  -- one name reading as another, or hiding what it says
+        PERFORM raise_error('CB400', name_fault('Market maker name', p_name));
+    END IF;
     -- the name's lock first: two creations of one name queue there, and the second's check sees the first's row
     PERFORM claim_market_maker_name(p_name);
     FOR v_asset IN SELECT jsonb_object_keys(coalesce(p_initial, '{}')) LOOP
@@ -27,6 +31,8 @@ BEGIN
             PERFORM raise_error('CB400', format('Unknown asset "%s" in initial balances', v_asset));
         END IF;
         PERFORM refuse_funding_outside_trade(p_mm_type, v_asset::asset_type, 'The new market maker');
+        PERFORM refuse_amount_above_maximum(format('Initial %s balance', v_asset), v_asset::asset_type,
+                                            (p_initial ->> v_asset)::numeric);
     END LOOP;
 
     INSERT INTO market_maker_clients (name, mm_type, created_by)

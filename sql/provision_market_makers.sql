@@ -36,6 +36,9 @@ BEGIN
     IF EXISTS (SELECT 1 FROM unnest(p_amounts) a WHERE a IS NULL OR a <= 0) THEN
         PERFORM raise_error('CB400', 'Every provisioned amount must be greater than zero');
     END IF;
+    -- the amount the admin typed is the sum of its parts: within the maximum, as core says under its field
+    PERFORM refuse_amount_above_maximum(format('Amount of %s', p_asset), p_asset,
+                                        (SELECT sum(a) FROM unnest(p_amounts) a));
 
     IF p_action = 'create_new' THEN
         -- one provisioning at a time picks the next free numbers, so two admins never race for a name

@@ -26,6 +26,11 @@ DECLARE
     v_after   liquidity_policies;
 BEGIN
     PERFORM require_admin(p_saved_by, 'save a liquidity policy');
+    -- amounts typed by a person: within the maximum, named by their fields' labels (core.liquidity_policies)
+    PERFORM refuse_amount_above_maximum('BID target (EUR)', 'EUR', p_bid_depth_eur);
+    PERFORM refuse_amount_above_maximum('ASK target (EUR)', 'EUR', p_ask_depth_eur);
+    PERFORM refuse_amount_above_maximum('Price floor (EUR)', 'EUR', p_price_floor);
+    PERFORM refuse_amount_above_maximum('Price ceiling (EUR)', 'EUR', p_price_ceiling);
     SELECT * INTO v_before FROM liquidity_policies WHERE certificate_type = p_certificate_type FOR UPDATE;
     IF NOT FOUND THEN
         INSERT INTO liquidity_policies (
