@@ -37,6 +37,7 @@ from ui.order_book import (
 )
 from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
 from ui.order_entry import (
+    AVAILABLE,
     DEFAULT_QUANTITY,
     POST_ONLY_HELP,
     POST_ONLY_KEY,
@@ -53,7 +54,7 @@ from ui.order_entry import (
 from ui.runtime import db_session
 from ui.session import require_user
 from ui.typing_watch import watch_typing
-from ui.url_state import YES_NO, UrlChoices, choices_from_url, choices_to_url, same_words
+from ui.url_state import YES_NO, UrlChoices, choices_from_url, choices_to_url, same_words, say_not_taken
 
 REFRESH = "3s"
 NBSP = "\u00a0"
@@ -74,7 +75,11 @@ st.html(STICKY_CSS)
 
 if (requested := st.session_state.pop(market_data.OPEN_ON_KEY, None)) is not None:  # another page sent us to this book
     st.session_state["cm_cert"] = requested
-choices_from_url(URL_CHOICES)  # a reload keeps the market, side, type and Post only (a Sell never comes back a Buy)
+side_by_link = "cm_side" not in st.session_state
+# a reload keeps the market, side, type and Post only (a Sell never comes back a Buy); what a link names that none of
+# them takes is said under its field, which shows its default
+not_taken = choices_from_url(URL_CHOICES)
+side_by_link = side_by_link and "cm_side" in st.session_state  # a market maker picked may not trade it (below)
 st.session_state.setdefault("cm_cert", CertificateType.EUA.value)
 st.session_state.setdefault("cm_side", OrderSide.BUY.value)
 st.session_state.setdefault("cm_type", OrderType.LIMIT.value)
@@ -93,6 +98,8 @@ title.title(CASH_MARKET.title, anchor=False)
 cert = CertificateType(
     switch.segmented_control("Market", [c.value for c in CertificateType], required=True, key="cm_cert")
 )
+under_title = st.container()  # what a link named for the market or the market maker that the page did not take
+say_not_taken(under_title, "Market", not_taken.get("cm_cert"), cert.value, list(URL_CHOICES["cm_cert"][1]))
 
 # whose account trades: a trader's own entity; an admin picks a market maker
 mm_id: int | None = None
@@ -105,13 +112,14 @@ with db_session() as db:
         if makers:
             by_id = {m.id: m for m in makers}
             maker_choice = {"cm_mm": ("market_maker", {str(i): i for i in by_id})}
-            choices_from_url(maker_choice)
+            maker_not_taken = choices_from_url(maker_choice)
             mm_id = account_box.selectbox(
                 "Trading for",
                 list(by_id),
                 format_func=lambda i: f"{by_id[i].name} · {TRADES[by_id[i].side]}",
                 key="cm_mm",
             )
+            say_not_taken(under_title, "market maker", maker_not_taken.get("cm_mm"), by_id[mm_id].name)
             trades = by_id[mm_id].side  # a market maker trades one side only: the entry offers that one
         else:
             account_box.info("Create a market maker first: admins trade for market makers.", icon=":material/info:")
@@ -173,6 +181,8 @@ with st.container(key=ENTRY_KEY, border=True):
         cols = st.columns(ENTRY_WIDTHS, vertical_alignment="bottom")
         sides, why_one = side_choices(trades)
         if st.session_state["cm_side"] not in sides:  # a market maker picked, or a URL's side it does not trade
+            if side_by_link:
+                not_taken["cm_side"] = str(st.query_params.get("side", ""))
             st.session_state["cm_side"] = sides[0]
         side = OrderSide(
             cols[0].segmented_control("Side", sides, required=True, key="cm_side", format_func=str.title, help=why_one)
@@ -222,15 +232,27 @@ with st.container(key=ENTRY_KEY, border=True):
         )
         price_error = None if is_market else entry.price_error
         warnings = [w for w in (entry.note, entry.ticket and entry.ticket.self_trade_warning) if w]
-        said = {2: price_error, 3: entry.quantity_error or entry.shortfall, 4: entry.order_error or warnings}
+        # a link's side, type or Post only the page did not take is said under its field, as a refusal is
+        said = {
+            0: not_taken.get("cm_side"),
+            1: not_taken.get("cm_type"),
+            2: price_error,
+            3: entry.quantity_error or entry.shortfall,
+            4: entry.order_error or warnings or not_taken.get(POST_ONLY_KEY),
+        }
         starts = [i for i, message in said.items() if message]
         under = {}
         for row in message_rows(ENTRY_WIDTHS, starts):
             for (field, _), cell in zip(row, st.columns([width for _, width in row]), strict=True):
                 if field is not None:
                     under[field] = cell
-        with under[0]:
+        with under[AVAILABLE]:
             available_line(cert, mm_id)
+        if 0 in under:  # the sides this account trades
+            say_not_taken(under[0], "Side", not_taken.get("cm_side"), side.value.title(), sides)
+        if 1 in under:
+            types = list(URL_CHOICES["cm_type"][1])
+            say_not_taken(under[1], "Type", not_taken.get("cm_type"), kind.value.title(), types)
         if 2 in under:
             field_error(under[2], price_error)
         if 3 in under:
@@ -240,6 +262,7 @@ with st.container(key=ENTRY_KEY, border=True):
             field_error(under[4], entry.order_error)
             for warning in warnings:
                 field_warning(under[4], warning)
+            say_not_taken(under[4], "Post only", not_taken.get(POST_ONLY_KEY), "off", list(YES_NO))
         submit(user.id, entry, clicked, label, mm_id)
         watch_typing(QUANTITY_WATCH_KEY, QUANTITY_KEY, not st.session_state.get(QUANTITY_TYPED_KEY), quantity_typed)
 

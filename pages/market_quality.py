@@ -50,7 +50,9 @@ from ui.url_state import (
     choices_from_url,
     choices_to_url,
     dropped_by_url,
+    link_note,
     said_by_url,
+    say_not_taken,
     typed_from_url,
     typed_to_url,
 )
@@ -99,13 +101,11 @@ def moment_field(label: str, default: datetime, key: str) -> datetime | None:
     )
 
 
-def link_note(label: str, said: str, shown: object, offered: list[str] | None = None) -> str | None:
+def moment_note(label: str, said: str, shown: object, offered: list[str] | None = None) -> str | None:
     """Why a value of a link's filter was not taken (None when it was the value shown, its default, which Streamlit
-    drops from the URL as well)."""
+    drops from the URL as well): a choice as every page says it (``ui.url_state.link_note``), or a moment."""
     if offered is not None:
-        if said == shown:
-            return None
-        return f"The link's {label} “{said}” is not one of {', '.join(offered)}: {shown} is shown."
+        return link_note(label, said, str(shown), offered)
     try:
         if datetime.fromisoformat(said) == shown:
             return None
@@ -146,7 +146,7 @@ def period() -> tuple[CertificateType, tuple[datetime, datetime] | None]:
         labels = {"mq_cert": "Certificate", "mq_period": "Period", "mq_from": "From (UTC)", "mq_to": "To (UTC)"}
         for key, text in dropped_by_url(said).items():  # Streamlit drops a link's value its widget cannot take, unsaid
             moment = shown[key].replace(tzinfo=None) if isinstance(shown[key], datetime) else shown[key]
-            field_warning(st.container(), link_note(labels[key], text, moment, offered.get(key)))
+            field_warning(st.container(), moment_note(labels[key], text, moment, offered.get(key)))
     book = CertificateType(cert or "EUA")
     try:
         return book, parse_period(start, end)
@@ -283,13 +283,7 @@ def obligations() -> tuple[Decimal, Decimal, Decimal] | None:
                 required=True,
                 key="mq_band",
             )
-            if "mq_band" in unknown_band:
-                offered = ", ".join(BAND_WORDS)
-                field_warning(
-                    st.container(),
-                    f"The link's maximum spread “{unknown_band['mq_band']}” is not one of {offered}: "
-                    f"{labels[band]} is used.",
-                )
+            say_not_taken(st.container(), "maximum spread", unknown_band.get("mq_band"), labels[band], list(BAND_WORDS))
         # text read by core: a number input out of range kept scoring by its last valid value, unsaid
         quote_field, quote_refusal = typed_field(
             "Minimum quote (€)", THRESHOLD_DEFAULTS["mq_min_quote"], "mq_min_quote"

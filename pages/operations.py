@@ -50,6 +50,7 @@ from ui.operations_view import (
 from ui.paging import page_field, page_for_filters
 from ui.runtime import db_session
 from ui.session import require_user, signed_in
+from ui.url_state import said_by_url, say_not_taken
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
@@ -60,11 +61,23 @@ M = TypeVar("M", bound=BaseModel)
 # the view and how the table is cut are kept in the URL: a reload, or a link sent to a colleague, opens on them (the
 # Audit log came back as Operations); what was typed or picked from the data (dates, ticket, creator) is not
 URL = "query-params"
+# what a link just opened says for each of them, read before they are drawn: one its field cannot take (Streamlit
+# drops it unsaid and draws the default) is said under its row, as Market Quality says its own
+LINK = said_by_url(("ops_view", "ops_cert", "ops_sort", "ops_desc", "ops_page_size"))
+VIEWS = ["Operations", "Charts", "Audit log"]
+CERTIFICATES = ["All", "CEA", "EUA"]
+PAGE_SIZES = [25, 50, 100, 200]
 MONEY = st.column_config.NumberColumn(format="euro")
 PRICE = st.column_config.NumberColumn()  # sorted as a number, written as ui.format.price writes it (priced)
 DATE_RANGE_WIDTH = 250  # px
 # a number (the grid sorts by the share) written as ui.operations_view.fill_ratio_text writes it, as in the detail
 RATIO = st.column_config.NumberColumn(alignment="right")
+
+
+def dropped(key: str) -> str | None:
+    """What the link said for the field bound to ``key`` that its widget, just drawn, did not take (None: it took it,
+    or the link said nothing)."""
+    return LINK[key] if key in LINK and key not in st.query_params else None
 
 
 def date_range(key: str) -> tuple[date | None, date | None]:
@@ -142,9 +155,7 @@ def ticket_field(key: str, read: Callable[[str], str | None], help: str) -> str 
 
 def operation_filters() -> dict[str, object]:
     with st.container(border=True, horizontal=True, vertical_alignment="top", key="ops_filters"):
-        cert = st.segmented_control(
-            "Certificate", ["All", "CEA", "EUA"], default="All", required=True, key="ops_cert", bind=URL
-        )
+        cert = st.segmented_control("Certificate", CERTIFICATES, default="All", required=True, key="ops_cert", bind=URL)
         date_from, date_to = date_range("ops_dates")
         people = data.creators(version, user.id)
         names = {c.id: c.username for c in people}
@@ -152,6 +163,7 @@ def operation_filters() -> dict[str, object]:
         ticket = ticket_field(
             "ops_ticket", ticket_search, "A whole ticket id, or any part of it: 000123, 2026-0001, tkt-2026"
         )
+    say_not_taken(st.container(), "Certificate", dropped("ops_cert"), cert, CERTIFICATES)
     return {
         "certificate_type": None if cert in (None, "All") else cert,
         "date_from": date_from,
@@ -167,7 +179,13 @@ def operations_view(base: dict[str, object]) -> None:
             "Sort by", list(SORT_LABELS), format_func=SORT_LABELS.__getitem__, key="ops_sort", width=220, bind=URL
         )
         descending = st.toggle("Largest / newest first", value=True, key="ops_desc", bind=URL)
-        page_size = st.selectbox("Rows per page", [25, 50, 100, 200], index=1, key="ops_page_size", width=140, bind=URL)
+        page_size = st.selectbox("Rows per page", PAGE_SIZES, index=1, key="ops_page_size", width=140, bind=URL)
+    below = st.container()
+    say_not_taken(below, "Sort by", dropped("ops_sort"), SORT_LABELS[sort], list(SORT_LABELS.values()))
+    say_not_taken(
+        below, "Largest / newest first", dropped("ops_desc"), "on" if descending else "off", ["true", "false"]
+    )
+    say_not_taken(below, "Rows per page", dropped("ops_page_size"), str(page_size), [str(n) for n in PAGE_SIZES])
     listing = {**base, "sort": sort or OperationSort.CREATED_AT, "descending": descending, "page_size": page_size}
     signature = parsed(OperationFilters, listing, "Operation filters").model_dump_json()
     first = data.operations_page(signature, version, user.id)
@@ -390,13 +408,14 @@ st.title(OPERATIONS.title, anchor=False)
 st.caption("The liquidity created, how much of it traded since, and who did what.")
 view = st.segmented_control(
     "View",
-    ["Operations", "Charts", "Audit log"],
+    VIEWS,
     default="Operations",
     required=True,  # a click on the chosen view keeps it chosen
     key="ops_view",
     bind=URL,
     label_visibility="collapsed",
 )
+say_not_taken(st.container(), "view", dropped("ops_view"), view, VIEWS)
 if view == "Audit log":
     audit_view()
 else:

@@ -95,16 +95,26 @@ class Entry:
     shortfall: str | None = None  # the account does not cover it: what must change is the quantity (or the price)
 
 
+AVAILABLE = -1  # the cell of the Available line, in the rows under the entry's fields (``message_rows``)
+
+
 def message_rows(widths: Sequence[float], starts: Sequence[int]) -> list[list[tuple[int | None, float]]]:
     """The rows under the entry's fields (``widths``), each cell as (the index of the field it speaks for, its
     width). A message starts under its field (its index in ``starts``) and runs to the right edge, so a sentence under
-    a narrow field reads on a line or two instead of a word a line; the first row holds the first field's cell (the
-    Available line) and the first message, and each further message has a row of its own, after a blank cell (None).
-    Side by side, a price's refusal beside a quantity's had only the Price field's width: seven lines at 1,280 px."""
+    a narrow field reads on a line or two instead of a word a line; the first row holds the Available line's cell
+    (``AVAILABLE``) and the first message, and each further message has a row of its own, after a blank cell (None).
+    Side by side, a price's refusal beside a quantity's had only the Price field's width: seven lines at 1,280 px.
+    A message under the first field (a link's side the page did not take) has the whole width, under the Available
+    line, which then has a row of its own."""
     rows: list[list[tuple[int | None, float]]] = []
     for start in sorted(starts):
-        rows.append([(None if rows else 0, sum(widths[:start])), (start, sum(widths[start:]))])
-    return rows or [[(0, sum(widths))]]
+        message = (start, sum(widths[start:]))
+        rows.append([(None, sum(widths[:start])), message] if start else [message])
+    if rows and rows[0][0][0] is None:  # the Available line beside the first message
+        rows[0][0] = (AVAILABLE, rows[0][0][1])
+    else:
+        rows.insert(0, [(AVAILABLE, sum(widths))])
+    return rows
 
 
 # what a market maker's side says of it: in the "Trading for" choice, and why the entry offers only that side

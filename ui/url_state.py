@@ -1,13 +1,17 @@
 """Choices a page keeps in its URL as well as in its session, so that a reload (a new session under the same
 sign-in) or a shared link opens on them: the Cash Market's market, side, order type, Post only and an admin's
-market maker; Market Quality's thresholds. What the URL says is read only while the session has no value of its own
-yet (a link just opened): a value the page cannot take leaves the field at its default, and the page says so under
-it, never dropping it unsaid. Widgets bound by Streamlit itself (``bind="query-params"``) drop such a value as they
-are drawn: ``said_by_url`` and ``dropped_by_url`` find it, for the page to say so too."""
+market maker; Market Quality's thresholds (Operations' view and table cut, Market Quality's book and period are bound
+by Streamlit). What the URL says is read only while the session has no value of its own yet (a link just opened): a
+value the page cannot take leaves the field at its default, and the page says so under it, never dropping it unsaid.
+Widgets bound by Streamlit itself (``bind="query-params"``) drop such a value as they are drawn: ``said_by_url`` and
+``dropped_by_url`` find it, for the page to say so too. ``say_not_taken`` says it, in the same words on every page."""
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from ui.feedback import field_warning
 
 # session state key → (URL parameter, {the word the URL says (upper case): the value the session holds})
 UrlChoices = Mapping[str, tuple[str, Mapping[str, object]]]
@@ -88,3 +92,24 @@ def dropped_by_url(said: Mapping[str, str]) -> dict[str, str]:
     cannot take from the URL as it draws it, unsaid, and shows the default (it drops one equal to the default too:
     the page tells those apart by what the widget shows)."""
     return {key: text for key, text in said.items() if key not in st.query_params}
+
+
+def link_note(label: str, said: str, shown: str, offered: Sequence[str] | None = None) -> str | None:
+    """Why the field ``label`` does not show what a link said for it: not one of the words it takes (``offered``, as
+    a link writes them; None: what it takes is not listed, an admin's market makers), and what it shows instead.
+    None when the link said nothing, or one of its words in any case (Streamlit drops a bound widget's value at its
+    default from the URL too, and a bound choice takes only its own spelling: the field shows what the link meant)."""
+    said = said.strip()
+    if not said or (offered is not None and said.casefold() in {word.casefold() for word in offered}):
+        return None
+    takes = f"is not one of {', '.join(offered)}" if offered is not None else "is not offered here"
+    return f"The link's {label} “{said}” {takes}: {shown} is shown."
+
+
+def say_not_taken(
+    where: DeltaGenerator, label: str, said: str | None, shown: str, offered: Sequence[str] | None = None
+) -> None:
+    """Under the field ``label``, in orange (``ui.feedback.field_warning``): the value a link held for it that the
+    page did not take, and the default it shows instead (``link_note``); nothing when ``said`` is None."""
+    if said is not None:
+        field_warning(where, link_note(label, said, shown, offered))

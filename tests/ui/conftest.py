@@ -166,6 +166,34 @@ def refusal_under(at: AppTest, key: str) -> str | None:
     return shown(text) if getattr(after, "type", None) == "caption" and text.startswith(":red[") else None
 
 
+def warned_under(at: AppTest, key: str) -> list[str]:
+    """The warnings (ui.feedback.field_warning) drawn right under the widget ``key``, or under the row or box holding
+    it: in what is drawn next to it, or else next to the nearest block around it that is followed by warnings, as a
+    reader sees them (a link's value the page did not take is said there)."""
+    path = _path_to(at.main, key)
+    for parent, child in zip(reversed(path[:-1]), reversed(path[1:]), strict=True):
+        siblings = list(parent.children.values())
+        following = siblings[siblings.index(child) + 1 : siblings.index(child) + 2]
+        said = [shown(str(e.value)) for n in following for e in (list(drawn(n)) or [n]) if _is_warning(e)]
+        if said:
+            return said
+    return []
+
+
+def _is_warning(element: object) -> bool:
+    return getattr(element, "type", None) == "caption" and str(element.value).startswith(":orange[")
+
+
+def _path_to(node: object, key: str) -> list[object]:
+    """The blocks from ``node`` down to the widget ``key``, and the widget (empty when there is none)."""
+    if getattr(node, "key", None) == key:
+        return [node]
+    for child in getattr(node, "children", {}).values():
+        if path := _path_to(child, key):
+            return [node, *path]
+    return []
+
+
 def said_under(at: AppTest, key: str) -> list[str]:
     """The captions drawn below the widget ``key`` of a row of columns: in the next row of columns, the column under
     the middle of the widget's own, as a reader sees them (a refusal or a note)."""

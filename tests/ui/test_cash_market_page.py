@@ -26,6 +26,7 @@ from tests.ui.conftest import (
     said_under,
     shown,
     texts,
+    warned_under,
 )
 from ui.account_panel import FILLS_PAGE_KEY
 from ui.grids import NEWEST_FIRST
@@ -614,6 +615,52 @@ def test_a_url_naming_no_market_side_or_type_opens_on_the_defaults(open_page, ac
 
     assert not at.exception
     assert submit(at).label.startswith("Buy 10 EUA at €81.00 limit, total")
+
+
+def test_a_links_market_side_type_or_post_only_the_page_cannot_take_is_said_under_its_field_which_shows_the_default(
+    open_page, actors, market
+):
+    link = {"market": "XYZ", "side": "HOLD", "type": "STOP", "post_only": "maybe"}
+
+    at = open_page(actors.trader, query=link)  # each was dropped unsaid: the trader saw a Buy with no word why
+
+    assert not at.exception
+    assert submit(at).label.startswith("Buy 10 EUA at €81.00 limit, total")
+    assert at.toggle(key="cm_post_only").value is False
+    assert warned_under(at, "cm_cert") == ["The link's Market “XYZ” is not one of CEA, EUA: EUA is shown."]
+    assert said_from_under_to_the_edge(at, "cm_side")[0] == (
+        "The link's Side “HOLD” is not one of BUY, SELL: Buy is shown."
+    )
+    assert said_from_under_to_the_edge(at, "cm_type") == [
+        "The link's Type “STOP” is not one of LIMIT, MARKET: Limit is shown."
+    ]
+    assert said_from_under_to_the_edge(at, "cm_post_only") == [
+        "The link's Post only “maybe” is not one of YES, NO: off is shown."
+    ]
+
+
+def test_a_links_market_maker_or_a_side_it_does_not_trade_is_said_under_its_field(open_page, actors, market):
+    at = open_page(actors.admin, query={"market_maker": "999999"})
+
+    assert at.selectbox(key="cm_mm").value == market.ah.id  # "AH One", first by name
+    assert warned_under(at, "cm_mm") == ["The link's market maker “999999” is not offered here: AH One is shown."]
+
+    at = open_page(actors.admin, query={"market_maker": str(market.ah.id), "side": "BUY"})  # AH One sells
+
+    assert submit(at).label.startswith("Sell 10 EUA at €80.50 limit")
+    assert said_from_under_to_the_edge(at, "cm_side")[0] == "The link's Side “BUY” is not one of SELL: Sell is shown."
+
+
+def test_a_link_the_cash_market_can_take_opens_on_it_with_no_note(open_page, actors, market):
+    link = {"market": "eua", "side": "sell", "type": "LIMIT", "post_only": "YES", "market_maker": str(market.lp.id)}
+
+    trader = open_page(actors.trader, query={k: v for k, v in link.items() if k != "market_maker"})
+    admin = open_page(actors.admin, query={**link, "side": "BUY"})
+
+    assert submit(trader).label.startswith("Sell 10 EUA at €80.50 limit, post only")
+    assert admin.selectbox(key="cm_mm").value == market.lp.id
+    assert submit(admin).label.startswith("Buy 10 EUA at €81.00 limit, post only")
+    assert not warnings(trader) and not warnings(admin)
 
 
 def test_switching_the_side_moves_a_price_nobody_touched_to_the_other_sides_best(open_page, actors, market):

@@ -398,7 +398,7 @@ def test_a_links_thresholds_the_page_cannot_take_fall_back_to_the_defaults_each_
     assert at.segmented_control(key="mq_band").value == Decimal("1.0")
     assert (at.text_input(key="mq_min_quote").value, at.text_input(key="mq_presence").value) == ("10,000.00", "70")
     assert warnings_said(at) == [  # a link's "seventy" filled the field and hid the scorecard, no word of the link
-        "The link's maximum spread “3” is not one of 0.5, 1, 2: ±1 % is used.",
+        "The link's maximum spread “3” is not one of 0.5, 1, 2: ±1 % is shown.",
         "Not taken from the link: The minimum quote must be greater than zero, got -5. The default is used.",
         "Not taken from the link: The required presence must be a number, got 'seventy'. The default is used.",
     ]

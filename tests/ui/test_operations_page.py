@@ -24,6 +24,7 @@ from tests.ui.conftest import (
     shown,
     sign_in_as,
     texts,
+    warned_under,
 )
 from ui.choices import ANY
 from ui.grids import NEWEST_FIRST
@@ -454,6 +455,66 @@ def test_a_reload_opens_on_the_view_and_the_cut_of_the_table_the_url_keeps(app_e
     open_url(reloaded, "operations")
     assert not reloaded.exception
     assert reloaded.get("text_input")[0].key == "audit_object_id"  # the audit log's filters, not the operations'
+
+
+def opened_on_link(actors, actor_sessions, params: dict[str, str]) -> AppTest:
+    """Operations opened by the analyst on a link holding ``params``: a new session, as a reload or a shared link."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in_as(at, actors.analyst, actor_sessions[actors.analyst.id])
+    at.query_params.update(params)
+    return open_url(at, "operations")
+
+
+def test_a_links_view_or_cut_of_the_table_the_page_cannot_take_falls_back_to_the_default_saying_so_under_its_field(
+    app_env, actors, actor_sessions, operations
+):
+    link = {"ops_cert": "XYZ", "ops_sort": "nonsense", "ops_desc": "maybe", "ops_page_size": "-3"}
+
+    at = opened_on_link(actors, actor_sessions, link)  # each one was dropped unsaid: a different table than asked
+
+    assert not at.exception
+    assert (at.segmented_control(key="ops_cert").value, at.selectbox(key="ops_sort").value) == (
+        "All",
+        OperationSort.CREATED_AT,
+    )
+    assert (at.toggle(key="ops_desc").value, at.selectbox(key="ops_page_size").value) == (True, 50)
+    assert len(at.dataframe[0].value) == 2  # every operation, as with no link
+    assert warned_under(at, "ops_cert") == ["The link's Certificate “XYZ” is not one of All, CEA, EUA: All is shown."]
+    assert warned_under(at, "ops_page_size") == [
+        "The link's Sort by “nonsense” is not one of Time, Ticket, Certificate, Reference price, Actual BID EUR, "
+        "Actual ASK EUR, Actual total EUR, Filled EUR, Resting EUR, Withdrawn EUR, Fill ratio: Time is shown.",
+        "The link's Largest / newest first “maybe” is not one of true, false: on is shown.",
+        "The link's Rows per page “-3” is not one of 25, 50, 100, 200: 50 is shown.",
+    ]
+
+    at = opened_on_link(actors, actor_sessions, {"ops_view": "Audits"})
+
+    assert at.segmented_control(key="ops_view").value == "Operations"
+    assert warned_under(at, "ops_view") == [
+        "The link's view “Audits” is not one of Operations, Charts, Audit log: Operations is shown."
+    ]
+
+
+def test_a_links_view_and_cut_of_the_table_the_page_can_take_are_used_with_no_note(
+    app_env, actors, actor_sessions, operations
+):
+    _, cea = operations
+    link = {"ops_cert": "CEA", "ops_sort": "Ticket", "ops_desc": "TRUE", "ops_page_size": "50"}  # two at their default
+
+    at = opened_on_link(actors, actor_sessions, link)
+
+    assert not at.exception
+    assert (at.segmented_control(key="ops_cert").value, at.selectbox(key="ops_sort").value) == (
+        "CEA",
+        OperationSort.TICKET_ID,
+    )
+    assert list(at.dataframe[0].value["Ticket"]) == [cea.ticket_id]
+    assert not [c for c in at.caption if str(c.value).startswith(":orange[")]
+
+    at = opened_on_link(actors, actor_sessions, {"ops_view": "Audit log"})
+
+    assert at.segmented_control(key="ops_view").value == "Audit log"
+    assert not warned_under(at, "ops_view")
 
 
 def test_an_any_filter_back_on_any_offers_no_clear_button_and_is_not_labelled_required(open_app, actors, operations):

@@ -14,7 +14,7 @@ from core.orders import Order
 from ui.charts import depth_figure
 from ui.format import price
 from ui.order_book import book_frame, book_height, deepest, default_price, describe_order, picked_price
-from ui.order_entry import Ticket, message_rows
+from ui.order_entry import AVAILABLE, Ticket, message_rows
 from ui.trading_account_view import cancelled_text
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
@@ -118,11 +118,18 @@ def test_a_message_under_the_entry_starts_under_its_field_and_runs_to_the_right_
     widths = [1.2, 1.45, 0.85, 0.75, 2.9]  # side, type, price, quantity, button
     before_price, from_price = 1.2 + 1.45, 0.85 + 0.75 + 2.9
 
-    assert message_rows(widths, []) == [[(0, sum(widths))]]  # the Available line alone
-    assert message_rows(widths, [3]) == [[(0, before_price + 0.85), (3, 0.75 + 2.9)]]  # quantity's, under the button
+    assert message_rows(widths, []) == [[(AVAILABLE, sum(widths))]]  # the Available line alone
+    assert message_rows(widths, [3]) == [  # quantity's, under the button
+        [(AVAILABLE, before_price + 0.85), (3, 0.75 + 2.9)]
+    ]
     assert message_rows(widths, [3, 2]) == [  # the price's refusal is not squeezed into the Price field's width
-        [(0, before_price), (2, from_price)],
+        [(AVAILABLE, before_price), (2, from_price)],
         [(None, before_price + 0.85), (3, 0.75 + 2.9)],
+    ]
+    assert message_rows(widths, [1, 0]) == [  # under the first field (Side), the whole width, below Available
+        [(AVAILABLE, sum(widths))],
+        [(0, sum(widths))],
+        [(None, 1.2), (1, 1.45 + 0.85 + 0.75 + 2.9)],
     ]
 
 
