@@ -223,7 +223,7 @@ def operations_view(base: dict[str, object]) -> None:
             **{c: MONEY for c in OPERATION_MONEY},
             "Reference price": PRICE,
             FILL_RATIO: RATIO,
-            "Ticket": st.column_config.TextColumn(),  # first, not pinned (ui.grids: a pinned column is faded)
+            "Ticket": st.column_config.TextColumn(),  # not pinned: ui.grids says why
             "Operation id": None,
         },
         key="ops_table",

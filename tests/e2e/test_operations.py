@@ -157,12 +157,13 @@ def test_no_header_click_nor_column_menu_re_sorts_the_page_of_operations_on_scre
     settle(page)
     box = grid.bounding_box()
 
-    def first_cells() -> list[str]:
-        return [grid.locator("[role=row]").nth(n).locator("[role=gridcell]").first.inner_text() for n in (1, 2, 3)]
+    def tickets_shown() -> list[str]:
+        # the Ticket, the second column (Time first): a row's cells as drawn, in the columns' order
+        return [grid.locator("[role=row]").nth(n).locator("[role=gridcell]").nth(1).inner_text() for n in (1, 2, 3)]
 
     page.mouse.click(box["x"] + 285, box["y"] + 17)  # "Certificate": a sortable grid puts both CEA first at once
     settle(page)
-    orders = first_cells()
+    orders = tickets_shown()
     for x in range(20, 200, 4):  # along the first headers until a column menu opens at its button
         page.mouse.move(box["x"] + x, box["y"] + 17)
         page.mouse.click(box["x"] + x, box["y"] + 17)
