@@ -202,15 +202,24 @@ def _maintained(policy: LiquidityPolicy) -> list[OrderSide]:
 
 
 def _placed_text(plans: dict[OrderSide, SidePlan], reference: Decimal, source: PriceSource) -> str:
+    """What a run put on the book, without the verb (the run's action says it: "Placed", "Refreshed"): "BID €9,849.58
+    and ASK €7,882.69 around €81.00 (mid)", and who each side left out, said once for all of them."""
     sides = " and ".join(f"{SIDE_LABEL[s]} {eur(p.total_eur)}" for s, p in sorted(plans.items()))
-    placed = f"placed {sides} around {eur(reference)} ({source.replace('_', ' ')})"
-    left = [m for _, p in sorted(plans.items()) for m in p.left_out]
+    placed = f"{sides} around {eur(reference)} ({source.replace('_', ' ')})"
+    short = [(s, p) for s, p in sorted(plans.items()) if p.left_out]
+    left = [m for _, p in short for m in p.left_out]
     if not left:
         return placed
-    named = [f"{m.name} ({m.reason})" for m in left[:NAMED_LEFT_OUT]]
+    named = [f"{m.name} ({amount_text(m.asset, m.available)})" for m in left[:NAMED_LEFT_OUT]]
     if len(left) > NAMED_LEFT_OUT:
         named.append(f"{len(left) - NAMED_LEFT_OUT} more")
-    return f"{placed}, leaving out {listed(named)}"
+    shares = {s: amount_text(p.left_out[0].asset, p.left_out[0].required) for s, p in short}  # one share per side
+    if len(shares) == 1:
+        share = f"of {next(iter(shares.values()))}"
+    else:
+        share = "(" + ", ".join(f"{SIDE_LABEL[s]} {a}" for s, a in shares.items()) + ")"
+    each = "each holding" if len(left) > 1 else "holding"
+    return f"{placed}, leaving out {listed(named)}, {each} less than an even share {share}"
 
 
 def _outcome(
@@ -223,14 +232,17 @@ def _outcome(
     withdraw: list[int],
     sides: Sequence[OrderSide],
 ) -> Decision:
-    """Place ``sides`` (after withdrawing ``withdraw``); ``action`` if anything is placed, else "skipped"."""
+    """Place ``sides`` (after withdrawing ``withdraw``); ``action`` if anything is placed, else "skipped". The reason
+    says why and what rests now, never the action again (the run's label says it: "Refreshed. Refreshed: …" read
+    twice)."""
     plans, problems = _place(inputs, sides, reference, multiplier, set(withdraw))
-    withdrew = f"withdrew {counted(len(withdraw), 'order')} and " if withdraw else ""
     if plans:
-        reason = f"{why}: {withdrew}{_placed_text(plans, reference, source)}"
+        placed = _placed_text(plans, reference, source)
+        replaced = f"replaced {counted(len(withdraw), 'order')} with " if withdraw else ""
+        reason = f"{why}: {replaced}{placed}"
     else:
         action = "skipped"
-        reason = f"{why}: {withdrew}placed nothing"
+        reason = f"{why}: withdrew {counted(len(withdraw), 'order')}" if withdraw else why
     if problems:
         reason += ". " + "; ".join(problems)
     return Decision(action, reason + ".", reference, source, multiplier, withdraw, plans)
@@ -278,7 +290,8 @@ def decide(inputs: RunInputs) -> Decision:
     if not own:
         return _outcome(inputs, "placed", "Nothing was resting", reference, source, multiplier, [], _maintained(policy))
     if reasons := refresh_reasons(inputs, reference):
-        why = "Refreshed: " + "; ".join(reasons)
+        why = "; ".join(reasons)
+        why = why[0].upper() + why[1:]
         return _outcome(inputs, "refreshed", why, reference, source, multiplier, all_own, _maintained(policy))
 
     # top up around the reference and spread the resting orders were placed with, so both sides stay one quote
@@ -292,18 +305,21 @@ def decide(inputs: RunInputs) -> Decision:
     tolerance = percent(policy.refresh_tolerance_pct.normalize())
     return Decision(
         "none",
-        f"Within tolerance: the reference moved {moved:.2f} % (tolerance {tolerance}); " + "; ".join(notes) + ".",
+        f"The reference moved {moved:.2f} %, within the {tolerance} tolerance; {notes}.",
         reference,
         source,
         multiplier,
     )
 
 
-def _low_sides(inputs: RunInputs, newest: OwnOrder) -> tuple[list[OrderSide], list[str]]:
-    """The maintained sides resting below ``top_up_below_pct`` % of their target, and how each side stands."""
+def _low_sides(inputs: RunInputs, newest: OwnOrder) -> tuple[list[OrderSide], str]:
+    """The maintained sides resting below ``top_up_below_pct`` % of their target, and how the sides stand: "BID at
+    10 % of a full plan (€9,849.58 of its €10,000.00 target in whole certificates), ASK at 100 % (€7,882.69 of
+    €8,000.00)", the measure said once, for the first side."""
     policy, own = inputs.policy, inputs.own
     low: list[OrderSide] = []
     notes: list[str] = []
+    measure_said = False
     for side in _maintained(policy):
         resting = sum((o.resting_eur for o in own if o.side is side), Decimal(0))
         mine = _freed([o for o in own if o.side is side])
@@ -312,19 +328,25 @@ def _low_sides(inputs: RunInputs, newest: OwnOrder) -> tuple[list[OrderSide], li
             notes.append(f"{SIDE_LABEL[side]} resting {eur(resting)}, its target cannot be planned")
             continue
         share = resting / target.target_value * 100
-        notes.append(
-            f"{SIDE_LABEL[side]} at {share:.0f} % of a full plan ({eur(target.target_value)} of its "
-            f"{eur(side_target(policy, side))} target in whole certificates)"
-        )  # the card measures against the policy's target: both figures, so the two percentages agree
+        full, goal = eur(target.target_value), eur(side_target(policy, side))
+        # the card measures against the policy's target: both figures, so the two percentages agree
+        if measure_said:  # the measure is said once, for the first side
+            notes.append(f"{SIDE_LABEL[side]} at {share:.0f} % ({full} of {goal})")
+        else:
+            measure_said = True
+            notes.append(
+                f"{SIDE_LABEL[side]} at {share:.0f} % of a full plan ({full} of its {goal} target "
+                "in whole certificates)"
+            )
         if share < policy.top_up_below_pct:
             low.append(side)
-    return low, notes
+    return low, ", ".join(notes)
 
 
 def _top_up(
     inputs: RunInputs,
     low: list[OrderSide],
-    notes: list[str],
+    notes: str,
     placed: tuple[Decimal, PriceSource, Decimal],
     current: tuple[Decimal, PriceSource],
 ) -> Decision:
@@ -332,7 +354,7 @@ def _top_up(
     placed with (``placed``); a side that cannot be placed again keeps what rests on it."""
     reference, source, multiplier = placed
     own = inputs.own
-    why = f"Below {percent(inputs.policy.top_up_below_pct.normalize())} of target ({'; '.join(notes)})"
+    why = f"Below {percent(inputs.policy.top_up_below_pct.normalize())} of target ({notes})"
 
     def replacing(sides: Sequence[OrderSide]) -> list[int]:
         return [o.id for o in own if o.side in sides]
@@ -343,11 +365,9 @@ def _top_up(
         problems += more
     withdraw = replacing(list(plans))
     if not plans:  # nothing changes: what rests stays, and the reason names each side left out
-        reason = f"{why}: nothing could be placed again, so what rests stays. {'; '.join(problems)}."
+        reason = f"{why}, but nothing can be placed again: {'; '.join(problems)}."
         return Decision("none", reason, *current, inputs.spread_multiplier)
-    replaced = " and ".join(SIDE_LABEL[s] for s in sorted(plans))
-    withdrew = counted(len(withdraw), "order")
-    reason = f"{why}: replaced {replaced} (withdrew {withdrew}, {_placed_text(plans, reference, source)})"
+    reason = f"{why}: replaced {counted(len(withdraw), 'order')} with {_placed_text(plans, reference, source)}"
     if problems:
         reason += ". " + "; ".join(problems)
     return Decision("topped_up", reason + ".", *current, multiplier, withdraw, plans, (reference, source))

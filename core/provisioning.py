@@ -16,21 +16,28 @@ from core.liquidity_models import ProvisionedMarketMaker, ProvisioningPlan, Prov
 from core.market_makers import held_assets_by_type
 from core.planning import split_evenly
 from core.sqlcall import unit_of_work
-from core.validation import parse_amount, parse_enum, parse_id, parse_whole_number
+from core.validation import FieldFaults, parse_amount, parse_enum, parse_id, parse_whole_number
 
 PROVISION_ACTIONS = ("create_new", "fund_existing")
 MAX_NEW_MARKET_MAKERS = 100
 NEW_COUNT_FIELD = "Number of new market makers"  # the field a refused count of new market makers names
+# the typed inputs of a provisioning, as its refusal names them (InvalidFields.faults): its parameters
+AMOUNT, COUNT = "amount", "count"
 MAX_FUNDED_MARKET_MAKERS = 1000
 
 
-def _provision_targets(action: str, mm_ids: Sequence[object] | None, count: object) -> tuple[list[int] | None, int]:
+def _provision_targets(
+    action: str, mm_ids: Sequence[object] | None, count: object, faults: FieldFaults
+) -> tuple[list[int] | None, int | None]:
+    """Whom a provisioning funds: ``count`` new market makers (its refusal kept in ``faults``, under ``COUNT``: None
+    then), or the market makers ``mm_ids`` (chosen by the page, not typed: refused at once)."""
     if action == "create_new":
         if mm_ids:
             raise ValidationError("Creating new market makers takes a count, not market maker ids")
         if count is None:
             return None, 1
-        return None, parse_whole_number(count, NEW_COUNT_FIELD, 1, MAX_NEW_MARKET_MAKERS, "market makers")
+        new = faults.parse(COUNT, parse_whole_number, count, NEW_COUNT_FIELD, 1, MAX_NEW_MARKET_MAKERS, "market makers")
+        return None, new
     if not mm_ids:
         raise ValidationError("Choose the market makers to fund")
     if isinstance(mm_ids, str | bytes) or not isinstance(mm_ids, Sequence | set | frozenset):
@@ -68,16 +75,20 @@ def plan_provisioning(
     """What ``provision_market_makers`` would deposit for these arguments, or its refusal, moving nothing: the
     confirmation's sentence. ``create_new`` splits ``amount`` over ``count`` new market makers, ``fund_existing``
     over ``mm_ids``; evenly, exact to the cent (EUR) or the certificate, the remainder to the first ones. Each gets
-    what its type trades (liquidity providers EUR; asset holders ``certificate_type``)."""
+    what its type trades (liquidity providers EUR; asset holders ``certificate_type``). A typed amount and count
+    refused are refused together (``InvalidFields``, under ``AMOUNT`` and ``COUNT``): a form says both at once."""
     if action not in PROVISION_ACTIONS:
         raise ValidationError(f"Unknown provisioning action {action!r}: expected create_new or fund_existing")
     kind = parse_enum(MarketMakerType, mm_type, "market maker type")
     asset = _provisioned_asset(held_assets_by_type(db)[kind], certificate_type)
-    value = parse_amount(amount, asset, f"Amount of {asset}")
-    ids, parts = _provision_targets(action, mm_ids, count)
+    faults = FieldFaults()  # the amount and the count typed: every fault at once, each under its field
+    value = faults.parse(AMOUNT, parse_amount, amount, asset, f"Amount of {asset}")
+    ids, parts = _provision_targets(action, mm_ids, count, faults)
     quantum = Decimal("0.01") if asset is AssetType.EUR else Decimal(1)
-    if value < quantum * parts:
-        raise ValidationError(f"{value} {asset} cannot be split over {parts} market makers: each needs some")
+    if value is not None and parts is not None and value < quantum * parts:
+        faults.refuse(AMOUNT, f"{value} {asset} cannot be split over {parts} market makers: each needs some")
+    faults.raise_any()
+    assert value is not None and parts is not None  # raise_any refused every field left None
     return ProvisioningPlan(
         action=action,  # type: ignore[arg-type]
         mm_type=kind,

@@ -5,6 +5,7 @@ import uuid
 import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
+from streamlit.delta_generator import DeltaGenerator
 
 from core.enums import OrderSide, Role
 from core.errors import CoreError, InvalidFields, ValidationError
@@ -24,7 +25,7 @@ from core.liquidity_service import (
 )
 from core.liquidity_targets import parse_liquidity_targets
 from core.planning import target_field
-from core.provisioning import plan_provisioning, provision_market_makers
+from core.provisioning import AMOUNT, COUNT, plan_provisioning, provision_market_makers
 from ui import market_data
 from ui.dialogs import asked_field, escape_closes, keep_asked
 from ui.feedback import attempt, field_error, field_warning, flash, refused_while_typed, show_refusal
@@ -205,9 +206,9 @@ def show_side(preview: LiquidityPreview, side: OrderSide, tag: str) -> None:
 
 def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
     """Create new market makers or fund the short ones, prefilled with what covers the shortfall (and why). A form:
-    Enter provisions, and a refusal of the amount shows right under it. Nothing moves until the sentence that
-    follows, what each market maker receives, is confirmed (``confirm_provisioning``): a single Enter in the
-    prefilled field deposited millions. While it asks, the form is greyed showing the amount (and count) asked
+    Enter provisions, and every field core refuses is said at once, right under that field. Nothing moves until the
+    sentence that follows, what each market maker receives, is confirmed (``confirm_provisioning``): a single Enter
+    in the prefilled field deposited millions. While it asks, the form is greyed showing the amount (and count) asked
     about, as the Fund dialog's is: no keystroke lands in it, so Confirm deposits what the field shows (a question
     withdrawn at the first keystroke missed one that landed as it appeared); Back gives the field back, as typed."""
     side = shortfall.side.value
@@ -249,22 +250,30 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
         st.session_state.setdefault(count_key, "1")
     shown = f"{st.session_state[DIALOG_KEY]['key']}:{action}:{shortfall!r}"  # this preview's shortfall, as drawn
     with st.form(f"liq_prov_form_{place}", border=False):
-        with st.container(horizontal=True, vertical_alignment="bottom"):
-            st.text_input(f"Amount ({shortfall.asset.value})", key=asked_field(key, asking), disabled=asking)
+        under: dict[str, DeltaGenerator] = {}  # right below each field: its refusal (core's InvalidFields names it)
+        with st.container(horizontal=True):  # top-aligned: a refusal under one field moves neither field
+            with st.container(gap=None):
+                st.text_input(f"Amount ({shortfall.asset.value})", key=asked_field(key, asking), disabled=asking)
+                under[AMOUNT] = st.container()
             if count_key is not None:  # text read by core: a number input out of range sent nothing, and said nothing
-                st.text_input("How many", key=asked_field(count_key, asking), disabled=asking)
-            st.form_submit_button(
-                "Provision",
-                icon=":material/add_card:",
-                key=f"liq_prov_submit_{place}",
-                disabled=asking,
-                on_click=ask_provisioning,
-                args=(cert, shortfall, action, ask, shown, key, count_key),
-            )
-        under_fields = st.container()  # the amount leads the row: a refusal of it (or of the count) shows right below
+                with st.container(gap=None):
+                    st.text_input("How many", key=asked_field(count_key, asking), disabled=asking)
+                    under[COUNT] = st.container()
+        under_fields = st.container()  # a refusal about no one field: under both, above the button
+        st.form_submit_button(
+            "Provision",
+            icon=":material/add_card:",
+            key=f"liq_prov_submit_{place}",
+            disabled=asking,
+            on_click=ask_provisioning,
+            args=(cert, shortfall, action, ask, shown, key, count_key),
+        )
     st.caption(provision_note(shortfall, action))
     if (refused := st.session_state.pop(f"{ask}_refused", None)) is not None:  # by core, at Provision or Confirm
-        if isinstance(refused, ValidationError):
+        if isinstance(refused, InvalidFields):
+            for field, why in refused.faults.items():  # every fault at once, each under its field
+                field_error(under.get(field, under_fields), why)
+        elif isinstance(refused, ValidationError):
             field_error(under_fields, refused.message)
         else:
             with under_fields:

@@ -5,6 +5,7 @@ person typed (a pause reason), so markdown callers escape it (``ui.format.md_esc
 """
 
 import inspect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -158,11 +159,9 @@ def sigma_text(sigma: Decimal | None, dynamic: bool) -> str:
     return measured if dynamic else f"{measured} · not applied"
 
 
-def run_outcome(run: PolicyRun) -> tuple[str, str]:
-    """A run's label and colour, and the side it left empty: a run that placed the ASK while its BID market makers
-    were short read as a green "Placed", and runs after it as a grey "No change", with the BID at nothing."""
-    label, color = ACTION_LABEL[run.action], ACTION_COLOR[run.action]
-    empty = [
+def empty_sides(run: PolicyRun) -> list[str]:
+    """The sides a run left with nothing resting though their target is above zero."""
+    return [
         side
         for side, target, resting in (
             ("BID", run.bid_target_eur, run.bid_resting_eur),
@@ -170,14 +169,27 @@ def run_outcome(run: PolicyRun) -> tuple[str, str]:
         )
         if target > 0 and resting == 0
     ]
+
+
+def run_outcome(run: PolicyRun) -> tuple[str, str]:
+    """A run's label and colour, and the side it left empty: a run that placed the ASK while its BID market makers
+    were short read as a green "Placed", and runs after it as a grey "No change", with the BID at nothing."""
+    label, color = ACTION_LABEL[run.action], ACTION_COLOR[run.action]
+    empty = empty_sides(run)
     if not empty or run.action == "skipped":
         return label, color
     return f"{label} · {' and '.join(empty)} empty", "orange"
 
 
 def run_now_text(run: PolicyRun) -> str:
-    """What Run now says it did: the run's outcome and its reason, as the runs table records them."""
-    return f"{run.certificate_type.value} policy run: {run_outcome(run)[0]}. {run.reason}"
+    """What Run now says it did: the run's outcome, then its reason, each thing once. The reason says why and what
+    rests now (never the action again, ``core.policy_rules``), and names a side it left empty with why ("BID short
+    by …"), so the label says "· BID empty" only of a side the reason does not name."""
+    unsaid = [side for side in empty_sides(run) if not re.search(rf"\b{side}\b", run.reason)]
+    label = ACTION_LABEL[run.action]
+    if unsaid and run.action != "skipped":
+        label += f" · {' and '.join(unsaid)} empty"
+    return f"{run.certificate_type.value} policy run: {label}. {run.reason}"
 
 
 def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:

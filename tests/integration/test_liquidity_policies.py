@@ -191,8 +191,7 @@ def test_a_side_taken_below_the_top_up_threshold_is_replaced_and_the_other_side_
 
     run = run_policy(db, "CEA", user_id=actors.admin.id)
 
-    assert run.action == "topped_up" and "replaced ASK" in run.reason
-    assert f"(withdrew {len(asks_left)} orders, " in run.reason  # never "order(s)"
+    assert run.action == "topped_up" and f"replaced {len(asks_left)} orders with ASK €" in run.reason  # not order(s)
     assert run.placed_orders == 6 and run.withdrawn_orders == len(asks_left)
     assert [r["id"] for r in resting(db, cea.id, "BUY")] == bids  # untouched
     assert resting_eur(db, cea.id, "SELL") == Decimal("9973.34")  # back at its target, at the same prices
@@ -250,8 +249,8 @@ def test_a_liquidity_provider_drained_by_fills_is_left_out_and_the_bid_side_is_s
     run = run_policy(db, "CEA", user_id=actors.admin.id)
 
     assert first.placed_orders == PLAN_ORDERS + 3 and len(level_one) == 3
-    assert run.action == "topped_up" and "replaced BID" in run.reason
-    assert "leaving out Small LP 1 (holds €" in run.reason and "less than an even share of €" in run.reason
+    assert run.action == "topped_up" and " orders with BID €" in run.reason
+    assert "leaving out Small LP 1 (€" in run.reason and "holding less than an even share of €" in run.reason
     bids = resting(db, cea.id, "BUY")
     assert len(bids) == 6 and resting_eur(db, cea.id, "BUY") > Decimal("9900")  # two providers, the full target
     assert healthy(db)

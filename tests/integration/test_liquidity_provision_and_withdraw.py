@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from core.enums import AssetType, MarketMakerType, TransactionType
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from core.errors import Conflict, InvalidFields, NotFound, PermissionDenied, ValidationError
 from core.invariants import check_invariants
 from core.ledger import verify_ledger
 from core.liquidity_service import (
@@ -16,6 +16,7 @@ from core.liquidity_service import (
     withdraw_liquidity,
 )
 from core.market_makers import create_market_maker, get_market_maker, get_market_maker_ledger, get_market_makers
+from core.provisioning import AMOUNT, COUNT
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers, rest_order
 
@@ -142,6 +143,19 @@ def test_invalid_provisioning_is_refused_and_changes_nothing(db, actors, kwargs,
     with pytest.raises(error, match=fragment):
         provision_market_makers(db, created_by_id=actors.admin.id, **kwargs)
 
+    assert snapshot(db) == before
+
+
+def test_an_amount_and_a_count_both_wrong_are_refused_together_each_under_its_parameter(db, actors):
+    before = snapshot(db)
+
+    with pytest.raises(InvalidFields) as refused:
+        provision_market_makers(db, "create_new", "LIQUIDITY_PROVIDER", "abc", actors.admin.id, count="0")
+
+    assert refused.value.faults == {
+        AMOUNT: "Amount of EUR must be a number, got 'abc'",
+        COUNT: "Number of new market makers is a whole number of market makers from 1 to 100, got 0",
+    }
     assert snapshot(db) == before
 
 

@@ -329,6 +329,29 @@ def test_a_count_of_new_market_makers_out_of_range_is_refused_in_words_and_provi
     assert snapshot(db) == before
 
 
+def test_an_amount_and_a_count_both_wrong_are_refused_at_once_each_under_its_field_and_provision_nothing(
+    open_app, db, actors
+):
+    """Only the amount's refusal showed: the count's was learnt once the amount was fixed and sent again."""
+    make_providers(db, actors.admin, 1, eur="100.00")
+    at = _preview(open_app(actors.admin, PAGE), "1000", "0")
+    at.segmented_control(key="liq_prov_action_BUY").set_value("create_new").run()
+    at.text_input(key="liq_prov_amount_BUY_create_new").set_value("abc")
+    at.text_input(key="liq_prov_count_BUY").set_value("0")
+    before = snapshot(db)
+
+    at.button(key="liq_prov_submit_BUY").click().run()
+
+    assert not at.exception
+    assert refusal_under(at, "liq_prov_amount_BUY_create_new") == "Amount of EUR must be a number, got 'abc'"
+    assert refusal_under(at, "liq_prov_count_BUY") == (
+        "Number of new market makers is a whole number of market makers from 1 to 100, got 0"
+    )
+    assert len(field_errors(at)) == 2  # each said once, under its own field
+    assert "liq_prov_confirm_BUY" not in [b.key for b in at.button]
+    assert snapshot(db) == before
+
+
 def test_notes_longer_than_allowed_are_refused_under_them_at_preview_not_after_confirming(open_app, db, actors):
     make_providers(db, actors.admin, 1)
     at = open_app(actors.admin, PAGE)

@@ -55,7 +55,7 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     at.button(key="pol_run_CEA").click().run()
     assert not at.exception
     (said,) = texts(at.toast)  # what the run did, as the runs table records it
-    assert said.startswith("CEA policy run: Placed. Nothing was resting: placed BID €9,934.54 and ASK €7,950.56")
+    assert said.startswith("CEA policy run: Placed. Nothing was resting: BID €9,934.54 and ASK €7,950.56")
     markdown = " ".join(texts(at.markdown))
     assert "Nothing was resting" in markdown
     assert f"Notes: {HOSTILE}  \nsecond line" in texts(at.caption)  # read exactly as typed, line for line
