@@ -84,12 +84,12 @@ def check_new_password(password: object, username: str) -> str:
             f"A password must be at least {MIN_PASSWORD_LENGTH} characters long; this one has {len(password)}",
             field=PASSWORD_FIELD,
         )
-    if len(password) > MAX_PASSWORD_LENGTH or "\x00" in password:
+    if len(password) > MAX_PASSWORD_LENGTH:  # said as the shortest is: what is allowed and what was typed
         raise ValidationError(
-            f"A password is at most {MAX_PASSWORD_LENGTH:,} characters and cannot contain NUL characters",
+            f"A password must be at most {MAX_PASSWORD_LENGTH:,} characters long; this one has {len(password):,}",
             field=PASSWORD_FIELD,
         )
-    if any(unicodedata.category(c) == "Cc" for c in password):
+    if any(unicodedata.category(c) == "Cc" for c in password):  # NUL among them
         raise ValidationError(
             "A password cannot contain a tab, a line break or another control character, as pasted text can: "
             "type the password without it",

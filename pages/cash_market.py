@@ -21,6 +21,7 @@ from ui.live import ask_app_rerun, live_fragment
 from ui.metrics import Metric, metric_row
 from ui.navigation import CASH_MARKET
 from ui.order_book import (
+    AVAILABLE_KEY,
     ENTRY_KEY,
     ROW_HEIGHT,
     SIDES_KEY,
@@ -246,7 +247,7 @@ with st.container(key=ENTRY_KEY, border=True):
             for (field, _), cell in zip(row, st.columns([width for _, width in row]), strict=True):
                 if field is not None:
                     under[field] = cell
-        with under[AVAILABLE]:
+        with under[AVAILABLE].container(key=AVAILABLE_KEY):  # a handle: on a phone it follows the message beside it
             available_line(cert, mm_id)
         if 0 in under:  # the sides this account trades
             say_not_taken(under[0], "Side", not_taken.get("cm_side"), side.value.title(), sides)

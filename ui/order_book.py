@@ -23,6 +23,7 @@ BOOK_HEIGHT = 600  # px: the book scrolls inside this
 TRADES_HEIGHT = 320  # px: at most; the recent trades scroll inside this
 ENTRY_KEY = "cm_order_entry"
 SIDES_KEY = "cm_book_sides"  # the row holding the bids beside the asks
+AVAILABLE_KEY = "cm_available"  # the entry's Available line, in the first row of messages under its fields
 
 STATS_KEY = "cm_stats"
 PAGE_BACKGROUND = "#f8fafc"  # theme.backgroundColor in .streamlit/config.toml
@@ -41,7 +42,8 @@ BOOK_SIDE_PX = sum(BOOK_COLUMN_WIDTHS.values()) + 2  # and the grid's border
 # a segmented control's column keeps the width of every option (Side and Type showed "Buy" and "Limit" alone, Sell and
 # Market scrolled out of sight) and the entry's fields keep room for a price; the entry's row wraps instead.
 # on a phone the entry's fields wrap into a box as tall as half the screen: pinned, it left the book a strip to scroll
-# in, so below a tablet's width it scrolls with the page
+# in, so below a tablet's width it scrolls with the page. There the columns stack, and the Available line, beside
+# the first message at 1,280 px, comes after it: above it, a quantity's refusal read two blocks below its field
 PINNED_FROM_PX = 640
 STICKY_CSS = f"""
 <style>
@@ -74,6 +76,9 @@ div:has(> .st-key-{ENTRY_KEY}) {{
 @media (max-width: {PINNED_FROM_PX - 1}px) {{
     div:has(> .st-key-{ENTRY_KEY}) {{
         position: static;
+    }}
+    .st-key-{ENTRY_KEY} [data-testid="stColumn"]:has(.st-key-{AVAILABLE_KEY}) {{
+        order: 1;
     }}
 }}
 </style>

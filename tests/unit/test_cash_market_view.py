@@ -1,6 +1,7 @@
 """Data shaping of the cash market page: book frames, start price, order and price sentences, the confirmation
 band setting, depth chart."""
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -13,7 +14,17 @@ from core.order_entry import MarketOrderEstimate, PriceCollar
 from core.orders import Order
 from ui.charts import depth_figure
 from ui.format import price
-from ui.order_book import book_frame, book_height, deepest, default_price, describe_order, picked_price
+from ui.order_book import (
+    AVAILABLE_KEY,
+    PINNED_FROM_PX,
+    STICKY_CSS,
+    book_frame,
+    book_height,
+    deepest,
+    default_price,
+    describe_order,
+    picked_price,
+)
 from ui.order_entry import AVAILABLE, Ticket, message_rows
 from ui.trading_account_view import cancelled_text
 
@@ -189,3 +200,13 @@ def test_only_a_cell_of_the_price_column_picks_a_price_from_the_book():
     assert picked_price([(2, "orders")], prices) is None  # what sorting the bids by a header reports
     assert picked_price([(0, "quantity")], prices) is None
     assert picked_price([], prices) is None
+
+
+def test_on_a_phone_a_refusal_under_the_entry_comes_before_the_available_line_beside_it():
+    """Below PINNED_FROM_PX the columns stack: the Available line, first in its row of messages, put a quantity's
+    refusal two blocks below its field (under the button, then under the Available line)."""
+    phone = STICKY_CSS.split(f"@media (max-width: {PINNED_FROM_PX - 1}px)", 1)[1]
+
+    rule = re.search(rf":has\(\.st-key-{AVAILABLE_KEY}\)\s*\{{([^}}]*)\}}", phone)
+
+    assert rule is not None and "order: 1;" in rule.group(1)
