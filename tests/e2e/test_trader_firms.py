@@ -71,7 +71,10 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
     expect(page.get_by_role("heading", name="Cash Market")).to_be_visible()  # the page its link asked for
     settle(page)
     expect(page.get_by_text(re.compile("current password", re.IGNORECASE))).to_have_count(0)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()  # with its sidebar open, not collapsed
+    # with its sidebar open, not collapsed. The sidebar's own button: under the full suite's load, the choose-password
+    # page's Sign out was seen twice still drawn, stale, once the run had ended (a Streamlit double-click race, left
+    # undone in this stop's note); what this test proves is the sidebar
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out")).to_be_visible()
 
     # on Change Password, a double click's two sends run at once in two threads: the second is the first's change
     page.get_by_role("link", name="Change Password").click()
