@@ -14,7 +14,16 @@ from core.enums import Role
 from core.errors import AuthenticationFailed, NotFound, ValidationError
 from core.models import User
 from core.sqlcall import fetch_one, unit_of_work
-from core.validation import FieldFaults, echoed, is_blank, letter_script, parse_enum, parse_id, refuse_invisible
+from core.validation import (
+    FieldFaults,
+    described,
+    echoed,
+    is_blank,
+    letter_script,
+    parse_enum,
+    parse_id,
+    refuse_invisible,
+)
 from core.wording import a_or_an, counted
 
 MIN_PASSWORD_LENGTH = 8
@@ -58,8 +67,17 @@ def parse_username(value: object, what: str = USERNAME_FIELD) -> str:
 
 def _not_one(character: str) -> str:
     """Why ``character`` is none of a username's: a Cyrillic a (U+0430) is no Latin "a", though it looks it."""
+    if character == "\t":
+        return "a tab is not one"
+    if unicodedata.category(character) in ("Cc", "Cf"):
+        # a zero-width space or a right-to-left override, pasted along unseen: '\u200b' said nothing to an admin
+        named = f"U+{ord(character):04X} {unicodedata.name(character, 'CONTROL')}"
+        return f"{named}, an invisible character as pasted text can bring, is not one"
     if character.isspace():
         return "a space is not one"
+    if (plain := unicodedata.normalize("NFKC", character)) != character and plain.isascii() and plain.isalnum():
+        # a fullwidth j or the fi ligature: no accent to take off, as "(a-z without accents)" said
+        return f"{character!r} is {described(character)}, not a plain {plain!r}"
     script = letter_script(character)
     if script == "Latin":
         return f"{character!r} is not one (a-z without accents)"

@@ -310,7 +310,7 @@ def parse_name(value: object, what: str, max_length: int = 200) -> str:
         # "Demo Trading GmbH" with a mathematical bold D (U+1D403) or a fullwidth D (U+FF24) reads as the firm: a
         # second one reading as the first, in letters of one script, so the mixed-script test below cannot see it
         raise ValidationError(
-            f'{what} "{echoed(name)}": {character!r} is {_described(character)}, not a plain {plain!r}: '
+            f'{what} "{echoed(name)}": {character!r} is {described(character)}, not a plain {plain!r}: '
             f'type "{echoed(" ".join(unicodedata.normalize("NFKC", name).split()))}"',
             field=what,
         )
@@ -366,13 +366,16 @@ def compatibility_character(name: str) -> tuple[str, str] | None:
     return None
 
 
-def _described(character: str) -> str:
-    """A character by its Unicode name, as a sentence says it: "a mathematical bold capital D", "a latin small
+def described(character: str) -> str:
+    """A character by its Unicode name, as a sentence says it: "a mathematical bold capital D", "a Latin small
     ligature fi", "an ideographic telegraph symbol for january"."""
     words = unicodedata.name(character, "compatibility character").lower().split()
     # the letter a name ends with keeps its case: "capital D", "small d"
     if "capital" in words and len(words[-1]) == 1:
         words[-1] = words[-1].upper()
+    # and its script is a proper noun: "a fullwidth Latin capital letter A", "a Roman numeral nine", "a CJK ideograph"
+    proper = {(letter_script(character) or "latin").lower(), "roman"}
+    words = [w.upper() if w == "cjk" else w.title() if w in proper else w for w in words]
     return a_or_an(" ".join(words))
 
 

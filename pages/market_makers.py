@@ -22,6 +22,7 @@ from core.market_makers import (
     withdraw_market_maker,
 )
 from core.models import LedgerEntry, MarketMaker
+from ui.choices import record_box
 from ui.dialogs import ASKED, Dialogs, asked_field, give_back, keep_asked, start_with
 from ui.feedback import attempt, field_error, show_refusal
 from ui.format import amount_text, counted, md_escape
@@ -322,12 +323,8 @@ else:
     )
 
     st.subheader("Details and ledger")
-    if (chosen := st.session_state.pop(SELECT_NEXT_KEY, None)) in shown_ids:
-        st.session_state["mm_selected"] = chosen
-    if st.session_state.get("mm_selected") not in shown_ids:
-        st.session_state["mm_selected"] = shown_ids[0]
-    selected_id = st.selectbox(
-        "Market maker", shown_ids, format_func=lambda i: option_label(by_id[i]), key="mm_selected"
+    selected_id = record_box(
+        "Market maker", shown_ids, lambda i: option_label(by_id[i]), "mm_selected", SELECT_NEXT_KEY
     )
     mm = by_id[selected_id]
     with st.container(border=True):

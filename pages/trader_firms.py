@@ -16,6 +16,7 @@ from ui.accounts_view import (
     users_column_config,
     users_frame,
 )
+from ui.choices import record_box
 from ui.dialogs import Dialogs
 from ui.feedback import attempt
 from ui.format import amount_text, md_escape
@@ -144,11 +145,9 @@ else:
 
     st.subheader("Details and traders")
     ids = [f.id for f in firms]
-    if (chosen := st.session_state.pop(dialogs.select_next_key, None)) in ids:
-        st.session_state["tf_selected"] = chosen
-    if st.session_state.get("tf_selected") not in ids:
-        st.session_state["tf_selected"] = ids[0]
-    selected_id = st.selectbox("Trader firm", ids, format_func=lambda i: firm_option(by_id[i]), key="tf_selected")
+    selected_id = record_box(
+        "Trader firm", ids, lambda i: firm_option(by_id[i]), "tf_selected", dialogs.select_next_key
+    )
     firm = by_id[selected_id]
     with st.container(border=True):
         with st.container(horizontal=True, vertical_alignment="center"):

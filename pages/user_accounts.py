@@ -22,6 +22,7 @@ from ui.accounts_view import (
     users_column_config,
     users_frame,
 )
+from ui.choices import record_box
 from ui.dialogs import Dialogs
 from ui.feedback import show_refusal
 from ui.format import md_escape
@@ -137,11 +138,7 @@ else:
     )
 
     ids = [u.id for u in shown]
-    if (chosen := st.session_state.pop(dialogs.select_next_key, None)) in ids:
-        st.session_state["users_selected"] = chosen
-    if st.session_state.get("users_selected") not in ids:
-        st.session_state["users_selected"] = ids[0]
-    selected_id = st.selectbox("User", ids, format_func=lambda i: user_option(by_id[i]), key="users_selected")
+    selected_id = record_box("User", ids, lambda i: user_option(by_id[i]), "users_selected", dialogs.select_next_key)
     chosen_user = by_id[selected_id]
     yourself = chosen_user.id == user.id
     with st.container(border=True, horizontal=True, vertical_alignment="center"):

@@ -30,3 +30,17 @@ def any_or_one(label: str, options: Sequence[T], shown: Callable[[T], str], any_
         key=key,
     )
     return None if chosen is ANY else chosen
+
+
+def record_box(label: str, ids: Sequence[int], shown: Callable[[int], str], key: str, select_next_key: str) -> int:
+    """The select box of a page's records (a market maker, a trader firm, a user), by id, shown as ``shown`` says;
+    on the one ``select_next_key`` names (a dialog's record, once), else the one chosen before while it is still in
+    ``ids``, else the first. Set on every run, though the id did not change: Streamlit sends a keyed box's value to
+    the browser only when the script sets it, so a label that changed under it (another admin deactivated the user
+    in another window: "(inactive)") stayed as the browser last drew it, contradicting the page beside it, and the
+    browser sent that old label back at the next click, which matched no option: the box jumped to the first record."""
+    if (chosen := st.session_state.pop(select_next_key, None)) in ids:
+        st.session_state[key] = chosen
+    current = st.session_state.get(key)
+    st.session_state[key] = current if current in ids else ids[0]
+    return st.selectbox(label, ids, format_func=shown, key=key)

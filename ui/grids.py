@@ -45,10 +45,20 @@ def header_help(columns: list[str], config: Mapping[str, Any], order: str) -> di
     return helped
 
 
+# a capital letter is about 1.3 average characters wide in that font: "MERIDIAN CARBON PARTNERS", sized as 24 characters
+# of 6.5 px, was cut at its S where the grid is no wider than the column (390 px)
+CAPITAL_CHARS = 1.3
+
+
+def text_chars(text: str) -> float:
+    """How many average characters ``text`` is as wide as, each capital letter counting ``CAPITAL_CHARS``."""
+    return len(text) + (CAPITAL_CHARS - 1) * sum(c.isupper() for c in text)
+
+
 def text_column_px(header: str, texts: Iterable[str], px_per_char: float = NAME_PX_PER_CHAR) -> int:
     """How wide a column is drawn: its longest text (or its header) whole, up to NAME_COLUMN_MAX_PX."""
-    longest = max((len(t) for t in texts), default=0)
-    return min(NAME_COLUMN_MAX_PX, round(max(longest, len(header)) * px_per_char) + NAME_PADDING_PX)
+    longest = max((text_chars(t) for t in texts), default=0)
+    return min(NAME_COLUMN_MAX_PX, round(max(longest, text_chars(header)) * px_per_char) + NAME_PADDING_PX)
 
 
 def grid_height(rows: int, row_height: int | None = None) -> int | str:

@@ -12,7 +12,7 @@ import streamlit as st
 from core.enums import AssetType, MarketMakerType
 from core.models import MarketMaker, MarketMakerLedgerEntry
 from ui.format import amount_text, counted
-from ui.grids import NAME_COLUMN_MAX_PX, NAME_PADDING_PX, NAME_PX_PER_CHAR
+from ui.grids import NAME_COLUMN_MAX_PX, NAME_PADDING_PX, NAME_PX_PER_CHAR, text_chars
 from ui.metrics import Metric
 
 LP = MarketMakerType.LIQUIDITY_PROVIDER
@@ -80,9 +80,9 @@ def name_column_width(names: Iterable[str]) -> int | None:
     longest name needs, up to NAME_COLUMN_MAX_PX. The grid keeps the width it measured first for the rest of the
     session, which cut a long name created since; and it would widen a column to 500 px for one long name, pushing
     the figures out of view. (Not pinned: a pinned column's text is drawn faded.)"""
-    longest = max((len(n) for n in names), default=0)
-    if longest <= SHORT_NAME_CHARS:
+    if max((len(n) for n in names), default=0) <= SHORT_NAME_CHARS:
         return None
+    longest = max(text_chars(n) for n in names)
     return min(NAME_COLUMN_MAX_PX, round(longest * NAME_PX_PER_CHAR) + NAME_PADDING_PX)
 
 

@@ -72,7 +72,7 @@ def test_a_firm_name_mixing_latin_and_cyrillic_in_a_word_is_refused_and_nothing_
     ("typed", "odd"),
     [
         ("\U0001d403emo Trading GmbH", "'\U0001d403' is a mathematical bold capital D, not a plain 'D'"),
-        ("\uff24emo Trading GmbH", "'\uff24' is a fullwidth latin capital letter D, not a plain 'D'"),
+        ("\uff24emo Trading GmbH", "'\uff24' is a fullwidth Latin capital letter D, not a plain 'D'"),
     ],
 )
 def test_a_firm_name_in_compatibility_characters_is_refused_naming_the_character_and_nothing_is_created(

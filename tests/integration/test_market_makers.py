@@ -182,7 +182,7 @@ def test_a_market_maker_name_with_a_ligature_is_refused_naming_it_and_nothing_is
         create_market_maker(db, "\ufb01rst Carbon", "ASSET_HOLDER", actors.admin.id, initial_balances={"CEA": 10})
 
     message = (
-        "Market maker name \"\ufb01rst Carbon\": '\ufb01' is a latin small ligature fi, not a plain 'fi': "
+        "Market maker name \"\ufb01rst Carbon\": '\ufb01' is a Latin small ligature fi, not a plain 'fi': "
         'type "first Carbon"'
     )
     assert refused.value.message == refused_again.value.message == message

@@ -267,7 +267,7 @@ def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
             "\uff21tlas",  # a fullwidth A: it reads as the existing Atlas
             "10",
             "mm_new_name",
-            "Market maker name \"\uff21tlas\": '\uff21' is a fullwidth latin capital letter A, not a plain 'A': "
+            "Market maker name \"\uff21tlas\": '\uff21' is a fullwidth Latin capital letter A, not a plain 'A': "
             'type "Atlas"',
         ),
         (

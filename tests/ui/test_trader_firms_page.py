@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from core.entities import create_entity, fund_entity, get_trader_firm, withdraw_entity
 from core.orders import place_order
+from core.user_accounts import create_user_account
 from core.users import authenticate
 from tests.helpers import snapshot
 from tests.ui.conftest import refusal_under, texts
@@ -235,3 +236,15 @@ def test_a_deposit_past_what_the_balance_can_hold_is_refused_before_any_confirma
         "most one account can hold (€9,999,999,999,999,999.99)"
     )
     assert snapshot(db) == before
+
+
+def test_a_trader_added_in_another_window_is_counted_in_the_firm_box_at_the_next_run(open_app, actors, db):
+    at = open_app(actors.admin, PAGE)
+    create_user_account(db, "second.trader", "TRADER", actors.entity.id, created_by_id=actors.admin.id)
+
+    at.run()  # any click in this window: the page reads the firms again
+
+    box = at.selectbox(key="tf_selected").proto
+    # sent to the browser, which otherwise keeps drawing "… · 1 active trader" and sends that back, matching nothing
+    assert box.set_value
+    assert box.raw_value == "Trader Firm · 2 active traders"

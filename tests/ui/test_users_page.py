@@ -236,3 +236,15 @@ def test_an_admin_whose_own_name_is_locked_is_told_another_admin_lifts_it(open_a
 
     assert at.button(key="users_reset_open").disabled
     assert "Another admin's Reset password lifts the lock now." in " ".join(texts(at.caption))
+
+
+def test_a_user_deactivated_in_another_window_reads_inactive_in_the_user_box_at_the_next_run(open_app, actors, db):
+    at = choose(open_app(actors.admin, PAGE), actors.trader.id)
+    deactivate_user(db, actors.trader.id, created_by_id=actors.admin.id)
+
+    at.run()  # any click in this window: the page reads the users again
+
+    box = at.selectbox(key="users_selected").proto
+    # sent to the browser, which otherwise keeps drawing the label it drew before ("trader · Trader · …" as active)
+    assert box.set_value
+    assert box.raw_value == "trader · Trader · Trader Firm (inactive)"

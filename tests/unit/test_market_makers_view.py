@@ -8,6 +8,7 @@ import pytest
 from core.enums import AssetType, MarketMakerType, OrderSide, TransactionType
 from core.models import MarketMaker, MarketMakerLedgerEntry
 from ui.funding_dialog import balance_caption, withdrawable_assets
+from ui.grids import NAME_PADDING_PX, text_column_px
 from ui.market_makers_view import (
     TABLE_NAME_CHARS,
     amount_text,
@@ -178,6 +179,14 @@ def test_a_long_name_keeps_its_start_and_its_end_in_a_label():
 )
 def test_the_name_column_is_left_to_the_grid_for_short_names_and_widened_for_long_ones_up_to_a_limit(names, width):
     assert name_column_width(names) == width
+
+
+def test_a_name_in_capitals_gets_the_room_its_wider_letters_take():
+    # 22 capitals of about 8.4 px each in the grid's 14 px Source Sans, 2 spaces, and the column's padding: 6.5 px a
+    # character (180 px) cut it at its last letter where the grid is no wider than its columns (390 px)
+    assert name_column_width(["MERIDIAN CARBON PARTNERS"]) >= 22 * 8.4 + 2 * 4 + NAME_PADDING_PX
+    capitals, mixed = (text_column_px("Firm", [name]) for name in ("NORDIC CARBON AB", "Nordic Carbon AB"))
+    assert capitals > mixed
 
 
 def test_withdrawals_offer_every_asset_held_even_locked_or_outside_the_type_s_trade():

@@ -342,11 +342,11 @@ def test_a_name_keeping_each_word_in_one_alphabet_or_in_east_asian_scripts_is_ac
         ),
         (
             "\uff24emo Trading GmbH",
-            "'\uff24' is a fullwidth latin capital letter D, not a plain 'D': type \"Demo Trading GmbH\"",
+            "'\uff24' is a fullwidth Latin capital letter D, not a plain 'D': type \"Demo Trading GmbH\"",
         ),
-        ("Pro\ufb01t Carbon", "'\ufb01' is a latin small ligature fi, not a plain 'fi': type \"Profit Carbon\""),
+        ("Pro\ufb01t Carbon", "'\ufb01' is a Latin small ligature fi, not a plain 'fi': type \"Profit Carbon\""),
         ("CO\u2082 Partners", "'\u2082' is a subscript two, not a plain '2': type \"CO2 Partners\""),
-        ("\u2168 Allowances", "'\u2168' is a roman numeral nine, not a plain 'IX': type \"IX Allowances\""),
+        ("\u2168 Allowances", "'\u2168' is a Roman numeral nine, not a plain 'IX': type \"IX Allowances\""),
     ],
 )
 def test_a_name_with_a_compatibility_character_is_refused_naming_it_and_what_it_stands_for(typed, message):
@@ -619,6 +619,14 @@ def test_a_new_username_starting_and_ending_with_a_letter_or_digit_is_kept_trimm
         ("ren\u00e9.m", "'\u00e9' is not one (a-z without accents)"),
         ("j doe", "a space is not one"),
         ("a%b", "'%' is not one"),
+        ("j\tdoe", "a tab is not one"),
+        # invisible: named, never shown as '\u200b', which says nothing to an admin
+        ("j\u200bdoe", "U+200B ZERO WIDTH SPACE, an invisible character as pasted text can bring, is not one"),
+        ("j\u202edoe", "U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character as pasted text can bring, is not one"),
+        ("j\x85doe", "U+0085 CONTROL, an invisible character as pasted text can bring, is not one"),
+        # no accent to take off: said as a name's compatibility character is
+        ("\ufb01sher", "'\ufb01' is a Latin small ligature fi, not a plain 'fi'"),
+        ("\uff4a.doe", "'\uff4a' is a fullwidth Latin small letter j, not a plain 'j'"),
     ],
 )
 def test_a_username_with_a_character_outside_latin_a_z_digits_and_signs_is_refused_naming_it(typed, why):
