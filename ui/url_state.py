@@ -102,7 +102,10 @@ def link_note(label: str, said: str, shown: str, offered: Sequence[str] | None =
     said = said.strip()
     if not said or (offered is not None and said.casefold() in {word.casefold() for word in offered}):
         return None
-    takes = f"is not one of {', '.join(offered)}" if offered is not None else "is not offered here"
+    if offered is None:
+        takes = "is not offered here"
+    else:  # one word alone is named, not listed: "is not SELL", never "is not one of SELL"
+        takes = f"is not {offered[0]}" if len(offered) == 1 else f"is not one of {', '.join(offered)}"
     return f"The link's {label} “{said}” {takes}: {shown} is shown."
 
 

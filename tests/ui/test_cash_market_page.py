@@ -648,7 +648,7 @@ def test_a_links_market_maker_or_a_side_it_does_not_trade_is_said_under_its_fiel
     at = open_page(actors.admin, query={"market_maker": str(market.ah.id), "side": "BUY"})  # AH One sells
 
     assert submit(at).label.startswith("Sell 10 EUA at €80.50 limit")
-    assert said_from_under_to_the_edge(at, "cm_side")[0] == "The link's Side “BUY” is not one of SELL: Sell is shown."
+    assert said_from_under_to_the_edge(at, "cm_side")[0] == "The link's Side “BUY” is not SELL: Sell is shown."
 
 
 def test_a_link_the_cash_market_can_take_opens_on_it_with_no_note(open_page, actors, market):
