@@ -5,6 +5,7 @@ Money arrives as Decimal, int or str (floats are accepted only through their sho
 ``0.1`` means 0.1, never 0.1000000000000000055...).
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -379,6 +380,7 @@ def described(character: str) -> str:
     return a_or_an(" ".join(words))
 
 
+@functools.lru_cache(maxsize=8192)  # a name's every letter is looked up on each keystroke; names reuse few letters
 def letter_script(letter: str) -> str | None:
     """The script a letter is written in, as its Unicode name says ("Latin" for "é" and for a fullwidth A,
     "Cyrillic" for "ж", "Han" for "北"); None for a letter of every script (the modifier letter apostrophe) and for

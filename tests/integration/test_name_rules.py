@@ -19,17 +19,17 @@ from tests.helpers import snapshot
 KNOWN = [chr(c) for c in range(1, sys.maxunicode + 1) if unicodedata.category(chr(c)) not in ("Cn", "Cs")]
 
 
-def python_refuses(name: str) -> bool:
+def sent(name: str) -> str | None:
+    """The name core sends the stored function: as parse_name reads it (spaces collapsed, composed); None when core
+    refuses it."""
     try:
-        parse_name(name, "Name")
+        return parse_name(name, "Name")
     except ValidationError:
-        return True
-    return False
+        return None
 
 
-def sent(name: str) -> str:
-    """The name core sends the stored function: as parse_name reads it (spaces collapsed, composed)."""
-    return parse_name(name, "Name")
+def python_refuses(name: str) -> bool:
+    return sent(name) is None
 
 
 def sql_refuses(db, names: list[str]) -> list[bool]:
@@ -46,8 +46,9 @@ def sql_refuses(db, names: list[str]) -> list[bool]:
 def disagreements(db, names: list[str]) -> list[str]:
     """The names one side refuses and the other does not: core's refusal judged on the name as typed, the
     database's on the name core would send it (or, when core refuses it, on the name as typed)."""
-    verdicts = [python_refuses(n) for n in names]
-    judged = [n if refused else sent(n) for n, refused in zip(names, verdicts, strict=True)]
+    as_sent = [sent(n) for n in names]
+    verdicts = [s is None for s in as_sent]
+    judged = [n if s is None else s for n, s in zip(names, as_sent, strict=True)]
     return [
         f"U+{ord(c):04X} in {n!r}: core {'refuses' if p else 'accepts'}, SQL {'refuses' if s else 'accepts'}"
         for n, p, s, c in zip(names, verdicts, sql_refuses(db, judged), names, strict=True)
