@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import users
 from core.db import PROJECT_ROOT, make_session_factory, migrate, normalize_url, start_embedded_server, with_database
 from tests.helpers import Actors, ClonePool, load_actors, make_actors
 
@@ -76,6 +79,17 @@ def _schema_digest() -> str:
     for path in sorted(sources):
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()[:12]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheapest_password_hashes() -> Iterator[None]:
+    """The tests hash passwords with argon2's cheapest parameters. At the app's (0.16 s of CPU a hash or a check)
+    the suite spent over a minute of its two cores on them; what it proves is who may sign in and when, which no
+    parameter changes. The app's own parameters are read in a process of their own (tests/integration/test_users.py).
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "_hasher", PasswordHasher.from_parameters(CHEAPEST))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,12 @@
 """Users: argon2 hashes, sign-in, and the lockout after repeated failures."""
 
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import text
 
+from core.db import PROJECT_ROOT
 from core.entities import create_entity
 from core.errors import AuthenticationFailed, Conflict, NotFound, ValidationError
 from core.users import authenticate, create_user
@@ -16,6 +20,17 @@ def test_passwords_are_stored_as_argon2_hashes_only(db):
 
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
+
+
+def test_the_app_hashes_with_rfc_9106s_low_memory_profile_though_the_suite_hashes_cheaply():
+    # tests/conftest.py swaps in argon2's cheapest parameters for the suite: the app's are read where it is not
+    script = "from core.users import hash_password; print(hash_password('a password'))"
+
+    stored = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def test_the_right_password_signs_in_case_insensitively_by_username(db):
