@@ -18,7 +18,9 @@ from playwright.sync_api import expect
 
 from core.db import PROJECT_ROOT
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Debian's chromium-headless-shell: the same Blink as chromium, without the desktop browser around it. The browser
+# tests spent 393 s of CPU in chromium in a full run, 21% less in the shell, on the same tests, all passing.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
 # a page answers a click with a rerun of its script: on a busy 2-core machine that can take several seconds, so the
 # assertions wait as long as the actions do (the page's default timeout below) instead of Playwright's 5 s
 expect.set_options(timeout=20_000)
@@ -102,7 +104,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium (see .ci/run)")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium-headless-shell (see .ci/run)")
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance
