@@ -5,6 +5,7 @@ With ``DATABASE_URL`` set, that server is used as it is. Without it, an embedded
 """
 
 import fcntl
+import functools
 import os
 from pathlib import Path
 
@@ -118,11 +119,17 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
-def schema_is_current(engine: Engine) -> bool:
-    """True when the database is migrated to the newest revision."""
+@functools.cache  # alembic reads every revision file to find them; they do not change while a process runs
+def newest_revisions() -> frozenset[str]:
+    """The head revisions of alembic/versions."""
     from alembic.script import ScriptDirectory
 
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database is migrated to the newest revision."""
+    heads = newest_revisions()
     with engine.connect() as conn:
         has_table = conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar()
         current = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()) if has_table else set()
