@@ -115,9 +115,17 @@ class ClonePool:
 
 def snapshot(db: Session) -> dict[str, list[tuple]]:
     """Every row of every table (ordered), to compare before and after a refused call."""
-    tables = db.execute(
-        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
-    ).scalars()
-    result = {t: [tuple(r) for r in db.execute(text(f'SELECT * FROM "{t}" ORDER BY 1'))] for t in sorted(tables)}
+    tables = sorted(
+        db.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+        ).scalars()
+    )
+    # every table in one round trip: a script of SELECTs, read result set by result set
+    with db.connection().connection.driver_connection.cursor() as cursor:
+        cursor.execute("; ".join(f'SELECT * FROM "{t}" ORDER BY 1' for t in tables))
+        result = {}
+        for table in tables:
+            result[table] = [tuple(r) for r in cursor.fetchall()]
+            cursor.nextset()
     db.rollback()
     return result
