@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
 
-from core.db import PROJECT_ROOT
+from core import sessions
+from core.db import PROJECT_ROOT, make_session_factory
+from ui.session import COOKIE
 
 # Debian's chromium-headless-shell: the same Blink as chromium, without the desktop browser around it. The browser
 # tests spent 393 s of CPU in chromium in a full run, 21% less in the shell, on the same tests, all passing.
@@ -50,6 +53,7 @@ def _free_port() -> int:
 class RunningApp:
     url: str
     log: Path
+    database_url: str
 
 
 @pytest.fixture
@@ -90,7 +94,7 @@ def app_server(database_url: str, tmp_path: Path) -> Iterator[RunningApp]:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start:\n{log.read_text()}") from None
                 time.sleep(0.2)
-        yield RunningApp(url=url, log=log)
+        yield RunningApp(url=url, log=log, database_url=database_url)
     finally:
         proc.terminate()
         try:
@@ -143,6 +147,23 @@ def sign_in(page, app: RunningApp, username: str, password: str, path: str = "/"
     """
     page.goto(app.url + path)
     submit_sign_in(page, username, password)
+
+
+def open_as(page, app: RunningApp, username: str, path: str = "/") -> None:
+    """Open the app at ``path`` signed in as ``username``, as the sign-in form leaves a browser: a session made in
+    the database and its token in the session cookie. One page load where the form takes three (its own, the
+    sign-in's run, the cookie's redirect); the tests of signing in itself go through the form (``sign_in``)."""
+    engine = create_engine(app.database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            user_id = db.execute(text("SELECT id FROM users WHERE username = :u"), {"u": username}).scalar_one()
+            token = sessions.create(db, user_id)
+    finally:
+        engine.dispose()
+    cookie = {"name": COOKIE, "value": token, "url": app.url, "httpOnly": True, "sameSite": "Strict"}
+    page.context.add_cookies([cookie])
+    page.goto(app.url + path)
+    page.get_by_role("button", name="Sign out").wait_for()
 
 
 def sign_out_in_another_window(page, app: RunningApp, path: str) -> None:

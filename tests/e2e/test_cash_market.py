@@ -12,8 +12,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from core.orders import place_order
 from core.user_accounts import deactivate_user
-from tests.e2e.conftest import settle, sign_in
-from tests.helpers import PASSWORD, snapshot
+from tests.e2e.conftest import open_as, settle
+from tests.helpers import snapshot
 from tests.trading import fund_trader, make_desk
 from ui.order_book import PINNED_FROM_PX
 
@@ -110,7 +110,7 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll_but_not
     db, actors, app_server, page, screenshot
 ):
     deep_book(db, actors)
-    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    open_as(page, app_server, actors.trader.username)
     entry = page.locator(ENTRY)
     bids = page.locator(".st-key-cm_book_buy_EUA")
     entry.wait_for()  # the page's default timeout: the first run of the app imports pandas and plotly
@@ -204,7 +204,7 @@ def test_every_option_field_and_price_is_whole_from_a_phone_to_a_window_beside_a
     fund_trader(db, actors, eur="10000.00", eua=20)
     place_order(db, actors.admin.id, "EUA", "BUY", "LIMIT", 926, "80.83", market_maker_id=desk.lp.id)
     place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 922, "81.17", market_maker_id=desk.ah.id)
-    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    open_as(page, app_server, actors.trader.username)
     entry = page.locator(ENTRY)
     expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at €81.17 limit"))).to_be_visible()
     expect(page.locator(".st-key-cm_book_buy_EUA canvas").first).to_be_visible()
@@ -224,7 +224,7 @@ def test_every_option_field_and_price_is_whole_from_a_phone_to_a_window_beside_a
 
 def test_a_price_clicked_in_the_book_fills_the_order_entry_every_time_it_is_clicked(db, actors, app_server, page):
     deep_book(db, actors)
-    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    open_as(page, app_server, actors.trader.username)
     asks = page.locator(".st-key-cm_book_sell_EUA")
     asks.wait_for()  # the page's default timeout: the first run of the app imports pandas and plotly
     price = page.get_by_label("Price (€)")
@@ -244,7 +244,7 @@ def test_a_price_clicked_in_the_book_fills_the_order_entry_every_time_it_is_clic
 
 def test_a_price_is_picked_at_the_first_click_after_a_click_elsewhere_in_the_book(db, actors, app_server, page):
     deep_book(db, actors)
-    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    open_as(page, app_server, actors.trader.username)
     asks, bids = page.locator(".st-key-cm_book_sell_EUA"), page.locator(".st-key-cm_book_buy_EUA")
     price = page.get_by_label("Price (€)")
     price.wait_for()
@@ -291,7 +291,7 @@ def test_a_pick_is_not_applied_again_by_a_message_that_still_carries_its_selecti
     deep_book(db, actors)
     relay = StaleSelection()
     page.route_web_socket("**/_stcore/stream", relay.route)
-    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    open_as(page, app_server, actors.trader.username)
     asks, price = page.locator(".st-key-cm_book_sell_EUA"), page.get_by_label("Price (€)")
     price.wait_for()
     click_ask(page, asks, 2, price, "81.02")
@@ -323,7 +323,7 @@ def test_bad_input_in_the_order_entry_is_refused_next_to_its_field_and_sends_not
     place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 30, "81.00", market_maker_id=desk.ah.id)
     db.execute(text("UPDATE entities SET name = :n WHERE id = :e"), {"n": HOSTILE, "e": actors.entity.id})
     db.commit()
-    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    open_as(page, app_server, actors.trader.username)
     price, quantity = page.get_by_label("Price (€)"), page.get_by_label("Quantity")
     entry = page.locator(".st-key-cm_order_entry")
     expect(entry.get_by_role("button", name="Buy 10 EUA at €81.00 limit, total €810.00")).to_be_enabled()
@@ -374,7 +374,7 @@ def test_bad_input_in_the_order_entry_is_refused_next_to_its_field_and_sends_not
 
 def test_the_entrys_available_line_follows_an_order_placed_in_another_window(db, actors, app_server, page):
     fund_trader(db, actors, eur="10000.00")
-    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    open_as(page, app_server, actors.trader.username)
     entry = page.locator(ENTRY)
     expect(entry.get_by_text("Available €10,000.00")).to_be_visible()
 
@@ -412,7 +412,7 @@ def test_the_default_quantity_typed_again_over_itself_turns_its_shortfall_note_i
     db, actors, app_server, page, pace
 ):
     make_desk(db, actors)  # the trader's firm holds no CEA: the 10 the page puts there cannot be sold
-    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=CEA&side=SELL")
+    open_as(page, app_server, actors.trader.username, "/cash-market?market=CEA&side=SELL")
     entry = page.locator(ENTRY)
     quantity = entry.get_by_role("textbox", name="Quantity")
     said = entry.locator("[data-testid=stCaptionContainer]", has_text="Not enough CEA: this sell needs 10")
@@ -435,7 +435,7 @@ def test_after_an_order_the_same_quantity_pasted_again_turns_its_shortfall_note_
     desk = make_desk(db, actors)
     fund_trader(db, actors, eua=7)
     place_order(db, actors.admin.id, "EUA", "BUY", "LIMIT", 30, "80.00", market_maker_id=desk.lp.id)
-    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=SELL&type=MARKET")
+    open_as(page, app_server, actors.trader.username, "/cash-market?market=EUA&side=SELL&type=MARKET")
     entry = page.locator(ENTRY)
     quantity = entry.get_by_role("textbox", name="Quantity")
     settle(page)
@@ -454,7 +454,7 @@ def test_after_an_order_the_same_quantity_pasted_again_turns_its_shortfall_note_
 def test_the_check_under_quantity_follows_the_last_keystroke_without_enter_or_tab(db, actors, app_server, page, pace):
     make_desk(db, actors)
     fund_trader(db, actors, eua=20)
-    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=SELL")
+    open_as(page, app_server, actors.trader.username, "/cash-market?market=EUA&side=SELL")
     entry = page.locator(ENTRY)
     quantity = entry.get_by_role("textbox", name="Quantity")
     expect(entry.get_by_role("button", name=re.compile("^Sell 10 EUA"))).to_be_visible()
@@ -473,7 +473,7 @@ def test_the_check_under_price_and_the_button_follow_the_last_keystroke_without_
 ):
     make_desk(db, actors)
     fund_trader(db, actors, eur="10000.00")
-    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=BUY")
+    open_as(page, app_server, actors.trader.username, "/cash-market?market=EUA&side=BUY")
     entry = page.locator(ENTRY)
     price = entry.get_by_role("textbox", name="Price (€)")
     expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at"))).to_be_visible()
@@ -491,7 +491,7 @@ def test_a_price_typed_right_before_a_switch_to_market_is_there_again_back_on_li
     desk = make_desk(db, actors)
     fund_trader(db, actors, eur="10000.00")
     place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 30, "81.00", market_maker_id=desk.ah.id)
-    sign_in(page, app_server, actors.trader.username, PASSWORD, "/cash-market?market=EUA&side=BUY")
+    open_as(page, app_server, actors.trader.username, "/cash-market?market=EUA&side=BUY")
     entry = page.locator(ENTRY)
     price = entry.get_by_role("textbox", name="Price (€)")
     expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at"))).to_be_visible()
@@ -517,7 +517,7 @@ def test_a_post_only_order_that_would_trade_at_once_is_refused_under_the_entry_a
     desk = make_desk(db, actors)
     fund_trader(db, actors, eur="10000.00")
     place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 30, "81.00", market_maker_id=desk.ah.id)
-    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    open_as(page, app_server, actors.trader.username)
     entry = page.locator(ENTRY)
     expect(entry.get_by_role("button", name="Buy 10 EUA at €81.00 limit, total €810.00")).to_be_enabled()
     before = {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES}

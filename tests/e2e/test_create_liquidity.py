@@ -8,13 +8,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.market_makers import create_market_maker
-from tests.e2e.conftest import RunningApp, ask_with_enter, settle, sign_in, sign_out_in_another_window
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import RunningApp, ask_with_enter, open_as, settle, sign_out_in_another_window
 from tests.liquidity_helpers import make_holders, make_providers
 
 
 def open_create_liquidity(page: Page, app_server: RunningApp, username: str) -> None:
-    sign_in(page, app_server, username, PASSWORD, "/create-liquidity")
+    open_as(page, app_server, username, "/create-liquidity")
     page.get_by_role("heading", name="Create Liquidity").wait_for()
     settle(page)  # an Enter that lands while the page's first run is still drawing it is dropped (tests/e2e/conftest)
 
@@ -39,7 +38,7 @@ def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_
 ):
     make_providers(db, actors.admin, 2, eur="250000.00", prefix="Atlas Liquidity")
     make_holders(db, actors.admin, 2, certificates=3000, cert="EUA", prefix="Cedar Carbon")
-    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_as(page, app_server, actors.admin.username)
     page.get_by_role("link", name="Create Liquidity").click()
     page.get_by_role("heading", name="Create Liquidity").wait_for()
     expect(page.get_by_text("Configured default price")).to_be_visible()

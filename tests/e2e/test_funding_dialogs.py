@@ -8,8 +8,7 @@ from sqlalchemy import text
 
 from core.entities import fund_entity, withdraw_entity
 from core.market_makers import create_market_maker, withdraw_market_maker
-from tests.e2e.conftest import ask_with_enter, settle, sign_in
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import ask_with_enter, open_as, settle
 
 LEDGER_ROWS = "SELECT count(*) FROM asset_transactions"
 
@@ -23,7 +22,7 @@ def ledger_rows(db) -> int:
 def test_escape_closes_a_fund_dialog_asking_to_confirm_moving_nothing_and_it_reopens_at_the_amount(
     db, actors, app_server, page
 ):
-    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/trader-firms")
+    open_as(page, app_server, actors.admin.username, "/trader-firms")
     settle(page)
     before = ledger_rows(db)
     page.get_by_role("button", name="Fund").click()
@@ -46,7 +45,7 @@ def test_escape_closes_a_fund_dialog_asking_to_confirm_moving_nothing_and_it_reo
 def test_a_fund_dialog_asking_shows_its_amount_greyed_as_asked_whatever_was_typed_as_it_asked_and_back_gives_it_back(
     db, actors, app_server, page
 ):
-    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/trader-firms")
+    open_as(page, app_server, actors.admin.username, "/trader-firms")
     settle(page)
     page.get_by_role("button", name="Fund").click()
     dialog = page.get_by_role("dialog")
@@ -68,7 +67,7 @@ def test_a_fund_dialog_asking_shows_its_amount_greyed_as_asked_whatever_was_type
 
 
 def test_escape_closes_a_create_market_maker_dialog_asking_to_confirm_creating_nothing(db, actors, app_server, page):
-    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/market-makers")
+    open_as(page, app_server, actors.admin.username, "/market-makers")
     settle(page)
     page.get_by_role("button", name="Create market maker").click()
     dialog = page.get_by_role("dialog")
@@ -91,7 +90,7 @@ def test_a_withdrawal_refused_at_confirm_after_another_admin_took_everything_lea
     db, actors, app_server, page
 ):
     fund_entity(db, actors.entity.id, "EUR", "1000.00", actors.admin.id)
-    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/trader-firms")
+    open_as(page, app_server, actors.admin.username, "/trader-firms")
     settle(page)
     metric = page.get_by_test_id("stMetric").filter(has_text="EUR available")
     expect(metric).to_contain_text("€1,000.00")
@@ -118,7 +117,7 @@ def test_a_withdrawal_refused_at_confirm_shows_the_market_maker_s_balance_as_it_
     atlas = create_market_maker(
         db, "Atlas Liquidity", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="5000"
     )
-    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/market-makers")
+    open_as(page, app_server, actors.admin.username, "/market-makers")
     settle(page)
     page.get_by_role("button", name="Withdraw").click()
     dialog = page.get_by_role("dialog")

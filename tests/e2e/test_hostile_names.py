@@ -12,8 +12,7 @@ from core.kill_switch import pause_liquidity
 from core.liquidity_policies import run_policy, save_policy
 from core.liquidity_service import create_liquidity
 from core.market_makers import create_market_maker
-from tests.e2e.conftest import sign_in
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import open_as
 
 LINKY = "[pwn](http://example.invalid/x) *loud* :red[alarm] www.example.invalid ops@example.invalid"
 LP, AH, FIRM = f"LP {LINKY}", f"AH {LINKY}", f"Firm {LINKY}"
@@ -62,7 +61,7 @@ ADMIN_PAGES = (  # each page an admin opens, and a typed name it must show as ty
 
 
 def test_an_admin_reads_every_typed_name_as_typed_on_every_page(hostile_world, actors, app_server, page):
-    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_as(page, app_server, actors.admin.username)
 
     for path, shows in ADMIN_PAGES:  # one sign-in: it lasts across the pages' URLs
         page.goto(f"{app_server.url}/{path}")
@@ -76,7 +75,7 @@ def test_an_admin_reads_every_typed_name_as_typed_on_every_page(hostile_world, a
 
 
 def test_a_trader_reads_its_firms_name_as_typed(hostile_world, actors, app_server, page):
-    sign_in(page, app_server, actors.trader.username, PASSWORD)
+    open_as(page, app_server, actors.trader.username)
 
     page.get_by_text(f"Trading for {FIRM}").wait_for()
 

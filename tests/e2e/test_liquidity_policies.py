@@ -11,8 +11,7 @@ from sqlalchemy import text
 
 from core.liquidity_policies import run_policy
 from core.orders import place_order
-from tests.e2e.conftest import click_until_shown, settle, sign_in
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import click_until_shown, open_as, settle
 from tests.policy_helpers import fund_market, policy, quote, resting, trader
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +42,7 @@ def _history(db, actors) -> None:
 
 def test_admin_reads_the_cards_edits_runs_and_pauses_everything_with_a_reason(db, actors, app_server, page, screenshot):
     _history(db, actors)
-    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_as(page, app_server, actors.admin.username)
     page.get_by_role("link", name="Liquidity Policies").click()
     page.get_by_role("heading", name="Liquidity Policies").wait_for()
     cea = page.locator(".st-key-pol_card_CEA")
@@ -99,7 +98,7 @@ def pause_now_y(dialog) -> float:
 
 def _policy_form(page, app_server, actors, cert: str):
     """The book's policy form, open."""
-    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_as(page, app_server, actors.admin.username)
     page.get_by_role("link", name="Liquidity Policies").click()
     page.get_by_role("heading", name="Liquidity Policies").wait_for()
     card = page.locator(f".st-key-pol_card_{cert}")
@@ -184,7 +183,7 @@ def test_a_pause_made_in_another_window_first_closes_this_one_s_dialog_and_says_
     db, actors, app_server, page
 ):
     policy(db, actors, "CEA", bid_depth_eur="10000", ask_depth_eur="10000")
-    sign_in(page, app_server, actors.admin.username, PASSWORD, "/liquidity-policies")
+    open_as(page, app_server, actors.admin.username, "/liquidity-policies")
     page.get_by_role("heading", name="Liquidity Policies").wait_for()
     settle(page)
     page.locator(".st-key-ks_pause_page").get_by_role("button").click()

@@ -13,8 +13,7 @@ from core.market_makers import (
     withdraw_market_maker,
 )
 from core.orders import place_order
-from tests.e2e.conftest import settle, sign_in, sign_out_in_another_window
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import open_as, settle, sign_out_in_another_window
 from tests.trading import fund_trader
 
 
@@ -41,7 +40,7 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
     create_market_maker(
         db, "Cedar Carbon", "ASSET_HOLDER", actors.admin.id, initial_balances={"CEA": 40000, "EUA": 6000}
     )
-    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_as(page, app_server, actors.admin.username)
     open_market_makers(page)
     # .streamlit/config.toml: no developer chrome for backoffice users
     expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
@@ -83,7 +82,7 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
 
 
 def test_a_name_pasted_longer_than_allowed_is_refused_saying_so_instead_of_being_dropped(db, actors, app_server, page):
-    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_as(page, app_server, actors.admin.username)
     open_market_makers(page)
     page.get_by_role("button", name="Create market maker").click()
     dialog = page.get_by_role("dialog")
@@ -105,7 +104,7 @@ def test_an_admin_withdraws_with_enter_and_a_refusal_shows_right_under_the_amoun
         db, "Atlas Liquidity", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="250000"
     )
     place_order(db, actors.admin.id, "CEA", "BUY", "LIMIT", 100, "10.00", market_maker_id=atlas.id)  # locks €1,000
-    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_as(page, app_server, actors.admin.username)
     open_market_makers(page)
 
     page.get_by_role("button", name="Withdraw").click()
@@ -165,7 +164,7 @@ def test_every_column_of_the_table_fits_with_the_inactive_shown_from_a_laptop_to
         create_market_maker(db, name, "ASSET_HOLDER", actors.admin.id, initial_balances={"CEA": cea, "EUA": eua})
     retired = create_market_maker(db, "Old Liquidity", "LIQUIDITY_PROVIDER", actors.admin.id)
     deactivate_market_maker(db, retired.id, actors.admin.id)
-    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_as(page, app_server, actors.admin.username)
     open_market_makers(page)
     page.get_by_text("Show inactive", exact=True).click()
     expect(eur_available_cell(page, "Old Liquidity")).to_be_attached(timeout=20_000)  # the Status column is drawn
@@ -193,7 +192,7 @@ def test_every_column_of_the_ledger_fits_with_a_fill_and_its_order_from_a_laptop
     asked = place_order(db, actors.admin.id, "CEA", "SELL", "LIMIT", 711, "14.03", market_maker_id=cedar.id)
     fund_trader(db, actors, eur="250000.00")
     place_order(db, actors.trader.id, "CEA", "BUY", "MARKET", 100)  # a fill: a trade credit and a trade debit
-    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_as(page, app_server, actors.admin.username)
     open_market_makers(page)
     expect(page.get_by_text(f"Order {asked.id} · trade").first).to_be_attached(timeout=20_000)  # which fill
 
@@ -211,7 +210,7 @@ def test_deactivating_from_a_dialog_signed_out_in_another_window_changes_nothing
     db, actors, app_server, page
 ):
     create_market_maker(db, "Atlas", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="1000.50")
-    sign_in(page, app_server, actors.admin.username, PASSWORD, "/market-makers")
+    open_as(page, app_server, actors.admin.username, "/market-makers")
     page.get_by_role("heading", name="Market Makers").wait_for()
     settle(page)
     page.get_by_role("button", name="Deactivate").click()

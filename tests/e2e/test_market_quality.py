@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.market_quality import take_snapshot
-from tests.e2e.conftest import settle, sign_in
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import open_as, settle
 from tests.quality_helpers import a_day_of_quotes, holder, provider, quote
 
 pytestmark = pytest.mark.e2e
@@ -18,7 +17,7 @@ HOSTILE = "MM [pwn](http://example.invalid/x)"
 def test_an_analyst_reads_the_books_health_slippage_and_scorecard(db, actors, app_server, page, screenshot):
     a_day_of_quotes(db, actors, names=("Nordic LP", HOSTILE))
 
-    sign_in(page, app_server, actors.analyst.username, PASSWORD)
+    open_as(page, app_server, actors.analyst.username)
     page.get_by_role("link", name="Market Quality").click()
     page.get_by_role("heading", name="Market Quality").wait_for()
     expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(4, timeout=20_000)
@@ -62,7 +61,7 @@ def test_every_headline_figure_and_label_is_shown_whole_at_desktop_widths(db, ac
     quote(db, actors, provider(db, actors, "Deep LP"), "EUA", "80.95", 1_957)  # €158,419.15 of bids within ±1 %
     quote(db, actors, holder(db, actors, "Deep AH"), "EUA", "81.05", 1_850)
     take_snapshot(db, "EUA")
-    sign_in(page, app_server, actors.analyst.username, PASSWORD, "/market-quality")
+    open_as(page, app_server, actors.analyst.username, "/market-quality")
     expect(page.get_by_text("€158,419.15", exact=True)).to_be_attached(timeout=20_000)
 
     for width in (1440, 1280):  # one page, resized: the layout follows the window without a rerun
@@ -79,7 +78,7 @@ def test_every_headline_figure_and_label_is_shown_whole_at_desktop_widths(db, ac
 
 def test_every_period_is_shown_whole_on_a_phone(db, actors, app_server, page):
     page.set_viewport_size({"width": 390, "height": 900})
-    sign_in(page, app_server, actors.analyst.username, PASSWORD, "/market-quality?mq_period=Custom")
+    open_as(page, app_server, actors.analyst.username, "/market-quality?mq_period=Custom")
     filters = page.locator(".st-key-mq_filters")
     expect(filters.get_by_text("From (UTC)")).to_be_visible(timeout=20_000)
     settle(page)

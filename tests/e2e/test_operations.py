@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 
 from core.liquidity_service import withdraw_liquidity
 from core.operations import get_operation_detail
-from tests.e2e.conftest import settle, sign_in, sign_out_in_another_window
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import open_as, settle, sign_out_in_another_window
 from tests.operations_helpers import create_operation, fund_market_makers, trader_buys, trader_sells
 
 pytestmark = pytest.mark.e2e  # conftest's pytestmark marks only conftest itself
@@ -33,7 +32,7 @@ def test_admin_reads_the_operations_and_opens_one_with_its_levels_against_the_bo
     trader_buys(db, actors, "CEA", 60)
     create_operation(db, actors, "CEA", bid="5000.00", ask="5000.00")
 
-    sign_in(page, app_server, actors.admin.username, PASSWORD)
+    open_as(page, app_server, actors.admin.username)
     page.get_by_role("link", name="Operations").click()
     page.get_by_role("heading", name="Operations").wait_for()
     expect(page.get_by_text("Page 1 of 1 · 3 operations")).to_be_visible()
@@ -83,7 +82,7 @@ CUT_FILTERS = """(row) => {
 def test_every_filters_placeholder_is_shown_whole_at_desktop_widths(db, actors, app_server, page):
     fund_market_makers(db, actors)
     create_operation(db, actors, "EUA")
-    sign_in(page, app_server, actors.analyst.username, PASSWORD, "/operations")
+    open_as(page, app_server, actors.analyst.username, "/operations")
     expect(page.get_by_text("Page 1 of 1 · 1 operation")).to_be_visible(timeout=20_000)
 
     cut = {}
@@ -131,7 +130,7 @@ def test_withdrawing_from_a_tab_signed_out_in_another_window_withdraws_nothing_a
 ):
     fund_market_makers(db, actors)
     operation = create_operation(db, actors, "CEA")
-    sign_in(page, app_server, actors.admin.username, PASSWORD, "/operations")
+    open_as(page, app_server, actors.admin.username, "/operations")
     page.get_by_role("heading", name="Operations").wait_for()
     settle(page)
     choose(page, "Operation details", operation.ticket_id)
@@ -151,7 +150,7 @@ def test_no_header_click_nor_column_menu_re_sorts_the_page_of_operations_on_scre
     # a click on a header sorted the 50 rows on screen alone, while Sort by and the pager order every operation
     fund_market_makers(db, actors)
     tickets = [create_operation(db, actors, cert).ticket_id for cert in ("CEA", "EUA", "CEA")]
-    sign_in(page, app_server, actors.analyst.username, PASSWORD, path="/operations")
+    open_as(page, app_server, actors.analyst.username, "/operations")
     grid = page.locator("[data-testid=stDataFrame]").first  # the operations: no detail is open
     expect(grid.locator("[role=row]")).to_have_count(4)  # the header and three operations
     settle(page)

@@ -7,15 +7,14 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from core.entities import fund_entity
-from tests.e2e.conftest import settle, sign_in
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import open_as, settle, sign_in
 
 
 def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_shown_and_chooses_their_own(
     db, actors, app_server, page, screenshot
 ):
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/users")
+    open_as(page, app_server, actors.admin.username, "/users")
     settle(page)
     page.get_by_test_id("stDataFrame").first.hover()  # the table's toolbar shows above it, clear of the button
     expect(page.get_by_test_id("stElementToolbar").first).to_be_visible()
@@ -94,7 +93,7 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
 
 def test_every_column_of_the_firms_table_fits_from_a_laptop_to_a_wide_screen(db, actors, app_server, page, screenshot):
     fund_entity(db, actors.entity.id, "EUR", "250000.00", actors.admin.id)
-    sign_in(page, app_server, actors.admin.username, PASSWORD, path="/trader-firms")
+    open_as(page, app_server, actors.admin.username, "/trader-firms")
     expect(page.get_by_role("heading", name="Trader firms")).to_be_visible()
     expect(page.locator("[data-testid=stDataFrame] th").filter(has_text="Created").first).to_be_attached(timeout=20_000)
 
