@@ -58,6 +58,7 @@ from ui.typing_watch import watch_typing
 from ui.url_state import YES_NO, UrlChoices, choices_from_url, choices_to_url, same_words, say_not_taken
 
 REFRESH = "3s"
+MAKER_PARAM = "market_maker"  # the URL's market maker an admin trades for
 NBSP = "\u00a0"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
 PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
@@ -112,7 +113,7 @@ with db_session() as db:
         makers = get_market_makers(db, include_inactive=False, user_id=user.id)
         if makers:
             by_id = {m.id: m for m in makers}
-            maker_choice = {"cm_mm": ("market_maker", {str(i): i for i in by_id})}
+            maker_choice = {"cm_mm": (MAKER_PARAM, {str(i): i for i in by_id})}
             maker_not_taken = choices_from_url(maker_choice)
             mm_id = account_box.selectbox(
                 "Trading for",
@@ -128,6 +129,10 @@ with db_session() as db:
         account = get_trading_account(db, user.id, market_maker_id=mm_id)
 if account is not None and not is_admin:
     account_box.text(f"Trading for {account.name}")  # plain text: a typed name is never markup
+    # a trader trades for their own firm only: a link's market maker is not taken, said once, and leaves the URL
+    if (said_maker := st.query_params.get(MAKER_PARAM)) is not None:
+        del st.query_params[MAKER_PARAM]
+        say_not_taken(under_title, "market maker", said_maker, account.name)
 
 
 @live_fragment(REFRESH)

@@ -651,6 +651,18 @@ def test_a_links_market_maker_or_a_side_it_does_not_trade_is_said_under_its_fiel
     assert said_from_under_to_the_edge(at, "cm_side")[0] == "The link's Side “BUY” is not SELL: Sell is shown."
 
 
+def test_a_traders_link_naming_a_market_maker_is_said_once_not_taken_and_leaves_the_url(open_page, actors, market):
+    at = open_page(actors.trader, query={"market_maker": str(market.lp.id)})  # dropped unsaid: a trader trades
+    # for their own firm only
+
+    assert not at.exception
+    assert warned_under(at, "cm_cert") == [
+        f"The link's market maker “{market.lp.id}” is not offered here: {actors.entity.name} is shown."
+    ]
+    assert "market_maker" not in at.query_params
+    assert warned_under(at.run(), "cm_cert") == []
+
+
 def test_a_link_the_cash_market_can_take_opens_on_it_with_no_note(open_page, actors, market):
     link = {"market": "eua", "side": "sell", "type": "LIMIT", "post_only": "YES", "market_maker": str(market.lp.id)}
 
