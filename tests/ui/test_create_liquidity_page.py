@@ -30,6 +30,17 @@ def _preview(at, bid: str, ask: str, cert: str = "EUA", notes: str = ""):
     return at.button(key="liq_preview").click().run()
 
 
+def _new_market_makers_typed(at, count: str, amount: str | None = None):
+    """A BID preview of €1,000 (short of funds beside a provider holding €100.00), Provision set to create ``count``
+    new market makers with ``amount`` (or the amount it suggests), typed and not yet sent."""
+    _preview(at, "1000", "0")
+    at.segmented_control(key="liq_prov_action_BUY").set_value("create_new").run()
+    if amount is not None:
+        at.text_input(key="liq_prov_amount_BUY_create_new").set_value(amount)
+    at.text_input(key="liq_prov_count_BUY").set_value(count)
+    return at
+
+
 def test_the_page_shows_the_market_and_what_the_market_makers_hold(open_app, db, actors):
     make_providers(db, actors.admin, 2, eur="1000.00")
     make_holders(db, actors.admin, 1, certificates=70, cert="EUA")
@@ -165,10 +176,7 @@ def test_while_a_provisioning_asks_its_form_is_greyed_holding_what_it_asks_about
     open_app, db, actors
 ):
     make_providers(db, actors.admin, 1, eur="100.00")
-    at = _preview(open_app(actors.admin, PAGE), "1000", "0")
-    at.segmented_control(key="liq_prov_action_BUY").set_value("create_new").run()
-    at.text_input(key="liq_prov_amount_BUY_create_new").set_value("1,500")
-    at.text_input(key="liq_prov_count_BUY").set_value("3")
+    at = _new_market_makers_typed(open_app(actors.admin, PAGE), "3", "1,500")
 
     at.button(key="liq_prov_submit_BUY").click().run()
 
@@ -316,9 +324,7 @@ def test_a_count_of_new_market_makers_out_of_range_is_refused_in_words_and_provi
     open_app, db, actors, count, why
 ):
     make_providers(db, actors.admin, 1, eur="100.00")
-    at = _preview(open_app(actors.admin, PAGE), "1000", "0")
-    at.segmented_control(key="liq_prov_action_BUY").set_value("create_new").run()
-    at.text_input(key="liq_prov_count_BUY").set_value(count)
+    at = _new_market_makers_typed(open_app(actors.admin, PAGE), count)
     before = snapshot(db)
 
     at.button(key="liq_prov_submit_BUY").click().run()  # a number input kept 0 red and sent nothing, unsaid
@@ -334,10 +340,7 @@ def test_an_amount_and_a_count_both_wrong_are_refused_at_once_each_under_its_fie
 ):
     """Only the amount's refusal showed: the count's was learnt once the amount was fixed and sent again."""
     make_providers(db, actors.admin, 1, eur="100.00")
-    at = _preview(open_app(actors.admin, PAGE), "1000", "0")
-    at.segmented_control(key="liq_prov_action_BUY").set_value("create_new").run()
-    at.text_input(key="liq_prov_amount_BUY_create_new").set_value("abc")
-    at.text_input(key="liq_prov_count_BUY").set_value("0")
+    at = _new_market_makers_typed(open_app(actors.admin, PAGE), "0", "abc")
     before = snapshot(db)
 
     at.button(key="liq_prov_submit_BUY").click().run()
