@@ -17,6 +17,7 @@ from core.models import User
 from core.sqlcall import fetch_one, unit_of_work
 from core.validation import (
     FieldFaults,
+    compatibility_character,
     described,
     echoed,
     is_blank,
@@ -77,7 +78,7 @@ def _not_one(character: str) -> str:
         return f"{named}, an invisible character as pasted text can bring, is not one"
     if character.isspace():
         return "a space is not one"
-    if (plain := unicodedata.normalize("NFKC", character)) != character and plain.isascii() and plain.isalnum():
+    if (compatible := compatibility_character(character)) and (plain := compatible[1]).isascii() and plain.isalnum():
         # a fullwidth j or the fi ligature: no accent to take off, as "(a-z without accents)" said
         return f"{character!r} is {described(character)}, not a plain {plain!r}"
     script = letter_script(character)
