@@ -380,7 +380,7 @@ def described(character: str) -> str:
     return a_or_an(" ".join(words))
 
 
-@functools.lru_cache(maxsize=8192)  # a name's every letter is looked up on each keystroke; names reuse few letters
+@functools.lru_cache(maxsize=8192)  # parse_name looks up each letter of a name in Unicode's tables; names share letters
 def letter_script(letter: str) -> str | None:
     """The script a letter is written in, as its Unicode name says ("Latin" for "é" and for a fullwidth A,
     "Cyrillic" for "ж", "Han" for "北"); None for a letter of every script (the modifier letter apostrophe) and for
