@@ -1,7 +1,7 @@
 """Filter models for the read pages: pydantic validation turned into one ``ValidationError`` a person can act on."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -48,6 +48,20 @@ def day_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime |
 def check_date_range(date_from: date | None, date_to: date | None) -> None:
     if date_from and date_to and date_from > date_to:
         raise ValueError(f"the date range starts ({date_from}) after it ends ({date_to})")
+
+
+def date_range_of(days: Sequence[date]) -> tuple[date | None, date | None]:
+    """The inclusive days a date range field holds: none (every day), one (that day alone) or two, the first not after
+    the second (``check_date_range``). Anything else is refused: a calendar picks two days in order, but a link can
+    say three, or two the wrong way round."""
+    if len(days) > 2:
+        raise ValidationError(f"A date range is one day or two, not {len(days)}: {', '.join(map(str, days))}")
+    first, last = (days[0], days[-1]) if days else (None, None)
+    try:
+        check_date_range(first, last)
+    except ValueError as exc:
+        raise ValidationError(str(exc).capitalize()) from None
+    return first, last
 
 
 def parse_page_number(value: object, what: str = "Page") -> int:

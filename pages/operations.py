@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from core.audit import COUNT_CAP, TicketFilters, ticket_search, whole_ticket_id
 from core.enums import Role
 from core.errors import CoreError
-from core.filters import parse_filters
+from core.filters import date_range_of, parse_filters
 from core.liquidity_service import withdraw_liquidity
 from core.operations import OperationFilters, OperationSort, OperationSummary
 from core.validation import parse_id
@@ -21,7 +21,7 @@ from ui import labels
 from ui import operations_data as data
 from ui.choices import any_or_one
 from ui.downloads import csv_bytes
-from ui.feedback import field_error
+from ui.feedback import field_error, field_warning
 from ui.format import counted, eur, md_escape, md_escape_lines, price, units
 from ui.grids import NEWEST_FIRST, paged_grid
 from ui.metrics import Metric, metric_row
@@ -50,7 +50,7 @@ from ui.operations_view import (
 from ui.paging import page_field, page_for_filters
 from ui.runtime import db_session
 from ui.session import require_user, signed_in
-from ui.url_state import said_by_url, say_not_taken
+from ui.url_state import dates_note, dates_said_by_url, said_by_url, say_not_taken
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
@@ -58,12 +58,18 @@ CREATE_LINK = CREATE_LIQUIDITY if user.role in CREATE_LIQUIDITY.roles else None 
 # what the withdrawal callback reports to the run that follows it (an error, or the success message)
 WITHDRAW_OUTCOME_KEY = "ops_withdraw_outcome"
 M = TypeVar("M", bound=BaseModel)
-# the view and how the table is cut are kept in the URL: a reload, or a link sent to a colleague, opens on them (the
-# Audit log came back as Operations); what was typed or picked from the data (dates, ticket, creator) is not
+# the view, its filters and how the table is cut are kept in the URL: a reload, or a link sent to a colleague, opens
+# on them (the Audit log came back as Operations; a reload dropped the days and the ticket an analyst had narrowed to)
 URL = "query-params"
 # what a link just opened says for each of them, read before they are drawn: one its field cannot take (Streamlit
-# drops it unsaid and draws the default) is said under its row, as Market Quality says its own
-LINK = said_by_url(("ops_view", "ops_cert", "ops_sort", "ops_desc", "ops_page_size"))
+# drops it unsaid and draws the default) is said under its row, as Market Quality says its own. A typed filter (a
+# ticket, an object id) is never dropped: core reads it, and refuses it under its field as if it had been typed
+LINK = said_by_url(
+    (
+        *("ops_view", "ops_cert", "ops_sort", "ops_desc", "ops_page_size", "ops_creator"),
+        *("audit_action", "audit_actor", "audit_object_type"),
+    )
+)
 VIEWS = ["Operations", "Charts", "Audit log"]
 CERTIFICATES = ["All", "CEA", "EUA"]
 PAGE_SIZES = [25, 50, 100, 200]
@@ -80,12 +86,16 @@ def dropped(key: str) -> str | None:
     return LINK[key] if key in LINK and key not in st.query_params else None
 
 
-def date_range(key: str) -> tuple[date | None, date | None]:
-    """Inclusive days; a single picked day is a one-day range."""
+def date_range(key: str) -> tuple[date | None, date | None] | None:
+    """Inclusive days; a single picked day is a one-day range. A link's days the field did not take are said under
+    it; days it took that are no range (core's ``date_range_of``) are refused there, and None is returned: the
+    caller stops once its row of filters is drawn."""
+    said = dates_said_by_url(key)
+    box = st.container(gap=None, width=DATE_RANGE_WIDTH)  # the field, and under it what is said about its days
     # wide enough for both days (yyyy-mm-dd) whole: in a row of filters it shrank to cut the second day at 1280 px
     # every day a person can type: outside the field's own bounds (ten years either side by default) a typed 2099 was
     # refused in the browser with a red outline alone, and the table stayed filtered by the range before it
-    days = st.date_input(
+    days = box.date_input(
         "Created between",
         value=(),
         min_value=date.min,
@@ -93,9 +103,14 @@ def date_range(key: str) -> tuple[date | None, date | None]:
         key=key,
         format="YYYY-MM-DD",
         width=DATE_RANGE_WIDTH,
+        bind=URL,
     )
-    first, *rest = days or (None,)
-    return first, rest[0] if rest else first
+    field_warning(box, dates_note("Created between", said, key))
+    try:
+        return date_range_of(days)
+    except CoreError as exc:
+        field_error(box, exc.message)
+        return None
 
 
 def parsed(model: type[M], values: dict[str, object], what: str) -> M:
@@ -145,7 +160,7 @@ def ticket_field(key: str, read: Callable[[str], str | None], help: str) -> str 
     refused under it, and the page stops there (a search that can match nothing gets no table). Its placeholder is
     an id alone, whole in the narrowest field; ``help`` says what else it takes."""
     box = st.container(gap=None)
-    typed = box.text_input("Ticket id", placeholder="TKT-2026-000123", key=key, help=help)
+    typed = box.text_input("Ticket id", placeholder="TKT-2026-000123", key=key, help=help, bind=URL)
     try:
         return read(typed)
     except CoreError as exc:
@@ -156,14 +171,19 @@ def ticket_field(key: str, read: Callable[[str], str | None], help: str) -> str 
 def operation_filters() -> dict[str, object]:
     with st.container(border=True, horizontal=True, vertical_alignment="top", key="ops_filters"):
         cert = st.segmented_control("Certificate", CERTIFICATES, default="All", required=True, key="ops_cert", bind=URL)
-        date_from, date_to = date_range("ops_dates")
+        days = date_range("ops_dates")
         people = data.creators(version, user.id)
         names = {c.id: c.username for c in people}
-        creator = any_or_one("Created by", list(names), names.__getitem__, "Anyone", key="ops_creator")
+        creator = any_or_one("Created by", list(names), names.__getitem__, "Anyone", key="ops_creator", bind=URL)
         ticket = ticket_field(
             "ops_ticket", ticket_search, "A whole ticket id, or any part of it: 000123, 2026-0001, tkt-2026"
         )
-    say_not_taken(st.container(), "Certificate", dropped("ops_cert"), cert, CERTIFICATES)
+    below = st.container()
+    say_not_taken(below, "Certificate", dropped("ops_cert"), cert, CERTIFICATES)
+    say_not_taken(below, "Created by", dropped("ops_creator"), names.get(creator, "Anyone"))
+    if days is None:
+        st.stop()  # no table filtered by anything but what the fields show
+    date_from, date_to = days
     return {
         "certificate_type": None if cert in (None, "All") else cert,
         "date_from": date_from,
@@ -340,27 +360,32 @@ def audit_view() -> None:
     actions, object_types, actors = data.audit_options(version, user.id)
     names = {a.id: a.username for a in actors}
     with st.container(border=True, horizontal=True, vertical_alignment="top", key="audit_filters"):
-        action = any_or_one("Action", actions, labels.action, "Any", key="audit_action")
-        actor = any_or_one("Actor", list(names), names.__getitem__, "Anyone", key="audit_actor")
-        object_type = any_or_one("Object", object_types, labels.humanize, "Any", key="audit_object_type")
+        action = any_or_one("Action", actions, labels.action, "Any", key="audit_action", bind=URL)
+        actor = any_or_one("Actor", list(names), names.__getitem__, "Anyone", key="audit_actor", bind=URL)
+        object_type = any_or_one("Object", object_types, labels.humanize, "Any", key="audit_object_type", bind=URL)
         # typed text read by core: a number input out of range kept filtering by its last valid value, unsaid
         object_box = st.container(gap=None)
-        typed_id = object_box.text_input("Object id", placeholder="e.g. 42", key="audit_object_id")
+        typed_id = object_box.text_input("Object id", placeholder="e.g. 42", key="audit_object_id", bind=URL)
         object_id, object_refused = None, False
         try:
             object_id = parse_id(typed_id, "Object id") if typed_id.strip() else None
         except CoreError as exc:
             field_error(object_box, exc.message)
             object_refused = True
-        date_from, date_to = date_range("audit_dates")
+        days = date_range("audit_dates")
         ticket = ticket_field(
             "audit_ticket",
             whole_ticket_id,
             "The whole ticket id, in any case: the audit log finds a ticket by its whole id (the Operations view "
             "finds parts of ids)",
         )
-    if object_refused:
-        st.stop()  # no table filtered by anything but what the field shows
+    below = st.container()
+    say_not_taken(below, "Action", dropped("audit_action"), labels.action(action) if action else "Any")
+    say_not_taken(below, "Actor", dropped("audit_actor"), names.get(actor, "Anyone"))
+    say_not_taken(below, "Object", dropped("audit_object_type"), labels.humanize(object_type) if object_type else "Any")
+    if object_refused or days is None:
+        st.stop()  # no table filtered by anything but what the fields show
+    date_from, date_to = days
     base = {
         "action": action,
         "actor_id": actor,

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import streamlit as st
 
@@ -18,16 +18,25 @@ class AnyOption(Enum):
 ANY = AnyOption.ANY
 
 
-def any_or_one(label: str, options: Sequence[T], shown: Callable[[T], str], any_label: str, key: str) -> T | None:
+def any_or_one(
+    label: str,
+    options: Sequence[T],
+    shown: Callable[[T], str],
+    any_label: str,
+    key: str,
+    bind: Literal["query-params"] | None = None,
+) -> T | None:
     """A select box of ``any_label`` then ``options``; None when it is on ``any_label``. The box holds ``ANY`` there,
     never None: Streamlit draws a keyed box holding None with a clear button, and a click on it emptied the filter to
     "Choose an option", a filter set to nothing ("Created by" on Operations); made required instead, every filter's
-    label read "(required)", though none needs choosing. Holding a value, the box is neither."""
+    label read "(required)", though none needs choosing. Holding a value, the box is neither. With ``bind`` (as
+    Streamlit's) the URL keeps the option by its words (``shown``), and nothing while the box is on ``any_label``."""
     chosen = st.selectbox(
         label,
         [ANY, *options],
         format_func=lambda option: any_label if option is ANY else shown(option),
         key=key,
+        bind=bind,
     )
     return None if chosen is ANY else chosen
 

@@ -1,10 +1,11 @@
 """Choices a page keeps in its URL as well as in its session, so that a reload (a new session under the same
 sign-in) or a shared link opens on them: the Cash Market's market, side, order type, Post only and an admin's
-market maker; Market Quality's thresholds (Operations' view and table cut, Market Quality's book and period are bound
-by Streamlit). What the URL says is read only while the session has no value of its own yet (a link just opened): a
-value the page cannot take leaves the field at its default, and the page says so under it, never dropping it unsaid.
-Widgets bound by Streamlit itself (``bind="query-params"``) drop such a value as they are drawn: ``said_by_url`` and
-``dropped_by_url`` find it, for the page to say so too. ``say_not_taken`` says it, in the same words on every page."""
+market maker; Market Quality's thresholds (Operations' view, filters and table cut, Market Quality's book and period
+are bound by Streamlit). What the URL says is read only while the session has no value of its own yet (a link just
+opened): a value the page cannot take leaves the field at its default, and the page says so under it, never dropping
+it unsaid. Widgets bound by Streamlit itself (``bind="query-params"``) drop such a value as they are drawn:
+``said_by_url`` and ``dropped_by_url`` find it (``dates_said_by_url`` and ``dates_note`` for a date range), for the
+page to say so too. ``say_not_taken`` says it, in the same words on every page."""
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -100,13 +101,30 @@ def link_note(label: str, said: str, shown: str, offered: Sequence[str] | None =
     None when the link said nothing, or one of its words in any case (Streamlit drops a bound widget's value at its
     default from the URL too, and a bound choice takes only its own spelling: the field shows what the link meant)."""
     said = said.strip()
-    if not said or (offered is not None and said.casefold() in {word.casefold() for word in offered}):
+    if not said or said.casefold() == shown.casefold():
+        return None  # the field shows what the link said (Streamlit drops a value at its default from the URL)
+    if offered is not None and said.casefold() in {word.casefold() for word in offered}:
         return None
     if offered is None:
         takes = "is not offered here"
     else:  # one word alone is named, not listed: "is not SELL", never "is not one of SELL"
         takes = f"is not {offered[0]}" if len(offered) == 1 else f"is not one of {', '.join(offered)}"
     return f"The link's {label} “{said}” {takes}: {shown} is shown."
+
+
+def dates_said_by_url(key: str) -> str | None:
+    """Before a date range bound to the URL under ``key`` is drawn: the days a link just opened says for it, as one
+    text ("2026-11-01 to 2026-11-30"; Streamlit writes each day as a parameter of its own), or None."""
+    said = [day.strip() for day in st.query_params.get_all(key) if day.strip()]
+    return None if key in st.session_state or not said else " to ".join(said)
+
+
+def dates_note(label: str, said: str | None, key: str) -> str | None:
+    """After the date range ``key`` is drawn: why it does not show the days a link said (``dates_said_by_url``).
+    Streamlit drops days of which one is no date (YYYY-MM-DD) from the URL, unsaid, and shows every day."""
+    if said is None or key in st.query_params:
+        return None
+    return f"The link's {label} “{said}” is not one day or two (YYYY-MM-DD): every day is shown."
 
 
 def say_not_taken(

@@ -56,10 +56,16 @@ def test_admin_reads_the_operations_and_opens_one_with_its_levels_against_the_bo
     page.get_by_text("Audit log", exact=True).click()
     expect(page.get_by_text("tickets, newest first")).to_be_visible(timeout=20_000)
     settle(page)
+    ticket = page.get_by_role("textbox", name="Ticket id")
+    ticket.fill(traded.ticket_id)
+    ticket.press("Enter")
+    expect(page.get_by_text("1 ticket, newest first")).to_be_visible(timeout=20_000)
+    settle(page)
 
     page.reload()  # a new session under the same sign-in: the URL keeps the view (it came back as Operations)
-    expect(page.get_by_text("tickets, newest first")).to_be_visible(timeout=20_000)
-    assert "ops_view=Audit+log" in page.url
+    expect(page.get_by_text("1 ticket, newest first")).to_be_visible(timeout=20_000)  # and its filters: a ticket
+    expect(ticket).to_have_value(traded.ticket_id)
+    assert "ops_view=Audit+log" in page.url and f"audit_ticket={traded.ticket_id}" in page.url
 
 
 # what is drawn wider than its box in a filters row: the date range's fields, or a text field's placeholder (measured

@@ -2,7 +2,7 @@
 withdrawal with confirmation for admins."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -247,8 +247,8 @@ def test_a_reversed_date_range_is_refused_with_a_message_and_shows_nothing(open_
 
     at.date_input(key=key).set_value((date(2026, 3, 5), date(2026, 3, 1))).run()
 
-    assert not at.exception
-    assert any("starts (2026-03-05) after it ends (2026-03-01)" in e for e in texts(at.error))
+    assert not at.exception and not at.error
+    assert field_errors(at) == ["The date range starts (2026-03-05) after it ends (2026-03-01)"]  # under the field
     assert not at.dataframe
 
 
@@ -515,6 +515,93 @@ def test_a_links_view_and_cut_of_the_table_the_page_can_take_are_used_with_no_no
 
     assert at.segmented_control(key="ops_view").value == "Audit log"
     assert not warned_under(at, "ops_view")
+
+
+def test_a_link_opens_the_operations_on_the_days_creator_and_ticket_it_keeps(
+    app_env, actors, actor_sessions, operations
+):
+    _, cea = operations
+    day = cea.created_at.date()
+    link = {
+        "ops_dates": [str(day - timedelta(days=1)), str(day)],
+        "ops_creator": "admin",
+        "ops_ticket": cea.ticket_id[-6:],
+    }
+
+    at = opened_on_link(actors, actor_sessions, link)  # a reload, or a link a colleague sent: a new session
+
+    assert not at.exception
+    assert at.date_input(key="ops_dates").value == (day - timedelta(days=1), day)
+    assert at.selectbox(key="ops_creator").value == actors.admin.id
+    assert at.text_input(key="ops_ticket").value == cea.ticket_id[-6:]
+    assert list(table(at)["Ticket"]) == [cea.ticket_id]
+    assert not [c for c in at.caption if str(c.value).startswith((":orange[", ":red["))]
+
+    at = opened_on_link(actors, actor_sessions, {"ops_dates": "2020-01-01"})  # one day, long before them
+
+    assert "No liquidity operation matches these filters." in texts(at.info)
+
+
+def test_a_link_opens_the_audit_log_on_the_filters_it_keeps(app_env, actors, actor_sessions, operations):
+    eua, _ = operations
+    day = str(eua.created_at.date())  # one day
+    link = {
+        "ops_view": "Audit log",
+        **{"audit_action": "Create liquidity", "audit_actor": "admin", "audit_object_type": "Liquidity operation"},
+        **{"audit_object_id": str(eua.id), "audit_dates": day, "audit_ticket": eua.ticket_id.lower()},
+    }
+
+    at = opened_on_link(actors, actor_sessions, link)
+
+    assert not at.exception
+    frame = table(at, "audit_table")
+    assert (list(frame["Ticket"]), list(frame["Action"])) == ([eua.ticket_id], ["Create liquidity"])
+    chosen = [at.selectbox(key=key).value for key in ("audit_action", "audit_actor", "audit_object_type")]
+    assert chosen == ["CREATE_LIQUIDITY", actors.admin.id, "liquidity_operation"]
+    assert not [c for c in at.caption if str(c.value).startswith((":orange[", ":red["))]
+
+
+def test_a_links_filters_the_page_cannot_take_fall_back_to_every_row_saying_so_under_each(
+    app_env, actors, actor_sessions, operations
+):
+    at = opened_on_link(actors, actor_sessions, {"ops_dates": "2026-13-45", "ops_creator": "nobody"})
+
+    assert not at.exception
+    assert (at.date_input(key="ops_dates").value, at.selectbox(key="ops_creator").value) == ((), ANY)
+    assert len(table(at)) == len(operations)  # every operation, as with no link
+    assert warned_under(at, "ops_dates") == [
+        "The link's Created between “2026-13-45” is not one day or two (YYYY-MM-DD): every day is shown."
+    ]
+    assert warned_under(at, "ops_filters") == ["The link's Created by “nobody” is not offered here: Anyone is shown."]
+
+    link = {"ops_view": "Audit log", "audit_action": "Drop tables", "audit_actor": "zed", "audit_object_type": "x"}
+    at = opened_on_link(actors, actor_sessions, link)
+
+    assert warned_under(at, "audit_filters") == [
+        "The link's Action “Drop tables” is not offered here: Any is shown.",
+        "The link's Actor “zed” is not offered here: Anyone is shown.",
+        "The link's Object “x” is not offered here: Any is shown.",
+    ]
+    every_ticket = table(opened_on_link(actors, actor_sessions, {"ops_view": "Audit log"}), "audit_table")
+    assert list(table(at, "audit_table")["Ticket"]) == list(every_ticket["Ticket"])  # as with no link
+
+    at = opened_on_link(actors, actor_sessions, {"ops_creator": "anyone", "ops_dates": ""})
+
+    assert not warned_under(at, "ops_filters")  # the field shows what the link meant: nothing to say
+
+
+@pytest.mark.parametrize("key", ["ops_dates", "audit_dates"])
+def test_a_links_days_that_are_no_range_are_refused_under_the_field_and_no_table_is_shown(
+    app_env, actors, actor_sessions, operations, key
+):
+    link = {"ops_view": "Audit log" if key == "audit_dates" else "Operations", key: ["2026-11-30", "2026-11-01"]}
+
+    at = opened_on_link(actors, actor_sessions, link)  # a calendar picks in order: only a link says it backwards
+
+    assert not at.exception
+    assert field_errors(at) == ["The date range starts (2026-11-30) after it ends (2026-11-01)"]
+    assert not at.dataframe  # no table filtered by anything but what the field shows
+    assert at.text_input(key=key.replace("dates", "ticket"))  # the row of filters is drawn whole, to change it
 
 
 def test_an_any_filter_back_on_any_offers_no_clear_button_and_is_not_labelled_required(open_app, actors, operations):

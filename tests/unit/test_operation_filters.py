@@ -7,7 +7,7 @@ import pytest
 from core.audit import TicketFilters, ticket_search, whole_ticket_id
 from core.enums import CertificateType
 from core.errors import ValidationError
-from core.filters import BEYOND_ANY_PAGE, day_bounds, parse_filters, parse_page_number
+from core.filters import BEYOND_ANY_PAGE, date_range_of, day_bounds, parse_filters, parse_page_number
 from core.operations import OperationFilters, OperationSort
 
 
@@ -67,6 +67,33 @@ def test_audit_days_become_a_half_open_utc_range():
         "TKT-2026-000001",
         datetime(2027, 1, 1, tzinfo=UTC),
     )
+
+
+def test_a_date_range_field_holds_no_day_one_day_or_two_in_order():
+    first, last = date(2026, 11, 1), date(2026, 11, 30)
+
+    assert (date_range_of(()), date_range_of((first,)), date_range_of((first, last))) == (
+        (None, None),
+        (first, first),  # one picked day is that day alone
+        (first, last),
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [
+        ((date(2026, 11, 30), date(2026, 11, 1)), "The date range starts (2026-11-30) after it ends (2026-11-01)"),
+        (
+            (date(2026, 11, 1), date(2026, 11, 5), date(2026, 11, 9)),
+            "A date range is one day or two, not 3: 2026-11-01, 2026-11-05, 2026-11-09",
+        ),
+    ],
+)
+def test_days_a_link_gave_a_date_range_field_that_are_no_range_are_refused_saying_why(days, said):
+    with pytest.raises(ValidationError) as refused:
+        date_range_of(days)
+
+    assert refused.value.message == said
 
 
 def test_a_ticket_search_is_trimmed_and_a_blank_one_is_no_search():
