@@ -118,6 +118,9 @@ class SidePlan(Record):
     split: tuple[Decimal, ...]
     market_makers: tuple[MarketMakerAllocation, ...]  # the ones used, by id: each funds the same orders
     left_out: tuple[LeftOutMarketMaker, ...] = ()  # the role's others, by id: each too poor for an even share
+    # how many of the role's others could fund a share but are not needed: a share over more of them would be too
+    # thin to rest one whole certificate at every level (a small target; core.planning.even_share_set)
+    unneeded: int = 0
 
     @property
     def total_eur(self) -> Decimal:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.auth import require_role
 from core.config import get_settings
 from core.enums import CertificateType, OrderSide, Role
-from core.errors import Conflict, InsufficientAssetsError, InsufficientFunds, ValidationError
+from core.errors import Conflict, InsufficientAssetsError, InsufficientFunds, InvalidFields, ValidationError
 from core.limits import check_notes
 from core.liquidity_models import (
     AssetShortfall,
@@ -32,7 +32,7 @@ from core.liquidity_targets import parse_liquidity_targets
 from core.market import BOOK_TICK_SQL
 from core.market_makers import MARKET_MAKER_ROWS
 from core.models import MarketMaker
-from core.planning import choose_reference_price, plan_liquidity
+from core.planning import choose_reference_price, plan_liquidity, refuse_fields
 
 # re-exported (`x as x`): issue 5 names provisioning in this module; its home is core.provisioning
 from core.provisioning import plan_provisioning as plan_provisioning
@@ -194,14 +194,22 @@ def _plan_books(
     planned with what the books before it leave (their shortfalls then add up to the request's)."""
     committed: dict[int, Decimal] = {}
     previews = []
+    too_small: dict[str, str] = {}  # every book's targets too small to plan, each under its field, at once
     for cert, bid, ask in books:
         try:
             preview = _plan(db, cert, bid, ask, dynamic_spread, committed)
-        except ValidationError as exc:  # which book's amounts it is about, as the page labels them
-            raise ValidationError(f"{cert} book: {exc.message}", field=exc.field) from None
+        except InvalidFields as exc:  # which book's amounts it is about, as the page labels them
+            too_small |= {field: f"{cert} book: {why}" for field, why in exc.faults.items()}
+            continue
+        except ValidationError as exc:
+            if exc.field is None:
+                raise ValidationError(f"{cert} book: {exc.message}") from None
+            too_small[exc.field] = f"{cert} book: {exc.message}"
+            continue
         for mm in preview.bid_plan.market_makers if preview.bid_plan else ():
             committed[mm.id] = committed.get(mm.id, Decimal(0)) + mm.required
         previews.append(preview)
+    refuse_fields(too_small)
     return previews
 
 

@@ -5,11 +5,13 @@ Money stays Decimal throughout. Rules, each property-tested in tests/unit/test_p
 - level prices: the configured offsets times the spread multiplier (1 or more: volatility widens, never
   narrows), rounded to the tick away from the reference, strictly away from it, always distinct;
 - a side's EUR is split evenly (to the cent) over the largest set of the side's market makers that can each fund
-  an even share (the richest k, by available balance and then id, for the largest k whose even share every one
-  of them can fund), then by the configured volume split; the role's other market makers are left out, each
-  named in the plan with what it holds against what an even share locks. So one poor market maker beside rich
-  ones no longer stops a side: the side stays even over those that can carry it. When no set can (even the
-  richest cannot fund the whole target), the side is split over all of them and each one's shortfall is shown;
+  an even share (the richest k, by available balance and then id, for the largest k whose even share buys one
+  whole certificate at every level and every one of them can fund), then by the configured volume split; the
+  role's other market makers are left out, each named in the plan with what it holds against what an even share
+  locks. So one poor market maker beside rich ones no longer stops a side, nor does a small target: the side
+  stays even over those that can carry it, and the smallest target a side can hold is one market maker's share.
+  When no set can (even the richest cannot fund the whole target), the side is split over as many as a share
+  can rest over (all of them, for any target worth splitting) and each one's shortfall is shown;
 - quantities are whole certificates, at least 1, and every market maker a side uses gets the same orders, so
   the side is even and its value never exceeds the target.
 """
@@ -19,7 +21,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 
 from core.config import LiquidityLevels
 from core.enums import CertificateType, MarketMakerType, OrderSide
-from core.errors import ValidationError
+from core.errors import InvalidFields, ValidationError
 from core.liquidity_models import (
     AssetShortfall,
     FundedMarketMaker,
@@ -33,7 +35,6 @@ from core.liquidity_models import (
     SideRole,
     locked_by,
 )
-from core.wording import counted
 
 CENT = Decimal("0.01")
 REFERENCE_QUANTUM = Decimal("0.0001")  # liquidity_operations.reference_price is NUMERIC(18,4)
@@ -103,18 +104,18 @@ def split_evenly(amount: Decimal, parts: int, quantum: Decimal = CENT) -> list[D
     return [(Decimal(base + (1 if i < remainder else 0)) * quantum).quantize(quantum) for i in range(parts)]
 
 
-def minimum_per_market_maker(prices: Sequence[Decimal], levels: LiquidityLevels) -> Decimal:
-    """The smallest EUR share that still buys one whole certificate at every level."""
-    need = max(price / share for price, share in zip(prices, levels.split, strict=True))
+def minimum_per_market_maker(prices: Sequence[Decimal], levels: LiquidityLevels | Sequence[Decimal]) -> Decimal:
+    """The smallest EUR share that still buys one whole certificate at every level (``levels``, or their split)."""
+    split = levels.split if isinstance(levels, LiquidityLevels) else levels
+    need = max(price / share for price, share in zip(prices, split, strict=True))
     return need.quantize(CENT, ROUND_CEILING)
 
 
-def smallest_target(prices: Sequence[Decimal], levels: LiquidityLevels, market_makers: int) -> Decimal:
-    """The smallest side target a plan at ``prices`` can place: the target is split evenly (to the cent) over the
-    ``market_makers`` the side uses (``even_share_set``; one when there are none), and every share must buy one
-    whole certificate at every level. ``plan_side`` refuses below it, so a run skips the side; a policy's save warns
-    with it."""
-    return minimum_per_market_maker(prices, levels) * max(market_makers, 1)
+def smallest_target(prices: Sequence[Decimal], levels: LiquidityLevels) -> Decimal:
+    """The smallest side target a plan at ``prices`` can place: one market maker's share, one whole certificate at
+    every level (a larger target is split over no more market makers than it gives such a share, ``even_share_set``).
+    ``plan_side`` refuses below it, so a run skips the side; a policy's save warns with it."""
+    return minimum_per_market_maker(prices, levels)
 
 
 def level_orders(share: Decimal, prices: Sequence[Decimal], split: Sequence[Decimal]) -> tuple[PlannedOrder, ...]:
@@ -135,17 +136,23 @@ def even_share_set(
 ) -> tuple[list[FundedMarketMaker], list[FundedMarketMaker]]:
     """Who a side of ``target_eur`` is split over, and who is left out, each by id.
 
-    The largest k for which the k market makers with the most available (ties by id) can each fund the orders of
-    the smallest even share of ``target_eur`` over k (what they lock in ``role.asset``); the others are left out.
-    When no k can (even the richest cannot fund the whole target), all of them, none left out: the plan then shows
-    each one's shortfall. One rule for both sides: ``role`` says what a side's orders lock.
+    The largest k for which the smallest even share of ``target_eur`` over k buys one whole certificate at every
+    level and the k market makers with the most available (ties by id) can each fund its orders (what they lock in
+    ``role.asset``); the others are left out. (Over 3 market makers €1,000 gave shares too thin to rest at every
+    level, and was refused, though 2 of them could each carry €500.) When no k can fund it (even the richest cannot
+    fund the whole target), the most that a share still rests over, the poorer ones left out: the plan then shows
+    each one's shortfall. A target too small for one market maker's share: all of them (``plan_side`` refuses it).
+    One rule for both sides: ``role`` says what a side's orders lock.
     """
     richest = sorted(market_makers, key=lambda m: (-m.available, m.id))
-    for k in range(len(richest), 0, -1):
+    minimum = minimum_per_market_maker(prices, split)
+    restable = [k for k in range(len(richest), 0, -1) if min(split_evenly(target_eur, k)) >= minimum]
+    for k in restable:
         orders = level_orders(min(split_evenly(target_eur, k)), prices, split)
         if richest[k - 1].available >= locked_by(orders, role.asset):  # the poorest of the k: so all of them
             return sorted(richest[:k], key=lambda m: m.id), sorted(richest[k:], key=lambda m: m.id)
-    return sorted(market_makers, key=lambda m: m.id), []
+    k = restable[0] if restable else len(richest)  # nobody can carry a share: the most a share rests over
+    return sorted(richest[:k], key=lambda m: m.id), sorted(richest[k:], key=lambda m: m.id)
 
 
 def plan_side(
@@ -161,24 +168,21 @@ def plan_side(
     an even share (``even_share_set``); the rest are listed as left out, with why.
 
     Every market maker used gets the orders of the smallest EUR share, so the side is exactly even and its
-    total never exceeds the target. Raises ``ValidationError`` when a share cannot buy one certificate
-    at every level (the share over the market makers used).
+    total never exceeds the target. Raises ``ValidationError`` when the target cannot buy one certificate at
+    every level even for one market maker (``smallest_target``).
     """
     side = role.side
     prices = level_prices(reference, side, levels, tick, spread_multiplier)
-    mms, left_out = even_share_set(role, target_eur, prices, levels.split, market_makers)
-    count = max(len(mms), 1)
-    shares = split_evenly(target_eur, count)
-    if target_eur < (smallest := smallest_target(prices, levels, len(mms))):
-        who = counted(count, MM_LABEL[role.mm_type])
-        if left_out:
-            who += f" (of {len(mms) + len(left_out)}, leaving out those holding too little for an even share)"
+    if target_eur < (smallest := smallest_target(prices, levels)):
         raise ValidationError(
-            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} over {who} gives "
-            f"€{min(shares):,} each; each needs at least €{smallest / count:,} to rest one whole certificate at "
-            f"every level (€{smallest:,} in total)"
+            f"{SIDE_LABEL[side]} liquidity of €{target_eur:,} cannot rest one whole certificate at each of the "
+            f"{len(prices)} levels (€{', €'.join(f'{p:,}' for p in prices)}): a side needs at least €{smallest:,}"
         )
+    mms, others = even_share_set(role, target_eur, prices, levels.split, market_makers)
+    shares = split_evenly(target_eur, max(len(mms), 1))
     orders = level_orders(min(shares), prices, levels.split)
+    required = locked_by(orders, role.asset)
+    left_out = [m for m in others if m.available < required]  # the rest could fund a share: the target is too small
     allocations = tuple(
         MarketMakerAllocation(
             id=mm.id,
@@ -191,7 +195,6 @@ def plan_side(
         )
         for mm, share in zip(mms, shares, strict=False)
     )
-    required = locked_by(orders, role.asset)
     return SidePlan(
         side=side,
         mm_type=role.mm_type,
@@ -204,6 +207,7 @@ def plan_side(
             LeftOutMarketMaker(id=m.id, name=m.name, asset=role.asset, available=m.available, required=required)
             for m in left_out
         ),
+        unneeded=len(others) - len(left_out),
     )
 
 
@@ -253,6 +257,15 @@ def suggested_actions(shortfalls: Sequence[AssetShortfall]) -> list[str]:
     return actions
 
 
+def refuse_fields(faults: Mapping[str, str]) -> None:
+    """Refuses the fields ``faults`` names (field → why), if any: one as a ``ValidationError`` naming its field,
+    several as ``InvalidFields``, for a form to say each under its own field at once."""
+    if len(faults) > 1:
+        raise InvalidFields(faults)
+    for field, why in faults.items():
+        raise ValidationError(why, field=field)
+
+
 def crossing_problems(
     bid_prices: Sequence[Decimal], ask_prices: Sequence[Decimal], best_bid: Decimal | None, best_ask: Decimal | None
 ) -> list[str]:
@@ -296,13 +309,15 @@ def plan_liquidity(
     ``spread_multiplier`` (from ``volatility``, see core.volatility), which the preview reports."""
     reference, source = choose_reference_price(best_bid, best_ask, last_price, default_price)
     plans: dict[OrderSide, SidePlan | None] = {}
+    too_small: dict[str, str] = {}  # the target typed for each such side is what must change: both said at once
     for side, target, mms in ((OrderSide.BUY, bid_eur, bidders), (OrderSide.SELL, ask_eur, askers)):
         try:
             plans[side] = (
                 plan_side(roles[side], reference, target, mms, levels, tick, spread_multiplier) if target > 0 else None
             )
-        except ValidationError as exc:  # too small to plan: the target typed for this side is what must change
-            raise ValidationError(exc.message, field=target_field(certificate_type, SIDE_FIELD[side])) from None
+        except ValidationError as exc:
+            too_small[target_field(certificate_type, SIDE_FIELD[side])] = exc.message
+    refuse_fields(too_small)
     bid_plan, ask_plan = plans[OrderSide.BUY], plans[OrderSide.SELL]
     shortfalls = [s for p in (bid_plan, ask_plan) if p is not None and (s := shortfall_of(p)) is not None]
     return LiquidityPreview(

@@ -30,11 +30,9 @@ from core.enums import AssetType, OrderSide
 from core.errors import ValidationError
 from core.liquidity_models import FundedMarketMaker, PriceSource, SidePlan, SideRole
 from core.planning import (
-    MM_LABEL,
     REFERENCE_QUANTUM,
     SIDE_LABEL,
     crossing_problems,
-    even_share_set,
     level_prices,
     plan_side,
     shortfall_of,
@@ -375,10 +373,10 @@ def _top_up(
 
 def unplaceable_targets(inputs: RunInputs) -> dict[OrderSide, str]:
     """The maintained sides whose target no plan can hold now: too small (with the smallest target that can, the
-    planner's own rule ``smallest_target``: one whole certificate at every level for each market maker the side
-    uses), or more than the side's market makers hold (the planner's shortfall, in a run's words), at the
-    reference and spread a run would use now. A run skips such a side until the target, the price or the holdings
-    change, so a save warns with it; they move, so it is a warning, not a refusal."""
+    planner's own rule ``smallest_target``: one whole certificate at every level for one market maker), or more
+    than the side's market makers hold (the planner's shortfall, in a run's words), at the reference and spread a
+    run would use now. A run skips such a side until the target, the price or the holdings change, so a save warns
+    with it; they move, so it is a warning, not a refusal."""
     policy = inputs.policy
     around = choose_policy_reference(inputs)
     unplaceable: dict[OrderSide, str] = {}
@@ -389,17 +387,8 @@ def unplaceable_targets(inputs: RunInputs) -> dict[OrderSide, str]:
             unplaceable[side] = exc.message
             continue
         freed = _freed([o for o in inputs.own if o.side is side])  # a run replacing the side has them back
-        # split over those that can fund an even share of the target (the planner's even_share_set)
-        used, _ = even_share_set(
-            inputs.roles[side],
-            side_target(policy, side),
-            prices,
-            inputs.levels.split,
-            _side_market_makers(inputs, side, freed),
-        )
-        smallest = smallest_target(prices, inputs.levels, len(used))
-        if side_target(policy, side) < smallest:
-            unplaceable[side] = _too_small(inputs, side, len(prices), len(used), smallest, around)
+        if side_target(policy, side) < (smallest := smallest_target(prices, inputs.levels)):
+            unplaceable[side] = _too_small(inputs, side, len(prices), smallest, around)
         elif (short := plan_for_side(inputs, side, around[0], inputs.spread_multiplier, freed).problem) is not None:
             # the very words of a run's Skipped reason: what the market makers hold now against what it needs
             unplaceable[side] = f"{short}: runs skip this side until they hold enough"
@@ -413,7 +402,6 @@ def _too_small(
     inputs: RunInputs,
     side: OrderSide,
     levels: int,
-    market_makers: int,
     smallest: Decimal,
     around: tuple[Decimal, PriceSource],
 ) -> str:
@@ -421,14 +409,12 @@ def _too_small(
     cert, target = inputs.policy.certificate_type.value, side_target(inputs.policy, side)
     reference, source = around
     verb, article = ("buy", "a") if side is OrderSide.BUY else ("sell", "an")
-    who = MM_LABEL[inputs.roles[side].mm_type]
-    each = f" for each of the {market_makers} {who}s" if market_makers > 1 else ""
     cannot = f"{eur(target)} cannot {verb} one {cert} at each of the {levels} {SIDE_LABEL[side]} levels"
     needs = f"{article} {SIDE_LABEL[side]} target needs at least {eur(smallest)}"
     if source in _PRICE_FROM:
-        return f"{cannot} around {eur(reference)} ({_PRICE_FROM[source]}){each}: {needs} now"
+        return f"{cannot} around {eur(reference)} ({_PRICE_FROM[source]}): {needs} now"
     instead = "the last run's reference" if source == "previous_run" else "the configured"  # no price in the book
     return (
         f"The {cert} book has no price now (no bid and ask, no trade): runs quote around {instead} "
-        f"{eur(reference)}, where {cannot}{each}: {needs}"
+        f"{eur(reference)}, where {cannot}: {needs}"
     )

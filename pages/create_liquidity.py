@@ -58,6 +58,7 @@ from ui.liquidity_view import (
     shortfall_text,
     side_summary,
     spread_caption,
+    unneeded_text,
 )
 from ui.metrics import Metric, metric_row
 from ui.navigation import CASH_MARKET, CREATE_LIQUIDITY, OPERATIONS
@@ -157,6 +158,9 @@ def open_preview() -> None:
     try:
         with db_session() as db:
             planned = plan_previews(db, books, dynamic)
+    except InvalidFields as exc:  # targets too small to plan at today's prices: each said under its field, no dialog
+        st.session_state[REFUSED_KEY] = (books, exc.faults)
+        return
     except CoreError as exc:
         if exc.field is not None:  # a target too small to plan at today's prices: said under it, no dialog
             st.session_state[REFUSED_KEY] = (books, {exc.field: exc.message})
@@ -202,6 +206,8 @@ def show_side(preview: LiquidityPreview, side: OrderSide, tag: str) -> None:
         st.caption(left_out)
         if len(plan.left_out) > 1:
             table("left", left_out_frame(plan), left_out_column_config(), "market makers left out")
+    if (unneeded := unneeded_text(plan)) is not None:  # and why not more of them, for a small target
+        st.caption(unneeded)
 
 
 def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:

@@ -124,6 +124,18 @@ def left_out_text(plan: SidePlan) -> str | None:
     return f"{who} left out, each holding less than an even share of {share}, {why}:"
 
 
+def unneeded_text(plan: SidePlan) -> str | None:
+    """Why the side uses fewer of its role's market makers than could fund a share (a small target), or None."""
+    if not plan.unneeded:
+        return None
+    who = counted(plan.unneeded, MM_NOUN[plan.mm_type])
+    used = counted(len(plan.market_makers), MM_NOUN[plan.mm_type])
+    return (
+        f"{who} more could fund a share but {'is' if plan.unneeded == 1 else 'are'} not needed: {eur(plan.target_eur)} "
+        f"rests one whole certificate at every level over {used} at most."
+    )
+
+
 def left_out_frame(plan: SidePlan) -> pd.DataFrame:
     """The market makers a side leaves out and what each holds (several: one line names a single one)."""
     rows = [

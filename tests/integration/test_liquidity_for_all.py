@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.errors import InsufficientAssetsError, ValidationError
+from core.errors import InsufficientAssetsError, InvalidFields, ValidationError
 from core.liquidity_service import create_liquidity_for_all, preview_liquidity_for_all
 from core.planning import target_field
 from tests.helpers import snapshot
@@ -89,14 +89,25 @@ def test_malformed_targets_for_both_books_are_refused_and_change_nothing(db, act
     assert snapshot(db) == before
 
 
+def test_every_books_amount_too_small_to_plan_is_refused_under_its_own_field_at_once(db, actors):
+    make_providers(db, actors.admin, 1)
+    make_holders(db, actors.admin, 1, cert="CEA")
+
+    with pytest.raises(InvalidFields) as refused:
+        preview_liquidity_for_all(db, {"CEA": ("0", "30"), "EUA": ("20", "0")}, user_id=actors.admin.id)
+
+    faults = refused.value.faults
+    assert list(faults) == [target_field("CEA", "ask"), target_field("EUA", "bid")]
+    assert faults[target_field("CEA", "ask")].startswith("CEA book: ASK liquidity of €30.00 cannot rest one")
+    assert faults[target_field("EUA", "bid")].startswith("EUA book: BID liquidity of €20.00 cannot rest one")
+
+
 def test_an_amount_too_small_to_plan_names_its_book_when_both_are_asked(db, actors):
     make_providers(db, actors.admin, 1)
     make_holders(db, actors.admin, 2, cert="CEA")
     make_holders(db, actors.admin, 1, cert="EUA", prefix="AH EUA")
 
-    with pytest.raises(
-        ValidationError, match=r"^CEA book: ASK liquidity of €30\.00 over 2 asset holders gives"
-    ) as refused:
+    with pytest.raises(ValidationError, match=r"^CEA book: ASK liquidity of €30\.00 cannot rest one") as refused:
         preview_liquidity_for_all(db, {"CEA": ("0", "30"), "EUA": ("0", "5000")}, user_id=actors.admin.id)
 
     assert refused.value.field == target_field("CEA", "ask")  # for a form to show it under that field

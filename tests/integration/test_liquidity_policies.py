@@ -402,8 +402,8 @@ def test_a_target_too_small_to_place_is_saved_with_a_warning_naming_the_smallest
     assert saved.bid_depth_eur == 12  # saved: the price may move, the admin decides
     assert saved.warnings == {
         "bid_depth_eur": "€12.00 cannot buy one CEA at each of the 3 BID levels around €14.05 (the mid of the "
-        "book) for each of the 2 liquidity providers: a BID target needs at least €139.70 now"
-    }  # €13.97 / 20 % = €69.85 per provider
+        "book): a BID target needs at least €69.85 now"
+    }  # €13.97 / 20 %: one liquidity provider's share (a larger target is split over both)
 
 
 def test_the_smallest_target_a_save_names_is_exactly_where_runs_start_placing_the_side(db, actors):
@@ -412,12 +412,12 @@ def test_the_smallest_target_a_save_names_is_exactly_where_runs_start_placing_th
     quote(db, taker, "CEA", "BUY", "13.80")
     quote(db, taker, "CEA", "SELL", "14.30")
 
-    below = policy(db, actors, bid_depth_eur="139.69")
+    below = policy(db, actors, bid_depth_eur="69.84")
     skipped = run_policy(db, "CEA", user_id=actors.admin.id)
-    at_smallest = policy(db, actors, bid_depth_eur="139.70")
+    at_smallest = policy(db, actors, bid_depth_eur="69.85")
     placed = run_policy(db, "CEA", user_id=actors.admin.id)
 
-    assert "a BID target needs at least €139.70 now" in below.warnings["bid_depth_eur"]
+    assert "a BID target needs at least €69.85 now" in below.warnings["bid_depth_eur"]
     assert "BID not placed" in skipped.reason and skipped.bid_resting_eur == 0
     assert at_smallest.warnings == {}
     assert placed.bid_resting_eur > 0 and "BID not placed" not in placed.reason
@@ -432,10 +432,10 @@ def test_with_no_price_in_the_book_the_warning_says_so_and_measures_at_the_price
 
     no_price = "The CEA book has no price now (no bid and ask, no trade): runs quote around the configured €14.00"
     assert saved.warnings == {
-        "bid_depth_eur": f"{no_price}, where €12.00 cannot buy one CEA at each of the 3 BID levels for each of the 2 "
-        "liquidity providers: a BID target needs at least €139.30",
-        "ask_depth_eur": f"{no_price}, where €12.00 cannot sell one CEA at each of the 3 ASK levels for each of the 2 "
-        "asset holders: an ASK target needs at least €140.70",
+        "bid_depth_eur": f"{no_price}, where €12.00 cannot buy one CEA at each of the 3 BID levels: a BID target "
+        "needs at least €69.65",
+        "ask_depth_eur": f"{no_price}, where €12.00 cannot sell one CEA at each of the 3 ASK levels: an ASK target "
+        "needs at least €70.35",
     }
     assert fitting.warnings == {}
 

@@ -95,6 +95,37 @@ def test_market_makers_too_poor_for_an_even_share_are_named_under_the_plan_and_i
     assert at.button(key="liq_execute").disabled is False
 
 
+def test_a_small_target_is_split_over_fewer_market_makers_saying_why_the_others_are_not_needed(open_app, db, actors):
+    make_providers(db, actors.admin, 3)
+    make_holders(db, actors.admin, 3, cert="EUA")
+
+    at = _preview(open_app(actors.admin, PAGE), "1000", "0")  # over 3 a share (€333.33) rests nothing at €80
+
+    assert not at.exception and not at.error and not field_errors(at)
+    (per_mm,) = [f.value for f in at.dataframe if "budget" in f.value.columns]
+    assert list(per_mm["name"]) == ["LP 1", "LP 2"] and list(per_mm["budget"]) == [Decimal("500.00")] * 2
+    assert (
+        "1 liquidity provider more could fund a share but is not needed: €1,000.00 rests one whole certificate at "
+        "every level over 2 liquidity providers at most."
+    ) in texts(at.caption)
+    assert at.button(key="liq_execute").disabled is False
+
+
+def test_both_targets_too_small_to_plan_are_refused_under_their_fields_at_once(open_app, db, actors):
+    make_providers(db, actors.admin, 1)
+    make_holders(db, actors.admin, 1, cert="EUA")
+
+    at = _preview(open_app(actors.admin, PAGE), "1", "1")
+
+    assert not at.exception and not at.error
+    assert [e.split(" at each")[0] for e in field_errors(at)] == [
+        "BID liquidity of €1.00 cannot rest one whole certificate",
+        "ASK liquidity of €1.00 cannot rest one whole certificate",
+    ]  # the ASK's refusal came only once the BID was fixed
+    assert not [m for m in at.metric if m.label == "Orders"]
+    assert count_rows(db, "orders") == 0
+
+
 def test_a_shortfall_is_explained_and_provisioning_from_the_dialog_fixes_it(open_app, db, actors):
     make_providers(db, actors.admin, 1)
     at = open_app(actors.admin, PAGE)
@@ -437,7 +468,7 @@ def test_after_executing_the_cash_market_opens_on_the_same_certificate(open_app,
         ("0", "1,5", "ASK liquidity: use a point for decimals, like 14.03 (a comma only groups thousands)"),
         ("", "", "Enter a BID or ASK liquidity amount above zero (one side alone is fine)"),
         ("   ", "", "Enter a BID or ASK liquidity amount above zero (one side alone is fine)"),  # spaces: as empty
-        ("€5", "", "BID liquidity of €5.00 over 1 liquidity provider gives €5.00 each; each needs at least"),
+        ("€5", "", "BID liquidity of €5.00 cannot rest one whole certificate at each of the 3 levels"),
     ],
 )
 def test_an_amount_that_is_no_target_is_refused_under_the_fields_without_opening_the_preview(

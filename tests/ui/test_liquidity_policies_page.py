@@ -206,8 +206,7 @@ def test_a_target_too_small_to_place_is_saved_with_a_warning_under_its_field_unt
     assert str(warning.value).startswith(":orange[")  # a warning, not a refusal
     assert shown(str(warning.value)) == (
         "The CEA book has no price now (no bid and ask, no trade): runs quote around the configured €14.00, where "
-        "€12.00 cannot buy one CEA at each of the 3 BID levels for each of the 2 liquidity providers: a BID target "
-        "needs at least €139.30"
+        "€12.00 cannot buy one CEA at each of the 3 BID levels: a BID target needs at least €69.65"
     )
     assert _under(at, "CEA", "ask") == [] and not field_errors(at) and not at.error
 

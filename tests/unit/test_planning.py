@@ -120,13 +120,18 @@ def test_an_even_split_adds_up_to_the_cent_and_differs_by_at_most_a_cent(amount,
 def test_a_planned_side_is_even_whole_and_never_above_its_target(reference, target, count, side):
     mm_type = MarketMakerType.LIQUIDITY_PROVIDER if side is OrderSide.BUY else MarketMakerType.ASSET_HOLDER
     prices_ = level_prices(reference, side, LEVELS, TICK)
-    if min(split_evenly(target, count)) < minimum_per_market_maker(prices_, LEVELS):
+    if target < minimum_per_market_maker(prices_, LEVELS):  # not even one market maker's share
         with pytest.raises(ValidationError, match="at least"):
             plan_side(role(side, CertificateType.EUA), reference, target, _mms(count, mm_type), LEVELS, TICK)
         return
 
     plan = plan_side(role(side, CertificateType.EUA), reference, target, _mms(count, mm_type), LEVELS, TICK)
 
+    # over as many as it gives a share that rests at every level, never more: a thinner share would be refused
+    restable = max(
+        k for k in range(1, count + 1) if min(split_evenly(target, k)) >= minimum_per_market_maker(prices_, LEVELS)
+    )
+    assert len(plan.market_makers) == restable and plan.unneeded == count - restable  # all of them rich: not needed
     assert sum(m.amount for m in plan.market_makers) == target
     assert plan.total_eur <= target
     assert plan.total_eur == sum(o.price * o.quantity for m in plan.market_makers for o in m.orders)
@@ -139,16 +144,32 @@ def test_a_planned_side_is_even_whole_and_never_above_its_target(reference, targ
         assert tuple(o.price for o in mm.orders) == prices_
 
 
-def test_a_share_too_small_for_one_certificate_per_level_is_refused_with_the_minimum():
-    with pytest.raises(ValidationError, match=r"at least €49\.75"):
+def test_a_target_too_small_for_one_certificate_per_level_is_refused_with_the_levels_and_the_minimum():
+    with pytest.raises(ValidationError) as refused:
         plan_side(
             role(OrderSide.BUY, CertificateType.CEA),
             Decimal("10.00"),
-            Decimal("60.00"),
+            Decimal("49.74"),
             _mms(2, MarketMakerType.LIQUIDITY_PROVIDER),
             LEVELS,
             TICK,
         )
+
+    assert refused.value.message == (
+        "BID liquidity of €49.74 cannot rest one whole certificate at each of the 3 levels (€9.98, €9.96, €9.95): "
+        "a side needs at least €49.75"
+    )  # €9.95 at the 20 % level
+
+
+def test_a_target_too_small_to_split_over_every_market_maker_is_split_over_fewer_with_a_whole_share_each():
+    mms = _mms(3, MarketMakerType.LIQUIDITY_PROVIDER)
+
+    plan = plan_side(role(OrderSide.BUY, CertificateType.CEA), Decimal("10.00"), Decimal("120.00"), mms, LEVELS, TICK)
+
+    # over 3, €40 each could not rest at every level and the side was refused, though 2 could carry €60 each
+    assert [m.amount for m in plan.market_makers] == [Decimal("60.00")] * 2
+    assert [o.quantity for o in plan.market_makers[0].orders] == [3, 1, 1]
+    assert (plan.left_out, plan.unneeded) == ((), 1) and shortfall_of(plan) is None  # not too poor: not needed
 
 
 @settings(max_examples=200, deadline=None)
@@ -160,7 +181,7 @@ def test_a_share_too_small_for_one_certificate_per_level_is_refused_with_the_min
 def test_the_smallest_target_plans_and_a_cent_less_is_refused(reference, count, side):
     mm_type = MarketMakerType.LIQUIDITY_PROVIDER if side is OrderSide.BUY else MarketMakerType.ASSET_HOLDER
     mms, serves = _mms(count, mm_type), role(side, CertificateType.EUA)
-    smallest = smallest_target(level_prices(reference, side, LEVELS, TICK), LEVELS, count)
+    smallest = smallest_target(level_prices(reference, side, LEVELS, TICK), LEVELS)
 
     plan = plan_side(serves, reference, smallest, mms, LEVELS, TICK)
 
@@ -236,22 +257,27 @@ def test_a_side_is_split_over_the_largest_set_of_market_makers_that_can_each_fun
         availables = [Decimal(int(target * f / reference)) for f in fractions]
     mms = _funded(side, availables)
     n = len(mms)
+    minimum = minimum_per_market_maker(prices_, LEVELS)
+    restable = [k for k in range(1, n + 1) if min(split_evenly(target, k)) >= minimum]  # a share rests whole
     fundable = [
         k
-        for k in range(1, n + 1)
+        for k in restable
         if sorted(availables, reverse=True)[k - 1] >= _even_share_locks(target, k, prices_, serves.asset)
     ]  # the k richest are the best set of k: when they cannot each fund a share, no k market makers can
-    chosen = max(fundable, default=n)
-    if target < smallest_target(prices_, LEVELS, chosen):  # the minimum share is checked over the set chosen
-        with pytest.raises(ValidationError, match=f"over {chosen} "):
+    if not restable:  # not even one market maker's share
+        with pytest.raises(ValidationError, match="a side needs at least"):
             plan_side(serves, reference, target, mms, LEVELS, TICK)
         return
+    chosen = max(fundable, default=max(restable))
 
     plan = plan_side(serves, reference, target, mms, LEVELS, TICK)
 
     used, left = [m.id for m in plan.market_makers], [m.id for m in plan.left_out]
     assert len(used) == chosen
-    assert sorted(used + left) == list(range(1, n + 1)) and used == sorted(used) and left == sorted(left)
+    assert len(used) + len(left) + plan.unneeded == n and used == sorted(used) and left == sorted(left)
+    required = plan.market_makers[0].required
+    # those not used that could fund a share are not needed (a share over more would be too thin), never left out
+    assert plan.unneeded == sum(m.available >= required for m in mms if m.id not in used)
     assert sum(m.amount for m in plan.market_makers) == target and plan.total_eur <= target
     assert len({m.orders for m in plan.market_makers}) == 1  # the same orders each: the side is even
     if fundable:
@@ -261,9 +287,9 @@ def test_a_side_is_split_over_the_largest_set_of_market_makers_that_can_each_fun
             assert out.available < required and out.required == required
             assert out.reason.startswith("holds ") and "less than an even share of" in out.reason
             assert all(out.available <= m.available for m in plan.market_makers)
-    else:  # nobody can carry it: today's plan, every market maker with its shortfall, and provisioning offered
-        assert plan.left_out == () and used == list(range(1, n + 1))
-        assert [m.amount for m in plan.market_makers] == split_evenly(target, n)
+    else:  # nobody can carry it: as many as a share rests over, each with its shortfall, and provisioning offered
+        assert [m.amount for m in plan.market_makers] == split_evenly(target, chosen)
+        assert all(out.available <= m.available for out in plan.left_out for m in plan.market_makers)
         short = shortfall_of(plan)
         assert short is not None
         assert [m.id for m in short.market_makers] == [m.id for m in plan.market_makers if m.shortfall > 0]
@@ -291,15 +317,17 @@ def test_an_asset_holder_too_poor_for_an_even_share_is_left_out_in_certificates(
     assert [m.reason for m in plan.left_out] == ["holds 5 CEA, less than an even share of 197 CEA"]
 
 
-def test_the_minimum_share_is_checked_over_the_market_makers_that_can_fund_one():
+def test_a_small_target_is_split_over_the_market_makers_that_can_fund_a_share_that_rests_whole():
     mms = _funded(OrderSide.BUY, [Decimal("10000.00"), Decimal("5.00"), Decimal("10000.00")])
     bids = role(OrderSide.BUY, CertificateType.CEA)
 
-    plan = plan_side(bids, Decimal("10.00"), Decimal("120.00"), mms, LEVELS, TICK)  # over 3: €40 each, too little
-    with pytest.raises(ValidationError, match=r"over 2 liquidity providers \(of 3, leaving out .*€99\.50 in total"):
-        plan_side(bids, Decimal("10.00"), Decimal("90.00"), mms, LEVELS, TICK)
+    two = plan_side(bids, Decimal("10.00"), Decimal("120.00"), mms, LEVELS, TICK)  # over 3: €40 each, too little
+    one = plan_side(bids, Decimal("10.00"), Decimal("90.00"), mms, LEVELS, TICK)  # over 2: €45 each, too little
 
-    assert [m.id for m in plan.market_makers] == [1, 3] and [m.id for m in plan.left_out] == [2]
+    assert [m.id for m in two.market_makers] == [1, 3] and [m.id for m in two.left_out] == [2]
+    assert [m.id for m in one.market_makers] == [1] and [m.id for m in one.left_out] == [2]
+    assert (two.unneeded, one.unneeded) == (0, 1)  # as rich as the one used: not needed, not too poor
+    assert shortfall_of(two) is None and shortfall_of(one) is None
 
 
 def test_a_side_without_market_makers_is_entirely_short():
