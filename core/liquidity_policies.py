@@ -33,6 +33,7 @@ from core.validation import (
     FieldFaults,
     echoed,
     echoed_number,
+    is_blank,
     parse_decimal,
     parse_enum,
     parse_eur,
@@ -46,6 +47,7 @@ READERS = (Role.ADMIN, Role.ANALYST)
 MAX_RUNS_PAGE = 1000
 AGE_MINUTES = (1, 10_080, "minutes")  # a week
 INTERVAL = (5, 86_400, "seconds")  # a day
+DEFAULT_INTERVAL_SECONDS = 60
 TARGET_FIELD = {OrderSide.BUY: "bid_depth_eur", OrderSide.SELL: "ask_depth_eur"}  # save_policy's parameters
 TARGETS_FIELD = "targets"  # how a refusal names the pair of targets together (InvalidFields), as Create Liquidity does
 # each typed parameter of save_policy by the name its field shows (the form's label, short enough for one line
@@ -180,6 +182,10 @@ def _parse_bool(value: object, what: str) -> bool:
     return value
 
 
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and is_blank(value))
+
+
 def save_policy(
     db: Session,
     certificate_type: object,
@@ -193,7 +199,7 @@ def save_policy(
     price_floor: object = None,
     price_ceiling: object = None,
     dynamic_spread: object = False,
-    interval_seconds: object = 60,
+    interval_seconds: object = DEFAULT_INTERVAL_SECONDS,
     cron: object = None,
     enabled: object = False,  # a new standing policy places real orders: it starts only when turned on
     notes: object = None,
@@ -202,10 +208,12 @@ def save_policy(
     """Create or update the one policy of a book (admins only; audited with the policy before and after).
 
     Its runs act as the admin who saved it last. ``cron`` (5 fields, UTC), when given, schedules the runs
-    instead of ``interval_seconds``. ``expected_updated_at`` is the version a form showed: the policy's
-    ``updated_at``, or None when it showed no policy; a ``Conflict`` when another save came in between, so one
-    admin's change is never overwritten unseen by another's (False: no check). A policy runs only when saved with
-    ``enabled``: a new one starts disabled, and the admin switches it on deliberately.
+    instead of ``interval_seconds``, which may then be left blank: the policy keeps the interval it has (a new one
+    the default), for when the cron is cleared (a cron-only save was refused: "Run interval is required").
+    ``expected_updated_at`` is the version a form showed: the policy's ``updated_at``, or None when it showed no
+    policy; a ``Conflict`` when another save came in between, so one admin's change is never overwritten unseen by
+    another's (False: no check). A policy runs only when saved with ``enabled``: a new one starts disabled, and the
+    admin switches it on deliberately.
 
     Bad input saves nothing and raises ``InvalidFields`` naming every fault at once, each under the parameter it
     belongs to. The saved policy comes back with ``warnings`` under a target a run cannot place now (too small for
@@ -213,6 +221,8 @@ def save_policy(
     """
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     faults = FieldFaults()  # every field's fault at once, under its parameter's name, in the form's order
+    # no interval beside a cron keeps the one the policy has (read under its lock below); a typed one is still read
+    keep_interval = not _blank(cron) and _blank(interval_seconds)
     params = {
         "c": cert.value,
         # a side left empty is no liquidity there, as in Create Liquidity: one side alone is fine
@@ -236,7 +246,9 @@ def save_policy(
         "floor": faults.parse("price_floor", _parse_price_bound, price_floor, _label("price_floor")),
         "ceiling": faults.parse("price_ceiling", _parse_price_bound, price_ceiling, _label("price_ceiling")),
         "dynamic": faults.parse("dynamic_spread", _parse_bool, dynamic_spread, "Dynamic spread"),
-        "interval": faults.parse(
+        "interval": None
+        if keep_interval
+        else faults.parse(
             "interval_seconds", parse_whole_number, interval_seconds, _label("interval_seconds"), *INTERVAL
         ),
         "cron": faults.parse("cron", parse_cron, cron),
@@ -254,6 +266,9 @@ def save_policy(
         require_role(db, user_id, ADMIN, "save a liquidity policy")
         if expected_updated_at is not False:
             _refuse_a_save_in_between(db, cert, expected_updated_at)
+        if keep_interval:
+            kept = policies_now(db, cert)
+            params["interval"] = kept[0].interval_seconds if kept else DEFAULT_INTERVAL_SECONDS
         db.execute(
             text(
                 "SELECT save_liquidity_policy(:c, :bid, :ask, :tolerance, :top_up, :age, :floor, :ceiling, :dynamic, "

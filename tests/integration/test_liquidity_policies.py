@@ -288,6 +288,8 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
         ({"max_order_age_minutes": "0"}, "whole number of minutes from 1"),
         ({"price_floor": "15", "price_ceiling": "14"}, "must be below the price ceiling"),
         ({"interval_seconds": 4}, "whole number of seconds from 5"),
+        ({"interval_seconds": ""}, r"Run interval \(seconds\) is required"),  # no cron: the interval is the schedule
+        ({"interval_seconds": "abc", "cron": "*/5 * * * *"}, "must be a number"),  # typed beside a cron: still read
         ({"cron": "*/5 * * *"}, "5 fields"),
         ({"cron": "61 * * * *"}, r"is not a cron schedule: the minute field '61' is not valid \(0-59\)"),
         ({"cron": "0 9 * 13 *"}, r"the month field '13' is not valid \(1-12 or JAN-DEC\)"),
@@ -321,6 +323,16 @@ def test_an_invalid_policy_is_refused_with_a_specific_message_and_changes_nothin
         policy(db, actors, **changes)
 
     assert snapshot(db) == before
+
+
+def test_a_cron_alone_is_saved_and_the_policy_keeps_its_interval_for_when_the_cron_is_cleared(db, actors):
+    new = policy(db, actors, "EUA", interval_seconds=" ", cron="*/5 7-18 * * 1-5")  # a new policy: the default
+    policy(db, actors, interval_seconds="300")
+
+    on_cron = policy(db, actors, interval_seconds="", cron="*/5 7-18 * * 1-5")
+
+    assert (new.cron, new.interval_seconds) == ("*/5 7-18 * * 1-5", 60)
+    assert (on_cron.cron, on_cron.interval_seconds) == ("*/5 7-18 * * 1-5", 300)  # refused as "required" before
 
 
 def test_percentages_keep_their_three_decimals_a_point_there_groups_no_thousands(db, actors):

@@ -261,6 +261,19 @@ def test_a_number_out_of_range_is_refused_under_its_field_and_saves_nothing(
     assert get_policies(db, user_id=actors.admin.id) == []
 
 
+def test_a_cron_saved_with_the_interval_left_empty_is_saved_as_the_crons_help_says_it_replaces_it(
+    open_app, db, actors
+):
+    fund_market(db, actors)
+    at = open_app(actors.admin, PAGE)
+
+    at = _save(at, "CEA", bid="10000", ask="8000", interval="", cron="*/5 7-18 * * 1-5")
+
+    assert not at.exception and not at.error and not field_errors(at)  # "Run interval (seconds) is required"
+    (saved,) = get_policies(db, user_id=actors.admin.id)
+    assert (saved.cron, saved.interval_seconds) == ("*/5 7-18 * * 1-5", 60)
+
+
 def test_a_schedule_that_never_comes_is_refused_and_one_stored_earlier_is_shown_without_breaking_the_page(
     open_app, db, actors
 ):
