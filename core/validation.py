@@ -101,8 +101,10 @@ def echoed_number(value: object, number: Decimal) -> str:
     return echoed(value.strip() if isinstance(value, str) else number)
 
 
-def parse_decimal(value: object, what: str) -> Decimal:
-    """A finite Decimal from Decimal, int, str or float; anything else is refused."""
+def parse_decimal(value: object, what: str, whole: str | None = None) -> Decimal:
+    """A finite Decimal from Decimal, int, str or float; anything else is refused. ``whole`` says, for a number of
+    whole units, that it is one ("EUA certificates are whole units"): a comma in it is then never advised to be a
+    point ("10,5" certificates was told to "use a point for decimals", and 10.5 was refused next)."""
     if isinstance(value, bool) or value is None:
         raise ValidationError(f"{what} is required and must be a number", field=what)
     try:
@@ -135,6 +137,11 @@ def parse_decimal(value: object, what: str) -> Decimal:
                 )
             if "," in typed and not _GROUPED_NUMBER.fullmatch(typed):
                 # "14,03" must never become 1403: a comma only groups thousands ("1,250.50")
+                if whole is not None:
+                    raise ValidationError(
+                        f"{what}: {whole} (a comma only groups thousands, like 1,000), got {echoed(typed)!r}",
+                        field=what,
+                    )
                 raise ValidationError(
                     f"{what}: use a point for decimals, like 14.03 (a comma only groups thousands)", field=what
                 )
@@ -174,7 +181,7 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
             field=what,
         )
     refuse_dot_grouped(value, what, None if asset is AssetType.EUR else asset.value)
-    number = parse_decimal(value, what)
+    number = parse_decimal(value, what, None if asset is AssetType.EUR else f"{asset} certificates are whole units")
     typed = echoed_number(value, number)
     if number < 0 or (number == 0 and not allow_zero):
         raise ValidationError(
@@ -259,7 +266,7 @@ def parse_whole_number(value: object, what: str, low: int, high: int, unit: str)
     """A whole number of ``unit`` (minutes, runs, market makers) from ``low`` to ``high``, as typed: "1.000" minutes is
     a thousand to much of Europe, not the 1 the point would make it, and is refused saying so."""
     refuse_dot_grouped(value, what, unit)
-    number = parse_decimal(value, what)
+    number = parse_decimal(value, what, f"a whole number of {unit}")
     if number != number.to_integral_value() or not low <= number <= high:
         typed = echoed_number(value, number)
         raise ValidationError(f"{what} is a whole number of {unit} from {low:,} to {high:,}, got {typed}", field=what)
@@ -291,12 +298,19 @@ def parse_id(value: object, what: str) -> int:
     return number
 
 
+# the control characters a name shows as a space or a new line, by what a person calls them
+WHITE_CONTROLS = {"\t": "a tab", "\n": "a line break", "\r": "a line break", "\x0b": "a line break"}
+
+
 def parse_name(value: object, what: str, max_length: int = 200) -> str:
     """A name as people read it: every run of spaces (a no-break space too) one space, so "Padded  Firm" and
     "Padded\u00a0Firm" are the "Padded Firm" they look like, and refused as its duplicate, never a second one."""
     if not isinstance(value, str) or is_blank(value):
         raise ValidationError(f"{what} is required", field=what)
-    if any(unicodedata.category(c) == "Cc" for c in value.strip()):  # DEL and U+0080-U+009F too, as SQL's name_fault
+    if control := [c for c in value.strip() if unicodedata.category(c) == "Cc"]:  # DEL, U+0080-U+009F: name_fault's
+        # a tab or a line break looks like a space, as a paste from a spreadsheet brings it: named, never "control"
+        if (seen := WHITE_CONTROLS.get(control[0])) is not None:
+            raise ValidationError(f"{what} cannot contain {seen}, as pasted text can bring: type a space", field=what)
         raise ValidationError(f"{what} cannot contain control characters", field=what)
     # a zero-width space, or a right-to-left override that shows the name backwards: "Alpha\u200bBeta" reads as
     # "AlphaBeta" and would be a second firm looking like the first; pasted text brings them along unseen

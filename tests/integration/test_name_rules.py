@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from core.entities import create_entity
 from core.errors import ValidationError
 from core.validation import parse_name
 from tests.helpers import snapshot
@@ -135,6 +136,17 @@ def test_a_stored_function_creating_a_name_refuses_one_core_refuses_and_changes_
     assert refused.value.orig.sqlstate == "CB400"
     assert refused.value.orig.diag.message_primary.startswith(field)
     assert python_refuses(NAMES[kind])
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(("typed", "seen"), [("Demo\tTrading", "a tab"), ("Demo\nTrading", "a line break")])
+def test_a_tab_or_a_line_break_pasted_into_a_name_is_named_as_what_it_looks_like(db, actors, typed, seen):
+    before = snapshot(db)
+
+    with pytest.raises(ValidationError) as refused:
+        create_entity(db, typed, actors.admin.id)
+
+    assert refused.value.message == f"Firm name cannot contain {seen}, as pasted text can bring: type a space"
     assert snapshot(db) == before
 
 

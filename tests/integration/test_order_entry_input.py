@@ -71,7 +71,8 @@ def test_a_typed_price_on_the_tick_is_read_exactly(db):
         ("1.5", "Quantity: EUA certificates are whole units, got 1.5"),
         ("abc", "Quantity must be a number, got 'abc'"),
         ("", "Enter a quantity"),
-        ("1,5", "Quantity: use a point for decimals, like 14.03 (a comma only groups thousands)"),
+        # never "use a point for decimals": 1.5 is refused next, as no whole number
+        ("1,5", "Quantity: EUA certificates are whole units (a comma only groups thousands, like 1,000), got '1,5'"),
         (
             "1.000",  # the sweep's "Buy 1 EUA"
             'Quantity: "1.000" reads as 1000 in much of Europe and as 1 here: type 1000 or 1,000 (or 1 for 1 EUA)',

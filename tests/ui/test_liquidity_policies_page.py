@@ -261,9 +261,7 @@ def test_a_number_out_of_range_is_refused_under_its_field_and_saves_nothing(
     assert get_policies(db, user_id=actors.admin.id) == []
 
 
-def test_a_cron_saved_with_the_interval_left_empty_is_saved_as_the_crons_help_says_it_replaces_it(
-    open_app, db, actors
-):
+def test_a_cron_saved_with_the_interval_left_empty_is_saved_as_the_crons_help_says_it_replaces_it(open_app, db, actors):
     fund_market(db, actors)
     at = open_app(actors.admin, PAGE)
 

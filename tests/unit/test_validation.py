@@ -22,6 +22,7 @@ from core.validation import (
     parse_notes,
     parse_price,
     parse_quantity,
+    parse_whole_number,
     refuse_dot_grouped,
 )
 
@@ -552,6 +553,23 @@ def test_notes_are_bounded():
 def test_a_decimal_comma_is_refused_rather_than_read_as_a_thousands_separator(typed):
     with pytest.raises(ValidationError, match="use a point for decimals"):
         parse_eur(typed, "Amount")
+
+
+@pytest.mark.parametrize(
+    ("parse", "said"),
+    [
+        (lambda typed: parse_quantity(typed, "CEA"), "Quantity: CEA certificates are whole units"),
+        (
+            lambda typed: parse_whole_number(typed, "Max age (min)", 1, 10_080, "minutes"),
+            "Max age (min): a whole number of minutes",
+        ),
+    ],
+)
+def test_a_comma_in_a_number_of_whole_units_is_never_advised_to_be_a_decimal_point(parse, said):
+    with pytest.raises(ValidationError) as refused:
+        parse("10,5")
+
+    assert refused.value.message == f"{said} (a comma only groups thousands, like 1,000), got '10,5'"
 
 
 @pytest.mark.parametrize("typed", ["1,000.5.5", "10.5.5", "1..5", "-1.2.3"])
