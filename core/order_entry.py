@@ -108,6 +108,26 @@ class PriceCollar(Record):
         return "above" if self.side is OrderSide.BUY else "below"
 
 
+def post_only_refusal(
+    db: Session, certificate_type: CertificateType | str, side: OrderSide | str, price: object
+) -> str | None:
+    """Why the engine would refuse a post-only LIMIT at ``price`` on its book now, in its words (``match_order``
+    refuses one that meets any resting order, the account's own too), and where such an order rests instead; None
+    when it would rest. The order entry says it under Price before anything is sent: the button read "Buy 10 EUA
+    at €81.17 limit, post only" and the refusal came only after the click."""
+    cert = parse_enum(CertificateType, certificate_type, "certificate type")
+    order_side = parse_enum(OrderSide, side, "order side")
+    limit = parse_price(price)
+    best = fetch_one(db, "SELECT best_bid, best_ask FROM best_prices(:c)", {"c": cert.value})
+    if order_side is OrderSide.BUY and best["best_ask"] is not None and limit >= best["best_ask"]:
+        met, rests = f"best ask at €{best['best_ask']:,}", "a post-only buy rests below it"
+    elif order_side is OrderSide.SELL and best["best_bid"] is not None and limit <= best["best_bid"]:
+        met, rests = f"best bid at €{best['best_bid']:,}", "a post-only sell rests above it"
+    else:
+        return None
+    return f"This post-only order would trade at once against the {met}: {rests}"
+
+
 def limit_price_collar(
     db: Session, certificate_type: CertificateType | str, side: OrderSide | str, price: object
 ) -> PriceCollar | None:

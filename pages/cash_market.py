@@ -61,7 +61,7 @@ REFRESH = "3s"
 MAKER_PARAM = "market_maker"  # the URL's market maker an admin trades for
 NBSP = "\u00a0"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
-PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account) the price field was last drawn for, or "picked"
+PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account, post only) the price was drawn for, or "picked"
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
 QUANTITY_WATCH_KEY = "cm_qty_watch"  # tells the page the quantity was typed in, even typed over with itself
 URL_CHOICES = {
@@ -198,14 +198,18 @@ with st.container(key=ENTRY_KEY, border=True):
         )
         # start from the best opposite price whenever the market or account changes, and when the side changes while
         # the price is still the one we put there; a price typed or picked from the book is kept across a side change.
-        # Streamlit forgets a widget's value while its page is not shown, so a missing price starts afresh too.
-        context, previous = (cert, side, mm_id), st.session_state.get(PRICE_CONTEXT_KEY)
+        # Streamlit forgets a widget's value while its page is not shown, so a missing price starts afresh too. Post
+        # only (drawn below, its value read here) starts where the order rests: from the best opposite price the
+        # engine refused every post-only order the page's own price made, and turning it on moves such a price too
+        passive = bool(st.session_state.get(POST_ONLY_KEY)) and kind is OrderType.LIMIT
+        context, previous = (cert, side, mm_id, passive), st.session_state.get(PRICE_CONTEXT_KEY)
         touched = st.session_state.get(PRICE_KEY) != st.session_state.get(DEFAULT_PRICE_KEY)
         same_market = isinstance(previous, tuple) and (previous[0], previous[2]) == (cert, mm_id)
         if PRICE_KEY not in st.session_state or (previous not in (context, "picked") and not (touched and same_market)):
             book = market_data.order_book(cert.value)
             stats = market_data.market_stats(cert.value)
-            st.session_state[PRICE_KEY] = str(default_price(side, book, stats, get_settings().default_prices[cert]))
+            fallback, tick = get_settings().default_prices[cert], market_data.tick(cert.value) if passive else None
+            st.session_state[PRICE_KEY] = str(default_price(side, book, stats, fallback, tick))
             st.session_state[DEFAULT_PRICE_KEY] = st.session_state[PRICE_KEY]
         st.session_state[PRICE_CONTEXT_KEY] = context
         is_market = kind is OrderType.MARKET

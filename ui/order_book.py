@@ -144,11 +144,21 @@ def deepest(book: OrderBook) -> int:
     return max([lv.cumulative for lv in (*book.bids[-1:], *book.asks[-1:])], default=0)
 
 
-def default_price(side: OrderSide, book: OrderBook, stats: MarketStats, fallback: Decimal) -> Decimal:
+def default_price(
+    side: OrderSide, book: OrderBook, stats: MarketStats, fallback: Decimal, passive_tick: Decimal | None = None
+) -> Decimal:
     """Where a new order's price starts: the best opposite price (what trades now), else the best price
-    of its own side, else the last trade, else the configured default."""
+    of its own side, else the last trade, else the configured default. A post-only order (``passive_tick``: the
+    book's tick) starts where it rests: the best price of its own side, else a tick inside the best opposite one,
+    else the last trade, else the default (it started at the best opposite price, which the engine refuses)."""
     opposite, same = (book.best_ask, book.best_bid) if side is OrderSide.BUY else (book.best_bid, book.best_ask)
-    for candidate in (opposite, same, stats.last_price):
+    candidates: tuple[Decimal | None, ...] = (opposite, same, stats.last_price)
+    if passive_tick is not None:
+        inside = None
+        if opposite is not None:
+            inside = opposite - passive_tick if side is OrderSide.BUY else opposite + passive_tick
+        candidates = (same, inside if inside is not None and inside > 0 else None, stats.last_price)
+    for candidate in candidates:
         if candidate is not None:
             return candidate
     return fallback

@@ -511,7 +511,7 @@ def test_a_price_typed_right_before_a_switch_to_market_is_there_again_back_on_li
     expect(price).to_have_value("79.50")
 
 
-def test_a_post_only_order_that_would_trade_at_once_is_refused_under_the_entry_and_changes_nothing(
+def test_post_only_starts_where_the_order_rests_and_a_price_that_would_trade_is_refused_before_the_click(
     db, actors, app_server, page
 ):
     desk = make_desk(db, actors)
@@ -522,12 +522,15 @@ def test_a_post_only_order_that_would_trade_at_once_is_refused_under_the_entry_a
     expect(entry.get_by_role("button", name="Buy 10 EUA at €81.00 limit, total €810.00")).to_be_enabled()
     before = {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES}
 
-    entry.get_by_text("Post only", exact=True).click()  # the price is the best ask's: a buy there trades at once
-    button = entry.get_by_role("button", name="Buy 10 EUA at €81.00 limit, post only, total €810.00")
-    button.click()
+    entry.get_by_text("Post only", exact=True).click()  # no bid: a tick inside the best ask, where a buy rests
+    expect(entry.get_by_role("button", name="Buy 10 EUA at €80.99 limit, post only, total €809.90")).to_be_enabled()
+    price = entry.get_by_role("textbox", name="Price (€)")
+    price.fill("81.00")  # the best ask: the engine refused it after the click, with the button enabled
+    price.press("Tab")
 
-    refusal = "This post-only order would trade at once against the best ask at €81.00: nothing was placed"
+    refusal = "This post-only order would trade at once against the best ask at €81.00: a post-only buy rests below it"
     expect(entry.get_by_text(refusal)).to_be_visible()
+    expect(entry.get_by_role("button", name="Buy EUA")).to_be_disabled()
     assert {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES} == before
     entry.get_by_text("Market", exact=True).click()  # a market order always trades at once: never post-only
     expect(entry.get_by_role("switch", name="Post only")).to_be_disabled()

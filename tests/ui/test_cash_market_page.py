@@ -584,7 +584,7 @@ def test_a_reload_keeps_post_only_as_the_url_says_it(open_page, actors, market):
     reloaded = open_page(actors.trader, query={"market": "EUA", "side": "BUY", "type": "LIMIT", "post_only": "yes"})
 
     assert reloaded.toggle(key="cm_post_only").value is True  # it came back off, and the next click could trade
-    assert submit(reloaded).label == "Buy 10 EUA at €81.00 limit, post only, total €810.00"
+    assert submit(reloaded).label == "Buy 10 EUA at €80.50 limit, post only, total €805.00"  # where it rests
     reloaded.toggle(key="cm_post_only").set_value(False).run()
     assert reloaded.query_params["post_only"] == "NO"
 
@@ -669,9 +669,9 @@ def test_a_link_the_cash_market_can_take_opens_on_it_with_no_note(open_page, act
     trader = open_page(actors.trader, query={k: v for k, v in link.items() if k != "market_maker"})
     admin = open_page(actors.admin, query={**link, "side": "BUY"})
 
-    assert submit(trader).label.startswith("Sell 10 EUA at €80.50 limit, post only")
+    assert submit(trader).label.startswith("Sell 10 EUA at €81.00 limit, post only")  # at the best ask: it rests
     assert admin.selectbox(key="cm_mm").value == market.lp.id
-    assert submit(admin).label.startswith("Buy 10 EUA at €81.00 limit, post only")
+    assert submit(admin).label.startswith("Buy 10 EUA at €80.50 limit, post only")
     assert not warnings(trader) and not warnings(admin)
 
 
@@ -777,30 +777,56 @@ def test_after_an_order_that_used_the_whole_balance_its_shortfall_is_a_note_unti
     assert len(field_errors(at)) == 1  # typed again, it is theirs
 
 
+@pytest.mark.parametrize(("side", "typed", "said"), [
+    ("BUY", "81.00", "This post-only order would trade at once against the best ask at €81.00: a post-only buy rests "
+                     "below it"),
+    ("SELL", "80.50", "This post-only order would trade at once against the best bid at €80.50: a post-only sell "
+                      "rests above it"),
+])  # fmt: skip
+def test_a_post_only_price_that_would_trade_at_once_is_refused_under_price_before_anything_is_sent(
+    open_page, db, actors, market, side, typed, said
+):
+    at = open_page(actors.trader)
+    at.session_state["cm_side"] = side
+    at.toggle(key="cm_post_only").set_value(True).run()
+    before = snapshot(db)
+
+    at.text_input(key="cm_price").set_value(typed).run()
+
+    assert said_under(at, "cm_price") == [said]  # the engine's refusal came only after the click
+    assert submit(at).disabled
+    assert snapshot(db) == before
+
+
 def test_a_post_only_limit_says_so_on_its_button_and_a_market_order_cannot_be_post_only(open_page, actors, market):
     at = open_page(actors.trader)
 
     at.toggle(key="cm_post_only").set_value(True).run()
 
-    assert submit(at).label == "Buy 10 EUA at €81.00 limit, post only, total €810.00"
+    # the page's price moves to where a post-only buy rests, the best bid: from the best ask (€81.00) every
+    # post-only order the page priced itself was refused by the engine, after the click
+    assert submit(at).label == "Buy 10 EUA at €80.50 limit, post only, total €805.00"
     assert "refused and nothing is placed" in at.toggle(key="cm_post_only").help
     at.segmented_control(key="cm_type").set_value("MARKET").run()
     assert at.toggle(key="cm_post_only").disabled
     assert submit(at).label.startswith("Buy 10 EUA at market")
 
 
-def test_a_post_only_order_that_would_trade_at_once_is_refused_in_the_engines_words_and_changes_nothing(
+def test_a_post_only_order_the_book_met_after_it_was_priced_is_sent_nowhere_and_changes_nothing(
     open_page, db, actors, market
 ):
-    at = open_page(actors.trader)  # the price starts at the best ask, €81.00: a buy there trades at once
-    at.toggle(key="cm_post_only").set_value(True).run()
+    at = open_page(actors.trader)
+    at.toggle(key="cm_post_only").set_value(True)
+    at.text_input(key="cm_price").set_value("80.90").run()  # below the best ask: it would rest
+    assert not submit(at).disabled
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 5, "80.90", market_maker_id=market.ah.id)  # meanwhile
     before = snapshot(db)
 
-    submit(at).click().run()
+    submit(at).click().run()  # the run the click starts checks the book as it is now
 
     assert not at.exception
-    assert texts(at.error) == [
-        "This post-only order would trade at once against the best ask at €81.00: nothing was placed"
+    assert said_under(at, "cm_price") == [
+        "This post-only order would trade at once against the best ask at €80.90: a post-only buy rests below it"
     ]
     assert snapshot(db) == before
 

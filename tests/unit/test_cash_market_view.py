@@ -59,6 +59,17 @@ def test_an_empty_book_starts_at_the_last_trade_then_at_the_configured_default()
     assert default_price(OrderSide.BUY, EMPTY, traded, Decimal("81")) == Decimal("79.99")
 
 
+def test_a_post_only_order_starts_where_it_rests_its_own_sides_best_else_a_tick_inside_the_other():
+    tick = Decimal("0.01")
+    one_sided = OrderBook(certificate_type="EUA", bids=[], asks=[level("81.00", 3, 3)])
+
+    assert default_price(OrderSide.BUY, BOOK, STATS, Decimal("81"), tick) == Decimal("80.50")  # the best bid
+    assert default_price(OrderSide.SELL, BOOK, STATS, Decimal("81"), tick) == Decimal("81.00")  # the best ask
+    assert default_price(OrderSide.BUY, one_sided, STATS, Decimal("90"), tick) == Decimal("80.99")  # never €81.00
+    assert default_price(OrderSide.SELL, one_sided, STATS, Decimal("70"), tick) == Decimal("81.00")
+    assert default_price(OrderSide.BUY, EMPTY, STATS, Decimal("81"), tick) == Decimal("81")
+
+
 def test_the_button_says_exactly_which_limit_order_it_sends():
     ticket = Ticket(CertificateType.CEA, OrderSide.BUY, OrderType.LIMIT, 10, Decimal("14.03"), None)
 
