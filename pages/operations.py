@@ -203,7 +203,7 @@ def operations_view(base: dict[str, object]) -> None:
     below = st.container()
     say_not_taken(below, "Sort by", dropped("ops_sort"), SORT_LABELS[sort], list(SORT_LABELS.values()))
     say_not_taken(
-        below, "Largest / newest first", dropped("ops_desc"), "on" if descending else "off", ["true", "false"]
+        below, "Largest / newest first", dropped("ops_desc"), "true" if descending else "false", ["true", "false"]
     )
     say_not_taken(below, "Rows per page", dropped("ops_page_size"), str(page_size), [str(n) for n in PAGE_SIZES])
     listing = {**base, "sort": sort or OperationSort.CREATED_AT, "descending": descending, "page_size": page_size}

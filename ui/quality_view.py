@@ -205,7 +205,9 @@ def heatmap_figure(cells: Sequence[DepthCell]) -> go.Figure:
 
 def absorbs_text(result: Slippage) -> str:
     """Whether the book takes the whole amount; if not, whether it takes part (too thin) or none of it (an empty
-    side said so, not "too thin")."""
+    side said so, not "too thin"), or the amount is less than one certificate (€0.01 read "yes" beside 0 of them)."""
+    if result.fillable and result.quantity == 0:
+        return f"no: it {'buys' if result.side is OrderSide.BUY else 'sells'} less than one certificate"
     if result.fillable:
         return "yes"
     if result.quantity == 0:

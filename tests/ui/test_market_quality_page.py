@@ -180,6 +180,10 @@ def test_the_slippage_calculator_shows_ten_and_a_hundred_thousand_and_a_typed_am
     at.segmented_control(key="mq_side").set_value("Sell").run()
     assert set(frame(at, "mq_slippage")["Book absorbs it"]) == {"no: no bid fills any of it"}  # empty, not thin
 
+    at.segmented_control(key="mq_side").set_value("Buy").run()
+    at.text_input(key="mq_amount").input("0.01").run()
+    assert list(frame(at, "mq_slippage")["Book absorbs it"]) == ["no: it buys less than one certificate", "yes", "yes"]
+
 
 def test_every_figure_of_the_slippage_table_has_room_whole_a_typed_amounts_too(open_app, db, actors):
     quote(db, actors, holder(db, actors, "AH"), "EUA", "80.00", 20_000)  # €1,600,000 of asks

@@ -483,7 +483,7 @@ def test_a_links_view_or_cut_of_the_table_the_page_cannot_take_falls_back_to_the
     assert warned_under(at, "ops_page_size") == [
         "The link's Sort by “nonsense” is not one of Time, Ticket, Certificate, Reference price, Actual BID EUR, "
         "Actual ASK EUR, Actual total EUR, Filled EUR, Resting EUR, Withdrawn EUR, Fill ratio: Time is shown.",
-        "The link's Largest / newest first “maybe” is not one of true, false: on is shown.",
+        "The link's Largest / newest first “maybe” is not one of true, false: true is shown.",  # not "on"
         "The link's Rows per page “-3” is not one of 25, 50, 100, 200: 50 is shown.",
     ]
 
