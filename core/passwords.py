@@ -50,7 +50,9 @@ def change_password(
         if not isinstance(current_password, str) or not current_password:
             faults.refuse(CURRENT, "Type your current password: the one you signed in with")
         new = faults.parse(NEW, check_new_password, new_password, username)
-        if new is not None and repeat_password != new:
+        # against the new password as typed, refused or not: a repeat that differs from a too-short new one was said
+        # only at the next attempt, once the new one was long enough
+        if repeat_password != (new if new is not None else new_password):
             faults.refuse(REPEAT, "This is not the new password as typed above: type the same password twice")
         faults.raise_any()
         try:

@@ -83,6 +83,8 @@ def test_a_reset_makes_the_new_password_one_time_again(db, actors):
     [
         ("", NEW_PASSWORD, "fjord lantern", {CURRENT: "Type your current password", REPEAT: "type the same password"}),
         (PASSWORD, "short", "short", {NEW: "at least 8 characters long; this one has 5"}),
+        # both said at once: the repeat's came only at the next attempt, once the new one was long enough
+        (PASSWORD, "abc", "abd", {NEW: "at least 8 characters long; this one has 3", REPEAT: "type the same password"}),
         (PASSWORD, "my trader password", "my trader password", {NEW: "must not contain the username"}),
         (PASSWORD, "x" * 1001, "x" * 1001, {NEW: "at most 1,000 characters"}),
         (PASSWORD, None, None, {NEW: "Type a password"}),
@@ -90,7 +92,17 @@ def test_a_reset_makes_the_new_password_one_time_again(db, actors):
         ("wrong password", NEW_PASSWORD, NEW_PASSWORD, {CURRENT: "This is not your current password"}),
         (PASSWORD, PASSWORD, PASSWORD, {NEW: "This is your current password"}),
     ],
-    ids=["empty-and-mismatch", "short", "username", "too-long", "none", "spaces", "wrong-current", "unchanged"],
+    ids=[
+        "empty-and-mismatch",
+        "short",
+        "short-and-mismatch",
+        "username",
+        "too-long",
+        "none",
+        "spaces",
+        "wrong-current",
+        "unchanged",
+    ],
 )
 def test_every_fault_of_the_form_is_refused_under_its_field_and_changes_nothing(
     db, actors, current, new, repeat, faults
