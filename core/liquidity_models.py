@@ -154,6 +154,8 @@ class AssetShortfall(Record):
     shortfall: Decimal
     market_makers: tuple[MarketMakerShortfall, ...] = ()
     no_market_makers: bool = False  # nobody of the right type is active: create some
+    # what one new market maker must hold for the whole side to be placed (core.planning.new_market_maker_needs)
+    new_market_maker_needs: Decimal
     certificate_type: CertificateType | None = None  # the book, when liquidity for several books is refused
 
     @property

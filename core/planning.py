@@ -211,6 +211,22 @@ def plan_side(
     )
 
 
+def new_market_maker_needs(plan: SidePlan) -> Decimal:
+    """What one new market maker must hold for the whole side to be placed beside the side's market makers as they
+    are: the lock of the even share over the largest k (a share that rests whole at every level) for which the k - 1
+    richest of them can fund that share too; even_share_set then spreads the side over those k. (Covering the
+    shortfall alone was not enough: a new market maker shares the target, so each share is thinner and the short ones
+    stay short.)"""
+    held = sorted((m.available for m in (*plan.market_makers, *plan.left_out)), reverse=True)
+    minimum = minimum_per_market_maker(plan.level_prices, plan.split)
+    for k in range(len(held) + 1, 0, -1):
+        share = min(split_evenly(plan.target_eur, k))
+        need = locked_by(level_orders(share, plan.level_prices, plan.split), plan.asset)
+        if share >= minimum and (k == 1 or held[k - 2] >= need):
+            return need
+    return locked_by(level_orders(plan.target_eur, plan.level_prices, plan.split), plan.asset)  # below any share
+
+
 def shortfall_of(plan: SidePlan) -> AssetShortfall | None:
     """What the side lacks, market maker by market maker (available balances, never totals).
 
@@ -227,6 +243,7 @@ def shortfall_of(plan: SidePlan) -> AssetShortfall | None:
             available=Decimal(0),
             shortfall=required,
             no_market_makers=True,
+            new_market_maker_needs=required,
         )
     short = [
         MarketMakerShortfall(id=m.id, name=m.name, required=m.required, available=m.available, shortfall=m.shortfall)
@@ -243,6 +260,7 @@ def shortfall_of(plan: SidePlan) -> AssetShortfall | None:
         available=sum((m.available for m in short), Decimal(0)),
         shortfall=sum((m.shortfall for m in short), Decimal(0)),
         market_makers=tuple(short),
+        new_market_maker_needs=new_market_maker_needs(plan),
     )
 
 

@@ -204,9 +204,12 @@ def shortfall_column_config() -> dict[str, Any]:
 
 
 def provision_amount(shortfall: AssetShortfall, action: str) -> str:
-    """The amount a provisioning form starts with: enough to cover the shortfall, grouped as the app writes amounts
-    ("4,300,000.00", "5,000": as text, for core to parse)."""
-    return figure(shortfall.asset, shortfall.shortfall if action == "create_new" else shortfall.even_top_up)
+    """The amount a provisioning form starts with: enough for the whole side to be placed, grouped as the app writes
+    amounts ("4,300,000.00", "5,000": as text, for core to parse). New market makers: what one of them needs beside
+    those there are (the shortfall alone left the side short: a new one shares the target too)."""
+    return figure(
+        shortfall.asset, shortfall.new_market_maker_needs if action == "create_new" else shortfall.even_top_up
+    )
 
 
 def provision_note(shortfall: AssetShortfall, action: str) -> str:
@@ -215,9 +218,13 @@ def provision_note(shortfall: AssetShortfall, action: str) -> str:
     asset = shortfall.asset
     total = amount_text(asset, shortfall.shortfall)
     if action == "create_new":
+        needs = amount_text(asset, shortfall.new_market_maker_needs)
+        if shortfall.no_market_makers:
+            return f"Suggested: {needs}, what the side's orders lock, split evenly over the new market makers."
         return (
-            f"Suggested: the shortfall, {total}, split evenly over the new market makers. More market makers also "
-            "share the target more thinly, so preview again afterwards."
+            f"Suggested: {needs}, what one new market maker needs for the whole side to be placed beside those there "
+            f"are: it shares the target, so covering the {total} shortfall alone would leave them short. Split over "
+            "more new market makers, preview again afterwards."
         )
     short = shortfall.market_makers
     names = ", ".join(md_escape(m.name) for m in short)

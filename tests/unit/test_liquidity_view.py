@@ -37,7 +37,7 @@ from ui.liquidity_view import (
 HOSTILE = "Firm [pwn](http://example.invalid/x)"
 
 
-def shortfall(*short: tuple[str, str]) -> AssetShortfall:
+def shortfall(*short: tuple[str, str], new_needs: str = "150") -> AssetShortfall:
     makers = tuple(
         MarketMakerShortfall(
             id=i, name=name, required=Decimal(100), available=Decimal(100) - Decimal(by), shortfall=Decimal(by)
@@ -52,10 +52,11 @@ def shortfall(*short: tuple[str, str]) -> AssetShortfall:
         available=sum(m.available for m in makers),
         shortfall=sum(m.shortfall for m in makers),
         market_makers=makers,
+        new_market_maker_needs=Decimal(new_needs),
     )
 
 
-def eur_shortfall(*short: tuple[str, str, str]) -> AssetShortfall:
+def eur_shortfall(*short: tuple[str, str, str], new_needs: str = "1000.00") -> AssetShortfall:
     """A BID side's shortfall: each short liquidity provider with what its orders need and what it has."""
     makers = tuple(
         MarketMakerShortfall(
@@ -66,7 +67,7 @@ def eur_shortfall(*short: tuple[str, str, str]) -> AssetShortfall:
     return AssetShortfall(
         asset=AssetType.EUR, side=OrderSide.BUY, mm_type=MarketMakerType.LIQUIDITY_PROVIDER,
         required=sum(m.required for m in makers), available=sum(m.available for m in makers),
-        shortfall=sum(m.shortfall for m in makers), market_makers=makers,
+        shortfall=sum(m.shortfall for m in makers), market_makers=makers, new_market_maker_needs=Decimal(new_needs),
     )  # fmt: skip
 
 
@@ -118,7 +119,7 @@ def test_funding_even_shortfalls_suggests_exactly_the_shortfall_and_says_so():
 
 
 def test_a_suggested_amount_is_grouped_as_the_app_writes_amounts_and_core_reads_it_back_exactly():
-    euros = eur_shortfall(("LP 1", "4300100.00", "100.00"))
+    euros = eur_shortfall(("LP 1", "4300100.00", "100.00"), new_needs="4300000.00")
     certificates = shortfall(("AH 1", "2500"), ("AH 2", "2500"))
 
     suggested = [provision_amount(euros, "create_new"), provision_amount(certificates, "fund_existing")]
@@ -128,10 +129,14 @@ def test_a_suggested_amount_is_grouped_as_the_app_writes_amounts_and_core_reads_
     assert parse_amount(suggested[1], AssetType.CEA) == Decimal(5000)
 
 
-def test_new_market_makers_get_the_shortfall_and_the_admin_is_told_to_preview_again():
-    note = provision_note(shortfall(("AH 1", "10"), ("AH 2", "40")), "create_new")
+def test_a_new_market_maker_is_suggested_what_it_needs_beside_the_others_not_the_shortfall():
+    short = shortfall(("AH 1", "10"), ("AH 2", "40"), new_needs="150")
 
-    assert note.startswith("Suggested: the shortfall, 50 CEA") and "preview again" in note
+    note = provision_note(short, "create_new")
+
+    assert provision_amount(short, "create_new") == "150"  # it was the 50 shortfall, which left them short
+    assert note.startswith("Suggested: 150 CEA, what one new market maker needs for the whole side to be placed")
+    assert "covering the 50 CEA shortfall alone would leave them short" in note and "preview again" in note
 
 
 def test_market_maker_names_in_the_suggestion_are_shown_exactly_as_typed():

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from core.config import LiquidityLevels
@@ -294,6 +294,31 @@ def test_a_side_is_split_over_the_largest_set_of_market_makers_that_can_each_fun
         assert short is not None
         assert [m.id for m in short.market_makers] == [m.id for m in plan.market_makers if m.shortfall > 0]
         assert "fund_existing_lps" in suggested_actions([short]) or "fund_existing_ahs" in suggested_actions([short])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    reference=st.decimals(min_value=Decimal("1"), max_value=Decimal("500"), places=2),
+    target=st.integers(min_value=100_000, max_value=10**9).map(lambda c: Decimal(c) / 100),
+    fractions=st.lists(st.decimals(min_value=Decimal(0), max_value=Decimal("0.6"), places=4), max_size=6),
+    side=st.sampled_from([OrderSide.BUY, OrderSide.SELL]),
+)
+def test_one_new_market_maker_holding_what_the_shortfall_says_it_needs_makes_the_side_whole(
+    reference, target, fractions, side
+):
+    serves = role(side, CertificateType.EUA)
+    if target < minimum_per_market_maker(level_prices(reference, side, LEVELS, TICK), LEVELS):
+        return  # too small to plan at all: refused, nothing to provision
+    scale = Decimal(1) if side is OrderSide.BUY else 1 / reference  # certificates: what the EUR buys
+    mms = _funded(side, [(target * f * scale).quantize(Decimal(1)) for f in fractions])
+    short = shortfall_of(plan_side(serves, reference, target, mms, LEVELS, TICK))
+    assume(short is not None)
+
+    newcomer = _funded(side, [*(Decimal(0) for _ in mms), short.new_market_maker_needs])[-1]
+    plan = plan_side(serves, reference, target, [*mms, newcomer], LEVELS, TICK)
+
+    # covering the shortfall alone left it short: the newcomer shares the target, thinning every share
+    assert shortfall_of(plan) is None and newcomer.id in [m.id for m in plan.market_makers]
 
 
 def test_a_poor_liquidity_provider_beside_rich_ones_is_left_out_with_why():
