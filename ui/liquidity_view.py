@@ -292,12 +292,15 @@ def spread_caption(preview: LiquidityPreview) -> str:
 
 
 def preview_headline(preview: LiquidityPreview) -> list[tuple[str, str]]:
+    """The preview's figures. With one side planned there is no spread of its own: it says which side, where "—"
+    beside "Spread × 1" read as a spread missing; the widening reads as one ("×1.5")."""
     spread = preview.estimated_spread_pct
+    one_side = "BID only" if preview.ask_plan is None else "ASK only"
     return [
         ("Reference price", price(preview.reference_price)),
         ("Orders", f"{preview.total_orders_count:,}"),
-        ("Spread", percent(spread, 2)),
-        ("Spread ×", f"{preview.spread_multiplier.normalize():f}"),
+        ("Spread", one_side if spread is None else percent(spread, 2)),
+        ("Spread widening", f"×{preview.spread_multiplier.normalize():f}"),
     ]
 
 

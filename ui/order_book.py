@@ -43,7 +43,9 @@ BOOK_SIDE_PX = sum(BOOK_COLUMN_WIDTHS.values()) + 2  # and the grid's border
 # Market scrolled out of sight) and the entry's fields keep room for a price; the entry's row wraps instead.
 # on a phone the entry's fields wrap into a box as tall as half the screen: pinned, it left the book a strip to scroll
 # in, so below a tablet's width it scrolls with the page. There the columns stack, and the Available line, beside
-# the first message at 1,280 px, comes after it: above it, a quantity's refusal read two blocks below its field
+# the first message at 1,280 px, comes after it: above it, a quantity's refusal read two blocks below its field.
+# Stacked, the sides of the book are a toolbar's height apart: on a touch screen a grid's toolbar shows at all times,
+# above its top edge, and the asks' covered the last bid (its price and quantity half hidden)
 PINNED_FROM_PX = 640
 STICKY_CSS = f"""
 <style>
@@ -63,6 +65,9 @@ div:has(> .st-key-{ENTRY_KEY}) {{
 }}
 .st-key-{SIDES_KEY} [data-testid="stColumn"] {{
     min-width: min(100%, {BOOK_SIDE_PX}px);
+}}
+.st-key-{SIDES_KEY} [data-testid="stHorizontalBlock"] {{
+    row-gap: 3rem;
 }}
 [data-testid="stColumn"]:has([data-testid="stButtonGroup"]) {{
     min-width: max-content;

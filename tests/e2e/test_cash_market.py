@@ -86,6 +86,12 @@ CUT_OR_OVERLAPPING = """() => {
         const meet = r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom;
         if (meet) cut.push(`${a} overlaps ${b}`);
     }));
+    // stacked, the asks a toolbar's height below the bids: on a touch screen a grid's toolbar shows at all times,
+    // above the grid, and the asks' covered the last bid
+    const [bids, asks] = ['buy', 'sell'].map(
+        s => document.querySelector(`.st-key-cm_book_${s}_EUA`).getBoundingClientRect());
+    const gap = asks.top - bids.bottom;
+    if (asks.top >= bids.bottom && gap < 40) cut.push(`the asks are ${gap} px below the bids`);
     return controls.length === 5 ? cut : [...cut, `${controls.length} controls, not 5`];
 }"""
 

@@ -581,7 +581,8 @@ def test_widening_spreads_is_offered_and_shown_in_the_preview(open_app, db, acto
 
     assert not at.exception
     assert any(c.startswith("Design spreads") and "σ n/a" in c for c in texts(at.caption))  # no trades: ×1
-    assert {m.label: m.value for m in at.metric}["Spread ×"] == "1"
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Spread"], metrics["Spread widening"]) == ("BID only", "×1")  # it read "—" beside "Spread × 1"
 
 
 def _count_planning(monkeypatch) -> list[str]:
