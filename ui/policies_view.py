@@ -8,7 +8,7 @@ import inspect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -341,6 +341,9 @@ def runs_csv(runs: Sequence[PolicyRun]) -> bytes:
     return csv_bytes(runs_frame(runs).rename(columns=RUN_COLUMNS))
 
 
+MIN_DEPTH_SPAN = timedelta(minutes=5)  # the least time the depth history shows
+
+
 def depth_history_figure(runs: Sequence[PolicyRun], now: PolicyStatus | None = None, height: int = 260) -> go.Figure:
     """Resting depth per side against its target (dashed), oldest to newest. Each run adds two points at its time,
     what rested when it began and once it was done, so a side traders took and the run refilled shows as a dip
@@ -385,11 +388,16 @@ def depth_history_figure(runs: Sequence[PolicyRun], now: PolicyStatus | None = N
                 hovertemplate=f"€%{{y:,.2f}}<extra>{side} target</extra>",
             )
         )
+    # a first run moments ago spans a second or two: plotly then ticked every 200 ms ("10:15:03.4"); at least a few
+    # minutes are shown, ending with the last point
+    xaxis: dict[str, object] = {"title": None}
+    if times and max(times) - min(times) < MIN_DEPTH_SPAN:
+        xaxis["range"] = [max(times) - MIN_DEPTH_SPAN, max(times)]
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         legend={"orientation": "h", "y": -0.25},
         yaxis={"title": "EUR", "rangemode": "tozero"},
-        xaxis={"title": None},
+        xaxis=xaxis,
     )
     return fig

@@ -6,6 +6,7 @@ from decimal import Decimal
 from core.enums import CertificateType
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
 from ui.policies_view import (
+    MIN_DEPTH_SPAN,
     depth_history_figure,
     due_text,
     form_values,
@@ -54,6 +55,23 @@ def test_the_depth_chart_ends_at_what_rests_now_so_a_pause_since_the_last_run_sh
     assert bid.x[-1] > bid.x[0]  # from the run to now: not one instant on a millisecond axis
     target = next(t for t in fig.data if t.name == "BID target")
     assert list(target.y) == [1000.0, 1000.0]
+
+
+def test_a_first_run_moments_ago_is_drawn_on_minutes_not_on_a_millisecond_axis():
+    first = PolicyRun.model_construct(**{**run(1, 0, "0", "955").__dict__, "created_at": datetime.now(UTC)})
+    policy = LiquidityPolicy.model_construct(bid_depth_eur=D("1000"), ask_depth_eur=D("1000"))
+    now = PolicyStatus.model_construct(policy=policy, bid_resting_eur=D(955), ask_resting_eur=D(0))
+
+    fig = depth_history_figure([first], now=now)
+
+    start, end = fig.layout.xaxis.range  # plotly ticked every 200 ms across the second since the run
+    assert end - start == MIN_DEPTH_SPAN and end >= first.created_at >= start
+
+
+def test_runs_over_a_longer_time_are_drawn_over_all_of_it():
+    fig = depth_history_figure([run(2, 30, "0", "0"), run(1, 0, "0", "955")])
+
+    assert fig.layout.xaxis.range is None  # plotly's own range: every run
 
 
 def test_the_runs_csv_writes_an_operation_id_as_a_whole_number_and_a_missing_one_as_nothing():
