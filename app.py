@@ -34,7 +34,12 @@ from ui.serving import serving
 log = logging.getLogger("carbon.app")
 
 
+# signed out in place, the sidebar a page had stays collapsed behind its ">>" button, with nothing in it
+NO_SIDEBAR_CSS = '<style>[data-testid="stExpandSidebarButton"] { display: none; }</style>'
+
+
 def login_page(target: PageSpec | None) -> None:
+    st.html(NO_SIDEBAR_CSS)
     _, middle, _ = st.columns([1, 1.2, 1])
     with middle:
         st.title("Carbon Backoffice")

@@ -149,6 +149,7 @@ def test_withdrawing_from_a_tab_signed_out_in_another_window_withdraws_nothing_a
 
     expect(page.get_by_text("You were signed out in another window. Please sign in again.")).to_be_visible()
     settle(page)
+    expect(page.get_by_test_id("stExpandSidebarButton")).to_be_hidden()  # a ">>" with nothing behind it
     assert get_operation_detail(db, operation.id, user_id=actors.admin.id).summary.open_orders > 0
 
 
