@@ -17,6 +17,7 @@ from core.users import SIGN_IN_PASSWORD, SIGN_IN_USERNAME, authenticate
 from ui import session
 from ui.feedback import field_error, on_script_error, show_flashed, show_refusal, show_unexpected
 from ui.format import md_escape
+from ui.hidden import hide_sidebar_expander
 from ui.kill_switch import render_kill_switch
 from ui.live import app_run_started
 from ui.navigation import (
@@ -34,12 +35,8 @@ from ui.serving import serving
 log = logging.getLogger("carbon.app")
 
 
-# signed out in place, the sidebar a page had stays collapsed behind its ">>" button, with nothing in it
-NO_SIDEBAR_CSS = '<style>[data-testid="stExpandSidebarButton"] { display: none; }</style>'
-
-
 def login_page(target: PageSpec | None) -> None:
-    st.html(NO_SIDEBAR_CSS)
+    hide_sidebar_expander()
     _, middle, _ = st.columns([1, 1.2, 1])
     with middle:
         st.title("Carbon Backoffice")

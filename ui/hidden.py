@@ -15,3 +15,9 @@ def hide_element(key: str) -> None:
     """Have the element (a widget, a component, a container) keyed ``key`` take no room, wherever it is drawn. Style
     only, so Streamlit puts the rule itself in its event container, where it takes no room either."""
     st.html(hidden_css(key))
+
+
+def hide_sidebar_expander() -> None:
+    """No ">>" button to open the sidebar: a page signed out in place keeps the sidebar it had, collapsed behind that
+    button with nothing in it."""
+    st.html('<style>[data-testid="stExpandSidebarButton"] {display: none}</style>')
