@@ -1,6 +1,7 @@
 """A name a market maker or a trader firm already has is refused naming the holder as stored ("Acme Carbon"), never
 as typed ("acme  carbon"), also when a concurrent creation of the same name got there first (it waits on the name's
-lock, then its check sees the first's row)."""
+lock, then its check sees the first's row); and an account of the other kind's name too (revision 0025): a trader
+firm and a market maker of one name read alike in a deposit's toast, the Cash Market and the audit log."""
 
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
@@ -79,3 +80,41 @@ def test_a_name_a_concurrent_creation_took_first_is_refused_naming_it_as_stored(
             second.result(timeout=STEP_SECONDS)
 
     assert refused.value.message == f'A {noun} named "Acme Carbon" already exists'
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "holder", "field"),
+    [
+        (create_lp, create_firm, "market maker", entities.NAME_FIELD),
+        (create_firm, create_lp, "trader firm", market_makers.NAME_FIELD),
+    ],
+    ids=["a firm named as a market maker", "a market maker named as a firm"],
+)
+def test_a_trader_firm_and_a_market_maker_never_share_a_name(db, actors, first, then, holder, field):
+    first(db, "Atlas Liquidity", actors.admin.id)
+    before = snapshot(db)
+
+    with pytest.raises(Conflict) as refused:
+        then(db, "atlas  liquidity", actors.admin.id)
+
+    assert refused.value.message == f'A {holder} named "Atlas Liquidity" already exists'
+    assert refused.value.field == field  # under the name typed, on the page creating the other kind
+    assert snapshot(db) == before
+
+
+def test_a_firm_and_a_market_maker_created_with_one_name_at_once_queue_and_the_second_is_refused(
+    db, actors, database_url
+):
+    with sessions(database_url, "first") as (observer, first), ThreadPoolExecutor(1) as pool:
+        first.run("BEGIN")
+        first.run("SELECT create_entity(%s, %s)", ("Atlas Liquidity", actors.admin.id))
+        second_pid = db.connection().connection.driver_connection.info.backend_pid
+        # the market maker's creation waits on the name's lock, which the firm's holds until it commits
+        second = pool.submit(create_lp, db, "ATLAS LIQUIDITY", actors.admin.id)
+        observer.until_waiting(SimpleNamespace(pid=second_pid, name="second"), second)
+        first.run("COMMIT")
+
+        with pytest.raises(Conflict) as refused:
+            second.result(timeout=STEP_SECONDS)
+
+    assert refused.value.message == 'A trader firm named "Atlas Liquidity" already exists'
