@@ -25,22 +25,14 @@ def create_lp(db, name, admin_id):
 
 
 KINDS = [
-    pytest.param(
-        create_lp,
-        "market maker",
-        market_makers.NAME_FIELD,
-        "create_market_maker(%s, 'LIQUIDITY_PROVIDER', %s)",
-        id="market maker",
-    ),
-    pytest.param(create_firm, "trader firm", entities.NAME_FIELD, "create_entity(%s, %s)", id="trader firm"),
+    pytest.param(create_lp, "market maker", market_makers.NAME_FIELD, id="market maker"),
+    pytest.param(create_firm, "trader firm", entities.NAME_FIELD, id="trader firm"),
 ]
 
 
-@pytest.mark.parametrize(("create", "noun", "field", "_"), KINDS)
+@pytest.mark.parametrize(("create", "noun", "field"), KINDS)
 @pytest.mark.parametrize("typed", ["acme  carbon", "  ACME CARBON ", "Acme\u00a0carbon"])
-def test_a_look_alike_name_is_refused_naming_the_one_it_collides_with_as_stored(
-    db, actors, create, noun, field, _, typed
-):
+def test_a_look_alike_name_is_refused_naming_the_one_it_collides_with_as_stored(db, actors, create, noun, field, typed):
     create(db, "Acme Carbon", actors.admin.id)
     before = snapshot(db)
 
@@ -63,16 +55,23 @@ def test_a_name_taken_by_a_deactivated_market_maker_says_where_it_is_listed(db, 
     )
 
 
-@pytest.mark.parametrize(("create", "noun", "_", "sql_call"), KINDS)
+FIRM_SQL, LP_SQL = "create_entity(%s, %s)", "create_market_maker(%s, 'LIQUIDITY_PROVIDER', %s)"
+
+
+@pytest.mark.parametrize(
+    ("first_sql", "then", "noun"),
+    [(LP_SQL, create_lp, "market maker"), (FIRM_SQL, create_firm, "trader firm"), (FIRM_SQL, create_lp, "trader firm")],
+    ids=["market maker", "trader firm", "a market maker named as a firm at once"],
+)
 def test_a_name_a_concurrent_creation_took_first_is_refused_naming_it_as_stored(
-    db, actors, database_url, create, noun, _, sql_call
+    db, actors, database_url, first_sql, then, noun
 ):
     with sessions(database_url, "first") as (observer, first), ThreadPoolExecutor(1) as pool:
         first.run("BEGIN")
-        first.run(f"SELECT {sql_call}", ("Acme Carbon", actors.admin.id))
+        first.run(f"SELECT {first_sql}", ("Acme Carbon", actors.admin.id))
         second_pid = db.connection().connection.driver_connection.info.backend_pid
-        # it waits on the name's lock, which the first holds until it commits
-        second = pool.submit(create, db, "acme carbon", actors.admin.id)
+        # it waits on the name's lock, which the first holds until it commits (of either kind: revision 0025)
+        second = pool.submit(then, db, "acme carbon", actors.admin.id)
         observer.until_waiting(SimpleNamespace(pid=second_pid, name="second"), second)
         first.run("COMMIT")
 
@@ -100,21 +99,3 @@ def test_a_trader_firm_and_a_market_maker_never_share_a_name(db, actors, first, 
     assert refused.value.message == f'A {holder} named "Atlas Liquidity" already exists'
     assert refused.value.field == field  # under the name typed, on the page creating the other kind
     assert snapshot(db) == before
-
-
-def test_a_firm_and_a_market_maker_created_with_one_name_at_once_queue_and_the_second_is_refused(
-    db, actors, database_url
-):
-    with sessions(database_url, "first") as (observer, first), ThreadPoolExecutor(1) as pool:
-        first.run("BEGIN")
-        first.run("SELECT create_entity(%s, %s)", ("Atlas Liquidity", actors.admin.id))
-        second_pid = db.connection().connection.driver_connection.info.backend_pid
-        # the market maker's creation waits on the name's lock, which the firm's holds until it commits
-        second = pool.submit(create_lp, db, "ATLAS LIQUIDITY", actors.admin.id)
-        observer.until_waiting(SimpleNamespace(pid=second_pid, name="second"), second)
-        first.run("COMMIT")
-
-        with pytest.raises(Conflict) as refused:
-            second.result(timeout=STEP_SECONDS)
-
-    assert refused.value.message == 'A trader firm named "Atlas Liquidity" already exists'
