@@ -61,10 +61,11 @@ def depth_figure(book: OrderBook, mid: Decimal | None = None, window: Decimal = 
         fig.add_vline(x=float(mid), line={"dash": "dot", "color": "#64748b"}, annotation_text=f"mid {price(mid)}")
     fig.update_layout(
         height=320,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
         xaxis_title="Price (€)",
         yaxis_title="Cumulative quantity",
-        legend={"orientation": "h", "y": 1.12, "x": 0},
+        # under the chart: above it, plotly's toolbar (always shown on a touch screen) covered it on a phone
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
         hovermode="x",
     )
     if shown:

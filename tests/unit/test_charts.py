@@ -37,3 +37,12 @@ def test_the_axis_runs_past_the_deepest_prices_and_each_sides_total_reaches_its_
     assert left < 80.59 and right > 81.41  # the deepest level is not drawn on the chart's border
     beyond = {(t.x[0], t.y[0]): (t.x[1], t.fill, t.hoverinfo) for t in figure.data[2:]}
     assert beyond == {(80.59, 1236): (left, "tozeroy", "skip"), (81.41, 612): (right, "tozeroy", "skip")}
+
+
+def test_the_legend_sits_under_the_chart_where_plotlys_toolbar_cannot_cover_it():
+    book = OrderBook(certificate_type=CertificateType.EUA, bids=[level("80", 5, 5)], asks=[level("81", 5, 5)])
+
+    legend = depth_figure(book).layout.legend
+
+    # above the plot (y 1.12) the toolbar, always shown on a touch screen, covered "Bids / Asks" on a phone
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
