@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 
 from core.config import LiquidityLevels
-from core.enums import CertificateType, MarketMakerType, OrderSide
+from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.errors import InvalidFields, ValidationError
 from core.liquidity_models import (
     AssetShortfall,
@@ -127,6 +127,21 @@ def level_orders(share: Decimal, prices: Sequence[Decimal], split: Sequence[Deci
     return tuple(orders)
 
 
+def even_share_locks(
+    asset: AssetType, target_eur: Decimal, prices: Sequence[Decimal], split: Sequence[Decimal], most: int
+) -> list[tuple[int, Decimal]]:
+    """For each k from ``most`` down to 1 whose smallest even share of ``target_eur`` buys one whole certificate at
+    every level: k, and what each of k market makers locks in ``asset`` for that share. The yardstick of
+    ``even_share_set`` (who a side is split over) and of ``new_market_maker_needs`` (what one more must hold)."""
+    minimum = minimum_per_market_maker(prices, split)
+    locks = []
+    for k in range(most, 0, -1):
+        share = min(split_evenly(target_eur, k))
+        if share >= minimum:
+            locks.append((k, locked_by(level_orders(share, prices, split), asset)))
+    return locks
+
+
 def even_share_set(
     role: SideRole,
     target_eur: Decimal,
@@ -145,13 +160,11 @@ def even_share_set(
     One rule for both sides: ``role`` says what a side's orders lock.
     """
     richest = sorted(market_makers, key=lambda m: (-m.available, m.id))
-    minimum = minimum_per_market_maker(prices, split)
-    restable = [k for k in range(len(richest), 0, -1) if min(split_evenly(target_eur, k)) >= minimum]
-    for k in restable:
-        orders = level_orders(min(split_evenly(target_eur, k)), prices, split)
-        if richest[k - 1].available >= locked_by(orders, role.asset):  # the poorest of the k: so all of them
+    locks = even_share_locks(role.asset, target_eur, prices, split, len(richest))
+    for k, lock in locks:
+        if richest[k - 1].available >= lock:  # the poorest of the k: so all of them
             return sorted(richest[:k], key=lambda m: m.id), sorted(richest[k:], key=lambda m: m.id)
-    k = restable[0] if restable else len(richest)  # nobody can carry a share: the most a share rests over
+    k = locks[0][0] if locks else len(richest)  # nobody can carry a share: the most a share rests over
     return sorted(richest[:k], key=lambda m: m.id), sorted(richest[k:], key=lambda m: m.id)
 
 
@@ -218,11 +231,8 @@ def new_market_maker_needs(plan: SidePlan) -> Decimal:
     shortfall alone was not enough: a new market maker shares the target, so each share is thinner and the short ones
     stay short.)"""
     held = sorted((m.available for m in (*plan.market_makers, *plan.left_out)), reverse=True)
-    minimum = minimum_per_market_maker(plan.level_prices, plan.split)
-    for k in range(len(held) + 1, 0, -1):
-        share = min(split_evenly(plan.target_eur, k))
-        need = locked_by(level_orders(share, plan.level_prices, plan.split), plan.asset)
-        if share >= minimum and (k == 1 or held[k - 2] >= need):
+    for k, need in even_share_locks(plan.asset, plan.target_eur, plan.level_prices, plan.split, len(held) + 1):
+        if k == 1 or held[k - 2] >= need:
             return need
     return locked_by(level_orders(plan.target_eur, plan.level_prices, plan.split), plan.asset)  # below any share
 
