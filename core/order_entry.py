@@ -107,25 +107,21 @@ class PriceCollar(Record):
         """Where a limit past the band lies from its reference: above it for a BUY, below it for a SELL."""
         return "above" if self.side is OrderSide.BUY else "below"
 
-
-def post_only_refusal(
-    db: Session, certificate_type: CertificateType | str, side: OrderSide | str, price: object
-) -> str | None:
-    """Why the engine would refuse a post-only LIMIT at ``price`` on its book now, in its words (``match_order``
-    refuses one that meets any resting order, the account's own too), and where such an order rests instead; None
-    when it would rest. The order entry says it under Price before anything is sent: the button read "Buy 10 EUA
-    at €81.17 limit, post only" and the refusal came only after the click."""
-    cert = parse_enum(CertificateType, certificate_type, "certificate type")
-    order_side = parse_enum(OrderSide, side, "order side")
-    limit = parse_price(price)
-    best = fetch_one(db, "SELECT best_bid, best_ask FROM best_prices(:c)", {"c": cert.value})
-    if order_side is OrderSide.BUY and best["best_ask"] is not None and limit >= best["best_ask"]:
-        met, rests = f"best ask at €{best['best_ask']:,}", "a post-only buy rests below it"
-    elif order_side is OrderSide.SELL and best["best_bid"] is not None and limit <= best["best_bid"]:
-        met, rests = f"best bid at €{best['best_bid']:,}", "a post-only sell rests above it"
-    else:
-        return None
-    return f"This post-only order would trade at once against the {met}: {rests}"
+    @property
+    def post_only_refusal(self) -> str | None:
+        """Why the engine would refuse this price post-only, in its words (``match_order`` refuses a post-only order
+        that meets any resting order, the account's own too), and where such an order rests instead; None when it
+        would rest. Only a collar measured against the other side's best can cross it: the order entry says it under
+        Price before anything is sent (the button read "Buy 10 EUA at €81.17 limit, post only" and the refusal came
+        only after the click)."""
+        buy = self.side is OrderSide.BUY
+        if self.reference_label != ("best ask" if buy else "best bid"):
+            return None
+        if (self.price < self.reference) if buy else (self.price > self.reference):
+            return None
+        met = f"the {self.reference_label} at €{self.reference:,}"
+        rests = "a post-only buy rests below it" if buy else "a post-only sell rests above it"
+        return f"This post-only order would trade at once against {met}: {rests}"
 
 
 def limit_price_collar(

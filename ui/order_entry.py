@@ -25,7 +25,6 @@ from core.order_entry import (
     limit_price_collar,
     own_orders_met,
     parse_order_quantity,
-    post_only_refusal,
 )
 from core.orders import OwnOrder, limit_order_value
 from ui.format import eur, percent, price
@@ -172,13 +171,13 @@ def read_entry(
     _, value_error = _checked(lambda: limit_order_value(price, quantity))
     if value_error:
         return Entry(None, order_error=value_error)
-    if post_only and (crosses := post_only_refusal(db, certificate_type, side, price)) is not None:
+    collar = limit_price_collar(db, certificate_type, side, price)  # one read of the book's best prices serves both
+    if post_only and collar is not None and (crosses := collar.post_only_refusal) is not None:
         return Entry(None, price_error=crosses)  # the engine's refusal, said before the click rather than after it
     try:
         check_order_funds(db, user_id, certificate_type, side, quantity, price, market_maker_id=market_maker_id)
     except InsufficientFunds as exc:  # the engine's own sentence, the one its answer to a click would be
         return Entry(None, shortfall=exc.message)
-    collar = limit_price_collar(db, certificate_type, side, price)
     # a post-only order that meets the account's own orders is refused whole by the engine: self-trade prevention
     # cancels nothing, so there is nothing to warn of
     own = (

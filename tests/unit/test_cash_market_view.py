@@ -197,6 +197,26 @@ def test_a_limit_price_is_measured_through_the_market_in_the_direction_that_cost
     assert (collar.through_pct, collar.beyond_band) == (Decimal(through), past)
 
 
+@pytest.mark.parametrize(
+    ("side", "price", "label", "refused"),
+    [
+        (OrderSide.BUY, "81.00", "best ask", "against the best ask at €81.00: a post-only buy rests below it"),
+        (OrderSide.BUY, "80.99", "best ask", None),
+        (OrderSide.SELL, "81.00", "best bid", "against the best bid at €81.00: a post-only sell rests above it"),
+        (OrderSide.SELL, "81.01", "best bid", None),
+        (OrderSide.BUY, "90.00", "last price", None),  # no ask to meet: measured against the last trade, it rests
+        (OrderSide.SELL, "70.00", "best ask", None),  # no bid: against its own side's best, nothing to meet
+    ],
+)
+def test_a_post_only_price_is_refused_only_where_it_meets_the_other_sides_best(side, price, label, refused):
+    collar = PriceCollar(side=side, price=Decimal(price), reference=Decimal("81.00"), reference_label=label,
+                         band_pct=Decimal("5"))  # fmt: skip
+
+    said = collar.post_only_refusal
+
+    assert said == (None if refused is None else f"This post-only order would trade at once {refused}")
+
+
 def test_the_limit_price_band_is_five_percent_unless_configured(monkeypatch):
     assert Settings().limit_price_band_pct == Decimal("5")
     monkeypatch.setenv("CARBON_LIMIT_PRICE_BAND_PCT", "10")
