@@ -62,6 +62,8 @@ MAKER_PARAM = "market_maker"  # the URL's market maker an admin trades for
 NBSP = "\u00a0"
 GRIDS_KEY = "cm_book_grids"  # how many clicks in the book replaced its grids: part of their keys
 PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account, post only) the price was drawn for, or "picked"
+MARKET_PRICE_KEY = "cm_price_market"  # the Price field of a market order: empty, and says why
+PRICE_HIDDEN_KEY = "cm_price_hidden"  # the limit price was kept, its field not drawn: send it again when drawn
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
 QUANTITY_WATCH_KEY = "cm_qty_watch"  # tells the page the quantity was typed in, even typed over with itself
 URL_CHOICES = {
@@ -215,7 +217,18 @@ with st.container(key=ENTRY_KEY, border=True):
         is_market = kind is OrderType.MARKET
         # live, as the quantity: the check and the button follow the last keystroke (they showed the price before it
         # until Enter or Tab, the field holding "abc" beside a live "Buy 10 EUA at €81.17" button)
-        price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, disabled=is_market, live=ENTRY_LIVE)
+        if is_market:
+            # a market order has no price, and its field says so: it showed the last limit price, greyed, beside a
+            # button that sends no price at all. That price is kept (as state, its field not drawn) for Limit again
+            st.session_state[PRICE_KEY] = price_text = st.session_state[PRICE_KEY]
+            st.session_state[PRICE_HIDDEN_KEY] = True
+            cols[2].text_input("Price (€)", "", key=MARKET_PRICE_KEY, placeholder="At market", disabled=True)
+        else:
+            if st.session_state.pop(PRICE_HIDDEN_KEY, False):
+                # set again, so that the browser is sent it: a field drawn anew from kept state shows its default,
+                # and it showed nothing while the button read the price kept
+                st.session_state[PRICE_KEY] = st.session_state[PRICE_KEY]
+            price_text = cols[2].text_input("Price (€)", key=PRICE_KEY, live=ENTRY_LIVE)
         # live: what is checked under it is what the field holds after the last keystroke (it was sent at the first
         # keystroke only, then not until Enter or Tab). Typing over the page's own quantity counts even when it
         # types the same "10": the browser then sends no new value, and the watch below says it was typed

@@ -510,6 +510,9 @@ def test_a_price_typed_right_before_a_switch_to_market_is_there_again_back_on_li
     type_over(price, "79.50", "as fast as keys go")
     entry.get_by_text("Market", exact=True).click()  # at once: Market disables the price field
     expect(entry.get_by_role("button", name=re.compile("^Buy 10 EUA at market"))).to_be_visible()
+    expect(price).to_have_value("")  # a market order has no price: it showed 79.50, greyed
+    expect(price).to_have_attribute("placeholder", "At market")
+    expect(price).to_be_disabled()
     entry.get_by_text("Limit", exact=True).click()
 
     # the price before it came back: the field was disabled before the typed price was sent

@@ -118,7 +118,22 @@ def test_the_button_of_a_market_buy_shows_the_engines_estimate(open_page, actors
     at = open_page(actors.trader, cm_type="MARKET", cm_qty="40")
 
     assert submit(at).label == "Buy 40 EUA at market, est. total €3,242.00 (avg €81.05)"  # 30 x 81.00 + 10 x 81.20
-    assert at.text_input(key="cm_price").disabled
+    assert at.text_input(key="cm_price_market").disabled
+
+
+def test_a_market_orders_price_field_is_empty_and_the_limit_price_typed_comes_back_on_limit(open_page, actors, market):
+    at = open_page(actors.trader)
+    at.text_input(key="cm_price").set_value("80.75").run()
+
+    at.segmented_control(key="cm_type").set_value("MARKET").run()
+    field = at.text_input(key="cm_price_market")
+    shown_for_market = (field.value, field.placeholder, field.disabled)
+    at.segmented_control(key="cm_type").set_value("LIMIT").run()
+
+    # no price beside a button that sends none (it showed €80.75, greyed)
+    assert shown_for_market == ("", "At market", True)
+    assert at.text_input(key="cm_price").value == "80.75"
+    assert submit(at).label == "Buy 10 EUA at €80.75 limit, total €807.50"
 
 
 def test_a_trader_places_a_limit_buy_that_trades_and_sees_it_confirmed(open_page, db, actors, market):
