@@ -1,4 +1,5 @@
-"""Market makers: balances by type, each one's ledger; admins create, fund, withdraw from and deactivate them."""
+"""Market makers: balances by type, each one's ledger; admins create, fund, withdraw from, rename and deactivate
+them."""
 
 from collections.abc import Sequence
 from datetime import UTC
@@ -22,6 +23,7 @@ from core.market_makers import (
     withdraw_market_maker,
 )
 from core.models import LedgerEntry, MarketMaker
+from core.renaming import rename_market_maker
 from ui.choices import record_box
 from ui.dialogs import ASKED, Dialogs, asked_field, give_back, keep_asked, start_with
 from ui.feedback import attempt, field_error, show_refusal
@@ -57,6 +59,7 @@ from ui.market_makers_view import (
 )
 from ui.metrics import metric_row
 from ui.navigation import MARKET_MAKERS
+from ui.rename_dialog import rename_field_key, rename_form
 from ui.runtime import db_session
 from ui.sending import new_token, send_once
 from ui.session import require_user, signed_in
@@ -68,6 +71,7 @@ is_admin = user.role is Role.ADMIN
 ACTIONS = {
     "fund": ("Fund", ":material/savings:"),
     "withdraw": ("Withdraw", ":material/output:"),
+    "rename": ("Rename", ":material/edit:"),
     "deactivate": ("Deactivate", ":material/block:"),
 }
 CREATE_TYPED = ("name", *(a.value.lower() for a in AssetType))  # the create form's typed fields (mm_new_…)
@@ -81,6 +85,7 @@ dialogs = Dialogs(
         ),
         "fund": form_keys("mm", "fund"),
         "withdraw": form_keys("mm", "withdraw"),
+        "rename": (rename_field_key("mm"),),
         "deactivate": (),
     },
 )
@@ -246,6 +251,12 @@ def withdraw_dialog(mm: MarketMaker) -> None:
         finish(f"Withdrew {taken} from {md_escape(mm.name)} ({entry.ticket_id})", mm.id)
 
 
+@st.dialog("Rename market maker", icon=":material/edit:", on_dismiss=close_dialog)
+@signed_in
+def rename_dialog(mm: MarketMaker) -> None:
+    rename_form(dialogs, "mm", mm.id, mm.name, rename_market_maker, user.id)
+
+
 @st.dialog("Deactivate market maker", icon=":material/block:", on_dismiss=close_dialog)
 @signed_in  # its Confirm acts in the dialog's body, which a click reruns alone: app.py never checks the session
 def deactivate_dialog(mm: MarketMaker) -> None:
@@ -341,6 +352,7 @@ else:
                 unavailable = {  # why an action cannot be taken now (None: it can)
                     "fund": None if mm.is_active else "A deactivated market maker cannot be funded",
                     "withdraw": None if withdrawable_assets(mm) else "It holds nothing to withdraw",
+                    "rename": None,
                     "deactivate": "It is deactivated already" if not mm.is_active else open_orders_block(mm),
                 }
                 # one group: beside a long name it wraps whole, instead of Fund staying up and the rest dropping
@@ -381,6 +393,8 @@ if pending is not None:
         fund_dialog(target)
     elif kind == "withdraw" and target is not None:
         withdraw_dialog(target)
+    elif kind == "rename" and target is not None:
+        rename_dialog(target)
     elif kind == "deactivate" and target is not None:
         deactivate_dialog(target)
     else:

@@ -1,5 +1,5 @@
-"""Trader firms (admins): every firm's balances and active traders; create a firm, fund it, withdraw from it, and
-add its traders."""
+"""Trader firms (admins): every firm's balances and active traders; create a firm, fund it, withdraw from it,
+rename it, and add its traders."""
 
 import streamlit as st
 
@@ -7,6 +7,7 @@ from core.entities import NAME_FIELD, create_entity, fund_entity, get_trader_fir
 from core.enums import AssetType, Role
 from core.errors import Conflict
 from core.models import LedgerEntry, TraderFirm
+from core.renaming import rename_trader_firm
 from core.user_accounts import list_users
 from ui.accounts_view import (
     firm_metrics,
@@ -31,6 +32,7 @@ from ui.funding_dialog import (
 )
 from ui.metrics import metric_row
 from ui.navigation import TRADER_FIRMS
+from ui.rename_dialog import rename_field_key, rename_form
 from ui.runtime import db_session
 from ui.session import require_user, signed_in
 from ui.user_dialogs import add_user_fields, open_add_user, open_issued_password
@@ -40,6 +42,7 @@ user = require_user()
 ACTIONS = {
     "fund": ("Fund", ":material/savings:"),
     "withdraw": ("Withdraw", ":material/output:"),
+    "rename": ("Rename", ":material/edit:"),
     "add_trader": ("Add trader", ":material/person_add:"),
 }
 dialogs = Dialogs(
@@ -49,6 +52,7 @@ dialogs = Dialogs(
         "create": ("tf_new_name",),
         "fund": form_keys("tf", "fund"),
         "withdraw": form_keys("tf", "withdraw"),
+        "rename": (rename_field_key("tf"),),
         "add_trader": add_user_fields("tf"),
         "issued": (),
     },
@@ -107,6 +111,12 @@ def withdraw_dialog(firm: TraderFirm) -> None:
     if entry is not None:
         taken = amount_text(entry.asset, entry.amount)
         dialogs.finish(f"Withdrew {taken} from {md_escape(firm.name)} ({entry.ticket_id})", firm.id)
+
+
+@st.dialog("Rename trader firm", icon=":material/edit:", on_dismiss=dialogs.close)
+@signed_in
+def rename_dialog(firm: TraderFirm) -> None:
+    rename_form(dialogs, "tf", firm.id, firm.name, rename_trader_firm, user.id)
 
 
 with db_session() as db:
@@ -191,6 +201,8 @@ if pending is not None:
         fund_dialog(target)
     elif kind == "withdraw" and target is not None:
         withdraw_dialog(target)
+    elif kind == "rename" and target is not None:
+        rename_dialog(target)
     elif kind == "add_trader" and target is not None:
         open_add_user(dialogs, "tf", firms, user.id, target.id, roles=(Role.TRADER,))
     elif kind == "issued":

@@ -29,6 +29,7 @@ ACTIONS = {
     "PLACE_LIQUIDITY_ORDER": "Place liquidity order",
     "WITHDRAW_LIQUIDITY": "Withdraw liquidity",
     "CREATE_ENTITY": "Create trader firm",
+    "RENAME_ENTITY": "Rename trader firm",
     "CREATE_USER": "Add user",
     "RESET_USER_PASSWORD": "Reset password",
     "CHANGE_PASSWORD": "Change own password",

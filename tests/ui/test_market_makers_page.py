@@ -19,7 +19,7 @@ from tests.helpers import snapshot
 from tests.ui.conftest import refusal_under, texts
 
 PAGE = "pages/market_makers.py"
-WRITE_BUTTONS = {"mm_create_open", "mm_fund_open", "mm_withdraw_open", "mm_deactivate_open"}
+WRITE_BUTTONS = {"mm_create_open", "mm_fund_open", "mm_withdraw_open", "mm_rename_open", "mm_deactivate_open"}
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_a_market_makers_actions_are_one_group_that_wraps_whole_beside_a_long_na
     groups = [[getattr(e, "key", None) for e in b.children.values()] for b in blocks(at.main)]
 
     # they sat each on its own in the name's row: beside a long name, Fund stayed up and the others dropped below
-    assert ["mm_fund_open", "mm_withdraw_open", "mm_deactivate_open"] in groups
+    assert ["mm_fund_open", "mm_withdraw_open", "mm_rename_open", "mm_deactivate_open"] in groups
 
 
 def test_what_a_market_maker_earned_or_bought_shows_in_the_totals_the_table_and_its_detail(
@@ -460,6 +460,42 @@ def test_deactivating_after_confirmation_retires_the_market_maker(open_app, acto
     assert at.toggle(key="mm_show_inactive").value is True
     assert at.selectbox(key="mm_selected").value == market_makers["atlas"].id
     assert at.button(key="mm_deactivate_open").disabled is True
+
+
+def test_renaming_starts_from_the_name_and_shows_the_market_maker_under_its_new_one(open_app, actors, market_makers):
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_rename_open")
+    start = at.text_input(key="mm_rename_name").value
+
+    at.text_input(key="mm_rename_name").set_value("Atlas Carbon")
+    at.button(key="mm_rename_submit").click().run()
+
+    assert start == "Atlas"  # corrected, not typed again
+    assert not at.exception
+    (toast,) = texts(at.toast)
+    assert toast.startswith("Renamed Atlas to Atlas Carbon (TKT-")
+    assert table(at)["name"].tolist() == ["Atlas Carbon", "Cedar"]
+    assert at.selectbox(key="mm_selected").value == market_makers["atlas"].id
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("cedar", 'A market maker named "Cedar" already exists'),
+        ("Atlas", 'It is named "Atlas" already: type the new name'),
+        ("  ", "Market maker name is required"),
+    ],
+)
+def test_a_refused_rename_says_why_under_the_name_keeps_the_dialog_open_and_changes_nothing(
+    open_app, actors, db, market_makers, typed, said
+):
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_rename_open")
+    before = snapshot(db)
+
+    at.text_input(key="mm_rename_name").set_value(typed)
+    at.button(key="mm_rename_submit").click().run()
+
+    assert refusal_under(at, "mm_rename_name") == said
+    assert snapshot(db) == before
 
 
 def test_cancelling_the_deactivation_changes_nothing(open_app, actors, db, market_makers):

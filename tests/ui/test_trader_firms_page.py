@@ -72,6 +72,24 @@ def test_creating_a_firm_shows_it_and_a_taken_or_blank_name_is_refused_under_the
     assert at.selectbox(key="tf_selected").value == at.dataframe[0].value.loc[0, "id"]
 
 
+def test_renaming_a_firm_shows_it_under_its_new_name_and_a_taken_name_is_refused_under_it(open_app, actors, db):
+    create_entity(db, "Nordic Carbon AB", actors.admin.id)
+    at = open_app(actors.admin, PAGE)
+    at.selectbox(key="tf_selected").set_value(actors.entity.id).run()
+    at.button(key="tf_rename_open").click().run()
+    before = snapshot(db)
+
+    send(at, "tf_rename_name", "nordic carbon ab", "tf_rename_submit")
+    assert refusal_under(at, "tf_rename_name") == 'A trader firm named "Nordic Carbon AB" already exists'
+    assert snapshot(db) == before
+    send(at, "tf_rename_name", "Trader Firm GmbH", "tf_rename_submit")
+
+    (toast,) = texts(at.toast)
+    assert toast.startswith("Renamed Trader Firm to Trader Firm GmbH (TKT-")
+    assert get_trader_firm(db, actors.entity.id, user_id=actors.admin.id).name == "Trader Firm GmbH"
+    assert at.selectbox(key="tf_selected").value == actors.entity.id
+
+
 def _refused_name(at, typed: str) -> str:
     at.button(key="tf_create_open").click().run()
     send(at, "tf_new_name", typed, "tf_new_submit")
