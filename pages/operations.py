@@ -72,6 +72,7 @@ LINK = said_by_url(
 )
 VIEWS = ["Operations", "Charts", "Audit log"]
 CERTIFICATES = ["All", "CEA", "EUA"]
+ANYONE = "Anyone"  # a person filter on no one: the box's first option, and what a link's unknown person leaves
 PAGE_SIZES = [25, 50, 100, 200]
 MONEY = st.column_config.NumberColumn(format="euro")
 PRICE = st.column_config.NumberColumn()  # sorted as a number, written as ui.format.price writes it (priced)
@@ -174,13 +175,13 @@ def operation_filters() -> dict[str, object]:
         days = date_range("ops_dates")
         people = data.creators(version, user.id)
         names = {c.id: c.username for c in people}
-        creator = any_or_one("Created by", list(names), names.__getitem__, "Anyone", key="ops_creator", bind=URL)
+        creator = any_or_one("Created by", list(names), names.__getitem__, ANYONE, key="ops_creator", bind=URL)
         ticket = ticket_field(
             "ops_ticket", ticket_search, "A whole ticket id, or any part of it: 000123, 2026-0001, tkt-2026"
         )
     below = st.container()
     say_not_taken(below, "Certificate", dropped("ops_cert"), cert, CERTIFICATES)
-    say_not_taken(below, "Created by", dropped("ops_creator"), names.get(creator, "Anyone"))
+    say_not_taken(below, "Created by", dropped("ops_creator"), names.get(creator, ANYONE))
     if days is None:
         st.stop()  # no table filtered by anything but what the fields show
     date_from, date_to = days
@@ -361,7 +362,7 @@ def audit_view() -> None:
     names = {a.id: a.username for a in actors}
     with st.container(border=True, horizontal=True, vertical_alignment="top", key="audit_filters"):
         action = any_or_one("Action", actions, labels.action, "Any", key="audit_action", bind=URL)
-        actor = any_or_one("Actor", list(names), names.__getitem__, "Anyone", key="audit_actor", bind=URL)
+        actor = any_or_one("Actor", list(names), names.__getitem__, ANYONE, key="audit_actor", bind=URL)
         object_type = any_or_one("Object", object_types, labels.humanize, "Any", key="audit_object_type", bind=URL)
         # typed text read by core: a number input out of range kept filtering by its last valid value, unsaid
         object_box = st.container(gap=None)
@@ -381,7 +382,7 @@ def audit_view() -> None:
         )
     below = st.container()
     say_not_taken(below, "Action", dropped("audit_action"), labels.action(action) if action else "Any")
-    say_not_taken(below, "Actor", dropped("audit_actor"), names.get(actor, "Anyone"))
+    say_not_taken(below, "Actor", dropped("audit_actor"), names.get(actor, ANYONE))
     say_not_taken(below, "Object", dropped("audit_object_type"), labels.humanize(object_type) if object_type else "Any")
     if object_refused or days is None:
         st.stop()  # no table filtered by anything but what the fields show
