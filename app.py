@@ -14,7 +14,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from core.errors import AuthenticationFailed, CoreError, DatabaseUnavailable, InvalidFields
 from core.users import SIGN_IN_PASSWORD, SIGN_IN_USERNAME, authenticate
-from ui import session
+from ui import clicks, session
 from ui.feedback import field_error, on_script_error, show_flashed, show_refusal, show_unexpected
 from ui.format import md_escape
 from ui.hidden import hide_sidebar_expander
@@ -123,6 +123,7 @@ def main() -> None:
     # prints the demo passwords on the first page view, and an unreachable database is reported at once
     session_factory()
     app_run_started()
+    clicks.start_run()
     user = session.current_user()
     if user is None:
         st.set_page_config(initial_sidebar_state="collapsed")  # a page signed out in place keeps no empty sidebar

@@ -36,7 +36,7 @@ from ui.order_book import (
     picked_price,
     trades_height,
 )
-from ui.order_confirmation import PENDING_KEY, confirmation_dialog, submit
+from ui.order_confirmation import BUTTONS_CSS, PENDING_KEY, confirmation_dialog, submit, submit_button
 from ui.order_entry import (
     AVAILABLE,
     DEFAULT_QUANTITY,
@@ -46,7 +46,6 @@ from ui.order_entry import (
     QUANTITY_KEY,
     QUANTITY_TYPED_KEY,
     SENT_PRICE_KEY,
-    SUBMIT_KEY,
     TRADES,
     message_rows,
     read_entry,
@@ -75,7 +74,7 @@ URL_CHOICES = {
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
-st.html(STICKY_CSS)
+st.html(STICKY_CSS + BUTTONS_CSS)
 
 if (requested := st.session_state.pop(market_data.OPEN_ON_KEY, None)) is not None:  # another page sent us to this book
     st.session_state["cm_cert"] = requested
@@ -241,9 +240,7 @@ with st.container(key=ENTRY_KEY, border=True):
         with db_session() as db:
             entry = read_entry(db, user.id, cert, side, kind, price_text, quantity_text, mm_id, post_only)
         label = entry.ticket.sentence if entry.ticket else f"{side.value.title()} {cert}"
-        clicked = action.button(
-            label, type="primary", width="stretch", key=SUBMIT_KEY, disabled=entry.ticket is None, wrap=True
-        )
+        shown = submit_button(action, entry, label, mm_id)
 
         # more than the account covers is said under Quantity (what to change), and in red only once the person
         # typed the quantity, or chose the price a buy pays: neither the page's own default nor the order just
@@ -286,7 +283,7 @@ with st.container(key=ENTRY_KEY, border=True):
             for warning in warnings:
                 field_warning(under[4], warning)
             say_not_taken(under[4], "Post only", not_taken.get(POST_ONLY_KEY), "off", list(YES_NO))
-        submit(user.id, entry, clicked, label, mm_id)
+        submit(user.id, entry, shown)
         watch_typing(QUANTITY_WATCH_KEY, QUANTITY_KEY, not st.session_state.get(QUANTITY_TYPED_KEY), quantity_typed)
 
 if st.session_state.get(PENDING_KEY) is not None:

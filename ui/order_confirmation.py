@@ -6,6 +6,7 @@ market. A MARKET order is estimated again when confirmed and sent only if it sti
 from dataclasses import dataclass, replace
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.enums import OrderSide
 from core.errors import CoreError
@@ -13,6 +14,7 @@ from core.order_entry import MarketOrderEstimate, PriceCollar
 from core.orders import OwnOrder, get_self_trade_cancels, place_order
 from core.trading_account import get_trading_account
 from ui import market_data
+from ui.clicks import clicked, drawn_key, newest_only_css, shown_button
 from ui.feedback import flash
 from ui.format import eur, md_escape, percent, price
 from ui.order_book import describe_order
@@ -20,6 +22,7 @@ from ui.order_entry import (
     PRICE_KEY,
     QUANTITY_TYPED_KEY,
     SENT_PRICE_KEY,
+    SUBMIT_KEY,
     Entry,
     Ticket,
     collar_distance,
@@ -30,14 +33,27 @@ from ui.session import signed_in
 
 CONFIRM_KEY = "cm_confirm"
 BACK_KEY = "cm_back"
-SHOWN_KEY = "cm_shown"  # (sentence, account) the submit button showed at the end of the last full run
+SENDS_KEY = "cm_sends"  # how many orders this tab's entry sent: a button drawn before a send is not the one after
 PENDING_KEY = "cm_pending"  # a Confirmation waiting in the dialog
+BUTTONS_CSS = f"<style>{newest_only_css(SUBMIT_KEY)} {newest_only_css(CONFIRM_KEY)}</style>"  # once, on the page
 
 CHANGED = (
     "This is not the order the button showed when you clicked: a field changed as you clicked, or the book "
     "moved. Check it before it is sent."
 )
+SENT_AGAIN = "This order was sent as you clicked its button again. Check it before it is sent a second time."
 BOOK_MOVED = "The book moved while you were confirming: this is the order as it would fill now."
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the submit button showed: its sentence, the account, the own orders it warned self-trade prevention
+    cancels, and how many orders the entry had sent (a second click on an order just sent is not a new order)."""
+
+    sentence: str
+    market_maker_id: int | None
+    self_trade_warning: str | None
+    sends: int
 
 
 @dataclass(frozen=True)
@@ -64,18 +80,26 @@ def collar_reason(collar: PriceCollar) -> str:
     )
 
 
-def submit(user_id: int, entry: Entry, clicked: bool, label: str, market_maker_id: int | None) -> None:
-    """After the submit button: send the ticket if it is what the button showed (for the account shown) and within
-    its band; otherwise ask for a confirmation of exactly what would be sent. Call once per full run, after the
-    button."""
-    shown = st.session_state.get(SHOWN_KEY)
+def submit_button(container: DeltaGenerator, entry: Entry, label: str, market_maker_id: int | None) -> Shown:
+    """The entry's submit button, showing ``label`` (the ticket's sentence, or what is missing): what it shows is
+    what its click names (``ui.clicks``)."""
     ticket = entry.ticket
-    # what the entry showed: the button, the account, and the own orders it warned self-trade prevention cancels
-    st.session_state[SHOWN_KEY] = (label, market_maker_id, ticket and ticket.self_trade_warning)
-    if not clicked or ticket is None:  # a click on a button that is no longer valid sends nothing
+    shown = Shown(label, market_maker_id, ticket and ticket.self_trade_warning, st.session_state.get(SENDS_KEY, 0))
+    shown_button(
+        container, label, SUBMIT_KEY, shown, type="primary", width="stretch", disabled=ticket is None, wrap=True
+    )
+    return shown
+
+
+def submit(user_id: int, entry: Entry, shown: Shown) -> None:
+    """After the submit button: send the ticket if it is what the clicked button showed (for the account shown) and
+    within its band; otherwise ask for a confirmation of exactly what would be sent. Call once per full run."""
+    ticket = entry.ticket
+    if (click := clicked(SUBMIT_KEY)) is None or ticket is None:  # a click on a button no longer valid sends nothing
         return
-    if st.session_state[SHOWN_KEY] != shown:
-        st.session_state[PENDING_KEY] = Confirmation(ticket, CHANGED)
+    if click != shown:
+        again = replace(click, sends=shown.sends) == shown
+        st.session_state[PENDING_KEY] = Confirmation(ticket, SENT_AGAIN if again else CHANGED)
     elif ticket.estimate is not None and ticket.estimate.beyond_band:
         st.session_state[PENDING_KEY] = Confirmation(ticket, band_reason(ticket.estimate, ticket.side))
     elif ticket.collar is not None and ticket.collar.beyond_band:
@@ -99,7 +123,7 @@ def send(user_id: int, ticket: Ticket) -> str | None:
     flash(describe_order(order, self_trade_cancels(user_id, order.id)))
     market_data.forget()
     st.session_state.pop(PENDING_KEY, None)
-    st.session_state[SHOWN_KEY] = None  # a second click on the old button asks again rather than sends twice
+    st.session_state[SENDS_KEY] = st.session_state.get(SENDS_KEY, 0) + 1  # a second click on the old button asks
     # the fields keep what was sent, and what the account has left may no longer cover it: that is no mistake of
     # the person's, so it is said in grey (as of the page's own default) until they type again
     st.session_state[QUANTITY_TYPED_KEY] = False
@@ -122,13 +146,14 @@ def drop_pending() -> None:
 
 
 @signed_in
-def confirm_pending(user_id: int) -> None:
-    """The dialog's send button (a callback, before the dialog reruns): a MARKET order is estimated again and
-    sent only if it would still fill as shown; otherwise the dialog shows the new estimate. Nothing from a tab whose
-    session ended (``signed_in``: a callback runs before app.py's check): the whole app runs instead, which signs it
-    out and says why."""
+def confirm_pending(user_id: int, shown: Ticket) -> None:
+    """The dialog's send button (a callback, before the dialog reruns), which showed ``shown``: a click on a button
+    the dialog has since redrawn for another order sends nothing (the dialog shows that one). A MARKET order is
+    estimated again and sent only if it would still fill as shown; otherwise the dialog shows the new estimate.
+    Nothing from a tab whose session ended (``signed_in``: a callback runs before app.py's check): the whole app runs
+    instead, which signs it out and says why."""
     pending: Confirmation | None = st.session_state.get(PENDING_KEY)
-    if pending is None:
+    if pending is None or pending.ticket != shown:
         return
     ticket = pending.ticket
     if ticket.estimate is not None:
@@ -174,6 +199,11 @@ def confirmation_dialog(user_id: int) -> None:
         st.error(md_escape(pending.refusal), icon=":material/error:")
     send_col, back_col = st.columns([4, 1])
     send_col.button(
-        ticket.sentence, type="primary", width="stretch", key=CONFIRM_KEY, on_click=confirm_pending, args=(user_id,)
+        ticket.sentence,
+        type="primary",
+        width="stretch",
+        key=drawn_key(CONFIRM_KEY, ticket),  # a new button for every order shown: its click names the one it showed
+        on_click=confirm_pending,
+        args=(user_id, ticket),
     )
     back_col.button("Back", width="stretch", key=BACK_KEY, on_click=drop_pending)

@@ -79,9 +79,10 @@ CUT_OR_OVERLAPPING = """() => {
     for (const side of ['buy', 'sell'])
         for (const grid of document.querySelectorAll(`.st-key-cm_book_${side}_EUA .dvn-scroller`))
             if (grid.scrollWidth > grid.clientWidth + 1) cut.push(`the ${side} side scrolls sideways`);
+    // the controls shown: a button drawn anew is followed, until its run ends, by the old one, hidden (ui.clicks)
     const controls = [...document.querySelectorAll(
         '.st-key-cm_order_entry :is([data-testid=stButtonGroup], [data-testid=stTextInput] input, button[kind=primary])'
-    )].map(e => [e.textContent || e.ariaLabel, e.getBoundingClientRect()]);
+    )].filter(e => e.checkVisibility()).map(e => [e.textContent || e.ariaLabel, e.getBoundingClientRect()]);
     controls.forEach(([a, r], i) => controls.slice(i + 1).forEach(([b, q]) => {
         const meet = r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom;
         if (meet) cut.push(`${a} overlaps ${b}`);

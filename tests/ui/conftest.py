@@ -334,3 +334,14 @@ def new_session(database_url: str, user: User) -> str:
 def texts(elements: object) -> list[str]:
     """What a person reads in every element of an AppTest element list (errors, infos, toasts, markdown...)."""
     return [shown(str(e.value)) for e in elements]
+
+
+def drawn_button(at: AppTest, key: str) -> object:
+    """The one button drawn under ``ui.clicks.drawn_key(key, ...)``: its key changes with what it shows."""
+    (button,) = [b for b in at.button if (b.key or "").startswith(f"{key}_")]
+    return button
+
+
+def drawn_buttons(at: AppTest, key: str) -> list[object]:
+    """Every button drawn under ``ui.clicks.drawn_key(key, ...)``: none, or the one."""
+    return [b for b in at.button if (b.key or "").startswith(f"{key}_")]

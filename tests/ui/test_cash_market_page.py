@@ -17,6 +17,7 @@ from core.trading_account import get_open_orders
 from tests.helpers import snapshot
 from tests.trading import balance, fund_trader, make_desk
 from tests.ui.conftest import (
+    drawn_button,
     field_errors,
     header_sort_of,
     linkable,
@@ -76,7 +77,7 @@ def markdown(at) -> str:
 
 
 def submit(at):
-    return at.button(key="cm_submit")
+    return drawn_button(at, "cm_submit")
 
 
 def table(at, column: str):
@@ -234,13 +235,52 @@ def test_an_order_that_changed_as_the_button_was_clicked_is_only_sent_once_confi
 
     assert snapshot(db) == before
     assert any("not the order the button showed" in str(w.value) for w in at.warning)
-    assert at.button(key="cm_confirm").label == "Buy 7 EUA at €81.00 limit, total €567.00"
+    assert drawn_button(at, "cm_confirm").label == "Buy 7 EUA at €81.00 limit, total €567.00"
 
-    at.button(key="cm_confirm").click().run()
+    drawn_button(at, "cm_confirm").click().run()
 
     assert not at.exception and not at.error
     (order,) = get_my_orders(db, actors.trader.id)
     assert (order.quantity, order.price, order.status) == (7, Decimal("81.00"), OrderStatus.FILLED)
+
+
+def click_as_drawn_before(at, button):
+    """Clicks ``button`` as a browser that still drew it when the server had drawn the page again: the click names
+    the button's id, whatever the page drew since."""
+    states = at._tree.get_widget_states()
+    click = states.widgets.add()
+    click.id, click.trigger_value = button.id, True
+    return at._run(widget_state=states)
+
+
+def test_a_click_on_the_button_the_browser_still_drew_before_a_keystroke_sends_nothing_it_did_not_show(
+    open_page, db, actors, market
+):
+    at = open_page(actors.trader)
+    drawn = submit(at)
+    assert drawn.label == "Buy 10 EUA at €81.00 limit, total €810.00"
+    at.text_input(key="cm_qty").set_value("12").run()  # the server drew "Buy 12", the browser not yet
+    before = snapshot(db)
+
+    click_as_drawn_before(at, drawn)
+
+    assert not at.exception and not at.error
+    assert snapshot(db) == before  # 12 were sent, from a button that said 10
+    assert submit(at).label == "Buy 12 EUA at €81.00 limit, total €972.00"
+
+
+def test_a_second_click_on_the_button_of_an_order_just_sent_does_not_send_it_again(open_page, db, actors, market):
+    at = open_page(actors.trader)
+    drawn = submit(at)
+    drawn.click().run()
+    (order,) = get_my_orders(db, actors.trader.id)
+    before = snapshot(db)
+
+    click_as_drawn_before(at, drawn)  # a double click: the second landed on the button the order was sent from
+
+    assert not at.exception and not at.error
+    assert snapshot(db) == before
+    assert [o.id for o in get_my_orders(db, actors.trader.id)] == [order.id]
 
 
 def test_a_market_order_beyond_the_band_asks_first_with_its_average_price_and_slippage(open_page, db, actors, market):
@@ -257,9 +297,9 @@ def test_a_market_order_beyond_the_band_asks_first_with_its_average_price_and_sl
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Est. average price"], metrics["Slippage vs best ask"]) == ("€81.5667", "0.70 %")
     assert metrics["Last price reached"] == "€84.00"
-    assert at.button(key="cm_confirm").label == "Buy 60 EUA at market, est. total €4,894.00 (avg €81.5667)"
+    assert drawn_button(at, "cm_confirm").label == "Buy 60 EUA at market, est. total €4,894.00 (avg €81.5667)"
 
-    at.button(key="cm_confirm").click().run()
+    drawn_button(at, "cm_confirm").click().run()
 
     (order,) = [get_order(db, o.id, user_id=actors.trader.id) for o in get_my_orders(db, actors.trader.id)]
     assert (order.filled_quantity, sum(f.amount for f in order.fills)) == (60, Decimal("4894.00"))
@@ -275,18 +315,18 @@ def test_a_market_order_whose_book_moved_during_its_confirmation_shows_the_new_e
     assert len(get_my_orders(db, actors.trader.id)) == 1
     at.text_input(key="cm_qty").set_value("30").run()
     submit(at).click().run()  # ...now 10 x 81.20 + 20 x 84.00: 3.45 % from the best ask, so it asks first
-    shown_first = at.button(key="cm_confirm").label
+    shown_first = drawn_button(at, "cm_confirm").label
     place_order(db, actors.admin.id, "EUA", "BUY", "MARKET", 5, market_maker_id=market.lp.id)  # someone else buys
     before = snapshot(db)
 
-    at.button(key="cm_confirm").click().run()
+    drawn_button(at, "cm_confirm").click().run()
 
     assert snapshot(db) == before  # not sent: it would no longer fill as shown
     assert any("The book moved while you were confirming" in str(w.value) for w in at.warning)
     assert shown_first == "Buy 30 EUA at market, est. total €2,492.00 (avg €83.0667)"
-    assert at.button(key="cm_confirm").label == "Buy 30 EUA at market, est. total €2,506.00 (avg €83.5333)"
+    assert drawn_button(at, "cm_confirm").label == "Buy 30 EUA at market, est. total €2,506.00 (avg €83.5333)"
 
-    at.button(key="cm_confirm").click().run()
+    drawn_button(at, "cm_confirm").click().run()
 
     assert len(get_my_orders(db, actors.trader.id)) == 2
     assert sum(
@@ -320,9 +360,9 @@ def test_a_limit_buy_priced_far_through_the_market_asks_first_and_is_sent_once_c
         "This buy limit of €810.00 is 900.00 % above the best ask €81.00, more than the 5 % band: it can fill at any "
         "price up to €810.00, and what does not fill rests there."
     ]
-    assert at.button(key="cm_confirm").label == "Buy 10 EUA at €810.00 limit, total €8,100.00"
+    assert drawn_button(at, "cm_confirm").label == "Buy 10 EUA at €810.00 limit, total €8,100.00"
 
-    at.button(key="cm_confirm").click().run()
+    drawn_button(at, "cm_confirm").click().run()
 
     (order,) = [get_order(db, o.id, user_id=actors.trader.id) for o in get_my_orders(db, actors.trader.id)]
     assert (order.status, order.fills[0].price) == (OrderStatus.FILLED, Decimal("81.00"))  # it paid the ask
@@ -450,10 +490,10 @@ def test_an_admin_who_picks_another_market_maker_as_they_click_is_asked_naming_t
 
     assert snapshot(db) == before
     assert any("not the order the button showed" in str(w.value) for w in at.warning)
-    assert at.button(key="cm_confirm").label == "Buy 10 EUA at €81.00 limit, total €810.00"
+    assert drawn_button(at, "cm_confirm").label == "Buy 10 EUA at €81.00 limit, total €810.00"
     assert "Trading for **LP Two**" in markdown(at)  # the one thing that changed, said nowhere in the dialog
 
-    at.button(key="cm_confirm").click().run()
+    drawn_button(at, "cm_confirm").click().run()
 
     assert not at.exception and not at.error
     (order,) = [o for o in get_my_orders(db, actors.admin.id) if o.market_maker_id == market.lp2.id]

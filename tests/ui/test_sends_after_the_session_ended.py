@@ -11,7 +11,7 @@ from core.orders import get_my_orders, place_order
 from core.trading_account import get_open_orders
 from tests.operations_helpers import create_operation, fund_market_makers
 from tests.trading import fund_trader, make_desk
-from tests.ui.conftest import texts
+from tests.ui.conftest import drawn_button, drawn_buttons, texts
 from ui.session import TOKEN_KEY, USER_KEY
 from ui.trading_account_view import open_orders_key
 
@@ -45,11 +45,11 @@ def test_confirming_an_order_from_a_tab_signed_out_in_another_window_places_noth
     place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 30, "81.00", market_maker_id=desk.ah.id)
     at = open_app(actors.trader, CASH_MARKET)
     at.text_input(key="cm_qty").set_value("7")
-    at.button(key="cm_submit").click().run()  # the button still showed another order: confirm this one first
-    assert at.button(key="cm_confirm")
+    drawn_button(at, "cm_submit").click().run()  # the button still showed another order: confirm this one first
+    assert drawn_buttons(at, "cm_confirm")
     sessions.revoke(db, at.session_state[TOKEN_KEY])
 
-    at.button(key="cm_confirm").click().run()
+    drawn_button(at, "cm_confirm").click().run()
 
     assert not at.exception
     assert get_my_orders(db, actors.trader.id) == []  # the order was placed, then the tab signed out
