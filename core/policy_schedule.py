@@ -21,12 +21,22 @@ READERS = (Role.ADMIN, Role.ANALYST)
 
 
 def next_due_at(policy: LiquidityPolicy, last_run_at: datetime | None) -> datetime | None:
-    """When the policy's next run is due: the next cron time (UTC) after its last run (or its last save), else
-    ``interval_seconds`` after its last run (at once if it never ran). None for a cron that never comes (a day no
-    month it names has, saved before such schedules were refused): never due, and never in the way of the others."""
+    """When the policy's next run is due: the next cron time (UTC) after its last run (or its last save), else the
+    next of its intervals counted from its last save (at once if it never ran). None for a cron that never comes (a
+    day no month it names has, saved before such schedules were refused): never due, and never in the way of the
+    others.
+
+    Intervals are counted from the save, not from each run: the worker's tick comes every few seconds, and counted
+    from the run, every run came that much after its time (a 60 s policy ran every 65 s). A run long overdue (the
+    worker was down) is followed by the next interval's time, not by a run for each one missed."""
     if policy.cron:
         return next_cron_time(policy.cron, last_run_at or policy.updated_at)
-    return last_run_at + timedelta(seconds=policy.interval_seconds) if last_run_at else policy.updated_at
+    if last_run_at is None:
+        return policy.updated_at
+    every = timedelta(seconds=policy.interval_seconds)
+    if last_run_at < policy.updated_at:  # saved since its last run: the new interval counts from that run
+        return last_run_at + every
+    return policy.updated_at + every * ((last_run_at - policy.updated_at) // every + 1)
 
 
 def _last_runs(db: Session) -> dict[int, PolicyRun]:
