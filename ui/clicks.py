@@ -4,7 +4,8 @@ click) arrives for the old button, and its callback is the old button's, holding
 
 A button's own return value cannot tell this: its key was the same whatever it showed, and the server's last
 drawing, not the browser's, was taken as shown. A click on a button whose run has since completed is not known to
-the server any more, and sends nothing; the new button is there to be clicked.
+the server any more, and sends nothing; the new button is there to be clicked. Streamlit keeps an old button
+beside its successor until the run ends: ``ui.hidden.hidden_older_css`` shows the newest only.
 
 What a click noted belongs to the whole-app run that follows it, and to no later one: a run stopped by a newer one
 loses it rather than letting a later visit to the page act on an old click."""
@@ -34,14 +35,6 @@ def drawn_key(key: str, shown: Hashable) -> str:
 def shown_button(container: DeltaGenerator, label: str, key: str, shown: Hashable, **kwargs: Any) -> None:
     """``container.button(label, ...)`` whose click notes ``shown``, what it showed, for ``clicked(key)``."""
     container.button(label, key=drawn_key(key, shown), on_click=_note, args=(key, shown), **kwargs)
-
-
-def newest_only_css(key: str) -> str:
-    """A CSS rule that shows only the newest of the buttons ``key``. Drawn under a new key, a button is a new widget,
-    and Streamlit keeps the old one, faded, after the new one until the run ends (a widget that left its place may
-    come back later in the run). Shown, it pushed the row down a button's height at every keystroke, and offered
-    the old order to click."""
-    return f'[class*="st-key-{key}_"] ~ [class*="st-key-{key}_"] {{ display: none; }}'
 
 
 def clicked(key: str) -> Any | None:

@@ -11,6 +11,14 @@ def hidden_css(key: str) -> str:
     return f"<style>.st-key-{key}, [data-testid=stLayoutWrapper]:has(> .st-key-{key}) {{display: none}}</style>"
 
 
+def hidden_older_css(key: str) -> str:
+    """The style that shows only the newest of the buttons drawn under ``ui.clicks.drawn_key(key, ...)``. Drawn under
+    a new key, a button is a new widget, and Streamlit keeps the old one, faded, after the new one until the run ends
+    (a widget that left its place may come back later in the run). Shown, it pushed the row down a button's height at
+    every keystroke, and offered the old order to click."""
+    return f'<style>[class*="st-key-{key}_"] ~ [class*="st-key-{key}_"] {{display: none}}</style>'
+
+
 def hide_element(key: str) -> None:
     """Have the element (a widget, a component, a container) keyed ``key`` take no room, wherever it is drawn. Style
     only, so Streamlit puts the rule itself in its event container, where it takes no room either."""

@@ -14,9 +14,10 @@ from core.order_entry import MarketOrderEstimate, PriceCollar
 from core.orders import OwnOrder, get_self_trade_cancels, place_order
 from core.trading_account import get_trading_account
 from ui import market_data
-from ui.clicks import clicked, drawn_key, newest_only_css, shown_button
+from ui.clicks import clicked, drawn_key, shown_button
 from ui.feedback import flash
 from ui.format import eur, md_escape, percent, price
+from ui.hidden import hidden_older_css
 from ui.order_book import describe_order
 from ui.order_entry import (
     PRICE_KEY,
@@ -35,7 +36,7 @@ CONFIRM_KEY = "cm_confirm"
 BACK_KEY = "cm_back"
 SENDS_KEY = "cm_sends"  # how many orders this tab's entry sent: a button drawn before a send is not the one after
 PENDING_KEY = "cm_pending"  # a Confirmation waiting in the dialog
-BUTTONS_CSS = f"<style>{newest_only_css(SUBMIT_KEY)} {newest_only_css(CONFIRM_KEY)}</style>"  # once, on the page
+BUTTONS_CSS = hidden_older_css(SUBMIT_KEY) + hidden_older_css(CONFIRM_KEY)  # once, on the page
 
 CHANGED = (
     "This is not the order the button showed when you clicked: a field changed as you clicked, or the book "

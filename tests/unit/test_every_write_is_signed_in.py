@@ -33,6 +33,7 @@ SHOWS_ONLY = {
     "_turn": "ui.trading_account_view: a table's page number",
     "quantity_typed": "Cash Market: notes that the quantity was typed (how its shortfall is said)",
     "on_book_select": "Cash Market: a price clicked in the book, put into the order entry",
+    "_note": "ui.clicks: notes what a clicked button showed; the page's run, behind app.py's check, acts on it",
 }
 
 
