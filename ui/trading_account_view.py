@@ -124,29 +124,36 @@ HISTORY_COLUMNS = {
 
 
 def fills_frame(fills: Sequence[Fill]) -> pd.DataFrame:
+    """One row per fill, its trade first. The columns are named as their headers read and the amounts are numbers:
+    the table's own download writes each column's name and each cell's value, and it wrote "price", "amount" and
+    text such as "€81.41", with nothing to tell two fills of one order at one price apart."""
     return pd.DataFrame(
         {
-            "time": [f.created_at.astimezone(UTC) for f in fills],
-            "market": [f.certificate_type.value for f in fills],
-            "side": [_side(f.side) for f in fills],
-            "price": [eur(f.price) for f in fills],
-            "quantity": [f.quantity for f in fills],
-            "amount": [eur(f.amount) for f in fills],
-            "order": [f.order_id for f in fills],
-            "average": [price(f.order_average_price) for f in fills],
+            "Trade": [f.trade_id for f in fills],
+            "Time (UTC)": [f.created_at.astimezone(UTC) for f in fills],
+            "Market": [f.certificate_type.value for f in fills],
+            "Side": [_side(f.side) for f in fills],
+            # floats for the grid to draw (Decimals are drawn as text): cents and averages rounded first, so the
+            # download reads 81.41 and 81.0286, never a float's tail
+            "Price (€)": [float(f.price) for f in fills],
+            "Quantity": [f.quantity for f in fills],
+            "Amount (€)": [float(f.amount) for f in fills],
+            "Order": [f.order_id for f in fills],
+            "Order avg price (€)": [float(round(f.order_average_price, 4)) for f in fills],
         }
     )
 
 
 FILL_COLUMNS = {
-    "time": TIME,
-    "market": st.column_config.TextColumn("Market", width="small"),
-    "side": st.column_config.TextColumn("Side", width="small"),
-    "price": st.column_config.TextColumn("Price"),
-    "quantity": st.column_config.NumberColumn("Quantity", format="%,d"),
-    "amount": st.column_config.TextColumn("Amount"),
-    "order": st.column_config.NumberColumn("Order", format="%d", width="small"),
-    "average": st.column_config.TextColumn("Order avg price"),
+    "Trade": st.column_config.NumberColumn(format="%d", width="small"),
+    "Time (UTC)": TIME,
+    "Market": st.column_config.TextColumn(width="small"),
+    "Side": st.column_config.TextColumn(width="small"),
+    "Price (€)": st.column_config.NumberColumn(format="%,.2f"),
+    "Quantity": st.column_config.NumberColumn(format="%,d"),
+    "Amount (€)": st.column_config.NumberColumn(format="%,.2f"),
+    "Order": st.column_config.NumberColumn(format="%d", width="small"),
+    "Order avg price (€)": st.column_config.NumberColumn(format="%,.4f"),
 }
 
 

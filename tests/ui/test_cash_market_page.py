@@ -579,11 +579,12 @@ def test_a_trader_sees_its_locked_amounts_and_its_fills_with_their_average_price
     balances = table(at, "Asset").value
     eur = balances[balances["Asset"] == "EUR"].iloc[0]
     assert (eur["Available"], eur["Locked in orders"]) == ("€6,844.00", "€320.00")
-    fills = table(at, "amount").value
-    assert list(zip(fills["price"], fills["quantity"], fills["average"], strict=True)) == [
-        ("€81.20", 5, "€81.0286"),
-        ("€81.00", 30, "€81.0286"),
+    fills = table(at, "Amount (€)").value
+    assert list(zip(fills["Price (€)"], fills["Quantity"], fills["Order avg price (€)"], strict=True)) == [
+        (81.2, 5, 81.0286),
+        (81.0, 30, 81.0286),
     ]  # (2,430.00 + 406.00) / 35
+    assert fills["Trade"].is_unique and list(fills.columns)[:2] == ["Trade", "Time (UTC)"]
     assert {"Page 1 of 1 · 2 fills", "Page 1 of 1 · 1 closed order"} <= {str(c.value) for c in at.caption}
 
 
