@@ -135,8 +135,9 @@ def parse_decimal(value: object, what: str, whole: str | None = None) -> Decimal
                 raise ValidationError(
                     f"{what} has more than one decimal point, got {echoed(value.strip())!r}", field=what
                 )
-            if "," in typed and not _GROUPED_NUMBER.fullmatch(typed):
-                # "14,03" must never become 1403: a comma only groups thousands ("1,250.50")
+            if "," in typed and _NUMBER_CHARACTERS.fullmatch(typed) and not _GROUPED_NUMBER.fullmatch(typed):
+                # "14,03" must never become 1403: a comma only groups thousands ("1,250.50"). Text that is no number
+                # whatever its commas ("375,180.13x") is refused as such below, not told how to place them
                 if whole is not None:
                     raise ValidationError(
                         f"{what}: {whole} (a comma only groups thousands, like 1,000), got {echoed(typed)!r}",

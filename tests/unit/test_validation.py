@@ -555,6 +555,12 @@ def test_a_decimal_comma_is_refused_rather_than_read_as_a_thousands_separator(ty
         parse_eur(typed, "Amount")
 
 
+@pytest.mark.parametrize("typed", ["375,180.13x", "1,000abc", "x1,5"])
+def test_text_with_a_comma_that_is_no_number_at_all_is_refused_as_no_number_not_told_where_the_point_goes(typed):
+    with pytest.raises(ValidationError, match=f"must be a number, got '{typed}'"):
+        parse_eur(typed, "Amount")
+
+
 @pytest.mark.parametrize(
     ("parse", "said"),
     [
