@@ -67,3 +67,12 @@ def plot_text(text: str) -> str:
     Operations page's resting depth chart. Its angle brackets and ampersands go as entities, which plotly shows as
     the characters typed."""
     return html.escape(text, quote=False)
+
+
+def clipped(text: str, limit: int) -> str:
+    """``text`` whole when it has at most ``limit`` characters, else cut at the last word boundary before the
+    limit, with "…": for a line that must stay one line or two, the whole text shown beside it."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(maxsplit=1)[0] if " " in cut.strip() else cut).rstrip(" ,.;:") + "…"

@@ -19,12 +19,13 @@ from core.kill_switch import get_kill_switch, pause_liquidity, resume_liquidity
 from core.liquidity_policies import get_paused_policies
 from core.models import User
 from ui.feedback import attempt, flash, show_refusal
-from ui.format import counted, md_escape
+from ui.format import clipped, counted, md_escape
 from ui.policies_view import resume_line
 from ui.runtime import db_session
 from ui.session import signed_in
 
 RED = "#dc2626"
+BANNER_REASON_CHARS = 160  # of the pause's reason in its banner: two or three lines of the sidebar
 # the open confirmation (which one, from which place) lives in session state, so the dialog survives the reruns
 # its own widgets cause
 DIALOG_KEY = "ks_dialog_open"
@@ -55,11 +56,15 @@ def render_kill_switch(user: User, *, key: str = "sidebar") -> None:
         show_refusal(overtaken[1], warning=True)
     if switch.paused:
         when = f"{switch.changed_at:%Y-%m-%d %H:%M} UTC" if switch.changed_at else ""
+        reason = switch.reason or ""
         st.error(
             f"**Liquidity paused** by {md_escape(switch.changed_by_username or '?')} {when}: "
-            f"{md_escape(switch.reason or '')}",
+            f"{md_escape(clipped(reason, BANNER_REASON_CHARS))}",
             icon=":material/pan_tool:",
         )
+        if len(reason) > BANNER_REASON_CHARS:  # a reason of 2,000 characters filled the sidebar on every page
+            with st.expander("The whole reason"):
+                st.text(reason)  # plain text: a typed reason is never markup
         if user.role is not Role.ADMIN:
             return
         _opener(

@@ -328,6 +328,24 @@ def test_the_kill_switch_asks_for_a_reason_then_pauses_and_shows_it_exactly_as_t
     assert at.button(key="ks_resume_page")
 
 
+def test_a_long_pause_reason_is_cut_in_the_banner_and_read_whole_in_the_expander_under_it(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    reason = "EUA feed stale since the open, " * 60  # 1,860 characters
+    pause_liquidity(db, user_id=actors.admin.id, reason=reason)
+
+    at = open_app(actors.analyst, PAGE)
+
+    assert not at.exception
+    banners = [e for e in texts(at.error) if "Liquidity paused" in e]  # the sidebar's and the page's
+    shown = [b.split("UTC: ", 1)[1] for b in banners]
+    assert shown and all(len(s) <= 160 and s.endswith("…") and reason.startswith(s[:-1]) for s in shown)
+    assert [(x.label, [t.value for t in x.text]) for x in at.expander] == [
+        ("The whole reason", [reason.strip()])
+    ] * len(banners)
+
+
 def test_a_kill_switch_reason_of_a_zero_width_space_alone_is_asked_for_and_pauses_nothing(open_app, db, actors):
     fund_market(db, actors)
     policy(db, actors)

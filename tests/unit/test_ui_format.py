@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from ui import labels
-from ui.format import eur, md_escape, md_escape_lines, percent, price, units
+from ui.format import clipped, eur, md_escape, md_escape_lines, percent, price, units
 
 
 @pytest.mark.parametrize(("value", "text"), [(Decimal("1234.5"), "€1,234.50"), (0, "€0.00"), (None, "—")])
@@ -95,3 +95,15 @@ def test_prices_show_cents_and_more_decimals_only_where_they_are(value, text):
 )
 def test_codes_read_as_words(code, text):
     assert code == text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Feed stale", "Feed stale"),
+        ("Feed stale since the open, investigating", "Feed stale since…"),
+        ("x" * 30, "x" * 19 + "…"),
+    ],
+)
+def test_a_clipped_text_is_whole_when_short_else_cut_at_a_word_with_an_ellipsis(text, shown):
+    assert clipped(text, 20) == shown
