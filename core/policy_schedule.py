@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.auth import require_role
+from core.config import get_settings
 from core.enums import CertificateType, Role
 from core.errors import NotFound, PermissionDenied
 from core.kill_switch import kill_switch_state
@@ -20,15 +21,19 @@ from core.validation import parse_enum
 READERS = (Role.ADMIN, Role.ANALYST)
 
 
-def next_due_at(policy: LiquidityPolicy, last_run_at: datetime | None) -> datetime | None:
+def next_due_at(
+    policy: LiquidityPolicy, last_run_at: datetime | None, tick: timedelta | None = None
+) -> datetime | None:
     """When the policy's next run is due: the next cron time (UTC) after its last run (or its last save), else the
     next of its intervals counted from its last save (at once if it never ran). None for a cron that never comes (a
     day no month it names has, saved before such schedules were refused): never due, and never in the way of the
     others.
 
-    Intervals are counted from the save, not from each run: the worker's tick comes every few seconds, and counted
-    from the run, every run came that much after its time (a 60 s policy ran every 65 s). A run long overdue (the
-    worker was down) is followed by the next interval's time, not by a run for each one missed."""
+    Intervals are counted from the save, not from each run: the worker's ``tick`` (its setting by default) comes
+    every few seconds, and counted from the run, every run came that much after its time (a 60 s policy ran every
+    65 s). But a run is never followed sooner than an interval less a tick (at most half an interval): after a run
+    that came late (the worker was down, or just starting) the next time on the grid is skipped if it is nearer
+    than that, so a 5 s policy first run 7.6 s after its save is not run again 2.4 s later."""
     if policy.cron:
         return next_cron_time(policy.cron, last_run_at or policy.updated_at)
     if last_run_at is None:
@@ -36,7 +41,9 @@ def next_due_at(policy: LiquidityPolicy, last_run_at: datetime | None) -> dateti
     every = timedelta(seconds=policy.interval_seconds)
     if last_run_at < policy.updated_at:  # saved since its last run: the new interval counts from that run
         return last_run_at + every
-    return policy.updated_at + every * ((last_run_at - policy.updated_at) // every + 1)
+    tick = timedelta(seconds=get_settings().worker_tick_seconds) if tick is None else tick
+    earliest = last_run_at + every - min(tick, every / 2)
+    return policy.updated_at + every * -((policy.updated_at - earliest) // every)
 
 
 def _last_runs(db: Session) -> dict[int, PolicyRun]:

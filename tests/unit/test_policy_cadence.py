@@ -38,6 +38,16 @@ def test_a_run_long_overdue_is_followed_by_the_next_intervals_time_not_one_run_p
     assert next_due_at(every(60), at(600.2)) == at(660)
 
 
+def test_a_first_run_that_came_late_is_not_run_again_sooner_than_an_interval_less_a_tick():
+    # a worker just starting took the 5 s policy 7.6 s after its save: the grid's 10 s would come 2.4 s later
+    assert next_due_at(every(5), at(7.6), tick=timedelta(seconds=1)) == at(15)
+
+
+def test_an_interval_as_short_as_the_tick_keeps_at_least_half_an_interval_between_runs():
+    assert next_due_at(every(5), at(5.3), tick=timedelta(seconds=5)) == at(10)
+    assert next_due_at(every(5), at(7.6), tick=timedelta(seconds=5)) == at(15)
+
+
 def test_a_policy_saved_since_its_last_run_counts_its_new_interval_from_that_run():
     ran = SAVED - timedelta(seconds=20)
 
