@@ -23,6 +23,7 @@ from ui.feedback import SUCCESS_ICON, WARNING_ICON, attempt, field_warning, flas
 from ui.format import eur, md_escape, md_escape_lines
 from ui.grids import NEWEST_FIRST, paged_grid
 from ui.kill_switch import render_kill_switch
+from ui.live import live_fragment
 from ui.metrics import Metric, metric_row
 from ui.navigation import LIQUIDITY_POLICIES
 from ui.operations_view import for_display
@@ -62,6 +63,7 @@ if user.role not in (Role.ADMIN, Role.ANALYST):  # the menu hides the page from 
 ADMIN = user.role is Role.ADMIN
 RUNS_PAGE = 25
 CSV_LIMIT = 10_000
+REFRESH = "10s"  # the cards and the runs: a worker's run shows within seconds, without a reload
 
 
 def fill_form(cert: str, policy: LiquidityPolicy | None) -> None:
@@ -240,7 +242,7 @@ def show_status(cert: str, status: PolicyStatus, switch: KillSwitch) -> None:
         )
 
 
-@st.fragment(run_every="10s")
+@live_fragment(REFRESH)
 def book_card(cert: str) -> None:
     """One book: its state, what rests against the target, the last run and why, when the next is due."""
     with db_session() as db:
@@ -262,6 +264,8 @@ def book_card(cert: str) -> None:
     show_status(cert, status, switch)
 
 
+# as live as the cards (the table stayed at the runs of the page's load while the card above told of a newer one)
+@live_fragment(REFRESH)
 def runs_section() -> None:
     st.subheader("Runs", anchor=False)
     book = st.segmented_control("Book", ["All", "CEA", "EUA"], default="All", required=True, key="pol_runs_book")

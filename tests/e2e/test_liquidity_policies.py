@@ -203,3 +203,18 @@ def test_a_pause_made_in_another_window_first_closes_this_one_s_dialog_and_says_
     expect(dialog).to_be_hidden()
     expect(page.get_by_text(re.compile(r"^Liquidity is already paused .*: Drill$"))).to_be_visible()
     expect(page.locator(".st-key-ks_resume_page")).to_be_visible()
+
+
+def test_a_run_the_worker_makes_shows_in_the_runs_table_without_a_reload(db, actors, app_server, page):
+    fund_market(db, actors)
+    policy(db, actors, "CEA")
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    open_as(page, app_server, actors.analyst.username)
+    page.get_by_role("link", name="Liquidity Policies").click()
+    expect(page.get_by_text("Page 1 of 1 · 1 run")).to_be_visible()
+    settle(page)
+
+    run_policy(db, "CEA", user_id=actors.admin.id)  # as the worker would, while the page stays open
+
+    # both refresh every 10 s; the table stayed at the page's load while the card told of the newer run
+    expect(page.get_by_text("Page 1 of 1 · 2 runs")).to_be_visible(timeout=25_000)
