@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import RFC_9106_LOW_MEMORY
 from sqlalchemy import RowMapping, text
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from core.auth import USER_COLUMNS
 from core.config import get_settings
@@ -31,6 +32,11 @@ from core.wording import a_or_an, counted
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1000
 PASSWORD_FIELD = "Password"
+# zxcvbn's score of a new password (0-4): 3 is "safely unguessable" to its authors, about 10^8 guesses or more, where
+# "password1234", "Summer2026!" and "admin123456" score 1 or 2. zxcvbn reads at most 72 characters
+MIN_PASSWORD_SCORE = 3
+_GUESS_CHARACTERS = 72
+ADD_WORDS = "Add another word or two. Uncommon words are better."
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,50}")  # the same rule as the users_username_check constraint
 # a new name also starts and ends with a letter or a digit: "admin." or ".admin" passes for "admin" at a glance
 NEW_USERNAME_ENDS = re.compile(r"[A-Za-z0-9](.*[A-Za-z0-9])?", re.DOTALL)
@@ -93,7 +99,8 @@ def check_new_password(password: object, username: str) -> str:
     """A password a person chose, as the one rule for it has it: 8 to 1000 characters, none that cannot be typed
     again when signing in (a tab, a line break or another control character, an invisible one such as a zero-width
     space: pasted text brings them along unseen, and the password then works only pasted again), and not built on
-    the username (the first thing anyone guesses)."""
+    the username (the first thing anyone guesses), nor one that zxcvbn guesses soon (a common password, a word with
+    digits, a keyboard row, a date, a repeat: what is tried first against a stolen hash)."""
     if not isinstance(password, str) or not password:
         raise ValidationError("Type a password", field=PASSWORD_FIELD)
     if not password.strip():
@@ -119,6 +126,11 @@ def check_new_password(password: object, username: str) -> str:
     refuse_invisible(password, PASSWORD_FIELD, "password")
     if username.strip().lower() in password.lower():
         raise ValidationError("A password must not contain the username", field=PASSWORD_FIELD)
+    guessed = zxcvbn(password[:_GUESS_CHARACTERS], user_inputs=[username])
+    if guessed["score"] < MIN_PASSWORD_SCORE:
+        feedback = guessed["feedback"]
+        why = " ".join(said for said in (feedback["warning"], *feedback["suggestions"][:1]) if said)
+        raise ValidationError(f"This password is too easy to guess. {why or ADD_WORDS}", field=PASSWORD_FIELD)
     return password
 
 

@@ -25,8 +25,9 @@ from ui.runtime import db_session
 from ui.sending import one_send_at_a_time
 
 NEW_HELP = (
-    f"At least {MIN_PASSWORD_LENGTH} characters, without your username. A few unrelated words make a password that "
-    "is easy to remember and hard to guess."
+    f"At least {MIN_PASSWORD_LENGTH} characters, without your username, and not easy to guess (no common password, "
+    "no word with a few digits or signs added, no keyboard row). A few unrelated words make a password that is easy "
+    "to remember and hard to guess."
 )
 _SEAL = secrets.token_bytes(32)  # a key of this process's, so a form sent is remembered only as an HMAC
 

@@ -87,6 +87,11 @@ def test_the_change_password_page_refuses_each_fault_under_its_field_and_changes
 
     assert refusal_under(at, "change_password_new_password") == "A password must not contain the username"
     assert refusal_under(at, "change_password_current_password") is None  # tried only once the rest is right
+    fill(at, "change_password", "not it", "password1234", "password1234")
+    assert refusal_under(at, "change_password_new_password") == (
+        "This password is too easy to guess. This is a very common password. Add another word or two. Uncommon words "
+        "are better."
+    )
     fill(at, "change_password", "not it", NEW_PASSWORD, NEW_PASSWORD)
     assert refusal_under(at, "change_password_current_password") == "This is not your current password"
     assert authenticate(db, actors.trader.username, PASSWORD).id == actors.trader.id
