@@ -156,17 +156,18 @@ def withdraw(operation_id: int, ticket_id: str) -> None:
     )
 
 
-def ticket_field(key: str, read: Callable[[str], str | None], help: str) -> str | None:
-    """The Ticket id field, the last of its filters' row, read by core (``read``): what it cannot search for is
-    refused under it, and the page stops there (a search that can match nothing gets no table). Its placeholder is
-    an id alone, whole in the narrowest field; ``help`` says what else it takes."""
+def ticket_field(key: str, read: Callable[[str], str | None], help: str) -> tuple[str | None, bool]:
+    """The Ticket id field, the last of its filters' row, read by core (``read``): what it searches for, and whether
+    it was refused (said under it). The caller stops once the notes under the row are said: a search that can match
+    nothing gets no table. Its placeholder is an id alone, whole in the narrowest field; ``help`` says what else it
+    takes."""
     box = st.container(gap=None)
     typed = box.text_input("Ticket id", placeholder="TKT-2026-000123", key=key, help=help, bind=URL)
     try:
-        return read(typed)
+        return read(typed), False
     except CoreError as exc:
         field_error(box, exc.message)
-        st.stop()
+        return None, True
 
 
 def operation_filters() -> dict[str, object]:
@@ -176,13 +177,13 @@ def operation_filters() -> dict[str, object]:
         people = data.creators(version, user.id)
         names = {c.id: c.username for c in people}
         creator = any_or_one("Created by", list(names), names.__getitem__, ANYONE, key="ops_creator", bind=URL)
-        ticket = ticket_field(
+        ticket, ticket_refused = ticket_field(
             "ops_ticket", ticket_search, "A whole ticket id, or any part of it: 000123, 2026-0001, tkt-2026"
         )
-    below = st.container()
+    below = st.container()  # a link's values not taken are said even when a field refused what it holds
     say_not_taken(below, "Certificate", dropped("ops_cert"), cert, CERTIFICATES)
     say_not_taken(below, "Created by", dropped("ops_creator"), names.get(creator, ANYONE))
-    if days is None:
+    if ticket_refused or days is None:
         st.stop()  # no table filtered by anything but what the fields show
     date_from, date_to = days
     return {
@@ -374,7 +375,7 @@ def audit_view() -> None:
             field_error(object_box, exc.message)
             object_refused = True
         days = date_range("audit_dates")
-        ticket = ticket_field(
+        ticket, ticket_refused = ticket_field(
             "audit_ticket",
             whole_ticket_id,
             "The whole ticket id, in any case: the audit log finds a ticket by its whole id (the Operations view "
@@ -384,7 +385,7 @@ def audit_view() -> None:
     say_not_taken(below, "Action", dropped("audit_action"), labels.action(action) if action else "Any")
     say_not_taken(below, "Actor", dropped("audit_actor"), names.get(actor, ANYONE))
     say_not_taken(below, "Object", dropped("audit_object_type"), labels.humanize(object_type) if object_type else "Any")
-    if object_refused or days is None:
+    if object_refused or ticket_refused or days is None:
         st.stop()  # no table filtered by anything but what the fields show
     date_from, date_to = days
     base = {

@@ -21,6 +21,7 @@ from tests.ui.conftest import (
     header_sort_of,
     open_url,
     pinned_columns,
+    refusal_under,
     shown,
     sign_in_as,
     texts,
@@ -493,6 +494,23 @@ def test_a_links_view_or_cut_of_the_table_the_page_cannot_take_falls_back_to_the
     assert warned_under(at, "ops_view") == [
         "The link's view “Audits” is not one of Operations, Charts, Audit log: Operations is shown."
     ]
+
+
+def test_a_link_with_a_ticket_id_refused_still_says_which_of_its_other_values_the_page_did_not_take(
+    app_env, actors, actor_sessions, operations
+):
+    at = opened_on_link(actors, actor_sessions, {"ops_cert": "BTC", "ops_ticket": "x" * 31})
+
+    assert refusal_under(at, "ops_ticket") == "Ticket id: at most 30 characters, got 31"
+    # the refusal stopped the page before the certificate's note was said
+    assert warned_under(at, "ops_cert") == ["The link's Certificate “BTC” is not one of All, CEA, EUA: All is shown."]
+    assert not at.dataframe  # a search that can match nothing gets no table
+
+    at = opened_on_link(actors, actor_sessions, {"ops_view": "Audit log", "audit_actor": "9999", "audit_ticket": "x"})
+
+    assert refusal_under(at, "audit_ticket").startswith("Type a whole ticket id, like TKT-2026-000123, not 'x'")
+    assert warned_under(at, "audit_actor") == ["The link's Actor “9999” is not offered here: Anyone is shown."]
+    assert not at.dataframe
 
 
 def test_a_links_view_and_cut_of_the_table_the_page_can_take_are_used_with_no_note(
