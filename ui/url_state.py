@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from core.validation import echoed
 from ui.feedback import field_warning
 
 # session state key → (URL parameter, {the word the URL says (upper case): the value the session holds})
@@ -109,7 +110,7 @@ def link_note(label: str, said: str, shown: str, offered: Sequence[str] | None =
         takes = "is not offered here"
     else:  # one word alone is named, not listed: "is not SELL", never "is not one of SELL"
         takes = f"is not {offered[0]}" if len(offered) == 1 else f"is not one of {', '.join(offered)}"
-    return f"The link's {label} “{said}” {takes}: {shown} is shown."
+    return f"The link's {label} “{echoed(said)}” {takes}: {shown} is shown."  # a pasted page of text: its start
 
 
 def dates_said_by_url(key: str) -> str | None:
