@@ -16,7 +16,7 @@ from core.trading_account import (
 )
 from ui import market_data
 from ui.feedback import flash
-from ui.format import md_escape
+from ui.format import NO_VALUE, md_escape
 from ui.grids import NEWEST_FIRST, paged_grid
 from ui.live import ask_app_rerun
 from ui.runtime import db_session
@@ -88,6 +88,7 @@ def account_sections(user_id: int, market_maker_id: int | None) -> None:
             selection_mode="multi-row",
             key=open_orders_key(open_orders),
             height="content" if len(open_orders) <= 10 else 400,
+            placeholder=NO_VALUE,
         )
         chosen = [open_orders[i] for i in event.selection.rows]
         label = f"Cancel {len(chosen)} selected order{'s' if len(chosen) != 1 else ''}"
@@ -123,5 +124,12 @@ def paged_table(
     if not page.total:
         st.caption(f"No {noun}s yet")
         return
-    paged_grid(frame, key=f"{key}_table", order=NEWEST_FIRST, column_config=columns, alt=f"{title}, newest first")
+    paged_grid(
+        frame,
+        key=f"{key}_table",
+        order=NEWEST_FIRST,
+        column_config=columns,
+        placeholder=NO_VALUE,
+        alt=f"{title}, newest first",
+    )
     pager(key, page.page, page.pages, page.total, noun)

@@ -33,11 +33,14 @@ def utc_time(moment: datetime) -> str:
     return f"{aware:%Y-%m-%d %H:%M:%S}"
 
 
+NO_VALUE = "—"  # a figure or a table cell that has none (a MARKET order's limit price)
+
+
 def price(value: Decimal | int | None) -> str:
     """A price: cents as usual (€81.00), more decimals only where the value has them, up to four (a mid of
     €80.005, an average of €81.0333), never padding zeros (no €81.0000)."""
     if value is None:
-        return "—"
+        return NO_VALUE
     shown = Decimal(value).quantize(Decimal("0.0001"))
     exponent = shown.normalize().as_tuple().exponent
     places = max(2, -exponent) if isinstance(exponent, int) else 2
@@ -45,7 +48,7 @@ def price(value: Decimal | int | None) -> str:
 
 
 def units(value: Decimal | int | None) -> str:
-    return "—" if value is None else f"{int(value):,}"
+    return NO_VALUE if value is None else f"{int(value):,}"
 
 
 def md_escape(text: str) -> str:

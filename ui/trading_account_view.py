@@ -13,7 +13,7 @@ from core.enums import AssetType, OrderSide, OrderType
 from core.orders import Order
 from core.trading_account import Fill, TradingAccount
 from ui import labels
-from ui.format import counted, eur, price, units
+from ui.format import counted, eur, units
 
 TIME = st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC")
 
@@ -39,11 +39,13 @@ def _side(side: OrderSide) -> str:
     return side.value.title()
 
 
-def _price(order: Order) -> str:
-    return "Market" if order.order_type is OrderType.MARKET else eur(order.price)
+def _money(value: object) -> float | None:
+    """A price or an average for the grid to draw as a number (Decimals are drawn as text), rounded first so the
+    download reads 81.41 and 81.0286, never a float's tail; None (an empty cell) for none."""
+    return None if value is None else float(round(value, 4))
 
 
-def _holds(order: Order) -> str:
+def _locked(order: Order) -> str:
     if order.side is OrderSide.BUY:
         return eur(order.locked_amount)
     return f"{units(order.locked_amount)} {order.certificate_type}"
@@ -58,32 +60,35 @@ def cancelled_text(order: Order) -> str:
     return f"Order {order.id} cancelled: {unfilled} unfilled, {released} released"
 
 
+# The open and closed orders, as the fills: columns named as their headers read, prices as numbers; the tables' own
+# download wrote "price", "holds" and "why", and text such as "€81.41" and "3 of 5"
 def open_orders_frame(orders: Sequence[Order]) -> pd.DataFrame:
+    """One row per open order (a LIMIT order resting), oldest first."""
     return pd.DataFrame(
         {
-            "order": [o.id for o in orders],
-            "time": [o.created_at.astimezone(UTC) for o in orders],
-            "market": [o.certificate_type.value for o in orders],
-            "side": [_side(o.side) for o in orders],
-            "price": [_price(o) for o in orders],
-            "quantity": [o.quantity for o in orders],
-            "filled": [o.filled_quantity for o in orders],
-            "average": [price(o.average_fill_price) if o.fills else "" for o in orders],
-            "holds": [_holds(o) for o in orders],
+            "Order": [o.id for o in orders],
+            "Time (UTC)": [o.created_at.astimezone(UTC) for o in orders],
+            "Market": [o.certificate_type.value for o in orders],
+            "Side": [_side(o.side) for o in orders],
+            "Limit price (€)": [_money(o.price) for o in orders],
+            "Quantity": [o.quantity for o in orders],
+            "Filled": [o.filled_quantity for o in orders],
+            "Avg fill price (€)": [_money(o.average_fill_price) if o.fills else None for o in orders],
+            "Locked": [_locked(o) for o in orders],  # EUR for a BUY, certificates for a SELL: the unit in the cell
         }
     )
 
 
 OPEN_COLUMNS = {
-    "order": st.column_config.NumberColumn("Order", format="%d", width="small"),
-    "time": TIME,
-    "market": st.column_config.TextColumn("Market", width="small"),
-    "side": st.column_config.TextColumn("Side", width="small"),
-    "price": st.column_config.TextColumn("Limit price"),
-    "quantity": st.column_config.NumberColumn("Quantity", format="%,d"),
-    "filled": st.column_config.NumberColumn("Filled", format="%,d"),
-    "average": st.column_config.TextColumn("Avg fill price"),
-    "holds": st.column_config.TextColumn("Locked"),
+    "Order": st.column_config.NumberColumn(format="%d", width="small"),
+    "Time (UTC)": TIME,
+    "Market": st.column_config.TextColumn(width="small"),
+    "Side": st.column_config.TextColumn(width="small"),
+    "Limit price (€)": st.column_config.NumberColumn(format="%,.2f"),
+    "Quantity": st.column_config.NumberColumn(format="%,d"),
+    "Filled": st.column_config.NumberColumn(format="%,d"),
+    "Avg fill price (€)": st.column_config.NumberColumn(format="%,.4f"),
+    "Locked": st.column_config.TextColumn(),
 }
 
 
@@ -95,31 +100,36 @@ def open_orders_key(orders: Sequence[Order]) -> str:
 
 
 def history_frame(orders: Sequence[Order]) -> pd.DataFrame:
+    """One row per closed order, last closed first; a MARKET order has no limit price (an empty cell)."""
     return pd.DataFrame(
         {
-            "order": [o.id for o in orders],
-            "time": [o.updated_at.astimezone(UTC) for o in orders],
-            "market": [o.certificate_type.value for o in orders],
-            "side": [_side(o.side) for o in orders],
-            "price": [_price(o) for o in orders],
-            "filled": [f"{o.filled_quantity:,} of {o.quantity:,}" for o in orders],
-            "average": [price(o.average_fill_price) if o.fills else "" for o in orders],
-            "status": [labels.humanize(o.status) for o in orders],
-            "why": [labels.cancel_reason(o.cancel_reason) for o in orders],
+            "Order": [o.id for o in orders],
+            "Closed (UTC)": [o.updated_at.astimezone(UTC) for o in orders],
+            "Market": [o.certificate_type.value for o in orders],
+            "Side": [_side(o.side) for o in orders],
+            "Type": [o.order_type.value.title() for o in orders],
+            "Limit price (€)": [None if o.order_type is OrderType.MARKET else _money(o.price) for o in orders],
+            "Quantity": [o.quantity for o in orders],
+            "Filled": [o.filled_quantity for o in orders],
+            "Avg fill price (€)": [_money(o.average_fill_price) if o.fills else None for o in orders],
+            "Status": [labels.humanize(o.status) for o in orders],
+            "Why closed": [labels.cancel_reason(o.cancel_reason) for o in orders],
         }
     )
 
 
 HISTORY_COLUMNS = {
-    "order": st.column_config.NumberColumn("Order", format="%d", width="small"),
-    "time": st.column_config.DatetimeColumn("Closed (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
-    "market": st.column_config.TextColumn("Market", width="small"),
-    "side": st.column_config.TextColumn("Side", width="small"),
-    "price": st.column_config.TextColumn("Limit price"),
-    "filled": st.column_config.TextColumn("Filled"),
-    "average": st.column_config.TextColumn("Avg fill price"),
-    "status": st.column_config.TextColumn("Status"),
-    "why": st.column_config.TextColumn("Why closed"),
+    "Order": st.column_config.NumberColumn(format="%d", width="small"),
+    "Closed (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
+    "Market": st.column_config.TextColumn(width="small"),
+    "Side": st.column_config.TextColumn(width="small"),
+    "Type": st.column_config.TextColumn(width="small"),
+    "Limit price (€)": st.column_config.NumberColumn(format="%,.2f"),
+    "Quantity": st.column_config.NumberColumn(format="%,d"),
+    "Filled": st.column_config.NumberColumn(format="%,d"),
+    "Avg fill price (€)": st.column_config.NumberColumn(format="%,.4f"),
+    "Status": st.column_config.TextColumn(),
+    "Why closed": st.column_config.TextColumn(),
 }
 
 
@@ -133,13 +143,11 @@ def fills_frame(fills: Sequence[Fill]) -> pd.DataFrame:
             "Time (UTC)": [f.created_at.astimezone(UTC) for f in fills],
             "Market": [f.certificate_type.value for f in fills],
             "Side": [_side(f.side) for f in fills],
-            # floats for the grid to draw (Decimals are drawn as text): cents and averages rounded first, so the
-            # download reads 81.41 and 81.0286, never a float's tail
-            "Price (€)": [float(f.price) for f in fills],
+            "Price (€)": [_money(f.price) for f in fills],
             "Quantity": [f.quantity for f in fills],
-            "Amount (€)": [float(f.amount) for f in fills],
+            "Amount (€)": [_money(f.amount) for f in fills],
             "Order": [f.order_id for f in fills],
-            "Order avg price (€)": [float(round(f.order_average_price, 4)) for f in fills],
+            "Order avg price (€)": [_money(f.order_average_price) for f in fills],
         }
     )
 

@@ -4,6 +4,7 @@ import json
 import time
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import text
@@ -523,10 +524,13 @@ def test_every_open_order_is_listed_with_headers_and_cancelled_from_its_row(open
     at = open_page(actors.trader)
 
     (frame,) = [d for d in at.dataframe if (d.key or "").startswith("cm_open_")]
-    assert list(frame.value["order"]) == [oldest.id]
-    assert headers(frame) == [
-        "Order", "Time (UTC)", "Market", "Side", "Limit price", "Quantity", "Filled", "Avg fill price", "Locked",
+    assert list(frame.value["Order"]) == [oldest.id]
+    # named as the headers read and the download writes them, the prices as numbers
+    assert list(frame.value.columns) == [
+        "Order", "Time (UTC)", "Market", "Side", "Limit price (€)", "Quantity", "Filled", "Avg fill price (€)",
+        "Locked",
     ]  # fmt: skip
+    assert (frame.value["Limit price (€)"].iloc[0], frame.value["Locked"].iloc[0]) == (80.0, "€800.00")
     at.session_state[open_orders_key(get_open_orders(db, actors.trader.id))] = {"selection": {"rows": [0]}}
     at.run()
     at.button(key="cm_cancel_selected").click().run()
@@ -560,14 +564,31 @@ def test_closed_orders_come_a_page_at_a_time(open_page, db, actors, market):
         cancel_order(db, order.id, actors.trader.id)
     at = open_page(actors.trader)
 
-    history = table(at, "why")
-    assert len(history.value) == 20 and history.value["order"].iloc[0] == closed[-1].id
-    assert "Why closed" in headers(history) and set(history.value["why"]) == {"Cancelled by its owner"}
+    history = table(at, "Why closed")
+    assert len(history.value) == 20 and history.value["Order"].iloc[0] == closed[-1].id
+    assert set(history.value["Why closed"]) == {"Cancelled by its owner"}
     assert "Page 1 of 2 · 22 closed orders" in [str(c.value) for c in at.caption]
 
     at.button(key="cm_history_page_next").click().run()
 
-    assert list(table(at, "why").value["order"]) == [closed[1].id, closed[0].id]
+    assert list(table(at, "Why closed").value["Order"]) == [closed[1].id, closed[0].id]
+
+
+def test_a_closed_order_reads_its_type_its_numbers_and_no_limit_price_for_a_market_order(open_page, db, actors, market):
+    place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 35, "81.20")  # 30 at 81.00, 5 at 81.20: filled
+    place_order(db, actors.trader.id, "EUA", "SELL", "MARKET", 3)
+
+    at = open_page(actors.trader)
+
+    closed = table(at, "Why closed").value
+    assert list(closed.columns) == [
+        "Order", "Closed (UTC)", "Market", "Side", "Type", "Limit price (€)", "Quantity", "Filled",
+        "Avg fill price (€)", "Status", "Why closed",
+    ]  # fmt: skip
+    market_sell, limit_buy = closed.to_dict("records")  # the last closed first
+    assert (market_sell["Type"], limit_buy["Type"]) == ("Market", "Limit")
+    assert pd.isna(market_sell["Limit price (€)"]) and limit_buy["Limit price (€)"] == 81.2
+    assert (limit_buy["Quantity"], limit_buy["Filled"], limit_buy["Avg fill price (€)"]) == (35, 35, 81.0286)
 
 
 def test_a_trader_sees_its_locked_amounts_and_its_fills_with_their_average_price(open_page, db, actors, market):
