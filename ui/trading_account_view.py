@@ -113,7 +113,7 @@ def history_frame(orders: Sequence[Order]) -> pd.DataFrame:
             "Filled": [o.filled_quantity for o in orders],
             "Avg fill price (€)": [_money(o.average_fill_price) if o.fills else None for o in orders],
             "Status": [labels.humanize(o.status) for o in orders],
-            "Why closed": [labels.cancel_reason(o.cancel_reason) for o in orders],
+            "Why closed": [labels.cancel_reason(o.cancel_reason) or None for o in orders],  # a dash when filled
         }
     )
 

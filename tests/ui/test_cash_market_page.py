@@ -589,6 +589,7 @@ def test_a_closed_order_reads_its_type_its_numbers_and_no_limit_price_for_a_mark
     assert (market_sell["Type"], limit_buy["Type"]) == ("Market", "Limit")
     assert pd.isna(market_sell["Limit price (€)"]) and limit_buy["Limit price (€)"] == 81.2
     assert (limit_buy["Quantity"], limit_buy["Filled"], limit_buy["Avg fill price (€)"]) == (35, 35, 81.0286)
+    assert (limit_buy["Status"], limit_buy["Why closed"]) == ("Filled", None)  # a dash, not an empty cell
 
 
 def test_a_trader_sees_its_locked_amounts_and_its_fills_with_their_average_price(open_page, db, actors, market):
