@@ -15,7 +15,13 @@ from core.trading_account import Fill, TradingAccount
 from ui import labels
 from ui.format import counted, eur, units
 
-TIME = st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC")
+# the kinds of column the account's tables have, each drawn one way in all of them
+TIME = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss", timezone="UTC")
+ID = st.column_config.NumberColumn(format="%d", width="small")
+WORD = st.column_config.TextColumn(width="small")
+EUROS = st.column_config.NumberColumn(format="%,.2f")
+UNITS = st.column_config.NumberColumn(format="%,d")
+AVERAGE = st.column_config.NumberColumn(format="%,.4f")  # an average price, to four decimals
 
 
 def _amount(asset: AssetType, value: object) -> str:
@@ -80,15 +86,14 @@ def open_orders_frame(orders: Sequence[Order]) -> pd.DataFrame:
 
 
 OPEN_COLUMNS = {
-    "Order": st.column_config.NumberColumn(format="%d", width="small"),
+    "Order": ID,
     "Time (UTC)": TIME,
-    "Market": st.column_config.TextColumn(width="small"),
-    "Side": st.column_config.TextColumn(width="small"),
-    "Limit price (€)": st.column_config.NumberColumn(format="%,.2f"),
-    "Quantity": st.column_config.NumberColumn(format="%,d"),
-    "Filled": st.column_config.NumberColumn(format="%,d"),
-    "Avg fill price (€)": st.column_config.NumberColumn(format="%,.4f"),
-    "Locked": st.column_config.TextColumn(),
+    "Market": WORD,
+    "Side": WORD,
+    "Limit price (€)": EUROS,
+    "Quantity": UNITS,
+    "Filled": UNITS,
+    "Avg fill price (€)": AVERAGE,
 }
 
 
@@ -119,17 +124,15 @@ def history_frame(orders: Sequence[Order]) -> pd.DataFrame:
 
 
 HISTORY_COLUMNS = {
-    "Order": st.column_config.NumberColumn(format="%d", width="small"),
-    "Closed (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
-    "Market": st.column_config.TextColumn(width="small"),
-    "Side": st.column_config.TextColumn(width="small"),
-    "Type": st.column_config.TextColumn(width="small"),
-    "Limit price (€)": st.column_config.NumberColumn(format="%,.2f"),
-    "Quantity": st.column_config.NumberColumn(format="%,d"),
-    "Filled": st.column_config.NumberColumn(format="%,d"),
-    "Avg fill price (€)": st.column_config.NumberColumn(format="%,.4f"),
-    "Status": st.column_config.TextColumn(),
-    "Why closed": st.column_config.TextColumn(),
+    "Order": ID,
+    "Closed (UTC)": TIME,
+    "Market": WORD,
+    "Side": WORD,
+    "Type": WORD,
+    "Limit price (€)": EUROS,
+    "Quantity": UNITS,
+    "Filled": UNITS,
+    "Avg fill price (€)": AVERAGE,
 }
 
 
@@ -153,15 +156,15 @@ def fills_frame(fills: Sequence[Fill]) -> pd.DataFrame:
 
 
 FILL_COLUMNS = {
-    "Trade": st.column_config.NumberColumn(format="%d", width="small"),
+    "Trade": ID,
     "Time (UTC)": TIME,
-    "Market": st.column_config.TextColumn(width="small"),
-    "Side": st.column_config.TextColumn(width="small"),
-    "Price (€)": st.column_config.NumberColumn(format="%,.2f"),
-    "Quantity": st.column_config.NumberColumn(format="%,d"),
-    "Amount (€)": st.column_config.NumberColumn(format="%,.2f"),
-    "Order": st.column_config.NumberColumn(format="%d", width="small"),
-    "Order avg price (€)": st.column_config.NumberColumn(format="%,.4f"),
+    "Market": WORD,
+    "Side": WORD,
+    "Price (€)": EUROS,
+    "Quantity": UNITS,
+    "Amount (€)": EUROS,
+    "Order": ID,
+    "Order avg price (€)": AVERAGE,
 }
 
 
