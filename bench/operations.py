@@ -7,7 +7,8 @@ and 1M audit tickets, timed next to a trivial ``SELECT 1`` round trip taken in t
 The data is written set-based (INSERT … SELECT generate_series), not through core: the figures are about the
 reads. Each figure is the median of several calls through the same core functions the page uses.
 Goal (issue 13): every Operations read, sorts and charts included, within 5x the trivial round trip. The audit
-reads (another page) are shown for reference.
+log's reads (the page's third view, at 1M tickets) are printed against the same bound: each costs a count of up
+to 10,000 matching tickets besides its page (the "Page 1 of N" under the table), about 1 ms on its own.
 """
 
 import sys
@@ -188,7 +189,7 @@ def main() -> None:
     for name, fn in cases:
         ms, baseline = interleaved_ms(fn, ping, 25)
         ratio = ms / baseline
-        goal = "(audit page)" if name.startswith("audit") else f"<= {GOAL:g}x {'met' if ratio <= GOAL else 'NOT met'}"
+        goal = f"<= {GOAL:g}x {'met' if ratio <= GOAL else 'NOT met'}"
         print(f"{name:48} {ms:10.2f} {baseline:12.3f} {ratio:6.1f}x  {goal}", flush=True)
     db.close()
     engine.dispose()

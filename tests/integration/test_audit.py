@@ -98,6 +98,29 @@ def test_pages_follow_each_other_without_overlap(db, actors, history):
     assert (first.pages, second.rows[-1].action) == (2, "CREATE_ENTITY")
 
 
+def test_tickets_of_one_moment_page_by_id_newest_first_each_once_however_deep(db, actors):
+    # one transaction: seven tickets of one created_at, so only the id orders them
+    db.execute(
+        text("SELECT create_ticket('FUND_ACCOUNT', :a, 'entity', :e, NULL, '{}') FROM generate_series(1, 7)"),
+        {"a": actors.admin.id, "e": actors.entity.id},
+    )
+    db.commit()
+    every = [t.id for t in list_tickets(db, {"action": "FUND_ACCOUNT"}, user_id=actors.admin.id).rows]
+
+    pages = [
+        [
+            t.id
+            for t in list_tickets(
+                db, {"action": "FUND_ACCOUNT", "page_size": 3, "page": n}, user_id=actors.admin.id
+            ).rows
+        ]
+        for n in (1, 2, 3)
+    ]
+
+    assert every == sorted(every, reverse=True) and len(every) == 7
+    assert pages == [every[:3], every[3:6], every[6:]]
+
+
 def test_the_total_is_counted_up_to_the_cap_and_says_so(db, actors, history, monkeypatch):
     monkeypatch.setattr(audit, "COUNT_CAP", 3)
 
