@@ -40,6 +40,10 @@ _SPACED_NUMBER = re.compile(r"[+-]?\d{1,3}(\s\d{3})+(\.\d*)?")
 # thousands grouped with points ("1.000", "12.500", "1.000.000"), as much of Europe writes them: here a point is the
 # decimal point, so "1.000" would be read as 1 by a person who meant a thousand
 _DOT_GROUPED_NUMBER = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+")
+# a number as much of Europe writes it: points grouping thousands, a decimal comma ("1.000,50", "81.170,00")
+_EUROPEAN_NUMBER = re.compile(r"[+-]?\d{1,3}(\.\d{3})+,\d+")
+# digits with points and commas in any other order ("0.5,0", "1,2.3,4"): a number, written no way that is read here
+_MIXED_MARKS = re.compile(r"[+-]?[\d.,]*\d[\d.,]*")
 # what is left of a number once its spaces go: digits, commas, a point, an exponent ("ten grand" is no number)
 _NUMBER_CHARACTERS = re.compile(r"[+-]?(?=[.,]*\d)[\d,]*(\.\d*)?([eE][+-]?\d+)?")
 EURO_SIGN = "€"
@@ -130,23 +134,17 @@ def parse_decimal(value: object, what: str, whole: str | None = None) -> Decimal
                 raise ValidationError(
                     f"{what}: type the number in full, like 1000 (no exponent), got {echoed(value)!r}", field=what
                 )
-            if typed.count(".") > 1 and _POINTED_NUMBER.fullmatch(typed):
+            if typed.count(".") > 1 and _POINTED_NUMBER.fullmatch(typed) and not _EUROPEAN_NUMBER.fullmatch(typed):
                 # "1,000.5.5": the comma rule below told to "use a point for decimals", to a number with two
                 raise ValidationError(
                     f"{what} has more than one decimal point, got {echoed(value.strip())!r}", field=what
                 )
-            if "," in typed and _NUMBER_CHARACTERS.fullmatch(typed) and not _GROUPED_NUMBER.fullmatch(typed):
-                # "14,03" must never become 1403: a comma only groups thousands ("1,250.50"). Text that is no number
-                # whatever its commas ("375,180.13x") is refused as such below, not told how to place them
-                if whole is not None:
-                    raise ValidationError(
-                        f"{what}: {whole} (a comma only groups thousands, like 1,000), got {echoed(typed)!r}",
-                        field=what,
-                    )
-                raise ValidationError(
-                    f"{what}: use a point for decimals, like 14.03 (a comma only groups thousands)", field=what
-                )
-            number = Decimal(typed.replace(",", ""))
+            grouped = "," in typed and _GROUPED_NUMBER.fullmatch(typed) is not None
+            if "," in typed and not grouped and (refusal := _comma_refusal(typed, what, whole)) is not None:
+                raise ValidationError(refusal, field=what)
+            # commas are dropped only where they group thousands ("1,250.50"): anywhere else ("1.000,00" was read
+            # as 1) Decimal refuses them below, as text that is no number
+            number = Decimal(typed.replace(",", "") if grouped else typed)
         else:
             raise ValidationError(f"{what} must be a number, got {type(value).__name__}", field=what)
     except InvalidOperation:
@@ -154,6 +152,30 @@ def parse_decimal(value: object, what: str, whole: str | None = None) -> Decimal
     if not number.is_finite():
         raise ValidationError(f"{what} must be a finite number, got {echoed(value)}", field=what)
     return number
+
+
+def _comma_refusal(typed: str, what: str, whole: str | None) -> str | None:
+    """Why a number with a comma that groups no thousands is refused, and what to type instead; None for text that
+    is no number whatever its commas ("375,180.13x"), refused as such. "14,03" must never become 1403, nor "1.000,00"
+    (a thousand, as much of Europe writes it) 1: here a point marks decimals and a comma only groups thousands."""
+    if _EUROPEAN_NUMBER.fullmatch(typed):
+        meant = Decimal(typed.replace(".", "").replace(",", "."))
+        if whole is not None and meant == meant.to_integral_value():
+            meant = meant.to_integral_value()  # "1.000,00" certificates: type 1000, not 1000.00
+        said = f"{what}: {echoed(typed)!r} is {meant} as much of Europe writes it, where a comma marks decimals"
+        if whole is not None and meant != meant.to_integral_value():
+            return f"{said}; {whole}"
+        return f"{said}; here a point does and a comma only groups thousands: type {meant} or {meant:,}"
+    if _NUMBER_CHARACTERS.fullmatch(typed):
+        if whole is not None:
+            return f"{what}: {whole} (a comma only groups thousands, like 1,000), got {echoed(typed)!r}"
+        return f"{what}: use a point for decimals, like 14.03 (a comma only groups thousands)"
+    if _MIXED_MARKS.fullmatch(typed):
+        return (
+            f"{what}: a comma cannot come after the decimal point, got {echoed(typed)!r}: a point marks decimals and "
+            "a comma only groups thousands, like 1,250.50"
+        )
+    return None
 
 
 def _spaced_refusal(typed: str, what: str) -> str | None:

@@ -209,6 +209,19 @@ def test_a_price_with_more_decimals_than_the_tick_shows_why_next_to_the_field_an
         ("cm_price", "-1", "Price must be greater than zero, got -1"),
         ("cm_price", "abc", "Price must be a number, got 'abc'"),
         ("cm_price", "81,5", "Price: use a point for decimals, like 14.03 (a comma only groups thousands)"),
+        # a comma after the point was dropped: 1 certificate at €1.00 was sent for a thousand at €1,000.50
+        (
+            "cm_qty",
+            "1.000,00",
+            "Quantity: '1.000,00' is 1000 as much of Europe writes it, where a comma marks decimals; here a point "
+            "does and a comma only groups thousands: type 1000 or 1,000",
+        ),
+        (
+            "cm_price",
+            "1.000,50",
+            "Price: '1.000,50' is 1000.50 as much of Europe writes it, where a comma marks decimals; here a point "
+            "does and a comma only groups thousands: type 1000.50 or 1,000.50",
+        ),
     ],
 )
 def test_an_invalid_field_disables_the_button_says_why_and_a_click_sends_nothing(

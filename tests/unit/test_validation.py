@@ -1,5 +1,6 @@
 """Input parsing: exact money, whole certificates, clear refusals."""
 
+import re
 import unicodedata
 from decimal import Decimal
 from functools import partial
@@ -15,6 +16,7 @@ from core.order_entry import parse_order_quantity
 from core.users import USERNAME_RULE, parse_username
 from core.validation import (
     parse_amount,
+    parse_decimal,
     parse_enum,
     parse_eur,
     parse_id,
@@ -553,6 +555,60 @@ def test_notes_are_bounded():
 def test_a_decimal_comma_is_refused_rather_than_read_as_a_thousands_separator(typed):
     with pytest.raises(ValidationError, match="use a point for decimals"):
         parse_eur(typed, "Amount")
+
+
+@pytest.mark.parametrize(
+    ("parse", "typed", "message"),
+    [
+        (
+            parse_eur,
+            "1.000,50",
+            "Amount: '1.000,50' is 1000.50 as much of Europe writes it, where a comma marks decimals; here a point "
+            "does and a comma only groups thousands: type 1000.50 or 1,000.50",
+        ),
+        (
+            parse_eur,
+            "1.000.000,25",  # not "more than one decimal point": it has none, as it was meant
+            "Amount: '1.000.000,25' is 1000000.25 as much of Europe writes it, where a comma marks decimals; here a "
+            "point does and a comma only groups thousands: type 1000000.25 or 1,000,000.25",
+        ),
+        (
+            partial(parse_quantity, certificate_type="EUA", what="Amount"),
+            "1.000,00",  # was read as 1 certificate, and sent
+            "Amount: '1.000,00' is 1000 as much of Europe writes it, where a comma marks decimals; here a point does "
+            "and a comma only groups thousands: type 1000 or 1,000",
+        ),
+        (
+            partial(parse_quantity, certificate_type="EUA", what="Amount"),
+            "1.000,5",
+            "Amount: '1.000,5' is 1000.5 as much of Europe writes it, where a comma marks decimals; EUA certificates "
+            "are whole units",
+        ),
+        (
+            parse_eur,
+            "0.5,0",
+            "Amount: a comma cannot come after the decimal point, got '0.5,0': a point marks decimals and a comma only "
+            "groups thousands, like 1,250.50",
+        ),
+    ],
+)
+def test_a_comma_after_the_decimal_point_is_refused_never_dropped(parse, typed, message):
+    # "1.000,00" read as 1 and "81.170,00" as 81.17: the comma after the point was dropped, unsaid
+    with pytest.raises(ValidationError) as refused:
+        parse(typed, what="Amount") if parse is parse_eur else parse(typed)
+
+    assert refused.value.message == message
+
+
+@given(st.text(alphabet="0123456789.,", min_size=1, max_size=12))
+def test_a_comma_is_read_only_where_it_groups_thousands_and_then_only_dropped(typed):
+    try:
+        number = parse_decimal(typed, "Amount")
+    except ValidationError:
+        return
+    grouping = re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d*)?", typed)
+    assert "," not in typed or grouping, typed
+    assert number == Decimal(typed.replace(",", ""))
 
 
 @pytest.mark.parametrize("typed", ["375,180.13x", "1,000abc", "x1,5"])
