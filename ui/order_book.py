@@ -185,9 +185,11 @@ def describe_order(order: Order, self_trade_cancels: Sequence[OwnOrder] = ()) ->
     if order.filled_quantity:
         parts.append(f"{verb} {order.filled_quantity:,} {cert} at an average {price(order.average_fill_price)}")
     if order.status in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED):
-        parts.append(f"{order.remaining_quantity:,} {cert} rest in the book at {eur(order.price)}")
+        rest = "rests" if order.remaining_quantity == 1 else "rest"  # "1 EUA rests", "6 EUA rest"
+        parts.append(f"{order.remaining_quantity:,} {cert} {rest} in the book at {eur(order.price)}")
     elif order.status is OrderStatus.CANCELLED and order.cancel_reason == "MARKET_REMAINDER":
-        parts.append(f"{order.remaining_quantity:,} {cert} could not fill and were cancelled")
+        were = "was" if order.remaining_quantity == 1 else "were"
+        parts.append(f"{order.remaining_quantity:,} {cert} could not fill and {were} cancelled")
     if self_trade_cancels:
         verb = "were" if len(self_trade_cancels) > 1 else "was"
         cancelled = own_orders_text(self_trade_cancels, cert)

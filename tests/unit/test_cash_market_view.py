@@ -129,6 +129,18 @@ def test_an_order_is_described_by_what_traded_and_what_rests():
     assert describe_order(order()) == "Order 7: Bought 4 EUA at an average €80.75; 6 EUA rest in the book at €81.00."
 
 
+def test_one_certificate_rests_or_was_cancelled_in_the_singular():
+    one_rests = order(quantity=5, remaining_quantity=1, locked_amount=Decimal("81.00"))
+    one_cancelled = order(order_type="MARKET", price=None, status="CANCELLED", cancel_reason="MARKET_REMAINDER",
+                          quantity=5, remaining_quantity=1, locked_amount=0)  # fmt: skip
+
+    assert describe_order(one_rests) == "Order 7: Bought 4 EUA at an average €80.75; 1 EUA rests in the book at €81.00."
+    assert (
+        describe_order(one_cancelled)
+        == "Order 7: Bought 4 EUA at an average €80.75; 1 EUA could not fill and was cancelled."
+    )
+
+
 def test_a_market_remainder_is_described_as_cancelled():
     sentence = describe_order(order(order_type="MARKET", price=None, status="CANCELLED",
                                     cancel_reason="MARKET_REMAINDER", locked_amount=0))  # fmt: skip
