@@ -45,7 +45,8 @@ BOOK_SIDE_PX = sum(BOOK_COLUMN_WIDTHS.values()) + 2  # and the grid's border
 # in, so below a tablet's width it scrolls with the page. There the columns stack, and the Available line, beside
 # the first message at 1,280 px, comes after it: above it, a quantity's refusal read two blocks below its field.
 # Stacked, the sides of the book are a toolbar's height apart: on a touch screen a grid's toolbar shows at all times,
-# above its top edge, and the asks' covered the last bid (its price and quantity half hidden)
+# above its top edge, and the asks' covered the last bid (its price and quantity half hidden). What a send says (a
+# toast) comes at the bottom right: at the top it covered the pinned entry's button, the next order's sentence
 PINNED_FROM_PX = 640
 STICKY_CSS = f"""
 <style>
@@ -77,6 +78,10 @@ div:has(> .st-key-{ENTRY_KEY}) {{
 }}
 .st-key-{STATS_KEY} [data-testid="stMetricValue"] {{
     font-size: 1.4rem;
+}}
+.stToastContainer {{
+    top: auto !important;
+    bottom: 1rem;
 }}
 @media (max-width: {PINNED_FROM_PX - 1}px) {{
     div:has(> .st-key-{ENTRY_KEY}) {{

@@ -177,6 +177,15 @@ def test_the_order_entry_stays_pinned_while_the_page_and_the_book_scroll_but_not
     assert settled_box(page, entry) == pinned
     assert pinned["y"] < 100 and entry.is_visible()
 
+    # what a send says comes at the bottom of the window: at the top it covered the pinned entry's button, and with
+    # it the sentence of the next order
+    button = entry.get_by_role("button", name=re.compile("^Buy 10 EUA at €81.00 limit"))
+    button.click()
+    toast = page.get_by_test_id("stToast").first
+    expect(toast).to_be_visible()
+    said, sends = toast.bounding_box(), button.bounding_box()
+    assert said["y"] > sends["y"] + sends["height"] + 200
+
     # on a phone the entry, its fields wrapped, is half the screen tall: it scrolls away with the page instead
     page.set_viewport_size({"width": PINNED_FROM_PX - 250, "height": 844})
     # scrolled by script: at this width the sidebar can lie over the page, and a wheel over it scrolls the sidebar
