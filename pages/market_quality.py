@@ -240,7 +240,11 @@ def slippage_calculator(cert: CertificateType) -> None:
         "Certificates": UNITS,
         "Filled (€)": MONEY,
         "Average price (€)": st.column_config.NumberColumn(),  # sorted as a number, written by ui.format.price
-        "Slippage (bps)": st.column_config.NumberColumn(format="%.2f"),
+        "Slippage (bps)": st.column_config.NumberColumn(
+            format="%.2f",
+            help="The average price's distance from the mid of the best bid and ask, in basis points (1 bp = 0.01 %): "
+            "an order filled whole at the best price still pays half the spread",
+        ),
         "Book absorbs it": st.column_config.TextColumn(),
     }
     # every figure whole, a typed amount's too: on a phone they were cut at the widths measured before it was typed

@@ -208,6 +208,15 @@ def test_a_slippage_the_book_cannot_give_shows_a_dash_not_none(open_app, db, act
     assert grid.proto.placeholder == "—"
 
 
+def test_the_slippage_column_says_it_is_measured_from_the_mid(open_app, db, actors):
+    at = open_app(actors.analyst, PAGE)
+
+    (grid,) = [d for d in at.dataframe if "Slippage (bps)" in d.value.columns]
+
+    # 20.99 bps for an order filled whole at the best ask read as a fault without its reference
+    assert "from the mid of the best bid and ask" in json.loads(grid.proto.columns)["Slippage (bps)"]["help"]
+
+
 def test_a_careless_amount_is_refused_next_to_the_field_and_the_fixed_sizes_still_show(open_app, db, actors):
     at = open_app(actors.analyst, PAGE)
 
