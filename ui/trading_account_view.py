@@ -9,7 +9,7 @@ from datetime import UTC
 import pandas as pd
 import streamlit as st
 
-from core.enums import AssetType, OrderSide, OrderType
+from core.enums import AssetType, OrderSide
 from core.orders import Order
 from core.trading_account import Fill, TradingAccount
 from ui import labels
@@ -79,7 +79,7 @@ def open_orders_frame(orders: Sequence[Order]) -> pd.DataFrame:
             "Limit price (€)": [_money(o.price) for o in orders],
             "Quantity": [o.quantity for o in orders],
             "Filled": [o.filled_quantity for o in orders],
-            "Avg fill price (€)": [_money(o.average_fill_price) if o.fills else None for o in orders],
+            "Avg fill price (€)": [_money(o.average_fill_price) for o in orders],
             "Locked": [_locked(o) for o in orders],  # EUR for a BUY, certificates for a SELL: the unit in the cell
         }
     )
@@ -113,10 +113,10 @@ def history_frame(orders: Sequence[Order]) -> pd.DataFrame:
             "Market": [o.certificate_type.value for o in orders],
             "Side": [_side(o.side) for o in orders],
             "Type": [o.order_type.value.title() for o in orders],
-            "Limit price (€)": [None if o.order_type is OrderType.MARKET else _money(o.price) for o in orders],
+            "Limit price (€)": [_money(o.price) for o in orders],  # a MARKET order has none
             "Quantity": [o.quantity for o in orders],
             "Filled": [o.filled_quantity for o in orders],
-            "Avg fill price (€)": [_money(o.average_fill_price) if o.fills else None for o in orders],
+            "Avg fill price (€)": [_money(o.average_fill_price) for o in orders],
             "Status": [labels.humanize(o.status) for o in orders],
             "Why closed": [labels.cancel_reason(o.cancel_reason) or None for o in orders],  # a dash when filled
         }
