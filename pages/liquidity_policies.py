@@ -20,7 +20,7 @@ from core.policy_models import KillSwitch, LiquidityPolicy, PolicyStatus
 from core.policy_schedule import get_policy_statuses
 from core.wording import counted
 from ui.feedback import SUCCESS_ICON, WARNING_ICON, attempt, field_warning, flash, refused_while_typed, show_refusal
-from ui.format import eur, md_escape, md_escape_lines
+from ui.format import NO_VALUE, eur, md_escape, md_escape_lines
 from ui.grids import NEWEST_FIRST, paged_grid
 from ui.kill_switch import render_kill_switch
 from ui.live import live_fragment
@@ -285,7 +285,7 @@ def runs_section() -> None:
         for_display(runs_frame(runs), [], ["reference"]),
         order=NEWEST_FIRST,
         column_config=runs_column_config(),
-        placeholder="—",  # a skipped run has no reference price: a dash, as everywhere, not "None"
+        placeholder=NO_VALUE,  # a skipped run has no reference price: a dash, as everywhere, not "None"
         row_height=RUNS_ROW_PX,
         key="pol_runs",
         alt="Liquidity policy runs, newest first",

@@ -17,7 +17,7 @@ from core.wording import figure
 from ui import quality_data as data
 from ui.downloads import csv_bytes
 from ui.feedback import field_error, field_warning
-from ui.format import counted, eur, md_escape, percent
+from ui.format import NO_VALUE, counted, eur, md_escape, percent
 from ui.metrics import Metric, metric_row
 from ui.navigation import MARKET_QUALITY
 from ui.operations_view import priced
@@ -253,7 +253,7 @@ def slippage_calculator(cert: CertificateType) -> None:
         priced(slippage_frame(results), ["Amount (€)", "Filled (€)", "Slippage (bps)"], ["Average price (€)"]),
         hide_index=True,
         column_config={name: {**config, "width": widths[name]} for name, config in columns.items()},
-        placeholder="—",  # no average or slippage where nothing fills: a dash, as everywhere, not "None"
+        placeholder=NO_VALUE,  # no average or slippage where nothing fills: a dash, as everywhere, not "None"
         key="mq_slippage",
         alt=f"Slippage of market {side.lower()} orders of fixed EUR amounts on the live {cert} book",
     )

@@ -18,7 +18,7 @@ from core.enums import OrderSide
 from core.market import OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
 from ui import labels
-from ui.format import eur, percent, plot_text, price, utc_time
+from ui.format import NO_VALUE, eur, percent, plot_text, price, utc_time
 from ui.ticket_changes import describe_change, exact_json, named
 
 BID_COLOR, ASK_COLOR = "#0f766e", "#b91c1c"
@@ -215,7 +215,7 @@ def priced(
     grid whose price columns are number columns without a format of their own: a format would replace the words."""
     shown = for_display(frame, [*money_columns, *price_columns])
     prices = [column for column in price_columns if column in shown]
-    return shown.style.format(lambda value: price(Decimal(repr(value))), subset=prices, na_rep="—")
+    return shown.style.format(lambda value: price(Decimal(repr(value))), subset=prices, na_rep=NO_VALUE)
 
 
 def operations_shown(rows: Sequence[OperationSummary]) -> "pd.io.formats.style.Styler":
@@ -234,7 +234,8 @@ def operations_shown(rows: Sequence[OperationSummary]) -> "pd.io.formats.style.S
         for share, row in zip(shares, rows, strict=True)
         if share is not None
     }
-    return priced(shown, OPERATION_MONEY, OPERATION_PRICES).format(words.__getitem__, subset=[FILL_RATIO], na_rep="—")
+    grid = priced(shown, OPERATION_MONEY, OPERATION_PRICES)
+    return grid.format(words.__getitem__, subset=[FILL_RATIO], na_rep=NO_VALUE)
 
 
 def for_display(frame: pd.DataFrame, money_columns: Iterable[str], price_columns: Iterable[str] = ()) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from core.enums import CertificateType, OrderSide
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
-from ui.format import eur, percent, price
+from ui.format import NO_VALUE, eur, percent, price
 from ui.grids import FIGURE_PX_PER_CHAR, text_column_px
 from ui.operations_view import FILL_RATIO_PLACES, for_display  # a share of placed certificates, written as a fill ratio
 
@@ -288,9 +288,9 @@ def scorecard_style(frame: pd.DataFrame) -> "pd.io.formats.style.Styler":
 
     styled = frame.style.apply(tint, axis=1)
     if "Presence %" in frame:
-        styled = styled.format(presence, subset=["Presence %"], na_rep="—")
+        styled = styled.format(presence, subset=["Presence %"], na_rep=NO_VALUE)
     if "Fill ratio" in frame:
-        styled = styled.format(lambda v: percent(v, FILL_RATIO_PLACES), subset=["Fill ratio"], na_rep="—")
+        styled = styled.format(lambda v: percent(v, FILL_RATIO_PLACES), subset=["Fill ratio"], na_rep=NO_VALUE)
     return styled
 
 
