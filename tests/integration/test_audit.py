@@ -71,6 +71,33 @@ def test_filters_by_action_actor_and_object(db, actors, history):
     assert list_tickets(db, {"entity_type": "entity"}, user_id=actors.admin.id).total == 2
 
 
+def test_an_actors_tickets_narrowed_by_object_type_and_action_are_counted_from_the_actors_index_alone(
+    db, actors, history
+):
+    by_admin = {"actor_id": actors.admin.id}
+    # the capped count's own statement, planned as it is at a million tickets (an index, not the whole table)
+    db.execute(text("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off"))
+    plan = "\n".join(
+        db.execute(
+            text(
+                "EXPLAIN SELECT count(*) FROM (SELECT 1 FROM ticket_logs l WHERE l.actor_id = :a"
+                " AND l.entity_type = 'market_maker' AND l.action = 'CREATE_MARKET_MAKER' LIMIT 10000) c"
+            ),
+            {"a": actors.admin.id},
+        ).scalars()
+    )
+    db.rollback()
+
+    narrowed = list_tickets(db, {**by_admin, "entity_type": "market_maker"}, user_id=actors.admin.id)
+    one_action = list_tickets(
+        db, {**by_admin, "entity_type": "market_maker", "action": "CREATE_MARKET_MAKER"}, user_id=actors.admin.id
+    )
+
+    assert "Index Only Scan using ticket_logs_actor_filters_idx" in plan, plan
+    assert actions(narrowed) == ["DEACTIVATE_MARKET_MAKER", "CREATE_MARKET_MAKER"] and narrowed.total == 2
+    assert actions(one_action) == ["CREATE_MARKET_MAKER"] and one_action.total == 1
+
+
 def test_filters_by_time_in_inclusive_utc_days_and_by_ticket_id(db, actors, history):
     every = list_tickets(db, user_id=actors.admin.id).rows
     newest = every[0]
