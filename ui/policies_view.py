@@ -21,7 +21,7 @@ from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicySta
 from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
 from ui.downloads import csv_bytes
-from ui.format import eur, md_escape, percent, price, utc_time
+from ui.format import NO_VALUE, eur, md_escape, percent, price, utc_time
 
 ACTION_LABEL = {
     "placed": "Placed",
@@ -193,9 +193,12 @@ def run_now_text(run: PolicyRun) -> str:
 
 
 def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
-    """The last run's reference price, and where it came from."""
-    if run is None or run.reference_price is None:
-        return "—", None
+    """The last run's reference price, and where it came from; with none, why (a bare dash beside a book that has
+    prices read as if the policy could not price it)."""
+    if run is None:
+        return NO_VALUE, "no run yet"
+    if run.reference_price is None:
+        return NO_VALUE, "none at the last run"
     return price(run.reference_price), labels.price_source(run.price_source or "mid").lower()
 
 

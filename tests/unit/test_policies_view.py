@@ -10,6 +10,7 @@ from ui.policies_view import (
     depth_history_figure,
     due_text,
     form_values,
+    reference_text,
     resume_line,
     run_outcome,
     runs_csv,
@@ -95,6 +96,15 @@ def test_a_run_that_left_a_side_with_a_target_empty_says_so_in_its_label_and_col
     assert run_outcome(ask_only.model_copy(update={"action": "none"})) == ("No change · BID empty", "orange")
     assert run_outcome(both) == ("Placed", "green")
     assert run_outcome(skipped) == ("Skipped", "orange")  # says it already
+
+
+def test_the_reference_says_why_it_has_no_price_before_a_first_run_and_after_one_that_found_none():
+    priced = run(1, 0, "0", "955").model_copy(update={"reference_price": D("81.005"), "price_source": "mid"})
+    unpriced = priced.model_copy(update={"reference_price": None, "price_source": None})
+
+    assert reference_text(None) == ("—", "no run yet")
+    assert reference_text(unpriced) == ("—", "none at the last run")
+    assert reference_text(priced) == ("€81.005", "mid of bid and ask")
 
 
 def test_a_new_policy_s_form_starts_from_save_policy_s_defaults_and_a_stored_one_from_its_values():
