@@ -254,7 +254,18 @@ def withdraw_dialog(mm: MarketMaker) -> None:
 @st.dialog("Rename market maker", icon=":material/edit:", on_dismiss=close_dialog)
 @signed_in
 def rename_dialog(mm: MarketMaker) -> None:
-    rename_form(dialogs, "mm", mm.id, mm.name, rename_market_maker, user.id)
+    rename_form(
+        dialogs,
+        "mm",
+        mm.id,
+        mm.name,
+        rename_market_maker,
+        user.id,
+        what_stays=(
+            "Its balances, orders, ledger and audit trail stay with it and read under the new name; "
+            "liquidity operations keep the names they were placed with."
+        ),
+    )
 
 
 @st.dialog("Deactivate market maker", icon=":material/block:", on_dismiss=close_dialog)

@@ -116,7 +116,15 @@ def withdraw_dialog(firm: TraderFirm) -> None:
 @st.dialog("Rename trader firm", icon=":material/edit:", on_dismiss=dialogs.close)
 @signed_in
 def rename_dialog(firm: TraderFirm) -> None:
-    rename_form(dialogs, "tf", firm.id, firm.name, rename_trader_firm, user.id)
+    rename_form(
+        dialogs,
+        "tf",
+        firm.id,
+        firm.name,
+        rename_trader_firm,
+        user.id,
+        what_stays="Its balances, traders, orders, fills and audit trail stay with it and read under the new name.",
+    )
 
 
 with db_session() as db:

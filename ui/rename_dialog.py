@@ -19,19 +19,19 @@ def rename_field_key(prefix: str) -> str:
     return f"{prefix}_rename_name"
 
 
-def rename_form(dialogs: Dialogs, prefix: str, account_id: int, name: str, rename: Rename, user_id: int) -> None:
+def rename_form(
+    dialogs: Dialogs, prefix: str, account_id: int, name: str, rename: Rename, user_id: int, *, what_stays: str
+) -> None:
     """Rename the account ``account_id``, named ``name``, with core's ``rename``, as ``user_id``. The field starts
     with the current name, to be corrected rather than typed again; the refusal (a name taken, the same name, a
-    character no name may hold) is said under it, and nothing changes."""
+    character no name may hold) is said under it, and nothing changes. ``what_stays`` says, under the field, what
+    keeps following the account and what keeps its old name: it differs by kind of account."""
     key = rename_field_key(prefix)
     start_with({key: name})
     with st.form(f"{prefix}_rename_form", border=False):  # Enter renames
         typed = st.text_input("New name", key=key)
         under_name = st.container()
-        st.caption(
-            "Its balances, orders, ledger and audit trail stay with it and read under the new name; "
-            "liquidity operations keep the names they were placed with."
-        )
+        st.caption(what_stays)
         sent = st.form_submit_button(
             "Rename", type="primary", icon=":material/edit:", key=f"{prefix}_rename_submit", width="stretch"
         )

@@ -78,6 +78,10 @@ def test_renaming_a_firm_shows_it_under_its_new_name_and_a_taken_name_is_refused
     at.selectbox(key="tf_selected").set_value(actors.entity.id).run()
     at.button(key="tf_rename_open").click().run()
     before = snapshot(db)
+    # a firm places no liquidity operations: the market makers' note about their names was wrong here
+    assert [c.value for c in at.caption if "new name" in c.value] == [
+        "Its balances, traders, orders, fills and audit trail stay with it and read under the new name."
+    ]
 
     send(at, "tf_rename_name", "nordic carbon ab", "tf_rename_submit")
     assert refusal_under(at, "tf_rename_name") == 'A trader firm named "Nordic Carbon AB" already exists'
