@@ -20,7 +20,7 @@ from core.validation import FieldFaults, parse_amount, parse_enum, parse_id, par
 
 PROVISION_ACTIONS = ("create_new", "fund_existing")
 MAX_NEW_MARKET_MAKERS = 100
-NEW_COUNT_FIELD = "Number of new market makers"  # the field a refused count of new market makers names
+NEW_COUNT_FIELD = "Number of new market makers"  # the field's label, which its refusals name
 # the typed inputs of a provisioning, as its refusal names them (InvalidFields.faults): its parameters
 AMOUNT, COUNT = "amount", "count"
 MAX_FUNDED_MARKET_MAKERS = 1000

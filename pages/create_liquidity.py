@@ -25,7 +25,7 @@ from core.liquidity_service import (
 )
 from core.liquidity_targets import parse_liquidity_targets
 from core.planning import target_field
-from core.provisioning import AMOUNT, COUNT, plan_provisioning, provision_market_makers
+from core.provisioning import AMOUNT, COUNT, NEW_COUNT_FIELD, plan_provisioning, provision_market_makers
 from ui import market_data
 from ui.dialogs import asked_field, escape_closes, keep_asked
 from ui.feedback import attempt, field_error, field_warning, flash, refused_while_typed, show_refusal
@@ -263,7 +263,7 @@ def provision_form(cert: str, shortfall: AssetShortfall, tag: str) -> None:
                 under[AMOUNT] = st.container()
             if count_key is not None:  # text read by core: a number input out of range sent nothing, and said nothing
                 with st.container(gap=None):
-                    st.text_input("How many", key=asked_field(count_key, asking), disabled=asking)
+                    st.text_input(NEW_COUNT_FIELD, key=asked_field(count_key, asking), disabled=asking)
                     under[COUNT] = st.container()
         under_fields = st.container()  # a refusal about no one field: under both, above the button
         st.form_submit_button(

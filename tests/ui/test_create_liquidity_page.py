@@ -362,6 +362,7 @@ def test_a_count_of_new_market_makers_out_of_range_is_refused_in_words_and_provi
 
     assert not at.exception
     assert field_errors(at) == [why]
+    assert why.startswith(at.text_input(key="liq_prov_count_BUY").label)  # it names the field as it is labelled
     assert "liq_prov_confirm_BUY" not in [b.key for b in at.button]
     assert snapshot(db) == before
 
