@@ -27,7 +27,7 @@ from core.liquidity_service import market_volatility, place_operation, side_role
 from core.liquidity_targets import blank_is_zero
 from core.market import book_tick
 from core.policy_models import LiquidityPolicy, PolicyRun, SavedPolicy
-from core.policy_rules import Decision, OwnOrder, RunInputs, decide, unplaceable_targets
+from core.policy_rules import Decision, OwnOrder, RunInputs, band_warning, decide, unplaceable_targets
 from core.sqlcall import fetch_one, unit_of_work
 from core.validation import (
     FieldFaults,
@@ -217,7 +217,8 @@ def save_policy(
 
     Bad input saves nothing and raises ``InvalidFields`` naming every fault at once, each under the parameter it
     belongs to. The saved policy comes back with ``warnings`` under a target a run cannot place now (too small for
-    one certificate per level at the current reference price, ``core.policy_rules.unplaceable_targets``).
+    one certificate per level at the current reference price, ``core.policy_rules.unplaceable_targets``), and under
+    a price bound the current reference lies beyond (``core.policy_rules.band_warning``).
     """
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     faults = FieldFaults()  # every field's fault at once, under its parameter's name, in the form's order
@@ -278,6 +279,7 @@ def save_policy(
         )
         inputs = _read_inputs(db, cert)  # as a run would see the book now, without its locks
         warnings = {TARGET_FIELD[side]: why for side, why in unplaceable_targets(inputs).items()}
+        warnings.update(band_warning(inputs))
         return SavedPolicy(**inputs.policy.model_dump(), warnings=warnings)
 
 

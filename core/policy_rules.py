@@ -106,6 +106,31 @@ def choose_policy_reference(inputs: RunInputs) -> tuple[Decimal, PriceSource]:
     return inputs.default_price.quantize(REFERENCE_QUANTUM), "default"
 
 
+def band_bound_crossed(policy: LiquidityPolicy, reference: Decimal) -> str | None:
+    """The bound of the policy's price band ``reference`` lies beyond ("price_floor" or "price_ceiling"), None
+    inside it: the band's one test, for a run (which then withdraws and places nothing) and for a save's warning."""
+    if policy.price_floor is not None and reference < policy.price_floor:
+        return "price_floor"
+    if policy.price_ceiling is not None and reference > policy.price_ceiling:
+        return "price_ceiling"
+    return None
+
+
+def band_warning(inputs: RunInputs) -> dict[str, str]:
+    """Under the bound the reference a run would use now lies beyond: what the runs will do while it does (a band
+    that leaves the market out was saved and started unsaid, and its first run skipped). A warning, not a
+    refusal: a band may be set ahead of a price it waits for."""
+    reference, source = choose_policy_reference(inputs)
+    bound = band_bound_crossed(inputs.policy, reference)
+    if bound is None:
+        return {}
+    where = "below this floor" if bound == "price_floor" else "above this ceiling"
+    return {
+        bound: f"The reference now, {eur(reference)} ({source.replace('_', ' ')}), is {where}: runs withdraw the "
+        "policy's orders and place none while it is"
+    }
+
+
 def side_target(policy: LiquidityPolicy, side: OrderSide) -> Decimal:
     return policy.bid_depth_eur if side is OrderSide.BUY else policy.ask_depth_eur
 
@@ -276,7 +301,7 @@ def decide(inputs: RunInputs) -> Decision:
     multiplier = inputs.spread_multiplier
 
     floor, ceiling = policy.price_floor, policy.price_ceiling
-    if (floor is not None and reference < floor) or (ceiling is not None and reference > ceiling):
+    if band_bound_crossed(policy, reference) is not None:
         if floor is not None and ceiling is not None:
             band = f"{eur(floor)} to {eur(ceiling)}"
         else:

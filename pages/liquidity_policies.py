@@ -147,7 +147,7 @@ def save_form(cert: str) -> None:
             state[f"pol_{cert}_warned_{param}"] = (policy_text(saved, param), why)
         with db_session() as db:
             switch = get_kill_switch(db, user_id=user.id)
-        warned = " (a target cannot be placed now, see under it)" if saved.warnings else ""
+        warned = " (see the warning under a field: runs cannot quote it as it is now)" if saved.warnings else ""
         flash(f"{saved_text(saved, switch)}{warned}")
 
 

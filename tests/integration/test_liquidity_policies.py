@@ -452,6 +452,29 @@ def test_with_no_price_in_the_book_the_warning_says_so_and_measures_at_the_price
     assert fitting.warnings == {}
 
 
+def test_a_price_band_that_leaves_the_market_out_is_saved_with_a_warning_under_the_bound_a_run_then_skips_at(
+    db, actors
+):
+    fund_market(db, actors)
+    taker = trader(db, actors)
+    quote(db, taker, "CEA", "BUY", "13.80")
+    quote(db, taker, "CEA", "SELL", "14.30")  # others' mid: 14.05
+
+    above = policy(db, actors, price_floor="100", price_ceiling="200")
+    skipped = run_policy(db, "CEA", user_id=actors.admin.id)
+    below = policy(db, actors, price_ceiling="14")
+    inside = policy(db, actors, price_floor="14", price_ceiling="14.10")
+
+    assert above.price_floor == 100  # saved: a band may wait for a price, the admin decides
+    assert above.warnings == {
+        "price_floor": "The reference now, €14.05 (mid), is below this floor: runs withdraw the policy's orders and "
+        "place none while it is"
+    }
+    assert skipped.action == "skipped" and "is outside the price band €100.00 to €200.00" in skipped.reason
+    assert list(below.warnings) == ["price_ceiling"] and "is above this ceiling" in below.warnings["price_ceiling"]
+    assert inside.warnings == {}
+
+
 def test_only_admins_save_and_run_policies_while_analysts_read_them(db, actors):
     fund_market(db, actors)
     policy(db, actors)
