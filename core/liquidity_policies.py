@@ -280,7 +280,7 @@ def save_policy(
         inputs = _read_inputs(db, cert)  # as a run would see the book now, without its locks
         warnings = {TARGET_FIELD[side]: why for side, why in unplaceable_targets(inputs).items()}
         warnings.update(band_warning(inputs))
-        return SavedPolicy(**inputs.policy.model_dump(), warnings=warnings)
+        return SavedPolicy(**inputs.policy.model_dump(), warnings=warnings, resting_orders=len(inputs.own))
 
 
 def _refuse_a_save_in_between(db: Session, cert: CertificateType, expected: datetime | None) -> None:

@@ -44,9 +44,11 @@ class LiquidityPolicy(Record):
 
 class SavedPolicy(LiquidityPolicy):
     """A policy as ``save_policy`` just stored it, with what its runs could not place now, field by field
-    (``save_policy``'s parameter → why): warnings, not refusals, for the price they depend on moves."""
+    (``save_policy``'s parameter → why): warnings, not refusals, for the price they depend on moves; and how many
+    of its orders rest in the book (saved disabled, they stay there, no longer maintained)."""
 
     warnings: dict[str, str] = Field(default_factory=dict)
+    resting_orders: int = 0
 
 
 class PolicyRun(Record):

@@ -17,7 +17,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.liquidity_policies import AGE_MINUTES, INTERVAL, POLICY_LABELS, save_policy
-from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
+from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus, SavedPolicy
+from core.wording import counted
 from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
 from ui.downloads import csv_bytes
@@ -128,10 +129,18 @@ def form_values(policy: LiquidityPolicy | None) -> dict[str, object]:
     return values
 
 
-def saved_text(saved: LiquidityPolicy, switch: KillSwitch) -> str:
+def saved_text(saved: SavedPolicy, switch: KillSwitch) -> str:
     """The toast after a save: whether the policy now runs, or what keeps it from running (a new policy starts
-    disabled, so a save that leaves it off must say so, not read as if it were placing orders)."""
+    disabled, so a save that leaves it off must say so, not read as if it were placing orders). Disabled with
+    orders in the book, it says they stay there unmaintained, and how to take them out: the toast said only
+    "disabled" while 15 orders went on resting, and going stale, beside a card reading "Disabled"."""
     cert = saved.certificate_type.value
+    if not saved.enabled and saved.resting_orders:
+        stay = counted(saved.resting_orders, "of its orders rests", "of its orders rest")
+        return (
+            f"{cert} policy saved, disabled: {stay} in the book, no longer refreshed or topped up. Withdraw them "
+            "on Operations, or turn on Enabled to maintain them again"
+        )
     if not saved.enabled:
         return f"{cert} policy saved, disabled: turn on Enabled to start it"
     if switch.paused:

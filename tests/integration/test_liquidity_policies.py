@@ -90,6 +90,17 @@ def test_a_new_policy_saved_without_saying_it_is_enabled_starts_disabled_and_pla
     assert count_rows(db, "orders") == 0
 
 
+def test_a_policy_saved_disabled_says_how_many_of_its_orders_stay_resting_unmaintained(db, actors):
+    fund_market(db, actors)
+    running = policy(db, actors)
+    placed = run_policy(db, "CEA", user_id=actors.admin.id)
+
+    disabled = policy(db, actors, enabled=False)
+
+    assert placed.placed_orders > 0 and running.resting_orders == 0
+    assert disabled.resting_orders == placed.placed_orders == len(resting(db, disabled.id))  # they stay, as said
+
+
 # --- the reference ---------------------------------------------------------------------------------------------
 
 

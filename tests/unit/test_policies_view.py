@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from core.enums import CertificateType
-from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus
+from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus, SavedPolicy
 from ui.policies_view import (
     MIN_DEPTH_SPAN,
     depth_history_figure,
@@ -128,12 +128,22 @@ def test_a_new_policy_s_form_starts_from_save_policy_s_defaults_and_a_stored_one
 
 
 def test_the_save_toast_says_whether_the_policy_runs_and_what_starts_one_that_does_not():
-    enabled = LiquidityPolicy.model_construct(certificate_type=CertificateType.EUA, enabled=True, paused=False)
+    enabled = SavedPolicy.model_construct(
+        certificate_type=CertificateType.EUA, enabled=True, paused=False, resting_orders=0
+    )
     disabled = enabled.model_copy(update={"enabled": False})
+    disabled_with_orders = disabled.model_copy(update={"resting_orders": 15})
     running, paused = KillSwitch.model_construct(paused=False), KillSwitch.model_construct(paused=True)
 
     assert saved_text(disabled, running) == "EUA policy saved, disabled: turn on Enabled to start it"
     assert saved_text(disabled, paused) == "EUA policy saved, disabled: turn on Enabled to start it"
+    assert saved_text(disabled_with_orders, running) == (
+        "EUA policy saved, disabled: 15 of its orders rest in the book, no longer refreshed or topped up. "
+        "Withdraw them on Operations, or turn on Enabled to maintain them again"
+    )
+    assert saved_text(enabled.model_copy(update={"resting_orders": 15}), running) == (
+        "EUA policy saved and running: its runs act as you from now on"
+    )
     assert saved_text(enabled, running) == "EUA policy saved and running: its runs act as you from now on"
     assert saved_text(enabled, paused) == (
         "EUA policy saved and enabled: it starts when liquidity is resumed (all liquidity is paused)"
