@@ -383,6 +383,10 @@ def execute(request: dict, confirmed: tuple[str, ...]) -> None:
         status.update(label=f"Placed {placed} orders", state="complete")
     st.session_state[RESULT_KEY] = ops
     close_preview()
+    # the targets and notes just placed are typed afresh for the next creation: left filled, two more clicks
+    # (Preview, Confirm) placed the same orders a second time. The book and the spread toggle stay as chosen.
+    for key in [k for k in st.session_state if str(k).startswith(("liq_bid", "liq_ask")) or k == "liq_notes"]:
+        del st.session_state[key]
     flash(f"Liquidity created: {placed} orders ({', '.join(op.ticket_id for op in ops)})")
     st.rerun()
 

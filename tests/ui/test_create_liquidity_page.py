@@ -403,11 +403,14 @@ def test_execute_places_the_orders_and_shows_the_ticket_and_amounts(open_app, db
     make_providers(db, actors.admin, 2)
     make_holders(db, actors.admin, 1, cert="EUA")
     at = open_app(actors.admin, PAGE)
-    at = _preview(at, "5000", "5000")
+    at = _preview(at, "5000", "5000", notes="morning depth")
 
     at.button(key="liq_execute").click().run()
 
     assert not at.exception
+    # typed afresh for the next creation: left filled, Preview and Confirm again placed the same orders twice
+    assert [at.text_input(key=k).value for k in ("liq_bid", "liq_ask", "liq_notes")] == ["", "", ""]
+    assert at.segmented_control(key="liq_cert").value == "EUA"
     (op,) = get_liquidity_operations(db, user_id=actors.admin.id)
     shown = {m.label: m.value for m in at.metric}
     assert shown["Ticket"] == op.ticket_id
