@@ -56,7 +56,13 @@ def change_password(
             faults.refuse(REPEAT, "This is not the new password as typed above: type the same password twice")
         faults.raise_any()
         try:
-            row = try_password(db, username.lower(), current_password, "This is not your current password")
+            # a first sign-in's form asks for the one-time password, not a "current" one the user never chose
+            wrong = (
+                "This is not the one-time password you were given"
+                if owner.must_change_password
+                else "This is not your current password"
+            )
+            row = try_password(db, username.lower(), current_password, wrong)
         except AuthenticationFailed as exc:
             raise InvalidFields({CURRENT: exc.message}) from None
         if new == current_password:  # verified against the stored hash just now: no second argon2 check needed

@@ -69,7 +69,8 @@ def test_an_admin_onboards_a_firm_and_its_trader_signs_in_with_the_password_show
     page.get_by_role("button", name="Change password").dblclick()  # the second send is the same change: dropped
     expect(page.get_by_role("heading", name="Cash Market")).to_be_visible()  # the page its link asked for
     settle(page)
-    expect(page.get_by_text(re.compile("current password", re.IGNORECASE))).to_have_count(0)
+    wrong_password = re.compile("current password|one-time password you were given", re.IGNORECASE)
+    expect(page.get_by_text(wrong_password)).to_have_count(0)
     # with its sidebar open, not collapsed. The sidebar's own button: under the full suite's load, the choose-password
     # page's Sign out was seen twice still drawn, stale, once the run had ended (a Streamlit double-click race, left
     # undone in this stop's note); what this test proves is the sidebar

@@ -69,6 +69,18 @@ def test_choosing_a_password_keeps_this_session_ends_the_others_and_lifts_the_re
     assert NEW_PASSWORD not in ticket and "argon2" not in ticket
 
 
+def test_a_wrong_one_time_password_is_refused_as_the_one_time_password_the_form_asks_for(db, actors):
+    issued = create_user_account(db, "desk.trader", "TRADER", actors.entity.id, created_by_id=actors.admin.id)
+    here = sessions.create(db, issued.user.id)
+
+    with pytest.raises(InvalidFields) as refused:
+        change_password(db, issued.user.id, "not-what-was-issued", NEW_PASSWORD, NEW_PASSWORD, session_token=here)
+
+    # the first sign-in's field reads "One-time password": "not your current password" named one never chosen
+    assert refused.value.faults == {CURRENT: "This is not the one-time password you were given"}
+    assert get_user(db, issued.user.id).must_change_password
+
+
 def test_a_reset_makes_the_new_password_one_time_again(db, actors):
     token = sessions.create(db, actors.trader.id)
     change_password(db, actors.trader.id, PASSWORD, NEW_PASSWORD, NEW_PASSWORD, session_token=token)
