@@ -2,7 +2,7 @@
 input's own bounds refused one out of range with only a red outline, and the table stayed on another page than the
 field showed; and the browser's number field read "1e3" as page 1,000 before the app saw it. A number that is no
 page is replaced by the nearest page, and the field says so; anything that is not a whole number ("2.5", "1e3",
-"abc") is refused as such and changes nothing (the page shown stays)."""
+"abc") is refused as such under the text as typed and changes nothing (the page shown stays)."""
 
 import streamlit as st
 
@@ -25,12 +25,14 @@ def page_in_range(key: str, pages: int) -> int:
     try:
         asked = parse_page_number(typed)
     except ValidationError as exc:
+        # the refused text stays in the field, under its refusal: replaced by the page shown, the field read "1"
+        # under "got '1.5'", and typing that 1 changed nothing, so the refusal stayed
         page, note = shown, exc.message
     else:
         page = min(max(1, asked), pages)
         nearest = f"showing page {page:,} of {pages:,}"
         note = None if page == asked else f"There is no page {echoed(str(typed).strip())}: {nearest}"
-    st.session_state[key] = str(page)
+        st.session_state[key] = str(page)
     st.session_state[key + SHOWN_SUFFIX] = page
     st.session_state[key + NOTE_SUFFIX] = note
     return page

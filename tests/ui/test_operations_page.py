@@ -368,8 +368,12 @@ def test_a_page_number_that_is_not_whole_is_refused_as_such_and_the_page_stays(
 
     assert not at.exception
     assert field_errors(at) == [f"Page is a whole number, got {said}"]  # not "There is no page 1000"
-    assert at.text_input(key="ops_page").value == "1"
+    assert at.text_input(key="ops_page").value == typed  # what is refused, as typed: "1" read as already fixed
     assert list(at.dataframe[0].value["Ticket"]) == [op.ticket_id for op in operations]
+
+    at.text_input(key="ops_page").set_value("1").run()  # the fix: the field read "1" already, and typing it did nothing
+
+    assert field_errors(at) == []
 
 
 def test_an_operations_fill_ratio_reads_the_same_in_the_summary_and_in_its_detail(open_app, db, actors):
