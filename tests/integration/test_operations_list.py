@@ -90,6 +90,53 @@ def test_ticket_search_matches_part_of_the_ticket_id_in_any_case(db, actors, thr
     assert list_operations(db, {"ticket_search": "TKT-1999"}, user_id=actors.admin.id).total == 0
 
 
+def test_ticket_search_finds_an_operation_by_every_part_of_its_ticket_id_however_short(db, actors, three_operations):
+    _eua, cea, _old = three_operations
+
+    missed = (
+        db.execute(
+            text(
+                "SELECT part FROM generate_series(1, length(:id)) AS a, generate_series(a, length(:id)) AS b,"
+                " substr(lower(:id), a, b - a + 1) AS part"
+                " WHERE NOT EXISTS (SELECT FROM filtered_operations(NULL, NULL, NULL, NULL, part) f WHERE f.id = :op)"
+            ),
+            {"id": cea.ticket_id, "op": cea.id},
+        )
+        .scalars()
+        .all()
+    )
+
+    assert missed == []
+
+
+def test_a_ticket_search_reads_only_the_operations_holding_the_parts_trigrams(db, actors):
+    db.execute(
+        text(
+            "INSERT INTO ticket_logs (ticket_id, action, actor_id, entity_type, entity_id)"
+            " SELECT 'TKT-B-' || lpad(i::text, 6, '0'), 'CREATE_LIQUIDITY', :admin, 'liquidity_operation', i"
+            " FROM generate_series(1, 5000) AS i"
+        ),
+        {"admin": actors.admin.id},
+    )
+    db.execute(
+        text(
+            "INSERT INTO liquidity_operations (ticket_id, certificate_type, target_bid_liquidity_eur,"
+            " target_ask_liquidity_eur, actual_bid_liquidity_eur, actual_ask_liquidity_eur, market_makers_used,"
+            " orders_created, reference_price, price_source, created_by)"
+            " SELECT 'TKT-B-' || lpad(i::text, 6, '0'), 'CEA', 100, 100, 100, 100, '[]', '{}', 14, 'mid',"
+            " :admin FROM generate_series(1, 5000) AS i"
+        ),
+        {"admin": actors.admin.id},
+    )
+    db.execute(text("ANALYZE liquidity_operations"))
+
+    plan = "\n".join(
+        db.execute(text("EXPLAIN SELECT count(*) FROM filtered_operations(NULL, NULL, NULL, NULL, '04711')")).scalars()
+    )
+
+    assert "Bitmap Index Scan on liquidity_operations_ticket_trigrams_idx" in plan, plan
+
+
 def test_sorting_by_a_column_of_the_plan_or_of_the_live_state(db, actors, three_operations):
     eua, cea, old = three_operations
     trader_sells(db, actors, "CEA", 30)  # into the best CEA bids, of whichever operation rests them
