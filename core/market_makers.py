@@ -174,12 +174,21 @@ def withdraw_market_maker(
 
 
 def deactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> MarketMaker:
-    """Retire a market maker; refused while it still has open orders."""
+    """Retire a market maker; refused while it still has open orders (reactivate_market_maker brings it back)."""
     mid = parse_id(mm_id, "Market maker id")
     with unit_of_work(db):
         require_role(db, created_by_id, ADMIN, "deactivate market makers")
         db.execute(text("SELECT deactivate_market_maker(:m, :by)"), {"m": mid, "by": created_by_id})
         return _market_maker(db, mid)  # in the same transaction, as in create_market_maker
+
+
+def reactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> MarketMaker:
+    """Bring a deactivated market maker back: it takes part in new liquidity again, with what it holds."""
+    mid = parse_id(mm_id, "Market maker id")
+    with unit_of_work(db):
+        require_role(db, created_by_id, ADMIN, "reactivate market makers")
+        db.execute(text("SELECT reactivate_market_maker(:m, :by)"), {"m": mid, "by": created_by_id})
+        return _market_maker(db, mid)
 
 
 def get_market_makers(

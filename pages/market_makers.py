@@ -1,5 +1,5 @@
-"""Market makers: balances by type, each one's ledger; admins create, fund, withdraw from, rename and deactivate
-them."""
+"""Market makers: balances by type, each one's ledger; admins create, fund, withdraw from, rename, deactivate and
+reactivate them."""
 
 from collections.abc import Sequence
 from datetime import UTC
@@ -20,6 +20,7 @@ from core.market_makers import (
     get_market_makers,
     held_assets_by_type,
     initial_balance_field,
+    reactivate_market_maker,
     withdraw_market_maker,
 )
 from core.models import LedgerEntry, MarketMaker
@@ -67,12 +68,14 @@ from ui.session import require_user, signed_in
 user = require_user()
 is_admin = user.role is Role.ADMIN
 
-# the actions beside a market maker's name, each opening its dialog: label and icon
+# the actions beside a market maker's name, each opening its dialog: label and icon (an active one offers
+# Deactivate, a deactivated one Reactivate, in the same place)
 ACTIONS = {
     "fund": ("Fund", ":material/savings:"),
     "withdraw": ("Withdraw", ":material/output:"),
     "rename": ("Rename", ":material/edit:"),
     "deactivate": ("Deactivate", ":material/block:"),
+    "reactivate": ("Reactivate", ":material/restart_alt:"),
 }
 CREATE_TYPED = ("name", *(a.value.lower() for a in AssetType))  # the create form's typed fields (mm_new_…)
 dialogs = Dialogs(
@@ -87,6 +90,7 @@ dialogs = Dialogs(
         "withdraw": form_keys("mm", "withdraw"),
         "rename": (rename_field_key("mm"),),
         "deactivate": (),
+        "reactivate": (),
     },
 )
 SELECT_NEXT_KEY = dialogs.select_next_key
@@ -272,8 +276,8 @@ def rename_dialog(mm: MarketMaker) -> None:
 @signed_in  # its Confirm acts in the dialog's body, which a click reruns alone: app.py never checks the session
 def deactivate_dialog(mm: MarketMaker) -> None:
     st.markdown(
-        f"Deactivate **{md_escape(mm.name)}**? It keeps its balances and ledger but takes no part in new liquidity. "
-        "This cannot be undone here."
+        f"Deactivate **{md_escape(mm.name)}**? It keeps its balances and ledger but takes no part in new liquidity "
+        "until it is reactivated."
     )
     cancel, confirm = st.columns(2)
     if cancel.button("Cancel", key="mm_deactivate_cancel", width="stretch"):
@@ -284,6 +288,24 @@ def deactivate_dialog(mm: MarketMaker) -> None:
             done = attempt(lambda: deactivate_market_maker(db, mm.id, user.id))
         if done is not None:
             finish(f"Deactivated {md_escape(mm.name)}", mm.id)
+
+
+@st.dialog("Reactivate market maker", icon=":material/restart_alt:", on_dismiss=close_dialog)
+@signed_in
+def reactivate_dialog(mm: MarketMaker) -> None:
+    st.markdown(
+        f"Reactivate **{md_escape(mm.name)}**? It takes part in new liquidity again: Create Liquidity and liquidity "
+        "policies can place its orders with what it holds, and it can be funded."
+    )
+    cancel, confirm = st.columns(2)
+    if cancel.button("Cancel", key="mm_reactivate_cancel", width="stretch"):
+        close_dialog()
+        st.rerun()
+    if confirm.button("Reactivate", type="primary", key="mm_reactivate_confirm", width="stretch"):
+        with db_session() as db:
+            done = attempt(lambda: reactivate_market_maker(db, mm.id, user.id))
+        if done is not None:
+            finish(f"Reactivated {md_escape(mm.name)}", mm.id)
 
 
 with db_session() as db:
@@ -360,16 +382,19 @@ else:
             st.caption(f"Created {mm.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
             st.space("stretch")
             if is_admin:
+                retired = "A deactivated market maker cannot be funded: reactivate it first"
                 unavailable = {  # why an action cannot be taken now (None: it can)
-                    "fund": None if mm.is_active else "A deactivated market maker cannot be funded",
+                    "fund": None if mm.is_active else retired,
                     "withdraw": None if withdrawable_assets(mm) else "It holds nothing to withdraw",
                     "rename": None,
-                    "deactivate": "It is deactivated already" if not mm.is_active else open_orders_block(mm),
+                    "deactivate": open_orders_block(mm),
+                    "reactivate": None,
                 }
+                offered = [kind for kind in ACTIONS if kind != ("deactivate" if not mm.is_active else "reactivate")]
                 # one group: beside a long name it wraps whole, instead of Fund staying up and the rest dropping
                 with st.container(horizontal=True, width="content"):
-                    for kind, (label, icon) in ACTIONS.items():
-                        why_not = unavailable[kind]
+                    for kind in offered:
+                        (label, icon), why_not = ACTIONS[kind], unavailable[kind]
                         st.button(
                             label,
                             icon=icon,
@@ -408,5 +433,7 @@ if pending is not None:
         rename_dialog(target)
     elif kind == "deactivate" and target is not None:
         deactivate_dialog(target)
+    elif kind == "reactivate" and target is not None:
+        reactivate_dialog(target)
     else:
         close_dialog()

@@ -30,6 +30,7 @@ from core.market_makers import (
     get_market_maker,
     get_market_maker_ledger,
     get_market_makers,
+    reactivate_market_maker,
     withdraw_market_maker,
 )
 from core.operations import (
@@ -106,6 +107,7 @@ ADMIN_FUNCTIONS: dict[str, Callable[[Session, Scene, int], object]] = {
     "fund a market maker": lambda db, s, who: fund_market_maker(db, s.lp, "EUR", "1000", who),
     "withdraw from a market maker": lambda db, s, who: withdraw_market_maker(db, s.ah, "CEA", "1", who),
     "deactivate a market maker": lambda db, s, who: deactivate_market_maker(db, s.lp, who),
+    "reactivate a market maker": lambda db, s, who: reactivate_market_maker(db, s.lp, who),
     "place an order for a market maker": lambda db, s, who: place_order(
         db, who, "EUA", "SELL", "LIMIT", 1, "99.00", market_maker_id=s.ah
     ),
@@ -262,6 +264,7 @@ ADMIN_SQL: dict[str, Callable[[Scene], tuple[str, dict]]] = {
     "create_market_maker": lambda s: ("SELECT create_market_maker('Direct MM', 'LIQUIDITY_PROVIDER', :who)", {}),
     "create_entity": lambda s: ("SELECT create_entity('Direct Firm', :who)", {}),
     "deactivate_market_maker": lambda s: ("SELECT deactivate_market_maker(:mm, :who)", {"mm": s.lp}),
+    "reactivate_market_maker": lambda s: ("SELECT reactivate_market_maker(:mm, :who)", {"mm": s.lp}),
     "withdraw_account": lambda s: ("SELECT withdraw_account(:mm, NULL, 'CEA', 1, :who)", {"mm": s.ah}),
 }
 

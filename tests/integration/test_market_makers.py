@@ -19,6 +19,7 @@ from core.market_makers import (
     get_market_maker,
     get_market_maker_ledger,
     get_market_makers,
+    reactivate_market_maker,
 )
 from core.orders import place_order
 from tests.helpers import snapshot
@@ -227,6 +228,39 @@ def test_deactivating_twice_is_a_conflict(db, actors):
         deactivate_market_maker(db, mm.id, actors.admin.id)
     with pytest.raises(Conflict, match="deactivated and cannot be funded"):
         fund_market_maker(db, mm.id, "EUR", 10, actors.admin.id)
+
+
+def test_a_reactivated_market_maker_is_active_again_with_what_it_held_and_a_ticket(db, actors):
+    mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="500.00")
+    deactivate_market_maker(db, mm.id, actors.admin.id)
+
+    back = reactivate_market_maker(db, mm.id, actors.admin.id)
+
+    assert back.is_active is True
+    assert back.eur_balance == Decimal("500.00")
+    assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == ["LP"]
+    ticket = db.execute(
+        text(
+            "SELECT actor_id, before_state, after_state FROM ticket_logs"
+            " WHERE action = 'REACTIVATE_MARKET_MAKER' AND entity_type = 'market_maker' AND entity_id = :m"
+        ),
+        {"m": mm.id},
+    ).one()
+    assert tuple(ticket) == (actors.admin.id, {"is_active": False}, {"is_active": True})
+    fund_market_maker(db, mm.id, "EUR", "10.00", actors.admin.id)  # refused while it was deactivated
+    assert get_market_maker(db, mm.id, user_id=actors.admin.id).eur_balance == Decimal("510.00")
+
+
+def test_reactivating_an_active_or_unknown_market_maker_is_refused_and_changes_nothing(db, actors):
+    mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id)
+    before = snapshot(db)
+
+    with pytest.raises(Conflict, match='Market maker "LP" is active already'):
+        reactivate_market_maker(db, mm.id, actors.admin.id)
+    with pytest.raises(NotFound, match="does not exist"):
+        reactivate_market_maker(db, 10**12, actors.admin.id)
+
+    assert snapshot(db) == before
 
 
 def _connection_lost_before_the_read_back(monkeypatch):

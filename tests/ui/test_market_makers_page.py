@@ -459,7 +459,8 @@ def test_deactivating_after_confirmation_retires_the_market_maker(open_app, acto
     # it stays in view, as deactivated: the details do not jump to another market maker, active, with a live button
     assert at.toggle(key="mm_show_inactive").value is True
     assert at.selectbox(key="mm_selected").value == market_makers["atlas"].id
-    assert at.button(key="mm_deactivate_open").disabled is True
+    assert "mm_deactivate_open" not in button_keys(at)
+    assert at.button(key="mm_reactivate_open").disabled is False  # in its place
 
 
 def test_renaming_starts_from_the_name_and_shows_the_market_maker_under_its_new_one(open_app, actors, market_makers):
@@ -532,15 +533,53 @@ def test_deactivation_is_refused_when_an_order_is_placed_while_it_asks_to_confir
     assert snapshot(db) == before
 
 
-def test_a_deactivated_market_maker_cannot_be_funded_or_deactivated_again(open_app, actors, market_makers):
+def test_a_deactivated_market_maker_offers_reactivate_instead_of_deactivate_and_cannot_be_funded(
+    open_app, actors, market_makers
+):
     at = open_app(actors.admin, PAGE)
     at.toggle(key="mm_show_inactive").set_value(True).run()
 
     at.selectbox(key="mm_selected").set_value(market_makers["old"].id).run()
 
     assert at.button(key="mm_fund_open").disabled
-    assert at.button(key="mm_deactivate_open").disabled
+    assert at.button(key="mm_fund_open").help == "A deactivated market maker cannot be funded: reactivate it first"
+    assert "mm_deactivate_open" not in button_keys(at)
+    assert at.button(key="mm_reactivate_open").disabled is False
     assert at.button(key="mm_withdraw_open").disabled is False  # its €5 can still be returned
+
+
+def test_reactivating_after_confirmation_brings_the_market_maker_back_in_view(open_app, actors, db, market_makers):
+    old = market_makers["old"].id
+    at = open_app(actors.admin, PAGE)
+    at.toggle(key="mm_show_inactive").set_value(True).run()
+    at.selectbox(key="mm_selected").set_value(old).run()
+    open_dialog(at, "mm_reactivate_open")
+
+    at.button(key="mm_reactivate_confirm").click().run()
+
+    assert not at.exception
+    assert texts(at.toast) == ["Reactivated Old LP"]
+    assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == [
+        "Atlas",
+        "Cedar",
+        "Old LP",
+    ]
+    assert at.selectbox(key="mm_selected").value == old
+    assert at.button(key="mm_deactivate_open").disabled is False
+    assert at.button(key="mm_fund_open").disabled is False
+
+
+def test_cancelling_the_reactivation_changes_nothing(open_app, actors, db, market_makers):
+    at = open_app(actors.admin, PAGE)
+    at.toggle(key="mm_show_inactive").set_value(True).run()
+    at.selectbox(key="mm_selected").set_value(market_makers["old"].id).run()
+    open_dialog(at, "mm_reactivate_open")
+    before = snapshot(db)
+
+    at.button(key="mm_reactivate_cancel").click().run()
+
+    assert "mm_reactivate_confirm" not in button_keys(at)
+    assert snapshot(db) == before
 
 
 def test_a_filter_hiding_only_deactivated_ones_says_how_to_see_them(open_app, actors, db):
