@@ -41,6 +41,7 @@ from ui.funding_dialog import (
     nothing_to_withdraw,
     withdrawable_assets,
 )
+from ui.grids import record_table
 from ui.market_makers_view import (
     TYPE_BADGE,
     TYPE_COLOR,
@@ -353,16 +354,14 @@ elif not shown:
         )
     )
 else:
-    st.dataframe(
+    record_table(
         market_makers_frame(shown),
         column_config=market_makers_column_config(
             {a for m in shown for a in held_by_type[m.mm_type]},
             names=[m.name for m in shown],
             all_active=all(m.is_active for m in shown),
         ),
-        hide_index=True,
         key="mm_table",
-        placeholder="",
         alt="Market makers with available and locked balances per asset",
     )
 
@@ -408,10 +407,9 @@ else:
         with db_session() as db:
             entries = get_market_maker_ledger(db, mm.id, user_id=user.id)
         if entries:
-            st.dataframe(
+            record_table(
                 ledger_frame(entries),
                 column_config=ledger_column_config(),
-                hide_index=True,
                 key="mm_ledger",
                 alt=f"Ledger of {mm.name}, newest first",
             )

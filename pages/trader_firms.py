@@ -30,6 +30,7 @@ from ui.funding_dialog import (
     nothing_to_withdraw,
     withdrawable_assets,
 )
+from ui.grids import record_table
 from ui.metrics import metric_row
 from ui.navigation import TRADER_FIRMS
 from ui.rename_dialog import rename_field_key, rename_form
@@ -152,12 +153,10 @@ st.space(20)  # room for the table's toolbar: it floats above the table, over a 
 if not firms:
     st.info("No trader firms yet. Create the first one, fund it, then add its traders.")
 else:
-    st.dataframe(
+    record_table(
         firms_frame(firms),
         column_config=firms_column_config([f.name for f in firms]),
-        hide_index=True,
         key="tf_table",
-        placeholder="",
         alt="Trader firms with available and locked balances per asset and their active traders",
     )
 
@@ -187,12 +186,10 @@ else:
         metric_row(firm_metrics(firm), border=False)
         own = [t for t in traders if t.entity_id == firm.id]
         if own:
-            st.dataframe(
+            record_table(
                 users_frame(own),
                 column_config=users_column_config(own) | {"role": None, "firm": None},
-                hide_index=True,
                 key="tf_traders",
-                placeholder="",
                 alt=f"Traders of {firm.name}",
             )
             st.caption("Deactivate a trader or reset a password on the Users page.")

@@ -26,6 +26,7 @@ from ui.choices import record_box
 from ui.dialogs import Dialogs
 from ui.feedback import show_refusal
 from ui.format import md_escape
+from ui.grids import record_table
 from ui.navigation import USERS
 from ui.runtime import db_session
 from ui.session import require_user, signed_in
@@ -128,12 +129,10 @@ shown = [u for u in everyone if role is None or u.role is role]
 if not shown:
     st.info(f"No {choice.lower()} yet.")
 else:
-    st.dataframe(
+    record_table(
         users_frame(shown),
         column_config=users_column_config(shown),
-        hide_index=True,
         key="users_table",
-        placeholder="",
         alt="Users with their role, firm, status and last sign-in",
     )
 

@@ -11,7 +11,7 @@ from core.enums import AssetType, Role
 from core.models import TraderFirm
 from core.user_accounts import UserAccount
 from core.wording import listed
-from ui.format import amount_text, md_escape
+from ui.format import NO_VALUE, amount_text, md_escape
 from ui.grids import text_column_px
 from ui.market_makers_view import name_column_width, short_name
 from ui.metrics import Metric
@@ -135,9 +135,9 @@ def users_frame(users: Sequence[UserAccount]) -> pd.DataFrame:
         {
             "id": u.id,
             "username": u.username,
-            "reads_like": ", ".join(u.reads_like),
+            "reads_like": ", ".join(u.reads_like) or None,  # None: reads like nobody's
             "role": role_word(u.role),
-            "firm": u.entity_name or "",
+            "firm": u.entity_name,  # None for an admin or an analyst: no firm
             "status": status_tags(u),
             "last_login_at": u.last_login_at,
             "created_at": u.created_at,
@@ -145,7 +145,7 @@ def users_frame(users: Sequence[UserAccount]) -> pd.DataFrame:
         for u in users
     ]
     frame = pd.DataFrame(rows, columns=list(USER_COLUMNS))
-    # a column of users who never signed in is all None: as a datetime column the grid leaves those cells blank
+    # a column of users who never signed in is all None: as a datetime column each such cell reads NO_VALUE
     frame["last_login_at"] = pd.to_datetime(frame["last_login_at"], utc=True)
     return frame
 
@@ -173,8 +173,8 @@ def users_column_config(users: Iterable[UserAccount] = ()) -> dict[str, Any]:
     frame = users_frame(users)
     names = {
         "username": text_column_px("Username", frame["username"]),
-        "reads_like": text_column_px("Reads like", frame["reads_like"]),
-        "firm": text_column_px("Trader firm", frame["firm"], FIRM_PX_PER_CHAR),
+        "reads_like": text_column_px("Reads like", frame["reads_like"].dropna()),
+        "firm": text_column_px("Trader firm", frame["firm"].dropna(), FIRM_PX_PER_CHAR),
     }
     return {
         "id": None,
@@ -194,7 +194,7 @@ def users_column_config(users: Iterable[UserAccount] = ()) -> dict[str, Any]:
             help=f"{STATUS_LOCKED}: {LOCKED_HELP}. {STATUS_ONE_TIME}: {ONE_TIME_HELP[0].lower()}{ONE_TIME_HELP[1:]}.",
         ),
         "last_login_at": st.column_config.DatetimeColumn(
-            "Last sign-in (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC", help="Empty: never signed in"
+            "Last sign-in (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC", help=f"{NO_VALUE}: never signed in"
         ),
         "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),
     }

@@ -21,6 +21,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.dataframe_util import is_pandas_styler
 
+from ui.format import NO_VALUE
+
 ROW_PX, HEADER_PX, BORDER_PX = 35, 35, 2  # Streamlit's grid: a row, the header row, its two borders
 AUTO_HEIGHT_MAX_PX = 400  # the height Streamlit gives a longer table (it scrolls inside)
 NEWEST_FIRST = "Newest first, across every page: a header click sorts nothing"
@@ -66,6 +68,14 @@ def grid_height(rows: int, row_height: int | None = None) -> int | str:
     empty row under the last); "auto" once that is taller than Streamlit's own height for a table (it scrolls)."""
     height = HEADER_PX + rows * (row_height or ROW_PX) + BORDER_PX
     return height if height <= AUTO_HEIGHT_MAX_PX else "auto"
+
+
+def record_table(data: pd.DataFrame, *, key: str, alt: str, column_config: Mapping[str, Any] | None = None) -> None:
+    """A table of records, a row each (users, trader firms, market makers, a ledger), which the reader may sort and
+    search: no index, and every cell that has no value (None, NaN, NaT: a user who never signed in) reading
+    ``NO_VALUE``, as a figure that has none reads everywhere in the app. Left blank, such a cell read as a value
+    missing by mistake; Streamlit's own default writes "None"."""
+    st.dataframe(data, column_config=column_config, hide_index=True, key=key, placeholder=NO_VALUE, alt=alt)
 
 
 def paged_grid(

@@ -17,6 +17,7 @@ from core.market_makers import (
 from core.orders import place_order
 from tests.helpers import snapshot
 from tests.ui.conftest import refusal_under, texts
+from ui.format import NO_VALUE
 
 PAGE = "pages/market_makers.py"
 WRITE_BUTTONS = {"mm_create_open", "mm_fund_open", "mm_withdraw_open", "mm_rename_open", "mm_deactivate_open"}
@@ -131,6 +132,14 @@ def test_what_a_market_maker_earned_or_bought_shows_in_the_totals_the_table_and_
     detail = {m.label: m.value for m in at.metric[labels.index("Active market makers") + 1 :]}
     assert (detail["EUR available"], detail["EUR locked"]) == ("€56.00", "€0.00")
     assert (detail["CEA available"], detail["CEA locked"]) == ("390 CEA", "6 CEA")
+
+
+def test_the_table_and_the_ledger_show_a_cell_with_no_value_as_the_no_value_dash(open_app, actors, market_makers):
+    at = open_app(actors.admin, PAGE)
+
+    grid, ledger = at.dataframe[0], at.dataframe[1]
+    assert grid.proto.placeholder == ledger.proto.placeholder == NO_VALUE  # the table's was "": blank
+    assert pd.isna(table(at).set_index("name").loc["Atlas", "cea_locked"])  # an LP locks no certificates
 
 
 def test_analyst_sees_the_same_data_and_ledger_but_no_write_action(open_app, actors, market_makers):

@@ -3,6 +3,7 @@ trader dialogs, each refusal under the field it is about."""
 
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
@@ -12,6 +13,7 @@ from core.user_accounts import create_user_account
 from core.users import authenticate
 from tests.helpers import snapshot
 from tests.ui.conftest import refusal_under, texts
+from ui.format import NO_VALUE
 
 PAGE = "pages/trader_firms.py"
 
@@ -52,6 +54,14 @@ def test_an_admin_sees_each_firm_with_its_balances_active_traders_and_traders(op
     assert (table.loc[0, "eur_available"], table.loc[0, "eur_locked"]) == (Decimal("400.00"), Decimal("600.00"))
     assert table.loc[0, "active_traders"] == 1
     assert at.dataframe[1].value["username"].tolist() == ["trader"]
+
+
+def test_both_tables_show_a_cell_with_no_value_as_the_no_value_dash(open_app, actors, funded):
+    at = open_app(actors.admin, PAGE)
+
+    firms, traders = at.dataframe[0], at.dataframe[1]
+    assert firms.proto.placeholder == traders.proto.placeholder == NO_VALUE  # it was "": blank
+    assert pd.isna(traders.value.loc[0, "last_login_at"])  # the trader never signed in: a dash
 
 
 def test_creating_a_firm_shows_it_and_a_taken_or_blank_name_is_refused_under_the_name(open_app, actors, db):

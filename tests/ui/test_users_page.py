@@ -4,6 +4,7 @@ reactivate and reset a password, each refusal said where it was asked for."""
 import json
 import re
 
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
@@ -15,6 +16,7 @@ from core.users import authenticate, get_user, hash_password
 from tests.helpers import PASSWORD, snapshot
 from tests.ui.conftest import refusal_under, texts
 from ui.accounts_view import STATUS_COLUMN_MIN_PX, STATUS_COLUMN_PX
+from ui.format import NO_VALUE
 from ui.grids import text_column_px
 
 PAGE = "pages/user_accounts.py"
@@ -43,6 +45,20 @@ def test_an_admin_sees_every_user_with_role_firm_and_status_filtered_by_role(ope
     assert at.dataframe[0].value["username"].tolist() == ["trader"]
 
 
+def test_a_cell_with_no_value_reads_the_no_value_dash_not_blank(open_app, actors, db):
+    db.execute(text("UPDATE users SET last_login_at = now() WHERE id = :id"), {"id": actors.trader.id})
+    db.commit()
+
+    at = open_app(actors.admin, PAGE)
+
+    grid = at.dataframe[0]
+    rows = grid.value.set_index("username")
+    assert grid.proto.placeholder == NO_VALUE  # what a cell with no value shows (it was "": blank)
+    assert pd.isna(rows.loc["analyst", "last_login_at"]) and not pd.isna(rows.loc["trader", "last_login_at"])
+    assert pd.isna(rows.loc["analyst", "firm"]) and rows.loc["trader", "firm"] == "Trader Firm"  # no firm: no value
+    assert json.loads(grid.proto.columns)["last_login_at"]["help"] == f"{NO_VALUE}: never signed in"
+
+
 def test_users_whose_usernames_read_alike_are_marked_in_the_table_the_notice_and_their_card(open_app, actors, db):
     look_alike = db.execute(  # added before revision 0021, bypassing claim_username
         text("INSERT INTO users (username, password_hash, role) VALUES ('T.rader', :h, 'ANALYST') RETURNING id"),
@@ -54,7 +70,8 @@ def test_users_whose_usernames_read_alike_are_marked_in_the_table_the_notice_and
 
     assert not at.exception
     reads_like = at.dataframe[0].value.set_index("username")["reads_like"]
-    assert reads_like.to_dict() == {"admin": "", "analyst": "", "T.rader": "trader", "trader": "T.rader"}
+    assert reads_like.dropna().to_dict() == {"T.rader": "trader", "trader": "T.rader"}
+    assert reads_like[["admin", "analyst"]].isna().all()  # reads like nobody's: no value
     assert json.loads(at.dataframe[0].proto.columns)["reads_like"]["label"] == "Reads like"
     assert texts(at.warning)[0].startswith("**T.rader** and **trader** read alike  \nEach group's names have the same")
     assert badges(at) == ['Reads like "trader"']
