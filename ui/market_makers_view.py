@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.enums import AssetType, MarketMakerType
 from core.models import MarketMaker, MarketMakerLedgerEntry
-from ui.format import amount_text, counted
+from ui.format import NO_VALUE, amount_text, counted
 from ui.grids import NAME_COLUMN_MAX_PX, NAME_PADDING_PX, NAME_PX_PER_CHAR, text_chars
 from ui.metrics import Metric
 
@@ -151,11 +151,15 @@ def balance_metrics(mm: MarketMaker) -> list[Metric]:
     return [*metrics, Metric("Open orders", str(mm.open_orders))]
 
 
-def _held(mm: MarketMaker, asset: AssetType, value: Decimal) -> Decimal | int | None:
-    """A balance cell: blank only for an asset the market maker neither trades nor holds any of; whole units
-    for certificates. An asset holder's EUR from selling and a liquidity provider's certificates from buying
-    show like everything else."""
-    if asset not in mm.held_assets and not (mm.available(asset) or mm.locked(asset)):
+def _balance_cell(mm: MarketMaker, asset: AssetType, part: str) -> Decimal | int | None:
+    """A balance cell (``part`` "available" or "locked"), certificates in whole units. Every market maker has a
+    balance of every asset from its creation (SQL's create_account_balances), so each figure is real, 0 included: an
+    asset holder's EUR from selling, a liquidity provider's certificates from buying, and none of them yet, 0. Only a
+    lock its type never takes has no value (None, read NO_VALUE): its orders hold only the assets it is funded with
+    (SQL's market_maker_assets, by order_asset), so an LP's certificates and an AH's EUR are never locked. (Such a
+    lock that somehow held something would show it.)"""
+    value = mm.locked(asset) if part == "locked" else mm.available(asset)
+    if part == "locked" and asset not in mm.held_assets and not value:
         return None
     return int(value) if asset.is_certificate else value
 
@@ -172,8 +176,8 @@ def market_makers_frame(market_makers: Sequence[MarketMaker]) -> pd.DataFrame:
         }
         for asset in AssetType:
             key = asset.value.lower()
-            row[f"{key}_available"] = _held(m, asset, m.available(asset))
-            row[f"{key}_locked"] = _held(m, asset, m.locked(asset))
+            row[f"{key}_available"] = _balance_cell(m, asset, "available")
+            row[f"{key}_locked"] = _balance_cell(m, asset, "locked")
         row["open_orders"] = m.open_orders
         row["created_at"] = m.created_at
         rows.append(row)
@@ -210,6 +214,8 @@ def market_makers_column_config(
     with them, Open orders was cut to "O…" at 1,280 px. ``names`` size the Name column."""
     cert = "%,d"
     available = "Available: not held by open orders"
+    # a lock a type never takes reads NO_VALUE (see _balance_cell)
+    locked = {a: f"Held by open orders. {NO_VALUE}: its type's orders never hold {a}" for a in AssetType}
     shown = set(held)
     hidden: dict[str, None] = {
         f"{a.value.lower()}_{side}": None for a in set(AssetType) - shown for side in ("available", "locked")
@@ -239,11 +245,11 @@ def market_makers_column_config(
         # column to its header when that is wider than its figures, and "CEA available" over "40,000" took the 40 px
         # that cut Orders at 1,280 px once Status was shown
         "eur_available": st.column_config.NumberColumn("EUR", format="euro", step=0.01, help=available),
-        "eur_locked": st.column_config.NumberColumn("EUR locked", format="euro", step=0.01, help="Held by open orders"),
+        "eur_locked": st.column_config.NumberColumn("EUR locked", format="euro", step=0.01, help=locked[AssetType.EUR]),
         "cea_available": st.column_config.NumberColumn("CEA", format=cert, help=available),
-        "cea_locked": st.column_config.NumberColumn("CEA locked", format=cert, help="Held by open orders"),
+        "cea_locked": st.column_config.NumberColumn("CEA locked", format=cert, help=locked[AssetType.CEA]),
         "eua_available": st.column_config.NumberColumn("EUA", format=cert, help=available),
-        "eua_locked": st.column_config.NumberColumn("EUA locked", format=cert, help="Held by open orders"),
+        "eua_locked": st.column_config.NumberColumn("EUA locked", format=cert, help=locked[AssetType.EUA]),
         "open_orders": st.column_config.NumberColumn("Orders", format="%d", help="Open orders", width=64),
         "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD", timezone="UTC"),
     } | hidden

@@ -125,7 +125,8 @@ def test_what_a_market_maker_earned_or_bought_shows_in_the_totals_the_table_and_
     rows = table(at).set_index("name")
     assert rows.loc["Cedar", "eur_available"] == Decimal("56.00")
     assert rows.loc["Atlas", "cea_available"] == 4
-    assert pd.isna(rows.loc["Atlas", "eua_available"])  # never traded, never held: blank
+    assert rows.loc["Atlas", "eua_available"] == 0  # never bought any: a real zero
+    assert pd.isna(rows.loc["Atlas", "eua_locked"]) and pd.isna(rows.loc["Cedar", "eur_locked"])  # never locked
 
     at.selectbox(key="mm_selected").select(cedar.id).run()
 

@@ -132,13 +132,26 @@ def test_table_rows_carry_badges_exact_euros_and_whole_certificates():
     assert (cedar["cea_available"], cedar["cea_locked"], cedar["eua_available"]) == (400, 100, 20)
 
 
-def test_table_leaves_blank_only_assets_a_market_maker_neither_trades_nor_holds():
+def test_table_shows_every_balance_zero_included_and_no_value_only_for_a_lock_the_type_never_takes():
     buyer = mm(5, "Buyer", LP, eur_available=Decimal("944.50"), cea_available=Decimal("4"))
-    frame = market_makers_frame([ATLAS, CEDAR, buyer])
+    frame = market_makers_frame([ATLAS, CEDAR, buyer]).set_index("name")
 
-    assert frame["cea_available"].isna().tolist() == [True, False, False]
-    assert frame["eur_available"].isna().tolist() == [False, True, False]
-    assert frame["eua_available"].isna().tolist() == [True, False, True]
+    # every market maker has a balance of every asset: none of it is a real 0, beside what it earned or bought
+    assert frame["eur_available"].tolist() == [Decimal("1000.50"), Decimal(0), Decimal("944.50")]
+    assert frame["cea_available"].tolist() == [0, 400, 4]
+    assert frame["eua_available"].tolist() == [0, 20, 0]
+    # an LP's orders hold only EUR, an AH's only certificates: their other locks have no value, not a zero
+    assert frame["eur_locked"].isna().tolist() == [False, True, False]
+    assert frame["cea_locked"].isna().tolist() == frame["eua_locked"].isna().tolist() == [True, False, True]
+    assert (frame.loc["Atlas", "eur_locked"], frame.loc["Cedar", "eua_locked"]) == (Decimal("200.00"), 0)
+
+
+def test_a_lock_the_type_never_takes_still_shows_what_it_holds_if_it_ever_holds_something():
+    odd = mm(6, "Odd", LP, cea_locked=Decimal("3"))
+
+    (row,) = market_makers_frame([odd]).to_dict("records")
+
+    assert row["cea_locked"] == 3  # never hidden behind a dash
 
 
 def test_two_accounts_of_one_firm_with_long_names_stay_told_apart_in_the_table():
