@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from core.enums import AssetType
 from core.wording import amount_text as amount_text  # and "€1,000.50", "500 CEA"
 from core.wording import counted as counted  # one home for core and ui: "1 operation", "2 policies"
 from core.wording import eur as eur  # "€1,000.50"
@@ -49,6 +50,13 @@ def price(value: Decimal | int | None) -> str:
 
 def units(value: Decimal | int | None) -> str:
     return NO_VALUE if value is None else f"{int(value):,}"
+
+
+def signed_amount_text(asset: AssetType | str, change: Decimal | int) -> str:
+    """An amount that moved, with its unit and its direction, as a signed figure reads elsewhere in the app ("+1.25
+    %"): "+€500.00" in, "-€1,000.00" out, "-150 CEA"; no change, no sign ("€0.00")."""
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    return sign + amount_text(asset, abs(change))
 
 
 def md_escape(text: str) -> str:

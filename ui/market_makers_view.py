@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from core.enums import AssetType, MarketMakerType
-from core.models import MarketMaker, MarketMakerLedgerEntry
-from ui.format import NO_VALUE, amount_text, counted
+from core.models import LedgerEntry, MarketMaker, MarketMakerLedgerEntry
+from ui.format import NO_VALUE, amount_text, counted, signed_amount_text
 from ui.grids import NAME_COLUMN_MAX_PX, NAME_PADDING_PX, NAME_PX_PER_CHAR, text_chars
 from ui.metrics import Metric
 
@@ -255,13 +255,19 @@ def market_makers_column_config(
     } | hidden
 
 
+LEDGER_AMOUNT_HELP = (
+    "+ added to the balance (a deposit, a trade's credit), - taken from it (a withdrawal, a trade's debit); a lock or "
+    "an unlock, unsigned, moves it between available and locked"
+)
+
+
 def ledger_frame(entries: Sequence[MarketMakerLedgerEntry]) -> pd.DataFrame:
     """The ledger rows as the page shows them, newest first as given."""
     rows = [
         {
             "time": e.created_at.astimezone(UTC),
             "type": e.transaction_type.value.replace("_", " ").capitalize(),
-            "amount": amount_text(e.asset, e.amount),
+            "amount": ledger_amount(e),
             "available": f"{amount_text(e.asset, e.available_before)} → {amount_text(e.asset, e.available_after)}",
             "locked": f"{amount_text(e.asset, e.locked_before)} → {amount_text(e.asset, e.locked_after)}",
             "reference": ledger_reference(e),
@@ -269,6 +275,15 @@ def ledger_frame(entries: Sequence[MarketMakerLedgerEntry]) -> pd.DataFrame:
         for e in entries
     ]
     return pd.DataFrame(rows, columns=["time", "type", "amount", "available", "locked", "reference"])
+
+
+def ledger_amount(entry: LedgerEntry) -> str:
+    """A ledger row's amount, signed by what the row did to the balance (available + locked, its before and after):
+    "+€500.00" a deposit or a trade's credit, "-€500.00" a withdrawal or a trade's debit. A lock or an unlock moves
+    its amount between available and locked and leaves the balance as it was: unsigned (its Available and Locked say
+    which way). The ledger stores every amount positive, its direction in its type and its before and after."""
+    change = entry.balance_after - entry.balance_before
+    return signed_amount_text(entry.asset, change) if change else amount_text(entry.asset, entry.amount)
 
 
 def ledger_reference(entry: MarketMakerLedgerEntry) -> str:
@@ -287,9 +302,9 @@ def ledger_column_config() -> dict[str, Any]:
     return {
         "time": st.column_config.DatetimeColumn("Time (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
         "type": st.column_config.TextColumn("Type", width=96),  # "Trade credit" whole (auto-sized, it was cut)
-        # no Asset column: every amount says its asset ("€500.00", "309 EUA"), and at 1,280 px the room it took cut
+        # no Asset column: every amount says its asset ("-€500.00", "+309 EUA"), and at 1,280 px the room it took cut
         # the ticket to "TKT-2026-00"; the headers are short for the same reason, their help says before → after
-        "amount": st.column_config.TextColumn("Amount", alignment="right"),
+        "amount": st.column_config.TextColumn("Amount", alignment="right", help=LEDGER_AMOUNT_HELP),
         "available": st.column_config.TextColumn("Available", help="Available before → after"),
         "locked": st.column_config.TextColumn("Locked", help="Locked in open orders before → after"),
         "reference": st.column_config.TextColumn(

@@ -192,7 +192,7 @@ def test_the_ledger_shows_the_selected_market_maker(open_app, actors, market_mak
     at.selectbox(key="mm_selected").set_value(market_makers["cedar"].id).run()
 
     ledger = at.dataframe[1].value
-    assert sorted(ledger["amount"]) == ["20 EUA", "400 CEA"]
+    assert sorted(ledger["amount"]) == ["+20 EUA", "+400 CEA"]  # deposits: added
     assert sorted(ledger["available"]) == ["0 CEA → 400 CEA", "0 EUA → 20 EUA"]
 
 
@@ -388,6 +388,7 @@ def test_withdrawing_takes_the_amount_and_shows_the_withdrawal_in_the_ledger(ope
     assert "mm_withdraw_submit" not in button_keys(at)
     newest = at.dataframe[1].value.loc[0]
     assert (newest["type"], newest["available"]) == ("Withdrawal", "400 CEA → 250 CEA")
+    assert newest["amount"] == "-150 CEA"  # taken out: it read "150 CEA", as a deposit reads
 
 
 def test_the_withdraw_dialog_shows_what_is_available_and_what_open_orders_lock(open_app, actors, db, market_makers):

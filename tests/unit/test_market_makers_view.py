@@ -265,6 +265,38 @@ def test_a_ledger_row_names_the_ticket_or_the_order_and_trade_it_comes_from(
     assert row["reference"] == shown
 
 
+@pytest.mark.parametrize(
+    ("kind", "asset", "amount", "available", "locked", "shown"),
+    [  # before and after as the ledger's CHECK ties them to the type; every stored amount is positive
+        (TransactionType.DEPOSIT, AssetType.EUR, "1000", ("0", "1000"), ("0", "0"), "+€1,000.00"),
+        (TransactionType.WITHDRAWAL, AssetType.EUR, "1000", ("1000", "0"), ("0", "0"), "-€1,000.00"),
+        (TransactionType.TRADE_CREDIT, AssetType.CEA, "4", ("0", "4"), ("0", "0"), "+4 CEA"),  # an LP's fill: bought
+        (TransactionType.TRADE_DEBIT, AssetType.EUR, "56", ("900", "900"), ("100", "44"), "-€56.00"),  # paid
+        (TransactionType.LOCK, AssetType.CEA, "10", ("400", "390"), ("0", "10"), "10 CEA"),  # still its own: held
+        (TransactionType.UNLOCK, AssetType.EUR, "44", ("900", "944"), ("44", "0"), "€44.00"),
+    ],
+)
+def test_a_ledger_amount_is_signed_by_what_it_did_to_the_balance_and_a_lock_moves_it_unsigned(
+    kind, asset, amount, available, locked, shown
+):
+    (available_before, available_after), (locked_before, locked_after) = (map(Decimal, p) for p in (available, locked))
+    entry = ledger_entry(
+        transaction_type=kind,
+        asset=asset,
+        amount=Decimal(amount),
+        available_before=available_before,
+        available_after=available_after,
+        locked_before=locked_before,
+        locked_after=locked_after,
+        balance_before=available_before + locked_before,
+        balance_after=available_after + locked_after,
+    )
+
+    (row,) = ledger_frame([entry]).to_dict("records")
+
+    assert row["amount"] == shown
+
+
 def test_ledger_rows_show_before_and_after_in_utc_with_the_ticket():
     entry = MarketMakerLedgerEntry(
         id=7,
@@ -290,7 +322,7 @@ def test_ledger_rows_show_before_and_after_in_utc_with_the_ticket():
     (row,) = ledger_frame([entry]).to_dict("records")
 
     assert row["time"] == datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
-    assert (row["type"], row["amount"]) == ("Trade credit", "€0.01")  # the amount says its asset
+    assert (row["type"], row["amount"]) == ("Trade credit", "+€0.01")  # the amount says its asset and direction
     assert row["available"] == "€100.00 → €100.01"
     assert row["reference"] == "TKT-2026-000007"
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from ui import labels
-from ui.format import clipped, eur, md_escape, md_escape_lines, percent, price, units
+from ui.format import clipped, eur, md_escape, md_escape_lines, percent, price, signed_amount_text, units
 
 
 @pytest.mark.parametrize(("value", "text"), [(Decimal("1234.5"), "€1,234.50"), (0, "€0.00"), (None, "—")])
@@ -15,6 +15,20 @@ def test_euros_show_cents_and_thousands(value, text):
 
 def test_units_are_whole_with_thousands():
     assert (units(Decimal("40000")), units(None)) == ("40,000", "—")
+
+
+@pytest.mark.parametrize(
+    ("asset", "change", "text"),
+    [
+        ("EUR", Decimal("-1000.00"), "-€1,000.00"),  # the sign before the unit, as "-1.25 %" before its number
+        ("EUR", Decimal("0.01"), "+€0.01"),
+        ("CEA", Decimal("-150"), "-150 CEA"),
+        ("EUA", Decimal("2500"), "+2,500 EUA"),
+        ("EUR", Decimal(0), "€0.00"),
+    ],
+)
+def test_an_amount_that_moved_says_its_direction_with_its_sign(asset, change, text):
+    assert signed_amount_text(asset, change) == text
 
 
 @pytest.mark.parametrize(
