@@ -43,6 +43,7 @@ from ui.quality_view import (
     slippage_frame,
     slippage_widths,
     spread_figure,
+    unscored,
 )
 from ui.session import require_user
 from ui.url_state import (
@@ -327,8 +328,14 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
         return
     band, quote, presence = thresholds
     scores = data.scorecard(cert, start, end, band, quote, presence, user.id)
+    idle = unscored(data.active_market_makers(user.id), scores, end)
+    idle_note = "Not scored, with no order resting or placed on this book in the period: " + ", ".join(
+        md_escape(name) for name in idle
+    )
     if not scores:
         st.info("No market maker rested or placed orders on this book in the period.", icon=":material/info:")
+        if idle:
+            st.caption(idle_note)
         return
     frame = scorecard_frame(scores)
     failing = [s.name for s in scores if not s.passes]
@@ -337,6 +344,8 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
     st.markdown(f"**{passing} of {len(scores)}** market makers meet the obligation of {required} presence.")
     if failing:
         st.caption("Below it: " + ", ".join(md_escape(name) for name in failing))
+    if idle:
+        st.caption(idle_note)
     st.dataframe(
         scorecard_style(scorecard_shown(frame)),
         hide_index=True,

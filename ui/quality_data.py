@@ -9,7 +9,9 @@ from decimal import Decimal
 import streamlit as st
 
 from core.enums import CertificateType, OrderSide
+from core.market_makers import get_market_makers
 from core.market_quality import depth_heatmap, health_series, health_summary, market_health, mm_scorecard, slippage
+from core.models import MarketMaker
 from core.quality_models import DepthCell, HealthSeries, HealthSummary, MarketHealth, MarketMakerScore, Slippage
 from ui.runtime import read_session
 
@@ -55,6 +57,13 @@ def scorecard(
             min_quote_eur=quote,
             required_presence_pct=presence,
         )
+
+
+@st.cache_data(ttl=TTL, max_entries=10, show_spinner=False)
+def active_market_makers(user_id: int) -> list[MarketMaker]:
+    """The market makers active now: the scorecard names those it has no row for."""
+    with read_session() as db:
+        return get_market_makers(db, user_id=user_id, include_inactive=False)
 
 
 @st.cache_data(ttl=TTL, max_entries=4, show_spinner="Preparing every snapshot of the period…")

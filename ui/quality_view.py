@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.enums import CertificateType, OrderSide
+from core.models import MarketMaker
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
 from ui.format import NO_VALUE, eur, percent, price
@@ -264,6 +265,14 @@ def scorecard_frame(scores: Sequence[MarketMakerScore]) -> pd.DataFrame:
             "Snapshots": [s.snapshots for s in scores],
         }
     )
+
+
+def unscored(active: Sequence[MarketMaker], scores: Sequence[MarketMakerScore], end: datetime) -> list[str]:
+    """The names of the active market makers, created by the period's end, that the scorecard has no row for: they
+    neither rested an order at any of the period's snapshots nor placed one on the book, so there is nothing to score.
+    Left unsaid, "2 of 2 meet the obligation" read as every market maker meeting it."""
+    scored = {s.market_maker_id for s in scores}
+    return [m.name for m in active if m.id not in scored and m.created_at <= end]
 
 
 def scorecard_shown(frame: pd.DataFrame) -> pd.DataFrame:

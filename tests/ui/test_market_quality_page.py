@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.enums import Role
+from core.market_makers import create_market_maker, deactivate_market_maker
 from core.market_quality import take_snapshot
 from tests.quality_helpers import holder, leaving_and_moving, provider, quote
 from tests.ui.conftest import (
@@ -92,6 +93,19 @@ def test_the_scorecard_uses_the_thresholds_typed_on_the_page(open_app, db, actor
     assert dict(zip(scores["Market maker"], scores["Result"], strict=True)) == {"Alpha": "Pass", "Beta": "Fail"}
     assert dict(zip(scores["Market maker"], scores["Presence %"], strict=True)) == {"Alpha": 50.0, "Beta": 25.0}
     assert "**1 of 2** market makers meet the obligation of 50 % presence." in texts(at.markdown)
+
+
+def test_an_active_market_maker_with_nothing_to_score_is_named_under_the_scorecard(open_app, db, actors):
+    leaving_and_moving(db, actors)  # Alpha and Beta quote CEA
+    create_market_maker(db, "Gamma", "LIQUIDITY_PROVIDER", actors.admin.id)  # never quotes
+    retired = create_market_maker(db, "Retired", "ASSET_HOLDER", actors.admin.id)
+    deactivate_market_maker(db, retired.id, actors.admin.id)
+
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="mq_cert").set_value("CEA").run()
+
+    assert sorted(frame(at, "mq_scorecard")["Market maker"]) == ["Alpha", "Beta"]
+    assert "Not scored, with no order resting or placed on this book in the period: Gamma" in texts(at.caption)
 
 
 def test_the_minimum_quote_is_prefilled_as_the_app_writes_an_amount_and_scores_as_it_reads(open_app, db, actors):
