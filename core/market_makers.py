@@ -15,7 +15,7 @@ from core.auth import READERS, conflict_as, read_as, require_role, rows_as
 from core.enums import AssetType, MarketMakerType, Role, TransactionType
 from core.errors import Conflict, InvalidFields, NotFound, ValidationError, conflicts_name
 from core.funding import move_funds
-from core.models import CreatedMarketMaker, LedgerEntry, MarketMaker, MarketMakerLedgerEntry
+from core.models import ChangedMarketMaker, CreatedMarketMaker, LedgerEntry, MarketMaker, MarketMakerLedgerEntry
 from core.sqlcall import fetch_all, unit_of_work
 from core.validation import FieldFaults, parse_amount, parse_enum, parse_id, parse_name
 
@@ -173,22 +173,32 @@ def withdraw_market_maker(
     return move_funds(db, TransactionType.WITHDRAWAL, asset, amount, created_by_id, market_maker_id=mm_id)
 
 
-def deactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> MarketMaker:
+def deactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> ChangedMarketMaker:
     """Retire a market maker; refused while it still has open orders (reactivate_market_maker brings it back)."""
-    mid = parse_id(mm_id, "Market maker id")
-    with unit_of_work(db):
-        require_role(db, created_by_id, ADMIN, "deactivate market makers")
-        db.execute(text("SELECT deactivate_market_maker(:m, :by)"), {"m": mid, "by": created_by_id})
-        return _market_maker(db, mid)  # in the same transaction, as in create_market_maker
+    return _switch(db, mm_id, created_by_id, "deactivate_market_maker", "DEACTIVATE_MARKET_MAKER", "deactivate")
 
 
-def reactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> MarketMaker:
+def reactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> ChangedMarketMaker:
     """Bring a deactivated market maker back: it takes part in new liquidity again, with what it holds."""
+    return _switch(db, mm_id, created_by_id, "reactivate_market_maker", "REACTIVATE_MARKET_MAKER", "reactivate")
+
+
+def _switch(db: Session, mm_id: object, by: int, function: str, action: str, verb: str) -> ChangedMarketMaker:
+    """Deactivate or reactivate (``function``, the stored function) and read back, in the same transaction, the market
+    maker and the ``action`` ticket the change wrote: the newest of its kind on it, since the change holds the market
+    maker's row locked until it commits. A failed read back rolls the change back, so "nothing was changed" is true."""
     mid = parse_id(mm_id, "Market maker id")
     with unit_of_work(db):
-        require_role(db, created_by_id, ADMIN, "reactivate market makers")
-        db.execute(text("SELECT reactivate_market_maker(:m, :by)"), {"m": mid, "by": created_by_id})
-        return _market_maker(db, mid)
+        require_role(db, by, ADMIN, f"{verb} market makers")
+        db.execute(text(f"SELECT {function}(:m, :by)"), {"m": mid, "by": by})
+        ticket_id = db.execute(
+            text(
+                "SELECT ticket_id FROM ticket_logs WHERE entity_type = 'market_maker' AND entity_id = :id"
+                " AND action = :action ORDER BY id DESC LIMIT 1"
+            ),
+            {"id": mid, "action": action},
+        ).scalar_one()
+        return ChangedMarketMaker(**_market_maker(db, mid).model_dump(), ticket_id=ticket_id)
 
 
 def get_market_makers(

@@ -102,6 +102,12 @@ class CreatedMarketMaker(MarketMaker):
     ticket_id: str
 
 
+class ChangedMarketMaker(MarketMaker):
+    """A market maker as a deactivation or a reactivation left it, with the ticket that change wrote."""
+
+    ticket_id: str
+
+
 class LedgerEntry(Record):
     id: int
     balance_id: int

@@ -288,7 +288,7 @@ def deactivate_dialog(mm: MarketMaker) -> None:
         with db_session() as db:
             done = attempt(lambda: deactivate_market_maker(db, mm.id, user.id))
         if done is not None:
-            finish(f"Deactivated {md_escape(mm.name)}", mm.id)
+            finish(f"Deactivated {md_escape(mm.name)} ({done.ticket_id})", mm.id)
 
 
 @st.dialog("Reactivate market maker", icon=":material/restart_alt:", on_dismiss=close_dialog)
@@ -306,7 +306,7 @@ def reactivate_dialog(mm: MarketMaker) -> None:
         with db_session() as db:
             done = attempt(lambda: reactivate_market_maker(db, mm.id, user.id))
         if done is not None:
-            finish(f"Reactivated {md_escape(mm.name)}", mm.id)
+            finish(f"Reactivated {md_escape(mm.name)} ({done.ticket_id})", mm.id)
 
 
 with db_session() as db:

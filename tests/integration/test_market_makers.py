@@ -102,10 +102,19 @@ def test_listing_filters_by_type(db, actors):
     assert len(get_market_makers(db, user_id=actors.admin.id)) == 2
 
 
-def test_deactivation_retires_a_market_maker_without_open_orders(db, actors):
+def test_deactivation_retires_a_market_maker_without_open_orders_and_says_its_ticket(db, actors):
     mm = create_market_maker(db, "LP", "LIQUIDITY_PROVIDER", actors.admin.id)
 
-    assert deactivate_market_maker(db, mm.id, actors.admin.id).is_active is False
+    retired = deactivate_market_maker(db, mm.id, actors.admin.id)
+
+    assert retired.is_active is False
+    assert (
+        retired.ticket_id
+        == db.execute(
+            text("SELECT ticket_id FROM ticket_logs WHERE action = 'DEACTIVATE_MARKET_MAKER' AND entity_id = :m"),
+            {"m": mm.id},
+        ).scalar_one()
+    )
     assert get_market_makers(db, include_inactive=False, user_id=actors.admin.id) == []
 
 
@@ -241,12 +250,12 @@ def test_a_reactivated_market_maker_is_active_again_with_what_it_held_and_a_tick
     assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == ["LP"]
     ticket = db.execute(
         text(
-            "SELECT actor_id, before_state, after_state FROM ticket_logs"
+            "SELECT ticket_id, actor_id, before_state, after_state FROM ticket_logs"
             " WHERE action = 'REACTIVATE_MARKET_MAKER' AND entity_type = 'market_maker' AND entity_id = :m"
         ),
         {"m": mm.id},
     ).one()
-    assert tuple(ticket) == (actors.admin.id, {"is_active": False}, {"is_active": True})
+    assert tuple(ticket) == (back.ticket_id, actors.admin.id, {"is_active": False}, {"is_active": True})
     fund_market_maker(db, mm.id, "EUR", "10.00", actors.admin.id)  # refused while it was deactivated
     assert get_market_maker(db, mm.id, user_id=actors.admin.id).eur_balance == Decimal("510.00")
 

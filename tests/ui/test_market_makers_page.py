@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from sqlalchemy import text
 
 from core.market_makers import (
     create_market_maker,
@@ -39,6 +40,14 @@ def button_keys(at) -> set[str]:
 
 def table(at):
     return at.dataframe[0].value
+
+
+def ticket_of(db, action: str, mm_id: int) -> str:
+    """The id of the one ``action`` ticket on a market maker."""
+    return db.execute(
+        text("SELECT ticket_id FROM ticket_logs WHERE action = :a AND entity_type = 'market_maker' AND entity_id = :m"),
+        {"a": action, "m": mm_id},
+    ).scalar_one()
 
 
 def open_dialog(at, opener: str):
@@ -465,7 +474,8 @@ def test_deactivating_after_confirmation_retires_the_market_maker(open_app, acto
     at.button(key="mm_deactivate_confirm").click().run()
 
     assert not at.exception
-    assert texts(at.toast) == ["Deactivated Atlas"]
+    ticket = ticket_of(db, "DEACTIVATE_MARKET_MAKER", market_makers["atlas"].id)
+    assert texts(at.toast) == [f"Deactivated Atlas ({ticket})"]
     assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == ["Cedar"]
     # it stays in view, as deactivated: the details do not jump to another market maker, active, with a live button
     assert at.toggle(key="mm_show_inactive").value is True
@@ -569,7 +579,7 @@ def test_reactivating_after_confirmation_brings_the_market_maker_back_in_view(op
     at.button(key="mm_reactivate_confirm").click().run()
 
     assert not at.exception
-    assert texts(at.toast) == ["Reactivated Old LP"]
+    assert texts(at.toast) == [f"Reactivated Old LP ({ticket_of(db, 'REACTIVATE_MARKET_MAKER', old)})"]
     assert [m.name for m in get_market_makers(db, include_inactive=False, user_id=actors.admin.id)] == [
         "Atlas",
         "Cedar",
