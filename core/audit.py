@@ -13,6 +13,7 @@ from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.auth import READERS, row_sets_as, rows_as
@@ -304,3 +305,16 @@ def list_actors(db: Session, *, user_id: int) -> list[Actor]:
     """Users who may appear as actors, by name."""
     sql = "SELECT id, username FROM users ORDER BY lower(username)"
     return [Actor.model_validate(r) for r in rows_as(db, user_id, READERS, AUDIT_ACTION, sql)]
+
+
+def written_ticket(db: Session, action: str, entity_type: str, entity_id: int) -> str:
+    """The id of the ``action`` ticket the caller's transaction has just written on an object, read in that
+    transaction: the newest of its kind on the object. Nothing can come between: the object is new (invisible to
+    others until the commit), or the write holds its row locked until the commit."""
+    return db.execute(
+        text(
+            "SELECT ticket_id FROM ticket_logs WHERE entity_type = :type AND entity_id = :id AND action = :action"
+            " ORDER BY id DESC LIMIT 1"
+        ),
+        {"type": entity_type, "id": entity_id, "action": action},
+    ).scalar_one()

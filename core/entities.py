@@ -3,18 +3,20 @@
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.audit import written_ticket
 from core.auth import READERS, read_as, require_role, rows_as
 from core.enums import AssetType, Role, TransactionType
 from core.errors import NotFound, PermissionDenied, conflicts_name
 from core.funding import move_funds
-from core.models import AssetBalance, Entity, LedgerEntry, TraderFirm
+from core.models import AssetBalance, CreatedEntity, Entity, LedgerEntry, TraderFirm
 from core.sqlcall import read, unit_of_work
 from core.validation import parse_id, parse_name
 
 NAME_FIELD = "Firm name"  # how a refusal names the input of a creation (CoreError.field)
 
 
-def create_entity(db: Session, name: str, created_by_id: int) -> Entity:
+def create_entity(db: Session, name: str, created_by_id: int) -> CreatedEntity:
+    """A new trader firm, with the ticket its creation wrote."""
     clean_name = parse_name(name, NAME_FIELD)
     with conflicts_name(NAME_FIELD), unit_of_work(db):
         require_role(db, created_by_id, Role.ADMIN, "create trader firms")
@@ -25,7 +27,7 @@ def create_entity(db: Session, name: str, created_by_id: int) -> Entity:
             .mappings()
             .one()
         )
-    return Entity.model_validate(row)
+        return CreatedEntity(**row, ticket_id=written_ticket(db, "CREATE_ENTITY", "entity", row["id"]))
 
 
 def fund_entity(

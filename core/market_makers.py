@@ -11,6 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.audit import written_ticket
 from core.auth import READERS, conflict_as, read_as, require_role, rows_as
 from core.enums import AssetType, MarketMakerType, Role, TransactionType
 from core.errors import Conflict, InvalidFields, NotFound, ValidationError, conflicts_name
@@ -145,15 +146,8 @@ def create_market_maker(
             },
         ).scalar_one()
         # read back in the same transaction: if this fails, the creation is rolled back with it, so an error
-        # that says "nothing was changed" is true. The stored function returns the row alone: its ticket is the one
-        # CREATE_MARKET_MAKER ticket of this brand-new id
-        ticket_id = db.execute(
-            text(
-                "SELECT ticket_id FROM ticket_logs "
-                "WHERE entity_type = 'market_maker' AND entity_id = :id AND action = 'CREATE_MARKET_MAKER'"
-            ),
-            {"id": mm_id},
-        ).scalar_one()
+        # that says "nothing was changed" is true
+        ticket_id = written_ticket(db, "CREATE_MARKET_MAKER", "market_maker", mm_id)
         return CreatedMarketMaker(**_market_maker(db, mm_id).model_dump(), ticket_id=ticket_id)
 
 
@@ -185,19 +179,13 @@ def reactivate_market_maker(db: Session, mm_id: int, created_by_id: int) -> Chan
 
 def _switch(db: Session, mm_id: object, by: int, function: str, action: str, verb: str) -> ChangedMarketMaker:
     """Deactivate or reactivate (``function``, the stored function) and read back, in the same transaction, the market
-    maker and the ``action`` ticket the change wrote: the newest of its kind on it, since the change holds the market
-    maker's row locked until it commits. A failed read back rolls the change back, so "nothing was changed" is true."""
+    maker and the ``action`` ticket the change wrote. A failed read back rolls the change back, so "nothing was
+    changed" is true."""
     mid = parse_id(mm_id, "Market maker id")
     with unit_of_work(db):
         require_role(db, by, ADMIN, f"{verb} market makers")
         db.execute(text(f"SELECT {function}(:m, :by)"), {"m": mid, "by": by})
-        ticket_id = db.execute(
-            text(
-                "SELECT ticket_id FROM ticket_logs WHERE entity_type = 'market_maker' AND entity_id = :id"
-                " AND action = :action ORDER BY id DESC LIMIT 1"
-            ),
-            {"id": mid, "action": action},
-        ).scalar_one()
+        ticket_id = written_ticket(db, action, "market_maker", mid)
         return ChangedMarketMaker(**_market_maker(db, mid).model_dump(), ticket_id=ticket_id)
 
 

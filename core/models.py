@@ -25,10 +25,22 @@ class User(Record):
     must_change_password: bool = False
 
 
+class ChangedUser(User):
+    """A user as a deactivation or a reactivation left them, with the ticket that change wrote."""
+
+    ticket_id: str
+
+
 class Entity(Record):
     id: int
     name: str
     created_at: datetime
+
+
+class CreatedEntity(Entity):
+    """A trader firm as its creation left it, with the ticket the creation wrote (CREATE_ENTITY)."""
+
+    ticket_id: str
 
 
 class TraderFirm(Entity):

@@ -14,9 +14,10 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.audit import written_ticket
 from core.auth import USER_COLUMNS, conflict_as, require_role, rows_as
 from core.enums import Role
-from core.models import User
+from core.models import ChangedUser, User
 from core.sqlcall import unit_of_work
 from core.users import hash_password, parse_username
 from core.validation import FieldFaults, parse_enum, parse_id
@@ -90,13 +91,13 @@ def _username_taken(db: Session, username: str, created_by_id: int) -> str | Non
     return conflict_as(db, created_by_id, ADMIN, "add users", "SELECT claim_username(:u)", {"u": username})
 
 
-def deactivate_user(db: Session, user_id: object, *, created_by_id: int) -> User:
+def deactivate_user(db: Session, user_id: object, *, created_by_id: int) -> ChangedUser:
     """Switch a user off: signed out everywhere at once, refused at sign-in. Never oneself, never the last active
     admin."""
     return _change(db, "deactivate_user", user_id, created_by_id, "deactivate users")
 
 
-def reactivate_user(db: Session, user_id: object, *, created_by_id: int) -> User:
+def reactivate_user(db: Session, user_id: object, *, created_by_id: int) -> ChangedUser:
     """Switch a deactivated user back on; they sign in again with their password."""
     return _change(db, "reactivate_user", user_id, created_by_id, "reactivate users")
 
@@ -118,7 +119,9 @@ def reset_user_password(db: Session, user_id: object, *, created_by_id: int) -> 
     return IssuedPassword(User.model_validate(row), password)
 
 
-def _change(db: Session, function: str, user_id: object, created_by_id: int, doing: str) -> User:
+def _change(db: Session, function: str, user_id: object, created_by_id: int, doing: str) -> ChangedUser:
+    """Run ``function`` (deactivate_user or reactivate_user: its ticket's action is its name upper-cased) and return
+    the user as it left them, with that ticket."""
     uid = parse_id(user_id, "User id")
     with unit_of_work(db):
         require_role(db, created_by_id, ADMIN, doing)
@@ -127,7 +130,7 @@ def _change(db: Session, function: str, user_id: object, created_by_id: int, doi
             .mappings()
             .one()
         )
-    return User.model_validate(row)
+        return ChangedUser(**row, ticket_id=written_ticket(db, function.upper(), "user", uid))
 
 
 def list_users(db: Session, role: Role | str | None = None, *, user_id: int) -> list[UserAccount]:

@@ -78,7 +78,7 @@ def create_dialog() -> None:
                 under=lambda exc: under_name if isinstance(exc, Conflict) or exc.field == NAME_FIELD else None,
             )
         if firm is not None:
-            dialogs.finish(f"Created trader firm {md_escape(firm.name)}", firm.id)
+            dialogs.finish(f"Created trader firm {md_escape(firm.name)} ({firm.ticket_id})", firm.id)
 
 
 def firm_form(firm: TraderFirm, kind: str, button: str, icon: str, move: Move, withdrawing: bool) -> LedgerEntry | None:

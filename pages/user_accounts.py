@@ -73,7 +73,7 @@ def deactivate_dialog(target: UserAccount) -> None:
     if confirm("deactivate", question, "Deactivate"):
         done = act(lambda db: deactivate_user(db, target.id, created_by_id=user.id))
         if done is not None:
-            dialogs.finish(f"Deactivated {name}", target.id)
+            dialogs.finish(f"Deactivated {name} ({done.ticket_id})", target.id)
 
 
 @st.dialog("Reactivate user", icon=":material/person_check:", on_dismiss=dialogs.close)
@@ -83,7 +83,7 @@ def reactivate_dialog(target: UserAccount) -> None:
     if confirm("reactivate", f"Reactivate **{name}**? They sign in again with their password.", "Reactivate"):
         done = act(lambda db: reactivate_user(db, target.id, created_by_id=user.id))
         if done is not None:
-            dialogs.finish(f"Reactivated {name}", target.id)
+            dialogs.finish(f"Reactivated {name} ({done.ticket_id})", target.id)
 
 
 @st.dialog("Reset password", icon=":material/lock_reset:", on_dismiss=dialogs.close)

@@ -77,7 +77,9 @@ def test_creating_a_firm_shows_it_and_a_taken_or_blank_name_is_refused_under_the
 
     send(at, "tf_new_name", "Nordic Carbon AB", "tf_new_submit")
 
-    assert "Created trader firm Nordic Carbon AB" in texts(at.toast)
+    newest = "SELECT ticket_id FROM ticket_logs WHERE action = 'CREATE_ENTITY' ORDER BY id DESC LIMIT 1"
+    ticket = db.execute(text(newest)).scalar_one()
+    assert texts(at.toast) == [f"Created trader firm Nordic Carbon AB ({ticket})"]
     assert at.dataframe[0].value["name"].tolist() == ["Nordic Carbon AB", "Trader Firm"]
     assert at.selectbox(key="tf_selected").value == at.dataframe[0].value.loc[0, "id"]
 

@@ -171,12 +171,21 @@ def test_deactivating_signs_the_user_out_and_reactivating_lets_them_back(open_ap
     click(at, "users_deactivate_open")
     click(at, "users_deactivate_confirm")
 
-    assert "Deactivated trader" in texts(at.toast)
+    assert texts(at.toast) == [f"Deactivated trader ({user_ticket(db, 'DEACTIVATE_USER', actors.trader.id)})"]
     assert sessions.resolve(db, actor_sessions[actors.trader.id]) is None
     assert not get_user(db, actors.trader.id).is_active
     click(at, "users_reactivate_open")
     click(at, "users_reactivate_confirm")
     assert get_user(db, actors.trader.id).is_active
+    assert f"Reactivated trader ({user_ticket(db, 'REACTIVATE_USER', actors.trader.id)})" in texts(at.toast)
+
+
+def user_ticket(db, action: str, user_id: int) -> str:
+    """The id of the one ``action`` ticket on a user."""
+    return db.execute(
+        text("SELECT ticket_id FROM ticket_logs WHERE action = :a AND entity_type = 'user' AND entity_id = :u"),
+        {"a": action, "u": user_id},
+    ).scalar_one()
 
 
 @pytest.mark.parametrize(
