@@ -2,7 +2,8 @@
 input's own bounds refused one out of range with only a red outline, and the table stayed on another page than the
 field showed; and the browser's number field read "1e3" as page 1,000 before the app saw it. A number that is no
 page is replaced by the nearest page, and the field says so; anything that is not a whole number ("2.5", "1e3",
-"abc") is refused as such under the text as typed and changes nothing (the page shown stays)."""
+"abc") is refused as such under the text as typed and changes nothing (the page shown stays). Under filters, the
+page is kept in the URL (``page_for_filters``)."""
 
 import streamlit as st
 
@@ -39,11 +40,20 @@ def page_in_range(key: str, pages: int) -> int:
 
 
 def page_for_filters(key: str, signature: str, pages: int) -> int:
-    """``page_in_range``, back on the first page whenever the filters (``signature``) change."""
+    """``page_in_range``, back on the first page whenever the filters (``signature``) change, and kept in the URL
+    under ``key`` beside the filters (which their widgets bind there): a reload, or a link sent to a colleague, opens
+    on the same page; the first page is left out of the URL. A link's page is read as typed in the field."""
+    first_view = key + SIGNATURE_SUFFIX not in st.session_state
     if st.session_state.get(key + SIGNATURE_SUFFIX) != signature:
         st.session_state[key + SIGNATURE_SUFFIX] = signature
-        st.session_state[key] = "1"
-    return page_in_range(key, pages)
+        linked = st.query_params.get(key) if first_view and key not in st.session_state else None
+        st.session_state[key] = "1" if linked is None else linked
+    page = page_in_range(key, pages)
+    if page > 1:
+        st.query_params[key] = str(page)
+    else:
+        st.query_params.pop(key, None)
+    return page
 
 
 def page_field(key: str) -> None:

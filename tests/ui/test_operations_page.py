@@ -5,6 +5,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from core.enums import Role
@@ -468,6 +469,57 @@ def opened_on_link(actors, actor_sessions, params: dict[str, str]) -> AppTest:
     sign_in_as(at, actors.analyst, actor_sessions[actors.analyst.id])
     at.query_params.update(params)
     return open_url(at, "operations")
+
+
+def bulk_operations(db, actors, count: int) -> list[str]:
+    """``count`` bare CEA operations written set-based (each with its ticket), oldest first; their ticket ids."""
+    db.execute(
+        text(
+            "INSERT INTO ticket_logs (ticket_id, action, actor_id, entity_type, entity_id)"
+            " SELECT 'TKT-B-' || lpad(i::text, 6, '0'), 'CREATE_LIQUIDITY', :admin, 'liquidity_operation', i"
+            " FROM generate_series(1, :n) AS i"
+        ),
+        {"admin": actors.admin.id, "n": count},
+    )
+    db.execute(
+        text(
+            "INSERT INTO liquidity_operations (ticket_id, certificate_type, target_bid_liquidity_eur,"
+            " target_ask_liquidity_eur, actual_bid_liquidity_eur, actual_ask_liquidity_eur, market_makers_used,"
+            " orders_created, reference_price, price_source, created_by, created_at)"
+            " SELECT 'TKT-B-' || lpad(i::text, 6, '0'), 'CEA', 100, 100, 100, 100, '[]', '{}', 14, 'mid', :admin,"
+            " now() - (:n - i) * interval '1 minute' FROM generate_series(1, :n) AS i"
+        ),
+        {"admin": actors.admin.id, "n": count},
+    )
+    db.commit()
+    return [f"TKT-B-{i:06d}" for i in range(1, count + 1)]
+
+
+def test_a_reload_opens_on_the_page_of_the_table_the_url_keeps_and_a_first_page_leaves_the_url(
+    app_env, db, actors, actor_sessions
+):
+    tickets = bulk_operations(db, actors, 30)
+    at = opened_on_link(actors, actor_sessions, {"ops_page_size": "25"})
+    at.text_input(key="ops_page").set_value("2").run()
+    url = dict(at.query_params)
+
+    reloaded = opened_on_link(actors, actor_sessions, url)  # a reload, or the link sent to a colleague
+
+    assert url == {"ops_page_size": "25", "ops_page": "2"}
+    assert reloaded.text_input(key="ops_page").value == "2"
+    assert list(table(reloaded)["Ticket"]) == tickets[:5][::-1]  # the oldest five, newest first
+    reloaded.text_input(key="ops_page").set_value("1").run()
+    assert "ops_page" not in reloaded.query_params
+
+
+def test_a_links_page_beyond_the_last_opens_the_last_and_says_so_under_the_field(app_env, db, actors, actor_sessions):
+    bulk_operations(db, actors, 30)
+
+    at = opened_on_link(actors, actor_sessions, {"ops_page_size": "25", "ops_page": "9"})
+
+    assert not at.exception
+    assert field_errors(at) == ["There is no page 9: showing page 2 of 2"]
+    assert at.text_input(key="ops_page").value == "2"
 
 
 def test_a_links_view_or_cut_of_the_table_the_page_cannot_take_falls_back_to_the_default_saying_so_under_its_field(
