@@ -27,7 +27,7 @@ from core.liquidity_targets import parse_liquidity_targets
 from core.planning import target_field
 from core.provisioning import AMOUNT, COUNT, NEW_COUNT_FIELD, plan_provisioning, provision_market_makers
 from ui import market_data
-from ui.dialogs import asked_field, escape_closes, keep_asked
+from ui.dialogs import asked_field, escape_closes, keep_asked, start_with
 from ui.feedback import attempt, field_error, field_warning, flash, refused_while_typed, show_refusal
 from ui.format import amount_text, counted, eur, price
 from ui.funding_dialog import back_to_form
@@ -122,6 +122,7 @@ def target_fields(certs: tuple[str, ...], visible: bool) -> None:
         with st.container(horizontal=True):
             for side, (placeholder, meaning) in TARGET_FIELDS.items():
                 with st.container(gap=None):  # the field, then its refusal right below it
+                    start_with({f"liq_{side}{suffix}": ""})  # emptied by the server after an execute: see execute
                     st.text_input(
                         f"{label}{side.upper()} liquidity (EUR)",
                         key=f"liq_{side}{suffix}",
@@ -384,7 +385,9 @@ def execute(request: dict, confirmed: tuple[str, ...]) -> None:
     st.session_state[RESULT_KEY] = ops
     close_preview()
     # the targets and notes just placed are typed afresh for the next creation: left filled, two more clicks
-    # (Preview, Confirm) placed the same orders a second time. The book and the spread toggle stay as chosen.
+    # (Preview, Confirm) placed the same orders a second time. The book and the spread toggle stay as chosen. Only
+    # forgotten here, a field kept what the browser held and sent it back with the next click (AppTest has no
+    # browser): the next run sets each one empty before it is drawn (start_with), which the browser then shows.
     for key in [k for k in st.session_state if str(k).startswith(("liq_bid", "liq_ask")) or k == "liq_notes"]:
         del st.session_state[key]
     flash(f"Liquidity created: {placed} orders ({', '.join(op.ticket_id for op in ops)})")
@@ -571,6 +574,7 @@ with st.form("liq_targets", border=False, enter_to_submit=True):
         key="liq_dynamic",
         help="The levels' offsets times clamp(σ / σ_ref, 1, max), σ from the book's recent trades (never narrower)",
     )
+    start_with({"liq_notes": ""})  # emptied by the server after an execute: see execute
     st.text_input("Notes (optional)", key="liq_notes", help=notes_help())  # no max_chars: see notes_help
     refused_while_typed(NOTES_REFUSED_KEY, typed_notes())  # under the notes
     st.form_submit_button(

@@ -74,6 +74,29 @@ def test_admin_previews_and_executes_liquidity_then_sees_the_orders_on_the_cash_
     expect(page.get_by_text(re.compile(r"^81\.17$")).first).to_be_attached(timeout=20_000)
 
 
+def test_once_executed_the_targets_are_empty_in_the_browser_and_preview_cannot_place_them_again(
+    db, actors, app_server, page
+):
+    make_providers(db, actors.admin, 1)
+    open_create_liquidity(page, app_server, actors.admin.username)
+    page.get_by_role("textbox", name="Notes (optional)").fill("morning depth")
+    bid = page.get_by_role("textbox", name="BID liquidity (EUR)", exact=True)
+    bid.fill("5000")
+    bid.press("Enter")
+    dialog = page.get_by_role("dialog")
+
+    dialog.get_by_role("button", name="Confirm & execute").click()
+
+    expect(page.get_by_text("Liquidity created on the EUA book.")).to_be_visible()
+    # only forgotten by the server, the fields still showed the amounts just placed, and Preview then Confirm placed
+    # them a second time (AppTest, which has no browser, read them empty)
+    for field in ("BID liquidity (EUR)", "ASK liquidity (EUR)", "Notes (optional)"):
+        expect(page.get_by_role("textbox", name=field, exact=True)).to_have_value("")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_text("Enter a BID or ASK liquidity amount above zero (one side alone is fine)")).to_be_visible()
+    expect(dialog).to_be_hidden()
+
+
 def test_amounts_typed_and_not_yet_previewed_stay_while_the_other_mode_is_shown_and_back(db, actors, app_server, page):
     make_providers(db, actors.admin, 1, eur="250000.00")
     make_holders(db, actors.admin, 1, certificates=3000, cert="EUA")
