@@ -142,24 +142,42 @@ def summary_metrics(summary: Summary) -> list[Metric]:
 
 
 def balance_metrics(mm: MarketMaker) -> list[Metric]:
-    """One market maker's balances as the detail shows them: available and locked of everything it holds."""
-    metrics = [
-        Metric(f"{b.asset} {part}", amount_text(b.asset, getattr(b, part)))
-        for b in mm.shown_balances
-        for part in ("available", "locked")
-    ]
+    """One market maker's balances as the detail shows them: available and locked of everything it holds, each lock
+    as the table shows it (``shown_lock``): a lock its type never takes reads NO_VALUE, as in the table (it read
+    "€0.00" here beside the table's "—"), its help saying why as the column's does."""
+    metrics = []
+    for b in mm.shown_balances:
+        locked = shown_lock(mm, b.asset)
+        metrics.append(Metric(f"{b.asset} available", amount_text(b.asset, b.available)))
+        if locked is None:
+            metrics.append(Metric(f"{b.asset} locked", NO_VALUE, locked_help(b.asset)))
+        else:
+            metrics.append(Metric(f"{b.asset} locked", amount_text(b.asset, locked)))
     return [*metrics, Metric("Open orders", str(mm.open_orders))]
 
 
+def locked_help(asset: AssetType) -> str:
+    """What a lock of ``asset`` is, and what NO_VALUE in its place says (``shown_lock``): the table's column and the
+    detail's figure say it alike."""
+    return f"Held by open orders. {NO_VALUE}: its type's orders never hold {asset}"
+
+
+def shown_lock(mm: MarketMaker, asset: AssetType) -> Decimal | None:
+    """What ``mm`` has locked of ``asset`` as the page shows it, in the table and in the detail alike: None (read
+    NO_VALUE) for a lock its type never takes, the figure otherwise, 0 included. Every market maker has a balance of
+    every asset from its creation (SQL's create_account_balances), but its orders hold only the assets it is funded
+    with (SQL's market_maker_assets, by order_asset; ``mm.held_assets``), so an LP's certificates and an AH's EUR are
+    never locked. (Such a lock that somehow held something would show it.)"""
+    locked = mm.locked(asset)
+    return None if asset not in mm.held_assets and not locked else locked
+
+
 def _balance_cell(mm: MarketMaker, asset: AssetType, part: str) -> Decimal | int | None:
-    """A balance cell (``part`` "available" or "locked"), certificates in whole units. Every market maker has a
-    balance of every asset from its creation (SQL's create_account_balances), so each figure is real, 0 included: an
-    asset holder's EUR from selling, a liquidity provider's certificates from buying, and none of them yet, 0. Only a
-    lock its type never takes has no value (None, read NO_VALUE): its orders hold only the assets it is funded with
-    (SQL's market_maker_assets, by order_asset), so an LP's certificates and an AH's EUR are never locked. (Such a
-    lock that somehow held something would show it.)"""
-    value = mm.locked(asset) if part == "locked" else mm.available(asset)
-    if part == "locked" and asset not in mm.held_assets and not value:
+    """A balance cell (``part`` "available" or "locked"), certificates in whole units: every figure is real, 0
+    included (an asset holder's EUR from selling, a liquidity provider's certificates from buying, and none of them
+    yet, 0); only a lock its type never takes has no value (``shown_lock``)."""
+    value = shown_lock(mm, asset) if part == "locked" else mm.available(asset)
+    if value is None:
         return None
     return int(value) if asset.is_certificate else value
 
@@ -214,8 +232,7 @@ def market_makers_column_config(
     with them, Open orders was cut to "O…" at 1,280 px. ``names`` size the Name column."""
     cert = "%,d"
     available = "Available: not held by open orders"
-    # a lock a type never takes reads NO_VALUE (see _balance_cell)
-    locked = {a: f"Held by open orders. {NO_VALUE}: its type's orders never hold {a}" for a in AssetType}
+    locked = {a: locked_help(a) for a in AssetType}  # a lock a type never takes reads NO_VALUE (see shown_lock)
     shown = set(held)
     hidden: dict[str, None] = {
         f"{a.value.lower()}_{side}": None for a in set(AssetType) - shown for side in ("available", "locked")

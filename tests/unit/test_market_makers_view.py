@@ -3,10 +3,12 @@
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from core.enums import AssetType, MarketMakerType, OrderSide, TransactionType
 from core.models import MarketMaker, MarketMakerLedgerEntry
+from ui.format import NO_VALUE
 from ui.funding_dialog import balance_caption, withdrawable_assets
 from ui.grids import NAME_PADDING_PX, text_column_px
 from ui.market_makers_view import (
@@ -16,6 +18,7 @@ from ui.market_makers_view import (
     filter_market_makers,
     initial_funding,
     ledger_frame,
+    market_makers_column_config,
     market_makers_frame,
     name_column_width,
     option_label,
@@ -119,6 +122,32 @@ def test_the_detail_shows_available_and_locked_of_everything_held():
         "EUA locked",
         "Open orders",
     ]
+
+
+def test_the_detail_shows_a_lock_the_type_never_takes_as_the_table_does_with_no_value_and_says_why():
+    seller = mm(4, "Seller", AH, eur_available=Decimal("56.00"), cea_available=Decimal("390"), cea_locked=Decimal(6))
+    buyer = mm(5, "Buyer", LP, eur_available=Decimal("944.50"), eur_locked=Decimal(0), cea_available=Decimal("4"))
+
+    sellers = {m.label: m for m in balance_metrics(seller)}
+    buyers = {m.label: m for m in balance_metrics(buyer)}
+    table = market_makers_frame([seller, buyer]).set_index("name")
+
+    # an AH's orders never hold EUR, an LP's never hold certificates: "—" in the detail as in the table ("€0.00")
+    assert (sellers["EUR locked"].value, buyers["CEA locked"].value) == (NO_VALUE, NO_VALUE)
+    assert pd.isna(table.loc["Seller", "eur_locked"]) and pd.isna(table.loc["Buyer", "cea_locked"])
+    assert sellers["EUR locked"].help == market_makers_column_config()["eur_locked"]["help"]
+    assert sellers["EUR locked"].help.endswith("its type's orders never hold EUR")
+    # a lock its type takes shows its figure in both, 0 included
+    assert (sellers["CEA locked"].value, buyers["EUR locked"].value) == ("6 CEA", "€0.00")
+    assert (table.loc["Seller", "cea_locked"], table.loc["Buyer", "eur_locked"]) == (6, Decimal(0))
+
+
+def test_a_lock_the_type_never_takes_shows_in_the_detail_what_it_holds_if_it_ever_holds_something():
+    odd = mm(6, "Odd", LP, cea_locked=Decimal("3"))
+
+    details = {m.label: m.value for m in balance_metrics(odd)}
+
+    assert details["CEA locked"] == "3 CEA"  # never hidden behind a dash, as in the table
 
 
 def test_table_rows_carry_badges_exact_euros_and_whole_certificates():
