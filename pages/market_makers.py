@@ -46,6 +46,7 @@ from ui.market_makers_view import (
     TYPE_BADGE,
     TYPE_COLOR,
     TYPE_FILTERS,
+    TYPE_NOUN,
     balance_metrics,
     filter_market_makers,
     initial_funding,
@@ -155,7 +156,7 @@ def create_confirmed(token: str, new: NewMarketMaker) -> None:
 
 def creation_question(new: NewMarketMaker) -> str:
     funds = " and ".join(amount_text(asset, amount) for asset, amount in new.initial.items())
-    return f"Create {TYPE_BADGE[new.mm_type]} **{md_escape(new.name)}** with {funds}?"
+    return f"Create {TYPE_NOUN[new.mm_type]} **{md_escape(new.name)}** with {funds}?"
 
 
 @st.dialog("Create market maker", icon=":material/add_business:", on_dismiss=close_dialog)
@@ -163,7 +164,7 @@ def creation_question(new: NewMarketMaker) -> str:
 def create_dialog() -> None:
     if (mm := st.session_state.pop(f"{NEW}_done", None)) is not None:
         funded = ", ".join(amount_text(a, mm.available(a)) for a in mm.held_assets if mm.available(a))
-        created = f"Created {TYPE_BADGE[mm.mm_type]} {md_escape(mm.name)}" + (f" with {funded}" if funded else "")
+        created = f"Created {TYPE_NOUN[mm.mm_type]} {md_escape(mm.name)}" + (f" with {funded}" if funded else "")
         finish(f"{created} ({mm.ticket_id})", mm.id)  # the ticket its deposits carry on its ledger too
     pending = st.session_state.get(f"{NEW}_pending")
     asking = pending is not None  # the form greyed, at what it sent, while it asks to confirm

@@ -24,11 +24,11 @@ from core.liquidity_models import (
 from core.wording import listed
 from ui import labels
 from ui.format import amount_text, counted, eur, figure, md_escape, percent, price
+from ui.market_makers_view import TYPE_NOUN as MM_NOUN
 from ui.market_makers_view import short_name
 
 SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
 MM_PLURAL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity providers", MarketMakerType.ASSET_HOLDER: "asset holders"}
-MM_NOUN = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity provider", MarketMakerType.ASSET_HOLDER: "asset holder"}
 ACTION_LABEL = {"create_new": "Create new market makers", "fund_existing": "Fund existing market makers"}
 
 # a longer name is shortened in its middle (the end tells accounts of one firm apart), in a column of medium width,

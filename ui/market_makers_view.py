@@ -19,7 +19,13 @@ LP = MarketMakerType.LIQUIDITY_PROVIDER
 AH = MarketMakerType.ASSET_HOLDER
 
 TYPE_BADGE: dict[MarketMakerType, str] = {LP: "LP", AH: "AH"}
-TYPE_LABEL: dict[MarketMakerType, str] = {LP: "Liquidity provider (EUR)", AH: "Asset holder (CEA/EUA)"}
+# a type in words, as a sentence says it: "Create liquidity provider **Boreal** with €250,000.00?" (a badge's "LP" is
+# for where there is no room: a confirmation of money moving says in full what it creates)
+TYPE_NOUN: dict[MarketMakerType, str] = {LP: "liquidity provider", AH: "asset holder"}
+TYPE_LABEL: dict[MarketMakerType, str] = {
+    LP: f"{TYPE_NOUN[LP].capitalize()} (EUR)",
+    AH: f"{TYPE_NOUN[AH].capitalize()} (CEA/EUA)",
+}
 # The design's badge colours: LP blue, AH green (st.badge names; the table takes hex, the named ones are too pale).
 TYPE_COLOR: dict[MarketMakerType, str] = {LP: "blue", AH: "green"}
 TYPE_CELL_COLOR: dict[MarketMakerType, str] = {LP: "#bfdbfe", AH: "#bbf7d0"}

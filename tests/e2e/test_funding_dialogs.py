@@ -75,7 +75,7 @@ def test_escape_closes_a_create_market_maker_dialog_asking_to_confirm_creating_n
     dialog.get_by_role("textbox", name="Name").fill("Atlas Liquidity")
     dialog.get_by_role("textbox", name="Initial EUR balance").fill("250000")
     dialog.get_by_role("textbox", name="Initial EUR balance").press("Enter")
-    expect(dialog.get_by_text("Create LP Atlas Liquidity with €250,000.00?")).to_be_visible()
+    expect(dialog.get_by_text("Create liquidity provider Atlas Liquidity with €250,000.00?")).to_be_visible()
     settle(page)
 
     page.keyboard.press("Escape")

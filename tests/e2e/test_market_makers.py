@@ -51,11 +51,12 @@ def test_admin_creates_a_liquidity_provider_with_eur_and_funds_it(db, actors, ap
     dialog.get_by_role("textbox", name="Name").fill("Atlas Liquidity")
     dialog.get_by_role("textbox", name="Initial EUR balance").fill("250000.00")
     dialog.get_by_role("button", name="Create").click()
-    expect(dialog.get_by_text("Create LP Atlas Liquidity with €250,000.00?")).to_be_visible()
+    expect(dialog.get_by_text("Create liquidity provider Atlas Liquidity with €250,000.00?")).to_be_visible()
     dialog.get_by_role("button", name="Confirm").click()
 
     # the toast shows for a few seconds only: the long timeout covers a slow rerun, polling catches it meanwhile
-    expect(page.get_by_text("Created LP Atlas Liquidity with €250,000.00")).to_be_visible(timeout=20_000)
+    created = page.get_by_text("Created liquidity provider Atlas Liquidity with €250,000.00")
+    expect(created).to_be_visible(timeout=20_000)
     expect(dialog).to_be_hidden()
     expect(eur_available_cell(page, "Atlas Liquidity")).to_have_text(re.compile(r"^250000(\.00?)?$"))
 

@@ -223,7 +223,9 @@ def test_creating_a_liquidity_provider_closes_the_dialog_and_shows_it(open_app, 
     at.text_input(key="mm_new_eur").set_value("250000.00")
     at.button(key="mm_new_submit").click().run()
     assert get_market_makers(db, user_id=actors.admin.id) == []  # a first send only asks
-    assert [m.value for m in at.markdown if m.value.endswith("?")] == ["Create LP **Boreal** with €250,000.00?"]
+    assert [m.value for m in at.markdown if m.value.endswith("?")] == [
+        "Create liquidity provider **Boreal** with €250,000.00?"  # money moves: the type in full, not its badge
+    ]
     at.button(key="mm_new_confirm").click().run()
 
     assert not at.exception
@@ -233,7 +235,7 @@ def test_creating_a_liquidity_provider_closes_the_dialog_and_shows_it(open_app, 
     assert boreal.eur_available == Decimal("250000.00")
     (deposit,) = get_market_maker_ledger(db, boreal.id, user_id=actors.admin.id)
     # the ticket its ledger shows, as a funding's toast names one (it named none)
-    assert texts(at.toast) == [f"Created LP Boreal with €250,000.00 ({deposit.ticket_id})"]
+    assert texts(at.toast) == [f"Created liquidity provider Boreal with €250,000.00 ({deposit.ticket_id})"]
     assert at.selectbox(key="mm_selected").value == boreal.id
 
 
@@ -262,11 +264,12 @@ def test_creating_an_asset_holder_funds_its_certificates(open_app, actors, db):
     at.text_input(key="mm_new_cea").set_value("5000")
     at.text_input(key="mm_new_eua").set_value("")
     at.button(key="mm_new_submit").click().run()
+    assert [m.value for m in at.markdown if m.value.endswith("?")] == ["Create asset holder **Delta** with 5,000 CEA?"]
     at.button(key="mm_new_confirm").click().run()
 
     (delta,) = get_market_makers(db, user_id=actors.admin.id)
     (deposit,) = get_market_maker_ledger(db, delta.id, user_id=actors.admin.id)
-    assert texts(at.toast) == [f"Created AH Delta with 5,000 CEA ({deposit.ticket_id})"]
+    assert texts(at.toast) == [f"Created asset holder Delta with 5,000 CEA ({deposit.ticket_id})"]
     assert (delta.cea_available, delta.eua_available) == (5000, 0)
 
 
@@ -364,7 +367,7 @@ def test_a_market_maker_without_initial_funds_is_created_at_once(open_app, actor
 
     (boreal,) = get_market_makers(db, user_id=actors.admin.id)
     assert (boreal.name, boreal.eur_available) == ("Boreal", 0)
-    assert texts(at.toast)[0].startswith("Created LP Boreal (TKT-")
+    assert texts(at.toast)[0].startswith("Created liquidity provider Boreal (TKT-")
 
 
 def test_funding_offers_only_the_assets_the_type_holds(open_app, actors, market_makers):
