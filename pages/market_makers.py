@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import UTC
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.enums import AssetType, MarketMakerType, Role
 from core.errors import Conflict, CoreError, InvalidFields
@@ -52,6 +53,7 @@ from ui.market_makers_view import (
     initial_funding,
     ledger_column_config,
     ledger_frame,
+    link_hidden_by_filters,
     market_makers_column_config,
     market_makers_frame,
     open_orders_block,
@@ -66,6 +68,7 @@ from ui.rename_dialog import rename_field_key, rename_form
 from ui.runtime import db_session
 from ui.sending import new_token, send_once
 from ui.session import require_user, signed_in
+from ui.url_state import YES_NO, UrlChoices, choices_from_url, choices_to_url, same_words, say_not_taken
 
 user = require_user()
 is_admin = user.role is Role.ADMIN
@@ -100,6 +103,16 @@ open_dialog, close_dialog, finish = dialogs.open, dialogs.close, dialogs.finish
 
 
 NEW = "mm_new"  # the create dialog's keys: <NEW>_name, <NEW>_eur…, and its confirmation's
+
+# The Type filter, Show inactive and the market maker chosen are kept in the URL (ui.url_state), so a reload or a link
+# opens on them (a reload came back on the first market maker), the filters left out at their defaults:
+# /market-makers?mm_type=AH&mm_inactive=YES&market_maker=3. A link's value the page cannot take is said under its field.
+MAKER_PARAM = "market_maker"  # by id, as on the Cash Market: a name can change
+FILTER_CHOICES: UrlChoices = {
+    "mm_type_filter": ("mm_type", same_words(list(TYPE_FILTERS))),
+    "mm_show_inactive": ("mm_inactive", YES_NO),
+}
+FILTER_DEFAULTS: dict[str, object] = {"mm_type_filter": "All", "mm_show_inactive": False}
 
 
 def typed_amounts(kind: MarketMakerType) -> dict[AssetType, str | None]:
@@ -322,10 +335,13 @@ st.caption(
 
 metric_row(summary_metrics(summarize(everyone)))
 
+filters_not_taken = choices_from_url(FILTER_CHOICES)  # a link just opened (a reload too): its filters
+for key, default in FILTER_DEFAULTS.items():  # no default= on the widgets: the session (or the link) holds it
+    st.session_state.setdefault(key, default)
 if (chosen := st.session_state.get(SELECT_NEXT_KEY)) in by_id and not by_id[chosen].is_active:
     st.session_state["mm_show_inactive"] = True  # the one just deactivated stays in view, shown as such
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    type_choice = st.segmented_control("Type", TYPE_FILTERS, default="All", required=True, key="mm_type_filter")
+    type_choice = st.segmented_control("Type", TYPE_FILTERS, required=True, key="mm_type_filter")
     show_inactive = st.toggle("Show inactive", key="mm_show_inactive")
     st.space("stretch")
     if is_admin:
@@ -338,11 +354,34 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
             args=("create",),
         )
 
+under_filters = st.container()  # what a link said for a filter that the page did not take
+say_not_taken(under_filters, "Type", filters_not_taken.get("mm_type_filter"), str(type_choice), list(TYPE_FILTERS))
+say_not_taken(
+    under_filters,
+    "Show inactive",
+    filters_not_taken.get("mm_show_inactive"),
+    "on" if show_inactive else "off",
+    list(YES_NO),
+)
+
 st.space(20)  # room for the table's toolbar: it floats above the table, over a button right above it
 shown = filter_market_makers(everyone, type_choice, show_inactive)
 shown_ids = [m.id for m in shown]
+# the market maker a link names, taken when the filters show it (by its id); one they hide is said with which
+maker_choice: UrlChoices = {"mm_selected": (MAKER_PARAM, {str(i): i for i in shown_ids})}
+maker_not_taken = choices_from_url(maker_choice).get("mm_selected")
+maker_hidden = link_hidden_by_filters(everyone, maker_not_taken, type_choice, show_inactive)
+
+
+def say_maker_not_taken(where: DeltaGenerator, shown_instead: str) -> None:
+    say_not_taken(where, "market maker", maker_not_taken, shown_instead, why=maker_hidden)
+
+
+if not shown and MAKER_PARAM in st.query_params:  # no market maker shown: the URL names none (its note is said below)
+    del st.query_params[MAKER_PARAM]
 if not everyone:
     st.info("No market makers yet." + (" Create the first one." if is_admin else ""))
+    say_maker_not_taken(st.container(), "no market maker")
 elif not shown:
     hidden = len(filter_market_makers(everyone, type_choice, show_inactive=True))
     st.info(
@@ -354,6 +393,7 @@ elif not shown:
             else ""
         )
     )
+    say_maker_not_taken(st.container(), "no market maker")
 else:
     record_table(
         market_makers_frame(shown),
@@ -371,6 +411,7 @@ else:
         "Market maker", shown_ids, lambda i: option_label(by_id[i]), "mm_selected", SELECT_NEXT_KEY
     )
     mm = by_id[selected_id]
+    say_maker_not_taken(st.container(), mm.name)
     with st.container(border=True):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f"**{md_escape(mm.name)}**")
@@ -416,6 +457,9 @@ else:
             )
         else:
             st.caption("No ledger entries yet.")
+
+# the URL says what the page shows, before a dialog's rerun can end the run
+choices_to_url({**FILTER_CHOICES, **(maker_choice if shown else {})}, defaults=FILTER_DEFAULTS)
 
 # Analysts never get here without the buttons; core refuses them anyway.
 pending = dialogs.pending() if is_admin else None

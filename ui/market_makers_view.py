@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.enums import AssetType, MarketMakerType
 from core.models import LedgerEntry, MarketMaker, MarketMakerLedgerEntry
+from core.wording import a_or_an
 from ui.format import NO_VALUE, amount_text, counted, signed_amount_text
 from ui.grids import NAME_COLUMN_MAX_PX, NAME_PADDING_PX, NAME_PX_PER_CHAR, text_chars
 from ui.metrics import Metric
@@ -63,6 +64,34 @@ def filter_market_makers(
     """The market makers the table shows: of the chosen type, inactive ones only when asked for."""
     kind = type_for_filter(type_choice)
     return [m for m in market_makers if (kind is None or m.mm_type is kind) and (show_inactive or m.is_active)]
+
+
+def link_hidden_by_filters(
+    market_makers: Iterable[MarketMaker], said: str | None, type_choice: str | None, show_inactive: bool
+) -> str | None:
+    """Why a link's market maker (``said``: its id, as the URL said it) is not shown, when it is one the filters hide
+    (``hidden_by_filters``); None when it is none of ``market_makers`` (the link's note says it is not offered)."""
+    linked = next((m for m in market_makers if said is not None and str(m.id) == said.strip()), None)
+    return None if linked is None else hidden_by_filters(linked, type_choice, show_inactive)
+
+
+def hidden_by_filters(mm: MarketMaker, type_choice: str | None, show_inactive: bool) -> str | None:
+    """Why the filters hide ``mm`` (which a link named), in the words a note about a link says it
+    (``ui.url_state.link_note``: "The link's market maker “3” <this>: Atlas is shown"): "is Old LP, inactive, hidden
+    while “Show inactive” is off", "is Cedar, an asset holder, hidden by the Type filter LP"; None when they show it
+    (``filter_market_makers``)."""
+    kind = type_for_filter(type_choice)
+    other_type = kind is not None and mm.mm_type is not kind
+    retired = not mm.is_active and not show_inactive
+    name = short_name(mm.name)
+    if other_type and retired:
+        what = a_or_an(f"inactive {TYPE_NOUN[mm.mm_type]}")
+        return f"is {name}, {what}, hidden by the Type filter {type_choice} and while “Show inactive” is off"
+    if other_type:
+        return f"is {name}, {a_or_an(TYPE_NOUN[mm.mm_type])}, hidden by the Type filter {type_choice}"
+    if retired:
+        return f"is {name}, inactive, hidden while “Show inactive” is off"
+    return None
 
 
 def short_name(name: str, limit: int = LABEL_NAME_CHARS) -> str:

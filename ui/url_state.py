@@ -1,11 +1,12 @@
 """Choices a page keeps in its URL as well as in its session, so that a reload (a new session under the same
 sign-in) or a shared link opens on them: the Cash Market's market, side, order type, Post only and an admin's
-market maker; Market Quality's thresholds (Operations' view, filters and table cut, Market Quality's book and period
-are bound by Streamlit). What the URL says is read only while the session has no value of its own yet (a link just
-opened): a value the page cannot take leaves the field at its default, and the page says so under it, never dropping
-it unsaid. Widgets bound by Streamlit itself (``bind="query-params"``) drop such a value as they are drawn:
-``said_by_url`` and ``dropped_by_url`` find it (``dates_said_by_url`` and ``dates_note`` for a date range), for the
-page to say so too. ``say_not_taken`` says it, in the same words on every page."""
+market maker; Market Quality's thresholds; the Market Makers page's Type filter, Show inactive and market maker
+(Operations' view, filters and table cut, Market Quality's book and period are bound by Streamlit). What the URL says
+is read only while the session has no value of its own yet (a link just opened): a value the page cannot take leaves
+the field at its default, and the page says so under it, never dropping it unsaid. Widgets bound by Streamlit itself
+(``bind="query-params"``) drop such a value as they are drawn: ``said_by_url`` and ``dropped_by_url`` find it
+(``dates_said_by_url`` and ``dates_note`` for a date range), for the page to say so too. ``say_not_taken`` says it,
+in the same words on every page."""
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -96,17 +97,23 @@ def dropped_by_url(said: Mapping[str, str]) -> dict[str, str]:
     return {key: text for key, text in said.items() if key not in st.query_params}
 
 
-def link_note(label: str, said: str, shown: str, offered: Sequence[str] | None = None) -> str | None:
+def link_note(
+    label: str, said: str, shown: str, offered: Sequence[str] | None = None, why: str | None = None
+) -> str | None:
     """Why the field ``label`` does not show what a link said for it: not one of the words it takes (``offered``, as
-    a link writes them; None: what it takes is not listed, an admin's market makers), and what it shows instead.
-    None when the link said nothing, or one of its words in any case (Streamlit drops a bound widget's value at its
-    default from the URL too, and a bound choice takes only its own spelling: the field shows what the link meant)."""
+    a link writes them; None: what it takes is not listed, an admin's market makers), or ``why`` when the page knows
+    better (a market maker the filters hide: "is Old LP, inactive, hidden while “Show inactive” is off"), and what it
+    shows instead. None when the link said nothing, or one of its words in any case (Streamlit drops a bound widget's
+    value at its default from the URL too, and a bound choice takes only its own spelling: the field shows what the
+    link meant)."""
     said = said.strip()
     if not said or said.casefold() == shown.casefold():
         return None  # the field shows what the link said (Streamlit drops a value at its default from the URL)
     if offered is not None and said.casefold() in {word.casefold() for word in offered}:
         return None
-    if offered is None:
+    if why is not None:
+        takes = why
+    elif offered is None:
         takes = "is not offered here"
     else:  # one word alone is named, not listed: "is not SELL", never "is not one of SELL"
         takes = f"is not {offered[0]}" if len(offered) == 1 else f"is not one of {', '.join(offered)}"
@@ -129,9 +136,14 @@ def dates_note(label: str, said: str | None, key: str) -> str | None:
 
 
 def say_not_taken(
-    where: DeltaGenerator, label: str, said: str | None, shown: str, offered: Sequence[str] | None = None
+    where: DeltaGenerator,
+    label: str,
+    said: str | None,
+    shown: str,
+    offered: Sequence[str] | None = None,
+    why: str | None = None,
 ) -> None:
     """Under the field ``label``, in orange (``ui.feedback.field_warning``): the value a link held for it that the
     page did not take, and the default it shows instead (``link_note``); nothing when ``said`` is None."""
     if said is not None:
-        field_warning(where, link_note(label, said, shown, offered))
+        field_warning(where, link_note(label, said, shown, offered, why))

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
 
 from core.market_makers import (
     create_market_maker,
@@ -17,7 +18,7 @@ from core.market_makers import (
 )
 from core.orders import place_order
 from tests.helpers import snapshot
-from tests.ui.conftest import refusal_under, texts
+from tests.ui.conftest import APP, open_url, refusal_under, shown, sign_in_as, texts, warned_under
 from ui.format import NO_VALUE
 
 PAGE = "pages/market_makers.py"
@@ -32,6 +33,11 @@ def market_makers(db, actors):
     old = create_market_maker(db, "Old LP", "LIQUIDITY_PROVIDER", actors.admin.id, initial_eur_balance="5")
     deactivate_market_maker(db, old.id, actors.admin.id)
     return {"atlas": atlas, "cedar": cedar, "old": old}
+
+
+def warnings(at) -> list[str]:
+    """The warnings drawn under fields (ui.feedback.field_warning), as a reader sees them."""
+    return [shown(str(c.value)) for c in at.caption if str(c.value).startswith(":orange[")]
 
 
 def button_keys(at) -> set[str]:
@@ -644,3 +650,155 @@ def test_long_names_get_a_wide_name_column_and_stay_told_apart_in_the_selector(o
     first, second = at.selectbox(key="mm_selected").options  # as labels; a selectbox cuts a long one at its end
     assert len(first) < len(firm) and first.endswith(", Client Account 2 · LP")
     assert second.endswith(", Client Account 3 · LP")
+
+
+@pytest.fixture
+def open_link(app_env, actor_sessions):
+    """A factory: /market-makers opened by ``user`` on a URL holding ``params``, in a new session, as a reload (F5)
+    or a shared link opens it."""
+
+    def _open(user, params: dict[str, str]) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=30)
+        sign_in_as(at, user, actor_sessions[user.id])
+        at.query_params.update(params)
+        return open_url(at, "market-makers")
+
+    return _open
+
+
+def url_kept(at) -> dict[str, str]:
+    """What the page keeps in its URL (an AppTest keeps the parameters the first page, the Cash Market, wrote before
+    it switched to this one)."""
+    return {k: v for k, v in at.query_params.items() if k in ("mm_type", "mm_inactive", "market_maker")}
+
+
+def test_a_reload_opens_on_the_market_maker_the_url_keeps(open_app, open_link, actors, market_makers):
+    cedar = market_makers["cedar"]
+    at = open_app(actors.admin, PAGE)
+    at.selectbox(key="mm_selected").select(cedar.id).run()
+    assert url_kept(at) == {"market_maker": str(cedar.id)}  # the filters at their defaults: left out
+
+    reloaded = open_link(actors.admin, url_kept(at))
+
+    # it came back on the first market maker, Atlas, with Atlas's balances and ledger
+    assert not reloaded.exception and not warnings(reloaded)
+    assert reloaded.selectbox(key="mm_selected").value == cedar.id
+    assert sorted(reloaded.dataframe[1].value["amount"]) == ["+20 EUA", "+400 CEA"]
+
+
+def test_a_reload_keeps_the_type_filter_and_show_inactive_the_url_keeps(open_app, open_link, actors, market_makers):
+    old = market_makers["old"]
+    at = open_app(actors.analyst, PAGE)
+    at.segmented_control(key="mm_type_filter").set_value("LP").run()
+    at.toggle(key="mm_show_inactive").set_value(True).run()
+    at.selectbox(key="mm_selected").select(old.id).run()
+    assert url_kept(at) == {"mm_type": "LP", "mm_inactive": "YES", "market_maker": str(old.id)}
+
+    reloaded = open_link(actors.analyst, url_kept(at))
+
+    assert not reloaded.exception and not warnings(reloaded)
+    assert reloaded.segmented_control(key="mm_type_filter").value == "LP"
+    assert reloaded.toggle(key="mm_show_inactive").value is True
+    assert table(reloaded)["name"].tolist() == ["Atlas", "Old LP"]
+    assert reloaded.selectbox(key="mm_selected").value == old.id
+
+
+def test_a_market_maker_just_deactivated_stays_selected_and_shown_after_a_reload(
+    open_app, open_link, actors, market_makers
+):
+    atlas = market_makers["atlas"]
+    at = open_dialog(open_app(actors.admin, PAGE), "mm_deactivate_open")
+    at.button(key="mm_deactivate_confirm").click().run()
+    assert url_kept(at) == {"mm_inactive": "YES", "market_maker": str(atlas.id)}
+
+    reloaded = open_link(actors.admin, url_kept(at))
+
+    assert reloaded.toggle(key="mm_show_inactive").value is True
+    assert reloaded.selectbox(key="mm_selected").value == atlas.id
+    assert "mm_reactivate_open" in button_keys(reloaded)
+
+
+def test_a_links_market_maker_that_does_not_exist_is_said_under_the_field_which_shows_the_first(
+    open_link, actors, market_makers
+):
+    for named in ("999999", "abc", "<b>1</b>"):
+        at = open_link(actors.admin, {"market_maker": named})
+
+        assert not at.exception
+        assert at.selectbox(key="mm_selected").value == market_makers["atlas"].id
+        assert warned_under(at, "mm_selected") == [
+            f"The link's market maker “{named}” is not offered here: Atlas is shown."
+        ]
+        assert at.query_params["market_maker"] == str(market_makers["atlas"].id)  # the URL says what is shown
+        assert warned_under(at.run(), "mm_selected") == []  # said once, for the link just opened
+
+
+@pytest.mark.parametrize(
+    ("link", "hidden", "why"),
+    [
+        ({}, "old", "is Old LP, inactive, hidden while “Show inactive” is off"),
+        ({"mm_type": "LP"}, "cedar", "is Cedar, an asset holder, hidden by the Type filter LP"),
+        (
+            {"mm_type": "AH"},
+            "old",
+            "is Old LP, an inactive liquidity provider, hidden by the Type filter AH and while “Show inactive” is off",
+        ),
+    ],
+    ids=["inactive", "other-type", "both"],
+)
+def test_a_links_market_maker_the_filters_hide_is_said_under_the_field_with_what_hides_it(
+    open_link, actors, market_makers, link, hidden, why
+):
+    named = market_makers[hidden].id
+
+    at = open_link(actors.admin, {**link, "market_maker": str(named)})  # it was dropped unsaid
+
+    assert not at.exception
+    first = at.selectbox(key="mm_selected").value
+    assert first != named
+    assert warned_under(at, "mm_selected") == [
+        f"The link's market maker “{named}” {why}: {market_makers_by_id(market_makers)[first]} is shown."
+    ]
+
+
+def market_makers_by_id(market_makers) -> dict[int, str]:
+    return {m.id: m.name for m in market_makers.values()}
+
+
+def test_a_links_market_maker_is_said_where_the_table_would_be_when_the_filters_show_none(open_link, actors, db):
+    old = create_market_maker(db, "Old LP", "LIQUIDITY_PROVIDER", actors.admin.id)
+    deactivate_market_maker(db, old.id, actors.admin.id)
+
+    at = open_link(actors.analyst, {"market_maker": str(old.id)})
+
+    assert not at.exception
+    assert warnings(at) == [
+        f"The link's market maker “{old.id}” is Old LP, inactive, hidden while “Show inactive” is off: no market "
+        "maker is shown."
+    ]
+    assert "market_maker" not in at.query_params  # the page shows none
+
+
+def test_a_links_filters_the_page_cannot_take_are_said_under_them_which_show_the_defaults(
+    open_link, actors, market_makers
+):
+    at = open_link(actors.admin, {"mm_type": "XY", "mm_inactive": "maybe"})
+
+    assert not at.exception
+    assert at.segmented_control(key="mm_type_filter").value == "All"
+    assert at.toggle(key="mm_show_inactive").value is False
+    assert warned_under(at, "mm_type_filter") == [
+        "The link's Type “XY” is not one of All, LP, AH: All is shown.",
+        "The link's Show inactive “maybe” is not one of YES, NO: off is shown.",
+    ]
+    assert "mm_type" not in at.query_params and "mm_inactive" not in at.query_params  # at their defaults
+
+
+def test_a_link_the_market_makers_page_can_take_opens_on_it_with_no_note(open_link, actors, market_makers):
+    old = market_makers["old"]
+
+    at = open_link(actors.analyst, {"mm_type": "lp", "mm_inactive": "yes", "market_maker": f" {old.id} "})
+
+    assert not at.exception and not warnings(at)
+    assert (at.segmented_control(key="mm_type_filter").value, at.toggle(key="mm_show_inactive").value) == ("LP", True)
+    assert at.selectbox(key="mm_selected").value == old.id

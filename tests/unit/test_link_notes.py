@@ -21,3 +21,11 @@ def test_a_pasted_page_of_text_is_quoted_by_its_start_and_its_length():
         "The link's Sort by “nonsense nonsense nonsense non… (5,399 characters)” is not one of Time, Ticket: Time is "
         "shown."
     )
+
+
+def test_a_value_the_page_knows_why_it_did_not_take_is_said_with_that_reason():
+    note = link_note("market maker", "3", "Atlas", why="is Old LP, inactive, hidden while “Show inactive” is off")
+
+    assert (
+        note == "The link's market maker “3” is Old LP, inactive, hidden while “Show inactive” is off: Atlas is shown."
+    )

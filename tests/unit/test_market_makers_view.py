@@ -16,8 +16,10 @@ from ui.market_makers_view import (
     amount_text,
     balance_metrics,
     filter_market_makers,
+    hidden_by_filters,
     initial_funding,
     ledger_frame,
+    link_hidden_by_filters,
     market_makers_column_config,
     market_makers_frame,
     name_column_width,
@@ -74,6 +76,32 @@ def test_filter_keeps_the_chosen_type_and_inactive_ones_only_on_request(choice, 
     shown = filter_market_makers(EVERYONE, choice, show_inactive)
 
     assert [m.name for m in shown] == names
+
+
+@pytest.mark.parametrize(
+    ("market_maker", "choice", "show_inactive", "why"),
+    [
+        (ATLAS, "All", False, None),
+        (BOREAL, "LP", True, None),
+        (BOREAL, "All", False, "is Boreal, inactive, hidden while “Show inactive” is off"),
+        (CEDAR, "LP", False, "is Cedar, an asset holder, hidden by the Type filter LP"),
+        (
+            BOREAL,
+            "AH",
+            False,
+            "is Boreal, an inactive liquidity provider, hidden by the Type filter AH and while “Show inactive” is off",
+        ),
+    ],
+)
+def test_a_market_maker_the_filters_hide_is_said_with_what_hides_it(market_maker, choice, show_inactive, why):
+    assert hidden_by_filters(market_maker, choice, show_inactive) == why
+    assert (why is None) == (market_maker in filter_market_makers(EVERYONE, choice, show_inactive))
+
+
+def test_a_links_market_maker_is_found_by_its_id_as_the_url_says_it_and_none_is_none():
+    assert link_hidden_by_filters(EVERYONE, " 2 ", "All", False) == hidden_by_filters(BOREAL, "All", False)
+    assert link_hidden_by_filters(EVERYONE, "99", "All", False) is None  # not offered: said so by the link's note
+    assert link_hidden_by_filters(EVERYONE, None, "All", False) is None
 
 
 def test_filter_choices_map_to_types():
