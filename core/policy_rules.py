@@ -9,8 +9,9 @@ The rules, in order (each tested in tests/integration/test_liquidity_policies.py
 5. refresh (withdraw all, place afresh around the new reference) when the reference moved more than the
    tolerance from the one the resting orders were placed around, an order is older than the maximum age, or the
    policy was saved since they were placed;
-6. top up a side whose resting value fell below ``top_up_below_pct`` % of its target (what a full plan of that
-   side rests, at the reference and spread its orders were placed with), by replacing that side;
+6. top up a side whose resting value fell below its top-up level, ``top_up_below_pct`` % of what a full plan of
+   that side rests (its target in whole certificates, at the reference and spread its orders were placed with), by
+   replacing that side;
 7. otherwise nothing.
 A side is planned by the planner's own rule (``core.planning.plan_side``): spread evenly over the largest set of
 its market makers that can each fund an even share, so one whose holdings fills used up is left out, named in the
@@ -335,35 +336,52 @@ def decide(inputs: RunInputs) -> Decision:
     )
 
 
+def target_share(resting: Decimal, target: Decimal) -> str:
+    """What rests of a side as a share of the policy's target, "98 %": the one measure a person reads, on the card
+    beside what rests and in a run's reason alike (the card said "97 % of €10,000.00" above a reason reading "100 %
+    of a full plan": two bases side by side)."""
+    return percent(resting / target * 100, 0)
+
+
 def _low_sides(inputs: RunInputs, newest: OwnOrder) -> tuple[list[OrderSide], str]:
-    """The maintained sides resting below ``top_up_below_pct`` % of their target, and how the sides stand: "BID at
-    10 % of a full plan (€9,849.58 of its €10,000.00 target in whole certificates), ASK at 100 % (€7,882.69 of
-    €8,000.00)", the measure said once, for the first side."""
+    """The maintained sides resting below their top-up level, and how the sides stand, each as a share of its target
+    (the card's measure) with the level it is topped up below: "BID €9,849.58 resting, 98 % of its €10,000.00 target,
+    top-up below €7,879.66 (80 % of a full plan in whole certificates, €9,849.58); ASK €7,882.69 of €8,000.00
+    (99 %), top-up below €6,306.15", the measures said once, for the first side.
+
+    The level is ``top_up_below_pct`` % of a full plan (what a fresh plan of the side rests, at the reference and
+    spread its orders were placed with), not of the target: whole certificates seldom rest the target exactly, and a
+    side that is as full as they allow is never topped up again and again."""
     policy, own = inputs.policy, inputs.own
     low: list[OrderSide] = []
     notes: list[str] = []
     measure_said = False
     for side in _maintained(policy):
         resting = sum((o.resting_eur for o in own if o.side is side), Decimal(0))
+        goal = side_target(policy, side)
+        share = target_share(resting, goal)
         mine = _freed([o for o in own if o.side is side])
         target = plan_for_side(inputs, side, newest.placed_reference, newest.placed_spread_multiplier, mine)
         if not target.target_value:
-            notes.append(f"{SIDE_LABEL[side]} resting {eur(resting)}, its target cannot be planned")
+            notes.append(
+                f"{SIDE_LABEL[side]} {eur(resting)} resting, {share} of its {eur(goal)} target, which cannot "
+                "be planned now"
+            )
             continue
-        share = resting / target.target_value * 100
-        full, goal = eur(target.target_value), eur(side_target(policy, side))
-        # the card measures against the policy's target: both figures, so the two percentages agree
-        if measure_said:  # the measure is said once, for the first side
-            notes.append(f"{SIDE_LABEL[side]} at {share:.0f} % ({full} of {goal})")
+        level = target.target_value * policy.top_up_below_pct / 100
+        if measure_said:  # the measures are said once, for the first side
+            stands = f"{SIDE_LABEL[side]} {eur(resting)} of {eur(goal)} ({share}), top-up below {eur(level)}"
         else:
             measure_said = True
-            notes.append(
-                f"{SIDE_LABEL[side]} at {share:.0f} % of a full plan ({full} of its {goal} target "
-                "in whole certificates)"
+            stands = (
+                f"{SIDE_LABEL[side]} {eur(resting)} resting, {share} of its {eur(goal)} target, top-up below "
+                f"{eur(level)} ({percent(policy.top_up_below_pct.normalize())} of a full plan in whole certificates, "
+                f"{eur(target.target_value)})"
             )
-        if share < policy.top_up_below_pct:
+        notes.append(stands)
+        if resting < level:
             low.append(side)
-    return low, ", ".join(notes)
+    return low, "; ".join(notes)
 
 
 def _top_up(
@@ -377,7 +395,7 @@ def _top_up(
     placed with (``placed``); a side that cannot be placed again keeps what rests on it."""
     reference, source, multiplier = placed
     own = inputs.own
-    why = f"Below {percent(inputs.policy.top_up_below_pct.normalize())} of target ({notes})"
+    why = f"Below the top-up level: {notes}"
 
     def replacing(sides: Sequence[OrderSide]) -> list[int]:
         return [o.id for o in own if o.side in sides]
@@ -388,9 +406,9 @@ def _top_up(
         problems += more
     withdraw = replacing(list(plans))
     if not plans:  # nothing changes: what rests stays, and the reason names each side left out
-        reason = f"{why}, but nothing can be placed again: {'; '.join(problems)}."
+        reason = f"{why}. Nothing can be placed again: {'; '.join(problems)}."
         return Decision("none", reason, *current, inputs.spread_multiplier)
-    reason = f"{why}: replaced {counted(len(withdraw), 'order')} with {_placed_text(plans, reference, source)}"
+    reason = f"{why}. Replaced {counted(len(withdraw), 'order')} with {_placed_text(plans, reference, source)}"
     if problems:
         reason += ". " + "; ".join(problems)
     return Decision("topped_up", reason + ".", *current, multiplier, withdraw, plans, (reference, source))

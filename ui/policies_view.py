@@ -18,6 +18,7 @@ import streamlit as st
 
 from core.liquidity_policies import AGE_MINUTES, INTERVAL, POLICY_LABELS, save_policy
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus, SavedPolicy
+from core.policy_rules import target_share
 from core.wording import counted
 from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
@@ -69,7 +70,8 @@ TOP_UP = PolicyField(
     "top_up",
     "top_up_below_pct",
     POLICY_LABELS["top_up_below_pct"],
-    "Replace a side once what rests of it falls below this share of its target",
+    "Replace a side once what rests of it falls below this share of a full plan: its target as whole certificates "
+    "at three levels can rest it",
 )
 AGE = PolicyField(
     "age",
@@ -158,8 +160,10 @@ def state_badge(policy: LiquidityPolicy | None, switch: KillSwitch) -> tuple[str
 
 
 def share_text(resting: Decimal, target: Decimal) -> str:
-    """Resting value as a share of the side's target."""
-    return "not maintained" if target == 0 else f"{percent(resting / target * 100, 0)} of {eur(target)}"
+    """Resting value as a share of the side's target, said as one ("98 % of the €10,000.00 target"), measured as a
+    run's reason measures it (``core.policy_rules.target_share``): the card read "97 % of €10,000.00" above a
+    last run reading "100 % of a full plan", two bases side by side."""
+    return "not maintained" if target == 0 else f"{target_share(resting, target)} of the {eur(target)} target"
 
 
 def sigma_text(sigma: Decimal | None, dynamic: bool) -> str:

@@ -1,6 +1,5 @@
 """Liquidity policies on real PostgreSQL: every rule of one run (core.policy_rules), each ending healthy."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -58,10 +57,13 @@ def test_running_twice_in_a_row_places_nothing_the_second_time(db, actors):
 
     assert again.action == "none" and again.operation_id is None and again.placed_orders == 0
     assert [r["id"] for r in resting(db, cea.id)] == before
-    # measured against a full plan in whole certificates, with the policy's own target beside it (the card's)
-    assert re.search(r"BID at 100 % of a full plan \(€[\d,]+\.\d\d of its €10,000\.00 target", again.reason)
+    # each side as a share of its target, as the card measures it, with the level it is topped up below (a share of a
+    # full plan in whole certificates, said as an amount, never as a second percentage beside the first)
+    assert (
+        "BID €9,934.54 resting, 99 % of its €10,000.00 target, top-up below €7,947.63 (80 % of a full plan in whole "
+        "certificates, €9,934.54); ASK €9,973.34 of €10,000.00 (100 %), top-up below €7,978.67."
+    ) in again.reason
     assert again.price_source == "previous_run"  # its own quotes are not a market to centre on
-    assert "100 %" in again.reason
     assert healthy(db)
 
 
@@ -202,7 +204,9 @@ def test_a_side_taken_below_the_top_up_threshold_is_replaced_and_the_other_side_
 
     run = run_policy(db, "CEA", user_id=actors.admin.id)
 
-    assert run.action == "topped_up" and f"replaced {len(asks_left)} orders with ASK €" in run.reason  # not order(s)
+    assert run.action == "topped_up" and f"Replaced {len(asks_left)} orders with ASK €" in run.reason  # not order(s)
+    assert run.reason.startswith("Below the top-up level: BID €9,934.54 resting, 99 % of its €10,000.00 target, ")
+    assert "ASK €" in run.reason and "top-up below €7,978.67." in run.reason  # the level, said as an amount
     assert run.placed_orders == 6 and run.withdrawn_orders == len(asks_left)
     assert [r["id"] for r in resting(db, cea.id, "BUY")] == bids  # untouched
     assert resting_eur(db, cea.id, "SELL") == Decimal("9973.34")  # back at its target, at the same prices

@@ -68,6 +68,24 @@ def test_an_admin_creates_a_policy_from_its_card_and_runs_it_now(open_app, db, a
     assert header_sort_of(grid) == {"sorts": False, "says": {NEWEST_FIRST}}  # a page of runs: no header re-sorts it
 
 
+def test_the_card_and_its_last_run_measure_what_rests_against_the_same_target(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)  # BID €9,934.54 of €10,000.00: whole certificates at three levels
+    run_policy(db, "CEA", user_id=actors.admin.id)  # no change: its reason says how each side stands
+
+    at = open_app(actors.admin, PAGE)
+
+    assert not at.exception
+    card = at.get_by_key("pol_card_CEA")
+    notes = {m.label: m.delta for m in card.metric}
+    assert notes["BID resting"] == "99 % of the €10,000.00 target"  # it read "99 % of €10,000.00"
+    last_run = " ".join(str(m.value) for m in card.markdown)
+    # the same share of the same target, beside it; it read "BID at 100 % of a full plan"
+    assert "BID €9,934.54 resting, 99 % of its €10,000.00 target, top-up below" in shown(last_run)
+    assert "100 % of a full plan" not in shown(last_run)
+
+
 def test_each_run_s_reason_reads_whole_in_rows_tall_enough_for_it_to_wrap(open_app, db, actors):
     fund_market(db, actors)
     policy(db, actors, bid_depth_eur="5000000")

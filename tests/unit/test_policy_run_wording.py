@@ -12,7 +12,7 @@ from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.liquidity_models import FundedMarketMaker, SideRole
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun
 from core.policy_rules import Decision, OwnOrder, RunInputs, decide
-from ui.policies_view import ACTION_LABEL, run_now_text
+from ui.policies_view import ACTION_LABEL, run_now_text, share_text
 
 D = Decimal
 NOW = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
@@ -233,3 +233,16 @@ def test_a_side_left_empty_that_the_reason_does_not_name_is_still_said_in_the_la
     assert run_now_text(run) == (
         "CEA policy run: No change · BID empty. The reference moved 0.00 %, within the 1 % tolerance."
     )
+
+
+def test_a_run_measures_each_side_against_its_target_as_the_card_does_and_says_its_top_up_level_as_an_amount():
+    at = OUTCOMES["no change"]  # BID €9,900.00 resting of €10,000.00, ASK €7,900.00 of €8,000.00
+
+    reason = decide(at).reason
+
+    # the card reads "99 % of the €10,000.00 target"; the reason read "BID at 101 % of a full plan" beside it
+    assert share_text(D("9900.00"), D("10000.00")) == "99 % of the €10,000.00 target"
+    assert "BID €9,900.00 resting, 99 % of its €10,000.00 target, top-up below €4,924.79" in reason
+    assert share_text(D("7900.00"), D("8000.00")) == "99 % of the €8,000.00 target"
+    assert "ASK €7,900.00 of €8,000.00 (99 %), top-up below €" in reason
+    assert re.findall(r"(\d+) % of a full plan", reason) == ["50"]  # the policy's setting, no second share of it
