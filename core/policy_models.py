@@ -10,7 +10,9 @@ from core.enums import CertificateType
 from core.liquidity_models import PriceSource
 from core.models import Record
 
-PolicyAction = Literal["placed", "refreshed", "topped_up", "none", "skipped"]
+# what a run did; "kill_switch" is recorded by the kill switch (pause_liquidity), never decided by a run: what it
+# withdrew of the policy, so its runs say where its orders went
+PolicyAction = Literal["placed", "refreshed", "topped_up", "none", "skipped", "kill_switch"]
 
 
 class LiquidityPolicy(Record):

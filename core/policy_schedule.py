@@ -46,12 +46,15 @@ def next_due_at(
     return policy.updated_at + every * -((policy.updated_at - earliest) // every)
 
 
-def _last_runs(db: Session) -> dict[int, PolicyRun]:
+def _last_runs(db: Session, *, scheduled: bool = False) -> dict[int, PolicyRun]:
+    """Each policy's newest run; ``scheduled``: its newest run of its own, what its schedule counts from (the kill
+    switch's record of what it withdrew is no run of the policy: after a resume the policy runs when it would have)."""
     rows = db.execute(
         text(
             "SELECT r.* FROM liquidity_policies p CROSS JOIN LATERAL (SELECT * FROM liquidity_policy_runs r "
-            "WHERE r.policy_id = p.id ORDER BY r.id DESC LIMIT 1) r"
-        )
+            "WHERE r.policy_id = p.id AND NOT (:scheduled AND r.action = 'kill_switch') ORDER BY r.id DESC LIMIT 1) r"
+        ),
+        {"scheduled": scheduled},
     ).mappings()
     return {r["policy_id"]: PolicyRun.model_validate(r) for r in rows}
 
@@ -62,7 +65,7 @@ def due_policies(db: Session) -> list[CertificateType]:
         if kill_switch_state(db).paused:
             return []
         now = db.execute(text("SELECT clock_timestamp()")).scalar_one()
-        last = _last_runs(db)
+        last = _last_runs(db, scheduled=True)
         return [
             p.certificate_type
             for p in policies_now(db)
@@ -110,7 +113,7 @@ def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
     with unit_of_work(db):
         require_role(db, user_id, READERS, "view liquidity policies")
         paused = kill_switch_state(db).paused
-        last = _last_runs(db)
+        last, scheduled = _last_runs(db), _last_runs(db, scheduled=True)
         resting = {
             (r["policy_id"], r["side"]): r
             for r in db.execute(
@@ -132,7 +135,9 @@ def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
                     ask_resting_eur=ask["eur"] if ask else Decimal(0),
                     resting_orders=(bid["orders"] if bid else 0) + (ask["orders"] if ask else 0),
                     last_run=run,
-                    next_due_at=None if paused or not p.enabled else next_due_at(p, run.created_at if run else None),
+                    next_due_at=None
+                    if paused or not p.enabled
+                    else next_due_at(p, scheduled[p.id].created_at if p.id in scheduled else None),
                     schedule_never_comes=bool(p.cron) and next_cron_time(p.cron, datetime.now(UTC)) is None,
                     volatility=sigma,
                     spread_multiplier=multiplier if p.dynamic_spread else Decimal(1),

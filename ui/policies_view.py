@@ -31,8 +31,16 @@ ACTION_LABEL = {
     "topped_up": "Topped up",
     "none": "No change",
     "skipped": "Skipped",
+    "kill_switch": "Withdrawn by the kill switch",
 }
-ACTION_COLOR = {"placed": "green", "refreshed": "blue", "topped_up": "violet", "none": "gray", "skipped": "orange"}
+ACTION_COLOR = {
+    "placed": "green",
+    "refreshed": "blue",
+    "topped_up": "violet",
+    "none": "gray",
+    "skipped": "orange",
+    "kill_switch": "red",
+}
 
 
 @dataclass(frozen=True)
@@ -189,7 +197,7 @@ def run_outcome(run: PolicyRun) -> tuple[str, str]:
     were short read as a green "Placed", and runs after it as a grey "No change", with the BID at nothing."""
     label, color = ACTION_LABEL[run.action], ACTION_COLOR[run.action]
     empty = empty_sides(run)
-    if not empty or run.action == "skipped":
+    if not empty or run.action in ("skipped", "kill_switch"):  # emptied on purpose, and the label says why
         return label, color
     return f"{label} · {' and '.join(empty)} empty", "orange"
 

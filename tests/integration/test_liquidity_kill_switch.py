@@ -5,9 +5,17 @@ import pytest
 from sqlalchemy import text
 
 from core.errors import Conflict, PermissionDenied, ValidationError
-from core.liquidity_policies import get_kill_switch, get_policies, pause_liquidity, resume_liquidity, run_policy
+from core.liquidity_policies import (
+    get_kill_switch,
+    get_policies,
+    get_policy_runs,
+    pause_liquidity,
+    resume_liquidity,
+    run_policy,
+)
 from core.liquidity_service import create_liquidity
 from core.market_makers import get_market_maker
+from core.policy_schedule import due_policies
 from tests.helpers import snapshot
 from tests.liquidity_helpers import make_holders, make_providers
 from tests.policy_helpers import healthy, policy, resting
@@ -51,6 +59,74 @@ def test_pausing_withdraws_every_policy_order_of_both_books_unlocks_them_and_pau
     assert (
         switch.paused and switch.reason == "Fat-finger on EUA, investigating" and switch.changed_by == actors.admin.id
     )
+    assert healthy(db)
+
+
+def test_each_policy_s_runs_say_what_the_kill_switch_withdrew_of_it_by_whom_and_why(db, actors, both_books_quoted):
+    placed = get_policy_runs(db, user_id=actors.analyst.id, certificate_type="CEA")[0]
+
+    pause = pause_liquidity(db, user_id=actors.admin.id, reason="Fat-finger on EUA, investigating")
+
+    runs = get_policy_runs(db, user_id=actors.analyst.id, certificate_type="CEA")
+    assert [r.action for r in runs] == ["kill_switch", "placed"]  # the orders no longer vanish unsaid
+    withdrawn = runs[0]
+    assert withdrawn.reason == (
+        "Liquidity paused by admin: Fat-finger on EUA, investigating. Withdrew 12 resting orders, BID "
+        f"€{placed.bid_resting_eur:,.2f} and ASK €{placed.ask_resting_eur:,.2f} (710 CEA); the policy runs again "
+        "when liquidity is resumed."
+    )
+    assert (withdrawn.withdrawn_orders, withdrawn.placed_orders, withdrawn.operation_id) == (12, 0, None)
+    assert (withdrawn.bid_resting_before_eur, withdrawn.ask_resting_before_eur) == (
+        placed.bid_resting_eur,
+        placed.ask_resting_eur,
+    )
+    assert (withdrawn.bid_resting_eur, withdrawn.ask_resting_eur) == (0, 0)
+    assert withdrawn.acted_by == actors.admin.id
+    every_book = get_policy_runs(db, user_id=actors.analyst.id)
+    assert sum(r.withdrawn_orders for r in every_book if r.action == "kill_switch") == pause.orders_withdrawn == 24
+    assert healthy(db)
+
+
+def test_a_disabled_policy_s_orders_the_kill_switch_withdraws_are_in_its_runs_and_it_stays_disabled(
+    db, actors, both_books_quoted
+):
+    policy(db, actors, "EUA", enabled=False)  # disabled with its orders resting: the pause withdraws them too
+    policy(db, actors, "CEA", enabled=False)
+    run_policy(db, "CEA", user_id=actors.admin.id)  # skipped: disabled
+
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill.")
+
+    (eua,) = [r for r in get_policy_runs(db, user_id=actors.admin.id, certificate_type="EUA", limit=1)]
+    assert eua.action == "kill_switch" and eua.withdrawn_orders == 12
+    assert eua.reason.startswith("Liquidity paused by admin: Drill. Withdrew 12 resting orders, BID €")
+    assert eua.reason.endswith("; the policy was disabled and stays so.")
+    assert healthy(db)
+
+
+def test_a_policy_the_kill_switch_pauses_with_nothing_resting_says_so_in_its_runs(db, actors):
+    make_providers(db, actors.admin, 1)
+    policy(db, actors, "CEA")  # enabled, never run: nothing rests
+
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")
+
+    (run,) = get_policy_runs(db, user_id=actors.admin.id, certificate_type="CEA")
+    assert run.action == "kill_switch" and run.withdrawn_orders == 0
+    assert (
+        run.reason
+        == "Liquidity paused by admin: Drill. Nothing was resting; the policy runs again when liquidity is resumed."
+    )
+
+
+def test_after_a_resume_a_policy_runs_on_its_schedule_as_if_the_kill_switch_had_recorded_nothing(
+    db, actors, both_books_quoted
+):
+    db.execute(text("UPDATE liquidity_policy_runs SET created_at = now() - interval '10 minutes'"))
+    db.commit()
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")  # its record is newer than the last run
+
+    resume_liquidity(db, user_id=actors.admin.id)
+
+    assert set(due_policies(db)) == {"CEA", "EUA"}  # 60 s policies whose last run was 10 minutes ago
     assert healthy(db)
 
 

@@ -346,6 +346,27 @@ def test_the_kill_switch_asks_for_a_reason_then_pauses_and_shows_it_exactly_as_t
     assert at.button(key="ks_resume_page")
 
 
+def test_the_runs_show_what_the_kill_switch_withdrew_of_each_policy_and_why(open_app, db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+    run_policy(db, "CEA", user_id=actors.admin.id)
+    at = open_app(actors.admin, PAGE)
+
+    at.button(key="ks_pause_page").click().run()
+    at.text_input(key="ks_reason").set_value("Exchange outage")
+    at.button(key="ks_confirm").click().run()
+
+    assert not at.exception
+    runs = _runs_table(at)
+    # the Runs table read "Placed" alone: its orders were gone and nothing there said why
+    assert list(runs["action"]) == ["Withdrawn by the kill switch", "Placed"]
+    assert runs["withdrawn"].iloc[0] == 12
+    assert runs["reason"].iloc[0].startswith("Liquidity paused by admin: Exchange outage. Withdrew 12 resting orders")
+    card = at.get_by_key("pol_card_CEA")
+    badges = [m.value for m in card.markdown if "-badge[" in m.value]
+    assert ":red-badge[Withdrawn by the kill switch]" in badges  # the card's last run says it too
+
+
 def test_a_long_pause_reason_is_cut_in_the_banner_and_read_whole_in_the_expander_under_it(open_app, db, actors):
     fund_market(db, actors)
     policy(db, actors)

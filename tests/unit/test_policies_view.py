@@ -195,3 +195,9 @@ def test_a_book_with_no_next_run_says_whether_liquidity_is_paused_or_its_policy_
     # a run skips while liquidity is paused whatever its policy: a policy saved enabled since the pause too
     assert due(enabled, paused) == "none. Liquidity is paused: resume liquidity to run it"
     assert due(disabled, paused) == "none. Liquidity is paused: resume liquidity to run it"
+
+
+def test_what_the_kill_switch_withdrew_reads_as_such_in_red_not_as_a_run_that_left_both_sides_empty():
+    withdrawn = run(4, 0, "955", "0").model_copy(update={"action": "kill_switch"})
+
+    assert run_outcome(withdrawn) == ("Withdrawn by the kill switch", "red")
