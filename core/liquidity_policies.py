@@ -50,6 +50,7 @@ INTERVAL = (5, 86_400, "seconds")  # a day
 DEFAULT_INTERVAL_SECONDS = 60
 TARGET_FIELD = {OrderSide.BUY: "bid_depth_eur", OrderSide.SELL: "ask_depth_eur"}  # save_policy's parameters
 TARGETS_FIELD = "targets"  # how a refusal names the pair of targets together (InvalidFields), as Create Liquidity does
+SCHEDULE_FIELD = "schedule"  # how a refusal names the interval and the cron together: a policy runs on one of them
 # each typed parameter of save_policy by the name its field shows (the form's label, short enough for one line
 # beside its neighbours): a refusal names the field as the person reads it
 POLICY_LABELS = {
@@ -176,6 +177,13 @@ def next_cron_time(cron: str, after: datetime) -> datetime | None:
         return None
 
 
+def _parse_interval(value: object) -> int:
+    """The run interval, in seconds; blank (without a cron: beside one it is no interval) is refused as required."""
+    if _blank(value):
+        raise ValidationError(f"{_label('interval_seconds')} is required, or a cron instead")
+    return parse_whole_number(value, _label("interval_seconds"), *INTERVAL)
+
+
 def _parse_bool(value: object, what: str) -> bool:
     if not isinstance(value, bool):
         raise ValidationError(f"{what} is yes or no (True or False), got {value!r}")
@@ -199,7 +207,7 @@ def save_policy(
     price_floor: object = None,
     price_ceiling: object = None,
     dynamic_spread: object = False,
-    interval_seconds: object = DEFAULT_INTERVAL_SECONDS,
+    interval_seconds: object = None,
     cron: object = None,
     enabled: object = False,  # a new standing policy places real orders: it starts only when turned on
     notes: object = None,
@@ -207,9 +215,11 @@ def save_policy(
 ) -> SavedPolicy:
     """Create or update the one policy of a book (admins only; audited with the policy before and after).
 
-    Its runs act as the admin who saved it last. ``cron`` (5 fields, UTC), when given, schedules the runs
-    instead of ``interval_seconds``, which may then be left blank: the policy keeps the interval it has (a new one
-    the default), for when the cron is cleared (a cron-only save was refused: "Run interval is required").
+    Its runs act as the admin who saved it last. A policy runs on one schedule: every ``interval_seconds``
+    (``DEFAULT_INTERVAL_SECONDS`` when not given), or on ``cron`` (5 fields, UTC), never both: an interval typed
+    beside a cron is refused under the pair (``SCHEDULE_FIELD``), for it would be ignored (a policy saved with both
+    ran on the cron, and the interval typed was kept unused, said only in the cron field's help). A policy on a
+    cron stores no interval (the table's CHECK holds one schedule).
     ``expected_updated_at`` is the version a form showed: the policy's ``updated_at``, or None when it showed no
     policy; a ``Conflict`` when another save came in between, so one admin's change is never overwritten unseen by
     another's (False: no check). A policy runs only when saved with ``enabled``: a new one starts disabled, and the
@@ -222,8 +232,9 @@ def save_policy(
     """
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     faults = FieldFaults()  # every field's fault at once, under its parameter's name, in the form's order
-    # no interval beside a cron keeps the one the policy has (read under its lock below); a typed one is still read
-    keep_interval = not _blank(cron) and _blank(interval_seconds)
+    on_cron = not _blank(cron)
+    if interval_seconds is None and not on_cron:  # not given: the default; typed blank is refused as required
+        interval_seconds = DEFAULT_INTERVAL_SECONDS
     params = {
         "c": cert.value,
         # a side left empty is no liquidity there, as in Create Liquidity: one side alone is fine
@@ -248,10 +259,8 @@ def save_policy(
         "ceiling": faults.parse("price_ceiling", _parse_price_bound, price_ceiling, _label("price_ceiling")),
         "dynamic": faults.parse("dynamic_spread", _parse_bool, dynamic_spread, "Dynamic spread"),
         "interval": None
-        if keep_interval
-        else faults.parse(
-            "interval_seconds", parse_whole_number, interval_seconds, _label("interval_seconds"), *INTERVAL
-        ),
+        if on_cron and _blank(interval_seconds)
+        else faults.parse("interval_seconds", _parse_interval, interval_seconds),
         "cron": faults.parse("cron", parse_cron, cron),
         "enabled": faults.parse("enabled", _parse_bool, enabled, "Enabled"),
         "notes": faults.parse("notes", parse_notes, notes, notes_max_length(db)),
@@ -259,6 +268,12 @@ def save_policy(
     }
     if params["bid"] == 0 and params["ask"] == 0:  # the pair's fault, said once under both, not under each
         faults.refuse(TARGETS_FIELD, "Set a BID or an ASK target above zero (one side alone is fine)")
+    if params["interval"] is not None and params["cron"] is not None:  # both typed, and each valid alone
+        faults.refuse(
+            SCHEDULE_FIELD,
+            f"Run on an interval or on a cron, not both: clear the run interval to run on cron '{params['cron']}', "
+            f"or clear the cron to run every {params['interval']} s",
+        )
     floor, ceiling = params["floor"], params["ceiling"]
     if floor is not None and ceiling is not None and floor >= ceiling:
         faults.refuse("price_ceiling", f"The price floor €{floor} must be below the price ceiling €{ceiling}")
@@ -267,9 +282,6 @@ def save_policy(
         require_role(db, user_id, ADMIN, "save a liquidity policy")
         if expected_updated_at is not False:
             _refuse_a_save_in_between(db, cert, expected_updated_at)
-        if keep_interval:
-            kept = policies_now(db, cert)
-            params["interval"] = kept[0].interval_seconds if kept else DEFAULT_INTERVAL_SECONDS
         db.execute(
             text(
                 "SELECT save_liquidity_policy(:c, :bid, :ask, :tolerance, :top_up, :age, :floor, :ceiling, :dynamic, "
@@ -463,6 +475,7 @@ def _carry_out(db: Session, inputs: RunInputs, decision: Decision, user_id: int)
 # the kill switch lives in core.kill_switch; its calls are part of this module's API too
 __all__ = [
     "POLICY_LABELS",
+    "SCHEDULE_FIELD",
     "count_policy_runs",
     "get_kill_switch",
     "get_paused_policies",

@@ -29,7 +29,7 @@ class LiquidityPolicy(Record):
     price_floor: Decimal | None
     price_ceiling: Decimal | None
     dynamic_spread: bool
-    interval_seconds: int
+    interval_seconds: int | None  # None on a cron: one schedule, never both
     cron: str | None
     enabled: bool
     paused: bool  # disabled by the kill switch (resume re-enables it)

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from core.enums import CertificateType, Role
 from core.errors import Conflict, CoreError, InvalidFields, ValidationError
 from core.liquidity_policies import (
-    TARGETS_FIELD,
     count_policy_runs,
     get_kill_switch,
     get_policies,
@@ -30,10 +29,10 @@ from ui.operations_view import for_display
 from ui.paging import page_field, page_in_range
 from ui.policies_view import (
     NOTES_FIELD,
+    PAIR_ROWS,
     POLICY_FORM_ROWS,
     POLICY_TEXT_FIELDS,
     RUNS_ROW_PX,
-    TARGET_ROW,
     PolicyField,
     depth_history_figure,
     due_text,
@@ -98,8 +97,9 @@ def text_field(cert: str, field: PolicyField) -> None:
         said_under(cert, field, typed)
 
 
-def typed_targets(cert: str) -> tuple[object, object]:
-    return tuple(st.session_state.get(f"pol_{cert}_{field.name}") for field in TARGET_ROW)
+def typed_pair(cert: str, pair: str) -> tuple[object, ...]:
+    """What the fields of a pair (``PAIR_ROWS``: the targets, the schedule) hold, for a refusal of them together."""
+    return tuple(st.session_state.get(f"pol_{cert}_{field.name}") for field in PAIR_ROWS[pair])
 
 
 @signed_in
@@ -133,10 +133,10 @@ def save_form(cert: str) -> None:
         state[f"pol_{cert}_filling"] = new_token()  # a refusal is kept for the double send only, never for a resend
         for param, why in exc.faults.items():
             state[f"pol_{cert}_refused_{param}"] = (
-                typed_targets(cert) if param == TARGETS_FIELD else typed.get(param),
+                typed_pair(cert, param) if param in PAIR_ROWS else typed.get(param),
                 why,
             )
-        if unshown := [why for param, why in exc.faults.items() if param not in (*typed, TARGETS_FIELD)]:
+        if unshown := [why for param, why in exc.faults.items() if param not in (*typed, *PAIR_ROWS)]:
             state[f"pol_form_{cert}_refusal"] = ValidationError("; ".join(unshown))
     except CoreError as exc:
         state[f"pol_{cert}_filling"] = new_token()
@@ -164,9 +164,10 @@ def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
             with st.container(horizontal=True):
                 for field in row:
                     text_field(cert, field)
-            if row == TARGET_ROW:  # what is refused of the pair together, once, under both
-                with st.container(key=f"pol_field_{cert}_targets"):
-                    refused_while_typed(f"pol_{cert}_refused_{TARGETS_FIELD}", typed_targets(cert))
+            for pair, paired in PAIR_ROWS.items():  # what is refused of a pair together, once, under both
+                if row == paired:
+                    with st.container(key=f"pol_field_{cert}_{pair}"):
+                        refused_while_typed(f"pol_{cert}_refused_{pair}", typed_pair(cert, pair))
         with st.container(horizontal=True):
             st.toggle("Widen spreads when volatile", key=f"pol_{cert}_dynamic")
             st.toggle("Enabled", key=f"pol_{cert}_enabled")

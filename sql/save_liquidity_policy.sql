@@ -1,6 +1,7 @@
 -- save_liquidity_policy: create or update the one liquidity policy of a book (admins only), with a
 -- SAVE_LIQUIDITY_POLICY ticket holding the policy before and after. The admin who saves it is the one its runs
--- act as. Saving clears "disabled by the kill switch": the admin has just chosen enabled or not.
+-- act as. Saving clears "disabled by the kill switch": the admin has just chosen enabled or not. A policy runs on
+-- an interval or on a cron, never both (p_interval_seconds NULL on a cron).
 -- The table's CHECKs refuse out-of-range values; core validates first, with a message per field.
 CREATE OR REPLACE FUNCTION save_liquidity_policy(
     p_certificate_type       certificate_type,
@@ -31,6 +32,13 @@ BEGIN
     PERFORM refuse_amount_above_maximum('ASK target (EUR)', 'EUR', p_ask_depth_eur);
     PERFORM refuse_amount_above_maximum('Price floor (EUR)', 'EUR', p_price_floor);
     PERFORM refuse_amount_above_maximum('Price ceiling (EUR)', 'EUR', p_price_ceiling);
+    -- one schedule, an interval or a cron (the table's CHECK holds it; said here in core's words)
+    IF p_interval_seconds IS NULL AND p_cron IS NULL THEN
+        PERFORM raise_error('CB400', 'Run interval (seconds) is required, or a cron instead');
+    ELSIF p_interval_seconds IS NOT NULL AND p_cron IS NOT NULL THEN
+        PERFORM raise_error('CB400', format('Run on an interval or on a cron, not both: clear the run interval to run '
+            'on cron ''%s'', or clear the cron to run every %s s', p_cron, p_interval_seconds));
+    END IF;
     SELECT * INTO v_before FROM liquidity_policies WHERE certificate_type = p_certificate_type FOR UPDATE;
     IF NOT FOUND THEN
         INSERT INTO liquidity_policies (

@@ -16,7 +16,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.liquidity_policies import AGE_MINUTES, INTERVAL, POLICY_LABELS, save_policy
+from core.liquidity_policies import (
+    AGE_MINUTES,
+    DEFAULT_INTERVAL_SECONDS,
+    INTERVAL,
+    POLICY_LABELS,
+    SCHEDULE_FIELD,
+    TARGETS_FIELD,
+    save_policy,
+)
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus, SavedPolicy
 from core.policy_rules import target_share
 from core.wording import counted
@@ -106,26 +114,33 @@ INTERVAL_FIELD = PolicyField(
     "interval",
     "interval_seconds",
     POLICY_LABELS["interval_seconds"],
-    f"How often the worker runs the policy ({INTERVAL[0]:,} to {INTERVAL[1]:,}: a day), unless a cron is set",
+    f"How often the worker runs the policy ({INTERVAL[0]:,} to {INTERVAL[1]:,}: a day). Leave it empty to run on a "
+    "cron instead: a policy runs on one schedule, not both",
 )
 CRON = PolicyField(
     "cron",
     "cron",
     POLICY_LABELS["cron"],
-    "Five fields: minute hour day-of-month month day-of-week. When set, it replaces the interval.",
+    "Five fields: minute hour day-of-month month day-of-week. Set it with the run interval empty: a policy runs on "
+    "one schedule, not both",
     placeholder="*/5 7-18 * * 1-5",
 )
 TARGET_ROW = (BID, ASK)
-POLICY_FORM_ROWS = (TARGET_ROW, (TOLERANCE, TOP_UP, AGE), (FLOOR, CEILING), (INTERVAL_FIELD, CRON))
+SCHEDULE_ROW = (INTERVAL_FIELD, CRON)
+POLICY_FORM_ROWS = (TARGET_ROW, (TOLERANCE, TOP_UP, AGE), (FLOOR, CEILING), SCHEDULE_ROW)
+# the refusals of a row's fields together (core names them so), said once under the row
+PAIR_ROWS = {TARGETS_FIELD: TARGET_ROW, SCHEDULE_FIELD: SCHEDULE_ROW}
 NOTES_FIELD = PolicyField("notes", "notes", POLICY_LABELS["notes"])
 POLICY_TEXT_FIELDS = (*(field for row in POLICY_FORM_ROWS for field in row), NOTES_FIELD)
 _NEW_POLICY = inspect.signature(save_policy).parameters  # a new policy's values: save_policy's defaults
+# what save_policy uses for a parameter not given (None), shown in a new policy's field
+_NEW_POLICY_SHOWN = {"interval_seconds": DEFAULT_INTERVAL_SECONDS}
 
 
 def policy_text(policy: LiquidityPolicy | None, param: str) -> str:
     """What a field of the form shows: the policy's value, or save_policy's default for a new policy ("" for
     none); a percentage without trailing zeros (0.5, not 0.500), an amount in cents as stored."""
-    value = getattr(policy, param) if policy else _NEW_POLICY[param].default
+    value = getattr(policy, param) if policy else _NEW_POLICY_SHOWN.get(param, _NEW_POLICY[param].default)
     if value is None or value is inspect.Parameter.empty:
         return ""
     return f"{value.normalize():f}" if param.endswith("_pct") else str(value)
@@ -134,6 +149,8 @@ def policy_text(policy: LiquidityPolicy | None, param: str) -> str:
 def form_values(policy: LiquidityPolicy | None) -> dict[str, object]:
     """The policy form's widgets (by their key's tail) as the policy has them, or as a new policy starts."""
     values: dict[str, object] = {field.name: policy_text(policy, field.param) for field in POLICY_TEXT_FIELDS}
+    if policy and policy.cron:  # one schedule: a policy on a cron has no interval to show (nor to send back)
+        values[INTERVAL_FIELD.name] = ""
     values["dynamic"] = policy.dynamic_spread if policy else _NEW_POLICY["dynamic_spread"].default
     values["enabled"] = policy.enabled or policy.paused if policy else _NEW_POLICY["enabled"].default
     return values

@@ -4,9 +4,17 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.errors import InvalidFields, NotFound, PermissionDenied, ValidationError
-from core.liquidity_policies import TARGETS_FIELD, get_policies, get_policy_runs, run_policy, save_policy
+from core.liquidity_policies import (
+    SCHEDULE_FIELD,
+    TARGETS_FIELD,
+    get_policies,
+    get_policy_runs,
+    run_policy,
+    save_policy,
+)
 from core.orders import place_order
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers
@@ -305,6 +313,7 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
         ({"interval_seconds": 4}, "whole number of seconds from 5"),
         ({"interval_seconds": ""}, r"Run interval \(seconds\) is required"),  # no cron: the interval is the schedule
         ({"interval_seconds": "abc", "cron": "*/5 * * * *"}, "must be a number"),  # typed beside a cron: still read
+        ({"interval_seconds": "30", "cron": "*/5 * * * *"}, "not both"),
         ({"cron": "*/5 * * *"}, "5 fields"),
         ({"cron": "61 * * * *"}, r"is not a cron schedule: the minute field '61' is not valid \(0-59\)"),
         ({"cron": "0 9 * 13 *"}, r"the month field '13' is not valid \(1-12 or JAN-DEC\)"),
@@ -340,14 +349,62 @@ def test_an_invalid_policy_is_refused_with_a_specific_message_and_changes_nothin
     assert snapshot(db) == before
 
 
-def test_a_cron_alone_is_saved_and_the_policy_keeps_its_interval_for_when_the_cron_is_cleared(db, actors):
-    new = policy(db, actors, "EUA", interval_seconds=" ", cron="*/5 7-18 * * 1-5")  # a new policy: the default
+def test_a_cron_alone_is_saved_as_the_policy_s_one_schedule_and_the_interval_it_had_is_gone(db, actors):
+    new = policy(db, actors, "EUA", cron="*/5 7-18 * * 1-5")  # a new policy: no interval given, none beside a cron
     policy(db, actors, interval_seconds="300")
 
     on_cron = policy(db, actors, interval_seconds="", cron="*/5 7-18 * * 1-5")
 
-    assert (new.cron, new.interval_seconds) == ("*/5 7-18 * * 1-5", 60)
-    assert (on_cron.cron, on_cron.interval_seconds) == ("*/5 7-18 * * 1-5", 300)  # refused as "required" before
+    assert (new.cron, new.interval_seconds) == ("*/5 7-18 * * 1-5", None)
+    assert (on_cron.cron, on_cron.interval_seconds) == ("*/5 7-18 * * 1-5", None)  # it kept 300, unused and unseen
+    assert policy(db, actors, "EUA").interval_seconds == 60  # neither given: the default interval
+
+
+@pytest.mark.parametrize("interval", ["300", 300, "60"])
+def test_an_interval_typed_beside_a_cron_is_refused_under_both_saying_which_runs_and_nothing_is_saved(
+    db, actors, interval
+):
+    policy(db, actors, interval_seconds="30")
+    before = snapshot(db)
+
+    with pytest.raises(InvalidFields) as refused:
+        policy(db, actors, interval_seconds=interval, cron="0 9 * * 1-5")
+
+    # it was saved, and ran on the cron: the interval typed was ignored, said only in the cron field's help
+    assert refused.value.faults == {
+        SCHEDULE_FIELD: f"Run on an interval or on a cron, not both: clear the run interval to run on cron "
+        f"'0 9 * * 1-5', or clear the cron to run every {int(interval)} s"
+    }
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    ("interval", "cron", "message"),
+    [
+        (30, "0 9 * * 1-5", "Run on an interval or on a cron, not both: clear the run interval to run on cron"),
+        (None, None, r"Run interval \(seconds\) is required, or a cron instead"),
+    ],
+)
+def test_the_database_holds_a_policy_to_one_schedule_whoever_calls_it(db, actors, interval, cron, message):
+    policy(db, actors, interval_seconds="30")
+    before = snapshot(db)
+
+    with pytest.raises(DBAPIError, match=message) as refused:  # save_liquidity_policy, as any client may call it
+        db.execute(
+            text(
+                "SELECT save_liquidity_policy('CEA', 10000, 10000, 0.5, 80, 60, NULL, NULL, false, :interval, :cron, "
+                "true, NULL, :by)"
+            ),
+            {"interval": interval, "cron": cron, "by": actors.admin.id},
+        )
+    db.rollback()
+    with pytest.raises(IntegrityError, match="liquidity_policies_one_schedule"):  # and the table, whatever writes it
+        db.execute(text("UPDATE liquidity_policies SET cron = '0 9 * * *'"))
+    db.rollback()
+
+    assert refused.value.orig.sqlstate == "CB400"
+
+    assert snapshot(db) == before
 
 
 def test_percentages_keep_their_three_decimals_a_point_there_groups_no_thousands(db, actors):

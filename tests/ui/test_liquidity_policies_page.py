@@ -257,7 +257,7 @@ def test_a_save_by_another_admin_since_the_form_was_filled_is_refused_and_the_fo
         ("age", "1.5", "Max age (min) is a whole number of minutes from 1 to 10,080, got 1.5"),
         ("age", "0", "Max age (min) is a whole number of minutes from 1 to 10,080, got 0"),
         ("interval", "1", "Run interval (seconds) is a whole number of seconds from 5 to 86,400, got 1"),
-        ("interval", "", "Run interval (seconds) is required: enter a number"),
+        ("interval", "", "Run interval (seconds) is required, or a cron instead"),
         ("tolerance", "-1", "Tolerance (%) is a percentage above 0 and at most 100, got -1"),
         (
             "age",
@@ -279,7 +279,9 @@ def test_a_number_out_of_range_is_refused_under_its_field_and_saves_nothing(
     assert get_policies(db, user_id=actors.admin.id) == []
 
 
-def test_a_cron_saved_with_the_interval_left_empty_is_saved_as_the_crons_help_says_it_replaces_it(open_app, db, actors):
+def test_a_cron_saved_with_the_interval_left_empty_is_the_policy_s_one_schedule_and_the_form_shows_it_so(
+    open_app, db, actors
+):
     fund_market(db, actors)
     at = open_app(actors.admin, PAGE)
 
@@ -287,7 +289,39 @@ def test_a_cron_saved_with_the_interval_left_empty_is_saved_as_the_crons_help_sa
 
     assert not at.exception and not at.error and not field_errors(at)  # "Run interval (seconds) is required"
     (saved,) = get_policies(db, user_id=actors.admin.id)
-    assert (saved.cron, saved.interval_seconds) == ("*/5 7-18 * * 1-5", 60)
+    assert (saved.cron, saved.interval_seconds) == ("*/5 7-18 * * 1-5", None)
+    # the form shows the one schedule it runs on: it showed the interval too, which the cron overrode unsaid
+    assert (at.text_input(key="pol_CEA_interval").value, at.text_input(key="pol_CEA_cron").value) == (
+        "",
+        "*/5 7-18 * * 1-5",
+    )
+    at = _save(at, "CEA", notes="saved again as shown")
+    assert not field_errors(at) and get_policies(db, user_id=actors.admin.id)[0].notes == "saved again as shown"
+
+
+def test_an_interval_and_a_cron_typed_together_are_refused_once_under_the_pair_and_nothing_is_saved(
+    open_app, db, actors
+):
+    fund_market(db, actors)
+    at = open_app(actors.admin, PAGE)
+
+    at = _save(at, "CEA", bid="10000", ask="8000", interval="30", cron="0 9 * * 1-5")
+
+    # it was saved, and ran on the cron: the 30 s typed was ignored, said only in the cron field's help
+    why = (
+        "Run on an interval or on a cron, not both: clear the run interval to run on cron '0 9 * * 1-5', or clear "
+        "the cron to run every 30 s"
+    )
+    assert field_errors(at) == [why]  # once, not under each field
+    assert _under(at, "CEA", "schedule") == [why]
+    assert get_policies(db, user_id=actors.admin.id) == []
+    assert at.text_input(key="pol_CEA_interval").value == "30"  # what was typed stays, to be corrected
+
+    at = _save(at, "CEA", cron="")
+
+    assert not field_errors(at) and not at.error
+    (saved,) = get_policies(db, user_id=actors.admin.id)
+    assert (saved.interval_seconds, saved.cron) == (30, None)
 
 
 def test_a_schedule_that_never_comes_is_refused_and_one_stored_earlier_is_shown_without_breaking_the_page(
