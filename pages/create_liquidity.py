@@ -494,7 +494,7 @@ def show_result(ops: list[LiquidityOperation]) -> None:
         for op in ops:
             if len(ops) > 1:  # which book each row of figures is
                 st.caption(f"{op.certificate_type.value} book")
-            metric_row((Metric(label, value) for label, value in result_lines(op)), border=False)
+            metric_row(result_lines(op), border=False)
         if TO_CASH_MARKET is not None:
             st.session_state[market_data.OPEN_ON_KEY] = ops[0].certificate_type.value  # the Cash Market opens on it
             st.page_link(

@@ -26,6 +26,7 @@ from ui import labels
 from ui.format import amount_text, counted, eur, figure, md_escape, percent, price
 from ui.market_makers_view import TYPE_NOUN as MM_NOUN
 from ui.market_makers_view import short_name
+from ui.metrics import Metric
 
 SIDE_TITLE = {OrderSide.BUY: "BID side · buy orders", OrderSide.SELL: "ASK side · sell orders"}
 MM_PLURAL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity providers", MarketMakerType.ASSET_HOLDER: "asset holders"}
@@ -304,18 +305,23 @@ def preview_headline(preview: LiquidityPreview) -> list[tuple[str, str]]:
     ]
 
 
-def result_lines(op: LiquidityOperation) -> list[tuple[str, str]]:
+def result_lines(op: LiquidityOperation) -> list[Metric]:
+    """What a creation placed, as the result's row of figures: its ticket, its orders, and each side's EUR with its
+    target under it. Written "€9,688.08 of €10,000.00" in the figure, the four did not fit a row at 1,440 px and
+    "ASK placed" wrapped alone onto a second one."""
     return [
-        ("Ticket", op.ticket_id),
-        ("Orders created", f"{op.orders_count:,}"),
-        ("BID placed", placed_text(op.actual_bid_liquidity_eur, op.target_bid_liquidity_eur)),
-        ("ASK placed", placed_text(op.actual_ask_liquidity_eur, op.target_ask_liquidity_eur)),
+        Metric("Ticket", op.ticket_id),
+        Metric("Orders created", f"{op.orders_count:,}"),
+        placed_metric("BID placed", op.actual_bid_liquidity_eur, op.target_bid_liquidity_eur),
+        placed_metric("ASK placed", op.actual_ask_liquidity_eur, op.target_ask_liquidity_eur),
     ]
 
 
-def placed_text(actual: Decimal, target: Decimal) -> str:
-    """What a side placed of its target, or "Not requested" (as the preview says) for a side without one."""
-    return "Not requested" if target == 0 else f"{eur(actual)} of {eur(target)}"
+def placed_metric(label: str, actual: Decimal, target: Decimal) -> Metric:
+    """What a side placed, its target under it; "Not requested" (as the preview says) for a side without one."""
+    if target == 0:
+        return Metric(label, "Not requested")
+    return Metric(label, eur(actual), note=f"of {eur(target)} target")
 
 
 def operations_frame(operations: Sequence[LiquidityOperation]) -> pd.DataFrame:

@@ -267,10 +267,10 @@ def test_the_result_says_a_side_that_was_not_requested_was_not_requested():
         actual_ask_liquidity_eur=Decimal(0),
     )  # fmt: skip
 
-    lines = dict(result_lines(op))
+    lines = {m.label: (m.value, m.note) for m in result_lines(op)}
 
-    assert lines["BID placed"] == "€807.50 of €1,000.00"
-    assert lines["ASK placed"] == "Not requested"  # as the preview says, not "€0.00 of €0.00"
+    assert lines["BID placed"] == ("€807.50", "of €1,000.00 target")  # the target under the figure: the row fits
+    assert lines["ASK placed"] == ("Not requested", None)  # as the preview says, not "€0.00 of €0.00"
 
 
 def test_the_question_of_a_deposit_into_three_market_makers_lists_them_as_a_sentence_does():
