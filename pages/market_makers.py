@@ -1,7 +1,7 @@
 """Market makers: balances by type, each one's ledger; admins create, fund, withdraw from, rename, deactivate and
 reactivate them."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC
 
 import streamlit as st
@@ -24,7 +24,7 @@ from core.market_makers import (
     reactivate_market_maker,
     withdraw_market_maker,
 )
-from core.models import LedgerEntry, MarketMaker
+from core.models import ChangedMarketMaker, LedgerEntry, MarketMaker
 from core.renaming import rename_market_maker
 from ui.choices import record_box
 from ui.dialogs import ASKED, Dialogs, asked_field, give_back, keep_asked, start_with
@@ -102,6 +102,7 @@ SELECT_NEXT_KEY = dialogs.select_next_key
 open_dialog, close_dialog, finish = dialogs.open, dialogs.close, dialogs.finish
 
 
+Switch = Callable[..., ChangedMarketMaker]  # deactivate_market_maker or reactivate_market_maker: (db, id, by)
 NEW = "mm_new"  # the create dialog's keys: <NEW>_name, <NEW>_eur…, and its confirmation's
 
 # The Type filter, Show inactive and the market maker chosen are kept in the URL (ui.url_state), so a reload or a link
@@ -287,40 +288,39 @@ def rename_dialog(mm: MarketMaker) -> None:
     )
 
 
+def switch_body(mm: MarketMaker, kind: str, question: str, done_verb: str, change: Switch) -> None:
+    """A deactivation's or a reactivation's dialog: the question, Cancel, and the button that makes the change and
+    names its ticket."""
+    st.markdown(question)
+    cancel, confirm = st.columns(2)
+    if cancel.button("Cancel", key=f"mm_{kind}_cancel", width="stretch"):
+        close_dialog()
+        st.rerun()
+    if confirm.button(ACTIONS[kind][0], type="primary", key=f"mm_{kind}_confirm", width="stretch"):
+        with db_session() as db:
+            done = attempt(lambda: change(db, mm.id, user.id))
+        if done is not None:
+            finish(f"{done_verb} {md_escape(mm.name)} ({done.ticket_id})", mm.id)
+
+
 @st.dialog("Deactivate market maker", icon=":material/block:", on_dismiss=close_dialog)
 @signed_in  # its Confirm acts in the dialog's body, which a click reruns alone: app.py never checks the session
 def deactivate_dialog(mm: MarketMaker) -> None:
-    st.markdown(
+    question = (
         f"Deactivate **{md_escape(mm.name)}**? It keeps its balances and ledger but takes no part in new liquidity "
         "until it is reactivated."
     )
-    cancel, confirm = st.columns(2)
-    if cancel.button("Cancel", key="mm_deactivate_cancel", width="stretch"):
-        close_dialog()
-        st.rerun()
-    if confirm.button("Deactivate", type="primary", key="mm_deactivate_confirm", width="stretch"):
-        with db_session() as db:
-            done = attempt(lambda: deactivate_market_maker(db, mm.id, user.id))
-        if done is not None:
-            finish(f"Deactivated {md_escape(mm.name)} ({done.ticket_id})", mm.id)
+    switch_body(mm, "deactivate", question, "Deactivated", deactivate_market_maker)
 
 
 @st.dialog("Reactivate market maker", icon=":material/restart_alt:", on_dismiss=close_dialog)
 @signed_in
 def reactivate_dialog(mm: MarketMaker) -> None:
-    st.markdown(
+    question = (
         f"Reactivate **{md_escape(mm.name)}**? It takes part in new liquidity again: Create Liquidity and liquidity "
         "policies can place its orders with what it holds, and it can be funded."
     )
-    cancel, confirm = st.columns(2)
-    if cancel.button("Cancel", key="mm_reactivate_cancel", width="stretch"):
-        close_dialog()
-        st.rerun()
-    if confirm.button("Reactivate", type="primary", key="mm_reactivate_confirm", width="stretch"):
-        with db_session() as db:
-            done = attempt(lambda: reactivate_market_maker(db, mm.id, user.id))
-        if done is not None:
-            finish(f"Reactivated {md_escape(mm.name)} ({done.ticket_id})", mm.id)
+    switch_body(mm, "reactivate", question, "Reactivated", reactivate_market_maker)
 
 
 with db_session() as db:
