@@ -235,6 +235,8 @@ def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
     prices read as if the policy could not price it)."""
     if run is None:
         return NO_VALUE, "no run yet"
+    if run.action == "kill_switch":  # it priced nothing: "none at the last run" read as if the book had no price
+        return NO_VALUE, "orders withdrawn by the kill switch"
     if run.reference_price is None:
         return NO_VALUE, "none at the last run"
     return price(run.reference_price), labels.price_source(run.price_source or "mid").lower()

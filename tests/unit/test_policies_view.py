@@ -98,12 +98,16 @@ def test_a_run_that_left_a_side_with_a_target_empty_says_so_in_its_label_and_col
     assert run_outcome(skipped) == ("Skipped", "orange")  # says it already
 
 
-def test_the_reference_says_why_it_has_no_price_before_a_first_run_and_after_one_that_found_none():
-    priced = run(1, 0, "0", "955").model_copy(update={"reference_price": D("81.005"), "price_source": "mid"})
+def test_the_reference_says_why_it_has_no_price_before_a_first_run_after_one_that_found_none_and_after_a_kill_switch():
+    priced = run(1, 0, "0", "955").model_copy(
+        update={"action": "placed", "reference_price": D("81.005"), "price_source": "mid"}
+    )
     unpriced = priced.model_copy(update={"reference_price": None, "price_source": None})
+    withdrawn = unpriced.model_copy(update={"action": "kill_switch"})
 
     assert reference_text(None) == ("—", "no run yet")
     assert reference_text(unpriced) == ("—", "none at the last run")
+    assert reference_text(withdrawn) == ("—", "orders withdrawn by the kill switch")
     assert reference_text(priced) == ("€81.005", "mid of bid and ask")
 
 
