@@ -46,6 +46,7 @@ class IssuedPassword:
 
     user: User
     password: str = field(repr=False)
+    ticket_id: str  # the ticket of the creation or the reset (CREATE_USER, RESET_USER_PASSWORD)
 
 
 def one_time_password() -> str:
@@ -82,7 +83,8 @@ def create_user_account(
             .mappings()
             .one()
         )
-    return IssuedPassword(User.model_validate(row), password)
+        ticket_id = written_ticket(db, "CREATE_USER", "user", row["id"])
+    return IssuedPassword(User.model_validate(row), password, ticket_id)
 
 
 def _username_taken(db: Session, username: str, created_by_id: int) -> str | None:
@@ -116,7 +118,8 @@ def reset_user_password(db: Session, user_id: object, *, created_by_id: int) -> 
             .mappings()
             .one()
         )
-    return IssuedPassword(User.model_validate(row), password)
+        ticket_id = written_ticket(db, "RESET_USER_PASSWORD", "user", uid)
+    return IssuedPassword(User.model_validate(row), password, ticket_id)
 
 
 def _change(db: Session, function: str, user_id: object, created_by_id: int, doing: str) -> ChangedUser:

@@ -121,11 +121,11 @@ def _refused_under(action: Callable[[], IssuedPassword], under: dict[str, DeltaG
 
 def hand_over(dialogs: Dialogs, issued: IssuedPassword, message: str, selected: int) -> None:
     """After a user was added or their password reset: the next run opens the dialog that shows the password, with
-    the page on ``selected`` (the firm the trader was added to, or the user)."""
+    the page on ``selected`` (the firm the trader was added to, or the user); ``message`` is said with its ticket."""
     st.session_state[dialogs.select_next_key] = selected
     st.session_state[ISSUED_KEY] = issued
     st.session_state[dialogs.key] = ("issued", issued.user.id)
-    flash(message)
+    flash(f"{message} ({issued.ticket_id})")
     st.rerun()
 
 

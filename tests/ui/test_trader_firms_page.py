@@ -243,7 +243,8 @@ def test_a_trader_added_to_a_firm_signs_in_with_the_password_shown_once(open_app
 
     password = at.code[0].value
     assert authenticate(db, "desk.one", password).entity_id == actors.entity.id
-    assert "Added trader desk.one of Trader Firm" in texts(at.toast)
+    created = "SELECT ticket_id FROM ticket_logs WHERE action = 'CREATE_USER' AND after_state->>'username' = 'desk.one'"
+    assert f"Added trader desk.one of Trader Firm ({db.execute(text(created)).scalar_one()})" in texts(at.toast)
     at.button(key="issued_done").click().run()
     assert not at.code  # gone for good
     assert at.selectbox(key="tf_selected").value == actors.entity.id  # still the firm just added to

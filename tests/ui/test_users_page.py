@@ -222,6 +222,8 @@ def test_resetting_a_password_shows_the_new_one_once_and_the_old_one_stops_worki
     click(at, "users_reset_confirm")
 
     assert authenticate(db, "analyst", at.code[0].value).id == actors.analyst.id
+    ticket = user_ticket(db, "RESET_USER_PASSWORD", actors.analyst.id)
+    assert texts(at.toast) == [f"Reset the password of analyst ({ticket})"]  # the ticket to quote for it
     with pytest.raises(AuthenticationFailed):
         authenticate(db, "analyst", PASSWORD)
 
