@@ -36,6 +36,7 @@ from ui.trading_account_view import (
 )
 
 HISTORY_PAGE_KEY, FILLS_PAGE_KEY = "cm_history_page", "cm_fills_page"
+PAGED_ACCOUNT_KEY = "cm_paged_account"  # the market maker (None: the trader's firm) whose pages the pagers turned
 # set by the Cancel button's callback, and kept until the person acts on it: the next cancel replaces it, Dismiss
 # drops it. Read, not popped: the panel's timed refresh took it away after 3 s, before it could be read
 CANCEL_REFUSED_KEY = "cm_cancel_refused"
@@ -68,6 +69,13 @@ def dismiss_refusals() -> None:
 
 def account_sections(user_id: int, market_maker_id: int | None) -> None:
     """Open orders (select rows, then cancel them), balances, fills and closed orders of the account traded for."""
+    # a page turned is a page of one account's fills or closed orders: another account starts on its first pages (an
+    # admin on page 2 of one market maker's picked one with a single page, and both tables were "Something went
+    # wrong", their pagers gone with them)
+    if st.session_state.get(PAGED_ACCOUNT_KEY, market_maker_id) != market_maker_id:
+        for key in (FILLS_PAGE_KEY, HISTORY_PAGE_KEY):
+            st.session_state.pop(key, None)
+    st.session_state[PAGED_ACCOUNT_KEY] = market_maker_id
     with db_session() as db:
         acct = get_trading_account(db, user_id, market_maker_id=market_maker_id)
         open_orders = get_open_orders(db, user_id, market_maker_id=market_maker_id)

@@ -30,7 +30,7 @@ from tests.ui.conftest import (
     texts,
     warned_under,
 )
-from ui.account_panel import FILLS_PAGE_KEY
+from ui.account_panel import FILLS_PAGE_KEY, HISTORY_PAGE_KEY, PAGE_SIZE
 from ui.grids import NEWEST_FIRST
 from ui.order_book import TRADES_HEIGHT, trades_height
 from ui.session import SEEN_KEY, USER_KEY
@@ -490,6 +490,28 @@ def test_an_admin_trades_for_the_market_maker_it_picks(open_page, db, actors, ma
     assert not at.exception and not at.error
     (order,) = [o for o in get_my_orders(db, actors.admin.id, status="OPEN") if o.price == Decimal("82.00")]
     assert (order.market_maker_id, order.side, order.quantity) == (market.ah.id, "SELL", 5)
+
+
+def test_an_admin_on_a_later_page_of_fills_who_picks_another_market_maker_sees_its_first_page(
+    open_page, db, actors, market
+):
+    for _ in range(PAGE_SIZE + 1):  # LP One: two pages of fills and of closed orders
+        place_order(db, actors.admin.id, "EUA", "BUY", "MARKET", 1, market_maker_id=market.lp.id)
+    place_order(db, actors.admin.id, "EUA", "BUY", "MARKET", 1, market_maker_id=market.lp2.id)  # LP Two: one of each
+    at = open_page(actors.admin)
+    at.selectbox(key="cm_mm").select(market.lp.id).run()
+    at.button(key=f"{FILLS_PAGE_KEY}_next").click().run()
+    at.button(key=f"{HISTORY_PAGE_KEY}_next").click().run()
+    assert {"Page 2 of 2 · 21 fills", "Page 2 of 2 · 21 closed orders"} <= {c.value for c in at.caption}
+
+    at.selectbox(key="cm_mm").select(market.lp2.id).run()
+
+    # it asked LP Two for its page 2, which has no rows: both tables were "Something went wrong", and with them their
+    # pagers, so nothing on the page led back to LP Two's one fill and one closed order
+    assert not at.exception and not at.error
+    assert {"Page 1 of 1 · 1 fill", "Page 1 of 1 · 1 closed order"} <= {c.value for c in at.caption}
+    grids = {d.key: d.value for d in at.dataframe if d.key in (f"{FILLS_PAGE_KEY}_table", f"{HISTORY_PAGE_KEY}_table")}
+    assert [len(rows) for rows in grids.values()] == [1, 1]
 
 
 def test_an_admin_who_picks_another_market_maker_as_they_click_is_asked_naming_the_one_it_goes_to(
