@@ -6,6 +6,7 @@ floats for the grid and the charts only.
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -274,8 +275,34 @@ def _day_axis(fig: go.Figure) -> None:
     fig.update_xaxes(type="category")
 
 
+def every_day(stats: Sequence[DailyStat]) -> list[DailyStat]:
+    """The days from the first to the last of ``stats``, one each, a day without an operation as nothing deployed
+    and no fill ratio. The day axis is categories, one per day given: SQL returns only the days with operations, so
+    the 1st and the 20th of a month were drawn side by side, as if on consecutive days, and the fill-ratio line
+    joined them over the days between."""
+    if not stats:
+        return []
+    given = {s.day: s for s in stats}
+    first, last = min(given), max(given)
+    nothing = Decimal("0.00")
+    return [
+        given.get(day)
+        or DailyStat(
+            day=day,
+            operations=0,
+            deployed_bid_eur=nothing,
+            deployed_ask_eur=nothing,
+            filled_eur=nothing,
+            fill_ratio=None,
+        )
+        for day in (first + timedelta(days=n) for n in range((last - first).days + 1))
+    ]
+
+
 def deployed_per_day_figure(stats: Sequence[DailyStat]) -> go.Figure:
-    """EUR deployed per day and side, each bar hovering its amount to the cent (plotly's own hover read "51.16k")."""
+    """EUR deployed per day and side, each bar hovering its amount to the cent (plotly's own hover read "51.16k"),
+    every day from the first to the last drawn (``every_day``)."""
+    stats = every_day(stats)
     days = [s.day.isoformat() for s in stats]
     fig = go.Figure(
         [
@@ -301,7 +328,9 @@ def deployed_per_day_figure(stats: Sequence[DailyStat]) -> go.Figure:
 def fill_ratio_figure(stats: Sequence[DailyStat]) -> go.Figure:
     """Each day's share of its deployed EUR that traded, its hover written by ``fill_ratio_text`` from the day's two
     amounts, as the headline and the detail write a fill ratio (plotly's "%{y:.1%}" rounded SQL's stored, already
-    rounded ratio again: 0.8% for a day the headline called 0.7 %)."""
+    rounded ratio again: 0.8% for a day the headline called 0.7 %). A day without an operation (``every_day``) has
+    no ratio: a gap in the line, never a fall to 0 %."""
+    stats = every_day(stats)
     deployed = [s.deployed_bid_eur + s.deployed_ask_eur for s in stats]
     fig = go.Figure(
         go.Scatter(

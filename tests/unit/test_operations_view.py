@@ -344,6 +344,31 @@ def test_a_days_fill_ratio_hovers_as_the_headline_writes_it_from_its_two_amounts
     assert trace.y[0] == pytest.approx(111.76 / 14907.14)  # drawn at the share itself, not the rounded 0.0075
 
 
+def test_the_daily_charts_draw_every_day_between_the_first_and_the_last_a_day_without_operations_empty():
+    # SQL returns the days with operations only: on a category axis the 4th and the 7th were drawn side by side, as
+    # consecutive days, and the fill-ratio line went straight from one to the other
+    first = DailyStat(
+        day=date(2026, 3, 4),
+        operations=1,
+        deployed_bid_eur=Decimal("100.00"),
+        deployed_ask_eur=Decimal("50.00"),
+        filled_eur=Decimal("15.00"),
+        fill_ratio=Decimal("0.1000"),
+    )
+    later = first.model_copy(update={"day": date(2026, 3, 7), "filled_eur": Decimal("30.00")})
+
+    deployed = deployed_per_day_figure([first, later])
+    ratio = fill_ratio_figure([first, later]).data[0]
+
+    days = ["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07"]
+    assert [list(t.x) for t in deployed.data] == [days, days]
+    assert [list(t.y) for t in deployed.data] == [[100.0, 0.0, 0.0, 100.0], [50.0, 0.0, 0.0, 50.0]]
+    assert list(deployed.data[0].customdata) == ["€100.00", "€0.00", "€0.00", "€100.00"]
+    assert list(ratio.x) == days
+    assert list(ratio.y) == [0.1, None, None, 0.2]  # no liquidity, no ratio: a gap in the line, not 0 %
+    assert ratio.connectgaps is not True
+
+
 def test_resting_depth_stacks_each_market_maker_by_side():
     depth = [
         RestingDepth(
