@@ -103,11 +103,14 @@ def bucket_label(bucket: timedelta) -> str:
 
 
 def _time_axis(fig: go.Figure, frame: pd.DataFrame, bucket: timedelta | None) -> go.Figure:
-    """Bars as wide as most of their bucket, and a period of one bucket alone drawn with a bucket either side of it:
-    left to plotly, the axis zoomed into that point's milliseconds ("23:59:59.9995", "00:00:00.0005")."""
+    """Bars as wide as most of their bucket and drawn inside it (a bar starts a tenth of the bucket after the bucket's
+    start, its x), and a period of one bucket alone drawn with a bucket either side of it: left to plotly, the axis
+    zoomed into that point's milliseconds ("23:59:59.9995", "00:00:00.0005"). Centred on its x, the bar of the hour
+    06:00-07:00 was drawn over 05:36-06:24, half of it over a time before the book's first snapshot."""
     if bucket is None:
         return fig
-    fig.update_traces(width=bucket.total_seconds() * 1000 * 0.8, selector={"type": "bar"})  # ms on a date axis
+    span = bucket.total_seconds() * 1000  # ms on a date axis
+    fig.update_traces(width=span * 0.8, offset=span * 0.1, selector={"type": "bar"})
     if len(frame) == 1:
         at = pd.Timestamp(frame["Time (UTC)"].iloc[0])
         fig.update_xaxes(range=[at - bucket, at + bucket])

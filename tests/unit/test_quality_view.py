@@ -159,6 +159,19 @@ def test_a_period_of_one_bucket_is_drawn_a_bucket_either_side_of_its_point_never
     assert figures[1].data[0].width == 0.8 * day.total_seconds() * 1000  # the bar most of its day wide, not 1 ms
 
 
+def test_a_buckets_bar_is_drawn_inside_its_bucket_never_over_the_time_before_it():
+    # a bar is centred on its x by default: the bucket 06:00-07:00 (x = its start) was drawn over 05:36-06:24
+    hour = timedelta(hours=1)
+    times = [datetime(2026, 12, 4, h, tzinfo=UTC) for h in (6, 7)]
+    frame = pd.DataFrame({"Time (UTC)": times, "Two-sided %": [100.0, 50.0]})
+
+    bar = presence_figure(frame, hour).data[0]
+
+    ms = hour.total_seconds() * 1000
+    assert (bar.offset, bar.width) == (0.1 * ms, 0.8 * ms)  # from 06:06 to 06:54: within its hour
+    assert bar.offset >= 0 and bar.offset + bar.width <= ms
+
+
 def test_a_charts_bucket_reads_in_the_unit_a_desk_says_it_in():
     labels = [bucket_label(timedelta(seconds=s)) for s in (10, 60, 120, 900, 3600, 3 * 3600, 86400, 2 * 86400)]
 
