@@ -77,7 +77,8 @@ class Settings(BaseSettings):
     snapshot_retention_days: int = Field(default=90, ge=7, le=3650)
     scorecard_max_spread_pct: Decimal = Decimal("1.0")
     scorecard_min_quote_eur: Decimal = Field(default=Decimal("10000"), gt=0)
-    scorecard_required_presence_pct: Decimal = Field(default=Decimal("70"), ge=0, le=100)
+    # at most the 2 decimals a scorecard presence is written to (core.market_quality.PRESENCE_PLACES), as on the page
+    scorecard_required_presence_pct: Decimal = Field(default=Decimal("70"), ge=0, le=100, decimal_places=2)
 
     @field_validator("snapshot_seconds")
     @classmethod

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.enums import CertificateType, OrderSide
+from core.market_quality import PRESENCE_PLACES
 from core.models import MarketMaker
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
@@ -51,9 +52,9 @@ PASS_COLOR, FAIL_COLOR = "#dcfce7", "#fee2e2"
 SCORE_MONEY = ["Avg quoted (€)", "Traded (€)"]
 SCORE_UNITS = ["Placed", "Filled", "Snapshots"]  # certificates and counts: grouped ("1,231"), as every grid writes them
 SCORE_RATIOS = ["Presence %", "Fill ratio"]
-# presence is judged against an obligation typed to 2 decimals: shown to 2 and cut, never rounded up, so a market maker
-# failing at 69.996 % never reads "70.00 %" (or "70.0 %") beside its Fail under a 70 % obligation
-PRESENCE_STEP = Decimal("0.01")
+# presence is judged against an obligation of at most 2 decimals (core refuses more): shown to 2 and cut, never rounded
+# up, so a market maker failing at 69.996 % never reads "70.00 %" (or "70.0 %") beside its Fail under a 70 % obligation
+PRESENCE_STEP = Decimal(1).scaleb(-PRESENCE_PLACES)
 
 
 def period_ending(now: datetime, span: timedelta, step_seconds: int) -> tuple[datetime, datetime]:
@@ -296,7 +297,7 @@ def scorecard_style(frame: pd.DataFrame) -> "pd.io.formats.style.Styler":
         return [f"background-color: {color}"] * len(row)
 
     def presence(value: object) -> str:
-        return percent(Decimal(str(value)).quantize(PRESENCE_STEP, ROUND_DOWN), 2)
+        return percent(Decimal(str(value)).quantize(PRESENCE_STEP, ROUND_DOWN), PRESENCE_PLACES)
 
     styled = frame.style.apply(tint, axis=1)
     if "Presence %" in frame:

@@ -147,7 +147,7 @@ def test_a_required_presence_left_empty_is_asked_for_without_saying_required_twi
     assert refusal_under(at, "mq_presence") == "Type the required presence, a percentage from 0 to 100"
 
 
-@pytest.mark.parametrize("typed", ["150", "-5", "seventy"])
+@pytest.mark.parametrize("typed", ["150", "-5", "seventy", "70.555"])
 def test_a_required_presence_that_is_no_percentage_is_refused_under_it_and_scores_nothing(open_app, db, actors, typed):
     leaving_and_moving(db, actors)
     at = open_app(actors.analyst, PAGE)

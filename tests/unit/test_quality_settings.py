@@ -45,6 +45,13 @@ def test_the_scorecard_spread_must_be_a_recorded_band():
         Settings(scorecard_max_spread_pct="1.5")
 
 
+def test_a_configured_required_presence_has_at_most_the_two_decimals_the_page_takes(monkeypatch):
+    monkeypatch.setenv("CARBON_SCORECARD_REQUIRED_PRESENCE_PCT", "70.555")  # its field would refuse its own default
+
+    with pytest.raises(SettingsError, match="no more than 2 decimal places"):
+        Settings()
+
+
 def test_a_period_running_backwards_names_both_ends_in_utc():
     start = datetime(2026, 1, 6, 12, 30, tzinfo=UTC)
     end = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)

@@ -485,6 +485,18 @@ def test_a_required_presence_keeps_its_three_decimals_a_point_there_groups_no_th
     assert parse_presence_target("12.500") == Decimal("12.5")
 
 
+@pytest.mark.parametrize("typed", ["70.555", "0.001", "99.999"])
+def test_a_required_presence_with_more_decimals_than_the_scorecard_writes_is_refused(typed):
+    # against 70.555 % a market maker present 70.5556 % passed while its row read "70.55 %", cut to 2 decimals
+    with pytest.raises(ValidationError, match=f"at most 2 decimals, as the scorecard writes a presence, got {typed}"):
+        parse_presence_target(typed)
+
+
+def test_a_required_presence_to_the_scorecards_two_decimals_is_taken():
+    assert parse_presence_target("70.55") == Decimal("70.55")
+    assert parse_presence_target("70.550") == Decimal("70.55")  # a zero typed after them adds no decimal
+
+
 @pytest.mark.parametrize("typed", ["-0", "-0.0", "-0.00"])
 def test_a_required_presence_of_minus_zero_is_zero_never_said_as_minus_zero(typed):
     presence = parse_presence_target(typed)
