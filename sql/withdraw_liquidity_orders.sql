@@ -45,11 +45,12 @@ BEGIN
     END IF;
     PERFORM lock_balances(v_balance_ids);
 
-    -- per operation, what its open orders still hold
+    -- per operation, what its open orders still hold: EUR to the cent, certificates whole, as every ticket writes
+    -- them (the lock column holds both at two decimals: the ticket read "certificates_locked": 7.00, "eur_locked": 0)
     FOR v_op IN
         SELECT u.operation AS id, array_agg(u.order_id ORDER BY u.order_id) AS order_ids,
-               coalesce(sum(u.locked) FILTER (WHERE u.side = 'BUY'), 0) AS eur,
-               coalesce(sum(u.locked) FILTER (WHERE u.side = 'SELL'), 0) AS certificates
+               round(coalesce(sum(u.locked) FILTER (WHERE u.side = 'BUY'), 0), 2) AS eur,
+               coalesce(sum(u.locked) FILTER (WHERE u.side = 'SELL'), 0)::bigint AS certificates
           FROM unnest(v_order_ids, v_operations, v_sides, v_locked) AS u(order_id, operation, side, locked)
          GROUP BY u.operation
          ORDER BY u.operation

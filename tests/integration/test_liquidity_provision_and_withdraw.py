@@ -1,5 +1,6 @@
 """Provisioning market makers to cover a shortfall, and withdrawing a liquidity operation's open orders."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -215,6 +216,27 @@ def test_withdrawal_leaves_filled_orders_and_unlocks_only_what_is_still_held(db,
     assert result.certificates_unlocked == op.market_makers_used[0].quantity - 5
     assert get_market_maker(db, ah.id, user_id=actors.admin.id).cea_available == 1000 - 5
     assert healthy(db)
+
+
+def test_a_withdrawals_ticket_writes_eur_to_the_cent_and_certificates_whole(db, actors):
+    make_holders(db, actors.admin, 1, certificates=1000)
+    op = create_liquidity(db, "CEA", "0", "5000", actors.admin.id)
+
+    withdraw_liquidity(db, op.id, actors.admin.id)
+
+    before, after = db.execute(
+        text(
+            "SELECT before_state::text, after_state::text FROM ticket_logs"
+            " WHERE action = 'WITHDRAW_LIQUIDITY' AND entity_id = :op"
+        ),
+        {"op": op.id},
+    ).one()
+    before, after = (json.loads(state, parse_float=Decimal) for state in (before, after))  # numbers as written
+    held = op.market_makers_used[0].quantity
+    # the lock column's two decimals wrote "certificates_locked": 7.00 beside a bare "eur_locked": 0
+    assert (str(before["eur_locked"]), before["certificates_locked"]) == ("0.00", held)
+    assert (str(after["eur_unlocked"]), after["certificates_unlocked"]) == ("0.00", held)
+    assert isinstance(before["certificates_locked"], int) and isinstance(after["certificates_unlocked"], int)
 
 
 def test_withdrawing_twice_or_an_unknown_operation_is_refused_and_changes_nothing(db, actors):
