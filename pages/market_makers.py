@@ -60,6 +60,7 @@ from ui.market_makers_view import (
     option_label,
     summarize,
     summary_metrics,
+    type_for_filter,
     type_label,
 )
 from ui.metrics import metric_row
@@ -338,8 +339,11 @@ metric_row(summary_metrics(summarize(everyone)))
 filters_not_taken = choices_from_url(FILTER_CHOICES)  # a link just opened (a reload too): its filters
 for key, default in FILTER_DEFAULTS.items():  # no default= on the widgets: the session (or the link) holds it
     st.session_state.setdefault(key, default)
-if (chosen := st.session_state.get(SELECT_NEXT_KEY)) in by_id and not by_id[chosen].is_active:
-    st.session_state["mm_show_inactive"] = True  # the one just deactivated stays in view, shown as such
+if (chosen := st.session_state.get(SELECT_NEXT_KEY)) in by_id:  # the one a dialog just acted on stays in view:
+    if not by_id[chosen].is_active:  # deactivated, shown as such
+        st.session_state["mm_show_inactive"] = True
+    if type_for_filter(st.session_state["mm_type_filter"]) not in (None, by_id[chosen].mm_type):
+        st.session_state["mm_type_filter"] = "All"  # created as a type the filter hid (an LP under "AH")
 with st.container(horizontal=True, vertical_alignment="bottom"):
     type_choice = st.segmented_control("Type", TYPE_FILTERS, required=True, key="mm_type_filter")
     show_inactive = st.toggle("Show inactive", key="mm_show_inactive")

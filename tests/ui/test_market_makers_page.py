@@ -376,6 +376,19 @@ def test_a_market_maker_without_initial_funds_is_created_at_once(open_app, actor
     assert texts(at.toast)[0].startswith("Created liquidity provider Boreal (TKT-")
 
 
+def test_a_market_maker_created_as_a_type_the_filter_hides_is_shown_and_selected(open_app, actors, db, market_makers):
+    at = open_app(actors.admin, PAGE)
+    at.segmented_control(key="mm_type_filter").set_value("AH").run()
+    open_dialog(at, "mm_create_open")
+
+    at.text_input(key="mm_new_name").set_value("Boreal")
+    at.button(key="mm_new_submit").click().run()  # a liquidity provider, with no funds: created at once
+
+    boreal = next(m for m in get_market_makers(db, user_id=actors.admin.id) if m.name == "Boreal")
+    assert at.segmented_control(key="mm_type_filter").value == "All"  # "AH" kept it out of the table and the box
+    assert at.selectbox(key="mm_selected").value == boreal.id
+
+
 def test_funding_offers_only_the_assets_the_type_holds(open_app, actors, market_makers):
     at = open_app(actors.admin, PAGE)
     at.selectbox(key="mm_selected").set_value(market_makers["cedar"].id).run()
