@@ -7,13 +7,7 @@ DECLARE
     mm        market_maker_clients;
     v_open    bigint;
 BEGIN
-    PERFORM require_admin(p_created_by, 'deactivate market makers');
-    -- its balance rows first, in id order: place_order takes them too, so no order can slip in meanwhile
-    PERFORM lock_balances(ARRAY(SELECT id FROM balances WHERE market_maker_id = p_market_maker_id));
-    SELECT * INTO mm FROM market_maker_clients WHERE id = p_market_maker_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM raise_error('CB404', format('Market maker %s does not exist', p_market_maker_id));
-    END IF;
+    mm := lock_market_maker_for_change(p_market_maker_id, p_created_by, 'deactivate market makers');
     IF NOT mm.is_active THEN
         PERFORM raise_error('CB409', format('Market maker "%s" is already deactivated', mm.name));
     END IF;

@@ -7,13 +7,7 @@ AS $$
 DECLARE
     mm  market_maker_clients;
 BEGIN
-    PERFORM require_admin(p_created_by, 'reactivate market makers');
-    -- its balance rows first, in id order, then its row: deactivate_market_maker's order, so the two queue
-    PERFORM lock_balances(ARRAY(SELECT id FROM balances WHERE market_maker_id = p_market_maker_id));
-    SELECT * INTO mm FROM market_maker_clients WHERE id = p_market_maker_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM raise_error('CB404', format('Market maker %s does not exist', p_market_maker_id));
-    END IF;
+    mm := lock_market_maker_for_change(p_market_maker_id, p_created_by, 'reactivate market makers');
     IF mm.is_active THEN
         PERFORM raise_error('CB409', format('Market maker "%s" is active already', mm.name));
     END IF;
