@@ -16,6 +16,8 @@ from core.enums import CertificateType
 # market_maker_snapshots, so a scorecard can only ask about one of these.
 QUOTE_BANDS_PCT = (Decimal("0.5"), Decimal("1"), Decimal("2"))
 BANDS_TEXT = "0.5 %, 1 % or 2 %"
+# the decimals a scorecard presence is written to, and the most a required presence may have (typed or set)
+PRESENCE_PLACES = 2
 
 
 class LiquidityLevels(BaseModel):
@@ -77,8 +79,10 @@ class Settings(BaseSettings):
     snapshot_retention_days: int = Field(default=90, ge=7, le=3650)
     scorecard_max_spread_pct: Decimal = Decimal("1.0")
     scorecard_min_quote_eur: Decimal = Field(default=Decimal("10000"), gt=0)
-    # at most the 2 decimals a scorecard presence is written to (core.market_quality.PRESENCE_PLACES), as on the page
-    scorecard_required_presence_pct: Decimal = Field(default=Decimal("70"), ge=0, le=100, decimal_places=2)
+    # at most the decimals a scorecard presence is written to, as the page's field takes it
+    scorecard_required_presence_pct: Decimal = Field(
+        default=Decimal("70"), ge=0, le=100, decimal_places=PRESENCE_PLACES
+    )
 
     @field_validator("snapshot_seconds")
     @classmethod

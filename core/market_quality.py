@@ -15,7 +15,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from core.auth import require_role
-from core.config import get_settings
+from core.config import PRESENCE_PLACES, get_settings
 from core.enums import CertificateType, OrderSide, Role
 from core.errors import ValidationError
 from core.quality_models import (
@@ -222,10 +222,6 @@ def _score(row: RowMapping, required_pct: Decimal) -> MarketMakerScore:
         # exact, not on the rounded percentage: 69.996 % does not meet 70 %; no snapshot is no evidence
         passes=snapshots > 0 and present * 100 >= required_pct * snapshots,
     )
-
-
-# the decimals a presence is written to on the scorecard, and the most a required presence may have
-PRESENCE_PLACES = 2
 
 
 def parse_presence_target(value: object) -> Decimal:

@@ -12,8 +12,8 @@ from decimal import ROUND_DOWN, Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.config import PRESENCE_PLACES
 from core.enums import CertificateType, OrderSide
-from core.market_quality import PRESENCE_PLACES
 from core.models import MarketMaker
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
