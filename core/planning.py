@@ -42,7 +42,6 @@ REFERENCE_QUANTUM = Decimal("0.0001")  # liquidity_operations.reference_price is
 # which market makers serve which side and what they lock is SQL's rule, handed in as a SideRole per side
 SIDE_LABEL = {OrderSide.BUY: "BID", OrderSide.SELL: "ASK"}
 SIDE_FIELD = {OrderSide.BUY: "bid", OrderSide.SELL: "ask"}  # a side's target field (target_field)
-MM_LABEL = {MarketMakerType.LIQUIDITY_PROVIDER: "liquidity provider", MarketMakerType.ASSET_HOLDER: "asset holder"}
 
 
 def target_field(cert: CertificateType | str, side: str | None = None) -> str:
