@@ -14,6 +14,7 @@ from ui.accounts_view import (
     READS_LIKE_HELP,
     ROLE_FILTERS,
     STATUS_ONE_TIME,
+    link_hidden_by_role,
     locked_text,
     look_alikes_notice,
     reads_like_text,
@@ -30,6 +31,7 @@ from ui.grids import record_table
 from ui.navigation import USERS
 from ui.runtime import db_session
 from ui.session import require_user, signed_in
+from ui.url_state import UrlChoices, choices_from_url, choices_to_url, same_words, say_not_taken
 from ui.user_dialogs import add_user_fields, hand_over, open_add_user, open_issued_password
 
 T = TypeVar("T")
@@ -40,6 +42,13 @@ dialogs = Dialogs(
     select_next_key="users_select_next",
     fields={"create": add_user_fields("users"), "deactivate": (), "reactivate": (), "reset": (), "issued": ()},
 )
+
+# The Role filter and the user chosen are kept in the URL (ui.url_state), so a reload or a link opens on them (a
+# reload came back on everyone and the first user), the filter left out at All: /users?users_role=TRADERS&user=3.
+# A link's value the page cannot take is said under its field.
+USER_PARAM = "user"  # by id: the URL of the Market Makers page names its market maker so too
+ROLE_CHOICE: UrlChoices = {"users_role_filter": ("users_role", same_words(list(ROLE_FILTERS)))}
+ROLE_DEFAULT: dict[str, object] = {"users_role_filter": "All"}
 
 
 def confirm(kind: str, question: str, button: str) -> bool:
@@ -111,8 +120,13 @@ dialogs.show_overtaken()
 if notice := look_alikes_notice(everyone):
     st.warning(notice, title="Usernames that read alike", icon=":material/group:")
 
+role_not_taken = choices_from_url(ROLE_CHOICE).get("users_role_filter")  # a link just opened (a reload too)
+st.session_state.setdefault("users_role_filter", "All")  # no default= on the widget: the session (or link) holds it
+acted_on = by_id.get(st.session_state.get(dialogs.select_next_key))  # the user a dialog just acted on stays in view:
+if acted_on is not None and ROLE_FILTERS[st.session_state["users_role_filter"]] not in (None, acted_on.role):
+    st.session_state["users_role_filter"] = "All"  # added as a role the filter hid (an analyst under "Traders")
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    choice = st.segmented_control("Role", list(ROLE_FILTERS), default="All", required=True, key="users_role_filter")
+    choice = st.segmented_control("Role", list(ROLE_FILTERS), required=True, key="users_role_filter")
     st.space("stretch")
     st.button(
         "Add user",
@@ -123,11 +137,20 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
         args=("create",),
     )
 
+say_not_taken(st.container(), "Role", role_not_taken, str(choice), list(ROLE_FILTERS))
+
 st.space(20)  # room for the table's toolbar: it floats above the table, over a button right above it
 role = ROLE_FILTERS[choice]
 shown = [u for u in everyone if role is None or u.role is role]
+# the user a link names, taken when the filter shows them (by id); one it hides is said with why
+user_choice: UrlChoices = {"users_selected": (USER_PARAM, {str(u.id): u.id for u in shown})}
+user_not_taken = choices_from_url(user_choice).get("users_selected")
+user_hidden = link_hidden_by_role(everyone, user_not_taken, choice)
 if not shown:
     st.info(f"No {choice.lower()} yet.")
+    say_not_taken(st.container(), "user", user_not_taken, "no user", why=user_hidden)
+    if USER_PARAM in st.query_params:  # no user shown: the URL names none
+        del st.query_params[USER_PARAM]
 else:
     record_table(
         users_frame(shown),
@@ -139,6 +162,7 @@ else:
     ids = [u.id for u in shown]
     selected_id = record_box("User", ids, lambda i: user_option(by_id[i]), "users_selected", dialogs.select_next_key)
     chosen_user = by_id[selected_id]
+    say_not_taken(st.container(), "user", user_not_taken, chosen_user.username, why=user_hidden)
     yourself = chosen_user.id == user.id
     with st.container(border=True, horizontal=True, vertical_alignment="center"):
         st.markdown(f"**{md_escape(chosen_user.username)}**")
@@ -190,6 +214,9 @@ else:
                 else "Reset password lifts the lock now."
             )
         )
+
+# the URL says what the page shows, before a dialog's rerun can end the run
+choices_to_url({**ROLE_CHOICE, **(user_choice if shown else {})}, defaults=ROLE_DEFAULT)
 
 pending = dialogs.pending()
 if pending is not None:

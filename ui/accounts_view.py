@@ -10,7 +10,7 @@ import streamlit as st
 from core.enums import AssetType, Role
 from core.models import TraderFirm
 from core.user_accounts import UserAccount
-from core.wording import listed
+from core.wording import a_or_an, listed
 from ui.format import NO_VALUE, amount_text, md_escape
 from ui.grids import text_column_px
 from ui.market_makers_view import name_column_width, short_name
@@ -208,6 +208,17 @@ def locked_text(user: UserAccount) -> str | None:
     until = user.locked_until.astimezone(UTC)
     day = "" if until.date() == datetime.now(UTC).date() else f"{until:%Y-%m-%d} "
     return f"Locked until {day}{until:%H:%M} UTC"
+
+
+def link_hidden_by_role(users: Iterable[UserAccount], said: str | None, role_choice: str | None) -> str | None:
+    """Why a link's user (``said``: their id, as the URL said it) is not shown, when the Role filter hides them, in
+    the words a note about a link says it (``ui.url_state.link_note``): "is analyst, an analyst, hidden by the Role
+    filter Traders"; None when they are none of ``users`` (the note says the link's user is not offered)."""
+    linked = next((u for u in users if said is not None and str(u.id) == said.strip()), None)
+    if linked is None or ROLE_FILTERS.get(str(role_choice)) in (None, linked.role):
+        return None
+    role = a_or_an(role_word(linked.role).lower())
+    return f"is {short_name(linked.username)}, {role}, hidden by the Role filter {role_choice}"
 
 
 def user_option(user: UserAccount) -> str:

@@ -131,6 +131,20 @@ def actor_sessions(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 
 
 @pytest.fixture
+def open_link(app_env: None, actor_sessions: dict[int, str]) -> Callable[[User, str, dict[str, str]], AppTest]:
+    """A factory: ``/<url_path>`` opened by ``user`` on a URL holding ``params``, in a new session, as a reload (F5)
+    or a shared link opens it."""
+
+    def _open(user: User, url_path: str, params: dict[str, str]) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        sign_in_as(at, user, actor_sessions[user.id])
+        at.query_params.update(params)
+        return open_url(at, url_path)
+
+    return _open
+
+
+@pytest.fixture
 def app(app_env: None) -> AppTest:
     """The app, signed out and not run yet."""
     return AppTest.from_file(APP, default_timeout=TIMEOUT)

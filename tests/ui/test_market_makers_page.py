@@ -8,7 +8,6 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from sqlalchemy import text
-from streamlit.testing.v1 import AppTest
 
 from core.market_makers import (
     create_market_maker,
@@ -18,7 +17,7 @@ from core.market_makers import (
 )
 from core.orders import place_order
 from tests.helpers import snapshot
-from tests.ui.conftest import APP, open_url, refusal_under, shown, sign_in_as, texts, warned_under
+from tests.ui.conftest import refusal_under, shown, texts, warned_under
 from ui.format import NO_VALUE
 
 PAGE = "pages/market_makers.py"
@@ -666,17 +665,9 @@ def test_long_names_get_a_wide_name_column_and_stay_told_apart_in_the_selector(o
 
 
 @pytest.fixture
-def open_link(app_env, actor_sessions):
-    """A factory: /market-makers opened by ``user`` on a URL holding ``params``, in a new session, as a reload (F5)
-    or a shared link opens it."""
-
-    def _open(user, params: dict[str, str]) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=30)
-        sign_in_as(at, user, actor_sessions[user.id])
-        at.query_params.update(params)
-        return open_url(at, "market-makers")
-
-    return _open
+def open_link(open_link):
+    """A factory: /market-makers opened by ``user`` on a URL holding ``params`` (conftest's ``open_link``)."""
+    return lambda user, params: open_link(user, "market-makers", params)
 
 
 def url_kept(at) -> dict[str, str]:

@@ -14,7 +14,7 @@ from core.errors import AuthenticationFailed
 from core.user_accounts import deactivate_user, reactivate_user
 from core.users import authenticate, get_user, hash_password
 from tests.helpers import PASSWORD, snapshot
-from tests.ui.conftest import refusal_under, texts
+from tests.ui.conftest import refusal_under, texts, warned_under
 from ui.accounts_view import STATUS_COLUMN_MIN_PX, STATUS_COLUMN_PX
 from ui.format import NO_VALUE
 from ui.grids import text_column_px
@@ -276,3 +276,68 @@ def test_a_user_deactivated_in_another_window_reads_inactive_in_the_user_box_at_
     # sent to the browser, which otherwise keeps drawing the label it drew before ("trader · Trader · …" as active)
     assert box.set_value
     assert box.raw_value == "trader · Trader · Trader Firm (inactive)"
+
+
+def url_kept(at) -> dict[str, str]:
+    """What the Users page keeps in its URL (an AppTest keeps what the first page wrote before switching)."""
+    return {k: v for k, v in at.query_params.items() if k in ("users_role", "user")}
+
+
+def test_a_reload_opens_on_the_role_filter_and_the_user_the_url_keeps(open_app, open_link, actors):
+    at = open_app(actors.admin, PAGE)
+    at.segmented_control(key="users_role_filter").set_value("Analysts").run()
+    assert url_kept(at) == {"users_role": "ANALYSTS", "user": str(actors.analyst.id)}
+    at.segmented_control(key="users_role_filter").set_value("All").run()
+    choose(at, actors.trader.id)
+    assert url_kept(at) == {"user": str(actors.trader.id)}  # the filter at All: left out
+
+    reloaded = open_link(actors.admin, "users", url_kept(at))
+
+    # it came back on everyone and the first user, the admin
+    assert not reloaded.exception and not warned_under(reloaded, "users_selected")
+    assert reloaded.selectbox(key="users_selected").value == actors.trader.id
+    assert open_link(actors.admin, "users", {"users_role": "analysts"}).dataframe[0].value["username"].tolist() == [
+        "analyst"
+    ]
+
+
+def test_a_links_user_or_role_the_page_cannot_take_is_said_under_its_field(open_link, actors):
+    at = open_link(actors.admin, "users", {"users_role": "Bosses", "user": "99999"})
+
+    assert not at.exception
+    assert at.segmented_control(key="users_role_filter").value == "All"
+    assert warned_under(at, "users_role_filter") == [
+        "The link's Role “Bosses” is not one of All, Admins, Analysts, Traders: All is shown."
+    ]
+    assert warned_under(at, "users_selected") == ["The link's user “99999” is not offered here: admin is shown."]
+    assert url_kept(at) == {"user": str(actors.admin.id)}  # the URL says what is shown
+
+
+def test_a_links_user_the_role_filter_hides_is_said_with_why(open_link, actors):
+    at = open_link(actors.admin, "users", {"users_role": "TRADERS", "user": str(actors.analyst.id)})
+
+    assert at.selectbox(key="users_selected").value == actors.trader.id
+    assert warned_under(at, "users_selected") == [
+        f"The link's user “{actors.analyst.id}” is analyst, an analyst, hidden by the Role filter Traders: trader is"
+        " shown."
+    ]
+
+
+def test_a_user_added_as_a_role_the_filter_hides_is_shown_and_selected(open_app, actors):
+    at = open_app(actors.admin, PAGE)
+    at.segmented_control(key="users_role_filter").set_value("Traders").run()
+    click(at, "users_create_open")
+    at.segmented_control(key="users_new_role").set_value("ANALYST").run()
+    at.text_input(key="users_new_username").set_value("risk.analyst")
+    click(at, "users_new_submit")
+
+    click(at, "issued_done")  # it stayed out of the table and the box, the trader selected
+
+    assert at.segmented_control(key="users_role_filter").value == "All"
+    assert "risk.analyst" in at.dataframe[0].value["username"].tolist()
+    assert user_option_of(at).startswith("risk.analyst · Analyst")
+
+
+def user_option_of(at) -> str:
+    box = at.selectbox(key="users_selected")
+    return box.options[box.index]
