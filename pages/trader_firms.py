@@ -36,6 +36,7 @@ from ui.navigation import TRADER_FIRMS
 from ui.rename_dialog import rename_field_key, rename_form
 from ui.runtime import db_session
 from ui.session import require_user, signed_in
+from ui.url_state import UrlChoices, choices_from_url, choices_to_url, say_not_taken
 from ui.user_dialogs import add_user_fields, open_add_user, open_issued_password
 
 user = require_user()
@@ -58,6 +59,8 @@ dialogs = Dialogs(
         "issued": (),
     },
 )
+
+FIRM_PARAM = "firm"  # the firm chosen, kept in the URL by id (a name can change): /trader-firms?firm=3
 
 
 @st.dialog("Create trader firm", icon=":material/add_business:", on_dismiss=dialogs.close)
@@ -149,9 +152,14 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
         args=("create",),
     )
 
+# a reload or a link opens on the firm it names (ui.url_state); one that does not exist is said under the box
+firm_choice: UrlChoices = {"tf_selected": (FIRM_PARAM, {str(f.id): f.id for f in firms})}
+firm_not_taken = choices_from_url(firm_choice).get("tf_selected")
+
 st.space(20)  # room for the table's toolbar: it floats above the table, over a button right above it
 if not firms:
     st.info("No trader firms yet. Create the first one, fund it, then add its traders.")
+    say_not_taken(st.container(), "trader firm", firm_not_taken, "no trader firm")
 else:
     record_table(
         firms_frame(firms),
@@ -166,6 +174,8 @@ else:
         "Trader firm", ids, lambda i: firm_option(by_id[i]), "tf_selected", dialogs.select_next_key
     )
     firm = by_id[selected_id]
+    say_not_taken(st.container(), "trader firm", firm_not_taken, firm.name)
+    choices_to_url(firm_choice)  # before a dialog's rerun can end the run
     with st.container(border=True):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f"**{md_escape(firm.name)}**")

@@ -12,7 +12,7 @@ from core.orders import place_order
 from core.user_accounts import create_user_account
 from core.users import authenticate
 from tests.helpers import snapshot
-from tests.ui.conftest import refusal_under, texts
+from tests.ui.conftest import refusal_under, texts, warned_under
 from ui.format import NO_VALUE
 
 PAGE = "pages/trader_firms.py"
@@ -283,3 +283,27 @@ def test_a_trader_added_in_another_window_is_counted_in_the_firm_box_at_the_next
     # sent to the browser, which otherwise keeps drawing "… · 1 active trader" and sends that back, matching nothing
     assert box.set_value
     assert box.raw_value == "Trader Firm · 2 active traders"
+
+
+def test_a_reload_opens_on_the_trader_firm_the_url_keeps(open_app, open_link, actors, db):
+    other = create_entity(db, "Baltic Carbon", actors.admin.id)
+    at = open_app(actors.admin, PAGE)
+    at.selectbox(key="tf_selected").set_value(other.id).run()
+    assert at.query_params["firm"] == str(other.id)
+
+    reloaded = open_link(actors.admin, "trader-firms", {"firm": str(other.id)})  # it came back on the first firm
+
+    assert not reloaded.exception and not warned_under(reloaded, "tf_selected")
+    assert reloaded.selectbox(key="tf_selected").value == other.id
+
+
+def test_a_links_trader_firm_that_does_not_exist_is_said_under_the_box_which_shows_the_first(open_link, actors):
+    for named in ("99999", "abc"):
+        at = open_link(actors.admin, "trader-firms", {"firm": named})
+
+        assert not at.exception
+        assert at.selectbox(key="tf_selected").value == actors.entity.id
+        assert warned_under(at, "tf_selected") == [
+            f"The link's trader firm “{named}” is not offered here: {actors.entity.name} is shown."
+        ]
+        assert at.query_params["firm"] == str(actors.entity.id)  # the URL says what is shown
