@@ -12,11 +12,11 @@ from pydantic import BaseModel
 
 from core.audit import COUNT_CAP, TicketFilters, ticket_search, whole_ticket_id
 from core.enums import Role
-from core.errors import CoreError
+from core.errors import CoreError, NotFound, ValidationError
 from core.filters import date_range_of, parse_filters
 from core.liquidity_service import withdraw_liquidity
 from core.operations import OperationFilters, OperationSort, OperationSummary
-from core.validation import parse_id
+from core.validation import echoed, parse_id
 from ui import labels
 from ui import operations_data as data
 from ui.choices import any_or_one
@@ -70,6 +70,7 @@ LINK = said_by_url(
         *("audit_action", "audit_actor", "audit_object_type"),
     )
 )
+DETAIL = "ops_detail"  # the operation whose detail is open: its box's key, and its id in the URL
 VIEWS = ["Operations", "Charts", "Audit log"]
 CERTIFICATES = ["All", "CEA", "EUA"]
 ANYONE = "Anyone"  # a person filter on no one: the box's first option, and what a link's unknown person leaves
@@ -262,18 +263,51 @@ def operations_view(base: dict[str, object]) -> None:
         operation_detail(result.rows)
 
 
+def linked_operation() -> str | None:
+    """Before the detail's box is drawn: the operation a link just opened names (``?ops_detail=17``), chosen in the
+    box when it exists; when it does not, or is no id, why the box shows none (said under it, and dropped from the
+    URL, as Streamlit drops a bound widget's value it cannot take). Nothing when the box has a choice of its own."""
+    said = st.query_params.get(DETAIL) if DETAIL not in st.session_state else None
+    if said is None or not said.strip():
+        return None
+    try:
+        linked = data.operation_detail(parse_id(said, "Operation id"), version, user.id)
+    except CoreError as exc:
+        st.query_params.pop(DETAIL, None)
+        quoted = f"The link's operation “{echoed(said.strip())}”"
+        # a number past any id the database holds is refused by parse_id as too large: no such operation either
+        if isinstance(exc, NotFound) or (said.strip().isascii() and said.strip().isdigit()):
+            return f"{quoted} does not exist: choose one above."
+        if isinstance(exc, ValidationError):
+            return f"{quoted} is no operation id (a positive whole number, like 17): choose one above."
+        return f"{quoted} is not shown: {exc.message}"
+    st.session_state[DETAIL] = linked.summary.id
+    return None
+
+
 def operation_detail(rows: list[OperationSummary]) -> None:
+    """The box choosing an operation of the page, and the chosen one's detail. The choice is kept in the URL
+    (``ops_detail``): a reload, or a link sent to a colleague, opens on it even once it has left the page (newer
+    operations pushed it to the next), as does a choice kept while the filters or the page change."""
+    box = st.container(gap=None)
+    note = linked_operation()
     choices = {r.id: operation_label(r) for r in rows}
-    chosen = st.selectbox(
+    kept = st.session_state.get(DETAIL)
+    if kept is not None and kept not in choices:  # chosen before, or by the link: it stays chosen
+        choices[kept] = operation_label(data.operation_detail(kept, version, user.id).summary)
+    chosen = box.selectbox(
         "Operation details",
         list(choices),
         index=None,
         format_func=choices.__getitem__,
         placeholder="Choose an operation of this page to see its orders and tickets",
-        key="ops_detail",
+        key=DETAIL,
     )
+    field_warning(box, note)
     if chosen is None:
+        st.query_params.pop(DETAIL, None)
         return
+    st.query_params[DETAIL] = str(chosen)
     detail = data.operation_detail(chosen, version, user.id)
     s = detail.summary
     st.subheader(f"{s.ticket_id} · {s.certificate_type}", anchor=False)

@@ -695,3 +695,52 @@ def test_an_any_filter_back_on_any_offers_no_clear_button_and_is_not_labelled_re
     assert rows == len(operations)  # Anyone filters by no one
     drawn = {key: (box.value, box.proto.HasField("default"), box.proto.required) for key, box in boxes.items()}
     assert drawn == dict.fromkeys(boxes, (ANY, True, False))
+
+
+def test_the_open_operation_is_kept_in_the_url_and_a_reload_opens_on_it(app_env, actors, actor_sessions, operations):
+    _, cea = operations
+    at = opened_on_link(actors, actor_sessions, {})
+    at.selectbox(key="ops_detail").select(cea.id).run()
+    url = dict(at.query_params)
+
+    reloaded = opened_on_link(actors, actor_sessions, url)  # a reload, or the link sent to a colleague
+
+    assert url == {"ops_detail": str(cea.id)}
+    assert not reloaded.exception
+    assert reloaded.selectbox(key="ops_detail").value == cea.id
+    assert [h.value for h in reloaded.subheader] == [f"{cea.ticket_id} · CEA"]
+    reloaded.selectbox(key="ops_detail").set_value(None).run()
+    assert "ops_detail" not in reloaded.query_params
+
+
+def test_a_links_operation_that_left_the_page_still_opens(app_env, actors, actor_sessions, operations):
+    eua, cea = operations
+
+    at = opened_on_link(actors, actor_sessions, {"ops_cert": "EUA", "ops_detail": str(cea.id)})  # not in the table
+
+    assert not at.exception
+    assert list(table(at)["Ticket"]) == [eua.ticket_id]
+    assert at.selectbox(key="ops_detail").value == cea.id
+    assert [h.value for h in at.subheader] == [f"{cea.ticket_id} · CEA"]
+
+
+@pytest.mark.parametrize(
+    ("said", "why"),
+    [
+        ("999999", "does not exist: choose one above."),
+        ("9" * 40, "does not exist: choose one above."),
+        ("abc", "is no operation id (a positive whole number, like 17): choose one above."),
+        ("-3", "is no operation id (a positive whole number, like 17): choose one above."),
+    ],
+)
+def test_a_links_operation_that_does_not_exist_or_is_no_id_is_said_under_the_box_and_none_opens(
+    app_env, actors, actor_sessions, operations, said, why
+):
+    at = opened_on_link(actors, actor_sessions, {"ops_detail": said})
+
+    assert not at.exception
+    assert warned_under(at, "ops_detail") == [f"The link's operation “{echoed(said)}” {why}"]
+    assert at.selectbox(key="ops_detail").value is None
+    assert not at.subheader
+    assert len(table(at)) == len(operations)  # the table as with no link
+    assert "ops_detail" not in at.query_params
