@@ -39,8 +39,9 @@ from ui.operations_view import (
     fill_ratio_text,
     levels_figure,
     operation_label,
-    operations_frame,
+    operations_csv,
     operations_shown,
+    orders_csv,
     orders_frame,
     priced,
     resting_depth_figure,
@@ -256,7 +257,7 @@ def operations_view(base: dict[str, object]) -> None:
         "ops",
         f"Page {page} of {result.pages} · {counted(result.total, 'operation')}",
         "Download filtered operations (CSV)",
-        lambda: csv_bytes(operations_frame(data.all_operations(signature, version, user.id))),
+        lambda: operations_csv(data.all_operations(signature, version, user.id)),
         "liquidity-operations.csv",
     )
     if result.rows:
@@ -364,7 +365,7 @@ def operation_detail(rows: list[OperationSummary]) -> None:
     )
     st.download_button(
         "Download its orders (CSV)",
-        data=csv_bytes(orders),
+        data=orders_csv(detail.orders),
         file_name=f"{s.ticket_id}-orders.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -37,15 +37,28 @@ def utc_time(moment: datetime) -> str:
 NO_VALUE = "—"  # a figure or a table cell that has none (a MARKET order's limit price)
 
 
-def price(value: Decimal | int | None) -> str:
-    """A price: cents as usual (€81.00), more decimals only where the value has them, up to four (a mid of
-    €80.005, an average of €81.0333), never padding zeros (no €81.0000)."""
-    if value is None:
-        return NO_VALUE
-    shown = Decimal(value).quantize(Decimal("0.0001"))
+CENT = Decimal("0.01")
+PRICE_STEP = Decimal("0.0001")  # the finest a price is written: a mid of two ticks, an average
+
+
+def price_figure(value: Decimal | int) -> Decimal:
+    """A price's number as ``price`` writes it: to the cent (81.00), more decimals only where the value has them, up
+    to four (80.005, 81.0333), never padding zeros (a stored reference price of 81.0000 is 81.00). What a CSV holds,
+    so that a spreadsheet reads the figure the screen shows."""
+    shown = Decimal(value).quantize(PRICE_STEP)
     exponent = shown.normalize().as_tuple().exponent
     places = max(2, -exponent) if isinstance(exponent, int) else 2
-    return f"€{shown:,.{places}f}"
+    return shown.quantize(Decimal(1).scaleb(-places))
+
+
+def price(value: Decimal | int | None) -> str:
+    """A price: "€81.00", "€80.005" (``price_figure``), thousands grouped."""
+    return NO_VALUE if value is None else f"€{price_figure(value):,f}"
+
+
+def cents(value: Decimal | int) -> Decimal:
+    """An amount of EUR's number as ``eur`` writes it, to the cent: 0 is 0.00, 1234.5600 is 1234.56."""
+    return Decimal(value).quantize(CENT)
 
 
 def units(value: Decimal | int | None) -> str:

@@ -1,8 +1,8 @@
 """Rendering helpers for the Operations page: core records in, DataFrames, CSV bytes and plotly figures out.
 
 Pure functions (no Streamlit, no database), so the page stays thin and these are unit-tested. DataFrames
-keep the exact Decimal values (the CSV downloads carry them unchanged); ``for_display`` turns money into
-floats for the grid and the charts only.
+keep the exact Decimal values (the CSV downloads write them as the screen does: ``operations_csv``);
+``for_display`` turns money into floats for the grid and the charts only.
 """
 
 from collections.abc import Iterable, Sequence
@@ -19,6 +19,7 @@ from core.enums import OrderSide
 from core.market import OrderBook
 from core.operations import DailyStat, OperationOrder, OperationSort, OperationSummary, RestingDepth
 from ui import labels
+from ui.downloads import csv_bytes
 from ui.format import NO_VALUE, eur, percent, plot_text, price, utc_time
 from ui.ticket_changes import describe_change, exact_json, named
 
@@ -166,6 +167,17 @@ def operations_frame(rows: Sequence[OperationSummary]) -> pd.DataFrame:
     return frame.rename(columns=OPERATION_COLUMNS)
 
 
+def operations_csv(rows: Sequence[OperationSummary]) -> bytes:
+    """The operations' CSV: ``operations_frame``, its EUR to the cent and its reference price as the screen writes
+    it (81.00, never the stored 81.0000), certificates whole (``ui.downloads.csv_bytes``)."""
+    return csv_bytes(operations_frame(rows), OPERATION_MONEY, OPERATION_PRICES)
+
+
+def orders_csv(orders: Sequence[OperationOrder]) -> bytes:
+    """An operation's orders as a CSV: ``orders_frame``, written as ``operations_csv`` writes the operations."""
+    return csv_bytes(orders_frame(orders), ORDER_MONEY, ORDER_PRICES)
+
+
 def orders_frame(orders: Sequence[OperationOrder]) -> pd.DataFrame:
     records = [o.model_dump() for o in orders]
     frame = pd.DataFrame.from_records(records, columns=list(ORDER_COLUMNS))
@@ -242,7 +254,8 @@ def operations_shown(rows: Sequence[OperationSummary]) -> "pd.io.formats.style.S
 def for_display(frame: pd.DataFrame, money_columns: Iterable[str], price_columns: Iterable[str] = ()) -> pd.DataFrame:
     """A copy whose Decimal columns are floats, what the grid formats and plotly draws, and whose prices are text as
     ``ui.format.price`` writes them: a grid's number format pads every price to one count of decimals (€81.0000), or
-    rounds a mid between two ticks (€80.975 shown €80.98). Display only: the CSV keeps the Decimals."""
+    rounds a mid between two ticks (€80.975 shown €80.98). Display only: the CSV writes the Decimals
+    (``operations_csv``)."""
     shown = frame.copy()
     for column in money_columns:
         if column in shown:

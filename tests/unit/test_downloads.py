@@ -51,3 +51,17 @@ def test_a_moment_is_written_in_utc_to_the_second_as_every_table_writes_it_never
 
     # pandas wrote "2026-12-01 10:00:00+00:00", an offset a spreadsheet reads as text; no moment is an empty cell
     assert rows[1:] == [["2026-12-01 10:00:05", "2026-12-01 10:00:00"], ["", ""]]
+
+
+def test_money_columns_are_written_to_the_cent_and_prices_as_the_screen_writes_them_none_left_empty():
+    frame = pd.DataFrame(
+        {
+            "Price": [Decimal("81.0000"), Decimal("80.0050"), None],
+            "Filled EUR": [Decimal("0"), Decimal("1499.7800"), None],
+            "Note": ["81.0000", "x", "y"],  # a text column is written as it is
+        }
+    )
+
+    rows = list(csv.reader(io.StringIO(csv_bytes(frame, money=["Filled EUR"], prices=["Price"]).decode("utf-8-sig"))))
+
+    assert rows[1:] == [["81.00", "0.00", "81.0000"], ["80.005", "1499.78", "x"], ["", "", "y"]]

@@ -22,8 +22,10 @@ from ui.operations_view import (
     levels_figure,
     object_label,
     operation_label,
+    operations_csv,
     operations_frame,
     operations_shown,
+    orders_csv,
     orders_frame,
     priced,
     resting_depth_figure,
@@ -90,16 +92,39 @@ def order(side: OrderSide, price: str, resting: int, **overrides) -> OperationOr
     return OperationOrder(**{**values, **overrides})
 
 
-def test_the_operations_csv_carries_exact_decimals_and_readable_headers():
-    frame = operations_frame([summary()])
-
-    text = csv_bytes(frame).decode("utf-8-sig")
+def test_the_operations_csv_writes_its_figures_as_the_screen_does_with_readable_headers():
+    text = operations_csv([summary()]).decode("utf-8-sig")
 
     header, row = text.splitlines()
     assert header.startswith("Time (UTC),Ticket,Certificate,Source,Reference price,Price source,Target BID EUR")
-    assert "2026-03-04 05:06:07,TKT-2026-000007,CEA,Manual,14.0000,Configured default,1000.00,999.97,500.00" in row
+    assert "2026-03-04 05:06:07,TKT-2026-000007,CEA,Manual,14.00,Configured default,1000.00,999.97,500.00" in row
     assert '"AH 1, LP 1"' in row
     assert row.endswith(",< 0.1 %,0.0,admin,7,")  # its fill ratio in words and as a number, then the notes (none)
+
+
+def test_the_operations_csv_writes_eur_to_the_cent_and_a_reference_price_as_the_screen_writes_it():
+    # the stored reference price 81.0000 was written as it is, beside the page's €81.00
+    rows = [
+        summary(reference_price=Decimal("81.0000"), withdrawn_eur=Decimal("0"), resting_eur=Decimal("1499.7800")),
+        summary(id=8, reference_price=Decimal("80.0050")),  # a mid between two ticks keeps its half cent
+    ]
+
+    read = list(csv.DictReader(io.StringIO(operations_csv(rows).decode("utf-8-sig"))))
+
+    assert [r["Reference price"] for r in read] == ["81.00", "80.005"]
+    assert (read[0]["Withdrawn EUR"], read[0]["Resting EUR"]) == ("0.00", "1499.78")  # not 0 and 1499.7800
+    assert [r["Resting certificates"] for r in read] == ["106", "106"]  # certificates whole
+
+
+def test_an_operations_orders_csv_writes_prices_and_eur_as_the_screen_does():
+    orders = [order(OrderSide.BUY, "13.9700", 10, filled_eur=Decimal("0")), order(OrderSide.SELL, "14.0050", 5)]
+
+    read = list(csv.DictReader(io.StringIO(orders_csv(orders).decode("utf-8-sig"))))
+
+    assert [(r["Price"], r["Filled EUR"], r["Quantity"]) for r in read] == [
+        ("13.97", "0.00", "10"),
+        ("14.005", "0.00", "5"),
+    ]
 
 
 def traded(n: int, filled: str, deployed: str, stored: str | None = None) -> OperationSummary:
@@ -121,7 +146,7 @@ def test_the_operations_csv_writes_each_fill_ratio_as_the_screen_does_and_as_the
             traded(3, "0.10", "1499.88", "0.0001"), traded(4, "0", "0")]  # fmt: skip
     on_screen = fill_ratios_on_screen(styled := operations_shown(rows))
 
-    text = csv_bytes(operations_frame(rows)).decode("utf-8-sig")
+    text = operations_csv(rows).decode("utf-8-sig")
 
     read = list(csv.DictReader(io.StringIO(text)))
     assert [r["Fill ratio"] for r in read] == on_screen == ["33.3 %", "0.7 %", "< 0.1 %", "—"]
