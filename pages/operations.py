@@ -79,6 +79,12 @@ PAGE_SIZES = [25, 50, 100, 200]
 MONEY = st.column_config.NumberColumn(format="euro")
 PRICE = st.column_config.NumberColumn()  # sorted as a number, written as ui.format.price writes it (priced)
 DATE_RANGE_WIDTH = 250  # px
+# Streamlit's date field (React Aria, since 1.67) takes typed days when it is left or its calendar closes, never on
+# Enter, and has no option to: said on the field, since an analyst who typed two days and pressed Enter saw nothing
+DATE_RANGE_HELP = (
+    "Pick the first and the last day in the calendar, or type them (Tab moves to the last day): typed days apply once "
+    "you leave the field (Tab, Esc or a click elsewhere), not on Enter."
+)
 # a number (the grid sorts by the share) written as ui.operations_view.fill_ratio_text writes it, as in the detail
 RATIO = st.column_config.NumberColumn(alignment="right")
 
@@ -106,6 +112,7 @@ def date_range(key: str) -> tuple[date | None, date | None] | None:
         key=key,
         format="YYYY-MM-DD",
         width=DATE_RANGE_WIDTH,
+        help=DATE_RANGE_HELP,
         bind=URL,
     )
     field_warning(box, dates_note("Created between", said, key))

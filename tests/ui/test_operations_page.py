@@ -744,3 +744,15 @@ def test_a_links_operation_that_does_not_exist_or_is_no_id_is_said_under_the_box
     assert not at.subheader
     assert len(table(at)) == len(operations)  # the table as with no link
     assert "ops_detail" not in at.query_params
+
+
+@pytest.mark.parametrize(("view", "key"), [("Operations", "ops_dates"), ("Audit log", "audit_dates")])
+def test_the_date_range_says_that_typed_days_apply_once_the_field_is_left_not_on_enter(
+    open_app, actors, operations, view, key
+):
+    at = open_app(actors.analyst, PAGE)
+
+    at.segmented_control(key="ops_view").set_value(view).run()
+
+    # Streamlit's date field takes typed days on leaving it only: an analyst typed two days, pressed Enter, saw nothing
+    assert "not on Enter" in at.date_input(key=key).help
