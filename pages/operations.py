@@ -21,7 +21,7 @@ from ui import labels
 from ui import operations_data as data
 from ui.choices import any_or_one
 from ui.downloads import csv_bytes
-from ui.feedback import field_error, field_warning
+from ui.feedback import field_error, field_note, field_warning
 from ui.format import counted, eur, md_escape, md_escape_lines, price, units
 from ui.grids import NEWEST_FIRST, paged_grid
 from ui.metrics import Metric, metric_row
@@ -301,7 +301,8 @@ def operation_detail(rows: list[OperationSummary]) -> None:
     note = linked_operation()
     choices = {r.id: operation_label(r) for r in rows}
     kept = st.session_state.get(DETAIL)
-    if kept is not None and kept not in choices:  # chosen before, or by the link: it stays chosen
+    elsewhere = kept is not None and kept not in choices
+    if elsewhere:  # chosen before, or by the link: it stays chosen
         choices[kept] = operation_label(data.operation_detail(kept, version, user.id).summary)
     chosen = box.selectbox(
         "Operation details",
@@ -312,6 +313,8 @@ def operation_detail(rows: list[OperationSummary]) -> None:
         key=DETAIL,
     )
     field_warning(box, note)
+    if elsewhere and chosen == kept:  # the table shows others than the one open below: said, not left to guess
+        field_note(box, "Not on this page of the table: opened by a link, or before the filters or the page changed.")
     if chosen is None:
         st.query_params.pop(DETAIL, None)
         return

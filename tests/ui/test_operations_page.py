@@ -713,7 +713,9 @@ def test_the_open_operation_is_kept_in_the_url_and_a_reload_opens_on_it(app_env,
     assert "ops_detail" not in reloaded.query_params
 
 
-def test_a_links_operation_that_left_the_page_still_opens(app_env, actors, actor_sessions, operations):
+def test_a_links_operation_that_left_the_page_still_opens_saying_so_under_the_box(
+    app_env, actors, actor_sessions, operations
+):
     eua, cea = operations
 
     at = opened_on_link(actors, actor_sessions, {"ops_cert": "EUA", "ops_detail": str(cea.id)})  # not in the table
@@ -722,6 +724,13 @@ def test_a_links_operation_that_left_the_page_still_opens(app_env, actors, actor
     assert list(table(at)["Ticket"]) == [eua.ticket_id]
     assert at.selectbox(key="ops_detail").value == cea.id
     assert [h.value for h in at.subheader] == [f"{cea.ticket_id} · CEA"]
+    assert "Not on this page of the table: opened by a link, or before the filters or the page changed." in texts(
+        at.caption
+    )
+
+    at.selectbox(key="ops_detail").select(eua.id).run()  # one of the table's
+
+    assert not [t for t in texts(at.caption) if t.startswith("Not on this page")]
 
 
 @pytest.mark.parametrize(
