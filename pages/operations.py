@@ -382,8 +382,11 @@ def operation_detail(rows: list[OperationSummary]) -> None:
         on_click="ignore",
         key="ops_orders_csv",
     )
-    book = data.order_book(s.certificate_type, version)
-    st.plotly_chart(levels_figure(detail.orders, book, s.reference_price), key="ops_levels_chart")
+    if s.resting_quantity:
+        book = data.order_book(s.certificate_type, version)
+        st.plotly_chart(levels_figure(detail.orders, book, s.reference_price), key="ops_levels_chart")
+    else:  # withdrawn or traded whole: the chart of its levels was an empty frame, its axis from -1 to 4
+        st.caption("Nothing of this operation rests on the book any more: it has no levels to draw.")
     st.dataframe(tickets_frame(detail.tickets), hide_index=True, alt="Tickets of the selected operation")
 
 

@@ -127,6 +127,20 @@ def test_an_admin_withdraws_after_confirming_and_the_page_shows_the_new_state(op
     assert metrics[f"Withdrawn · {summary.withdrawn_quantity:,} certificates"] == f"€{summary.withdrawn_eur:,.2f}"
 
 
+def test_an_operation_with_nothing_resting_says_so_instead_of_an_empty_chart_of_its_levels(
+    open_app, db, actors, operations
+):
+    _, cea = operations
+    withdraw_liquidity(db, cea.id, actors.admin.id)
+    at = open_app(actors.analyst, PAGE)
+
+    at.selectbox(key="ops_detail").select(cea.id).run()
+
+    assert not at.exception
+    assert not at.get("plotly_chart")  # its axis ran from -1 to 4, over nothing
+    assert "Nothing of this operation rests on the book any more: it has no levels to draw." in texts(at.caption)
+
+
 def test_a_refused_withdrawal_is_explained_and_changes_nothing(open_app, db, actors, operations):
     _, cea = operations
     at = open_app(actors.admin, PAGE)
