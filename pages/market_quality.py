@@ -15,7 +15,6 @@ from core.market_quality import parse_obligations
 from core.validation import parse_eur, parse_period
 from core.wording import figure
 from ui import quality_data as data
-from ui.downloads import csv_bytes
 from ui.feedback import field_error, field_warning
 from ui.format import NO_VALUE, counted, eur, md_escape, percent
 from ui.metrics import Metric, metric_row
@@ -34,8 +33,9 @@ from ui.quality_view import (
     heatmap_figure,
     no_snapshot_text,
     period_ending,
-    points_frame,
+    points_csv,
     presence_figure,
+    scorecard_csv,
     scorecard_frame,
     scorecard_shown,
     scorecard_style,
@@ -190,7 +190,7 @@ def health(cert: CertificateType, start: datetime, end: datetime) -> None:
         )
     st.download_button(
         "Download every snapshot of the period (CSV)",
-        data=lambda: csv_bytes(points_frame(data.points(cert, start, end, user.id).points)),
+        data=lambda: points_csv(data.points(cert, start, end, user.id).points),
         file_name=f"{cert}-snapshots-{start:%Y%m%d%H%M}-{end:%Y%m%d%H%M}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -359,7 +359,7 @@ def scorecard(cert: CertificateType, start: datetime, end: datetime) -> None:
     )
     st.download_button(
         "Download the scorecard (CSV)",
-        data=csv_bytes(frame),
+        data=scorecard_csv(frame),
         file_name=f"{cert}-scorecard-{start:%Y%m%d%H%M}-{end:%Y%m%d%H%M}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -1,7 +1,7 @@
 """Market Quality page builders: periods, tables and plotly figures from core records (no Streamlit, unit-tested).
 
-Tables keep exact Decimals (the CSV downloads write them as they are); ``for_display`` turns money into floats
-for the grid and the charts only.
+Tables keep exact Decimals (the CSV downloads write EUR to the cent and prices as the app does: ``points_csv``,
+``scorecard_csv``); ``for_display`` turns money into floats for the grid and the charts only.
 """
 
 import json
@@ -17,6 +17,7 @@ from core.enums import CertificateType, OrderSide
 from core.models import MarketMaker
 from core.quality_models import BookSnapshot, DepthCell, HealthSeries, MarketMakerScore, Slippage
 from ui.charts import ASK_COLOR, BID_COLOR
+from ui.downloads import csv_bytes
 from ui.format import NO_VALUE, eur, percent, price
 from ui.grids import FIGURE_PX_PER_CHAR, text_column_px
 from ui.operations_view import FILL_RATIO_PLACES, for_display  # a share of placed certificates, written as a fill ratio
@@ -313,7 +314,7 @@ def bps(value: Decimal | None) -> str:
 
 
 def points_frame(points: Sequence[BookSnapshot]) -> pd.DataFrame:
-    """Every snapshot with the issue's field names, market makers as a JSON list (exact values, for the CSV). The
+    """Every snapshot with the issue's field names, market makers as a JSON list (exact values; ``points_csv``). The
     moment's column says its zone as the others say their unit (``_eur``): ``at_utc``, written as every CSV writes a
     time (ui.downloads); "at" held "2026-12-01 10:00:00+00:00"."""
     columns = [name for name in BookSnapshot.model_fields if name not in ("certificate_type", "market_makers")]
@@ -323,6 +324,21 @@ def points_frame(points: Sequence[BookSnapshot]) -> pd.DataFrame:
         json.dumps([q.model_dump(mode="json") for q in p.market_makers], separators=(",", ":")) for p in points
     ]
     return frame
+
+
+POINT_PRICES = ["best_bid", "best_ask", "mid"]
+POINT_MONEY = [f"{side}_depth_{band}pct_eur" for band in ("0_5", "1", "2") for side in ("bid", "ask")]
+
+
+def points_csv(points: Sequence[BookSnapshot]) -> bytes:
+    """Every snapshot as a CSV (``points_frame``): its depths in EUR to the cent, its prices as the app writes a price
+    (a mid of 81.000 is 81.00, one of 80.005 stays so; ``ui.downloads.csv_bytes``)."""
+    return csv_bytes(points_frame(points), POINT_MONEY, POINT_PRICES)
+
+
+def scorecard_csv(frame: pd.DataFrame) -> bytes:
+    """The scorecard (``scorecard_frame``) as a CSV, its EUR to the cent; its fill ratio stays an exact fraction."""
+    return csv_bytes(frame, SCORE_MONEY)
 
 
 def no_snapshot_text(

@@ -1,12 +1,14 @@
-"""Market Quality page builders: the default period, exact CSV values, pass/fail colours and the heatmap grid."""
+"""Market Quality page builders: the default period, CSV figures as the app writes them, pass/fail colours and the
+heatmap grid."""
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pandas as pd
 
 from core.quality_models import BookSnapshot, DepthCell, MarketMakerQuote, MarketMakerScore
-from ui.downloads import csv_bytes
 from ui.quality_view import (
     FAIL_COLOR,
     PASS_COLOR,
@@ -15,8 +17,10 @@ from ui.quality_view import (
     heatmap_figure,
     no_snapshot_text,
     period_ending,
+    points_csv,
     points_frame,
     presence_figure,
+    scorecard_csv,
     scorecard_frame,
     scorecard_shown,
     scorecard_style,
@@ -88,7 +92,15 @@ def test_the_scorecard_grid_shows_both_ratios_in_percent_while_its_csv_keeps_the
     assert frame.loc[0, "Fill ratio"] == D("0.5000")
 
 
-def test_the_points_csv_keeps_exact_values_and_the_market_makers_of_each_snapshot():
+def test_the_scorecard_csv_writes_its_eur_to_the_cent_and_its_fill_ratio_as_a_fraction():
+    score = _score("A", True).model_copy(update={"avg_quoted_eur": D("74840.2900"), "traded_value_eur": D("0")})
+
+    read = list(csv.DictReader(io.StringIO(scorecard_csv(scorecard_frame([score])).decode("utf-8-sig"))))
+
+    assert (read[0]["Avg quoted (€)"], read[0]["Traded (€)"], read[0]["Fill ratio"]) == ("74840.29", "0.00", "0.5000")
+
+
+def test_the_points_csv_writes_prices_and_eur_as_the_app_does_and_the_market_makers_of_each_snapshot():
     point = BookSnapshot(
         certificate_type="EUA", at=datetime(2026, 3, 2, tzinfo=UTC), best_bid=D("99.90"), best_ask=D("100.10"),
         mid=D("100.000"), spread_bps=D("20.0"), bid_depth_0_5pct_eur=D("0.10"), ask_depth_0_5pct_eur=D("1"),
@@ -100,9 +112,11 @@ def test_the_points_csv_keeps_exact_values_and_the_market_makers_of_each_snapsho
     frame = points_frame([point])
 
     assert frame.loc[0, "bid_depth_0_5pct_eur"] == D("0.10")
-    header, first = csv_bytes(frame).decode("utf-8-sig").splitlines()[:2]
+    header, first = points_csv([point]).decode("utf-8-sig").splitlines()[:2]
     assert header.startswith("at_utc,best_bid,")  # its zone in its name, as the amounts' unit is in theirs
-    assert first.startswith("2026-03-02 00:00:00,99.90,")  # as every CSV writes a time: it read "…00:00:00+00:00"
+    # as every CSV writes a time (it read "…00:00:00+00:00"), a mid of 100.000 as the app writes a price, and a
+    # depth of 1 as EUR: to the cent
+    assert first.startswith("2026-03-02 00:00:00,99.90,100.10,100.00,20.0,0.10,1.00,1.00,1.00,1.00,1.00,")
     assert frame.loc[0, "market_makers"] == (
         '[{"market_maker_id":7,"side":"BUY","best_price":"99.90","value_0_5pct_eur":"0.10",'
         '"value_1pct_eur":"0.10","value_2pct_eur":null}]'
