@@ -184,3 +184,26 @@ def test_no_header_click_nor_column_menu_re_sorts_the_page_of_operations_on_scre
     assert orders == tickets[::-1]  # newest first, as Sort by says
     expect(page.get_by_text("Pin column")).to_be_visible()  # the column menu is open...
     expect(page.get_by_text("Sort ascending")).to_have_count(0)  # ...and offers no sort of the page alone
+
+
+def test_a_reload_reopens_the_operation_whose_detail_was_open_and_a_links_unknown_one_is_said(
+    db, actors, app_server, page
+):
+    fund_market_makers(db, actors)
+    operation = create_operation(db, actors, "CEA")
+    create_operation(db, actors, "EUA")
+    open_as(page, app_server, actors.analyst.username, "/operations")
+    page.get_by_role("heading", name="Operations").wait_for()
+    settle(page)
+    choose(page, "Operation details", operation.ticket_id)
+    heading = page.get_by_role("heading", name=f"{operation.ticket_id} · CEA")
+    expect(heading).to_be_visible()
+    settle(page)
+
+    page.reload()  # the detail was lost: the URL kept the filters and the page, not the operation
+
+    expect(heading).to_be_visible()
+    assert f"ops_detail={operation.id}" in page.url
+    page.goto(f"{app_server.url}/operations?ops_detail=abc")
+    expect(page.get_by_text("The link's operation “abc” is no operation id")).to_be_visible()
+    expect(heading).to_have_count(0)
