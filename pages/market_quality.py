@@ -97,6 +97,7 @@ def moment_field(label: str, default: datetime, key: str) -> datetime | None:
         max_value=datetime.max,
         step=timedelta(minutes=5),
         key=key,
+        format="YYYY-MM-DD",  # as every day of the app is written, its refusals' too: it read 2030/12/03
         width=DATE_WIDTH,
         bind=URL,
     )

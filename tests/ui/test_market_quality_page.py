@@ -256,6 +256,15 @@ def test_typed_text_quoted_in_a_refusal_is_shown_as_text_never_as_markup(open_ap
     assert not [r for r in refusals if "**bold**" in r]  # escaped: \*\*bold\*\*
 
 
+def test_a_custom_periods_fields_write_their_days_as_the_app_and_its_refusals_do(open_app, actors):
+    at = open_app(actors.analyst, PAGE)
+
+    at.segmented_control(key="mq_period").set_value("Custom").run()
+
+    # "2030/12/03" in the field, "2030-12-03 08:45 UTC" in the refusal under it
+    assert {at.datetime_input(key=key).proto.format for key in ("mq_from", "mq_to")} == {"YYYY-MM-DD"}
+
+
 def test_a_period_that_ends_before_it_starts_is_refused_under_the_to_field_and_the_live_slippage_still_shows(
     open_app, actors
 ):
