@@ -104,14 +104,13 @@ def link_note(
     """Why the field ``label`` does not show what a link said for it: not one of the words it takes (``offered``, as
     a link writes them; None: what it takes is not listed, an admin's market makers), or ``why`` when the page knows
     better (a market maker the filters hide: "is Old LP, inactive, hidden while “Show inactive” is off"), and what it
-    shows instead. None when the link said nothing, or one of its words in any case (Streamlit drops a bound widget's
-    value at its default from the URL too, and a bound choice takes only its own spelling: the field shows what the
-    link meant)."""
+    shows instead. None when the link said nothing, or what the field shows, in any case (Streamlit drops a bound
+    widget's value at its default from the URL too). One of the field's words in another case that the field does not
+    show is said: a choice bound by Streamlit takes only its own spelling, so "cea" left Operations on All, unsaid
+    (``choices_from_url`` takes any case, and never asks for a note of one)."""
     said = said.strip()
     if not said or said.casefold() == shown.casefold():
         return None  # the field shows what the link said (Streamlit drops a value at its default from the URL)
-    if offered is not None and said.casefold() in {word.casefold() for word in offered}:
-        return None
     if why is not None:
         takes = why
     elif offered is None:

@@ -779,3 +779,23 @@ def test_the_date_range_says_that_typed_days_apply_once_the_field_is_left_not_on
 
     # Streamlit's date field takes typed days on leaving it only: an analyst typed two days, pressed Enter, saw nothing
     assert "not on Enter" in at.date_input(key=key).help
+
+
+@pytest.mark.parametrize(
+    ("link", "key", "said"),
+    [
+        ({"ops_cert": "cea"}, "ops_cert", "The link's Certificate “cea” is not one of All, CEA, EUA: All is shown."),
+        (
+            {"ops_view": "audit log"},
+            "ops_view",
+            "The link's view “audit log” is not one of Operations, Charts, Audit log: Operations is shown.",
+        ),
+    ],
+)
+def test_a_links_word_in_another_case_than_the_fields_own_is_said_not_dropped_unsaid(
+    app_env, actors, actor_sessions, operations, link, key, said
+):
+    at = opened_on_link(actors, actor_sessions, link)  # Streamlit takes a bound choice's own spelling alone
+
+    assert not at.exception
+    assert warned_under(at, key) == [said]

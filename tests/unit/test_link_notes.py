@@ -14,6 +14,13 @@ def test_a_value_in_another_case_or_at_the_default_is_no_note():
     assert link_note("Certificate", "All", "All", ["All", "CEA", "EUA"]) is None
 
 
+def test_one_of_the_fields_words_in_another_case_that_the_field_does_not_show_is_said():
+    # Streamlit's bound choices take only their own spelling: "cea" left Operations on All, and no note said so
+    assert link_note("Certificate", "cea", "All", ["All", "CEA", "EUA"]) == (
+        "The link's Certificate “cea” is not one of All, CEA, EUA: All is shown."
+    )
+
+
 def test_a_pasted_page_of_text_is_quoted_by_its_start_and_its_length():
     note = link_note("Sort by", "nonsense " * 600, "Time", ["Time", "Ticket"])
 
