@@ -51,6 +51,8 @@ DEFAULT_INTERVAL_SECONDS = 60
 TARGET_FIELD = {OrderSide.BUY: "bid_depth_eur", OrderSide.SELL: "ask_depth_eur"}  # save_policy's parameters
 TARGETS_FIELD = "targets"  # how a refusal names the pair of targets together (InvalidFields), as Create Liquidity does
 SCHEDULE_FIELD = "schedule"  # how a refusal names the interval and the cron together: a policy runs on one of them
+# the schedules a policy runs on (save_policy's ``runs_on``): every ``interval_seconds``, or on its ``cron``
+RUNS_ON = ("interval", "cron")
 # each typed parameter of save_policy by the name its field shows (the form's label, short enough for one line
 # beside its neighbours): a refusal names the field as the person reads it
 POLICY_LABELS = {
@@ -62,7 +64,7 @@ POLICY_LABELS = {
     "price_floor": "Price floor (EUR)",
     "price_ceiling": "Price ceiling (EUR)",
     "interval_seconds": "Run interval (seconds)",
-    "cron": "or cron (UTC, optional)",
+    "cron": "Cron (UTC)",
     "notes": "Notes (optional)",
 }
 
@@ -131,7 +133,7 @@ def _parse_price_bound(value: object, what: str) -> Decimal | None:
 
 def parse_cron(value: object) -> str | None:
     """A standard 5-field cron expression (minute hour day month weekday, in UTC), or None for none."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if _blank(value):
         return None
     if not isinstance(value, str):
         raise ValidationError(f"The cron schedule is text like '*/5 * * * *', got {value!r}")
@@ -177,6 +179,27 @@ def next_cron_time(cron: str, after: datetime) -> datetime | None:
         return None
 
 
+def _parse_runs_on(value: object, cron: object) -> str:
+    """The schedule chosen (``RUNS_ON``); None: the one typed (the cron when one is, else the interval)."""
+    if value is None:
+        return "interval" if _blank(cron) else "cron"
+    if value not in RUNS_ON:
+        raise ValidationError(f"A policy runs on an interval or on a cron ('interval' or 'cron'), got {value!r}")
+    return value
+
+
+def _parse_required_cron(value: object) -> str:
+    """The cron of a policy chosen to run on one: blank is refused as required, never read as "no cron" (which is
+    the default interval)."""
+    cron = parse_cron(value)
+    if cron is None:
+        raise ValidationError(
+            f"{_label('cron')} is required to run on a cron: 5 fields (minute hour day-of-month month day-of-week), "
+            "e.g. '*/5 * * * *' for every five minutes"
+        )
+    return cron
+
+
 def _parse_interval(value: object) -> int:
     """The run interval, in seconds; blank (without a cron: beside one it is no interval) is refused as required."""
     if _blank(value):
@@ -209,6 +232,7 @@ def save_policy(
     dynamic_spread: object = False,
     interval_seconds: object = None,
     cron: object = None,
+    runs_on: object = None,
     enabled: object = False,  # a new standing policy places real orders: it starts only when turned on
     notes: object = None,
     expected_updated_at: datetime | Literal[False] | None = False,
@@ -219,7 +243,9 @@ def save_policy(
     (``DEFAULT_INTERVAL_SECONDS`` when not given), or on ``cron`` (5 fields, UTC), never both: an interval typed
     beside a cron is refused under the pair (``SCHEDULE_FIELD``), for it would be ignored (a policy saved with both
     ran on the cron, and the interval typed was kept unused, said only in the cron field's help). A policy on a
-    cron stores no interval (the table's CHECK holds one schedule).
+    cron stores no interval (the table's CHECK holds one schedule). ``runs_on`` ("interval" or "cron", ``RUNS_ON``)
+    is the schedule the admin chose, whose field is then required: a form that offers one field at a time sends it
+    (a cron left blank was saved as the default 60 s interval); None reads the schedule from what is typed.
     ``expected_updated_at`` is the version a form showed: the policy's ``updated_at``, or None when it showed no
     policy; a ``Conflict`` when another save came in between, so one admin's change is never overwritten unseen by
     another's (False: no check). A policy runs only when saved with ``enabled``: a new one starts disabled, and the
@@ -232,7 +258,7 @@ def save_policy(
     """
     cert = parse_enum(CertificateType, certificate_type, "certificate type")
     faults = FieldFaults()  # every field's fault at once, under its parameter's name, in the form's order
-    on_cron = not _blank(cron)
+    on_cron = faults.parse("runs_on", _parse_runs_on, runs_on, cron) == "cron"
     if interval_seconds is None and not on_cron:  # not given: the default; typed blank is refused as required
         interval_seconds = DEFAULT_INTERVAL_SECONDS
     params = {
@@ -261,7 +287,7 @@ def save_policy(
         "interval": None
         if on_cron and _blank(interval_seconds)
         else faults.parse("interval_seconds", _parse_interval, interval_seconds),
-        "cron": faults.parse("cron", parse_cron, cron),
+        "cron": faults.parse("cron", _parse_required_cron if runs_on == "cron" else parse_cron, cron),
         "enabled": faults.parse("enabled", _parse_bool, enabled, "Enabled"),
         "notes": faults.parse("notes", parse_notes, notes, notes_max_length(db)),
         "by": user_id,
@@ -475,6 +501,7 @@ def _carry_out(db: Session, inputs: RunInputs, decision: Decision, user_id: int)
 # the kill switch lives in core.kill_switch; its calls are part of this module's API too
 __all__ = [
     "POLICY_LABELS",
+    "RUNS_ON",
     "SCHEDULE_FIELD",
     "count_policy_runs",
     "get_kill_switch",

@@ -31,11 +31,14 @@ from ui.policies_view import (
     NOTES_FIELD,
     PAIR_ROWS,
     POLICY_FORM_ROWS,
-    POLICY_TEXT_FIELDS,
+    RUNS_ON_LABEL,
+    RUNS_ON_OPTIONS,
     RUNS_ROW_PX,
+    SCHEDULE_FIELDS,
     PolicyField,
     depth_history_figure,
     due_text,
+    form_fields,
     form_values,
     idle_reason,
     policy_text,
@@ -72,8 +75,15 @@ def fill_form(cert: str, policy: LiquidityPolicy | None) -> None:
     a new send for ``save_form``."""
     for name, value in form_values(policy).items():
         st.session_state[f"pol_{cert}_{name}"] = value
+    for field in SCHEDULE_FIELDS.values():  # what the schedule's field not shown gets back when chosen again
+        st.session_state[f"pol_{cert}_kept_{field.name}"] = st.session_state[f"pol_{cert}_{field.name}"]
     st.session_state[f"pol_{cert}_shown"] = policy.updated_at if policy else None
     st.session_state[f"pol_{cert}_filling"] = new_token()
+
+
+def chosen_runs(cert: str) -> str | None:
+    """The schedule the form runs on (``RUNS_ON``), None before it is filled."""
+    return st.session_state.get(f"pol_{cert}_runs")
 
 
 def forget(prefix: str) -> None:
@@ -112,8 +122,14 @@ def save_form(cert: str) -> None:
     after this form was filled in: nothing was saved" though the first had just saved it; it now gets the first's
     outcome."""
     state = st.session_state
-    typed = {field.param: state[f"pol_{cert}_{field.name}"] for field in POLICY_TEXT_FIELDS}
-    switches = {"dynamic_spread": state[f"pol_{cert}_dynamic"], "enabled": state[f"pol_{cert}_enabled"]}
+    runs = chosen_runs(cert)
+    # the fields shown: the schedule's of the kind chosen alone (the other is not sent, whatever it held)
+    typed = {field.param: state[f"pol_{cert}_{field.name}"] for field in form_fields(runs)}
+    switches = {
+        "dynamic_spread": state[f"pol_{cert}_dynamic"],
+        "enabled": state[f"pol_{cert}_enabled"],
+        "runs_on": runs,
+    }
     sent = (state.get(f"pol_{cert}_filling"), typed, switches)
     forget(f"pol_{cert}_refused_")
     forget(f"pol_{cert}_warned_")
@@ -154,12 +170,32 @@ def save_form(cert: str) -> None:
 def edit_form(cert: str, policy: LiquidityPolicy | None) -> None:
     """Create or change the book's policy; each refusal is shown under its field, and nothing changes. The form
     keeps the version of the policy it was filled from: a save by another admin in between is refused, not
-    overwritten."""
-    if not all(f"pol_{cert}_{name}" in st.session_state for name in form_values(policy)):
+    overwritten.
+
+    Its schedule is chosen first, outside the form (choosing redraws it): every N seconds or on a cron, with that
+    kind's field alone. Both fields were shown, the interval prefilled with 60 s: a cron typed beside it was refused
+    until the interval was cleared, and a cron policy's form showed an empty interval beside its cron."""
+    state = st.session_state
+    runs = chosen_runs(cert)
+    if runs is None or not all(f"pol_{cert}_{field.name}" in state for field in form_fields(runs)):
         fill_form(cert, policy)  # first shown, or shown again after another page (its fields were forgotten)
-    if (refusal := st.session_state.pop(f"pol_form_{cert}_refusal", None)) is not None:
+    if (refusal := state.pop(f"pol_form_{cert}_refusal", None)) is not None:
         show_refusal(refusal)
+    runs = st.segmented_control(
+        RUNS_ON_LABEL,
+        list(RUNS_ON_OPTIONS),
+        format_func=RUNS_ON_OPTIONS.get,
+        required=True,
+        key=f"pol_{cert}_runs",
+        help="A policy runs on one schedule: every so many seconds, or at the times a cron names",
+    )
+    schedule = SCHEDULE_FIELDS[runs]
+    if (key := f"pol_{cert}_{schedule.name}") not in state:  # Streamlit forgot it while the other kind showed
+        state[key] = state.get(f"pol_{cert}_kept_{schedule.name}", "")
     with st.form(f"pol_form_{cert}", border=False):
+        with st.container(horizontal=True):
+            text_field(cert, schedule)
+        state[f"pol_{cert}_kept_{schedule.name}"] = state[key]
         for row in POLICY_FORM_ROWS:
             with st.container(horizontal=True):
                 for field in row:

@@ -21,7 +21,7 @@ from core.liquidity_policies import (
     DEFAULT_INTERVAL_SECONDS,
     INTERVAL,
     POLICY_LABELS,
-    SCHEDULE_FIELD,
+    RUNS_ON,
     TARGETS_FIELD,
     save_policy,
 )
@@ -114,24 +114,26 @@ INTERVAL_FIELD = PolicyField(
     "interval",
     "interval_seconds",
     POLICY_LABELS["interval_seconds"],
-    f"How often the worker runs the policy ({INTERVAL[0]:,} to {INTERVAL[1]:,}: a day). Leave it empty to run on a "
-    "cron instead: a policy runs on one schedule, not both",
+    f"How often the worker runs the policy ({INTERVAL[0]:,} to {INTERVAL[1]:,}: a day)",
 )
 CRON = PolicyField(
     "cron",
     "cron",
     POLICY_LABELS["cron"],
-    "Five fields: minute hour day-of-month month day-of-week. Set it with the run interval empty: a policy runs on "
-    "one schedule, not both",
+    "Five fields: minute hour day-of-month month day-of-week, in UTC. */5 7-18 * * 1-5 runs every five minutes "
+    "from 07:00 to 18:55, Monday to Friday",
     placeholder="*/5 7-18 * * 1-5",
 )
+# a policy runs on one schedule: the form asks which (save_policy's runs_on), then shows that one's field alone
+RUNS_ON_LABEL = "Runs"
+RUNS_ON_OPTIONS = dict(zip(RUNS_ON, ("Every N seconds", "On a cron (UTC)"), strict=True))
+SCHEDULE_FIELDS = dict(zip(RUNS_ON, (INTERVAL_FIELD, CRON), strict=True))
 TARGET_ROW = (BID, ASK)
-SCHEDULE_ROW = (INTERVAL_FIELD, CRON)
-POLICY_FORM_ROWS = (TARGET_ROW, (TOLERANCE, TOP_UP, AGE), (FLOOR, CEILING), SCHEDULE_ROW)
+POLICY_FORM_ROWS = (TARGET_ROW, (TOLERANCE, TOP_UP, AGE), (FLOOR, CEILING))
 # the refusals of a row's fields together (core names them so), said once under the row
-PAIR_ROWS = {TARGETS_FIELD: TARGET_ROW, SCHEDULE_FIELD: SCHEDULE_ROW}
+PAIR_ROWS = {TARGETS_FIELD: TARGET_ROW}
 NOTES_FIELD = PolicyField("notes", "notes", POLICY_LABELS["notes"])
-POLICY_TEXT_FIELDS = (*(field for row in POLICY_FORM_ROWS for field in row), NOTES_FIELD)
+POLICY_TEXT_FIELDS = (*(field for row in POLICY_FORM_ROWS for field in row), *SCHEDULE_FIELDS.values(), NOTES_FIELD)
 _NEW_POLICY = inspect.signature(save_policy).parameters  # a new policy's values: save_policy's defaults
 # what save_policy uses for a parameter not given (None), shown in a new policy's field
 _NEW_POLICY_SHOWN = {"interval_seconds": DEFAULT_INTERVAL_SECONDS}
@@ -149,11 +151,23 @@ def policy_text(policy: LiquidityPolicy | None, param: str) -> str:
 def form_values(policy: LiquidityPolicy | None) -> dict[str, object]:
     """The policy form's widgets (by their key's tail) as the policy has them, or as a new policy starts."""
     values: dict[str, object] = {field.name: policy_text(policy, field.param) for field in POLICY_TEXT_FIELDS}
-    if policy and policy.cron:  # one schedule: a policy on a cron has no interval to show (nor to send back)
-        values[INTERVAL_FIELD.name] = ""
+    values["runs"] = runs_on(policy)
+    if policy and policy.cron:  # a policy on a cron has no interval: choosing one offers a new policy's
+        values[INTERVAL_FIELD.name] = policy_text(None, INTERVAL_FIELD.param)
     values["dynamic"] = policy.dynamic_spread if policy else _NEW_POLICY["dynamic_spread"].default
     values["enabled"] = policy.enabled or policy.paused if policy else _NEW_POLICY["enabled"].default
     return values
+
+
+def form_fields(runs: str) -> tuple[PolicyField, ...]:
+    """The typed fields the form shows, and sends, while it runs on ``runs`` (``RUNS_ON``): the schedule's field of
+    that kind alone, then the rest, in the form's order."""
+    return (SCHEDULE_FIELDS[runs], *(field for row in POLICY_FORM_ROWS for field in row), NOTES_FIELD)
+
+
+def runs_on(policy: LiquidityPolicy | None) -> str:
+    """The schedule ``policy`` runs on (``RUNS_ON``): its cron when it has one, else its interval (a new policy's)."""
+    return "cron" if policy and policy.cron else "interval"
 
 
 def saved_text(saved: SavedPolicy, switch: KillSwitch) -> str:

@@ -53,7 +53,8 @@ def test_admin_reads_the_cards_edits_runs_and_pauses_everything_with_a_reason(db
     settle(page)
 
     cea.get_by_text("Edit policy").click()
-    cea.get_by_role("textbox", name="or cron (UTC, optional)").fill("every minute")
+    cea.get_by_text("On a cron (UTC)").click()  # the schedule's kind first: its field alone shows
+    cea.get_by_role("textbox", name="Cron (UTC)").fill("every minute")
     click_until_shown(page, cea.get_by_role("button", name="Save policy"), cea.get_by_text("is not a cron schedule"))
     cea.get_by_text("Edit policy").click()  # fold the form away again
     settle(page)

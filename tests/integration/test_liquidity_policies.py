@@ -360,6 +360,40 @@ def test_a_cron_alone_is_saved_as_the_policy_s_one_schedule_and_the_interval_it_
     assert policy(db, actors, "EUA").interval_seconds == 60  # neither given: the default interval
 
 
+@pytest.mark.parametrize("cron", [None, "", "   ", "\u200b"])
+def test_a_policy_chosen_to_run_on_a_cron_with_none_typed_is_refused_under_the_cron_not_saved_on_the_default_interval(
+    db, actors, cron
+):
+    policy(db, actors, interval_seconds="30")
+    before = snapshot(db)
+
+    with pytest.raises(InvalidFields) as refused:
+        policy(db, actors, runs_on="cron", cron=cron)
+
+    # without the choice, a cron left blank read as "no cron": the policy ran every 60 s
+    assert refused.value.faults == {
+        "cron": "Cron (UTC) is required to run on a cron: 5 fields (minute hour day-of-month month day-of-week), "
+        "e.g. '*/5 * * * *' for every five minutes"
+    }
+    assert snapshot(db) == before
+
+
+def test_the_schedule_chosen_is_the_one_saved_and_the_other_kind_typed_beside_it_is_refused(db, actors):
+    on_cron = policy(db, actors, runs_on="cron", cron="0 9 * * 1-5")
+    on_interval = policy(db, actors, runs_on="interval", interval_seconds="45")
+
+    assert (on_cron.cron, on_cron.interval_seconds) == ("0 9 * * 1-5", None)
+    assert (on_interval.cron, on_interval.interval_seconds) == (None, 45)
+    with pytest.raises(InvalidFields) as both:
+        policy(db, actors, runs_on="cron", cron="0 9 * * 1-5", interval_seconds="45")
+    assert list(both.value.faults) == [SCHEDULE_FIELD]
+    with pytest.raises(InvalidFields) as unknown:
+        policy(db, actors, runs_on="hourly", interval_seconds="45")
+    assert unknown.value.faults == {
+        "runs_on": "A policy runs on an interval or on a cron ('interval' or 'cron'), got 'hourly'"
+    }
+
+
 @pytest.mark.parametrize("interval", ["300", 300, "60"])
 def test_an_interval_typed_beside_a_cron_is_refused_under_both_saying_which_runs_and_nothing_is_saved(
     db, actors, interval

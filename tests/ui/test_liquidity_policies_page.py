@@ -30,7 +30,10 @@ def _under(at, cert: str, field: str) -> list[str]:
     return [shown(str(c.value)) for c in at.get_by_key(f"pol_field_{cert}_{field}").caption]
 
 
-def _save(at, cert: str, **fields):
+def _save(at, cert: str, runs: str | None = None, **fields):
+    """Type ``fields`` into the form and save it; ``runs`` chooses the schedule's kind first (its field alone shows)."""
+    if runs is not None:
+        at.segmented_control(key=f"pol_{cert}_runs").set_value(runs).run()
     for name, value in fields.items():
         widget = at.text_area(key=f"pol_{cert}_{name}") if name == "notes" else at.text_input(key=f"pol_{cert}_{name}")
         widget.set_value(value)
@@ -120,10 +123,7 @@ def test_a_new_policy_starts_disabled_and_its_save_says_so_and_how_to_start_it(o
 def test_every_fault_of_the_form_is_shown_under_its_own_field_at_once_and_nothing_is_saved(open_app, db, actors):
     at = open_app(actors.admin, PAGE)
 
-    at = _save(
-        at, "EUA", bid="abc", ask="-5", tolerance="1e3", age="", interval="1.5", cron="61 * * * *", floor="15",
-        ceiling="14",
-    )  # fmt: skip
+    at = _save(at, "EUA", bid="abc", ask="-5", tolerance="1e3", age="", interval="1.5", floor="15", ceiling="14")
 
     assert _under(at, "EUA", "bid") == ["BID target (EUR) must be a number, got 'abc'"]
     assert _under(at, "EUA", "ask") == ["ASK target (EUR) must be zero or more, got -5"]
@@ -133,9 +133,6 @@ def test_every_fault_of_the_form_is_shown_under_its_own_field_at_once_and_nothin
     assert _under(at, "EUA", "age") == ["Max age (min) is required: enter a number"]
     assert _under(at, "EUA", "interval") == [
         "Run interval (seconds) is a whole number of seconds from 5 to 86,400, got 1.5"
-    ]
-    assert _under(at, "EUA", "cron") == [
-        "'61 * * * *' is not a cron schedule: the minute field '61' is not valid (0-59)"
     ]
     assert _under(at, "EUA", "ceiling") == ["The price floor €15.00 must be below the price ceiling €14.00"]
     for field in ("bid", "ask", "tolerance", "age", "interval"):  # each refusal names its field as labelled
@@ -148,7 +145,7 @@ def test_every_fault_of_the_form_is_shown_under_its_own_field_at_once_and_nothin
 
 
 def test_a_corrected_field_loses_its_refusal_and_a_corrected_form_saves(open_app, db, actors):
-    at = _save(open_app(actors.admin, PAGE), "EUA", bid="abc", ask="1000", cron="61 * * * *")
+    at = _save(open_app(actors.admin, PAGE), "EUA", runs="cron", bid="abc", ask="1000", cron="61 * * * *")
 
     at = _save(at, "EUA", bid="1000")
 
@@ -158,11 +155,11 @@ def test_a_corrected_field_loses_its_refusal_and_a_corrected_form_saves(open_app
     ]
     assert get_policies(db, user_id=actors.admin.id) == []
 
-    at = _save(at, "EUA", cron="")
+    at = _save(at, "EUA", cron="*/5 * * * *")
 
     assert not field_errors(at) and not at.error
     (saved,) = get_policies(db, user_id=actors.admin.id)
-    assert (saved.bid_depth_eur, saved.cron) == (1000, None)
+    assert (saved.bid_depth_eur, saved.cron, saved.interval_seconds) == (1000, "*/5 * * * *", None)
 
 
 def test_a_target_left_empty_is_no_liquidity_on_that_side_and_two_zeros_are_refused_once_under_the_pair(
@@ -279,49 +276,61 @@ def test_a_number_out_of_range_is_refused_under_its_field_and_saves_nothing(
     assert get_policies(db, user_id=actors.admin.id) == []
 
 
-def test_a_cron_saved_with_the_interval_left_empty_is_the_policy_s_one_schedule_and_the_form_shows_it_so(
+def test_a_new_policy_runs_every_60_s_unless_a_cron_is_chosen_and_each_choice_shows_its_own_field_alone(
     open_app, db, actors
 ):
     fund_market(db, actors)
     at = open_app(actors.admin, PAGE)
+    assert at.segmented_control(key="pol_CEA_runs").value == "interval"
+    assert at.text_input(key="pol_CEA_interval").value == "60"
+    assert not [t for t in at.text_input if t.key == "pol_CEA_cron"]
 
-    at = _save(at, "CEA", bid="10000", ask="8000", interval="", cron="*/5 7-18 * * 1-5")
+    # the interval was prefilled beside the cron field: a cron typed there was refused until 60 was cleared
+    at = _save(at, "CEA", runs="cron", bid="10000", ask="8000", cron="*/5 7-18 * * 1-5")
 
-    assert not at.exception and not at.error and not field_errors(at)  # "Run interval (seconds) is required"
+    assert not [t for t in at.text_input if t.key == "pol_CEA_interval"]
+    assert not at.exception and not at.error and not field_errors(at)
     (saved,) = get_policies(db, user_id=actors.admin.id)
     assert (saved.cron, saved.interval_seconds) == ("*/5 7-18 * * 1-5", None)
-    # the form shows the one schedule it runs on: it showed the interval too, which the cron overrode unsaid
-    assert (at.text_input(key="pol_CEA_interval").value, at.text_input(key="pol_CEA_cron").value) == (
-        "",
-        "*/5 7-18 * * 1-5",
-    )
     at = _save(at, "CEA", notes="saved again as shown")
     assert not field_errors(at) and get_policies(db, user_id=actors.admin.id)[0].notes == "saved again as shown"
 
 
-def test_an_interval_and_a_cron_typed_together_are_refused_once_under_the_pair_and_nothing_is_saved(
+def test_a_cron_chosen_and_left_empty_is_refused_under_it_and_the_policy_is_not_saved_on_an_interval(
+    open_app, db, actors
+):
+    at = open_app(actors.admin, PAGE)
+
+    at = _save(at, "EUA", runs="cron", bid="1000", ask="1000")
+
+    assert _under(at, "EUA", "cron") == [
+        "Cron (UTC) is required to run on a cron: 5 fields (minute hour day-of-month month day-of-week), e.g. "
+        "'*/5 * * * *' for every five minutes"
+    ]
+    assert field_errors(at) == _under(at, "EUA", "cron")  # and nowhere else
+    assert get_policies(db, user_id=actors.admin.id) == []
+
+
+def test_a_policy_on_a_cron_opens_on_its_cron_and_choosing_an_interval_saves_it_on_that_interval_alone(
     open_app, db, actors
 ):
     fund_market(db, actors)
+    policy(db, actors, "CEA", cron="0 9 * * 1-5")
     at = open_app(actors.admin, PAGE)
+    # it opened on the interval's empty field beside the cron: a save as shown was refused, one schedule or none
+    assert at.segmented_control(key="pol_CEA_runs").value == "cron"
+    assert at.text_input(key="pol_CEA_cron").value == "0 9 * * 1-5"
 
-    at = _save(at, "CEA", bid="10000", ask="8000", interval="30", cron="0 9 * * 1-5")
+    at.segmented_control(key="pol_CEA_runs").set_value("interval").run()
+    assert at.text_input(key="pol_CEA_interval").value == "60"  # a new policy's interval, to change or keep
+    at.segmented_control(key="pol_CEA_runs").set_value("cron").run()
+    assert at.text_input(key="pol_CEA_cron").value == "0 9 * * 1-5"  # the cron comes back as it was
+    at = _save(at, "CEA", runs="interval", interval="30")
 
-    # it was saved, and ran on the cron: the 30 s typed was ignored, said only in the cron field's help
-    why = (
-        "Run on an interval or on a cron, not both: clear the run interval to run on cron '0 9 * * 1-5', or clear "
-        "the cron to run every 30 s"
-    )
-    assert field_errors(at) == [why]  # once, not under each field
-    assert _under(at, "CEA", "schedule") == [why]
-    assert get_policies(db, user_id=actors.admin.id) == []
-    assert at.text_input(key="pol_CEA_interval").value == "30"  # what was typed stays, to be corrected
-
-    at = _save(at, "CEA", cron="")
-
-    assert not field_errors(at) and not at.error
+    assert not at.exception and not at.error and not field_errors(at)
     (saved,) = get_policies(db, user_id=actors.admin.id)
     assert (saved.interval_seconds, saved.cron) == (30, None)
+    assert at.segmented_control(key="pol_CEA_runs").value == "interval"
 
 
 def test_a_schedule_that_never_comes_is_refused_and_one_stored_earlier_is_shown_without_breaking_the_page(
@@ -331,7 +340,7 @@ def test_a_schedule_that_never_comes_is_refused_and_one_stored_earlier_is_shown_
     policy(db, actors, "CEA", cron="0 9 * * *")
     at = open_app(actors.admin, PAGE)
 
-    at = _save(at, "EUA", bid="1000", ask="1000", cron="0 9 31 4 *")  # 31 April
+    at = _save(at, "EUA", runs="cron", bid="1000", ask="1000", cron="0 9 31 4 *")  # 31 April
     assert any("'0 9 31 4 *' never comes" in e for e in _under(at, "EUA", "cron"))
     assert [p.certificate_type for p in get_policies(db, user_id=actors.admin.id)] == ["CEA"]
 

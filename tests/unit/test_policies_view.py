@@ -122,13 +122,14 @@ def test_a_new_policy_s_form_starts_from_save_policy_s_defaults_and_a_stored_one
 
     assert new == {
         "bid": "", "ask": "", "tolerance": "0.5", "top_up": "80", "age": "60", "floor": "", "ceiling": "",
-        "interval": "60", "cron": "", "notes": "", "dynamic": False, "enabled": False,
+        "interval": "60", "cron": "", "runs": "interval", "notes": "", "dynamic": False, "enabled": False,
     }  # fmt: skip
     # paused by the kill switch: the form shows enabled, what the admin chose (a save clears the pause); on a cron,
-    # no interval: it showed the 5 the cron overrode, and saving the form as shown is refused (one schedule)
+    # the form runs on it, and choosing an interval instead offers a new policy's, not the 5 the cron overrode
     assert existing == {
         "bid": "12.00", "ask": "0.00", "tolerance": "0.25", "top_up": "75", "age": "30", "floor": "",
-        "ceiling": "90.00", "interval": "", "cron": "*/5 * * * *", "notes": "", "dynamic": True, "enabled": True,
+        "ceiling": "90.00", "interval": "60", "cron": "*/5 * * * *", "runs": "cron", "notes": "", "dynamic": True,
+        "enabled": True,
     }  # fmt: skip
 
 
