@@ -304,7 +304,8 @@ def resume_line(policy: LiquidityPolicy) -> str:
 
 
 def schedule_text(policy: LiquidityPolicy) -> str:
-    schedule = f"cron '{policy.cron}' (UTC)" if policy.cron else f"every {policy.interval_seconds} s"
+    # "Runs on cron '…'": it read "Runs cron '*/2 * * * *' (UTC)"
+    schedule = f"on cron '{policy.cron}' (UTC)" if policy.cron else f"every {policy.interval_seconds} s"
     floor, ceiling = policy.price_floor, policy.price_ceiling
     band = (
         f" · quotes only between {eur(floor)} and {eur(ceiling)}"

@@ -15,6 +15,7 @@ from ui.policies_view import (
     run_outcome,
     runs_csv,
     saved_text,
+    schedule_text,
 )
 
 D = Decimal
@@ -171,6 +172,17 @@ def test_what_resume_restarts_names_the_book_its_targets_its_schedule_and_who_it
 
     assert line == r"**EUA**: bids €12,000.00 and asks €8,000.50, every 60 s, acting as ops\_\[x\]\(y\)"
     assert r"on cron '\*/5 \* \* \* \*' (UTC)" in resume_line(on_cron)
+
+
+def test_the_card_says_a_policy_runs_on_its_cron_or_every_so_many_seconds():
+    every = LiquidityPolicy.model_construct(
+        cron=None, interval_seconds=60, price_floor=None, price_ceiling=None, refresh_tolerance_pct=D("0.5"),
+        max_order_age_minutes=60, top_up_below_pct=D("80"), updated_by_username="admin",
+    )  # fmt: skip
+    on_cron = every.model_copy(update={"cron": "*/2 * * * *", "interval_seconds": None})
+
+    assert schedule_text(every).startswith("Runs every 60 s · refresh beyond 0.5 %")
+    assert schedule_text(on_cron).startswith("Runs on cron '*/2 * * * *' (UTC) · ")  # it read "Runs cron '*/2 …'"
 
 
 def test_when_the_next_run_is_due_reads_in_minutes_hours_or_days_with_the_day_when_not_today():
