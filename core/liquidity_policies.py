@@ -351,12 +351,14 @@ def get_policies(db: Session, *, user_id: int) -> list[LiquidityPolicy]:
         return policies_now(db)
 
 
-def get_paused_policies(db: Session, *, user_id: int) -> list[LiquidityPolicy]:
-    """The policies the kill switch paused: exactly those ``resume_liquidity`` re-enables, whose runs then place
-    afresh (a policy an admin disabled stays off). Admins and analysts."""
+def get_resuming_policies(db: Session, *, user_id: int) -> list[LiquidityPolicy]:
+    """The policies that run once liquidity resumes, whose runs then place afresh: those the kill switch paused
+    (``resume_liquidity`` re-enables them) and those an admin saved enabled during the pause (a save clears the
+    pause's mark: the resume dialog left such a policy out, and said resuming "places no order", before its first
+    run placed the whole target). A policy an admin disabled stays off. Admins and analysts."""
     with unit_of_work(db):
         require_role(db, user_id, READERS, "view liquidity policies")
-        return [p for p in policies_now(db) if p.paused]
+        return [p for p in policies_now(db) if p.paused or p.enabled]
 
 
 def get_policy_runs(
@@ -505,9 +507,9 @@ __all__ = [
     "SCHEDULE_FIELD",
     "count_policy_runs",
     "get_kill_switch",
-    "get_paused_policies",
     "get_policies",
     "get_policy_runs",
+    "get_resuming_policies",
     "parse_cron",
     "pause_liquidity",
     "policies_now",

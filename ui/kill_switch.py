@@ -1,7 +1,7 @@
 """The liquidity kill switch as every admin page shows it: while policies run, one red button that, once confirmed
 with a reason, withdraws every policy order of both books and pauses every policy (core.pause_liquidity); while
 paused, who paused, when and why, and the way back, confirmed as deliberately: the dialog names each book's policy
-that will run and place orders again (core.get_paused_policies). resume_liquidity records no reason: its ticket
+that will run and place orders again (core.get_resuming_policies). resume_liquidity records no reason: its ticket
 keeps the pause it lifted.
 
 app.py calls ``render_kill_switch(user)`` in its sidebar on every page; the Liquidity Policies page also shows it
@@ -16,7 +16,7 @@ import streamlit as st
 from core.enums import Role
 from core.errors import Conflict, CoreError, ValidationError
 from core.kill_switch import get_kill_switch, pause_liquidity, resume_liquidity
-from core.liquidity_policies import get_paused_policies
+from core.liquidity_policies import get_resuming_policies
 from core.models import User
 from ui.feedback import attempt, flash, show_refusal
 from ui.format import clipped, counted, md_escape
@@ -163,13 +163,13 @@ def confirm_pause(user: User) -> None:
 @signed_in
 def confirm_resume(user: User) -> None:
     with db_session() as db:
-        restarting = attempt(lambda: get_paused_policies(db, user_id=user.id))
+        restarting = attempt(lambda: get_resuming_policies(db, user_id=user.id))
     if restarting is None:
         return
     if restarting:
         st.warning(
-            "Automated trading restarts: each policy below is enabled again, and its next run (within its schedule) "
-            "places orders afresh on its book.",
+            "Automated trading restarts: each policy below runs again, and its next run (within its schedule) places "
+            "orders afresh on its book.",
             icon=":material/warning:",
         )
         st.markdown("\n".join(f"- {resume_line(p)}" for p in restarting))

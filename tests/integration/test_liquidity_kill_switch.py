@@ -9,6 +9,7 @@ from core.liquidity_policies import (
     get_kill_switch,
     get_policies,
     get_policy_runs,
+    get_resuming_policies,
     pause_liquidity,
     resume_liquidity,
     run_policy,
@@ -151,6 +152,22 @@ def test_resuming_re_enables_what_the_pause_disabled_and_nothing_else(db, actors
     assert not get_kill_switch(db, user_id=actors.admin.id).paused
     assert run_policy(db, "CEA", user_id=actors.admin.id).action == "placed"
     assert healthy(db)
+
+
+def test_what_resume_restarts_is_every_policy_that_then_places_orders_the_paused_and_those_saved_enabled_since(
+    db, actors, both_books_quoted
+):
+    policy(db, actors, "EUA", enabled=False)  # an admin's own choice, before the pause: it stays off
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")
+    policy(db, actors, "CEA", bid_depth_eur="12000")  # changed during the pause, saved enabled
+
+    restarting = get_resuming_policies(db, user_id=actors.admin.id)
+    resume_liquidity(db, user_id=actors.admin.id)
+
+    # the saved policy was left out (its save cleared the pause's mark), and the dialog said no order would be placed
+    assert [p.certificate_type for p in restarting] == ["CEA"]
+    assert run_policy(db, "CEA", user_id=actors.admin.id).action == "placed"
+    assert run_policy(db, "EUA", user_id=actors.admin.id).action == "skipped"
 
 
 def test_pausing_and_resuming_are_audited_with_their_reason(db, actors, both_books_quoted):

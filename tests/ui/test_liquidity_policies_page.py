@@ -475,6 +475,25 @@ def test_resume_asks_first_naming_each_book_policy_that_will_run_again_and_cance
     assert get_kill_switch(db, user_id=actors.admin.id).paused
 
 
+def test_a_policy_saved_enabled_during_a_pause_is_named_by_resume_among_those_that_will_place_orders(
+    open_app, db, actors
+):
+    fund_market(db, actors)
+    policy(db, actors)
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")
+    at = open_app(actors.admin, PAGE)
+    at = _save(at, "CEA", bid="12000")  # changed during the pause, Enabled left on as the form shows it
+
+    at.button(key="ks_resume_page").click().run()
+
+    assert not at.exception
+    # it said "No policy was running when liquidity paused: resuming lifts the pause and places no order", and the
+    # policy's first run after the resume placed €20,000 of orders
+    assert not [i for i in texts(at.info) if "places no order" in i]
+    listed = " ".join(texts(at.markdown))
+    assert "**CEA**" in listed and "€12,000.00" in listed
+
+
 def test_a_paused_book_says_so_and_resume_brings_the_policies_back(open_app, db, actors):
     fund_market(db, actors)
     policy(db, actors)
