@@ -248,6 +248,19 @@ def test_a_save_by_another_admin_since_the_form_was_filled_is_refused_and_the_fo
     assert (saved.bid_depth_eur, saved.ask_depth_eur) == (20000, 15000)
 
 
+def test_a_save_refused_as_another_admin_moved_the_policy_to_a_cron_refills_the_form_on_that_cron(open_app, db, actors):
+    policy(db, actors, "EUA", bid_depth_eur="10000", ask_depth_eur="10000")
+    at = open_app(actors.admin, PAGE)
+    policy(db, actors, "EUA", cron="0 9 * * 1-5")  # another admin, meanwhile
+
+    at = _save(at, "EUA", interval="30")
+
+    assert any("nothing was saved" in e for e in texts(at.error))
+    assert at.segmented_control(key="pol_EUA_runs").value == "cron"  # the form shows the schedule as it now is
+    assert at.text_input(key="pol_EUA_cron").value == "0 9 * * 1-5"
+    assert get_policies(db, user_id=actors.admin.id)[0].cron == "0 9 * * 1-5"
+
+
 @pytest.mark.parametrize(
     ("field", "typed", "refusal"),
     [
