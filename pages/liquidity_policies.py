@@ -26,7 +26,7 @@ from ui.live import live_fragment
 from ui.metrics import Metric, metric_row
 from ui.navigation import LIQUIDITY_POLICIES
 from ui.operations_view import for_display
-from ui.paging import page_field, page_in_range
+from ui.paging import first_page, page_field, page_in_range
 from ui.policies_view import (
     NOTES_FIELD,
     PAIR_ROWS,
@@ -305,7 +305,15 @@ def book_card(cert: str) -> None:
 @live_fragment(REFRESH)
 def runs_section() -> None:
     st.subheader("Runs", anchor=False)
-    book = st.segmented_control("Book", ["All", "CEA", "EUA"], default="All", required=True, key="pol_runs_book")
+    book = st.segmented_control(
+        "Book",
+        ["All", "CEA", "EUA"],
+        default="All",
+        required=True,
+        key="pol_runs_book",
+        on_change=first_page,
+        args=("pol_runs_page",),
+    )
     cert = None if book == "All" else book
     with db_session() as db:
         total = count_policy_runs(db, user_id=user.id, certificate_type=cert)

@@ -39,6 +39,14 @@ def page_in_range(key: str, pages: int) -> int:
     return page
 
 
+def first_page(key: str) -> None:
+    """The callback of a filter above a paged table that keeps no URL (``page_for_filters`` for one that does): the
+    table as now filtered opens on its first page. The field kept the page typed for the table as filtered before:
+    page 3 of every run, the book then chosen, read "There is no page 3" in red though nobody had typed a page, and
+    page 2 of one list became page 2 of another."""
+    st.session_state[key] = "1"
+
+
 def page_for_filters(key: str, signature: str, pages: int) -> int:
     """``page_in_range``, back on the first page whenever the filters (``signature``) change, and kept in the URL
     under ``key`` beside the filters (which their widgets bind there): a reload, or a link sent to a colleague, opens

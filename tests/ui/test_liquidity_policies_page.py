@@ -603,3 +603,26 @@ def test_the_runs_open_on_page_one_without_a_refusal_under_a_page_field_nobody_t
     assert not at.exception
     assert at.text_input(key="pol_runs_page").value == "1"
     assert field_errors(at) == []  # "Page is a whole number, got nothing", in red, on every first view
+
+
+def test_choosing_another_book_for_the_runs_opens_its_first_page_without_a_refusal_nobody_caused(open_app, db, actors):
+    fund_market(db, actors, certs=("CEA", "EUA"))
+    run_policy(db, "CEA", user_id=policy(db, actors, "CEA").updated_by)
+    eua = policy(db, actors, "EUA").id
+    for _ in range(30):  # two pages of runs in all, one of them the CEA's alone
+        db.execute(
+            text("SELECT record_policy_run(:p, 'none', 'x', NULL, 0, 0, NULL, NULL, 1, NULL, :by, NULL, NULL)"),
+            {"p": eua, "by": actors.admin.id},
+        )
+    db.commit()
+    at = open_app(actors.analyst, PAGE)
+    at.text_input(key="pol_runs_page").set_value("2").run()
+    assert "Page 2 of 2 · 31 runs" in texts(at.caption)
+
+    at.segmented_control(key="pol_runs_book").set_value("CEA").run()
+
+    assert not at.exception
+    assert field_errors(at) == []  # it read "There is no page 2: showing page 1 of 1", in red
+    assert at.text_input(key="pol_runs_page").value == "1"
+    assert "Page 1 of 1 · 1 run" in texts(at.caption)
+    assert list(_runs_table(at)["book"]) == ["CEA"]

@@ -31,6 +31,7 @@ SHOWS_ONLY = {
     "drop_pending": "ui.order_confirmation: Back (or dismissing) drops the order waiting for its confirmation",
     "dismiss_refusals": "ui.account_panel: the refusals of the last cancel, dismissed",
     "_turn": "ui.trading_account_view: a table's page number",
+    "first_page": "ui.paging: a paged table back on its first page once its filter changed",
     "quantity_typed": "Cash Market: notes that the quantity was typed (how its shortfall is said)",
     "on_book_select": "Cash Market: a price clicked in the book, put into the order entry",
     "_note": "ui.clicks: notes what a clicked button showed; the page's run, behind app.py's check, acts on it",
