@@ -163,6 +163,28 @@ def test_after_another_admins_save_and_after_a_save_the_fields_show_the_policy_a
         assert max(t["height"] for t in tiles) < 200, width  # as tall as a figure and its note, not a stretched void
 
 
+def test_choosing_a_cron_keeps_what_was_typed_shows_the_cron_field_alone_and_saves_the_policy_on_it(
+    db, actors, app_server, page
+):
+    fund_market(db, actors, certs=("EUA",))
+    card = _policy_form(page, app_server, actors, "EUA")
+    card.get_by_role("textbox", name="BID target (EUR)").fill("10000")  # typed, not sent yet
+
+    card.get_by_text("On a cron (UTC)").click()  # outside the form: the page runs again
+    cron = card.get_by_role("textbox", name="Cron (UTC)")
+    cron.wait_for()
+    settle(page)
+
+    expect(card.get_by_role("textbox", name="Run interval (seconds)")).to_have_count(0)
+    expect(card.get_by_role("textbox", name="BID target (EUR)")).to_have_value("10000")  # not lost by the choice
+    cron.fill("*/5 7-18 * * 1-5")
+    click_until_shown(page, card.get_by_role("button", name="Save policy"), page.get_by_text("EUA policy saved"))
+    expect(card.get_by_text("Runs on cron '*/5 7-18 * * 1-5' (UTC)")).to_be_visible()
+    stored = db.execute(text("SELECT bid_depth_eur, interval_seconds, cron FROM liquidity_policies")).one()
+    db.rollback()
+    assert tuple(stored) == (10000, None, "*/5 7-18 * * 1-5")
+
+
 def test_a_double_click_on_save_policy_saves_once_and_says_it_saved_not_that_another_save_came_first(
     db, actors, app_server, page
 ):
