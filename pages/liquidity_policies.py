@@ -258,7 +258,7 @@ def show_status(cert: str, status: PolicyStatus, switch: KillSwitch) -> None:
             ),
         ]
     )
-    st.caption(f"Next run: {due_text(status, datetime.now(UTC), switch)}")
+    st.caption(f"Next run: {due_text(status, datetime.now(UTC), switch, admin=ADMIN)}")
     st.caption(md_escape(schedule_text(p)))
     if p.notes:
         st.caption(f"Notes: {md_escape_lines(p.notes)}")  # line for line, as typed

@@ -256,22 +256,31 @@ def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
     return price(run.reference_price), labels.price_source(run.price_source or "mid").lower()
 
 
-def idle_reason(policy: LiquidityPolicy, switch: KillSwitch) -> str | None:
+def idle_reason(policy: LiquidityPolicy, switch: KillSwitch, *, admin: bool = True) -> str | None:
     """Why the book's policy does not run now, and what runs it again; None while it runs. These are a run's first
     two rules (``core.policy_rules.decide`` skips it, in this order), said before a run records that it skipped:
-    Run now is greyed with this as its help, and the next run says it."""
+    Run now is greyed with this as its help, and the next run says it. To an analyst (``admin`` False), who has
+    neither Resume nor Enabled, who can start it: it told them to "turn on Enabled and save"."""
     if switch.paused:
-        return "Liquidity is paused: resume liquidity to run it"
+        return (
+            "Liquidity is paused: resume liquidity to run it"
+            if admin
+            else "Liquidity is paused until an admin resumes it"
+        )
     if not policy.enabled:
-        return "This policy is disabled: turn on Enabled and save to run it"
+        return (
+            "This policy is disabled: turn on Enabled and save to run it"
+            if admin
+            else "This policy is disabled until an admin turns it on"
+        )
     return None
 
 
-def due_text(status: PolicyStatus, now: datetime, switch: KillSwitch) -> str:
+def due_text(status: PolicyStatus, now: datetime, switch: KillSwitch, *, admin: bool = True) -> str:
     if status.schedule_never_comes:
         return f"never: cron '{status.policy.cron}' never comes (no month has that day); save a schedule that does"
     if status.next_due_at is None:
-        why = idle_reason(status.policy, switch)
+        why = idle_reason(status.policy, switch, admin=admin)
         return "not scheduled" if why is None else f"none. {why}"  # it said "paused or disabled", whichever it was
     seconds = (status.next_due_at - now).total_seconds()
     due = status.next_due_at.astimezone(UTC)

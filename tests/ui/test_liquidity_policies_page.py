@@ -378,6 +378,17 @@ def test_analysts_read_the_cards_and_runs_but_cannot_edit_or_run(open_app, db, a
     assert list(_runs_table(at)["action"]) == ["Placed"]
 
 
+def test_an_analyst_reads_that_an_admin_starts_a_disabled_policy_not_to_turn_on_a_switch_they_lack(
+    open_app, db, actors
+):
+    fund_market(db, actors)
+    policy(db, actors, enabled=False)
+
+    at = open_app(actors.analyst, PAGE)
+
+    assert "Next run: none. This policy is disabled until an admin turns it on" in texts(at.caption)
+
+
 def test_the_kill_switch_asks_for_a_reason_then_pauses_and_shows_it_exactly_as_typed(open_app, db, actors):
     fund_market(db, actors)
     policy(db, actors)

@@ -215,6 +215,17 @@ def test_a_book_with_no_next_run_says_whether_liquidity_is_paused_or_its_policy_
     assert due(disabled, paused) == "none. Liquidity is paused: resume liquidity to run it"
 
 
+def test_an_analyst_reads_who_can_start_a_policy_that_does_not_run_not_what_to_click():
+    now = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
+    running, paused = KillSwitch.model_construct(paused=False), KillSwitch.model_construct(paused=True)
+    disabled = LiquidityPolicy.model_construct(enabled=False, cron=None)
+    status = PolicyStatus.model_construct(policy=disabled, schedule_never_comes=False, next_due_at=None)
+
+    # it told them "turn on Enabled and save to run it", a switch and a button their page does not have
+    assert due_text(status, now, running, admin=False) == "none. This policy is disabled until an admin turns it on"
+    assert due_text(status, now, paused, admin=False) == "none. Liquidity is paused until an admin resumes it"
+
+
 def test_what_the_kill_switch_withdrew_reads_as_such_in_red_not_as_a_run_that_left_both_sides_empty():
     withdrawn = run(4, 0, "955", "0").model_copy(update={"action": "kill_switch"})
 
