@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 from sqlalchemy.orm import Session
 
+from core.config import get_settings
 from core.enums import CertificateType, Role
 from core.errors import Conflict, CoreError, InvalidFields, ValidationError
 from core.liquidity_policies import (
@@ -52,6 +53,7 @@ from ui.policies_view import (
     schedule_text,
     share_text,
     sigma_text,
+    spread_help,
     state_badge,
 )
 from ui.runtime import db_session, notes_help
@@ -253,7 +255,7 @@ def show_status(cert: str, status: PolicyStatus, switch: KillSwitch) -> None:
             Metric(
                 "Spread",
                 f"×{status.spread_multiplier.normalize():f}",
-                "The level offsets (0.2/0.4/0.5 %) times clamp(σ / σ_ref, 1, max), when dynamic spread is on",
+                spread_help(get_settings().liquidity_levels),
                 note=sigma_text(status.volatility, p.dynamic_spread),
             ),
         ]

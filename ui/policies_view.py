@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.config import LiquidityLevels
 from core.liquidity_policies import (
     AGE_MINUTES,
     DEFAULT_INTERVAL_SECONDS,
@@ -68,13 +69,14 @@ BID = PolicyField(
     "bid",
     "bid_depth_eur",
     POLICY_LABELS["bid_depth_eur"],
-    "EUR of buy orders the liquidity providers keep resting, at three levels below the reference; 0 for no BID",
+    "EUR of buy orders the liquidity providers keep resting, at the liquidity levels below the reference; 0 for no BID",
 )
 ASK = PolicyField(
     "ask",
     "ask_depth_eur",
     POLICY_LABELS["ask_depth_eur"],
-    "EUR value of the certificates the asset holders keep offered, at three levels above the reference; 0 for no ASK",
+    "EUR value of the certificates the asset holders keep offered, at the liquidity levels above the reference; 0 "
+    "for no ASK",
 )
 TOLERANCE = PolicyField(
     "tolerance",
@@ -87,7 +89,7 @@ TOP_UP = PolicyField(
     "top_up_below_pct",
     POLICY_LABELS["top_up_below_pct"],
     "Replace a side once what rests of it falls below this share of a full plan: its target as whole certificates "
-    "at three levels can rest it",
+    "at every liquidity level can rest it",
 )
 AGE = PolicyField(
     "age",
@@ -203,6 +205,13 @@ def share_text(resting: Decimal, target: Decimal) -> str:
     run's reason measures it (``core.policy_rules.target_share``): the card read "97 % of €10,000.00" above a
     last run reading "100 % of a full plan", two bases side by side."""
     return "not maintained" if target == 0 else f"{target_share(resting, target)} of the {eur(target)} target"
+
+
+def spread_help(levels: LiquidityLevels) -> str:
+    """The Spread tile's help: the offsets ``levels`` place at (the configured ones), and how volatility widens them.
+    It said "(0.2/0.4/0.5 %)", the defaults, whatever ``CARBON_LIQUIDITY_LEVELS`` set."""
+    offsets = "/".join(f"{(o * 100).normalize():f}" for o in levels.offsets)
+    return f"The level offsets ({offsets} %) times clamp(σ / σ_ref, 1, max), when dynamic spread is on"
 
 
 def sigma_text(sigma: Decimal | None, dynamic: bool) -> str:

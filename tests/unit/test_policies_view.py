@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from core.config import LiquidityLevels
 from core.enums import CertificateType
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus, SavedPolicy
 from ui.policies_view import (
@@ -16,6 +17,7 @@ from ui.policies_view import (
     runs_csv,
     saved_text,
     schedule_text,
+    spread_help,
 )
 
 D = Decimal
@@ -230,3 +232,11 @@ def test_what_the_kill_switch_withdrew_reads_as_such_in_red_not_as_a_run_that_le
     withdrawn = run(4, 0, "955", "0").model_copy(update={"action": "kill_switch"})
 
     assert run_outcome(withdrawn) == ("Withdrawn by the kill switch", "red")
+
+
+def test_the_spread_help_names_the_offsets_configured_not_the_defaults():
+    levels = LiquidityLevels(offsets=(D("0.001"), D("0.003")), split=(D("0.6"), D("0.4")))
+
+    # it said "(0.2/0.4/0.5 %)" whatever CARBON_LIQUIDITY_LEVELS set
+    assert spread_help(levels).startswith("The level offsets (0.1/0.3 %) times clamp(σ / σ_ref, 1, max)")
+    assert spread_help(LiquidityLevels()).startswith("The level offsets (0.2/0.4/0.5 %)")
