@@ -113,3 +113,7 @@ class PolicyStatus(Record):
     schedule_never_comes: bool = False  # a cron naming a day no month it names has (saved before they were refused)
     volatility: Decimal | None
     spread_multiplier: Decimal  # what the next full placement would use
+    # whether a job worker is running (one heartbeat within CARBON_WORKER_STALLED_SECONDS), and the last heartbeat
+    # of one that went silent (one stopped cleanly unregisters: None): scheduled runs happen only while one runs
+    worker_running: bool = True
+    worker_seen_at: datetime | None = None

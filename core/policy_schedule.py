@@ -109,7 +109,8 @@ def run_due_policy(db: Session, certificate_type: object, only_if_due: bool = Tr
 
 def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
     """Each book's policy at a glance (admins and analysts): targets, what rests now, the last run and its reason,
-    when the next run is due, and the volatility and spread multiplier the next placement would use."""
+    when the next run is due, the volatility and spread multiplier the next placement would use, and whether a job
+    worker is running to make that run (the card read "due now" for as long as none was)."""
     with unit_of_work(db):
         require_role(db, user_id, READERS, "view liquidity policies")
         paused = kill_switch_state(db).paused
@@ -123,6 +124,8 @@ def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
                 )
             ).mappings()
         }
+        seen, now = db.execute(text("SELECT max(last_heartbeat), clock_timestamp() FROM procrastinate_workers")).one()
+        running = seen is not None and now - seen <= timedelta(seconds=get_settings().worker_stalled_seconds)
         statuses = []
         for p in policies_now(db):
             sigma, multiplier = market_volatility(db, p.certificate_type)
@@ -141,6 +144,8 @@ def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
                     schedule_never_comes=bool(p.cron) and next_cron_time(p.cron, datetime.now(UTC)) is None,
                     volatility=sigma,
                     spread_multiplier=multiplier if p.dynamic_spread else Decimal(1),
+                    worker_running=running,
+                    worker_seen_at=seen,
                 )
             )
         return statuses

@@ -295,7 +295,13 @@ def due_text(status: PolicyStatus, now: datetime, switch: KillSwitch, *, admin: 
     due = status.next_due_at.astimezone(UTC)
     # the day too when it is not today's: a weekly cron read "07:00:00 UTC (in 486000 s)", as if today
     when = f"{due:%H:%M:%S} UTC" if due.date() == now.astimezone(UTC).date() else f"{due:%Y-%m-%d %H:%M:%S} UTC"
-    return f"{when} (due now)" if seconds <= 0 else f"{when} (in {wait_text(int(seconds))})"
+    due_at = f"{when} (due now)" if seconds <= 0 else f"{when} (in {wait_text(int(seconds))})"
+    if status.worker_running:
+        return due_at
+    # it read "(due now)" for as long as no worker ran, and no run came
+    # a worker stopped cleanly leaves no trace: when it was last heard from is known only of one that went silent
+    seen = "" if status.worker_seen_at is None else f" (last heard from at {utc_time(status.worker_seen_at)} UTC)"
+    return f"{due_at}, but no job worker is running{seen}: the policy runs on its schedule only while one does"
 
 
 def wait_text(seconds: int) -> str:

@@ -93,3 +93,21 @@ def test_the_worker_acts_as_the_admin_who_saved_the_policy_and_records_why_when_
 
     assert run.action == "skipped" and "admin, who saved this policy, can no longer act" in run.reason
     assert db.execute(text("SELECT count(*) FROM orders")).scalar_one() == 0
+
+
+def test_a_book_at_a_glance_says_whether_a_job_worker_is_running_to_make_its_scheduled_runs(db, actors):
+    fund_market(db, actors)
+    policy(db, actors)
+
+    def status():
+        (book,) = get_policy_statuses(db, user_id=actors.admin.id)
+        return book.worker_running, book.worker_seen_at
+
+    assert status() == (False, None)  # none has run: the card read "due now" and no run came
+    db.execute(text("INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - interval '10 minutes')"))
+    db.commit()
+    running, seen = status()
+    assert not running and seen is not None  # silent longer than CARBON_WORKER_STALLED_SECONDS: gone
+    db.execute(text("INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now())"))
+    db.commit()
+    assert status()[0]

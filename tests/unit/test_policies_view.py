@@ -240,3 +240,18 @@ def test_the_spread_help_names_the_offsets_configured_not_the_defaults():
     # it said "(0.2/0.4/0.5 %)" whatever CARBON_LIQUIDITY_LEVELS set
     assert spread_help(levels).startswith("The level offsets (0.1/0.3 %) times clamp(σ / σ_ref, 1, max)")
     assert spread_help(LiquidityLevels()).startswith("The level offsets (0.2/0.4/0.5 %)")
+
+
+def test_a_run_due_while_no_job_worker_runs_says_so_and_since_when_one_was_last_heard_from():
+    now = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
+    running = KillSwitch.model_construct(paused=False)
+    due_now = PolicyStatus.model_construct(
+        schedule_never_comes=False, next_due_at=datetime(2026, 12, 1, 15, 50, tzinfo=UTC), worker_running=False
+    )
+    gone = due_now.model_copy(update={"worker_seen_at": datetime(2026, 12, 1, 15, 49, 30, tzinfo=UTC)})
+
+    # it read "15:50:00 UTC (due now)" for as long as no worker ran, and no run came
+    assert due_text(due_now, now, running) == (
+        "15:50:00 UTC (due now), but no job worker is running: the policy runs on its schedule only while one does"
+    )
+    assert "no job worker is running (last heard from at 2026-12-01 15:49:30 UTC)" in due_text(gone, now, running)
