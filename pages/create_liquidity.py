@@ -7,6 +7,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 from streamlit.delta_generator import DeltaGenerator
 
+from core.config import get_settings
 from core.enums import OrderSide, Role
 from core.errors import CoreError, InvalidFields, ValidationError
 from core.limits import check_notes
@@ -407,7 +408,7 @@ def place(db: Session, request: dict, confirmed: tuple[str, ...]) -> list[Liquid
 def show_preview(preview: LiquidityPreview, tag: str) -> None:
     metric_row(Metric(label, value) for label, value in preview_headline(preview))
     st.caption(reference_caption(preview))
-    st.caption(spread_caption(preview))
+    st.caption(spread_caption(preview, get_settings().liquidity_levels))
     # one side under the other, each across the dialog: side by side, a market maker's table of seven columns cut
     # its Order value at 1,280 px ("€499,823.4")
     for side in (OrderSide.BUY, OrderSide.SELL):

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.config import LiquidityLevels
 from core.enums import MarketMakerType, OrderSide
 from core.liquidity_models import (
     AssetShortfall,
@@ -284,11 +285,17 @@ def provisioned_text(result: ProvisioningResult) -> str:
     return f"Provisioned {counted(len(mms), 'market maker')} ({result.ticket_id}). On their ledgers: {deposits}"
 
 
-def spread_caption(preview: LiquidityPreview) -> str:
-    """The spread the levels use, and the volatility behind it."""
+def level_offsets_text(levels: LiquidityLevels) -> str:
+    """The levels' distances from the reference, as configured (``CARBON_LIQUIDITY_LEVELS``): "0.2/0.4/0.5 %"."""
+    return "/".join(f"{(offset * 100).normalize():f}" for offset in levels.offsets) + " %"
+
+
+def spread_caption(preview: LiquidityPreview, levels: LiquidityLevels) -> str:
+    """The spread the levels use (``levels``, the configured ones the plan was made with), and the volatility behind
+    it. It said "(0.2/0.4/0.5 %)", the defaults, whatever ``CARBON_LIQUIDITY_LEVELS`` set."""
     sigma = "σ n/a (under 10 trades)" if preview.volatility is None else f"σ {percent(preview.volatility * 100, 3)}"
     if preview.spread_multiplier == 1:
-        return f"Design spreads (0.2/0.4/0.5 %) · recent trade volatility {sigma}"
+        return f"Design spreads ({level_offsets_text(levels)}) · recent trade volatility {sigma}"
     return f"Spreads widened ×{preview.spread_multiplier.normalize():f} for volatility · {sigma}"
 
 

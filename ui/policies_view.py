@@ -33,6 +33,7 @@ from ui import labels
 from ui.charts import ASK_COLOR, BID_COLOR
 from ui.downloads import csv_bytes
 from ui.format import NO_VALUE, eur, md_escape, percent, price, utc_time
+from ui.liquidity_view import level_offsets_text
 
 ACTION_LABEL = {
     "placed": "Placed",
@@ -210,8 +211,7 @@ def share_text(resting: Decimal, target: Decimal) -> str:
 def spread_help(levels: LiquidityLevels) -> str:
     """The Spread tile's help: the offsets ``levels`` place at (the configured ones), and how volatility widens them.
     It said "(0.2/0.4/0.5 %)", the defaults, whatever ``CARBON_LIQUIDITY_LEVELS`` set."""
-    offsets = "/".join(f"{(o * 100).normalize():f}" for o in levels.offsets)
-    return f"The level offsets ({offsets} %) times clamp(σ / σ_ref, 1, max), when dynamic spread is on"
+    return f"The level offsets ({level_offsets_text(levels)}) times clamp(σ / σ_ref, 1, max), when dynamic spread is on"
 
 
 def sigma_text(sigma: Decimal | None, dynamic: bool) -> str:
@@ -420,7 +420,10 @@ def runs_column_config() -> dict[str, Any]:
 
 
 def runs_csv(runs: Sequence[PolicyRun]) -> bytes:
-    return csv_bytes(runs_frame(runs).rename(columns=RUN_COLUMNS))
+    """The runs as the table shows them: EUR to the cent, the reference price as the screen writes it (81.00, not
+    its stored 81.0000)."""
+    money = [RUN_COLUMNS[c] for c in ("bid_resting", "bid_target", "ask_resting", "ask_target")]
+    return csv_bytes(runs_frame(runs).rename(columns=RUN_COLUMNS), money=money, prices=[RUN_COLUMNS["reference"]])
 
 
 MIN_DEPTH_SPAN = timedelta(minutes=5)  # the least time the depth history shows

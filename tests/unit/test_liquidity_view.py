@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from core.config import LiquidityLevels
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.liquidity_models import (
     AssetShortfall,
@@ -159,9 +160,12 @@ def test_the_spread_caption_says_whether_volatility_widened_the_levels():
         ask_plan=None,
     )
 
-    assert spread_caption(preview).startswith("Design spreads (0.2/0.4/0.5 %)")
+    assert spread_caption(preview, LiquidityLevels()).startswith("Design spreads (0.2/0.4/0.5 %)")
     wide = preview.model_copy(update={"spread_multiplier": Decimal("2.5"), "volatility": Decimal("0.0125")})
-    assert spread_caption(wide) == "Spreads widened ×2.5 for volatility · σ 1.250 %"
+    assert spread_caption(wide, LiquidityLevels()) == "Spreads widened ×2.5 for volatility · σ 1.250 %"
+    # the levels configured, not the defaults (CARBON_LIQUIDITY_LEVELS: it said 0.2/0.4/0.5 % whatever they were)
+    two = LiquidityLevels(offsets=(Decimal("0.001"), Decimal("0.0125")), split=(Decimal("0.6"), Decimal("0.4")))
+    assert spread_caption(preview, two).startswith("Design spreads (0.1/1.25 %) · recent trade volatility")
 
 
 def test_recent_operations_show_the_reference_as_prices_read_everywhere():

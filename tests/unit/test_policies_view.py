@@ -1,5 +1,7 @@
 """The Liquidity Policies page's shaping: the depth history of the runs, and when the next run is due."""
 
+import csv
+import io
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -255,3 +257,15 @@ def test_a_run_due_while_no_job_worker_runs_says_so_and_since_when_one_was_last_
         "15:50:00 UTC (due now), but no job worker is running: the policy runs on its schedule only while one does"
     )
     assert "no job worker is running (last heard from at 2026-12-01 15:49:30 UTC)" in due_text(gone, now, running)
+
+
+def test_the_runs_csv_writes_eur_to_the_cent_and_the_reference_as_the_table_does():
+    fields = {"certificate_type": CertificateType.EUA, "reason": "why", "placed_orders": 3, "withdrawn_orders": 0,
+              "price_source": "last_trade", "reference_price": D("81.0000"), "spread_multiplier": D(1),
+              "volatility": None, "operation_id": 5, "action": "placed"}  # fmt: skip
+    placed = run(1, 0, "0", "955.5").model_copy(update=fields)
+
+    (row,) = csv.DictReader(io.StringIO(runs_csv([placed]).decode("utf-8-sig")))
+
+    assert row["Reference"] == "81.00"  # its stored 81.0000
+    assert (row["BID resting"], row["ASK resting"], row["BID target"]) == ("955.50", "0.00", "1000.00")
