@@ -105,6 +105,23 @@ def echoed_number(value: object, number: Decimal) -> str:
     return echoed(value.strip() if isinstance(value, str) else number)
 
 
+# an amount above the maximum with more digits before its point than this is quoted by its length, not digit by digit
+# (the maximum has 13: a number three orders past it is still quoted as typed, as SQL's amount_above_maximum says it)
+OVERSIZED_DIGITS = 16
+
+
+def above_maximum(what: str, value: object, number: Decimal, maximum: str) -> str:
+    """The refusal of an amount above the maximum (``maximum`` says which: "the maximum price of €1,000,000,000,000"),
+    quoting it as typed while that reads at a glance ("Price 2000000000000 is above …"), else by its length ("Price
+    is a 30-digit number, above …"): thirty digits echoed in full beside the maximum were read by no one, and a person
+    who pasted them needs to hear only that they are far too many."""
+    digits = number.adjusted() + 1  # before the point (the number is above the maximum, so at least 1)
+    typed = echoed_number(value, number)
+    if digits <= OVERSIZED_DIGITS and len(typed) <= OVERSIZED_DIGITS + 8:  # room for commas and cents
+        return f"{what} {typed} is above {maximum}"
+    return f"{what} is a {digits:,}-digit number, above {maximum}"
+
+
 def parse_decimal(value: object, what: str, whole: str | None = None) -> Decimal:
     """A finite Decimal from Decimal, int, str or float; anything else is refused. ``whole`` says, for a number of
     whole units, that it is one ("EUA certificates are whole units"): a comma in it is then never advised to be a
@@ -213,7 +230,9 @@ def parse_amount(value: object, asset: AssetType, what: str = "Amount", allow_ze
     limit = MAX_AMOUNT
     if number > limit:
         maximum = f"€{limit:,}" if asset is AssetType.EUR else f"{limit:,}"
-        raise ValidationError(f"{what} {typed} is above the maximum of {maximum} accepted in one operation", field=what)
+        raise ValidationError(
+            above_maximum(what, value, number, f"the maximum of {maximum} accepted in one operation"), field=what
+        )
     if asset is AssetType.EUR:
         if number != number.quantize(EUR_QUANTUM):
             raise ValidationError(f"{what}: EUR amounts have at most 2 decimals (cents), got {typed}", field=what)
@@ -274,9 +293,7 @@ def parse_price(value: object, what: str = "Price") -> Decimal:
     number = parse_decimal(typed, what)
     limit = MAX_AMOUNT
     if number > limit:
-        raise ValidationError(
-            f"{what} {echoed_number(typed, number)} is above the maximum price of €{limit:,}", field=what
-        )
+        raise ValidationError(above_maximum(what, typed, number, f"the maximum price of €{limit:,}"), field=what)
     return parse_eur(typed, what)
 
 

@@ -336,7 +336,7 @@ def test_a_run_that_can_place_nothing_is_skipped_with_every_shortfall(db, actors
         ({"price_floor": "-1"}, "greater than zero"),
         (
             {"price_ceiling": "9" * 22},  # it read "above the maximum … accepted in one operation", as an amount
-            r"Price ceiling \(EUR\) 9{22} is above the maximum price of €1,000,000,000,000$",
+            r"Price ceiling \(EUR\) is a 22-digit number, above the maximum price of €1,000,000,000,000$",
         ),
     ],
 )

@@ -683,7 +683,7 @@ def test_a_refusal_quotes_the_amount_as_it_was_typed(typed, message):
 @pytest.mark.parametrize(
     ("parse", "typed", "message"),
     [
-        (parse_eur, "9" * 100_000, "Amount 999999999999999999999999999999… (100,000 characters) is above the maximum"),
+        (parse_eur, "9" * 100_000, "Amount is a 100,000-digit number, above the maximum"),
         (parse_eur, "x" * 5_000, "Amount must be a number, got 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (5,000 characters)'"),
         (parse_eur, "abc", "Amount must be a number, got 'abc'"),  # short: quoted whole
         (partial(parse_id, what="Object id"), "7" * 5_000,
@@ -751,3 +751,23 @@ def test_a_price_above_the_maximum_is_refused_as_a_price_and_an_amount_as_one_op
     assert price.value.message == "Price 2,000,000,000,000 is above the maximum price of €1,000,000,000,000"
     assert amount.value.message.endswith("is above the maximum of €1,000,000,000,000 accepted in one operation")
     assert parse_price(" 81.17 € ") == Decimal("81.17")
+
+
+@pytest.mark.parametrize(
+    ("parse", "typed", "message"),
+    [
+        (parse_price, "1" * 30, "Price is a 30-digit number, above the maximum price of €1,000,000,000,000"),
+        (partial(parse_quantity, certificate_type="EUA"), "9" * 30,
+         "Quantity is a 30-digit number, above the maximum of 1,000,000,000,000 accepted in one operation"),
+        (parse_eur, "123,456,789,012,345,678,901", "Amount is a 21-digit number, above the maximum of "
+         "€1,000,000,000,000 accepted in one operation"),
+        (parse_price, "0" * 20 + "2000000000000", "Price is a 13-digit number, above the maximum price of "
+         "€1,000,000,000,000"),  # its zeros are no digits of it
+        (parse_price, "2000000000000.5", "Price 2000000000000.5 is above the maximum price of €1,000,000,000,000"),
+    ],
+)  # fmt: skip
+def test_an_amount_far_above_the_maximum_is_quoted_by_its_number_of_digits_not_digit_by_digit(parse, typed, message):
+    with pytest.raises(ValidationError) as refused:
+        parse(typed)
+
+    assert refused.value.message == message
