@@ -12,6 +12,9 @@ CANCEL_REASONS = {
     "MARKET_REMAINDER": "Market order: unfilled rest cancelled",
     "DEACTIVATION": "Market maker deactivated",
 }
+# USER on a market maker's order: a market maker has no traders of its own, and an admin alone cancels its orders
+# (core.orders.cancel_order; a firm's orders only its traders), so "its owner" would name the wrong person
+CANCELLED_BY_ADMIN = "Cancelled by an admin"
 PRICE_SOURCES = {
     "mid": "Mid of bid and ask",
     "last_trade": "Last trade",
@@ -44,8 +47,11 @@ def humanize(code: str | StrEnum | None) -> str:
     return words[:1].upper() + words[1:]
 
 
-def cancel_reason(code: str | None) -> str:
-    """Why an order was cancelled; empty for an order that was not."""
+def cancel_reason(code: str | None, *, market_maker: bool = False) -> str:
+    """Why an order was cancelled; empty for an order that was not. ``market_maker``: the order is a market
+    maker's, whose cancel by a person was an admin's."""
+    if market_maker and code == "USER":
+        return CANCELLED_BY_ADMIN
     return "" if code is None else CANCEL_REASONS.get(code, humanize(code))
 
 

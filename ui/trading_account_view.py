@@ -118,7 +118,10 @@ def history_frame(orders: Sequence[Order]) -> pd.DataFrame:
             "Filled": [o.filled_quantity for o in orders],
             "Avg fill price (€)": [_money(o.average_fill_price) for o in orders],
             "Status": [labels.humanize(o.status) for o in orders],
-            "Why closed": [labels.cancel_reason(o.cancel_reason) or None for o in orders],  # a dash when filled
+            "Why closed": [  # a dash when filled
+                labels.cancel_reason(o.cancel_reason, market_maker=o.market_maker_id is not None) or None
+                for o in orders
+            ],
         }
     )
 

@@ -492,6 +492,24 @@ def test_an_admin_trades_for_the_market_maker_it_picks(open_page, db, actors, ma
     assert (order.market_maker_id, order.side, order.quantity) == (market.ah.id, "SELL", 5)
 
 
+def test_a_market_makers_order_an_admin_cancelled_reads_as_cancelled_by_an_admin_not_by_its_owner(
+    open_page, db, actors, market
+):
+    order = place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 5, "83.00", market_maker_id=market.ah.id)
+    at = open_page(actors.admin)
+    at.selectbox(key="cm_mm").select(market.ah.id).run()
+    opened = get_open_orders(db, actors.admin.id, market_maker_id=market.ah.id)
+    at.session_state[open_orders_key(opened)] = {"selection": {"rows": [[o.id for o in opened].index(order.id)]}}
+    at.run()
+
+    at.button(key="cm_cancel_selected").click().run()
+
+    assert not at.exception and not at.error
+    history = table(at, "Why closed").value
+    # a market maker has no traders: only an admin cancels its orders, and "its owner" named no one who did
+    assert list(history.loc[history["Order"] == order.id, "Why closed"]) == ["Cancelled by an admin"]
+
+
 def test_an_admin_on_a_later_page_of_fills_who_picks_another_market_maker_sees_its_first_page(
     open_page, db, actors, market
 ):

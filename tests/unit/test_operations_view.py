@@ -474,3 +474,11 @@ def test_operations_placed_by_a_liquidity_policy_are_labelled_as_such():
     frame = operations_frame([summary(), summary(id=8, policy_id=3)])
 
     assert list(frame["Source"]) == ["Manual", "Policy"]
+
+
+def test_a_liquidity_order_an_admin_cancelled_on_the_cash_market_reads_as_cancelled_by_an_admin():
+    cancelled = order(OrderSide.SELL, "14.03", 5, status=OrderStatus.CANCELLED, cancel_reason="USER")
+
+    frame = orders_frame([cancelled])
+
+    assert frame["Cancel reason"].tolist() == ["Cancelled by an admin"]  # it read "Cancelled by its owner"

@@ -95,6 +95,8 @@ def test_prices_show_cents_and_more_decimals_only_where_they_are(value, text):
     ("code", "text"),
     [
         (labels.cancel_reason("USER"), "Cancelled by its owner"),
+        (labels.cancel_reason("USER", market_maker=True), "Cancelled by an admin"),  # a market maker has no traders
+        (labels.cancel_reason("WITHDRAWAL", market_maker=True), "Liquidity withdrawn"),
         (labels.cancel_reason("MARKET_REMAINDER"), "Market order: unfilled rest cancelled"),
         (labels.cancel_reason(None), ""),
         (labels.price_source("last_trade"), "Last trade"),
