@@ -140,9 +140,10 @@ def parse_decimal(value: object, what: str, whole: str | None = None) -> Decimal
             refuse_invisible(typed, what, "number")  # "\u200b12", pasted from a web page or a chat
             if "_" in typed or any(c.isdigit() and not c.isascii() for c in typed):
                 # Decimal reads "١٢" as 12 and "1_0_0" as 100: a desk's numbers are the digits 0-9, as they are echoed
+                # a number of whole units has no decimals to mark: "a point for decimals" under Quantity invited one
+                marks = "" if whole is not None else " and a point for decimals"
                 raise ValidationError(
-                    f"{what}: type the number with the digits 0-9 and a point for decimals, got {echoed(value)!r}",
-                    field=what,
+                    f"{what}: type the number with the digits 0-9{marks}, got {echoed(value)!r}", field=what
                 )
             if (spaced := _spaced_refusal(typed, what)) is not None:
                 raise ValidationError(spaced, field=what)

@@ -81,6 +81,15 @@ def test_numbers_in_other_scripts_or_with_underscores_are_refused_as_typed(typed
         parse_eur(typed)
 
 
+@pytest.mark.parametrize("typed", ["\uff11\uff10", "1_000"])
+def test_a_quantity_in_other_digits_or_with_underscores_is_refused_without_a_word_of_decimals(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_quantity(typed, "EUA")
+
+    # certificates are whole: "and a point for decimals" invited a 10.5 refused next
+    assert refused.value.message == f"Quantity: type the number with the digits 0-9, got {typed!r}"
+
+
 @pytest.mark.parametrize(
     ("typed", "hidden"), [("\u200b12", "U+200B ZERO WIDTH SPACE"), ("1,000\u2060", "U+2060 WORD JOINER")]
 )
