@@ -31,6 +31,7 @@ class TradingAccount(Record):
     market_maker_id: int | None
     entity_id: int | None
     balances: dict[AssetType, AssetBalance]  # every asset, zero where it holds none
+    active: bool = True  # a market maker deactivated since trades no more (a trader firm is always active)
 
 
 class Fill(Record):
@@ -102,17 +103,20 @@ def get_trading_account(db: Session, user_id: int, *, market_maker_id: int | Non
     """The account's name and, per asset, what is available and what its open orders lock."""
     with unit_of_work(db):
         owner = _owner(db, user_id, market_maker_id, "see an account")
-        name = db.execute(
+        name, active = db.execute(
             text(
-                "SELECT name FROM market_maker_clients WHERE id = :mm UNION ALL SELECT name FROM entities WHERE id = :e"
+                "SELECT name, is_active FROM market_maker_clients WHERE id = :mm "
+                "UNION ALL SELECT name, true FROM entities WHERE id = :e"
             ),
             owner,
-        ).scalar_one()
+        ).one()
         rows = db.execute(text(f"SELECT asset, available, locked FROM balances WHERE {MINE}"), owner).mappings()
         held = {AssetType(r["asset"]): AssetBalance.model_validate(r) for r in rows}
     zero = Decimal(0)
     balances = {a: held.get(a, AssetBalance(asset=a, available=zero, locked=zero)) for a in AssetType}
-    return TradingAccount(name=name, market_maker_id=owner["mm"], entity_id=owner["e"], balances=balances)
+    return TradingAccount(
+        name=name, market_maker_id=owner["mm"], entity_id=owner["e"], balances=balances, active=active
+    )
 
 
 def get_open_orders(db: Session, user_id: int, *, market_maker_id: int | None = None) -> list[Order]:

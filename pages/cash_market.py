@@ -12,7 +12,7 @@ from core.config import get_settings
 from core.enums import AssetType, CertificateType, OrderSide, OrderType, Role
 from core.market_makers import get_market_makers
 from core.trading_account import get_trading_account
-from ui import market_data
+from ui import clicks, market_data
 from ui.account_panel import account_sections
 from ui.charts import depth_figure
 from ui.feedback import field_error, field_note, field_warning
@@ -46,6 +46,7 @@ from ui.order_entry import (
     QUANTITY_KEY,
     QUANTITY_TYPED_KEY,
     SENT_PRICE_KEY,
+    SUBMIT_KEY,
     TRADES,
     message_rows,
     read_entry,
@@ -64,6 +65,7 @@ PRICE_CONTEXT_KEY = "cm_price_ctx"  # (market, side, account, post only) the pri
 MARKET_PRICE_KEY = "cm_price_market"  # the Price field of a market order: empty, and says why
 PRICE_HIDDEN_KEY = "cm_price_hidden"  # the limit price was kept, its field not drawn: send it again when drawn
 DEFAULT_PRICE_KEY = "cm_price_default"  # the price the page last put into the field itself
+DEACTIVATED_KEY = "cm_mm_deactivated"  # (the market maker now traded for, why): the one traded for was deactivated
 QUANTITY_WATCH_KEY = "cm_qty_watch"  # tells the page the quantity was typed in, even typed over with itself
 URL_CHOICES = {
     "cm_cert": ("market", same_words([c.value for c in CertificateType])),
@@ -111,7 +113,25 @@ account = None
 maker_choice: UrlChoices = {}  # an admin's market maker, kept in the URL too: a reload traded for the first one
 with db_session() as db:
     if is_admin:
-        makers = get_market_makers(db, include_inactive=False, user_id=user.id)
+        everyone = get_market_makers(db, include_inactive=True, user_id=user.id)
+        makers = [m for m in everyone if m.is_active]
+        # the market maker this page traded for, deactivated since (in another window, by another admin): the choice
+        # falls back to the first, and a click on an order for it is dropped. Both said under the title: the page
+        # went over to another market maker unsaid, and the click asked to confirm that one's order instead
+        kept = st.session_state.get("cm_mm")
+        deactivated = next((m for m in everyone if m.id == kept and not m.is_active), None)
+        unsent = False
+        if deactivated is not None:
+            # set, not dropped: a choice dropped showed the deactivated one still, in the browser, beside an entry
+            # trading for the first (a value set is sent to the browser)
+            if makers:
+                st.session_state["cm_mm"] = makers[0].id
+            else:
+                del st.session_state["cm_mm"]
+            if MAKER_PARAM in st.query_params:  # the URL's is this one: no link's to say was not taken
+                del st.query_params[MAKER_PARAM]
+            unsent = clicks.clicked(SUBMIT_KEY) is not None
+            clicks.forget(SUBMIT_KEY)
         if makers:
             by_id = {m.id: m for m in makers}
             maker_choice = {"cm_mm": (MAKER_PARAM, {str(i): i for i in by_id})}
@@ -126,6 +146,15 @@ with db_session() as db:
             trades = by_id[mm_id].side  # a market maker trades one side only: the entry offers that one
         else:
             account_box.info("Create a market maker first: admins trade for market makers.", icon=":material/info:")
+        if deactivated is not None:
+            gone = f"{deactivated.name} was deactivated{': the order you clicked was not sent' if unsent else ''}."
+            now = f" Trading for {by_id[mm_id].name} now." if mm_id is not None else ""
+            st.session_state[DEACTIVATED_KEY] = (mm_id, gone + now)
+        # said until the admin picks a market maker: the run of the next keystroke took it away at once
+        if (said := st.session_state.get(DEACTIVATED_KEY)) is not None and said[0] == mm_id:
+            field_warning(under_title, said[1])
+        else:
+            st.session_state.pop(DEACTIVATED_KEY, None)
     if not is_admin or mm_id is not None:
         account = get_trading_account(db, user.id, market_maker_id=mm_id)
 if account is not None and not is_admin:
@@ -172,7 +201,10 @@ def available_line(certificate: CertificateType, market_maker_id: int | None) ->
     """What the account has available and locked, refreshed with the book: an order placed or cancelled in another
     window shows here within seconds, not only once a field of this entry changes."""
     with db_session() as db:
-        balances = get_trading_account(db, user.id, market_maker_id=market_maker_id).balances
+        traded_for = get_trading_account(db, user.id, market_maker_id=market_maker_id)
+    if not traded_for.active:  # deactivated under the open page: the whole page takes another and says so
+        st.rerun(scope="app")
+    balances = traded_for.balances
     eur_bal, cert_bal = balances[AssetType.EUR], balances[AssetType(certificate.value)]
     held, locked = (f"{units(b)}{NBSP}{certificate}" for b in (cert_bal.available, cert_bal.locked))
     st.markdown(  # an amount never breaks from its unit: a line too long breaks at the dot

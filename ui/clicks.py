@@ -42,5 +42,11 @@ def clicked(key: str) -> Any | None:
     return st.session_state.get(THIS_RUN_KEY, {}).get(key)
 
 
+def forget(key: str) -> None:
+    """Drop the click on the button ``key`` this run holds: what it showed can no longer be sent (its account
+    was deactivated meanwhile), and no run acts on it."""
+    st.session_state.get(THIS_RUN_KEY, {}).pop(key, None)
+
+
 def _note(key: str, shown: Hashable) -> None:
     st.session_state.setdefault(NOTED_KEY, {})[key] = shown

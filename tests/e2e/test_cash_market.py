@@ -10,6 +10,7 @@ from sqlalchemy import text
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from core.market_makers import deactivate_market_maker
 from core.orders import place_order
 from core.user_accounts import deactivate_user
 from tests.e2e.conftest import open_as, settle
@@ -553,3 +554,21 @@ def test_post_only_starts_where_the_order_rests_and_a_price_that_would_trade_is_
     assert {t: rows for t, rows in snapshot(db).items() if t in MONEY_TABLES} == before
     entry.get_by_text("Market", exact=True).click()  # a market order always trades at once: never post-only
     expect(entry.get_by_role("switch", name="Post only")).to_be_disabled()
+
+
+def test_an_admin_whose_market_maker_is_deactivated_under_the_open_page_sees_the_one_it_trades_for_now(
+    db, actors, app_server, page
+):
+    desk = make_desk(db, actors)
+    open_as(page, app_server, actors.admin.username, f"/cash-market?market=EUA&market_maker={desk.ah2.id}")
+    trading_for = page.get_by_role("combobox", name="Trading for")
+    expect(trading_for).to_have_value("AH Two · sells certificates")
+    settle(page)
+
+    deactivate_market_maker(db, desk.ah2.id, actors.admin.id)  # another window; this one untouched
+
+    # within a refresh of the entry's Available line, said under the title
+    expect(page.get_by_text("AH Two was deactivated. Trading for AH One now.")).to_be_visible(timeout=15_000)
+    # the box read "AH Two · sells certificates" still, beside an entry trading for AH One
+    expect(trading_for).to_have_value("AH One · sells certificates")
+    expect(page.locator(ENTRY).get_by_role("button", name=re.compile("^Sell 10 EUA at"))).to_be_visible()

@@ -7,6 +7,7 @@ import pytest
 
 from core.enums import AssetType, OrderStatus
 from core.errors import NotFound, PermissionDenied, ValidationError
+from core.market_makers import deactivate_market_maker
 from core.orders import cancel_order, place_order
 from core.trading_account import get_fills, get_open_orders, get_order_history, get_trading_account
 from tests.trading import fund_trader, make_desk
@@ -101,6 +102,15 @@ def test_an_admin_reads_the_account_of_the_market_maker_it_names(db, actors):
 
     assert (account.name, account.market_maker_id) == ("LP One", desk.lp.id)
     assert account.balances[AssetType.EUR].available == Decimal("5000.00")
+
+
+def test_an_account_says_whether_it_still_trades_a_market_maker_deactivated_since_does_not(db, actors):
+    desk = make_desk(db, actors)
+    deactivate_market_maker(db, desk.lp2.id, actors.admin.id)
+
+    assert get_trading_account(db, actors.admin.id, market_maker_id=desk.lp.id).active
+    assert not get_trading_account(db, actors.admin.id, market_maker_id=desk.lp2.id).active
+    assert get_trading_account(db, actors.trader.id).active  # a trader firm
 
 
 @pytest.mark.parametrize(

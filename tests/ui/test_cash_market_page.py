@@ -12,13 +12,14 @@ from streamlit.testing.v1 import AppTest
 
 from core.db import PROJECT_ROOT
 from core.enums import OrderStatus
-from core.market_makers import create_market_maker
+from core.market_makers import create_market_maker, deactivate_market_maker
 from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.trading_account import get_open_orders
 from tests.helpers import snapshot
 from tests.trading import balance, fund_trader, make_desk
 from tests.ui.conftest import (
     drawn_button,
+    drawn_buttons,
     field_errors,
     header_sort_of,
     linkable,
@@ -508,6 +509,55 @@ def test_a_market_makers_order_an_admin_cancelled_reads_as_cancelled_by_an_admin
     history = table(at, "Why closed").value
     # a market maker has no traders: only an admin cancels its orders, and "its owner" named no one who did
     assert list(history.loc[history["Order"] == order.id, "Why closed"]) == ["Cancelled by an admin"]
+
+
+def deactivate(db, actors, maker) -> None:
+    """Another window: the market maker's orders cancelled, then the market maker deactivated."""
+    for order in get_open_orders(db, actors.admin.id, market_maker_id=maker.id):
+        cancel_order(db, order.id, actors.admin.id)
+    deactivate_market_maker(db, maker.id, actors.admin.id)
+
+
+def test_an_admin_whose_market_maker_is_deactivated_elsewhere_is_told_until_picking_another(
+    open_page, db, actors, market
+):
+    at = open_page(actors.admin)
+    at.selectbox(key="cm_mm").select(market.ah2.id).run()
+    deactivate(db, actors, market.ah2)
+
+    at.run()
+
+    # it went over to the first market maker unsaid, its side and its price with it
+    assert not at.exception and not at.error
+    assert at.selectbox(key="cm_mm").value == market.ah.id
+    assert warned_under(at, "cm_cert") == ["AH Two was deactivated. Trading for AH One now."]
+    assert at.query_params["market_maker"] == str(market.ah.id)
+    at.text_input(key="cm_qty").set_value("7").run()
+    assert warned_under(at, "cm_cert") == ["AH Two was deactivated. Trading for AH One now."]  # a keystroke later
+    at.selectbox(key="cm_mm").select(market.lp.id).run()
+    assert warned_under(at, "cm_cert") == []
+
+
+def test_a_click_on_an_order_for_a_market_maker_deactivated_meanwhile_sends_nothing_and_asks_nothing(
+    open_page, db, actors, market
+):
+    at = open_page(actors.admin)
+    at.selectbox(key="cm_mm").select(market.ah2.id).run()
+    at.text_input(key="cm_price").set_value("95.00").run()
+    button = submit(at)
+    assert button.label == "Sell 10 EUA at €95.00 limit, total €950.00"
+    deactivate(db, actors, market.ah2)
+    before = snapshot(db)
+
+    button.click().run()
+
+    # it asked to confirm the same sell for AH One instead: another account's order, never clicked
+    assert not at.exception and not at.error
+    assert snapshot(db) == before
+    assert drawn_buttons(at, "cm_confirm") == []
+    assert warned_under(at, "cm_cert") == [
+        "AH Two was deactivated: the order you clicked was not sent. Trading for AH One now."
+    ]
 
 
 def test_an_admin_on_a_later_page_of_fills_who_picks_another_market_maker_sees_its_first_page(
