@@ -142,7 +142,11 @@ with db_session() as db:
                 format_func=lambda i: f"{by_id[i].name} · {TRADES[by_id[i].side]}",
                 key="cm_mm",
             )
-            say_not_taken(under_title, "market maker", maker_not_taken.get("cm_mm"), by_id[mm_id].name)
+            said_maker = maker_not_taken.get("cm_mm")
+            # a link to a market maker deactivated since: said by its name, not as an id "not offered here"
+            off = next((m for m in everyone if str(m.id) == said_maker and not m.is_active), None)
+            why = None if off is None else f"is {off.name}, inactive"
+            say_not_taken(under_title, "market maker", said_maker, by_id[mm_id].name, why=why)
             trades = by_id[mm_id].side  # a market maker trades one side only: the entry offers that one
         else:
             account_box.info("Create a market maker first: admins trade for market makers.", icon=":material/info:")

@@ -538,6 +538,17 @@ def test_an_admin_whose_market_maker_is_deactivated_elsewhere_is_told_until_pick
     assert warned_under(at, "cm_cert") == []
 
 
+def test_a_link_to_a_market_maker_deactivated_since_names_it_as_inactive(open_page, db, actors, market):
+    deactivate(db, actors, market.lp2)
+
+    at = open_page(actors.admin, {"market_maker": str(market.lp2.id)})
+
+    # it read "The link's market maker “7” is not offered here": an id, and no reason
+    assert warned_under(at, "cm_mm") == [
+        f"The link's market maker “{market.lp2.id}” is LP Two, inactive: AH One is shown."
+    ]
+
+
 def test_a_click_on_an_order_for_a_market_maker_deactivated_meanwhile_sends_nothing_and_asks_nothing(
     open_page, db, actors, market
 ):
