@@ -149,7 +149,9 @@ with db_session() as db:
             say_not_taken(under_title, "market maker", said_maker, by_id[mm_id].name, why=why)
             trades = by_id[mm_id].side  # a market maker trades one side only: the entry offers that one
         else:
-            account_box.info("Create a market maker first: admins trade for market makers.", icon=":material/info:")
+            # with every one deactivated, "create a market maker first" sent the admin to make one that existed
+            first = "Reactivate one on Market Makers, or create one" if everyone else "Create a market maker first"
+            account_box.info(f"{first}: admins trade for active market makers.", icon=":material/info:")
         if deactivated is not None:
             gone = f"{deactivated.name} was deactivated{': the order you clicked was not sent' if unsent else ''}."
             now = f" Trading for {by_id[mm_id].name} now." if mm_id is not None else ""

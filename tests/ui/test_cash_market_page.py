@@ -538,6 +538,24 @@ def test_an_admin_whose_market_maker_is_deactivated_elsewhere_is_told_until_pick
     assert warned_under(at, "cm_cert") == []
 
 
+def test_an_admin_with_every_market_maker_deactivated_is_told_to_reactivate_one_not_to_create_one(
+    open_page, db, actors, market
+):
+    for maker in (market.lp, market.lp2, market.ah, market.ah2):
+        deactivate(db, actors, maker)
+
+    at = open_page(actors.admin)
+
+    assert not at.exception and not at.error
+    assert texts(at.info) == ["Reactivate one on Market Makers, or create one: admins trade for active market makers."]
+
+
+def test_an_admin_with_no_market_maker_yet_is_told_to_create_one(open_page, actors):
+    at = open_page(actors.admin)
+
+    assert texts(at.info) == ["Create a market maker first: admins trade for active market makers."]
+
+
 def test_a_link_to_a_market_maker_deactivated_since_names_it_as_inactive(open_page, db, actors, market):
     deactivate(db, actors, market.lp2)
 
