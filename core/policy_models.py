@@ -10,9 +10,11 @@ from core.enums import CertificateType
 from core.liquidity_models import PriceSource
 from core.models import Record
 
-# what a run did; "kill_switch" is recorded by the kill switch (pause_liquidity), never decided by a run: what it
-# withdrew of the policy, so its runs say where its orders went
-PolicyAction = Literal["placed", "refreshed", "topped_up", "none", "skipped", "kill_switch"]
+# what a run did; "kill_switch" and "resumed" are recorded by the kill switch (pause_liquidity, resume_liquidity),
+# never decided by a run: what it withdrew of the policy, and when liquidity came back, so its runs say where its
+# orders went and why they return
+PolicyAction = Literal["placed", "refreshed", "topped_up", "none", "skipped", "kill_switch", "resumed"]
+KILL_SWITCH_ACTIONS = ("kill_switch", "resumed")  # no run of the policy's own: its schedule does not count from them
 
 
 class LiquidityPolicy(Record):

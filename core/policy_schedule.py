@@ -14,7 +14,7 @@ from core.errors import NotFound, PermissionDenied
 from core.kill_switch import kill_switch_state
 from core.liquidity_policies import next_cron_time, policies_now, run_policy
 from core.liquidity_service import market_volatility
-from core.policy_models import LiquidityPolicy, PolicyRun, PolicyStatus
+from core.policy_models import KILL_SWITCH_ACTIONS, LiquidityPolicy, PolicyRun, PolicyStatus
 from core.sqlcall import unit_of_work
 from core.validation import parse_enum
 
@@ -48,13 +48,14 @@ def next_due_at(
 
 def _last_runs(db: Session, *, scheduled: bool = False) -> dict[int, PolicyRun]:
     """Each policy's newest run; ``scheduled``: its newest run of its own, what its schedule counts from (the kill
-    switch's record of what it withdrew is no run of the policy: after a resume the policy runs when it would have)."""
+    switch's records of what it withdrew and of the resume are no runs of the policy: after a resume the policy runs
+    when it would have)."""
     rows = db.execute(
         text(
             "SELECT r.* FROM liquidity_policies p CROSS JOIN LATERAL (SELECT * FROM liquidity_policy_runs r "
-            "WHERE r.policy_id = p.id AND NOT (:scheduled AND r.action = 'kill_switch') ORDER BY r.id DESC LIMIT 1) r"
+            "WHERE r.policy_id = p.id AND NOT (:scheduled AND r.action = ANY (:switch)) ORDER BY r.id DESC LIMIT 1) r"
         ),
-        {"scheduled": scheduled},
+        {"scheduled": scheduled, "switch": list(KILL_SWITCH_ACTIONS)},
     ).mappings()
     return {r["policy_id"]: PolicyRun.model_validate(r) for r in rows}
 

@@ -26,7 +26,7 @@ from core.liquidity_policies import (
     TARGETS_FIELD,
     save_policy,
 )
-from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus, SavedPolicy
+from core.policy_models import KILL_SWITCH_ACTIONS, KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus, SavedPolicy
 from core.policy_rules import target_share
 from core.wording import counted
 from ui import labels
@@ -42,6 +42,7 @@ ACTION_LABEL = {
     "none": "No change",
     "skipped": "Skipped",
     "kill_switch": "Withdrawn by the kill switch",
+    "resumed": "Liquidity resumed",
 }
 ACTION_COLOR = {
     "placed": "green",
@@ -50,6 +51,7 @@ ACTION_COLOR = {
     "none": "gray",
     "skipped": "orange",
     "kill_switch": "red",
+    "resumed": "primary",
 }
 
 
@@ -237,7 +239,7 @@ def run_outcome(run: PolicyRun) -> tuple[str, str]:
     were short read as a green "Placed", and runs after it as a grey "No change", with the BID at nothing."""
     label, color = ACTION_LABEL[run.action], ACTION_COLOR[run.action]
     empty = empty_sides(run)
-    if not empty or run.action in ("skipped", "kill_switch"):  # emptied on purpose, and the label says why
+    if not empty or run.action in ("skipped", *KILL_SWITCH_ACTIONS):  # emptied on purpose, and the label says why
         return label, color
     return f"{label} · {' and '.join(empty)} empty", "orange"
 
@@ -260,6 +262,8 @@ def reference_text(run: PolicyRun | None) -> tuple[str, str | None]:
         return NO_VALUE, "no run yet"
     if run.action == "kill_switch":  # it priced nothing: "none at the last run" read as if the book had no price
         return NO_VALUE, "orders withdrawn by the kill switch"
+    if run.action == "resumed":
+        return NO_VALUE, "no run since liquidity resumed"
     if run.reference_price is None:
         return NO_VALUE, "none at the last run"
     return price(run.reference_price), labels.price_source(run.price_source or "mid").lower()

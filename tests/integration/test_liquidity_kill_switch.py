@@ -1,6 +1,8 @@
 """The kill switch: one transaction withdraws every policy order of both books and pauses every policy; runs are
 skipped while paused; resuming re-enables exactly what the pause disabled."""
 
+from datetime import UTC
+
 import pytest
 from sqlalchemy import text
 
@@ -127,8 +129,41 @@ def test_after_a_resume_a_policy_runs_on_its_schedule_as_if_the_kill_switch_had_
 
     resume_liquidity(db, user_id=actors.admin.id)
 
-    assert set(due_policies(db)) == {"CEA", "EUA"}  # 60 s policies whose last run was 10 minutes ago
+    # 60 s policies whose last run was 10 minutes ago: neither the pause's record nor the resume's is a run of theirs
+    assert [r.action for r in get_policy_runs(db, user_id=actors.admin.id, limit=2)] == ["resumed", "resumed"]
+    assert set(due_policies(db)) == {"CEA", "EUA"}
     assert healthy(db)
+
+
+def test_each_policy_enabled_once_liquidity_resumes_says_so_in_its_runs_by_whom_and_which_pause(
+    db, actors, both_books_quoted
+):
+    policy(db, actors, "EUA", enabled=False)  # an admin's own choice, before the pause: it stays off, unsaid
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill.")
+    paused_at = get_kill_switch(db, user_id=actors.admin.id).changed_at.astimezone(UTC)
+
+    resume_liquidity(db, user_id=actors.admin.id)
+
+    cea, kill_switch, *_ = get_policy_runs(db, user_id=actors.admin.id, certificate_type="CEA")
+    assert (cea.action, kill_switch.action) == ("resumed", "kill_switch")  # its orders came back unsaid
+    assert cea.reason == (
+        f"Liquidity resumed by admin (paused by admin at {paused_at:%Y-%m-%d %H:%M} UTC: Drill). The policy is enabled"
+        " again and places afresh at its next run."
+    )
+    assert (cea.placed_orders, cea.withdrawn_orders, cea.bid_resting_eur, cea.ask_resting_eur) == (0, 0, 0, 0)
+    assert get_policy_runs(db, user_id=actors.admin.id, certificate_type="EUA", limit=1)[0].action == "kill_switch"
+    assert healthy(db)
+
+
+def test_a_policy_saved_enabled_during_the_pause_says_so_in_its_resumed_run(db, actors, both_books_quoted):
+    pause_liquidity(db, user_id=actors.admin.id, reason="Drill")
+    policy(db, actors, "CEA", bid_depth_eur="12000")  # saved enabled during the pause: no longer marked paused
+
+    resume_liquidity(db, user_id=actors.admin.id)
+
+    (run,) = get_policy_runs(db, user_id=actors.admin.id, certificate_type="CEA", limit=1)
+    assert run.action == "resumed"
+    assert run.reason.endswith(": Drill). The policy, saved enabled during the pause, places afresh at its next run.")
 
 
 def test_a_run_while_paused_is_skipped_and_places_nothing(db, actors, both_books_quoted):

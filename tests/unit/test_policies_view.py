@@ -269,3 +269,10 @@ def test_the_runs_csv_writes_eur_to_the_cent_and_the_reference_as_the_table_does
 
     assert row["Reference"] == "81.00"  # its stored 81.0000
     assert (row["BID resting"], row["ASK resting"], row["BID target"]) == ("955.50", "0.00", "1000.00")
+
+
+def test_a_resume_reads_as_liquidity_resumed_and_the_card_names_no_reference_for_it():
+    resumed = run(1, 0, "0", "0").model_copy(update={"action": "resumed", "reference_price": None})
+
+    assert run_outcome(resumed) == ("Liquidity resumed", "primary")  # not "· BID and ASK empty": nothing ran yet
+    assert reference_text(resumed) == ("—", "no run since liquidity resumed")  # not "none at the last run"
