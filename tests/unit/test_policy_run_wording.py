@@ -10,7 +10,7 @@ import pytest
 from core.config import LiquidityLevels
 from core.enums import AssetType, CertificateType, MarketMakerType, OrderSide
 from core.liquidity_models import FundedMarketMaker, SideRole
-from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun
+from core.policy_models import KILL_SWITCH_ACTIONS, KillSwitch, LiquidityPolicy, PolicyRun
 from core.policy_rules import Decision, OwnOrder, RunInputs, decide
 from ui.policies_view import ACTION_LABEL, run_now_text, share_text
 
@@ -197,8 +197,9 @@ def test_a_run_says_its_outcome_once_and_nothing_twice(outcome):
 def test_every_kind_of_outcome_is_worded():
     actions = {decide(at).action for at in OUTCOMES.values()}
 
-    # placed, refreshed, topped up, no change, skipped; the kill switch records its own (pause_liquidity)
-    assert actions == set(ACTION_LABEL) - {"kill_switch"}
+    # placed, refreshed, topped up, no change, skipped; the kill switch records its own (pause_liquidity and
+    # resume_liquidity)
+    assert actions == set(ACTION_LABEL) - set(KILL_SWITCH_ACTIONS)
 
 
 def test_a_refresh_says_why_and_what_rests_now_in_plain_words():
