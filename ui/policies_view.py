@@ -400,6 +400,9 @@ RUN_COLUMNS = {
 # (in one line it was cut at the column's edge, at 1,280 px and at 1,920 alike)
 RUNS_ROW_PX = 78
 REASON_COLUMN_PX = 480  # four lines of ~75 characters: the longest reasons, both sides short, fit
+# an action's label in two lines at most, never a word cut: "small" wrapped "Withdrawn by the kill switch" into four
+# lines, "Withdraw" / "n by the" among them
+ACTION_COLUMN_PX = 130
 
 
 def runs_column_config() -> dict[str, Any]:
@@ -407,7 +410,7 @@ def runs_column_config() -> dict[str, Any]:
     return {
         "time": st.column_config.TextColumn(RUN_COLUMNS["time"]),  # first, not pinned (ui.grids: it would be faded)
         "book": st.column_config.TextColumn(RUN_COLUMNS["book"], width="small"),
-        "action": st.column_config.TextColumn(RUN_COLUMNS["action"], width="small"),
+        "action": st.column_config.TextColumn(RUN_COLUMNS["action"], width=ACTION_COLUMN_PX),
         "reason": st.column_config.TextColumn(RUN_COLUMNS["reason"], width=REASON_COLUMN_PX),
         "placed": st.column_config.NumberColumn(RUN_COLUMNS["placed"], format="%d"),
         "withdrawn": st.column_config.NumberColumn(RUN_COLUMNS["withdrawn"], format="%d"),

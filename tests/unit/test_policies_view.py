@@ -2,13 +2,16 @@
 
 import csv
 import io
+import textwrap
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from core.config import LiquidityLevels
 from core.enums import CertificateType
 from core.policy_models import KillSwitch, LiquidityPolicy, PolicyRun, PolicyStatus, SavedPolicy
+from ui.grids import NAME_PADDING_PX, NAME_PX_PER_CHAR
 from ui.policies_view import (
+    ACTION_LABEL,
     MIN_DEPTH_SPAN,
     depth_history_figure,
     due_text,
@@ -16,6 +19,7 @@ from ui.policies_view import (
     reference_text,
     resume_line,
     run_outcome,
+    runs_column_config,
     runs_csv,
     saved_text,
     schedule_text,
@@ -276,3 +280,13 @@ def test_a_resume_reads_as_liquidity_resumed_and_the_card_names_no_reference_for
 
     assert run_outcome(resumed) == ("Liquidity resumed", "primary")  # not "· BID and ASK empty": nothing ran yet
     assert reference_text(resumed) == ("—", "no run since liquidity resumed")  # not "none at the last run"
+
+
+def test_every_action_label_wraps_in_two_lines_of_its_column_never_cutting_a_word():
+    width = runs_column_config()["action"]["width"]
+    chars_per_line = (width - NAME_PADDING_PX) // NAME_PX_PER_CHAR  # the grid's font, as ui.grids sizes text columns
+
+    for label in (*ACTION_LABEL.values(), "Placed · BID and ASK empty"):
+        words = label.split()
+        assert max(map(len, words)) <= chars_per_line, label  # "small" cut "Withdraw" / "n by the kill switch"
+        assert len(textwrap.wrap(label, chars_per_line)) <= 2, label
