@@ -530,6 +530,10 @@ def test_a_paused_book_says_so_and_resume_brings_the_policies_back(open_app, db,
     assert not at.exception
     assert not get_kill_switch(db, user_id=actors.admin.id).paused
     assert get_policies(db, user_id=actors.admin.id)[0].enabled
+    # the Runs table and the card's last run say who resumed: the orders came back unsaid (revision 0034)
+    assert list(_runs_table(at)["action"])[:2] == ["Liquidity resumed", "Withdrawn by the kill switch"]
+    card = at.get_by_key("pol_card_CEA")
+    assert ":primary-badge[Liquidity resumed]" in [m.value for m in card.markdown if "-badge[" in m.value]
 
 
 def test_while_liquidity_is_paused_run_now_is_greyed_saying_so_and_the_next_run_says_why_there_is_none(
