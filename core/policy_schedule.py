@@ -46,18 +46,20 @@ def next_due_at(
     return policy.updated_at + every * -((policy.updated_at - earliest) // every)
 
 
-def _last_runs(db: Session, *, scheduled: bool = False) -> dict[int, PolicyRun]:
-    """Each policy's newest run; ``scheduled``: its newest run of its own, what its schedule counts from (the kill
+def _last_runs(db: Session) -> dict[int, tuple[PolicyRun, datetime | None]]:
+    """Each policy's newest run, with when its newest run of its own was: what its schedule counts from (the kill
     switch's records of what it withdrew and of the resume are no runs of the policy: after a resume the policy runs
-    when it would have)."""
+    when it would have). One read: the card's last run and its next run were read by two."""
     rows = db.execute(
         text(
-            "SELECT r.* FROM liquidity_policies p CROSS JOIN LATERAL (SELECT * FROM liquidity_policy_runs r "
-            "WHERE r.policy_id = p.id AND NOT (:scheduled AND r.action = ANY (:switch)) ORDER BY r.id DESC LIMIT 1) r"
+            "SELECT r.*, (SELECT o.created_at FROM liquidity_policy_runs o WHERE o.policy_id = p.id "
+            "AND o.action <> ALL (:switch) ORDER BY o.id DESC LIMIT 1) AS scheduled_from "
+            "FROM liquidity_policies p CROSS JOIN LATERAL (SELECT * FROM liquidity_policy_runs r "
+            "WHERE r.policy_id = p.id ORDER BY r.id DESC LIMIT 1) r"
         ),
-        {"scheduled": scheduled, "switch": list(KILL_SWITCH_ACTIONS)},
+        {"switch": list(KILL_SWITCH_ACTIONS)},
     ).mappings()
-    return {r["policy_id"]: PolicyRun.model_validate(r) for r in rows}
+    return {r["policy_id"]: (PolicyRun.model_validate(r), r["scheduled_from"]) for r in rows}
 
 
 def due_policies(db: Session) -> list[CertificateType]:
@@ -66,13 +68,11 @@ def due_policies(db: Session) -> list[CertificateType]:
         if kill_switch_state(db).paused:
             return []
         now = db.execute(text("SELECT clock_timestamp()")).scalar_one()
-        last = _last_runs(db, scheduled=True)
+        last = _last_runs(db)
         return [
             p.certificate_type
             for p in policies_now(db)
-            if p.enabled
-            and (due := next_due_at(p, last[p.id].created_at if p.id in last else None)) is not None
-            and due <= now
+            if p.enabled and (due := next_due_at(p, last[p.id][1] if p.id in last else None)) is not None and due <= now
         ]
 
 
@@ -115,7 +115,7 @@ def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
     with unit_of_work(db):
         require_role(db, user_id, READERS, "view liquidity policies")
         paused = kill_switch_state(db).paused
-        last, scheduled = _last_runs(db), _last_runs(db, scheduled=True)
+        last = _last_runs(db)
         resting = {
             (r["policy_id"], r["side"]): r
             for r in db.execute(
@@ -131,7 +131,7 @@ def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
         for p in policies_now(db):
             sigma, multiplier = market_volatility(db, p.certificate_type)
             bid, ask = resting.get((p.id, "BUY")), resting.get((p.id, "SELL"))
-            run = last.get(p.id)
+            run, scheduled_from = last.get(p.id, (None, None))
             statuses.append(
                 PolicyStatus(
                     policy=p,
@@ -139,9 +139,7 @@ def get_policy_statuses(db: Session, *, user_id: int) -> list[PolicyStatus]:
                     ask_resting_eur=ask["eur"] if ask else Decimal(0),
                     resting_orders=(bid["orders"] if bid else 0) + (ask["orders"] if ask else 0),
                     last_run=run,
-                    next_due_at=None
-                    if paused or not p.enabled
-                    else next_due_at(p, scheduled[p.id].created_at if p.id in scheduled else None),
+                    next_due_at=None if paused or not p.enabled else next_due_at(p, scheduled_from),
                     schedule_never_comes=bool(p.cron) and next_cron_time(p.cron, datetime.now(UTC)) is None,
                     volatility=sigma,
                     spread_multiplier=multiplier if p.dynamic_spread else Decimal(1),
