@@ -1,6 +1,8 @@
-"""Browser tests: the real app (``streamlit run app.py``) on a fresh test database, driven by Chromium.
+"""Browser tests: the real app on a fresh test database, driven by Chromium.
 
-The database is seeded through core by each test (``seeded``), then the server is started against it.
+Each test's database is seeded through core by the test (``seeded``), and served by the app's server of this
+test worker (``ServedApp``); a test that needs ``streamlit run app.py`` itself, in a process of its own, asks for
+``own_app_server``.
 """
 
 import os
@@ -9,16 +11,18 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from core import sessions
-from core.db import PROJECT_ROOT, make_session_factory
+from core.db import PROJECT_ROOT, make_session_factory, with_database
+from tests.e2e.served_app import FORGET_ROUTE
 from ui.session import COOKIE
 
 # Debian's chromium-headless-shell: the same Blink as chromium, without the desktop browser around it. The browser
@@ -56,51 +60,105 @@ class RunningApp:
     database_url: str
 
 
-@pytest.fixture
-def app_server(database_url: str, tmp_path: Path) -> Iterator[RunningApp]:
-    """``streamlit run app.py`` against this test's database; stopped after the test."""
-    port = _free_port()
-    log = tmp_path / "streamlit.log"
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+def _start_streamlit(command: list[str], env: dict[str, str], log: Path, url: str) -> subprocess.Popen:
+    """Start the app's server with ``command``; return once it answers its health check."""
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
+            [sys.executable, *command],
             cwd=PROJECT_ROOT,
-            env=env,
+            env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
+                if resp.status == 200:
+                    return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                _stop(proc)
+                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}") from None
+            time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start:\n{log.read_text()}") from None
-                time.sleep(0.2)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def own_app_server(database_url: str, tmp_path: Path) -> Iterator[RunningApp]:
+    """``streamlit run app.py`` against this test's database, started for this test alone and stopped after it:
+    for a test that needs the real command or its own process (its database server restarted under it)."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "streamlit.log"
+    command = ["-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"]
+    proc = _start_streamlit(command, {"DATABASE_URL": database_url}, log, url)
+    try:
         yield RunningApp(url=url, log=log, database_url=database_url)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
+
+
+class ServedApp:
+    """One server of the app for all the browser tests of this worker, on a database whose name stays; each test's
+    fresh clone takes that name (``serve``). Starting a server per test cost ~3 s of CPU each, a fifth of the
+    browser tests' time. The server's connections to the last test's database are cut by its drop, and its pool
+    replaces them on their next use (``pool_pre_ping``); its data caches are emptied at each swap (served_app.py)."""
+
+    def __init__(self, pg_admin_url: str, template: str, log: Path) -> None:
+        self.database = f"served_{uuid.uuid4().hex[:12]}"
+        self.database_url = with_database(pg_admin_url, self.database)
+        self._admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+        with self._admin.connect() as conn:  # at head, for the server's check at start
+            conn.exec_driver_sql(f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = log
+        command = ["-m", "tests.e2e.served_app", str(port)]
+        self._proc = _start_streamlit(command, {"DATABASE_URL": self.database_url}, log, self.url)
+
+    def serve(self, clone_url: str) -> RunningApp:
+        """Put the database at ``clone_url`` in the served one's place, and empty the server's data caches."""
+        clone = make_url(clone_url).database
+        with self._admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{self.database}" WITH (FORCE)')
+            conn.exec_driver_sql(f'ALTER DATABASE "{clone}" RENAME TO "{self.database}"')
+        request = urllib.request.Request(self.url + FORGET_ROUTE, method="POST")
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            assert resp.status == 200, f"the served app did not empty its caches: {resp.status}"
+        return RunningApp(url=self.url, log=self.log, database_url=self.database_url)
+
+    def close(self) -> None:
+        _stop(self._proc)
+        with self._admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        self._admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def served_app(pg_admin_url: str, template_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+    served = ServedApp(pg_admin_url, template_name, tmp_path_factory.mktemp("served") / "streamlit.log")
+    yield served
+    served.close()
+
+
+@pytest.fixture
+def database_url(database_url: str, served_app: ServedApp) -> str:
+    """The suite's fresh database for this test (tests/conftest.py), as the served app's database."""
+    return served_app.serve(database_url).database_url
+
+
+@pytest.fixture
+def app_server(database_url: str, served_app: ServedApp) -> RunningApp:
+    """The app, served on this test's fresh database (``ServedApp``)."""
+    return RunningApp(url=served_app.url, log=served_app.log, database_url=database_url)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine
 from core.db import ensure_database, make_session_factory, migrate, start_embedded_server
 from core.market_makers import create_market_maker
 from core.users import create_user
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import RunningApp, sign_in
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -73,6 +73,12 @@ def database_url(restartable: RestartableDatabase) -> str:
         create_market_maker(db, "Atlas Liquidity", "LIQUIDITY_PROVIDER", admin.id, initial_eur_balance=1000)
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def app_server(own_app_server: RunningApp) -> RunningApp:
+    """The app in a process of its own, on the restartable server's database (not the worker's served app)."""
+    return own_app_server
 
 
 def open_page(page, title: str) -> None:
