@@ -20,6 +20,7 @@ from core.orders import Order, acting_account
 from core.sqlcall import unit_of_work
 
 MAX_PAGE_SIZE = 500
+MAX_PAGE = 2**31 - 1  # a page number core reads: past the last page of any account
 CLOSED = "status IN ('FILLED', 'CANCELLED')"
 OPEN = "status IN ('OPEN', 'PARTIALLY_FILLED')"
 # the orders of one account; both owner columns are bound and one of them is NULL, so one index serves
@@ -68,7 +69,7 @@ class FillPage(_Page):
 
 
 def _page_args(page: object, page_size: object) -> tuple[int, int]:
-    for value, what, upper in ((page, "Page", 2**31 - 1), (page_size, "Page size", MAX_PAGE_SIZE)):
+    for value, what, upper in ((page, "Page", MAX_PAGE), (page_size, "Page size", MAX_PAGE_SIZE)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= upper:
             raise ValidationError(f"{what} must be a whole number from 1 to {upper:,}, got {value!r}")
     return page, page_size  # type: ignore[return-value]

@@ -15,6 +15,7 @@ from core.trading_account import (
     get_trading_account,
 )
 from ui import market_data
+from ui.account_paging import forget_pages, pager, read_page
 from ui.feedback import flash
 from ui.format import NO_VALUE, md_escape
 from ui.grids import NEWEST_FIRST, paged_grid
@@ -31,11 +32,10 @@ from ui.trading_account_view import (
     history_frame,
     open_orders_frame,
     open_orders_key,
-    page_number,
-    pager,
 )
 
 HISTORY_PAGE_KEY, FILLS_PAGE_KEY = "cm_history_page", "cm_fills_page"
+PAGE_PARAMS = {FILLS_PAGE_KEY: "fills_page", HISTORY_PAGE_KEY: "closed_page"}  # each table's page in the URL
 PAGED_ACCOUNT_KEY = "cm_paged_account"  # the market maker (None: the trader's firm) whose pages the pagers turned
 # set by the Cancel button's callback, and kept until the person acts on it: the next cancel replaces it, Dismiss
 # drops it. Read, not popped: the panel's timed refresh took it away after 3 s, before it could be read
@@ -73,16 +73,18 @@ def account_sections(user_id: int, market_maker_id: int | None) -> None:
     # admin on page 2 of one market maker's picked one with a single page, and both tables were "Something went
     # wrong", their pagers gone with them)
     if st.session_state.get(PAGED_ACCOUNT_KEY, market_maker_id) != market_maker_id:
-        for key in (FILLS_PAGE_KEY, HISTORY_PAGE_KEY):
-            st.session_state.pop(key, None)
+        forget_pages(*PAGE_PARAMS.items())
     st.session_state[PAGED_ACCOUNT_KEY] = market_maker_id
+    owner = {"market_maker_id": market_maker_id, "page_size": PAGE_SIZE}
     with db_session() as db:
         acct = get_trading_account(db, user_id, market_maker_id=market_maker_id)
         open_orders = get_open_orders(db, user_id, market_maker_id=market_maker_id)
-        fills = get_fills(db, user_id, market_maker_id=market_maker_id, page=page_number(FILLS_PAGE_KEY),
-                          page_size=PAGE_SIZE)  # fmt: skip
-        history = get_order_history(db, user_id, market_maker_id=market_maker_id,
-                                    page=page_number(HISTORY_PAGE_KEY), page_size=PAGE_SIZE)  # fmt: skip
+        fills = read_page(
+            lambda n: get_fills(db, user_id, page=n, **owner), FILLS_PAGE_KEY, PAGE_PARAMS[FILLS_PAGE_KEY]
+        )
+        history = read_page(
+            lambda n: get_order_history(db, user_id, page=n, **owner), HISTORY_PAGE_KEY, PAGE_PARAMS[HISTORY_PAGE_KEY]
+        )
 
     st.subheader("Open orders")
     if not open_orders:
@@ -140,4 +142,4 @@ def paged_table(
         placeholder=NO_VALUE,
         alt=f"{title}, newest first",
     )
-    pager(key, page.page, page.pages, page.total, noun)
+    pager(key, PAGE_PARAMS[key], page.page, page.pages, page.total, noun)

@@ -1,5 +1,5 @@
 """The trading account on the cash market, as tables: balances with what open orders lock, every open order
-(select rows to cancel them), fills, and the closed history; with a pager. Records in, frames and column
+(select rows to cancel them), fills, and the closed history. Records in, frames and column
 headers out; the page draws them."""
 
 import hashlib
@@ -13,7 +13,7 @@ from core.enums import AssetType, OrderSide
 from core.orders import Order
 from core.trading_account import Fill, TradingAccount
 from ui import labels
-from ui.format import counted, eur, units
+from ui.format import eur, units
 
 # the kinds of column the account's tables have, each drawn one way in all of them
 TIME = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss", timezone="UTC")
@@ -169,22 +169,3 @@ FILL_COLUMNS = {
     "Order": ID,
     "Order avg price (€)": AVERAGE,
 }
-
-
-def page_number(key: str) -> int:
-    """The page a pager shows (1 until turned)."""
-    return st.session_state.get(key, 1)
-
-
-def _turn(key: str, to: int) -> None:
-    st.session_state[key] = to
-
-
-def pager(key: str, page: int, pages: int, total: int, noun: str) -> None:
-    """Previous / next under a paged table; the page number lives in ``st.session_state[key]``."""
-    with st.container(horizontal=True, vertical_alignment="center"):
-        st.button("Previous", key=f"{key}_prev", disabled=page <= 1, icon=":material/chevron_left:",
-                  on_click=_turn, args=(key, page - 1))  # fmt: skip
-        st.caption(f"Page {page:,} of {pages:,} · {counted(total, noun)}")
-        st.button("Next", key=f"{key}_next", disabled=page >= pages, icon=":material/chevron_right:",
-                  on_click=_turn, args=(key, page + 1))  # fmt: skip

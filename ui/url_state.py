@@ -1,11 +1,11 @@
-"""Choices a page keeps in its URL as well as in its session, so that a reload (a new session under the same
-sign-in) or a shared link opens on them: the Cash Market's market, side, order type, Post only and an admin's
-market maker; Market Quality's thresholds; the Market Makers page's Type filter, Show inactive and market maker;
-the Users page's Role filter and user; the Trader Firms page's firm (Operations' view, filters and table cut, Market
-Quality's book and period are bound by Streamlit). What the URL says is read only while the session has no value of
-its own yet (a link just opened): a value the page cannot take leaves the field at its default, and the page says so
-under it, never dropping it unsaid. Widgets bound by Streamlit itself
-(``bind="query-params"``) drop such a value as they are drawn: ``said_by_url`` and ``dropped_by_url`` find it
+"""Choices a page keeps in its URL as well as in its session, so that a reload (a new session under the same sign-in)
+or a shared link opens on them: the Cash Market's market, side, order type, Post only, an admin's market maker, and
+the pages of fills and closed orders (ui/account_paging.py); Market Quality's thresholds; the Market Makers page's
+Type filter, Show inactive and market maker; the Users page's Role filter and user; the Trader Firms page's firm
+(Operations' view, filters and table cut, Market Quality's book and period are bound by Streamlit). What the URL
+says is read only while the session has no value of its own yet (a link just opened): a value the page cannot take
+leaves the field at its default, and the page says so under it, never dropping it unsaid. Widgets bound by Streamlit
+itself (``bind="query-params"``) drop such a value as they are drawn: ``said_by_url`` and ``dropped_by_url`` find it
 (``dates_said_by_url`` and ``dates_note`` for a date range), for the page to say so too. ``say_not_taken`` says it,
 in the same words on every page."""
 

@@ -572,3 +572,25 @@ def test_an_admin_whose_market_maker_is_deactivated_under_the_open_page_sees_the
     # the box read "AH Two · sells certificates" still, beside an entry trading for AH One
     expect(trading_for).to_have_value("AH One · sells certificates")
     expect(page.locator(ENTRY).get_by_role("button", name=re.compile("^Sell 10 EUA at"))).to_be_visible()
+
+
+def test_a_page_of_fills_turned_is_in_the_address_bar_and_a_reload_opens_on_it(
+    db, actors, app_server, page, screenshot
+):
+    desk = make_desk(db, actors)
+    fund_trader(db, actors, eur="10000.00")
+    place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 30, "81.00", market_maker_id=desk.ah.id)
+    for _ in range(21):  # two pages of fills, of 20 each
+        place_order(db, actors.trader.id, "EUA", "BUY", "MARKET", 1)
+    open_as(page, app_server, actors.trader.username, "/cash-market")
+    expect(page.get_by_text("Page 1 of 2 · 21 fills")).to_be_visible()
+
+    page.locator(".st-key-cm_fills_page_next").get_by_role("button").click()  # in the account's part, a fragment
+
+    expect(page.get_by_text("Page 2 of 2 · 21 fills")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]fills_page=2(&|$)"))
+    page.reload()
+    expect(page.get_by_text("Page 2 of 2 · 21 fills")).to_be_visible()
+    page.get_by_text("Page 2 of 2 · 21 fills").scroll_into_view_if_needed()
+    settle(page)
+    screenshot(page, "cash-market-fills-page-2.png")

@@ -1051,3 +1051,73 @@ def test_a_post_only_order_below_the_best_ask_rests_in_the_book(open_page, db, a
     assert not at.exception and not at.error
     (order,) = get_my_orders(db, actors.trader.id, status="OPEN")
     assert (order.price, order.post_only) == (Decimal("80.90"), True)
+
+
+def caption_texts(at) -> set[str]:
+    return {str(c.value) for c in at.caption}
+
+
+def test_a_reload_opens_on_the_pages_of_fills_and_closed_orders_the_url_keeps(open_page, db, actors, market):
+    for _ in range(PAGE_SIZE + 1):  # two pages of fills and of closed orders
+        place_order(db, actors.trader.id, "EUA", "BUY", "MARKET", 1)
+    at = open_page(actors.trader)
+    at.button(key=f"{FILLS_PAGE_KEY}_next").click().run()
+    at.button(key=f"{HISTORY_PAGE_KEY}_next").click().run()
+    assert {"fills_page": "2", "closed_page": "2"}.items() <= dict(at.query_params).items()
+
+    reloaded = open_page(actors.trader, query=dict(at.query_params))  # a new session: Streamlit forgot both pages
+
+    assert {"Page 2 of 2 · 21 fills", "Page 2 of 2 · 21 closed orders"} <= caption_texts(reloaded)
+    reloaded.button(key=f"{FILLS_PAGE_KEY}_prev").click().run()
+    assert "fills_page" not in reloaded.query_params  # the first page is left out, as every page's defaults are
+    assert reloaded.query_params["closed_page"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("said", "shown", "note"),
+    [
+        ("9", 2, "The link's page “9” is past the last, page 2: page 2 is shown."),
+        (
+            "99999999999999999999999",
+            2,
+            "The link's page “99999999999999999999999” is past the last, page 2: page 2 is shown.",
+        ),
+        ("0", 1, "The link's page “0” is no page: page 1 is shown."),
+        ("2.5", 1, "The link's page “2.5” is not a page number: page 1 is shown."),
+        ("<b>two</b>", 1, "The link's page “<b>two</b>” is not a page number: page 1 is shown."),
+    ],
+)
+def test_a_links_page_that_is_no_page_of_fills_is_said_under_the_pager_and_the_nearest_shown(
+    open_page, db, actors, market, said, shown, note
+):
+    for _ in range(PAGE_SIZE + 1):
+        place_order(db, actors.trader.id, "EUA", "BUY", "MARKET", 1)
+
+    at = open_page(actors.trader, query={"fills_page": said})
+
+    assert not at.exception and not at.error
+    assert f"Page {shown} of 2 · 21 fills" in caption_texts(at)
+    assert warned_under(at, f"{FILLS_PAGE_KEY}_next") == [note]
+    assert dict(at.query_params).get("fills_page") == ("2" if shown == 2 else None)  # the page shown
+
+    at.button(key=f"{FILLS_PAGE_KEY}_prev" if shown == 2 else f"{FILLS_PAGE_KEY}_next").click().run()
+
+    assert warned_under(at, f"{FILLS_PAGE_KEY}_next") == []  # turning a page answers the link
+
+
+def test_an_admin_who_picks_another_market_maker_leaves_the_last_ones_pages_out_of_the_url(
+    open_page, db, actors, market
+):
+    for _ in range(PAGE_SIZE + 1):
+        place_order(db, actors.admin.id, "EUA", "BUY", "MARKET", 1, market_maker_id=market.lp.id)
+    place_order(db, actors.admin.id, "EUA", "BUY", "MARKET", 1, market_maker_id=market.lp2.id)
+    at = open_page(actors.admin)
+    at.selectbox(key="cm_mm").select(market.lp.id).run()
+    at.button(key=f"{FILLS_PAGE_KEY}_next").click().run()
+    assert at.query_params["fills_page"] == "2"
+
+    at.selectbox(key="cm_mm").select(market.lp2.id).run()
+
+    assert "fills_page" not in at.query_params
+    reloaded = open_page(actors.admin, query=dict(at.query_params))
+    assert "Page 1 of 1 · 1 fill" in caption_texts(reloaded)
