@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
+from sqlalchemy.exc import DBAPIError
 
 from core.db import stop_embedded_server
 from core.errors import CoreError
@@ -25,8 +26,12 @@ async def serving(app: object) -> AsyncIterator[None]:
 
     try:
         await anyio.to_thread.run_sync(session_factory)
-    except CoreError as exc:  # the pages say so, and retry by themselves: the server still starts
+    # the pages say so, and retry by themselves: the server still starts (one started before its database, as
+    # containers started together may be, exited with a trace and had to be started again by hand)
+    except CoreError as exc:
         log.error("the database is not ready: %s", exc.message)
+    except DBAPIError as exc:
+        log.error("the database is not reachable: %s", str(exc.orig).strip().splitlines()[0])
     try:
         yield
     finally:

@@ -13,6 +13,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,19 +92,25 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-@pytest.fixture
-def own_app_server(database_url: str, tmp_path: Path) -> Iterator[RunningApp]:
-    """``streamlit run app.py`` against this test's database, started for this test alone and stopped after it:
-    for a test that needs the real command or its own process (its database server restarted under it)."""
+@contextmanager
+def streamlit_run(database_url: str, log: Path) -> Iterator[RunningApp]:
+    """``streamlit run app.py`` against ``database_url``, in a process of its own, stopped on leaving."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path / "streamlit.log"
     command = ["-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"]
     proc = _start_streamlit(command, {"DATABASE_URL": database_url}, log, url)
     try:
         yield RunningApp(url=url, log=log, database_url=database_url)
     finally:
         _stop(proc)
+
+
+@pytest.fixture
+def own_app_server(database_url: str, tmp_path: Path) -> Iterator[RunningApp]:
+    """``streamlit run app.py`` against this test's database, started for this test alone and stopped after it:
+    for a test that needs the real command or its own process (its database server restarted under it)."""
+    with streamlit_run(database_url, tmp_path / "streamlit.log") as app:
+        yield app
 
 
 class ServedApp:

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine
 from core.db import ensure_database, make_session_factory, migrate, start_embedded_server
 from core.market_makers import create_market_maker
 from core.users import create_user
-from tests.e2e.conftest import RunningApp, sign_in
+from tests.e2e.conftest import RunningApp, sign_in, streamlit_run
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -137,3 +137,20 @@ def test_signing_in_while_the_database_is_down_says_so_and_the_form_comes_back(p
     restartable.start()
     expect(unavailable).to_be_hidden(timeout=30_000)
     sign_in(page, app_server, "admin", PASSWORD)
+
+
+def test_the_app_started_while_its_database_is_down_says_so_and_comes_back_by_itself(
+    page, database_url, restartable, tmp_path
+):
+    restartable.stop()  # as when the app's container starts before the database's
+
+    with streamlit_run(database_url, tmp_path / "streamlit.log") as app:  # it starts: it used to exit with a trace
+        page.goto(app.url)
+        unavailable = page.get_by_text("Database unavailable")
+        expect(unavailable).to_be_visible(timeout=30_000)
+        restartable.start()
+        expect(unavailable).to_be_hidden(timeout=30_000)
+        sign_in(page, app, "admin", PASSWORD)
+
+    started = app.log.read_text().split("\n\n", 3)[2].splitlines()[0]  # the line the start left, before any page's
+    assert started.startswith("the database is not reachable: connection is bad: connection to server"), started
