@@ -43,7 +43,9 @@ class AppDatabaseConnector(PsycopgConnector):
     core.jobs starts no embedded server, and a test that points ``DATABASE_URL`` elsewhere is followed)."""
 
     def __init__(self) -> None:
-        super().__init__(min_size=1, max_size=4)
+        # a connection is waited for 10 s, not psycopg_pool's 30: with the database gone, a job's end could not be
+        # recorded, and the worker waited that long before it stopped and could start again (core.worker.serve)
+        super().__init__(min_size=1, max_size=4, timeout=10)
 
     def _resolve(self) -> None:
         self._pool_args["conninfo"] = libpq_url(resolve_database_url())

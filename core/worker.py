@@ -15,9 +15,17 @@ import atexit
 import contextlib
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
+from typing import Any
+
+import psycopg
+from procrastinate.exceptions import ConnectorException
+from psycopg_pool import PoolTimeout
+from sqlalchemy.exc import DBAPIError
 
 from core.config import get_settings
 from core.db import PROJECT_ROOT, is_embedded, make_engine, migrate, resolve_database_url
@@ -40,6 +48,23 @@ def _database_ready() -> str | None:
         engine.dispose()
 
 
+def _wait_for_database(parent_pid: int | None) -> str | None:
+    """``_database_ready``, tried again every heartbeat while the database cannot be reached (its server still
+    starting, as when containers start together, or restarting): the worker waits, saying so, instead of exiting with
+    a trace. A database it reaches that is not at head is a problem for an operator, returned at once. The worker
+    exits if ``parent_pid`` is gone while it waits (the app that started it stopped)."""
+    retry = get_settings().worker_heartbeat_seconds
+    while True:
+        try:
+            return _database_ready()
+        except DBAPIError as exc:
+            log.warning("the database is not reachable (%s): trying again in %g s", _first_line(exc.orig), retry)
+        if parent_pid is not None and os.getppid() != parent_pid:
+            log.info("the app (pid %s) is gone: stopping", parent_pid)
+            sys.exit(0)
+        time.sleep(retry)
+
+
 async def _parent_gone(parent_pid: int) -> None:
     """Returns once the process that started this worker is gone (this process is then re-parented)."""
     while os.getppid() == parent_pid:
@@ -48,28 +73,77 @@ async def _parent_gone(parent_pid: int) -> None:
 
 
 async def serve(concurrency: int, parent_pid: int | None = None) -> None:
-    """Run the worker until SIGINT/SIGTERM, or until ``parent_pid`` is gone; running jobs finish first."""
+    """Run the worker until SIGINT/SIGTERM, or until ``parent_pid`` is gone; running jobs finish first.
+
+    procrastinate stops a worker whose database goes away (its listener's connection fails), cleanly, and the
+    process then ended with status 0: a restart of the database server left policies and snapshots without a
+    worker, and a supervisor that restarts only failures did nothing. It is started again here once the database
+    is back."""
     from core.jobs import app
 
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    watchers = {asyncio.create_task(stop.wait())}
+    if parent_pid is not None:
+        watchers.add(asyncio.create_task(_parent_gone(parent_pid)))
+    try:
+        while True:
+            await _run_until_stopped(app, concurrency, watchers)
+            if any(watcher.done() for watcher in watchers):
+                return
+            log.warning("the worker stopped with its database: starting again once the database is back")
+            if not await _database_back(watchers):
+                return
+    finally:
+        for watcher in watchers:
+            watcher.cancel()
+
+
+async def _run_until_stopped(app: Any, concurrency: int, watchers: set[asyncio.Task]) -> None:
+    """One run of procrastinate's worker, until it stops by itself or a watcher ends (then it is stopped: running
+    jobs end, the worker unregisters)."""
     settings = get_settings()
-    async with app.open_async():
-        worker = asyncio.create_task(
-            app.run_worker_async(
-                concurrency=concurrency,
-                update_heartbeat_interval=settings.worker_heartbeat_seconds,
-                stalled_worker_timeout=settings.worker_stalled_seconds,
+    try:
+        async with app.open_async():
+            worker = asyncio.create_task(
+                app.run_worker_async(
+                    concurrency=concurrency,
+                    update_heartbeat_interval=settings.worker_heartbeat_seconds,
+                    stalled_worker_timeout=settings.worker_stalled_seconds,
+                    install_signal_handlers=False,  # serve's: a stop asked for is told from one by itself
+                )
             )
-        )
-        watched = {worker}
-        if parent_pid is not None:
-            watched.add(asyncio.create_task(_parent_gone(parent_pid)))
-        await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
-        for task in watched - {worker}:
-            task.cancel()
-        if not worker.done():
-            worker.cancel()  # procrastinate stops gracefully: running jobs end, the worker unregisters
-        with contextlib.suppress(asyncio.CancelledError):
-            await worker
+            await asyncio.wait({worker, *watchers}, return_when=asyncio.FIRST_COMPLETED)
+            if not worker.done():
+                worker.cancel()  # procrastinate stops gracefully: running jobs end, the worker unregisters
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+    except (ConnectorException, PoolTimeout, psycopg.OperationalError) as exc:  # lost while starting or stopping
+        log.warning("the worker's database went away: %s", _first_line(exc))
+
+
+async def _database_back(watchers: set[asyncio.Task]) -> bool:
+    """Wait, trying every heartbeat, until the database is reachable again; False if a watcher ends first. A
+    database back but no longer at head (migrated by a newer release while it was away) stops the worker."""
+    retry = get_settings().worker_heartbeat_seconds
+    while not any(watcher.done() for watcher in watchers):
+        await asyncio.wait(watchers, timeout=retry)
+        try:
+            problem = await asyncio.to_thread(_database_ready)
+        except DBAPIError as exc:
+            log.warning("the database is not reachable (%s): trying again in %g s", _first_line(exc.orig), retry)
+            continue
+        if problem is not None:
+            log.error("%s", problem)
+            return False
+        return not any(watcher.done() for watcher in watchers)
+    return False
+
+
+def _first_line(exc: BaseException | None) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("procrastinate").setLevel(logging.INFO if args.verbose else logging.WARNING)
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
-    if (problem := _database_ready()) is not None:
+    if (problem := _wait_for_database(args.parent_pid)) is not None:
         print(problem, file=sys.stderr)
         return 2
     log.info("worker started (pid %s, concurrency %s)", os.getpid(), args.concurrency)

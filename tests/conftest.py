@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import users
 from core.db import PROJECT_ROOT, make_session_factory, migrate, normalize_url, start_embedded_server, with_database
 from tests.helpers import Actors, ClonePool, load_actors, make_actors
+from tests.restartable import RestartableDatabase, restartable_database
 
 TEMPLATE_LOCK = 7_300_001
 E2E_DIR = Path(__file__).parent / "e2e"  # advisory lock id: one xdist worker builds the template, the others wait
@@ -203,3 +204,10 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 def actors(db: Session) -> Actors:
     """An admin, an analyst, and a trader with their firm (already in the cloned database)."""
     return load_actors(db)
+
+
+@pytest.fixture
+def restartable() -> Iterator[RestartableDatabase]:
+    """A PostgreSQL of this test's own, to stop and start again under the app or a worker (tests/restartable.py)."""
+    with restartable_database() as database:
+        yield database

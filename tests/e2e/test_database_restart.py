@@ -1,73 +1,28 @@
 """The database goes away while the app runs: the page says so plainly, and comes back by itself once the
 database is back, without anyone reloading it.
 
-This test owns its PostgreSQL (not the suite's shared server): it stops it with a fast shutdown (SIGINT to
-the postmaster, which disconnects every client) and starts it again on the same data directory.
+Each test owns its PostgreSQL (``restartable``, tests/restartable.py), which it stops and starts again.
 """
-
-import contextlib
-import os
-import shutil
-import signal
-import time
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine
 
-from core.db import ensure_database, make_session_factory, migrate, start_embedded_server
+from core.db import make_session_factory
 from core.market_makers import create_market_maker
 from core.users import create_user
 from tests.e2e.conftest import RunningApp, sign_in, streamlit_run
 from tests.helpers import PASSWORD
+from tests.restartable import RestartableDatabase
 
 pytestmark = pytest.mark.e2e
-
-
-@dataclass
-class RestartableDatabase:
-    pgdata: Path
-    server: object
-
-    def stop(self) -> None:
-        pid = int((self.pgdata / "postmaster.pid").read_text().splitlines()[0])
-        os.kill(pid, signal.SIGINT)  # fast shutdown: clients are disconnected, nothing waits for them
-        deadline = time.monotonic() + 30
-        while True:  # polling until the postmaster is gone
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
-            assert time.monotonic() < deadline, "PostgreSQL did not stop"
-            time.sleep(0.1)
-
-    def start(self) -> None:
-        self.server.start()  # the same data directory and socket: the app's URL stays valid
-
-
-@pytest.fixture
-def restartable() -> Iterator[RestartableDatabase]:
-    # under /tmp with default permissions: the server runs as its own system user when we are root
-    pgdata = Path("/tmp") / f"carbon-restart-{uuid.uuid4().hex[:8]}"
-    database = RestartableDatabase(pgdata, start_embedded_server(pgdata, cleanup_mode=None))
-    yield database
-    with contextlib.suppress(FileNotFoundError, ProcessLookupError):
-        database.stop()
-    shutil.rmtree(pgdata, ignore_errors=True)
 
 
 @pytest.fixture
 def database_url(restartable: RestartableDatabase) -> str:
     """Overrides the suite's database for app_server: a migrated, seeded database on the restartable server."""
-    server = restartable.server
-    ensure_database(server.get_uri("postgres", driver="psycopg"), "carbon")
-    url = server.get_uri("carbon", driver="psycopg")
+    url = restartable.migrated_database()
     engine = create_engine(url)
-    migrate(engine)
     with make_session_factory(engine)() as db:
         admin = create_user(db, "admin", PASSWORD, "ADMIN")
         create_market_maker(db, "Atlas Liquidity", "LIQUIDITY_PROVIDER", admin.id, initial_eur_balance=1000)

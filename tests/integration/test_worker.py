@@ -5,12 +5,13 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from core.db import PROJECT_ROOT
+from core.db import PROJECT_ROOT, with_database
 from tests.helpers import cloned_database
 from tests.worker_helpers import FAST_WORKER_ENV, start_worker, stop, wait_until
 
@@ -75,3 +76,60 @@ def test_a_worker_refuses_a_database_that_is_not_migrated(pg_admin_url, tmp_path
 
     assert code == 2
     assert "alembic upgrade head" in log.read_text()
+
+
+def test_a_worker_started_before_its_database_is_there_waits_for_it_then_runs(pg_admin_url, template_name, tmp_path):
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    url = with_database(pg_admin_url, name)
+    log = tmp_path / "worker.log"
+    worker = start_worker(url, log)  # no such database yet: as when the worker starts before the database's server
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        wait_until(lambda: log.read_text().count("the database is not reachable") >= 2, 30, "the worker retries")
+        assert worker.poll() is None  # it waits: it used to exit with a trace
+
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+        engine = create_engine(url)
+        wait_until(lambda: _registered_workers(engine) == 1, 30, "the worker registers once the database is there")
+        engine.dispose()
+    finally:
+        code = stop(worker)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    assert code == 0, log.read_text()
+    assert f'database "{name}" does not exist' in log.read_text()  # why it waited, said in the driver's words
+    assert "Traceback" not in log.read_text()
+
+
+def _beating_workers(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                text("SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - interval '2 seconds'")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_a_worker_whose_database_server_restarts_runs_again_once_it_is_back(restartable, tmp_path):
+    url = restartable.migrated_database()
+    log = tmp_path / "worker.log"
+    worker = start_worker(url, log)
+    try:
+        wait_until(lambda: _beating_workers(url) == 1, 30, "the worker registers")
+
+        restartable.stop()
+        wait_until(lambda: "the worker stopped with its database" in log.read_text(), 60, "procrastinate stops it")
+        restartable.start()
+
+        # procrastinate had stopped it cleanly, and the process ended with status 0: no worker until someone noticed
+        wait_until(lambda: _beating_workers(url) == 1, 30, "the same process works again")
+        assert worker.poll() is None
+    finally:
+        code = stop(worker)
+
+    assert code == 0, log.read_text()
