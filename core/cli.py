@@ -8,6 +8,8 @@ import argparse
 import getpass
 import sys
 
+from sqlalchemy.exc import DBAPIError
+
 from core.db import make_engine, make_session_factory, resolve_database_url
 from core.errors import CoreError
 from core.schema import head_problems
@@ -52,9 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("username")
     commands.add_parser("check-schema", help="exit 0 when functions and tables match head; name each drift")
     args = parser.parse_args(argv)
-    if args.command == "create-admin":
-        return create_admin(args.username)
-    return check_schema()
+    try:
+        if args.command == "create-admin":
+            return create_admin(args.username)
+        return check_schema()
+    except DBAPIError as exc:  # a server down, a wrong URL or password: said in the driver's words, not as a trace
+        reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+        print(f"Error: the database is not reachable: {reason}. Nothing was changed.", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -130,7 +130,8 @@ def describe(drift: list[Drift]) -> str:
 
 def head_problems(engine: Engine) -> str | None:
     """Why this database cannot be served as head (not migrated to the newest revision, or drifted); None if
-    it can. ``python -m core.cli check-schema`` prints it, and the app refuses to start with it."""
+    it can. ``python -m core.cli check-schema`` prints it, a worker stops with it, and the app's pages show it instead
+    of serving a database they would misread."""
     if not schema_is_current(engine):
         return "The database schema is not at the newest revision: run `alembic upgrade head` first."
     with engine.connect() as conn:

@@ -71,6 +71,16 @@ def test_create_admin_refuses_mismatched_passwords(db, database_url, monkeypatch
     assert database_is_empty(db)
 
 
+def test_check_schema_on_a_database_it_cannot_reach_says_so_in_a_line_and_exits_2(pg_admin_url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", with_database(pg_admin_url, "no_such_database"))
+
+    assert cli.main(["check-schema"]) == 2  # it raised the driver's error: a trace, and the status of any crash
+
+    error = capsys.readouterr().err
+    assert error.startswith("Error: the database is not reachable: connection failed: ")
+    assert error.endswith('FATAL:  database "no_such_database" does not exist. Nothing was changed.\n')
+
+
 def test_alembic_upgrade_head_from_the_shell_migrates_the_database_url(pg_admin_url):
     admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
