@@ -50,6 +50,8 @@ class Order(Record):
     status: OrderStatus
     post_only: bool
     cancel_reason: str | None
+    cancelled_by: int | None = None  # the user who cancelled it; none for the engine's own cancels
+    cancelled_by_name: str | None = None  # their username, where a read names them (the account's closed orders)
     liquidity_operation_id: int | None = None
     liquidity_level: int | None = None
     created_at: datetime

@@ -143,8 +143,8 @@ def get_order_history(
         rows = list(
             db.execute(
                 text(
-                    f"SELECT * FROM orders WHERE {MINE} AND {CLOSED} "
-                    "ORDER BY updated_at DESC, id DESC LIMIT :n OFFSET :skip"
+                    "SELECT *, (SELECT username FROM users u WHERE u.id = orders.cancelled_by) AS cancelled_by_name "
+                    f"FROM orders WHERE {MINE} AND {CLOSED} ORDER BY updated_at DESC, id DESC LIMIT :n OFFSET :skip"
                 ),
                 {**owner, "n": size, "skip": (number - 1) * size},
             ).mappings()

@@ -70,7 +70,8 @@ BEGIN
                 'orders_cancelled', cardinality(v_op.order_ids), 'eur_unlocked', v_op.eur,
                 'certificates_unlocked', v_op.certificates, 'reason', p_reason)));
 
-        UPDATE orders SET status = 'CANCELLED', cancel_reason = 'WITHDRAWAL', locked_amount = 0, updated_at = now()
+        UPDATE orders SET status = 'CANCELLED', cancel_reason = 'WITHDRAWAL', cancelled_by = p_created_by,
+                          locked_amount = 0, updated_at = now()
          WHERE id = ANY (v_op.order_ids);
         IF v_unlock_ids IS NOT NULL THEN
             PERFORM apply_balance_changes(v_unlock_ids, v_unlock_sums, 'UNLOCK', 'liquidity_operation', v_op.id,

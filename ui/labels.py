@@ -47,12 +47,18 @@ def humanize(code: str | StrEnum | None) -> str:
     return words[:1].upper() + words[1:]
 
 
-def cancel_reason(code: str | None, *, market_maker: bool = False) -> str:
-    """Why an order was cancelled; empty for an order that was not. ``market_maker``: the order is a market
-    maker's, whose cancel by a person was an admin's."""
+def cancel_reason(code: str | None, *, market_maker: bool = False, by: str | None = None) -> str:
+    """Why an order was cancelled, and by whom when known (``by``, the username orders.cancelled_by names: none for
+    the engine's own cancels and for orders cancelled before revision 0035); empty for an order that was not.
+    ``market_maker``: the order is a market maker's, whose cancel by a person was an admin's."""
+    if code is None:
+        return ""
+    if code == "USER" and by is not None:
+        return f"Cancelled by {by}"
     if market_maker and code == "USER":
         return CANCELLED_BY_ADMIN
-    return "" if code is None else CANCEL_REASONS.get(code, humanize(code))
+    why = CANCEL_REASONS.get(code, humanize(code))
+    return why if by is None else f"{why} (by {by})"
 
 
 def price_source(code: str | None, *, explained: bool = False) -> str:

@@ -24,6 +24,12 @@ UNITS = st.column_config.NumberColumn(format="%,d")
 AVERAGE = st.column_config.NumberColumn(format="%,.4f")  # an average price, to four decimals
 
 
+def _why_closed(order: Order) -> str:
+    return labels.cancel_reason(
+        order.cancel_reason, market_maker=order.market_maker_id is not None, by=order.cancelled_by_name
+    )
+
+
 def _amount(asset: AssetType, value: object) -> str:
     return eur(value) if asset is AssetType.EUR else units(value)
 
@@ -118,10 +124,7 @@ def history_frame(orders: Sequence[Order]) -> pd.DataFrame:
             "Filled": [o.filled_quantity for o in orders],
             "Avg fill price (€)": [_money(o.average_fill_price) for o in orders],
             "Status": [labels.humanize(o.status) for o in orders],
-            "Why closed": [  # a dash when filled
-                labels.cancel_reason(o.cancel_reason, market_maker=o.market_maker_id is not None) or None
-                for o in orders
-            ],
+            "Why closed": [_why_closed(o) or None for o in orders],  # a dash when filled
         }
     )
 

@@ -199,6 +199,7 @@ def test_withdrawal_cancels_the_open_orders_and_returns_exactly_their_locked_fun
     for mm in ahs:
         assert get_market_maker(db, mm.id, user_id=actors.admin.id).cea_available == 1000
     assert count_rows(db, "orders", "status = 'CANCELLED' AND cancel_reason = 'WITHDRAWAL'") == len(op.orders_created)
+    assert count_rows(db, "orders", f"cancelled_by = {actors.admin.id}") == len(op.orders_created)  # who withdrew
     assert count_rows(db, "ticket_logs", "action = 'WITHDRAW_LIQUIDITY'") == 1
     assert healthy(db)
 

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from core.enums import OrderStatus
 from core.errors import PermissionDenied
@@ -20,6 +22,7 @@ def test_cancelling_an_open_buy_unlocks_exactly_its_eur(db, actors):
     cancelled = cancel_order(db, order.id, actors.trader.id)
 
     assert (cancelled.status, cancelled.cancel_reason, cancelled.locked_amount) == (OrderStatus.CANCELLED, "USER", 0)
+    assert cancelled.cancelled_by == actors.trader.id
     assert balance(db, "EUR", entity_id=actors.entity.id) == (Decimal("1000.00"), Decimal("0.00"))
     assert_consistent(db)
 
@@ -60,6 +63,7 @@ def test_an_order_meeting_its_owners_resting_order_cancels_that_order_and_trades
     assert [f.sell_order_id for f in order.fills] == [other_ask.id]
     (cancelled,) = [o for o in get_my_orders(db, actors.trader.id) if o.id == own_ask.id]
     assert (cancelled.status, cancelled.cancel_reason) == (OrderStatus.CANCELLED, "SELF_TRADE")
+    assert cancelled.cancelled_by is None  # the engine's own cancel: no person did it
     assert balance(db, "EUA", entity_id=actors.entity.id) == (Decimal("10"), Decimal("0"))
     assert_consistent(db)
 
@@ -148,3 +152,11 @@ def test_another_entitys_trader_cannot_read_which_orders_an_order_cancelled(db, 
 
     with pytest.raises(PermissionDenied):
         get_self_trade_cancels(db, order.id, user_id=actors.trader.id)
+
+
+def test_the_database_refuses_a_canceller_on_an_order_that_is_not_cancelled(db, actors):
+    fund_trader(db, actors, eur="1000.00")
+    order = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 3, "80.33")
+
+    with pytest.raises(IntegrityError, match="orders_cancelled_by_only_cancelled"):
+        db.execute(text("UPDATE orders SET cancelled_by = :u WHERE id = :o"), {"u": actors.trader.id, "o": order.id})

@@ -15,7 +15,8 @@ from core.enums import OrderStatus
 from core.market_makers import create_market_maker, deactivate_market_maker
 from core.orders import cancel_order, get_my_orders, get_order, place_order
 from core.trading_account import get_open_orders
-from tests.helpers import snapshot
+from core.users import create_user
+from tests.helpers import PASSWORD, snapshot
 from tests.trading import balance, fund_trader, make_desk
 from tests.ui.conftest import (
     drawn_button,
@@ -493,7 +494,7 @@ def test_an_admin_trades_for_the_market_maker_it_picks(open_page, db, actors, ma
     assert (order.market_maker_id, order.side, order.quantity) == (market.ah.id, "SELL", 5)
 
 
-def test_a_market_makers_order_an_admin_cancelled_reads_as_cancelled_by_an_admin_not_by_its_owner(
+def test_a_market_makers_order_an_admin_cancelled_reads_as_cancelled_by_that_admin_not_by_its_owner(
     open_page, db, actors, market
 ):
     order = place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 5, "83.00", market_maker_id=market.ah.id)
@@ -508,7 +509,35 @@ def test_a_market_makers_order_an_admin_cancelled_reads_as_cancelled_by_an_admin
     assert not at.exception and not at.error
     history = table(at, "Why closed").value
     # a market maker has no traders: only an admin cancels its orders, and "its owner" named no one who did
-    assert list(history.loc[history["Order"] == order.id, "Why closed"]) == ["Cancelled by an admin"]
+    assert list(history.loc[history["Order"] == order.id, "Why closed"]) == [f"Cancelled by {actors.admin.username}"]
+
+
+def test_an_order_cancelled_before_cancels_named_anyone_reads_as_before(open_page, db, actors, market):
+    mine = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 1, "70.00")
+    theirs = place_order(db, actors.admin.id, "EUA", "SELL", "LIMIT", 5, "83.00", market_maker_id=market.ah.id)
+    for order, by in ((mine, actors.trader), (theirs, actors.admin)):
+        cancel_order(db, order.id, by.id)
+    db.execute(text("UPDATE orders SET cancelled_by = NULL"))  # as revision 0035 found them
+    db.commit()
+
+    trader = table(open_page(actors.trader), "Why closed").value
+    at = open_page(actors.admin)
+    at.selectbox(key="cm_mm").select(market.ah.id).run()
+    admin = table(at, "Why closed").value
+
+    assert list(trader["Why closed"]) == ["Cancelled by its owner"]
+    assert list(admin.loc[admin["Order"] == theirs.id, "Why closed"]) == ["Cancelled by an admin"]
+
+
+def test_a_firms_order_cancelled_by_another_of_its_traders_names_who_cancelled(open_page, db, actors, market):
+    colleague = create_user(db, "desk.two", PASSWORD, "TRADER", entity_id=actors.entity.id)
+    order = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 1, "70.00")
+    cancel_order(db, order.id, colleague.id)
+
+    history = table(open_page(actors.trader), "Why closed").value
+
+    # "Cancelled by its owner": the firm owns the order, and which of its traders cancelled it was said nowhere
+    assert list(history["Why closed"]) == ["Cancelled by desk.two"]
 
 
 def deactivate(db, actors, maker) -> None:
@@ -698,7 +727,7 @@ def test_closed_orders_come_a_page_at_a_time(open_page, db, actors, market):
 
     history = table(at, "Why closed")
     assert len(history.value) == 20 and history.value["Order"].iloc[0] == closed[-1].id
-    assert set(history.value["Why closed"]) == {"Cancelled by its owner"}
+    assert set(history.value["Why closed"]) == {f"Cancelled by {actors.trader.username}"}
     assert "Page 1 of 2 · 22 closed orders" in [str(c.value) for c in at.caption]
 
     at.button(key="cm_history_page_next").click().run()
