@@ -149,6 +149,7 @@ class OperationOrder(Record):
     remaining_quantity: int
     status: OrderStatus
     cancel_reason: str | None
+    cancelled_by_name: str | None = None  # who cancelled it (none: the engine, or a cancel before revision 0035)
     filled_eur: Decimal
     resting_quantity: int
     resting_eur: Decimal

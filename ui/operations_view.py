@@ -184,7 +184,8 @@ def orders_frame(orders: Sequence[OperationOrder]) -> pd.DataFrame:
     frame["side"] = [SIDE_LABEL[o.side] for o in orders]
     frame["status"] = [labels.humanize(o.status) for o in orders]
     frame["cancel_reason"] = [
-        labels.cancel_reason(o.cancel_reason, market_maker=o.market_maker_id is not None) for o in orders
+        labels.cancel_reason(o.cancel_reason, market_maker=o.market_maker_id is not None, by=o.cancelled_by_name)
+        for o in orders
     ]
     return frame.rename(columns=ORDER_COLUMNS)
 

@@ -17,6 +17,7 @@ from core.liquidity_service import (
     withdraw_liquidity,
 )
 from core.market_makers import create_market_maker, get_market_maker, get_market_maker_ledger, get_market_makers
+from core.operations import get_operation_detail
 from core.provisioning import AMOUNT, COUNT
 from tests.helpers import snapshot
 from tests.liquidity_helpers import count_rows, make_holders, make_providers, rest_order
@@ -200,6 +201,8 @@ def test_withdrawal_cancels_the_open_orders_and_returns_exactly_their_locked_fun
         assert get_market_maker(db, mm.id, user_id=actors.admin.id).cea_available == 1000
     assert count_rows(db, "orders", "status = 'CANCELLED' AND cancel_reason = 'WITHDRAWAL'") == len(op.orders_created)
     assert count_rows(db, "orders", f"cancelled_by = {actors.admin.id}") == len(op.orders_created)  # who withdrew
+    detail = get_operation_detail(db, op.id, user_id=actors.analyst.id)  # and the Operations page names them
+    assert {o.cancelled_by_name for o in detail.orders} == {actors.admin.username}
     assert count_rows(db, "ticket_logs", "action = 'WITHDRAW_LIQUIDITY'") == 1
     assert healthy(db)
 

@@ -482,3 +482,17 @@ def test_a_liquidity_order_an_admin_cancelled_on_the_cash_market_reads_as_cancel
     frame = orders_frame([cancelled])
 
     assert frame["Cancel reason"].tolist() == ["Cancelled by an admin"]  # it read "Cancelled by its owner"
+
+
+def test_a_liquidity_orders_canceller_is_named_when_the_order_records_one():
+    by_admin = order(OrderSide.SELL, "14.03", 5, status=OrderStatus.CANCELLED, cancel_reason="USER")
+    withdrawn = order(OrderSide.BUY, "13.97", 5, status=OrderStatus.CANCELLED, cancel_reason="WITHDRAWAL")
+
+    frame = orders_frame(
+        [
+            by_admin.model_copy(update={"cancelled_by_name": "ops.alice"}),
+            withdrawn.model_copy(update={"cancelled_by_name": "ops.bob"}),
+        ]
+    )
+
+    assert frame["Cancel reason"].tolist() == ["Cancelled by ops.alice", "Liquidity withdrawn (by ops.bob)"]
