@@ -11,7 +11,7 @@ import sys
 from sqlalchemy.exc import DBAPIError
 
 from core.db import make_engine, make_session_factory, resolve_database_url
-from core.errors import CoreError
+from core.errors import CoreError, unreachable_reason
 from core.schema import head_problems
 from core.users import create_user
 
@@ -59,8 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             return create_admin(args.username)
         return check_schema()
     except DBAPIError as exc:  # a server down, a wrong URL or password: said in the driver's words, not as a trace
-        reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
-        print(f"Error: the database is not reachable: {reason}. Nothing was changed.", file=sys.stderr)
+        print(f"Error: the database is not reachable: {unreachable_reason(exc)}. Nothing was changed.", file=sys.stderr)
         return 2
 
 

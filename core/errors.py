@@ -68,6 +68,14 @@ class AuthenticationFailed(CoreError):
     """Wrong username or password, an inactive account, or a locked-out account."""
 
 
+def unreachable_reason(exc: BaseException) -> str:
+    """Why the database could not be reached, in one line of the driver's words (a SQLAlchemy error carries the
+    driver's as ``orig``; the rest of its text is a link to SQLAlchemy's docs): for a process's log or an operator's
+    terminal, where a trace would say less to the person who must start the server."""
+    driver = getattr(exc, "orig", None) or exc
+    return (str(driver).strip().splitlines() or [type(driver).__name__])[0]
+
+
 class DatabaseUnavailable(CoreError):
     """The database cannot be reached; retry later."""
 

@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core.config import get_settings
 from core.db import PROJECT_ROOT, is_embedded, make_engine, migrate, resolve_database_url
+from core.errors import unreachable_reason
 from core.schema import head_problems
 
 log = logging.getLogger("carbon.worker")
@@ -58,7 +59,7 @@ def _wait_for_database(parent_pid: int | None) -> str | None:
         try:
             return _database_ready()
         except DBAPIError as exc:
-            log.warning("the database is not reachable (%s): trying again in %g s", _first_line(exc.orig), retry)
+            log.warning("the database is not reachable (%s): trying again in %g s", unreachable_reason(exc), retry)
         if parent_pid is not None and os.getppid() != parent_pid:
             log.info("the app (pid %s) is gone: stopping", parent_pid)
             sys.exit(0)
@@ -121,7 +122,7 @@ async def _run_until_stopped(app: Any, concurrency: int, watchers: set[asyncio.T
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
     except (ConnectorException, PoolTimeout, psycopg.OperationalError) as exc:  # lost while starting or stopping
-        log.warning("the worker's database went away: %s", _first_line(exc))
+        log.warning("the worker's database went away: %s", unreachable_reason(exc))
 
 
 async def _database_back(watchers: set[asyncio.Task]) -> bool:
@@ -133,17 +134,13 @@ async def _database_back(watchers: set[asyncio.Task]) -> bool:
         try:
             problem = await asyncio.to_thread(_database_ready)
         except DBAPIError as exc:
-            log.warning("the database is not reachable (%s): trying again in %g s", _first_line(exc.orig), retry)
+            log.warning("the database is not reachable (%s): trying again in %g s", unreachable_reason(exc), retry)
             continue
         if problem is not None:
             log.error("%s", problem)
             return False
         return not any(watcher.done() for watcher in watchers)
     return False
-
-
-def _first_line(exc: BaseException | None) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def main(argv: list[str] | None = None) -> int:

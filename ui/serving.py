@@ -14,7 +14,7 @@ import anyio
 from sqlalchemy.exc import DBAPIError
 
 from core.db import stop_embedded_server
-from core.errors import CoreError
+from core.errors import CoreError, unreachable_reason
 from core.worker import stop_beside_app
 
 log = logging.getLogger("carbon.serving")
@@ -31,7 +31,7 @@ async def serving(app: object) -> AsyncIterator[None]:
     except CoreError as exc:
         log.error("the database is not ready: %s", exc.message)
     except DBAPIError as exc:
-        log.error("the database is not reachable: %s", str(exc.orig).strip().splitlines()[0])
+        log.error("the database is not reachable: %s", unreachable_reason(exc))
     try:
         yield
     finally:
