@@ -12,6 +12,7 @@ from core.filters import parse_page_number
 from core.trading_account import MAX_PAGE, FillPage, OrderPage
 from ui.feedback import field_warning
 from ui.format import counted
+from ui.paging import page_to_url
 from ui.url_state import link_note
 
 P = TypeVar("P", FillPage, OrderPage)
@@ -27,7 +28,7 @@ def read_page(read: Callable[[int], P], key: str, param: str) -> P:
         st.session_state[key + NOTE_SUFFIX] = link_note("page", said, last, why=f"is past the last, {last}")
         st.session_state[key] = page.pages
         page = read(page.pages)
-    _to_url(param, page.page)
+    page_to_url(param, page.page)
     return page
 
 
@@ -36,8 +37,7 @@ def forget_pages(*keys_and_params: tuple[str, str]) -> None:
     for key, param in keys_and_params:
         st.session_state.pop(key, None)
         st.session_state.pop(key + NOTE_SUFFIX, None)
-        if param in st.query_params:
-            del st.query_params[param]
+        st.query_params.pop(param, None)
 
 
 def pager(key: str, param: str, page: int, pages: int, total: int, noun: str) -> None:
@@ -73,11 +73,4 @@ def _asked(key: str, param: str) -> int:
 def _turn(key: str, param: str, to: int) -> None:
     st.session_state[key] = to
     st.session_state.pop(key + NOTE_SUFFIX, None)
-    _to_url(param, to)
-
-
-def _to_url(param: str, page: int) -> None:
-    if page > 1:
-        st.query_params[param] = str(page)
-    elif param in st.query_params:
-        del st.query_params[param]
+    page_to_url(param, to)

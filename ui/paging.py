@@ -57,11 +57,16 @@ def page_for_filters(key: str, signature: str, pages: int) -> int:
         linked = st.query_params.get(key) if first_view and key not in st.session_state else None
         st.session_state[key] = "1" if linked is None else linked
     page = page_in_range(key, pages)
-    if page > 1:
-        st.query_params[key] = str(page)
-    else:
-        st.query_params.pop(key, None)
+    page_to_url(key, page)
     return page
+
+
+def page_to_url(param: str, page: int) -> None:
+    """The page shown, kept in the URL under ``param``; the first page is left out, as every default is."""
+    if page > 1:
+        st.query_params[param] = str(page)
+    else:
+        st.query_params.pop(param, None)
 
 
 def page_field(key: str) -> None:
