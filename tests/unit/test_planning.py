@@ -1,6 +1,6 @@
 """The liquidity planner: reference price, level prices, even split, whole units — properties and examples."""
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 import pytest
 from hypothesis import assume, given, settings
@@ -18,6 +18,7 @@ from core.planning import (
     minimum_per_market_maker,
     plan_side,
     shortfall_of,
+    smallest_share,
     smallest_target,
     split_evenly,
     suggested_actions,
@@ -108,6 +109,20 @@ def test_an_even_split_adds_up_to_the_cent_and_differs_by_at_most_a_cent(amount,
     assert max(shares) - min(shares) <= Decimal("0.01")
     assert all(s == s.quantize(Decimal("0.01")) for s in shares)
     assert shares == sorted(shares, reverse=True)
+
+
+@given(
+    amount=cents,
+    parts=st.integers(min_value=1, max_value=300),
+    quantum=st.sampled_from([Decimal("0.01"), Decimal(1)]),
+)
+def test_the_smallest_share_is_the_smallest_of_the_even_split_in_its_quantum(amount, parts, quantum):
+    amount = amount.quantize(quantum, ROUND_DOWN)
+
+    smallest = smallest_share(amount, parts, quantum)
+
+    assert smallest == min(split_evenly(amount, parts, quantum))
+    assert smallest.as_tuple().exponent == quantum.as_tuple().exponent
 
 
 @settings(max_examples=200, deadline=None)  # a loaded CI machine must not turn slowness into failure
