@@ -27,7 +27,7 @@ from ui.trading_account_view import (
     HISTORY_COLUMNS,
     OPEN_COLUMNS,
     balances_frame,
-    cancelled_text,
+    cancels_text,
     fills_frame,
     history_frame,
     open_orders_frame,
@@ -49,15 +49,15 @@ def cancel_selected(user_id: int, order_ids: tuple[int, ...]) -> None:
     does not stop the others). Bound when drawn, not read from the table when clicked: an order another window
     cancelled in between leaves the table, and its selection with it, and the click then did nothing, unsaid. Nothing
     from a tab whose session ended (``signed_in``): the whole app runs instead, which signs it out and says why."""
-    refused = []
+    cancelled, refused = [], []
     for order_id in order_ids:
         try:
             with db_session() as db:
-                done = cancel_order(db, order_id, user_id)
+                cancelled.append(cancel_order(db, order_id, user_id))
         except CoreError as exc:
             refused.append(exc.message)
-            continue
-        flash(cancelled_text(done))
+    if cancelled:
+        flash(cancels_text(cancelled))  # one toast for them all
     market_data.forget()
     st.session_state[CANCEL_REFUSED_KEY] = refused
     ask_app_rerun()  # the book, the entry's Available line and the stats: not only the account's part
@@ -111,8 +111,10 @@ def account_sections(user_id: int, market_maker_id: int | None) -> None:
             args=(user_id, tuple(o.id for o in chosen)),
         )
     if refused := st.session_state.get(CANCEL_REFUSED_KEY):
-        for message in refused:
-            st.error(md_escape(message), icon=":material/error:")
+        said = md_escape(refused[0])
+        if len(refused) > 1:  # one box, however many: never a wall of them
+            said = "\n".join([f"{len(refused)} orders were not cancelled:", *(f"- {md_escape(m)}" for m in refused)])
+        st.error(said, icon=":material/error:")
         st.button(
             "Dismiss", key="cm_cancel_dismiss", type="tertiary", icon=":material/close:", on_click=dismiss_refusals
         )

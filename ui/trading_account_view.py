@@ -5,6 +5,7 @@ headers out; the page draws them."""
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC
+from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
@@ -70,6 +71,23 @@ def cancelled_text(order: Order) -> str:
     unfilled = f"{units(order.remaining_quantity)} {order.certificate_type}"
     released = eur(order.price * order.remaining_quantity) if order.side is OrderSide.BUY else unfilled
     return f"Order {order.id} cancelled: {unfilled} unfilled, {released} released"
+
+
+def cancels_text(orders: Sequence[Order]) -> str:
+    """The one toast after cancelling ``orders`` (at least one) together: ``cancelled_text`` for one; for more, what
+    came back in all, "3 orders cancelled: 12 CEA and 6 EUA unfilled, €486.00 and 12 CEA released" (a toast each
+    stacked 30 of them over the order entry when a trader cancelled every order at once)."""
+    if len(orders) == 1:
+        return cancelled_text(orders[0])
+    books = sorted({o.certificate_type for o in orders})
+    buys = [o for o in orders if o.side is OrderSide.BUY]
+    unfilled = [f"{units(sum(o.remaining_quantity for o in orders if o.certificate_type == b))} {b}" for b in books]
+    released = [eur(sum((o.price * o.remaining_quantity for o in buys), Decimal(0)))] if buys else []
+    for book in books:
+        if sold := sum(o.remaining_quantity for o in orders if o.side is OrderSide.SELL and o.certificate_type == book):
+            released.append(f"{units(sold)} {book}")
+    said_unfilled, said_released = " and ".join(unfilled), " and ".join(released)
+    return f"{len(orders)} orders cancelled: {said_unfilled} unfilled, {said_released} released"
 
 
 # The open and closed orders, as the fills: columns named as their headers read, prices as numbers; the tables' own

@@ -704,6 +704,29 @@ def test_every_open_order_is_listed_with_headers_and_cancelled_from_its_row(open
     assert balance(db, "EUR", entity_id=actors.entity.id) == (Decimal("10000.00"), Decimal("0.00"))
 
 
+def test_orders_cancelled_together_are_said_in_one_toast_and_their_refusals_in_one_box(open_page, db, actors, market):
+    orders = [
+        place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 1, p) for p in ("79.00", "79.10", "79.20", "79.30")
+    ]
+    at = open_page(actors.trader)
+    at.session_state[open_orders_key(get_open_orders(db, actors.trader.id))] = {"selection": {"rows": [0, 1, 2, 3]}}
+    at.run()
+    for gone in orders[:2]:
+        cancel_order(db, gone.id, actors.trader.id)  # another window, before the click
+
+    at.button(key="cm_cancel_selected").click().run()
+
+    assert not at.exception
+    # a toast an order stacked 30 of them over the order entry when every order was cancelled at once
+    assert texts(at.toast) == ["2 orders cancelled: 2 EUA unfilled, €158.50 released"]
+    (refusal,) = texts(at.error)
+    assert refusal.splitlines() == [
+        "2 orders were not cancelled:",
+        *(f"- Order {o.id} is already cancelled: there is nothing left to cancel" for o in reversed(orders[:2])),
+    ]  # in the table's order, newest first
+    assert get_open_orders(db, actors.trader.id) == []
+
+
 def test_cancelling_an_order_another_window_cancelled_since_says_so(open_page, db, actors, market):
     order = place_order(db, actors.trader.id, "EUA", "BUY", "LIMIT", 10, "80.00")
     at = open_page(actors.trader)

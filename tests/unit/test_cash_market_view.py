@@ -26,7 +26,7 @@ from ui.order_book import (
     picked_price,
 )
 from ui.order_entry import AVAILABLE, Ticket, message_rows
-from ui.trading_account_view import cancelled_text
+from ui.trading_account_view import cancelled_text, cancels_text
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
@@ -173,6 +173,21 @@ def test_a_cancel_says_what_was_unfilled_and_what_it_released():
 
     assert cancelled_text(buy) == "Order 7 cancelled: 6 EUA unfilled, €486.00 released"
     assert cancelled_text(sell) == "Order 7 cancelled: 6 EUA unfilled, 6 EUA released"
+
+
+def test_orders_cancelled_together_are_said_in_one_sentence_summed_per_book_and_asset():
+    eua_buy = order(id=7, status="CANCELLED", locked_amount=0)  # 6 EUA at €81.00
+    eua_sell = order(id=8, side="SELL", status="CANCELLED", locked_amount=0, remaining_quantity=2, filled_quantity=8)
+    cea_buy = order(id=9, certificate_type="CEA", price=Decimal("10.50"), status="CANCELLED", locked_amount=0)
+    cea_sell = order(id=10, certificate_type="CEA", side="SELL", status="CANCELLED", locked_amount=0)
+
+    together = cancels_text([eua_buy, eua_sell, cea_buy, cea_sell])
+
+    assert together == "4 orders cancelled: 12 CEA and 8 EUA unfilled, €549.00 and 6 CEA and 2 EUA released"
+    assert cancels_text([eua_buy, order(id=11, status="CANCELLED", locked_amount=0)]) == (
+        "2 orders cancelled: 12 EUA unfilled, €972.00 released"
+    )
+    assert cancels_text([eua_buy]) == cancelled_text(eua_buy)
 
 
 def test_the_depth_chart_draws_cumulative_bids_and_asks_around_mid():
