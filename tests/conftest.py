@@ -46,6 +46,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         items[:] = deal_browser_tests_first(items, workers)
 
 
+RERUN_CAUSES: list[tuple[str, list[str]]] = []  # each rerun's test and its failure's first lines, as reported
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep why a test was run once more (the browser tests are, ``tests/e2e/conftest.py``): the rerun that passes
+    hides the failure, and the summary's "RERUN" line names the test only. Here, not beside the browser tests: under
+    xdist only the workers collect, and the controller, which reports, loads this conftest alone."""
+    if report.outcome == "rerun":
+        failed = [line for line in report.longreprtext.splitlines() if line.startswith("E ")]
+        RERUN_CAUSES.append((report.nodeid, failed[:4] or report.longreprtext.splitlines()[-1:]))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if RERUN_CAUSES:
+        terminalreporter.section("why each rerun ran")
+        for nodeid, lines in RERUN_CAUSES:
+            terminalreporter.write_line(nodeid)
+            for line in lines:
+                terminalreporter.write_line(f"    {line}")
+
+
 def deal_browser_tests_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
     """The same tests, ordered so that xdist's work stealing gives every worker an even share of the browser tests
     and runs them first. Work stealing deals the collection out in contiguous chunks, worker i taking

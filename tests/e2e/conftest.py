@@ -48,26 +48,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.flaky(reruns=1))
 
 
-RERUN_CAUSES: list[tuple[str, list[str]]] = []  # each rerun's test and its failure's first lines, as reported
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Keep why a browser test was run once more: the rerun that passes hides the failure, and the summary's
-    "RERUN" line names the test only, so a rare one (once in several full runs) could not be told apart from another."""
-    if report.outcome == "rerun":
-        failed = [line for line in report.longreprtext.splitlines() if line.startswith("E ")]
-        RERUN_CAUSES.append((report.nodeid, failed[:4] or report.longreprtext.splitlines()[-1:]))
-
-
-def pytest_terminal_summary(terminalreporter) -> None:
-    if RERUN_CAUSES:
-        terminalreporter.section("why each rerun ran")
-        for nodeid, lines in RERUN_CAUSES:
-            terminalreporter.write_line(nodeid)
-            for line in lines:
-                terminalreporter.write_line(f"    {line}")
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
