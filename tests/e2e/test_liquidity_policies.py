@@ -98,12 +98,15 @@ def pause_now_y(dialog) -> float:
 
 
 def _policy_form(page, app_server, actors, cert: str):
-    """The book's policy form, open."""
+    """The book's policy form, open: its fields drawn (a click that went unanswered left it closed, and a test that
+    measured the fields then found none)."""
     open_as(page, app_server, actors.admin.username)
     page.get_by_role("link", name="Liquidity Policies").click()
     page.get_by_role("heading", name="Liquidity Policies").wait_for()
     card = page.locator(f".st-key-pol_card_{cert}")
-    card.get_by_text(re.compile("(Create|Edit) policy")).click()
+    click_until_shown(
+        page, card.get_by_text(re.compile("(Create|Edit) policy")), card.get_by_test_id("stTextInput").first
+    )
     settle(page)
     return card
 
