@@ -73,8 +73,12 @@ def refused_while_typed(
 
 def flash(message: str, *, icon: str = SUCCESS_ICON) -> None:
     """A toast for the next run, a success unless ``icon`` says otherwise: for actions followed by ``st.rerun()``
-    (closing a dialog)."""
-    st.session_state.setdefault(FLASH_KEY, []).append((message, icon))
+    (closing a dialog). Once, however often it is queued before that run: both runs of a double click can say the
+    one save they made (``ui.sending.send_once`` gives the second the first's outcome), and under load the first run
+    is not always stopped before it does, so a policy's save read "saved" twice."""
+    queued = st.session_state.setdefault(FLASH_KEY, [])
+    if (message, icon) not in queued:
+        queued.append((message, icon))
 
 
 def show_flashed() -> None:
